@@ -1,0 +1,253 @@
+//! The one error type of the crate.
+//!
+//! Every failure has a stable string [`Error::code`] that JS callers match on (see DESIGN.md §3).
+//! Codes are never renamed; new ones may be added, which is why the enum is `#[non_exhaustive]`.
+//! Messages are for people and may change. Cryptographic failures stay coarse on purpose: a
+//! signature "does not verify", we do not say why.
+
+use std::fmt;
+
+/// What went wrong. Each variant maps to exactly one [`Error::code`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// `MALFORMED_INPUT`: not base64 / JSON / DER / JWS of the expected shape.
+    /// `what` names the input; `offset` is the byte position where known.
+    MalformedInput { what: &'static str, reason: String, offset: Option<usize> },
+    /// `INPUT_TOO_LARGE`: the input is over a documented limit (see [`crate::limits`]).
+    InputTooLarge { what: &'static str, limit: usize, actual: usize },
+    /// `INVALID_PUBLIC_KEY`: not a usable public key of the kind the format requires.
+    InvalidPublicKey { reason: String },
+    /// `INVALID_SIGNATURE`: the signature does not verify over the bytes received (or a receipt
+    /// hash does not match the device).
+    InvalidSignature,
+    /// `INVALID_CHAIN`: wrong chain length, untrusted root, missing marker OID, bad certificate
+    /// signature, a certificate that cannot be parsed.
+    InvalidChain { reason: String },
+    /// `CERTIFICATE_EXPIRED`: a certificate was not valid at the effective date (epoch ms).
+    CertificateExpired { subject: String, not_before: i64, not_after: i64, at: i64 },
+    /// `INVALID_APP_IDENTIFIER`: bundle id, package name or app Apple id is not the expected one.
+    InvalidAppIdentifier { expected: String, actual: Option<String> },
+    /// `INVALID_ENVIRONMENT`: Sandbox data where Production is expected, or the reverse.
+    InvalidEnvironment { expected: String, actual: Option<String> },
+    /// `INVALID_STATE_TRANSITION`: the payment-flow step is not allowed from the current state.
+    InvalidStateTransition { state: String, event: String },
+    /// `ALREADY_CONSUMED`: the IAP server says the payment was consumed already (result code 5018).
+    AlreadyConsumed { result_message: String },
+    /// `API_ERROR`: the IAP server answered `isSuccessful: false`, or with a non-2xx status.
+    Api { status: u16, result_code: Option<i64>, result_message: Option<String> },
+    /// `NETWORK_ERROR`: the request did not reach the server or the connection broke. Retryable.
+    Network { reason: String },
+    /// `TIMEOUT`: no answer within the configured time. Retryable.
+    Timeout { after_ms: u64 },
+    /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
+    /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
+    InvalidArgument { reason: String },
+}
+
+/// The result type of the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The stable code, as JS sees it in `IapError.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::MalformedInput { .. } => "MALFORMED_INPUT",
+            Error::InputTooLarge { .. } => "INPUT_TOO_LARGE",
+            Error::InvalidPublicKey { .. } => "INVALID_PUBLIC_KEY",
+            Error::InvalidSignature => "INVALID_SIGNATURE",
+            Error::InvalidChain { .. } => "INVALID_CHAIN",
+            Error::CertificateExpired { .. } => "CERTIFICATE_EXPIRED",
+            Error::InvalidAppIdentifier { .. } => "INVALID_APP_IDENTIFIER",
+            Error::InvalidEnvironment { .. } => "INVALID_ENVIRONMENT",
+            Error::InvalidStateTransition { .. } => "INVALID_STATE_TRANSITION",
+            Error::AlreadyConsumed { .. } => "ALREADY_CONSUMED",
+            Error::Api { .. } => "API_ERROR",
+            Error::Network { .. } => "NETWORK_ERROR",
+            Error::Timeout { .. } => "TIMEOUT",
+            Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
+        }
+    }
+
+    /// Whether the same call may succeed if repeated later.
+    pub fn retryable(&self) -> bool {
+        match self {
+            Error::Network { .. } | Error::Timeout { .. } => true,
+            // 5xx and 429 are the server's passing trouble; 4xx are ours.
+            Error::Api { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// Structured details for the JS `IapError.details` (never secrets, never input bytes).
+    pub fn details(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Error::MalformedInput { what, offset, .. } => json!({ "input": what, "offset": offset }),
+            Error::InputTooLarge { what, limit, actual } => {
+                json!({ "input": what, "limit": limit, "actual": actual })
+            }
+            Error::CertificateExpired { subject, not_before, not_after, at } => json!({
+                "subject": subject, "notBefore": not_before, "notAfter": not_after, "at": at
+            }),
+            Error::InvalidAppIdentifier { expected, actual }
+            | Error::InvalidEnvironment { expected, actual } => {
+                json!({ "expected": expected, "actual": actual })
+            }
+            Error::InvalidStateTransition { state, event } => json!({ "state": state, "event": event }),
+            Error::AlreadyConsumed { result_message } => {
+                json!({ "resultCode": 5018, "resultMessage": result_message })
+            }
+            Error::Api { status, result_code, result_message } => json!({
+                "status": status, "resultCode": result_code, "resultMessage": result_message
+            }),
+            Error::Timeout { after_ms } => json!({ "afterMs": after_ms }),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    pub(crate) fn malformed(what: &'static str, reason: impl Into<String>) -> Self {
+        Error::MalformedInput { what, reason: reason.into(), offset: None }
+    }
+
+    pub(crate) fn malformed_at(what: &'static str, reason: impl Into<String>, offset: usize) -> Self {
+        Error::MalformedInput { what, reason: reason.into(), offset: Some(offset) }
+    }
+
+    pub(crate) fn bad_key(reason: impl Into<String>) -> Self {
+        Error::InvalidPublicKey { reason: reason.into() }
+    }
+
+    pub(crate) fn bad_chain(reason: impl Into<String>) -> Self {
+        Error::InvalidChain { reason: reason.into() }
+    }
+
+    pub(crate) fn invalid_argument(reason: impl Into<String>) -> Self {
+        Error::InvalidArgument { reason: reason.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::MalformedInput { what, reason, offset: Some(o) } => {
+                write!(f, "malformed {what}: {reason} (at byte {o})")
+            }
+            Error::MalformedInput { what, reason, offset: None } => write!(f, "malformed {what}: {reason}"),
+            Error::InputTooLarge { what, limit, actual } => {
+                write!(f, "{what} is {actual} bytes, over the limit of {limit}")
+            }
+            Error::InvalidPublicKey { reason } => write!(f, "invalid public key: {reason}"),
+            Error::InvalidSignature => f.write_str("the signature does not verify"),
+            Error::InvalidChain { reason } => write!(f, "invalid certificate chain: {reason}"),
+            Error::CertificateExpired { subject, at, .. } => {
+                write!(f, "certificate '{subject}' was not valid at {at} (epoch ms)")
+            }
+            Error::InvalidAppIdentifier { expected, actual } => write!(
+                f,
+                "app identifier mismatch: expected '{expected}', got '{}'",
+                actual.as_deref().unwrap_or("(none)")
+            ),
+            Error::InvalidEnvironment { expected, actual } => write!(
+                f,
+                "environment mismatch: expected '{expected}', got '{}'",
+                actual.as_deref().unwrap_or("(none)")
+            ),
+            Error::InvalidStateTransition { state, event } => {
+                write!(f, "event '{event}' is not allowed in state '{state}'")
+            }
+            Error::AlreadyConsumed { .. } => f.write_str("the payment was already consumed (5018)"),
+            Error::Api { status, result_code: Some(c), result_message } => write!(
+                f,
+                "IAP server error {c}: {} (HTTP {status})",
+                result_message.as_deref().unwrap_or("")
+            ),
+            Error::Api { status, .. } => write!(f, "IAP server answered HTTP {status}"),
+            Error::Network { reason } => write!(f, "network error: {reason}"),
+            Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
+            Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One instance of every variant. The `match` below has no wildcard, so a new variant
+    /// fails to compile here until it is given a code in this table.
+    fn every_variant() -> Vec<(Error, &'static str, bool)> {
+        let all = vec![
+            (Error::malformed("x", "y"), "MALFORMED_INPUT", false),
+            (Error::InputTooLarge { what: "x", limit: 1, actual: 2 }, "INPUT_TOO_LARGE", false),
+            (Error::bad_key("x"), "INVALID_PUBLIC_KEY", false),
+            (Error::InvalidSignature, "INVALID_SIGNATURE", false),
+            (Error::bad_chain("x"), "INVALID_CHAIN", false),
+            (
+                Error::CertificateExpired { subject: "s".into(), not_before: 0, not_after: 1, at: 2 },
+                "CERTIFICATE_EXPIRED",
+                false,
+            ),
+            (
+                Error::InvalidAppIdentifier { expected: "a".into(), actual: None },
+                "INVALID_APP_IDENTIFIER",
+                false,
+            ),
+            (Error::InvalidEnvironment { expected: "a".into(), actual: None }, "INVALID_ENVIRONMENT", false),
+            (
+                Error::InvalidStateTransition { state: "A".into(), event: "b".into() },
+                "INVALID_STATE_TRANSITION",
+                false,
+            ),
+            (Error::AlreadyConsumed { result_message: String::new() }, "ALREADY_CONSUMED", false),
+            (Error::Api { status: 200, result_code: Some(1), result_message: None }, "API_ERROR", false),
+            (Error::Api { status: 503, result_code: None, result_message: None }, "API_ERROR", true),
+            (Error::Network { reason: "x".into() }, "NETWORK_ERROR", true),
+            (Error::Timeout { after_ms: 1 }, "TIMEOUT", true),
+            (Error::invalid_argument("x"), "INVALID_ARGUMENT", false),
+        ];
+        for (e, _, _) in &all {
+            match e {
+                Error::MalformedInput { .. }
+                | Error::InputTooLarge { .. }
+                | Error::InvalidPublicKey { .. }
+                | Error::InvalidSignature
+                | Error::InvalidChain { .. }
+                | Error::CertificateExpired { .. }
+                | Error::InvalidAppIdentifier { .. }
+                | Error::InvalidEnvironment { .. }
+                | Error::InvalidStateTransition { .. }
+                | Error::AlreadyConsumed { .. }
+                | Error::Api { .. }
+                | Error::Network { .. }
+                | Error::Timeout { .. }
+                | Error::InvalidArgument { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_variant_has_its_code_and_retryability() {
+        for (e, code, retryable) in every_variant() {
+            assert_eq!(e.code(), code, "{e:?}");
+            assert_eq!(e.retryable(), retryable, "{e:?}");
+            assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn codes_are_distinct_screaming_snake_case() {
+        let mut codes: Vec<_> = every_variant().into_iter().map(|(e, _, _)| e.code()).collect();
+        codes.dedup();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 14);
+        for c in codes {
+            assert!(c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{c}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! iap-verify: offline verification of in-app purchases, and the purchase logic around it.
+//!
+//! The core (every module but `wasm`) is plain Rust: no I/O, no clock, no JS types. Time (`now`,
+//! epoch milliseconds) and trust (roots, public keys) are arguments. The `wasm` module is the only
+//! place that knows about JavaScript; it exists only on wasm32.
+
+pub mod b64;
+pub mod der;
+pub mod error;
+pub mod limits;
+
+pub use error::{Error, Result};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

@@ -1,0 +1,19 @@
+//! Size limits on untrusted input. Each is far above anything a store produces and far below
+//! what could exhaust a WebAssembly instance's memory. Over a limit: `INPUT_TOO_LARGE`.
+
+use crate::error::{Error, Result};
+
+/// Google / ONE store signed purchase JSON. Real ones are under 2 KiB.
+pub const MAX_SIGNED_DATA: usize = 64 * 1024;
+/// A base64 public key (SubjectPublicKeyInfo). An RSA-8192 key is about 1.4 KiB of base64.
+pub const MAX_PUBLIC_KEY_TEXT: usize = 16 * 1024;
+/// A base64 signature. An RSA-8192 signature is 1,368 base64 characters.
+pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
+
+/// Returns `INPUT_TOO_LARGE` when `len` exceeds `limit`.
+pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
+    if len > limit {
+        return Err(Error::InputTooLarge { what, limit, actual: len });
+    }
+    Ok(())
+}
