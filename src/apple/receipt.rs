@@ -407,7 +407,7 @@ fn date(a: &Attribute<'_>) -> Result<Option<i64>> {
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fff]` then `Z`, `+hh:mm`, `+hhmm` (older Xcode) or `-…`, to epoch ms.
-pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     let two = |i: usize| -> Option<i64> {
         let d = b.get(i..i + 2)?;
