@@ -158,3 +158,71 @@ pub fn verify_onestore_purchase(
 ) -> JsResult<JsValue> {
     OneStoreVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RTDN: &'static str = r#"
+/** A decoded Google Play real-time developer notification. NOT verified: authenticate the push
+ * request (the Pub/Sub OIDC token in its Authorization header) before trusting it. */
+export interface DeveloperNotification {
+  kind: 'subscription' | 'oneTimeProduct' | 'voidedPurchase' | 'test' | 'unknown';
+  version?: string;
+  packageName?: string;
+  /** Epoch milliseconds. */
+  eventTimeMillis?: number;
+  subscriptionNotification?: {
+    version?: string;
+    notificationType: number;
+    /** e.g. 'SUBSCRIPTION_RENEWED'; 'UNKNOWN' for a number this version does not know. */
+    notificationTypeName: string;
+    purchaseToken?: string;
+    subscriptionId?: string;
+    [unknownField: string]: unknown;
+  };
+  oneTimeProductNotification?: {
+    version?: string;
+    notificationType: number;
+    notificationTypeName: 'ONE_TIME_PRODUCT_PURCHASED' | 'ONE_TIME_PRODUCT_CANCELED' | 'UNKNOWN';
+    purchaseToken?: string;
+    sku?: string;
+    [unknownField: string]: unknown;
+  };
+  voidedPurchaseNotification?: {
+    purchaseToken?: string;
+    orderId?: string;
+    productType?: number;
+    productTypeName: 'PRODUCT_TYPE_SUBSCRIPTION' | 'PRODUCT_TYPE_ONE_TIME' | 'UNKNOWN';
+    refundType?: number;
+    refundTypeName: 'REFUND_TYPE_FULL_REFUND' | 'REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND' | 'UNKNOWN';
+    [unknownField: string]: unknown;
+  };
+  testNotification?: { version?: string; [unknownField: string]: unknown };
+  /** Fields (and notification kinds) this version does not know, as sent. */
+  extra?: Record<string, unknown>;
+  /** The Pub/Sub envelope. */
+  push: { messageId?: string; publishTime?: string; attributes?: Record<string, string>; subscription?: string };
+}
+
+/** The body Cloud Pub/Sub POSTs to a push endpoint. */
+export interface PubSubPushBody {
+  message: { data: string; messageId?: string; publishTime?: string; attributes?: Record<string, string> };
+  subscription?: string;
+}
+"#;
+
+/// Decodes a Google RTDN from its Pub/Sub push body (the request body as a string, or the parsed
+/// object). Decoding only: the body carries no signature.
+#[wasm_bindgen(js_name = decodeGoogleNotification, unchecked_return_type = "DeveloperNotification")]
+pub fn decode_google_notification(
+    #[wasm_bindgen(js_name = pushBody, unchecked_param_type = "string | PubSubPushBody")] push_body: JsValue,
+) -> JsResult<JsValue> {
+    let body = if push_body.is_string() {
+        string_arg(&push_body, "pushBody", limits::MAX_NOTIFICATION)?
+    } else if push_body.is_object() {
+        let text = js_sys::JSON::stringify(&push_body)
+            .map_err(|_| js_error(crate::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
+        string_arg(&text.into(), "pushBody", limits::MAX_NOTIFICATION)?
+    } else {
+        return Err(js_error(crate::Error::invalid_argument("pushBody must be a string or an object")));
+    };
+    to_js(&crate::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?)
+}
