@@ -8,8 +8,15 @@ pub mod apple;
 pub mod b64;
 pub mod der;
 pub mod error;
+pub mod google;
 pub mod limits;
+<<<<<<< HEAD
 pub mod x509;
+=======
+pub mod onestore;
+pub mod rsa;
+mod signed_json;
+>>>>>>> main
 
 pub use error::{Error, Result};
 

@@ -18,6 +18,8 @@ pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
     Ok(())
 }
 
+/// A Pub/Sub push body carrying a Google RTDN. Real ones are under 1 KiB.
+pub const MAX_NOTIFICATION: usize = 64 * 1024;
 /// An app receipt, decoded bytes. Real ones are a few KiB; one with 187 in-app entries is 79 KiB.
 pub const MAX_RECEIPT_BYTES: usize = 4 * 1024 * 1024;
 /// An app receipt as base64 text (4/3 of [`MAX_RECEIPT_BYTES`] plus room for line breaks).
