@@ -10,13 +10,10 @@ pub mod der;
 pub mod error;
 pub mod google;
 pub mod limits;
-<<<<<<< HEAD
-pub mod x509;
-=======
 pub mod onestore;
 pub mod rsa;
 mod signed_json;
->>>>>>> main
+pub mod x509;
 
 pub use error::{Error, Result};
 

@@ -1,6 +1,6 @@
 //! App receipts: the shared public vectors with their documented outcomes, and negatives built
 //! with the self-made test PKI.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::cast_possible_truncation)]
 
 mod common;
 
@@ -206,7 +206,7 @@ fn chain_negatives() {
     let other = AppReceiptVerifier::with_roots(Some(&[pki("root2-rsa.der")])).unwrap();
     assert_eq!(code(other.verify(&build(&leaf, &[leaf.clone(), int.clone()]), &opts(NOW))), "INVALID_CHAIN");
     // Pinned roots only: trusting the intermediate itself does not make the chain trusted.
-    let int_only = AppReceiptVerifier::with_roots(Some(&[int.clone()])).unwrap();
+    let int_only = AppReceiptVerifier::with_roots(Some(std::slice::from_ref(&int))).unwrap();
     assert_eq!(code(int_only.verify(&build(&leaf, &[leaf.clone(), int.clone()]), &opts(NOW))), "INVALID_CHAIN");
     // The signer expired at the creation date (2024), whatever `now` is.
     let expired = pki("leaf-rsa-expired.der");

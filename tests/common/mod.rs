@@ -1,6 +1,6 @@
 //! Test helpers: a tiny DER writer and builders for receipts and JWS signed with the self-made
 //! test PKI in `tests/vectors/testpki/` (see `tests/vectors/SOURCES.md`).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::cast_possible_truncation)]
 
 use base64::Engine;
 use ring::rand::SystemRandom;
