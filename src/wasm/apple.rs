@@ -364,7 +364,7 @@ impl AppReceiptVerifier {
     /// `rootCertificates`: DER roots; `null`/omitted = the bundled Apple Root CA.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(js_name = rootCertificates, unchecked_param_type = "Uint8Array[] | null | undefined")] root_certificates: JsValue,
+        #[wasm_bindgen(js_name = rootCertificates, unchecked_optional_param_type = "Uint8Array[] | null")] root_certificates: JsValue,
     ) -> JsResult<AppReceiptVerifier> {
         let roots = roots_arg(&root_certificates)?;
         let inner = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
@@ -376,7 +376,7 @@ impl AppReceiptVerifier {
     pub fn verify(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AppReceiptVerifyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
         verify_with(&self.inner, &receipt, &call_options(&obj)?)
@@ -388,7 +388,7 @@ impl AppReceiptVerifier {
 #[wasm_bindgen(js_name = verifyAppReceipt, unchecked_return_type = "AppReceipt")]
 pub fn verify_app_receipt(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "AppReceiptOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
     let obj = options_object(&options, "options", &["bundleId", "rootCertificates", "deviceId", "now"])?;
     let roots = roots_arg(&get(&obj, "rootCertificates"))?;
@@ -398,22 +398,27 @@ pub fn verify_app_receipt(
 
 /// Apple's `ReceiptUtility.extractTransactionIdFromAppReceipt`: the first in-app transaction id,
 /// or null. Nothing is verified: use it only to query the App Store Server API.
-#[wasm_bindgen(js_name = extractTransactionIdFromAppReceipt)]
+#[wasm_bindgen(js_name = extractTransactionIdFromAppReceipt, unchecked_return_type = "string | null")]
 pub fn extract_transaction_id_from_app_receipt(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
-) -> JsResult<Option<String>> {
+) -> JsResult<JsValue> {
     let bytes = receipt_bytes(&receipt)?;
-    receipt::extract_transaction_id_from_app_receipt(&bytes).map_err(js_error)
+    receipt::extract_transaction_id_from_app_receipt(&bytes).map(string_or_null).map_err(js_error)
+}
+
+/// `null` (not `undefined`) when absent, as Apple's library returns.
+fn string_or_null(s: Option<String>) -> JsValue {
+    s.map_or(JsValue::NULL, |s| JsValue::from_str(&s))
 }
 
 /// Apple's `ReceiptUtility.extractTransactionIdFromTransactionReceipt` (iOS 6 style receipts),
 /// or null. Nothing is verified.
-#[wasm_bindgen(js_name = extractTransactionIdFromTransactionReceipt)]
+#[wasm_bindgen(js_name = extractTransactionIdFromTransactionReceipt, unchecked_return_type = "string | null")]
 pub fn extract_transaction_id_from_transaction_receipt(
-    #[wasm_bindgen(js_name = transactionReceipt)] transaction_receipt: JsValue,
-) -> JsResult<Option<String>> {
+    #[wasm_bindgen(js_name = transactionReceipt, unchecked_param_type = "string")] transaction_receipt: JsValue,
+) -> JsResult<JsValue> {
     let text = string_arg(&transaction_receipt, "transactionReceipt", limits::MAX_TRANSACTION_RECEIPT_TEXT)?;
-    receipt::extract_transaction_id_from_transaction_receipt(&text).map_err(js_error)
+    receipt::extract_transaction_id_from_transaction_receipt(&text).map(string_or_null).map_err(js_error)
 }
 
 /// Apple's `SignedDataVerifier` (offline): verifies and decodes StoreKit 2 / App Store Server JWS.
@@ -434,10 +439,10 @@ impl SignedDataVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = rootCertificates, unchecked_param_type = "Uint8Array[] | null")] root_certificates: JsValue,
-        #[wasm_bindgen(js_name = enableOnlineChecks)] enable_online_checks: JsValue,
+        #[wasm_bindgen(js_name = enableOnlineChecks, unchecked_param_type = "boolean")] enable_online_checks: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Environment")] environment: JsValue,
-        #[wasm_bindgen(js_name = bundleId)] bundle_id: JsValue,
-        #[wasm_bindgen(js_name = appAppleId, unchecked_param_type = "number | undefined")] app_apple_id: JsValue,
+        #[wasm_bindgen(js_name = bundleId, unchecked_param_type = "string")] bundle_id: JsValue,
+        #[wasm_bindgen(js_name = appAppleId, unchecked_optional_param_type = "number")] app_apple_id: JsValue,
     ) -> JsResult<SignedDataVerifier> {
         let roots = roots_arg(&root_certificates)?;
         let online = enable_online_checks.as_bool().ok_or_else(|| invalid("enableOnlineChecks must be false".into()))?;
@@ -460,8 +465,8 @@ impl SignedDataVerifier {
     #[wasm_bindgen(js_name = verifyAndDecodeTransaction, unchecked_return_type = "JWSTransactionDecodedPayload")]
     pub fn verify_and_decode_transaction(
         &self,
-        #[wasm_bindgen(js_name = signedTransactionInfo)] jws: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "VerifyCallOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = signedTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedTransactionInfo", limits::MAX_JWS)?;
         to_js(&self.inner.verify_and_decode_transaction(&jws, jws_call(&options)?).map_err(js_error)?)
@@ -471,8 +476,8 @@ impl SignedDataVerifier {
     #[wasm_bindgen(js_name = verifyAndDecodeRenewalInfo, unchecked_return_type = "JWSRenewalInfoDecodedPayload")]
     pub fn verify_and_decode_renewal_info(
         &self,
-        #[wasm_bindgen(js_name = signedRenewalInfo)] jws: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "VerifyCallOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = signedRenewalInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedRenewalInfo", limits::MAX_JWS)?;
         to_js(&self.inner.verify_and_decode_renewal_info(&jws, jws_call(&options)?).map_err(js_error)?)
@@ -482,8 +487,8 @@ impl SignedDataVerifier {
     #[wasm_bindgen(js_name = verifyAndDecodeAppTransaction, unchecked_return_type = "AppTransaction")]
     pub fn verify_and_decode_app_transaction(
         &self,
-        #[wasm_bindgen(js_name = signedAppTransactionInfo)] jws: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "VerifyCallOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = signedAppTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedAppTransactionInfo", limits::MAX_JWS)?;
         to_js(&self.inner.verify_and_decode_app_transaction(&jws, jws_call(&options)?).map_err(js_error)?)
@@ -493,8 +498,8 @@ impl SignedDataVerifier {
     #[wasm_bindgen(js_name = verifyAndDecodeNotification, unchecked_return_type = "ResponseBodyV2DecodedPayload")]
     pub fn verify_and_decode_notification(
         &self,
-        #[wasm_bindgen(js_name = signedPayload)] signed_payload: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "VerifyCallOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&signed_payload, "signedPayload", limits::MAX_JWS)?;
         to_js(&self.inner.verify_and_decode_notification(&jws, jws_call(&options)?).map_err(js_error)?)
