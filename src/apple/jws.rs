@@ -23,7 +23,7 @@
 //! hot call costs one ES256 check; validity is re-checked on every call.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ring::signature;
 use serde::de::DeserializeOwned;
@@ -97,7 +97,7 @@ pub struct SignedDataVerifier {
     environment: Environment,
     bundle_id: String,
     app_apple_id: Option<i64>,
-    cache: Mutex<VecDeque<CachedChain>>,
+    cache: Mutex<VecDeque<Arc<CachedChain>>>,
 }
 
 impl SignedDataVerifier {
@@ -227,18 +227,20 @@ impl SignedDataVerifier {
         let x5c = x5c_strings(header.x5c.as_ref())?;
 
         let test_data = self.environment.is_local_test();
-        let (key, validities) = if test_data {
+        let local_key;
+        let chain;
+        let (key, validities): (&PublicKey, &[Validity]) = if test_data {
             let [only] = x5c.as_slice() else {
                 return Err(Error::bad_chain("Xcode/LocalTesting data must carry exactly one certificate"));
             };
-            let der = cert_bytes(only)?;
-            (ec_p256_key(&Certificate::parse(&der)?)?, Vec::new())
+            local_key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
+            (&local_key, &[])
         } else {
             let [leaf, intermediate, root] = x5c.as_slice() else {
                 return Err(Error::bad_chain("x5c must hold exactly three certificates"));
             };
-            let c = self.chain(leaf, intermediate, root)?;
-            (c.key, c.validities)
+            chain = self.chain(leaf, intermediate, root)?;
+            (&chain.key, &chain.validities)
         };
 
         let sig = crate::b64::decode_url("JWS signature", s64)?;
@@ -252,50 +254,61 @@ impl SignedDataVerifier {
         let payload: T = serde_json::from_slice(&crate::b64::decode_url("JWS payload", p64)?)
             .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
         let at = effective_date(&payload).and_then(ms_from_f64).unwrap_or(now);
-        for v in &validities {
-            v.check_at(at)?;
-        }
+        check_validity_at(validities, at)?;
         Ok(Verified { payload, test_data })
     }
 
     /// The leaf key and validities of a verified chain, from the cache or built and cached.
-    fn chain(&self, leaf_b64: &str, intermediate_b64: &str, root_b64: &str) -> Result<CachedChain> {
+    fn chain(&self, leaf_b64: &str, intermediate_b64: &str, root_b64: &str) -> Result<Arc<CachedChain>> {
         if let Ok(cache) = self.cache.lock() {
             if let Some(hit) = cache.iter().find(|c| c.leaf_b64 == leaf_b64 && c.intermediate_b64 == intermediate_b64) {
-                return Ok(hit.clone());
+                return Ok(Arc::clone(hit));
             }
         }
         let leaf_der = cert_bytes(leaf_b64)?;
         let int_der = cert_bytes(intermediate_b64)?;
         // x5c[2] must be a certificate, but trust comes from the configured roots only.
         Certificate::parse(&cert_bytes(root_b64)?)?;
-        let leaf = Certificate::parse(&leaf_der)?;
-        let intermediate = Certificate::parse(&int_der)?;
-
-        leaf.require_extension(ext::APPLE_RECEIPT_SIGNING, "receipt-signing (1.2.840.113635.100.6.11.1)")?;
-        if !intermediate.is_ca()? {
-            return Err(Error::bad_chain(format!("'{}' is not a CA", intermediate.common_name())));
-        }
-        intermediate.require_extension(ext::APPLE_WWDR_INTERMEDIATE, "WWDR intermediate (1.2.840.113635.100.6.2.1)")?;
-        if leaf.issuer != intermediate.subject {
-            return Err(Error::bad_chain("the leaf was not issued by x5c[1]"));
-        }
-        leaf.verify_signed_by(&intermediate.public_key()?)?;
-        let anchor = self.anchors.find_issuer(&intermediate)?;
-        let entry = CachedChain {
+        let (key, validities) = verify_x5c_chain(&self.anchors, &leaf_der, &int_der)?;
+        let entry = Arc::new(CachedChain {
             leaf_b64: leaf_b64.to_owned(),
             intermediate_b64: intermediate_b64.to_owned(),
-            key: ec_p256_key(&leaf)?,
-            validities: vec![Validity::of(&leaf), Validity::of(&intermediate), anchor.validity()],
-        };
+            key,
+            validities,
+        });
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CHAIN_CACHE_SIZE {
                 cache.pop_front();
             }
-            cache.push_back(entry.clone());
+            cache.push_back(Arc::clone(&entry));
         }
         Ok(entry)
     }
+}
+
+/// Apple's JWS chain rule on DER certificates: the leaf (P-256, OID …6.11.1) issued and signed by
+/// the intermediate (a CA with OID …6.2.1), which is signed by one of `anchors`. Returns the leaf
+/// key and the validity windows of leaf, intermediate and root, which the caller checks at the
+/// effective date (see [`check_validity_at`]).
+pub fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_der: &[u8]) -> Result<(PublicKey, Vec<Validity>)> {
+    let leaf = Certificate::parse(leaf_der)?;
+    let intermediate = Certificate::parse(intermediate_der)?;
+    leaf.require_extension(ext::APPLE_RECEIPT_SIGNING, "receipt-signing (1.2.840.113635.100.6.11.1)")?;
+    if !intermediate.is_ca()? {
+        return Err(Error::bad_chain(format!("'{}' is not a CA", intermediate.common_name())));
+    }
+    intermediate.require_extension(ext::APPLE_WWDR_INTERMEDIATE, "WWDR intermediate (1.2.840.113635.100.6.2.1)")?;
+    if leaf.issuer != intermediate.subject {
+        return Err(Error::bad_chain("the leaf was not issued by x5c[1]"));
+    }
+    leaf.verify_signed_by(&intermediate.public_key()?)?;
+    let anchor = anchors.find_issuer(&intermediate)?;
+    Ok((ec_p256_key(&leaf)?, vec![Validity::of(&leaf), Validity::of(&intermediate), anchor.validity()]))
+}
+
+/// `CERTIFICATE_EXPIRED` unless every window contains `at` (epoch ms).
+pub fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
+    validities.iter().try_for_each(|v| v.check_at(at))
 }
 
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {
