@@ -114,7 +114,6 @@ impl GoogleVerifier {
 
     /// Decodes data whose signature the host's WebCrypto has verified after [`Self::prepare`].
     /// Crate-private: nothing outside the crate can make a verified value without a check.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedGooglePurchase> {
         let purchase = crate::signed_json::decode_object(WHAT, signed_data)?;
         Ok(VerifiedGooglePurchase { purchase })
