@@ -8,8 +8,11 @@ use crate::google::{rtdn, GoogleVerifier, VerifyOptions};
 use crate::onestore::OneStoreVerifier;
 use crate::rsa::RsaPublicKey;
 
+/// A fuzz entry point.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the name of its folder under `fuzz/corpus` and `fuzz/regressions`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("der", der_reader),
     ("rsa_key", rsa_key),
     ("google_purchase", google_purchase),
