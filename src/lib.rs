@@ -8,6 +8,7 @@ pub mod apple;
 pub mod b64;
 pub mod der;
 pub mod error;
+pub mod fuzzing;
 pub mod google;
 pub mod limits;
 pub mod onestore;
