@@ -80,12 +80,14 @@ pub type VerifiedAppTransaction = Verified<AppTransaction>;
 struct Header {
     alg: Option<String>,
     x5c: Option<serde_json::Value>,
+    /// RFC 7515 §4.1.11: extensions the recipient must understand. We understand none.
+    crit: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
 struct CachedChain {
-    leaf_b64: String,
-    intermediate_b64: String,
+    /// The three x5c entries as sent (x5c[2] too, so a hit behaves exactly like a miss).
+    x5c: [String; 3],
     key: PublicKey,
     validities: Vec<Validity>,
 }
@@ -224,6 +226,9 @@ impl SignedDataVerifier {
         if header.alg.as_deref() != Some("ES256") {
             return Err(Error::malformed("JWS header", "alg must be ES256"));
         }
+        if header.crit.is_some() {
+            return Err(Error::malformed("JWS header", "critical header extensions are not supported"));
+        }
         let x5c = x5c_strings(header.x5c.as_ref())?;
 
         let test_data = self.environment.is_local_test();
@@ -261,7 +266,7 @@ impl SignedDataVerifier {
     /// The leaf key and validities of a verified chain, from the cache or built and cached.
     fn chain(&self, leaf_b64: &str, intermediate_b64: &str, root_b64: &str) -> Result<Arc<CachedChain>> {
         if let Ok(cache) = self.cache.lock() {
-            if let Some(hit) = cache.iter().find(|c| c.leaf_b64 == leaf_b64 && c.intermediate_b64 == intermediate_b64) {
+            if let Some(hit) = cache.iter().find(|c| c.x5c == [leaf_b64, intermediate_b64, root_b64]) {
                 return Ok(Arc::clone(hit));
             }
         }
@@ -271,8 +276,7 @@ impl SignedDataVerifier {
         Certificate::parse(&cert_bytes(root_b64)?)?;
         let (key, validities) = verify_x5c_chain(&self.anchors, &leaf_der, &int_der)?;
         let entry = Arc::new(CachedChain {
-            leaf_b64: leaf_b64.to_owned(),
-            intermediate_b64: intermediate_b64.to_owned(),
+            x5c: [leaf_b64.to_owned(), intermediate_b64.to_owned(), root_b64.to_owned()],
             key,
             validities,
         });
