@@ -9,7 +9,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{bytes_arg, js_error, now_ms, string_arg, to_js, JsResult};
+use super::{bytes_arg, js_error, now_ms, string_arg, JsResult};
 use crate::apple::jws::ms_from_f64;
 use crate::apple::models::Environment;
 use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions};
@@ -249,6 +249,14 @@ export interface ResponseBodyV2DecodedPayload extends TestDataMark {
   [unknownField: string]: unknown;
 }
 "#;
+
+/// Results go to JS as JSON text and `JSON.parse`: the same plain objects as `super::to_js`
+/// (numbers, absent fields absent), one boundary crossing instead of one per field, and reusing
+/// serde_json's serializer instead of a second one per model (measured: 10 KB smaller wasm).
+fn to_js<T: serde::Serialize>(value: &T) -> JsResult<JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))
+}
 
 fn invalid(reason: String) -> JsValue {
     js_error(Error::invalid_argument(reason))
