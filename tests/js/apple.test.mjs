@@ -174,3 +174,44 @@ test('SignedDataVerifier: constructor and token negatives', () => {
   throwsCode(() => v.verifyAndDecodeNotification(good, { at: 1 }), 'INVALID_ARGUMENT');
   throwsCode(() => v.verifyAndDecodeNotification(42), 'INVALID_ARGUMENT');
 });
+
+test('SignedDataVerifier async variants (WebCrypto ES256) give the same results and errors', async () => {
+  const cases = [
+    [[null, false, 'Sandbox', 'com.Abilities'], 'Notification', 'apple-jws-aporat-notification-test-sandbox.jws', {}],
+    [[null, false, 'Sandbox', 'com.other'], 'Notification', 'apple-jws-aporat-notification-test-sandbox.jws', {}],
+    [[null, false, 'Sandbox', 'com.audaos.audarecorder'], 'Notification', 'apple-jws-gopay-notification-did-renew-sandbox.jws', {}],
+    [[null, false, 'Sandbox', 'com.audaos.audarecorder'], 'Notification', 'apple-jws-gopay-notification-did-renew-sandbox.jws', { now: 1646387100000 }],
+    [[null, false, 'Sandbox', 'x'], 'RenewalInfo', 'apple-jws-awa-renewalinfo-sandbox.jws', {}],
+    [[null, false, 'Production', 'x', 1], 'RenewalInfo', 'apple-jws-awa-renewalinfo-sandbox.jws', {}],
+    [[[testCaRoot()], false, 'Sandbox', 'com.example', 1234], 'Transaction', 'apple-jws-testca-transactionInfo.jws', {}],
+    [[[testCaRoot()], false, 'Sandbox', 'com.example', 1234], 'Notification', 'apple-jws-testca-missingX5CHeaderClaim.jws', {}],
+    [[null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example'], 'Transaction', 'apple-jws-xcode-signed-transaction.jws', {}],
+    [[null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example'], 'AppTransaction', 'apple-jws-xcode-signed-app-transaction.jws', {}],
+  ];
+  const outcome = async (fn) => {
+    try {
+      return { ok: await fn() };
+    } catch (e) {
+      assert.ok(e instanceof iap.IapError, String(e));
+      return { code: e.code };
+    }
+  };
+  for (const [args, kind, file, opts] of cases) {
+    const v = new iap.SignedDataVerifier(...args);
+    const jws = sharedText(file);
+    const sync = await outcome(() => v[`verifyAndDecode${kind}`](jws, opts));
+    for (let i = 0; i < 2; i++) {
+      const async_ = await outcome(() => v[`verifyAndDecode${kind}Async`](jws, opts));
+      assert.deepEqual(async_, sync, `${file} ${kind} ${JSON.stringify(args.slice(2))}`);
+    }
+  }
+  // A forged payload fails in WebCrypto exactly as in ring.
+  const v = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
+  const [h, p, s] = sharedText('apple-jws-aporat-notification-test-sandbox.jws').split('.');
+  const forged = JSON.parse(Buffer.from(p, 'base64url'));
+  forged.notificationType = 'REFUND';
+  const token = `${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${s}`;
+  await assert.rejects(v.verifyAndDecodeNotificationAsync(token), (e) => e instanceof iap.IapError && e.code === 'INVALID_SIGNATURE');
+  await assert.rejects(v.verifyAndDecodeNotificationAsync(42), (e) => e.code === 'INVALID_ARGUMENT');
+  await assert.rejects(v.verifyAndDecodeNotificationAsync(`${h}.${p}`), (e) => e.code === 'MALFORMED_INPUT');
+});
