@@ -12,6 +12,7 @@ pub mod flow;
 pub mod model;
 pub mod sources;
 pub mod subscription;
+mod verified;
 pub(crate) mod time;
 
 pub use flow::{Applied, Effect, FlowEvent, FlowState, PaymentFlow, StartParams};
