@@ -23,7 +23,8 @@
 //! | `VERIFIED` | `CONSUME_REQUESTED` | `CONSUME_REQUESTED` | `CONSUME` (attempt 1) |
 //! | `CONSUME_REQUESTED` | `CONSUME_TIMEOUT` | `CONSUME_REQUESTED` | `CONSUME` (attempt n+1) |
 //! | `CONSUME_REQUESTED` | `CONSUMED` | `CONSUMED` | `DELIVER` |
-//! | `CONSUME_REQUESTED` | `ALREADY_CONSUMED` (5018 after our request: ours went through) | `CONSUMED` | `DELIVER` |
+//! | `CONSUME_REQUESTED` (attempt ≥ 2) | `ALREADY_CONSUMED` (an earlier request of ours went through) | `CONSUMED` | `DELIVER` |
+//! | `CONSUME_REQUESTED` (attempt 1) | `ALREADY_CONSUMED` (the answer to our only request: not ours) | `CONSUMED_ELSEWHERE` (flagged) | `FLAG` |
 //! | `CONSUMED` | `DELIVERED` | `DELIVERED` | `COMPLETE` |
 //! | `DELIVERED` | `COMPLETED` | `COMPLETED` | |
 //! | `PAID` … `CONSUMED`, `VERIFY_FAILED`, `CONSUMED_ELSEWHERE` | `REFUNDED` | `REFUNDED` | |
@@ -41,10 +42,15 @@
 //! 3. **Consume timeouts are retried.** `CONSUME_TIMEOUT` (no answer: timeout, network error, or a
 //!    resume after a crash while the request was in flight) re-emits `CONSUME`. The IAP server
 //!    answers a repeated consume with 5018, which rule 4 reads correctly.
-//! 4. **5018 (already consumed).** In `CONSUME_REQUESTED` the flow has recorded that *we* sent a
-//!    consume, so 5018 means ours went through: `CONSUMED`, deliver. In `PAID`/`VERIFIED` we never
-//!    sent one, so someone else consumed the payment: `CONSUMED_ELSEWHERE`, no delivery, `flagged`
-//!    and a `FLAG` effect for the caller to investigate.
+//! 4. **5018 (already consumed).** 5018 means *a* consume went through; the flow's record says
+//!    whose. After a request of ours whose answer was lost (`CONSUME_REQUESTED` with attempt ≥ 2,
+//!    i.e. after a `CONSUME_TIMEOUT`) it was ours: `CONSUMED`, deliver. If we never sent one
+//!    (`PAID`, `VERIFIED`), or 5018 answers our first and only request (attempt 1: no earlier
+//!    request of ours exists that could have succeeded), someone else consumed the payment (the
+//!    client SDK, another server): `CONSUMED_ELSEWHERE`, no delivery, `flagged`, and a `FLAG`
+//!    effect for a person to look at. So every re-sent consume must be preceded by
+//!    `CONSUME_TIMEOUT` (the driver does this, also when resuming after a crash); a caller who
+//!    re-sends without it gets a flag, never a double grant.
 //! 5. **Refunds.** Before delivery a refund ends the flow with no effect (nothing was granted);
 //!    after delivery it asks for a `REVOKE`.
 //! 6. **The verified purchase must fit the flow**: same store, same product id, and the store's
@@ -522,6 +528,24 @@ impl PaymentFlow {
         self.reason.as_deref()
     }
 
+    /// The forward effects the current state is waiting on, for resuming a stored flow: `VERIFY`
+    /// in `PAID`, `CONSUME` (the last attempt, whose outcome is unknown) in `CONSUME_REQUESTED`,
+    /// `DELIVER` in `CONSUMED`, `COMPLETE` in `DELIVERED`; none elsewhere (in `VERIFIED` the next
+    /// step is the `CONSUME_REQUESTED` event, which returns the `CONSUME`). Performing them again
+    /// after a crash is the at-least-once half of the module's delivery note.
+    pub fn pending_effects(&self) -> Vec<Effect> {
+        let payment_seq = self.payment_seq.clone();
+        match (self.state, &self.access_token) {
+            (FlowState::Paid, Some(token)) => vec![Effect::Verify { payment_seq, access_token: token.clone() }],
+            (FlowState::ConsumeRequested, Some(token)) => {
+                vec![Effect::Consume { payment_seq, access_token: token.clone(), attempt: self.consume_attempts }]
+            }
+            (FlowState::Consumed, _) => vec![self.deliver_like(false)],
+            (FlowState::Delivered, _) => vec![Effect::Complete { payment_seq }],
+            _ => Vec::new(),
+        }
+    }
+
     /// The stored form (JSON text). See [`PaymentFlow::from_json`].
     pub fn to_json(&self) -> Result<String> {
         serde_json::to_string(self).map_err(|e| Error::malformed(WHAT, e.to_string()))
@@ -597,8 +621,14 @@ impl PaymentFlow {
                 next.state = S::VerifyFailed;
                 next.reason = Some(reason.clone());
             }
-            (S::Paid | S::Verified, E::AlreadyConsumed) => {
-                let reason = "the IAP server reports the payment consumed (5018) but this flow never sent a consume";
+            (S::Paid | S::Verified, E::AlreadyConsumed) | (S::ConsumeRequested, E::AlreadyConsumed)
+                if self.consume_attempts <= 1 =>
+            {
+                let reason = if self.state == S::ConsumeRequested {
+                    "the IAP server answered our first consume with 5018: someone else consumed the payment"
+                } else {
+                    "the IAP server reports the payment consumed (5018) but this flow never sent a consume"
+                };
                 next.state = S::ConsumedElsewhere;
                 next.flagged = true;
                 next.reason = Some(reason.to_owned());
@@ -770,7 +800,9 @@ mod tests {
             (S::Paid | S::Verified, E::AlreadyConsumed) => S::ConsumedElsewhere,
             (S::Verified, E::ConsumeRequested) => S::ConsumeRequested,
             (S::ConsumeRequested, E::ConsumeTimeout) => S::ConsumeRequested,
-            (S::ConsumeRequested, E::Consumed | E::AlreadyConsumed) => S::Consumed,
+            (S::ConsumeRequested, E::Consumed) => S::Consumed,
+            // flow_in() reaches CONSUME_REQUESTED with one attempt: 5018 is not ours.
+            (S::ConsumeRequested, E::AlreadyConsumed) => S::ConsumedElsewhere,
             (S::Consumed, E::Delivered) => S::Delivered,
             (S::Delivered, E::Completed) => S::Completed,
             (
@@ -882,6 +914,31 @@ mod tests {
     }
 
     #[test]
+    fn pending_effects_repeat_the_step_in_flight() {
+        for state in ALL_STATES {
+            let f = flow_in(state);
+            let pending = f.pending_effects();
+            let want = match state {
+                FlowState::Paid => "VERIFY",
+                FlowState::ConsumeRequested => "CONSUME",
+                FlowState::Consumed => "DELIVER",
+                FlowState::Delivered => "COMPLETE",
+                _ => {
+                    assert!(pending.is_empty(), "{state:?}");
+                    continue;
+                }
+            };
+            assert_eq!(pending.len(), 1);
+            assert_eq!(serde_json::to_value(&pending[0]).unwrap()["type"], want, "{state:?}");
+        }
+        // The effect that entered the state is the one pending in it.
+        let a = flow_in(FlowState::ConsumeRequested).apply(&FlowEvent::ConsumeTimeout).unwrap();
+        assert_eq!(a.flow.pending_effects(), a.effects);
+        let a = flow_in(FlowState::ConsumeRequested).apply(&FlowEvent::Consumed).unwrap();
+        assert_eq!(a.flow.pending_effects(), a.effects);
+    }
+
+    #[test]
     fn consume_timeout_retries_and_5018_after_our_request_delivers() {
         use FlowEvent as E;
         let f = flow_in(FlowState::ConsumeRequested);
@@ -900,7 +957,7 @@ mod tests {
 
     #[test]
     fn five_oh_eighteen_without_our_request_is_consumed_elsewhere() {
-        for state in [FlowState::Paid, FlowState::Verified] {
+        for state in [FlowState::Paid, FlowState::Verified, FlowState::ConsumeRequested] {
             let a = flow_in(state).apply(&FlowEvent::AlreadyConsumed).unwrap();
             assert_eq!(a.flow.state(), FlowState::ConsumedElsewhere);
             assert!(a.flow.flagged());

@@ -3,7 +3,8 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
+use super::purchase::{to_js_verified, Verified};
+use super::{bytes_arg, js_error, options, string_arg, JsResult};
 use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
 use crate::limits;
 use crate::onestore::OneStoreVerifier as CoreOneStore;
@@ -103,7 +104,7 @@ impl GoogleVerifier {
         let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
-        to_js(verified.purchase())
+        to_js_verified(verified.purchase(), Verified::Google)
     }
 }
 
@@ -144,7 +145,7 @@ impl OneStoreVerifier {
         let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
-        to_js(verified.purchase())
+        to_js_verified(verified.purchase(), Verified::OneStore)
     }
 }
 
