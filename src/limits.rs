@@ -18,6 +18,9 @@ pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
     Ok(())
 }
 
+/// A Pub/Sub push body carrying a Google RTDN. Real ones are under 1 KiB.
+pub const MAX_NOTIFICATION: usize = 64 * 1024;
+
 /// A saved payment flow (`PaymentFlow.toJSON()`), including the verified purchase it holds.
 /// Real ones are a few KiB.
 pub const MAX_FLOW_JSON: usize = 256 * 1024;

@@ -12,8 +12,8 @@ pub mod flow;
 pub mod model;
 pub mod sources;
 pub mod subscription;
-mod verified;
 pub(crate) mod time;
+mod verified;
 
 pub use flow::{Applied, Effect, FlowEvent, FlowState, PaymentFlow, StartParams};
 pub use model::{Environment, IntoPurchase, Offer, ProductType, Purchase, PurchaseState, PurchaseType, Store};

@@ -33,7 +33,8 @@
 //! * `GOOGLE_RTDN`: the latest real-time developer notification plus the purchase it refers to
 //!   (a `SubscriptionPurchaseV2`, or the v1 shape with `expiryTimeMillis`). A notification that
 //!   names a state (canceled, on hold, grace, paused, revoked, expired, pending purchase
-//!   canceled; recovered/renewed/purchased/restarted → active) decides; the others (price
+//!   canceled; recovered/renewed/purchased/restarted → active; a `voidedPurchaseNotification` →
+//!   revoked) decides; the others (price
 //!   change, deferred, pause schedule, unknown codes) leave it to the purchase.
 //! * `NHN`: an NHN IAP / Gamebase subscription record (`expiryTime` or `expiryTimeMillis`,
 //!   `referenceStatus`). `REVOKED`/`CANCELED_PRODUCT` → `REVOKED`, `CANCELED_SUBSCRIPTION` →
@@ -386,8 +387,13 @@ fn google_rtdn(notification: &Value, purchase: &Value, at: i64) -> Result<Subscr
     use SubscriptionState as S;
     object("Google notification", notification)?;
     object("Google subscription purchase", purchase)?;
-    let code = rtdn_type(notification)
-        .ok_or_else(|| Error::malformed("Google notification", "no subscription notificationType"))?;
+    // A voided subscription purchase is a refund: the subscription is revoked.
+    let voided = notification.get("voidedPurchaseNotification").is_some_and(Value::is_object);
+    let code = match rtdn_type(notification) {
+        Some(code) => code,
+        None if voided => 12,
+        None => return Err(Error::malformed("Google notification", "no subscription notificationType")),
+    };
     let v2 = purchase.get("lineItems").is_some() || purchase.get("subscriptionState").is_some();
     let (expiry, auto) = if v2 {
         google_v2_parts(purchase)?
@@ -695,6 +701,9 @@ mod tests {
         }
         let s = check("canceled stops renewing", rtdn(json!(3), &v1), EXP - 1, S::Canceled, true);
         assert!(!s.auto_renewing);
+        let voided = json!({"source":"GOOGLE_RTDN","purchase":v1,"notification":{"voidedPurchaseNotification":
+            {"purchaseToken":"t","orderId":"GPA.1","productType":1,"refundType":1}}});
+        check("voided", voided, EXP - 1, S::Revoked, false);
         let bare = json!({"source":"GOOGLE_RTDN","notification":{"notificationType":4},"purchase":v1});
         check("bare notification", bare, EXP - 1, S::Active, true);
         let none = json!({"source":"GOOGLE_RTDN","notification":{"testNotification":{"version":"1.0"}},"purchase":{}});

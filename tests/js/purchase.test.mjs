@@ -555,6 +555,18 @@ test('subscriptionStatus: grace period boundaries, Google and NHN', () => {
   assert.deepEqual(iap.subscriptionStatus(nhn, 0), { status: 'ON_HOLD', entitled: false, expiresTime: exp, autoRenewing: true });
 });
 
+test('subscriptionStatus: a decoded RTDN (decodeGoogleNotification) plus the purchase', () => {
+  const exp = Date.UTC(2025, 0, 1);
+  const purchase = { expiryTimeMillis: String(exp), autoRenewing: true };
+  const renewed = iap.decodeGoogleNotification(ownText('rtdn/subscription-renewed.json'));
+  assert.equal(renewed.subscriptionNotification.notificationType, 2);
+  const s = iap.subscriptionStatus({ source: 'GOOGLE_RTDN', notification: renewed, purchase }, exp - 1);
+  assert.deepEqual(s, { status: 'ACTIVE', entitled: true, expiresTime: exp, autoRenewing: true });
+  assert.equal(iap.subscriptionStatus({ source: 'GOOGLE_RTDN', notification: renewed, purchase }, exp).entitled, false);
+  const voided = { voidedPurchaseNotification: { purchaseToken: 't', orderId: 'GPA.1', productType: 1, refundType: 1 } };
+  assert.equal(iap.subscriptionStatus({ source: 'GOOGLE_RTDN', notification: voided, purchase }, exp - 1).status, 'REVOKED');
+});
+
 test('subscriptionStatus: contradicting or malformed input is a typed error', () => {
   throwsCode(
     () => iap.subscriptionStatus({ source: 'APPLE', transaction: { purchaseDate: 10, expiresDate: 5 } }, 0),
