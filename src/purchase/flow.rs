@@ -1152,6 +1152,20 @@ mod tests {
         assert_eq!(PaymentFlow::from_json(&huge).unwrap_err().code(), "INPUT_TOO_LARGE");
     }
 
+    #[test]
+    fn a_saved_version_1_flow_still_loads_and_continues() {
+        let path = format!("{}/tests/vectors/purchase/flow-v1-consumed.json", env!("CARGO_MANIFEST_DIR"));
+        let flow = PaymentFlow::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(flow.state(), FlowState::Consumed);
+        assert_eq!(flow.consume_attempts(), 2);
+        assert_eq!(flow.purchase().map(Purchase::quantity), Some(2));
+        // The events that led here are still recognised as duplicates.
+        assert!(flow.apply(&FlowEvent::AlreadyConsumed).unwrap().duplicate);
+        assert!(flow.apply(&FlowEvent::Paid { access_token: "at-1".into() }).unwrap().duplicate);
+        let a = flow.apply(&FlowEvent::Delivered).unwrap();
+        assert_eq!(a.effects, vec![Effect::Complete { payment_seq: "2025112612345678".into() }]);
+    }
+
     mod prop {
         use super::*;
         use proptest::prelude::*;
