@@ -600,3 +600,9 @@ test('README: the payment-flow snippet runs as documented', async () => {
     rmSync(file);
   }
 });
+
+test('toPurchase: results of the async verifiers are registered too', async () => {
+  const v = new iap.GoogleVerifier(key);
+  const p = iap.toPurchase(await v.verifyAsync(ownText('google/consumable.json'), ownText('google/consumable.sig')));
+  assert.equal(p.productId, 'gem_pack_100');
+});
