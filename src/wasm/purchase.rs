@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use super::{js_error, now_ms, to_js, JsResult};
 use crate::error::Error;
 use crate::limits;
-use crate::purchase::sources::{self, AppleInAppFields};
+use crate::purchase::sources;
 use crate::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -134,7 +134,7 @@ pub(crate) enum Verified {
     OneStore,
     /// `JWSTransactionDecodedPayload` from `verifyAndDecodeTransaction`.
     AppleTransaction,
-    /// One in-app entry of a verified receipt, in [`AppleInAppFields`]' JSON shape.
+    /// One in-app entry of a verified receipt, registered as `{"receiptType": …, "entry": {…}}`.
     AppleReceiptInApp,
     /// An NHN IAP / Gamebase API record.
     NhnRecord,
@@ -190,6 +190,37 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
     Ok(js)
 }
 
+/// Registers each element of a JS array made by `to_js(values)` (same order) as a verified value
+/// of `kind`: for API results that are lists (NHN consumable and subscription lists).
+#[allow(dead_code)] // called by the NHN binding when it lands
+pub(crate) fn register_items<T: Serialize>(array_js: &JsValue, kind: Verified, values: &[T]) -> JsResult<()> {
+    let Some(array) = array_js.dyn_ref::<js_sys::Array>() else { return Ok(()) };
+    for (i, value) in values.iter().enumerate() {
+        let Ok(index) = u32::try_from(i) else { break };
+        register(&array.get(index), kind, value)?;
+    }
+    Ok(())
+}
+
+/// Registers each entry of a verified receipt's JS `inApp` array (made by `to_js` from
+/// `entries`, in the same order) as an App Store in-app purchase, with the receipt's type
+/// (attribute 0), so that `toPurchase(receipt.inApp[i])` works. For the Apple receipt binding.
+#[allow(dead_code)] // called by the Apple receipt binding when it lands
+pub(crate) fn register_receipt_entries<T: Serialize>(
+    receipt_js: &JsValue,
+    receipt_type: Option<&str>,
+    entries: &[T],
+) -> JsResult<()> {
+    let array = Reflect::get(receipt_js, &"inApp".into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(array) = array.dyn_ref::<js_sys::Array>() else { return Ok(()) };
+    for (i, entry) in entries.iter().enumerate() {
+        let Ok(index) = u32::try_from(i) else { break };
+        let snapshot = serde_json::json!({ "receiptType": receipt_type, "entry": entry });
+        register(&array.get(index), Verified::AppleReceiptInApp, &snapshot)?;
+    }
+    Ok(())
+}
+
 /// The snapshot registered for `object`, if it is a registered object.
 fn lookup(object: &JsValue) -> Option<(Verified, serde_json::Value)> {
     let object = object.dyn_ref::<Object>()?;
@@ -217,9 +248,10 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
         Verified::Google => sources::google_purchase_data(&value),
         Verified::OneStore => sources::onestore_purchase_data(&value),
         Verified::AppleTransaction => sources::apple_transaction(&value),
-        Verified::AppleReceiptInApp => serde_json::from_value::<AppleInAppFields>(value)
-            .map_err(|e| Error::malformed("Apple receipt in-app entry", e.to_string()))
-            .and_then(|f| sources::apple_receipt_in_app(&f)),
+        Verified::AppleReceiptInApp => sources::apple_receipt_in_app(
+            value.get("entry").unwrap_or(&serde_json::Value::Null),
+            value.get("receiptType").and_then(serde_json::Value::as_str),
+        ),
         Verified::NhnRecord => sources::nhn_record(&value),
         Verified::Purchase => {
             serde_json::from_value::<Purchase>(value).map_err(|e| Error::malformed("purchase", e.to_string()))
