@@ -221,12 +221,17 @@ pub(crate) fn register_receipt_entries<T: Serialize>(
     Ok(())
 }
 
-/// The snapshot registered for `object`, if it is a registered object.
-fn lookup(object: &JsValue) -> Option<(Verified, serde_json::Value)> {
+/// The snapshot (JSON text) registered for `object`, if it is a registered object.
+fn lookup(object: &JsValue) -> Option<(Verified, String)> {
     let object = object.dyn_ref::<Object>()?;
     let entry = REGISTRY.with(|r| r.get(object)).as_string()?;
     let (tag, json) = entry.split_once('\n')?;
-    Some((Verified::from_tag(tag)?, serde_json::from_str(json).ok()?))
+    Some((Verified::from_tag(tag)?, json.to_owned()))
+}
+
+/// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
+fn registered_purchase(json: &str) -> Result<Purchase, Error> {
+    serde_json::from_str(json).map_err(|e| Error::malformed("purchase", e.to_string()))
 }
 
 fn unverified(what: &str) -> JsValue {
@@ -241,21 +246,24 @@ fn unverified(what: &str) -> JsValue {
 /// needs (a product id, a purchase time).
 #[wasm_bindgen(js_name = toPurchase, unchecked_return_type = "Purchase")]
 pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verified: JsValue) -> JsResult<JsValue> {
-    let Some((kind, value)) = lookup(&verified) else {
+    let Some((kind, json)) = lookup(&verified) else {
         return Err(unverified("toPurchase's argument"));
     };
+    let value = || -> Result<serde_json::Value, Error> {
+        serde_json::from_str(&json).map_err(|e| Error::malformed("verified value", e.to_string()))
+    };
     let purchase = match kind {
-        Verified::Google => sources::google_purchase_data(&value),
-        Verified::OneStore => sources::onestore_purchase_data(&value),
-        Verified::AppleTransaction => sources::apple_transaction(&value),
-        Verified::AppleReceiptInApp => sources::apple_receipt_in_app(
-            value.get("entry").unwrap_or(&serde_json::Value::Null),
-            value.get("receiptType").and_then(serde_json::Value::as_str),
-        ),
-        Verified::NhnRecord => sources::nhn_record(&value),
-        Verified::Purchase => {
-            serde_json::from_value::<Purchase>(value).map_err(|e| Error::malformed("purchase", e.to_string()))
-        }
+        Verified::Purchase => registered_purchase(&json),
+        Verified::Google => value().and_then(|v| sources::google_purchase_data(&v)),
+        Verified::OneStore => value().and_then(|v| sources::onestore_purchase_data(&v)),
+        Verified::AppleTransaction => value().and_then(|v| sources::apple_transaction(&v)),
+        Verified::AppleReceiptInApp => value().and_then(|v| {
+            sources::apple_receipt_in_app(
+                v.get("entry").unwrap_or(&serde_json::Value::Null),
+                v.get("receiptType").and_then(serde_json::Value::as_str),
+            )
+        }),
+        Verified::NhnRecord => value().and_then(|v| sources::nhn_record(&v)),
     }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)
@@ -288,9 +296,9 @@ fn event_from_js(event: &JsValue) -> JsResult<FlowEvent> {
         }
         let purchase = Reflect::get(object, &"purchase".into()).unwrap_or(JsValue::UNDEFINED);
         return match lookup(&purchase) {
-            Some((Verified::Purchase, value)) => serde_json::from_value::<Purchase>(value)
-                .map(|p| FlowEvent::Verified { purchase: Box::new(p) })
-                .map_err(|e| js_error(Error::malformed("purchase", e.to_string()))),
+            Some((Verified::Purchase, json)) => {
+                registered_purchase(&json).map(|p| FlowEvent::Verified { purchase: Box::new(p) }).map_err(js_error)
+            }
             _ => Err(unverified("VERIFIED's purchase (from toPurchase)")),
         };
     }
