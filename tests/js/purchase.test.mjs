@@ -489,6 +489,19 @@ test('runPayment: verification failures end the flow; pending purchases wait', a
     throw new iap.IapError('NETWORK_ERROR', 'offline', { retryable: true });
   };
   await rejectsCode(iap.runPayment({ flow: paidFlow(), ...w.callbacks }), 'NETWORK_ERROR');
+
+  // A value no verifier made is the caller's bug: thrown, and the flow stays PAID.
+  w = world();
+  w.callbacks.verify = () => JSON.parse(JSON.stringify(purchase()));
+  await rejectsCode(iap.runPayment({ flow: paidFlow(), ...w.callbacks }), 'INVALID_ARGUMENT');
+  assert.deepEqual(w.saves, []);
+
+  // The verifier's own result is accepted as is.
+  w = world();
+  w.callbacks.verify = () => verifiedGoogle();
+  flow = await iap.runPayment({ flow: paidFlow(), ...w.callbacks });
+  assert.equal(flow.state, 'COMPLETED');
+  assert.equal(flow.purchase.transactionId, 'GPA.3301-1234-5678-90123');
 });
 
 test('runPayment: bad arguments', async () => {
