@@ -380,6 +380,10 @@ impl TryFrom<FlowRecord> for PaymentFlow {
         }
         if let Some(p) = &flow.purchase {
             fits(&flow, p).map_err(|e| stored(e.to_string()))?;
+            // Only a PURCHASED purchase is ever accepted by VERIFIED (rule 6).
+            if p.state() != &PurchaseState::Purchased {
+                return Err(stored(format!("the stored purchase is {}, not PURCHASED", p.state())));
+            }
         }
         let must_be_delivered = matches!(s, S::Delivered | S::Completed);
         if flow.delivered != must_be_delivered && !(s == S::Refunded && flow.delivered) {
@@ -1141,6 +1145,8 @@ mod tests {
                     m.insert("consumeAttempts".into(), json!(-1));
                 }),
             ),
+            ("pending purchase", Box::new(|m| m["purchase"]["state"] = json!("PENDING"))),
+            ("unknown purchase field", Box::new(|m| m["purchase"]["verified"] = json!(true))),
         ];
         for (name, edit) in cases {
             let e = tamper(&consumed, edit);

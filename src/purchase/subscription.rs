@@ -20,7 +20,8 @@
 //!
 //! * `APPLE`: a `JWSTransactionDecodedPayload` and optionally its `JWSRenewalInfoDecodedPayload`,
 //!   optionally with the `notificationType`/`subtype`/`status` of the notification that carried
-//!   them. `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `EXPIRED`,
+//!   them. `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
+//!   (the newer transaction carries the entitlement). `EXPIRED`,
 //!   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
 //!   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
 //!   `gracePeriodExpiresDate`, then `IN_BILLING_RETRY` if `isInBillingRetryPeriod` (or the
@@ -327,6 +328,10 @@ fn apple(
             _ => "refunded or revoked",
         };
         return Ok(b.done(S::Revoked, Some(why.into())));
+    }
+    if tx.get("isUpgraded").and_then(Value::as_bool) == Some(true) {
+        // The entitlement moved to the product upgraded to; its own transaction says until when.
+        return Ok(b.done(S::Expired, Some("upgraded to another subscription; judge the newer transaction".into())));
     }
     if matches!(notification, Some("EXPIRED" | "GRACE_PERIOD_EXPIRED")) || status_code == Some(2) {
         let why = subtype.map_or_else(|| "expired".to_owned(), |s| format!("expired ({s})"));
@@ -643,6 +648,13 @@ mod tests {
                 EXP - 1,
                 S::Active,
                 true,
+            ),
+            (
+                "upgraded",
+                json!({"source":"APPLE","transaction":{"originalTransactionId":"1","expiresDate":EXP,"isUpgraded":true}}),
+                EXP - 1,
+                S::Expired,
+                false,
             ),
         ];
         for (name, input, at, want, entitled) in cases {
