@@ -583,6 +583,20 @@ mod tests {
         let s = check("xcode active", input.clone(), 1_700_358_336_048, S::Active, true);
         assert_eq!(s.expires_time, Some(1_700_358_336_049));
         check("xcode at expiry (truncated ms)", input, 1_700_358_336_049, S::Expired, false);
+        // The test-CA renewal info carries no autoRenewStatus: auto-renew is not on.
+        let ri = jws_payload("apple-jws-testca-renewalInfo.jws");
+        let tx = json!({"environment": "Sandbox", "expiresDate": EXP});
+        let s = check(
+            "testca renewal info",
+            json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}),
+            EXP - 1,
+            S::Canceled,
+            true,
+        );
+        assert!(!s.auto_renewing);
+        let tx = json!({"environment": "Production", "expiresDate": EXP});
+        let e = status(json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}), 0).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "Sandbox renewal info with a Production transaction");
         // The awa renewal info belongs to another subscription than the Xcode transaction.
         let e = status(
             json!({"source":"APPLE","transaction":jws_payload("apple-jws-xcode-signed-transaction.jws"),
