@@ -68,7 +68,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Purchase, PurchaseState, Store};
+use super::model::{Purchase, PurchaseState, Store, StoredPurchase};
 use crate::error::{Error, Result};
 use crate::limits;
 
@@ -322,7 +322,7 @@ struct FlowRecord {
     #[serde(default)]
     access_token: Option<String>,
     #[serde(default)]
-    purchase: Option<Purchase>,
+    purchase: Option<StoredPurchase>,
     delivered: bool,
     flagged: bool,
     consume_attempts: u32,
@@ -353,7 +353,7 @@ impl TryFrom<FlowRecord> for PaymentFlow {
             product_id: r.product_id,
             state: r.state,
             access_token: r.access_token,
-            purchase: r.purchase,
+            purchase: r.purchase.map(Purchase::from),
             delivered: r.delivered,
             flagged: r.flagged,
             consume_attempts: r.consume_attempts,

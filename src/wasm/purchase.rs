@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use super::{js_error, now_ms, to_js, JsResult};
 use crate::error::Error;
 use crate::limits;
+use crate::purchase::model::StoredPurchase;
 use crate::purchase::sources;
 use crate::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
 
@@ -231,7 +232,9 @@ fn lookup(object: &JsValue) -> Option<(Verified, String)> {
 
 /// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
 fn registered_purchase(json: &str) -> Result<Purchase, Error> {
-    serde_json::from_str(json).map_err(|e| Error::malformed("purchase", e.to_string()))
+    serde_json::from_str::<StoredPurchase>(json)
+        .map(Purchase::from)
+        .map_err(|e| Error::malformed("purchase", e.to_string()))
 }
 
 fn unverified(what: &str) -> JsValue {
