@@ -20,7 +20,8 @@
 //!
 //! * `APPLE`: a `JWSTransactionDecodedPayload` and optionally its `JWSRenewalInfoDecodedPayload`,
 //!   optionally with the `notificationType`/`subtype`/`status` of the notification that carried
-//!   them. `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
+//!   them; or a whole verified notification (`notification`, whose `data.decodedTransactionInfo`,
+//!   `data.decodedRenewalInfo` and `data.status` are used). `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
 //!   (the newer transaction carries the entitlement). `EXPIRED`,
 //!   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
 //!   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
@@ -221,7 +222,7 @@ impl SubscriptionInput {
             _ => return Err(Error::malformed(INPUT, "missing \"source\" (APPLE, GOOGLE, GOOGLE_RTDN or NHN)")),
         };
         let allowed: &[&str] = match source.as_str() {
-            "APPLE" => &["transaction", "renewalInfo", "notificationType", "subtype", "status"],
+            "APPLE" => &["transaction", "renewalInfo", "notificationType", "subtype", "status", "notification"],
             "GOOGLE" => &["subscription"],
             "GOOGLE_RTDN" => &["notification", "purchase"],
             "NHN" => &["record"],
@@ -231,16 +232,36 @@ impl SubscriptionInput {
             return Err(Error::malformed(INPUT, format!("unknown field \"{k}\" for source {source}")));
         }
         Ok(match source.as_str() {
-            "APPLE" => SubscriptionInput::Apple {
-                transaction: field(&mut map, "transaction")?,
-                renewal_info: optional(&mut map, "renewalInfo"),
-                notification_type: optional_text(&mut map, "notificationType")?,
-                subtype: optional_text(&mut map, "subtype")?,
-                status: match optional(&mut map, "status") {
-                    None => None,
-                    Some(v) => Some(v.as_i64().ok_or_else(|| Error::malformed(INPUT, "\"status\" is not an integer"))?),
-                },
-            },
+            "APPLE" => {
+                // A verified notification (decoded nested JWS included) supplies whatever the
+                // caller did not give explicitly.
+                if let Some(Value::Object(n)) = optional(&mut map, "notification") {
+                    let data = n.get("data").and_then(Value::as_object);
+                    for (from_notification, key) in [
+                        (n.get("notificationType"), "notificationType"),
+                        (n.get("subtype"), "subtype"),
+                        (data.and_then(|d| d.get("status")), "status"),
+                        (data.and_then(|d| d.get("decodedTransactionInfo")), "transaction"),
+                        (data.and_then(|d| d.get("decodedRenewalInfo")), "renewalInfo"),
+                    ] {
+                        if let Some(v) = from_notification.filter(|v| !v.is_null()) {
+                            map.entry(key).or_insert_with(|| v.clone());
+                        }
+                    }
+                }
+                SubscriptionInput::Apple {
+                    transaction: field(&mut map, "transaction")?,
+                    renewal_info: optional(&mut map, "renewalInfo"),
+                    notification_type: optional_text(&mut map, "notificationType")?,
+                    subtype: optional_text(&mut map, "subtype")?,
+                    status: match optional(&mut map, "status") {
+                        None => None,
+                        Some(v) => {
+                            Some(v.as_i64().ok_or_else(|| Error::malformed(INPUT, "\"status\" is not an integer"))?)
+                        }
+                    },
+                }
+            }
             "GOOGLE" => SubscriptionInput::Google { subscription: field(&mut map, "subscription")? },
             "GOOGLE_RTDN" => SubscriptionInput::GoogleRtdn {
                 notification: field(&mut map, "notification")?,
@@ -561,6 +582,21 @@ mod tests {
         check("1 ms before expiry", input.clone(), expires - 1, S::Active, true);
         check("exactly at expiry", input.clone(), expires, S::Expired, false);
         check("after expiry", input, expires + 1, S::Expired, false);
+    }
+
+    #[test]
+    fn apple_whole_notification() {
+        // The shape SignedDataVerifier.verifyAndDecodeNotification returns: nested JWS decoded.
+        let mut n = jws_payload("apple-jws-gopay-notification-did-renew-sandbox.jws");
+        n["data"]["decodedTransactionInfo"] = nested(&n, "signedTransactionInfo");
+        n["data"]["decodedRenewalInfo"] = nested(&n, "signedRenewalInfo");
+        let input = json!({"source": "APPLE", "notification": n.clone()});
+        check("notification, before expiry", input.clone(), 1_646_387_196_000 - 1, S::Active, true);
+        check("notification, at expiry", input, 1_646_387_196_000, S::Expired, false);
+        n["notificationType"] = json!("REFUND");
+        check("REFUND notification", json!({"source": "APPLE", "notification": n}), 0, S::Revoked, false);
+        let e = status(json!({"source": "APPLE", "notification": {"notificationType": "TEST"}}), 0).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT");
     }
 
     #[test]

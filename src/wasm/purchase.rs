@@ -120,6 +120,8 @@ export interface SubscriptionStatus {
 export type SubscriptionInput =
   | { source: 'APPLE'; transaction: Record<string, unknown>; renewalInfo?: Record<string, unknown>;
       notificationType?: string; subtype?: string; status?: number }
+  | { source: 'APPLE'; notification: Record<string, unknown>; transaction?: Record<string, unknown>;
+      renewalInfo?: Record<string, unknown> }
   | { source: 'GOOGLE'; subscription: Record<string, unknown> }
   | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
   | { source: 'NHN'; record: Record<string, unknown> };
