@@ -3,3 +3,4 @@
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
 export { Environment } from './apple.js';
+export { runPayment } from './run-payment.js';

@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::purchase::{register, register_receipt_entries, Verified as Registered};
 use super::{bytes_arg, js_error, now_ms, string_arg, JsResult};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
@@ -366,7 +367,29 @@ fn call_options(obj: &Option<Object>) -> JsResult<CallOptions> {
 fn verify_with(v: &CoreReceiptVerifier, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
     let bytes = receipt_bytes(receipt)?;
     let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
-    to_js(&v.verify(&bytes, &opts).map_err(js_error)?)
+    let verified = v.verify(&bytes, &opts).map_err(js_error)?;
+    let js = to_js(&verified)?;
+    // So that `toPurchase(receipt.inApp[i])` accepts the entries as verified.
+    register_receipt_entries(&js, verified.receipt().receipt_type.as_deref(), &verified.receipt().in_app)?;
+    Ok(js)
+}
+
+/// A verified transaction as JS, registered for `toPurchase`.
+fn transaction_js(v: &Verified<JwsTransactionDecodedPayload>) -> JsResult<JsValue> {
+    let js = to_js(v)?;
+    register(&js, Registered::AppleTransaction, v.payload())?;
+    Ok(js)
+}
+
+/// A verified notification as JS; its decoded nested transaction is registered for `toPurchase`.
+fn notification_js(v: &Verified<ResponseBodyV2DecodedPayload>) -> JsResult<JsValue> {
+    let js = to_js(v)?;
+    if let Some(t) = v.payload().data.as_ref().and_then(|d| d.decoded_transaction_info.as_ref()) {
+        let data = Reflect::get(&js, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let nested = Reflect::get(&data, &"decodedTransactionInfo".into()).unwrap_or(JsValue::UNDEFINED);
+        register(&nested, Registered::AppleTransaction, t)?;
+    }
+    Ok(js)
 }
 
 /// Verifies app receipts against fixed roots, caching verified chains between calls.
@@ -486,7 +509,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedTransactionInfo", limits::MAX_JWS)?;
-        to_js(&self.inner.verify_and_decode_transaction(&jws, jws_call(&options)?).map_err(js_error)?)
+        transaction_js(&self.inner.verify_and_decode_transaction(&jws, jws_call(&options)?).map_err(js_error)?)
     }
 
     /// Verifies and decodes signed renewal info (`signedRenewalInfo`).
@@ -519,7 +542,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&signed_payload, "signedPayload", limits::MAX_JWS)?;
-        to_js(&self.inner.verify_and_decode_notification(&jws, jws_call(&options)?).map_err(js_error)?)
+        notification_js(&self.inner.verify_and_decode_notification(&jws, jws_call(&options)?).map_err(js_error)?)
     }
 
     /// `verifyAndDecodeTransaction` with the ES256 check done by the host's WebCrypto where it
@@ -534,7 +557,7 @@ impl SignedDataVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (jws, now) = args?;
-            to_js(&transaction_async(&inner, &host, &jws, now).await.map_err(js_error)?)
+            transaction_js(&transaction_async(&inner, &host, &jws, now).await.map_err(js_error)?)
         })
     }
 
@@ -580,7 +603,7 @@ impl SignedDataVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (jws, now) = args?;
-            to_js(&notification_async(&inner, &host, &jws, now).await.map_err(js_error)?)
+            notification_js(&notification_async(&inner, &host, &jws, now).await.map_err(js_error)?)
         })
     }
 }

@@ -16,6 +16,7 @@ use crate::error::Error;
 
 mod apple;
 mod google;
+mod purchase;
 mod webcrypto;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;

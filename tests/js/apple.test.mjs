@@ -215,3 +215,24 @@ test('SignedDataVerifier async variants (WebCrypto ES256) give the same results 
   await assert.rejects(v.verifyAndDecodeNotificationAsync(42), (e) => e.code === 'INVALID_ARGUMENT');
   await assert.rejects(v.verifyAndDecodeNotificationAsync(`${h}.${p}`), (e) => e.code === 'MALFORMED_INPUT');
 });
+
+test('toPurchase accepts Apple verified values, and only those', async () => {
+  const v = new iap.SignedDataVerifier(null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example');
+  const jws = sharedText('apple-jws-xcode-signed-transaction.jws');
+  for (const t of [v.verifyAndDecodeTransaction(jws), await v.verifyAndDecodeTransactionAsync(jws)]) {
+    const p = iap.toPurchase(t);
+    assert.equal(p.store, 'AS');
+    assert.equal(p.productId, 'pass.premium');
+    assert.equal(p.transactionId, '0');
+    throwsCode(() => iap.toPurchase({ ...t }), 'INVALID_ARGUMENT');
+  }
+  const gopay = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.audaos.audarecorder');
+  const n = gopay.verifyAndDecodeNotification(sharedText('apple-jws-gopay-notification-did-renew-sandbox.jws'), { now: 1646387100000 });
+  assert.equal(iap.toPurchase(n.data.decodedTransactionInfo).transactionId, '2000000004047119');
+  const r = iap.verifyAppReceipt(sharedText('apple-receipt-tpinapp-sandbox-g5.b64'));
+  const p = iap.toPurchase(r.inApp[0]);
+  assert.equal(p.productId, 'dev.bonzer.weeka.app.subscription.pro.annual');
+  assert.equal(p.environment, 'SANDBOX');
+  assert.equal(p.productType, 'AUTO_RENEWABLE');
+  throwsCode(() => iap.toPurchase(JSON.parse(JSON.stringify(r.inApp[0]))), 'INVALID_ARGUMENT');
+});
