@@ -16,12 +16,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::purchase::{register, register_receipt_entries, Verified as Registered};
+use super::webcrypto::HostRsaKey;
 use super::{bytes_arg, js_error, now_ms, string_arg, JsResult};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
     AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
 };
-use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions};
+use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
 use crate::apple::SignedDataVerifier as CoreSignedDataVerifier;
 use crate::error::Error;
 use crate::limits;
@@ -367,9 +368,13 @@ fn call_options(obj: &Option<Object>) -> JsResult<CallOptions> {
 fn verify_with(v: &CoreReceiptVerifier, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
     let bytes = receipt_bytes(receipt)?;
     let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
-    let verified = v.verify(&bytes, &opts).map_err(js_error)?;
-    let js = to_js(&verified)?;
-    // So that `toPurchase(receipt.inApp[i])` accepts the entries as verified.
+    receipt_js(&v.verify(&bytes, &opts).map_err(js_error)?)
+}
+
+/// A verified receipt as JS, its `inApp` entries registered so `toPurchase(receipt.inApp[i])`
+/// accepts them.
+fn receipt_js(verified: &VerifiedAppReceipt) -> JsResult<JsValue> {
+    let js = to_js(verified)?;
     register_receipt_entries(&js, verified.receipt().receipt_type.as_deref(), &verified.receipt().in_app)?;
     Ok(js)
 }
@@ -395,7 +400,9 @@ fn notification_js(v: &Verified<ResponseBodyV2DecodedPayload>) -> JsResult<JsVal
 /// Verifies app receipts against fixed roots, caching verified chains between calls.
 #[wasm_bindgen]
 pub struct AppReceiptVerifier {
-    inner: CoreReceiptVerifier,
+    inner: Rc<CoreReceiptVerifier>,
+    /// WebCrypto keys per (signer SPKI, digest), imported on first use.
+    host_keys: Rc<HostRsaKeys>,
 }
 
 #[wasm_bindgen]
@@ -407,7 +414,7 @@ impl AppReceiptVerifier {
     ) -> JsResult<AppReceiptVerifier> {
         let roots = roots_arg(&root_certificates)?;
         let inner = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
-        Ok(AppReceiptVerifier { inner })
+        Ok(AppReceiptVerifier { inner: Rc::new(inner), host_keys: Rc::default() })
     }
 
     /// Verifies a receipt (base64 text or DER bytes) and returns its payload.
@@ -420,6 +427,56 @@ impl AppReceiptVerifier {
         let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
         verify_with(&self.inner, &receipt, &call_options(&obj)?)
     }
+
+    /// `verify` with the RSA check done by the host's WebCrypto where it exists (ring otherwise).
+    /// Same checks, same results, same errors; returns a Promise.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<AppReceipt>")]
+    pub fn verify_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
+    ) -> Promise {
+        let args = (|| {
+            let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
+            Ok::<_, JsValue>((receipt_bytes(&receipt)?, call_options(&obj)?))
+        })();
+        let (inner, keys) = (Rc::clone(&self.inner), Rc::clone(&self.host_keys));
+        future_to_promise(async move {
+            let (bytes, o) = args?;
+            let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
+            let prepared = inner.prepare(&bytes).map_err(js_error)?;
+            let host = host_rsa_key(&keys, prepared.signer_spki(), prepared.hash_name());
+            match host.verify(prepared.content(), prepared.signature()).await {
+                Some(true) => {}
+                Some(false) => return Err(js_error(Error::InvalidSignature)),
+                None => prepared.verify_signature().map_err(js_error)?,
+            }
+            receipt_js(&prepared.decode_host_verified(&opts).map_err(js_error)?)
+        })
+    }
+}
+
+/// Signer keys imported in WebCrypto, by (SubjectPublicKeyInfo DER, digest name).
+type HostRsaKeys = RefCell<VecDeque<(Vec<u8>, &'static str, Rc<HostRsaKey>)>>;
+
+/// How many signer keys an `AppReceiptVerifier` keeps imported in WebCrypto.
+const HOST_RSA_KEYS: usize = 8;
+
+fn host_rsa_key(
+    keys: &HostRsaKeys,
+    spki: &[u8],
+    hash: &'static str,
+) -> Rc<HostRsaKey> {
+    if let Some((_, _, k)) = keys.borrow().iter().find(|(s, h, _)| s == spki && *h == hash) {
+        return Rc::clone(k);
+    }
+    let key = Rc::new(HostRsaKey::new(spki, hash));
+    let mut keys = keys.borrow_mut();
+    if keys.len() >= HOST_RSA_KEYS {
+        keys.pop_front();
+    }
+    keys.push_back((spki.to_vec(), hash, Rc::clone(&key)));
+    key
 }
 
 /// Verifies one app receipt: signature, chain to Apple Root CA (or `rootCertificates`), validity

@@ -236,3 +236,43 @@ test('toPurchase accepts Apple verified values, and only those', async () => {
   assert.equal(p.productType, 'AUTO_RENEWABLE');
   throwsCode(() => iap.toPurchase(JSON.parse(JSON.stringify(r.inApp[0]))), 'INVALID_ARGUMENT');
 });
+
+test('AppReceiptVerifier.verifyAsync (WebCrypto RSA) gives the same results and errors', async () => {
+  const apple = new iap.AppReceiptVerifier(null);
+  const storeKit = new iap.AppReceiptVerifier([storeKitRoot()]);
+  const testPki = new iap.AppReceiptVerifier([new Uint8Array(own('testpki/root-rsa.der'))]);
+  const sandbox = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const flipped = new Uint8Array(Buffer.from(sandbox, 'base64'));
+  flipped[flipped.length - 2000] ^= 1; // inside the content or a certificate: rejected either way
+  const cases = [
+    [apple, sandbox, { bundleId: 'dev.bonzer.weeka.app', deviceId: '956328D9-CC6A-47F4-BE40-6953FB0AB6C7' }],
+    [apple, sandbox, { deviceId: '00000000-0000-0000-0000-000000000000' }],
+    [apple, sandbox, { bundleId: 'x' }],
+    [apple, flipped, {}],
+    [apple, sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
+    [storeKit, sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
+    [storeKit, sharedText('apple-receipt-xcode-backyardbirds-empty.b64'), {}],
+    [testPki, new Uint8Array(own('testpki/receipt-openssl-sha1.der')), {}],
+    [testPki, new Uint8Array(own('testpki/receipt-openssl-sha256.der')), {}],
+    [testPki, 'not base64!', {}],
+  ];
+  const outcome = async (fn) => {
+    try {
+      return { ok: await fn() };
+    } catch (e) {
+      assert.ok(e instanceof iap.IapError, String(e));
+      return { code: e.code };
+    }
+  };
+  for (const [v, receipt, opts] of cases) {
+    const sync = await outcome(() => v.verify(receipt, opts));
+    for (let i = 0; i < 2; i++) assert.deepEqual(await outcome(() => v.verifyAsync(receipt, opts)), sync);
+  }
+  // A content byte changed: the signature fails in WebCrypto as in ring.
+  const der = new Uint8Array(Buffer.from(sandbox, 'base64'));
+  const at = Buffer.from(der).indexOf('dev.bonzer.weeka.app');
+  der[at + 3] ^= 1;
+  await assert.rejects(apple.verifyAsync(der), (e) => e.code === 'INVALID_SIGNATURE');
+  const r = await apple.verifyAsync(sandbox);
+  assert.equal(iap.toPurchase(r.inApp[1]).store, 'AS');
+});
