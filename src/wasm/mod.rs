@@ -17,7 +17,7 @@ use crate::error::Error;
 mod apple;
 mod google;
 mod purchase;
-mod webcrypto;
+mod host;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 
