@@ -29,13 +29,4 @@ export const nodeCrypto = {
       return undefined;
     }
   },
-  verifyAsync(scheme, key, data, signature) {
-    return new Promise((resolve) => {
-      try {
-        verify(HASH[scheme], data, key, signature, (err, ok) => resolve(err ? undefined : ok));
-      } catch {
-        resolve(undefined);
-      }
-    });
-  },
 };
