@@ -96,6 +96,14 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &'static str) -
     serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::malformed(what, e.to_string())))
 }
 
+/// Internal: the size of the module's linear memory in bytes, for the leak test and the
+/// benchmarks. Not public API.
+#[wasm_bindgen(js_name = __wasmMemoryBytes, skip_typescript)]
+pub fn wasm_memory_bytes() -> f64 {
+    // Pages of 64 KiB; at most 65,536 of them, exact in an f64.
+    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
+}
+
 /// `Date.now()` in whole epoch milliseconds.
 #[allow(dead_code)] // used by the areas that judge validity "now"
 pub(crate) fn now_ms() -> i64 {
