@@ -8,6 +8,7 @@ pub mod b64;
 pub mod der;
 pub mod error;
 pub mod limits;
+pub mod nhn;
 
 pub use error::{Error, Result};
 
