@@ -7,8 +7,12 @@
 pub mod b64;
 pub mod der;
 pub mod error;
+pub mod google;
 pub mod limits;
 pub mod nhn;
+pub mod onestore;
+pub mod rsa;
+mod signed_json;
 
 pub use error::{Error, Result};
 

@@ -1,0 +1,111 @@
+//! RSA public keys as stores hand them out: a base64 SubjectPublicKeyInfo ("licence key").
+//!
+//! The key is parsed and checked once (size, exponent), so that a bad key is reported as
+//! `INVALID_PUBLIC_KEY` when a verifier is made, not as a failed signature on every call.
+
+use ring::signature::{RsaParameters, UnparsedPublicKey};
+
+use crate::der::{oid, tag, SubjectPublicKeyInfo};
+use crate::error::{Error, Result};
+use crate::{b64, limits};
+
+/// Smallest modulus accepted by default. Real Play Console keys are 2048-bit.
+pub const MIN_BITS: usize = 2048;
+/// Smallest modulus accepted with the explicit legacy option (public test keys are 1024-bit).
+pub const MIN_LEGACY_BITS: usize = 1024;
+/// Largest modulus accepted (ring's limit for PKCS#1 verification).
+pub const MAX_BITS: usize = 8192;
+
+/// A checked RSA public key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RsaPublicKey {
+    /// DER RSAPublicKey (PKCS#1), the form ring takes.
+    pkcs1: Vec<u8>,
+    bits: usize,
+}
+
+impl RsaPublicKey {
+    /// Parses a base64 SubjectPublicKeyInfo and checks its size against `min_bits`..=[`MAX_BITS`].
+    pub fn from_spki_base64(text: &str, min_bits: usize) -> Result<Self> {
+        limits::check("public key", text.len(), limits::MAX_PUBLIC_KEY_TEXT)?;
+        let der = b64::decode_standard("public key", text).map_err(|_| Error::bad_key("not base64"))?;
+        Self::from_spki_der(&der, min_bits)
+    }
+
+    /// Parses a DER SubjectPublicKeyInfo and checks its size against `min_bits`..=[`MAX_BITS`].
+    pub fn from_spki_der(der: &[u8], min_bits: usize) -> Result<Self> {
+        let spki = SubjectPublicKeyInfo::parse(der, "public key")
+            .map_err(|e| Error::bad_key(format!("not a SubjectPublicKeyInfo ({e})")))?;
+        if spki.algorithm != oid::RSA_ENCRYPTION {
+            return Err(Error::bad_key("not an RSA key (an RSA SubjectPublicKeyInfo is required)"));
+        }
+        let (n, e) = crate::der::read_all("RSA public key", spki.key, |r| {
+            r.expect(tag::SEQUENCE)?.read_all("RSA public key", |s| {
+                let n = s.expect(tag::INTEGER)?.unsigned_integer("RSA modulus")?;
+                let e = s.expect(tag::INTEGER)?.unsigned_integer("RSA exponent")?;
+                Ok((n, e))
+            })
+        })
+        .map_err(|e| Error::bad_key(format!("malformed RSAPublicKey ({e})")))?;
+
+        let bits = bit_length(n);
+        if bits < min_bits {
+            return Err(Error::bad_key(format!(
+                "{bits}-bit RSA key is below the {min_bits}-bit minimum{}",
+                if min_bits > MIN_LEGACY_BITS && bits >= MIN_LEGACY_BITS {
+                    " (pass allowLegacy1024BitKeys to accept legacy test keys)"
+                } else {
+                    ""
+                }
+            )));
+        }
+        if bits > MAX_BITS {
+            return Err(Error::bad_key(format!("{bits}-bit RSA key is above the {MAX_BITS}-bit maximum")));
+        }
+        // ring accepts odd exponents from 3 to 2^33 - 1; say so now rather than fail every call.
+        let exponent = match e {
+            [] => 0,
+            bytes if bytes.len() <= 5 => bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)),
+            _ => u64::MAX,
+        };
+        if exponent < 3 || exponent % 2 == 0 || exponent >= 1 << 33 {
+            return Err(Error::bad_key("unsupported RSA public exponent"));
+        }
+        Ok(RsaPublicKey { pkcs1: spki.key.to_vec(), bits })
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// Verifies an RSASSA-PKCS1-v1_5 signature over exactly `message`.
+    pub fn verify(&self, alg: &'static RsaParameters, message: &[u8], signature: &[u8]) -> Result<()> {
+        UnparsedPublicKey::new(alg, &self.pkcs1)
+            .verify(message, signature)
+            .map_err(|_| Error::InvalidSignature)
+    }
+}
+
+/// Bit length of a big-endian unsigned integer without leading zero bytes.
+fn bit_length(n: &[u8]) -> usize {
+    match n.first() {
+        None | Some(0) if n.len() <= 1 => 0,
+        Some(&first) => (n.len() - 1) * 8 + (8 - first.leading_zeros() as usize),
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bit_lengths() {
+        assert_eq!(bit_length(&[]), 0);
+        assert_eq!(bit_length(&[0]), 0);
+        assert_eq!(bit_length(&[1]), 1);
+        assert_eq!(bit_length(&[0x80, 0]), 16);
+        assert_eq!(bit_length(&[0x01, 0, 0]), 17);
+    }
+}

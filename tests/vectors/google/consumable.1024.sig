@@ -1,0 +1,1 @@
+LVJbDWZYEW0/7h+srkwsLscls7Q9rmyvWPjg+4IAStlPxgv3uFepO4yfvXzGCc5Qq9NI6goaSO4jcyY+mrLcN+5lK/lVp+KsMrXVmtXxaJJXRlR82j2FJy5pw1Fe1R/YzNykp0l80D+ZZLGaxjhaCFTiNjSQmHrNj4uZYVlG2o4=
