@@ -1,6 +1,9 @@
 //! Google Play and ONE store verification on the public vectors (../shared/vectors) and the
 //! self-made ones (tests/vectors), natively.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
 use std::fs;
 use std::path::PathBuf;
 

@@ -1,0 +1,52 @@
+# iap-verify: build the WebAssembly package and test it everywhere.
+# `make demo` and `make test` are all a new user needs; each target installs what it lacks.
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM_RAW    := target/$(WASM_TARGET)/release/iap_verify.wasm
+PKG_WEB     := pkg/web
+# What rustc emits for wasm32 by default (wasm-bindgen drops the target_features section that
+# would let wasm-opt detect them).
+WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
+
+.PHONY: all setup build test test-rust test-js lint demo bench clean-pkg
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+## build: the wasm module and the npm package in pkg/
+build: setup
+	@echo "[build] cargo build --release --target $(WASM_TARGET)"
+	@cargo build --quiet --release --target $(WASM_TARGET)
+	@echo "[build] wasm-bindgen --target web -> $(PKG_WEB)"
+	@rm -rf $(PKG_WEB)
+	@wasm-bindgen --target web --out-dir $(PKG_WEB) --out-name iap_verify $(WASM_RAW)
+	@echo "[build] wasm-opt -Oz (binaryen from npm; Debian's version 108 breaks externref tables)"
+	@node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_WEB)/iap_verify_bg.wasm -o $(PKG_WEB)/iap_verify_bg.wasm
+	@node scripts/build-pkg.mjs
+
+## test: everything CI runs
+test: test-rust lint build test-js
+
+test-rust:
+	@echo "[test] cargo test"
+	@cargo test --quiet
+
+lint:
+	@echo "[test] cargo clippy (warnings denied, no-panic lints on)"
+	@cargo clippy --quiet --all-targets -- -D warnings
+	@cargo clippy --quiet --lib --target $(WASM_TARGET) -- -D warnings
+
+test-js:
+	@echo "[test] node --test (ESM and CommonJS, on the built pkg/)"
+	@node --test tests/js/
+
+## demo: verify the bundled samples and show the results
+demo: build
+	@for f in demo/*.mjs; do node "$$f" || exit 1; done
+
+## bench: medians and ratios, measured side by side in one process
+bench: build
+	@for f in bench/*.bench.mjs; do node "$$f" || exit 1; done

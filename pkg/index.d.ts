@@ -1,0 +1,4 @@
+// Types of every entry point. The verifiers' types are generated from the Rust sources by
+// wasm-bindgen (web/iap_verify.d.ts); the JS-only parts are declared here.
+export * from './web/iap_verify.js';
+export { IapError, IapErrorCode } from './src/error.js';

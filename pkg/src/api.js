@@ -1,0 +1,4 @@
+// The public API, shared by every entry point. The entries only differ in how they load the
+// WebAssembly module; each one initializes it before re-exporting this file.
+export * from '../web/iap_verify.js';
+export { IapError } from './error.js';

@@ -1,0 +1,11 @@
+// Source of `node.cjs` (bundled to CommonJS by `make build`): the same API for `require()`.
+// It must not use `import.meta`, which CommonJS does not have.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initSync, __registerErrorClass } from '../web/iap_verify.js';
+import { IapError } from './error.js';
+
+initSync({ module: readFileSync(join(__dirname, 'web', 'iap_verify_bg.wasm')) });
+__registerErrorClass(IapError);
+
+export * from './api.js';

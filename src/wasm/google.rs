@@ -1,0 +1,160 @@
+//! JS bindings for Google Play and ONE store signed purchases.
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
+use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
+use crate::limits;
+use crate::onestore::OneStoreVerifier as CoreOneStore;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** Options for the Google Play and ONE store verifiers. */
+export interface KeyOptions {
+  /** Accept 1024-bit licence keys (public test data). Default false: real keys are 2048-bit. */
+  allowLegacy1024BitKeys?: boolean;
+}
+
+/** A verified Google Play purchase, as Google sends it. Absent fields are absent. */
+export interface GooglePurchase {
+  orderId?: string;
+  packageName?: string;
+  productId?: string;
+  productIds?: string[];
+  /** Epoch milliseconds. */
+  purchaseTime?: number;
+  /** 0 purchased, 4 pending. */
+  purchaseState?: number;
+  purchaseToken?: string;
+  quantity?: number;
+  acknowledged?: boolean;
+  autoRenewing?: boolean;
+  obfuscatedAccountId?: string;
+  obfuscatedProfileId?: string;
+  developerPayload?: string;
+  /** Fields this version does not know, as sent. */
+  [unknownField: string]: unknown;
+}
+
+/** A verified ONE store purchase (SDK v17 to v21 field names). */
+export interface OneStorePurchase {
+  orderId?: string;
+  packageName?: string;
+  productId?: string;
+  /** Epoch milliseconds. */
+  purchaseTime?: number;
+  purchaseId?: string;
+  purchaseToken?: string;
+  developerPayload?: string;
+  /** 0 purchased, 1 canceled, 2 refunded. */
+  purchaseState?: number;
+  /** -1 not a subscription, 0 recurring, 1 cancellation reserved. */
+  recurringState?: number;
+  quantity?: number;
+  /** 0 not acknowledged, 1 acknowledged. */
+  acknowledgeState?: number;
+  [unknownField: string]: unknown;
+}
+"#;
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct KeyOptions {
+    #[serde(default)]
+    allow_legacy_1024_bit_keys: bool,
+}
+
+impl From<KeyOptions> for VerifyOptions {
+    fn from(o: KeyOptions) -> Self {
+        VerifyOptions { allow_legacy_1024_bit_keys: o.allow_legacy_1024_bit_keys }
+    }
+}
+
+fn key_options(value: JsValue) -> JsResult<VerifyOptions> {
+    options::<KeyOptions>(value, "options").map(Into::into)
+}
+
+/// Verifies Google Play purchase data with the app's licence key (parsed and checked once).
+#[wasm_bindgen]
+pub struct GoogleVerifier {
+    inner: CoreGoogle,
+}
+
+#[wasm_bindgen]
+impl GoogleVerifier {
+    /// `publicKeyBase64`: the Play Console licence key (base64 RSA SubjectPublicKeyInfo).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+        #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+    ) -> JsResult<GoogleVerifier> {
+        let inner = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+        Ok(GoogleVerifier { inner })
+    }
+
+    /// Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes it.
+    #[wasm_bindgen(unchecked_return_type = "GooglePurchase")]
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+        signature: JsValue,
+    ) -> JsResult<JsValue> {
+        let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
+        let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+        let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
+        to_js(verified.purchase())
+    }
+}
+
+/// One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`.
+#[wasm_bindgen(js_name = verifyGooglePurchase, unchecked_return_type = "GooglePurchase")]
+pub fn verify_google_purchase(
+    #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+    signature: JsValue,
+    #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+    #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    GoogleVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
+}
+
+/// Verifies ONE store purchase data (SHA512withRSA) with the app's licence key.
+#[wasm_bindgen]
+pub struct OneStoreVerifier {
+    inner: CoreOneStore,
+}
+
+#[wasm_bindgen]
+impl OneStoreVerifier {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+        #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+    ) -> JsResult<OneStoreVerifier> {
+        let inner = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+        Ok(OneStoreVerifier { inner })
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "OneStorePurchase")]
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+        signature: JsValue,
+    ) -> JsResult<JsValue> {
+        let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
+        let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+        let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
+        to_js(verified.purchase())
+    }
+}
+
+/// One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`.
+#[wasm_bindgen(js_name = verifyOneStorePurchase, unchecked_return_type = "OneStorePurchase")]
+pub fn verify_onestore_purchase(
+    #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+    signature: JsValue,
+    #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+    #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    OneStoreVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
+}

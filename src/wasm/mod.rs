@@ -1,0 +1,119 @@
+//! The JavaScript boundary, and the only module that names wasm-bindgen or js-sys.
+//!
+//! It converts values (serde-wasm-bindgen, plain objects, 64-bit integers as numbers), turns
+//! [`crate::Error`] into the package's `IapError`, and reads `Date.now()` when the caller gives
+//! no `now`. Everything it calls is the pure core.
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Object, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::Error;
+
+mod google;
+
+pub(crate) type JsResult<T> = Result<T, JsValue>;
+
+thread_local! {
+    /// The package's `IapError` class, registered by each JS entry right after instantiation.
+    static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// Internal: the package entries call this once with their `IapError` class, so that errors made
+/// here are `instanceof IapError`. Not part of the public API.
+#[wasm_bindgen(js_name = __registerErrorClass, skip_typescript)]
+pub fn register_error_class(class: Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+}
+
+/// Builds the JS error for `e`: `new IapError(code, message, { retryable, details })`, or a
+/// plain `Error` with the same properties if no class was registered (never expected).
+pub(crate) fn js_error(e: Error) -> JsValue {
+    let code = JsValue::from_str(e.code());
+    let message = JsValue::from_str(&e.to_string());
+    let options = Object::new();
+    // Setting properties on a fresh plain object cannot fail.
+    let _ = Reflect::set(&options, &"retryable".into(), &e.retryable().into());
+    let details = e.details();
+    if !details.is_null() {
+        if let Ok(d) = to_js(&details) {
+            let _ = Reflect::set(&options, &"details".into(), &d);
+        }
+    }
+    let class = ERROR_CLASS.with(|c| c.borrow().clone());
+    if let Some(class) = class {
+        let args = js_sys::Array::of3(&code, &message, &options);
+        if let Ok(err) = Reflect::construct(&class, &args) {
+            return err;
+        }
+    }
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("IapError");
+    let _ = Reflect::set(&err, &"code".into(), &code);
+    let _ = Reflect::set(&err, &"retryable".into(), &e.retryable().into());
+    err.into()
+}
+
+/// Serializes a core value to plain JS objects (maps as objects, 64-bit integers as numbers).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(Error::malformed("result", e.to_string())))
+}
+
+/// Deserializes caller options; a wrong shape is `INVALID_ARGUMENT` (the caller's mistake, not
+/// untrusted data). `undefined` and `null` become the type's default.
+pub(crate) fn options<T: DeserializeOwned + Default>(value: JsValue, what: &'static str) -> JsResult<T> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    // Through serde_json::Value, because serde-wasm-bindgen reads only a struct's known fields and
+    // so cannot honour `deny_unknown_fields`: a misspelt option must be an error, not ignored.
+    let invalid = |e: &dyn std::fmt::Display| js_error(Error::invalid_argument(format!("{what}: {e}")));
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
+    serde_json::from_value(json).map_err(|e| invalid(&e))
+}
+
+/// Deserializes untrusted JS data (a parsed notification body, stored flow state); a wrong shape
+/// is `MALFORMED_INPUT`.
+#[allow(dead_code)] // used by the areas that take JS objects
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &'static str) -> JsResult<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::malformed(what, e.to_string())))
+}
+
+/// `Date.now()` in whole epoch milliseconds.
+#[allow(dead_code)] // used by the areas that judge validity "now"
+pub(crate) fn now_ms() -> i64 {
+    // Date.now() is an integral f64 well inside i64; `as` saturates, so it cannot wrap.
+    #[allow(clippy::cast_possible_truncation)]
+    let ms = js_sys::Date::now() as i64;
+    ms
+}
+
+/// Reads a `string | Uint8Array` argument as bytes (strings as UTF-8), refusing anything larger
+/// than `limit` before copying it into the module.
+pub(crate) fn bytes_arg(value: &JsValue, what: &'static str, limit: usize) -> JsResult<Vec<u8>> {
+    if let Some(s) = value.as_string() {
+        crate::limits::check(what, s.len(), limit).map_err(js_error)?;
+        return Ok(s.into_bytes());
+    }
+    if let Some(array) = value.dyn_ref::<Uint8Array>() {
+        let len = usize::try_from(array.length()).unwrap_or(usize::MAX);
+        crate::limits::check(what, len, limit).map_err(js_error)?;
+        return Ok(array.to_vec());
+    }
+    Err(js_error(Error::invalid_argument(format!("{what} must be a string or a Uint8Array"))))
+}
+
+/// Reads a string argument, refusing anything longer than `limit` bytes of UTF-8.
+pub(crate) fn string_arg(value: &JsValue, what: &'static str, limit: usize) -> JsResult<String> {
+    let s = value
+        .as_string()
+        .ok_or_else(|| js_error(Error::invalid_argument(format!("{what} must be a string"))))?;
+    crate::limits::check(what, s.len(), limit).map_err(js_error)?;
+    Ok(s)
+}
