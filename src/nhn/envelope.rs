@@ -75,7 +75,7 @@ fn redact(message: &str, secret: Option<&str>) -> String {
 }
 
 /// Replaces the contents of every `"..."` in `s` with `…`.
-fn strip_quoted(s: &str) -> String {
+pub(crate) fn strip_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut inside = false;
     for c in s.chars() {

@@ -30,9 +30,10 @@ fn default_channel() -> String {
 // ---- parameters (what callers pass; unknown fields refused so a typo does not go unnoticed) ----
 
 /// One payment, as the client sends it to the app server: the NHN payment number and the
-/// per-payment access token (the SDK's `purchaseToken`).
+/// per-payment access token (the SDK's `purchaseToken`). Other fields are ignored, so an entry
+/// of a consumable or subscription list can be passed as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PaymentRef {
     /// NHN payment number, a 16-digit string.
     pub payment_seq: String,

@@ -21,6 +21,8 @@ mod model;
 mod tests;
 
 pub use envelope::ALREADY_CONSUMED_CODE;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use envelope::strip_quoted;
 pub use gamebase::{GamebaseApi, GamebaseClient};
 pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
 pub use iap::{IapApi, IapClient, PaymentRef};

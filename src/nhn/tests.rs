@@ -469,3 +469,11 @@ fn requests_round_trip_through_json() {
     let resp: HttpResponse = serde_json::from_str(r#"{"status":200,"body":"{}"}"#).unwrap();
     assert_eq!(resp, HttpResponse::new(200, "{}"));
 }
+
+#[test]
+fn payment_ref_takes_a_listed_entry_as_is() {
+    let p: PaymentRef =
+        serde_json::from_str(r#"{"paymentSeq":"1","productSeq":2,"currency":"KRW","price":1,"accessToken":"t"}"#).unwrap();
+    assert_eq!(p, PaymentRef::new("1", "t"));
+    assert!(serde_json::from_str::<PaymentRef>(r#"{"paymentSeq":"1"}"#).is_err());
+}

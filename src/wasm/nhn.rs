@@ -3,12 +3,14 @@
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::{js_error, to_js, JsResult};
 use crate::error::Error;
+use crate::limits;
 use crate::nhn::gamebase::{self, GamebaseApi as CoreGamebase};
 use crate::nhn::iap::{self, IapApi as CoreIap};
-use crate::nhn::{HttpResponse, PaymentRef};
+use crate::nhn::{strip_quoted, HttpResponse, PaymentRef};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -128,11 +130,25 @@ export interface SubscriptionStatus {
 "#;
 
 /// Caller-built arguments: a wrong shape is the caller's mistake, `INVALID_ARGUMENT`.
+///
+/// The value goes through `serde_json::Value` first because serde-wasm-bindgen reads only the
+/// declared fields of a struct, which would make `deny_unknown_fields` (typo detection) a no-op.
+/// Quoted values are dropped from messages: options carry the secret key.
 fn arg<T: DeserializeOwned>(value: JsValue, what: &'static str) -> JsResult<T> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {e}"))))
+    let bad = |e: String| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e))));
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| bad(e.to_string()))?;
+    serde_json::from_value(json).map_err(|e| bad(e.to_string()))
 }
 
+/// The response, refused before it is copied into the module when its body is over the limit
+/// (a JS string's UTF-16 length never exceeds its UTF-8 byte length, so the early check is safe).
 fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
+    if let Ok(body) = js_sys::Reflect::get(&value, &JsValue::from_str("body")) {
+        if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
+            let len = usize::try_from(text.length()).unwrap_or(usize::MAX);
+            limits::check("NHN API response", len, limits::MAX_API_RESPONSE).map_err(js_error)?;
+        }
+    }
     arg(value, "response")
 }
 
