@@ -34,7 +34,7 @@ try {
   const iap = new IapClient({ appKey: emu.iap.appKey, baseUrl: emu.url });
   const inventory = new Map(); // userId -> gems
   const deliveries = new Map(); // paymentSeq -> state; the backend's own record, the double-grant guard
-  const GEMS = { 1000001: 100 };
+  const CATALOG = { 1000001: { productId: 'gem_100', gems: 100 } }; // NHN productSeq -> store product
 
   async function handlePurchase(req) {
     const purchase = verifier.verify(req.signedData, req.signature);
@@ -53,7 +53,10 @@ try {
     step(`consumed with IapClient: productSeq ${consumed.productSeq}, ${consumed.price} ${consumed.currency}`);
     deliveries.set(req.paymentSeq, 'CONSUMED');
 
-    const gems = GEMS[consumed.productSeq] ?? 0;
+    // The NHN payment and the store purchase must be the same product.
+    const entry = CATALOG[consumed.productSeq];
+    if (!entry || entry.productId !== purchase.productId) throw new Error('store purchase and NHN payment disagree');
+    const gems = entry.gems;
     inventory.set(userId, (inventory.get(userId) ?? 0) + gems);
     deliveries.set(req.paymentSeq, 'DELIVERED');
     step(`delivered ${gems} gems -> ${userId} has ${inventory.get(userId)}`);
