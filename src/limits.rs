@@ -20,3 +20,6 @@ pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
     }
     Ok(())
 }
+
+/// A Pub/Sub push body carrying a Google RTDN. Real ones are under 1 KiB.
+pub const MAX_NOTIFICATION: usize = 64 * 1024;

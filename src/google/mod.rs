@@ -1,6 +1,8 @@
 //! Google Play: signed purchase data (`Purchase.getOriginalJson()` + `getSignature()`), verified
-//! offline with the app's licence key from the Play Console.
+//! offline with the app's licence key from the Play Console; and real-time developer
+//! notifications (RTDN), decoded from their Pub/Sub push body.
 
 mod purchase;
+pub mod rtdn;
 
 pub use purchase::{GooglePurchase, GoogleVerifier, VerifiedGooglePurchase, VerifyOptions};

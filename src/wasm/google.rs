@@ -1,8 +1,12 @@
 //! JS bindings for Google Play and ONE store signed purchases.
 
+use std::rc::Rc;
+
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
+use super::webcrypto::HostRsaKey;
 use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
 use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
 use crate::limits;
@@ -78,7 +82,8 @@ fn key_options(value: JsValue) -> JsResult<VerifyOptions> {
 /// Verifies Google Play purchase data with the app's licence key (parsed and checked once).
 #[wasm_bindgen]
 pub struct GoogleVerifier {
-    inner: CoreGoogle,
+    inner: Rc<CoreGoogle>,
+    host: Rc<HostRsaKey>,
 }
 
 #[wasm_bindgen]
@@ -90,7 +95,9 @@ impl GoogleVerifier {
         #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<GoogleVerifier> {
         let inner = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        Ok(GoogleVerifier { inner })
+        let (spki, hash) = inner.host_key();
+        let host = Rc::new(HostRsaKey::new(spki, hash));
+        Ok(GoogleVerifier { inner: Rc::new(inner), host })
     }
 
     /// Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes it.
@@ -105,6 +112,33 @@ impl GoogleVerifier {
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
         to_js(verified.purchase())
     }
+
+    /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
+    /// exists (natively, off the main thread in Node); ring otherwise. Same results, same errors.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<GooglePurchase>")]
+    pub fn verify_async(
+        &self,
+        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+        signature: JsValue,
+    ) -> js_sys::Promise {
+        let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
+            let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+            Ok((data, signature))
+        });
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (data, signature_b64) = prepared?;
+            let signature = inner.prepare(&data, &signature_b64).map_err(js_error)?;
+            let verified = match host.verify(&data, &signature).await {
+                Some(true) => inner.decode_host_verified(&data),
+                Some(false) => Err(crate::Error::InvalidSignature),
+                None => inner.verify(&data, &signature_b64),
+            }
+            .map_err(js_error)?;
+            to_js(verified.purchase())
+        })
+    }
+
 }
 
 /// One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`.
@@ -121,7 +155,8 @@ pub fn verify_google_purchase(
 /// Verifies ONE store purchase data (SHA512withRSA) with the app's licence key.
 #[wasm_bindgen]
 pub struct OneStoreVerifier {
-    inner: CoreOneStore,
+    inner: Rc<CoreOneStore>,
+    host: Rc<HostRsaKey>,
 }
 
 #[wasm_bindgen]
@@ -132,7 +167,9 @@ impl OneStoreVerifier {
         #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<OneStoreVerifier> {
         let inner = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        Ok(OneStoreVerifier { inner })
+        let (spki, hash) = inner.host_key();
+        let host = Rc::new(HostRsaKey::new(spki, hash));
+        Ok(OneStoreVerifier { inner: Rc::new(inner), host })
     }
 
     #[wasm_bindgen(unchecked_return_type = "OneStorePurchase")]
@@ -146,6 +183,32 @@ impl OneStoreVerifier {
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
         to_js(verified.purchase())
     }
+
+    /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
+    /// exists (natively, off the main thread in Node); ring otherwise. Same results, same errors.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<OneStorePurchase>")]
+    pub fn verify_async(
+        &self,
+        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+        signature: JsValue,
+    ) -> js_sys::Promise {
+        let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
+            let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+            Ok((data, signature))
+        });
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (data, signature_b64) = prepared?;
+            let signature = inner.prepare(&data, &signature_b64).map_err(js_error)?;
+            let verified = match host.verify(&data, &signature).await {
+                Some(true) => inner.decode_host_verified(&data),
+                Some(false) => Err(crate::Error::InvalidSignature),
+                None => inner.verify(&data, &signature_b64),
+            }
+            .map_err(js_error)?;
+            to_js(verified.purchase())
+        })
+    }
 }
 
 /// One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`.
@@ -157,4 +220,72 @@ pub fn verify_onestore_purchase(
     #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
     OneStoreVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RTDN: &'static str = r#"
+/** A decoded Google Play real-time developer notification. NOT verified: authenticate the push
+ * request (the Pub/Sub OIDC token in its Authorization header) before trusting it. */
+export interface DeveloperNotification {
+  kind: 'subscription' | 'oneTimeProduct' | 'voidedPurchase' | 'test' | 'unknown';
+  version?: string;
+  packageName?: string;
+  /** Epoch milliseconds. */
+  eventTimeMillis?: number;
+  subscriptionNotification?: {
+    version?: string;
+    notificationType: number;
+    /** e.g. 'SUBSCRIPTION_RENEWED'; 'UNKNOWN' for a number this version does not know. */
+    notificationTypeName: string;
+    purchaseToken?: string;
+    subscriptionId?: string;
+    [unknownField: string]: unknown;
+  };
+  oneTimeProductNotification?: {
+    version?: string;
+    notificationType: number;
+    notificationTypeName: 'ONE_TIME_PRODUCT_PURCHASED' | 'ONE_TIME_PRODUCT_CANCELED' | 'UNKNOWN';
+    purchaseToken?: string;
+    sku?: string;
+    [unknownField: string]: unknown;
+  };
+  voidedPurchaseNotification?: {
+    purchaseToken?: string;
+    orderId?: string;
+    productType?: number;
+    productTypeName: 'PRODUCT_TYPE_SUBSCRIPTION' | 'PRODUCT_TYPE_ONE_TIME' | 'UNKNOWN';
+    refundType?: number;
+    refundTypeName: 'REFUND_TYPE_FULL_REFUND' | 'REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND' | 'UNKNOWN';
+    [unknownField: string]: unknown;
+  };
+  testNotification?: { version?: string; [unknownField: string]: unknown };
+  /** Fields (and notification kinds) this version does not know, as sent. */
+  extra?: Record<string, unknown>;
+  /** The Pub/Sub envelope. */
+  push: { messageId?: string; publishTime?: string; attributes?: Record<string, string>; subscription?: string };
+}
+
+/** The body Cloud Pub/Sub POSTs to a push endpoint. */
+export interface PubSubPushBody {
+  message: { data: string; messageId?: string; publishTime?: string; attributes?: Record<string, string> };
+  subscription?: string;
+}
+"#;
+
+/// Decodes a Google RTDN from its Pub/Sub push body (the request body as a string, or the parsed
+/// object). Decoding only: the body carries no signature.
+#[wasm_bindgen(js_name = decodeGoogleNotification, unchecked_return_type = "DeveloperNotification")]
+pub fn decode_google_notification(
+    #[wasm_bindgen(js_name = pushBody, unchecked_param_type = "string | PubSubPushBody")] push_body: JsValue,
+) -> JsResult<JsValue> {
+    let body = if push_body.is_string() {
+        string_arg(&push_body, "pushBody", limits::MAX_NOTIFICATION)?
+    } else if push_body.is_object() {
+        let text = js_sys::JSON::stringify(&push_body)
+            .map_err(|_| js_error(crate::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
+        string_arg(&text.into(), "pushBody", limits::MAX_NOTIFICATION)?
+    } else {
+        return Err(js_error(crate::Error::invalid_argument("pushBody must be a string or an object")));
+    };
+    to_js(&crate::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?)
 }

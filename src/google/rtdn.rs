@@ -1,0 +1,359 @@
+//! Google Play real-time developer notifications (RTDN), as Cloud Pub/Sub pushes them.
+//!
+//! **The body is not signed.** Its authenticity comes from the push request itself: configure the
+//! Pub/Sub push subscription with authentication, then check the `Authorization: Bearer` OIDC token
+//! on the HTTP request (issuer `https://accounts.google.com`, audience = the value configured on the
+//! subscription, email = the push service account, signature by Google's published keys) before
+//! trusting anything decoded here. Even then, treat a notification as a hint: fetch the purchase
+//! from the Play Developer API with its `purchaseToken` before granting or revoking.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::{b64, limits};
+
+/// What Pub/Sub POSTs to a push endpoint.
+#[derive(Debug, Deserialize)]
+struct PushBody {
+    message: PushMessage,
+    #[serde(default)]
+    subscription: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PushMessage {
+    data: String,
+    // Pub/Sub sends each of these twice, in camelCase and snake_case.
+    #[serde(default)]
+    message_id: Option<String>,
+    #[serde(default, rename = "message_id")]
+    message_id_snake: Option<String>,
+    #[serde(default)]
+    publish_time: Option<String>,
+    #[serde(default, rename = "publish_time")]
+    publish_time_snake: Option<String>,
+    #[serde(default)]
+    attributes: Option<Map<String, Value>>,
+}
+
+/// The Pub/Sub envelope of a notification.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushMetadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// RFC 3339, as Pub/Sub sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<String>,
+}
+
+/// A decoded `DeveloperNotification`. Exactly one of the notification fields is present for the
+/// kinds this version knows; a kind it does not know is kept in `extra` and `kind` is `"unknown"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeveloperNotification {
+    /// `subscription`, `oneTimeProduct`, `voidedPurchase`, `test` or `unknown`.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_name: Option<String>,
+    /// Epoch milliseconds (Google sends a string; some tools send a number; both are read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time_millis: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_notification: Option<SubscriptionNotification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_time_product_notification: Option<OneTimeProductNotification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_purchase_notification: Option<VoidedPurchaseNotification>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_notification: Option<Map<String, Value>>,
+    /// Fields this version does not know (newer notification kinds among them), as sent.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+    /// The Pub/Sub envelope.
+    pub push: PushMetadata,
+}
+
+/// `subscriptionNotification`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionNotification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub notification_type: i64,
+    /// The name Google documents for `notification_type`, or `UNKNOWN` for a number this version
+    /// does not know (the number is kept in `notification_type`).
+    #[serde(default = "unknown_name", skip_deserializing)]
+    pub notification_type_name: &'static str,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_token: Option<String>,
+    /// Legacy; absent in newer notifications.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    #[serde(flatten, skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+}
+
+/// `oneTimeProductNotification`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OneTimeProductNotification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub notification_type: i64,
+    #[serde(default = "unknown_name", skip_deserializing)]
+    pub notification_type_name: &'static str,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(flatten, skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+}
+
+/// `voidedPurchaseNotification`: a refund, chargeback or revocation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoidedPurchaseNotification {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purchase_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// 1 subscription, 2 one-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<i64>,
+    #[serde(default = "unknown_name", skip_deserializing)]
+    pub product_type_name: &'static str,
+    /// 1 full refund, 2 quantity-based partial refund.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_type: Option<i64>,
+    #[serde(default = "unknown_name", skip_deserializing)]
+    pub refund_type_name: &'static str,
+    #[serde(flatten, skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+}
+
+fn unknown_name() -> &'static str {
+    "UNKNOWN"
+}
+
+/// Google's names for `subscriptionNotification.notificationType`
+/// (developer.android.com/google/play/billing/rtdn-reference).
+pub fn subscription_type_name(code: i64) -> &'static str {
+    match code {
+        1 => "SUBSCRIPTION_RECOVERED",
+        2 => "SUBSCRIPTION_RENEWED",
+        3 => "SUBSCRIPTION_CANCELED",
+        4 => "SUBSCRIPTION_PURCHASED",
+        5 => "SUBSCRIPTION_ON_HOLD",
+        6 => "SUBSCRIPTION_IN_GRACE_PERIOD",
+        7 => "SUBSCRIPTION_RESTARTED",
+        8 => "SUBSCRIPTION_PRICE_CHANGE_CONFIRMED",
+        9 => "SUBSCRIPTION_DEFERRED",
+        10 => "SUBSCRIPTION_PAUSED",
+        11 => "SUBSCRIPTION_PAUSE_SCHEDULE_CHANGED",
+        12 => "SUBSCRIPTION_REVOKED",
+        13 => "SUBSCRIPTION_EXPIRED",
+        17 => "SUBSCRIPTION_ITEMS_CHANGED",
+        18 => "SUBSCRIPTION_CANCELLATION_SCHEDULED",
+        19 => "SUBSCRIPTION_PRICE_CHANGE_UPDATED",
+        20 => "SUBSCRIPTION_PENDING_PURCHASE_CANCELED",
+        22 => "SUBSCRIPTION_PRICE_STEP_UP_CONSENT_UPDATED",
+        _ => "UNKNOWN",
+    }
+}
+
+/// Google's names for `oneTimeProductNotification.notificationType`.
+pub fn one_time_type_name(code: i64) -> &'static str {
+    match code {
+        1 => "ONE_TIME_PRODUCT_PURCHASED",
+        2 => "ONE_TIME_PRODUCT_CANCELED",
+        _ => "UNKNOWN",
+    }
+}
+
+const KNOWN_KINDS: [&str; 4] =
+    ["subscriptionNotification", "oneTimeProductNotification", "voidedPurchaseNotification", "testNotification"];
+
+/// Decodes a Pub/Sub push body (the JSON the push endpoint receives). Not a verification: see the
+/// module documentation for how to authenticate the push request.
+/// Errors: `INPUT_TOO_LARGE`, `MALFORMED_INPUT` (not a push body, `data` not base64 or not a
+/// DeveloperNotification, more than one notification kind).
+pub fn decode_push(body: &[u8]) -> Result<DeveloperNotification> {
+    const WHAT: &str = "Pub/Sub push body";
+    limits::check(WHAT, body.len(), limits::MAX_NOTIFICATION)?;
+    let push: PushBody = serde_json::from_slice(body).map_err(|e| Error::malformed(WHAT, e.to_string()))?;
+    let data = b64::decode_standard("RTDN message data", &push.message.data)?;
+    let meta = PushMetadata {
+        message_id: push.message.message_id.or(push.message.message_id_snake),
+        publish_time: push.message.publish_time.or(push.message.publish_time_snake),
+        attributes: push.message.attributes,
+        subscription: push.subscription,
+    };
+    decode_notification(&data, meta)
+}
+
+/// Decodes the `DeveloperNotification` JSON carried in `message.data`.
+pub fn decode_notification(data: &[u8], push: PushMetadata) -> Result<DeveloperNotification> {
+    const WHAT: &str = "DeveloperNotification";
+    let mut fields: Map<String, Value> = crate::signed_json::decode_object(WHAT, data)?;
+    let kinds = KNOWN_KINDS.iter().filter(|k| fields.contains_key(**k)).count();
+    if kinds > 1 {
+        return Err(Error::malformed(WHAT, "more than one notification kind"));
+    }
+    let take_str = |fields: &mut Map<String, Value>, key: &str| -> Result<Option<String>> {
+        match fields.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(Error::malformed(WHAT, format!("`{key}` is not a string"))),
+        }
+    };
+    let version = take_str(&mut fields, "version")?;
+    let package_name = take_str(&mut fields, "packageName")?;
+    let event_time_millis = match fields.remove("eventTimeMillis") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(
+            s.parse::<i64>().map_err(|_| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?,
+        ),
+        Some(Value::Number(n)) => {
+            Some(n.as_i64().ok_or_else(|| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?)
+        }
+        Some(_) => return Err(Error::malformed(WHAT, "`eventTimeMillis` is not an integer")),
+    };
+
+    fn take<T: serde::de::DeserializeOwned>(fields: &mut Map<String, Value>, key: &str) -> Result<Option<T>> {
+        fields
+            .remove(key)
+            .map(|v| serde_json::from_value(v).map_err(|e| Error::malformed("DeveloperNotification", format!("`{key}`: {e}"))))
+            .transpose()
+    }
+    let mut subscription: Option<SubscriptionNotification> = take(&mut fields, "subscriptionNotification")?;
+    if let Some(s) = subscription.as_mut() {
+        s.notification_type_name = subscription_type_name(s.notification_type);
+    }
+    let mut one_time: Option<OneTimeProductNotification> = take(&mut fields, "oneTimeProductNotification")?;
+    if let Some(o) = one_time.as_mut() {
+        o.notification_type_name = one_time_type_name(o.notification_type);
+    }
+    let mut voided: Option<VoidedPurchaseNotification> = take(&mut fields, "voidedPurchaseNotification")?;
+    if let Some(v) = voided.as_mut() {
+        v.product_type_name = match v.product_type {
+            Some(1) => "PRODUCT_TYPE_SUBSCRIPTION",
+            Some(2) => "PRODUCT_TYPE_ONE_TIME",
+            _ => "UNKNOWN",
+        };
+        v.refund_type_name = match v.refund_type {
+            Some(1) => "REFUND_TYPE_FULL_REFUND",
+            Some(2) => "REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND",
+            _ => "UNKNOWN",
+        };
+    }
+    let test: Option<Map<String, Value>> = take(&mut fields, "testNotification")?;
+    let kind = match (&subscription, &one_time, &voided, &test) {
+        (Some(_), ..) => "subscription",
+        (_, Some(_), ..) => "oneTimeProduct",
+        (_, _, Some(_), _) => "voidedPurchase",
+        (.., Some(_)) => "test",
+        _ => "unknown",
+    };
+    Ok(DeveloperNotification {
+        kind,
+        version,
+        package_name,
+        event_time_millis,
+        subscription_notification: subscription,
+        one_time_product_notification: one_time,
+        voided_purchase_notification: voided,
+        test_notification: test,
+        extra: fields,
+        push,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+
+    fn push(notification: &str) -> Vec<u8> {
+        let data = base64::engine::general_purpose::STANDARD.encode(notification);
+        format!(
+            r#"{{"message":{{"attributes":{{"k":"v"}},"data":"{data}","messageId":"136969346945","message_id":"136969346945","publishTime":"2026-11-26T10:00:00.123Z"}},"subscription":"projects/myproject/subscriptions/mysubscription"}}"#
+        )
+        .into_bytes()
+    }
+
+    // Shapes from Google's RTDN reference (developer.android.com/google/play/billing/rtdn-reference).
+    #[test]
+    fn subscription_notification_with_every_documented_type() {
+        for (code, name) in [(1, "SUBSCRIPTION_RECOVERED"), (2, "SUBSCRIPTION_RENEWED"), (4, "SUBSCRIPTION_PURCHASED"),
+            (5, "SUBSCRIPTION_ON_HOLD"), (6, "SUBSCRIPTION_IN_GRACE_PERIOD"), (12, "SUBSCRIPTION_REVOKED"),
+            (13, "SUBSCRIPTION_EXPIRED"), (20, "SUBSCRIPTION_PENDING_PURCHASE_CANCELED"), (99, "UNKNOWN")] {
+            let n = decode_push(&push(&format!(
+                r#"{{"version":"1.0","packageName":"com.some.thing","eventTimeMillis":"503349783000","subscriptionNotification":{{"version":"1.0","notificationType":{code},"purchaseToken":"PURCHASE_TOKEN","subscriptionId":"my.sku"}}}}"#
+            )))
+            .unwrap();
+            assert_eq!(n.kind, "subscription");
+            assert_eq!(n.event_time_millis, Some(503349783000));
+            let s = n.subscription_notification.unwrap();
+            assert_eq!((s.notification_type, s.notification_type_name), (code, name));
+            assert_eq!(s.purchase_token.as_deref(), Some("PURCHASE_TOKEN"));
+            assert_eq!(n.push.message_id.as_deref(), Some("136969346945"));
+            assert_eq!(n.push.subscription.as_deref(), Some("projects/myproject/subscriptions/mysubscription"));
+        }
+    }
+
+    #[test]
+    fn one_time_voided_and_test_notifications() {
+        let n = decode_push(&push(r#"{"version":"1.0","packageName":"com.some.thing","eventTimeMillis":503349783000,"oneTimeProductNotification":{"version":"1.0","notificationType":1,"purchaseToken":"PURCHASE_TOKEN","sku":"my.sku"}}"#)).unwrap();
+        assert_eq!(n.kind, "oneTimeProduct");
+        let o = n.one_time_product_notification.unwrap();
+        assert_eq!((o.notification_type_name, o.sku.as_deref()), ("ONE_TIME_PRODUCT_PURCHASED", Some("my.sku")));
+
+        let n = decode_push(&push(r#"{"version":"1.0","packageName":"com.some.app","eventTimeMillis":"503349783000","voidedPurchaseNotification":{"purchaseToken":"PURCHASE_TOKEN","orderId":"GS.0000-0000-0000","productType":1,"refundType":2}}"#)).unwrap();
+        assert_eq!(n.kind, "voidedPurchase");
+        let v = n.voided_purchase_notification.unwrap();
+        assert_eq!(v.order_id.as_deref(), Some("GS.0000-0000-0000"));
+        assert_eq!((v.product_type_name, v.refund_type_name), ("PRODUCT_TYPE_SUBSCRIPTION", "REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND"));
+
+        let n = decode_push(&push(r#"{"version":"1.0","packageName":"com.some.thing","eventTimeMillis":"503349783000","testNotification":{"version":"1.0"}}"#)).unwrap();
+        assert_eq!(n.kind, "test");
+        assert_eq!(n.test_notification.unwrap()["version"], "1.0");
+    }
+
+    #[test]
+    fn unknown_kinds_are_kept_not_refused() {
+        let n = decode_push(&push(r#"{"version":"1.0","packageName":"p","eventTimeMillis":"1","pendingRefundReviewNotification":{"purchaseToken":"t"}}"#)).unwrap();
+        assert_eq!(n.kind, "unknown");
+        assert_eq!(n.extra["pendingRefundReviewNotification"]["purchaseToken"], "t");
+    }
+
+    #[test]
+    fn malformed_bodies() {
+        let cases: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"[]".to_vec(),
+            br#"{"message":{}}"#.to_vec(),
+            br#"{"message":{"data":"%%%"}}"#.to_vec(),
+            push("not json"),
+            push(r#"{"eventTimeMillis":"soon"}"#),
+            push(r#"{"packageName":7}"#),
+            push(r#"{"subscriptionNotification":{"notificationType":"two"}}"#),
+            push(r#"{"subscriptionNotification":{"notificationType":2},"testNotification":{}}"#),
+        ];
+        for body in cases {
+            let e = decode_push(&body).unwrap_err();
+            assert_eq!(e.code(), "MALFORMED_INPUT", "{}", String::from_utf8_lossy(&body));
+        }
+        let big = vec![b' '; limits::MAX_NOTIFICATION + 1];
+        assert_eq!(decode_push(&big).unwrap_err().code(), "INPUT_TOO_LARGE");
+    }
+}
