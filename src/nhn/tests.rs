@@ -477,3 +477,50 @@ fn payment_ref_takes_a_listed_entry_as_is() {
     assert_eq!(p, PaymentRef::new("1", "t"));
     assert!(serde_json::from_str::<PaymentRef>(r#"{"paymentSeq":"1"}"#).is_err());
 }
+
+// ---------------- vectors as data files, and damaged copies of them ----------------
+
+fn vector(name: &str) -> String {
+    let path = format!("{}/tests/vectors/nhn/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+const VECTORS: &[&str] = &[
+    "iap-consume.json",
+    "iap-consume-already-consumed.json",
+    "iap-consumable.json",
+    "iap-active-subscriptions-duplicate-key.json",
+    "gamebase-failure.json",
+    "gamebase-payment-transaction.json",
+];
+
+#[test]
+fn vector_files_parse_as_documented() {
+    let iap = IapApi::new("k", None).unwrap();
+    let gb = GamebaseApi::new("app", "s", None, None).unwrap();
+    let r = |name| HttpResponse::new(200, vector(name));
+    assert_eq!(iap.parse_consume(&r("iap-consume.json")).unwrap().product_seq, 12345);
+    assert_eq!(iap.parse_consume(&r("iap-consume-already-consumed.json")).unwrap_err().code(), "ALREADY_CONSUMED");
+    assert_eq!(iap.parse_list_consumables(&r("iap-consumable.json")).unwrap()[0].product_seq, 1000292);
+    assert_eq!(iap.parse_list_active_subscriptions(&r("iap-active-subscriptions-duplicate-key.json")).unwrap()[0].product_seq, 1000009);
+    assert_eq!(gb.parse_consume(&r("gamebase-failure.json")).unwrap_err().details()["resultCode"], -4010002);
+    let t = gb.parse_get_payment_transaction(&r("gamebase-payment-transaction.json")).unwrap();
+    assert_eq!((t.price, t.is_consumable), (2.29, true));
+}
+
+#[test]
+fn damaged_vectors_never_panic() {
+    for name in VECTORS {
+        let bytes = vector(name).into_bytes();
+        for i in 0..=bytes.len() {
+            crate::fuzzing::nhn_response(&bytes[..i]);
+            for b in [b'"', b'1', b'{', b']', b'x', 0xff] {
+                let mut damaged = bytes.clone();
+                if let Some(slot) = damaged.get_mut(i) {
+                    *slot = b;
+                    crate::fuzzing::nhn_response(&damaged);
+                }
+            }
+        }
+    }
+}
