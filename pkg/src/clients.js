@@ -54,25 +54,36 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Sends one request built by the core; resolves with the core's HttpResponse shape. */
 async function sendOnce(transport, request) {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, transport.timeoutMs);
-  try {
+  let timer;
+  // Rejects when the time is up, even if the fetch in use ignores the abort signal.
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(__nhnClientError('timeout', '', transport.timeoutMs));
+    }, transport.timeoutMs);
+  });
+  const exchange = (async () => {
     const init = { method: request.method, headers: request.headers, signal: controller.signal };
     if (request.body !== undefined) init.body = request.body;
-    const res = await transport.fetch(request.url, init);
-    // The body is read under the same timer: a server that stalls mid-body times out too.
-    const body = await res.text();
+    let res;
+    let body;
+    try {
+      res = await transport.fetch(request.url, init);
+      // The body is read under the same timer: a server that stalls mid-body times out too.
+      body = await res.text();
+    } catch (e) {
+      // Only the failure's kind: the URL, headers (the secret key) and body stay out of the message.
+      const cause = e?.cause?.code ?? e?.name ?? 'Error';
+      throw __nhnClientError('network', `fetch failed (${cause})`, 0);
+    }
     const headers = {};
     if (res.headers && typeof res.headers.forEach === 'function') res.headers.forEach((v, k) => { headers[k] = v; });
     return { status: res.status, headers, body };
-  } catch (e) {
-    if (timedOut) throw __nhnClientError('timeout', '', transport.timeoutMs);
-    // Only the failure's kind: the URL, headers (the secret key) and body stay out of the message.
-    const cause = e?.cause?.code ?? e?.name ?? 'Error';
-    throw __nhnClientError('network', `fetch failed (${cause})`, 0);
+  })();
+  // After a timeout the losing exchange may still reject; that rejection is expected and ignored.
+  exchange.catch(() => {});
+  try {
+    return await Promise.race([exchange, expired]);
   } finally {
     clearTimeout(timer);
   }

@@ -141,6 +141,21 @@ test('IapClient: a wrong AppKey is rejected by the server', async () => {
   assert.equal((await requests('/v1/service/consumable')).length, 1, 'a 4xx-like business error is not retried');
 });
 
+test('emulator: Content-Type and method are checked like the IAP server does', async () => {
+  const url = `${emu.url}/v1/service/consumable`;
+  const headers = { 'X-NHN-TCIAP-AppKey': emu.iap.appKey };
+  const body = JSON.stringify({ marketId: 'GG', userChannel: 'GF', userKey: 'user-1' });
+  const asText = await (await fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain' }, body })).json();
+  assert.equal(asText.header.resultCode, 2111);
+  const asGet = await (await fetch(url, { headers })).json();
+  assert.equal(asGet.header.resultCode, 2112);
+  const gb = await (await fetch(`${emu.url}/tcgb-inapp/v1.3/apps/${emu.gamebase.appId}/consumable`, {
+    method: 'POST', headers: { 'X-Secret-Key': emu.gamebase.secretKey, 'Content-Type': 'application/json', 'X-TCGB-Transaction-Id': 'abc' }, body: '{"userId":"user-1"}',
+  }));
+  assert.equal(gb.headers.get('x-tcgb-transaction-id'), 'abc');
+  assert.equal((await gb.json()).header.transactionId, 'abc');
+});
+
 test('IapClient: bad options and params are INVALID_ARGUMENT, as rejected promises', async () => {
   assert.throws(() => new iap.IapClient({ baseUrl: emu.url }), (e) => e instanceof iap.IapError && e.code === 'INVALID_ARGUMENT');
   assert.throws(() => new iap.IapClient({ appKey: 'k', apiKey: 'typo' }), (e) => e.code === 'INVALID_ARGUMENT' && /apiKey/.test(e.message));
@@ -397,6 +412,12 @@ test('injected fetch: a mock with no server at all', async () => {
   await rejectsCode(new iap.IapClient({ appKey: 'k', fetch: () => Promise.reject(new TypeError('boom')), retries: 0 }).listItemsLegacy({ appSeq: 1 }), 'NETWORK_ERROR');
   const hang = (url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
   await rejectsCode(new iap.IapClient({ appKey: 'k', fetch: hang, timeoutMs: 30, retries: 0 }).listItemsLegacy({ appSeq: 1 }), 'TIMEOUT');
+  // Even a fetch that ignores the abort signal cannot hold the caller past the timeout.
+  const deaf = () => new Promise(() => {});
+  await rejectsCode(new iap.IapClient({ appKey: 'k', fetch: deaf, timeoutMs: 30, retries: 1, retryDelayMs: 1 }).listItemsLegacy({ appSeq: 1 }), 'TIMEOUT');
+  // A body that never finishes is a timeout too.
+  const stall = async () => ({ status: 200, text: () => new Promise(() => {}) });
+  await rejectsCode(new iap.IapClient({ appKey: 'k', fetch: stall, timeoutMs: 30, retries: 0 }).consume({ paymentSeq: '1', accessToken: 't' }), 'TIMEOUT');
 });
 
 test('the sans-I/O pieces are usable on their own', () => {
