@@ -11,7 +11,7 @@ use serde_json::json;
 use super::envelope::{self, decode, decode_list};
 use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
 use super::iap::PaymentRef;
-use super::model::{long, seq_string, MarketId, ProductType, ReferenceStatus};
+use super::model::{iso8601_millis, long, seq_string, MarketId, ProductType, ReferenceStatus};
 use crate::error::{Error, Result};
 
 /// Current production host of the Gamebase server API.
@@ -94,7 +94,8 @@ pub struct ConsumeResult {
     pub payload: Option<String>,
 }
 
-/// One unconsumed payment (G2). `purchaseTime` is ISO-8601 with offset, as sent.
+/// One unconsumed payment (G2). `purchaseTime` is ISO-8601 with offset, as sent; `purchaseTimeMillis`
+/// is the same instant in epoch milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -123,6 +124,9 @@ pub struct Consumable {
     /// Purchase time, ISO-8601.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
     /// Developer payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
@@ -172,6 +176,9 @@ pub struct PaymentTransaction {
     /// Purchase time, ISO-8601.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
     /// Developer payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
@@ -180,7 +187,8 @@ pub struct PaymentTransaction {
     pub is_test_purchase: Option<bool>,
 }
 
-/// One active subscription (G4). Times are ISO-8601 strings with offset, as sent.
+/// One active subscription (G4). Times are ISO-8601 strings with offset, as sent, each with an
+/// epoch-millisecond twin (`expiryTimeMillis`, ...) when it reads as one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -226,12 +234,21 @@ pub struct ActiveSubscription {
     /// Latest purchase / renewal time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
     /// Expiry time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
+    /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub expiry_time_millis: Option<i64>,
     /// Renewal time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<String>,
+    /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub renew_time_millis: Option<i64>,
     /// Whether this was a store test purchase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_test_purchase: Option<bool>,
@@ -263,15 +280,66 @@ pub struct SubscriptionStatus {
     /// Latest purchase / renewal time, ISO-8601.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
     /// Expiry time, ISO-8601.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
+    /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub expiry_time_millis: Option<i64>,
     /// Renewal time, ISO-8601.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<String>,
+    /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub renew_time_millis: Option<i64>,
     /// Google only: the subscription's state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_status: Option<ReferenceStatus>,
+}
+
+/// Fills the `*_millis` twins of the ISO-8601 times after decoding.
+trait FillMillis {
+    fn fill_millis(&mut self);
+}
+
+fn millis(t: Option<&String>) -> Option<i64> {
+    t.and_then(|t| iso8601_millis(t))
+}
+
+impl FillMillis for Consumable {
+    fn fill_millis(&mut self) {
+        self.purchase_time_millis = millis(self.purchase_time.as_ref());
+    }
+}
+
+impl FillMillis for PaymentTransaction {
+    fn fill_millis(&mut self) {
+        self.purchase_time_millis = millis(self.purchase_time.as_ref());
+    }
+}
+
+impl FillMillis for ActiveSubscription {
+    fn fill_millis(&mut self) {
+        self.purchase_time_millis = millis(self.purchase_time.as_ref());
+        self.expiry_time_millis = millis(self.expiry_time.as_ref());
+        self.renew_time_millis = millis(self.renew_time.as_ref());
+    }
+}
+
+impl FillMillis for SubscriptionStatus {
+    fn fill_millis(&mut self) {
+        self.purchase_time_millis = millis(self.purchase_time.as_ref());
+        self.expiry_time_millis = millis(self.expiry_time.as_ref());
+        self.renew_time_millis = millis(self.renew_time.as_ref());
+    }
+}
+
+fn filled<T: FillMillis>(mut v: Vec<T>) -> Vec<T> {
+    v.iter_mut().for_each(FillMillis::fill_millis);
+    v
 }
 
 // ---- the API ----
@@ -363,7 +431,7 @@ impl GamebaseApi {
 
     /// Reads the G2 response.
     pub fn parse_list_consumables(&self, r: &HttpResponse) -> Result<Vec<Consumable>> {
-        decode_list(self.open(r)?)
+        decode_list(self.open(r)?).map(filled)
     }
 
     /// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
@@ -379,7 +447,9 @@ impl GamebaseApi {
         if result.is_null() {
             return Err(Error::malformed(envelope::RESPONSE, "no `result`"));
         }
-        decode(result)
+        let mut t: PaymentTransaction = decode(result)?;
+        t.fill_millis();
+        Ok(t)
     }
 
     /// G4 `POST /active-subscriptions`.
@@ -400,7 +470,7 @@ impl GamebaseApi {
 
     /// Reads the G4 response.
     pub fn parse_list_active_subscriptions(&self, r: &HttpResponse) -> Result<Vec<ActiveSubscription>> {
-        decode_list(self.open(r)?)
+        decode_list(self.open(r)?).map(filled)
     }
 
     /// G5 `POST /subscriptions/status` for at most [`SUBSCRIPTIONS_STATUS_BATCH`] payments.
@@ -431,7 +501,7 @@ impl GamebaseApi {
 
     /// Reads one G5 response.
     pub fn parse_subscriptions_status(&self, r: &HttpResponse) -> Result<Vec<SubscriptionStatus>> {
-        decode_list(self.open(r)?)
+        decode_list(self.open(r)?).map(filled)
     }
 
     /// G6 `POST /subscriptions/cancel` (Google only): stop renewal, keep access until expiry.

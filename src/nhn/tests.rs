@@ -524,3 +524,21 @@ fn damaged_vectors_never_panic() {
         }
     }
 }
+
+#[test]
+fn gamebase_times_get_epoch_millisecond_twins() {
+    let gb = GamebaseApi::new("app", "s", None, None).unwrap();
+    let r = HttpResponse::new(200, ok(Value::Array(vec![status_item("1")])));
+    let s = &gb.parse_subscriptions_status(&r).unwrap()[0];
+    assert_eq!(s.purchase_time_millis, Some(1_591_072_736_000));
+    assert_eq!(s.expiry_time_millis, Some(1_591_677_536_000));
+    let v = serde_json::to_value(s).unwrap();
+    assert_eq!(v["expiryTime"], "2020-06-09T13:38:56+09:00");
+    assert_eq!(v["expiryTimeMillis"], 1_591_677_536_000_i64);
+    // A time it cannot read keeps its string and gets no twin; the twin is never read from input.
+    let odd = json!([{"paymentSeq":"1","expiryTime":"next tuesday","expiryTimeMillis":5}]);
+    let s = &gb.parse_subscriptions_status(&HttpResponse::new(200, ok(odd))).unwrap()[0];
+    assert_eq!((s.expiry_time.as_deref(), s.expiry_time_millis), (Some("next tuesday"), None));
+    let t = gb.parse_get_payment_transaction(&HttpResponse::new(200, vector("gamebase-payment-transaction.json"))).unwrap();
+    assert_eq!(t.purchase_time_millis, Some(1_591_072_736_000));
+}

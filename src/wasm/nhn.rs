@@ -101,10 +101,10 @@ export interface SubscriptionsStatusParams { payments: PaymentRef[] }
 export interface GamebaseConsumeResult {
   price: number; currency: string; productSeq: number; marketId?: MarketId; gamebaseProductId?: string; payload?: string;
 }
-/** `purchaseTime` is ISO-8601 with offset, as Gamebase sends it. */
+/** `purchaseTime` is ISO-8601 with offset, as Gamebase sends it; `purchaseTimeMillis` the same instant in epoch ms. */
 export interface GamebaseConsumable {
   paymentSeq: string; productSeq: number; currency: string; price: number; accessToken: string;
-  marketId?: MarketId; paymentId?: string; gamebaseProductId?: string; purchaseTime?: string;
+  marketId?: MarketId; paymentId?: string; gamebaseProductId?: string; purchaseTime?: string; purchaseTimeMillis?: number;
   payload?: string; isTestPurchase?: boolean;
 }
 export interface PaymentTransaction {
@@ -114,18 +114,21 @@ export interface PaymentTransaction {
   marketId?: MarketId; accessToken?: string; paymentId?: string;
   /** ONE store only. */
   paymentToken?: string; productType?: ProductType; userId?: string; gamebaseProductId?: string;
-  purchaseTime?: string; payload?: string; isTestPurchase?: boolean;
+  purchaseTime?: string; purchaseTimeMillis?: number; payload?: string; isTestPurchase?: boolean;
 }
 export interface GamebaseActiveSubscription {
   paymentSeq: string; productSeq: number; productId: string; productType: ProductType; price: number; currency: string;
   marketId?: MarketId; userId?: string; accessToken?: string; originalPaymentId?: string; paymentId?: string;
   linkedPaymentId?: string; gamebaseProductId?: string; payload?: string;
-  purchaseTime?: string; expiryTime?: string; renewTime?: string; isTestPurchase?: boolean;
+  /** ISO-8601 as sent; the `*Millis` twins are the same instants in epoch ms (absent if unreadable). */
+  purchaseTime?: string; expiryTime?: string; renewTime?: string;
+  purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; isTestPurchase?: boolean;
   referenceStatus?: ReferenceStatus;
 }
 export interface SubscriptionStatus {
   paymentSeq: string; userId?: string; accessToken?: string; paymentId?: string; originalPaymentId?: string;
-  purchaseTime?: string; expiryTime?: string; renewTime?: string; referenceStatus?: ReferenceStatus;
+  purchaseTime?: string; expiryTime?: string; renewTime?: string;
+  purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; referenceStatus?: ReferenceStatus;
 }
 "#;
 

@@ -208,6 +208,10 @@ test('GamebaseClient: active subscriptions, cancel keeps access, revoke ends it'
   const [sub] = await g.listActiveSubscriptions({ userId: 'user-1', packageName: PACKAGE });
   assert.equal(sub.referenceStatus, 'RENEWED');
   assert.match(sub.expiryTime, /\+09:00$/);
+  assert.equal(sub.expiryTimeMillis, Date.parse(sub.expiryTime));
+  // The emulator's own record, to the second (Gamebase times carry no milliseconds).
+  const seeded = (await admin('GET', '/admin/state')).payments.find((p) => p.paymentSeq === sub.paymentSeq);
+  assert.equal(sub.expiryTimeMillis, Math.floor(seeded.expiryTime / 1000) * 1000);
   const ref = { paymentSeq: sub.paymentSeq, accessToken: sub.accessToken };
 
   assert.equal(await g.cancelSubscription(ref), undefined);
