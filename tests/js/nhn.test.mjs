@@ -114,6 +114,36 @@ test('IapClient: a payment added by the store side appears, and a consumable sub
   assert.match(viaHttp.paymentSeq, /^\d{16}$/);
 });
 
+test('emulator: a subscription is not consumable, unknown products are refused, a seed file is read', async () => {
+  const c = iapClient();
+  const [sub] = await c.listActiveSubscriptions({ marketId: 'GG', packageName: PACKAGE, userKey: 'user-1' });
+  const seeded = (await admin('GET', '/admin/state')).payments.find((p) => p.paymentSeq === sub.paymentSeq);
+  const e = await rejectsCode(c.consume({ paymentSeq: sub.paymentSeq, accessToken: seeded.accessToken }), 'API_ERROR');
+  assert.equal(e.details.resultCode, 5000);
+  const res = await fetch(`${emu.url}/admin/payments`, { method: 'POST', body: JSON.stringify({ userId: 'u', productId: 'nope' }) });
+  assert.equal(res.status, 400);
+
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'iap-seed-'));
+  const file = join(dir, 'seed.json');
+  writeFileSync(file, JSON.stringify({
+    iap: { appKey: 'file-key', appSeq: 7, packageName: 'com.file' },
+    gamebase: { appId: 'file-app', secretKey: 'file-secret' },
+    items: [{ productSeq: 1, productId: 'coin', productType: 'CONSUMABLE', marketId: 'AS', price: 0.99, currency: 'USD' }],
+    payments: [{ paymentSeq: '2026020100000001', accessToken: 'tok', userId: 'f', productSeq: 1, purchaseTime: '-5m' }],
+  }));
+  const other = await startEmulator({ seed: file });
+  try {
+    const list = await new iap.IapClient({ appKey: 'file-key', baseUrl: other.url }).listConsumables({ marketId: 'AS', userKey: 'f' });
+    assert.deepEqual(list, [{ paymentSeq: '2026020100000001', productSeq: 1, currency: 'USD', price: 0.99, accessToken: 'tok' }]);
+  } finally {
+    await other.close();
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test('IapClient: legacy consume, consumable list and item list', async () => {
   const c = iapClient();
   const list = await c.listConsumablesLegacy({ appSeq: emu.iap.appSeq, userKey: 'user-2' });
