@@ -213,9 +213,8 @@ pub struct ActiveSubscription {
     /// Gamebase user id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// Access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
+    /// Access token: with `payment_seq`, what cancel, revoke and the status lookup take.
+    pub access_token: String,
     /// First store payment id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_payment_id: Option<String>,

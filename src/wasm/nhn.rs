@@ -118,7 +118,7 @@ export interface PaymentTransaction {
 }
 export interface GamebaseActiveSubscription {
   paymentSeq: string; productSeq: number; productId: string; productType: ProductType; price: number; currency: string;
-  marketId?: MarketId; userId?: string; accessToken?: string; originalPaymentId?: string; paymentId?: string;
+  accessToken: string; marketId?: MarketId; userId?: string; originalPaymentId?: string; paymentId?: string;
   linkedPaymentId?: string; gamebaseProductId?: string; payload?: string;
   /** ISO-8601 as sent; the `*Millis` twins are the same instants in epoch ms (absent if unreadable). */
   purchaseTime?: string; expiryTime?: string; renewTime?: string;
@@ -330,8 +330,9 @@ impl JsGamebaseApi {
 pub fn client_error(kind: &str, reason: &str, after_ms: f64) -> JsValue {
     let e = match kind {
         "timeout" => {
-            // A non-negative whole number of ms from JS; the conversion saturates.
-            let ms = format!("{:.0}", after_ms.max(0.0)).parse::<u64>().unwrap_or(u64::MAX);
+            // `as` saturates (NaN is 0), so any JS number gives a sane count of ms.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let ms = after_ms.round() as u64;
             Error::Timeout { after_ms: ms }
         }
         "network" => Error::Network { reason: reason.to_owned() },
