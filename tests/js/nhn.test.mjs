@@ -505,3 +505,26 @@ test('TypeScript: the usage file type-checks against the published declarations'
     assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
   }
 });
+
+test('the emulator is importable by package name as iap-verify/emulator', async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  // An app with the package installed (a symlink stands in for npm install).
+  const app = mkdtempSync(join(tmpdir(), 'iap-app-'));
+  try {
+    mkdirSync(join(app, 'node_modules'));
+    symlinkSync(new URL('../../pkg', import.meta.url).pathname, join(app, 'node_modules', 'iap-verify'), 'dir');
+    writeFileSync(join(app, 'main.mjs'), "export { startEmulator } from 'iap-verify/emulator';\nexport { IapClient } from 'iap-verify';\n");
+    const mod = await import(join(app, 'main.mjs'));
+    const other = await mod.startEmulator();
+    try {
+      const list = await new mod.IapClient({ appKey: other.iap.appKey, baseUrl: other.url }).listConsumables({ marketId: 'GG', userKey: 'user-1' });
+      assert.equal(list.length, 1);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    rmSync(app, { recursive: true });
+  }
+});
