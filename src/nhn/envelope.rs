@@ -3,9 +3,9 @@
 //! `{"header":{"isSuccessful":bool,"resultCode":int,"resultMessage":string, ...},"result":...}`
 //! (reference §2.2, §4.1). The body is read into a `serde_json::Value` first: that tolerates
 //! duplicate keys (the last one wins, as in `JSON.parse`; the reference's E3 example repeats
-//! `productSeq`), which a derived struct would reject as "duplicate field".
+//! `productSeq`), which a derived struct would reject as "duplicate field". Typed results are
+//! then read from it by [`super::fields`].
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::http::HttpResponse;
@@ -52,21 +52,6 @@ pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Valu
     Ok(body.get_mut("result").map(Value::take).unwrap_or(Value::Null))
 }
 
-/// Decodes `result` into `T`. Error messages keep serde's description of what was expected but
-/// drop the quoted values it echoes, since those can be access tokens.
-pub(crate) fn decode<T: DeserializeOwned>(result: Value) -> Result<T> {
-    T::deserialize(result).map_err(|e| Error::malformed(RESPONSE, format!("`result`: {}", strip_quoted(&e.to_string()))))
-}
-
-/// Decodes a list result; an absent or `null` result is an empty list (the server leaves
-/// `result` out when there is nothing to return).
-pub(crate) fn decode_list<T: DeserializeOwned>(result: Value) -> Result<Vec<T>> {
-    if result.is_null() {
-        return Ok(Vec::new());
-    }
-    decode(result)
-}
-
 fn redact(message: &str, secret: Option<&str>) -> String {
     match secret {
         Some(s) if !s.is_empty() => message.replace(s, "<redacted>"),
@@ -74,7 +59,8 @@ fn redact(message: &str, secret: Option<&str>) -> String {
     }
 }
 
-/// Replaces the contents of every `"..."` in `s` with `…`.
+/// Replaces the contents of every `"..."` in `s` with `…` (for serde messages that echo values).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn strip_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut inside = false;
@@ -166,15 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn decode_errors_do_not_echo_values() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct T {
-            n: i64,
-        }
-        let e = decode::<T>(serde_json::json!({"n":"tok-ABC"})).unwrap_err();
-        assert_eq!(e.code(), "MALFORMED_INPUT");
-        assert!(!e.to_string().contains("tok-ABC"), "{e}");
+    fn strip_quoted_drops_values() {
         assert_eq!(strip_quoted(r#"a "b" c "d""#), "a \"…\" c \"…\"");
     }
 

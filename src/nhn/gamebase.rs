@@ -8,10 +8,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::envelope::{self, decode, decode_list};
+use super::envelope;
+use super::fields::{decode_list, decode_one, FromResult, Obj};
 use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
 use super::iap::PaymentRef;
-use super::model::{iso8601_millis, long, seq_string, MarketId, ProductType, ReferenceStatus};
+use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
 use crate::error::{Error, Result};
 
 /// Current production host of the Gamebase server API.
@@ -72,7 +73,7 @@ pub struct SubscriptionsStatusParams {
 // ---- results ----
 
 /// Result of a consume (G1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConsumeResult {
@@ -81,30 +82,27 @@ pub struct ConsumeResult {
     /// Currency code.
     pub currency: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
     /// Store code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<MarketId>,
     /// Gamebase product id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gamebase_product_id: Option<String>,
     /// Developer payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
 }
 
 /// One unconsumed payment (G2). `purchaseTime` is ISO-8601 with offset, as sent; `purchaseTimeMillis`
 /// is the same instant in epoch milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Consumable {
     /// NHN payment number.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
     /// Currency code.
     pub currency: String,
@@ -113,38 +111,36 @@ pub struct Consumable {
     /// Token to consume with.
     pub access_token: String,
     /// Store code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<MarketId>,
     /// Store order / transaction id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Gamebase product id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gamebase_product_id: Option<String>,
     /// Purchase time, ISO-8601.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
     /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time_millis: Option<i64>,
     /// Developer payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// Whether this was a store test purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_test_purchase: Option<bool>,
 }
 
 /// One payment as Gamebase knows it (G3): the server-side check of a client-supplied token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaymentTransaction {
     /// NHN payment number: compare it with the one the client sent.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
     /// Currency code.
     pub currency: String,
@@ -153,51 +149,49 @@ pub struct PaymentTransaction {
     /// Whether the payment can still be consumed.
     pub is_consumable: bool,
     /// Store code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<MarketId>,
     /// Access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Store order / transaction id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// ONE store only: purchase id (V5) or purchase token (V6, V7).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_token: Option<String>,
     /// Product type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<ProductType>,
     /// Gamebase user id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Gamebase product id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gamebase_product_id: Option<String>,
     /// Purchase time, ISO-8601.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
     /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time_millis: Option<i64>,
     /// Developer payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// Whether this was a store test purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_test_purchase: Option<bool>,
 }
 
 /// One active subscription (G4). Times are ISO-8601 strings with offset, as sent, each with an
 /// epoch-millisecond twin (`expiryTimeMillis`, ...) when it reads as one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActiveSubscription {
     /// NHN payment number.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
     /// Store product id.
     pub product_id: String,
@@ -208,137 +202,205 @@ pub struct ActiveSubscription {
     /// Currency code.
     pub currency: String,
     /// Store code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<MarketId>,
     /// Gamebase user id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Access token: with `payment_seq`, what cancel, revoke and the status lookup take.
     pub access_token: String,
     /// First store payment id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_payment_id: Option<String>,
     /// Latest store payment id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Google: the original transaction on cancel/repurchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_payment_id: Option<String>,
     /// Gamebase product id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gamebase_product_id: Option<String>,
     /// Developer payload.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
     /// Latest purchase / renewal time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
     /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time_millis: Option<i64>,
     /// Expiry time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
     /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_time_millis: Option<i64>,
     /// Renewal time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<String>,
     /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_time_millis: Option<i64>,
     /// Whether this was a store test purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_test_purchase: Option<bool>,
     /// Google only: the subscription's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_status: Option<ReferenceStatus>,
 }
 
 /// The status of one subscription (G5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SubscriptionStatus {
     /// NHN payment number.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Gamebase user id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Access token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Latest store payment id (Google adds `..N` per renewal).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// First store payment id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_payment_id: Option<String>,
     /// Latest purchase / renewal time, ISO-8601.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time: Option<String>,
     /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time_millis: Option<i64>,
     /// Expiry time, ISO-8601.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_time: Option<String>,
     /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_time_millis: Option<i64>,
     /// Renewal time, ISO-8601.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_time: Option<String>,
     /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_time_millis: Option<i64>,
     /// Google only: the subscription's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_status: Option<ReferenceStatus>,
-}
-
-/// Fills the `*_millis` twins of the ISO-8601 times after decoding.
-trait FillMillis {
-    fn fill_millis(&mut self);
 }
 
 fn millis(t: Option<&String>) -> Option<i64> {
     t.and_then(|t| iso8601_millis(t))
 }
 
-impl FillMillis for Consumable {
-    fn fill_millis(&mut self) {
-        self.purchase_time_millis = millis(self.purchase_time.as_ref());
+impl FromResult for ConsumeResult {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            price: o.num("price")?,
+            currency: o.str("currency")?,
+            product_seq: o.long("productSeq")?,
+            market_id: o.opt_enumerated("marketId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            payload: o.opt_str("payload")?,
+        })
     }
 }
 
-impl FillMillis for PaymentTransaction {
-    fn fill_millis(&mut self) {
-        self.purchase_time_millis = millis(self.purchase_time.as_ref());
+impl FromResult for Consumable {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let purchase_time = o.opt_str("purchaseTime")?;
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            access_token: o.str("accessToken")?,
+            market_id: o.opt_enumerated("marketId")?,
+            payment_id: o.opt_str("paymentId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            purchase_time,
+            payload: o.opt_str("payload")?,
+            is_test_purchase: o.opt_bool("isTestPurchase")?,
+        })
     }
 }
 
-impl FillMillis for ActiveSubscription {
-    fn fill_millis(&mut self) {
-        self.purchase_time_millis = millis(self.purchase_time.as_ref());
-        self.expiry_time_millis = millis(self.expiry_time.as_ref());
-        self.renew_time_millis = millis(self.renew_time.as_ref());
+impl FromResult for PaymentTransaction {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let purchase_time = o.opt_str("purchaseTime")?;
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            is_consumable: o.bool("isConsumable")?,
+            market_id: o.opt_enumerated("marketId")?,
+            access_token: o.opt_str("accessToken")?,
+            payment_id: o.opt_str("paymentId")?,
+            payment_token: o.opt_str("paymentToken")?,
+            product_type: o.opt_enumerated("productType")?,
+            user_id: o.opt_str("userId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            purchase_time,
+            payload: o.opt_str("payload")?,
+            is_test_purchase: o.opt_bool("isTestPurchase")?,
+        })
     }
 }
 
-impl FillMillis for SubscriptionStatus {
-    fn fill_millis(&mut self) {
-        self.purchase_time_millis = millis(self.purchase_time.as_ref());
-        self.expiry_time_millis = millis(self.expiry_time.as_ref());
-        self.renew_time_millis = millis(self.renew_time.as_ref());
+impl FromResult for ActiveSubscription {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let (purchase_time, expiry_time, renew_time) = (o.opt_str("purchaseTime")?, o.opt_str("expiryTime")?, o.opt_str("renewTime")?);
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            product_id: o.str("productId")?,
+            product_type: o.enumerated("productType")?,
+            price: o.num("price")?,
+            currency: o.str("currency")?,
+            access_token: o.str("accessToken")?,
+            market_id: o.opt_enumerated("marketId")?,
+            user_id: o.opt_str("userId")?,
+            original_payment_id: o.opt_str("originalPaymentId")?,
+            payment_id: o.opt_str("paymentId")?,
+            linked_payment_id: o.opt_str("linkedPaymentId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            payload: o.opt_str("payload")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            expiry_time_millis: millis(expiry_time.as_ref()),
+            renew_time_millis: millis(renew_time.as_ref()),
+            purchase_time,
+            expiry_time,
+            renew_time,
+            is_test_purchase: o.opt_bool("isTestPurchase")?,
+            reference_status: o.opt_enumerated("referenceStatus")?,
+        })
     }
 }
 
-fn filled<T: FillMillis>(mut v: Vec<T>) -> Vec<T> {
-    v.iter_mut().for_each(FillMillis::fill_millis);
-    v
+impl FromResult for SubscriptionStatus {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let (purchase_time, expiry_time, renew_time) = (o.opt_str("purchaseTime")?, o.opt_str("expiryTime")?, o.opt_str("renewTime")?);
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            user_id: o.opt_str("userId")?,
+            access_token: o.opt_str("accessToken")?,
+            payment_id: o.opt_str("paymentId")?,
+            original_payment_id: o.opt_str("originalPaymentId")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            expiry_time_millis: millis(expiry_time.as_ref()),
+            renew_time_millis: millis(renew_time.as_ref()),
+            purchase_time,
+            expiry_time,
+            renew_time,
+            reference_status: o.opt_enumerated("referenceStatus")?,
+        })
+    }
 }
 
 // ---- the API ----
@@ -415,7 +477,7 @@ impl GamebaseApi {
 
     /// Reads the G1 response.
     pub fn parse_consume(&self, r: &HttpResponse) -> Result<ConsumeResult> {
-        decode(self.open(r)?)
+        decode_one(&self.open(r)?)
     }
 
     /// G2 `POST /consumable`.
@@ -430,7 +492,7 @@ impl GamebaseApi {
 
     /// Reads the G2 response.
     pub fn parse_list_consumables(&self, r: &HttpResponse) -> Result<Vec<Consumable>> {
-        decode_list(self.open(r)?).map(filled)
+        decode_list(&self.open(r)?)
     }
 
     /// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
@@ -442,13 +504,7 @@ impl GamebaseApi {
 
     /// Reads the G3 response.
     pub fn parse_get_payment_transaction(&self, r: &HttpResponse) -> Result<PaymentTransaction> {
-        let result = self.open(r)?;
-        if result.is_null() {
-            return Err(Error::malformed(envelope::RESPONSE, "no `result`"));
-        }
-        let mut t: PaymentTransaction = decode(result)?;
-        t.fill_millis();
-        Ok(t)
+        decode_one(&self.open(r)?)
     }
 
     /// G4 `POST /active-subscriptions`.
@@ -469,7 +525,7 @@ impl GamebaseApi {
 
     /// Reads the G4 response.
     pub fn parse_list_active_subscriptions(&self, r: &HttpResponse) -> Result<Vec<ActiveSubscription>> {
-        decode_list(self.open(r)?).map(filled)
+        decode_list(&self.open(r)?)
     }
 
     /// G5 `POST /subscriptions/status` for at most [`SUBSCRIPTIONS_STATUS_BATCH`] payments.
@@ -500,7 +556,7 @@ impl GamebaseApi {
 
     /// Reads one G5 response.
     pub fn parse_subscriptions_status(&self, r: &HttpResponse) -> Result<Vec<SubscriptionStatus>> {
-        decode_list(self.open(r)?).map(filled)
+        decode_list(&self.open(r)?)
     }
 
     /// G6 `POST /subscriptions/cancel` (Google only): stop renewal, keep access until expiry.

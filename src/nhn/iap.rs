@@ -11,10 +11,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::envelope::{self, decode, decode_list};
+use super::envelope;
+use super::fields::{decode_list, decode_one, FromResult, Obj};
 use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
-use super::model::{long, opt_long, seq_string, MarketId, ProductType};
-use crate::error::{Error, Result};
+use super::model::{long, MarketId, ProductType};
+use crate::error::Result;
 
 /// Production host of the IAP server API.
 pub const IAP_BASE_URL: &str = "https://api-iap.cloud.toast.com";
@@ -120,7 +121,7 @@ pub struct LegacyItemListParams {
 // ---- results (what the server sends; unknown fields ignored, as NHN asks) ----
 
 /// Result of a consume (E1): what was consumed, at what price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConsumeResult {
@@ -129,20 +130,17 @@ pub struct ConsumeResult {
     /// ISO 4217 currency code.
     pub currency: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
 }
 
 /// One unconsumed payment (E2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Consumable {
     /// NHN payment number.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
     /// Currency code.
     pub currency: String,
@@ -153,52 +151,50 @@ pub struct Consumable {
 }
 
 /// One non-expired subscription (E3). Times are epoch milliseconds, as sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActiveSubscription {
     /// NHN payment number.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub product_seq: i64,
     /// Store product id.
     pub product_id: String,
     /// Product type.
     pub product_type: ProductType,
     /// User channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// User id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Package name / bundle id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// Currency code.
     pub currency: String,
     /// Price.
     pub price: f64,
     /// Latest (renewed) store payment id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// First store payment id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_payment_id: Option<String>,
     /// Latest renewal time.
-    #[serde(default, deserialize_with = "opt_long", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_time_millis: Option<i64>,
     /// Expiry time.
-    #[serde(default, deserialize_with = "opt_long", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_time_millis: Option<i64>,
     /// Renewal registration / notification time.
-    #[serde(default, deserialize_with = "opt_long", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renew_time_millis: Option<i64>,
 }
 
 /// Result of the legacy consume (L1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyConsumeResult {
@@ -209,15 +205,13 @@ pub struct LegacyConsumeResult {
 }
 
 /// One unconsumed payment in the legacy list (L2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyConsumable {
     /// NHN payment number.
-    #[serde(deserialize_with = "seq_string")]
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub item_seq: i64,
     /// Currency code.
     pub currency: String,
@@ -228,50 +222,130 @@ pub struct LegacyConsumable {
 }
 
 /// The legacy item list (L3).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyItemList {
     /// Console app number.
-    #[serde(default, deserialize_with = "opt_long", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_seq: Option<i64>,
     /// `USE` or `STOP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_using_status: Option<String>,
     /// The store's app id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_app_id: Option<String>,
     /// The items.
-    #[serde(default)]
     pub item_list: Vec<LegacyItem>,
 }
 
 /// One item of the legacy item list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyItem {
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub item_seq: i64,
     /// Item name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub item_name: Option<String>,
     /// Store product id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_item_id: Option<String>,
     /// `USE` or `STOP`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub using_status: Option<String>,
     /// Registration time as sent (`2014-12-05 07:02:34`, zone unstated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_ymdt: Option<String>,
     /// App name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
     /// Store code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<MarketId>,
+}
+
+impl FromResult for ConsumeResult {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self { price: o.num("price")?, currency: o.str("currency")?, product_seq: o.long("productSeq")? })
+    }
+}
+
+impl FromResult for Consumable {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            access_token: o.str("accessToken")?,
+        })
+    }
+}
+
+impl FromResult for ActiveSubscription {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            product_id: o.str("productId")?,
+            product_type: o.enumerated("productType")?,
+            channel: o.opt_str("channel")?,
+            user_id: o.opt_str("userId")?,
+            app_id: o.opt_str("appId")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            payment_id: o.opt_str("paymentId")?,
+            original_payment_id: o.opt_str("originalPaymentId")?,
+            purchase_time_millis: o.opt_long("purchaseTimeMillis")?,
+            expiry_time_millis: o.opt_long("expiryTimeMillis")?,
+            renew_time_millis: o.opt_long("renewTimeMillis")?,
+        })
+    }
+}
+
+impl FromResult for LegacyConsumeResult {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self { price: o.num("price")?, currency: o.str("currency")? })
+    }
+}
+
+impl FromResult for LegacyConsumable {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            item_seq: o.long("itemSeq")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            purchase_token: o.str("purchaseToken")?,
+        })
+    }
+}
+
+impl FromResult for LegacyItemList {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            app_seq: o.opt_long("appSeq")?,
+            app_using_status: o.opt_str("appUsingStatus")?,
+            market_app_id: o.opt_str("marketAppId")?,
+            item_list: o.list("itemList")?,
+        })
+    }
+}
+
+impl FromResult for LegacyItem {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            item_seq: o.long("itemSeq")?,
+            item_name: o.opt_str("itemName")?,
+            market_item_id: o.opt_str("marketItemId")?,
+            using_status: o.opt_str("usingStatus")?,
+            reg_ymdt: o.opt_str("regYmdt")?,
+            app_name: o.opt_str("appName")?,
+            market_id: o.opt_enumerated("marketId")?,
+        })
+    }
 }
 
 // ---- the API: request builders and response parsers ----
@@ -313,7 +387,7 @@ impl IapApi {
 
     /// Reads the E1 response.
     pub fn parse_consume(&self, r: &HttpResponse) -> Result<ConsumeResult> {
-        decode(envelope::open(r, None)?)
+        decode_one(&envelope::open(r, None)?)
     }
 
     /// E2 `POST /v1/service/consumable`.
@@ -327,7 +401,7 @@ impl IapApi {
 
     /// Reads the E2 response.
     pub fn parse_list_consumables(&self, r: &HttpResponse) -> Result<Vec<Consumable>> {
-        decode_list(envelope::open(r, None)?)
+        decode_list(&envelope::open(r, None)?)
     }
 
     /// E3 `POST /v1/service/activeSubscriptionList`.
@@ -345,7 +419,7 @@ impl IapApi {
 
     /// Reads the E3 response.
     pub fn parse_list_active_subscriptions(&self, r: &HttpResponse) -> Result<Vec<ActiveSubscription>> {
-        decode_list(envelope::open(r, None)?)
+        decode_list(&envelope::open(r, None)?)
     }
 
     /// L1 `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}`.
@@ -358,7 +432,7 @@ impl IapApi {
 
     /// Reads the L1 response.
     pub fn parse_consume_legacy(&self, r: &HttpResponse) -> Result<LegacyConsumeResult> {
-        decode(envelope::open(r, None)?)
+        decode_one(&envelope::open(r, None)?)
     }
 
     /// L2 `POST /standard/inapp/v1/consumable/list`. `appSeq` goes as a string, as in the
@@ -372,7 +446,7 @@ impl IapApi {
 
     /// Reads the L2 response.
     pub fn parse_list_consumables_legacy(&self, r: &HttpResponse) -> Result<Vec<LegacyConsumable>> {
-        decode_list(envelope::open(r, None)?)
+        decode_list(&envelope::open(r, None)?)
     }
 
     /// L3 `GET /standard/item/list/{appSeq}` (GET per the newer document).
@@ -389,11 +463,7 @@ impl IapApi {
 
     /// Reads the L3 response.
     pub fn parse_list_items_legacy(&self, r: &HttpResponse) -> Result<LegacyItemList> {
-        let result = envelope::open(r, None)?;
-        if result.is_null() {
-            return Err(Error::malformed(envelope::RESPONSE, "no `result`"));
-        }
-        decode(result)
+        decode_one(&envelope::open(r, None)?)
     }
 }
 

@@ -12,6 +12,7 @@
 //! Credentials never appear in errors or in `Debug` output.
 
 mod envelope;
+mod fields;
 pub mod gamebase;
 mod http;
 pub mod iap;

@@ -131,57 +131,11 @@ open_enum! {
     }
 }
 
-/// A `paymentSeq`: documented as a 16-digit string; a bare JSON integer is accepted too and
-/// kept as its decimal text, so a server that changes the type does not break us.
-pub(crate) fn seq_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    struct V;
-    impl Visitor<'_> for V {
-        type Value = String;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string or an integer")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_owned())
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-            Ok(v)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-    }
-    d.deserialize_any(V)
-}
-
-/// A `long` (productSeq, itemSeq, appSeq): a JSON integer, or its decimal text (the legacy
-/// examples send `appSeq` as a string). A float with no fraction is accepted because JS hands
-/// every number over as one.
+/// A `long` in caller parameters (itemSeq, appSeq): a JSON integer, or its decimal text (the
+/// legacy examples send `appSeq` as a string). A float with no fraction is accepted because JS
+/// hands every number over as one.
 pub(crate) fn long<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     d.deserialize_any(LongVisitor)
-}
-
-/// [`long`] for an optional field.
-pub(crate) fn opt_long<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    struct O;
-    impl<'de> Visitor<'de> for O {
-        type Value = Option<i64>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an integer, its decimal text, or null")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-            long(d).map(Some)
-        }
-    }
-    d.deserialize_option(O)
 }
 
 struct LongVisitor;
@@ -220,23 +174,16 @@ mod tests {
 
     #[derive(Deserialize)]
     struct S {
-        #[serde(deserialize_with = "seq_string")]
-        seq: String,
         #[serde(deserialize_with = "long")]
         n: i64,
-        #[serde(default, deserialize_with = "opt_long")]
-        o: Option<i64>,
     }
 
     #[test]
-    fn lenient_numbers() {
-        let s: S = serde_json::from_str(r#"{"seq":"2016122110023124","n":1000292}"#).unwrap();
-        assert_eq!((s.seq.as_str(), s.n, s.o), ("2016122110023124", 1000292, None));
-        let s: S = serde_json::from_str(r#"{"seq":2016122110023124,"n":"123","o":7.0}"#).unwrap();
-        assert_eq!((s.seq.as_str(), s.n, s.o), ("2016122110023124", 123, Some(7)));
-        let s: S = serde_json::from_str(r#"{"seq":"x","n":1,"o":null}"#).unwrap();
-        assert_eq!(s.o, None);
-        for bad in [r#"{"seq":"x","n":1.5}"#, r#"{"seq":"x","n":"1e3"}"#, r#"{"seq":true,"n":1}"#, r#"{"seq":"x","n":1e300}"#] {
+    fn lenient_longs() {
+        for (text, n) in [(r#"{"n":1000292}"#, 1000292), (r#"{"n":"123"}"#, 123), (r#"{"n":7.0}"#, 7)] {
+            assert_eq!(serde_json::from_str::<S>(text).unwrap().n, n, "{text}");
+        }
+        for bad in [r#"{"n":1.5}"#, r#"{"n":"1e3"}"#, r#"{"n":true}"#, r#"{"n":1e300}"#] {
             assert!(serde_json::from_str::<S>(bad).is_err(), "{bad}");
         }
     }
