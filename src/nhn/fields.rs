@@ -1,4 +1,5 @@
-//! Reading typed results out of the envelope's `result` value, field by field.
+//! Reading typed values out of JSON, field by field: results from the envelope's `result`
+//! ([`Obj`], `MALFORMED_INPUT`) and caller parameters ([`Args`], `INVALID_ARGUMENT`).
 //!
 //! Hand-written instead of `#[derive(Deserialize)]`: a handful of shared, non-generic accessors
 //! cost a fraction of the WebAssembly that a derived visitor per result type does (measured: the
@@ -122,6 +123,81 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// Parameters read from JSON, as the JS layer passes them (`{ paymentSeq, accessToken }`, ...).
+/// A wrong shape or an unknown field (a typo) is `INVALID_ARGUMENT`; numbers may be JS numbers
+/// or decimal text.
+pub trait FromJson: Sized {
+    /// Reads the parameters from `value`.
+    fn from_json(value: &Value) -> Result<Self>;
+}
+
+/// Caller arguments: like [`Obj`], but errors are `INVALID_ARGUMENT` and unknown keys are refused.
+pub(crate) struct Args<'a> {
+    map: &'a Map<String, Value>,
+    what: &'static str,
+}
+
+impl<'a> Args<'a> {
+    /// `value` as an object whose keys are all in `known` (`None`: any extra key is ignored).
+    pub(crate) fn new(value: &'a Value, what: &'static str, known: Option<&[&str]>) -> Result<Self> {
+        let map = value.as_object().ok_or_else(|| Error::invalid_argument(format!("{what} must be an object")))?;
+        if let Some(known) = known {
+            if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
+                return Err(Error::invalid_argument(format!("{what}: unknown field `{k}`, expected one of {}", known.join(", "))));
+            }
+        }
+        Ok(Self { map, what })
+    }
+
+    fn err(&self, key: &str, expected: &str) -> Error {
+        Error::invalid_argument(format!("{}.{key} must be {expected}", self.what))
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A required string (blank ones are refused later, by the request builders).
+    pub(crate) fn str(&self, key: &str) -> Result<String> {
+        self.opt_str(key)?.ok_or_else(|| self.err(key, "a string"))
+    }
+
+    /// An optional string.
+    pub(crate) fn opt_str(&self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.err(key, "a string")),
+        }
+    }
+
+    /// A required integer: a whole number or its decimal text.
+    pub(crate) fn long(&self, key: &str) -> Result<i64> {
+        let n = match self.get(key) {
+            Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        n.ok_or_else(|| self.err(key, "an integer"))
+    }
+
+    /// An optional list of strings, read as open enums.
+    pub(crate) fn opt_strings<E: From<String>>(&self, key: &str) -> Result<Option<Vec<E>>> {
+        let Some(v) = self.get(key) else { return Ok(None) };
+        let items = v.as_array().ok_or_else(|| self.err(key, "a list of strings"))?;
+        items
+            .iter()
+            .map(|i| i.as_str().map(|s| E::from(s.to_owned())).ok_or_else(|| self.err(key, "a list of strings")))
+            .collect::<Result<Vec<E>>>()
+            .map(Some)
+    }
+
+    /// A required list.
+    pub(crate) fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
+        self.get(key).and_then(Value::as_array).ok_or_else(|| self.err(key, "a list"))
+    }
+}
+
 /// An integral float within ±2^53 (beyond it a float no longer names one integer).
 fn whole(v: f64) -> Option<i64> {
     const SAFE: f64 = 9_007_199_254_740_992.0;
@@ -196,6 +272,25 @@ mod tests {
         assert_eq!((t.seq.as_str(), t.n, t.o, t.p, t.b, t.s), ("2016122110023124", 1000292, None, 1000.0, None, None));
         let t: T = decode_one(&json!({"seq":2016122110023124_u64,"n":"123","o":7.0,"p":2.29,"b":null,"s":null,"new":[1]})).unwrap();
         assert_eq!((t.seq.as_str(), t.n, t.o, t.p, t.b, t.s), ("2016122110023124", 123, Some(7), 2.29, None, None));
+    }
+
+    #[test]
+    fn arguments_refuse_unknown_keys_and_wrong_types() {
+        let v = json!({"a":"x","n":"12","l":["GG","NEW"],"z":null});
+        let a = Args::new(&v, "params", Some(&["a", "n", "l", "z"])).unwrap();
+        assert_eq!(a.str("a").unwrap(), "x");
+        assert_eq!(a.long("n").unwrap(), 12);
+        let l: Option<Vec<crate::nhn::MarketId>> = a.opt_strings("l").unwrap();
+        assert_eq!(l.unwrap()[1].as_str(), "NEW");
+        assert_eq!(a.opt_str("z").unwrap(), None);
+        for (key, e) in [("a", a.long("a")), ("missing", a.long("missing"))] {
+            assert_eq!(e.unwrap_err().code(), "INVALID_ARGUMENT", "{key}");
+        }
+        let e = Args::new(&v, "params", Some(&["a"])).err().unwrap();
+        assert_eq!(e.code(), "INVALID_ARGUMENT");
+        assert!(e.to_string().contains("unknown field `n`"), "{e}");
+        assert!(Args::new(&v, "params", None).is_ok());
+        assert!(Args::new(&json!([1]), "params", None).is_err());
     }
 
     #[test]

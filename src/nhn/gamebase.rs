@@ -5,11 +5,11 @@
 //! belongs on a server only: never ship it to a browser or an app. Gamebase answers HTTP 200
 //! for business errors; success is read from `header.isSuccessful`.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 use super::envelope;
-use super::fields::{decode_list, decode_one, FromResult, Obj};
+use super::fields::{decode_list, decode_one, Args, FromJson, FromResult, Obj};
 use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
 use super::iap::PaymentRef;
 use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
@@ -28,46 +28,79 @@ pub const SUBSCRIPTIONS_STATUS_BATCH: usize = 10;
 
 /// Parameters of `POST /consumable` (G2). The deprecated single `marketId` is not offered:
 /// `marketIds` replaces it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListConsumablesParams {
     /// The Gamebase user id.
     pub user_id: String,
     /// Stores to include; absent or empty means all but AMAZON, which must be named.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_ids: Option<Vec<MarketId>>,
 }
 
 /// Parameters of `GET /payment/transaction` (G3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GetPaymentTransactionParams {
     /// The access token the client claims for its payment.
     pub access_token: String,
 }
 
 /// Parameters of `POST /active-subscriptions` (G4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListActiveSubscriptionsParams {
     /// The Gamebase user id.
     pub user_id: String,
     /// Package name / bundle id.
     pub package_name: String,
     /// Stores to include.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub market_ids: Option<Vec<MarketId>>,
     /// Google statuses to include although inactive (documented value: `ON_HOLD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_inactive_google_statuses: Option<Vec<ReferenceStatus>>,
 }
 
 /// Parameters of `POST /subscriptions/status` (G5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SubscriptionsStatusParams {
     /// The subscriptions to look up; at most [`SUBSCRIPTIONS_STATUS_BATCH`] per request.
     pub payments: Vec<PaymentRef>,
+}
+
+impl FromJson for ListConsumablesParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["userId", "marketIds"]))?;
+        Ok(Self { user_id: a.str("userId")?, market_ids: a.opt_strings("marketIds")? })
+    }
+}
+
+impl FromJson for GetPaymentTransactionParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["accessToken"]))?;
+        Ok(Self { access_token: a.str("accessToken")? })
+    }
+}
+
+impl FromJson for ListActiveSubscriptionsParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["userId", "packageName", "marketIds", "includeInactiveGoogleStatuses"]))?;
+        Ok(Self {
+            user_id: a.str("userId")?,
+            package_name: a.str("packageName")?,
+            market_ids: a.opt_strings("marketIds")?,
+            include_inactive_google_statuses: a.opt_strings("includeInactiveGoogleStatuses")?,
+        })
+    }
+}
+
+impl FromJson for SubscriptionsStatusParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["payments"]))?;
+        Ok(Self { payments: a.list("payments")?.iter().map(PaymentRef::from_json).collect::<Result<_>>()? })
+    }
 }
 
 // ---- results ----

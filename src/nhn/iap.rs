@@ -8,13 +8,14 @@
 //! Legacy API (old IAP SDK), still documented: consume v3, the standard consumable list and the
 //! item list. The reference documents no auth header for them, so none is sent.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use serde_json::json;
 
 use super::envelope;
-use super::fields::{decode_list, decode_one, FromResult, Obj};
+use super::fields::{decode_list, decode_one, Args, FromJson, FromResult, Obj};
 use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
-use super::model::{long, MarketId, ProductType};
+use super::model::{MarketId, ProductType};
 use crate::error::Result;
 
 /// Production host of the IAP server API.
@@ -24,8 +25,8 @@ pub const APP_KEY_HEADER: &str = "X-NHN-TCIAP-AppKey";
 /// `userChannel` as every document shows it.
 pub const DEFAULT_USER_CHANNEL: &str = "GF";
 
-fn default_channel() -> String {
-    DEFAULT_USER_CHANNEL.to_owned()
+fn channel(a: &Args<'_>) -> Result<String> {
+    Ok(a.opt_str("userChannel")?.unwrap_or_else(|| DEFAULT_USER_CHANNEL.to_owned()))
 }
 
 // ---- parameters (what callers pass; unknown fields refused so a typo does not go unnoticed) ----
@@ -33,7 +34,7 @@ fn default_channel() -> String {
 /// One payment, as the client sends it to the app server: the NHN payment number and the
 /// per-payment access token (the SDK's `purchaseToken`). Other fields are ignored, so an entry
 /// of a consumable or subscription list can be passed as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRef {
     /// NHN payment number, a 16-digit string.
@@ -55,21 +56,20 @@ impl PaymentRef {
 }
 
 /// Parameters of `POST /v1/service/consumable` (E2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListConsumablesParams {
     /// Store code (`GG`, `AS`, `ONESTORE`).
     pub market_id: MarketId,
     /// The user id the app registered with the SDK.
     pub user_key: String,
     /// User channel, `GF` unless told otherwise.
-    #[serde(default = "default_channel")]
     pub user_channel: String,
 }
 
 /// Parameters of `POST /v1/service/activeSubscriptionList` (E3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ListActiveSubscriptionsParams {
     /// Store code.
     pub market_id: MarketId,
@@ -78,44 +78,87 @@ pub struct ListActiveSubscriptionsParams {
     /// The user id the app registered with the SDK.
     pub user_key: String,
     /// User channel, `GF` unless told otherwise.
-    #[serde(default = "default_channel")]
     pub user_channel: String,
 }
 
 /// Parameters of the legacy `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}` (L1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LegacyConsumeParams {
     /// NHN payment number.
     pub payment_seq: String,
     /// Console item number.
-    #[serde(deserialize_with = "long")]
     pub item_seq: i64,
     /// The legacy per-payment token.
     pub purchase_token: String,
 }
 
 /// Parameters of the legacy `POST /standard/inapp/v1/consumable/list` (L2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LegacyConsumablesParams {
     /// Console app number.
-    #[serde(deserialize_with = "long")]
     pub app_seq: i64,
     /// The user id.
     pub user_key: String,
     /// User channel, `GF` unless told otherwise.
-    #[serde(default = "default_channel")]
     pub user_channel: String,
 }
 
 /// Parameters of the legacy `GET /standard/item/list/{appSeq}` (L3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LegacyItemListParams {
     /// Console app number.
-    #[serde(deserialize_with = "long")]
     pub app_seq: i64,
+}
+
+impl FromJson for PaymentRef {
+    /// Extra fields are ignored, so a listed payment can be passed as it is.
+    fn from_json(v: &Value) -> Result<Self> {
+        let a = Args::new(v, "payment", None)?;
+        Ok(Self { payment_seq: a.str("paymentSeq")?, access_token: a.str("accessToken")? })
+    }
+}
+
+impl FromJson for ListConsumablesParams {
+    fn from_json(v: &Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["marketId", "userKey", "userChannel"]))?;
+        Ok(Self { market_id: a.str("marketId")?.into(), user_key: a.str("userKey")?, user_channel: channel(&a)? })
+    }
+}
+
+impl FromJson for ListActiveSubscriptionsParams {
+    fn from_json(v: &Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["marketId", "packageName", "userKey", "userChannel"]))?;
+        Ok(Self {
+            market_id: a.str("marketId")?.into(),
+            package_name: a.str("packageName")?,
+            user_key: a.str("userKey")?,
+            user_channel: channel(&a)?,
+        })
+    }
+}
+
+impl FromJson for LegacyConsumeParams {
+    fn from_json(v: &Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["paymentSeq", "itemSeq", "purchaseToken"]))?;
+        Ok(Self { payment_seq: a.str("paymentSeq")?, item_seq: a.long("itemSeq")?, purchase_token: a.str("purchaseToken")? })
+    }
+}
+
+impl FromJson for LegacyConsumablesParams {
+    fn from_json(v: &Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["appSeq", "userKey", "userChannel"]))?;
+        Ok(Self { app_seq: a.long("appSeq")?, user_key: a.str("userKey")?, user_channel: channel(&a)? })
+    }
+}
+
+impl FromJson for LegacyItemListParams {
+    fn from_json(v: &Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["appSeq"]))?;
+        Ok(Self { app_seq: a.long("appSeq")? })
+    }
 }
 
 // ---- results (what the server sends; unknown fields ignored, as NHN asks) ----

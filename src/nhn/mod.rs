@@ -22,8 +22,11 @@ mod model;
 mod tests;
 
 pub use envelope::ALREADY_CONSUMED_CODE;
+pub use fields::FromJson;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use envelope::strip_quoted;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use fields::Args;
 pub use gamebase::{GamebaseApi, GamebaseClient};
 pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
 pub use iap::{IapApi, IapClient, PaymentRef};

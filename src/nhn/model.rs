@@ -1,10 +1,9 @@
 //! Values shared by both APIs: open enums (a value we do not know is kept, never an error) and
-//! lenient field decoders for the shapes the documentation disagrees on.
+//! the ISO-8601 reading of Gamebase times.
 
 use std::fmt;
 
-use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// An enum over the documented string values plus `Unknown(raw)` for anything new. It goes
 /// over JSON and to JS as the plain string.
@@ -131,62 +130,9 @@ open_enum! {
     }
 }
 
-/// A `long` in caller parameters (itemSeq, appSeq): a JSON integer, or its decimal text (the
-/// legacy examples send `appSeq` as a string). A float with no fraction is accepted because JS
-/// hands every number over as one.
-pub(crate) fn long<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    d.deserialize_any(LongVisitor)
-}
-
-struct LongVisitor;
-
-impl Visitor<'_> for LongVisitor {
-    type Value = i64;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an integer or its decimal text")
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
-        Ok(v)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v).map_err(|_| E::custom("integer out of range"))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-        // 2^53: beyond it a float no longer names one integer.
-        const SAFE: f64 = 9_007_199_254_740_992.0;
-        if v.fract() == 0.0 && v.abs() <= SAFE {
-            // Whole and within ±2^53, so the cast is exact (and avoids float formatting code).
-            #[allow(clippy::cast_possible_truncation)]
-            let n = v as i64;
-            Ok(n)
-        } else {
-            Err(E::custom("expected an integer"))
-        }
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
-        v.trim().parse().map_err(|_| E::custom("expected an integer in decimal text"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Deserialize)]
-    struct S {
-        #[serde(deserialize_with = "long")]
-        n: i64,
-    }
-
-    #[test]
-    fn lenient_longs() {
-        for (text, n) in [(r#"{"n":1000292}"#, 1000292), (r#"{"n":"123"}"#, 123), (r#"{"n":7.0}"#, 7)] {
-            assert_eq!(serde_json::from_str::<S>(text).unwrap().n, n, "{text}");
-        }
-        for bad in [r#"{"n":1.5}"#, r#"{"n":"1e3"}"#, r#"{"n":true}"#, r#"{"n":1e300}"#] {
-            assert!(serde_json::from_str::<S>(bad).is_err(), "{bad}");
-        }
-    }
 
     #[test]
     fn open_enums_keep_unknown_values() {

@@ -104,10 +104,12 @@ fn iap_list_consumables_reference_example() {
 
 #[test]
 fn iap_user_channel_defaults_to_gf_from_json() {
-    let p: iap::ListConsumablesParams = serde_json::from_str(r#"{"marketId":"ONESTORE","userKey":"u"}"#).unwrap();
+    let p = iap::ListConsumablesParams::from_json(&json!({"marketId":"ONESTORE","userKey":"u"})).unwrap();
     assert_eq!(p.user_channel, "GF");
     assert_eq!(p.market_id, MarketId::OneStore);
-    assert!(serde_json::from_str::<iap::ListConsumablesParams>(r#"{"marketId":"GG","userKey":"u","typo":1}"#).is_err());
+    let e = iap::ListConsumablesParams::from_json(&json!({"marketId":"GG","userKey":"u","typo":1})).unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    assert_eq!(iap::ListConsumablesParams::from_json(&json!({"marketId":"GG"})).unwrap_err().code(), "INVALID_ARGUMENT");
 }
 
 #[test]
@@ -212,7 +214,7 @@ fn iap_legacy_consumable_list() {
     let mut c = iap_client(&[&ok(json!([
         {"paymentSeq":"2015022410000000","itemSeq":1000001,"currency":"KRW","price":1000,"purchaseToken":"tok"}
     ]))]);
-    let p: iap::LegacyConsumablesParams = serde_json::from_str(r#"{"appSeq":1000,"userKey":"user"}"#).unwrap();
+    let p = iap::LegacyConsumablesParams::from_json(&json!({"appSeq":1000.0,"userKey":"user"})).unwrap();
     let list = c.list_consumables_legacy(&p).unwrap();
     assert_eq!((list[0].item_seq, list[0].purchase_token.as_str()), (1000001, "tok"));
     let req = &c.transport().sent[0];
@@ -473,9 +475,9 @@ fn requests_round_trip_through_json() {
 #[test]
 fn payment_ref_takes_a_listed_entry_as_is() {
     let p: PaymentRef =
-        serde_json::from_str(r#"{"paymentSeq":"1","productSeq":2,"currency":"KRW","price":1,"accessToken":"t"}"#).unwrap();
+        PaymentRef::from_json(&json!({"paymentSeq":"1","productSeq":2,"currency":"KRW","price":1,"accessToken":"t"})).unwrap();
     assert_eq!(p, PaymentRef::new("1", "t"));
-    assert!(serde_json::from_str::<PaymentRef>(r#"{"paymentSeq":"1"}"#).is_err());
+    assert_eq!(PaymentRef::from_json(&json!({"paymentSeq":"1"})).unwrap_err().code(), "INVALID_ARGUMENT");
 }
 
 // ---------------- vectors as data files, and damaged copies of them ----------------
@@ -541,4 +543,21 @@ fn gamebase_times_get_epoch_millisecond_twins() {
     assert_eq!((s.expiry_time.as_deref(), s.expiry_time_millis), (Some("next tuesday"), None));
     let t = gb.parse_get_payment_transaction(&HttpResponse::new(200, vector("gamebase-payment-transaction.json"))).unwrap();
     assert_eq!(t.purchase_time_millis, Some(1_591_072_736_000));
+}
+
+#[test]
+fn gamebase_params_from_json() {
+    let p = gamebase::ListActiveSubscriptionsParams::from_json(
+        &json!({"userId":"u","packageName":"p","marketIds":["GG"],"includeInactiveGoogleStatuses":["ON_HOLD"]}),
+    )
+    .unwrap();
+    assert_eq!(p.market_ids, Some(vec![MarketId::Google]));
+    assert_eq!(p.include_inactive_google_statuses, Some(vec![ReferenceStatus::OnHold]));
+    let s = gamebase::SubscriptionsStatusParams::from_json(&json!({"payments":[{"paymentSeq":"1","accessToken":"t","extra":1}]})).unwrap();
+    assert_eq!(s.payments, vec![PaymentRef::new("1", "t")]);
+    for bad in [json!({"userId":"u"}), json!({"userId":"u","packageName":"p","marketIds":"GG"}), json!({"userId":1,"packageName":"p"})] {
+        assert_eq!(gamebase::ListActiveSubscriptionsParams::from_json(&bad).unwrap_err().code(), "INVALID_ARGUMENT", "{bad}");
+    }
+    assert_eq!(gamebase::GetPaymentTransactionParams::from_json(&json!({"accessToken":"t"})).unwrap().access_token, "t");
+    assert!(gamebase::ListConsumablesParams::from_json(&json!({"userId":"u","marketIds":null})).unwrap().market_ids.is_none());
 }

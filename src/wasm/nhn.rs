@@ -1,7 +1,6 @@
 //! JS bindings for the NHN Cloud IAP and Gamebase APIs, sans-I/O: `IapApi` and `GamebaseApi` build
 //! `HttpRequest`s and parse `HttpResponse`s; `pkg/src/clients.js` sends them with `fetch`.
 
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -10,7 +9,7 @@ use crate::error::Error;
 use crate::limits;
 use crate::nhn::gamebase::{self, GamebaseApi as CoreGamebase};
 use crate::nhn::iap::{self, IapApi as CoreIap};
-use crate::nhn::{strip_quoted, HttpResponse, PaymentRef};
+use crate::nhn::{strip_quoted, Args, FromJson, HttpResponse, PaymentRef};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -132,15 +131,16 @@ export interface SubscriptionStatus {
 }
 "#;
 
-/// Caller-built arguments: a wrong shape is the caller's mistake, `INVALID_ARGUMENT`.
-///
-/// The value goes through `serde_json::Value` first because serde-wasm-bindgen reads only the
-/// declared fields of a struct, which would make `deny_unknown_fields` (typo detection) a no-op.
-/// Quoted values are dropped from messages: options carry the secret key.
-fn arg<T: DeserializeOwned>(value: JsValue, what: &'static str) -> JsResult<T> {
-    let bad = |e: String| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e))));
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| bad(e.to_string()))?;
-    serde_json::from_value(json).map_err(|e| bad(e.to_string()))
+/// A caller's JS object as JSON, every key included (serde-wasm-bindgen would read only the
+/// fields a struct declares, which would hide typos).
+fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e.to_string())))))
+}
+
+/// Caller parameters: a wrong shape or an unknown field is `INVALID_ARGUMENT`.
+fn arg<T: FromJson>(value: JsValue, what: &'static str) -> JsResult<T> {
+    T::from_json(&json_arg(value, what)?).map_err(js_error)
 }
 
 /// The response, refused before it is copied into the module when its body is over the limit
@@ -152,7 +152,8 @@ fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
             limits::check("NHN API response", len, limits::MAX_API_RESPONSE).map_err(js_error)?;
         }
     }
-    arg(value, "response")
+    let json = json_arg(value, "response")?;
+    serde_json::from_value(json).map_err(|e| js_error(Error::invalid_argument(format!("response: {}", strip_quoted(&e.to_string())))))
 }
 
 /// Sans-I/O NHN Cloud IAP server API: request builders and response parsers for one app.
@@ -166,15 +167,10 @@ impl JsIapApi {
     /// `new IapApi({ appKey, baseUrl? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "IapApiOptions")] options: JsValue) -> JsResult<JsIapApi> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct O {
-            app_key: String,
-            #[serde(default)]
-            base_url: Option<String>,
-        }
-        let o: O = arg(options, "IapApi options")?;
-        let inner = CoreIap::new(&o.app_key, o.base_url.as_deref()).map_err(js_error)?;
+        let json = json_arg(options, "IapApi options")?;
+        let o = Args::new(&json, "IapApi options", Some(&["appKey", "baseUrl"])).map_err(js_error)?;
+        let (app_key, base_url) = (o.str("appKey").map_err(js_error)?, o.opt_str("baseUrl").map_err(js_error)?);
+        let inner = CoreIap::new(&app_key, base_url.as_deref()).map_err(js_error)?;
         Ok(JsIapApi { inner })
     }
 
@@ -196,18 +192,13 @@ impl JsGamebaseApi {
     /// `new GamebaseApi({ appId, secretKey, baseUrl?, transactionId? })`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "GamebaseApiOptions")] options: JsValue) -> JsResult<JsGamebaseApi> {
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct O {
-            app_id: String,
-            secret_key: String,
-            #[serde(default)]
-            base_url: Option<String>,
-            #[serde(default)]
-            transaction_id: Option<String>,
-        }
-        let o: O = arg(options, "GamebaseApi options")?;
-        let inner = CoreGamebase::new(&o.app_id, &o.secret_key, o.base_url.as_deref(), o.transaction_id.as_deref())
+        let json = json_arg(options, "GamebaseApi options")?;
+        let o = Args::new(&json, "GamebaseApi options", Some(&["appId", "secretKey", "baseUrl", "transactionId"]))
+            .map_err(js_error)?;
+        let read = |k| o.opt_str(k).map_err(js_error);
+        let (app_id, secret_key) = (o.str("appId").map_err(js_error)?, o.str("secretKey").map_err(js_error)?);
+        let (base_url, transaction_id) = (read("baseUrl")?, read("transactionId")?);
+        let inner = CoreGamebase::new(&app_id, &secret_key, base_url.as_deref(), transaction_id.as_deref())
             .map_err(js_error)?;
         Ok(JsGamebaseApi { inner })
     }
@@ -225,7 +216,9 @@ impl JsGamebaseApi {
         &self,
         #[wasm_bindgen(unchecked_param_type = "PaymentRef[]")] payments: JsValue,
     ) -> JsResult<JsValue> {
-        let payments: Vec<PaymentRef> = arg(payments, "payments")?;
+        let json = json_arg(payments, "payments")?;
+        let list = json.as_array().ok_or_else(|| js_error(Error::invalid_argument("payments must be a list")))?;
+        let payments = list.iter().map(PaymentRef::from_json).collect::<Result<Vec<_>, _>>().map_err(js_error)?;
         to_js(&self.inner.subscriptions_status_batches(&payments).map_err(js_error)?)
     }
 
