@@ -3,3 +3,5 @@
 export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
 export { IapClient, GamebaseClient, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
+export { Environment } from './src/apple.js';
+export { runPayment, RunPaymentOptions } from './src/run-payment.js';

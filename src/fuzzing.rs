@@ -18,6 +18,12 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("rsa_key", rsa_key),
     ("google_purchase", google_purchase),
     ("google_rtdn", google_rtdn),
+    ("payment_flow", payment_flow),
+    ("subscription_status", subscription_status),
+    ("purchase_sources", purchase_sources),
+    ("x509", x509),
+    ("apple_receipt", apple_receipt),
+    ("apple_jws", apple_jws),
     ("nhn_response", nhn_response),
 ];
 
@@ -78,6 +84,113 @@ pub fn google_rtdn(data: &[u8]) {
     let _ = rtdn::decode_notification(data, meta);
 }
 
+/// A stored payment flow (as `PaymentFlow.fromJSON` reads it), every event applied to it, and the
+/// bytes as an event applied to a fresh flow.
+pub fn payment_flow(data: &[u8]) {
+    use crate::purchase::{FlowEvent, PaymentFlow, StartParams, Store};
+    let text = String::from_utf8_lossy(data);
+    let events = [
+        FlowEvent::Paid { access_token: "t".into() },
+        FlowEvent::UserCanceled,
+        FlowEvent::VerifyFailed { reason: "r".into() },
+        FlowEvent::ConsumeRequested,
+        FlowEvent::Consumed,
+        FlowEvent::AlreadyConsumed,
+        FlowEvent::ConsumeTimeout,
+        FlowEvent::Delivered,
+        FlowEvent::Completed,
+        FlowEvent::Refunded { reason: None },
+    ];
+    if let Ok(flow) = PaymentFlow::from_json(&text) {
+        let _ = flow.pending_effects();
+        for e in &events {
+            if let Ok(a) = flow.apply(e) {
+                let _ = a.flow.to_json().map(|j| PaymentFlow::from_json(&j));
+            }
+        }
+    }
+    if let Ok(event) = serde_json::from_str::<FlowEvent>(&text) {
+        let params = StartParams {
+            payment_seq: "1".into(),
+            user_id: "u".into(),
+            store: Store::GooglePlay,
+            product_id: "p".into(),
+        };
+        if let Ok(flow) = PaymentFlow::start(params) {
+            let _ = flow.apply(&event);
+        }
+    }
+}
+
+/// Subscription-status input at instants around the edges of the time line.
+pub fn subscription_status(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for at in [i64::MIN, -1, 0, 1_700_000_000_000, i64::MAX] {
+        let _ = crate::purchase::subscription_status_json(&text, at);
+    }
+}
+
+/// Store documents to the unified purchase (each source's mapping, on any JSON).
+pub fn purchase_sources(data: &[u8]) {
+    use crate::purchase::sources;
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else { return };
+    let _ = sources::google_purchase_data(&v);
+    let _ = sources::onestore_purchase_data(&v);
+    let _ = sources::apple_transaction(&v);
+    let _ = sources::nhn_record(&v);
+    let _ = sources::apple_receipt_in_app(&v, v.get("receiptType").and_then(serde_json::Value::as_str));
+}
+
+/// X.509 certificates: parse, read the parts chain building reads, and use one as an anchor.
+pub fn x509(data: &[u8]) {
+    use crate::x509::{Certificate, TrustAnchors};
+    if let Ok(c) = Certificate::parse(data) {
+        let _ = c.is_ca();
+        let _ = c.common_name();
+        let _ = c.check_validity_at(0);
+        if let Ok(k) = c.public_key() {
+            let _ = c.verify_signed_by(&k);
+        }
+    }
+    if let Ok(anchors) = TrustAnchors::from_der(&[data]) {
+        if let Ok(c) = Certificate::parse(include_bytes!("../tests/vectors/testpki/int-ec.der")) {
+            let _ = anchors.find_issuer(&c);
+        }
+    }
+}
+
+/// Apple app receipts: the PKCS#7 container (DER and BER), the chain, the payload alone, and the
+/// transaction id extractors (receipt and iOS 6 plist text).
+pub fn apple_receipt(data: &[u8]) {
+    use crate::apple::receipt::{self, AppReceiptVerifier, ReceiptOptions};
+    const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-rsa.der");
+    if let Ok(v) = AppReceiptVerifier::with_roots(Some(&[ROOT])) {
+        let device = [0u8; 16];
+        let _ = v.verify(data, &ReceiptOptions { bundle_id: Some("com.example.testpki"), device_id: Some(&device), now: 0 });
+    }
+    let _ = receipt::parse_payload(data);
+    let _ = receipt::extract_transaction_id_from_app_receipt(data);
+    let _ = receipt::extract_transaction_id_from_transaction_receipt(&String::from_utf8_lossy(data));
+}
+
+/// Apple JWS: every verifier method, with the test PKI root and in the Xcode environment, and the
+/// payload models decoded from arbitrary JSON.
+pub fn apple_jws(data: &[u8]) {
+    use crate::apple::models::{AppTransaction, Environment, ResponseBodyV2DecodedPayload};
+    use crate::apple::SignedDataVerifier;
+    const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-ec.der");
+    let text = String::from_utf8_lossy(data);
+    for env in [Environment::Sandbox, Environment::Xcode] {
+        if let Ok(v) = SignedDataVerifier::with_roots(Some(&[ROOT]), false, env, "com.example.app", Some(1)) {
+            let _ = v.verify_and_decode_transaction(&text, 0);
+            let _ = v.verify_and_decode_renewal_info(&text, 0);
+            let _ = v.verify_and_decode_app_transaction(&text, 0);
+            let _ = v.verify_and_decode_notification(&text, 0);
+        }
+    }
+    let _ = serde_json::from_slice::<ResponseBodyV2DecodedPayload>(data);
+    let _ = serde_json::from_slice::<AppTransaction>(data);
+}
 /// NHN IAP / Gamebase: arbitrary bytes as the body of every endpoint's response, the status taken
 /// from the first byte (so 2xx, 4xx and 5xx paths all run).
 pub fn nhn_response(data: &[u8]) {

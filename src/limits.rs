@@ -23,3 +23,29 @@ pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
 
 /// A Pub/Sub push body carrying a Google RTDN. Real ones are under 1 KiB.
 pub const MAX_NOTIFICATION: usize = 64 * 1024;
+/// An app receipt, decoded bytes. Real ones are a few KiB; one with 187 in-app entries is 79 KiB.
+pub const MAX_RECEIPT_BYTES: usize = 4 * 1024 * 1024;
+/// An app receipt as base64 text (4/3 of [`MAX_RECEIPT_BYTES`] plus room for line breaks).
+pub const MAX_RECEIPT_TEXT: usize = 6 * 1024 * 1024;
+/// In-app purchase entries (type 17) in one receipt. The most seen in public receipts is 187.
+pub const MAX_IN_APP_PURCHASES: usize = 20_000;
+/// Certificates embedded in one receipt (Apple sends 3, Xcode 1).
+pub const MAX_RECEIPT_CERTIFICATES: usize = 8;
+/// A compact JWS (StoreKit 2, notifications with two nested JWS). Real ones are under 16 KiB.
+pub const MAX_JWS: usize = 256 * 1024;
+/// Entries in a JWS `x5c` header: Apple sends 3, Xcode 1.
+pub const MAX_X5C: usize = 3;
+/// An iOS 6 transaction receipt as base64 text.
+pub const MAX_TRANSACTION_RECEIPT_TEXT: usize = 64 * 1024;
+
+/// A saved payment flow (`PaymentFlow.toJSON()`), including the verified purchase it holds.
+/// Real ones are a few KiB.
+pub const MAX_FLOW_JSON: usize = 256 * 1024;
+/// One identifier or reason in a payment flow (paymentSeq, userId, productId, accessToken,
+/// failure reason). NHN's are tens of bytes.
+pub const MAX_FLOW_FIELD: usize = 4 * 1024;
+/// Recorded events of one payment flow. Each non-retry event kind is recorded at most once,
+/// so a genuine flow holds at most eleven.
+pub const MAX_FLOW_HISTORY: usize = 32;
+/// Subscription-status input JSON (a transaction, renewal info, a SubscriptionPurchaseV2).
+pub const MAX_SUBSCRIPTION_JSON: usize = 256 * 1024;

@@ -3,3 +3,5 @@
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
 export { IapClient, GamebaseClient } from './clients.js';
+export { Environment } from './apple.js';
+export { runPayment } from './run-payment.js';

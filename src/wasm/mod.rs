@@ -14,8 +14,10 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
+mod apple;
 mod google;
 mod nhn;
+mod purchase;
 mod webcrypto;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
