@@ -56,7 +56,7 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
   log(`  IAP server API   baseUrl ${emu.url}  appKey ${emu.iap.appKey}  (appSeq ${emu.iap.appSeq}, package ${emu.iap.packageName})`);
   log(`  Gamebase API     baseUrl ${emu.url}  appId ${emu.gamebase.appId}  secretKey ${emu.gamebase.secretKey}`);
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
-  log(`  faults           header X-Emulator-Fault: delay=MS | status=N | malformed | drop`);
+  log(`  faults           header X-Emulator-Fault: delay=MS | status=N | malformed | drop | lose`);
   if (signals) {
     const stop = () => emu.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -12,7 +12,9 @@
 //   delay=MS     answer normally after MS milliseconds (a client that gives up is logged as aborted)
 //   status=N     answer HTTP N with an HTML body, as a proxy in trouble would
 //   malformed    answer 200 with a truncated JSON body
-//   drop         close the connection without answering
+//   drop         close the connection without answering (the request has no effect)
+//   lose         carry the request out, then close the connection without answering (a consume
+//                that went through but whose answer was lost)
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -104,6 +106,7 @@ function parseFault(text) {
     else if (k === 'status') fault.status = Number(v);
     else if (k === 'malformed') fault.malformed = true;
     else if (k === 'drop') fault.drop = true;
+    else if (k === 'lose') fault.lose = true;
   }
   return fault;
 }
@@ -430,7 +433,8 @@ function adminRoutes(s, req, path, body) {
           if (f?.status !== undefined) fault.status = Number(f.status);
           if (f?.malformed) fault.malformed = true;
           if (f?.drop) fault.drop = true;
-          if (Object.keys(fault).length === 0) return json(400, { error: 'a fault needs delayMs, status, malformed or drop' });
+          if (f?.lose) fault.lose = true;
+          if (Object.keys(fault).length === 0) return json(400, { error: 'a fault needs delayMs, status, malformed, drop or lose' });
           s.faults.push({ ...fault, path: f.path, times: Number(f.times ?? 1) });
         }
         return json(200, { faults: s.faults });
@@ -540,6 +544,12 @@ async function handle(s, req, res) {
     ?? new Reply(404, { header: { isSuccessful: false, resultCode: 404, resultMessage: `no route ${req.method} ${path}` } });
   entry.status = reply.status;
   entry.resultCode = reply.body?.header?.resultCode;
+  if (fault?.lose) {
+    // The request took effect (a consume is consumed), but the answer never arrives.
+    entry.status = 'lost';
+    req.socket.destroy();
+    return;
+  }
   send(res, reply);
 }
 

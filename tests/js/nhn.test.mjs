@@ -361,6 +361,18 @@ test('fault: consume is never retried, whatever the failure', async () => {
   assert.equal((await c.consume(p)).productSeq, 1000001);
 });
 
+test('fault: a lost answer - the consume went through, the client saw NETWORK_ERROR, the next one says 5018', async () => {
+  const c = iapClient();
+  const p = { paymentSeq: '2026010110000001', accessToken: '-Qm2b7r1Xc0pZs9LkT4vNw8eYd3hUa6fGi5jKo1' };
+  await fault({ lose: true, path: '/v1/service/consume' });
+  const e = await rejectsCode(c.consume(p), 'NETWORK_ERROR');
+  assert.equal(e.retryable, true);
+  const [req] = await requests('/v1/service/consume');
+  assert.equal(req.status, 'lost');
+  await rejectsCode(c.consume(p), 'ALREADY_CONSUMED');
+  assert.deepEqual(await c.listConsumables({ marketId: 'GG', userKey: 'user-1' }), []);
+});
+
 test('fault: a malformed body is MALFORMED_INPUT (not retried)', async () => {
   await fault({ malformed: true });
   const e = await rejectsCode(gbClient().getPaymentTransaction('anything'), 'MALFORMED_INPUT');
