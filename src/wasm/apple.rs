@@ -5,18 +5,16 @@
 //! because the generic options path goes through JSON, which has no bytes. Unknown option names
 //! are still refused, as everywhere in the package.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{register, register_receipt_entries, Verified as Registered};
-use super::webcrypto::HostRsaKey;
+use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
 use super::{bytes_arg, js_error, now_ms, string_arg, JsResult};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
@@ -365,10 +363,31 @@ fn call_options(obj: &Option<Object>) -> JsResult<CallOptions> {
     })
 }
 
-fn verify_with(v: &CoreReceiptVerifier, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
+fn verify_with(v: &CoreReceiptVerifier, host: &HostKeys, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
     let bytes = receipt_bytes(receipt)?;
+    let verified = run_sync(receipt_checked(v, &SyncHost(host), &bytes, o)).unwrap_or_else(|| {
+        let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
+        v.verify(&bytes, &opts)
+    });
+    receipt_js(&verified.map_err(js_error)?)
+}
+
+/// The core's receipt checks with the RSA step by the host engine (or ring), in the core's order.
+async fn receipt_checked(
+    v: &CoreReceiptVerifier,
+    engine: &impl Engine,
+    bytes: &[u8],
+    o: &CallOptions,
+) -> Result<VerifiedAppReceipt, Error> {
     let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
-    receipt_js(&v.verify(&bytes, &opts).map_err(js_error)?)
+    let prepared = v.prepare(bytes)?;
+    let scheme = Scheme::Rsa(prepared.hash_name());
+    match engine.check(scheme, prepared.signer_spki(), prepared.content(), prepared.signature()).await {
+        Some(true) => {}
+        Some(false) => return Err(Error::InvalidSignature),
+        None => prepared.verify_signature()?,
+    }
+    prepared.decode_host_verified(&opts)
 }
 
 /// A verified receipt as JS, its `inApp` entries registered so `toPurchase(receipt.inApp[i])`
@@ -401,8 +420,8 @@ fn notification_js(v: &Verified<ResponseBodyV2DecodedPayload>) -> JsResult<JsVal
 #[wasm_bindgen]
 pub struct AppReceiptVerifier {
     inner: Rc<CoreReceiptVerifier>,
-    /// WebCrypto keys per (signer SPKI, digest), imported on first use.
-    host_keys: Rc<HostRsaKeys>,
+    /// Signer keys imported into the host's crypto on first use.
+    host: Rc<HostKeys>,
 }
 
 #[wasm_bindgen]
@@ -414,7 +433,7 @@ impl AppReceiptVerifier {
     ) -> JsResult<AppReceiptVerifier> {
         let roots = roots_arg(&root_certificates)?;
         let inner = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
-        Ok(AppReceiptVerifier { inner: Rc::new(inner), host_keys: Rc::default() })
+        Ok(AppReceiptVerifier { inner: Rc::new(inner), host: Rc::default() })
     }
 
     /// Verifies a receipt (base64 text or DER bytes) and returns its payload.
@@ -425,7 +444,7 @@ impl AppReceiptVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
-        verify_with(&self.inner, &receipt, &call_options(&obj)?)
+        verify_with(&self.inner, &self.host, &receipt, &call_options(&obj)?)
     }
 
     /// `verify` with the RSA check done by the host's WebCrypto where it exists (ring otherwise).
@@ -440,44 +459,14 @@ impl AppReceiptVerifier {
             let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
             Ok::<_, JsValue>((receipt_bytes(&receipt)?, call_options(&obj)?))
         })();
-        let (inner, keys) = (Rc::clone(&self.inner), Rc::clone(&self.host_keys));
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (bytes, o) = args?;
-            let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
-            let prepared = inner.prepare(&bytes).map_err(js_error)?;
-            let host = host_rsa_key(&keys, prepared.signer_spki(), prepared.hash_name());
-            match host.verify(prepared.content(), prepared.signature()).await {
-                Some(true) => {}
-                Some(false) => return Err(js_error(Error::InvalidSignature)),
-                None => prepared.verify_signature().map_err(js_error)?,
-            }
-            receipt_js(&prepared.decode_host_verified(&opts).map_err(js_error)?)
+            receipt_js(&receipt_checked(&inner, &AsyncHost(&host), &bytes, &o).await.map_err(js_error)?)
         })
     }
 }
 
-/// Signer keys imported in WebCrypto, by (SubjectPublicKeyInfo DER, digest name).
-type HostRsaKeys = RefCell<VecDeque<(Vec<u8>, &'static str, Rc<HostRsaKey>)>>;
-
-/// How many signer keys an `AppReceiptVerifier` keeps imported in WebCrypto.
-const HOST_RSA_KEYS: usize = 8;
-
-fn host_rsa_key(
-    keys: &HostRsaKeys,
-    spki: &[u8],
-    hash: &'static str,
-) -> Rc<HostRsaKey> {
-    if let Some((_, _, k)) = keys.borrow().iter().find(|(s, h, _)| s == spki && *h == hash) {
-        return Rc::clone(k);
-    }
-    let key = Rc::new(HostRsaKey::new(spki, hash));
-    let mut keys = keys.borrow_mut();
-    if keys.len() >= HOST_RSA_KEYS {
-        keys.pop_front();
-    }
-    keys.push_back((spki.to_vec(), hash, Rc::clone(&key)));
-    key
-}
 
 /// Verifies one app receipt: signature, chain to Apple Root CA (or `rootCertificates`), validity
 /// at the receipt creation date, then the optional bundle id and device checks.
@@ -489,7 +478,7 @@ pub fn verify_app_receipt(
     let obj = options_object(&options, "options", &["bundleId", "rootCertificates", "deviceId", "now"])?;
     let roots = roots_arg(&get(&obj, "rootCertificates"))?;
     let v = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
-    verify_with(&v, &receipt, &call_options(&obj)?)
+    verify_with(&v, &HostKeys::default(), &receipt, &call_options(&obj)?)
 }
 
 /// Apple's `ReceiptUtility.extractTransactionIdFromAppReceipt`: the first in-app transaction id,
@@ -521,7 +510,7 @@ pub fn extract_transaction_id_from_transaction_receipt(
 #[wasm_bindgen]
 pub struct SignedDataVerifier {
     inner: Rc<CoreSignedDataVerifier>,
-    host: Rc<HostEs256>,
+    host: Rc<HostKeys>,
 }
 
 fn jws_call(options: &JsValue) -> JsResult<i64> {
@@ -555,7 +544,7 @@ impl SignedDataVerifier {
         };
         let inner = CoreSignedDataVerifier::with_roots(roots.as_deref(), online, Environment::from_wire(&env), bundle_id, app_apple_id)
             .map_err(js_error)?;
-        Ok(SignedDataVerifier { inner: Rc::new(inner), host: Rc::new(HostEs256::default()) })
+        Ok(SignedDataVerifier { inner: Rc::new(inner), host: Rc::default() })
     }
 
     /// Verifies and decodes a signed transaction (`signedTransactionInfo`).
@@ -566,7 +555,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedTransactionInfo", limits::MAX_JWS)?;
-        transaction_js(&self.inner.verify_and_decode_transaction(&jws, jws_call(&options)?).map_err(js_error)?)
+        let now = jws_call(&options)?;
+        let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_transaction(&jws, now));
+        transaction_js(&checked.map_err(js_error)?)
     }
 
     /// Verifies and decodes signed renewal info (`signedRenewalInfo`).
@@ -577,7 +569,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedRenewalInfo", limits::MAX_JWS)?;
-        to_js(&self.inner.verify_and_decode_renewal_info(&jws, jws_call(&options)?).map_err(js_error)?)
+        let now = jws_call(&options)?;
+        let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_renewal_info(&jws, now));
+        to_js(&checked.map_err(js_error)?)
     }
 
     /// Verifies and decodes a signed app transaction (`signedAppTransactionInfo`).
@@ -588,7 +583,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&jws, "signedAppTransactionInfo", limits::MAX_JWS)?;
-        to_js(&self.inner.verify_and_decode_app_transaction(&jws, jws_call(&options)?).map_err(js_error)?)
+        let now = jws_call(&options)?;
+        let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_app_transaction(&jws, now));
+        to_js(&checked.map_err(js_error)?)
     }
 
     /// Verifies and decodes a notification's `signedPayload`, including its nested JWS.
@@ -599,7 +597,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
         let jws = string_arg(&signed_payload, "signedPayload", limits::MAX_JWS)?;
-        notification_js(&self.inner.verify_and_decode_notification(&jws, jws_call(&options)?).map_err(js_error)?)
+        let now = jws_call(&options)?;
+        let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_notification(&jws, now));
+        notification_js(&checked.map_err(js_error)?)
     }
 
     /// `verifyAndDecodeTransaction` with the ES256 check done by the host's WebCrypto where it
@@ -614,7 +615,7 @@ impl SignedDataVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (jws, now) = args?;
-            transaction_js(&transaction_async(&inner, &host, &jws, now).await.map_err(js_error)?)
+            transaction_js(&transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
         })
     }
 
@@ -629,7 +630,7 @@ impl SignedDataVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (jws, now) = args?;
-            to_js(&renewal_async(&inner, &host, &jws, now).await.map_err(js_error)?)
+            to_js(&renewal_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
         })
     }
 
@@ -644,7 +645,7 @@ impl SignedDataVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (jws, now) = args?;
-            to_js(&app_transaction_async(&inner, &host, &jws, now).await.map_err(js_error)?)
+            to_js(&app_transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
         })
     }
 
@@ -660,7 +661,7 @@ impl SignedDataVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (jws, now) = args?;
-            notification_js(&notification_async(&inner, &host, &jws, now).await.map_err(js_error)?)
+            notification_js(&notification_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
         })
     }
 }
@@ -670,79 +671,16 @@ fn async_args(jws: &JsValue, what: &'static str, options: &JsValue) -> JsResult<
     Ok((string_arg(jws, what, limits::MAX_JWS)?, jws_call(options)?))
 }
 
-/// The ES256 check by the host: `Some(valid)`, or `None` when the host cannot do it (no
-/// WebCrypto, key refused), and then ring does it. Imported keys are remembered per leaf key.
-#[derive(Default)]
-struct HostEs256 {
-    keys: RefCell<VecDeque<(Vec<u8>, Promise)>>,
-}
-
-/// How many imported leaf keys a verifier keeps (Apple rotates leaves every year or two).
-const HOST_KEY_CACHE: usize = 8;
-
-fn subtle() -> Option<Object> {
-    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
-    Reflect::get(&crypto, &"subtle".into()).ok()?.dyn_into::<Object>().ok()
-}
-
-fn call_subtle(subtle: &Object, method: &str, args: &Array) -> Option<Promise> {
-    let f = Reflect::get(subtle, &method.into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
-    f.apply(subtle, args).ok()?.dyn_into::<Promise>().ok()
-}
-
-fn ecdsa(extra: (&str, &str)) -> Object {
-    let alg = Object::new();
-    let _ = Reflect::set(&alg, &"name".into(), &"ECDSA".into());
-    let _ = Reflect::set(&alg, &extra.0.into(), &extra.1.into());
-    alg
-}
-
-impl HostEs256 {
-    fn key_promise(&self, subtle: &Object, point: &[u8]) -> Option<Promise> {
-        if let Some((_, p)) = self.keys.borrow().iter().find(|(k, _)| k == point) {
-            return Some(p.clone());
-        }
-        let args = Array::of5(
-            &"raw".into(),
-            &Uint8Array::from(point),
-            &ecdsa(("namedCurve", "P-256")),
-            &false.into(),
-            &Array::of1(&"verify".into()),
-        );
-        let p = call_subtle(subtle, "importKey", &args)?;
-        let mut keys = self.keys.borrow_mut();
-        if keys.len() >= HOST_KEY_CACHE {
-            keys.pop_front();
-        }
-        keys.push_back((point.to_vec(), p.clone()));
-        Some(p)
-    }
-
-    async fn verify(&self, point: &[u8], message: &[u8], signature: &[u8; 64]) -> Option<bool> {
-        let subtle = subtle()?;
-        let key = match JsFuture::from(self.key_promise(&subtle, point)?).await {
-            Ok(key) => key,
-            Err(_) => {
-                self.keys.borrow_mut().retain(|(k, _)| k != point);
-                return None;
-            }
-        };
-        // WebCrypto's ECDSA signature format is IEEE P1363 r‖s, exactly JWS's.
-        let args = Array::of4(&ecdsa(("hash", "SHA-256")), &key, &Uint8Array::from(&signature[..]), &Uint8Array::from(message));
-        JsFuture::from(call_subtle(&subtle, "verify", &args)?).await.ok()?.as_bool()
-    }
-}
-
 /// The core's prepare step, the signature by the host (or ring), then the core's decode step.
 async fn verified_async<T: DeserializeOwned>(
     inner: &CoreSignedDataVerifier,
-    host: &HostEs256,
+    host: &impl Engine,
     jws: &str,
     now: i64,
     effective_date: impl Fn(&T) -> Option<f64>,
 ) -> Result<Verified<T>, Error> {
     let prepared = inner.prepare(jws)?;
-    match host.verify(prepared.key_point(), prepared.signing_input(), prepared.signature()).await {
+    match host.check(Scheme::Es256, prepared.key_point(), prepared.signing_input(), prepared.signature()).await {
         Some(true) => {}
         Some(false) => return Err(Error::InvalidSignature),
         None => prepared.verify_signature()?,
@@ -752,7 +690,7 @@ async fn verified_async<T: DeserializeOwned>(
 
 async fn transaction_async(
     inner: &CoreSignedDataVerifier,
-    host: &HostEs256,
+    host: &impl Engine,
     jws: &str,
     now: i64,
 ) -> Result<Verified<JwsTransactionDecodedPayload>, Error> {
@@ -763,7 +701,7 @@ async fn transaction_async(
 
 async fn renewal_async(
     inner: &CoreSignedDataVerifier,
-    host: &HostEs256,
+    host: &impl Engine,
     jws: &str,
     now: i64,
 ) -> Result<Verified<JwsRenewalInfoDecodedPayload>, Error> {
@@ -774,7 +712,7 @@ async fn renewal_async(
 
 async fn app_transaction_async(
     inner: &CoreSignedDataVerifier,
-    host: &HostEs256,
+    host: &impl Engine,
     jws: &str,
     now: i64,
 ) -> Result<Verified<AppTransaction>, Error> {
@@ -786,7 +724,7 @@ async fn app_transaction_async(
 /// The same steps as the core's `verify_and_decode_notification`, in the same order.
 async fn notification_async(
     inner: &CoreSignedDataVerifier,
-    host: &HostEs256,
+    host: &impl Engine,
     jws: &str,
     now: i64,
 ) -> Result<Verified<ResponseBodyV2DecodedPayload>, Error> {

@@ -18,7 +18,7 @@ mod apple;
 mod google;
 mod nhn;
 mod purchase;
-mod webcrypto;
+mod host;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 
