@@ -41,8 +41,10 @@ function transportOptions(options, apiKeys, className) {
   if (!(Number.isInteger(retries) && retries >= 0)) throw argumentError(`${className}: retries must be a whole number >= 0`);
   if (!(Number.isFinite(retryDelayMs) && retryDelayMs >= 0)) throw argumentError(`${className}: retryDelayMs must be >= 0`);
   return {
-    // Looked up per call so a global fetch installed later (or stubbed in tests) is used.
-    fetch: fetchFn ?? ((url, init) => globalThis.fetch(url, init)),
+    // Called as plain functions: a host fetch invoked as a method of another object throws
+    // "Illegal invocation" in browsers. The global one is looked up per call, so a fetch
+    // installed later (or stubbed in tests) is used.
+    fetch: fetchFn ? (url, init) => fetchFn(url, init) : (url, init) => globalThis.fetch(url, init),
     timeoutMs,
     retries,
     retryDelayMs,

@@ -454,6 +454,16 @@ test('injected fetch: a mock with no server at all', async () => {
   assert.deepEqual(await c.consume({ paymentSeq: '2016122110023124', accessToken: 'tok' }), { price: 2.29, currency: 'EUR', productSeq: 7 });
   assert.deepEqual(calls, [['https://api-iap.cloud.toast.com/v1/service/consume', { paymentSeq: '2016122110023124', accessToken: 'tok' }]]);
 
+  // The injected fetch is called as a plain function (a host fetch called with another `this`
+  // throws "Illegal invocation" in browsers).
+  let seenThis = 'unset';
+  const strict = function (url, init) {
+    seenThis = this;
+    return mock(url, init);
+  };
+  await new iap.IapClient({ appKey: 'k', fetch: strict }).consume({ paymentSeq: '1', accessToken: 't' });
+  assert.equal(seenThis, undefined);
+
   // A fetch that throws is a NETWORK_ERROR; one that never settles is a TIMEOUT.
   await rejectsCode(new iap.IapClient({ appKey: 'k', fetch: () => Promise.reject(new TypeError('boom')), retries: 0 }).listItemsLegacy({ appSeq: 1 }), 'NETWORK_ERROR');
   const hang = (url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(init.signal.reason)));
