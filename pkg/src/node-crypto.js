@@ -3,14 +3,16 @@
 // returns undefined when it cannot answer, and the module then checks with ring itself.
 import { createPublicKey, verify } from 'node:crypto';
 
-const HASH = { 'RSA-SHA1': 'sha1', 'RSA-SHA256': 'sha256', 'RSA-SHA384': 'sha384', 'RSA-SHA512': 'sha512', ES256: 'sha256' };
+// Indexed by the scheme numbers of src/wasm/host.rs (`Scheme::node_id`); 4 is ES256.
+const HASH = ['sha1', 'sha256', 'sha384', 'sha512', 'sha256'];
+const ES256 = 4;
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 
 export const nodeCrypto = {
   /** @returns {import('node:crypto').KeyObject | {key: KeyObject, dsaEncoding: string} | undefined} */
   importKey(scheme, key) {
     try {
-      if (scheme === 'ES256') {
+      if (scheme === ES256) {
         if (key.length !== 65 || key[0] !== 4) return undefined;
         const jwk = { kty: 'EC', crv: 'P-256', x: b64url(key.subarray(1, 33)), y: b64url(key.subarray(33)) };
         return { key: createPublicKey({ key: jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' };
@@ -26,14 +28,5 @@ export const nodeCrypto = {
     } catch {
       return undefined;
     }
-  },
-  verifyAsync(scheme, key, data, signature) {
-    return new Promise((resolve) => {
-      try {
-        verify(HASH[scheme], data, key, signature, (err, ok) => resolve(err ? undefined : ok));
-      } catch {
-        resolve(undefined);
-      }
-    });
   },
 };

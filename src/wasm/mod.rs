@@ -22,6 +22,14 @@ mod host;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on a string that is already a JS string (js-sys's takes `&str`, which would
+    /// copy it across the boundary again).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub(crate) fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+}
+
 thread_local! {
     /// The package's `IapError` class, registered by each JS entry right after instantiation.
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
