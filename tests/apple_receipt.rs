@@ -283,12 +283,16 @@ fn five_thousand_in_app_entries_parse_in_linear_time() {
     let v = test_verifier();
     let small = test_receipt("com.example.app", CREATED, 500).der();
     let large = test_receipt("com.example.app", CREATED, 5000).der();
+    // The fastest of several runs: a shared, loaded machine only ever adds time, never removes it.
     let time = |der: &[u8]| {
-        let t = std::time::Instant::now();
-        for _ in 0..3 {
-            assert!(v.verify(der, &opts(NOW)).is_ok());
-        }
-        t.elapsed()
+        (0..7)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                assert!(v.verify(der, &opts(NOW)).is_ok());
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
     };
     time(&small); // warm the chain cache
     let (ts, tl) = (time(&small), time(&large));
