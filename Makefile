@@ -9,7 +9,7 @@ PKG_WEB     := pkg/web
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: all setup build test test-rust test-js test-package test-runtimes lint demo bench clean-pkg
+.PHONY: all setup build test test-rust test-js test-package test-runtimes lint demo bench fuzz
 
 all: build
 
@@ -63,3 +63,7 @@ demo: build
 ## bench: medians and ratios, measured side by side in one process
 bench: build
 	@for f in bench/*.bench.mjs; do node "$$f" || exit 1; done
+
+## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; crashers kept as regressions
+fuzz:
+	@scripts/fuzz.sh

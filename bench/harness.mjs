@@ -1,35 +1,41 @@
 // A tiny benchmark harness: candidates run in alternating rounds in one process, so machine noise
 // hits all of them alike; each round times a batch; the table shows medians, spread and ratios.
+// A candidate is a function doing one operation, or `{ fn, ops }` when one call does `ops`
+// operations (a batch); it may return a promise, which is awaited.
+
+const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function';
+
+async function timeBatch(fn, calls, isAsync) {
+  const t = performance.now();
+  if (isAsync) for (let i = 0; i < calls; i++) await fn();
+  else for (let i = 0; i < calls; i++) fn();
+  return performance.now() - t;
+}
 
 /**
  * @param {string} title
- * @param {Record<string, () => unknown>} candidates name -> one operation
+ * @param {Record<string, Function | { fn: Function, ops: number }>} candidates
  * @param {{ rounds?: number, minBatchMs?: number, baseline?: string }} [opts]
  */
-export function compare(title, candidates, { rounds = 15, minBatchMs = 40, baseline } = {}) {
+export async function compare(title, candidates, { rounds = 15, minBatchMs = 40, baseline } = {}) {
   const names = Object.keys(candidates);
-  // Warm up and size each batch so it takes about minBatchMs.
-  const batch = {};
+  const spec = {};
   for (const name of names) {
-    const fn = candidates[name];
-    for (let i = 0; i < 20; i++) fn();
-    let n = 1;
-    for (;;) {
-      const t = performance.now();
-      for (let i = 0; i < n; i++) fn();
-      if (performance.now() - t >= minBatchMs / 4 || n > 1e7) break;
-      n *= 2;
-    }
-    batch[name] = n * 4;
+    const c = candidates[name];
+    const fn = typeof c === 'function' ? c : c.fn;
+    const ops = typeof c === 'function' ? 1 : c.ops;
+    const isAsync = isThenable(fn());
+    for (let i = 0; i < 10; i++) await fn();
+    let calls = 1;
+    while ((await timeBatch(fn, calls, isAsync)) < minBatchMs / 4 && calls < 1e7) calls *= 2;
+    spec[name] = { fn, ops, isAsync, calls: calls * 4 };
   }
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {
     for (const name of r % 2 ? [...names].reverse() : names) {
-      const fn = candidates[name];
-      const n = batch[name];
-      const t = performance.now();
-      for (let i = 0; i < n; i++) fn();
-      samples[name].push(((performance.now() - t) * 1000) / n); // µs per op
+      const { fn, ops, isAsync, calls } = spec[name];
+      const ms = await timeBatch(fn, calls, isAsync);
+      samples[name].push((ms * 1000) / (calls * ops)); // µs per operation
     }
   }
   const stats = names.map((name) => {
@@ -39,12 +45,13 @@ export function compare(title, candidates, { rounds = 15, minBatchMs = 40, basel
   });
   const base = stats.find((s) => s.name === (baseline ?? names[names.length - 1]));
   console.log(`\n${title}  (${rounds} alternating rounds; µs per operation)`);
-  console.log(`  ${'candidate'.padEnd(46)} ${'median µs'.padStart(10)} ${'p10–p90'.padStart(17)} ${'ops/s'.padStart(9)} ${'vs ' + base.name}`);
+  console.log(`  ${'candidate'.padEnd(58)} ${'median µs'.padStart(10)} ${'p10–p90'.padStart(15)} ${'ops/s'.padStart(8)}  vs ${base.name}`);
   for (const s of stats) {
     const ratio = base.median / s.median;
+    const rel = s === base ? 'baseline' : ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`;
     console.log(
-      `  ${s.name.padEnd(46)} ${s.median.toFixed(1).padStart(10)} ${`${s.p10.toFixed(1)}–${s.p90.toFixed(1)}`.padStart(17)} ` +
-        `${Math.round(1e6 / s.median).toString().padStart(9)} ${s === base ? 'baseline' : ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`}`,
+      `  ${s.name.padEnd(58)} ${s.median.toFixed(1).padStart(10)} ${`${s.p10.toFixed(1)}–${s.p90.toFixed(1)}`.padStart(15)} ` +
+        `${Math.round(1e6 / s.median).toString().padStart(8)}  ${rel}`,
     );
   }
   return stats;

@@ -7,6 +7,7 @@
 pub mod b64;
 pub mod der;
 pub mod error;
+pub mod fuzzing;
 pub mod google;
 pub mod limits;
 pub mod onestore;

@@ -21,6 +21,8 @@ pub const MAX_BITS: usize = 8192;
 pub struct RsaPublicKey {
     /// DER RSAPublicKey (PKCS#1), the form ring takes.
     pkcs1: Vec<u8>,
+    /// DER SubjectPublicKeyInfo, the form WebCrypto's `importKey('spki', ...)` takes.
+    spki: Vec<u8>,
     bits: usize,
 }
 
@@ -71,7 +73,12 @@ impl RsaPublicKey {
         if exponent < 3 || exponent % 2 == 0 || exponent >= 1 << 33 {
             return Err(Error::bad_key("unsupported RSA public exponent"));
         }
-        Ok(RsaPublicKey { pkcs1: spki.key.to_vec(), bits })
+        Ok(RsaPublicKey { pkcs1: spki.key.to_vec(), spki: der.to_vec(), bits })
+    }
+
+    /// The checked key as DER SubjectPublicKeyInfo.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
     }
 
     /// Modulus size in bits.

@@ -35,19 +35,31 @@ impl SignedJsonVerifier {
         Ok(SignedJsonVerifier { key, alg })
     }
 
-    /// Checks the signature over `signed_data`, then decodes it as `T`.
+    /// Checks the signature over `signed_data` with ring, then decodes it as `T`.
     pub(crate) fn verify<T: DeserializeOwned>(
         &self,
         what: &'static str,
         signed_data: &[u8],
         signature_base64: &str,
     ) -> Result<T> {
+        let signature = self.prepare(what, signed_data, signature_base64)?;
+        self.key.verify(self.alg, signed_data, &signature)?;
+        decode_object(what, signed_data)
+    }
+
+    /// The checks before the signature itself (sizes, signature base64), returning the raw
+    /// signature. Lets another engine (the host's WebCrypto) do the one RSA operation in between
+    /// `prepare` and [`decode_object`], with the same results and errors as [`Self::verify`].
+    pub(crate) fn prepare(&self, what: &'static str, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
         limits::check(what, signed_data.len(), limits::MAX_SIGNED_DATA)?;
         limits::check("signature", signature_base64.len(), limits::MAX_SIGNATURE_TEXT)?;
         // A signature that is not base64 cannot verify: same answer as a wrong one.
-        let signature = b64::decode_standard("signature", signature_base64).map_err(|_| Error::InvalidSignature)?;
-        self.key.verify(self.alg, signed_data, &signature)?;
-        decode_object(what, signed_data)
+        b64::decode_standard("signature", signature_base64).map_err(|_| Error::InvalidSignature)
+    }
+
+    /// The checked key.
+    pub(crate) fn key(&self) -> &RsaPublicKey {
+        &self.key
     }
 }
 

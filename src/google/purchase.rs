@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 use crate::error::Result;
 use crate::signed_json::SignedJsonVerifier;
 
+const WHAT: &str = "Google purchase data";
+
 /// The purchase as Google sends it. Absent fields stay absent; fields this version does not know
 /// are kept in `extra`, never dropped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,7 +97,25 @@ impl GoogleVerifier {
     /// Errors: `INVALID_SIGNATURE`, then `MALFORMED_INPUT` if the signed bytes are not a JSON
     /// object of purchase fields, `INPUT_TOO_LARGE`.
     pub fn verify(&self, signed_data: &[u8], signature_base64: &str) -> Result<VerifiedGooglePurchase> {
-        let purchase = self.inner.verify("Google purchase data", signed_data, signature_base64)?;
+        let purchase = self.inner.verify(WHAT, signed_data, signature_base64)?;
+        Ok(VerifiedGooglePurchase { purchase })
+    }
+
+    /// For engines other than ring (the host's WebCrypto): the checks before the signature, giving
+    /// the raw signature to verify over `signed_data` with [`Self::host_key`].
+    pub fn prepare(&self, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
+        self.inner.prepare(WHAT, signed_data, signature_base64)
+    }
+
+    /// The checked key (SubjectPublicKeyInfo DER) and the WebCrypto hash name of this scheme.
+    pub fn host_key(&self) -> (&[u8], &'static str) {
+        (self.inner.key().spki_der(), "SHA-1")
+    }
+
+    /// Decodes data whose signature the host's WebCrypto has verified after [`Self::prepare`].
+    /// Crate-private: nothing outside the crate can make a verified value without a check.
+    pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedGooglePurchase> {
+        let purchase = crate::signed_json::decode_object(WHAT, signed_data)?;
         Ok(VerifiedGooglePurchase { purchase })
     }
 }

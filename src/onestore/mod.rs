@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 use crate::error::Result;
 use crate::signed_json::SignedJsonVerifier;
 
+const WHAT: &str = "ONE store purchase data";
+
 pub use crate::google::VerifyOptions;
 
 /// A ONE store purchase. Field names follow SDK v21 (`PurchaseData`); v17's `purchaseId` is kept.
@@ -82,7 +84,25 @@ impl OneStoreVerifier {
 
     /// Verifies the SHA512withRSA signature over exactly `signed_data`, then decodes it.
     pub fn verify(&self, signed_data: &[u8], signature_base64: &str) -> Result<VerifiedOneStorePurchase> {
-        let purchase = self.inner.verify("ONE store purchase data", signed_data, signature_base64)?;
+        let purchase = self.inner.verify(WHAT, signed_data, signature_base64)?;
+        Ok(VerifiedOneStorePurchase { purchase })
+    }
+
+    /// For engines other than ring (the host's WebCrypto): the checks before the signature, giving
+    /// the raw signature to verify over `signed_data` with [`Self::host_key`].
+    pub fn prepare(&self, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
+        self.inner.prepare(WHAT, signed_data, signature_base64)
+    }
+
+    /// The checked key (SubjectPublicKeyInfo DER) and the WebCrypto hash name of this scheme.
+    pub fn host_key(&self) -> (&[u8], &'static str) {
+        (self.inner.key().spki_der(), "SHA-512")
+    }
+
+    /// Decodes data whose signature the host's WebCrypto has verified after [`Self::prepare`].
+    /// Crate-private: nothing outside the crate can make a verified value without a check.
+    pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedOneStorePurchase> {
+        let purchase = crate::signed_json::decode_object(WHAT, signed_data)?;
         Ok(VerifiedOneStorePurchase { purchase })
     }
 }

@@ -1,8 +1,12 @@
 //! JS bindings for Google Play and ONE store signed purchases.
 
+use std::rc::Rc;
+
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
+use super::webcrypto::HostRsaKey;
 use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
 use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
 use crate::limits;
@@ -78,7 +82,8 @@ fn key_options(value: JsValue) -> JsResult<VerifyOptions> {
 /// Verifies Google Play purchase data with the app's licence key (parsed and checked once).
 #[wasm_bindgen]
 pub struct GoogleVerifier {
-    inner: CoreGoogle,
+    inner: Rc<CoreGoogle>,
+    host: Rc<HostRsaKey>,
 }
 
 #[wasm_bindgen]
@@ -90,7 +95,9 @@ impl GoogleVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<GoogleVerifier> {
         let inner = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        Ok(GoogleVerifier { inner })
+        let (spki, hash) = inner.host_key();
+        let host = Rc::new(HostRsaKey::new(spki, hash));
+        Ok(GoogleVerifier { inner: Rc::new(inner), host })
     }
 
     /// Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes it.
@@ -105,6 +112,33 @@ impl GoogleVerifier {
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
         to_js(verified.purchase())
     }
+
+    /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
+    /// exists (natively, off the main thread in Node); ring otherwise. Same results, same errors.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<GooglePurchase>")]
+    pub fn verify_async(
+        &self,
+        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+        signature: JsValue,
+    ) -> js_sys::Promise {
+        let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
+            let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+            Ok((data, signature))
+        });
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (data, signature_b64) = prepared?;
+            let signature = inner.prepare(&data, &signature_b64).map_err(js_error)?;
+            let verified = match host.verify(&data, &signature).await {
+                Some(true) => inner.decode_host_verified(&data),
+                Some(false) => Err(crate::Error::InvalidSignature),
+                None => inner.verify(&data, &signature_b64),
+            }
+            .map_err(js_error)?;
+            to_js(verified.purchase())
+        })
+    }
+
 }
 
 /// One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`.
@@ -121,7 +155,8 @@ pub fn verify_google_purchase(
 /// Verifies ONE store purchase data (SHA512withRSA) with the app's licence key.
 #[wasm_bindgen]
 pub struct OneStoreVerifier {
-    inner: CoreOneStore,
+    inner: Rc<CoreOneStore>,
+    host: Rc<HostRsaKey>,
 }
 
 #[wasm_bindgen]
@@ -132,7 +167,9 @@ impl OneStoreVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<OneStoreVerifier> {
         let inner = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        Ok(OneStoreVerifier { inner })
+        let (spki, hash) = inner.host_key();
+        let host = Rc::new(HostRsaKey::new(spki, hash));
+        Ok(OneStoreVerifier { inner: Rc::new(inner), host })
     }
 
     #[wasm_bindgen(unchecked_return_type = "OneStorePurchase")]
@@ -145,6 +182,32 @@ impl OneStoreVerifier {
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
         to_js(verified.purchase())
+    }
+
+    /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
+    /// exists (natively, off the main thread in Node); ring otherwise. Same results, same errors.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<OneStorePurchase>")]
+    pub fn verify_async(
+        &self,
+        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+        signature: JsValue,
+    ) -> js_sys::Promise {
+        let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
+            let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+            Ok((data, signature))
+        });
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (data, signature_b64) = prepared?;
+            let signature = inner.prepare(&data, &signature_b64).map_err(js_error)?;
+            let verified = match host.verify(&data, &signature).await {
+                Some(true) => inner.decode_host_verified(&data),
+                Some(false) => Err(crate::Error::InvalidSignature),
+                None => inner.verify(&data, &signature_b64),
+            }
+            .map_err(js_error)?;
+            to_js(verified.purchase())
+        })
     }
 }
 
