@@ -33,6 +33,10 @@ const orderId: string | undefined = p1.orderId;
 const purchaseTime: number | undefined = p2.purchaseTime;
 const pending: boolean = p3.purchaseState === 4;
 const extra: unknown = p4['someFutureField'];
+// The async twins: the RSA step on the host's WebCrypto where there is one.
+async function asyncTwins(): Promise<[GooglePurchase, OneStorePurchase]> {
+  return [await google.verifyAsync(signedData, signature), await new OneStoreVerifier(key).verifyAsync(bytes, signature)];
+}
 google.free();
 
 const onestore = new OneStoreVerifier(key);

@@ -32,6 +32,8 @@ verifyGooglePurchase({ orderId: 'GPA.1' }, sig, key);
 verifyOneStorePurchase(data, sig);
 // @ts-expect-error verify takes the signature too
 new GoogleVerifier(key).verify(data);
+// @ts-expect-error verifyAsync resolves to a purchase, not a boolean
+const b: Promise<boolean> = new GoogleVerifier(key).verifyAsync(data, sig);
 // @ts-expect-error the push body is a string or { message: { data } }
 decodeGoogleNotification(42);
 // @ts-expect-error a push body without data
