@@ -1,5 +1,5 @@
 // Types of every entry point. The verifiers' types are generated from the Rust sources by
-// wasm-bindgen (web/types.d.ts is its output without the loader section, so that projects
-// compiled without the DOM lib type-check); the JS-only parts are declared here.
-export * from './web/types.js';
+// wasm-bindgen (web/iap_verify.d.ts, whose loader section scripts/build-pkg.mjs removes so that
+// projects compiled without the DOM lib type-check); the JS-only parts are declared here.
+export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
