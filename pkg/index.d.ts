@@ -3,3 +3,4 @@
 // projects compiled without the DOM lib type-check); the JS-only parts are declared here.
 export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
+export { runPayment, RunPaymentOptions } from './src/run-payment.js';

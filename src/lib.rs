@@ -11,6 +11,7 @@ pub mod fuzzing;
 pub mod google;
 pub mod limits;
 pub mod onestore;
+pub mod purchase;
 pub mod rsa;
 mod signed_json;
 

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::error::Error;
 
 mod google;
+mod purchase;
 mod webcrypto;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
