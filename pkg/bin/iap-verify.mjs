@@ -225,8 +225,8 @@ function appleJws(ctx, jws, method) {
   if (ctx.bundleId === undefined) notes.push('bundle id not checked (taken from the payload; pass --bundle-id to require one)');
   if (ctx.environment === undefined) notes.push('environment not checked (taken from the payload; pass --environment to require one)');
   const r = withRoots(ctx, (roots) => signedDataVerifier(ctx, payload, roots)[method](jws, { now: ctx.now }));
-  if (r.value?.testData) notes.push('TEST DATA: signed by a local Xcode/StoreKit key, not by Apple');
-  return { result: r.value, notes: [...r.notes, ...notes] };
+  const test = r.value?.testData ? ['TEST DATA: signed by a local Xcode/StoreKit key, not by Apple'] : [];
+  return { result: r.value, notes: [...test, ...r.notes, ...notes] };
 }
 
 function needKeyAndSignature(ctx) {
