@@ -3,7 +3,8 @@
 // JSON Lines batch of them, from the command line. Exit codes: 0 verified, 1 invalid (the error
 // code is printed), 2 usage error. The detection and the output live here; every check is the
 // package's own (the same WebAssembly module the library uses).
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as iap from '../node.mjs';
 
@@ -553,9 +554,17 @@ export async function main(argv, io = { stdout: process.stdout, stderr: process.
   }
 }
 
-// Run when executed (as the `iap-verify` bin, or `node bin/iap-verify.mjs`), not when imported.
-const invoked = process.argv[1] && (await import('node:fs')).realpathSync(process.argv[1]);
-if (invoked === (await import('node:url')).fileURLToPath(import.meta.url)) {
+function isMain() {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false; // e.g. `node -e`, where argv[1] is not a file
+  }
+}
+
+// Run when executed (as the `iap-verify` bin through its symlink, or `node bin/iap-verify.mjs`),
+// not when imported (tests call `main`).
+if (isMain()) {
   const code = await main(process.argv.slice(2));
   if (code !== undefined) process.exitCode = code;
 }
