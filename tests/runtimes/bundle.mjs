@@ -101,6 +101,8 @@ function embeddedFiles() {
  *   package's browser entry);
  * - 'workerd': `worker.mjs`, a worker whose `test()` handler runs the suite, with the package
  *   bundled (conditions workerd, worker, browser) and its wasm imported as `iap_verify_bg.wasm`.
+ * - 'browser-bundled': `suite.bundled.mjs`, suite and package bundled for browsers (condition
+ *   browser); the wasm is fetched from `web/iap_verify_bg.wasm` beside it.
  * `services` (addresses of servers the runner started on the host) replaces tests/js/services.mjs.
  */
 export async function bundleSuite({ target, outDir, projectDir, portable, services = {} }) {
@@ -121,7 +123,7 @@ export async function bundleSuite({ target, outDir, projectDir, portable, servic
     );
   }
   const embedded = `export default ${JSON.stringify(embeddedFiles())};`;
-  const bundled = target === 'workerd';
+  const bundled = target === 'workerd' || target === 'browser-bundled';
 
   const plugin = {
     name: 'iap-suite',
@@ -150,15 +152,15 @@ export async function bundleSuite({ target, outDir, projectDir, portable, servic
     },
   };
 
-  const outfile = join(outDir, { esm: 'suite.mjs', cjs: 'suite.cjs', browser: 'suite.browser.mjs', workerd: 'worker.mjs' }[target]);
+  const outfile = join(outDir, { esm: 'suite.mjs', cjs: 'suite.cjs', browser: 'suite.browser.mjs', 'browser-bundled': 'suite.bundled.mjs', workerd: 'worker.mjs' }[target]);
   await build({
     stdin: { contents: entryLines.join('\n'), resolveDir: jsDir, sourcefile: 'suite-entry.mjs', loader: 'js' },
     outfile,
     bundle: true,
     format: target === 'cjs' ? 'cjs' : 'esm',
-    platform: 'neutral',
     target: 'es2022',
-    conditions: bundled ? ['workerd', 'worker', 'browser'] : [],
+    conditions: { workerd: ['workerd', 'worker', 'browser'], 'browser-bundled': ['browser'] }[target] ?? [],
+    platform: target === 'browser-bundled' ? 'browser' : 'neutral',
     mainFields: ['module', 'main'],
     inject: [join(harness, 'buffer.mjs')],
     define: { __IAP_SERVICES__: JSON.stringify(services) },

@@ -9,8 +9,9 @@
 //   bun        bun                                   -> exports "bun"     (node.mjs)
 //   workerd    workerd test, no nodejs_compat        -> exports "workerd" (workerd.mjs, bundled)
 //   chromium   headless Debian chromium, playwright  -> exports "browser" (browser.mjs, import map)
+//   chromium-esbuild  the same page, suite and package bundled by esbuild for the browser
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleSuite, selectTests } from './bundle.mjs';
@@ -106,52 +107,73 @@ const runtimes = {
     return r;
   },
   async chromium(p) {
-    if (!existsSync(CHROMIUM)) return { error: `${CHROMIUM} not found: run scripts/setup.sh chromium` };
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    try {
-      const page = await browser.newPage();
-      const logs = [];
-      page.on('console', (m) => logs.push(m.text()));
-      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-      // The page, the suite and the installed package's files are served from memory, on the
-      // origin of the local IAP server when there is one (so its API is same-origin: no CORS), else
-      // http://localhost; both are secure contexts, as https pages are. Only that origin is reachable.
-      const origin = p.services.emulator ? new URL(p.services.emulator.url).origin : 'http://localhost';
-      const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
-      await page.route('**/*', async (route) => {
-        const url = new URL(route.request().url());
-        if (url.origin !== origin) return route.abort();
-        const ours = url.pathname === '/' || url.pathname === '/suite.browser.mjs' || url.pathname.startsWith('/pkg/');
-        if (!ours) return route.continue();
-        const file = url.pathname === '/' ? join(p.work, 'index.html') : url.pathname.startsWith('/pkg/')
-          ? join(p.projectDir, 'node_modules/iap-verify', url.pathname.slice('/pkg/'.length))
-          : join(p.work, url.pathname.slice(1));
-        if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-        const ext = file.slice(file.lastIndexOf('.'));
-        return route.fulfill({ status: 200, contentType: types[ext] ?? 'application/octet-stream', body: readFileSync(file) });
-      });
-      writeFileSync(join(p.work, 'index.html'), `<!doctype html><meta charset="utf-8"><title>iap-verify suite</title>
-<script type="importmap">{ "imports": { "iap-verify": "/pkg/browser.mjs" } }</script>
+    // The package unbundled, as a page without a build step loads it: an import map.
+    const html = `<script type="importmap">{ "imports": { "iap-verify": "/pkg/browser.mjs" } }</script>
 <script type="module">
   import { main } from '/suite.browser.mjs';
   main().then((r) => { window.__iapResult = r; }, (e) => { window.__iapResult = { error: String(e && e.stack || e) }; });
-</script>`);
-      await page.goto(`${origin}/`);
-      await page.waitForFunction(() => window.__iapResult !== undefined, null, { timeout: TIMEOUT_MS });
-      const result = await page.evaluate(() => window.__iapResult);
-      if (result.error) return { error: `${result.error} ${logs.join(' | ')}` };
-      result.entry = 'browser.mjs (import map)';
-      return result;
-    } finally {
-      await browser.close();
-    }
+</script>`;
+    return inChromium(p, html, 'browser.mjs (import map)');
+  },
+  async 'chromium-esbuild'(p) {
+    // Suite and package bundled by esbuild for the browser, the wasm copied to web/ beside the
+    // bundle, as the README tells esbuild users.
+    const dir = join(p.work, 'bundled');
+    await bundleSuite({ target: 'browser-bundled', outDir: dir, projectDir: p.projectDir, portable: p.portable, services: p.services });
+    mkdirSync(join(dir, 'web'), { recursive: true });
+    copyFileSync(join(p.projectDir, 'node_modules/iap-verify/web/iap_verify_bg.wasm'), join(dir, 'web/iap_verify_bg.wasm'));
+    const html = `<script type="module">
+  import { main } from '/bundled/suite.bundled.mjs';
+  main().then((r) => { window.__iapResult = r; }, (e) => { window.__iapResult = { error: String(e && e.stack || e) }; });
+</script>`;
+    return inChromium(p, html, 'browser.mjs (esbuild bundle)');
   },
 };
+
+/** Runs a page in headless Chromium and returns the suite's result. */
+async function inChromium(p, body, entry) {
+  if (!existsSync(CHROMIUM)) return { error: `${CHROMIUM} not found: run scripts/setup.sh chromium` };
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    const logs = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+    // The page, the suite and the installed package's files are served from memory, on the
+    // origin of the local IAP server when there is one (so its API is same-origin: no CORS), else
+    // http://localhost; both are secure contexts, as https pages are. Only that origin is reachable.
+    const origin = p.services.emulator ? new URL(p.services.emulator.url).origin : 'http://localhost';
+    const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
+    const page404 = { status: 404, body: 'not found' };
+    await page.route('**/*', async (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== origin) return route.abort();
+      let file;
+      if (url.pathname === '/') file = join(p.work, 'index.html');
+      else if (url.pathname === '/suite.browser.mjs') file = join(p.work, 'suite.browser.mjs');
+      else if (url.pathname.startsWith('/pkg/')) file = join(p.projectDir, 'node_modules/iap-verify', url.pathname.slice('/pkg/'.length));
+      else if (url.pathname.startsWith('/bundled/')) file = join(p.work, url.pathname.slice(1));
+      else return route.continue(); // the local IAP server's API
+      if (!existsSync(file)) return route.fulfill(page404);
+      const ext = file.slice(file.lastIndexOf('.'));
+      return route.fulfill({ status: 200, contentType: types[ext] ?? 'application/octet-stream', body: readFileSync(file) });
+    });
+    writeFileSync(join(p.work, 'index.html'), `<!doctype html><meta charset="utf-8"><title>iap-verify suite</title>\n${body}`);
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.__iapResult !== undefined, null, { timeout: TIMEOUT_MS });
+    const result = await page.evaluate(() => window.__iapResult);
+    if (result.error) return { error: `${result.error} ${logs.join(' | ')}` };
+    result.entry = entry;
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
 
 const wanted = (process.env.RUNTIMES ?? Object.keys(runtimes).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of wanted) {
