@@ -1,0 +1,19 @@
+// Wrong Apple calls that must not compile (see wrong.ts).
+import { verifyAppReceipt, SignedDataVerifier, Environment } from 'iap-verify';
+
+declare const jws: string;
+
+// @ts-expect-error a receipt is base64 text or bytes
+verifyAppReceipt(42);
+// @ts-expect-error a misspelt option (Apple's spelling is bundleId)
+verifyAppReceipt('', { bundleID: 'com.example' });
+// @ts-expect-error roots are DER bytes
+verifyAppReceipt('', { rootCertificates: ['-----BEGIN CERTIFICATE-----'] });
+// @ts-expect-error not one of Apple's environments
+new SignedDataVerifier(null, false, 'Staging', 'com.example');
+// @ts-expect-error the bundle id is required
+new SignedDataVerifier(null, false, Environment.SANDBOX);
+// @ts-expect-error Environment's values are read-only
+Environment.SANDBOX = 'Production';
+// @ts-expect-error a decoded transaction's expiresDate is epoch ms, not a Date
+const d: Date | undefined = new SignedDataVerifier(null, false, 'Sandbox', 'x').verifyAndDecodeTransaction(jws).expiresDate;
