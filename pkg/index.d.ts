@@ -2,3 +2,4 @@
 // wasm-bindgen (web/iap_verify.d.ts); the JS-only parts are declared here.
 export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
+export { Environment } from './src/apple.js';

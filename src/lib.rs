@@ -4,6 +4,7 @@
 //! epoch milliseconds) and trust (roots, public keys) are arguments. The `wasm` module is the only
 //! place that knows about JavaScript; it exists only on wasm32.
 
+pub mod apple;
 pub mod b64;
 pub mod der;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod limits;
 pub mod onestore;
 pub mod rsa;
 mod signed_json;
+pub mod x509;
 
 pub use error::{Error, Result};
 

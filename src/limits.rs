@@ -20,3 +20,17 @@ pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
 
 /// A Pub/Sub push body carrying a Google RTDN. Real ones are under 1 KiB.
 pub const MAX_NOTIFICATION: usize = 64 * 1024;
+/// An app receipt, decoded bytes. Real ones are a few KiB; one with 187 in-app entries is 79 KiB.
+pub const MAX_RECEIPT_BYTES: usize = 4 * 1024 * 1024;
+/// An app receipt as base64 text (4/3 of [`MAX_RECEIPT_BYTES`] plus room for line breaks).
+pub const MAX_RECEIPT_TEXT: usize = 6 * 1024 * 1024;
+/// In-app purchase entries (type 17) in one receipt. The most seen in public receipts is 187.
+pub const MAX_IN_APP_PURCHASES: usize = 20_000;
+/// Certificates embedded in one receipt (Apple sends 3, Xcode 1).
+pub const MAX_RECEIPT_CERTIFICATES: usize = 8;
+/// A compact JWS (StoreKit 2, notifications with two nested JWS). Real ones are under 16 KiB.
+pub const MAX_JWS: usize = 256 * 1024;
+/// Entries in a JWS `x5c` header: Apple sends 3, Xcode 1.
+pub const MAX_X5C: usize = 3;
+/// An iOS 6 transaction receipt as base64 text.
+pub const MAX_TRANSACTION_RECEIPT_TEXT: usize = 64 * 1024;

@@ -2,3 +2,4 @@
 // WebAssembly module; each one initializes it before re-exporting this file.
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
+export { Environment } from './apple.js';

@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
+mod apple;
 mod google;
 mod webcrypto;
 
