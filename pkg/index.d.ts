@@ -3,3 +3,4 @@
 export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
 export { Environment } from './src/apple.js';
+export { IapClient, GamebaseClient, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';

@@ -5,6 +5,7 @@
 
 use crate::der::{self, SubjectPublicKeyInfo};
 use crate::google::{rtdn, GoogleVerifier, VerifyOptions};
+use crate::nhn::{GamebaseApi, HttpResponse, IapApi};
 use crate::onestore::OneStoreVerifier;
 use crate::rsa::RsaPublicKey;
 
@@ -17,6 +18,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("rsa_key", rsa_key),
     ("google_purchase", google_purchase),
     ("google_rtdn", google_rtdn),
+    ("nhn_response", nhn_response),
 ];
 
 /// The first NUL splits an input in two (e.g. signed data and signature).
@@ -74,4 +76,30 @@ pub fn google_rtdn(data: &[u8]) {
     let _ = rtdn::decode_push(data);
     let meta = rtdn::PushMetadata { message_id: None, publish_time: None, attributes: None, subscription: None };
     let _ = rtdn::decode_notification(data, meta);
+}
+
+/// NHN IAP / Gamebase: arbitrary bytes as the body of every endpoint's response, the status taken
+/// from the first byte (so 2xx, 4xx and 5xx paths all run).
+pub fn nhn_response(data: &[u8]) {
+    let (status, body) = match data.split_first() {
+        Some((&b, rest)) => (if b < 200 { 200 } else { u16::from(b) * 2 }, rest),
+        None => (200, data),
+    };
+    let r = HttpResponse::new(status, String::from_utf8_lossy(body));
+    if let Ok(api) = IapApi::new("k", None) {
+        let _ = api.parse_consume(&r);
+        let _ = api.parse_list_consumables(&r);
+        let _ = api.parse_list_active_subscriptions(&r);
+        let _ = api.parse_consume_legacy(&r);
+        let _ = api.parse_list_consumables_legacy(&r);
+        let _ = api.parse_list_items_legacy(&r);
+    }
+    if let Ok(api) = GamebaseApi::new("app", "secret", None, None) {
+        let _ = api.parse_consume(&r);
+        let _ = api.parse_list_consumables(&r);
+        let _ = api.parse_get_payment_transaction(&r);
+        let _ = api.parse_list_active_subscriptions(&r);
+        let _ = api.parse_subscriptions_status(&r);
+        let _ = api.parse_header_only(&r);
+    }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod google;
 pub mod limits;
+pub mod nhn;
 pub mod onestore;
 pub mod rsa;
 mod signed_json;

@@ -9,6 +9,9 @@ pub const MAX_SIGNED_DATA: usize = 64 * 1024;
 pub const MAX_PUBLIC_KEY_TEXT: usize = 16 * 1024;
 /// A base64 signature. An RSA-8192 signature is 1,368 base64 characters.
 pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
+/// An NHN IAP / Gamebase API response body. A consumable or subscription list entry is about
+/// 0.5 KiB, so this leaves room for thousands of entries.
+pub const MAX_API_RESPONSE: usize = 4 * 1024 * 1024;
 
 /// Returns `INPUT_TOO_LARGE` when `len` exceeds `limit`.
 pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {

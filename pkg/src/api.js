@@ -3,3 +3,4 @@
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
 export { Environment } from './apple.js';
+export { IapClient, GamebaseClient } from './clients.js';
