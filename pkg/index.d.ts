@@ -4,3 +4,4 @@ export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
 export { Environment } from './src/apple.js';
 export { IapClient, GamebaseClient, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
+export { runPayment, RunPaymentOptions } from './src/run-payment.js';

@@ -19,6 +19,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("google_purchase", google_purchase),
     ("google_rtdn", google_rtdn),
     ("nhn_response", nhn_response),
+    ("payment_flow", payment_flow),
+    ("subscription_status", subscription_status),
+    ("purchase_sources", purchase_sources),
 ];
 
 /// The first NUL splits an input in two (e.g. signed data and signature).
@@ -101,5 +104,64 @@ pub fn nhn_response(data: &[u8]) {
         let _ = api.parse_list_active_subscriptions(&r);
         let _ = api.parse_subscriptions_status(&r);
         let _ = api.parse_header_only(&r);
+    }
+}
+
+/// A stored payment flow (as `PaymentFlow.fromJSON` reads it), every event applied to it, and the
+/// bytes as an event applied to a fresh flow.
+pub fn payment_flow(data: &[u8]) {
+    use crate::purchase::{FlowEvent, PaymentFlow, StartParams, Store};
+    let text = String::from_utf8_lossy(data);
+    let events = [
+        FlowEvent::Paid { access_token: "t".into() },
+        FlowEvent::UserCanceled,
+        FlowEvent::VerifyFailed { reason: "r".into() },
+        FlowEvent::ConsumeRequested,
+        FlowEvent::Consumed,
+        FlowEvent::AlreadyConsumed,
+        FlowEvent::ConsumeTimeout,
+        FlowEvent::Delivered,
+        FlowEvent::Completed,
+        FlowEvent::Refunded { reason: None },
+    ];
+    if let Ok(flow) = PaymentFlow::from_json(&text) {
+        let _ = flow.pending_effects();
+        for e in &events {
+            if let Ok(a) = flow.apply(e) {
+                let _ = a.flow.to_json().map(|j| PaymentFlow::from_json(&j));
+            }
+        }
+    }
+    if let Ok(event) = serde_json::from_str::<FlowEvent>(&text) {
+        let params = StartParams {
+            payment_seq: "1".into(),
+            user_id: "u".into(),
+            store: Store::GooglePlay,
+            product_id: "p".into(),
+        };
+        if let Ok(flow) = PaymentFlow::start(params) {
+            let _ = flow.apply(&event);
+        }
+    }
+}
+
+/// Subscription-status input at instants around the edges of the time line.
+pub fn subscription_status(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    for at in [i64::MIN, -1, 0, 1_700_000_000_000, i64::MAX] {
+        let _ = crate::purchase::subscription_status_json(&text, at);
+    }
+}
+
+/// Store documents to the unified purchase (each source's mapping, on any JSON).
+pub fn purchase_sources(data: &[u8]) {
+    use crate::purchase::sources;
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else { return };
+    let _ = sources::google_purchase_data(&v);
+    let _ = sources::onestore_purchase_data(&v);
+    let _ = sources::apple_transaction(&v);
+    let _ = sources::nhn_record(&v);
+    if let Ok(f) = serde_json::from_value::<sources::AppleInAppFields>(v) {
+        let _ = sources::apple_receipt_in_app(&f);
     }
 }

@@ -13,6 +13,7 @@ pub mod google;
 pub mod limits;
 pub mod nhn;
 pub mod onestore;
+pub mod purchase;
 pub mod rsa;
 mod signed_json;
 pub mod x509;

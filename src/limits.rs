@@ -37,3 +37,15 @@ pub const MAX_JWS: usize = 256 * 1024;
 pub const MAX_X5C: usize = 3;
 /// An iOS 6 transaction receipt as base64 text.
 pub const MAX_TRANSACTION_RECEIPT_TEXT: usize = 64 * 1024;
+
+/// A saved payment flow (`PaymentFlow.toJSON()`), including the verified purchase it holds.
+/// Real ones are a few KiB.
+pub const MAX_FLOW_JSON: usize = 256 * 1024;
+/// One identifier or reason in a payment flow (paymentSeq, userId, productId, accessToken,
+/// failure reason). NHN's are tens of bytes.
+pub const MAX_FLOW_FIELD: usize = 4 * 1024;
+/// Recorded events of one payment flow. Each non-retry event kind is recorded at most once,
+/// so a genuine flow holds at most eleven.
+pub const MAX_FLOW_HISTORY: usize = 32;
+/// Subscription-status input JSON (a transaction, renewal info, a SubscriptionPurchaseV2).
+pub const MAX_SUBSCRIPTION_JSON: usize = 256 * 1024;

@@ -4,3 +4,4 @@ export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
 export { Environment } from './apple.js';
 export { IapClient, GamebaseClient } from './clients.js';
+export { runPayment } from './run-payment.js';

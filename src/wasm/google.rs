@@ -6,6 +6,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::purchase::{to_js_verified, Verified};
 use super::webcrypto::HostRsaKey;
 use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
 use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
@@ -110,7 +111,7 @@ impl GoogleVerifier {
         let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
-        to_js(verified.purchase())
+        to_js_verified(verified.purchase(), Verified::Google)
     }
 
     /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
@@ -135,7 +136,7 @@ impl GoogleVerifier {
                 None => inner.verify(&data, &signature_b64),
             }
             .map_err(js_error)?;
-            to_js(verified.purchase())
+            to_js_verified(verified.purchase(), Verified::Google)
         })
     }
 
@@ -181,7 +182,7 @@ impl OneStoreVerifier {
         let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
         let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
-        to_js(verified.purchase())
+        to_js_verified(verified.purchase(), Verified::OneStore)
     }
 
     /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
@@ -206,7 +207,7 @@ impl OneStoreVerifier {
                 None => inner.verify(&data, &signature_b64),
             }
             .map_err(js_error)?;
-            to_js(verified.purchase())
+            to_js_verified(verified.purchase(), Verified::OneStore)
         })
     }
 }

@@ -17,6 +17,7 @@ use crate::error::Error;
 mod apple;
 mod google;
 mod nhn;
+mod purchase;
 mod webcrypto;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;

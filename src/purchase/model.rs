@@ -1,0 +1,286 @@
+//! The unified [`Purchase`]: one shape for a Google Play, ONE store, App Store or NHN purchase.
+//!
+//! A `Purchase` is made only from a value that a verifier produced ([`IntoPurchase`] is
+//! implemented for verified types only), so code that takes a `Purchase` knows it is genuine.
+//! Its fields are private; read them with the accessors. The conversions themselves are in
+//! [`super::sources`], one function per store shape.
+//!
+//! Store enums are *open*: a value we do not know (a new store code, product type, Apple
+//! environment) becomes `Unknown(raw)` and round-trips as the raw string, never an error.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Result;
+
+/// Turns a verified value into a [`Purchase`].
+///
+/// Implemented only for values that a `verify_*` function made, which is how the type system
+/// keeps unverified data out of the purchase logic. The conversion can still fail with
+/// `MALFORMED_INPUT` when a verified document lacks a field a purchase needs (a product id, a
+/// purchase time): a genuine signature over an unusable document is still unusable.
+pub trait IntoPurchase {
+    /// The unified purchase for this verified value.
+    fn to_purchase(&self) -> Result<Purchase>;
+}
+
+/// Declares a string enum open to new values: known ones by name, the rest kept raw.
+macro_rules! open_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)+
+            /// A value this version does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The wire form (the raw value for `Unknown`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)+
+                    $name::Unknown(raw) => raw,
+                }
+            }
+
+            /// Parses the wire form; never fails.
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)+
+                    other => $name::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Ok($name::parse(&raw))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// The store, as NHN's market codes name it (`marketId` / `storeCode`).
+    Store {
+        /// Google Play.
+        GooglePlay = "GG",
+        /// The App Store.
+        AppStore = "AS",
+        /// ONE store (Korea).
+        OneStore = "ONESTORE",
+    }
+}
+
+open_enum! {
+    /// What kind of product was bought.
+    ProductType {
+        /// Used up and bought again (must be consumed at the IAP server before delivery).
+        Consumable = "CONSUMABLE",
+        /// Bought once, owned for good.
+        NonConsumable = "NON_CONSUMABLE",
+        /// Auto-renewable subscription.
+        AutoRenewable = "AUTO_RENEWABLE",
+        /// Non-renewing subscription (Apple).
+        NonRenewing = "NON_RENEWING",
+        /// NHN's subscription that creates a consumable payment on every renewal.
+        ConsumableAutoRenewable = "CONSUMABLE_AUTO_RENEWABLE",
+    }
+}
+
+open_enum! {
+    /// Where the purchase was made.
+    Environment {
+        /// Real money.
+        Production = "PRODUCTION",
+        /// The store's sandbox (Apple Sandbox, Google licence testers, ONE store sandbox).
+        Sandbox = "SANDBOX",
+        /// Local testing (Xcode StoreKit testing, Apple `LocalTesting`).
+        Test = "TEST",
+    }
+}
+
+open_enum! {
+    /// The purchase's own state as the store reported it.
+    PurchaseState {
+        /// Paid.
+        Purchased = "PURCHASED",
+        /// Awaiting payment (Google pending purchases): do not deliver.
+        Pending = "PENDING",
+        /// Canceled before completion (ONE store / legacy Google).
+        Canceled = "CANCELED",
+        /// Refunded or revoked by the store.
+        Refunded = "REFUNDED",
+    }
+}
+
+open_enum! {
+    /// How the purchase was made, when it was not an ordinary paid purchase.
+    PurchaseType {
+        /// Promotion code, offer code or App Store promoted purchase.
+        Promo = "PROMO",
+        /// A test purchase (sandbox, licence tester, Xcode). Takes precedence over `PROMO`,
+        /// since no real money changed hands either way.
+        Test = "TEST",
+    }
+}
+
+open_enum! {
+    /// The kind of subscription offer applied.
+    OfferType {
+        /// Introductory offer (Apple offerType 1, receipt intro period).
+        Introductory = "INTRODUCTORY",
+        /// Promotional offer (Apple offerType 2, receipt `promotional_offer_id`).
+        Promotional = "PROMOTIONAL",
+        /// Offer code (Apple offerType 3).
+        OfferCode = "OFFER_CODE",
+        /// Win-back offer (Apple offerType 4).
+        WinBack = "WIN_BACK",
+    }
+}
+
+/// A subscription offer that applied to the purchase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Offer {
+    /// The kind of offer.
+    #[serde(rename = "type")]
+    pub kind: OfferType,
+    /// The offer's identifier, when the store names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// One purchase, whatever the store. See the module docs; made by [`IntoPurchase`].
+///
+/// Times are epoch milliseconds (fractional store values are truncated). Serializes to the JS
+/// `Purchase` object (camelCase, absent optionals omitted). Deserializing exists to restore a
+/// purchase that this crate produced and the caller stored (in a saved [`super::PaymentFlow`]);
+/// it is not a way to verify anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Purchase {
+    pub(crate) store: Store,
+    pub(crate) product_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) original_transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) purchase_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) payment_seq: Option<String>,
+    pub(crate) purchase_time: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) expires_time: Option<i64>,
+    pub(crate) quantity: u32,
+    pub(crate) product_type: ProductType,
+    pub(crate) environment: Environment,
+    pub(crate) state: PurchaseState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) purchase_type: Option<PurchaseType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) offer: Option<Offer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) account_id: Option<String>,
+    /// The verified document this purchase came from, as decoded.
+    pub(crate) source: serde_json::Value,
+}
+
+impl Purchase {
+    /// The store (`GG`, `AS`, `ONESTORE`, …).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    /// The store's product id (SKU).
+    pub fn product_id(&self) -> &str {
+        &self.product_id
+    }
+    /// The store's order / transaction id. Google test purchases have none.
+    pub fn transaction_id(&self) -> Option<&str> {
+        self.transaction_id.as_deref()
+    }
+    /// The first transaction of a subscription (Apple), the order id without its renewal suffix
+    /// (Google), NHN's `originalPaymentId`.
+    pub fn original_transaction_id(&self) -> Option<&str> {
+        self.original_transaction_id.as_deref()
+    }
+    /// Google / ONE store purchase token.
+    pub fn purchase_token(&self) -> Option<&str> {
+        self.purchase_token.as_deref()
+    }
+    /// NHN payment number, for purchases read from an NHN record.
+    pub fn payment_seq(&self) -> Option<&str> {
+        self.payment_seq.as_deref()
+    }
+    /// When it was bought (epoch ms).
+    pub fn purchase_time(&self) -> i64 {
+        self.purchase_time
+    }
+    /// When a subscription period ends (epoch ms), where the document says.
+    pub fn expires_time(&self) -> Option<i64> {
+        self.expires_time
+    }
+    /// How many units (at least 1).
+    pub fn quantity(&self) -> u32 {
+        self.quantity
+    }
+    /// The kind of product.
+    pub fn product_type(&self) -> &ProductType {
+        &self.product_type
+    }
+    /// Production, sandbox or local test.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+    /// The store's view of the purchase.
+    pub fn state(&self) -> &PurchaseState {
+        &self.state
+    }
+    /// `PROMO` or `TEST` when the purchase was not an ordinary one.
+    pub fn purchase_type(&self) -> Option<&PurchaseType> {
+        self.purchase_type.as_ref()
+    }
+    /// The subscription offer, if any.
+    pub fn offer(&self) -> Option<&Offer> {
+        self.offer.as_ref()
+    }
+    /// The app's own account id as the store carries it (Google `obfuscatedAccountId`, Apple
+    /// `appAccountToken`, NHN `userId`).
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+    /// The verified document, decoded.
+    pub fn source(&self) -> &serde_json::Value {
+        &self.source
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_enums_keep_unknown_values() {
+        assert_eq!(Store::parse("GG"), Store::GooglePlay);
+        assert_eq!(Store::parse("GALAXY"), Store::Unknown("GALAXY".into()));
+        let json = serde_json::to_string(&Store::Unknown("GALAXY".into())).unwrap_or_default();
+        assert_eq!(json, "\"GALAXY\"");
+        let back: ProductType = serde_json::from_str("\"SOMETHING_NEW\"").unwrap_or(ProductType::Consumable);
+        assert_eq!(back.as_str(), "SOMETHING_NEW");
+        assert_eq!(Environment::Test.to_string(), "TEST");
+    }
+}

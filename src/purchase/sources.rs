@@ -1,0 +1,563 @@
+//! Store documents → [`Purchase`], one function per verified shape.
+//!
+//! Each function reads the decoded JSON of a document that a verifier already accepted (the
+//! signed Google / ONE store purchase data, the Apple JWS transaction payload, an NHN IAP or
+//! Gamebase API record) or, for the App Store receipt, the fields of one in-app entry. They are
+//! `pub` so that each verified type's [`super::IntoPurchase`] impl is one line; they are not a
+//! way to turn unverified JSON into a trusted purchase, which is why the JS package exposes only
+//! `toPurchase(verified)`.
+//!
+//! Field rules (the "why" of each mapping):
+//! * Times are epoch ms. Apple sends fractional ms in Xcode; they are truncated. Gamebase sends
+//!   ISO-8601 strings with an offset; they are converted.
+//! * `quantity` defaults to 1 and must be at least 1.
+//! * Test purchases: Google data without `orderId` (licence testers), ONE store ids starting with
+//!   `SANDBOX`, Apple `Sandbox`/`Xcode`/`LocalTesting`, NHN `isTestPurchase`/`purchaseType: Test`
+//!   all get `purchaseType: TEST`. `TEST` wins over `PROMO`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::model::{Environment, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
+use super::time::parse_rfc3339_ms;
+use crate::error::{Error, Result};
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// An integer from a JSON number (fractional values truncated toward negative infinity, as
+/// Apple's fractional ms are) or a decimal string (Google's REST `*Millis` fields).
+pub(crate) fn int_value(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            let f = n.as_f64()?.floor();
+            // i64::MAX as f64 rounds up to 2^63, so the bound is exclusive.
+            if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+                #[allow(clippy::cast_possible_truncation)] // range checked just above
+                Some(f as i64)
+            } else {
+                None
+            }
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
+fn int(v: &Value, key: &str) -> Option<i64> {
+    v.get(key).and_then(int_value)
+}
+
+/// A time in ms: a number, a decimal string, or an RFC 3339 string.
+pub(crate) fn time_value(v: &Value) -> Option<i64> {
+    int_value(v).or_else(|| v.as_str().and_then(parse_rfc3339_ms))
+}
+
+fn flag(v: &Value, key: &str) -> Option<bool> {
+    v.get(key)?.as_bool()
+}
+
+fn require<T>(what: &'static str, field: &str, value: Option<T>) -> Result<T> {
+    value.ok_or_else(|| Error::malformed(what, format!("missing or invalid \"{field}\"")))
+}
+
+fn quantity(what: &'static str, v: &Value) -> Result<u32> {
+    match v.get("quantity") {
+        None | Some(Value::Null) => Ok(1),
+        Some(q) => int_value(q)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| Error::malformed(what, "\"quantity\" must be a whole number of at least 1")),
+    }
+}
+
+fn require_object(what: &'static str, v: &Value) -> Result<()> {
+    if v.is_object() {
+        Ok(())
+    } else {
+        Err(Error::malformed(what, "expected a JSON object"))
+    }
+}
+
+/// Google Play signed purchase data (`Purchase.getOriginalJson()`), already signature-checked.
+///
+/// `purchaseState` 0 → `PURCHASED`, 4 → `PENDING`, legacy 1 → `CANCELED`, 2 → `REFUNDED`; absent
+/// means purchased (as the Play Billing Library reads it). The data does not say whether a
+/// one-time product is consumable, so its `productType` is `UNKNOWN` unless `autoRenewing` marks a
+/// subscription. No `orderId` means a licence-tester purchase: `SANDBOX` + `TEST`.
+pub fn google_purchase_data(v: &Value) -> Result<Purchase> {
+    const WHAT: &str = "Google purchase data";
+    require_object(WHAT, v)?;
+    let product_id =
+        text(v, "productId").or_else(|| v.get("productIds")?.as_array()?.first()?.as_str().map(str::to_owned));
+    let order_id = text(v, "orderId");
+    let state = match int(v, "purchaseState") {
+        None | Some(0) => PurchaseState::Purchased,
+        Some(4) => PurchaseState::Pending,
+        Some(1) => PurchaseState::Canceled,
+        Some(2) => PurchaseState::Refunded,
+        Some(n) => PurchaseState::Unknown(n.to_string()),
+    };
+    let test = order_id.is_none() || int(v, "purchaseType") == Some(0);
+    let purchase_type = if test {
+        Some(PurchaseType::Test)
+    } else if int(v, "purchaseType") == Some(1) {
+        Some(PurchaseType::Promo)
+    } else {
+        None
+    };
+    Ok(Purchase {
+        store: Store::GooglePlay,
+        product_id: require(WHAT, "productId", product_id)?,
+        // Renewals are `GPA.x..0`, `GPA.x..1`: the original order is the part before `..`.
+        original_transaction_id: order_id
+            .as_deref()
+            .map(|o| o.split_once("..").map_or(o, |(first, _)| first).to_owned()),
+        transaction_id: order_id,
+        purchase_token: text(v, "purchaseToken").or_else(|| text(v, "token")),
+        payment_seq: None,
+        purchase_time: require(WHAT, "purchaseTime", int(v, "purchaseTime"))?,
+        expires_time: None,
+        quantity: quantity(WHAT, v)?,
+        product_type: if v.get("autoRenewing").is_some() {
+            ProductType::AutoRenewable
+        } else {
+            ProductType::Unknown("UNKNOWN".into())
+        },
+        environment: if test { Environment::Sandbox } else { Environment::Production },
+        state,
+        purchase_type,
+        offer: None,
+        account_id: text(v, "obfuscatedAccountId").or_else(|| text(v, "obfuscatedExternalAccountId")),
+        source: v.clone(),
+    })
+}
+
+/// ONE store signed purchase data, already signature-checked.
+///
+/// `purchaseState` 0 purchased, 1 canceled, 2 refunded. `recurringState` 0 or 1 marks an
+/// auto-renewing product (-1 means not one). Sandbox purchase ids start with `SANDBOX`.
+pub fn onestore_purchase_data(v: &Value) -> Result<Purchase> {
+    const WHAT: &str = "ONE store purchase data";
+    require_object(WHAT, v)?;
+    let order_id = text(v, "orderId");
+    let purchase_id = text(v, "purchaseId");
+    let token = text(v, "purchaseToken").or_else(|| purchase_id.clone());
+    let sandbox =
+        [&purchase_id, &token, &order_id].iter().any(|s| s.as_deref().is_some_and(|s| s.starts_with("SANDBOX")));
+    let state = match int(v, "purchaseState") {
+        None | Some(0) => PurchaseState::Purchased,
+        Some(1) => PurchaseState::Canceled,
+        Some(2) => PurchaseState::Refunded,
+        Some(n) => PurchaseState::Unknown(n.to_string()),
+    };
+    Ok(Purchase {
+        store: Store::OneStore,
+        product_id: require(WHAT, "productId", text(v, "productId"))?,
+        original_transaction_id: order_id.clone(),
+        transaction_id: order_id,
+        purchase_token: token,
+        payment_seq: None,
+        purchase_time: require(WHAT, "purchaseTime", int(v, "purchaseTime"))?,
+        expires_time: None,
+        quantity: quantity(WHAT, v)?,
+        product_type: match int(v, "recurringState") {
+            Some(0 | 1) => ProductType::AutoRenewable,
+            _ => ProductType::Unknown("UNKNOWN".into()),
+        },
+        environment: if sandbox { Environment::Sandbox } else { Environment::Production },
+        state,
+        purchase_type: sandbox.then_some(PurchaseType::Test),
+        offer: None,
+        account_id: None,
+        source: v.clone(),
+    })
+}
+
+fn apple_environment(raw: Option<&str>) -> Environment {
+    match raw {
+        Some("Production") => Environment::Production,
+        Some("Sandbox" | "ProductionSandbox") => Environment::Sandbox,
+        Some("Xcode" | "LocalTesting") => Environment::Test,
+        Some(other) => Environment::Unknown(other.to_owned()),
+        // Absent: Apple omits nothing here in practice; refuse to call it production.
+        None => Environment::Unknown(String::new()),
+    }
+}
+
+fn apple_offer_type(n: i64) -> OfferType {
+    match n {
+        1 => OfferType::Introductory,
+        2 => OfferType::Promotional,
+        3 => OfferType::OfferCode,
+        4 => OfferType::WinBack,
+        other => OfferType::Unknown(other.to_string()),
+    }
+}
+
+/// Apple `JWSTransactionDecodedPayload` (StoreKit 2 / App Store Server API), already verified.
+///
+/// `revocationDate` present → `REFUNDED`. `offerType` 3 (offer code) → `PROMO`. Non-production
+/// environments → `TEST`.
+pub fn apple_transaction(v: &Value) -> Result<Purchase> {
+    const WHAT: &str = "Apple transaction";
+    require_object(WHAT, v)?;
+    let environment = apple_environment(v.get("environment").and_then(Value::as_str));
+    let offer_type = int(v, "offerType");
+    let purchase_type = if environment != Environment::Production {
+        Some(PurchaseType::Test)
+    } else if offer_type == Some(3) {
+        Some(PurchaseType::Promo)
+    } else {
+        None
+    };
+    let product_type = match v.get("type").and_then(Value::as_str) {
+        Some("Consumable") => ProductType::Consumable,
+        Some("Non-Consumable") => ProductType::NonConsumable,
+        Some("Auto-Renewable Subscription") => ProductType::AutoRenewable,
+        Some("Non-Renewing Subscription") => ProductType::NonRenewing,
+        Some(other) => ProductType::Unknown(other.to_owned()),
+        None => ProductType::Unknown("UNKNOWN".into()),
+    };
+    Ok(Purchase {
+        store: Store::AppStore,
+        product_id: require(WHAT, "productId", text(v, "productId"))?,
+        transaction_id: Some(require(WHAT, "transactionId", text(v, "transactionId"))?),
+        original_transaction_id: text(v, "originalTransactionId"),
+        purchase_token: None,
+        payment_seq: None,
+        purchase_time: require(WHAT, "purchaseDate", int(v, "purchaseDate"))?,
+        expires_time: int(v, "expiresDate"),
+        quantity: quantity(WHAT, v)?,
+        product_type,
+        environment,
+        state: if v.get("revocationDate").is_some_and(|d| !d.is_null()) {
+            PurchaseState::Refunded
+        } else {
+            PurchaseState::Purchased
+        },
+        purchase_type,
+        offer: offer_type.map(|n| Offer { kind: apple_offer_type(n), id: text(v, "offerIdentifier") }),
+        account_id: text(v, "appAccountToken"),
+        source: v.clone(),
+    })
+}
+
+/// The fields of one in-app entry of a verified App Store receipt (attribute 17), plus the
+/// receipt's environment (attribute 0). The Apple receipt verifier fills this; times are
+/// epoch ms.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppleInAppFields {
+    /// Receipt attribute 0: `Production`, `ProductionSandbox`, `Sandbox`, `Xcode`.
+    pub receipt_type: Option<String>,
+    /// 1702.
+    pub product_id: String,
+    /// 1703.
+    pub transaction_id: String,
+    /// 1705.
+    pub original_transaction_id: Option<String>,
+    /// 1704.
+    pub purchase_date: i64,
+    /// 1708.
+    pub expires_date: Option<i64>,
+    /// 1712 (absent or empty when not cancelled).
+    pub cancellation_date: Option<i64>,
+    /// 1701.
+    pub quantity: Option<i64>,
+    /// 1707 (undocumented): 0 non-consumable, 1 consumable, 2 non-renewing, 3 auto-renewable.
+    pub product_type: Option<i64>,
+    /// 1721.
+    pub promotional_offer_id: Option<String>,
+    /// 1719.
+    pub is_in_intro_offer_period: Option<bool>,
+}
+
+/// One in-app entry of a verified App Store receipt.
+///
+/// A cancellation date → `REFUNDED`; a promotional offer id or intro period → the offer.
+pub fn apple_receipt_in_app(f: &AppleInAppFields) -> Result<Purchase> {
+    const WHAT: &str = "Apple receipt in-app entry";
+    if f.product_id.is_empty() {
+        return Err(Error::malformed(WHAT, "empty product identifier (1702)"));
+    }
+    let environment = apple_environment(f.receipt_type.as_deref());
+    let quantity = match f.quantity {
+        None => 1,
+        Some(q) => u32::try_from(q)
+            .ok()
+            .filter(|q| *q >= 1)
+            .ok_or_else(|| Error::malformed(WHAT, "quantity (1701) must be at least 1"))?,
+    };
+    let offer = match (&f.promotional_offer_id, f.is_in_intro_offer_period) {
+        (Some(id), _) if !id.is_empty() => Some(Offer { kind: OfferType::Promotional, id: Some(id.clone()) }),
+        (_, Some(true)) => Some(Offer { kind: OfferType::Introductory, id: None }),
+        _ => None,
+    };
+    Ok(Purchase {
+        store: Store::AppStore,
+        product_id: f.product_id.clone(),
+        transaction_id: Some(f.transaction_id.clone()),
+        original_transaction_id: f.original_transaction_id.clone(),
+        purchase_token: None,
+        payment_seq: None,
+        purchase_time: f.purchase_date,
+        expires_time: f.expires_date,
+        quantity,
+        product_type: match f.product_type {
+            Some(0) => ProductType::NonConsumable,
+            Some(1) => ProductType::Consumable,
+            Some(2) => ProductType::NonRenewing,
+            Some(3) => ProductType::AutoRenewable,
+            Some(n) => ProductType::Unknown(n.to_string()),
+            None => ProductType::Unknown("UNKNOWN".into()),
+        },
+        purchase_type: (environment != Environment::Production).then_some(PurchaseType::Test),
+        environment,
+        state: if f.cancellation_date.is_some() { PurchaseState::Refunded } else { PurchaseState::Purchased },
+        offer,
+        account_id: None,
+        source: serde_json::to_value(f).map_err(|e| Error::malformed(WHAT, e.to_string()))?,
+    })
+}
+
+/// An NHN IAP or Gamebase API record (consumable list, active subscriptions, payment
+/// transaction, subscription status), as returned over TLS by the IAP server.
+///
+/// `marketId` gives the store; `paymentId`/`originalPaymentId` the store's ids; `productId`
+/// (or `marketItemId`) the product. Times may be ms (`purchaseTimeMillis`) or ISO-8601
+/// (`purchaseTime`); an `expiryTime` of 0 means none (consumables). `referenceStatus` `REVOKED` →
+/// `REFUNDED`, `CANCELED_PRODUCT` → `CANCELED`, `PENDING` → `PENDING`. The legacy type name
+/// `AUTO_SUBSCRIPTION` reads as `AUTO_RENEWABLE`.
+pub fn nhn_record(v: &Value) -> Result<Purchase> {
+    const WHAT: &str = "NHN purchase record";
+    require_object(WHAT, v)?;
+    let store = Store::parse(&require(WHAT, "marketId", text(v, "marketId").or_else(|| text(v, "storeCode")))?);
+    let time = |keys: &[&str]| keys.iter().find_map(|k| v.get(*k).and_then(time_value));
+    let test = flag(v, "isTestPurchase") == Some(true)
+        || v.get("purchaseType").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("test"));
+    let promo = v.get("purchaseType").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("promo"));
+    let state = match v.get("referenceStatus").and_then(Value::as_str) {
+        Some("REVOKED") => PurchaseState::Refunded,
+        Some("CANCELED_PRODUCT") => PurchaseState::Canceled,
+        Some("PENDING") => PurchaseState::Pending,
+        _ => PurchaseState::Purchased,
+    };
+    Ok(Purchase {
+        store,
+        product_id: require(WHAT, "productId", text(v, "productId").or_else(|| text(v, "marketItemId")))?,
+        transaction_id: text(v, "paymentId"),
+        original_transaction_id: text(v, "originalPaymentId"),
+        purchase_token: text(v, "paymentToken"),
+        payment_seq: text(v, "paymentSeq"),
+        purchase_time: require(WHAT, "purchaseTime", time(&["purchaseTimeMillis", "purchaseTime"]))?,
+        expires_time: time(&["expiryTimeMillis", "expiryTime"]).filter(|t| *t != 0),
+        quantity: quantity(WHAT, v)?,
+        product_type: match v.get("productType").and_then(Value::as_str) {
+            Some("AUTO_SUBSCRIPTION") => ProductType::AutoRenewable,
+            Some(t) => ProductType::parse(t),
+            None => ProductType::Unknown("UNKNOWN".into()),
+        },
+        environment: if test { Environment::Sandbox } else { Environment::Production },
+        state,
+        purchase_type: if test {
+            Some(PurchaseType::Test)
+        } else if promo {
+            Some(PurchaseType::Promo)
+        } else {
+            None
+        },
+        offer: None,
+        account_id: text(v, "userId"),
+        source: v.clone(),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+pub(crate) mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn vector(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/../shared/vectors/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// The payload of a compact JWS, decoded without verifying (the verifier is elsewhere;
+    /// these tests only need the documented JSON shape).
+    pub(crate) fn jws_payload(name: &str) -> Value {
+        let jws = vector(name);
+        let payload = jws.trim().split('.').nth(1).unwrap();
+        serde_json::from_slice(&crate::b64::decode_url("jws", payload).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn google_voltrue2_subscription_is_a_test_subscription() {
+        let v: Value = serde_json::from_str(&vector("google-voltrue2-subscription.json")).unwrap();
+        let p = google_purchase_data(&v).unwrap();
+        assert_eq!(p.store(), &Store::GooglePlay);
+        assert_eq!(p.product_id(), "topdox_android_monthly_subscription");
+        assert_eq!(p.purchase_time(), 1_456_139_019_030);
+        assert_eq!(p.product_type(), &ProductType::AutoRenewable);
+        assert_eq!(p.transaction_id(), None);
+        assert_eq!(p.environment(), &Environment::Sandbox);
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
+        assert!(p.purchase_token().unwrap().starts_with("edgcacfhmkpekcilnihgdjkb."));
+        assert_eq!(p.quantity(), 1);
+        assert_eq!(p.state(), &PurchaseState::Purchased);
+    }
+
+    #[test]
+    fn google_order_renewal_suffix_pending_and_account() {
+        let v = json!({"orderId":"GPA.1234-5678-9012-34567..2","packageName":"a","productId":"gold",
+            "purchaseTime":5,"purchaseState":4,"purchaseToken":"t","quantity":3,"obfuscatedAccountId":"acc"});
+        let p = google_purchase_data(&v).unwrap();
+        assert_eq!(p.transaction_id(), Some("GPA.1234-5678-9012-34567..2"));
+        assert_eq!(p.original_transaction_id(), Some("GPA.1234-5678-9012-34567"));
+        assert_eq!(p.state(), &PurchaseState::Pending);
+        assert_eq!(p.quantity(), 3);
+        assert_eq!(p.account_id(), Some("acc"));
+        assert_eq!(p.environment(), &Environment::Production);
+        assert_eq!(p.purchase_type(), None);
+        assert_eq!(p.product_type().as_str(), "UNKNOWN");
+    }
+
+    #[test]
+    fn google_bad_documents_are_typed_errors() {
+        for v in [
+            json!([]),
+            json!({"purchaseTime": 1}),
+            json!({"productId": "x"}),
+            json!({"productId": "x", "purchaseTime": "soon"}),
+            json!({"productId": "x", "purchaseTime": 1, "quantity": 0}),
+            json!({"productId": "x", "purchaseTime": 1, "quantity": -2}),
+            json!({"productId": "x", "purchaseTime": 1, "quantity": 1e30}),
+        ] {
+            assert_eq!(google_purchase_data(&v).unwrap_err().code(), "MALFORMED_INPUT", "{v}");
+        }
+        let p =
+            google_purchase_data(&json!({"productId":"x","purchaseTime":1,"purchaseState":9,"orderId":"o"})).unwrap();
+        assert_eq!(p.state(), &PurchaseState::Unknown("9".into()));
+    }
+
+    #[test]
+    fn onestore_sandbox_and_states() {
+        let v = json!({"orderId":"ONESTORE7_000000000000000000000000286796","packageName":"p","productId":"gem",
+            "purchaseTime":1548750220058u64,"purchaseId":"SANDBOX3000000288794","purchaseState":2,"recurringState":-1});
+        let p = onestore_purchase_data(&v).unwrap();
+        assert_eq!(p.store().as_str(), "ONESTORE");
+        assert_eq!(p.environment(), &Environment::Sandbox);
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
+        assert_eq!(p.purchase_token(), Some("SANDBOX3000000288794"));
+        assert_eq!(p.state(), &PurchaseState::Refunded);
+        assert_eq!(p.product_type().as_str(), "UNKNOWN");
+        let p =
+            onestore_purchase_data(&json!({"productId":"s","purchaseTime":1,"purchaseToken":"tok","recurringState":0}))
+                .unwrap();
+        assert_eq!(p.product_type(), &ProductType::AutoRenewable);
+        assert_eq!(p.environment(), &Environment::Production);
+    }
+
+    #[test]
+    fn apple_xcode_transaction_vector() {
+        let p = apple_transaction(&jws_payload("apple-jws-xcode-signed-transaction.jws")).unwrap();
+        assert_eq!(p.store(), &Store::AppStore);
+        assert_eq!(p.product_id(), "pass.premium");
+        assert_eq!(p.transaction_id(), Some("0"));
+        // 1697679936049.7297 truncated.
+        assert_eq!(p.purchase_time(), 1_697_679_936_049);
+        assert_eq!(p.expires_time(), Some(1_700_358_336_049));
+        assert_eq!(p.product_type(), &ProductType::AutoRenewable);
+        assert_eq!(p.environment(), &Environment::Test);
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
+        assert_eq!(p.offer(), Some(&Offer { kind: OfferType::Introductory, id: None }));
+    }
+
+    #[test]
+    fn apple_did_renew_nested_transaction() {
+        let n = jws_payload("apple-jws-gopay-notification-did-renew-sandbox.jws");
+        let tx = n["data"]["signedTransactionInfo"].as_str().unwrap();
+        let payload = tx.split('.').nth(1).unwrap();
+        let v: Value = serde_json::from_slice(&crate::b64::decode_url("jws", payload).unwrap()).unwrap();
+        let p = apple_transaction(&v).unwrap();
+        assert_eq!(p.transaction_id(), Some("2000000004047119"));
+        assert_eq!(p.original_transaction_id(), Some("2000000000842607"));
+        assert_eq!(p.environment(), &Environment::Sandbox);
+        assert_eq!(p.expires_time(), Some(1_646_387_196_000));
+    }
+
+    #[test]
+    fn apple_production_refund_offer_code_account() {
+        let v = json!({"transactionId":"1","originalTransactionId":"1","productId":"p","purchaseDate":10,
+            "type":"Consumable","environment":"Production","offerType":3,"offerIdentifier":"SPRING",
+            "appAccountToken":"7e3fb20b-4cdb-47cc-936d-99d65f608138","revocationDate":20,"quantity":2});
+        let p = apple_transaction(&v).unwrap();
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Promo));
+        assert_eq!(p.offer(), Some(&Offer { kind: OfferType::OfferCode, id: Some("SPRING".into()) }));
+        assert_eq!(p.state(), &PurchaseState::Refunded);
+        assert_eq!(p.account_id(), Some("7e3fb20b-4cdb-47cc-936d-99d65f608138"));
+        assert_eq!(p.product_type(), &ProductType::Consumable);
+        assert_eq!(p.quantity(), 2);
+        assert!(apple_transaction(&json!({"productId":"p","purchaseDate":1})).is_err());
+    }
+
+    #[test]
+    fn apple_receipt_entry_from_the_xcode_receipt_facts() {
+        // The in-app entry of apple-receipt-xcode-backyardbirds-with-purchase.b64 (SOURCES.md §2).
+        let f = AppleInAppFields {
+            receipt_type: Some("Xcode".into()),
+            product_id: "pass.premium".into(),
+            transaction_id: "0".into(),
+            purchase_date: crate::purchase::time::parse_rfc3339_ms("2023-10-19T01:45:36Z").unwrap(),
+            expires_date: crate::purchase::time::parse_rfc3339_ms("2023-11-19T01:45:36Z"),
+            quantity: Some(1),
+            is_in_intro_offer_period: Some(true),
+            ..AppleInAppFields::default()
+        };
+        let p = apple_receipt_in_app(&f).unwrap();
+        assert_eq!(p.environment(), &Environment::Test);
+        assert_eq!(p.offer().map(|o| &o.kind), Some(&OfferType::Introductory));
+        assert_eq!(p.source()["productId"], "pass.premium");
+        let f = AppleInAppFields { cancellation_date: Some(9), product_type: Some(1), ..f };
+        let p = apple_receipt_in_app(&f).unwrap();
+        assert_eq!(p.state(), &PurchaseState::Refunded);
+        assert_eq!(p.product_type(), &ProductType::Consumable);
+        let bad = AppleInAppFields { quantity: Some(0), ..f };
+        assert!(apple_receipt_in_app(&bad).is_err());
+    }
+
+    #[test]
+    fn nhn_records_e3_and_gamebase() {
+        // E3 example item of the IAP server API (nhn-iap-api.md §2.3).
+        let e3 = json!({"channel":"GF","userId":"default_testUserx","paymentSeq":"2018102610330423",
+            "appId":"com.nhnent.iap.google.sample","productId":"subs_p1w","productType":"AUTO_RENEWABLE",
+            "productSeq":1002904,"currency":"KRW","price":1000,"paymentId":"GPA.3375-2193-1175-57698",
+            "originalPaymentId":"GPA.3375-2193-1175-57698","purchaseTimeMillis":1540522998289u64,
+            "expiryTimeMillis":1541134994548u64,"renewTimeMillis":1540523045377u64,"marketId":"GG"});
+        let p = nhn_record(&e3).unwrap();
+        assert_eq!(p.store(), &Store::GooglePlay);
+        assert_eq!(p.payment_seq(), Some("2018102610330423"));
+        assert_eq!(p.expires_time(), Some(1_541_134_994_548));
+        assert_eq!(p.product_type(), &ProductType::AutoRenewable);
+        assert_eq!(p.account_id(), Some("default_testUserx"));
+        let g4 = json!({"marketId":"GALAXY","userId":"u","paymentSeq":"1","productId":"p","productType":"AUTO_SUBSCRIPTION",
+            "purchaseTime":"2020-06-02T13:38:56+09:00","expiryTime":"2020-07-02T13:38:56+09:00","isTestPurchase":true,
+            "referenceStatus":"REVOKED"});
+        let p = nhn_record(&g4).unwrap();
+        assert_eq!(p.store(), &Store::Unknown("GALAXY".into()));
+        assert_eq!(p.purchase_time(), crate::purchase::time::parse_rfc3339_ms("2020-06-02T04:38:56Z").unwrap());
+        assert_eq!(p.state(), &PurchaseState::Refunded);
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
+        assert_eq!(p.product_type(), &ProductType::AutoRenewable);
+        // Gamebase SDK PurchasableReceipt shape: expiryTime 0 for consumables, purchaseType "Promo".
+        let sdk = json!({"storeCode":"AS","marketItemId":"gem","purchaseTime":1617069916128u64,"expiryTime":0,"purchaseType":"Promo","productType":"CONSUMABLE"});
+        let p = nhn_record(&sdk).unwrap();
+        assert_eq!(p.expires_time(), None);
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Promo));
+        assert!(nhn_record(&json!({"productId":"p","purchaseTime":1})).is_err());
+    }
+}

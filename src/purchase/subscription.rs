@@ -1,0 +1,767 @@
+//! Whether a subscriber is entitled at an instant, from what each store says.
+//!
+//! One answer shape for every source: [`SubscriptionStatus`] `{ status, entitled, expiresTime,
+//! autoRenewing, gracePeriodEndTime?, reason? }`. `entitled` is true exactly for `ACTIVE`,
+//! `CANCELED` (auto-renew off, paid period not over) and `IN_GRACE_PERIOD`.
+//!
+//! # Rules common to every store
+//!
+//! * **Periods are half-open.** A period ending at `expiresTime` entitles for `at < expiresTime`;
+//!   at exactly `expiresTime` it is over. The same holds for the grace period's end.
+//! * **A stale "entitled" state is not trusted past its end.** A state read earlier (`ACTIVE`,
+//!   `CANCELED`, in grace) judged at an instant after its `expiresTime` gives `EXPIRED`, not
+//!   entitled, with a `reason` saying to refresh: the store may have renewed it, but nothing
+//!   given here says so.
+//! * **Contradicting input is an error, never a grant**: an expiry before the purchase/start
+//!   time, a grace period ending before the expiry, renewal info of another subscription
+//!   (`MALFORMED_INPUT` / `INVALID_ARGUMENT`).
+//!
+//! # Sources
+//!
+//! * `APPLE`: a `JWSTransactionDecodedPayload` and optionally its `JWSRenewalInfoDecodedPayload`,
+//!   optionally with the `notificationType`/`subtype`/`status` of the notification that carried
+//!   them. `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `EXPIRED`,
+//!   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
+//!   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
+//!   `gracePeriodExpiresDate`, then `IN_BILLING_RETRY` if `isInBillingRetryPeriod` (or the
+//!   notification is `DID_FAIL_TO_RENEW` / status 3), else `EXPIRED` (reason from
+//!   `expirationIntent`).
+//! * `GOOGLE`: a `SubscriptionPurchaseV2`. `subscriptionState` decides (`ON_HOLD`, `PAUSED`,
+//!   `PENDING`, `EXPIRED` as such; `PENDING_PURCHASE_CANCELED` → `EXPIRED`); `expiresTime` is the
+//!   latest line item `expiryTime`, which Google extends to the end of a grace period, so that is
+//!   also `gracePeriodEndTime`. An unknown state is judged by `expiryTime`, with a reason.
+//! * `GOOGLE_RTDN`: the latest real-time developer notification plus the purchase it refers to
+//!   (a `SubscriptionPurchaseV2`, or the v1 shape with `expiryTimeMillis`). A notification that
+//!   names a state (canceled, on hold, grace, paused, revoked, expired, pending purchase
+//!   canceled; recovered/renewed/purchased/restarted → active; a `voidedPurchaseNotification` →
+//!   revoked) decides; the others (price
+//!   change, deferred, pause schedule, unknown codes) leave it to the purchase.
+//! * `NHN`: an NHN IAP / Gamebase subscription record (`expiryTime` or `expiryTimeMillis`,
+//!   `referenceStatus`). `REVOKED`/`CANCELED_PRODUCT` → `REVOKED`, `CANCELED_SUBSCRIPTION` →
+//!   `CANCELED`, `IN_GRACE` → `IN_GRACE_PERIOD`, `ON_HOLD`, `PAUSED`, `EXPIRED`, `PENDING` as
+//!   such; `PURCHASED`, `REPURCHASED`, `RESTARTED`, `RENEWED`, `RECOVERED`, `PAUSE_SCHEDULED` →
+//!   `ACTIVE`; absent, `NOT_APPOINTED` or unknown → by `expiryTime` (NHN reports `PURCHASED`
+//!   for everything when Google RTDN is not configured).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::sources::{int_value, time_value};
+use crate::error::{Error, Result};
+
+/// Where a subscription is at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SubscriptionState {
+    /// Paid period running, renews. Entitled.
+    Active,
+    /// Auto-renew off, paid period not over. Entitled until `expiresTime`.
+    Canceled,
+    /// Renewal failed, store still grants access. Entitled until `gracePeriodEndTime`.
+    InGracePeriod,
+    /// Renewal failed, the store keeps retrying. Not entitled.
+    InBillingRetry,
+    /// Google account hold. Not entitled.
+    OnHold,
+    /// Google pause. Not entitled.
+    Paused,
+    /// Over. Not entitled.
+    Expired,
+    /// Refunded or revoked. Not entitled.
+    Revoked,
+    /// Not paid yet. Not entitled.
+    Pending,
+}
+
+impl SubscriptionState {
+    /// Whether this state grants access.
+    pub fn entitles(self) -> bool {
+        matches!(self, SubscriptionState::Active | SubscriptionState::Canceled | SubscriptionState::InGracePeriod)
+    }
+}
+
+/// The answer of [`subscription_status`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionStatus {
+    /// Where the subscription is.
+    pub status: SubscriptionState,
+    /// Whether to grant access now (derived from `status`).
+    pub entitled: bool,
+    /// End of the current paid period (epoch ms), `null` when the input has none (pending).
+    pub expires_time: Option<i64>,
+    /// Whether it will renew.
+    pub auto_renewing: bool,
+    /// End of the grace period (epoch ms), when in one or known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace_period_end_time: Option<i64>,
+    /// Why, when the status is not the plain reading of the input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The input of [`subscription_status`], tagged by `source`. Store documents are taken in
+/// their own JSON shapes (Apple's decoded payloads, Google's REST resources, NHN's records).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "source", rename_all = "SCREAMING_SNAKE_CASE", rename_all_fields = "camelCase", deny_unknown_fields)]
+pub enum SubscriptionInput {
+    /// Apple: a verified transaction, its renewal info, and optionally the notification's type.
+    Apple {
+        /// `JWSTransactionDecodedPayload`.
+        transaction: Value,
+        /// `JWSRenewalInfoDecodedPayload`.
+        #[serde(default)]
+        renewal_info: Option<Value>,
+        /// `notificationType` of the App Store Server Notification V2 that carried them.
+        #[serde(default)]
+        notification_type: Option<String>,
+        /// Its `subtype`.
+        #[serde(default)]
+        subtype: Option<String>,
+        /// Its `data.status` (1 active, 2 expired, 3 billing retry, 4 grace period, 5 revoked).
+        #[serde(default)]
+        status: Option<i64>,
+    },
+    /// Google: `purchases.subscriptionsv2.get`.
+    Google {
+        /// `SubscriptionPurchaseV2`.
+        subscription: Value,
+    },
+    /// Google: the latest RTDN and the purchase it is about.
+    GoogleRtdn {
+        /// The decoded `DeveloperNotification`, its `subscriptionNotification`, or
+        /// `{ "notificationType": n }`.
+        notification: Value,
+        /// `SubscriptionPurchaseV2`, or the v1 `SubscriptionPurchase` (`expiryTimeMillis`).
+        purchase: Value,
+    },
+    /// NHN IAP / Gamebase subscription record.
+    Nhn {
+        /// The record (`expiryTime`, `referenceStatus`, …).
+        record: Value,
+    },
+}
+
+struct Builder {
+    expires_time: Option<i64>,
+    auto_renewing: bool,
+    grace_period_end_time: Option<i64>,
+}
+
+impl Builder {
+    fn done(&self, status: SubscriptionState, reason: Option<String>) -> SubscriptionStatus {
+        SubscriptionStatus {
+            status,
+            entitled: status.entitles(),
+            expires_time: self.expires_time,
+            auto_renewing: self.auto_renewing,
+            grace_period_end_time: self.grace_period_end_time,
+            reason,
+        }
+    }
+
+    /// An entitling state read from the input, judged at `at` (rule 2).
+    fn until_expiry(&self, status: SubscriptionState, end: Option<i64>, at: i64) -> SubscriptionStatus {
+        match end {
+            Some(end) if at < end => self.done(status, None),
+            Some(_) => self.done(
+                SubscriptionState::Expired,
+                Some(format!(
+                    "the input says {} but its period ended before the instant asked about; refresh it from the store",
+                    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+                )),
+            ),
+            None => self.done(SubscriptionState::Expired, Some("no expiry time in the input".into())),
+        }
+    }
+}
+
+fn int(v: &Value, key: &str) -> Option<i64> {
+    v.get(key).and_then(int_value)
+}
+
+fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
+    if v.is_object() {
+        Ok(v)
+    } else {
+        Err(Error::malformed(what, "expected a JSON object"))
+    }
+}
+
+/// The status at `at` (epoch ms). See the module docs for every rule.
+pub fn subscription_status(input: &SubscriptionInput, at: i64) -> Result<SubscriptionStatus> {
+    match input {
+        SubscriptionInput::Apple { transaction, renewal_info, notification_type, subtype, status } => {
+            apple(transaction, renewal_info.as_ref(), notification_type.as_deref(), subtype.as_deref(), *status, at)
+        }
+        SubscriptionInput::Google { subscription } => google_v2(subscription, at),
+        SubscriptionInput::GoogleRtdn { notification, purchase } => google_rtdn(notification, purchase, at),
+        SubscriptionInput::Nhn { record } => nhn(record, at),
+    }
+}
+
+/// Parses the JSON text of a [`SubscriptionInput`] (size-limited) and answers at `at`.
+pub fn subscription_status_json(text: &str, at: i64) -> Result<SubscriptionStatus> {
+    crate::limits::check("subscription input", text.len(), crate::limits::MAX_SUBSCRIPTION_JSON)?;
+    let input: SubscriptionInput =
+        serde_json::from_str(text).map_err(|e| Error::malformed("subscription input", e.to_string()))?;
+    subscription_status(&input, at)
+}
+
+fn apple(
+    tx: &Value,
+    renewal: Option<&Value>,
+    notification: Option<&str>,
+    subtype: Option<&str>,
+    status_code: Option<i64>,
+    at: i64,
+) -> Result<SubscriptionStatus> {
+    use SubscriptionState as S;
+    const WHAT: &str = "Apple transaction";
+    object(WHAT, tx)?;
+    let null = Value::Null;
+    let renewal = match renewal {
+        Some(r) => object("Apple renewal info", r)?,
+        None => &null,
+    };
+    if let Some(kind @ ("Consumable" | "Non-Consumable")) = tx.get("type").and_then(Value::as_str) {
+        return Err(Error::invalid_argument(format!("a {kind} transaction is not a subscription")));
+    }
+    let expires = int(tx, "expiresDate")
+        .ok_or_else(|| Error::malformed(WHAT, "no expiresDate: not a subscription transaction"))?;
+    if int(tx, "purchaseDate").is_some_and(|p| p > expires) {
+        return Err(Error::malformed(WHAT, "expiresDate is before purchaseDate"));
+    }
+    let original = |v: &Value| v.get("originalTransactionId").and_then(Value::as_str).map(str::to_owned);
+    if let (Some(a), Some(b)) = (original(tx), original(renewal)) {
+        if a != b {
+            return Err(Error::invalid_argument(format!(
+                "the renewal info is for originalTransactionId {b}, the transaction for {a}"
+            )));
+        }
+    }
+    let env = |v: &Value| v.get("environment").and_then(Value::as_str).map(str::to_owned);
+    if let (Some(a), Some(b)) = (env(tx), env(renewal)) {
+        if a != b {
+            return Err(Error::invalid_argument(format!("renewal info from {b}, transaction from {a}")));
+        }
+    }
+    let grace = int(renewal, "gracePeriodExpiresDate");
+    if grace.is_some_and(|g| g < expires) {
+        return Err(Error::malformed(
+            "Apple renewal info",
+            "gracePeriodExpiresDate is before the transaction's expiresDate",
+        ));
+    }
+    let b = Builder {
+        expires_time: Some(expires),
+        auto_renewing: int(renewal, "autoRenewStatus") == Some(1),
+        grace_period_end_time: grace,
+    };
+    if tx.get("revocationDate").is_some_and(|d| !d.is_null())
+        || matches!(notification, Some("REFUND" | "REVOKE"))
+        || status_code == Some(5)
+    {
+        let why = match int(tx, "revocationReason") {
+            Some(1) => "refunded: the customer reported an issue with the app",
+            Some(0) => "refunded: other reason",
+            _ => "refunded or revoked",
+        };
+        return Ok(b.done(S::Revoked, Some(why.into())));
+    }
+    if matches!(notification, Some("EXPIRED" | "GRACE_PERIOD_EXPIRED")) || status_code == Some(2) {
+        let why = subtype.map_or_else(|| "expired".to_owned(), |s| format!("expired ({s})"));
+        return Ok(b.done(S::Expired, Some(why)));
+    }
+    if at < expires {
+        return Ok(b.done(if b.auto_renewing { S::Active } else { S::Canceled }, None));
+    }
+    if let Some(g) = grace {
+        if at < g {
+            return Ok(b.done(S::InGracePeriod, None));
+        }
+    }
+    let retrying = renewal.get("isInBillingRetryPeriod").and_then(Value::as_bool) == Some(true)
+        || (notification == Some("DID_FAIL_TO_RENEW") && subtype != Some("GRACE_PERIOD"))
+        || status_code == Some(3);
+    if retrying {
+        return Ok(b.done(S::InBillingRetry, Some("renewal payment failed; Apple is retrying".into())));
+    }
+    let why = match int(renewal, "expirationIntent") {
+        Some(1) => "the customer canceled",
+        Some(2) => "billing error",
+        Some(3) => "the customer did not consent to a price increase",
+        Some(4) => "the product was not available at renewal",
+        Some(_) => "expired (other reason)",
+        None => "past expiresDate",
+    };
+    Ok(b.done(S::Expired, Some(why.into())))
+}
+
+/// Expiry (latest line item), auto-renew, and start time of a `SubscriptionPurchaseV2`.
+fn google_v2_parts(sub: &Value) -> Result<(Option<i64>, bool)> {
+    const WHAT: &str = "SubscriptionPurchaseV2";
+    object(WHAT, sub)?;
+    let items = match sub.get("lineItems") {
+        Some(Value::Array(items)) => items.as_slice(),
+        None | Some(Value::Null) => &[],
+        Some(_) => return Err(Error::malformed(WHAT, "lineItems is not an array")),
+    };
+    let mut expiry: Option<i64> = None;
+    let mut auto = false;
+    for item in items {
+        if let Some(e) = item.get("expiryTime") {
+            let t = time_value(e).ok_or_else(|| Error::malformed(WHAT, "lineItems[].expiryTime is not a timestamp"))?;
+            expiry = Some(expiry.map_or(t, |x| x.max(t)));
+        }
+        auto |= item.pointer("/autoRenewingPlan/autoRenewEnabled").and_then(Value::as_bool) == Some(true);
+    }
+    if let (Some(start), Some(end)) = (sub.get("startTime").and_then(time_value), expiry) {
+        if end < start {
+            return Err(Error::malformed(WHAT, "expiryTime is before startTime"));
+        }
+    }
+    Ok((expiry, auto))
+}
+
+fn google_v2(sub: &Value, at: i64) -> Result<SubscriptionStatus> {
+    use SubscriptionState as S;
+    let (expiry, auto) = google_v2_parts(sub)?;
+    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None };
+    let state = sub.get("subscriptionState").and_then(Value::as_str).unwrap_or("SUBSCRIPTION_STATE_UNSPECIFIED");
+    Ok(match state {
+        "SUBSCRIPTION_STATE_ACTIVE" => b.until_expiry(S::Active, expiry, at),
+        "SUBSCRIPTION_STATE_CANCELED" => b.until_expiry(S::Canceled, expiry, at),
+        "SUBSCRIPTION_STATE_IN_GRACE_PERIOD" => {
+            let b = Builder { grace_period_end_time: expiry, ..b };
+            b.until_expiry(S::InGracePeriod, expiry, at)
+        }
+        "SUBSCRIPTION_STATE_ON_HOLD" => b.done(S::OnHold, None),
+        "SUBSCRIPTION_STATE_PAUSED" => b.done(S::Paused, None),
+        "SUBSCRIPTION_STATE_EXPIRED" => b.done(S::Expired, None),
+        "SUBSCRIPTION_STATE_PENDING" => b.done(S::Pending, None),
+        "SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED" => {
+            b.done(S::Expired, Some("the pending purchase was canceled before payment".into()))
+        }
+        other => by_expiry(&b, expiry, at, &format!("unknown subscriptionState {other}")),
+    })
+}
+
+/// For states that say nothing: entitled while `at < expiry`.
+fn by_expiry(b: &Builder, expiry: Option<i64>, at: i64, why: &str) -> SubscriptionStatus {
+    use SubscriptionState as S;
+    match expiry {
+        Some(e) if at < e => b.done(S::Active, Some(format!("{why}; judged by expiry time"))),
+        Some(_) => b.done(S::Expired, Some(format!("{why}; past expiry time"))),
+        None => b.done(S::Expired, Some(format!("{why}; no expiry time"))),
+    }
+}
+
+/// RTDN `subscriptionNotification.notificationType`, as a number or Google's name.
+fn rtdn_type(n: &Value) -> Option<i64> {
+    let raw = n.pointer("/subscriptionNotification/notificationType").or_else(|| n.get("notificationType"))?;
+    if let Some(code) = int_value(raw) {
+        return Some(code);
+    }
+    let name = raw.as_str()?.trim_start_matches("SUBSCRIPTION_");
+    Some(match name {
+        "RECOVERED" => 1,
+        "RENEWED" => 2,
+        "CANCELED" => 3,
+        "PURCHASED" => 4,
+        "ON_HOLD" => 5,
+        "IN_GRACE_PERIOD" => 6,
+        "RESTARTED" => 7,
+        "PRICE_CHANGE_CONFIRMED" => 8,
+        "DEFERRED" => 9,
+        "PAUSED" => 10,
+        "PAUSE_SCHEDULE_CHANGED" => 11,
+        "REVOKED" => 12,
+        "EXPIRED" => 13,
+        "PENDING_PURCHASE_CANCELED" => 20,
+        _ => -1,
+    })
+}
+
+fn google_rtdn(notification: &Value, purchase: &Value, at: i64) -> Result<SubscriptionStatus> {
+    use SubscriptionState as S;
+    object("Google notification", notification)?;
+    object("Google subscription purchase", purchase)?;
+    // A voided subscription purchase is a refund: the subscription is revoked.
+    let voided = notification.get("voidedPurchaseNotification").is_some_and(Value::is_object);
+    let code = match rtdn_type(notification) {
+        Some(code) => code,
+        None if voided => 12,
+        None => return Err(Error::malformed("Google notification", "no subscription notificationType")),
+    };
+    let v2 = purchase.get("lineItems").is_some() || purchase.get("subscriptionState").is_some();
+    let (expiry, auto) = if v2 {
+        google_v2_parts(purchase)?
+    } else {
+        let e = purchase.get("expiryTimeMillis").and_then(time_value);
+        if let (Some(s), Some(e)) = (purchase.get("startTimeMillis").and_then(time_value), e) {
+            if e < s {
+                return Err(Error::malformed(
+                    "Google subscription purchase",
+                    "expiryTimeMillis is before startTimeMillis",
+                ));
+            }
+        }
+        (e, purchase.get("autoRenewing").and_then(Value::as_bool) == Some(true))
+    };
+    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None };
+    Ok(match code {
+        1 | 2 | 4 | 7 => b.until_expiry(S::Active, expiry, at),
+        3 => Builder { auto_renewing: false, ..b }.until_expiry(S::Canceled, expiry, at),
+        5 => b.done(S::OnHold, None),
+        6 => Builder { grace_period_end_time: expiry, ..b }.until_expiry(S::InGracePeriod, expiry, at),
+        10 => b.done(S::Paused, None),
+        12 => b.done(S::Revoked, Some("revoked (refunded) by Google".into())),
+        13 => b.done(S::Expired, None),
+        20 => b.done(S::Expired, Some("the pending purchase was canceled before payment".into())),
+        // No state change in the notification: the purchase decides.
+        _ if v2 => google_v2(purchase, at)?,
+        other => by_expiry(&b, expiry, at, &format!("notification type {other} names no state")),
+    })
+}
+
+fn nhn(record: &Value, at: i64) -> Result<SubscriptionStatus> {
+    use SubscriptionState as S;
+    const WHAT: &str = "NHN subscription record";
+    object(WHAT, record)?;
+    let time = |keys: &[&str]| keys.iter().find_map(|k| record.get(*k).and_then(time_value));
+    let expiry = time(&["expiryTimeMillis", "expiryTime"]).filter(|t| *t != 0);
+    if let (Some(p), Some(e)) = (time(&["purchaseTimeMillis", "purchaseTime"]), expiry) {
+        if e < p {
+            return Err(Error::malformed(WHAT, "expiryTime is before purchaseTime"));
+        }
+    }
+    let status = record.get("referenceStatus").and_then(Value::as_str);
+    let renewing =
+        !matches!(status, Some("CANCELED_SUBSCRIPTION" | "CANCELED_PRODUCT" | "REVOKED" | "EXPIRED" | "PENDING"));
+    let b = Builder { expires_time: expiry, auto_renewing: renewing, grace_period_end_time: None };
+    Ok(match status {
+        Some("PURCHASED" | "REPURCHASED" | "RESTARTED" | "RENEWED" | "RECOVERED" | "PAUSE_SCHEDULED") => {
+            b.until_expiry(S::Active, expiry, at)
+        }
+        Some("CANCELED_SUBSCRIPTION") => b.until_expiry(S::Canceled, expiry, at),
+        Some("IN_GRACE") => Builder { grace_period_end_time: expiry, ..b }.until_expiry(S::InGracePeriod, expiry, at),
+        Some("ON_HOLD") => b.done(S::OnHold, None),
+        Some("PAUSED") => b.done(S::Paused, None),
+        Some("REVOKED") => b.done(S::Revoked, Some("refunded".into())),
+        Some("CANCELED_PRODUCT") => b.done(S::Revoked, Some("the purchase was canceled".into())),
+        Some("EXPIRED") => b.done(S::Expired, None),
+        Some("PENDING") => b.done(S::Pending, None),
+        Some(other) => by_expiry(&b, expiry, at, &format!("referenceStatus {other}")),
+        None => by_expiry(&b, expiry, at, "no referenceStatus"),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::purchase::sources::tests::jws_payload;
+    use serde_json::json;
+    use SubscriptionState as S;
+
+    fn nested(n: &Value, key: &str) -> Value {
+        let jws = n["data"][key].as_str().unwrap();
+        let payload = jws.split('.').nth(1).unwrap();
+        serde_json::from_slice(&crate::b64::decode_url("jws", payload).unwrap()).unwrap()
+    }
+
+    fn status(input: Value, at: i64) -> Result<SubscriptionStatus> {
+        subscription_status_json(&input.to_string(), at)
+    }
+
+    fn check(name: &str, input: Value, at: i64, want: S, entitled: bool) -> SubscriptionStatus {
+        let s = status(input, at).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((s.status, s.entitled), (want, entitled), "{name}: {s:?}");
+        s
+    }
+
+    const EXP: i64 = 1_700_000_000_000;
+    const GRACE: i64 = EXP + 16 * 86_400_000;
+
+    #[test]
+    fn apple_did_renew_vector_at_boundaries() {
+        let n = jws_payload("apple-jws-gopay-notification-did-renew-sandbox.jws");
+        let (tx, ri) = (nested(&n, "signedTransactionInfo"), nested(&n, "signedRenewalInfo"));
+        let input =
+            json!({"source": "APPLE", "transaction": tx, "renewalInfo": ri, "notificationType": n["notificationType"]});
+        let expires = 1_646_387_196_000;
+        let s = check("purchase instant", input.clone(), 1_646_387_016_000, S::Active, true);
+        assert_eq!(s.expires_time, Some(expires));
+        assert!(s.auto_renewing);
+        check("1 ms before expiry", input.clone(), expires - 1, S::Active, true);
+        check("exactly at expiry", input.clone(), expires, S::Expired, false);
+        check("after expiry", input, expires + 1, S::Expired, false);
+    }
+
+    #[test]
+    fn apple_renewal_info_vectors() {
+        // awa renewal info: auto-renew on, same original transaction as this made-up transaction.
+        let ri = jws_payload("apple-jws-awa-renewalinfo-sandbox.jws");
+        let tx = json!({"originalTransactionId": "2000000335310644", "environment": "Sandbox",
+            "purchaseDate": 1_684_822_738_000i64, "expiresDate": 1_684_823_038_000i64, "type": "Auto-Renewable Subscription"});
+        check(
+            "awa active",
+            json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}),
+            1_684_822_800_000,
+            S::Active,
+            true,
+        );
+        // Xcode transaction + renewal info (fractional ms).
+        let tx = jws_payload("apple-jws-xcode-signed-transaction.jws");
+        let ri = jws_payload("apple-jws-xcode-signed-renewal-info.jws");
+        let input = json!({"source":"APPLE","transaction":tx,"renewalInfo":ri});
+        let s = check("xcode active", input.clone(), 1_700_358_336_048, S::Active, true);
+        assert_eq!(s.expires_time, Some(1_700_358_336_049));
+        check("xcode at expiry (truncated ms)", input, 1_700_358_336_049, S::Expired, false);
+        // The awa renewal info belongs to another subscription than the Xcode transaction.
+        let e = status(
+            json!({"source":"APPLE","transaction":jws_payload("apple-jws-xcode-signed-transaction.jws"),
+            "renewalInfo": jws_payload("apple-jws-awa-renewalinfo-sandbox.jws")}),
+            0,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT");
+    }
+
+    #[test]
+    fn apple_table() {
+        let tx = json!({"originalTransactionId":"1","purchaseDate": EXP - 1000, "expiresDate": EXP, "environment":"Production"});
+        let with = |extra: Value, ri: Value| {
+            let mut v = json!({"source":"APPLE","transaction": tx.clone(), "renewalInfo": ri});
+            for (k, x) in extra.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            v
+        };
+        let on = json!({"originalTransactionId":"1","autoRenewStatus":1});
+        let off = json!({"originalTransactionId":"1","autoRenewStatus":0,"expirationIntent":1});
+        let grace = json!({"originalTransactionId":"1","autoRenewStatus":1,"gracePeriodExpiresDate":GRACE,"isInBillingRetryPeriod":true});
+        let retry =
+            json!({"originalTransactionId":"1","autoRenewStatus":1,"isInBillingRetryPeriod":true,"expirationIntent":2});
+        let cases: Vec<(&str, Value, i64, S, bool)> = vec![
+            ("active", with(json!({}), on.clone()), EXP - 1, S::Active, true),
+            ("canceled before expiry", with(json!({}), off.clone()), EXP - 1, S::Canceled, true),
+            ("canceled at expiry", with(json!({}), off.clone()), EXP, S::Expired, false),
+            ("grace: at expiry", with(json!({}), grace.clone()), EXP, S::InGracePeriod, true),
+            ("grace: inside", with(json!({}), grace.clone()), GRACE - 1, S::InGracePeriod, true),
+            ("grace: exactly at its end", with(json!({}), grace.clone()), GRACE, S::InBillingRetry, false),
+            ("grace: after", with(json!({}), grace.clone()), GRACE + 1, S::InBillingRetry, false),
+            ("billing retry", with(json!({}), retry.clone()), EXP + 5, S::InBillingRetry, false),
+            ("expired, voluntary", with(json!({}), off.clone()), EXP + 5, S::Expired, false),
+            ("no renewal info", json!({"source":"APPLE","transaction": tx.clone()}), EXP - 1, S::Canceled, true),
+            ("REFUND notification", with(json!({"notificationType":"REFUND"}), on.clone()), EXP - 1, S::Revoked, false),
+            ("status 5", with(json!({"status":5}), on.clone()), EXP - 1, S::Revoked, false),
+            (
+                "EXPIRED notification",
+                with(json!({"notificationType":"EXPIRED","subtype":"VOLUNTARY"}), off.clone()),
+                EXP,
+                S::Expired,
+                false,
+            ),
+            (
+                "DID_FAIL_TO_RENEW",
+                with(json!({"notificationType":"DID_FAIL_TO_RENEW"}), on.clone()),
+                EXP + 1,
+                S::InBillingRetry,
+                false,
+            ),
+            (
+                "DID_FAIL_TO_RENEW grace",
+                with(json!({"notificationType":"DID_FAIL_TO_RENEW","subtype":"GRACE_PERIOD"}), grace.clone()),
+                EXP + 1,
+                S::InGracePeriod,
+                true,
+            ),
+            (
+                "unknown notification type",
+                with(json!({"notificationType":"SOMETHING_NEW"}), on.clone()),
+                EXP - 1,
+                S::Active,
+                true,
+            ),
+        ];
+        for (name, input, at, want, entitled) in cases {
+            check(name, input, at, want, entitled);
+        }
+        let revoked = json!({"source":"APPLE","transaction": {"originalTransactionId":"1","expiresDate":EXP,"revocationDate":EXP-10,"revocationReason":1}});
+        let s = check("revocationDate", revoked, EXP - 100, S::Revoked, false);
+        assert!(s.reason.unwrap().contains("issue"));
+        let s = check("grace end reported", with(json!({}), grace), EXP, S::InGracePeriod, true);
+        assert_eq!(s.grace_period_end_time, Some(GRACE));
+    }
+
+    #[test]
+    fn apple_contradictions_are_errors() {
+        for (input, code) in [
+            (json!({"source":"APPLE","transaction":{"expiresDate":1,"purchaseDate":2}}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE","transaction":{"purchaseDate":2}}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE","transaction":{"type":"Consumable","expiresDate":5}}), "INVALID_ARGUMENT"),
+            (
+                json!({"source":"APPLE","transaction":{"expiresDate":10},"renewalInfo":{"gracePeriodExpiresDate":5}}),
+                "MALFORMED_INPUT",
+            ),
+            (
+                json!({"source":"APPLE","transaction":{"expiresDate":10,"environment":"Sandbox"},"renewalInfo":{"environment":"Production"}}),
+                "INVALID_ARGUMENT",
+            ),
+            (json!({"source":"APPLE","transaction":"x"}), "MALFORMED_INPUT"),
+            (json!({"source":"AMAZON","receipt":{}}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE"}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE","transaction":{"expiresDate":10},"extra":1}), "MALFORMED_INPUT"),
+        ] {
+            assert_eq!(status(input.clone(), 0).unwrap_err().code(), code, "{input}");
+        }
+    }
+
+    fn v2(state: &str, expiry: &str, auto: bool) -> Value {
+        json!({"source":"GOOGLE","subscription":{
+            "kind":"androidpublisher#subscriptionPurchaseV2","startTime":"2023-11-01T00:00:00Z",
+            "subscriptionState": state,
+            "lineItems":[{"productId":"monthly","expiryTime":expiry,"autoRenewingPlan":{"autoRenewEnabled":auto}}]}})
+    }
+
+    #[test]
+    fn google_v2_table() {
+        let end = "2023-11-14T22:13:20Z"; // == EXP
+        assert_eq!(crate::purchase::time::parse_rfc3339_ms(end), Some(EXP));
+        let cases = [
+            ("active", v2("SUBSCRIPTION_STATE_ACTIVE", end, true), EXP - 1, S::Active, true),
+            ("active at expiry (stale)", v2("SUBSCRIPTION_STATE_ACTIVE", end, true), EXP, S::Expired, false),
+            ("canceled", v2("SUBSCRIPTION_STATE_CANCELED", end, false), EXP - 1, S::Canceled, true),
+            ("canceled at expiry", v2("SUBSCRIPTION_STATE_CANCELED", end, false), EXP, S::Expired, false),
+            ("grace inside", v2("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", end, true), EXP - 1, S::InGracePeriod, true),
+            ("grace at its end", v2("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", end, true), EXP, S::Expired, false),
+            ("on hold", v2("SUBSCRIPTION_STATE_ON_HOLD", end, true), EXP - 1, S::OnHold, false),
+            ("paused", v2("SUBSCRIPTION_STATE_PAUSED", end, true), EXP - 1, S::Paused, false),
+            ("expired", v2("SUBSCRIPTION_STATE_EXPIRED", end, false), EXP - 1, S::Expired, false),
+            ("pending", v2("SUBSCRIPTION_STATE_PENDING", end, true), EXP - 1, S::Pending, false),
+            ("pending canceled", v2("SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED", end, false), 0, S::Expired, false),
+            ("unknown state, before", v2("SUBSCRIPTION_STATE_SOMETHING_NEW", end, true), EXP - 1, S::Active, true),
+            ("unknown state, after", v2("SUBSCRIPTION_STATE_SOMETHING_NEW", end, true), EXP, S::Expired, false),
+        ];
+        for (name, input, at, want, entitled) in cases {
+            check(name, input, at, want, entitled);
+        }
+        let s = check("grace end", v2("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", end, true), 0, S::InGracePeriod, true);
+        assert_eq!(s.grace_period_end_time, Some(EXP));
+        assert!(s.auto_renewing);
+        // Pending subscriptions have no line item expiry.
+        let pending = json!({"source":"GOOGLE","subscription":{"subscriptionState":"SUBSCRIPTION_STATE_PENDING","lineItems":[{"productId":"m"}]}});
+        assert_eq!(check("pending, no expiry", pending, 0, S::Pending, false).expires_time, None);
+        // The latest of several line items.
+        let two = json!({"source":"GOOGLE","subscription":{"subscriptionState":"SUBSCRIPTION_STATE_ACTIVE","lineItems":[
+            {"expiryTime":"2023-11-14T22:13:20Z"},{"expiryTime":"2023-12-14T22:13:20.5Z"}]}});
+        assert_eq!(check("two items", two, EXP, S::Active, true).expires_time, Some(EXP + 30 * 86_400_000 + 500));
+        for bad in [
+            v2("SUBSCRIPTION_STATE_ACTIVE", "2023-10-01T00:00:00Z", true), // expiry before start
+            v2("SUBSCRIPTION_STATE_ACTIVE", "next week", true),
+            json!({"source":"GOOGLE","subscription":{"lineItems":{}}}),
+        ] {
+            assert_eq!(status(bad, 0).unwrap_err().code(), "MALFORMED_INPUT");
+        }
+    }
+
+    #[test]
+    fn google_rtdn_table() {
+        let v1 = json!({"startTimeMillis": (EXP - 1000).to_string(), "expiryTimeMillis": EXP.to_string(), "autoRenewing": true});
+        let rtdn = |code: Value, p: &Value| {
+            json!({"source":"GOOGLE_RTDN",
+            "notification":{"version":"1.0","packageName":"a","eventTimeMillis":"1","subscriptionNotification":{"version":"1.0","notificationType":code,"purchaseToken":"t"}},
+            "purchase": p})
+        };
+        let cases = [
+            ("renewed", rtdn(json!(2), &v1), EXP - 1, S::Active, true),
+            ("renewed, at expiry", rtdn(json!(2), &v1), EXP, S::Expired, false),
+            ("canceled", rtdn(json!(3), &v1), EXP - 1, S::Canceled, true),
+            ("on hold", rtdn(json!(5), &v1), EXP - 1, S::OnHold, false),
+            ("grace", rtdn(json!(6), &v1), EXP - 1, S::InGracePeriod, true),
+            ("grace over", rtdn(json!(6), &v1), EXP, S::Expired, false),
+            ("paused", rtdn(json!(10), &v1), EXP - 1, S::Paused, false),
+            ("revoked", rtdn(json!(12), &v1), EXP - 1, S::Revoked, false),
+            ("expired", rtdn(json!(13), &v1), EXP - 1, S::Expired, false),
+            ("by name", rtdn(json!("SUBSCRIPTION_RECOVERED"), &v1), EXP - 1, S::Active, true),
+            ("price change (v1 purchase decides)", rtdn(json!(19), &v1), EXP - 1, S::Active, true),
+            ("unknown code", rtdn(json!(99), &v1), EXP, S::Expired, false),
+            (
+                "deferred, v2 purchase decides",
+                rtdn(json!(9), &v2("SUBSCRIPTION_STATE_ON_HOLD", "2023-11-14T22:13:20Z", true)["subscription"]),
+                EXP - 1,
+                S::OnHold,
+                false,
+            ),
+        ];
+        for (name, input, at, want, entitled) in cases {
+            check(name, input, at, want, entitled);
+        }
+        let s = check("canceled stops renewing", rtdn(json!(3), &v1), EXP - 1, S::Canceled, true);
+        assert!(!s.auto_renewing);
+        let voided = json!({"source":"GOOGLE_RTDN","purchase":v1,"notification":{"voidedPurchaseNotification":
+            {"purchaseToken":"t","orderId":"GPA.1","productType":1,"refundType":1}}});
+        check("voided", voided, EXP - 1, S::Revoked, false);
+        let bare = json!({"source":"GOOGLE_RTDN","notification":{"notificationType":4},"purchase":v1});
+        check("bare notification", bare, EXP - 1, S::Active, true);
+        let none = json!({"source":"GOOGLE_RTDN","notification":{"testNotification":{"version":"1.0"}},"purchase":{}});
+        assert_eq!(status(none, 0).unwrap_err().code(), "MALFORMED_INPUT");
+        let backwards = rtdn(json!(2), &json!({"startTimeMillis":"10","expiryTimeMillis":"5"}));
+        assert_eq!(status(backwards, 0).unwrap_err().code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
+    fn nhn_table() {
+        let rec = |status: Option<&str>| {
+            let mut r = json!({"marketId":"GG","paymentSeq":"1","purchaseTime":"2023-11-01T09:00:00+09:00",
+                "expiryTime":"2023-11-15T07:13:20+09:00"});
+            if let Some(s) = status {
+                r["referenceStatus"] = json!(s);
+            }
+            json!({"source":"NHN","record":r})
+        };
+        let cases = [
+            ("purchased", rec(Some("PURCHASED")), EXP - 1, S::Active, true),
+            ("renewed at expiry", rec(Some("RENEWED")), EXP, S::Expired, false),
+            ("cancel scheduled", rec(Some("CANCELED_SUBSCRIPTION")), EXP - 1, S::Canceled, true),
+            ("grace", rec(Some("IN_GRACE")), EXP - 1, S::InGracePeriod, true),
+            ("grace over", rec(Some("IN_GRACE")), EXP, S::Expired, false),
+            ("on hold", rec(Some("ON_HOLD")), EXP - 1, S::OnHold, false),
+            ("paused", rec(Some("PAUSED")), EXP - 1, S::Paused, false),
+            ("revoked", rec(Some("REVOKED")), EXP - 1, S::Revoked, false),
+            ("canceled product", rec(Some("CANCELED_PRODUCT")), EXP - 1, S::Revoked, false),
+            ("expired", rec(Some("EXPIRED")), EXP - 1, S::Expired, false),
+            ("pending", rec(Some("PENDING")), EXP - 1, S::Pending, false),
+            ("not appointed", rec(Some("NOT_APPOINTED")), EXP - 1, S::Active, true),
+            ("absent", rec(None), EXP - 1, S::Active, true),
+            ("absent, after", rec(None), EXP, S::Expired, false),
+        ];
+        for (name, input, at, want, entitled) in cases {
+            check(name, input, at, want, entitled);
+        }
+        let s = check(
+            "ms fields",
+            json!({"source":"NHN","record":{"expiryTimeMillis":EXP,"purchaseTimeMillis":EXP-5,"referenceStatus":"CANCELED_SUBSCRIPTION"}}),
+            0,
+            S::Canceled,
+            true,
+        );
+        assert_eq!(s.expires_time, Some(EXP));
+        assert!(!s.auto_renewing);
+        let backwards = json!({"source":"NHN","record":{"expiryTimeMillis":1,"purchaseTimeMillis":2}});
+        assert_eq!(status(backwards, 0).unwrap_err().code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
+    fn output_json_shape() {
+        let s = status(v2("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", "2023-11-14T22:13:20Z", true), 0).unwrap();
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            json!({"status":"IN_GRACE_PERIOD","entitled":true,"expiresTime":EXP,"autoRenewing":true,"gracePeriodEndTime":EXP})
+        );
+        let big = " ".repeat(crate::limits::MAX_SUBSCRIPTION_JSON + 1);
+        assert_eq!(subscription_status_json(&big, 0).unwrap_err().code(), "INPUT_TOO_LARGE");
+    }
+}

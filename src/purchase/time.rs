@@ -1,0 +1,131 @@
+//! RFC 3339 / ISO-8601 timestamps to epoch milliseconds, without a clock and without panics.
+//!
+//! The stores send `2024-02-23T17:27:16Z`, `2024-02-23T17:27:16.123456789Z` (Google, nanoseconds),
+//! `2020-06-02T13:38:56+09:00` (Gamebase) and `2020-07-22T18:33:15+0100` (an offset without a
+//! colon, seen in Xcode receipts). Sub-millisecond digits are truncated.
+
+/// Days from 1970-01-01 to the given civil date (proleptic Gregorian; H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.iter().try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b - b'0')))
+}
+
+/// Parses an RFC 3339 date-time (with `Z` or a numeric offset) to epoch milliseconds.
+/// Returns `None` for anything else, including out-of-range fields.
+pub(crate) fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+    let s = text.trim().as_bytes();
+    let date = s.get(..10)?;
+    if date.get(4) != Some(&b'-') || date.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = digits(date.get(..4)?)?;
+    let month = digits(date.get(5..7)?)?;
+    let day = digits(date.get(8..10)?)?;
+    if !matches!(s.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let t = s.get(11..)?;
+    if t.get(2) != Some(&b':') || t.get(5) != Some(&b':') {
+        return None;
+    }
+    let hour = digits(t.get(..2)?)?;
+    let minute = digits(t.get(3..5)?)?;
+    let second = digits(t.get(6..8)?)?;
+    let mut rest = t.get(8..)?;
+    let mut millis = 0i64;
+    if rest.first() == Some(&b'.') {
+        let frac_len = rest.iter().skip(1).take_while(|b| b.is_ascii_digit()).count();
+        if frac_len == 0 {
+            return None;
+        }
+        let frac = rest.get(1..=frac_len)?;
+        for (i, b) in frac.iter().take(3).enumerate() {
+            let scale = [100, 10, 1].get(i).copied()?;
+            millis += i64::from(b - b'0') * scale;
+        }
+        rest = rest.get(1 + frac_len..)?;
+    }
+    let offset_min = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), tail @ ..] => {
+            let (h, m) = match tail {
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let total = h * 60 + m;
+            if *sign == b'-' {
+                -total
+            } else {
+                total
+            }
+        }
+        _ => return None,
+    };
+    let month_days = [31, if is_leap(year) { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let max_day = *month_days.get(usize::try_from(month.checked_sub(1)?).ok()?)?;
+    // Second 60 is a leap second; RFC 3339 allows it and it folds into the next second.
+    if day < 1 || day > max_day || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_min * 60;
+    secs.checked_mul(1_000)?.checked_add(millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rfc3339_ms as p;
+
+    #[test]
+    fn parses_store_variants() {
+        assert_eq!(p("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(p("2024-02-23T17:27:16Z"), Some(1_708_709_236_000));
+        assert_eq!(p("2024-02-23T17:27:16.123456789Z"), Some(1_708_709_236_123));
+        assert_eq!(p("2024-02-23T17:27:16.1Z"), Some(1_708_709_236_100));
+        // Gamebase: +09:00 is nine hours ahead of UTC.
+        assert_eq!(p("2020-06-02T13:38:56+09:00"), p("2020-06-02T04:38:56Z"));
+        assert_eq!(p("2020-07-22T18:33:15+0100"), p("2020-07-22T17:33:15Z"));
+        assert_eq!(p("2000-02-29T00:00:00-00:30"), p("2000-02-29T00:30:00Z"));
+        assert_eq!(p("1969-12-31T23:59:59Z"), Some(-1_000));
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        for s in [
+            "",
+            "2024",
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-02-23T24:00:00Z",
+            "2024-02-23T17:27:16",
+            "2024-02-23T17:27:16.Z",
+            "2024-02-23X17:27:16Z",
+            "2024-02-23T17:27:16+1",
+            "2024-02-23T17:27:16+25:00",
+            "２０２４-02-23T17:27:16Z",
+            "+024-02-23T17:27:16Z",
+        ] {
+            assert_eq!(p(s), None, "{s}");
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! JS bindings for the purchase logic: `toPurchase`, the `PaymentFlow` class and
+//! `subscriptionStatus`.
+//!
+//! **The brand.** JS objects can be forged, so "only verified values" is enforced with a
+//! registry inside this module: a `WeakMap` (unreachable from JS) from each object a verifier
+//! returned to a snapshot of the verified document taken at verification time. `toPurchase`
+//! accepts only registered objects and reads the snapshot, not the object, so editing a verified
+//! object afterwards changes nothing. Purchases returned by `toPurchase` are registered the same
+//! way, and `flow.apply({ type: 'VERIFIED', purchase })` accepts only those.
+
+use js_sys::{Object, Reflect, WeakMap};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{js_error, now_ms, to_js, JsResult};
+use crate::error::Error;
+use crate::limits;
+use crate::purchase::sources::{self, AppleInAppFields};
+use crate::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** NHN market codes; other stores' codes pass through as sent. */
+export type StoreCode = 'GG' | 'AS' | 'ONESTORE' | (string & {});
+/** Product kinds; a value this version does not know is kept as sent (`UNKNOWN` when the store does not say). */
+export type PurchaseProductType = 'CONSUMABLE' | 'NON_CONSUMABLE' | 'AUTO_RENEWABLE' | 'NON_RENEWING' | 'CONSUMABLE_AUTO_RENEWABLE' | 'UNKNOWN' | (string & {});
+/** `TEST` is local testing (Xcode); store sandboxes and licence testers are `SANDBOX`. */
+export type PurchaseEnvironment = 'PRODUCTION' | 'SANDBOX' | 'TEST' | (string & {});
+/** The store's view of the purchase. Only `PURCHASED` may be delivered. */
+export type PurchaseState = 'PURCHASED' | 'PENDING' | 'CANCELED' | 'REFUNDED' | (string & {});
+/** A subscription offer. */
+export interface PurchaseOffer {
+  type: 'INTRODUCTORY' | 'PROMOTIONAL' | 'OFFER_CODE' | 'WIN_BACK' | (string & {});
+  id?: string;
+}
+/** One purchase, whatever the store. Times are epoch milliseconds. Made only by `toPurchase`. */
+export interface Purchase {
+  store: StoreCode;
+  productId: string;
+  /** Order / transaction id; Google test purchases have none. */
+  transactionId?: string;
+  originalTransactionId?: string;
+  purchaseToken?: string;
+  /** NHN payment number, for purchases read from an NHN record. */
+  paymentSeq?: string;
+  purchaseTime: number;
+  expiresTime?: number;
+  quantity: number;
+  productType: PurchaseProductType;
+  environment: PurchaseEnvironment;
+  state: PurchaseState;
+  /** `PROMO` (promotion code, offer code, promoted purchase) or `TEST`; absent for ordinary purchases. */
+  purchaseType?: 'PROMO' | 'TEST' | (string & {});
+  offer?: PurchaseOffer;
+  /** The app's account id as the store carries it (obfuscatedAccountId, appAccountToken, NHN userId). */
+  accountId?: string;
+  /** The verified document, as decoded. */
+  source: Record<string, unknown>;
+}
+/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
+export type VerifiedValue = GooglePurchase | OneStorePurchase;
+
+export type FlowState = 'RESERVED' | 'PAID' | 'VERIFIED' | 'CONSUME_REQUESTED' | 'CONSUMED' | 'DELIVERED' | 'COMPLETED'
+  | 'VERIFY_FAILED' | 'USER_CANCELED' | 'REFUNDED' | 'CONSUMED_ELSEWHERE';
+/** Facts reported to a flow. */
+export type FlowEvent =
+  | { type: 'PAID'; accessToken: string }
+  | { type: 'USER_CANCELED' }
+  | { type: 'VERIFIED'; purchase: Purchase }
+  | { type: 'VERIFY_FAILED'; reason: string }
+  | { type: 'CONSUME_REQUESTED' }
+  | { type: 'CONSUMED' }
+  | { type: 'ALREADY_CONSUMED' }
+  | { type: 'CONSUME_TIMEOUT' }
+  | { type: 'DELIVERED' }
+  | { type: 'COMPLETED' }
+  | { type: 'REFUNDED'; reason?: string };
+/** Commands returned by a transition, to perform after saving the flow. */
+export type Effect =
+  | { type: 'VERIFY'; paymentSeq: string; accessToken: string }
+  | { type: 'CONSUME'; paymentSeq: string; accessToken: string; attempt: number }
+  | { type: 'DELIVER'; paymentSeq: string; userId: string; productId: string; quantity: number }
+  | { type: 'COMPLETE'; paymentSeq: string }
+  | { type: 'REVOKE'; paymentSeq: string; userId: string; productId: string; quantity: number }
+  | { type: 'FLAG'; paymentSeq: string; reason: string };
+export interface FlowStart { paymentSeq: string; userId: string; store: StoreCode; productId: string }
+export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }
+/** The stored form of a flow (`flow.toJSON()`); restore it with `PaymentFlow.fromJSON`. */
+export interface PaymentFlowJSON {
+  version: 1;
+  paymentSeq: string;
+  userId: string;
+  store: StoreCode;
+  productId: string;
+  state: FlowState;
+  accessToken?: string;
+  purchase?: Purchase;
+  delivered: boolean;
+  flagged: boolean;
+  consumeAttempts: number;
+  reason?: string;
+  history: string[];
+}
+
+export type SubscriptionStatusCode = 'ACTIVE' | 'CANCELED' | 'IN_GRACE_PERIOD' | 'IN_BILLING_RETRY' | 'ON_HOLD' | 'PAUSED'
+  | 'EXPIRED' | 'REVOKED' | 'PENDING';
+export interface SubscriptionStatus {
+  status: SubscriptionStatusCode;
+  /** True exactly for ACTIVE, CANCELED and IN_GRACE_PERIOD. */
+  entitled: boolean;
+  /** End of the paid period (epoch ms); null when the input has none (pending). */
+  expiresTime: number | null;
+  autoRenewing: boolean;
+  gracePeriodEndTime?: number;
+  reason?: string;
+}
+/** What `subscriptionStatus` reads, tagged by `source`; store documents in their own JSON shapes. */
+export type SubscriptionInput =
+  | { source: 'APPLE'; transaction: Record<string, unknown>; renewalInfo?: Record<string, unknown>;
+      notificationType?: string; subtype?: string; status?: number }
+  | { source: 'GOOGLE'; subscription: Record<string, unknown> }
+  | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
+  | { source: 'NHN'; record: Record<string, unknown> };
+"#;
+
+/// What a registered object was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // the Apple and NHN bindings register their values when they land
+pub(crate) enum Verified {
+    /// `GooglePurchase` from the Google verifier.
+    Google,
+    /// `OneStorePurchase` from the ONE store verifier.
+    OneStore,
+    /// `JWSTransactionDecodedPayload` from `verifyAndDecodeTransaction`.
+    AppleTransaction,
+    /// One in-app entry of a verified receipt, in [`AppleInAppFields`]' JSON shape.
+    AppleReceiptInApp,
+    /// An NHN IAP / Gamebase API record.
+    NhnRecord,
+    /// A `Purchase` returned by `toPurchase`.
+    Purchase,
+}
+
+impl Verified {
+    fn tag(self) -> &'static str {
+        match self {
+            Verified::Google => "GOOGLE",
+            Verified::OneStore => "ONESTORE",
+            Verified::AppleTransaction => "APPLE_TRANSACTION",
+            Verified::AppleReceiptInApp => "APPLE_RECEIPT_IN_APP",
+            Verified::NhnRecord => "NHN_RECORD",
+            Verified::Purchase => "PURCHASE",
+        }
+    }
+
+    fn from_tag(tag: &str) -> Option<Self> {
+        [
+            Verified::Google,
+            Verified::OneStore,
+            Verified::AppleTransaction,
+            Verified::AppleReceiptInApp,
+            Verified::NhnRecord,
+            Verified::Purchase,
+        ]
+        .into_iter()
+        .find(|v| v.tag() == tag)
+    }
+}
+
+thread_local! {
+    static REGISTRY: WeakMap = WeakMap::new();
+}
+
+/// Registers `object` (a JS value this module or a verifier just made from `value`) as verified.
+pub(crate) fn register(object: &JsValue, kind: Verified, value: &impl Serialize) -> JsResult<()> {
+    let Some(object) = object.dyn_ref::<Object>() else {
+        return Err(js_error(Error::invalid_argument("only objects can be registered as verified")));
+    };
+    let json = serde_json::to_string(value).map_err(|e| js_error(Error::malformed("verified value", e.to_string())))?;
+    let entry = format!("{}\n{json}", kind.tag());
+    REGISTRY.with(|r| r.set(object, &JsValue::from_str(&entry)));
+    Ok(())
+}
+
+/// `to_js(value)`, registered as a verified value of `kind`. Verifiers return this.
+pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult<JsValue> {
+    let js = to_js(value)?;
+    register(&js, kind, value)?;
+    Ok(js)
+}
+
+/// The snapshot registered for `object`, if it is a registered object.
+fn lookup(object: &JsValue) -> Option<(Verified, serde_json::Value)> {
+    let object = object.dyn_ref::<Object>()?;
+    let entry = REGISTRY.with(|r| r.get(object)).as_string()?;
+    let (tag, json) = entry.split_once('\n')?;
+    Some((Verified::from_tag(tag)?, serde_json::from_str(json).ok()?))
+}
+
+fn unverified(what: &str) -> JsValue {
+    js_error(Error::invalid_argument(format!(
+        "{what} must be a value returned by this package's verifiers (they register what they verified; copies, \
+         JSON round trips and hand-made objects are not accepted)"
+    )))
+}
+
+/// The unified purchase of a verified value. `INVALID_ARGUMENT` for anything a verifier of this
+/// package did not return; `MALFORMED_INPUT` when the verified document lacks what a purchase
+/// needs (a product id, a purchase time).
+#[wasm_bindgen(js_name = toPurchase, unchecked_return_type = "Purchase")]
+pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verified: JsValue) -> JsResult<JsValue> {
+    let Some((kind, value)) = lookup(&verified) else {
+        return Err(unverified("toPurchase's argument"));
+    };
+    let purchase = match kind {
+        Verified::Google => sources::google_purchase_data(&value),
+        Verified::OneStore => sources::onestore_purchase_data(&value),
+        Verified::AppleTransaction => sources::apple_transaction(&value),
+        Verified::AppleReceiptInApp => serde_json::from_value::<AppleInAppFields>(value)
+            .map_err(|e| Error::malformed("Apple receipt in-app entry", e.to_string()))
+            .and_then(|f| sources::apple_receipt_in_app(&f)),
+        Verified::NhnRecord => sources::nhn_record(&value),
+        Verified::Purchase => {
+            serde_json::from_value::<Purchase>(value).map_err(|e| Error::malformed("purchase", e.to_string()))
+        }
+    }
+    .map_err(js_error)?;
+    to_js_verified(&purchase, Verified::Purchase)
+}
+
+/// JSON text of a JS value (a string is taken as JSON text already), size-checked before it is
+/// copied into the module.
+fn json_text(value: &JsValue, what: &'static str, limit: usize) -> JsResult<String> {
+    let text = match value.as_string() {
+        Some(s) => s,
+        None => js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| js_error(Error::invalid_argument(format!("{what} must be an object or JSON text"))))?,
+    };
+    limits::check(what, text.len(), limit).map_err(js_error)?;
+    Ok(text)
+}
+
+fn event_from_js(event: &JsValue) -> JsResult<FlowEvent> {
+    let Some(object) = event.dyn_ref::<Object>() else {
+        return Err(js_error(Error::invalid_argument("the event must be an object with a `type`")));
+    };
+    let kind = Reflect::get(object, &"type".into()).ok().and_then(|t| t.as_string());
+    if kind.as_deref() == Some("VERIFIED") {
+        let keys = Object::keys(object);
+        let only_known = keys.iter().all(|k| matches!(k.as_string().as_deref(), Some("type" | "purchase")));
+        if !only_known {
+            return Err(js_error(Error::invalid_argument("VERIFIED takes only `type` and `purchase`")));
+        }
+        let purchase = Reflect::get(object, &"purchase".into()).unwrap_or(JsValue::UNDEFINED);
+        return match lookup(&purchase) {
+            Some((Verified::Purchase, value)) => serde_json::from_value::<Purchase>(value)
+                .map(|p| FlowEvent::Verified { purchase: Box::new(p) })
+                .map_err(|e| js_error(Error::malformed("purchase", e.to_string()))),
+            _ => Err(unverified("VERIFIED's purchase (from toPurchase)")),
+        };
+    }
+    let text = json_text(event, "payment flow event", limits::MAX_FLOW_FIELD * 4)?;
+    serde_json::from_str(&text).map_err(|e| js_error(Error::invalid_argument(format!("payment flow event: {e}"))))
+}
+
+/// One payment's flow through verify → consume → deliver → complete (see the README's
+/// "Purchase state"). Immutable: `apply` returns the next flow.
+#[wasm_bindgen(js_name = PaymentFlow)]
+pub struct JsPaymentFlow {
+    inner: PaymentFlow,
+}
+
+#[wasm_bindgen(js_class = PaymentFlow)]
+impl JsPaymentFlow {
+    /// A new flow in `RESERVED`.
+    pub fn start(#[wasm_bindgen(unchecked_param_type = "FlowStart")] params: JsValue) -> JsResult<JsPaymentFlow> {
+        let text = json_text(&params, "start parameters", limits::MAX_FLOW_FIELD * 4)?;
+        let params: StartParams = serde_json::from_str(&text)
+            .map_err(|e| js_error(Error::invalid_argument(format!("start parameters: {e}"))))?;
+        Ok(JsPaymentFlow { inner: PaymentFlow::start(params).map_err(js_error)? })
+    }
+
+    /// Applies one event: `{ flow, effects, duplicate }`. Save `flow` before performing `effects`.
+    #[wasm_bindgen(unchecked_return_type = "Applied")]
+    pub fn apply(&self, #[wasm_bindgen(unchecked_param_type = "FlowEvent")] event: JsValue) -> JsResult<JsValue> {
+        let event = event_from_js(&event)?;
+        let applied = self.inner.apply(&event).map_err(js_error)?;
+        let out = Object::new();
+        let effects = to_js(&applied.effects)?;
+        let flow = JsValue::from(JsPaymentFlow { inner: applied.flow });
+        // Setting properties on a fresh plain object cannot fail.
+        let _ = Reflect::set(&out, &"flow".into(), &flow);
+        let _ = Reflect::set(&out, &"effects".into(), &effects);
+        let _ = Reflect::set(&out, &"duplicate".into(), &applied.duplicate.into());
+        Ok(out.into())
+    }
+
+    /// The effects the current state waits on (`VERIFY`, `CONSUME`, `DELIVER`, `COMPLETE`), for
+    /// resuming a stored flow.
+    #[wasm_bindgen(js_name = pendingEffects, unchecked_return_type = "Effect[]")]
+    pub fn pending_effects(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.pending_effects())
+    }
+
+    /// The stored form, a plain object (`JSON.stringify(flow)` uses it).
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "PaymentFlowJSON")]
+    pub fn to_json(&self) -> JsResult<JsValue> {
+        to_js(&self.inner)
+    }
+
+    /// Restores a stored flow (the object or its JSON text). Tampered or old JSON (unknown
+    /// state, missing or unknown fields, impossible combinations) is `MALFORMED_INPUT`.
+    #[wasm_bindgen(js_name = fromJSON)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "PaymentFlowJSON | string")] stored: JsValue,
+    ) -> JsResult<JsPaymentFlow> {
+        let text = json_text(&stored, "payment flow", limits::MAX_FLOW_JSON)?;
+        Ok(JsPaymentFlow { inner: PaymentFlow::from_json(&text).map_err(js_error)? })
+    }
+
+    /// The current state.
+    #[wasm_bindgen(getter, unchecked_return_type = "FlowState")]
+    pub fn state(&self) -> String {
+        self.inner.state().as_str().to_owned()
+    }
+    /// NHN payment number.
+    #[wasm_bindgen(getter, js_name = paymentSeq)]
+    pub fn payment_seq(&self) -> String {
+        self.inner.payment_seq().to_owned()
+    }
+    /// The app's user id.
+    #[wasm_bindgen(getter, js_name = userId)]
+    pub fn user_id(&self) -> String {
+        self.inner.user_id().to_owned()
+    }
+    /// The store code.
+    #[wasm_bindgen(getter, unchecked_return_type = "StoreCode")]
+    pub fn store(&self) -> String {
+        self.inner.store().as_str().to_owned()
+    }
+    /// The product id.
+    #[wasm_bindgen(getter, js_name = productId)]
+    pub fn product_id(&self) -> String {
+        self.inner.product_id().to_owned()
+    }
+    /// The consume token, once paid.
+    #[wasm_bindgen(getter, js_name = accessToken)]
+    pub fn access_token(&self) -> Option<String> {
+        self.inner.access_token().map(str::to_owned)
+    }
+    /// The verified purchase, once verified (a copy: not accepted by `VERIFIED` of another flow).
+    #[wasm_bindgen(getter, unchecked_return_type = "Purchase | undefined")]
+    pub fn purchase(&self) -> JsResult<JsValue> {
+        self.inner.purchase().map_or(Ok(JsValue::UNDEFINED), to_js)
+    }
+    /// Whether the item was granted.
+    #[wasm_bindgen(getter)]
+    pub fn delivered(&self) -> bool {
+        self.inner.delivered()
+    }
+    /// Whether a person should look at this payment (consumed elsewhere).
+    #[wasm_bindgen(getter)]
+    pub fn flagged(&self) -> bool {
+        self.inner.flagged()
+    }
+    /// Consume requests asked for so far.
+    #[wasm_bindgen(getter, js_name = consumeAttempts)]
+    pub fn consume_attempts(&self) -> u32 {
+        self.inner.consume_attempts()
+    }
+    /// Why the flow ended, when known.
+    #[wasm_bindgen(getter)]
+    pub fn reason(&self) -> Option<String> {
+        self.inner.reason().map(str::to_owned)
+    }
+}
+
+/// Subscription status at `at` (epoch ms; default now) from Apple, Google or NHN input.
+#[wasm_bindgen(js_name = subscriptionStatus, unchecked_return_type = "SubscriptionStatus")]
+pub fn subscription_status(
+    #[wasm_bindgen(unchecked_param_type = "SubscriptionInput")] input: JsValue,
+    at: Option<f64>,
+) -> JsResult<JsValue> {
+    let at = match at {
+        None => now_ms(),
+        Some(t) if t.is_finite() && t.fract() == 0.0 && t.abs() < 9.007_199_254_740_992e15 => {
+            // A safe integer, so the conversion is exact.
+            #[allow(clippy::cast_possible_truncation)]
+            let ms = t as i64;
+            ms
+        }
+        Some(_) => {
+            return Err(js_error(Error::invalid_argument("`at` must be an integer number of epoch milliseconds")))
+        }
+    };
+    let text = json_text(&input, "subscription input", limits::MAX_SUBSCRIPTION_JSON)?;
+    to_js(&subscription_status_json(&text, at).map_err(js_error)?)
+}
