@@ -93,7 +93,7 @@ impl GoogleVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-        #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<GoogleVerifier> {
         let inner = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
         let (spki, hash) = inner.host_key();
@@ -106,7 +106,7 @@ impl GoogleVerifier {
     pub fn verify(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        signature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> JsResult<JsValue> {
         let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
@@ -146,9 +146,9 @@ impl GoogleVerifier {
 #[wasm_bindgen(js_name = verifyGooglePurchase, unchecked_return_type = "GooglePurchase")]
 pub fn verify_google_purchase(
     #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-    signature: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-    #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
     GoogleVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
 }
@@ -165,7 +165,7 @@ impl OneStoreVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-        #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<OneStoreVerifier> {
         let inner = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
         let (spki, hash) = inner.host_key();
@@ -177,7 +177,7 @@ impl OneStoreVerifier {
     pub fn verify(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        signature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> JsResult<JsValue> {
         let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
@@ -216,9 +216,9 @@ impl OneStoreVerifier {
 #[wasm_bindgen(js_name = verifyOneStorePurchase, unchecked_return_type = "OneStorePurchase")]
 pub fn verify_onestore_purchase(
     #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-    signature: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-    #[wasm_bindgen(unchecked_param_type = "KeyOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
     OneStoreVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
 }

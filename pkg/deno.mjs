@@ -1,0 +1,12 @@
+// Deno: a source-phase import gives the compiled `WebAssembly.Module` without any permission
+// (reading the file with node:fs would need --allow-read), and instantiating it is synchronous, so
+// the API is usable as soon as the import resolves. Works with `npm:iap-verify`, a node_modules
+// folder, or a local path to this file.
+import source wasmModule from './web/iap_verify_bg.wasm';
+import { initSync, __registerErrorClass } from './web/iap_verify.js';
+import { IapError } from './src/error.js';
+
+initSync({ module: wasmModule });
+__registerErrorClass(IapError);
+
+export * from './src/api.js';

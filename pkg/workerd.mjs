@@ -1,0 +1,12 @@
+// Cloudflare Workers (workerd) and other edge runtimes that import a `.wasm` file as a compiled
+// `WebAssembly.Module`: workers may not compile WebAssembly from bytes at run time, may not fetch
+// their own code, and have no file system. Instantiating an already compiled module is allowed and
+// synchronous, so the API is usable as soon as the import resolves, as in Node.
+import wasmModule from './web/iap_verify_bg.wasm';
+import { initSync, __registerErrorClass } from './web/iap_verify.js';
+import { IapError } from './src/error.js';
+
+initSync({ module: wasmModule });
+__registerErrorClass(IapError);
+
+export * from './src/api.js';

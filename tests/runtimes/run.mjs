@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// Runs the portable part of tests/js in every runtime the package supports, against the package
+// as installed from its tarball, and prints a runtime x result table. Exit code 1 if any runtime
+// failed. `RUNTIMES=deno,bun node tests/runtimes/run.mjs` runs a subset.
+//
+//   node-esm   node, `import 'iap-verify'`           -> exports "import"  (node.mjs)
+//   node-cjs   node, `require('iap-verify')`         -> exports "require" (node.cjs)
+//   deno       deno run, no permissions at all       -> exports "deno"    (deno.mjs)
+//   bun        bun                                   -> exports "bun"     (node.mjs)
+//   workerd    workerd test, no nodejs_compat        -> exports "workerd" (workerd.mjs, bundled)
+//   chromium   headless Debian chromium, playwright  -> exports "browser" (browser.mjs, import map)
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { bundleSuite, selectTests } from './bundle.mjs';
+import { installedProject, repo } from './project.mjs';
+
+const bin = (name) => join(repo, 'node_modules/.bin', name);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TIMEOUT_MS = 180_000;
+
+function exec(cmd, args, cwd) {
+  return new Promise((resolveRun) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolveRun({ code: -1, out, err: `${err}${e.message}` });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code: signal ? `killed (${signal}, timeout ${TIMEOUT_MS / 1000}s)` : code, out, err });
+    });
+  });
+}
+
+/** The harness result printed by a launcher (`IAPRESULT {...}` on one line), or an error. */
+function parseResult({ code, out, err }) {
+  const line = `${out}\n${err}`.split('\n').find((l) => l.includes('IAPRESULT '));
+  if (!line) return { error: `no result (exit ${code}): ${(err || out).trim().split('\n').slice(-6).join(' | ')}` };
+  const result = JSON.parse(line.slice(line.indexOf('IAPRESULT ') + 'IAPRESULT '.length));
+  const entry = `${out}\n${err}`.split('\n').find((l) => l.includes('IAPENTRY '));
+  if (entry) result.entry = entry.slice(entry.indexOf('IAPENTRY ') + 'IAPENTRY '.length).trim();
+  return result;
+}
+
+const LAUNCH_ESM = `import { main } from './suite.mjs';
+console.log('IAPENTRY ' + import.meta.resolve('iap-verify'));
+const result = await main();
+console.log('IAPRESULT ' + JSON.stringify(result));
+`;
+const LAUNCH_CJS = `const { main } = require('./suite.cjs');
+console.log('IAPENTRY ' + require.resolve('iap-verify'));
+main().then((result) => console.log('IAPRESULT ' + JSON.stringify(result)));
+`;
+
+const WORKERD_CONFIG = `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [ (name = "suite", worker = .suiteWorker) ],
+);
+
+# No nodejs_compat flag: the package must not need Node built-ins.
+const suiteWorker :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "iap_verify_bg.wasm", wasm = embed "iap_verify_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+);
+`;
+
+const runtimes = {
+  async 'node-esm'(p) {
+    return parseResult(await exec(process.execPath, ['launch.mjs'], p.projectDir));
+  },
+  async 'node-cjs'(p) {
+    return parseResult(await exec(process.execPath, ['launch.cjs'], p.projectDir));
+  },
+  async deno(p) {
+    // No --allow-* flag: the deno entry loads its wasm with a source-phase import.
+    return parseResult(await exec(bin('deno'), ['run', '--no-lock', '--no-prompt', 'launch.mjs'], p.projectDir));
+  },
+  async bun(p) {
+    return parseResult(await exec(bin('bun'), ['launch.mjs'], p.projectDir));
+  },
+  async workerd(p) {
+    const dir = join(p.work, 'workerd');
+    await bundleSuite({ target: 'workerd', outDir: dir, projectDir: p.projectDir, portable: p.portable });
+    copyFileSync(join(p.projectDir, 'node_modules/iap-verify/web/iap_verify_bg.wasm'), join(dir, 'iap_verify_bg.wasm'));
+    writeFileSync(join(dir, 'config.capnp'), WORKERD_CONFIG);
+    const r = parseResult(await exec(bin('workerd'), ['test', '--verbose', 'config.capnp'], dir));
+    r.entry ??= 'workerd.mjs (bundled)';
+    return r;
+  },
+  async chromium(p) {
+    if (!existsSync(CHROMIUM)) return { error: `${CHROMIUM} not found: run scripts/setup.sh chromium` };
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const logs = [];
+      page.on('console', (m) => logs.push(m.text()));
+      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      // Served from memory at http://localhost/ (a secure context, as https pages are): the page,
+      // the suite, and the installed package's files. Nothing else is reachable.
+      const origin = 'http://localhost';
+      const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
+      await page.route('**/*', async (route) => {
+        const url = new URL(route.request().url());
+        if (url.origin !== origin) return route.abort();
+        const file = url.pathname === '/' ? join(p.work, 'index.html') : url.pathname.startsWith('/pkg/')
+          ? join(p.projectDir, 'node_modules/iap-verify', url.pathname.slice('/pkg/'.length))
+          : join(p.work, url.pathname.slice(1));
+        if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+        const ext = file.slice(file.lastIndexOf('.'));
+        return route.fulfill({ status: 200, contentType: types[ext] ?? 'application/octet-stream', body: readFileSync(file) });
+      });
+      writeFileSync(join(p.work, 'index.html'), `<!doctype html><meta charset="utf-8"><title>iap-verify suite</title>
+<script type="importmap">{ "imports": { "iap-verify": "/pkg/browser.mjs" } }</script>
+<script type="module">
+  import { main } from '/suite.browser.mjs';
+  main().then((r) => { window.__iapResult = r; }, (e) => { window.__iapResult = { error: String(e && e.stack || e) }; });
+</script>`);
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => window.__iapResult !== undefined, null, { timeout: TIMEOUT_MS });
+      const result = await page.evaluate(() => window.__iapResult);
+      if (result.error) return { error: `${result.error} ${logs.join(' | ')}` };
+      result.entry = 'browser.mjs (import map)';
+      return result;
+    } finally {
+      await browser.close();
+    }
+  },
+};
+
+const wanted = (process.env.RUNTIMES ?? Object.keys(runtimes).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of wanted) {
+  if (!(name in runtimes)) {
+    console.error(`unknown runtime '${name}'; known: ${Object.keys(runtimes).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+const { portable, nodeOnly } = selectTests();
+const project = installedProject('iap-verify-runtimes-');
+project.portable = portable;
+try {
+  await bundleSuite({ target: 'esm', outDir: project.projectDir, portable });
+  await bundleSuite({ target: 'cjs', outDir: project.projectDir, portable });
+  await bundleSuite({ target: 'browser', outDir: project.work, portable });
+  writeFileSync(join(project.projectDir, 'launch.mjs'), LAUNCH_ESM);
+  writeFileSync(join(project.projectDir, 'launch.cjs'), LAUNCH_CJS);
+
+  console.log(`[runtimes] suite: ${portable.length} files of tests/js (${portable.join(', ')})`);
+  for (const { name, reason } of nodeOnly) console.log(`[runtimes] Node only (node --test): ${name}, ${reason}`);
+
+  const rows = [];
+  for (const name of wanted) {
+    const started = Date.now();
+    let r;
+    try {
+      r = await runtimes[name](project);
+    } catch (e) {
+      r = { error: String(e?.stack ?? e) };
+    }
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const ok = !r.error && r.failed === 0 && r.passed > 0;
+    rows.push({ name, r, seconds, ok });
+    console.log(`[runtimes] ${name}: ${ok ? 'PASS' : 'FAIL'} (${seconds}s)`);
+    for (const t of r.tests ?? []) if (t.status === 'fail') console.log(`    not ok ${t.name}\n      ${t.error}`);
+    if (r.error) console.log(`    ${r.error}`);
+  }
+
+  const entryName = (e) => (e ? (e.startsWith('file:') || e.startsWith('/') ? relative(join(project.projectDir, 'node_modules/iap-verify'), e.replace(/^file:\/\//, '')) : e) : '?');
+  const header = ['runtime', 'entry', 'passed', 'failed', 'skipped', 'seconds', 'result'];
+  const table = rows.map(({ name, r, seconds, ok }) => [name, entryName(r.entry), String(r.passed ?? '-'), String(r.failed ?? '-'), String(r.skipped ?? '-'), seconds, ok ? 'PASS' : 'FAIL']);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log();
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of table) console.log(line(row));
+  const passedRuntimes = rows.filter((r) => r.ok).length;
+  const tests = rows.reduce((n, { r }) => n + (r.passed ?? 0), 0);
+  const failed = rows.reduce((n, { r }) => n + (r.failed ?? 0) + (r.error ? 1 : 0), 0);
+  console.log(`\nruntimes: ${passedRuntimes} of ${rows.length} passed`);
+  console.log(`${tests} passed, ${failed} failed`);
+  process.exitCode = passedRuntimes === rows.length ? 0 : 1;
+} finally {
+  if (!process.env.KEEP_RUNTIME_PROJECT) rmSync(project.work, { recursive: true, force: true });
+  else console.log(`[runtimes] kept ${project.work}`);
+}
