@@ -131,9 +131,13 @@ export function loadConfig({ config, env = process.env } = {}) {
   };
 }
 
-/** Where the dashboard's files are: an explicit dir, a copy inside the package, or the repository's www/. */
+/**
+ * Where the dashboard's files are: an explicit dir; in the repository, www/ itself (so edits show
+ * without a rebuild); in an installed package, the copy `make build` puts in pkg/www/.
+ */
 function findWww(explicit) {
-  const candidates = explicit ? [explicit] : [join(PKG_DIR, 'www'), join(PKG_DIR, '..', 'www')];
+  const inRepo = existsSync(join(PKG_DIR, '..', 'Cargo.toml'));
+  const candidates = explicit ? [explicit] : [...(inRepo ? [join(PKG_DIR, '..', 'www')] : []), join(PKG_DIR, 'www')];
   for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
   throw new UsageError(explicit ? `--www ${explicit}: no index.html there` : 'the dashboard files (www/) were not found; pass --www DIR');
 }

@@ -31,8 +31,7 @@ try {
   await page.getByTestId('user-id').fill('user-1');
   await page.getByTestId('lookup-submit').click();
   await page.getByTestId('lookup-status').filter({ hasText: 'for "user-1"' }).waitFor();
-  if (process.argv.includes('--full')) await page.screenshot({ path: out, fullPage: true });
-  else await page.screenshot({ path: out, fullPage: true });
+  await page.screenshot({ path: out, fullPage: true });
   if (errors.length > 0) throw new Error(`console errors: ${errors.join('; ')}`);
   console.log(`wrote ${out}`);
 } finally {
