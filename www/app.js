@@ -157,10 +157,9 @@ $('verify-form').addEventListener('submit', (e) => {
   const d = currentDetection();
   if (!d.kind) return;
   const r = verifyInput(iap, settings, d, { signature: $('signature').value, key: $('key').value, at: atValue() });
+  // The verdict is a live region (role=status): screen readers announce it, focus stays put.
   showResult(r);
-  $('verdict').focus({ preventScroll: false });
 });
-$('verdict').tabIndex = -1;
 
 // ---- settings ---------------------------------------------------------------------------------
 
@@ -194,6 +193,8 @@ $('s-roots-file').addEventListener('change', async (e) => {
 });
 $('open-settings').addEventListener('click', () => {
   fillSettings();
+  // returnValue survives from the last close; Escape must not count as the previous Save.
+  dialog.returnValue = '';
   dialog.showModal();
 });
 dialog.addEventListener('close', () => {
@@ -241,7 +242,7 @@ async function loadLookupConfig() {
   }
 }
 
-function money(price, currency) {
+function money(price) {
   if (typeof price !== 'number') return '—';
   try {
     return new Intl.NumberFormat(undefined, { style: 'decimal', minimumFractionDigits: 0, maximumFractionDigits: 6 }).format(price);
@@ -257,7 +258,7 @@ function lookupRow(r) {
     h('td', {}, r.kind === 'subscription' ? 'Subscription' : 'Unconsumed'),
     h('td', {}, STORE_NAMES[r.marketId] ?? r.marketId ?? '—'),
     h('td', {}, h('div', {}, r.productId ?? '—'), r.productSeq !== undefined ? h('div', { class: 'muted small' }, `productSeq ${r.productSeq}`) : null, r.paymentId ? h('div', { class: 'muted small' }, r.paymentId) : null),
-    h('td', { class: 'num' }, money(r.price, r.currency)),
+    h('td', { class: 'num' }, money(r.price)),
     h('td', {}, r.currency ?? '—'),
     h('td', {}, timeCell(r.purchaseTime)),
     h('td', {}, timeCell(r.expiryTime)),

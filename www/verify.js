@@ -155,7 +155,11 @@ function signedPurchase(iap, settings, kind, text, signature, keyOverride) {
       return { status: 'verified', value, notes: ['Verified without the trailing newline of the pasted text.'] };
     }
   } catch (e) {
-    return invalid(e, { unverified });
+    const r = invalid(e, { unverified });
+    if (e?.code === 'INVALID_PUBLIC_KEY' && /1024-bit/.test(e.message ?? '')) {
+      r.notes = ['A 1024-bit key: real Play Console keys are 2048-bit. For old test data, tick "Accept 1024-bit keys" in Settings.'];
+    }
+    return r;
   }
 }
 

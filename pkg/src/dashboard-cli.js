@@ -231,14 +231,15 @@ function readBody(req) {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks = [];
+    // Over the limit, the rest is read and dropped (not kept), so the 413 answer still arrives.
     req.on('data', (c) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > MAX_BODY) reject(new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }
@@ -291,12 +292,14 @@ export async function startDashboard(options = {}) {
   };
 
   let origin;
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       // A page on another site must not drive the lookup API through the user's browser (CSRF),
       // nor reach it under another host name (DNS rebinding).
-      const hostOk = req.headers.host === new URL(origin).host || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
+      // (Served beyond loopback on purpose, any host name may be in use.)
+      const hostOk = !loopback || req.headers.host === new URL(origin).host || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
       if (!hostOk) return sendError(res, 421, 'INVALID_ARGUMENT', 'unexpected Host header');
       if (url.pathname.startsWith('/api/')) {
         if (req.headers.origin !== undefined && req.headers.origin !== `http://${req.headers.host}`) {
@@ -338,7 +341,12 @@ export async function startDashboard(options = {}) {
         if (!PKG_PUBLIC.some((re) => re.test(rel))) return send(res, 404, 'not found');
         return serveFile(res, PKG_DIR, rel);
       }
-      const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+      let rel;
+      try {
+        rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+      } catch {
+        return send(res, 404, 'not found');
+      }
       return serveFile(res, www, rel);
     } catch (e) {
       // Never echo request data or configuration: the message could carry a secret.

@@ -107,6 +107,19 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await close();
   });
 
+  test('1024-bit licence key: INVALID_PUBLIC_KEY with a hint; verified once Settings accept legacy keys', async () => {
+    let { page, errors, close } = await open({ googleKey: shared('google-awa-goiap.pub') });
+    assert.match(await verify(page, shared('google-awa-goiap.json'), { signature: shared('google-awa-goiap.sig') }), /^Invalid: INVALID_PUBLIC_KEY/);
+    assert.match(await page.locator('#notes').innerText(), /Accept 1024-bit keys/);
+    assert.deepEqual(errors, []);
+    await close();
+    ({ page, errors, close } = await open({ googleKey: shared('google-awa-goiap.pub'), allowLegacyKeys: true }));
+    assert.match(await verify(page, shared('google-awa-goiap.json'), { signature: shared('google-awa-goiap.sig') }), /^Verified/);
+    assert.match(await verify(page, shared('google-awa-goiap.json'), { signature: shared('google-awa-goiap-NEGATIVE-wrongsig.sig') }), /^Invalid: INVALID_SIGNATURE/);
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
   test('ONE store purchase: detected and verified with the key pasted in the form', async () => {
     const { page, errors, close } = await open();
     await page.getByTestId('input').fill(ours('onestore/v21.json'));
