@@ -106,7 +106,13 @@ $('input').addEventListener('keydown', (e) => {
 function showIdle() {
   const v = $('verdict');
   v.className = 'verdict idle';
-  v.replaceChildren(h('span', { class: 'v-title' }, 'No result yet'), h('span', { class: 'v-text' }, 'Paste something and press Verify.'));
+  v.replaceChildren(h('span', { class: 'v-title' }, 'No result yet'), h('span', { class: 'v-text' }, 'Paste something and press Verify. Accepted:'),
+    h('ul', { class: 'accepts' },
+      h('li', {}, 'Google Play or ONE store purchase JSON (', h('code', {}, 'getOriginalJson()'), '), with its signature'),
+      h('li', {}, 'Apple app receipt: base64 text, or the binary file'),
+      h('li', {}, 'StoreKit 2 JWS: transaction, renewal info, app transaction'),
+      h('li', {}, 'App Store Server Notification V2: the JWS, or the ', h('code', {}, '{"signedPayload": …}'), ' body'),
+      h('li', {}, 'Google RTDN push body (', h('code', {}, '{"message": {"data": …}}'), '), iOS 6 transaction receipt')));
   $('notes').replaceChildren();
   for (const id of ['sub-section', 'chain-section', 'fields-section']) $(id).hidden = true;
 }

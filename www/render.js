@@ -72,7 +72,8 @@ function valueCell(key, value, path) {
   if (typeof value === 'number' && isTimeKey(key)) return timeCell(value);
   if (typeof value === 'boolean') return h('span', { class: `bool ${value}` }, String(value));
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (typeof value === 'string' && (ID_KEY.test(key) || /^[A-Za-z0-9._:+/=-]{12,}$/.test(value))) {
+  // Ids by name, and long opaque tokens whatever their name.
+  if (typeof value === 'string' && (ID_KEY.test(key) || (/^[A-Za-z0-9._:+/=-]{24,}$/.test(value) && /\d/.test(value)))) {
     return h('span', { class: 'id' }, h('code', {}, text), copyButton(text, path));
   }
   return h('span', {}, text);
@@ -114,7 +115,10 @@ export function fieldRows(obj, { known, path = '', depth = 0 } = {}) {
         for (const r of fieldRows(item, { known, path: isArray ? `${p}[${i}]` : p, depth: depth + 1 })) body.push(r);
       });
       if (body.length === 0) continue;
-      rows.push(h('tr', { class: `group${decodedJws ? ' decoded' : ''}` }, h('th', { colspan: 2, style: { '--depth': depth } }, label, decodedJws ? h('span', { class: 'tag ok' }, 'nested JWS, verified') : null)));
+      const unknownGroup = known && depth === 0 && !known.has(key);
+      rows.push(h('tr', { class: `group${decodedJws ? ' decoded' : ''}${unknownGroup ? ' unknown' : ''}` }, h('th', { colspan: 2, style: { '--depth': depth } }, label,
+        decodedJws ? h('span', { class: 'tag ok' }, 'nested JWS, verified') : null,
+        unknownGroup ? h('span', { class: 'tag warn', title: 'Not in the store\'s documented fields for this kind; shown as sent.' }, 'unknown field') : null)));
       rows.push(...body);
       continue;
     }
