@@ -161,7 +161,5 @@ pub fn purchase_sources(data: &[u8]) {
     let _ = sources::onestore_purchase_data(&v);
     let _ = sources::apple_transaction(&v);
     let _ = sources::nhn_record(&v);
-    if let Ok(f) = serde_json::from_value::<sources::AppleInAppFields>(v) {
-        let _ = sources::apple_receipt_in_app(&f);
-    }
+    let _ = sources::apple_receipt_in_app(&v, v.get("receiptType").and_then(serde_json::Value::as_str));
 }

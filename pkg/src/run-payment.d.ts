@@ -1,4 +1,4 @@
-import type { PaymentFlow, PaymentFlowJSON, Purchase, Effect } from '../web/iap_verify.js';
+import type { PaymentFlow, PaymentFlowJSON, Purchase, Effect, VerifiedValue } from '../web/iap_verify.js';
 
 type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;
 
@@ -6,8 +6,8 @@ type EffectOf<T extends Effect['type']> = Extract<Effect, { type: T }>;
 export interface RunPaymentOptions {
   /** The flow (in PAID or later), or its saved JSON. */
   flow: PaymentFlow | PaymentFlowJSON | string;
-  /** Verify the purchase; return `toPurchase(verified)`. Throw a non-retryable IapError if it does not verify. */
-  verify(effect: EffectOf<'VERIFY'>, flow: PaymentFlow): Promise<Purchase> | Purchase;
+  /** Verify the purchase; return `toPurchase(verified)` or the verifier's result. Throw a non-retryable IapError if it does not verify. */
+  verify(effect: EffectOf<'VERIFY'>, flow: PaymentFlow): Promise<Purchase | VerifiedValue> | Purchase | VerifiedValue;
   /** Consume at the IAP server. Reject with ALREADY_CONSUMED for 5018, a retryable IapError for no answer. */
   consume(effect: EffectOf<'CONSUME'>, flow: PaymentFlow): Promise<unknown> | unknown;
   /** Grant the item, idempotently on `effect.paymentSeq`. */

@@ -1,6 +1,6 @@
 // runPayment: the async driver of a PaymentFlow. Plain JS over the wasm reducer: the reducer
 // decides, this file only performs the effects in order and saves before each one.
-import { PaymentFlow } from '../web/iap_verify.js';
+import { PaymentFlow, toPurchase } from '../web/iap_verify.js';
 import { IapError } from './error.js';
 
 const isAlreadyConsumed = (e) =>
@@ -16,10 +16,13 @@ const isRetryable = (e) => e != null && e.retryable === true;
  * (recorded) consume counts as ours.
  *
  * Callbacks:
- * - `verify(effect, flow)` → a `Purchase` from `toPurchase(...)`. Throw a non-retryable
+ * - `verify(effect, flow)` → a `Purchase` from `toPurchase(...)`, or a verifier's result
+ *   (`verifyGooglePurchase(...)`, …), which is passed through `toPurchase`. Throw a non-retryable
  *   `IapError` for a purchase that does not verify (the flow ends in `VERIFY_FAILED`); any other
- *   error propagates and leaves the flow in `PAID`. A purchase that is still `PENDING` leaves the
- *   flow in `PAID` too (call again later).
+ *   error propagates and leaves the flow in `PAID`. A genuine purchase that does not fit the flow
+ *   (other product or store, refunded) also ends in `VERIFY_FAILED`; a value no verifier made
+ *   throws `INVALID_ARGUMENT` and leaves the flow in `PAID`. A purchase that is still `PENDING`
+ *   leaves the flow in `PAID` too (call again later).
  * - `consume(effect, flow)` → resolves when the IAP server consumed the payment. Reject with an
  *   `IapError` `ALREADY_CONSUMED` (or `details.resultCode === 5018`) for 5018, with a retryable
  *   error (`TIMEOUT`, `NETWORK_ERROR`) when there was no answer. The `IapClient` of this package
@@ -77,12 +80,15 @@ export async function runPayment(options) {
           }
           throw e;
         }
-        if (purchase != null && purchase.state === 'PENDING') return current;
+        // Throws INVALID_ARGUMENT, outside the VERIFY_FAILED path, when `verify` returned
+        // something no verifier made: that is a bug in the caller, not a bad purchase.
+        purchase = toPurchase(purchase);
+        if (purchase.state === 'PENDING') return current;
         try {
           await step({ type: 'VERIFIED', purchase });
         } catch (e) {
           // A genuine purchase of another product or store, or one the store reports refunded.
-          if (e instanceof IapError && e.code === 'INVALID_ARGUMENT' && purchase != null) {
+          if (e instanceof IapError && e.code === 'INVALID_ARGUMENT') {
             await step({ type: 'VERIFY_FAILED', reason: e.message });
             break;
           }

@@ -68,7 +68,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Purchase, PurchaseState, Store};
+use super::model::{Purchase, PurchaseState, Store, StoredPurchase};
 use crate::error::{Error, Result};
 use crate::limits;
 
@@ -142,7 +142,10 @@ pub enum FlowEvent {
     },
     /// The user canceled in the store UI.
     UserCanceled,
-    /// The purchase verified (a [`Purchase`] made from a verified value).
+    /// The purchase verified (a [`Purchase`] made from a verified value). Never read from JSON:
+    /// a purchase in JSON is not a verified one (the JS binding builds this event from the
+    /// registry of verified values instead).
+    #[serde(skip_deserializing)]
     Verified {
         /// The verified purchase (boxed: it is much larger than the other events).
         purchase: Box<Purchase>,
@@ -319,7 +322,7 @@ struct FlowRecord {
     #[serde(default)]
     access_token: Option<String>,
     #[serde(default)]
-    purchase: Option<Purchase>,
+    purchase: Option<StoredPurchase>,
     delivered: bool,
     flagged: bool,
     consume_attempts: u32,
@@ -350,7 +353,7 @@ impl TryFrom<FlowRecord> for PaymentFlow {
             product_id: r.product_id,
             state: r.state,
             access_token: r.access_token,
-            purchase: r.purchase,
+            purchase: r.purchase.map(Purchase::from),
             delivered: r.delivered,
             flagged: r.flagged,
             consume_attempts: r.consume_attempts,
@@ -377,6 +380,10 @@ impl TryFrom<FlowRecord> for PaymentFlow {
         }
         if let Some(p) = &flow.purchase {
             fits(&flow, p).map_err(|e| stored(e.to_string()))?;
+            // Only a PURCHASED purchase is ever accepted by VERIFIED (rule 6).
+            if p.state() != &PurchaseState::Purchased {
+                return Err(stored(format!("the stored purchase is {}, not PURCHASED", p.state())));
+            }
         }
         let must_be_delivered = matches!(s, S::Delivered | S::Completed);
         if flow.delivered != must_be_delivered && !(s == S::Refunded && flow.delivered) {
@@ -1026,6 +1033,7 @@ mod tests {
             json!({"type": "PAID"}),
             json!({"type": "PAID", "accessToken": "t", "extra": 1}),
             json!({"accessToken": "t"}),
+            serde_json::to_value(verified()).unwrap(),
         ] {
             assert!(serde_json::from_value::<FlowEvent>(bad.clone()).is_err(), "{bad}");
         }
@@ -1137,6 +1145,8 @@ mod tests {
                     m.insert("consumeAttempts".into(), json!(-1));
                 }),
             ),
+            ("pending purchase", Box::new(|m| m["purchase"]["state"] = json!("PENDING"))),
+            ("unknown purchase field", Box::new(|m| m["purchase"]["verified"] = json!(true))),
         ];
         for (name, edit) in cases {
             let e = tamper(&consumed, edit);

@@ -167,37 +167,92 @@ pub struct Offer {
 /// One purchase, whatever the store. See the module docs; made by [`IntoPurchase`].
 ///
 /// Times are epoch milliseconds (fractional store values are truncated). Serializes to the JS
-/// `Purchase` object (camelCase, absent optionals omitted). Deserializing exists to restore a
-/// purchase that this crate produced and the caller stored (in a saved [`super::PaymentFlow`]);
-/// it is not a way to verify anything.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// `Purchase` object (camelCase, absent optionals omitted). It does not implement
+/// `Deserialize`: purchase JSON (say, sent by a client) must never become a `Purchase`. The
+/// crate restores the ones it stored itself, inside a saved [`super::PaymentFlow`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Purchase {
     pub(crate) store: Store,
     pub(crate) product_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) original_transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) purchase_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) payment_seq: Option<String>,
     pub(crate) purchase_time: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) expires_time: Option<i64>,
     pub(crate) quantity: u32,
     pub(crate) product_type: ProductType,
     pub(crate) environment: Environment,
     pub(crate) state: PurchaseState,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) purchase_type: Option<PurchaseType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) offer: Option<Offer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) account_id: Option<String>,
     /// The verified document this purchase came from, as decoded.
     pub(crate) source: serde_json::Value,
+}
+
+/// The stored form of a [`Purchase`], read back only from JSON this crate wrote (a saved flow,
+/// the JS registry of verified values). Crate-private so that no caller can deserialize a
+/// purchase.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct StoredPurchase {
+    store: Store,
+    product_id: String,
+    #[serde(default)]
+    transaction_id: Option<String>,
+    #[serde(default)]
+    original_transaction_id: Option<String>,
+    #[serde(default)]
+    purchase_token: Option<String>,
+    #[serde(default)]
+    payment_seq: Option<String>,
+    purchase_time: i64,
+    #[serde(default)]
+    expires_time: Option<i64>,
+    quantity: u32,
+    product_type: ProductType,
+    environment: Environment,
+    state: PurchaseState,
+    #[serde(default)]
+    purchase_type: Option<PurchaseType>,
+    #[serde(default)]
+    offer: Option<Offer>,
+    #[serde(default)]
+    account_id: Option<String>,
+    source: serde_json::Value,
+}
+
+impl From<StoredPurchase> for Purchase {
+    fn from(s: StoredPurchase) -> Self {
+        Purchase {
+            store: s.store,
+            product_id: s.product_id,
+            transaction_id: s.transaction_id,
+            original_transaction_id: s.original_transaction_id,
+            purchase_token: s.purchase_token,
+            payment_seq: s.payment_seq,
+            purchase_time: s.purchase_time,
+            expires_time: s.expires_time,
+            quantity: s.quantity,
+            product_type: s.product_type,
+            environment: s.environment,
+            state: s.state,
+            purchase_type: s.purchase_type,
+            offer: s.offer,
+            account_id: s.account_id,
+            source: s.source,
+        }
+    }
 }
 
 impl Purchase {

@@ -15,7 +15,6 @@
 //!   `SANDBOX`, Apple `Sandbox`/`Xcode`/`LocalTesting`, NHN `isTestPurchase`/`purchaseType: Test`
 //!   all get `purchaseType: TEST`. `TEST` wins over `PROMO`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::model::{Environment, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
@@ -247,68 +246,34 @@ pub fn apple_transaction(v: &Value) -> Result<Purchase> {
     })
 }
 
-/// The fields of one in-app entry of a verified App Store receipt (attribute 17), plus the
-/// receipt's environment (attribute 0). The Apple receipt verifier fills this; times are
-/// epoch ms.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppleInAppFields {
-    /// Receipt attribute 0: `Production`, `ProductionSandbox`, `Sandbox`, `Xcode`.
-    pub receipt_type: Option<String>,
-    /// 1702.
-    pub product_id: String,
-    /// 1703.
-    pub transaction_id: String,
-    /// 1705.
-    pub original_transaction_id: Option<String>,
-    /// 1704.
-    pub purchase_date: i64,
-    /// 1708.
-    pub expires_date: Option<i64>,
-    /// 1712 (absent or empty when not cancelled).
-    pub cancellation_date: Option<i64>,
-    /// 1701.
-    pub quantity: Option<i64>,
-    /// 1707 (undocumented): 0 non-consumable, 1 consumable, 2 non-renewing, 3 auto-renewable.
-    pub product_type: Option<i64>,
-    /// 1721.
-    pub promotional_offer_id: Option<String>,
-    /// 1719.
-    pub is_in_intro_offer_period: Option<bool>,
-}
-
-/// One in-app entry of a verified App Store receipt.
+/// One in-app entry (attribute 17) of a verified App Store receipt, in the camelCase JSON the
+/// receipt module produces (`productId` 1702, `transactionId` 1703, `purchaseDate` 1704,
+/// `originalTransactionId` 1705, `productType` 1707, `expiresDate` 1708, `cancellationDate` 1712,
+/// `isInIntroOfferPeriod` 1719, `promotionalOfferId` 1721; dates in epoch ms), and the receipt's
+/// own type (attribute 0: `Production`, `ProductionSandbox`, `Xcode`).
 ///
-/// A cancellation date → `REFUNDED`; a promotional offer id or intro period → the offer.
-pub fn apple_receipt_in_app(f: &AppleInAppFields) -> Result<Purchase> {
+/// A cancellation date → `REFUNDED`; a promotional offer id or intro period → the offer;
+/// `productType` 0/1/2/3 → non-consumable / consumable / non-renewing / auto-renewable.
+pub fn apple_receipt_in_app(entry: &Value, receipt_type: Option<&str>) -> Result<Purchase> {
     const WHAT: &str = "Apple receipt in-app entry";
-    if f.product_id.is_empty() {
-        return Err(Error::malformed(WHAT, "empty product identifier (1702)"));
-    }
-    let environment = apple_environment(f.receipt_type.as_deref());
-    let quantity = match f.quantity {
-        None => 1,
-        Some(q) => u32::try_from(q)
-            .ok()
-            .filter(|q| *q >= 1)
-            .ok_or_else(|| Error::malformed(WHAT, "quantity (1701) must be at least 1"))?,
-    };
-    let offer = match (&f.promotional_offer_id, f.is_in_intro_offer_period) {
-        (Some(id), _) if !id.is_empty() => Some(Offer { kind: OfferType::Promotional, id: Some(id.clone()) }),
-        (_, Some(true)) => Some(Offer { kind: OfferType::Introductory, id: None }),
+    require_object(WHAT, entry)?;
+    let environment = apple_environment(receipt_type);
+    let offer = match (text(entry, "promotionalOfferId"), flag(entry, "isInIntroOfferPeriod")) {
+        (Some(id), _) => Some(Offer { kind: OfferType::Promotional, id: Some(id) }),
+        (None, Some(true)) => Some(Offer { kind: OfferType::Introductory, id: None }),
         _ => None,
     };
     Ok(Purchase {
         store: Store::AppStore,
-        product_id: f.product_id.clone(),
-        transaction_id: Some(f.transaction_id.clone()),
-        original_transaction_id: f.original_transaction_id.clone(),
+        product_id: require(WHAT, "productId", text(entry, "productId"))?,
+        transaction_id: Some(require(WHAT, "transactionId", text(entry, "transactionId"))?),
+        original_transaction_id: text(entry, "originalTransactionId"),
         purchase_token: None,
         payment_seq: None,
-        purchase_time: f.purchase_date,
-        expires_time: f.expires_date,
-        quantity,
-        product_type: match f.product_type {
+        purchase_time: require(WHAT, "purchaseDate", int(entry, "purchaseDate"))?,
+        expires_time: int(entry, "expiresDate"),
+        quantity: quantity(WHAT, entry)?,
+        product_type: match int(entry, "productType") {
             Some(0) => ProductType::NonConsumable,
             Some(1) => ProductType::Consumable,
             Some(2) => ProductType::NonRenewing,
@@ -318,10 +283,14 @@ pub fn apple_receipt_in_app(f: &AppleInAppFields) -> Result<Purchase> {
         },
         purchase_type: (environment != Environment::Production).then_some(PurchaseType::Test),
         environment,
-        state: if f.cancellation_date.is_some() { PurchaseState::Refunded } else { PurchaseState::Purchased },
+        state: if entry.get("cancellationDate").is_some_and(|d| !d.is_null()) {
+            PurchaseState::Refunded
+        } else {
+            PurchaseState::Purchased
+        },
         offer,
         account_id: None,
-        source: serde_json::to_value(f).map_err(|e| Error::malformed(WHAT, e.to_string()))?,
+        source: entry.clone(),
     })
 }
 
@@ -508,26 +477,34 @@ pub(crate) mod tests {
     #[test]
     fn apple_receipt_entry_from_the_xcode_receipt_facts() {
         // The in-app entry of apple-receipt-xcode-backyardbirds-with-purchase.b64 (SOURCES.md §2).
-        let f = AppleInAppFields {
-            receipt_type: Some("Xcode".into()),
-            product_id: "pass.premium".into(),
-            transaction_id: "0".into(),
-            purchase_date: crate::purchase::time::parse_rfc3339_ms("2023-10-19T01:45:36Z").unwrap(),
-            expires_date: crate::purchase::time::parse_rfc3339_ms("2023-11-19T01:45:36Z"),
-            quantity: Some(1),
-            is_in_intro_offer_period: Some(true),
-            ..AppleInAppFields::default()
-        };
-        let p = apple_receipt_in_app(&f).unwrap();
+        let t = |s| crate::purchase::time::parse_rfc3339_ms(s).unwrap();
+        let entry = json!({"quantity": 1, "productId": "pass.premium", "transactionId": "0",
+            "purchaseDate": t("2023-10-19T01:45:36Z"), "expiresDate": t("2023-11-19T01:45:36Z"),
+            "isInIntroOfferPeriod": true});
+        let p = apple_receipt_in_app(&entry, Some("Xcode")).unwrap();
         assert_eq!(p.environment(), &Environment::Test);
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
         assert_eq!(p.offer().map(|o| &o.kind), Some(&OfferType::Introductory));
+        assert_eq!(p.expires_time(), Some(t("2023-11-19T01:45:36Z")));
         assert_eq!(p.source()["productId"], "pass.premium");
-        let f = AppleInAppFields { cancellation_date: Some(9), product_type: Some(1), ..f };
-        let p = apple_receipt_in_app(&f).unwrap();
+        let mut refunded = entry.clone();
+        refunded["cancellationDate"] = json!(9);
+        refunded["productType"] = json!(1);
+        refunded["promotionalOfferId"] = json!("Offer.3M");
+        let p = apple_receipt_in_app(&refunded, Some("Production")).unwrap();
         assert_eq!(p.state(), &PurchaseState::Refunded);
         assert_eq!(p.product_type(), &ProductType::Consumable);
-        let bad = AppleInAppFields { quantity: Some(0), ..f };
-        assert!(apple_receipt_in_app(&bad).is_err());
+        assert_eq!(p.environment(), &Environment::Production);
+        assert_eq!(p.purchase_type(), None);
+        assert_eq!(p.offer(), Some(&Offer { kind: OfferType::Promotional, id: Some("Offer.3M".into()) }));
+        let mut bad = entry.clone();
+        bad["quantity"] = json!(0);
+        assert!(apple_receipt_in_app(&bad, None).is_err());
+        assert!(apple_receipt_in_app(&json!({"productId": "p", "purchaseDate": 1}), None).is_err());
+        // Without a receipt type the environment is unknown, never production.
+        let p = apple_receipt_in_app(&entry, None).unwrap();
+        assert_eq!(p.environment().as_str(), "");
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
     }
 
     #[test]

@@ -20,7 +20,9 @@
 //!
 //! * `APPLE`: a `JWSTransactionDecodedPayload` and optionally its `JWSRenewalInfoDecodedPayload`,
 //!   optionally with the `notificationType`/`subtype`/`status` of the notification that carried
-//!   them. `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `EXPIRED`,
+//!   them; or a whole verified notification (`notification`, whose `data.decodedTransactionInfo`,
+//!   `data.decodedRenewalInfo` and `data.status` are used). `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
+//!   (the newer transaction carries the entitlement). `EXPIRED`,
 //!   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
 //!   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
 //!   `gracePeriodExpiresDate`, then `IN_BILLING_RETRY` if `isInBillingRetryPeriod` (or the
@@ -43,14 +45,15 @@
 //!   `ACTIVE`; absent, `NOT_APPOINTED` or unknown → by `expiryTime` (NHN reports `PURCHASED`
 //!   for everything when Google RTDN is not configured).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Map;
 use serde_json::Value;
 
 use super::sources::{int_value, time_value};
 use crate::error::{Error, Result};
 
 /// Where a subscription is at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SubscriptionState {
     /// Paid period running, renews. Entitled.
@@ -100,26 +103,23 @@ pub struct SubscriptionStatus {
     pub reason: Option<String>,
 }
 
-/// The input of [`subscription_status`], tagged by `source`. Store documents are taken in
-/// their own JSON shapes (Apple's decoded payloads, Google's REST resources, NHN's records).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "source", rename_all = "SCREAMING_SNAKE_CASE", rename_all_fields = "camelCase", deny_unknown_fields)]
+/// The input of [`subscription_status`]; in JSON, an object tagged by `source` (`APPLE`,
+/// `GOOGLE`, `GOOGLE_RTDN`, `NHN`) with the fields below in camelCase (see
+/// [`SubscriptionInput::from_json`]). Store documents are taken in their own JSON shapes
+/// (Apple's decoded payloads, Google's REST resources, NHN's records).
+#[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionInput {
     /// Apple: a verified transaction, its renewal info, and optionally the notification's type.
     Apple {
         /// `JWSTransactionDecodedPayload`.
         transaction: Value,
         /// `JWSRenewalInfoDecodedPayload`.
-        #[serde(default)]
         renewal_info: Option<Value>,
         /// `notificationType` of the App Store Server Notification V2 that carried them.
-        #[serde(default)]
         notification_type: Option<String>,
         /// Its `subtype`.
-        #[serde(default)]
         subtype: Option<String>,
         /// Its `data.status` (1 active, 2 expired, 3 billing retry, 4 grace period, 5 revoked).
-        #[serde(default)]
         status: Option<i64>,
     },
     /// Google: `purchases.subscriptionsv2.get`.
@@ -202,10 +202,91 @@ pub fn subscription_status(input: &SubscriptionInput, at: i64) -> Result<Subscri
 
 /// Parses the JSON text of a [`SubscriptionInput`] (size-limited) and answers at `at`.
 pub fn subscription_status_json(text: &str, at: i64) -> Result<SubscriptionStatus> {
-    crate::limits::check("subscription input", text.len(), crate::limits::MAX_SUBSCRIPTION_JSON)?;
-    let input: SubscriptionInput =
-        serde_json::from_str(text).map_err(|e| Error::malformed("subscription input", e.to_string()))?;
-    subscription_status(&input, at)
+    crate::limits::check(INPUT, text.len(), crate::limits::MAX_SUBSCRIPTION_JSON)?;
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::malformed(INPUT, e.to_string()))?;
+    subscription_status(&SubscriptionInput::from_json(value)?, at)
+}
+
+const INPUT: &str = "subscription input";
+
+impl SubscriptionInput {
+    /// Reads the tagged JSON form. Unknown `source`, unknown or missing fields, or fields of the
+    /// wrong JSON type are `MALFORMED_INPUT`. (Hand-written rather than derived: a derived
+    /// internally-tagged enum costs several KiB of WebAssembly for the same checks.)
+    pub fn from_json(value: Value) -> Result<SubscriptionInput> {
+        let Value::Object(mut map) = value else {
+            return Err(Error::malformed(INPUT, "expected a JSON object"));
+        };
+        let source = match map.remove("source") {
+            Some(Value::String(s)) => s,
+            _ => return Err(Error::malformed(INPUT, "missing \"source\" (APPLE, GOOGLE, GOOGLE_RTDN or NHN)")),
+        };
+        let allowed: &[&str] = match source.as_str() {
+            "APPLE" => &["transaction", "renewalInfo", "notificationType", "subtype", "status", "notification"],
+            "GOOGLE" => &["subscription"],
+            "GOOGLE_RTDN" => &["notification", "purchase"],
+            "NHN" => &["record"],
+            other => return Err(Error::malformed(INPUT, format!("unknown source \"{other}\""))),
+        };
+        if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(Error::malformed(INPUT, format!("unknown field \"{k}\" for source {source}")));
+        }
+        Ok(match source.as_str() {
+            "APPLE" => {
+                // A verified notification (decoded nested JWS included) supplies whatever the
+                // caller did not give explicitly.
+                if let Some(Value::Object(n)) = optional(&mut map, "notification") {
+                    let data = n.get("data").and_then(Value::as_object);
+                    for (from_notification, key) in [
+                        (n.get("notificationType"), "notificationType"),
+                        (n.get("subtype"), "subtype"),
+                        (data.and_then(|d| d.get("status")), "status"),
+                        (data.and_then(|d| d.get("decodedTransactionInfo")), "transaction"),
+                        (data.and_then(|d| d.get("decodedRenewalInfo")), "renewalInfo"),
+                    ] {
+                        if let Some(v) = from_notification.filter(|v| !v.is_null()) {
+                            map.entry(key).or_insert_with(|| v.clone());
+                        }
+                    }
+                }
+                SubscriptionInput::Apple {
+                    transaction: field(&mut map, "transaction")?,
+                    renewal_info: optional(&mut map, "renewalInfo"),
+                    notification_type: optional_text(&mut map, "notificationType")?,
+                    subtype: optional_text(&mut map, "subtype")?,
+                    status: match optional(&mut map, "status") {
+                        None => None,
+                        Some(v) => {
+                            Some(v.as_i64().ok_or_else(|| Error::malformed(INPUT, "\"status\" is not an integer"))?)
+                        }
+                    },
+                }
+            }
+            "GOOGLE" => SubscriptionInput::Google { subscription: field(&mut map, "subscription")? },
+            "GOOGLE_RTDN" => SubscriptionInput::GoogleRtdn {
+                notification: field(&mut map, "notification")?,
+                purchase: field(&mut map, "purchase")?,
+            },
+            _ => SubscriptionInput::Nhn { record: field(&mut map, "record")? },
+        })
+    }
+}
+
+/// A present, non-null field.
+fn field(map: &mut Map<String, Value>, key: &str) -> Result<Value> {
+    optional(map, key).ok_or_else(|| Error::malformed(INPUT, format!("missing \"{key}\"")))
+}
+
+fn optional(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
+    map.remove(key).filter(|v| !v.is_null())
+}
+
+fn optional_text(map: &mut Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match optional(map, key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::malformed(INPUT, format!("\"{key}\" is not a string"))),
+    }
 }
 
 fn apple(
@@ -268,6 +349,10 @@ fn apple(
             _ => "refunded or revoked",
         };
         return Ok(b.done(S::Revoked, Some(why.into())));
+    }
+    if tx.get("isUpgraded").and_then(Value::as_bool) == Some(true) {
+        // The entitlement moved to the product upgraded to; its own transaction says until when.
+        return Ok(b.done(S::Expired, Some("upgraded to another subscription; judge the newer transaction".into())));
     }
     if matches!(notification, Some("EXPIRED" | "GRACE_PERIOD_EXPIRED")) || status_code == Some(2) {
         let why = subtype.map_or_else(|| "expired".to_owned(), |s| format!("expired ({s})"));
@@ -500,6 +585,21 @@ mod tests {
     }
 
     #[test]
+    fn apple_whole_notification() {
+        // The shape SignedDataVerifier.verifyAndDecodeNotification returns: nested JWS decoded.
+        let mut n = jws_payload("apple-jws-gopay-notification-did-renew-sandbox.jws");
+        n["data"]["decodedTransactionInfo"] = nested(&n, "signedTransactionInfo");
+        n["data"]["decodedRenewalInfo"] = nested(&n, "signedRenewalInfo");
+        let input = json!({"source": "APPLE", "notification": n.clone()});
+        check("notification, before expiry", input.clone(), 1_646_387_196_000 - 1, S::Active, true);
+        check("notification, at expiry", input, 1_646_387_196_000, S::Expired, false);
+        n["notificationType"] = json!("REFUND");
+        check("REFUND notification", json!({"source": "APPLE", "notification": n}), 0, S::Revoked, false);
+        let e = status(json!({"source": "APPLE", "notification": {"notificationType": "TEST"}}), 0).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
     fn apple_renewal_info_vectors() {
         // awa renewal info: auto-renew on, same original transaction as this made-up transaction.
         let ri = jws_payload("apple-jws-awa-renewalinfo-sandbox.jws");
@@ -519,6 +619,20 @@ mod tests {
         let s = check("xcode active", input.clone(), 1_700_358_336_048, S::Active, true);
         assert_eq!(s.expires_time, Some(1_700_358_336_049));
         check("xcode at expiry (truncated ms)", input, 1_700_358_336_049, S::Expired, false);
+        // The test-CA renewal info carries no autoRenewStatus: auto-renew is not on.
+        let ri = jws_payload("apple-jws-testca-renewalInfo.jws");
+        let tx = json!({"environment": "Sandbox", "expiresDate": EXP});
+        let s = check(
+            "testca renewal info",
+            json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}),
+            EXP - 1,
+            S::Canceled,
+            true,
+        );
+        assert!(!s.auto_renewing);
+        let tx = json!({"environment": "Production", "expiresDate": EXP});
+        let e = status(json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}), 0).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "Sandbox renewal info with a Production transaction");
         // The awa renewal info belongs to another subscription than the Xcode transaction.
         let e = status(
             json!({"source":"APPLE","transaction":jws_payload("apple-jws-xcode-signed-transaction.jws"),
@@ -585,6 +699,13 @@ mod tests {
                 S::Active,
                 true,
             ),
+            (
+                "upgraded",
+                json!({"source":"APPLE","transaction":{"originalTransactionId":"1","expiresDate":EXP,"isUpgraded":true}}),
+                EXP - 1,
+                S::Expired,
+                false,
+            ),
         ];
         for (name, input, at, want, entitled) in cases {
             check(name, input, at, want, entitled);
@@ -614,6 +735,12 @@ mod tests {
             (json!({"source":"AMAZON","receipt":{}}), "MALFORMED_INPUT"),
             (json!({"source":"APPLE"}), "MALFORMED_INPUT"),
             (json!({"source":"APPLE","transaction":{"expiresDate":10},"extra":1}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE","transaction":{"expiresDate":10},"status":"5"}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE","transaction":{"expiresDate":10},"notificationType":5}), "MALFORMED_INPUT"),
+            (json!({"source":"APPLE","transaction":null}), "MALFORMED_INPUT"),
+            (json!({"source":"GOOGLE","record":{}}), "MALFORMED_INPUT"),
+            (json!({"source":1,"record":{}}), "MALFORMED_INPUT"),
+            (json!([1]), "MALFORMED_INPUT"),
         ] {
             assert_eq!(status(input.clone(), 0).unwrap_err().code(), code, "{input}");
         }

@@ -16,7 +16,8 @@ use wasm_bindgen::JsCast;
 use super::{js_error, now_ms, to_js, JsResult};
 use crate::error::Error;
 use crate::limits;
-use crate::purchase::sources::{self, AppleInAppFields};
+use crate::purchase::model::StoredPurchase;
+use crate::purchase::sources;
 use crate::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -119,6 +120,8 @@ export interface SubscriptionStatus {
 export type SubscriptionInput =
   | { source: 'APPLE'; transaction: Record<string, unknown>; renewalInfo?: Record<string, unknown>;
       notificationType?: string; subtype?: string; status?: number }
+  | { source: 'APPLE'; notification: Record<string, unknown>; transaction?: Record<string, unknown>;
+      renewalInfo?: Record<string, unknown> }
   | { source: 'GOOGLE'; subscription: Record<string, unknown> }
   | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
   | { source: 'NHN'; record: Record<string, unknown> };
@@ -134,7 +137,7 @@ pub(crate) enum Verified {
     OneStore,
     /// `JWSTransactionDecodedPayload` from `verifyAndDecodeTransaction`.
     AppleTransaction,
-    /// One in-app entry of a verified receipt, in [`AppleInAppFields`]' JSON shape.
+    /// One in-app entry of a verified receipt, registered as `{"receiptType": …, "entry": {…}}`.
     AppleReceiptInApp,
     /// An NHN IAP / Gamebase API record.
     NhnRecord,
@@ -190,12 +193,50 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
     Ok(js)
 }
 
-/// The snapshot registered for `object`, if it is a registered object.
-fn lookup(object: &JsValue) -> Option<(Verified, serde_json::Value)> {
+/// Registers each element of a JS array made by `to_js(values)` (same order) as a verified value
+/// of `kind`: for API results that are lists (NHN consumable and subscription lists).
+#[allow(dead_code)] // called by the NHN binding when it lands
+pub(crate) fn register_items<T: Serialize>(array_js: &JsValue, kind: Verified, values: &[T]) -> JsResult<()> {
+    let Some(array) = array_js.dyn_ref::<js_sys::Array>() else { return Ok(()) };
+    for (i, value) in values.iter().enumerate() {
+        let Ok(index) = u32::try_from(i) else { break };
+        register(&array.get(index), kind, value)?;
+    }
+    Ok(())
+}
+
+/// Registers each entry of a verified receipt's JS `inApp` array (made by `to_js` from
+/// `entries`, in the same order) as an App Store in-app purchase, with the receipt's type
+/// (attribute 0), so that `toPurchase(receipt.inApp[i])` works. For the Apple receipt binding.
+#[allow(dead_code)] // called by the Apple receipt binding when it lands
+pub(crate) fn register_receipt_entries<T: Serialize>(
+    receipt_js: &JsValue,
+    receipt_type: Option<&str>,
+    entries: &[T],
+) -> JsResult<()> {
+    let array = Reflect::get(receipt_js, &"inApp".into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(array) = array.dyn_ref::<js_sys::Array>() else { return Ok(()) };
+    for (i, entry) in entries.iter().enumerate() {
+        let Ok(index) = u32::try_from(i) else { break };
+        let snapshot = serde_json::json!({ "receiptType": receipt_type, "entry": entry });
+        register(&array.get(index), Verified::AppleReceiptInApp, &snapshot)?;
+    }
+    Ok(())
+}
+
+/// The snapshot (JSON text) registered for `object`, if it is a registered object.
+fn lookup(object: &JsValue) -> Option<(Verified, String)> {
     let object = object.dyn_ref::<Object>()?;
     let entry = REGISTRY.with(|r| r.get(object)).as_string()?;
     let (tag, json) = entry.split_once('\n')?;
-    Some((Verified::from_tag(tag)?, serde_json::from_str(json).ok()?))
+    Some((Verified::from_tag(tag)?, json.to_owned()))
+}
+
+/// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
+fn registered_purchase(json: &str) -> Result<Purchase, Error> {
+    serde_json::from_str::<StoredPurchase>(json)
+        .map(Purchase::from)
+        .map_err(|e| Error::malformed("purchase", e.to_string()))
 }
 
 fn unverified(what: &str) -> JsValue {
@@ -210,20 +251,24 @@ fn unverified(what: &str) -> JsValue {
 /// needs (a product id, a purchase time).
 #[wasm_bindgen(js_name = toPurchase, unchecked_return_type = "Purchase")]
 pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verified: JsValue) -> JsResult<JsValue> {
-    let Some((kind, value)) = lookup(&verified) else {
+    let Some((kind, json)) = lookup(&verified) else {
         return Err(unverified("toPurchase's argument"));
     };
+    let value = || -> Result<serde_json::Value, Error> {
+        serde_json::from_str(&json).map_err(|e| Error::malformed("verified value", e.to_string()))
+    };
     let purchase = match kind {
-        Verified::Google => sources::google_purchase_data(&value),
-        Verified::OneStore => sources::onestore_purchase_data(&value),
-        Verified::AppleTransaction => sources::apple_transaction(&value),
-        Verified::AppleReceiptInApp => serde_json::from_value::<AppleInAppFields>(value)
-            .map_err(|e| Error::malformed("Apple receipt in-app entry", e.to_string()))
-            .and_then(|f| sources::apple_receipt_in_app(&f)),
-        Verified::NhnRecord => sources::nhn_record(&value),
-        Verified::Purchase => {
-            serde_json::from_value::<Purchase>(value).map_err(|e| Error::malformed("purchase", e.to_string()))
-        }
+        Verified::Purchase => registered_purchase(&json),
+        Verified::Google => value().and_then(|v| sources::google_purchase_data(&v)),
+        Verified::OneStore => value().and_then(|v| sources::onestore_purchase_data(&v)),
+        Verified::AppleTransaction => value().and_then(|v| sources::apple_transaction(&v)),
+        Verified::AppleReceiptInApp => value().and_then(|v| {
+            sources::apple_receipt_in_app(
+                v.get("entry").unwrap_or(&serde_json::Value::Null),
+                v.get("receiptType").and_then(serde_json::Value::as_str),
+            )
+        }),
+        Verified::NhnRecord => value().and_then(|v| sources::nhn_record(&v)),
     }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)
@@ -256,9 +301,9 @@ fn event_from_js(event: &JsValue) -> JsResult<FlowEvent> {
         }
         let purchase = Reflect::get(object, &"purchase".into()).unwrap_or(JsValue::UNDEFINED);
         return match lookup(&purchase) {
-            Some((Verified::Purchase, value)) => serde_json::from_value::<Purchase>(value)
-                .map(|p| FlowEvent::Verified { purchase: Box::new(p) })
-                .map_err(|e| js_error(Error::malformed("purchase", e.to_string()))),
+            Some((Verified::Purchase, json)) => {
+                registered_purchase(&json).map(|p| FlowEvent::Verified { purchase: Box::new(p) }).map_err(js_error)
+            }
             _ => Err(unverified("VERIFIED's purchase (from toPurchase)")),
         };
     }

@@ -489,6 +489,19 @@ test('runPayment: verification failures end the flow; pending purchases wait', a
     throw new iap.IapError('NETWORK_ERROR', 'offline', { retryable: true });
   };
   await rejectsCode(iap.runPayment({ flow: paidFlow(), ...w.callbacks }), 'NETWORK_ERROR');
+
+  // A value no verifier made is the caller's bug: thrown, and the flow stays PAID.
+  w = world();
+  w.callbacks.verify = () => JSON.parse(JSON.stringify(purchase()));
+  await rejectsCode(iap.runPayment({ flow: paidFlow(), ...w.callbacks }), 'INVALID_ARGUMENT');
+  assert.deepEqual(w.saves, []);
+
+  // The verifier's own result is accepted as is.
+  w = world();
+  w.callbacks.verify = () => verifiedGoogle();
+  flow = await iap.runPayment({ flow: paidFlow(), ...w.callbacks });
+  assert.equal(flow.state, 'COMPLETED');
+  assert.equal(flow.purchase.transactionId, 'GPA.3301-1234-5678-90123');
 });
 
 test('runPayment: bad arguments', async () => {
@@ -599,4 +612,10 @@ test('README: the payment-flow snippet runs as documented', async () => {
   } finally {
     rmSync(file);
   }
+});
+
+test('toPurchase: results of the async verifiers are registered too', async () => {
+  const v = new iap.GoogleVerifier(key);
+  const p = iap.toPurchase(await v.verifyAsync(ownText('google/consumable.json'), ownText('google/consumable.sig')));
+  assert.equal(p.productId, 'gem_pack_100');
 });
