@@ -9,7 +9,7 @@ PKG_WEB     := pkg/web
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: all setup build test test-rust test-js test-www lint demo bench fuzz dashboard screenshot
+.PHONY: all setup build test test-rust test-js test-package test-runtimes test-www lint demo bench fuzz dashboard screenshot
 
 all: build
 
@@ -28,7 +28,7 @@ build: setup
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
-test: test-rust lint build test-js test-www
+test: test-rust lint build test-js test-package test-runtimes test-www
 
 test-rust:
 	@echo "[test] cargo test"
@@ -58,6 +58,19 @@ screenshot: build
 	@scripts/setup.sh chromium
 	@mkdir -p docs
 	@node tests/www/screenshot.mjs docs/dashboard.png
+
+## test-package: the tarball as users install it (ESM, CJS, TypeScript, the bin, Deno), the types
+test-package: build
+	@echo "[test] TypeScript: tsc --noEmit --strict on tests/types (usage.ts compiles, wrong.ts fails where marked)"
+	@node_modules/.bin/tsc -p tests/types/tsconfig.json
+	@echo "[test] packaging: npm pack ./pkg, offline install into an empty project, imports, contents, sizes"
+	@node --test tests/package/
+
+## test-runtimes: the tests/js suite in Node ESM and CJS, Deno, Bun, workerd and headless Chromium
+test-runtimes: build
+	@scripts/setup.sh chromium
+	@echo "[test] the tests/js suite in every runtime (tests/runtimes/run.mjs)"
+	@node tests/runtimes/run.mjs
 
 ## demo: verify the bundled samples and show the results
 demo: build

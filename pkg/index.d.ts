@@ -1,5 +1,6 @@
 // Types of every entry point. The verifiers' types are generated from the Rust sources by
-// wasm-bindgen (web/iap_verify.d.ts); the JS-only parts are declared here.
+// wasm-bindgen (web/iap_verify.d.ts, whose loader section scripts/build-pkg.mjs removes so that
+// projects compiled without the DOM lib type-check); the JS-only parts are declared here.
 export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
 export { Environment } from './src/apple.js';

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make build` needs and a fresh machine lacks, idempotently, saying what it does:
 # Debian's clang (ring's C code for wasm32), the wasm32 Rust target, the
-# wasm-bindgen CLI at exactly the version Cargo.lock pins, and the npm dev dependencies (esbuild, binaryen's wasm-opt, typescript).
+# wasm-bindgen CLI at exactly the version Cargo.lock pins, and the npm dev dependencies (esbuild,
+# binaryen's wasm-opt, typescript, and the runtimes the tests use: deno, bun, workerd, playwright-core).
 # Extra Debian packages can be asked for: `scripts/setup.sh chromium`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

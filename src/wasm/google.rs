@@ -120,7 +120,7 @@ impl GoogleVerifier {
     pub fn verify_async(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        signature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> js_sys::Promise {
         let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
             let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
@@ -191,7 +191,7 @@ impl OneStoreVerifier {
     pub fn verify_async(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        signature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> js_sys::Promise {
         let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
             let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;

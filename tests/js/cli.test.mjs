@@ -251,29 +251,47 @@ test('Apple receipt: detected from base64, verified at its creation date; Xcode 
   assert.deepEqual([decoded.code, decoded.body.result.transactionId], [0, '0']);
 });
 
-test('Apple JWS: transaction, renewal info, notification (bare and as a body), app transaction', { skip: appleSkip }, () => {
+test('Apple JWS: kinds told apart by payload, --type where the payload cannot tell, --root, --at', { skip: appleSkip }, () => {
   const root = ['--root', shared('apple-root-testCA-app-store-server-library.der')];
-  const t = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
-  assert.deepEqual([t.code, t.body.kind], [0, 'apple-transaction'], JSON.stringify(t.body));
-  const ri = json(['verify', shared('apple-jws-testca-renewalInfo.jws'), ...root]);
+  // The app-store-server-library test tokens have minimal payloads: detection cannot tell a
+  // transaction from renewal info, and says so; --type settles it.
+  const unknown = cli(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /use --type/);
+  const t = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root, '--type', 'apple-transaction']);
+  assert.deepEqual([t.code, t.body.kind, t.body.result.bundleId], [0, 'apple-transaction', 'com.example'], JSON.stringify(t.body));
+  assert.match(t.body.notes.join(' '), /--root/);
+  const ri = json(['verify', shared('apple-jws-testca-renewalInfo.jws'), ...root, '--type', 'apple-renewal-info', '--bundle-id', 'com.example']);
   assert.deepEqual([ri.code, ri.body.kind], [0, 'apple-renewal-info'], JSON.stringify(ri.body));
   const n = json(['verify', shared('apple-jws-testca-testNotification.jws'), ...root]);
-  assert.deepEqual([n.code, n.body.kind], [0, 'apple-notification'], JSON.stringify(n.body));
+  assert.deepEqual([n.code, n.body.kind, n.body.result.notificationType], [0, 'apple-notification', 'TEST'], JSON.stringify(n.body));
   const body = JSON.stringify({ signedPayload: text(shared('apple-jws-testca-testNotification.jws')).trim() });
   const nb = json(['verify', '-', ...root], body);
   assert.deepEqual([nb.code, nb.body.kind], [0, 'apple-notification']);
-  // Without the test CA as a root, the chain is untrusted.
-  const untrusted = json(['verify', shared('apple-jws-testca-transactionInfo.jws')]);
+  // Without the test CA as a root, the chain is untrusted; a pinned bundle id is checked.
+  const untrusted = json(['verify', shared('apple-jws-testca-testNotification.jws')]);
   assert.deepEqual([untrusted.code, untrusted.body.error.code], [1, 'INVALID_CHAIN']);
-  const wrong = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root, '--bundle-id', 'com.example.other']);
+  const wrong = json(['verify', shared('apple-jws-testca-testNotification.jws'), ...root, '--bundle-id', 'com.example.other']);
   assert.deepEqual([wrong.code, wrong.body.error.code], [1, 'INVALID_APP_IDENTIFIER']);
-  const real = json(['verify', shared('apple-jws-gopay-notification-did-renew-sandbox.jws')]);
-  assert.deepEqual([real.code, real.body.kind], [0, 'apple-notification'], JSON.stringify(real.body));
+  // Apple-signed data, detected by payload: renewal info and a notification.
+  const renewal = json(['verify', shared('apple-jws-awa-renewalinfo-sandbox.jws')]);
+  assert.deepEqual([renewal.code, renewal.body.kind, renewal.body.result.autoRenewStatus], [0, 'apple-renewal-info', 1], JSON.stringify(renewal.body));
+  const real = json(['verify', shared('apple-jws-aporat-notification-test-sandbox.jws')]);
+  assert.deepEqual([real.code, real.body.kind, real.body.result.data.bundleId], [0, 'apple-notification', 'com.Abilities'], JSON.stringify(real.body));
+  // A notification without signedDate is judged "now", after its leaf expired; --at moves now.
+  const gopay = shared('apple-jws-gopay-notification-did-renew-sandbox.jws');
+  const expired = json(['verify', gopay]);
+  assert.deepEqual([expired.code, expired.body.error.code], [1, 'CERTIFICATE_EXPIRED']);
+  const then = json(['verify', gopay, '--at', '2022-03-04T10:00:00Z']);
+  assert.deepEqual([then.code, then.body.result.notificationType], [0, 'DID_RENEW'], JSON.stringify(then.body));
+  // Xcode data: verified under its own certificate, flagged as test data.
   const app = json(['verify', shared('apple-jws-xcode-signed-app-transaction.jws')]);
   assert.deepEqual([app.code, app.body.kind], [0, 'apple-app-transaction'], JSON.stringify(app.body));
   assert.match(app.body.notes.join(' '), /TEST DATA/);
-  const d = json(['decode', shared('apple-jws-testca-transactionInfo.jws')]);
-  assert.deepEqual([d.code, d.body.unverified, d.body.result.header.alg], [0, true, 'ES256']);
+  const xt = json(['verify', shared('apple-jws-xcode-signed-transaction.jws')]);
+  assert.deepEqual([xt.code, xt.body.kind, xt.body.result.productId], [0, 'apple-transaction', 'pass.premium']);
+  const d = json(['decode', gopay]);
+  assert.deepEqual([d.code, d.body.unverified, d.body.result.header.alg, d.body.result.payload.data.signedTransactionInfo.transactionId], [0, true, 'ES256', '2000000004047119']);
 });
 
 test('Apple iOS 6 transaction receipt: transaction id, marked as not verifiable', { skip: appleSkip }, () => {

@@ -20,6 +20,9 @@ const SHIMMED = {
   'node:fs': 'fs.mjs',
 };
 
+/** tests/js files the bundle replaces with a harness file (Node-specific inside, portable API). */
+const SWAPPED = { 'services.mjs': 'services.mjs' };
+
 /** Directories embedded in the bundle's read-only file system, as virtual paths under /v/. */
 const EMBEDDED = [
   ['../shared/vectors', '/v/shared/vectors'],
@@ -42,6 +45,7 @@ function nodeOnlyReason(file, seen = new Set()) {
   if (/^\/\/ runtimes: node-only/m.test(text)) return 'marked node-only';
   if (/\bprocess\./.test(text)) return 'uses process';
   for (const spec of importsOf(text)) {
+    if (spec.startsWith('./') && spec.slice(2) in SWAPPED) continue;
     if (spec.startsWith('.')) {
       const reason = nodeOnlyReason(resolve(file, '..', spec), seen);
       if (reason) return reason;
@@ -97,8 +101,9 @@ function embeddedFiles() {
  *   package's browser entry);
  * - 'workerd': `worker.mjs`, a worker whose `test()` handler runs the suite, with the package
  *   bundled (conditions workerd, worker, browser) and its wasm imported as `iap_verify_bg.wasm`.
+ * `services` (addresses of servers the runner started on the host) replaces tests/js/services.mjs.
  */
-export async function bundleSuite({ target, outDir, projectDir, portable }) {
+export async function bundleSuite({ target, outDir, projectDir, portable, services = {} }) {
   const entryLines = ["import { beginFile, endFile, run } from 'iap-harness/test.mjs';", 'export async function main() {'];
   for (const name of portable) {
     entryLines.push(`  beginFile(${JSON.stringify(name)});`, `  await import(${JSON.stringify(`./${name}`)});`, '  endFile();');
@@ -122,6 +127,11 @@ export async function bundleSuite({ target, outDir, projectDir, portable }) {
     name: 'iap-suite',
     setup(b) {
       b.onResolve({ filter: /^(node:test|node:assert|node:assert\/strict|node:fs)$/ }, (a) => ({ path: join(harness, SHIMMED[a.path]) }));
+      b.onResolve({ filter: /^\.\/[a-z-]+\.mjs$/ }, (a) => {
+        const name = a.path.slice(2);
+        if (a.importer.startsWith(jsDir) && name in SWAPPED) return { path: join(harness, SWAPPED[name]) };
+        return undefined;
+      });
       b.onResolve({ filter: /^iap-harness\// }, (a) => ({ path: join(harness, a.path.slice('iap-harness/'.length)) }));
       b.onResolve({ filter: /^iap-embedded-files$/ }, () => ({ path: 'files', namespace: 'iap-embedded' }));
       b.onLoad({ filter: /.*/, namespace: 'iap-embedded' }, () => ({ contents: embedded, loader: 'js' }));
@@ -151,6 +161,7 @@ export async function bundleSuite({ target, outDir, projectDir, portable }) {
     conditions: bundled ? ['workerd', 'worker', 'browser'] : [],
     mainFields: ['module', 'main'],
     inject: [join(harness, 'buffer.mjs')],
+    define: { __IAP_SERVICES__: JSON.stringify(services) },
     plugins: [plugin],
     logLevel: 'error',
   });

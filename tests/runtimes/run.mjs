@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { bundleSuite, selectTests } from './bundle.mjs';
 import { installedProject, repo } from './project.mjs';
 
@@ -58,10 +59,15 @@ console.log('IAPENTRY ' + require.resolve('iap-verify'));
 main().then((result) => console.log('IAPRESULT ' + JSON.stringify(result)));
 `;
 
-const WORKERD_CONFIG = `using Workerd = import "/workerd/workerd.capnp";
+const workerdConfig = () => `using Workerd = import "/workerd/workerd.capnp";
 
+# The worker's fetch() goes out through "internet"; here it may reach loopback only, where the
+# runner's local IAP server listens.
 const config :Workerd.Config = (
-  services = [ (name = "suite", worker = .suiteWorker) ],
+  services = [
+    (name = "suite", worker = .suiteWorker),
+    (name = "internet", network = (allow = ["local"])),
+  ],
 );
 
 # No nodejs_compat flag: the package must not need Node built-ins.
@@ -82,17 +88,19 @@ const runtimes = {
     return parseResult(await exec(process.execPath, ['launch.cjs'], p.projectDir));
   },
   async deno(p) {
-    // No --allow-* flag: the deno entry loads its wasm with a source-phase import.
-    return parseResult(await exec(bin('deno'), ['run', '--no-lock', '--no-prompt', 'launch.mjs'], p.projectDir));
+    // No --allow-read: the deno entry loads its wasm with a source-phase import. The network
+    // permission covers only the runner's local IAP server.
+    const net = p.services.emulator ? [`--allow-net=${new URL(p.services.emulator.url).host}`] : [];
+    return parseResult(await exec(bin('deno'), ['run', '--no-lock', '--no-prompt', ...net, 'launch.mjs'], p.projectDir));
   },
   async bun(p) {
     return parseResult(await exec(bin('bun'), ['launch.mjs'], p.projectDir));
   },
   async workerd(p) {
     const dir = join(p.work, 'workerd');
-    await bundleSuite({ target: 'workerd', outDir: dir, projectDir: p.projectDir, portable: p.portable });
+    await bundleSuite({ target: 'workerd', outDir: dir, projectDir: p.projectDir, portable: p.portable, services: p.services });
     copyFileSync(join(p.projectDir, 'node_modules/iap-verify/web/iap_verify_bg.wasm'), join(dir, 'iap_verify_bg.wasm'));
-    writeFileSync(join(dir, 'config.capnp'), WORKERD_CONFIG);
+    writeFileSync(join(dir, 'config.capnp'), workerdConfig());
     const r = parseResult(await exec(bin('workerd'), ['test', '--verbose', 'config.capnp'], dir));
     r.entry ??= 'workerd.mjs (bundled)';
     return r;
@@ -110,13 +118,16 @@ const runtimes = {
       const logs = [];
       page.on('console', (m) => logs.push(m.text()));
       page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-      // Served from memory at http://localhost/ (a secure context, as https pages are): the page,
-      // the suite, and the installed package's files. Nothing else is reachable.
-      const origin = 'http://localhost';
+      // The page, the suite and the installed package's files are served from memory, on the
+      // origin of the local IAP server when there is one (so its API is same-origin: no CORS), else
+      // http://localhost; both are secure contexts, as https pages are. Only that origin is reachable.
+      const origin = p.services.emulator ? new URL(p.services.emulator.url).origin : 'http://localhost';
       const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
       await page.route('**/*', async (route) => {
         const url = new URL(route.request().url());
         if (url.origin !== origin) return route.abort();
+        const ours = url.pathname === '/' || url.pathname === '/suite.browser.mjs' || url.pathname.startsWith('/pkg/');
+        if (!ours) return route.continue();
         const file = url.pathname === '/' ? join(p.work, 'index.html') : url.pathname.startsWith('/pkg/')
           ? join(p.projectDir, 'node_modules/iap-verify', url.pathname.slice('/pkg/'.length))
           : join(p.work, url.pathname.slice(1));
@@ -150,13 +161,31 @@ for (const name of wanted) {
   }
 }
 
+/** Servers the portable tests use, started once here on loopback (see tests/js/services.mjs). */
+async function startServices() {
+  const services = {};
+  const stops = [];
+  const emulatorFile = join(repo, 'pkg/src/emulator.js');
+  if (existsSync(emulatorFile)) {
+    const { startEmulator } = await import(pathToFileURL(emulatorFile).href);
+    const emu = await startEmulator({ port: 0, host: '127.0.0.1' });
+    services.emulator = JSON.parse(JSON.stringify({ url: emu.url, iap: emu.iap, gamebase: emu.gamebase }));
+    stops.push(() => emu.close());
+  }
+  return { services, stop: async () => Promise.all(stops.map((f) => f())) };
+}
+
 const { portable, nodeOnly } = selectTests();
 const project = installedProject('iap-verify-runtimes-');
 project.portable = portable;
+const hosted = await startServices();
+project.services = hosted.services;
 try {
-  await bundleSuite({ target: 'esm', outDir: project.projectDir, portable });
-  await bundleSuite({ target: 'cjs', outDir: project.projectDir, portable });
-  await bundleSuite({ target: 'browser', outDir: project.work, portable });
+  const services = hosted.services;
+  await bundleSuite({ target: 'esm', outDir: project.projectDir, portable, services });
+  await bundleSuite({ target: 'cjs', outDir: project.projectDir, portable, services });
+  await bundleSuite({ target: 'browser', outDir: project.work, portable, services });
+  if (services.emulator) console.log(`[runtimes] local IAP server for the suite: ${services.emulator.url}`);
   writeFileSync(join(project.projectDir, 'launch.mjs'), LAUNCH_ESM);
   writeFileSync(join(project.projectDir, 'launch.cjs'), LAUNCH_CJS);
 
@@ -196,6 +225,7 @@ try {
   console.log(`${tests} passed, ${failed} failed`);
   process.exitCode = passedRuntimes === rows.length ? 0 : 1;
 } finally {
+  await hosted.stop();
   if (!process.env.KEEP_RUNTIME_PROJECT) rmSync(project.work, { recursive: true, force: true });
   else console.log(`[runtimes] kept ${project.work}`);
 }

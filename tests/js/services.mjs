@@ -1,0 +1,19 @@
+// Servers that portable tests talk to over HTTP. Under `node --test` they are started here, in
+// process; the runtime runner (tests/runtimes/run.mjs) starts them once on the host instead and
+// swaps this file for one that hands out their addresses, so the same tests run unchanged in
+// Deno, Bun, workerd and the browser.
+
+/**
+ * The local IAP server (pkg/src/emulator.js): `{ url, iap: { appKey, appSeq, ... }, gamebase:
+ * { appId, secretKey }, close() }`, or null when this build has no emulator.
+ */
+export async function emulator() {
+  let mod;
+  try {
+    mod = await import('../../pkg/src/emulator.js');
+  } catch (e) {
+    if (e?.code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw e;
+  }
+  return mod.startEmulator({ port: 0 });
+}

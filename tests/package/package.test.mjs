@@ -1,0 +1,249 @@
+// The package as a user installs it: `npm pack ./pkg`, the tarball installed offline into an
+// empty project, then imported from ESM, CommonJS, TypeScript, the `iap-verify` bin and Deno
+// (local path). Also: what the tarball holds, its size, and the TypeScript checks (usage.ts must
+// compile under --strict, wrong.ts must fail where it says, no `any` in public signatures).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { installedProject, repo } from '../runtimes/project.mjs';
+
+const bin = (name) => join(repo, 'node_modules/.bin', name);
+const vector = (p) => readFileSync(join(repo, 'tests/vectors', p), 'utf8');
+let p;
+
+before(() => {
+  p = installedProject('iap-verify-package-');
+});
+after(() => {
+  if (p) rmSync(p.work, { recursive: true, force: true });
+});
+
+const installed = () => join(p.projectDir, 'node_modules/iap-verify');
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: p.projectDir, encoding: 'utf8', ...opts });
+
+test('the tarball holds the entries, types, wasm, bin and licence, and nothing else', (t) => {
+  const files = p.packed.files.map((f) => f.path).sort();
+  const manifest = JSON.parse(readFileSync(join(repo, 'pkg/package.json'), 'utf8'));
+  // Every file the manifest points at is in the tarball.
+  const pointed = new Set([manifest.main, manifest.module, manifest.types, ...Object.values(manifest.bin)]);
+  for (const target of Object.values(manifest.exports)) {
+    if (typeof target === 'string') pointed.add(target);
+    else for (const v of Object.values(target)) pointed.add(v);
+  }
+  for (const f of pointed) assert.ok(files.includes(f.replace(/^\.\//, '')), `${f} is referenced by package.json but not packed`);
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'web/iap_verify_bg.wasm', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'src/error.js', 'src/api.js']) {
+    assert.ok(files.includes(f), `${f} missing from the tarball`);
+  }
+  for (const f of files) {
+    assert.doesNotMatch(f, /(^|\/)tests?\//, `a test file is packed: ${f}`);
+    assert.doesNotMatch(f, /\.(map|pem|key|der|cer|p12|tgz|rs|toml|lock)$|(^|\/)\.env|\.test\./, `${f} must not be packed`);
+    assert.notEqual(f, 'src/node-cjs.js', 'the CJS source is bundled into node.cjs, not shipped');
+  }
+  const licence = readFileSync(join(installed(), 'LICENSE'), 'utf8');
+  assert.match(licence, /MIT License|Permission is hereby granted/);
+  for (const f of files) {
+    const body = readFileSync(join(installed(), f));
+    assert.ok(!body.includes('PRIVATE KEY'), `${f} holds a private key`);
+    assert.ok(!body.includes('sourceMappingURL'), `${f} points at a source map`);
+  }
+  const wasm = readFileSync(join(installed(), 'web/iap_verify_bg.wasm'));
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  const line = `tarball ${kib(p.packed.size)} (${files.length} files, ${kib(p.packed.unpackedSize)} unpacked); wasm ${kib(wasm.length)}, gzipped ${kib(gz)}`;
+  console.log(`[package] ${line}`);
+  t.diagnostic(line);
+  // Generous ceilings, to catch an accident (a bundled test tree, a debug build), not to budget.
+  assert.ok(p.packed.size < 1024 * 1024, `tarball is ${p.packed.size} bytes`);
+  assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
+});
+
+test('ESM: import from the installed package', () => {
+  const code = `import { GoogleVerifier, IapError } from 'iap-verify';
+const v = new GoogleVerifier(process.env.KEY);
+console.log(v.verify(process.env.DATA, process.env.SIG).orderId);
+try { v.verify('{}', process.env.SIG); } catch (e) { console.log(e instanceof IapError, e.code); }`;
+  writeFileSync(join(p.projectDir, 'esm.mjs'), code);
+  const env = { ...process.env, KEY: vector('google/test-key-2048.pub'), DATA: vector('google/consumable.json'), SIG: vector('google/consumable.sig') };
+  const r = run(process.execPath, ['esm.mjs'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'GPA.3301-1234-5678-90123\ntrue INVALID_SIGNATURE\n');
+});
+
+test('CommonJS: require from the installed package (the "require" condition)', () => {
+  const req = createRequire(join(p.projectDir, 'index.js'));
+  assert.equal(req.resolve('iap-verify'), join(installed(), 'node.cjs'));
+  const code = `const { verifyOneStorePurchase, IapError } = require('iap-verify');
+const r = verifyOneStorePurchase(process.env.DATA, process.env.SIG, process.env.KEY);
+console.log(r.purchaseToken, typeof IapError);`;
+  writeFileSync(join(p.projectDir, 'cjs.cjs'), code);
+  const env = { ...process.env, KEY: vector('onestore/test-key-2048.pub'), DATA: vector('onestore/v21.json'), SIG: vector('onestore/v21.sig') };
+  const r = run(process.execPath, ['cjs.cjs'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'TOKEN3000000312345 function\n');
+});
+
+function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types = [] } = {}) {
+  const tsconfig = {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: 'es2022',
+      lib,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      types,
+      typeRoots: [join(repo, 'node_modules/@types')],
+    },
+    files,
+  };
+  writeFileSync(join(p.projectDir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  return run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+}
+
+test('TypeScript: tests/types compiles under --strict and every @ts-expect-error line is an error', () => {
+  // As ES modules (.mts) resolved through the package's `exports` (`types` condition), as a user's
+  // Node project with moduleResolution nodenext would. usage*.ts use the API as documented;
+  // wrong*.ts (and a few lines elsewhere) hold calls that must not compile, each marked.
+  const dir = join(repo, 'tests/types');
+  const sources = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+  assert.ok(sources.includes('usage.ts') && sources.includes('wrong.ts'));
+  const names = sources.map((f) => f.replace(/\.ts$/, '.mts'));
+  sources.forEach((f, i) => cpSync(join(dir, f), join(p.projectDir, names[i])));
+  const r = typecheck(names);
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  // Without the directives, each marked line is an error of its own (so no directive is idle).
+  let total = 0;
+  for (const f of sources) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    const expected = (text.match(/^\s*\/\/ @ts-expect-error/gm) ?? []).length;
+    if (expected === 0) continue;
+    total += expected;
+    const bare = `bare-${f.replace(/\.ts$/, '.mts')}`;
+    writeFileSync(join(p.projectDir, bare), text.replaceAll('// @ts-expect-error', '// (expected error)'));
+    const failed = typecheck([bare]);
+    assert.notEqual(failed.status, 0);
+    const errorLines = new Set([...failed.stdout.matchAll(new RegExp(`${bare.replace('.', '\\.')}\\((\\d+),`, 'g'))].map((m) => m[1]));
+    assert.equal(errorLines.size, expected, `${f}: ${failed.stdout}`);
+  }
+  assert.ok(total >= 15, `only ${total} wrong calls are checked`);
+});
+
+test('TypeScript: a CommonJS project with only @types/node (no DOM lib) compiles', () => {
+  writeFileSync(join(p.projectDir, 'use.cts'), `import iap = require('iap-verify');
+const v = new iap.GoogleVerifier('key');
+const p: iap.GooglePurchase = v.verify('{}', 'sig');
+export const id: string | undefined = p.orderId;
+`);
+  const r = typecheck(['use.cts'], { lib: ['es2022'], types: ['node'] });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
+
+test('no `any` in the public signatures', async () => {
+  const ts = (await import('typescript')).default;
+  const program = ts.createProgram([join(installed(), 'index.d.ts'), join(installed(), 'init.d.ts')], { strict: true, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.esnext.disposable.d.ts'], types: [] });
+  const checker = program.getTypeChecker();
+  const offenders = [];
+  // wasm-bindgen's loader plumbing (initSync, InitOutput, ...) is re-exported but not public API.
+  const internal = /^(__|initSync$|InitInput$|InitOutput$|SyncInitInput$)/;
+  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias;
+  for (const file of ['index.d.ts', 'init.d.ts']) {
+    const source = program.getSourceFile(join(installed(), file));
+    const moduleSymbol = checker.getSymbolAtLocation(source);
+    for (const sym of checker.getExportsOfModule(moduleSymbol)) {
+      if (internal.test(sym.name)) continue;
+      const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+      const decl = target.declarations?.[0];
+      if (!decl) continue;
+      const texts = [];
+      if (target.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Variable)) {
+        texts.push(checker.typeToString(checker.getTypeOfSymbolAtLocation(target, decl), undefined, flags));
+      }
+      if (target.flags & ts.SymbolFlags.Class) {
+        const ctor = checker.getTypeOfSymbolAtLocation(target, decl);
+        for (const sig of ctor.getConstructSignatures()) texts.push(checker.signatureToString(sig, undefined, flags));
+        const instance = checker.getDeclaredTypeOfSymbol(target);
+        for (const prop of checker.getPropertiesOfType(instance)) {
+          texts.push(`${prop.name}: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(prop, decl), undefined, flags)}`);
+        }
+      }
+      if (target.flags & ts.SymbolFlags.TypeAlias) {
+        texts.push(checker.typeToString(checker.getDeclaredTypeOfSymbol(target), undefined, flags));
+      }
+      if (target.flags & ts.SymbolFlags.Interface) {
+        for (const prop of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(target))) {
+          texts.push(`${prop.name}: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(prop, decl), undefined, flags)}`);
+        }
+      }
+      for (const text of texts) if (/\bany\b/.test(text)) offenders.push(`${file} ${sym.name}: ${text}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
+test('the bin: npx iap-verify --help and verify', () => {
+  const help = run('npx', ['--offline', '--no-install', 'iap-verify', '--help']);
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /Usage:/);
+  const dir = join(p.projectDir, 'v');
+  mkdirSync(dir);
+  for (const f of ['google/consumable.json', 'google/consumable.sig', 'google/test-key-2048.pub']) cpSync(join(repo, 'tests/vectors', f), join(dir, f.split('/')[1]));
+  const r = run('npx', ['--offline', '--no-install', 'iap-verify', 'verify', 'v/consumable.json', '--signature', '@v/consumable.sig', '--key', '@v/test-key-2048.pub', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).result.orderId, 'GPA.3301-1234-5678-90123');
+});
+
+test('Deno: the entry by local path and through npm:, with no permissions', () => {
+  const code = `import { GoogleVerifier as A } from './node_modules/iap-verify/deno.mjs';
+import { GoogleVerifier as B } from 'npm:iap-verify';
+console.log(A === B, typeof new A(${JSON.stringify(vector('google/test-key-2048.pub').trim())}).verify);`;
+  writeFileSync(join(p.projectDir, 'deno-path.mjs'), code);
+  const r = run(bin('deno'), ['run', '--no-lock', '--no-prompt', 'deno-path.mjs'], { env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'true function\n');
+});
+
+test('no `worker` or `workerd` entry reaches for node: built-ins, fetch of the wasm or eval', () => {
+  for (const f of ['workerd.mjs', 'browser.mjs', 'init.mjs', 'deno.mjs', 'src/api.js', 'src/error.js']) {
+    const text = readFileSync(join(installed(), f), 'utf8');
+    assert.doesNotMatch(text, /from ['"]node:|require\(|\beval\(|new Function\(/, f);
+  }
+  // The workerd entry takes the compiled module from an import; it never fetches or compiles bytes.
+  const workerd = readFileSync(join(installed(), 'workerd.mjs'), 'utf8');
+  assert.match(workerd, /^import wasmModule from '\.\/web\/iap_verify_bg\.wasm';$/m);
+  assert.match(workerd, /initSync\(\{ module: wasmModule \}\)/);
+});
+
+test('exports conditions send each runtime to its entry', () => {
+  const manifest = JSON.parse(readFileSync(join(installed(), 'package.json'), 'utf8'));
+  const order = Object.keys(manifest.exports['.']);
+  assert.equal(order[0], 'types', '"types" must come first');
+  assert.deepEqual(order, ['types', 'workerd', 'worker', 'browser', 'deno', 'bun', 'import', 'require', 'default']);
+  assert.deepEqual(manifest.sideEffects.sort(), ['./browser.mjs', './deno.mjs', './node.cjs', './node.mjs', './workerd.mjs']);
+  assert.ok(manifest.engines.node);
+  // esbuild resolves with the conditions a bundler for each platform uses.
+  const resolved = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    import { build } from ${JSON.stringify(join(repo, 'node_modules/esbuild/lib/main.js'))};
+    const out = {};
+    for (const [name, conditions, platform] of [['browser', [], 'browser'], ['workerd', ['workerd', 'worker'], 'neutral'], ['node', [], 'node']]) {
+      const r = await build({ stdin: { contents: "import 'iap-verify'", resolveDir: ${JSON.stringify(p.projectDir)} }, bundle: true, write: false, metafile: true, platform, conditions, format: 'esm', external: ['*.wasm', 'node:*'], logLevel: 'silent' });
+      out[name] = Object.keys(r.metafile.inputs).filter((f) => /iap-verify\\/[a-z]+\\.(mjs|cjs)$/.test(f)).map((f) => f.split('/').pop());
+    }
+    console.log(JSON.stringify(out));`], { cwd: p.projectDir, encoding: 'utf8' });
+  const entries = JSON.parse(resolved);
+  assert.deepEqual(entries.browser.sort(), ['browser.mjs', 'init.mjs']);
+  assert.deepEqual(entries.workerd, ['workerd.mjs']);
+  assert.deepEqual(entries.node, ['node.mjs']);
+});
+
+test('a symlinked install (npm link, workspaces) resolves too', () => {
+  const linked = join(p.work, 'linked');
+  mkdirSync(join(linked, 'node_modules'), { recursive: true });
+  symlinkSync(join(repo, 'pkg'), join(linked, 'node_modules/iap-verify'));
+  writeFileSync(join(linked, 'm.mjs'), "import { verifyGooglePurchase } from 'iap-verify'; console.log(typeof verifyGooglePurchase);");
+  const r = spawnSync(process.execPath, ['m.mjs'], { cwd: linked, encoding: 'utf8' });
+  assert.equal(r.stdout, 'function\n', r.stderr);
+});
