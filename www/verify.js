@@ -247,12 +247,8 @@ export function subscriptionOf(iap, kind, value, now) {
       ev('Next renewal', renewal?.renewalDate, 'renew'),
       ev('Revoked', tx.revocationDate, 'bad'),
     ].filter(Boolean);
-    const input = { source: 'APPLE', transaction: tx };
-    if (renewal) input.renewalInfo = renewal;
-    if (kind === 'apple-notification') {
-      input.notificationType = value.notificationType;
-      if (value.subtype) input.subtype = value.subtype;
-    }
+    // A notification goes in whole: the purchase-state logic reads its type, subtype and nested data.
+    const input = kind === 'apple-notification' ? { source: 'APPLE', notification: value } : { source: 'APPLE', transaction: tx };
     return { product: tx.productId, events, ...statusOrError(iap, input, now), autoRenew: renewal ? renewal.autoRenewStatus === 1 : undefined };
   }
   if (kind === 'apple-renewal-info') {
