@@ -107,12 +107,14 @@ export function detect(text, bytes) {
     }
     return { kind: undefined, reason: 'JSON, but none of the known shapes (purchase data, {"signedPayload"}, {"message"})' };
   }
-  if (isJws(t)) {
-    const { payload } = peekJws(t);
+  // A JWS copied out of an e-mail or a ticket may have been wrapped: whitespace is never part of one.
+  const compact = t.replace(/\s+/g, '');
+  if (isJws(compact)) {
+    const { payload } = peekJws(compact);
     const kind = jwsKind(payload);
-    if (kind !== undefined) return { kind, input: t };
+    if (kind !== undefined) return { kind, input: compact };
     const guess = jwsGuess(payload);
-    if (guess !== undefined) return { kind: guess, input: t, guessed: true };
+    if (guess !== undefined) return { kind: guess, input: compact, guessed: true };
     return { kind: undefined, reason: 'a JWS whose payload is none of the Apple kinds' };
   }
   if (B64_RE.test(t)) {

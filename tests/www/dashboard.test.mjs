@@ -54,6 +54,12 @@ async function verify(page, input, { signature, key, at } = {}) {
 
 const fieldsText = (page) => page.getByTestId('fields').innerText();
 
+/** A full-page screenshot from the top (the input column is sticky; the shot keeps the scroll position). */
+async function shot(page, path) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage: true });
+}
+
 describe('dashboard in headless Chromium', { skip }, () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -81,7 +87,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(fields, /2016-02-22 11:03:39\.030 UTC/, 'purchaseTime shown in UTC');
     assert.match(fields, /2016-02-22 20:03:39 GMT\+9/, 'and in local time');
     assert.match(await page.getByTestId('status').innerText(), /STATUS UNKNOWN/);
-    await page.screenshot({ path: `${ARTIFACTS}google-verified.png`, fullPage: true });
+    await shot(page, `${ARTIFACTS}google-verified.png`);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -93,7 +99,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(verdict, /^Invalid: INVALID_SIGNATURE/);
     assert.match(verdict, /changed after it was signed/);
     assert.match(await page.locator('#fields-h').textContent(), /without verification: do not trust/);
-    await page.screenshot({ path: `${ARTIFACTS}google-tampered.png`, fullPage: true });
+    await shot(page, `${ARTIFACTS}google-tampered.png`);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -103,6 +109,19 @@ describe('dashboard in headless Chromium', { skip }, () => {
     const verdict = await verify(page, shared('google-awa-goiap.json'));
     assert.match(verdict, /^Decoded \(unverified\)/);
     assert.match(await fieldsText(page), /GPA\.xxxx-xxxx-xxxx-xxxxx/);
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test('undocumented fields are shown and tagged; ids have a copy button', async () => {
+    const { page, errors, close } = await open({ googleKey: ours('google/test-key-2048.pub') });
+    assert.match(await verify(page, ours('google/consumable.json'), { signature: ours('google/consumable.sig') }), /^Verified/);
+    const fields = page.getByTestId('fields');
+    const unknown = fields.locator('tr', { hasText: 'futureField' }).first();
+    assert.match(await unknown.innerText(), /futureField[\s\S]*unknown field/);
+    assert.match(await fields.innerText(), /futureField[\s\S]*nested[\s\S]*1, two/);
+    assert.equal(await fields.locator('tr', { hasText: 'orderId' }).locator('.tag').count(), 0, 'documented fields are not tagged');
+    assert.equal(await fields.locator('tr', { hasText: 'orderId' }).getByRole('button', { name: /Copy orderId/ }).count(), 1);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -145,7 +164,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(fields, /2000001092134138/);
     // The subscription expired long before "now": the purchase-state logic says so.
     assert.match(await page.getByTestId('status').innerText(), /EXPIRED/);
-    await page.screenshot({ path: `${ARTIFACTS}apple-receipt.png`, fullPage: true });
+    await shot(page, `${ARTIFACTS}apple-receipt.png`);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -213,7 +232,9 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Apple renewal info: verified, timeline without a status', async () => {
     const { page, errors, close } = await open();
-    assert.match(await verify(page, shared('apple-jws-awa-renewalinfo-sandbox.jws')), /^Verified/);
+    // Wrapped at 76 columns, as mail clients do: still one JWS.
+    const wrapped = shared('apple-jws-awa-renewalinfo-sandbox.jws').replace(/.{76}/g, '$&\n');
+    assert.match(await verify(page, wrapped), /^Verified/);
     assert.match(await page.getByTestId('chain').textContent(), /Prod ECC Mac App Store and iTunes Store Receipt Signing/);
     assert.match(await fieldsText(page), /co\.ringalarm\.swtich\.quarterly2/);
     assert.deepEqual(errors, []);
@@ -225,6 +246,8 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(await verify(page, shared('apple-jws-xcode-signed-app-transaction.jws')), /^Verified/);
     // Apple writes year 1 as -62135769600000, which is 0000-12-30 in the proleptic Gregorian calendar.
     assert.match(await fieldsText(page), /0000-12-30 00:00:00 UTC/);
+    // Xcode adds requestDate, which Apple's AppTransaction does not document.
+    assert.equal(await page.getByTestId('fields').locator('tr', { hasText: 'requestDate' }).locator('.tag', { hasText: 'unknown field' }).count(), 1);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -258,7 +281,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(sub, /com\.audaos\.audarecorder\.vip\.m2/);
     assert.match(sub, /Expires/);
     assert.match(await page.getByTestId('status').innerText(), /EXPIRED|ACTIVE/);
-    await page.screenshot({ path: `${ARTIFACTS}apple-notification.png`, fullPage: true });
+    await shot(page, `${ARTIFACTS}apple-notification.png`);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -307,7 +330,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await form.getByTestId('lookup-submit').click();
     await page.getByTestId('lookup-status').filter({ hasText: 'for "user-2"' }).waitFor();
     assert.match(await page.getByTestId('lookup-results').innerText(), /2026010110000006[\s\S]*1,?100[\s\S]*KRW/);
-    await page.screenshot({ path: `${ARTIFACTS}lookup.png`, fullPage: true });
+    await shot(page, `${ARTIFACTS}lookup.png`);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -327,7 +350,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(await verify(page, shared('apple-jws-aporat-notification-test-sandbox.jws')), /^Verified/);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
-    await page.screenshot({ path: `${ARTIFACTS}phone.png`, fullPage: true });
+    await shot(page, `${ARTIFACTS}phone.png`);
     assert.deepEqual(errors, []);
     await close();
   });

@@ -31,6 +31,8 @@ try {
   await page.getByTestId('user-id').fill('user-1');
   await page.getByTestId('lookup-submit').click();
   await page.getByTestId('lookup-status').filter({ hasText: 'for "user-1"' }).waitFor();
+  // From the top: the input column is sticky, and a full-page shot keeps the scroll position.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: out, fullPage: true });
   if (errors.length > 0) throw new Error(`console errors: ${errors.join('; ')}`);
   console.log(`wrote ${out}`);
