@@ -119,7 +119,7 @@ function appleReceipt(iap, settings, input, now) {
     } catch {
       tx = undefined;
     }
-    const chain = chainInfo(certs, now, 'receiptCreationDate (unread: the receipt did not verify)');
+    const chain = chainInfo(certs, now, 'now: the receipt\'s own creation date is read only once it verifies');
     return invalid(e, { unverified: tx === undefined ? undefined : { transactionId: tx }, chain, notes });
   }
 }

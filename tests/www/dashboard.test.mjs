@@ -252,12 +252,17 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await close();
   });
 
-  test('App Store notification as Apple POSTs it ({"signedPayload"}): verified', async () => {
+  test('App Store notification as Apple POSTs it ({"signedPayload"}): verified, by keyboard alone', async () => {
     const { page, errors, close } = await open();
     const body = JSON.stringify({ signedPayload: shared('apple-jws-aporat-notification-test-sandbox.jws') });
-    await page.getByTestId('input').fill(body);
+    // Skip link, then the input; paste; Ctrl+Enter verifies.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the verifier');
+    await page.getByTestId('input').focus();
+    await page.keyboard.insertText(body);
     assert.match(await page.getByTestId('kind').innerText(), /App Store Server Notification V2/);
-    assert.match(await verify(page, body), /^Verified/);
+    await page.keyboard.press('Control+Enter');
+    assert.match(await page.getByTestId('verdict').innerText(), /^Verified/);
     assert.match(await fieldsText(page), /5e09dcfc-205e-4ea1-9883-96676f394992/);
     assert.deepEqual(errors, []);
     await close();
@@ -348,6 +353,12 @@ describe('dashboard in headless Chromium', { skip }, () => {
   test('phone width: no horizontal page scroll, verdict readable', async () => {
     const { page, errors, close } = await open(undefined, { width: 390, height: 844 });
     assert.match(await verify(page, shared('apple-jws-aporat-notification-test-sandbox.jws')), /^Verified/);
+    // Every control has a label (visible, or aria-label for the copy buttons' kind).
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, textarea')].filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id));
+    assert.deepEqual(unlabelled, []);
+    const nameless = await page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim())).length);
+    assert.equal(nameless, 0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `page scrolls sideways by ${overflow}px`);
     await shot(page, `${ARTIFACTS}phone.png`);
