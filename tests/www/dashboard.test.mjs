@@ -104,9 +104,19 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await close();
   });
 
-  test('Google Play purchase without a signature: Decoded (unverified)', async () => {
+  test('Google Play purchase dropped as a file, without a signature: Decoded (unverified)', async () => {
     const { page, errors, close } = await open();
-    const verdict = await verify(page, shared('google-awa-goiap.json'));
+    // A file dropped on the input box (a DataTransfer built in the page, as a drag from the desktop gives).
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'purchase.json', { type: 'application/json' }));
+      const target = document.getElementById('input');
+      for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, shared('google-awa-goiap.json'));
+    await page.getByTestId('kind').filter({ hasText: 'Google Play purchase' }).waitFor();
+    assert.equal(await page.getByTestId('input').inputValue(), shared('google-awa-goiap.json'));
+    await page.getByTestId('verify').click();
+    const verdict = await page.getByTestId('verdict').innerText();
     assert.match(verdict, /^Decoded \(unverified\)/);
     assert.match(await fieldsText(page), /GPA\.xxxx-xxxx-xxxx-xxxxx/);
     assert.deepEqual(errors, []);
