@@ -4,7 +4,7 @@
 import { KINDS, detect, readDroppedFile, bytesToBase64 } from './detect.js';
 import { verifyInput, parseRoots } from './verify.js';
 import { KNOWN_FIELDS } from './fields.js';
-import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton } from './render.js';
+import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
 import { loadSettings, saveSettings, clearSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -124,6 +124,12 @@ function atValue() {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** CERTIFICATE_EXPIRED details in dates rather than epoch milliseconds. */
+function validityDetail(d) {
+  if (!d || typeof d.at !== 'number' || typeof d.notAfter !== 'number') return null;
+  return h('span', { class: 'v-detail' }, `Certificate "${d.subject ?? '?'}" is valid from ${utcTime(d.notBefore)} to ${utcTime(d.notAfter)}; judged at ${utcTime(d.at)}.`);
+}
+
 function showResult(r) {
   const v = $('verdict');
   v.className = `verdict ${r.status}`;
@@ -135,7 +141,7 @@ function showResult(r) {
     v.replaceChildren(
       h('span', { class: 'v-title' }, `Invalid: ${r.code}`),
       h('span', { class: 'v-text' }, r.explanation ?? ''),
-      h('span', { class: 'v-detail' }, r.message ?? ''));
+      validityDetail(r.details) ?? h('span', { class: 'v-detail' }, r.message ?? ''));
   }
   $('notes').replaceChildren(...r.notes.map((n) => h('li', {}, n)));
 
@@ -152,7 +158,7 @@ function showResult(r) {
   $('fields-h').textContent = r.status === 'invalid' ? 'Fields (decoded without verification: do not trust them)' : 'Fields';
   fs.classList.toggle('untrusted', r.status === 'invalid');
   if (value !== undefined && value !== null) {
-    const rows = typeof value === 'object' ? fieldRows(value, { known: KNOWN_FIELDS[r.kind] }) : [h('tr', {}, h('th', {}, 'value'), h('td', {}, String(value)))];
+    const rows = typeof value === 'object' ? fieldRows(value, { known: KNOWN_FIELDS[r.kind], verified: r.status === 'verified' }) : [h('tr', {}, h('th', {}, 'value'), h('td', {}, String(value)))];
     $('fields-body').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 2, class: 'muted' }, '(no fields)'))]));
   }
 }

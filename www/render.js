@@ -83,7 +83,7 @@ function valueCell(key, value, path) {
  * Rows of a decoded object, nested objects and arrays as labelled groups. `known` is the set of
  * field names the store documents for this kind; others are tagged as unknown (kept as sent).
  */
-export function fieldRows(obj, { known, path = '', depth = 0 } = {}) {
+export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } = {}) {
   const rows = [];
   if (obj === null || typeof obj !== 'object') return rows;
   for (const [key, value] of Object.entries(obj)) {
@@ -91,7 +91,7 @@ export function fieldRows(obj, { known, path = '', depth = 0 } = {}) {
     // A notification's nested JWS strings: shown folded next to their decoded payload.
     if (typeof value === 'string' && /^signed[A-Z]/.test(key) && value.split('.').length === 3 && value.length > 64) {
       rows.push(h('tr', { class: 'jws-row' }, h('th', { scope: 'row', style: { '--depth': depth } }, key),
-        h('td', {}, h('details', { class: 'jws' }, h('summary', {}, `JWS, ${value.length.toLocaleString('en')} characters (verified; decoded below)`), h('code', { class: 'wrap' }, value), copyButton(value, p)))));
+        h('td', {}, h('details', { class: 'jws' }, h('summary', {}, `JWS, ${value.length.toLocaleString('en')} characters (${verified ? 'verified' : 'NOT verified'}; decoded below)`), h('code', { class: 'wrap' }, value), copyButton(value, p)))));
       continue;
     }
     // Receipt attributes the package does not interpret: one line each, as sent.
@@ -112,12 +112,12 @@ export function fieldRows(obj, { known, path = '', depth = 0 } = {}) {
       const body = [];
       nested.forEach((item, i) => {
         if (isArray) body.push(h('tr', { class: 'group sub' }, h('th', { colspan: 2, style: { '--depth': depth + 1 } }, `${key}[${i}]`)));
-        for (const r of fieldRows(item, { known, path: isArray ? `${p}[${i}]` : p, depth: depth + 1 })) body.push(r);
+        for (const r of fieldRows(item, { known, verified, path: isArray ? `${p}[${i}]` : p, depth: depth + 1 })) body.push(r);
       });
       if (body.length === 0) continue;
       const unknownGroup = known && depth === 0 && !known.has(key);
       rows.push(h('tr', { class: `group${decodedJws ? ' decoded' : ''}${unknownGroup ? ' unknown' : ''}` }, h('th', { colspan: 2, style: { '--depth': depth } }, label,
-        decodedJws ? h('span', { class: 'tag ok' }, 'nested JWS, verified') : null,
+        decodedJws ? h('span', { class: `tag ${verified ? 'ok' : 'bad'}` }, verified ? 'nested JWS, verified' : 'nested JWS, NOT verified') : null,
         unknownGroup ? h('span', { class: 'tag warn', title: 'Not in the store\'s documented fields for this kind; shown as sent.' }, 'unknown field') : null)));
       rows.push(...body);
       continue;

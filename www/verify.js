@@ -85,7 +85,7 @@ function appleJws(iap, settings, kind, jws, now, atGiven) {
     : `${atGiven ? 'the time set under Options' : 'now'}: the data has no signed date`;
   const certs = jwsCertificates(header, base64ToBytes);
   const chain = chainInfo(certs, judgedAt, judgedBy, certs.length === 3 ? 'The third certificate is shown as sent; trust comes from the configured root, never from it.' : undefined);
-  const base = { unverified: payload, chain };
+  const base = { unverified: withNestedDecoded(payload), chain };
   if (!ENVIRONMENTS.includes(env)) {
     return invalid({ code: 'INVALID_ARGUMENT', message: `The environment is ${env === undefined ? 'not in the data' : `"${env}"`}: choose one in Settings.` }, base);
   }
@@ -99,6 +99,28 @@ function appleJws(iap, settings, kind, jws, now, atGiven) {
   } catch (e) {
     return invalid(e, { ...base, notes });
   }
+}
+
+/**
+ * For display when verification failed: a notification's nested JWS decoded without any check,
+ * placed where a verified notification has them (`data.decodedTransactionInfo`, ...).
+ */
+function withNestedDecoded(payload) {
+  if (!payload || typeof payload !== 'object') return payload;
+  const out = structuredClone(payload);
+  const nested = [
+    ['data', 'signedTransactionInfo', 'decodedTransactionInfo'],
+    ['data', 'signedRenewalInfo', 'decodedRenewalInfo'],
+    ['appData', 'signedAppTransactionInfo', 'decodedAppTransactionInfo'],
+  ];
+  for (const [parent, signed, decoded] of nested) {
+    const p = out[parent];
+    if (p && typeof p === 'object' && typeof p[signed] === 'string') {
+      const inner = peekJws(p[signed].trim()).payload;
+      if (inner !== undefined) p[decoded] = inner;
+    }
+  }
+  return out;
 }
 
 function appleReceipt(iap, settings, input, now) {

@@ -183,6 +183,8 @@ describe('dashboard in headless Chromium', { skip }, () => {
     const { page, errors, close } = await open();
     const der = Buffer.from(shared('apple-receipt-tpinapp-sandbox-g5.b64'), 'base64');
     await page.locator('#file').setInputFiles({ name: 'receipt', mimeType: 'application/octet-stream', buffer: der });
+    // The file is read asynchronously: wait for the detection line.
+    await page.getByTestId('kind').filter({ hasText: '5,665 bytes' }).waitFor();
     assert.match(await page.getByTestId('kind').innerText(), /Apple app receipt[\s\S]*5,665 bytes/);
     await page.getByTestId('verify').click();
     assert.match(await page.getByTestId('verdict').innerText(), /^Verified/);
@@ -284,6 +286,9 @@ describe('dashboard in headless Chromium', { skip }, () => {
     const now = await verify(page, jws);
     assert.match(now, /^Invalid: CERTIFICATE_EXPIRED/);
     assert.match(now, /Judge at/);
+    assert.match(now, /valid from 2021-08-25 02:50:34 UTC to 2023-09-24 02:50:33 UTC; judged at 20\d\d-/, 'the expiry in dates');
+    // Not verified: the nested JWS are decoded for reading but marked as not verified.
+    assert.match(await page.getByTestId('fields').innerText(), /NOT verified[\s\S]*decodedTransactionInfo[\s\S]*2000000004047119/);
     const verdict = await verify(page, jws, { at: '2022-03-04T09:43:30' });
     assert.match(verdict, /^Verified/);
     const fields = page.getByTestId('fields');
