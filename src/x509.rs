@@ -84,6 +84,8 @@ pub struct Certificate<'a> {
     pub not_after: i64,
     /// The subject public key.
     pub spki: SubjectPublicKeyInfo<'a>,
+    /// The SubjectPublicKeyInfo TLV as encoded (what WebCrypto's `importKey('spki')` takes).
+    pub spki_der: &'a [u8],
     /// The v3 extensions, in order.
     pub extensions: Vec<Extension<'a>>,
 }
@@ -190,7 +192,8 @@ fn parse_tbs<'a>(t: &mut der::Reader<'a>, raw: &'a [u8], outer_alg: &'a [u8]) ->
     let issuer = t.expect(tag::SEQUENCE)?.raw;
     let (not_before, not_after) = t.expect(tag::SEQUENCE)?.read_all(WHAT, |v| Ok((read_time(v)?, read_time(v)?)))?;
     let subject = t.expect(tag::SEQUENCE)?.raw;
-    let spki = SubjectPublicKeyInfo::from_tlv(&t.expect(tag::SEQUENCE)?, WHAT)?;
+    let spki_tlv = t.expect(tag::SEQUENCE)?;
+    let spki = SubjectPublicKeyInfo::from_tlv(&spki_tlv, WHAT)?;
     // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING) are skipped.
     let _ = t.optional(0x81)?;
     let _ = t.optional(0x82)?;
@@ -221,6 +224,7 @@ fn parse_tbs<'a>(t: &mut der::Reader<'a>, raw: &'a [u8], outer_alg: &'a [u8]) ->
         not_before,
         not_after,
         spki,
+        spki_der: spki_tlv.raw,
         extensions,
     })
 }

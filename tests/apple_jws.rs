@@ -229,6 +229,10 @@ fn test_pki_positive_and_cache() {
     let certs = vec![pki("leaf-ec.der"), pki("int-ec.der"), pki("root2-ec.der")];
     let jws = jws_with_header(&x5c_header(&certs), &tx(SIGNED, "Sandbox"), &pki("leaf-ec.pk8"));
     v.verify_and_decode_transaction(&jws, NOW).unwrap();
+    // …but it must be a certificate, also when the leaf and intermediate are cached already.
+    let junk_root = format!(r#"{{"alg":"ES256","x5c":["{}","{}","AAAA"]}}"#, b64(&pki("leaf-ec.der")), b64(&pki("int-ec.der")));
+    let jws = jws_with_header(&junk_root, &tx(SIGNED, "Sandbox"), &pki("leaf-ec.pk8"));
+    assert_eq!(code(v.verify_and_decode_transaction(&jws, NOW)), "INVALID_CHAIN");
     // Production needs the app Apple id on notifications.
     let p = pki_verifier(Environment::Production);
     let note = |id: i64| test_jws(&format!(r#"{{"notificationType":"SUBSCRIBED","signedDate":{SIGNED},"data":{{"bundleId":"com.example.app","appAppleId":{id},"environment":"Production"}}}}"#), "leaf-ec", "int-ec", "root-ec");
@@ -313,6 +317,8 @@ fn test_pki_token_negatives() {
         check(&format!("{hdr}.{p}.{s}"), "MALFORMED_INPUT");
         check(&format!("{hdr}.{p}."), "MALFORMED_INPUT");
     }
+    let crit = b64url(br#"{"alg":"ES256","crit":["exp"],"exp":1,"x5c":[]}"#);
+    check(&format!("{crit}.{p}.{s}"), "MALFORMED_INPUT");
     let no_alg = b64url(br#"{"x5c":[]}"#);
     check(&format!("{no_alg}.{p}.{s}"), "MALFORMED_INPUT");
     // x5c missing, not an array, wrong length, non-certificate entries.

@@ -80,12 +80,14 @@ pub type VerifiedAppTransaction = Verified<AppTransaction>;
 struct Header {
     alg: Option<String>,
     x5c: Option<serde_json::Value>,
+    /// RFC 7515 §4.1.11: extensions the recipient must understand. We understand none.
+    crit: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
 struct CachedChain {
-    leaf_b64: String,
-    intermediate_b64: String,
+    /// The three x5c entries as sent (x5c[2] too, so a hit behaves exactly like a miss).
+    x5c: [String; 3],
     key: PublicKey,
     validities: Vec<Validity>,
 }
@@ -157,8 +159,7 @@ impl SignedDataVerifier {
     /// `signedTransactionInfo` / a transaction from the App Store Server API.
     pub fn verify_and_decode_transaction(&self, jws: &str, now: i64) -> Result<VerifiedTransaction> {
         let v: Verified<JwsTransactionDecodedPayload> = self.verify_jws(jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date)?;
-        self.check_bundle_id(v.payload.bundle_id.as_deref())?;
-        self.check_environment(v.payload.environment.as_ref())?;
+        self.check_transaction(&v.payload)?;
         Ok(v)
     }
 
@@ -166,16 +167,32 @@ impl SignedDataVerifier {
     pub fn verify_and_decode_renewal_info(&self, jws: &str, now: i64) -> Result<VerifiedRenewalInfo> {
         let v: Verified<JwsRenewalInfoDecodedPayload> =
             self.verify_jws(jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date)?;
-        self.check_environment(v.payload.environment.as_ref())?;
+        self.check_renewal_info(&v.payload)?;
         Ok(v)
     }
 
     /// `signedAppTransactionInfo`. The effective date is `receiptCreationDate`.
     pub fn verify_and_decode_app_transaction(&self, jws: &str, now: i64) -> Result<VerifiedAppTransaction> {
         let v: Verified<AppTransaction> = self.verify_jws(jws, now, |t: &AppTransaction| t.receipt_creation_date)?;
-        self.check_app(v.payload.bundle_id.as_deref(), v.payload.app_apple_id)?;
-        self.check_environment(v.payload.receipt_type.as_ref())?;
+        self.check_app_transaction(&v.payload)?;
         Ok(v)
+    }
+
+    /// Apple's transaction checks: bundle id, then environment.
+    pub(crate) fn check_transaction(&self, t: &JwsTransactionDecodedPayload) -> Result<()> {
+        self.check_bundle_id(t.bundle_id.as_deref())?;
+        self.check_environment(t.environment.as_ref())
+    }
+
+    /// Apple's renewal info check: environment only (there is no bundle id).
+    pub(crate) fn check_renewal_info(&self, r: &JwsRenewalInfoDecodedPayload) -> Result<()> {
+        self.check_environment(r.environment.as_ref())
+    }
+
+    /// Apple's app transaction checks: bundle id, app Apple id (Production), `receiptType`.
+    pub(crate) fn check_app_transaction(&self, a: &AppTransaction) -> Result<()> {
+        self.check_app(a.bundle_id.as_deref(), a.app_apple_id)?;
+        self.check_environment(a.receipt_type.as_ref())
     }
 
     pub(crate) fn check_bundle_id(&self, actual: Option<&str>) -> Result<()> {
@@ -214,6 +231,13 @@ impl SignedDataVerifier {
         now: i64,
         effective_date: impl Fn(&T) -> Option<f64>,
     ) -> Result<Verified<T>> {
+        let prepared = self.prepare(jws)?;
+        prepared.verify_signature()?;
+        prepared.decode(now, effective_date)
+    }
+
+    /// Step 1 and 2: shape, algorithm, chain (cached). The signature is not checked yet.
+    pub(crate) fn prepare<'a>(&self, jws: &'a str) -> Result<PreparedJws<'a>> {
         limits::check("JWS", jws.len(), limits::MAX_JWS)?;
         let mut parts = jws.split('.');
         let (Some(h64), Some(p64), Some(s64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
@@ -224,44 +248,37 @@ impl SignedDataVerifier {
         if header.alg.as_deref() != Some("ES256") {
             return Err(Error::malformed("JWS header", "alg must be ES256"));
         }
+        if header.crit.is_some() {
+            return Err(Error::malformed("JWS header", "critical header extensions are not supported"));
+        }
         let x5c = x5c_strings(header.x5c.as_ref())?;
 
         let test_data = self.environment.is_local_test();
-        let local_key;
-        let chain;
-        let (key, validities): (&PublicKey, &[Validity]) = if test_data {
+        let chain = if test_data {
             let [only] = x5c.as_slice() else {
                 return Err(Error::bad_chain("Xcode/LocalTesting data must carry exactly one certificate"));
             };
-            local_key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
-            (&local_key, &[])
+            // No root vouches for it: only the signature is checked, and the result is marked.
+            let key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
+            Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new() })
         } else {
             let [leaf, intermediate, root] = x5c.as_slice() else {
                 return Err(Error::bad_chain("x5c must hold exactly three certificates"));
             };
-            chain = self.chain(leaf, intermediate, root)?;
-            (&chain.key, &chain.validities)
+            self.chain(leaf, intermediate, root)?
         };
 
         let sig = crate::b64::decode_url("JWS signature", s64)?;
-        if sig.len() != 64 {
-            return Err(Error::InvalidSignature);
-        }
+        let signature: [u8; 64] = sig.as_slice().try_into().map_err(|_| Error::InvalidSignature)?;
         let signed_len = h64.len().saturating_add(1).saturating_add(p64.len());
-        let signed = jws.get(..signed_len).ok_or_else(|| Error::malformed("JWS", "bad part lengths"))?;
-        key.verify(&signature::ECDSA_P256_SHA256_FIXED, signed.as_bytes(), &sig)?;
-
-        let payload: T = serde_json::from_slice(&crate::b64::decode_url("JWS payload", p64)?)
-            .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
-        let at = effective_date(&payload).and_then(ms_from_f64).unwrap_or(now);
-        check_validity_at(validities, at)?;
-        Ok(Verified { payload, test_data })
+        let signing_input = jws.get(..signed_len).ok_or_else(|| Error::malformed("JWS", "bad part lengths"))?;
+        Ok(PreparedJws { signing_input, payload_b64: p64, signature, chain, test_data })
     }
 
     /// The leaf key and validities of a verified chain, from the cache or built and cached.
     fn chain(&self, leaf_b64: &str, intermediate_b64: &str, root_b64: &str) -> Result<Arc<CachedChain>> {
         if let Ok(cache) = self.cache.lock() {
-            if let Some(hit) = cache.iter().find(|c| c.leaf_b64 == leaf_b64 && c.intermediate_b64 == intermediate_b64) {
+            if let Some(hit) = cache.iter().find(|c| c.x5c == [leaf_b64, intermediate_b64, root_b64]) {
                 return Ok(Arc::clone(hit));
             }
         }
@@ -271,8 +288,7 @@ impl SignedDataVerifier {
         Certificate::parse(&cert_bytes(root_b64)?)?;
         let (key, validities) = verify_x5c_chain(&self.anchors, &leaf_der, &int_der)?;
         let entry = Arc::new(CachedChain {
-            leaf_b64: leaf_b64.to_owned(),
-            intermediate_b64: intermediate_b64.to_owned(),
+            x5c: [leaf_b64.to_owned(), intermediate_b64.to_owned(), root_b64.to_owned()],
             key,
             validities,
         });
@@ -309,6 +325,62 @@ pub fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_de
 /// `CERTIFICATE_EXPIRED` unless every window contains `at` (epoch ms).
 pub fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
     validities.iter().try_for_each(|v| v.check_at(at))
+}
+
+/// A JWS whose shape, algorithm and certificate chain have been checked, and whose ES256
+/// signature has not (yet). Crate-private: the wasm layer may check the signature with the host's
+/// WebCrypto instead of ring, then call [`PreparedJws::decode_host_verified`].
+pub(crate) struct PreparedJws<'a> {
+    signing_input: &'a str,
+    payload_b64: &'a str,
+    signature: [u8; 64],
+    chain: Arc<CachedChain>,
+    test_data: bool,
+}
+
+impl PreparedJws<'_> {
+    /// `header.payload` as received: what the signature covers.
+    pub(crate) fn signing_input(&self) -> &[u8] {
+        self.signing_input.as_bytes()
+    }
+
+    /// The raw `r‖s` signature.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    /// The signing key: the uncompressed P-256 point of the verified leaf (or Xcode's certificate).
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn key_point(&self) -> &[u8] {
+        &self.chain.key.key
+    }
+
+    /// Step 3 with ring.
+    pub(crate) fn verify_signature(&self) -> Result<()> {
+        self.chain.key.verify(&signature::ECDSA_P256_SHA256_FIXED, self.signing_input(), &self.signature)
+    }
+
+    /// Step 4 after [`Self::verify_signature`] succeeded.
+    fn decode<T: DeserializeOwned>(&self, now: i64, effective_date: impl Fn(&T) -> Option<f64>) -> Result<Verified<T>> {
+        let payload: T = serde_json::from_slice(&crate::b64::decode_url("JWS payload", self.payload_b64)?)
+            .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
+        let at = effective_date(&payload).and_then(ms_from_f64).unwrap_or(now);
+        check_validity_at(&self.chain.validities, at)?;
+        Ok(Verified { payload, test_data: self.test_data })
+    }
+
+    /// Step 4 for a signature the host's WebCrypto has verified over [`Self::signing_input`] with
+    /// [`Self::key_point`] (ECDSA P-256 SHA-256, IEEE P1363 `r‖s`). Only the wasm layer calls it,
+    /// and only after the host said the signature is valid.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn decode_host_verified<T: DeserializeOwned>(
+        &self,
+        now: i64,
+        effective_date: impl Fn(&T) -> Option<f64>,
+    ) -> Result<Verified<T>> {
+        self.decode(now, effective_date)
+    }
 }
 
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {

@@ -18,9 +18,29 @@ pub type VerifiedNotification = Verified<ResponseBodyV2DecodedPayload>;
 impl SignedDataVerifier {
     /// Verifies and decodes a notification's `signedPayload`, including the nested JWS.
     pub fn verify_and_decode_notification(&self, signed_payload: &str, now: i64) -> Result<VerifiedNotification> {
-        let mut v: Verified<ResponseBodyV2DecodedPayload> = self.verify_jws(signed_payload, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date)?;
+        let mut v: Verified<ResponseBodyV2DecodedPayload> =
+            self.verify_jws(signed_payload, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date)?;
+        self.check_notification(v.payload())?;
         let n = v.payload_mut();
-        // Which part names the app, as Apple's verifyAndDecodeNotification picks it.
+        if let Some(d) = n.data.as_mut() {
+            if let Some(jws) = d.signed_transaction_info.as_deref() {
+                d.decoded_transaction_info = Some(self.verify_and_decode_transaction(jws, now)?.into_payload());
+            }
+            if let Some(jws) = d.signed_renewal_info.as_deref() {
+                d.decoded_renewal_info = Some(self.verify_and_decode_renewal_info(jws, now)?.into_payload());
+            }
+        }
+        if let Some(a) = n.app_data.as_mut() {
+            if let Some(jws) = a.signed_app_transaction_info.as_deref() {
+                a.decoded_app_transaction_info = Some(self.verify_and_decode_app_transaction(jws, now)?.into_payload());
+            }
+        }
+        Ok(v)
+    }
+
+    /// Apple's notification checks: bundle id and app Apple id (Production), then environment,
+    /// taken from `data`, `summary`, `externalPurchaseToken` or `appData`, as Apple picks them.
+    pub(crate) fn check_notification(&self, n: &ResponseBodyV2DecodedPayload) -> Result<()> {
         let (bundle_id, app_apple_id, environment) = if let Some(d) = &n.data {
             (d.bundle_id.clone(), d.app_apple_id, d.environment.clone())
         } else if let Some(s) = &n.summary {
@@ -38,21 +58,6 @@ impl SignedDataVerifier {
             (None, None, None)
         };
         self.check_app(bundle_id.as_deref(), app_apple_id)?;
-        self.check_environment(environment.as_ref())?;
-
-        if let Some(d) = n.data.as_mut() {
-            if let Some(jws) = d.signed_transaction_info.as_deref() {
-                d.decoded_transaction_info = Some(self.verify_and_decode_transaction(jws, now)?.into_payload());
-            }
-            if let Some(jws) = d.signed_renewal_info.as_deref() {
-                d.decoded_renewal_info = Some(self.verify_and_decode_renewal_info(jws, now)?.into_payload());
-            }
-        }
-        if let Some(a) = n.app_data.as_mut() {
-            if let Some(jws) = a.signed_app_transaction_info.as_deref() {
-                a.decoded_app_transaction_info = Some(self.verify_and_decode_app_transaction(jws, now)?.into_payload());
-            }
-        }
-        Ok(v)
+        self.check_environment(environment.as_ref())
     }
 }

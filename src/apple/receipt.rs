@@ -2,11 +2,12 @@
 //! to a pinned root, and the full payload (store-formats §3.1).
 //!
 //! Order of work: parse the container; find the signer certificate by issuer and serial; check
-//! the RSA signature over the content octets (SHA-1 or SHA-256, as the SignerInfo says); check the
-//! chain signer → embedded intermediate → pinned root with Apple's marker OIDs (or a signer that
-//! *is* a pinned root, as Xcode's self-signed StoreKit certificate is); only then parse the
-//! payload, and check every certificate's validity at the receipt creation date (field 12; `now`
-//! only when a receipt has none). Then the optional bundle id and device hash checks.
+//! the chain signer → embedded intermediate → pinned root with Apple's marker OIDs (or a signer
+//! that *is* a pinned root, as Xcode's self-signed StoreKit certificate is; cached per verifier);
+//! check the RSA signature over the content octets (SHA-1 or SHA-256, as the SignerInfo says);
+//! only then parse the payload, and check every certificate's validity at the receipt creation
+//! date (field 12; `now` only when a receipt has none). Then the optional bundle id and device
+//! hash checks.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -228,6 +229,13 @@ impl AppReceiptVerifier {
 
     /// Verifies a DER/BER receipt.
     pub fn verify(&self, receipt: &[u8], opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
+        let prepared = self.prepare(receipt)?;
+        prepared.verify_signature()?;
+        prepared.decode(opts)
+    }
+
+    /// Container, signer and chain (cached); the content signature is not checked yet.
+    pub(crate) fn prepare<'a>(&self, receipt: &'a [u8]) -> Result<PreparedReceipt<'a>> {
         limits::check("receipt", receipt.len(), limits::MAX_RECEIPT_BYTES)?;
         let sd = pkcs7::parse(receipt)?;
         let certs = sd.certificates.iter().map(|c| Certificate::parse(c)).collect::<Result<Vec<_>>>()?;
@@ -235,25 +243,13 @@ impl AppReceiptVerifier {
             .iter()
             .find(|c| c.issuer == sd.signer.issuer && c.serial == sd.signer.serial)
             .ok_or_else(|| Error::bad_chain("the signer certificate is not in the receipt"))?;
-
         let key = signer.public_key()?;
         if key.kind != KeyKind::Rsa {
             return Err(Error::bad_chain("the receipt signer key is not RSA"));
         }
-        let alg: &'static dyn signature::VerificationAlgorithm = match sd.signer.digest {
-            Digest::Sha1 => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
-            Digest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        };
-        key.verify(alg, &sd.content, sd.signer.signature)?;
-
         let validities = self.chain(&sd, signer, &certs)?;
-        let receipt = parse_payload(&sd.content)?;
-        let at = receipt.receipt_creation_date.unwrap_or(opts.now);
-        for v in &validities {
-            v.check_at(at)?;
-        }
-        check_receipt(&receipt, opts)?;
-        Ok(VerifiedAppReceipt { receipt })
+        let spki = signer.spki_der.to_vec();
+        Ok(PreparedReceipt { sd, key, spki, validities })
     }
 
     /// The validity windows of the chain that makes `signer` trusted, from the cache or built.
@@ -274,6 +270,73 @@ impl AppReceiptVerifier {
             cache.push_back(CachedChain { key, validities: validities.clone() });
         }
         Ok(validities)
+    }
+}
+
+/// A receipt whose container, signer and chain have been checked, and whose content signature
+/// has not (yet). Crate-private: the wasm layer may check the signature with the host's WebCrypto
+/// instead of ring, then call [`PreparedReceipt::decode_host_verified`].
+pub(crate) struct PreparedReceipt<'a> {
+    sd: pkcs7::SignedData<'a>,
+    key: crate::x509::PublicKey,
+    spki: Vec<u8>,
+    validities: Vec<Validity>,
+}
+
+impl PreparedReceipt<'_> {
+    /// The signer's SubjectPublicKeyInfo DER.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn signer_spki(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// The WebCrypto name of the digest (`SHA-1` or `SHA-256`).
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn hash_name(&self) -> &'static str {
+        match self.sd.signer.digest {
+            Digest::Sha1 => "SHA-1",
+            Digest::Sha256 => "SHA-256",
+        }
+    }
+
+    /// The signed content octets.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn content(&self) -> &[u8] {
+        &self.sd.content
+    }
+
+    /// The RSA signature.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn signature(&self) -> &[u8] {
+        self.sd.signer.signature
+    }
+
+    /// The content signature with ring (RSA PKCS#1 v1.5, the SignerInfo's digest).
+    pub(crate) fn verify_signature(&self) -> Result<()> {
+        let alg: &'static dyn signature::VerificationAlgorithm = match self.sd.signer.digest {
+            Digest::Sha1 => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            Digest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        };
+        self.key.verify(alg, &self.sd.content, self.sd.signer.signature)
+    }
+
+    /// After [`Self::verify_signature`]: payload, validity at the creation date, the checks.
+    fn decode(&self, opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
+        let receipt = parse_payload(&self.sd.content)?;
+        let at = receipt.receipt_creation_date.unwrap_or(opts.now);
+        for v in &self.validities {
+            v.check_at(at)?;
+        }
+        check_receipt(&receipt, opts)?;
+        Ok(VerifiedAppReceipt { receipt })
+    }
+
+    /// The same for a signature the host's WebCrypto has verified (RSASSA-PKCS1-v1_5 with
+    /// [`Self::hash_name`] and [`Self::signer_spki`] over [`Self::content`]). Only the wasm layer
+    /// calls it, and only after the host said the signature is valid.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn decode_host_verified(&self, opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
+        self.decode(opts)
     }
 }
 

@@ -174,3 +174,105 @@ test('SignedDataVerifier: constructor and token negatives', () => {
   throwsCode(() => v.verifyAndDecodeNotification(good, { at: 1 }), 'INVALID_ARGUMENT');
   throwsCode(() => v.verifyAndDecodeNotification(42), 'INVALID_ARGUMENT');
 });
+
+test('SignedDataVerifier async variants (WebCrypto ES256) give the same results and errors', async () => {
+  const cases = [
+    [[null, false, 'Sandbox', 'com.Abilities'], 'Notification', 'apple-jws-aporat-notification-test-sandbox.jws', {}],
+    [[null, false, 'Sandbox', 'com.other'], 'Notification', 'apple-jws-aporat-notification-test-sandbox.jws', {}],
+    [[null, false, 'Sandbox', 'com.audaos.audarecorder'], 'Notification', 'apple-jws-gopay-notification-did-renew-sandbox.jws', {}],
+    [[null, false, 'Sandbox', 'com.audaos.audarecorder'], 'Notification', 'apple-jws-gopay-notification-did-renew-sandbox.jws', { now: 1646387100000 }],
+    [[null, false, 'Sandbox', 'x'], 'RenewalInfo', 'apple-jws-awa-renewalinfo-sandbox.jws', {}],
+    [[null, false, 'Production', 'x', 1], 'RenewalInfo', 'apple-jws-awa-renewalinfo-sandbox.jws', {}],
+    [[[testCaRoot()], false, 'Sandbox', 'com.example', 1234], 'Transaction', 'apple-jws-testca-transactionInfo.jws', {}],
+    [[[testCaRoot()], false, 'Sandbox', 'com.example', 1234], 'Notification', 'apple-jws-testca-missingX5CHeaderClaim.jws', {}],
+    [[null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example'], 'Transaction', 'apple-jws-xcode-signed-transaction.jws', {}],
+    [[null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example'], 'AppTransaction', 'apple-jws-xcode-signed-app-transaction.jws', {}],
+  ];
+  const outcome = async (fn) => {
+    try {
+      return { ok: await fn() };
+    } catch (e) {
+      assert.ok(e instanceof iap.IapError, String(e));
+      return { code: e.code };
+    }
+  };
+  for (const [args, kind, file, opts] of cases) {
+    const v = new iap.SignedDataVerifier(...args);
+    const jws = sharedText(file);
+    const sync = await outcome(() => v[`verifyAndDecode${kind}`](jws, opts));
+    for (let i = 0; i < 2; i++) {
+      const async_ = await outcome(() => v[`verifyAndDecode${kind}Async`](jws, opts));
+      assert.deepEqual(async_, sync, `${file} ${kind} ${JSON.stringify(args.slice(2))}`);
+    }
+  }
+  // A forged payload fails in WebCrypto exactly as in ring.
+  const v = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
+  const [h, p, s] = sharedText('apple-jws-aporat-notification-test-sandbox.jws').split('.');
+  const forged = JSON.parse(Buffer.from(p, 'base64url'));
+  forged.notificationType = 'REFUND';
+  const token = `${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${s}`;
+  await assert.rejects(v.verifyAndDecodeNotificationAsync(token), (e) => e instanceof iap.IapError && e.code === 'INVALID_SIGNATURE');
+  await assert.rejects(v.verifyAndDecodeNotificationAsync(42), (e) => e.code === 'INVALID_ARGUMENT');
+  await assert.rejects(v.verifyAndDecodeNotificationAsync(`${h}.${p}`), (e) => e.code === 'MALFORMED_INPUT');
+});
+
+test('toPurchase accepts Apple verified values, and only those', async () => {
+  const v = new iap.SignedDataVerifier(null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example');
+  const jws = sharedText('apple-jws-xcode-signed-transaction.jws');
+  for (const t of [v.verifyAndDecodeTransaction(jws), await v.verifyAndDecodeTransactionAsync(jws)]) {
+    const p = iap.toPurchase(t);
+    assert.equal(p.store, 'AS');
+    assert.equal(p.productId, 'pass.premium');
+    assert.equal(p.transactionId, '0');
+    throwsCode(() => iap.toPurchase({ ...t }), 'INVALID_ARGUMENT');
+  }
+  const gopay = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.audaos.audarecorder');
+  const n = gopay.verifyAndDecodeNotification(sharedText('apple-jws-gopay-notification-did-renew-sandbox.jws'), { now: 1646387100000 });
+  assert.equal(iap.toPurchase(n.data.decodedTransactionInfo).transactionId, '2000000004047119');
+  const r = iap.verifyAppReceipt(sharedText('apple-receipt-tpinapp-sandbox-g5.b64'));
+  const p = iap.toPurchase(r.inApp[0]);
+  assert.equal(p.productId, 'dev.bonzer.weeka.app.subscription.pro.annual');
+  assert.equal(p.environment, 'SANDBOX');
+  assert.equal(p.productType, 'AUTO_RENEWABLE');
+  throwsCode(() => iap.toPurchase(JSON.parse(JSON.stringify(r.inApp[0]))), 'INVALID_ARGUMENT');
+});
+
+test('AppReceiptVerifier.verifyAsync (WebCrypto RSA) gives the same results and errors', async () => {
+  const apple = new iap.AppReceiptVerifier(null);
+  const storeKit = new iap.AppReceiptVerifier([storeKitRoot()]);
+  const testPki = new iap.AppReceiptVerifier([new Uint8Array(own('testpki/root-rsa.der'))]);
+  const sandbox = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const flipped = new Uint8Array(Buffer.from(sandbox, 'base64'));
+  flipped[flipped.length - 2000] ^= 1; // inside the content or a certificate: rejected either way
+  const cases = [
+    [apple, sandbox, { bundleId: 'dev.bonzer.weeka.app', deviceId: '956328D9-CC6A-47F4-BE40-6953FB0AB6C7' }],
+    [apple, sandbox, { deviceId: '00000000-0000-0000-0000-000000000000' }],
+    [apple, sandbox, { bundleId: 'x' }],
+    [apple, flipped, {}],
+    [apple, sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
+    [storeKit, sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
+    [storeKit, sharedText('apple-receipt-xcode-backyardbirds-empty.b64'), {}],
+    [testPki, new Uint8Array(own('testpki/receipt-openssl-sha1.der')), {}],
+    [testPki, new Uint8Array(own('testpki/receipt-openssl-sha256.der')), {}],
+    [testPki, 'not base64!', {}],
+  ];
+  const outcome = async (fn) => {
+    try {
+      return { ok: await fn() };
+    } catch (e) {
+      assert.ok(e instanceof iap.IapError, String(e));
+      return { code: e.code };
+    }
+  };
+  for (const [v, receipt, opts] of cases) {
+    const sync = await outcome(() => v.verify(receipt, opts));
+    for (let i = 0; i < 2; i++) assert.deepEqual(await outcome(() => v.verifyAsync(receipt, opts)), sync);
+  }
+  // A content byte changed: the signature fails in WebCrypto as in ring.
+  const der = new Uint8Array(Buffer.from(sandbox, 'base64'));
+  const at = Buffer.from(der).indexOf('dev.bonzer.weeka.app');
+  der[at + 3] ^= 1;
+  await assert.rejects(apple.verifyAsync(der), (e) => e.code === 'INVALID_SIGNATURE');
+  const r = await apple.verifyAsync(sandbox);
+  assert.equal(iap.toPurchase(r.inApp[1]).store, 'AS');
+});
