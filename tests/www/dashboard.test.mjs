@@ -131,7 +131,12 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(await unknown.innerText(), /futureField[\s\S]*unknown field/);
     assert.match(await fields.innerText(), /futureField[\s\S]*nested[\s\S]*1, two/);
     assert.equal(await fields.locator('tr', { hasText: 'orderId' }).locator('.tag').count(), 0, 'documented fields are not tagged');
-    assert.equal(await fields.locator('tr', { hasText: 'orderId' }).getByRole('button', { name: /Copy orderId/ }).count(), 1);
+    const copy = fields.locator('tr', { hasText: 'orderId' }).getByRole('button', { name: /Copy orderId/ });
+    assert.equal(await copy.count(), 1);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(dash.url).origin });
+    await copy.click();
+    await copy.filter({ hasText: 'Copied' }).waitFor({ timeout: 2000 });
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), 'GPA.3301-1234-5678-90123');
     assert.deepEqual(errors, []);
     await close();
   });
