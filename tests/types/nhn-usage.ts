@@ -1,8 +1,8 @@
-// Type-checked by tests/js/nhn.test.mjs (tsc --noEmit --strict): the NHN clients' public types
-// name real shapes, not `any`.
-import { IapClient, GamebaseClient, IapApi, IapError } from '../../pkg/index.js';
-import type { IapConsumable, GamebaseActiveSubscription, HttpRequest, GamebaseSubscriptionStatus, PaymentRef } from '../../pkg/index.js';
-import { startEmulator } from '../../pkg/src/emulator.js';
+// Type-checked with usage.ts (tests/package/package.test.mjs, tsc --strict against the installed
+// tarball): the NHN clients' public types name real shapes, not `any`.
+import { IapClient, GamebaseClient, IapApi, IapError } from 'iap-verify';
+import type { IapConsumable, GamebaseActiveSubscription, HttpRequest, GamebaseSubscriptionStatus, PaymentRef } from 'iap-verify';
+import { startEmulator } from 'iap-verify/emulator';
 
 export async function usage(): Promise<number> {
   const emu = await startEmulator({ port: 0 });
