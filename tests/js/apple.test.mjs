@@ -270,7 +270,10 @@ test('AppReceiptVerifier.verifyAsync (WebCrypto RSA) gives the same results and 
   }
   // A content byte changed: the signature fails in WebCrypto as in ring.
   const der = new Uint8Array(Buffer.from(sandbox, 'base64'));
-  const at = Buffer.from(der).indexOf('dev.bonzer.weeka.app');
+  // Found byte by byte: the browsers' Buffer stand-in has no indexOf(string).
+  const needle = new TextEncoder().encode('dev.bonzer.weeka.app');
+  const at = der.findIndex((_, i) => needle.every((b, j) => der[i + j] === b));
+  assert.ok(at > 0);
   der[at + 3] ^= 1;
   await assert.rejects(apple.verifyAsync(der), (e) => e.code === 'INVALID_SIGNATURE');
   const r = await apple.verifyAsync(sandbox);
