@@ -225,20 +225,17 @@ impl<'a> Reader<'a> {
     pub fn expect(&mut self, expected: u8) -> Result<Tlv<'a>> {
         let at = self.offset();
         let tlv = self.read_tlv()?;
-        if tlv.tag != expected {
-            return Err(Error::malformed_at(
-                self.what,
-                format!("expected tag 0x{expected:02x}, found 0x{:02x}", tlv.tag),
-                at,
-            ));
-        }
-        Ok(tlv)
+        self.check_tag(tlv, expected, at)
     }
 
     /// Reads a BER TLV (definite or indefinite) that must have tag `expected`.
     pub fn expect_ber(&mut self, expected: u8) -> Result<Tlv<'a>> {
         let at = self.offset();
         let tlv = self.read_ber_tlv()?;
+        self.check_tag(tlv, expected, at)
+    }
+
+    fn check_tag(&self, tlv: Tlv<'a>, expected: u8, at: usize) -> Result<Tlv<'a>> {
         if tlv.tag != expected {
             return Err(Error::malformed_at(
                 self.what,

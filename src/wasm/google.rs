@@ -168,106 +168,88 @@ impl<C: SignedPurchase> Purchases<C> {
     }
 }
 
-/// Verifies Google Play purchase data with the app's licence key (parsed and checked once).
-#[wasm_bindgen]
-pub struct GoogleVerifier {
-    inner: Purchases<CoreGoogle>,
+/// The JS class of one store's verifier and its one-shot function. The two stores differ only in
+/// names, hash and documentation, so one definition serves both. (Docs are passed as
+/// `#[doc = "..."]`: wasm-bindgen copies a `///` raw string through a macro into the `.d.ts` with its
+/// `r"` prefix.)
+macro_rules! purchase_verifier {
+    (
+        $(#[doc = $class_doc:tt])* class $class:ident($core:ty) -> $ret:tt, $ret_async:tt;
+        $(#[doc = $verify_doc:tt])* verify;
+        $(#[doc = $fn_doc:tt])* fn $fn_name:ident = $js_fn:tt;
+    ) => {
+        $(#[doc = $class_doc])*
+        #[wasm_bindgen]
+        pub struct $class {
+            inner: Purchases<$core>,
+        }
+
+        #[wasm_bindgen]
+        impl $class {
+            /// `publicKeyBase64`: the store's licence key (base64 RSA SubjectPublicKeyInfo).
+            #[wasm_bindgen(constructor)]
+            pub fn new(
+                #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+                #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
+            ) -> JsResult<$class> {
+                let core = <$core>::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+                Ok($class { inner: Purchases::new(core) })
+            }
+
+            $(#[doc = $verify_doc])*
+            #[wasm_bindgen(unchecked_return_type = $ret)]
+            pub fn verify(
+                &self,
+                #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
+            ) -> JsResult<JsValue> {
+                self.inner.verify(signed_data, signature)
+            }
+
+            /// The same check as `verify`, with the RSA step on node:crypto or WebCrypto where
+            /// the host has one, ring otherwise. Same results, same errors.
+            #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = $ret_async)]
+            pub fn verify_async(
+                &self,
+                #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+                #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
+            ) -> js_sys::Promise {
+                self.inner.verify_async(signed_data, signature)
+            }
+        }
+
+        $(#[doc = $fn_doc])*
+        #[wasm_bindgen(js_name = $js_fn, unchecked_return_type = $ret)]
+        pub fn $fn_name(
+            #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
+            #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+            #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
+        ) -> JsResult<JsValue> {
+            $class::new(public_key_base64, options)?.verify(signed_data, signature)
+        }
+    };
 }
 
-#[wasm_bindgen]
-impl GoogleVerifier {
-    /// `publicKeyBase64`: the Play Console licence key (base64 RSA SubjectPublicKeyInfo).
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> JsResult<GoogleVerifier> {
-        let core = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        Ok(GoogleVerifier { inner: Purchases::new(core) })
-    }
-
-    /// Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes
-    /// it. The RSA step runs on node:crypto where the host has it (Node, Deno, Bun), else ring.
-    #[wasm_bindgen(unchecked_return_type = "GooglePurchase")]
-    pub fn verify(
-        &self,
-        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-    ) -> JsResult<JsValue> {
-        self.inner.verify(signed_data, signature)
-    }
-
-    /// The same check as `verify`, with the RSA step on the host's thread pool (node:crypto) or
-    /// WebCrypto where present, ring otherwise. Same results, same errors.
-    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<GooglePurchase>")]
-    pub fn verify_async(
-        &self,
-        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-    ) -> js_sys::Promise {
-        self.inner.verify_async(signed_data, signature)
-    }
+purchase_verifier! {
+    #[doc = " Verifies Google Play purchase data with the app's Play Console licence key (parsed and"]
+    #[doc = " checked once)."]
+    class GoogleVerifier(CoreGoogle) -> "GooglePurchase", "Promise<GooglePurchase>";
+    #[doc = " Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes"]
+    #[doc = " it. The RSA step runs on node:crypto where the host has it (Node, Bun), else ring."]
+    verify;
+    #[doc = " One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`."]
+    fn verify_google_purchase = "verifyGooglePurchase";
 }
 
-/// One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`.
-#[wasm_bindgen(js_name = verifyGooglePurchase, unchecked_return_type = "GooglePurchase")]
-pub fn verify_google_purchase(
-    #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-    #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-    #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-) -> JsResult<JsValue> {
-    GoogleVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
-}
-
-/// Verifies ONE store purchase data (SHA512withRSA) with the app's licence key.
-#[wasm_bindgen]
-pub struct OneStoreVerifier {
-    inner: Purchases<CoreOneStore>,
-}
-
-#[wasm_bindgen]
-impl OneStoreVerifier {
-    /// `publicKeyBase64`: the licence key from the ONE store Developer Center.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-        #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-    ) -> JsResult<OneStoreVerifier> {
-        let core = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        Ok(OneStoreVerifier { inner: Purchases::new(core) })
-    }
-
-    /// Verifies SHA512withRSA over exactly `signedData`, then decodes it.
-    #[wasm_bindgen(unchecked_return_type = "OneStorePurchase")]
-    pub fn verify(
-        &self,
-        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-    ) -> JsResult<JsValue> {
-        self.inner.verify(signed_data, signature)
-    }
-
-    /// `verify` with the RSA step on the host's native crypto where present.
-    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<OneStorePurchase>")]
-    pub fn verify_async(
-        &self,
-        #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-    ) -> js_sys::Promise {
-        self.inner.verify_async(signed_data, signature)
-    }
-}
-
-/// One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`.
-#[wasm_bindgen(js_name = verifyOneStorePurchase, unchecked_return_type = "OneStorePurchase")]
-pub fn verify_onestore_purchase(
-    #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-    #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
-    #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
-) -> JsResult<JsValue> {
-    OneStoreVerifier::new(public_key_base64, options)?.verify(signed_data, signature)
+purchase_verifier! {
+    #[doc = " Verifies ONE store purchase data (SHA512withRSA) with the app's licence key from the ONE"]
+    #[doc = " store Developer Center."]
+    class OneStoreVerifier(CoreOneStore) -> "OneStorePurchase", "Promise<OneStorePurchase>";
+    #[doc = " Verifies SHA512withRSA over exactly `signedData`, then decodes it."]
+    verify;
+    #[doc = " One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`."]
+    fn verify_onestore_purchase = "verifyOneStorePurchase";
 }
 
 #[wasm_bindgen(typescript_custom_section)]
