@@ -31,6 +31,7 @@ for j in tests/vectors/google/*.json tests/vectors/onestore/*.json; do
   { cat "$j"; printf '\0'; cat "${j%.json}.sig" 2>/dev/null || true; } > "fuzz/corpus/google_purchase/seed-$(basename "$j")"
 done
 seed google_rtdn tests/vectors/rtdn/*.json
+seed nhn_response tests/vectors/nhn/*.json
 for extra in fuzz/seeds.d/*.sh; do [ -f "$extra" ] && . "$extra"; done
 
 failed=0

@@ -346,7 +346,7 @@ mod tests {
         assert_eq!(tlv.raw, &short);
 
         let mut long = vec![0x04, 0x82, 0x01, 0x00];
-        long.extend(std::iter::repeat(7u8).take(256));
+        long.extend(std::iter::repeat_n(7u8, 256));
         let tlv = read_all("t", &long, |r| r.read_tlv()).unwrap();
         assert_eq!(tlv.value.len(), 256);
         assert_eq!(tlv.offset, 4);

@@ -5,6 +5,7 @@
 
 use crate::der::{self, SubjectPublicKeyInfo};
 use crate::google::{rtdn, GoogleVerifier, VerifyOptions};
+use crate::nhn::{GamebaseApi, HttpResponse, IapApi};
 use crate::onestore::OneStoreVerifier;
 use crate::rsa::RsaPublicKey;
 
@@ -20,6 +21,10 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("payment_flow", payment_flow),
     ("subscription_status", subscription_status),
     ("purchase_sources", purchase_sources),
+    ("x509", x509),
+    ("apple_receipt", apple_receipt),
+    ("apple_jws", apple_jws),
+    ("nhn_response", nhn_response),
 ];
 
 /// The first NUL splits an input in two (e.g. signed data and signature).
@@ -134,4 +139,80 @@ pub fn purchase_sources(data: &[u8]) {
     let _ = sources::apple_transaction(&v);
     let _ = sources::nhn_record(&v);
     let _ = sources::apple_receipt_in_app(&v, v.get("receiptType").and_then(serde_json::Value::as_str));
+}
+
+/// X.509 certificates: parse, read the parts chain building reads, and use one as an anchor.
+pub fn x509(data: &[u8]) {
+    use crate::x509::{Certificate, TrustAnchors};
+    if let Ok(c) = Certificate::parse(data) {
+        let _ = c.is_ca();
+        let _ = c.common_name();
+        let _ = c.check_validity_at(0);
+        if let Ok(k) = c.public_key() {
+            let _ = c.verify_signed_by(&k);
+        }
+    }
+    if let Ok(anchors) = TrustAnchors::from_der(&[data]) {
+        if let Ok(c) = Certificate::parse(include_bytes!("../tests/vectors/testpki/int-ec.der")) {
+            let _ = anchors.find_issuer(&c);
+        }
+    }
+}
+
+/// Apple app receipts: the PKCS#7 container (DER and BER), the chain, the payload alone, and the
+/// transaction id extractors (receipt and iOS 6 plist text).
+pub fn apple_receipt(data: &[u8]) {
+    use crate::apple::receipt::{self, AppReceiptVerifier, ReceiptOptions};
+    const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-rsa.der");
+    if let Ok(v) = AppReceiptVerifier::with_roots(Some(&[ROOT])) {
+        let device = [0u8; 16];
+        let _ = v.verify(data, &ReceiptOptions { bundle_id: Some("com.example.testpki"), device_id: Some(&device), now: 0 });
+    }
+    let _ = receipt::parse_payload(data);
+    let _ = receipt::extract_transaction_id_from_app_receipt(data);
+    let _ = receipt::extract_transaction_id_from_transaction_receipt(&String::from_utf8_lossy(data));
+}
+
+/// Apple JWS: every verifier method, with the test PKI root and in the Xcode environment, and the
+/// payload models decoded from arbitrary JSON.
+pub fn apple_jws(data: &[u8]) {
+    use crate::apple::models::{AppTransaction, Environment, ResponseBodyV2DecodedPayload};
+    use crate::apple::SignedDataVerifier;
+    const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-ec.der");
+    let text = String::from_utf8_lossy(data);
+    for env in [Environment::Sandbox, Environment::Xcode] {
+        if let Ok(v) = SignedDataVerifier::with_roots(Some(&[ROOT]), false, env, "com.example.app", Some(1)) {
+            let _ = v.verify_and_decode_transaction(&text, 0);
+            let _ = v.verify_and_decode_renewal_info(&text, 0);
+            let _ = v.verify_and_decode_app_transaction(&text, 0);
+            let _ = v.verify_and_decode_notification(&text, 0);
+        }
+    }
+    let _ = serde_json::from_slice::<ResponseBodyV2DecodedPayload>(data);
+    let _ = serde_json::from_slice::<AppTransaction>(data);
+}
+/// NHN IAP / Gamebase: arbitrary bytes as the body of every endpoint's response, the status taken
+/// from the first byte (so 2xx, 4xx and 5xx paths all run).
+pub fn nhn_response(data: &[u8]) {
+    let (status, body) = match data.split_first() {
+        Some((&b, rest)) => (if b < 200 { 200 } else { u16::from(b) * 2 }, rest),
+        None => (200, data),
+    };
+    let r = HttpResponse::new(status, String::from_utf8_lossy(body));
+    if let Ok(api) = IapApi::new("k", None) {
+        let _ = api.parse_consume(&r);
+        let _ = api.parse_list_consumables(&r);
+        let _ = api.parse_list_active_subscriptions(&r);
+        let _ = api.parse_consume_legacy(&r);
+        let _ = api.parse_list_consumables_legacy(&r);
+        let _ = api.parse_list_items_legacy(&r);
+    }
+    if let Ok(api) = GamebaseApi::new("app", "secret", None, None) {
+        let _ = api.parse_consume(&r);
+        let _ = api.parse_list_consumables(&r);
+        let _ = api.parse_get_payment_transaction(&r);
+        let _ = api.parse_list_active_subscriptions(&r);
+        let _ = api.parse_subscriptions_status(&r);
+        let _ = api.parse_header_only(&r);
+    }
 }

@@ -4,16 +4,19 @@
 //! epoch milliseconds) and trust (roots, public keys) are arguments. The `wasm` module is the only
 //! place that knows about JavaScript; it exists only on wasm32.
 
+pub mod apple;
 pub mod b64;
 pub mod der;
 pub mod error;
 pub mod fuzzing;
 pub mod google;
 pub mod limits;
+pub mod nhn;
 pub mod onestore;
 pub mod purchase;
 pub mod rsa;
 mod signed_json;
+pub mod x509;
 
 pub use error::{Error, Result};
 

@@ -9,6 +9,9 @@ pub const MAX_SIGNED_DATA: usize = 64 * 1024;
 pub const MAX_PUBLIC_KEY_TEXT: usize = 16 * 1024;
 /// A base64 signature. An RSA-8192 signature is 1,368 base64 characters.
 pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
+/// An NHN IAP / Gamebase API response body. A consumable or subscription list entry is about
+/// 0.5 KiB, so this leaves room for thousands of entries.
+pub const MAX_API_RESPONSE: usize = 4 * 1024 * 1024;
 
 /// Returns `INPUT_TOO_LARGE` when `len` exceeds `limit`.
 pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
@@ -20,6 +23,20 @@ pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
 
 /// A Pub/Sub push body carrying a Google RTDN. Real ones are under 1 KiB.
 pub const MAX_NOTIFICATION: usize = 64 * 1024;
+/// An app receipt, decoded bytes. Real ones are a few KiB; one with 187 in-app entries is 79 KiB.
+pub const MAX_RECEIPT_BYTES: usize = 4 * 1024 * 1024;
+/// An app receipt as base64 text (4/3 of [`MAX_RECEIPT_BYTES`] plus room for line breaks).
+pub const MAX_RECEIPT_TEXT: usize = 6 * 1024 * 1024;
+/// In-app purchase entries (type 17) in one receipt. The most seen in public receipts is 187.
+pub const MAX_IN_APP_PURCHASES: usize = 20_000;
+/// Certificates embedded in one receipt (Apple sends 3, Xcode 1).
+pub const MAX_RECEIPT_CERTIFICATES: usize = 8;
+/// A compact JWS (StoreKit 2, notifications with two nested JWS). Real ones are under 16 KiB.
+pub const MAX_JWS: usize = 256 * 1024;
+/// Entries in a JWS `x5c` header: Apple sends 3, Xcode 1.
+pub const MAX_X5C: usize = 3;
+/// An iOS 6 transaction receipt as base64 text.
+pub const MAX_TRANSACTION_RECEIPT_TEXT: usize = 64 * 1024;
 
 /// A saved payment flow (`PaymentFlow.toJSON()`), including the verified purchase it holds.
 /// Real ones are a few KiB.

@@ -203,3 +203,24 @@ fn a_verifier_keeps_working_after_errors() {
     }
     assert!(v.verify(&own("google/consumable.json"), &text(own("google/consumable.sig"))).is_ok());
 }
+
+#[test]
+fn signed_bytes_that_are_not_clean_utf8_json_are_malformed_after_verifying() {
+    let v = GoogleVerifier::new(&text(own("google/test-key-2048.pub")), STRICT).unwrap();
+    for name in ["bom", "latin1"] {
+        let data = own(&format!("google/{name}.json"));
+        let e = v.verify(&data, &text(own(&format!("google/{name}.sig")))).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{name}");
+    }
+}
+
+#[test]
+fn hundred_megabyte_inputs_are_input_too_large() {
+    let v = GoogleVerifier::new(&text(own("google/test-key-2048.pub")), STRICT).unwrap();
+    let huge = vec![b'{'; 100 * 1024 * 1024];
+    assert_eq!(v.verify(&huge, "AAAA").unwrap_err().code(), "INPUT_TOO_LARGE");
+    let huge_text = "A".repeat(100 * 1024 * 1024);
+    assert_eq!(GoogleVerifier::new(&huge_text, STRICT).unwrap_err().code(), "INPUT_TOO_LARGE");
+    assert_eq!(v.verify(b"{}", &huge_text).unwrap_err().code(), "INPUT_TOO_LARGE");
+    assert_eq!(iap_verify::google::rtdn::decode_push(&huge).unwrap_err().code(), "INPUT_TOO_LARGE");
+}

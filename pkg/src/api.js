@@ -2,4 +2,6 @@
 // WebAssembly module; each one initializes it before re-exporting this file.
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
+export { IapClient, GamebaseClient } from './clients.js';
+export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';

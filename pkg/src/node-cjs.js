@@ -2,10 +2,13 @@
 // It must not use `import.meta`, which CommonJS does not have.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { initSync, __registerErrorClass } from '../web/iap_verify.js';
+import { initSync, __registerErrorClass, __registerNodeCrypto } from '../web/iap_verify.js';
+import { nodeCrypto } from './node-crypto.js';
 import { IapError } from './error.js';
 
 initSync({ module: readFileSync(join(__dirname, 'web', 'iap_verify_bg.wasm')) });
 __registerErrorClass(IapError);
+// Signature checks on node:crypto (OpenSSL, native) instead of ring compiled to WebAssembly.
+__registerNodeCrypto(nodeCrypto);
 
 export * from './api.js';

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{to_js_verified, Verified};
-use super::webcrypto::HostRsaKey;
+use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
 use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
 use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
 use crate::limits;
@@ -80,11 +80,98 @@ fn key_options(value: JsValue) -> JsResult<VerifyOptions> {
     options::<KeyOptions>(value, "options").map(Into::into)
 }
 
+/// What the Google Play and ONE store cores share: the same scheme with another hash.
+trait SignedPurchase: 'static {
+    type Verified;
+    fn prepare(&self, data: &[u8], signature_base64: &str) -> crate::Result<Vec<u8>>;
+    fn host_key(&self) -> (&[u8], &'static str);
+    fn decode_host_verified(&self, data: &[u8]) -> crate::Result<Self::Verified>;
+    fn verify_with_ring(&self, data: &[u8], signature_base64: &str) -> crate::Result<Self::Verified>;
+    fn js(verified: &Self::Verified) -> JsResult<JsValue>;
+}
+
+macro_rules! signed_purchase {
+    ($core:ty, $verified:ty, $brand:expr) => {
+        impl SignedPurchase for $core {
+            type Verified = $verified;
+            fn prepare(&self, data: &[u8], signature_base64: &str) -> crate::Result<Vec<u8>> {
+                <$core>::prepare(self, data, signature_base64)
+            }
+            fn host_key(&self) -> (&[u8], &'static str) {
+                <$core>::host_key(self)
+            }
+            fn decode_host_verified(&self, data: &[u8]) -> crate::Result<$verified> {
+                <$core>::decode_host_verified(self, data)
+            }
+            fn verify_with_ring(&self, data: &[u8], signature_base64: &str) -> crate::Result<$verified> {
+                <$core>::verify(self, data, signature_base64)
+            }
+            fn js(verified: &$verified) -> JsResult<JsValue> {
+                to_js_verified(verified.purchase(), $brand)
+            }
+        }
+    };
+}
+signed_purchase!(CoreGoogle, crate::google::VerifiedGooglePurchase, Verified::Google);
+signed_purchase!(CoreOneStore, crate::onestore::VerifiedOneStorePurchase, Verified::OneStore);
+
+/// The core's checks, the RSA step by the host engine (or ring), then the core's decoding.
+async fn verify_purchase<C: SignedPurchase>(
+    core: &C,
+    engine: &impl Engine,
+    data: &[u8],
+    signature_base64: &str,
+) -> crate::Result<C::Verified> {
+    let signature = core.prepare(data, signature_base64)?;
+    let (spki, hash) = core.host_key();
+    match engine.check(Scheme::Rsa(hash), spki, data, &signature).await {
+        Some(true) => core.decode_host_verified(data),
+        Some(false) => Err(crate::Error::InvalidSignature),
+        None => core.verify_with_ring(data, signature_base64),
+    }
+}
+
+/// A licence key, parsed once, with its host-imported twin.
+struct Purchases<C> {
+    core: Rc<C>,
+    host: Rc<HostKeys>,
+}
+
+impl<C: SignedPurchase> Purchases<C> {
+    fn new(core: C) -> Self {
+        Purchases { core: Rc::new(core), host: Rc::default() }
+    }
+
+    fn args(signed_data: &JsValue, signature: &JsValue) -> JsResult<(Vec<u8>, String)> {
+        let data = bytes_arg(signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
+        let signature = string_arg(signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
+        Ok((data, signature))
+    }
+
+    fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
+        let (data, signature) = Self::args(&signed_data, &signature)?;
+        let engine = SyncHost(&self.host);
+        let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature))
+            .unwrap_or_else(|| self.core.verify_with_ring(&data, &signature))
+            .map_err(js_error)?;
+        C::js(&verified)
+    }
+
+    fn verify_async(&self, signed_data: JsValue, signature: JsValue) -> js_sys::Promise {
+        let args = Self::args(&signed_data, &signature);
+        let (core, host) = (Rc::clone(&self.core), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (data, signature) = args?;
+            let verified = verify_purchase(&*core, &AsyncHost(&host), &data, &signature).await.map_err(js_error)?;
+            C::js(&verified)
+        })
+    }
+}
+
 /// Verifies Google Play purchase data with the app's licence key (parsed and checked once).
 #[wasm_bindgen]
 pub struct GoogleVerifier {
-    inner: Rc<CoreGoogle>,
-    host: Rc<HostRsaKey>,
+    inner: Purchases<CoreGoogle>,
 }
 
 #[wasm_bindgen]
@@ -95,51 +182,31 @@ impl GoogleVerifier {
         #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<GoogleVerifier> {
-        let inner = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        let (spki, hash) = inner.host_key();
-        let host = Rc::new(HostRsaKey::new(spki, hash));
-        Ok(GoogleVerifier { inner: Rc::new(inner), host })
+        let core = CoreGoogle::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+        Ok(GoogleVerifier { inner: Purchases::new(core) })
     }
 
-    /// Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes it.
+    /// Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes
+    /// it. The RSA step runs on node:crypto where the host has it (Node, Deno, Bun), else ring.
     #[wasm_bindgen(unchecked_return_type = "GooglePurchase")]
     pub fn verify(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> JsResult<JsValue> {
-        let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
-        let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
-        let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
-        to_js_verified(verified.purchase(), Verified::Google)
+        self.inner.verify(signed_data, signature)
     }
 
-    /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
-    /// exists (natively, off the main thread in Node); ring otherwise. Same results, same errors.
+    /// The same check as `verify`, with the RSA step on the host's thread pool (node:crypto) or
+    /// WebCrypto where present, ring otherwise. Same results, same errors.
     #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<GooglePurchase>")]
     pub fn verify_async(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> js_sys::Promise {
-        let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
-            let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
-            Ok((data, signature))
-        });
-        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
-        future_to_promise(async move {
-            let (data, signature_b64) = prepared?;
-            let signature = inner.prepare(&data, &signature_b64).map_err(js_error)?;
-            let verified = match host.verify(&data, &signature).await {
-                Some(true) => inner.decode_host_verified(&data),
-                Some(false) => Err(crate::Error::InvalidSignature),
-                None => inner.verify(&data, &signature_b64),
-            }
-            .map_err(js_error)?;
-            to_js_verified(verified.purchase(), Verified::Google)
-        })
+        self.inner.verify_async(signed_data, signature)
     }
-
 }
 
 /// One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`.
@@ -156,59 +223,39 @@ pub fn verify_google_purchase(
 /// Verifies ONE store purchase data (SHA512withRSA) with the app's licence key.
 #[wasm_bindgen]
 pub struct OneStoreVerifier {
-    inner: Rc<CoreOneStore>,
-    host: Rc<HostRsaKey>,
+    inner: Purchases<CoreOneStore>,
 }
 
 #[wasm_bindgen]
 impl OneStoreVerifier {
+    /// `publicKeyBase64`: the licence key from the ONE store Developer Center.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
         #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
     ) -> JsResult<OneStoreVerifier> {
-        let inner = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-        let (spki, hash) = inner.host_key();
-        let host = Rc::new(HostRsaKey::new(spki, hash));
-        Ok(OneStoreVerifier { inner: Rc::new(inner), host })
+        let core = CoreOneStore::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+        Ok(OneStoreVerifier { inner: Purchases::new(core) })
     }
 
+    /// Verifies SHA512withRSA over exactly `signedData`, then decodes it.
     #[wasm_bindgen(unchecked_return_type = "OneStorePurchase")]
     pub fn verify(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> JsResult<JsValue> {
-        let data = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
-        let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
-        let verified = self.inner.verify(&data, &signature).map_err(js_error)?;
-        to_js_verified(verified.purchase(), Verified::OneStore)
+        self.inner.verify(signed_data, signature)
     }
 
-    /// The same check as `verify`, with the RSA operation done by the host's WebCrypto where it
-    /// exists (natively, off the main thread in Node); ring otherwise. Same results, same errors.
+    /// `verify` with the RSA step on the host's native crypto where present.
     #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<OneStorePurchase>")]
     pub fn verify_async(
         &self,
         #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
     ) -> js_sys::Promise {
-        let prepared = bytes_arg(&signed_data, "signedData", limits::MAX_SIGNED_DATA).and_then(|data| {
-            let signature = string_arg(&signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
-            Ok((data, signature))
-        });
-        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
-        future_to_promise(async move {
-            let (data, signature_b64) = prepared?;
-            let signature = inner.prepare(&data, &signature_b64).map_err(js_error)?;
-            let verified = match host.verify(&data, &signature).await {
-                Some(true) => inner.decode_host_verified(&data),
-                Some(false) => Err(crate::Error::InvalidSignature),
-                None => inner.verify(&data, &signature_b64),
-            }
-            .map_err(js_error)?;
-            to_js_verified(verified.purchase(), Verified::OneStore)
-        })
+        self.inner.verify_async(signed_data, signature)
     }
 }
 

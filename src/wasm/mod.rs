@@ -14,11 +14,21 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
+mod apple;
 mod google;
+mod nhn;
 mod purchase;
-mod webcrypto;
+mod host;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on a string that is already a JS string (js-sys's takes `&str`, which would
+    /// copy it across the boundary again).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    pub(crate) fn json_parse(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+}
 
 thread_local! {
     /// The package's `IapError` class, registered by each JS entry right after instantiation.
@@ -85,6 +95,14 @@ pub(crate) fn options<T: DeserializeOwned + Default>(value: JsValue, what: &'sta
 #[allow(dead_code)] // used by the areas that take JS objects
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &'static str) -> JsResult<T> {
     serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::malformed(what, e.to_string())))
+}
+
+/// Internal: the size of the module's linear memory in bytes, for the leak test and the
+/// benchmarks. Not public API.
+#[wasm_bindgen(js_name = __wasmMemoryBytes, skip_typescript)]
+pub fn wasm_memory_bytes() -> f64 {
+    // Pages of 64 KiB; at most 65,536 of them, exact in an f64.
+    (core::arch::wasm32::memory_size(0) as f64) * 65536.0
 }
 
 /// `Date.now()` in whole epoch milliseconds.

@@ -188,8 +188,18 @@ pub(crate) fn register(object: &JsValue, kind: Verified, value: &impl Serialize)
 
 /// `to_js(value)`, registered as a verified value of `kind`. Verifiers return this.
 pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult<JsValue> {
-    let js = to_js(value)?;
-    register(&js, kind, value)?;
+    // One serialization and one string crossing for both the result and its registry entry
+    // (this is on every verification's hot path).
+    let json = serde_json::to_string(value).map_err(|e| js_error(Error::malformed("verified value", e.to_string())))?;
+    let tag = kind.tag();
+    let entry = js_sys::JsString::from(format!("{tag}\n{json}"));
+    let start = u32::try_from(tag.len() + 1).unwrap_or(0);
+    let js = super::json_parse(&entry.slice(start, entry.length()))
+        .map_err(|_| js_error(Error::malformed("verified value", "not JSON")))?;
+    let Some(object) = js.dyn_ref::<Object>() else {
+        return Err(js_error(Error::invalid_argument("only objects can be registered as verified")));
+    };
+    REGISTRY.with(|r| r.set(object, &entry));
     Ok(js)
 }
 

@@ -67,7 +67,9 @@ test('many concurrent verifyAsync calls share one imported key and all resolve',
   assert.ok(results.every((p) => p.orderId === 'GPA.3301-1234-5678-90123'));
 });
 
-test('without WebCrypto, verifyAsync falls back to ring with the same results', async () => {
+test('without any host crypto (no node:crypto engine, no WebCrypto), verifyAsync uses ring', async () => {
+  const { nodeCrypto } = await import('../../pkg/src/node-crypto.js');
+  iap.__registerNodeCrypto(null);
   const v = new iap.GoogleVerifier(g('test-key-2048.pub'));
   const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
   Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true, writable: true });
@@ -76,5 +78,6 @@ test('without WebCrypto, verifyAsync falls back to ring with the same results', 
     await assert.rejects(v.verifyAsync(g('consumable.json'), g('consumable.sha256.sig')), (e) => e.code === 'INVALID_SIGNATURE');
   } finally {
     Object.defineProperty(globalThis, 'crypto', saved);
+    iap.__registerNodeCrypto(nodeCrypto);
   }
 });

@@ -28,7 +28,10 @@ printf '{\n  "orderId": "GPA.3301-1234-5678-90124..0",\n  "packageName": "com.ex
 printf '%s' '{"packageName":"com.example.game","productId":"gem_pack_100","purchaseTime":1764000000123,"purchaseState":4,"purchaseToken":"pending-token"}' > $g/pending.json
 printf '%s' '[{"orderId":"GPA.1"}]' > $g/not-an-object.json
 printf '%s' '{"orderId":"GPA.1","productId":"cheap_item","productId":"expensive_item","purchaseState":0}' > $g/duplicate-key.json
-for f in consumable subscription pending not-an-object duplicate-key; do
+# Signed, but not clean UTF-8 JSON: a byte-order mark before the object, a Latin-1 byte inside.
+printf '\xef\xbb\xbf{"orderId":"GPA.1","productId":"bom_item","purchaseState":0}' > $g/bom.json
+printf '{"orderId":"GPA.1","productId":"caf\xe9","purchaseState":0}' > $g/latin1.json
+for f in consumable subscription pending not-an-object duplicate-key bom latin1; do
   sign sha1 $g/test-key-2048.pem $g/$f.json > $g/$f.sig
 done
 sign sha256 $g/test-key-2048.pem $g/consumable.json > $g/consumable.sha256.sig

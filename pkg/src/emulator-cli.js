@@ -1,0 +1,66 @@
+// `iap-verify emulator [--port N] [--host H] [--seed FILE]`: runs the local IAP server until
+// interrupted. The package's CLI dispatcher calls `main` with the arguments after the command name
+// (a leading "emulator" is tolerated too).
+import { startEmulator } from './emulator.js';
+
+const USAGE = `usage: iap-verify emulator [--port N] [--host HOST] [--seed FILE]
+
+Serves the NHN Cloud IAP server API and the Gamebase purchase API from memory, for development
+and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
+JSON file in the format of pkg/src/emulator-seed.json (the default).`;
+
+function parse(argv) {
+  const args = [...argv];
+  if (args[0] === 'emulator') args.shift();
+  const opts = { port: 8787, host: '127.0.0.1', seed: undefined, help: false };
+  while (args.length > 0) {
+    const a = args.shift();
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? args.shift();
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--port' || flag === '-p') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--port must be an integer from 0 to 65535');
+      opts.port = n;
+    } else if (flag === '--host') opts.host = value();
+    else if (flag === '--seed') opts.seed = value();
+    else if (flag === '--help' || flag === '-h') opts.help = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+/**
+ * Runs the emulator command. Resolves with the running emulator (tests close it); the process
+ * keeps serving until SIGINT/SIGTERM. Returns an exit code instead when the arguments are wrong.
+ * @param {string[]} argv arguments after the command name
+ * @param {{ log?: (line: string) => void, signals?: boolean }} [io]
+ */
+export async function main(argv = [], { log = console.log, signals = true } = {}) {
+  let opts;
+  try {
+    opts = parse(argv);
+  } catch (e) {
+    console.error(`iap-verify emulator: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts.help) {
+    log(USAGE);
+    return 0;
+  }
+  const emu = await startEmulator({ port: opts.port, host: opts.host, seed: opts.seed });
+  log(`IAP emulator listening on ${emu.url}`);
+  log(`  IAP server API   baseUrl ${emu.url}  appKey ${emu.iap.appKey}  (appSeq ${emu.iap.appSeq}, package ${emu.iap.packageName})`);
+  log(`  Gamebase API     baseUrl ${emu.url}  appId ${emu.gamebase.appId}  secretKey ${emu.gamebase.secretKey}`);
+  log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
+  log(`  faults           header X-Emulator-Fault: delay=MS | status=N | malformed | drop | lose`);
+  if (signals) {
+    const stop = () => emu.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  return emu;
+}

@@ -1,0 +1,419 @@
+//! StoreKit 2 / App Store Server signed data: compact JWS, ES256, an `x5c` chain to a pinned root.
+//!
+//! [`SignedDataVerifier`] follows Apple's `SignedDataVerifier` with `enableOnlineChecks = false`
+//! (store-formats §3.3.2), and is stricter where Apple's is loose:
+//!
+//! 1. the token is three base64url parts; the header's `alg` must be `ES256` — checked before
+//!    any key or certificate is read;
+//! 2. `x5c` holds exactly three certificates. The leaf (x5c[0], P-256, OID …6.11.1) must be signed
+//!    by the intermediate (x5c[1], a CA with OID …6.2.1), and the intermediate by one of the
+//!    configured roots. x5c[2] must be a certificate but is never trusted as sent;
+//! 3. the signature is raw `r‖s` (64 bytes) over `header.payload`, with the leaf's key;
+//! 4. the payload is decoded, and the leaf, intermediate and root must be valid at the effective
+//!    date: the payload's `signedDate` (`receiptCreationDate` for an app transaction), or `now`
+//!    when it has none — Apple's rule, which is why an old notification without `signedDate`
+//!    fails once its leaf has expired (see the README);
+//! 5. then the app checks in Apple's order (bundle id, app Apple id for Production, environment).
+//!
+//! For `Xcode` and `LocalTesting`, Apple skips verification. We do not skip the signature: the
+//! token must carry exactly one certificate and verify under its key; there is no trust in it,
+//! so the result is marked as test data ([`Verified::is_test_data`]).
+//!
+//! Verified chains are cached per verifier (keyed by the x5c text, which fixes the bytes), so a
+//! hot call costs one ES256 check; validity is re-checked on every call.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use ring::signature;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::models::{AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
+use crate::error::{Error, Result};
+use crate::limits;
+use crate::x509::{ext, Certificate, KeyKind, PublicKey, TrustAnchors, Validity};
+
+/// How many verified chains a [`SignedDataVerifier`] remembers.
+pub const CHAIN_CACHE_SIZE: usize = 32;
+
+/// A decoded payload whose signature and chain were verified. Only a [`SignedDataVerifier`]
+/// makes one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verified<T> {
+    #[serde(flatten)]
+    payload: T,
+    /// Present (`true`) only for Xcode/LocalTesting data, which no Apple key signed.
+    #[serde(rename = "testData", skip_serializing_if = "std::ops::Not::not")]
+    test_data: bool,
+}
+
+impl<T> Verified<T> {
+    /// The decoded payload.
+    pub fn payload(&self) -> &T {
+        &self.payload
+    }
+
+    /// Takes the payload out.
+    pub fn into_payload(self) -> T {
+        self.payload
+    }
+
+    pub(crate) fn payload_mut(&mut self) -> &mut T {
+        &mut self.payload
+    }
+
+    /// True when the data was signed by a local Xcode/StoreKit test certificate, not by Apple.
+    pub fn is_test_data(&self) -> bool {
+        self.test_data
+    }
+}
+
+/// A verified transaction.
+pub type VerifiedTransaction = Verified<JwsTransactionDecodedPayload>;
+/// Verified renewal info.
+pub type VerifiedRenewalInfo = Verified<JwsRenewalInfoDecodedPayload>;
+/// A verified app transaction.
+pub type VerifiedAppTransaction = Verified<AppTransaction>;
+
+#[derive(Deserialize)]
+struct Header {
+    alg: Option<String>,
+    x5c: Option<serde_json::Value>,
+    /// RFC 7515 §4.1.11: extensions the recipient must understand. We understand none.
+    crit: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedChain {
+    /// The three x5c entries as sent (x5c[2] too, so a hit behaves exactly like a miss).
+    x5c: [String; 3],
+    key: PublicKey,
+    validities: Vec<Validity>,
+}
+
+/// Verifies and decodes Apple's signed data, as Apple's `SignedDataVerifier` does offline.
+#[derive(Debug)]
+pub struct SignedDataVerifier {
+    anchors: TrustAnchors,
+    environment: Environment,
+    bundle_id: String,
+    app_apple_id: Option<i64>,
+    cache: Mutex<VecDeque<Arc<CachedChain>>>,
+}
+
+impl SignedDataVerifier {
+    /// `anchors`: the roots (Apple's: [`super::roots::jws_roots`]). `enable_online_checks` must be
+    /// false: OCSP needs network access this library does not do. `app_apple_id` is required for
+    /// Production, as Apple requires.
+    pub fn new(
+        anchors: TrustAnchors,
+        enable_online_checks: bool,
+        environment: Environment,
+        bundle_id: impl Into<String>,
+        app_apple_id: Option<i64>,
+    ) -> Result<Self> {
+        if enable_online_checks {
+            return Err(Error::invalid_argument(
+                "enableOnlineChecks must be false: online revocation (OCSP) checks are not offered; \
+                 verification is offline, at the signed date",
+            ));
+        }
+        if environment == Environment::Production && app_apple_id.is_none() {
+            return Err(Error::invalid_argument("appAppleId is required for the Production environment"));
+        }
+        if let Environment::Unknown(e) = &environment {
+            return Err(Error::invalid_argument(format!(
+                "unknown environment '{e}' (expected Sandbox, Production, Xcode or LocalTesting)"
+            )));
+        }
+        Ok(SignedDataVerifier {
+            anchors,
+            environment,
+            bundle_id: bundle_id.into(),
+            app_apple_id,
+            cache: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    /// The same with DER roots; `None` means Apple's bundled roots.
+    pub fn with_roots<B: AsRef<[u8]>>(
+        roots: Option<&[B]>,
+        enable_online_checks: bool,
+        environment: Environment,
+        bundle_id: impl Into<String>,
+        app_apple_id: Option<i64>,
+    ) -> Result<Self> {
+        let anchors = match roots {
+            Some(r) => TrustAnchors::from_der(r)?,
+            None => super::roots::jws_roots(),
+        };
+        Self::new(anchors, enable_online_checks, environment, bundle_id, app_apple_id)
+    }
+
+    /// The configured environment.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// `signedTransactionInfo` / a transaction from the App Store Server API.
+    pub fn verify_and_decode_transaction(&self, jws: &str, now: i64) -> Result<VerifiedTransaction> {
+        let v: Verified<JwsTransactionDecodedPayload> = self.verify_jws(jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date)?;
+        self.check_transaction(&v.payload)?;
+        Ok(v)
+    }
+
+    /// `signedRenewalInfo`. Renewal info has no bundle id: only the environment is checked.
+    pub fn verify_and_decode_renewal_info(&self, jws: &str, now: i64) -> Result<VerifiedRenewalInfo> {
+        let v: Verified<JwsRenewalInfoDecodedPayload> =
+            self.verify_jws(jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date)?;
+        self.check_renewal_info(&v.payload)?;
+        Ok(v)
+    }
+
+    /// `signedAppTransactionInfo`. The effective date is `receiptCreationDate`.
+    pub fn verify_and_decode_app_transaction(&self, jws: &str, now: i64) -> Result<VerifiedAppTransaction> {
+        let v: Verified<AppTransaction> = self.verify_jws(jws, now, |t: &AppTransaction| t.receipt_creation_date)?;
+        self.check_app_transaction(&v.payload)?;
+        Ok(v)
+    }
+
+    /// Apple's transaction checks: bundle id, then environment.
+    pub(crate) fn check_transaction(&self, t: &JwsTransactionDecodedPayload) -> Result<()> {
+        self.check_bundle_id(t.bundle_id.as_deref())?;
+        self.check_environment(t.environment.as_ref())
+    }
+
+    /// Apple's renewal info check: environment only (there is no bundle id).
+    pub(crate) fn check_renewal_info(&self, r: &JwsRenewalInfoDecodedPayload) -> Result<()> {
+        self.check_environment(r.environment.as_ref())
+    }
+
+    /// Apple's app transaction checks: bundle id, app Apple id (Production), `receiptType`.
+    pub(crate) fn check_app_transaction(&self, a: &AppTransaction) -> Result<()> {
+        self.check_app(a.bundle_id.as_deref(), a.app_apple_id)?;
+        self.check_environment(a.receipt_type.as_ref())
+    }
+
+    pub(crate) fn check_bundle_id(&self, actual: Option<&str>) -> Result<()> {
+        if actual != Some(self.bundle_id.as_str()) {
+            return Err(Error::InvalidAppIdentifier { expected: self.bundle_id.clone(), actual: actual.map(str::to_owned) });
+        }
+        Ok(())
+    }
+
+    /// Bundle id, then the app Apple id when the environment is Production (Apple's rule).
+    pub(crate) fn check_app(&self, bundle_id: Option<&str>, app_apple_id: Option<i64>) -> Result<()> {
+        self.check_bundle_id(bundle_id)?;
+        if self.environment == Environment::Production && app_apple_id != self.app_apple_id {
+            return Err(Error::InvalidAppIdentifier {
+                expected: self.app_apple_id.map(|i| i.to_string()).unwrap_or_default(),
+                actual: app_apple_id.map(|i| i.to_string()),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_environment(&self, actual: Option<&Environment>) -> Result<()> {
+        if actual != Some(&self.environment) {
+            return Err(Error::InvalidEnvironment {
+                expected: self.environment.as_str().to_owned(),
+                actual: actual.map(|e| e.as_str().to_owned()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Steps 1–4 of the module doc; returns the decoded payload.
+    pub(crate) fn verify_jws<T: DeserializeOwned>(
+        &self,
+        jws: &str,
+        now: i64,
+        effective_date: impl Fn(&T) -> Option<f64>,
+    ) -> Result<Verified<T>> {
+        let prepared = self.prepare(jws)?;
+        prepared.verify_signature()?;
+        prepared.decode(now, effective_date)
+    }
+
+    /// Step 1 and 2: shape, algorithm, chain (cached). The signature is not checked yet.
+    pub(crate) fn prepare<'a>(&self, jws: &'a str) -> Result<PreparedJws<'a>> {
+        limits::check("JWS", jws.len(), limits::MAX_JWS)?;
+        let mut parts = jws.split('.');
+        let (Some(h64), Some(p64), Some(s64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(Error::malformed("JWS", "a compact JWS has exactly three parts"));
+        };
+        let header: Header = serde_json::from_slice(&crate::b64::decode_url("JWS header", h64)?)
+            .map_err(|e| Error::malformed("JWS header", format!("not a JSON object: {e}")))?;
+        if header.alg.as_deref() != Some("ES256") {
+            return Err(Error::malformed("JWS header", "alg must be ES256"));
+        }
+        if header.crit.is_some() {
+            return Err(Error::malformed("JWS header", "critical header extensions are not supported"));
+        }
+        let x5c = x5c_strings(header.x5c.as_ref())?;
+
+        let test_data = self.environment.is_local_test();
+        let chain = if test_data {
+            let [only] = x5c.as_slice() else {
+                return Err(Error::bad_chain("Xcode/LocalTesting data must carry exactly one certificate"));
+            };
+            // No root vouches for it: only the signature is checked, and the result is marked.
+            let key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
+            Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new() })
+        } else {
+            let [leaf, intermediate, root] = x5c.as_slice() else {
+                return Err(Error::bad_chain("x5c must hold exactly three certificates"));
+            };
+            self.chain(leaf, intermediate, root)?
+        };
+
+        let sig = crate::b64::decode_url("JWS signature", s64)?;
+        let signature: [u8; 64] = sig.as_slice().try_into().map_err(|_| Error::InvalidSignature)?;
+        let signed_len = h64.len().saturating_add(1).saturating_add(p64.len());
+        let signing_input = jws.get(..signed_len).ok_or_else(|| Error::malformed("JWS", "bad part lengths"))?;
+        Ok(PreparedJws { signing_input, payload_b64: p64, signature, chain, test_data })
+    }
+
+    /// The leaf key and validities of a verified chain, from the cache or built and cached.
+    fn chain(&self, leaf_b64: &str, intermediate_b64: &str, root_b64: &str) -> Result<Arc<CachedChain>> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some(hit) = cache.iter().find(|c| c.x5c == [leaf_b64, intermediate_b64, root_b64]) {
+                return Ok(Arc::clone(hit));
+            }
+        }
+        let leaf_der = cert_bytes(leaf_b64)?;
+        let int_der = cert_bytes(intermediate_b64)?;
+        // x5c[2] must be a certificate, but trust comes from the configured roots only.
+        Certificate::parse(&cert_bytes(root_b64)?)?;
+        let (key, validities) = verify_x5c_chain(&self.anchors, &leaf_der, &int_der)?;
+        let entry = Arc::new(CachedChain {
+            x5c: [leaf_b64.to_owned(), intermediate_b64.to_owned(), root_b64.to_owned()],
+            key,
+            validities,
+        });
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CHAIN_CACHE_SIZE {
+                cache.pop_front();
+            }
+            cache.push_back(Arc::clone(&entry));
+        }
+        Ok(entry)
+    }
+}
+
+/// Apple's JWS chain rule on DER certificates: the leaf (P-256, OID …6.11.1) issued and signed by
+/// the intermediate (a CA with OID …6.2.1), which is signed by one of `anchors`. Returns the leaf
+/// key and the validity windows of leaf, intermediate and root, which the caller checks at the
+/// effective date (see [`check_validity_at`]).
+pub fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_der: &[u8]) -> Result<(PublicKey, Vec<Validity>)> {
+    let leaf = Certificate::parse(leaf_der)?;
+    let intermediate = Certificate::parse(intermediate_der)?;
+    leaf.require_extension(ext::APPLE_RECEIPT_SIGNING, "receipt-signing (1.2.840.113635.100.6.11.1)")?;
+    if !intermediate.is_ca()? {
+        return Err(Error::bad_chain(format!("'{}' is not a CA", intermediate.common_name())));
+    }
+    intermediate.require_extension(ext::APPLE_WWDR_INTERMEDIATE, "WWDR intermediate (1.2.840.113635.100.6.2.1)")?;
+    if leaf.issuer != intermediate.subject {
+        return Err(Error::bad_chain("the leaf was not issued by x5c[1]"));
+    }
+    leaf.verify_signed_by(&intermediate.public_key()?)?;
+    let anchor = anchors.find_issuer(&intermediate)?;
+    Ok((ec_p256_key(&leaf)?, vec![Validity::of(&leaf), Validity::of(&intermediate), anchor.validity()]))
+}
+
+/// `CERTIFICATE_EXPIRED` unless every window contains `at` (epoch ms).
+pub fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
+    validities.iter().try_for_each(|v| v.check_at(at))
+}
+
+/// A JWS whose shape, algorithm and certificate chain have been checked, and whose ES256
+/// signature has not (yet). Crate-private: the wasm layer may check the signature with the host's
+/// WebCrypto instead of ring, then call [`PreparedJws::decode_host_verified`].
+pub(crate) struct PreparedJws<'a> {
+    signing_input: &'a str,
+    payload_b64: &'a str,
+    signature: [u8; 64],
+    chain: Arc<CachedChain>,
+    test_data: bool,
+}
+
+impl PreparedJws<'_> {
+    /// `header.payload` as received: what the signature covers.
+    pub(crate) fn signing_input(&self) -> &[u8] {
+        self.signing_input.as_bytes()
+    }
+
+    /// The raw `r‖s` signature.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn signature(&self) -> &[u8; 64] {
+        &self.signature
+    }
+
+    /// The signing key: the uncompressed P-256 point of the verified leaf (or Xcode's certificate).
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn key_point(&self) -> &[u8] {
+        &self.chain.key.key
+    }
+
+    /// Step 3 with ring.
+    pub(crate) fn verify_signature(&self) -> Result<()> {
+        self.chain.key.verify(&signature::ECDSA_P256_SHA256_FIXED, self.signing_input(), &self.signature)
+    }
+
+    /// Step 4 after [`Self::verify_signature`] succeeded.
+    fn decode<T: DeserializeOwned>(&self, now: i64, effective_date: impl Fn(&T) -> Option<f64>) -> Result<Verified<T>> {
+        let payload: T = serde_json::from_slice(&crate::b64::decode_url("JWS payload", self.payload_b64)?)
+            .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
+        let at = effective_date(&payload).and_then(ms_from_f64).unwrap_or(now);
+        check_validity_at(&self.chain.validities, at)?;
+        Ok(Verified { payload, test_data: self.test_data })
+    }
+
+    /// Step 4 for a signature the host's WebCrypto has verified over [`Self::signing_input`] with
+    /// [`Self::key_point`] (ECDSA P-256 SHA-256, IEEE P1363 `r‖s`). Only the wasm layer calls it,
+    /// and only after the host said the signature is valid.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn decode_host_verified<T: DeserializeOwned>(
+        &self,
+        now: i64,
+        effective_date: impl Fn(&T) -> Option<f64>,
+    ) -> Result<Verified<T>> {
+        self.decode(now, effective_date)
+    }
+}
+
+fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {
+    let items = match x5c {
+        Some(serde_json::Value::Array(items)) => items,
+        Some(_) => return Err(Error::bad_chain("x5c is not an array")),
+        None => return Err(Error::bad_chain("the JWS header has no x5c certificate chain")),
+    };
+    if items.len() > limits::MAX_X5C {
+        return Err(Error::bad_chain("x5c must hold exactly three certificates"));
+    }
+    items.iter().map(|v| v.as_str().ok_or_else(|| Error::bad_chain("an x5c entry is not a string"))).collect()
+}
+
+/// x5c entries are standard base64 DER (RFC 7515 §4.1.6); anything else is a bad chain.
+fn cert_bytes(b64: &str) -> Result<Vec<u8>> {
+    crate::b64::decode_standard("x5c", b64).map_err(|_| Error::bad_chain("an x5c entry is not base64"))
+}
+
+fn ec_p256_key(cert: &Certificate<'_>) -> Result<PublicKey> {
+    let key = cert.public_key()?;
+    if key.kind != KeyKind::EcP256 {
+        return Err(Error::bad_chain(format!("'{}' does not have a P-256 key (ES256)", cert.common_name())));
+    }
+    Ok(key)
+}
+
+/// Epoch ms from a JSON number, floored; `None` when it is not a finite, representable time.
+#[allow(clippy::cast_possible_truncation)] // range-checked just above the cast
+pub(crate) fn ms_from_f64(ms: f64) -> Option<i64> {
+    if ms.is_finite() && ms.abs() < 8.0e15 {
+        Some(ms.floor() as i64)
+    } else {
+        None
+    }
+}

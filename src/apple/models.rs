@@ -1,0 +1,651 @@
+//! The decoded payloads of Apple's signed data, named and shaped as in Apple's
+//! `app-store-server-library` (store-formats §3.3.3–3.3.5).
+//!
+//! Every field is optional (old payloads lack newer fields). Enumerations are open: a value this
+//! version does not know decodes as `Unknown(raw)` and serializes back unchanged. Times are epoch
+//! milliseconds as `f64`, because Xcode writes fractional and negative ones. Ids are strings, as
+//! Apple sends them. Fields this version does not know are kept in `other` and serialized back,
+//! so a JS caller sees every field Apple signed.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+macro_rules! open_enum {
+    ($(#[$m:meta])* $name:ident: str { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vm])* $variant,)*
+            /// A value this version does not know, kept as sent.
+            Unknown(String),
+        }
+        impl $name {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self { $(Self::$variant => $s,)* Self::Unknown(s) => s }
+            }
+            /// Decodes a wire value; unknown values are kept.
+            pub fn from_wire(s: &str) -> Self {
+                match s { $($s => Self::$variant,)* other => Self::Unknown(other.to_owned()) }
+            }
+        }
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::from_wire(&String::deserialize(d)?))
+            }
+        }
+    };
+    ($(#[$m:meta])* $name:ident: int { $($(#[$vm:meta])* $variant:ident = $n:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vm])* $variant,)*
+            /// A value this version does not know, kept as sent.
+            Unknown(i64),
+        }
+        impl $name {
+            /// The wire value.
+            pub fn as_i64(&self) -> i64 {
+                match self { $(Self::$variant => $n,)* Self::Unknown(n) => *n }
+            }
+            /// Decodes a wire value; unknown values are kept.
+            pub fn from_wire(n: i64) -> Self {
+                match n { $($n => Self::$variant,)* other => Self::Unknown(other) }
+            }
+        }
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_i64(self.as_i64()) }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Ok(Self::from_wire(i64::deserialize(d)?))
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// Where the data comes from (`Environment` in Apple's library).
+    Environment: str {
+        /// `Sandbox`
+        Sandbox = "Sandbox",
+        /// `Production`
+        Production = "Production",
+        /// `Xcode` (StoreKit testing in Xcode; signed by a local self-signed certificate)
+        Xcode = "Xcode",
+        /// `LocalTesting`
+        LocalTesting = "LocalTesting",
+    }
+}
+
+impl Environment {
+    /// Whether data of this environment is signed by a local test certificate, not Apple.
+    pub fn is_local_test(&self) -> bool {
+        matches!(self, Environment::Xcode | Environment::LocalTesting)
+    }
+}
+
+open_enum! {
+    /// `type` of a transaction.
+    ProductType: str {
+        /// `Auto-Renewable Subscription`
+        AutoRenewableSubscription = "Auto-Renewable Subscription",
+        /// `Non-Consumable`
+        NonConsumable = "Non-Consumable",
+        /// `Consumable`
+        Consumable = "Consumable",
+        /// `Non-Renewing Subscription`
+        NonRenewingSubscription = "Non-Renewing Subscription",
+    }
+}
+
+open_enum! {
+    /// `inAppOwnershipType`.
+    InAppOwnershipType: str {
+        /// `PURCHASED`
+        Purchased = "PURCHASED",
+        /// `FAMILY_SHARED`
+        FamilyShared = "FAMILY_SHARED",
+    }
+}
+
+open_enum! {
+    /// `transactionReason`.
+    TransactionReason: str {
+        /// `PURCHASE`
+        Purchase = "PURCHASE",
+        /// `RENEWAL`
+        Renewal = "RENEWAL",
+    }
+}
+
+open_enum! {
+    /// `offerDiscountType`.
+    OfferDiscountType: str {
+        /// `FREE_TRIAL`
+        FreeTrial = "FREE_TRIAL",
+        /// `PAY_AS_YOU_GO`
+        PayAsYouGo = "PAY_AS_YOU_GO",
+        /// `PAY_UP_FRONT`
+        PayUpFront = "PAY_UP_FRONT",
+        /// `ONE_TIME`
+        OneTime = "ONE_TIME",
+    }
+}
+
+open_enum! {
+    /// `revocationType`.
+    RevocationType: str {
+        /// `REFUND_FULL`
+        RefundFull = "REFUND_FULL",
+        /// `REFUND_PRORATED`
+        RefundProrated = "REFUND_PRORATED",
+        /// `FAMILY_REVOKE`
+        FamilyRevoke = "FAMILY_REVOKE",
+    }
+}
+
+open_enum! {
+    /// `revocationReason`.
+    RevocationReason: int {
+        /// 0: other
+        Other = 0,
+        /// 1: refunded due to an issue in the app
+        RefundedDueToIssue = 1,
+    }
+}
+
+open_enum! {
+    /// `offerType`.
+    OfferType: int {
+        /// 1
+        IntroductoryOffer = 1,
+        /// 2
+        PromotionalOffer = 2,
+        /// 3
+        SubscriptionOfferCode = 3,
+        /// 4
+        WinBackOffer = 4,
+    }
+}
+
+open_enum! {
+    /// `expirationIntent`.
+    ExpirationIntent: int {
+        /// 1
+        CustomerCancelled = 1,
+        /// 2
+        BillingError = 2,
+        /// 3
+        CustomerDidNotConsentToPriceIncrease = 3,
+        /// 4
+        ProductNotAvailable = 4,
+        /// 5
+        Other = 5,
+    }
+}
+
+open_enum! {
+    /// `autoRenewStatus`.
+    AutoRenewStatus: int {
+        /// 0
+        Off = 0,
+        /// 1
+        On = 1,
+    }
+}
+
+open_enum! {
+    /// `priceIncreaseStatus`.
+    PriceIncreaseStatus: int {
+        /// 0
+        CustomerHasNotResponded = 0,
+        /// 1
+        CustomerConsentedOrWasNotifiedWithoutNeedingConsent = 1,
+    }
+}
+
+open_enum! {
+    /// `status` of a subscription in a notification's `data`.
+    Status: int {
+        /// 1
+        Active = 1,
+        /// 2
+        Expired = 2,
+        /// 3
+        BillingRetry = 3,
+        /// 4
+        BillingGracePeriod = 4,
+        /// 5
+        Revoked = 5,
+    }
+}
+
+open_enum! {
+    /// `consumptionRequestReason`.
+    ConsumptionRequestReason: str {
+        /// `UNINTENDED_PURCHASE`
+        UnintendedPurchase = "UNINTENDED_PURCHASE",
+        /// `FULFILLMENT_ISSUE`
+        FulfillmentIssue = "FULFILLMENT_ISSUE",
+        /// `UNSATISFIED_WITH_PURCHASE`
+        UnsatisfiedWithPurchase = "UNSATISFIED_WITH_PURCHASE",
+        /// `LEGAL`
+        Legal = "LEGAL",
+        /// `OTHER`
+        Other = "OTHER",
+    }
+}
+
+open_enum! {
+    /// `notificationType` (App Store Server Notifications V2).
+    NotificationTypeV2: str {
+        /// `SUBSCRIBED`
+        Subscribed = "SUBSCRIBED",
+        /// `DID_CHANGE_RENEWAL_PREF`
+        DidChangeRenewalPref = "DID_CHANGE_RENEWAL_PREF",
+        /// `DID_CHANGE_RENEWAL_STATUS`
+        DidChangeRenewalStatus = "DID_CHANGE_RENEWAL_STATUS",
+        /// `OFFER_REDEEMED`
+        OfferRedeemed = "OFFER_REDEEMED",
+        /// `DID_RENEW`
+        DidRenew = "DID_RENEW",
+        /// `EXPIRED`
+        Expired = "EXPIRED",
+        /// `DID_FAIL_TO_RENEW`
+        DidFailToRenew = "DID_FAIL_TO_RENEW",
+        /// `GRACE_PERIOD_EXPIRED`
+        GracePeriodExpired = "GRACE_PERIOD_EXPIRED",
+        /// `PRICE_INCREASE`
+        PriceIncrease = "PRICE_INCREASE",
+        /// `REFUND`
+        Refund = "REFUND",
+        /// `REFUND_DECLINED`
+        RefundDeclined = "REFUND_DECLINED",
+        /// `CONSUMPTION_REQUEST`
+        ConsumptionRequest = "CONSUMPTION_REQUEST",
+        /// `RENEWAL_EXTENDED`
+        RenewalExtended = "RENEWAL_EXTENDED",
+        /// `REVOKE`
+        Revoke = "REVOKE",
+        /// `TEST`
+        Test = "TEST",
+        /// `RENEWAL_EXTENSION`
+        RenewalExtension = "RENEWAL_EXTENSION",
+        /// `REFUND_REVERSED`
+        RefundReversed = "REFUND_REVERSED",
+        /// `EXTERNAL_PURCHASE_TOKEN`
+        ExternalPurchaseToken = "EXTERNAL_PURCHASE_TOKEN",
+        /// `ONE_TIME_CHARGE`
+        OneTimeCharge = "ONE_TIME_CHARGE",
+        /// `RESCIND_CONSENT`
+        RescindConsent = "RESCIND_CONSENT",
+        /// `METADATA_UPDATE`
+        MetadataUpdate = "METADATA_UPDATE",
+        /// `MIGRATION`
+        Migration = "MIGRATION",
+        /// `PRICE_CHANGE`
+        PriceChange = "PRICE_CHANGE",
+    }
+}
+
+open_enum! {
+    /// `subtype` (App Store Server Notifications V2).
+    Subtype: str {
+        /// `INITIAL_BUY`
+        InitialBuy = "INITIAL_BUY",
+        /// `RESUBSCRIBE`
+        Resubscribe = "RESUBSCRIBE",
+        /// `DOWNGRADE`
+        Downgrade = "DOWNGRADE",
+        /// `UPGRADE`
+        Upgrade = "UPGRADE",
+        /// `AUTO_RENEW_ENABLED`
+        AutoRenewEnabled = "AUTO_RENEW_ENABLED",
+        /// `AUTO_RENEW_DISABLED`
+        AutoRenewDisabled = "AUTO_RENEW_DISABLED",
+        /// `VOLUNTARY`
+        Voluntary = "VOLUNTARY",
+        /// `BILLING_RETRY`
+        BillingRetry = "BILLING_RETRY",
+        /// `PRICE_INCREASE`
+        PriceIncrease = "PRICE_INCREASE",
+        /// `GRACE_PERIOD`
+        GracePeriod = "GRACE_PERIOD",
+        /// `PENDING`
+        Pending = "PENDING",
+        /// `ACCEPTED`
+        Accepted = "ACCEPTED",
+        /// `BILLING_RECOVERY`
+        BillingRecovery = "BILLING_RECOVERY",
+        /// `PRODUCT_NOT_FOR_SALE`
+        ProductNotForSale = "PRODUCT_NOT_FOR_SALE",
+        /// `SUMMARY`
+        Summary = "SUMMARY",
+        /// `FAILURE`
+        Failure = "FAILURE",
+        /// `UNREPORTED`
+        Unreported = "UNREPORTED",
+    }
+}
+
+/// Declares a payload struct: every field optional, absent when `None`, unknown fields kept.
+macro_rules! model {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[non_exhaustive]
+        pub struct $name {
+            $($(#[$fm])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
+            /// Fields this version does not know, kept as sent.
+            #[serde(flatten)]
+            pub other: Map<String, Value>,
+        }
+    };
+}
+
+model! {
+    /// A StoreKit 2 / App Store Server API transaction (`JWSTransactionDecodedPayload`).
+    JwsTransactionDecodedPayload {
+        /// Original transaction id.
+        original_transaction_id: String,
+        /// Transaction id.
+        transaction_id: String,
+        /// Web order line item id.
+        web_order_line_item_id: String,
+        /// Bundle id.
+        bundle_id: String,
+        /// Product id.
+        product_id: String,
+        /// Subscription group id.
+        subscription_group_identifier: String,
+        /// Epoch ms.
+        purchase_date: f64,
+        /// Epoch ms.
+        original_purchase_date: f64,
+        /// Epoch ms.
+        expires_date: f64,
+        /// Quantity.
+        quantity: i64,
+        /// Product type.
+        #[serde(rename = "type")]
+        r#type: ProductType,
+        /// The app's account token (a UUID).
+        app_account_token: String,
+        /// Ownership.
+        in_app_ownership_type: InAppOwnershipType,
+        /// Epoch ms when Apple signed it.
+        signed_date: f64,
+        /// Why it was revoked.
+        revocation_reason: RevocationReason,
+        /// Epoch ms.
+        revocation_date: f64,
+        /// Whether a higher subscription replaced it.
+        is_upgraded: bool,
+        /// Offer type.
+        offer_type: OfferType,
+        /// Offer id.
+        offer_identifier: String,
+        /// Environment.
+        environment: Environment,
+        /// ISO 3166-1 alpha-3 storefront.
+        storefront: String,
+        /// Storefront id.
+        storefront_id: String,
+        /// Purchase or renewal.
+        transaction_reason: TransactionReason,
+        /// ISO 4217 currency.
+        currency: String,
+        /// Price in milliunits.
+        price: i64,
+        /// Offer discount type.
+        offer_discount_type: OfferDiscountType,
+        /// App transaction id.
+        app_transaction_id: String,
+        /// ISO 8601 offer period.
+        offer_period: String,
+        /// Revocation type.
+        revocation_type: RevocationType,
+        /// Revocation percentage (milli-percent).
+        revocation_percentage: i64,
+        /// Advanced Commerce API data, as sent.
+        advanced_commerce_info: Value,
+        /// Billing plan type, as sent.
+        billing_plan_type: String,
+        /// Commitment info, as sent.
+        commitment_info: Value,
+    }
+}
+
+model! {
+    /// Subscription renewal info (`JWSRenewalInfoDecodedPayload`). It has no bundle id.
+    JwsRenewalInfoDecodedPayload {
+        /// Why the subscription expired.
+        expiration_intent: ExpirationIntent,
+        /// Original transaction id.
+        original_transaction_id: String,
+        /// The product that renews next.
+        auto_renew_product_id: String,
+        /// Product id.
+        product_id: String,
+        /// Auto-renew on or off.
+        auto_renew_status: AutoRenewStatus,
+        /// Whether Apple is retrying billing.
+        is_in_billing_retry_period: bool,
+        /// Price increase consent.
+        price_increase_status: PriceIncreaseStatus,
+        /// Epoch ms.
+        grace_period_expires_date: f64,
+        /// Offer type.
+        offer_type: OfferType,
+        /// Offer id.
+        offer_identifier: String,
+        /// Epoch ms when Apple signed it.
+        signed_date: f64,
+        /// Environment.
+        environment: Environment,
+        /// Epoch ms.
+        recent_subscription_start_date: f64,
+        /// Epoch ms.
+        renewal_date: f64,
+        /// ISO 4217 currency.
+        currency: String,
+        /// Renewal price in milliunits.
+        renewal_price: i64,
+        /// Offer discount type.
+        offer_discount_type: OfferDiscountType,
+        /// Win-back offer ids.
+        eligible_win_back_offer_ids: Vec<String>,
+        /// The app's account token.
+        app_account_token: String,
+        /// App transaction id.
+        app_transaction_id: String,
+        /// ISO 8601 offer period.
+        offer_period: String,
+        /// Advanced Commerce API data, as sent.
+        advanced_commerce_info: Value,
+        /// Commitment info, as sent.
+        commitment_info: Value,
+        /// Renewal billing plan type, as sent.
+        renewal_billing_plan_type: String,
+    }
+}
+
+model! {
+    /// The app transaction (`AppTransaction`).
+    AppTransaction {
+        /// The environment, as `receiptType`.
+        receipt_type: Environment,
+        /// App Apple id.
+        app_apple_id: i64,
+        /// Bundle id.
+        bundle_id: String,
+        /// App version.
+        application_version: String,
+        /// Version external identifier.
+        version_external_identifier: i64,
+        /// Epoch ms (the effective date for verification).
+        receipt_creation_date: f64,
+        /// Epoch ms (Xcode writes year 1: negative).
+        original_purchase_date: f64,
+        /// Original app version.
+        original_application_version: String,
+        /// Device verification value (base64).
+        device_verification: String,
+        /// Device verification nonce (UUID).
+        device_verification_nonce: String,
+        /// Epoch ms.
+        preorder_date: f64,
+        /// App transaction id.
+        app_transaction_id: String,
+        /// Original platform.
+        original_platform: String,
+        /// Epoch ms when Apple signed it, when present.
+        signed_date: f64,
+    }
+}
+
+model! {
+    /// A notification's `data`.
+    NotificationData {
+        /// Environment.
+        environment: Environment,
+        /// App Apple id.
+        app_apple_id: i64,
+        /// Bundle id.
+        bundle_id: String,
+        /// Bundle version.
+        bundle_version: String,
+        /// The nested transaction JWS, as sent.
+        signed_transaction_info: String,
+        /// The nested renewal info JWS, as sent.
+        signed_renewal_info: String,
+        /// Subscription status.
+        status: Status,
+        /// Consumption request reason.
+        consumption_request_reason: ConsumptionRequestReason,
+        /// `signedTransactionInfo`, verified and decoded (added by this library).
+        #[serde(skip_deserializing)]
+        decoded_transaction_info: JwsTransactionDecodedPayload,
+        /// `signedRenewalInfo`, verified and decoded (added by this library).
+        #[serde(skip_deserializing)]
+        decoded_renewal_info: JwsRenewalInfoDecodedPayload,
+    }
+}
+
+model! {
+    /// A notification's `summary` (renewal date extension results).
+    Summary {
+        /// Environment.
+        environment: Environment,
+        /// App Apple id.
+        app_apple_id: i64,
+        /// Bundle id.
+        bundle_id: String,
+        /// Product id.
+        product_id: String,
+        /// Request id.
+        request_identifier: String,
+        /// Storefront country codes.
+        storefront_country_codes: Vec<String>,
+        /// Count of extended subscriptions.
+        succeeded_count: i64,
+        /// Count of failures.
+        failed_count: i64,
+    }
+}
+
+model! {
+    /// A notification's `externalPurchaseToken`.
+    ExternalPurchaseToken {
+        /// External purchase id (starts with `SANDBOX` in the sandbox).
+        external_purchase_id: String,
+        /// Epoch ms.
+        token_creation_date: f64,
+        /// App Apple id.
+        app_apple_id: i64,
+        /// Bundle id.
+        bundle_id: String,
+    }
+}
+
+model! {
+    /// A notification's `appData`.
+    AppData {
+        /// App Apple id.
+        app_apple_id: i64,
+        /// Bundle id.
+        bundle_id: String,
+        /// Environment.
+        environment: Environment,
+        /// The nested app transaction JWS, as sent.
+        signed_app_transaction_info: String,
+        /// `signedAppTransactionInfo`, verified and decoded (added by this library).
+        #[serde(skip_deserializing)]
+        decoded_app_transaction_info: AppTransaction,
+    }
+}
+
+model! {
+    /// An App Store Server Notification V2 (`ResponseBodyV2DecodedPayload`).
+    ResponseBodyV2DecodedPayload {
+        /// Notification type.
+        notification_type: NotificationTypeV2,
+        /// Subtype.
+        subtype: Subtype,
+        /// Notification id.
+        #[serde(rename = "notificationUUID")]
+        notification_uuid: String,
+        /// Subscription/purchase data.
+        data: NotificationData,
+        /// Version (`2.0`).
+        version: String,
+        /// Epoch ms when Apple signed it (absent in early 2022 notifications).
+        signed_date: f64,
+        /// Renewal extension summary.
+        summary: Summary,
+        /// External purchase token.
+        external_purchase_token: ExternalPurchaseToken,
+        /// App data.
+        app_data: AppData,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_enums_keep_unknown_values() {
+        let t: JwsTransactionDecodedPayload = serde_json::from_str(
+            r#"{"type":"Consumable","environment":"Moon","offerType":9,"purchaseDate":-1.5,"newField":{"a":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(t.r#type, Some(ProductType::Consumable));
+        assert_eq!(t.environment, Some(Environment::Unknown("Moon".into())));
+        assert_eq!(t.offer_type, Some(OfferType::Unknown(9)));
+        assert_eq!(t.purchase_date, Some(-1.5));
+        let back = serde_json::to_value(&t).unwrap();
+        assert_eq!(back["environment"], "Moon");
+        assert_eq!(back["offerType"], 9);
+        assert_eq!(back["newField"]["a"], 1);
+        assert!(back.get("bundleId").is_none());
+    }
+
+    #[test]
+    fn notification_uuid_keeps_apples_spelling() {
+        let n: ResponseBodyV2DecodedPayload =
+            serde_json::from_str(r#"{"notificationType":"TEST","notificationUUID":"x","subtype":"NEW_ONE"}"#).unwrap();
+        assert_eq!(n.notification_uuid.as_deref(), Some("x"));
+        assert_eq!(n.subtype, Some(Subtype::Unknown("NEW_ONE".into())));
+        let v = serde_json::to_value(&n).unwrap();
+        assert_eq!(v["notificationUUID"], "x");
+        assert!(v.get("other").is_none());
+    }
+}

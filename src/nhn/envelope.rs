@@ -1,0 +1,164 @@
+//! The response envelope both NHN APIs share, and the mapping from it to typed errors.
+//!
+//! `{"header":{"isSuccessful":bool,"resultCode":int,"resultMessage":string, ...},"result":...}`
+//! (reference §2.2, §4.1). The body is read into a `serde_json::Value` first: that tolerates
+//! duplicate keys (the last one wins, as in `JSON.parse`; the reference's E3 example repeats
+//! `productSeq`), which a derived struct would reject as "duplicate field". Typed results are
+//! then read from it by [`super::fields`].
+
+use serde_json::Value;
+
+use super::http::HttpResponse;
+use crate::error::{Error, Result};
+use crate::limits;
+
+/// Result code of "the payment was already consumed" (reference §2.4).
+pub const ALREADY_CONSUMED_CODE: i64 = 5018;
+
+/// `what` in errors about a response body.
+pub(crate) const RESPONSE: &str = "NHN API response";
+
+/// Reads the envelope and returns `result` (`Value::Null` when absent).
+///
+/// Order of checks: size limit; then a failure envelope wins over the HTTP status (so 5018 is
+/// `ALREADY_CONSUMED` whatever the status); then a non-2xx status is `API_ERROR` with the
+/// status; then a 2xx body that is not an envelope is `MALFORMED_INPUT`.
+/// `secret` is removed from any server message before it can reach an error.
+pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Value> {
+    limits::check(RESPONSE, response.body.len(), limits::MAX_API_RESPONSE)?;
+    let status = response.status;
+    let ok_status = (200..300).contains(&status);
+    let parsed: Option<Value> = serde_json::from_str(&response.body).ok();
+    let header = parsed.as_ref().and_then(|v| v.get("header")).and_then(Value::as_object);
+    let successful = header.and_then(|h| h.get("isSuccessful")).and_then(Value::as_bool);
+
+    if let (Some(h), Some(false)) = (header, successful) {
+        let code = h.get("resultCode").and_then(Value::as_i64);
+        let message = h.get("resultMessage").and_then(Value::as_str).map(|m| redact(m, secret));
+        if code == Some(ALREADY_CONSUMED_CODE) {
+            return Err(Error::AlreadyConsumed { result_message: message.unwrap_or_default() });
+        }
+        return Err(Error::Api { status, result_code: code, result_message: message });
+    }
+    if !ok_status {
+        return Err(Error::Api { status, result_code: None, result_message: None });
+    }
+    let Some(mut body) = parsed else {
+        return Err(Error::malformed(RESPONSE, "the body is not JSON"));
+    };
+    if successful != Some(true) {
+        return Err(Error::malformed(RESPONSE, "no `header.isSuccessful` boolean: not the NHN envelope"));
+    }
+    Ok(body.get_mut("result").map(Value::take).unwrap_or(Value::Null))
+}
+
+fn redact(message: &str, secret: Option<&str>) -> String {
+    match secret {
+        Some(s) if !s.is_empty() => message.replace(s, "<redacted>"),
+        _ => message.to_owned(),
+    }
+}
+
+/// Replaces the contents of every `"..."` in `s` with `…` (for serde messages that echo values).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn strip_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        if c == '"' {
+            if !inside {
+                out.push_str("\"…");
+            }
+            if inside {
+                out.push('"');
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse::new(status, body)
+    }
+
+    #[test]
+    fn success_returns_result_and_ignores_extra_header_fields() {
+        let r = open(
+            &resp(200, r#"{"header":{"isSuccessful":true,"resultCode":0,"resultMessage":"SUCCESS","transactionId":"t"},"result":{"a":1}}"#),
+            None,
+        )
+        .unwrap();
+        assert_eq!(r, serde_json::json!({"a":1}));
+        let r = open(&resp(200, r#"{"header":{"isSuccessful":true}}"#), None).unwrap();
+        assert!(r.is_null());
+    }
+
+    #[test]
+    fn failure_maps_codes() {
+        let e = open(&resp(200, r#"{"header":{"isSuccessful":false,"resultCode":5018,"resultMessage":"error message"}}"#), None)
+            .unwrap_err();
+        assert_eq!(e, Error::AlreadyConsumed { result_message: "error message".into() });
+        assert_eq!(e.code(), "ALREADY_CONSUMED");
+
+        let e = open(&resp(200, r#"{"header":{"isSuccessful":false,"resultCode":5000,"resultMessage":"CONSUME_FAILED"}}"#), None)
+            .unwrap_err();
+        assert_eq!(e, Error::Api { status: 200, result_code: Some(5000), result_message: Some("CONSUME_FAILED".into()) });
+        assert_eq!(e.details()["resultCode"], 5000);
+        assert!(!e.retryable());
+    }
+
+    #[test]
+    fn non_2xx_is_api_error_with_status() {
+        let e = open(&resp(503, "<html>busy</html>"), None).unwrap_err();
+        assert_eq!(e, Error::Api { status: 503, result_code: None, result_message: None });
+        assert!(e.retryable());
+        let e = open(&resp(404, ""), None).unwrap_err();
+        assert_eq!(e.details()["status"], 404);
+        assert!(!e.retryable());
+        // A failure envelope under a non-2xx status keeps its code.
+        let e = open(&resp(400, r#"{"header":{"isSuccessful":false,"resultCode":1100,"resultMessage":"INVALID_PARAMETERS"}}"#), None)
+            .unwrap_err();
+        assert_eq!(e, Error::Api { status: 400, result_code: Some(1100), result_message: Some("INVALID_PARAMETERS".into()) });
+    }
+
+    #[test]
+    fn not_an_envelope_is_malformed() {
+        for body in ["", "not json", "[]", r#"{"result":[]}"#, r#"{"header":{"isSuccessful":"true"}}"#, r#"{"header":1}"#] {
+            let e = open(&resp(200, body), None).unwrap_err();
+            assert_eq!(e.code(), "MALFORMED_INPUT", "{body}");
+        }
+    }
+
+    #[test]
+    fn size_limit() {
+        let big = " ".repeat(limits::MAX_API_RESPONSE + 1);
+        assert_eq!(open(&resp(200, &big), None).unwrap_err().code(), "INPUT_TOO_LARGE");
+    }
+
+    #[test]
+    fn secret_never_reaches_the_message() {
+        let body = r#"{"header":{"isSuccessful":false,"resultCode":-4010004,"resultMessage":"invalid secretKey: TOPSECRET"}}"#;
+        let e = open(&resp(200, body), Some("TOPSECRET")).unwrap_err();
+        assert!(!e.to_string().contains("TOPSECRET"));
+        assert!(!e.details().to_string().contains("TOPSECRET"));
+        assert_eq!(e.details()["resultMessage"], "invalid secretKey: <redacted>");
+    }
+
+    #[test]
+    fn strip_quoted_drops_values() {
+        assert_eq!(strip_quoted(r#"a "b" c "d""#), "a \"…\" c \"…\"");
+    }
+
+    #[test]
+    fn duplicate_keys_last_wins() {
+        let v = open(&resp(200, r#"{"header":{"isSuccessful":true},"result":{"k":1,"k":2}}"#), None).unwrap();
+        assert_eq!(v["k"], 2);
+    }
+}

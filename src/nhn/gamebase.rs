@@ -1,0 +1,675 @@
+//! Gamebase purchase API v1.3 (reference §4): requests and typed responses.
+//!
+//! Every path is under `/tcgb-inapp/v1.3/apps/{appId}`; every request carries `X-Secret-Key`.
+//! That key authorises refunds (`subscriptions/revoke`) and reads every user's payments, so it
+//! belongs on a server only: never ship it to a browser or an app. Gamebase answers HTTP 200
+//! for business errors; success is read from `header.isSuccessful`.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::envelope;
+use super::fields::{decode_list, decode_one, Args, FromJson, FromResult, Obj};
+use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
+use super::iap::PaymentRef;
+use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
+use crate::error::{Error, Result};
+
+/// Current production host of the Gamebase server API.
+pub const GAMEBASE_BASE_URL: &str = "https://api-gamebase.nhncloudservice.com";
+/// The auth header (the console's secret key).
+pub const SECRET_KEY_HEADER: &str = "X-Secret-Key";
+/// Optional correlation id, echoed back by the server.
+pub const TRANSACTION_ID_HEADER: &str = "X-TCGB-Transaction-Id";
+/// Most payments one `subscriptions/status` request may carry (reference §4.2 G5).
+pub const SUBSCRIPTIONS_STATUS_BATCH: usize = 10;
+
+// ---- parameters ----
+
+/// Parameters of `POST /consumable` (G2). The deprecated single `marketId` is not offered:
+/// `marketIds` replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListConsumablesParams {
+    /// The Gamebase user id.
+    pub user_id: String,
+    /// Stores to include; absent or empty means all but AMAZON, which must be named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_ids: Option<Vec<MarketId>>,
+}
+
+/// Parameters of `GET /payment/transaction` (G3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetPaymentTransactionParams {
+    /// The access token the client claims for its payment.
+    pub access_token: String,
+}
+
+/// Parameters of `POST /active-subscriptions` (G4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListActiveSubscriptionsParams {
+    /// The Gamebase user id.
+    pub user_id: String,
+    /// Package name / bundle id.
+    pub package_name: String,
+    /// Stores to include.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_ids: Option<Vec<MarketId>>,
+    /// Google statuses to include although inactive (documented value: `ON_HOLD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_inactive_google_statuses: Option<Vec<ReferenceStatus>>,
+}
+
+/// Parameters of `POST /subscriptions/status` (G5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionsStatusParams {
+    /// The subscriptions to look up; at most [`SUBSCRIPTIONS_STATUS_BATCH`] per request.
+    pub payments: Vec<PaymentRef>,
+}
+
+impl FromJson for ListConsumablesParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["userId", "marketIds"]))?;
+        Ok(Self { user_id: a.str("userId")?, market_ids: a.opt_strings("marketIds")? })
+    }
+}
+
+impl FromJson for GetPaymentTransactionParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["accessToken"]))?;
+        Ok(Self { access_token: a.str("accessToken")? })
+    }
+}
+
+impl FromJson for ListActiveSubscriptionsParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["userId", "packageName", "marketIds", "includeInactiveGoogleStatuses"]))?;
+        Ok(Self {
+            user_id: a.str("userId")?,
+            package_name: a.str("packageName")?,
+            market_ids: a.opt_strings("marketIds")?,
+            include_inactive_google_statuses: a.opt_strings("includeInactiveGoogleStatuses")?,
+        })
+    }
+}
+
+impl FromJson for SubscriptionsStatusParams {
+    fn from_json(v: &serde_json::Value) -> Result<Self> {
+        let a = Args::new(v, "params", Some(&["payments"]))?;
+        Ok(Self { payments: a.list("payments")?.iter().map(PaymentRef::from_json).collect::<Result<_>>()? })
+    }
+}
+
+// ---- results ----
+
+/// Result of a consume (G1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ConsumeResult {
+    /// Price (may carry decimals).
+    pub price: f64,
+    /// Currency code.
+    pub currency: String,
+    /// Console item number.
+    pub product_seq: i64,
+    /// Store code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_id: Option<MarketId>,
+    /// Gamebase product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gamebase_product_id: Option<String>,
+    /// Developer payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+}
+
+/// One unconsumed payment (G2). `purchaseTime` is ISO-8601 with offset, as sent; `purchaseTimeMillis`
+/// is the same instant in epoch milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Consumable {
+    /// NHN payment number.
+    pub payment_seq: String,
+    /// Console item number.
+    pub product_seq: i64,
+    /// Currency code.
+    pub currency: String,
+    /// Price.
+    pub price: f64,
+    /// Token to consume with.
+    pub access_token: String,
+    /// Store code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_id: Option<MarketId>,
+    /// Store order / transaction id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Gamebase product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gamebase_product_id: Option<String>,
+    /// Purchase time, ISO-8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
+    /// Developer payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Whether this was a store test purchase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_test_purchase: Option<bool>,
+}
+
+/// One payment as Gamebase knows it (G3): the server-side check of a client-supplied token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PaymentTransaction {
+    /// NHN payment number: compare it with the one the client sent.
+    pub payment_seq: String,
+    /// Console item number.
+    pub product_seq: i64,
+    /// Currency code.
+    pub currency: String,
+    /// Price.
+    pub price: f64,
+    /// Whether the payment can still be consumed.
+    pub is_consumable: bool,
+    /// Store code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_id: Option<MarketId>,
+    /// Access token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// Store order / transaction id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// ONE store only: purchase id (V5) or purchase token (V6, V7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_token: Option<String>,
+    /// Product type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<ProductType>,
+    /// Gamebase user id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Gamebase product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gamebase_product_id: Option<String>,
+    /// Purchase time, ISO-8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
+    /// Developer payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Whether this was a store test purchase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_test_purchase: Option<bool>,
+}
+
+/// One active subscription (G4). Times are ISO-8601 strings with offset, as sent, each with an
+/// epoch-millisecond twin (`expiryTimeMillis`, ...) when it reads as one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ActiveSubscription {
+    /// NHN payment number.
+    pub payment_seq: String,
+    /// Console item number.
+    pub product_seq: i64,
+    /// Store product id.
+    pub product_id: String,
+    /// Product type.
+    pub product_type: ProductType,
+    /// Price.
+    pub price: f64,
+    /// Currency code.
+    pub currency: String,
+    /// Store code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub market_id: Option<MarketId>,
+    /// Gamebase user id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Access token: with `payment_seq`, what cancel, revoke and the status lookup take.
+    pub access_token: String,
+    /// First store payment id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_payment_id: Option<String>,
+    /// Latest store payment id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Google: the original transaction on cancel/repurchase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_payment_id: Option<String>,
+    /// Gamebase product id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gamebase_product_id: Option<String>,
+    /// Developer payload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Latest purchase / renewal time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
+    /// Expiry time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_time: Option<String>,
+    /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_time_millis: Option<i64>,
+    /// Renewal time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew_time: Option<String>,
+    /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew_time_millis: Option<i64>,
+    /// Whether this was a store test purchase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_test_purchase: Option<bool>,
+    /// Google only: the subscription's state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_status: Option<ReferenceStatus>,
+}
+
+/// The status of one subscription (G5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SubscriptionStatus {
+    /// NHN payment number.
+    pub payment_seq: String,
+    /// Gamebase user id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Access token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// Latest store payment id (Google adds `..N` per renewal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// First store payment id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_payment_id: Option<String>,
+    /// Latest purchase / renewal time, ISO-8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time: Option<String>,
+    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purchase_time_millis: Option<i64>,
+    /// Expiry time, ISO-8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_time: Option<String>,
+    /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry_time_millis: Option<i64>,
+    /// Renewal time, ISO-8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew_time: Option<String>,
+    /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renew_time_millis: Option<i64>,
+    /// Google only: the subscription's state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_status: Option<ReferenceStatus>,
+}
+
+fn millis(t: Option<&String>) -> Option<i64> {
+    t.and_then(|t| iso8601_millis(t))
+}
+
+impl FromResult for ConsumeResult {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self {
+            price: o.num("price")?,
+            currency: o.str("currency")?,
+            product_seq: o.long("productSeq")?,
+            market_id: o.opt_enumerated("marketId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            payload: o.opt_str("payload")?,
+        })
+    }
+}
+
+impl FromResult for Consumable {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let purchase_time = o.opt_str("purchaseTime")?;
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            access_token: o.str("accessToken")?,
+            market_id: o.opt_enumerated("marketId")?,
+            payment_id: o.opt_str("paymentId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            purchase_time,
+            payload: o.opt_str("payload")?,
+            is_test_purchase: o.opt_bool("isTestPurchase")?,
+        })
+    }
+}
+
+impl FromResult for PaymentTransaction {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let purchase_time = o.opt_str("purchaseTime")?;
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            currency: o.str("currency")?,
+            price: o.num("price")?,
+            is_consumable: o.bool("isConsumable")?,
+            market_id: o.opt_enumerated("marketId")?,
+            access_token: o.opt_str("accessToken")?,
+            payment_id: o.opt_str("paymentId")?,
+            payment_token: o.opt_str("paymentToken")?,
+            product_type: o.opt_enumerated("productType")?,
+            user_id: o.opt_str("userId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            purchase_time,
+            payload: o.opt_str("payload")?,
+            is_test_purchase: o.opt_bool("isTestPurchase")?,
+        })
+    }
+}
+
+impl FromResult for ActiveSubscription {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let (purchase_time, expiry_time, renew_time) = (o.opt_str("purchaseTime")?, o.opt_str("expiryTime")?, o.opt_str("renewTime")?);
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            product_seq: o.long("productSeq")?,
+            product_id: o.str("productId")?,
+            product_type: o.enumerated("productType")?,
+            price: o.num("price")?,
+            currency: o.str("currency")?,
+            access_token: o.str("accessToken")?,
+            market_id: o.opt_enumerated("marketId")?,
+            user_id: o.opt_str("userId")?,
+            original_payment_id: o.opt_str("originalPaymentId")?,
+            payment_id: o.opt_str("paymentId")?,
+            linked_payment_id: o.opt_str("linkedPaymentId")?,
+            gamebase_product_id: o.opt_str("gamebaseProductId")?,
+            payload: o.opt_str("payload")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            expiry_time_millis: millis(expiry_time.as_ref()),
+            renew_time_millis: millis(renew_time.as_ref()),
+            purchase_time,
+            expiry_time,
+            renew_time,
+            is_test_purchase: o.opt_bool("isTestPurchase")?,
+            reference_status: o.opt_enumerated("referenceStatus")?,
+        })
+    }
+}
+
+impl FromResult for SubscriptionStatus {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        let (purchase_time, expiry_time, renew_time) = (o.opt_str("purchaseTime")?, o.opt_str("expiryTime")?, o.opt_str("renewTime")?);
+        Ok(Self {
+            payment_seq: o.seq("paymentSeq")?,
+            user_id: o.opt_str("userId")?,
+            access_token: o.opt_str("accessToken")?,
+            payment_id: o.opt_str("paymentId")?,
+            original_payment_id: o.opt_str("originalPaymentId")?,
+            purchase_time_millis: millis(purchase_time.as_ref()),
+            expiry_time_millis: millis(expiry_time.as_ref()),
+            renew_time_millis: millis(renew_time.as_ref()),
+            purchase_time,
+            expiry_time,
+            renew_time,
+            reference_status: o.opt_enumerated("referenceStatus")?,
+        })
+    }
+}
+
+// ---- the API ----
+
+/// The Gamebase purchase API for one project: builds requests, parses responses. No I/O.
+/// `Debug` does not show the secret key.
+#[derive(Clone)]
+pub struct GamebaseApi {
+    base_url: String,
+    app_id: String,
+    secret_key: String,
+    transaction_id: Option<String>,
+}
+
+impl std::fmt::Debug for GamebaseApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GamebaseApi")
+            .field("base_url", &self.base_url)
+            .field("app_id", &self.app_id)
+            .field("secret_key", &"<redacted>")
+            .field("transaction_id", &self.transaction_id)
+            .finish()
+    }
+}
+
+impl GamebaseApi {
+    /// An API for project `app_id` with its secret key, at `base_url` (default
+    /// [`GAMEBASE_BASE_URL`]). `transaction_id`, when given, is sent as `X-TCGB-Transaction-Id`.
+    pub fn new(app_id: &str, secret_key: &str, base_url: Option<&str>, transaction_id: Option<&str>) -> Result<Self> {
+        require("appId", app_id)?;
+        require("secretKey", secret_key)?;
+        let base_url = normalize_base_url(base_url.unwrap_or(GAMEBASE_BASE_URL))?;
+        Ok(Self {
+            base_url,
+            app_id: app_id.to_owned(),
+            secret_key: secret_key.to_owned(),
+            transaction_id: transaction_id.filter(|t| !t.is_empty()).map(str::to_owned),
+        })
+    }
+
+    /// The base URL in use.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn request(&self, method: Method, path_and_query: &str, body: Option<serde_json::Value>) -> HttpRequest {
+        let mut headers = Headers::new();
+        headers.push("Content-Type", "application/json; charset=UTF-8");
+        headers.push(SECRET_KEY_HEADER, self.secret_key.as_str());
+        if let Some(t) = &self.transaction_id {
+            headers.push(TRANSACTION_ID_HEADER, t.as_str());
+        }
+        HttpRequest {
+            method,
+            url: format!("{}/tcgb-inapp/v1.3/apps/{}{path_and_query}", self.base_url, encode_component(&self.app_id)),
+            headers,
+            body: body.map(|b| b.to_string()),
+        }
+    }
+
+    fn open(&self, r: &HttpResponse) -> Result<serde_json::Value> {
+        envelope::open(r, Some(&self.secret_key))
+    }
+
+    fn payment_body(p: &PaymentRef) -> Result<serde_json::Value> {
+        p.validate()?;
+        Ok(json!({ "paymentSeq": p.payment_seq, "accessToken": p.access_token }))
+    }
+
+    /// G1 `POST /consume`.
+    pub fn consume_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
+        Ok(self.request(Method::Post, "/consume", Some(Self::payment_body(p)?)))
+    }
+
+    /// Reads the G1 response.
+    pub fn parse_consume(&self, r: &HttpResponse) -> Result<ConsumeResult> {
+        decode_one(&self.open(r)?)
+    }
+
+    /// G2 `POST /consumable`.
+    pub fn list_consumables_request(&self, p: &ListConsumablesParams) -> Result<HttpRequest> {
+        require("userId", &p.user_id)?;
+        let mut body = json!({ "userId": p.user_id });
+        if let (Some(ids), Some(obj)) = (&p.market_ids, body.as_object_mut()) {
+            obj.insert("marketIds".into(), json!(ids));
+        }
+        Ok(self.request(Method::Post, "/consumable", Some(body)))
+    }
+
+    /// Reads the G2 response.
+    pub fn parse_list_consumables(&self, r: &HttpResponse) -> Result<Vec<Consumable>> {
+        decode_list(&self.open(r)?)
+    }
+
+    /// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
+    pub fn get_payment_transaction_request(&self, p: &GetPaymentTransactionParams) -> Result<HttpRequest> {
+        require("accessToken", &p.access_token)?;
+        let path = format!("/payment/transaction?accessToken={}", encode_component(&p.access_token));
+        Ok(self.request(Method::Get, &path, None))
+    }
+
+    /// Reads the G3 response.
+    pub fn parse_get_payment_transaction(&self, r: &HttpResponse) -> Result<PaymentTransaction> {
+        decode_one(&self.open(r)?)
+    }
+
+    /// G4 `POST /active-subscriptions`.
+    pub fn list_active_subscriptions_request(&self, p: &ListActiveSubscriptionsParams) -> Result<HttpRequest> {
+        require("userId", &p.user_id)?;
+        require("packageName", &p.package_name)?;
+        let mut body = serde_json::Map::new();
+        if let Some(ids) = &p.market_ids {
+            body.insert("marketIds".into(), json!(ids));
+        }
+        body.insert("packageName".into(), json!(p.package_name));
+        body.insert("userId".into(), json!(p.user_id));
+        if let Some(s) = &p.include_inactive_google_statuses {
+            body.insert("includeInactiveGoogleStatuses".into(), json!(s));
+        }
+        Ok(self.request(Method::Post, "/active-subscriptions", Some(serde_json::Value::Object(body))))
+    }
+
+    /// Reads the G4 response.
+    pub fn parse_list_active_subscriptions(&self, r: &HttpResponse) -> Result<Vec<ActiveSubscription>> {
+        decode_list(&self.open(r)?)
+    }
+
+    /// G5 `POST /subscriptions/status` for at most [`SUBSCRIPTIONS_STATUS_BATCH`] payments.
+    /// More is `INVALID_ARGUMENT` here; the clients split a longer list into batches (see
+    /// [`GamebaseApi::subscriptions_status_batches`]) and concatenate the results in order.
+    pub fn subscriptions_status_request(&self, p: &SubscriptionsStatusParams) -> Result<HttpRequest> {
+        if p.payments.is_empty() {
+            return Err(Error::invalid_argument("payments must hold at least one payment"));
+        }
+        if p.payments.len() > SUBSCRIPTIONS_STATUS_BATCH {
+            return Err(Error::invalid_argument(format!(
+                "subscriptions/status takes at most {SUBSCRIPTIONS_STATUS_BATCH} payments per request, got {}",
+                p.payments.len()
+            )));
+        }
+        let payments = p.payments.iter().map(Self::payment_body).collect::<Result<Vec<_>>>()?;
+        Ok(self.request(Method::Post, "/subscriptions/status", Some(json!({ "payments": payments }))))
+    }
+
+    /// One request per batch of at most [`SUBSCRIPTIONS_STATUS_BATCH`] payments, in order.
+    /// An empty list gives no request (and an empty result).
+    pub fn subscriptions_status_batches(&self, payments: &[PaymentRef]) -> Result<Vec<HttpRequest>> {
+        payments
+            .chunks(SUBSCRIPTIONS_STATUS_BATCH)
+            .map(|c| self.subscriptions_status_request(&SubscriptionsStatusParams { payments: c.to_vec() }))
+            .collect()
+    }
+
+    /// Reads one G5 response.
+    pub fn parse_subscriptions_status(&self, r: &HttpResponse) -> Result<Vec<SubscriptionStatus>> {
+        decode_list(&self.open(r)?)
+    }
+
+    /// G6 `POST /subscriptions/cancel` (Google only): stop renewal, keep access until expiry.
+    pub fn cancel_subscription_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
+        Ok(self.request(Method::Post, "/subscriptions/cancel", Some(Self::payment_body(p)?)))
+    }
+
+    /// G7 `POST /subscriptions/revoke` (Google only): cancel now and refund.
+    pub fn revoke_subscription_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
+        Ok(self.request(Method::Post, "/subscriptions/revoke", Some(Self::payment_body(p)?)))
+    }
+
+    /// Reads a G6 or G7 response (header only).
+    pub fn parse_header_only(&self, r: &HttpResponse) -> Result<()> {
+        self.open(r).map(drop)
+    }
+}
+
+/// The Gamebase API over a [`Transport`]. Each call sends once (no retries here); the status
+/// lookup sends one request per batch of ten.
+#[derive(Debug)]
+pub struct GamebaseClient<T> {
+    api: GamebaseApi,
+    transport: T,
+}
+
+impl<T: Transport> GamebaseClient<T> {
+    /// A client for `api` that sends with `transport`.
+    pub fn new(api: GamebaseApi, transport: T) -> Self {
+        Self { api, transport }
+    }
+
+    /// The transport, e.g. to inspect a fake after a call.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// G1: consume one payment.
+    pub fn consume(&mut self, p: &PaymentRef) -> Result<ConsumeResult> {
+        let resp = self.transport.send(&self.api.consume_request(p)?)?;
+        self.api.parse_consume(&resp)
+    }
+
+    /// G2: unconsumed payments of a user.
+    pub fn list_consumables(&mut self, p: &ListConsumablesParams) -> Result<Vec<Consumable>> {
+        let resp = self.transport.send(&self.api.list_consumables_request(p)?)?;
+        self.api.parse_list_consumables(&resp)
+    }
+
+    /// G3: look a payment up by its access token.
+    pub fn get_payment_transaction(&mut self, p: &GetPaymentTransactionParams) -> Result<PaymentTransaction> {
+        let resp = self.transport.send(&self.api.get_payment_transaction_request(p)?)?;
+        self.api.parse_get_payment_transaction(&resp)
+    }
+
+    /// G4: active subscriptions of a user.
+    pub fn list_active_subscriptions(&mut self, p: &ListActiveSubscriptionsParams) -> Result<Vec<ActiveSubscription>> {
+        let resp = self.transport.send(&self.api.list_active_subscriptions_request(p)?)?;
+        self.api.parse_list_active_subscriptions(&resp)
+    }
+
+    /// G5: status of any number of subscriptions, ten per request, results in request order.
+    pub fn get_subscriptions_status(&mut self, payments: &[PaymentRef]) -> Result<Vec<SubscriptionStatus>> {
+        let mut all = Vec::new();
+        for req in self.api.subscriptions_status_batches(payments)? {
+            let resp = self.transport.send(&req)?;
+            all.extend(self.api.parse_subscriptions_status(&resp)?);
+        }
+        Ok(all)
+    }
+
+    /// G6: stop a Google subscription's renewal.
+    pub fn cancel_subscription(&mut self, p: &PaymentRef) -> Result<()> {
+        let resp = self.transport.send(&self.api.cancel_subscription_request(p)?)?;
+        self.api.parse_header_only(&resp)
+    }
+
+    /// G7: revoke (cancel and refund) a Google subscription.
+    pub fn revoke_subscription(&mut self, p: &PaymentRef) -> Result<()> {
+        let resp = self.transport.send(&self.api.revoke_subscription_request(p)?)?;
+        self.api.parse_header_only(&resp)
+    }
+}

@@ -1,0 +1,246 @@
+//! The two values that cross the sans-I/O boundary, and the transport that carries them.
+//!
+//! The core builds an [`HttpRequest`] and reads an [`HttpResponse`]; whoever owns the network
+//! (the wasm layer with `fetch`, a native HTTP client, a test's fake) sends one and returns the
+//! other. Nothing here does I/O.
+
+use std::fmt;
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Result};
+
+/// The HTTP methods the NHN APIs use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// `GET`: the item list and the payment-transaction lookup.
+    Get,
+    /// `POST`: everything else, with a JSON body.
+    Post,
+}
+
+impl Method {
+    /// The method name as it goes on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// Header names whose values are credentials: redacted by `Debug`, never put in messages.
+const SECRET_HEADERS: &[&str] = &["x-secret-key"];
+
+/// Ordered header list (name, value). Serialized as a plain `{ name: value }` object, which is
+/// what `fetch` takes and what `Headers` iterates into.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers(Vec<(String, String)>);
+
+impl Headers {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Appends a header. Names are kept as given; lookups ignore case.
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+
+    /// The first value of `name`, compared case-insensitively as HTTP requires.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Every (name, value) pair in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// How many headers there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        Self(iter.into_iter().map(|(n, v)| (n.into(), v.into())).collect())
+    }
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (n, v) in &self.0 {
+            if SECRET_HEADERS.iter().any(|s| n.eq_ignore_ascii_case(s)) {
+                m.entry(n, &"<redacted>");
+            } else {
+                m.entry(n, v);
+            }
+        }
+        m.finish()
+    }
+}
+
+impl Serialize for Headers {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (n, v) in &self.0 {
+            m.serialize_entry(n, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Headers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Headers;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of header names to string values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> std::result::Result<Headers, A::Error> {
+                let mut h = Headers::new();
+                while let Some((n, v)) = a.next_entry::<String, String>()? {
+                    h.push(n, v);
+                }
+                Ok(h)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A request for the transport to send, exactly as built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: Method,
+    /// Absolute URL, path and query already percent-encoded.
+    pub url: String,
+    /// Headers to send, credentials included (see [`Headers`]'s redacting `Debug`).
+    pub headers: Headers,
+    /// JSON text for `POST`, `None` for `GET`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// What the transport received: status, headers and the body as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// Response headers (may be empty; the parsers do not need them).
+    #[serde(default)]
+    pub headers: Headers,
+    /// The body as received, decoded as UTF-8 text.
+    #[serde(default)]
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A response with no headers, handy for transports and tests.
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self { status, headers: Headers::new(), body: body.into() }
+    }
+}
+
+/// Sends one request and returns the response. Failures to reach the server are
+/// `NETWORK_ERROR` or `TIMEOUT`; any HTTP answer, whatever its status, is an `Ok` response.
+pub trait Transport {
+    /// Sends `request` and waits for its response.
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse>;
+}
+
+impl<F: FnMut(&HttpRequest) -> Result<HttpResponse>> Transport for F {
+    fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse> {
+        self(request)
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so a value is safe in a path
+/// segment or a query value alike (access tokens may hold `/`, `+`, `=`).
+pub(crate) fn encode_component(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+            out.push(char::from(HEX.get(usize::from(b & 0x0f)).copied().unwrap_or(b'0')));
+        }
+    }
+    out
+}
+
+/// Checks a caller-supplied base URL and drops trailing slashes so paths can be appended.
+/// `http:` is allowed for the local emulator; anything else is refused.
+pub(crate) fn normalize_base_url(base: &str) -> Result<String> {
+    let trimmed = base.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| Error::invalid_argument("baseUrl must start with https:// (or http:// for a local server)"))?;
+    if rest.is_empty() || rest.contains(['?', '#']) || rest.chars().any(char::is_whitespace) {
+        return Err(Error::invalid_argument("baseUrl must be a scheme and host, optionally with a path prefix"));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A required string argument: present and not blank.
+pub(crate) fn require(name: &'static str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid_argument(format!("{name} is required")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_characters() {
+        assert_eq!(encode_component("abc-_.~XYZ09"), "abc-_.~XYZ09");
+        assert_eq!(encode_component("a/b+c=d e?&#%"), "a%2Fb%2Bc%3Dd%20e%3F%26%23%25");
+        assert_eq!(encode_component("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(normalize_base_url("https://api-iap.cloud.toast.com/").unwrap(), "https://api-iap.cloud.toast.com");
+        assert_eq!(normalize_base_url("http://127.0.0.1:8080//").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(normalize_base_url("https://proxy.example/iap").unwrap(), "https://proxy.example/iap");
+        for bad in ["ftp://x", "api-iap.cloud.toast.com", "https://", "https://x?y", "https://a b"] {
+            assert_eq!(normalize_base_url(bad).unwrap_err().code(), "INVALID_ARGUMENT", "{bad}");
+        }
+    }
+
+    #[test]
+    fn headers_debug_redacts_secrets_and_serializes_as_object() {
+        let mut h = Headers::new();
+        h.push("Content-Type", "application/json");
+        h.push("X-Secret-Key", "s3cr3t");
+        let dbg = format!("{h:?}");
+        assert!(!dbg.contains("s3cr3t"), "{dbg}");
+        assert!(dbg.contains("<redacted>"));
+        assert_eq!(h.get("x-secret-key"), Some("s3cr3t"));
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(json, r#"{"Content-Type":"application/json","X-Secret-Key":"s3cr3t"}"#);
+        let back: Headers = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, h);
+    }
+}

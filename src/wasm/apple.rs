@@ -1,0 +1,748 @@
+//! JS bindings for Apple: app receipts (`verifyAppReceipt`, `AppReceiptVerifier`, the
+//! transaction id extractors) and signed data (`SignedDataVerifier`, Apple's method names).
+//!
+//! Options that carry bytes (`rootCertificates`, `deviceId`) are read property by property,
+//! because the generic options path goes through JSON, which has no bytes. Unknown option names
+//! are still refused, as everywhere in the package.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::purchase::{register, register_receipt_entries, Verified as Registered};
+use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
+use super::{bytes_arg, js_error, now_ms, string_arg, JsResult};
+use crate::apple::jws::{ms_from_f64, Verified};
+use crate::apple::models::{
+    AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
+};
+use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
+use crate::apple::SignedDataVerifier as CoreSignedDataVerifier;
+use crate::error::Error;
+use crate::limits;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** Apple's environments. `Environment.SANDBOX` etc. are exported as values too. */
+export type Environment = 'Sandbox' | 'Production' | 'Xcode' | 'LocalTesting';
+
+/** Options of `verifyAppReceipt`. */
+export interface AppReceiptOptions {
+  /** Expected bundle id (exact, case-sensitive), else INVALID_APP_IDENTIFIER. */
+  bundleId?: string;
+  /** DER roots replacing Apple Root CA (e.g. Xcode's StoreKitTestCertificate.cer). */
+  rootCertificates?: Uint8Array[] | null;
+  /** The device's identifierForVendor (UUID text or 16 bytes): the receipt hash must match, else INVALID_SIGNATURE. */
+  deviceId?: string | Uint8Array;
+  /** Epoch ms; only used as the effective date of a receipt without a creation date. Default Date.now(). */
+  now?: number;
+}
+
+/** Per-call options of `AppReceiptVerifier.verify`. */
+export interface AppReceiptVerifyOptions {
+  bundleId?: string;
+  deviceId?: string | Uint8Array;
+  now?: number;
+}
+
+/** An attribute the library does not interpret, kept as sent. */
+export interface ReceiptUnknownAttribute {
+  type: number;
+  version: number;
+  /** The raw OCTET STRING contents, base64. */
+  value: string;
+}
+
+/** One in-app purchase of an app receipt. Dates are epoch ms; absent fields are absent. */
+export interface AppReceiptInAppPurchase {
+  quantity?: number;
+  productId?: string;
+  transactionId?: string;
+  purchaseDate?: number;
+  originalTransactionId?: string;
+  originalPurchaseDate?: number;
+  /** 0 non-consumable, 1 consumable, 2 non-renewing, 3 auto-renewable (undocumented). */
+  productType?: number;
+  expiresDate?: number;
+  webOrderLineItemId?: string;
+  cancellationDate?: number;
+  isTrialPeriod?: boolean;
+  isInIntroOfferPeriod?: boolean;
+  promotionalOfferId?: string;
+  unknownAttributes?: ReceiptUnknownAttribute[];
+}
+
+/** A verified app receipt. Dates are epoch ms; byte values are base64. */
+export interface AppReceipt {
+  /** `Production`, `ProductionSandbox`, `Xcode`, ... */
+  receiptType?: string;
+  appItemId?: string;
+  bundleId?: string;
+  applicationVersion?: string;
+  opaqueValue?: string;
+  sha1Hash?: string;
+  transactionDate?: number;
+  fulfillmentToolVersion?: number;
+  ageRating?: string;
+  developerId?: string;
+  receiptCreationDate?: number;
+  downloadId?: string;
+  inApp: AppReceiptInAppPurchase[];
+  originalPurchaseDate?: number;
+  originalApplicationVersion?: string;
+  expirationDate?: number;
+  unknownAttributes?: ReceiptUnknownAttribute[];
+}
+
+/** Per-call options of the `SignedDataVerifier` methods. */
+export interface VerifyCallOptions {
+  /** Epoch ms, the effective date when the payload has no signedDate. Default Date.now(). */
+  now?: number;
+}
+
+/** Added to results verified against Xcode's / LocalTesting's own certificate (no Apple trust). */
+export interface TestDataMark {
+  testData?: true;
+}
+
+/** A StoreKit 2 transaction. Times are epoch ms (Xcode: fractional). */
+export interface JWSTransactionDecodedPayload extends TestDataMark {
+  originalTransactionId?: string;
+  transactionId?: string;
+  webOrderLineItemId?: string;
+  bundleId?: string;
+  productId?: string;
+  subscriptionGroupIdentifier?: string;
+  purchaseDate?: number;
+  originalPurchaseDate?: number;
+  expiresDate?: number;
+  quantity?: number;
+  type?: 'Auto-Renewable Subscription' | 'Non-Consumable' | 'Consumable' | 'Non-Renewing Subscription' | (string & {});
+  appAccountToken?: string;
+  inAppOwnershipType?: 'PURCHASED' | 'FAMILY_SHARED' | (string & {});
+  signedDate?: number;
+  revocationReason?: number;
+  revocationDate?: number;
+  isUpgraded?: boolean;
+  offerType?: number;
+  offerIdentifier?: string;
+  environment?: Environment | (string & {});
+  storefront?: string;
+  storefrontId?: string;
+  transactionReason?: 'PURCHASE' | 'RENEWAL' | (string & {});
+  currency?: string;
+  price?: number;
+  offerDiscountType?: 'FREE_TRIAL' | 'PAY_AS_YOU_GO' | 'PAY_UP_FRONT' | 'ONE_TIME' | (string & {});
+  appTransactionId?: string;
+  offerPeriod?: string;
+  revocationType?: 'REFUND_FULL' | 'REFUND_PRORATED' | 'FAMILY_REVOKE' | (string & {});
+  revocationPercentage?: number;
+  advancedCommerceInfo?: unknown;
+  billingPlanType?: string;
+  commitmentInfo?: unknown;
+  [unknownField: string]: unknown;
+}
+
+/** Subscription renewal info (no bundle id). */
+export interface JWSRenewalInfoDecodedPayload extends TestDataMark {
+  expirationIntent?: number;
+  originalTransactionId?: string;
+  autoRenewProductId?: string;
+  productId?: string;
+  autoRenewStatus?: number;
+  isInBillingRetryPeriod?: boolean;
+  priceIncreaseStatus?: number;
+  gracePeriodExpiresDate?: number;
+  offerType?: number;
+  offerIdentifier?: string;
+  signedDate?: number;
+  environment?: Environment | (string & {});
+  recentSubscriptionStartDate?: number;
+  renewalDate?: number;
+  currency?: string;
+  renewalPrice?: number;
+  offerDiscountType?: string;
+  eligibleWinBackOfferIds?: string[];
+  appAccountToken?: string;
+  appTransactionId?: string;
+  offerPeriod?: string;
+  advancedCommerceInfo?: unknown;
+  commitmentInfo?: unknown;
+  renewalBillingPlanType?: string;
+  [unknownField: string]: unknown;
+}
+
+/** The app transaction. */
+export interface AppTransaction extends TestDataMark {
+  receiptType?: Environment | (string & {});
+  appAppleId?: number;
+  bundleId?: string;
+  applicationVersion?: string;
+  versionExternalIdentifier?: number;
+  receiptCreationDate?: number;
+  originalPurchaseDate?: number;
+  originalApplicationVersion?: string;
+  deviceVerification?: string;
+  deviceVerificationNonce?: string;
+  preorderDate?: number;
+  appTransactionId?: string;
+  originalPlatform?: string;
+  signedDate?: number;
+  [unknownField: string]: unknown;
+}
+
+/** A notification's `data`, with the nested JWS verified and decoded next to the strings. */
+export interface NotificationData {
+  environment?: Environment | (string & {});
+  appAppleId?: number;
+  bundleId?: string;
+  bundleVersion?: string;
+  signedTransactionInfo?: string;
+  signedRenewalInfo?: string;
+  /** 1 active, 2 expired, 3 billing retry, 4 grace period, 5 revoked. */
+  status?: number;
+  consumptionRequestReason?: string;
+  decodedTransactionInfo?: JWSTransactionDecodedPayload;
+  decodedRenewalInfo?: JWSRenewalInfoDecodedPayload;
+  [unknownField: string]: unknown;
+}
+
+/** A notification's `summary`. */
+export interface NotificationSummary {
+  environment?: Environment | (string & {});
+  appAppleId?: number;
+  bundleId?: string;
+  productId?: string;
+  requestIdentifier?: string;
+  storefrontCountryCodes?: string[];
+  succeededCount?: number;
+  failedCount?: number;
+  [unknownField: string]: unknown;
+}
+
+/** A notification's `externalPurchaseToken`. */
+export interface ExternalPurchaseToken {
+  externalPurchaseId?: string;
+  tokenCreationDate?: number;
+  appAppleId?: number;
+  bundleId?: string;
+  [unknownField: string]: unknown;
+}
+
+/** A notification's `appData`. */
+export interface NotificationAppData {
+  appAppleId?: number;
+  bundleId?: string;
+  environment?: Environment | (string & {});
+  signedAppTransactionInfo?: string;
+  decodedAppTransactionInfo?: AppTransaction;
+  [unknownField: string]: unknown;
+}
+
+/** An App Store Server Notification V2. */
+export interface ResponseBodyV2DecodedPayload extends TestDataMark {
+  notificationType?: string;
+  subtype?: string;
+  notificationUUID?: string;
+  data?: NotificationData;
+  version?: string;
+  signedDate?: number;
+  summary?: NotificationSummary;
+  externalPurchaseToken?: ExternalPurchaseToken;
+  appData?: NotificationAppData;
+  [unknownField: string]: unknown;
+}
+"#;
+
+/// Results go to JS as JSON text and `JSON.parse`: the same plain objects as `super::to_js`
+/// (numbers, absent fields absent), one boundary crossing instead of one per field, and reusing
+/// serde_json's serializer instead of a second one per model (measured: 10 KB smaller wasm).
+fn to_js<T: serde::Serialize>(value: &T) -> JsResult<JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))
+}
+
+fn invalid(reason: String) -> JsValue {
+    js_error(Error::invalid_argument(reason))
+}
+
+/// The options object as an `Object`, refusing names outside `allowed`. `undefined`/`null` → None.
+fn options_object(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<Option<Object>> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let obj = value.dyn_ref::<Object>().filter(|_| value.is_object()).ok_or_else(|| invalid(format!("{what} must be an object")))?;
+    for key in Object::keys(obj).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !allowed.contains(&name.as_str()) {
+            return Err(invalid(format!("{what}: unknown option '{name}' (expected one of {})", allowed.join(", "))));
+        }
+    }
+    Ok(Some(obj.clone()))
+}
+
+fn get(obj: &Option<Object>, key: &str) -> JsValue {
+    obj.as_ref().and_then(|o| Reflect::get(o, &JsValue::from_str(key)).ok()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+fn opt_string(v: JsValue, what: &str) -> JsResult<Option<String>> {
+    if absent(&v) {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| invalid(format!("{what} must be a string")))
+}
+
+/// `now` as epoch ms; absent → `Date.now()`.
+fn now_arg(v: JsValue) -> JsResult<i64> {
+    if absent(&v) {
+        return Ok(now_ms());
+    }
+    v.as_f64().and_then(ms_from_f64).ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into()))
+}
+
+/// `Uint8Array[] | null | undefined` → DER roots.
+fn roots_arg(v: &JsValue) -> JsResult<Option<Vec<Vec<u8>>>> {
+    if absent(v) {
+        return Ok(None);
+    }
+    let array = v.dyn_ref::<Array>().ok_or_else(|| invalid("rootCertificates must be an array of Uint8Array (DER)".into()))?;
+    let mut roots = Vec::new();
+    for item in array.iter() {
+        let bytes = item
+            .dyn_ref::<Uint8Array>()
+            .ok_or_else(|| invalid("rootCertificates must be an array of Uint8Array (DER)".into()))?;
+        roots.push(bytes.to_vec());
+    }
+    Ok(Some(roots))
+}
+
+/// `deviceId`: UUID text or 16 bytes.
+fn device_arg(v: JsValue) -> JsResult<Option<[u8; 16]>> {
+    if absent(&v) {
+        return Ok(None);
+    }
+    if let Some(s) = v.as_string() {
+        return receipt::parse_uuid(&s).map(Some).map_err(js_error);
+    }
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return <[u8; 16]>::try_from(a.to_vec().as_slice())
+            .map(Some)
+            .map_err(|_| invalid("deviceId must be 16 bytes".into()));
+    }
+    Err(invalid("deviceId must be a UUID string or a Uint8Array".into()))
+}
+
+/// A receipt argument: base64 text or DER/BER bytes.
+fn receipt_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
+    if let Some(s) = v.as_string() {
+        limits::check("receipt", s.len(), limits::MAX_RECEIPT_TEXT).map_err(js_error)?;
+        return crate::b64::decode_standard("receipt", &s).map_err(js_error);
+    }
+    bytes_arg(v, "receipt", limits::MAX_RECEIPT_BYTES)
+}
+
+struct CallOptions {
+    bundle_id: Option<String>,
+    device_id: Option<[u8; 16]>,
+    now: i64,
+}
+
+fn call_options(obj: &Option<Object>) -> JsResult<CallOptions> {
+    Ok(CallOptions {
+        bundle_id: opt_string(get(obj, "bundleId"), "bundleId")?,
+        device_id: device_arg(get(obj, "deviceId"))?,
+        now: now_arg(get(obj, "now"))?,
+    })
+}
+
+fn verify_with(v: &CoreReceiptVerifier, host: &HostKeys, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
+    let bytes = receipt_bytes(receipt)?;
+    let verified = run_sync(receipt_checked(v, &SyncHost(host), &bytes, o)).unwrap_or_else(|| {
+        let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
+        v.verify(&bytes, &opts)
+    });
+    receipt_js(&verified.map_err(js_error)?)
+}
+
+/// The core's receipt checks with the RSA step by the host engine (or ring), in the core's order.
+async fn receipt_checked(
+    v: &CoreReceiptVerifier,
+    engine: &impl Engine,
+    bytes: &[u8],
+    o: &CallOptions,
+) -> Result<VerifiedAppReceipt, Error> {
+    let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
+    let prepared = v.prepare(bytes)?;
+    let scheme = Scheme::Rsa(prepared.hash_name());
+    match engine.check(scheme, prepared.signer_spki(), prepared.content(), prepared.signature()).await {
+        Some(true) => {}
+        Some(false) => return Err(Error::InvalidSignature),
+        None => prepared.verify_signature()?,
+    }
+    prepared.decode_host_verified(&opts)
+}
+
+/// A verified receipt as JS, its `inApp` entries registered so `toPurchase(receipt.inApp[i])`
+/// accepts them.
+fn receipt_js(verified: &VerifiedAppReceipt) -> JsResult<JsValue> {
+    let js = to_js(verified)?;
+    register_receipt_entries(&js, verified.receipt().receipt_type.as_deref(), &verified.receipt().in_app)?;
+    Ok(js)
+}
+
+/// A verified transaction as JS, registered for `toPurchase`.
+fn transaction_js(v: &Verified<JwsTransactionDecodedPayload>) -> JsResult<JsValue> {
+    let js = to_js(v)?;
+    register(&js, Registered::AppleTransaction, v.payload())?;
+    Ok(js)
+}
+
+/// A verified notification as JS; its decoded nested transaction is registered for `toPurchase`.
+fn notification_js(v: &Verified<ResponseBodyV2DecodedPayload>) -> JsResult<JsValue> {
+    let js = to_js(v)?;
+    if let Some(t) = v.payload().data.as_ref().and_then(|d| d.decoded_transaction_info.as_ref()) {
+        let data = Reflect::get(&js, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let nested = Reflect::get(&data, &"decodedTransactionInfo".into()).unwrap_or(JsValue::UNDEFINED);
+        register(&nested, Registered::AppleTransaction, t)?;
+    }
+    Ok(js)
+}
+
+/// Verifies app receipts against fixed roots, caching verified chains between calls.
+#[wasm_bindgen]
+pub struct AppReceiptVerifier {
+    inner: Rc<CoreReceiptVerifier>,
+    /// Signer keys imported into the host's crypto on first use.
+    host: Rc<HostKeys>,
+}
+
+#[wasm_bindgen]
+impl AppReceiptVerifier {
+    /// `rootCertificates`: DER roots; `null`/omitted = the bundled Apple Root CA.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = rootCertificates, unchecked_optional_param_type = "Uint8Array[] | null")] root_certificates: JsValue,
+    ) -> JsResult<AppReceiptVerifier> {
+        let roots = roots_arg(&root_certificates)?;
+        let inner = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
+        Ok(AppReceiptVerifier { inner: Rc::new(inner), host: Rc::default() })
+    }
+
+    /// Verifies a receipt (base64 text or DER bytes) and returns its payload.
+    #[wasm_bindgen(unchecked_return_type = "AppReceipt")]
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
+        verify_with(&self.inner, &self.host, &receipt, &call_options(&obj)?)
+    }
+
+    /// `verify` with the RSA check done by the host's WebCrypto where it exists (ring otherwise).
+    /// Same checks, same results, same errors; returns a Promise.
+    #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<AppReceipt>")]
+    pub fn verify_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
+    ) -> Promise {
+        let args = (|| {
+            let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
+            Ok::<_, JsValue>((receipt_bytes(&receipt)?, call_options(&obj)?))
+        })();
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (bytes, o) = args?;
+            receipt_js(&receipt_checked(&inner, &AsyncHost(&host), &bytes, &o).await.map_err(js_error)?)
+        })
+    }
+}
+
+
+/// Verifies one app receipt: signature, chain to Apple Root CA (or `rootCertificates`), validity
+/// at the receipt creation date, then the optional bundle id and device checks.
+#[wasm_bindgen(js_name = verifyAppReceipt, unchecked_return_type = "AppReceipt")]
+pub fn verify_app_receipt(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    let obj = options_object(&options, "options", &["bundleId", "rootCertificates", "deviceId", "now"])?;
+    let roots = roots_arg(&get(&obj, "rootCertificates"))?;
+    let v = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
+    verify_with(&v, &HostKeys::default(), &receipt, &call_options(&obj)?)
+}
+
+/// Apple's `ReceiptUtility.extractTransactionIdFromAppReceipt`: the first in-app transaction id,
+/// or null. Nothing is verified: use it only to query the App Store Server API.
+#[wasm_bindgen(js_name = extractTransactionIdFromAppReceipt, unchecked_return_type = "string | null")]
+pub fn extract_transaction_id_from_app_receipt(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
+) -> JsResult<JsValue> {
+    let bytes = receipt_bytes(&receipt)?;
+    receipt::extract_transaction_id_from_app_receipt(&bytes).map(string_or_null).map_err(js_error)
+}
+
+/// `null` (not `undefined`) when absent, as Apple's library returns.
+fn string_or_null(s: Option<String>) -> JsValue {
+    s.map_or(JsValue::NULL, |s| JsValue::from_str(&s))
+}
+
+/// Apple's `ReceiptUtility.extractTransactionIdFromTransactionReceipt` (iOS 6 style receipts),
+/// or null. Nothing is verified.
+#[wasm_bindgen(js_name = extractTransactionIdFromTransactionReceipt, unchecked_return_type = "string | null")]
+pub fn extract_transaction_id_from_transaction_receipt(
+    #[wasm_bindgen(js_name = transactionReceipt, unchecked_param_type = "string")] transaction_receipt: JsValue,
+) -> JsResult<JsValue> {
+    let text = string_arg(&transaction_receipt, "transactionReceipt", limits::MAX_TRANSACTION_RECEIPT_TEXT)?;
+    receipt::extract_transaction_id_from_transaction_receipt(&text).map(string_or_null).map_err(js_error)
+}
+
+/// Apple's `SignedDataVerifier` (offline): verifies and decodes StoreKit 2 / App Store Server JWS.
+#[wasm_bindgen]
+pub struct SignedDataVerifier {
+    inner: Rc<CoreSignedDataVerifier>,
+    host: Rc<HostKeys>,
+}
+
+fn jws_call(options: &JsValue) -> JsResult<i64> {
+    let obj = options_object(options, "options", &["now"])?;
+    now_arg(get(&obj, "now"))
+}
+
+#[wasm_bindgen]
+impl SignedDataVerifier {
+    /// `rootCertificates`: DER roots, `null` = Apple's bundled roots. `enableOnlineChecks` must be
+    /// false. `appAppleId` is required for Production.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = rootCertificates, unchecked_param_type = "Uint8Array[] | null")] root_certificates: JsValue,
+        #[wasm_bindgen(js_name = enableOnlineChecks, unchecked_param_type = "boolean")] enable_online_checks: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Environment")] environment: JsValue,
+        #[wasm_bindgen(js_name = bundleId, unchecked_param_type = "string")] bundle_id: JsValue,
+        #[wasm_bindgen(js_name = appAppleId, unchecked_optional_param_type = "number")] app_apple_id: JsValue,
+    ) -> JsResult<SignedDataVerifier> {
+        let roots = roots_arg(&root_certificates)?;
+        let online = enable_online_checks.as_bool().ok_or_else(|| invalid("enableOnlineChecks must be false".into()))?;
+        let env = environment
+            .as_string()
+            .ok_or_else(|| invalid("environment must be 'Sandbox', 'Production', 'Xcode' or 'LocalTesting'".into()))?;
+        let bundle_id = bundle_id.as_string().ok_or_else(|| invalid("bundleId must be a string".into()))?;
+        let app_apple_id = if absent(&app_apple_id) {
+            None
+        } else {
+            let n = app_apple_id.as_f64().filter(|n| n.fract() == 0.0).and_then(ms_from_f64);
+            Some(n.ok_or_else(|| invalid("appAppleId must be an integer".into()))?)
+        };
+        let inner = CoreSignedDataVerifier::with_roots(roots.as_deref(), online, Environment::from_wire(&env), bundle_id, app_apple_id)
+            .map_err(js_error)?;
+        Ok(SignedDataVerifier { inner: Rc::new(inner), host: Rc::default() })
+    }
+
+    /// Verifies and decodes a signed transaction (`signedTransactionInfo`).
+    #[wasm_bindgen(js_name = verifyAndDecodeTransaction, unchecked_return_type = "JWSTransactionDecodedPayload")]
+    pub fn verify_and_decode_transaction(
+        &self,
+        #[wasm_bindgen(js_name = signedTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let jws = string_arg(&jws, "signedTransactionInfo", limits::MAX_JWS)?;
+        let now = jws_call(&options)?;
+        let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_transaction(&jws, now));
+        transaction_js(&checked.map_err(js_error)?)
+    }
+
+    /// Verifies and decodes signed renewal info (`signedRenewalInfo`).
+    #[wasm_bindgen(js_name = verifyAndDecodeRenewalInfo, unchecked_return_type = "JWSRenewalInfoDecodedPayload")]
+    pub fn verify_and_decode_renewal_info(
+        &self,
+        #[wasm_bindgen(js_name = signedRenewalInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let jws = string_arg(&jws, "signedRenewalInfo", limits::MAX_JWS)?;
+        let now = jws_call(&options)?;
+        let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_renewal_info(&jws, now));
+        to_js(&checked.map_err(js_error)?)
+    }
+
+    /// Verifies and decodes a signed app transaction (`signedAppTransactionInfo`).
+    #[wasm_bindgen(js_name = verifyAndDecodeAppTransaction, unchecked_return_type = "AppTransaction")]
+    pub fn verify_and_decode_app_transaction(
+        &self,
+        #[wasm_bindgen(js_name = signedAppTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let jws = string_arg(&jws, "signedAppTransactionInfo", limits::MAX_JWS)?;
+        let now = jws_call(&options)?;
+        let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_app_transaction(&jws, now));
+        to_js(&checked.map_err(js_error)?)
+    }
+
+    /// Verifies and decodes a notification's `signedPayload`, including its nested JWS.
+    #[wasm_bindgen(js_name = verifyAndDecodeNotification, unchecked_return_type = "ResponseBodyV2DecodedPayload")]
+    pub fn verify_and_decode_notification(
+        &self,
+        #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        let jws = string_arg(&signed_payload, "signedPayload", limits::MAX_JWS)?;
+        let now = jws_call(&options)?;
+        let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            .unwrap_or_else(|| self.inner.verify_and_decode_notification(&jws, now));
+        notification_js(&checked.map_err(js_error)?)
+    }
+
+    /// `verifyAndDecodeTransaction` with the ES256 check done by the host's WebCrypto where it
+    /// exists (ring otherwise). Same checks, same results, same errors; returns a Promise.
+    #[wasm_bindgen(js_name = verifyAndDecodeTransactionAsync, unchecked_return_type = "Promise<JWSTransactionDecodedPayload>")]
+    pub fn verify_and_decode_transaction_async(
+        &self,
+        #[wasm_bindgen(js_name = signedTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> Promise {
+        let args = async_args(&jws, "signedTransactionInfo", &options);
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (jws, now) = args?;
+            transaction_js(&transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+        })
+    }
+
+    /// `verifyAndDecodeRenewalInfo`, ES256 by WebCrypto where it exists; returns a Promise.
+    #[wasm_bindgen(js_name = verifyAndDecodeRenewalInfoAsync, unchecked_return_type = "Promise<JWSRenewalInfoDecodedPayload>")]
+    pub fn verify_and_decode_renewal_info_async(
+        &self,
+        #[wasm_bindgen(js_name = signedRenewalInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> Promise {
+        let args = async_args(&jws, "signedRenewalInfo", &options);
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (jws, now) = args?;
+            to_js(&renewal_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+        })
+    }
+
+    /// `verifyAndDecodeAppTransaction`, ES256 by WebCrypto where it exists; returns a Promise.
+    #[wasm_bindgen(js_name = verifyAndDecodeAppTransactionAsync, unchecked_return_type = "Promise<AppTransaction>")]
+    pub fn verify_and_decode_app_transaction_async(
+        &self,
+        #[wasm_bindgen(js_name = signedAppTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> Promise {
+        let args = async_args(&jws, "signedAppTransactionInfo", &options);
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (jws, now) = args?;
+            to_js(&app_transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+        })
+    }
+
+    /// `verifyAndDecodeNotification`, every ES256 check (nested JWS included) by WebCrypto where
+    /// it exists; returns a Promise.
+    #[wasm_bindgen(js_name = verifyAndDecodeNotificationAsync, unchecked_return_type = "Promise<ResponseBodyV2DecodedPayload>")]
+    pub fn verify_and_decode_notification_async(
+        &self,
+        #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> Promise {
+        let args = async_args(&signed_payload, "signedPayload", &options);
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        future_to_promise(async move {
+            let (jws, now) = args?;
+            notification_js(&notification_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+        })
+    }
+}
+
+/// Reads the arguments before the Promise starts, so argument errors reject it like any other.
+fn async_args(jws: &JsValue, what: &'static str, options: &JsValue) -> JsResult<(String, i64)> {
+    Ok((string_arg(jws, what, limits::MAX_JWS)?, jws_call(options)?))
+}
+
+/// The core's prepare step, the signature by the host (or ring), then the core's decode step.
+async fn verified_async<T: DeserializeOwned>(
+    inner: &CoreSignedDataVerifier,
+    host: &impl Engine,
+    jws: &str,
+    now: i64,
+    effective_date: impl Fn(&T) -> Option<f64>,
+) -> Result<Verified<T>, Error> {
+    let prepared = inner.prepare(jws)?;
+    match host.check(Scheme::Es256, prepared.key_point(), prepared.signing_input(), prepared.signature()).await {
+        Some(true) => {}
+        Some(false) => return Err(Error::InvalidSignature),
+        None => prepared.verify_signature()?,
+    }
+    prepared.decode_host_verified(now, effective_date)
+}
+
+async fn transaction_async(
+    inner: &CoreSignedDataVerifier,
+    host: &impl Engine,
+    jws: &str,
+    now: i64,
+) -> Result<Verified<JwsTransactionDecodedPayload>, Error> {
+    let v = verified_async(inner, host, jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date).await?;
+    inner.check_transaction(v.payload())?;
+    Ok(v)
+}
+
+async fn renewal_async(
+    inner: &CoreSignedDataVerifier,
+    host: &impl Engine,
+    jws: &str,
+    now: i64,
+) -> Result<Verified<JwsRenewalInfoDecodedPayload>, Error> {
+    let v = verified_async(inner, host, jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date).await?;
+    inner.check_renewal_info(v.payload())?;
+    Ok(v)
+}
+
+async fn app_transaction_async(
+    inner: &CoreSignedDataVerifier,
+    host: &impl Engine,
+    jws: &str,
+    now: i64,
+) -> Result<Verified<AppTransaction>, Error> {
+    let v = verified_async(inner, host, jws, now, |t: &AppTransaction| t.receipt_creation_date).await?;
+    inner.check_app_transaction(v.payload())?;
+    Ok(v)
+}
+
+/// The same steps as the core's `verify_and_decode_notification`, in the same order.
+async fn notification_async(
+    inner: &CoreSignedDataVerifier,
+    host: &impl Engine,
+    jws: &str,
+    now: i64,
+) -> Result<Verified<ResponseBodyV2DecodedPayload>, Error> {
+    let mut v = verified_async(inner, host, jws, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date).await?;
+    inner.check_notification(v.payload())?;
+    let n = v.payload_mut();
+    if let Some(d) = n.data.as_mut() {
+        if let Some(t) = d.signed_transaction_info.as_deref() {
+            d.decoded_transaction_info = Some(transaction_async(inner, host, t, now).await?.into_payload());
+        }
+        if let Some(r) = d.signed_renewal_info.as_deref() {
+            d.decoded_renewal_info = Some(renewal_async(inner, host, r, now).await?.into_payload());
+        }
+    }
+    if let Some(a) = n.app_data.as_mut() {
+        if let Some(t) = a.signed_app_transaction_info.as_deref() {
+            a.decoded_app_transaction_info = Some(app_transaction_async(inner, host, t, now).await?.into_payload());
+        }
+    }
+    Ok(v)
+}

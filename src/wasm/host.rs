@@ -1,0 +1,238 @@
+//! The host's native crypto as the engine for the one public-key operation of a verification.
+//! Everything else (parsing, limits, chain logic, policy) stays in the core; the host only answers
+//! "does this signature verify under this key".
+//!
+//! Two engines, tried in order, and ring as the last word:
+//! - **node:crypto** (Node, and Deno and Bun through their Node compatibility), registered by the
+//!   Node entry points, synchronous (for the async API too: one check is faster than a trip
+//!   through Node's thread pool). OpenSSL natively is about ten times faster than ring in wasm.
+//! - **WebCrypto** (`globalThis.crypto.subtle`: browsers, workerd, Deno, Bun), async only.
+//! - When neither can do it (no engine, key refused, an exception), ring does the check, so results
+//!   never depend on the host; the parity tests run every case through every path.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// A signature scheme whose algorithm is fixed by the format, never by the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// RSASSA-PKCS1-v1_5; the key is a DER SubjectPublicKeyInfo. The name is the hash's.
+    Rsa(&'static str),
+    /// ECDSA P-256 with SHA-256, IEEE P1363 `r‖s`; the key is the uncompressed point `04‖X‖Y`.
+    Es256,
+}
+
+impl Scheme {
+    /// The number the Node engine (`pkg/src/node-crypto.js`, `SCHEMES`) knows the scheme by: a
+    /// number crosses the boundary without a string conversion.
+    fn node_id(self) -> u32 {
+        match self {
+            Scheme::Rsa("SHA-1") => 0,
+            Scheme::Rsa("SHA-256") => 1,
+            Scheme::Rsa("SHA-384") => 2,
+            Scheme::Rsa(_) => 3,
+            Scheme::Es256 => 4,
+        }
+    }
+
+    fn webcrypto_import(self) -> (&'static str, Object) {
+        let alg = Object::new();
+        match self {
+            Scheme::Rsa(hash) => {
+                set(&alg, "name", "RSASSA-PKCS1-v1_5");
+                set(&alg, "hash", hash);
+                ("spki", alg)
+            }
+            Scheme::Es256 => {
+                set(&alg, "name", "ECDSA");
+                set(&alg, "namedCurve", "P-256");
+                ("raw", alg)
+            }
+        }
+    }
+
+    fn webcrypto_verify(self) -> Object {
+        let alg = Object::new();
+        match self {
+            Scheme::Rsa(_) => set(&alg, "name", "RSASSA-PKCS1-v1_5"),
+            Scheme::Es256 => {
+                set(&alg, "name", "ECDSA");
+                set(&alg, "hash", "SHA-256");
+            }
+        }
+        alg
+    }
+}
+
+fn set(obj: &Object, key: &str, value: &str) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &key.into(), &value.into());
+}
+
+/// The Node engine's functions, looked up once at registration.
+#[derive(Clone)]
+struct NodeEngine {
+    import_key: Function,
+    verify: Function,
+}
+
+thread_local! {
+    static NODE: RefCell<Option<NodeEngine>> = const { RefCell::new(None) };
+}
+
+/// Internal: the Node entry points register `pkg/src/node-crypto.js` here; `null` unregisters it
+/// (the tests use that to run every case through each engine). Not public API.
+#[wasm_bindgen(js_name = __registerNodeCrypto, skip_typescript)]
+pub fn register_node_crypto(engine: JsValue) {
+    let engine = engine.dyn_into::<Object>().ok().and_then(|e| {
+        Some(NodeEngine {
+            import_key: method(&e, "importKey")?,
+            verify: method(&e, "verify")?,
+        })
+    });
+    NODE.with(|n| *n.borrow_mut() = engine);
+}
+
+fn node() -> Option<NodeEngine> {
+    NODE.with(|n| n.borrow().clone())
+}
+
+fn method(target: &Object, name: &str) -> Option<Function> {
+    Reflect::get(target, &name.into()).ok()?.dyn_into::<Function>().ok()
+}
+
+fn subtle() -> Option<Object> {
+    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    Reflect::get(&crypto, &"subtle".into()).ok()?.dyn_into::<Object>().ok()
+}
+
+/// One imported key: the Node `KeyObject` and/or the WebCrypto `CryptoKey` promise.
+struct Entry {
+    scheme: Scheme,
+    key: Vec<u8>,
+    /// `Some(Ok(KeyObject))`, or `Some(Err)` once Node refused it (then ring is used).
+    node: Option<Result<JsValue, ()>>,
+    subtle: Option<Promise>,
+}
+
+/// Keys imported into the host engines, per verifier, at most [`HostKeys::CAPACITY`] (least
+/// recently imported dropped first). Keyed by the exact key bytes and scheme.
+#[derive(Default)]
+pub(crate) struct HostKeys {
+    entries: RefCell<VecDeque<Entry>>,
+}
+
+impl HostKeys {
+    /// Apple rotates signing keys every year or two; a verifier rarely sees more than two.
+    const CAPACITY: usize = 8;
+
+    fn with_entry<R>(&self, scheme: Scheme, key: &[u8], f: impl FnOnce(&mut Entry) -> R) -> R {
+        let mut entries = self.entries.borrow_mut();
+        let pos = entries.iter().position(|e| e.scheme == scheme && e.key == key);
+        let index = match pos {
+            Some(i) => i,
+            None => {
+                if entries.len() >= Self::CAPACITY {
+                    entries.pop_front();
+                }
+                entries.push_back(Entry { scheme, key: key.to_vec(), node: None, subtle: None });
+                entries.len() - 1
+            }
+        };
+        match entries.get_mut(index) {
+            Some(entry) => f(entry),
+            None => f(&mut Entry { scheme, key: key.to_vec(), node: Some(Err(())), subtle: None }),
+        }
+    }
+
+    fn node_key(&self, engine: &NodeEngine, scheme: Scheme, key: &[u8]) -> Option<JsValue> {
+        self.with_entry(scheme, key, |e| {
+            if e.node.is_none() {
+                let imported = (engine.import_key)
+                    .call2(&JsValue::NULL, &scheme.node_id().into(), &Uint8Array::from(key))
+                    .ok()
+                    .filter(|k| !k.is_undefined())
+                    .ok_or(());
+                e.node = Some(imported);
+            }
+            e.node.clone().and_then(Result::ok)
+        })
+    }
+
+    /// Node's synchronous check: `Some(valid)`, or `None` without a Node engine (use ring).
+    pub(crate) fn verify_sync(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+        let engine = node()?;
+        let key_object = self.node_key(&engine, scheme, key)?;
+        let args = Array::of4(&scheme.node_id().into(), &key_object, &Uint8Array::from(message), &Uint8Array::from(signature));
+        engine.verify.apply(&JsValue::NULL, &args).ok()?.as_bool()
+    }
+
+    /// The async check: node:crypto, else WebCrypto; `None` when neither can (use ring).
+    pub(crate) async fn verify(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+        // Node's synchronous check beats its thread pool here: the RSA/ECDSA operation takes tens
+        // of microseconds, less than a round trip through the pool (measured in bench/).
+        if let Some(valid) = self.verify_sync(scheme, key, message, signature) {
+            return Some(valid);
+        }
+        let subtle = subtle()?;
+        let key_promise = self.with_entry(scheme, key, |e| {
+            if e.subtle.is_none() {
+                let (format, alg) = scheme.webcrypto_import();
+                let args = Array::of5(&format.into(), &Uint8Array::from(key), &alg, &false.into(), &Array::of1(&"verify".into()));
+                e.subtle = method(&subtle, "importKey")
+                    .and_then(|f| f.apply(&subtle, &args).ok())
+                    .and_then(|p| p.dyn_into::<Promise>().ok());
+            }
+            e.subtle.clone()
+        })?;
+        let Ok(crypto_key) = JsFuture::from(key_promise).await else {
+            // Refused once, refused always: forget it so that ring takes over at once next time.
+            self.with_entry(scheme, key, |e| e.subtle = Some(Promise::reject(&JsValue::NULL)));
+            return None;
+        };
+        let args = Array::of4(&scheme.webcrypto_verify(), &crypto_key, &Uint8Array::from(signature), &Uint8Array::from(message));
+        let promise = method(&subtle, "verify")?.apply(&subtle, &args).ok()?.dyn_into::<Promise>().ok()?;
+        // A rejection here is about the inputs (a signature of the wrong length): invalid.
+        Some(JsFuture::from(promise).await.ok()?.as_bool().unwrap_or(false))
+    }
+}
+
+/// A way to run the signature check: the sync API uses [`SyncHost`], the async API [`AsyncHost`];
+/// the verification steps around it are written once, as `async` code, for both.
+pub(crate) trait Engine {
+    /// `Some(valid)` from the host, or `None`: then the caller checks with ring.
+    async fn check(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool>;
+}
+
+/// Node's synchronous engine (no await ever pends, see [`run_sync`]).
+pub(crate) struct SyncHost<'a>(pub(crate) &'a HostKeys);
+
+/// node:crypto, or WebCrypto.
+pub(crate) struct AsyncHost<'a>(pub(crate) &'a HostKeys);
+
+impl Engine for SyncHost<'_> {
+    async fn check(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+        self.0.verify_sync(scheme, key, message, signature)
+    }
+}
+
+impl Engine for AsyncHost<'_> {
+    async fn check(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+        self.0.verify(scheme, key, message, signature).await
+    }
+}
+
+/// Runs a future that never pends (one driven by [`SyncHost`]) to its end, synchronously.
+pub(crate) fn run_sync<F: std::future::Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(out) => Some(out),
+        std::task::Poll::Pending => None,
+    }
+}
