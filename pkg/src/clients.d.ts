@@ -18,7 +18,7 @@ import type {
   LegacyItemListParams,
   PaymentRef,
   PaymentTransaction,
-  SubscriptionStatus,
+  GamebaseSubscriptionStatus,
   SubscriptionsStatusParams,
 } from '../web/iap_verify.js';
 
@@ -87,7 +87,7 @@ export declare class GamebaseClient {
   getPaymentTransaction(params: GetPaymentTransactionParams | string): Promise<PaymentTransaction>;
   listActiveSubscriptions(params: GamebaseListActiveSubscriptionsParams): Promise<GamebaseActiveSubscription[]>;
   /** Any number of payments: sent ten per request, results concatenated in order. */
-  getSubscriptionsStatus(params: PaymentRef[] | SubscriptionsStatusParams): Promise<SubscriptionStatus[]>;
+  getSubscriptionsStatus(params: PaymentRef[] | SubscriptionsStatusParams): Promise<GamebaseSubscriptionStatus[]>;
   /** Google only: stop renewal. Sent once, never retried. */
   cancelSubscription(params: PaymentRef): Promise<void>;
   /** Google only: cancel now and refund. Sent once, never retried. */

@@ -124,7 +124,8 @@ export interface GamebaseActiveSubscription {
   purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; isTestPurchase?: boolean;
   referenceStatus?: ReferenceStatus;
 }
-export interface SubscriptionStatus {
+/** One payment's row of Gamebase's `POST /subscriptions/status` (not `subscriptionStatus()`'s result). */
+export interface GamebaseSubscriptionStatus {
   paymentSeq: string; userId?: string; accessToken?: string; paymentId?: string; originalPaymentId?: string;
   purchaseTime?: string; expiryTime?: string; renewTime?: string;
   purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; referenceStatus?: ReferenceStatus;
@@ -291,7 +292,7 @@ endpoint!(JsGamebaseApi, GamebaseApi, "G4 `POST /active-subscriptions`.",
     parse_list_active_subscriptions = parseListActiveSubscriptions -> "GamebaseActiveSubscription[]" => parse_list_active_subscriptions);
 endpoint!(JsGamebaseApi, GamebaseApi, "G5 `POST /subscriptions/status` for at most ten payments.",
     subscriptions_status_request = subscriptionsStatusRequest(gamebase::SubscriptionsStatusParams, "SubscriptionsStatusParams") => subscriptions_status_request,
-    parse_subscriptions_status = parseSubscriptionsStatus -> "SubscriptionStatus[]" => parse_subscriptions_status);
+    parse_subscriptions_status = parseSubscriptionsStatus -> "GamebaseSubscriptionStatus[]" => parse_subscriptions_status);
 
 #[wasm_bindgen(js_class = GamebaseApi)]
 impl JsGamebaseApi {

@@ -1,7 +1,7 @@
 // Type-checked by tests/js/nhn.test.mjs (tsc --noEmit --strict): the NHN clients' public types
 // name real shapes, not `any`.
 import { IapClient, GamebaseClient, IapApi, IapError } from '../../pkg/index.js';
-import type { IapConsumable, GamebaseActiveSubscription, HttpRequest, SubscriptionStatus, PaymentRef } from '../../pkg/index.js';
+import type { IapConsumable, GamebaseActiveSubscription, HttpRequest, GamebaseSubscriptionStatus, PaymentRef } from '../../pkg/index.js';
 import { startEmulator } from '../../pkg/src/emulator.js';
 
 export async function usage(): Promise<number> {
@@ -16,7 +16,7 @@ export async function usage(): Promise<number> {
   const gb = new GamebaseClient({ appId: emu.gamebase.appId, secretKey: emu.gamebase.secretKey, baseUrl: emu.url });
   const subs: GamebaseActiveSubscription[] = await gb.listActiveSubscriptions({ userId: 'user-1', packageName: 'com.example.game' });
   const expiry: number | undefined = subs[0]?.expiryTimeMillis;
-  const statuses: SubscriptionStatus[] = await gb.getSubscriptionsStatus(subs);
+  const statuses: GamebaseSubscriptionStatus[] = await gb.getSubscriptionsStatus(subs);
   await gb.cancelSubscription(subs[0]);
   const tx = await gb.getPaymentTransaction('token');
   const consumable: boolean = tx.isConsumable;
