@@ -9,7 +9,7 @@ PKG_WEB     := pkg/web
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: all setup build test test-rust test-js test-package test-runtimes lint demo bench fuzz
+.PHONY: all setup build test test-rust test-js test-package test-runtimes test-www lint demo bench fuzz dashboard screenshot
 
 all: build
 
@@ -28,7 +28,7 @@ build: setup
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
-test: test-rust lint build test-js test-package test-runtimes
+test: test-rust lint build test-js test-package test-runtimes test-www
 
 test-rust:
 	@echo "[test] cargo test"
@@ -42,6 +42,22 @@ lint:
 test-js:
 	@echo "[test] node --test (ESM and CommonJS, on the built pkg/)"
 	@node --test tests/js/
+
+## test-www: the dashboard in headless Chromium (Debian's; installed when missing), screenshots in tests/www/artifacts/
+test-www: build
+	@scripts/setup.sh chromium
+	@echo "[test] dashboard in headless Chromium (tests/www/)"
+	@node --test tests/www/
+
+## dashboard: the support dashboard at http://127.0.0.1:8790/ (the local IAP server unless one is configured)
+dashboard: build
+	@node pkg/bin/iap-verify.mjs dashboard $(DASHBOARD_ARGS)
+
+## screenshot: regenerate docs/dashboard.png (shown in README.md)
+screenshot: build
+	@scripts/setup.sh chromium
+	@mkdir -p docs
+	@node tests/www/screenshot.mjs docs/dashboard.png
 
 ## test-package: the tarball as users install it (ESM, CJS, TypeScript, the bin, Deno), the types
 test-package: build

@@ -1,7 +1,7 @@
 // Finishes pkg/ after wasm-bindgen: bundles the CommonJS entry from the ESM sources, copies the
-// licence and README, and prints the wasm size (raw and gzipped).
+// licence, README and the dashboard page (www/), and prints the wasm size (raw and gzipped).
 import { build } from 'esbuild';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const pkg = new URL('../pkg/', import.meta.url);
@@ -34,6 +34,9 @@ if (loader >= 0) {
 
 copyFileSync(new URL('../LICENSE', import.meta.url), new URL('LICENSE', pkg));
 copyFileSync(new URL('../README.md', import.meta.url), new URL('README.md', pkg));
+// The dashboard's page, so that `iap-verify dashboard` works from the installed package.
+rmSync(new URL('www', pkg), { recursive: true, force: true });
+cpSync(new URL('../www', import.meta.url), new URL('www', pkg), { recursive: true });
 
 const wasm = readFileSync(new URL('web/iap_verify_bg.wasm', pkg));
 const gz = gzipSync(wasm, { level: 9 }).length;

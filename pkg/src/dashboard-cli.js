@@ -1,0 +1,421 @@
+// `iap-verify dashboard`: serves the support dashboard (www/) and the browser build of this package,
+// and answers the dashboard's purchase lookups by calling the NHN IAP server API and the Gamebase
+// API itself. The AppKey and the Gamebase secret key stay in this process: the browser only ever
+// sees lookup results. Without a configured server it starts the local IAP server (seeded), so the
+// dashboard works on a machine with no NHN account.
+//
+// Only the two read calls a support lookup needs are exposed (unconsumed payments, active
+// subscriptions); nothing here can consume, cancel or refund, whatever the browser sends.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as iap from '../node.mjs';
+import { startEmulator } from './emulator.js';
+
+const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--config FILE] [--emulator | --no-emulator]
+                           [--seed FILE] [--www DIR]
+
+Serves the support dashboard: decoding and verification run in the browser (nothing you paste
+leaves it); purchase lookups go through this process, which holds the API credentials.
+
+  --port N         listen port (default 8790; 0 picks a free one)
+  --host HOST      listen address (default 127.0.0.1). The lookup API has no login of its own:
+                   expose it beyond this machine only behind your own access control
+  --config FILE    JSON: {"iap": {"baseUrl", "appKey", "packageName"},
+                          "gamebase": {"baseUrl", "appId", "secretKey", "packageName"}}
+  --emulator       start the local IAP server (seeded) and look purchases up there (the default
+                   when neither a config file nor the environment names a server)
+  --no-emulator    never start it; lookups fail until a server is configured
+  --seed FILE      seed of the local IAP server (default: the package's)
+  --www DIR        the dashboard's files (default: found next to the package)
+
+Environment (overrides the config file):
+  IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
+  GAMEBASE_APP_ID, GAMEBASE_SECRET_KEY, GAMEBASE_BASE_URL, GAMEBASE_PACKAGE_NAME`;
+
+const PKG_DIR = fileURLToPath(new URL('../', import.meta.url));
+
+/** Files of the package the page may load: the browser entry and what it imports. */
+const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|run-payment)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/];
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+};
+
+// Everything the page needs comes from this origin; the wasm needs 'wasm-unsafe-eval'.
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+const MAX_BODY = 16 * 1024;
+const STORES = ['GG', 'AS', 'ONESTORE'];
+
+/** A mistake in the command line or the configuration: exit code 2. */
+class UsageError extends Error {}
+
+function parse(argv) {
+  const args = [...argv];
+  if (args[0] === 'dashboard') args.shift();
+  const opts = { port: 8790, host: '127.0.0.1', config: undefined, emulator: undefined, seed: undefined, www: undefined, help: false };
+  while (args.length > 0) {
+    const a = args.shift();
+    const eq = a.indexOf('=');
+    const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? args.shift();
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--port' || flag === '-p') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError('--port must be an integer from 0 to 65535');
+      opts.port = n;
+    } else if (flag === '--host') opts.host = value();
+    else if (flag === '--config') opts.config = value();
+    else if (flag === '--emulator') opts.emulator = true;
+    else if (flag === '--no-emulator') opts.emulator = false;
+    else if (flag === '--seed') opts.seed = value();
+    else if (flag === '--www') opts.www = value();
+    else if (flag === '--help' || flag === '-h') opts.help = true;
+    else throw new UsageError(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+const nonEmpty = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/**
+ * The servers to call, from the config file and the environment (which wins). Only complete
+ * entries count: the IAP API needs an AppKey, Gamebase an app id and a secret key.
+ */
+export function loadConfig({ config, env = process.env } = {}) {
+  let file = {};
+  if (config !== undefined) {
+    let text;
+    try {
+      text = readFileSync(config, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--config ${config}: cannot read it (${e.code ?? e.message})`);
+    }
+    try {
+      file = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`--config ${config}: not JSON (${e.message})`);
+    }
+    if (file === null || typeof file !== 'object') throw new UsageError(`--config ${config}: expected a JSON object`);
+  }
+  const fi = file.iap ?? {};
+  const fg = file.gamebase ?? {};
+  const iapConf = {
+    appKey: nonEmpty(env.IAP_APPKEY) ?? nonEmpty(fi.appKey),
+    baseUrl: nonEmpty(env.IAP_BASE_URL) ?? nonEmpty(fi.baseUrl),
+    packageName: nonEmpty(env.IAP_PACKAGE_NAME) ?? nonEmpty(fi.packageName),
+  };
+  const gbConf = {
+    appId: nonEmpty(env.GAMEBASE_APP_ID) ?? nonEmpty(fg.appId),
+    secretKey: nonEmpty(env.GAMEBASE_SECRET_KEY) ?? nonEmpty(fg.secretKey),
+    baseUrl: nonEmpty(env.GAMEBASE_BASE_URL) ?? nonEmpty(fg.baseUrl),
+    packageName: nonEmpty(env.GAMEBASE_PACKAGE_NAME) ?? nonEmpty(fg.packageName),
+  };
+  return {
+    iap: iapConf.appKey ? iapConf : undefined,
+    gamebase: gbConf.appId && gbConf.secretKey ? gbConf : undefined,
+  };
+}
+
+/**
+ * Where the dashboard's files are: an explicit dir; in the repository, www/ itself (so edits show
+ * without a rebuild); in an installed package, the copy `make build` puts in pkg/www/.
+ */
+function findWww(explicit) {
+  const inRepo = existsSync(join(PKG_DIR, '..', 'Cargo.toml'));
+  const candidates = explicit ? [explicit] : [...(inRepo ? [join(PKG_DIR, '..', 'www')] : []), join(PKG_DIR, 'www')];
+  for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
+  throw new UsageError(explicit ? `--www ${explicit}: no index.html there` : 'the dashboard files (www/) were not found; pass --www DIR');
+}
+
+/** An ISO-8601 time as sent by Gamebase, or epoch ms as sent by the IAP API, as epoch ms. */
+function ms(v) {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v !== '') {
+    const t = Date.parse(v);
+    if (Number.isFinite(t)) return t;
+  }
+  return undefined;
+}
+
+/** Status of an NHN subscription record now, from the package's purchase-state logic. */
+function statusOf(record) {
+  try {
+    const s = iap.subscriptionStatus({ source: 'NHN', record });
+    return { status: s.status, entitled: s.entitled };
+  } catch (e) {
+    return { status: record.referenceStatus ?? 'UNKNOWN', statusError: e.code ?? 'ERROR' };
+  }
+}
+
+function row(kind, r, extra = {}) {
+  return {
+    kind,
+    paymentSeq: r.paymentSeq,
+    marketId: r.marketId,
+    productSeq: r.productSeq,
+    productId: r.productId ?? r.gamebaseProductId,
+    productType: r.productType,
+    price: r.price,
+    currency: r.currency,
+    paymentId: r.paymentId,
+    originalPaymentId: r.originalPaymentId,
+    purchaseTime: ms(r.purchaseTime ?? r.purchaseTimeMillis),
+    expiryTime: ms(r.expiryTime ?? r.expiryTimeMillis),
+    renewTime: ms(r.renewTime ?? r.renewTimeMillis),
+    test: r.isTestPurchase === true ? true : undefined,
+    ...extra,
+  };
+}
+
+/** Calls the configured APIs for one user and store; Gamebase when configured (it has times), else IAP. */
+async function lookup(sources, { userId, store, api }) {
+  const use = api ?? (sources.gamebase ? 'gamebase' : 'iap');
+  if (use === 'gamebase') {
+    const { client, conf } = sources.gamebase ?? {};
+    if (!client) throw new iap.IapError('INVALID_ARGUMENT', 'no Gamebase server is configured');
+    const marketIds = store === 'ALL' ? [] : [store];
+    const consumables = await client.listConsumables({ userId, marketIds });
+    const rows = consumables.map((r) => row('unconsumed', r, { status: 'UNCONSUMED' }));
+    const notes = [];
+    if (conf.packageName) {
+      const subs = await client.listActiveSubscriptions({ userId, packageName: conf.packageName, marketIds });
+      for (const r of subs) rows.push(row('subscription', r, { ...statusOf({ ...r, userId: r.userId ?? userId }), referenceStatus: r.referenceStatus }));
+    } else notes.push('active subscriptions not listed: no packageName configured for Gamebase');
+    return { api: 'gamebase', rows, notes };
+  }
+  const { client, conf } = sources.iap ?? {};
+  if (!client) throw new iap.IapError('INVALID_ARGUMENT', 'no IAP server is configured');
+  // The IAP server API takes one store per call: "all" is one call per store.
+  const rows = [];
+  for (const marketId of store === 'ALL' ? STORES : [store]) {
+    const consumables = await client.listConsumables({ marketId, userKey: userId });
+    rows.push(...consumables.map((r) => row('unconsumed', { ...r, marketId }, { status: 'UNCONSUMED' })));
+    if (conf.packageName) {
+      const subs = await client.listActiveSubscriptions({ marketId, packageName: conf.packageName, userKey: userId });
+      for (const r of subs) rows.push(row('subscription', { ...r, marketId }, statusOf({ ...r, marketId, userId })));
+    }
+  }
+  const notes = conf.packageName ? [] : ['active subscriptions not listed: no packageName configured for the IAP server'];
+  return { api: 'iap', rows, notes };
+}
+
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+  res.end(body);
+}
+
+function sendJson(res, status, value) {
+  send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8' });
+}
+
+function sendError(res, status, code, message, details) {
+  sendJson(res, status, { error: { code, message, ...(details ? { details } : {}) } });
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks = [];
+    // Over the limit, the rest is read and dropped (not kept), so the 413 answer still arrives.
+    req.on('data', (c) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY) reject(new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function serveFile(res, root, rel) {
+  const path = normalize(join(root, rel));
+  if (!path.startsWith(root)) return send(res, 404, 'not found');
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return send(res, 404, 'not found');
+    const body = await readFile(path);
+    send(res, 200, body, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'content-security-policy': CSP,
+      'referrer-policy': 'no-referrer',
+    });
+  } catch {
+    send(res, 404, 'not found');
+  }
+}
+
+/**
+ * Starts the dashboard server. Resolves with `{ url, port, emulator?, close() }`.
+ * @param {{ port?: number, host?: string, config?: string, emulator?: boolean, seed?: string,
+ *           www?: string, env?: Record<string, string | undefined> }} [options]
+ */
+export async function startDashboard(options = {}) {
+  const { port = 8790, host = '127.0.0.1', env = process.env } = options;
+  const www = findWww(options.www);
+  const conf = loadConfig({ config: options.config, env });
+  const configured = conf.iap !== undefined || conf.gamebase !== undefined;
+  const useEmulator = options.emulator ?? !configured;
+  let emulator;
+  if (useEmulator) {
+    emulator = await startEmulator({ port: 0, seed: options.seed });
+    conf.iap = { appKey: emulator.iap.appKey, baseUrl: emulator.url, packageName: emulator.iap.packageName };
+    conf.gamebase = { appId: emulator.gamebase.appId, secretKey: emulator.gamebase.secretKey, baseUrl: emulator.url, packageName: emulator.iap.packageName };
+  }
+  const sources = {};
+  if (conf.iap) sources.iap = { conf: conf.iap, client: new iap.IapClient({ appKey: conf.iap.appKey, ...(conf.iap.baseUrl ? { baseUrl: conf.iap.baseUrl } : {}) }) };
+  if (conf.gamebase) {
+    const g = conf.gamebase;
+    sources.gamebase = { conf: g, client: new iap.GamebaseClient({ appId: g.appId, secretKey: g.secretKey, ...(g.baseUrl ? { baseUrl: g.baseUrl } : {}) }) };
+  }
+  // What the page may know about the servers: where they are, never the credentials.
+  const publicConfig = {
+    emulator: emulator !== undefined,
+    apis: Object.fromEntries(Object.entries(sources).map(([k, s]) => [k, { baseUrl: s.client.baseUrl, packageName: s.conf.packageName ?? null }])),
+    stores: STORES,
+  };
+
+  let origin;
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      // A page on another site must not drive the lookup API through the user's browser (CSRF),
+      // nor reach it under another host name (DNS rebinding).
+      // (Served beyond loopback on purpose, any host name may be in use.)
+      const hostOk = !loopback || req.headers.host === new URL(origin).host || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
+      if (!hostOk) return sendError(res, 421, 'INVALID_ARGUMENT', 'unexpected Host header');
+      if (url.pathname.startsWith('/api/')) {
+        if (req.headers.origin !== undefined && req.headers.origin !== `http://${req.headers.host}`) {
+          return sendError(res, 403, 'INVALID_ARGUMENT', 'cross-origin request refused');
+        }
+        if (url.pathname === '/api/config' && req.method === 'GET') return sendJson(res, 200, publicConfig);
+        if (url.pathname === '/api/lookup' && req.method === 'POST') {
+          if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+            return sendError(res, 415, 'INVALID_ARGUMENT', 'send the lookup as application/json');
+          }
+          let body;
+          try {
+            body = JSON.parse(await readBody(req));
+          } catch (e) {
+            if (e instanceof iap.IapError) return sendError(res, 413, e.code, e.message);
+            return sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
+          }
+          const userId = nonEmpty(body?.userId);
+          const store = body?.store ?? 'ALL';
+          const api = body?.api;
+          if (!userId || userId.length > 256) return sendError(res, 400, 'INVALID_ARGUMENT', 'userId: 1 to 256 characters');
+          if (store !== 'ALL' && !STORES.includes(store)) return sendError(res, 400, 'INVALID_ARGUMENT', `store: one of ALL, ${STORES.join(', ')}`);
+          if (api !== undefined && !(api in sources)) return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
+          try {
+            return sendJson(res, 200, await lookup(sources, { userId, store, api }));
+          } catch (e) {
+            if (e instanceof iap.IapError) {
+              const status = e.code === 'INVALID_ARGUMENT' ? 400 : 502;
+              return sendError(res, status, e.code, e.message, e.details);
+            }
+            throw e;
+          }
+        }
+        return sendError(res, 404, 'INVALID_ARGUMENT', 'no such API');
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+      if (url.pathname.startsWith('/pkg/')) {
+        const rel = url.pathname.slice('/pkg/'.length);
+        if (!PKG_PUBLIC.some((re) => re.test(rel))) return send(res, 404, 'not found');
+        return serveFile(res, PKG_DIR, rel);
+      }
+      let rel;
+      try {
+        rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+      } catch {
+        return send(res, 404, 'not found');
+      }
+      return serveFile(res, www, rel);
+    } catch (e) {
+      // Never echo request data or configuration: the message could carry a secret.
+      console.error(`iap-verify dashboard: ${req.method} ${req.url?.split('?')[0]}: ${e?.name ?? 'Error'}`);
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
+      else res.destroy();
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address();
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  origin = `http://${shownHost}:${address.port}`;
+  return {
+    url: `${origin}/`,
+    port: address.port,
+    emulator,
+    apis: publicConfig.apis,
+    close: async () => {
+      await new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+      if (emulator) await emulator.close();
+    },
+  };
+}
+
+/**
+ * Runs the dashboard command. Resolves with the running dashboard (tests close it); the process
+ * keeps serving until SIGINT/SIGTERM. Resolves with an exit code instead when the arguments are wrong.
+ * @param {string[]} argv arguments after the command name
+ * @param {{ log?: (line: string) => void, signals?: boolean, env?: Record<string, string | undefined> }} [io]
+ */
+export async function main(argv = [], { log = console.log, signals = true, env = process.env } = {}) {
+  let opts;
+  try {
+    opts = parse(argv);
+    if (opts.help) {
+      log(USAGE);
+      return 0;
+    }
+    const dash = await startDashboard({ ...opts, env });
+    log(`iap-verify dashboard: ${dash.url}`);
+    if (dash.emulator) {
+      log(`  lookups go to the local IAP server at ${dash.emulator.url} (seeded; try user id "user-1" or "user-2")`);
+    } else {
+      for (const [name, a] of Object.entries(dash.apis)) log(`  ${name === 'iap' ? 'IAP server API' : 'Gamebase API'}: ${a.baseUrl}`);
+    }
+    if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
+      log('  warning: listening beyond this machine; the lookup API has no login of its own');
+    }
+    if (signals) {
+      const stop = () => dash.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    }
+    return dash;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`iap-verify dashboard: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e?.code === 'EADDRINUSE') {
+      console.error(`iap-verify dashboard: port ${opts?.port} is in use; pass --port N (0 picks a free one)`);
+      return 2;
+    }
+    throw e;
+  }
+}

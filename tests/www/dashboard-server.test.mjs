@@ -1,0 +1,137 @@
+// `iap-verify dashboard` without a browser: configuration from the environment, the lookup API's
+// answers and refusals, and that no credential ever reaches a response.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, main, startDashboard } from '../../pkg/src/dashboard-cli.js';
+import { startEmulator } from '../../pkg/src/emulator.js';
+
+const post = (url, body, headers = {}) =>
+  fetch(`${url}api/lookup`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+/** A raw request with a chosen Host header (fetch does not let one set it). */
+function withHost(url, host) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = request({ host: u.hostname, port: u.port, path: '/api/config', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('dashboard server', () => {
+  let emu;
+  before(async () => {
+    emu = await startEmulator({ port: 0 });
+  });
+  after(async () => {
+    await emu.close();
+  });
+
+  test('loadConfig: the environment wins over the file; incomplete entries do not count', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iap-dash-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ iap: { appKey: 'file-key', baseUrl: 'http://file' }, gamebase: { appId: 'only-id' } }));
+    const c = loadConfig({ config: file, env: { IAP_APPKEY: 'env-key' } });
+    assert.deepEqual(c.iap, { appKey: 'env-key', baseUrl: 'http://file', packageName: undefined });
+    assert.equal(c.gamebase, undefined, 'Gamebase needs both the app id and the secret key');
+    assert.deepEqual(loadConfig({ env: {} }), { iap: undefined, gamebase: undefined });
+  });
+
+  test('configured through the environment: no emulator is started, lookups reach the configured server', async () => {
+    const env = {
+      GAMEBASE_APP_ID: emu.gamebase.appId,
+      GAMEBASE_SECRET_KEY: emu.gamebase.secretKey,
+      GAMEBASE_BASE_URL: emu.url,
+      GAMEBASE_PACKAGE_NAME: emu.iap.packageName,
+    };
+    const dash = await startDashboard({ port: 0, env });
+    try {
+      assert.equal(dash.emulator, undefined);
+      const conf = await (await fetch(`${dash.url}api/config`)).json();
+      assert.deepEqual(Object.keys(conf.apis), ['gamebase']);
+      assert.equal(conf.emulator, false);
+      const res = await post(dash.url, { userId: 'user-1', store: 'GG' });
+      assert.equal(res.status, 200);
+      const out = await res.json();
+      assert.equal(out.api, 'gamebase');
+      assert.deepEqual(out.rows.map((r) => [r.paymentSeq, r.kind, r.status]), [
+        ['2026010110000001', 'unconsumed', 'UNCONSUMED'],
+        ['2026010110000003', 'subscription', 'ACTIVE'],
+      ]);
+      assert.equal(typeof out.rows[0].purchaseTime, 'number');
+      // The IAP API is not configured here.
+      assert.equal((await post(dash.url, { userId: 'user-1', api: 'iap' })).status, 400);
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('a wrong secret key: API_ERROR from the server, and the key is in no response', async () => {
+    const secret = 'not-the-secret-0123456789';
+    const dash = await startDashboard({ port: 0, env: { GAMEBASE_APP_ID: emu.gamebase.appId, GAMEBASE_SECRET_KEY: secret, GAMEBASE_BASE_URL: emu.url } });
+    try {
+      const res = await post(dash.url, { userId: 'user-1' });
+      const text = await res.text();
+      assert.equal(res.status, 502);
+      assert.equal(JSON.parse(text).error.code, 'API_ERROR');
+      assert.doesNotMatch(text, new RegExp(secret));
+      assert.doesNotMatch(await (await fetch(`${dash.url}api/config`)).text(), new RegExp(secret));
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('refusals: bad input, other origins, other Host names, other methods, files outside www/ and the browser entry', async () => {
+    const dash = await startDashboard({ port: 0, emulator: true, env: {} });
+    try {
+      assert.equal((await post(dash.url, { userId: '' })).status, 400);
+      assert.equal((await post(dash.url, { userId: 'u', store: 'XX' })).status, 400);
+      assert.equal((await post(dash.url, { userId: 'u' }, { origin: 'http://evil.example' })).status, 403);
+      assert.equal((await post(dash.url, { userId: 'u' }, { 'content-type': 'text/plain' })).status, 415);
+      assert.equal((await fetch(`${dash.url}api/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })).status, 400);
+      assert.equal((await fetch(`${dash.url}api/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(20000) })).status, 413);
+      assert.equal((await fetch(`${dash.url}api/consume`, { method: 'POST' })).status, 404, 'no write call is exposed');
+      assert.equal(await withHost(dash.url, 'evil.example:80'), 421, 'DNS rebinding: unknown Host refused');
+      assert.equal(await withHost(dash.url, `localhost:${dash.port}`), 200);
+      for (const path of ['pkg/node.mjs', 'pkg/src/emulator-seed.json', 'pkg/src/dashboard-cli.js', '..%2fCargo.toml', '%E0%A4%A']) {
+        assert.equal((await fetch(dash.url + path)).status, 404, path);
+      }
+      const page = await fetch(dash.url);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-security-policy'), /default-src 'self'/);
+      assert.equal((await fetch(`${dash.url}pkg/web/iap_verify_bg.wasm`)).headers.get('content-type'), 'application/wasm');
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('main: usage errors exit 2, --help exits 0, a running dashboard prints its URL', async () => {
+    const lines = [];
+    const log = (l) => lines.push(l);
+    assert.equal(await main(['--help'], { log, signals: false }), 0);
+    assert.match(lines.join('\n'), /--config FILE/);
+    const realError = console.error;
+    console.error = () => {};
+    try {
+      assert.equal(await main(['--port', 'x'], { log, signals: false }), 2);
+      assert.equal(await main(['--www', '/nonexistent'], { log, signals: false, env: {} }), 2);
+    } finally {
+      console.error = realError;
+    }
+    lines.length = 0;
+    const dash = await main(['dashboard', '--port', '0'], { log, signals: false, env: {} });
+    try {
+      assert.match(lines[0], /^iap-verify dashboard: http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.match(lines.join('\n'), /local IAP server/);
+    } finally {
+      await dash.close();
+    }
+  });
+});

@@ -1,0 +1,325 @@
+// The dashboard page: wires the form, the package (loaded from ../pkg/browser.mjs, the browser
+// entry) and the renderers. Verification runs here, in the browser; only purchase lookups go to
+// the dashboard server (same origin), which holds the API credentials.
+import { KINDS, detect, readDroppedFile, bytesToBase64 } from './detect.js';
+import { verifyInput, parseRoots } from './verify.js';
+import { KNOWN_FIELDS } from './fields.js';
+import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
+import { loadSettings, saveSettings, clearSettings } from './settings.js';
+
+const $ = (id) => document.getElementById(id);
+
+let iap;
+let settings = loadSettings();
+/** The bytes of a dropped binary file (a DER receipt), which the textarea cannot hold. */
+let droppedBytes;
+
+async function loadPackage() {
+  const engine = $('engine');
+  try {
+    iap = await import('../pkg/browser.mjs');
+    engine.textContent = 'Verifier loaded (WebAssembly). Nothing you paste leaves this browser.';
+    engine.classList.add('ready');
+    updateDetection();
+  } catch (e) {
+    engine.textContent = `The verifier did not load: ${e.message}. Serve this page with "iap-verify dashboard".`;
+    engine.classList.add('failed');
+  }
+}
+
+// ---- input and detection --------------------------------------------------------------------
+
+for (const [k, label] of Object.entries(KINDS)) $('kind-override').append(h('option', { value: k }, label));
+
+function currentDetection() {
+  const text = $('input').value;
+  const override = $('kind-override').value;
+  if (droppedBytes) return { kind: override || 'apple-receipt', input: droppedBytes };
+  const d = detect(text);
+  if (!override) return d;
+  if (override.endsWith('-purchase')) return { kind: override, input: text };
+  if (override === 'apple-notification' && d.kind === 'apple-notification') return d;
+  return { kind: override, input: text.trim() };
+}
+
+function updateDetection() {
+  const d = currentDetection();
+  const kindEl = $('kind');
+  const empty = $('input').value.trim() === '' && !droppedBytes;
+  if (empty) kindEl.textContent = 'Nothing to check yet.';
+  else if (d.kind) kindEl.replaceChildren('Detected: ', h('strong', {}, KINDS[d.kind]), d.guessed ? ' (guessed)' : '', droppedBytes ? ` · binary file, ${droppedBytes.length.toLocaleString('en')} bytes` : '');
+  else kindEl.replaceChildren(h('span', { class: 'warn-text' }, `Not recognized: ${d.reason}.`), ' Choose the kind under Options.');
+  const signed = d.kind === 'google-purchase' || d.kind === 'onestore-purchase';
+  $('signed-fields').hidden = !signed;
+  $('verify-btn').disabled = !iap || empty || !d.kind;
+}
+
+$('input').addEventListener('input', () => {
+  droppedBytes = undefined;
+  updateDetection();
+});
+$('kind-override').addEventListener('change', updateDetection);
+
+async function takeFile(file) {
+  const { text, bytes, name } = await readDroppedFile(file);
+  droppedBytes = bytes;
+  $('input').value = bytes ? `(binary file ${name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : text;
+  updateDetection();
+}
+
+const drop = $('drop');
+drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  drop.classList.add('over');
+});
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  drop.classList.remove('over');
+  const file = e.dataTransfer?.files?.[0];
+  if (file) takeFile(file);
+});
+$('file').addEventListener('change', (e) => {
+  const file = e.target.files?.[0];
+  if (file) takeFile(file);
+  e.target.value = '';
+});
+
+$('clear').addEventListener('click', () => {
+  droppedBytes = undefined;
+  for (const id of ['input', 'signature', 'key', 'at']) $(id).value = '';
+  $('kind-override').value = '';
+  updateDetection();
+  showIdle();
+  $('input').focus();
+});
+
+$('input').addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    $('verify-form').requestSubmit();
+  }
+});
+
+// ---- verification and results ---------------------------------------------------------------
+
+function showIdle() {
+  const v = $('verdict');
+  v.className = 'verdict idle';
+  v.replaceChildren(h('span', { class: 'v-title' }, 'No result yet'), h('span', { class: 'v-text' }, 'Paste something and press Verify. Accepted:'),
+    h('ul', { class: 'accepts' },
+      h('li', {}, 'Google Play or ONE store purchase JSON (', h('code', {}, 'getOriginalJson()'), '), with its signature'),
+      h('li', {}, 'Apple app receipt: base64 text, or the binary file'),
+      h('li', {}, 'StoreKit 2 JWS: transaction, renewal info, app transaction'),
+      h('li', {}, 'App Store Server Notification V2: the JWS, or the ', h('code', {}, '{"signedPayload": …}'), ' body'),
+      h('li', {}, 'Google RTDN push body (', h('code', {}, '{"message": {"data": …}}'), '), iOS 6 transaction receipt')));
+  $('notes').replaceChildren();
+  for (const id of ['sub-section', 'chain-section', 'fields-section']) $(id).hidden = true;
+}
+
+function atValue() {
+  const v = $('at').value;
+  if (!v) return undefined;
+  const ms = Date.parse(`${v}Z`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** CERTIFICATE_EXPIRED details in dates rather than epoch milliseconds. */
+function validityDetail(d) {
+  if (!d || typeof d.at !== 'number' || typeof d.notAfter !== 'number') return null;
+  return h('span', { class: 'v-detail' }, `Certificate "${d.subject ?? '?'}" is valid from ${utcTime(d.notBefore)} to ${utcTime(d.notAfter)}; judged at ${utcTime(d.at)}.`);
+}
+
+function showResult(r) {
+  const v = $('verdict');
+  v.className = `verdict ${r.status}`;
+  if (r.status === 'verified') {
+    v.replaceChildren(h('span', { class: 'v-title' }, 'Verified'), h('span', { class: 'v-text' }, r.chain ? `${r.kindLabel}: the signature and the certificate chain check out.` : `${r.kindLabel}: the signature matches the data under the licence key.`));
+  } else if (r.status === 'decoded') {
+    v.replaceChildren(h('span', { class: 'v-title' }, 'Decoded (unverified)'), h('span', { class: 'v-text' }, `${r.kindLabel}: decoded, nothing proves who wrote it.`));
+  } else {
+    v.replaceChildren(
+      h('span', { class: 'v-title' }, `Invalid: ${r.code}`),
+      h('span', { class: 'v-text' }, r.explanation ?? ''),
+      validityDetail(r.details) ?? h('span', { class: 'v-detail' }, r.message ?? ''));
+  }
+  $('notes').replaceChildren(...r.notes.map((n) => h('li', {}, n)));
+
+  const subSection = $('sub-section');
+  subSection.hidden = !r.subscription;
+  if (r.subscription) $('sub').replaceChildren(subscriptionView(r.subscription, r.judgedNow, r.atGiven ? 'Judged at (Options)' : 'Now'));
+
+  $('chain-section').hidden = !r.chain;
+  if (r.chain) $('chain').replaceChildren(chainTable(r.chain, { open: r.code === 'INVALID_CHAIN' || r.code === 'CERTIFICATE_EXPIRED' }));
+
+  const value = r.status === 'invalid' ? r.unverified : r.value;
+  const fs = $('fields-section');
+  fs.hidden = value === undefined || value === null;
+  $('fields-h').textContent = r.status === 'invalid' ? 'Fields (decoded without verification: do not trust them)' : 'Fields';
+  fs.classList.toggle('untrusted', r.status === 'invalid');
+  if (value !== undefined && value !== null) {
+    const rows = typeof value === 'object' ? fieldRows(value, { known: KNOWN_FIELDS[r.kind], verified: r.status === 'verified' }) : [h('tr', {}, h('th', {}, 'value'), h('td', {}, String(value)))];
+    $('fields-body').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 2, class: 'muted' }, '(no fields)'))]));
+  }
+}
+
+$('verify-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (!iap) return;
+  const d = currentDetection();
+  if (!d.kind) return;
+  const r = verifyInput(iap, settings, d, { signature: $('signature').value, key: $('key').value, at: atValue() });
+  // The verdict is a live region (role=status): screen readers announce it, focus stays put.
+  showResult(r);
+});
+
+// ---- settings ---------------------------------------------------------------------------------
+
+const dialog = $('settings');
+function fillSettings() {
+  $('s-google').value = settings.googleKey;
+  $('s-onestore').value = settings.onestoreKey;
+  $('s-legacy').checked = settings.allowLegacyKeys;
+  $('s-bundle').value = settings.bundleId;
+  $('s-env').value = settings.environment;
+  $('s-appid').value = settings.appAppleId;
+  $('s-roots').value = settings.roots.join('\n');
+  countRoots();
+}
+function countRoots() {
+  const n = parseRoots([$('s-roots').value]).length;
+  $('s-roots-count').textContent = n === 0 ? 'No extra roots: Apple\'s roots only.' : `${n} extra root${n === 1 ? '' : 's'}, tried when Apple's roots do not vouch for the data.`;
+}
+$('s-roots').addEventListener('input', countRoots);
+$('s-roots-file').addEventListener('change', async (e) => {
+  for (const file of e.target.files ?? []) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
+    const pem = text.includes('-----BEGIN CERTIFICATE-----')
+      ? text.trim()
+      : `-----BEGIN CERTIFICATE-----\n${bytesToBase64(bytes).replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
+    $('s-roots').value = [$('s-roots').value.trim(), pem].filter(Boolean).join('\n');
+  }
+  e.target.value = '';
+  countRoots();
+});
+$('open-settings').addEventListener('click', () => {
+  fillSettings();
+  // returnValue survives from the last close; Escape must not count as the previous Save.
+  dialog.returnValue = '';
+  dialog.showModal();
+});
+dialog.addEventListener('close', () => {
+  if (dialog.returnValue !== 'save') return;
+  const rootsText = $('s-roots').value.trim();
+  const pems = rootsText.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? (rootsText ? [rootsText] : []);
+  settings = {
+    googleKey: $('s-google').value.trim(),
+    onestoreKey: $('s-onestore').value.trim(),
+    allowLegacyKeys: $('s-legacy').checked,
+    bundleId: $('s-bundle').value.trim(),
+    environment: $('s-env').value,
+    appAppleId: $('s-appid').value.trim(),
+    roots: pems,
+  };
+  saveSettings(settings);
+});
+$('reset-settings').addEventListener('click', () => {
+  clearSettings();
+  settings = loadSettings();
+  fillSettings();
+});
+
+// ---- purchase lookup ----------------------------------------------------------------------------
+
+const STATUS_CLASS = { ACTIVE: 'ok', UNCONSUMED: 'warn', CANCELED: 'warn', IN_GRACE_PERIOD: 'warn', EXPIRED: 'muted', REVOKED: 'bad', ON_HOLD: 'bad', PAUSED: 'warn', PENDING: 'warn' };
+const STORE_NAMES = { GG: 'Google Play', AS: 'App Store', ONESTORE: 'ONE store' };
+
+async function loadLookupConfig() {
+  try {
+    const res = await fetch('/api/config', { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const conf = await res.json();
+    // Gamebase first: its answers carry purchase times and test flags.
+    const apis = Object.keys(conf.apis ?? {}).sort((a, b) => (a === 'gamebase' ? -1 : b === 'gamebase' ? 1 : 0));
+    const sel = $('api');
+    sel.replaceChildren(...apis.map((a) => h('option', { value: a }, a === 'gamebase' ? 'Gamebase API' : 'IAP server API')));
+    $('api-field').hidden = apis.length < 2;
+    $('lookup-source').textContent = apis.length === 0
+      ? 'No IAP or Gamebase server is configured on the dashboard server.'
+      : `${conf.emulator ? 'Local IAP server (emulator, seeded data: try user-1 or user-2)' : 'Configured servers'}: ${apis.map((a) => `${a === 'gamebase' ? 'Gamebase' : 'IAP'} at ${conf.apis[a].baseUrl}`).join(', ')}. Credentials stay on the server.`;
+  } catch {
+    $('lookup-source').textContent = 'Lookup needs the dashboard server ("iap-verify dashboard"); this page was opened without it.';
+    $('lookup-form').querySelector('button').disabled = true;
+  }
+}
+
+function money(price) {
+  if (typeof price !== 'number') return '—';
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'decimal', minimumFractionDigits: 0, maximumFractionDigits: 6 }).format(price);
+  } catch {
+    return String(price);
+  }
+}
+
+function lookupRow(r) {
+  const status = r.status ?? 'UNKNOWN';
+  return h('tr', {},
+    h('td', {}, h('span', { class: 'id' }, h('code', {}, r.paymentSeq ?? '—'), r.paymentSeq ? copyButton(r.paymentSeq, `paymentSeq ${r.paymentSeq}`) : null)),
+    h('td', {}, r.kind === 'subscription' ? 'Subscription' : 'Unconsumed'),
+    h('td', {}, STORE_NAMES[r.marketId] ?? r.marketId ?? '—'),
+    h('td', {}, h('div', {}, r.productId ?? '—'), r.productSeq !== undefined ? h('div', { class: 'muted small' }, `productSeq ${r.productSeq}`) : null, r.paymentId ? h('div', { class: 'muted small' }, r.paymentId) : null),
+    h('td', { class: 'num' }, money(r.price)),
+    h('td', {}, r.currency ?? '—'),
+    h('td', {}, timeCell(r.purchaseTime)),
+    h('td', {}, timeCell(r.expiryTime)),
+    h('td', {}, h('span', { class: `badge ${STATUS_CLASS[status] ?? ''}` }, status.replace(/_/g, ' ')), r.referenceStatus && r.referenceStatus !== status ? h('div', { class: 'muted small' }, r.referenceStatus) : null, r.test ? h('div', { class: 'tag warn' }, 'test purchase') : null));
+}
+
+$('lookup-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const userId = $('user-id').value.trim();
+  const statusEl = $('lookup-status');
+  const table = document.querySelector('[data-testid="lookup-results"]');
+  if (!userId) {
+    statusEl.className = 'lookup-status bad';
+    statusEl.textContent = 'Enter a user ID.';
+    $('user-id').focus();
+    return;
+  }
+  const body = { userId, store: $('store').value };
+  if (!$('api-field').hidden) body.api = $('api').value;
+  statusEl.className = 'lookup-status';
+  statusEl.textContent = 'Looking up…';
+  const button = $('lookup-form').querySelector('button');
+  button.disabled = true;
+  try {
+    const res = await fetch('/api/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const out = await res.json().catch(() => ({ error: { code: 'MALFORMED_INPUT', message: `HTTP ${res.status}, not JSON` } }));
+    if (!res.ok || out.error) {
+      table.hidden = true;
+      statusEl.className = 'lookup-status bad';
+      statusEl.textContent = `Lookup failed: ${out.error?.code ?? res.status}: ${out.error?.message ?? ''}`;
+      return;
+    }
+    const rows = out.rows ?? [];
+    $('lookup-body').replaceChildren(...rows.map(lookupRow));
+    table.hidden = rows.length === 0;
+    const unconsumed = rows.filter((r) => r.kind === 'unconsumed').length;
+    statusEl.className = 'lookup-status';
+    statusEl.textContent = `${rows.length === 0 ? 'Nothing found' : `${unconsumed} unconsumed payment${unconsumed === 1 ? '' : 's'}, ${rows.length - unconsumed} active subscription${rows.length - unconsumed === 1 ? '' : 's'}`} for "${userId}" (${body.store === 'ALL' ? 'all stores' : STORE_NAMES[body.store]}, via ${out.api === 'gamebase' ? 'Gamebase' : 'IAP server'} API).${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
+  } catch (err) {
+    statusEl.className = 'lookup-status bad';
+    statusEl.textContent = `Lookup failed: NETWORK_ERROR: ${err.message}`;
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// ---- start -------------------------------------------------------------------------------------
+
+showIdle();
+updateDetection();
+loadLookupConfig();
+loadPackage();

@@ -1,0 +1,133 @@
+// What a pasted or dropped input is, from its content alone. Pure functions: no package calls, so
+// detection never depends on verification.
+
+/** Every kind the page handles, with its label. */
+export const KINDS = {
+  'google-purchase': 'Google Play purchase',
+  'onestore-purchase': 'ONE store purchase',
+  'apple-receipt': 'Apple app receipt',
+  'apple-transaction-receipt': 'Apple iOS 6 transaction receipt',
+  'apple-transaction': 'Apple signed transaction (JWS)',
+  'apple-renewal-info': 'Apple signed renewal info (JWS)',
+  'apple-app-transaction': 'Apple signed app transaction (JWS)',
+  'apple-notification': 'App Store Server Notification V2',
+  'google-rtdn': 'Google real-time developer notification',
+};
+
+const JWS_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const B64_RE = /^[A-Za-z0-9+/=\s]+$/;
+
+/** Standard or URL-safe base64 (padding optional, whitespace ignored) to bytes; undefined if not base64. */
+export function base64ToBytes(text) {
+  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  const padded = clean + '='.repeat((4 - (clean.length % 4)) % 4);
+  try {
+    const bin = atob(padded);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+export function bytesToBase64(bytes) {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+function jsonOf(bytes) {
+  try {
+    return JSON.parse(utf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A compact JWS split and its header and payload decoded, without any check. */
+export function peekJws(jws) {
+  const [h, p] = jws.split('.');
+  const header = h ? jsonOf(base64ToBytes(h) ?? new Uint8Array()) : undefined;
+  const payload = p ? jsonOf(base64ToBytes(p) ?? new Uint8Array()) : undefined;
+  return { header, payload };
+}
+
+export function isJws(text) {
+  return JWS_RE.test(text);
+}
+
+/** Which Apple JWS payload this is (the same fields Apple's models name). */
+export function jwsKind(payload) {
+  if (payload === null || typeof payload !== 'object') return undefined;
+  if ('notificationType' in payload) return 'apple-notification';
+  if ('autoRenewProductId' in payload || 'autoRenewStatus' in payload || 'renewalDate' in payload) return 'apple-renewal-info';
+  if ('transactionId' in payload) return 'apple-transaction';
+  if ('appTransactionId' in payload || 'originalApplicationVersion' in payload || 'applicationVersion' in payload || 'receiptType' in payload) {
+    return 'apple-app-transaction';
+  }
+  return undefined;
+}
+
+/** A best guess for minimal payloads (test data): a bundle id means a transaction, else renewal info. */
+function jwsGuess(payload) {
+  if (payload === null || typeof payload !== 'object') return undefined;
+  if ('bundleId' in payload) return 'apple-transaction';
+  if ('environment' in payload) return 'apple-renewal-info';
+  return undefined;
+}
+
+/** ONE store purchase data carries fields Google's does not. */
+function looksOneStore(obj) {
+  return 'purchaseId' in obj || 'recurringState' in obj || (typeof obj.orderId === 'string' && obj.orderId.startsWith('ONESTORE'));
+}
+
+/**
+ * Detects the kind of `text` (or of `bytes`, a dropped binary file). Returns
+ * `{ kind, input, guessed?, reason? }`: `input` is what the verifier takes (the text exactly as pasted for
+ * signed JSON: the signature covers those bytes), or `{ kind: undefined, reason }`.
+ */
+export function detect(text, bytes) {
+  if (bytes && bytes[0] === 0x30) return { kind: 'apple-receipt', input: bytes };
+  const t = text.trim();
+  if (t === '') return { kind: undefined, reason: 'empty' };
+  if (t.startsWith('{')) {
+    let obj;
+    try {
+      obj = JSON.parse(t);
+    } catch {
+      return { kind: undefined, reason: 'starts like JSON but is not valid JSON' };
+    }
+    if (obj && typeof obj.signedPayload === 'string') return { kind: 'apple-notification', input: obj.signedPayload.trim() };
+    if (obj && obj.message && typeof obj.message === 'object' && 'data' in obj.message) return { kind: 'google-rtdn', input: t };
+    if (obj && typeof obj === 'object' && ('productId' in obj || 'purchaseToken' in obj || 'packageName' in obj)) {
+      return { kind: looksOneStore(obj) ? 'onestore-purchase' : 'google-purchase', input: text };
+    }
+    return { kind: undefined, reason: 'JSON, but none of the known shapes (purchase data, {"signedPayload"}, {"message"})' };
+  }
+  // A JWS copied out of an e-mail or a ticket may have been wrapped: whitespace is never part of one.
+  const compact = t.replace(/\s+/g, '');
+  if (isJws(compact)) {
+    const { payload } = peekJws(compact);
+    const kind = jwsKind(payload);
+    if (kind !== undefined) return { kind, input: compact };
+    const guess = jwsGuess(payload);
+    if (guess !== undefined) return { kind: guess, input: compact, guessed: true };
+    return { kind: undefined, reason: 'a JWS whose payload is none of the Apple kinds' };
+  }
+  if (B64_RE.test(t)) {
+    const raw = base64ToBytes(t);
+    if (raw && raw[0] === 0x30) return { kind: 'apple-receipt', input: t };
+    if (raw && utf8.decode(raw.subarray(0, 64)).trimStart().startsWith('{')) return { kind: 'apple-transaction-receipt', input: t };
+  }
+  return { kind: undefined, reason: 'not a recognized format' };
+}
+
+/** A dropped or chosen file: binary receipts (DER) stay bytes, everything else is read as text. */
+export async function readDroppedFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes[0] === 0x30) return { text: '', bytes, name: file.name };
+  return { text: utf8.decode(bytes), bytes: undefined, name: file.name };
+}
