@@ -61,7 +61,7 @@ screenshot: build
 
 ## test-package: the tarball as users install it (ESM, CJS, TypeScript, the bin, Deno), the types
 test-package: build
-	@echo "[test] TypeScript: tsc --noEmit --strict on tests/types (usage.ts compiles, wrong.ts fails where marked)"
+	@echo "[test] TypeScript: tsc --noEmit --strict on tests/types (usage*.ts compile, wrong*.ts fail where marked)"
 	@node_modules/.bin/tsc -p tests/types/tsconfig.json
 	@echo "[test] packaging: npm pack ./pkg, offline install into an empty project, imports, contents, sizes"
 	@node --test tests/package/

@@ -3,10 +3,13 @@
 // the API is usable as soon as the import resolves. Works with `npm:iap-verify`, a node_modules
 // folder, or a local path to this file.
 import source wasmModule from './web/iap_verify_bg.wasm';
-import { initSync, __registerErrorClass } from './web/iap_verify.js';
+import { initSync, __registerErrorClass, __registerNodeCrypto } from './web/iap_verify.js';
+import { nodeCrypto } from './src/node-crypto.js';
 import { IapError } from './src/error.js';
 
 initSync({ module: wasmModule });
 __registerErrorClass(IapError);
+// Signature checks on Deno's node:crypto (native, no permission needed) instead of ring in wasm.
+__registerNodeCrypto(nodeCrypto);
 
 export * from './src/api.js';

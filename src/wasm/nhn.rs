@@ -124,6 +124,7 @@ export interface GamebaseActiveSubscription {
   purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; isTestPurchase?: boolean;
   referenceStatus?: ReferenceStatus;
 }
+/** One payment's row of Gamebase's `POST /subscriptions/status` (not `subscriptionStatus()`'s result). */
 export interface GamebaseSubscriptionStatus {
   paymentSeq: string; userId?: string; accessToken?: string; paymentId?: string; originalPaymentId?: string;
   purchaseTime?: string; expiryTime?: string; renewTime?: string;

@@ -45,9 +45,8 @@ function nodeOnlyReason(file, seen = new Set()) {
   if (/^\/\/ runtimes: node-only/m.test(text)) return 'marked node-only';
   if (/\bprocess\./.test(text)) return 'uses process';
   for (const spec of importsOf(text)) {
-    if (spec.startsWith('./') && spec.slice(2) in SWAPPED) continue;
-    // The package under test: each runtime gets its own entry in place of load.mjs.
-    if (spec === './load.mjs') continue;
+    // load.mjs is the package (replaced by each runtime's entry); SWAPPED files by the harness.
+    if (spec === './load.mjs' || (spec.startsWith('./') && spec.slice(2) in SWAPPED)) continue;
     if (spec.startsWith('.')) {
       const reason = nodeOnlyReason(resolve(file, '..', spec), seen);
       if (reason) return reason;

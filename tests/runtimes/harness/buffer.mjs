@@ -1,7 +1,7 @@
 // The runtime's own `Buffer` where there is one (Node, Bun, Deno's node compatibility), else a small
 // Uint8Array subclass with the parts tests/js uses: from/alloc/concat/isBuffer/byteLength and
-// toString/equals for the utf8, base64, base64url, hex and latin1 encodings. Injected by esbuild in
-// place of the global `Buffer` in the suite bundle.
+// toString/equals/indexOf/includes, for the utf8, base64, base64url, hex and latin1 encodings.
+// Injected by esbuild in place of the global `Buffer` in the suite bundle.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -71,6 +71,21 @@ class MiniBuffer extends Uint8Array {
     if (enc === 'hex') return [...this].map((b) => b.toString(16).padStart(2, '0')).join('');
     if (enc === 'latin1' || enc === 'binary' || enc === 'ascii') return String.fromCharCode(...this);
     return decoder.decode(this);
+  }
+  indexOf(value, byteOffset = 0, encoding = 'utf8') {
+    if (typeof value === 'number') return super.indexOf(value, byteOffset);
+    const needle = typeof value === 'string' ? MiniBuffer.from(value, encoding) : value;
+    const start = byteOffset < 0 ? Math.max(0, this.length + byteOffset) : byteOffset;
+    if (needle.length === 0) return Math.min(start, this.length);
+    for (let i = start; i + needle.length <= this.length; i++) {
+      let j = 0;
+      while (j < needle.length && this[i + j] === needle[j]) j++;
+      if (j === needle.length) return i;
+    }
+    return -1;
+  }
+  includes(value, byteOffset = 0, encoding = 'utf8') {
+    return this.indexOf(value, byteOffset, encoding) !== -1;
   }
   equals(other) {
     return this.length === other.length && this.every((b, i) => b === other[i]);
