@@ -15,7 +15,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{register, register_receipt_entries, Verified as Registered};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
-use super::{bytes_arg, js_error, now_ms, string_arg, JsResult};
+use super::{bytes_arg, js_error, now_ms, string_arg, to_js, JsResult};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
     AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
@@ -257,14 +257,6 @@ export interface ResponseBodyV2DecodedPayload extends TestDataMark {
   [unknownField: string]: unknown;
 }
 "#;
-
-/// Results go to JS as JSON text and `JSON.parse`: the same plain objects as `super::to_js`
-/// (numbers, absent fields absent), one boundary crossing instead of one per field, and reusing
-/// serde_json's serializer instead of a second one per model (measured: 10 KB smaller wasm).
-fn to_js<T: serde::Serialize>(value: &T) -> JsResult<JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
-    js_sys::JSON::parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))
-}
 
 fn invalid(reason: String) -> JsValue {
     js_error(Error::invalid_argument(reason))

@@ -1,6 +1,6 @@
 //! The JavaScript boundary, and the only module that names wasm-bindgen or js-sys.
 //!
-//! It converts values (serde-wasm-bindgen, plain objects, 64-bit integers as numbers), turns
+//! It converts values (JSON text both ways: plain objects, 64-bit integers as numbers), turns
 //! [`crate::Error`] into the package's `IapError`, and reads `Date.now()` when the caller gives
 //! no `now`. Everything it calls is the pure core.
 
@@ -70,31 +70,33 @@ pub(crate) fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
-/// Serializes a core value to plain JS objects (maps as objects, 64-bit integers as numbers).
+/// Serializes a core value to plain JS objects: JSON text, then `JSON.parse`. One boundary
+/// crossing instead of one per field, and the one serializer (serde_json's) the core already needs,
+/// instead of a second instance per model (smaller wasm). Integers past 2^53 would round, as in
+/// `JSON.parse` anywhere; the stores' ids are strings, and times are well below.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(Error::malformed("result", e.to_string())))
+    let text = serde_json::to_string(value).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))
 }
 
-/// Deserializes caller options; a wrong shape is `INVALID_ARGUMENT` (the caller's mistake, not
-/// untrusted data). `undefined` and `null` become the type's default.
+/// A caller's JS value as JSON (`JSON.stringify`), every key included, so that a misspelt option
+/// is an error rather than ignored. Values JSON cannot hold (functions, `undefined` members) are
+/// dropped by `JSON.stringify` as everywhere; a BigInt or a cycle is refused.
+pub(crate) fn js_to_json(value: &JsValue) -> Result<serde_json::Value, String> {
+    let text = js_sys::JSON::stringify(value).map_err(|_| "not representable as JSON".to_string())?;
+    let text = text.as_string().ok_or_else(|| "not representable as JSON".to_string())?;
+    serde_json::from_str(&text).map_err(|e| e.to_string())
+}
+
+/// Deserializes caller options; a wrong shape or an unknown option is `INVALID_ARGUMENT` (the
+/// caller's mistake, not untrusted data). `undefined` and `null` become the type's default.
 pub(crate) fn options<T: DeserializeOwned + Default>(value: JsValue, what: &'static str) -> JsResult<T> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    // Through serde_json::Value, because serde-wasm-bindgen reads only a struct's known fields and
-    // so cannot honour `deny_unknown_fields`: a misspelt option must be an error, not ignored.
     let invalid = |e: &dyn std::fmt::Display| js_error(Error::invalid_argument(format!("{what}: {e}")));
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| invalid(&e))?;
+    let json = js_to_json(&value).map_err(|e| invalid(&e))?;
     serde_json::from_value(json).map_err(|e| invalid(&e))
-}
-
-/// Deserializes untrusted JS data (a parsed notification body, stored flow state); a wrong shape
-/// is `MALFORMED_INPUT`.
-#[allow(dead_code)] // used by the areas that take JS objects
-pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &'static str) -> JsResult<T> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::malformed(what, e.to_string())))
 }
 
 /// Internal: the size of the module's linear memory in bytes, for the leak test and the

@@ -132,11 +132,9 @@ export interface GamebaseSubscriptionStatus {
 }
 "#;
 
-/// A caller's JS object as JSON, every key included (serde-wasm-bindgen would read only the
-/// fields a struct declares, which would hide typos).
+/// A caller's JS object as JSON, every key included (so that typos are errors, not ignored).
 fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e.to_string())))))
+    super::js_to_json(&value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e)))))
 }
 
 /// Caller parameters: a wrong shape or an unknown field is `INVALID_ARGUMENT`.
