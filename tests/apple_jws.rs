@@ -410,3 +410,22 @@ fn real_apple_chain_like_apples_own_tests() {
         iap_verify::apple::roots::receipt_roots().find_issuer(&i).unwrap();
     }
 }
+
+#[test]
+fn a_verified_transaction_becomes_a_purchase() {
+    use iap_verify::purchase::IntoPurchase;
+    let jws = test_jws(
+        r#"{"transactionId":"2000000111","originalTransactionId":"2000000100","productId":"gems_100","bundleId":"com.example.app","environment":"Sandbox","signedDate":1717243200000,"purchaseDate":1717243100000,"quantity":3,"type":"Consumable","inAppOwnershipType":"PURCHASED"}"#,
+        "leaf-ec",
+        "int-ec",
+        "root-ec",
+    );
+    let v = pki_verifier(Environment::Sandbox).verify_and_decode_transaction(&jws, NOW).unwrap();
+    let p = v.to_purchase().unwrap();
+    assert_eq!(p.store().as_str(), "AS");
+    assert_eq!(p.product_id(), "gems_100");
+    assert_eq!(p.transaction_id(), Some("2000000111"));
+    assert_eq!(p.original_transaction_id(), Some("2000000100"));
+    assert_eq!(p.quantity(), 3);
+    assert_eq!(p.purchase_time(), 1717243100000);
+}

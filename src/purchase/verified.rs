@@ -2,14 +2,15 @@
 //!
 //! Each verified type serializes to its store's own JSON field names, so the conversion goes
 //! through that JSON and the store's function in [`super::sources`]; one mapping per store.
-//! Still to be wired when their modules land: the Apple JWS transaction
-//! ([`super::sources::apple_transaction`]), the Apple receipt in-app entry
-//! ([`super::sources::apple_receipt_in_app`]) and the NHN records ([`super::sources::nhn_record`]).
+//! The Apple receipt's in-app entries and the NHN API records map through
+//! [`super::sources::apple_receipt_in_app`] and [`super::sources::nhn_record`] (their JSON).
 
 use serde::Serialize;
 
 use super::model::{IntoPurchase, Purchase};
 use super::sources;
+use crate::apple::jws::Verified;
+use crate::apple::models::JwsTransactionDecodedPayload;
 use crate::error::{Error, Result};
 use crate::google::VerifiedGooglePurchase;
 use crate::onestore::VerifiedOneStorePurchase;
@@ -27,6 +28,12 @@ impl IntoPurchase for VerifiedGooglePurchase {
 impl IntoPurchase for VerifiedOneStorePurchase {
     fn to_purchase(&self) -> Result<Purchase> {
         sources::onestore_purchase_data(&to_value("ONE store purchase data", self.purchase())?)
+    }
+}
+
+impl IntoPurchase for Verified<JwsTransactionDecodedPayload> {
+    fn to_purchase(&self) -> Result<Purchase> {
+        sources::apple_transaction(&to_value("Apple transaction", self.payload())?)
     }
 }
 

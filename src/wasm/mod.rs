@@ -108,7 +108,6 @@ pub fn wasm_memory_bytes() -> f64 {
 }
 
 /// `Date.now()` in whole epoch milliseconds.
-#[allow(dead_code)] // used by the areas that judge validity "now"
 pub(crate) fn now_ms() -> i64 {
     // Date.now() is an integral f64 well inside i64; `as` saturates, so it cannot wrap.
     #[allow(clippy::cast_possible_truncation)]

@@ -4,6 +4,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::purchase::{register, Verified};
 use super::{js_error, to_js, JsResult};
 use crate::error::Error;
 use crate::limits;
@@ -251,10 +252,32 @@ macro_rules! endpoint {
                 &self,
                 #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
             ) -> JsResult<JsValue> {
-                to_js(&self.inner.$core_parse(&response_arg(response)?).map_err(js_error)?)
+                records_js(&self.inner.$core_parse(&response_arg(response)?).map_err(js_error)?)
             }
         }
     };
+}
+
+/// A parsed answer as JS, its payment records registered for `toPurchase`: each element of a
+/// list, or the object itself, when it is a record the unified model can read (it names its
+/// store, product and purchase time; the IAP API's lists name no store, the request did).
+fn records_js<T: serde::Serialize>(value: &T) -> JsResult<JsValue> {
+    let json = serde_json::to_value(value).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
+    let js = to_js(&json)?;
+    let is_record = |v: &serde_json::Value| crate::purchase::sources::nhn_record(v).is_ok();
+    match &json {
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let Ok(index) = u32::try_from(i) else { break };
+                if is_record(item) {
+                    register(&js_sys::Array::from(&js).get(index), Verified::NhnRecord, item)?;
+                }
+            }
+        }
+        one if is_record(one) => register(&js, Verified::NhnRecord, one)?,
+        _ => {}
+    }
+    Ok(js)
 }
 
 endpoint!(JsIapApi, IapApi, "E1 `POST /v1/service/consume`.",

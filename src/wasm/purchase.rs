@@ -129,7 +129,6 @@ export type SubscriptionInput =
 
 /// What a registered object was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // the Apple and NHN bindings register their values when they land
 pub(crate) enum Verified {
     /// `GooglePurchase` from the Google verifier.
     Google,
@@ -203,22 +202,9 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
     Ok(js)
 }
 
-/// Registers each element of a JS array made by `to_js(values)` (same order) as a verified value
-/// of `kind`: for API results that are lists (NHN consumable and subscription lists).
-#[allow(dead_code)] // called by the NHN binding when it lands
-pub(crate) fn register_items<T: Serialize>(array_js: &JsValue, kind: Verified, values: &[T]) -> JsResult<()> {
-    let Some(array) = array_js.dyn_ref::<js_sys::Array>() else { return Ok(()) };
-    for (i, value) in values.iter().enumerate() {
-        let Ok(index) = u32::try_from(i) else { break };
-        register(&array.get(index), kind, value)?;
-    }
-    Ok(())
-}
-
 /// Registers each entry of a verified receipt's JS `inApp` array (made by `to_js` from
 /// `entries`, in the same order) as an App Store in-app purchase, with the receipt's type
 /// (attribute 0), so that `toPurchase(receipt.inApp[i])` works. For the Apple receipt binding.
-#[allow(dead_code)] // called by the Apple receipt binding when it lands
 pub(crate) fn register_receipt_entries<T: Serialize>(
     receipt_js: &JsValue,
     receipt_type: Option<&str>,

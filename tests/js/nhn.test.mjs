@@ -70,6 +70,16 @@ test('IapClient: list, consume once, then ALREADY_CONSUMED, and the list follows
   assert.equal(e.details.resultCode, 5018);
 });
 
+test('records from the IAP server are accepted by toPurchase; copies are not', async () => {
+  // Gamebase's records name their store, product and times; the IAP API's lists name no store.
+  const [sub] = await gbClient().listActiveSubscriptions({ userId: 'user-2', packageName: PACKAGE });
+  const purchase = iap.toPurchase(sub);
+  assert.equal(purchase.store, 'GG');
+  assert.equal(purchase.paymentSeq, sub.paymentSeq);
+  assert.equal(purchase.productId, sub.productId);
+  assert.throws(() => iap.toPurchase({ ...sub }), (e) => e instanceof iap.IapError && e.code === 'INVALID_ARGUMENT');
+});
+
 test('IapClient: userChannel defaults to GF and markets are separate', async () => {
   const c = iapClient();
   assert.equal((await c.listConsumables({ marketId: 'ONESTORE', userKey: 'user-2', userChannel: 'GF' })).length, 1);
