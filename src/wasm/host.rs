@@ -117,7 +117,8 @@ struct Entry {
     key: Vec<u8>,
     /// `Some(Ok(KeyObject))`, or `Some(Err)` once Node refused it (then ring is used).
     node: Option<Result<JsValue, ()>>,
-    subtle: Option<Promise>,
+    /// `Some(Ok(promise of CryptoKey))`, or `Some(Err)` once WebCrypto refused it.
+    subtle: Option<Result<Promise, ()>>,
 }
 
 /// Keys imported into the host engines, per verifier, at most [`HostKeys::CAPACITY`] (least
@@ -146,7 +147,7 @@ impl HostKeys {
         };
         match entries.get_mut(index) {
             Some(entry) => f(entry),
-            None => f(&mut Entry { scheme, key: key.to_vec(), node: Some(Err(())), subtle: None }),
+            None => f(&mut Entry { scheme, key: key.to_vec(), node: Some(Err(())), subtle: Some(Err(())) }),
         }
     }
 
@@ -184,15 +185,19 @@ impl HostKeys {
             if e.subtle.is_none() {
                 let (format, alg) = scheme.webcrypto_import();
                 let args = Array::of5(&format.into(), &Uint8Array::from(key), &alg, &false.into(), &Array::of1(&"verify".into()));
-                e.subtle = method(&subtle, "importKey")
-                    .and_then(|f| f.apply(&subtle, &args).ok())
-                    .and_then(|p| p.dyn_into::<Promise>().ok());
+                e.subtle = Some(
+                    method(&subtle, "importKey")
+                        .and_then(|f| f.apply(&subtle, &args).ok())
+                        .and_then(|p| p.dyn_into::<Promise>().ok())
+                        .ok_or(()),
+                );
             }
-            e.subtle.clone()
+            e.subtle.clone().and_then(Result::ok)
         })?;
         let Ok(crypto_key) = JsFuture::from(key_promise).await else {
-            // Refused once, refused always: forget it so that ring takes over at once next time.
-            self.with_entry(scheme, key, |e| e.subtle = Some(Promise::reject(&JsValue::NULL)));
+            // Refused once, refused always: remembered, so that ring takes over at once next time
+            // (a stored rejected promise would be reported as an unhandled rejection).
+            self.with_entry(scheme, key, |e| e.subtle = Some(Err(())));
             return None;
         };
         let args = Array::of4(&scheme.webcrypto_verify(), &crypto_key, &Uint8Array::from(signature), &Uint8Array::from(message));
