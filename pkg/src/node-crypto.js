@@ -1,5 +1,5 @@
 // The Node engine for the WebAssembly module's signature checks (see src/wasm/host.rs): node:crypto
-// with cached KeyObjects. Also used under Deno and Bun through their node:crypto. Each function
+// with cached KeyObjects, registered by the Node entries (Bun loads them too). Each function
 // returns undefined when it cannot answer, and the module then checks with ring itself.
 import { createPublicKey, verify } from 'node:crypto';
 

@@ -3,10 +3,10 @@
 //! "does this signature verify under this key".
 //!
 //! Two engines, tried in order, and ring as the last word:
-//! - **node:crypto** (Node, and Deno and Bun through their Node compatibility), registered by the
-//!   Node entry points, synchronous (for the async API too: one check is faster than a trip
+//! - **node:crypto** (Node, and Bun, which loads the same entry), registered by the Node entry
+//!   points, synchronous (for the async API too: one check is faster than a trip
 //!   through Node's thread pool). OpenSSL natively is about ten times faster than ring in wasm.
-//! - **WebCrypto** (`globalThis.crypto.subtle`: browsers, workerd, Deno, Bun), async only.
+//! - **WebCrypto** (`globalThis.crypto.subtle`: browsers, workerd, Deno), async only.
 //! - When neither can do it (no engine, key refused, an exception), ring does the check, so results
 //!   never depend on the host; the parity tests run every case through every path.
 
