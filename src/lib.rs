@@ -16,6 +16,7 @@ pub mod onestore;
 pub mod purchase;
 pub mod rsa;
 mod signed_json;
+pub mod time;
 pub mod x509;
 
 pub use error::{Error, Result};

@@ -271,7 +271,7 @@ fn parse_x509_time(s: &str, generalized: bool) -> Option<i64> {
     if rest.len() != 10 {
         return None;
     }
-    epoch_ms(
+    crate::time::epoch_ms(
         year,
         num(rest.get(0..2)?)?,
         num(rest.get(2..4)?)?,
@@ -288,25 +288,6 @@ fn num(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Milliseconds since the Unix epoch for a UTC civil time; `None` when a field is out of range.
-pub(crate) fn epoch_ms(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64) -> Option<i64> {
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
-        return None;
-    }
-    if hour < 0 || min < 0 || sec < 0 {
-        return None;
-    }
-    // Days from civil (H. Hinnant's algorithm), proleptic Gregorian.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days.checked_mul(86_400)?.checked_add(hour * 3600 + min * 60 + sec)?;
-    secs.checked_mul(1000)
-}
 
 /// `CERTIFICATE_EXPIRED` unless `not_before <= at <= not_after`.
 pub(crate) fn check_validity(name: &str, not_before: i64, not_after: i64, at: i64) -> Result<()> {
@@ -566,7 +547,7 @@ mod tests {
         assert_eq!(parse_x509_time("7001010000Z", false), None);
         assert_eq!(parse_x509_time("701301000000Z", false), None);
         assert_eq!(parse_x509_time("70010100000+Z", false), None);
-        assert_eq!(epoch_ms(1, 1, 1, 0, 0, 0), Some(-62_135_596_800_000));
+        assert_eq!(crate::time::epoch_ms(1, 1, 1, 0, 0, 0), Some(-62_135_596_800_000));
     }
 
     #[test]

@@ -469,66 +469,10 @@ fn date(a: &Attribute<'_>) -> Result<Option<i64>> {
         .ok_or_else(|| Error::malformed_at(WHAT, format!("attribute {} is not an RFC 3339 date", a.kind), a.offset))
 }
 
-/// `YYYY-MM-DDTHH:MM:SS[.fff]` then `Z`, `+hh:mm`, `+hhmm` (older Xcode) or `-…`, to epoch ms.
+/// `YYYY-MM-DDTHH:MM:SS[.fff]` then `Z`, `+hh:mm`, `+hhmm` (older Xcode) or `-…`, to epoch ms
+/// (the crate's one parser, [`crate::time::parse_rfc3339_ms`]).
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let two = |i: usize| -> Option<i64> {
-        let d = b.get(i..i + 2)?;
-        if d.iter().all(u8::is_ascii_digit) {
-            Some(i64::from(d.first()? - b'0') * 10 + i64::from(d.get(1)? - b'0'))
-        } else {
-            None
-        }
-    };
-    let sep_ok = b.get(4) == Some(&b'-')
-        && b.get(7) == Some(&b'-')
-        && matches!(b.get(10), Some(b'T' | b't' | b' '))
-        && b.get(13) == Some(&b':')
-        && b.get(16) == Some(&b':');
-    if !sep_ok {
-        return None;
-    }
-    let year = two(0)? * 100 + two(2)?;
-    let base = crate::x509::epoch_ms(year, two(5)?, two(8)?, two(11)?, two(14)?, two(17)?)?;
-    let mut i = 19;
-    let mut ms = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 3 {
-                ms = ms * 10 + i64::from(b.get(i)? - b'0');
-            }
-            i += 1;
-        }
-        let digits = i - start;
-        if digits == 0 {
-            return None;
-        }
-        for _ in digits..3 {
-            ms *= 10;
-        }
-    }
-    let offset_min = match b.get(i..)? {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), rest @ ..] => {
-            let (h, m) = match rest {
-                [_, _, b':', _, _] => (two(i + 1)?, two(i + 4)?),
-                [_, _, _, _] => (two(i + 1)?, two(i + 3)?),
-                _ => return None,
-            };
-            if h > 23 || m > 59 {
-                return None;
-            }
-            if *sign == b'+' {
-                h * 60 + m
-            } else {
-                -(h * 60 + m)
-            }
-        }
-        _ => return None,
-    };
-    base.checked_add(ms)?.checked_sub(offset_min * 60_000)
+    crate::time::parse_rfc3339_ms(s)
 }
 
 /// Parses the payload (a DER `SET OF ReceiptAttribute`) into an [`AppReceipt`].

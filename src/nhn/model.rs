@@ -150,78 +150,7 @@ mod tests {
 /// (`2020-06-02T13:38:56+09:00`, also `Z`, fractional seconds, and `+0900`). `None` for anything
 /// else: the raw string is kept next to it, so an unexpected format loses nothing.
 pub(crate) fn iso8601_millis(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let digits = b.get(from..from.checked_add(len)?)?;
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(digits).ok()?.parse().ok()
-    };
-    let sep = |at: usize, c: u8| b.get(at) == Some(&c);
-    if !(sep(4, b'-') && sep(7, b'-') && matches!(b.get(10), Some(b'T' | b't' | b' ')) && sep(13, b':') && sep(16, b':')) {
-        return None;
-    }
-    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut millis = 0;
-    if sep(i, b'.') {
-        let start = i + 1;
-        let mut end = start;
-        while b.get(end).is_some_and(u8::is_ascii_digit) {
-            end += 1;
-        }
-        if end == start {
-            return None;
-        }
-        // Milliseconds from the first three digits, padded (".5" is 500 ms).
-        let frac: String = s.get(start..end)?.chars().chain("00".chars()).take(3).collect();
-        millis = frac.parse().ok()?;
-        i = end;
-    }
-    let offset_minutes = match b.get(i) {
-        Some(b'Z' | b'z') if b.len() == i + 1 => 0,
-        Some(&c @ (b'+' | b'-')) => {
-            let (h, m, len) = if sep(i + 3, b':') { (num(i + 1, 2)?, num(i + 4, 2)?, 6) } else { (num(i + 1, 2)?, num(i + 3, 2)?, 5) };
-            if b.len() != i + len || h > 23 || m > 59 {
-                return None;
-            }
-            let total = h * 60 + m;
-            if c == b'-' {
-                -total
-            } else {
-                total
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let seconds = days.checked_mul(86_400)?.checked_add(hour * 3600 + minute * 60 + second)?.checked_sub(offset_minutes * 60)?;
-    seconds.checked_mul(1000)?.checked_add(millis)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::time::parse_rfc3339_ms(s)
 }
 
 #[cfg(test)]

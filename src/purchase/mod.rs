@@ -12,7 +12,6 @@ pub mod flow;
 pub mod model;
 pub mod sources;
 pub mod subscription;
-pub(crate) mod time;
 mod verified;
 
 pub use flow::{Applied, Effect, FlowEvent, FlowState, PaymentFlow, StartParams};

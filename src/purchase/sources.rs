@@ -18,7 +18,7 @@
 use serde_json::Value;
 
 use super::model::{Environment, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
-use super::time::parse_rfc3339_ms;
+use crate::time::parse_rfc3339_ms;
 use crate::error::{Error, Result};
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -477,7 +477,7 @@ pub(crate) mod tests {
     #[test]
     fn apple_receipt_entry_from_the_xcode_receipt_facts() {
         // The in-app entry of apple-receipt-xcode-backyardbirds-with-purchase.b64 (SOURCES.md §2).
-        let t = |s| crate::purchase::time::parse_rfc3339_ms(s).unwrap();
+        let t = |s| crate::time::parse_rfc3339_ms(s).unwrap();
         let entry = json!({"quantity": 1, "productId": "pass.premium", "transactionId": "0",
             "purchaseDate": t("2023-10-19T01:45:36Z"), "expiresDate": t("2023-11-19T01:45:36Z"),
             "isInIntroOfferPeriod": true});
@@ -526,7 +526,7 @@ pub(crate) mod tests {
             "referenceStatus":"REVOKED"});
         let p = nhn_record(&g4).unwrap();
         assert_eq!(p.store(), &Store::Unknown("GALAXY".into()));
-        assert_eq!(p.purchase_time(), crate::purchase::time::parse_rfc3339_ms("2020-06-02T04:38:56Z").unwrap());
+        assert_eq!(p.purchase_time(), crate::time::parse_rfc3339_ms("2020-06-02T04:38:56Z").unwrap());
         assert_eq!(p.state(), &PurchaseState::Refunded);
         assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
         assert_eq!(p.product_type(), &ProductType::AutoRenewable);

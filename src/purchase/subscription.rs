@@ -756,7 +756,7 @@ mod tests {
     #[test]
     fn google_v2_table() {
         let end = "2023-11-14T22:13:20Z"; // == EXP
-        assert_eq!(crate::purchase::time::parse_rfc3339_ms(end), Some(EXP));
+        assert_eq!(crate::time::parse_rfc3339_ms(end), Some(EXP));
         let cases = [
             ("active", v2("SUBSCRIPTION_STATE_ACTIVE", end, true), EXP - 1, S::Active, true),
             ("active at expiry (stale)", v2("SUBSCRIPTION_STATE_ACTIVE", end, true), EXP, S::Expired, false),

@@ -1,4 +1,6 @@
-//! RFC 3339 / ISO-8601 timestamps to epoch milliseconds, without a clock and without panics.
+//! Civil times to epoch milliseconds, without a clock and without panics: the one RFC 3339 /
+//! ISO-8601 parser of the crate (receipts, Google, Gamebase) and the civil-time arithmetic that
+//! certificates' UTCTime/GeneralizedTime use too.
 //!
 //! The stores send `2024-02-23T17:27:16Z`, `2024-02-23T17:27:16.123456789Z` (Google, nanoseconds),
 //! `2020-06-02T13:38:56+09:00` (Gamebase) and `2020-07-22T18:33:15+0100` (an offset without a
@@ -15,6 +17,18 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Milliseconds since the Unix epoch for a UTC civil time; `None` when a field is out of range.
+pub(crate) fn epoch_ms(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64) -> Option<i64> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(0..=23).contains(&hour) {
+        return None;
+    }
+    if !(0..=59).contains(&min) || !(0..=60).contains(&sec) {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day).checked_mul(86_400)?.checked_add(hour * 3600 + min * 60 + sec)?;
+    secs.checked_mul(1000)
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -28,7 +42,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 
 /// Parses an RFC 3339 date-time (with `Z` or a numeric offset) to epoch milliseconds.
 /// Returns `None` for anything else, including out-of-range fields.
-pub(crate) fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
     let s = text.trim().as_bytes();
     let date = s.get(..10)?;
     if date.get(4) != Some(&b'-') || date.get(7) != Some(&b'-') {
