@@ -1,7 +1,7 @@
 // The dashboard page: wires the form, the package (loaded from ../pkg/browser.mjs, the browser
 // entry) and the renderers. Verification runs here, in the browser; only purchase lookups go to
 // the dashboard server (same origin), which holds the API credentials.
-import { KINDS, detect, readDroppedFile, bytesToBase64 } from './detect.js';
+import { KINDS, detect, bytesToBase64 } from '../pkg/src/detect.js';
 import { verifyInput, parseRoots } from './verify.js';
 import { KNOWN_FIELDS } from './fields.js';
 import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
@@ -60,10 +60,12 @@ $('input').addEventListener('input', () => {
 });
 $('kind-override').addEventListener('change', updateDetection);
 
+/** A dropped or chosen file: a binary receipt (DER) stays bytes, everything else is read as text. */
 async function takeFile(file) {
-  const { text, bytes, name } = await readDroppedFile(file);
-  droppedBytes = bytes;
-  $('input').value = bytes ? `(binary file ${name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : text;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const binary = bytes[0] === 0x30;
+  droppedBytes = binary ? bytes : undefined;
+  $('input').value = binary ? `(binary file ${file.name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : new TextDecoder().decode(bytes);
   updateDetection();
 }
 

@@ -1,6 +1,6 @@
 // Verification of one detected input with the package, and everything shown around the verdict:
 // notes, the certificates the input carries, and a subscription timeline with its status now.
-import { KINDS, base64ToBytes, peekJws } from './detect.js';
+import { KINDS, base64ToBytes, peekJws } from '../pkg/src/detect.js';
 import { describeCertificate, jwsCertificates, receiptCertificates } from './certs.js';
 
 const ENVIRONMENTS = ['Production', 'Sandbox', 'Xcode', 'LocalTesting'];

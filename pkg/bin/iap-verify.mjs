@@ -7,6 +7,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as iap from '../node.mjs';
+import { KINDS, detect, isJws, peekJws } from '../src/detect.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -22,7 +23,7 @@ Usage:
 
 Inputs recognized by 'verify' and 'decode' (- reads standard input):
   Google Play purchase JSON    getOriginalJson() as sent; needs --signature and --key
-  ONE store purchase JSON      the same, with --store onestore
+  ONE store purchase JSON      the same (told apart by its fields, or --store onestore)
   Apple app receipt            base64 PKCS#7 (or the DER bytes)
   Apple iOS 6 transaction      base64 of the old plist receipt (decode only: it has no signature)
   Apple JWS                    header.payload.signature: a transaction, renewal info, app
@@ -35,7 +36,8 @@ Options:
   --signature <b64|@file>  Google / ONE store signature (getSignature()), or @file to read it
   --key <b64|@file>        the app's base64 licence key (Play Console / ONE store), or @file
   --store <google|onestore>
-                           which store signed a purchase JSON (default google)
+                           which store signed a purchase JSON (default: told by its
+                           fields, e.g. ONE store's purchaseId)
   --allow-legacy-1024-bit-keys
                            accept a 1024-bit licence key (old test data)
   --root <file>            add a trust anchor, DER or PEM (repeatable), e.g. Xcode's
@@ -83,26 +85,12 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 };
 
-const KINDS = {
-  'google-purchase': 'Google Play purchase',
-  'onestore-purchase': 'ONE store purchase',
-  'apple-receipt': 'Apple app receipt',
-  'apple-transaction-receipt': 'Apple iOS 6 transaction receipt',
-  'apple-transaction': 'Apple signed transaction (JWS)',
-  'apple-renewal-info': 'Apple signed renewal info (JWS)',
-  'apple-app-transaction': 'Apple signed app transaction (JWS)',
-  'apple-notification': 'App Store Server Notification V2',
-  'google-rtdn': 'Google real-time developer notification',
-};
-
 const ENVIRONMENTS = ['Production', 'Sandbox', 'Xcode', 'LocalTesting'];
 
 /** A mistake in the command line: exit code 2. */
 class UsageError extends Error {}
 
 const decoder = new TextDecoder('utf-8');
-const JWS_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const B64_RE = /^[A-Za-z0-9+/=\s]+$/;
 
 function readInput(path) {
   if (path === undefined) throw new UsageError('no input: give a file, or - for standard input');
@@ -142,63 +130,21 @@ function parseTime(value) {
   return ms;
 }
 
-function base64UrlJson(part) {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** The payload of a compact JWS, decoded without any check (for detection and `decode`). */
-function peekJws(jws) {
-  const [h, p] = jws.split('.');
-  return { header: base64UrlJson(h), payload: base64UrlJson(p) };
-}
-
-function jwsKind(payload) {
-  if (payload === null || typeof payload !== 'object') return undefined;
-  if ('notificationType' in payload) return 'apple-notification';
-  if ('autoRenewProductId' in payload || 'autoRenewStatus' in payload) return 'apple-renewal-info';
-  if ('transactionId' in payload) return 'apple-transaction';
-  if ('appTransactionId' in payload || 'originalApplicationVersion' in payload || 'applicationVersion' in payload) return 'apple-app-transaction';
-  return undefined;
-}
-
 /**
- * What the input is, from its content alone: { kind, input }, where input is what the verifier
- * takes (the exact bytes for signed JSON, text otherwise).
+ * What the input is (the shared detection, `../src/detect.js`), or a usage error that says why not:
+ * { kind, input }, where input is what the verifier takes (the exact bytes for signed JSON).
  */
-export function detect(bytes, { store = 'google', type } = {}) {
+function detectInput(bytes, { store, type }) {
   const text = decoder.decode(bytes);
-  const t = text.trim();
   if (type !== undefined) {
     if (!(type in KINDS)) throw new UsageError(`--type ${type}: expected one of ${Object.keys(KINDS).join(', ')}`);
-    return { kind: type, input: type.endsWith('-purchase') ? bytes : type === 'apple-receipt' && bytes[0] === 0x30 ? bytes : t };
+    return { kind: type, input: type.endsWith('-purchase') ? bytes : type === 'apple-receipt' && bytes[0] === 0x30 ? bytes : text.trim() };
   }
-  if (bytes[0] === 0x30) return { kind: 'apple-receipt', input: bytes };
-  if (t.startsWith('{')) {
-    let obj;
-    try {
-      obj = JSON.parse(t);
-    } catch {
-      obj = undefined;
-    }
-    if (obj && typeof obj.signedPayload === 'string') return { kind: 'apple-notification', input: obj.signedPayload };
-    if (obj && obj.message && typeof obj.message === 'object' && 'data' in obj.message) return { kind: 'google-rtdn', input: t };
-    return { kind: store === 'onestore' ? 'onestore-purchase' : 'google-purchase', input: bytes };
-  }
-  if (JWS_RE.test(t)) {
-    const kind = jwsKind(peekJws(t).payload);
-    if (kind === undefined) throw new UsageError('a JWS, but its payload is none of the known Apple kinds; use --type');
-    return { kind, input: t };
-  }
-  if (t.length > 0 && B64_RE.test(t)) {
-    const raw = Buffer.from(t.replace(/\s+/g, ''), 'base64');
-    if (raw[0] === 0x30) return { kind: 'apple-receipt', input: t };
-    if (raw.toString('utf8').trimStart().startsWith('{')) return { kind: 'apple-transaction-receipt', input: t };
-  }
-  throw new UsageError('cannot tell what this input is (see --help for the recognized inputs, or use --type)');
+  const d = detect(text, bytes, { store });
+  if (d.kind === undefined) throw new UsageError(`cannot tell what this input is: ${d.reason} (see --help for the recognized inputs, or use --type)`);
+  // A minimal payload (test data) would be verified as the wrong kind half of the time: ask.
+  if (d.guessed) throw new UsageError(`a JWS whose payload names none of the fields that tell the Apple kinds apart (it may be ${KINDS[d.kind]}); use --type`);
+  return d;
 }
 
 /** Runs `call(roots)` with Apple's roots, then, if the chain is untrusted, with the --root ones. */
@@ -302,7 +248,7 @@ function decodeJwsDeep(jws) {
   const data = payload.data;
   if (data && typeof data === 'object') {
     for (const k of ['signedTransactionInfo', 'signedRenewalInfo']) {
-      if (typeof data[k] === 'string' && JWS_RE.test(data[k])) data[k] = peekJws(data[k]).payload ?? data[k];
+      if (typeof data[k] === 'string' && isJws(data[k])) data[k] = peekJws(data[k]).payload ?? data[k];
     }
   }
   return { header: { alg: header?.alg, x5cCount: Array.isArray(header?.x5c) ? header.x5c.length : 0 }, payload };
@@ -343,8 +289,8 @@ function errorJson(e) {
 }
 
 function contextFrom(values) {
-  const store = values.store ?? 'google';
-  if (store !== 'google' && store !== 'onestore') throw new UsageError(`--store ${store}: expected google or onestore`);
+  const store = values.store;
+  if (store !== undefined && store !== 'google' && store !== 'onestore') throw new UsageError(`--store ${store}: expected google or onestore`);
   if (values.environment !== undefined && !ENVIRONMENTS.includes(values.environment)) {
     throw new UsageError(`--environment ${values.environment}: expected one of ${ENVIRONMENTS.join(', ')}`);
   }
@@ -377,7 +323,7 @@ function printHuman(out, { status, kind, result, notes, error }) {
 
 function single(command, values, positionals, io) {
   const ctx = contextFrom(values);
-  const { kind, input } = detect(readInput(positionals[0]), ctx);
+  const { kind, input } = detectInput(readInput(positionals[0]), ctx);
   if (command === 'decode') {
     const result = decodeOne(kind, input);
     if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: false, kind, unverified: true, result })}\n`);
@@ -468,7 +414,7 @@ function batch(values, positionals, io) {
         environment: o.environment ?? base.environment,
         appAppleId: o.appAppleId ?? base.appAppleId,
       };
-      const { kind, input } = detect(item.bytes, ctx);
+      const { kind, input } = detectInput(item.bytes, ctx);
       try {
         const r = verifyOne(ctx, kind, input);
         counts[r.verified ? 'verified' : 'decoded']++;

@@ -84,13 +84,15 @@ test('verify: a saved file with an added final newline still verifies, and says 
   }
 });
 
-test('verify --store onestore', () => {
-  const args = ['--store', 'onestore', '--signature', `@${own('onestore/v21.sig')}`, '--key', `@${own('onestore/test-key-2048.pub')}`];
-  const j = json(['verify', own('onestore/v21.json'), ...args]);
-  assert.deepEqual([j.code, j.body.kind, j.body.result.purchaseToken], [0, 'onestore-purchase', 'TOKEN3000000312345']);
+test('ONE store purchases: told apart by their fields, or by --store', () => {
+  const args = ['--signature', `@${own('onestore/v21.sig')}`, '--key', `@${own('onestore/test-key-2048.pub')}`];
+  for (const store of [[], ['--store', 'onestore']]) {
+    const j = json(['verify', own('onestore/v21.json'), ...args, ...store]);
+    assert.deepEqual([j.code, j.body.kind, j.body.result.purchaseToken], [0, 'onestore-purchase', 'TOKEN3000000312345'], store.join(' '));
+  }
   // The same data as a Google purchase does not verify: the schemes differ.
-  const g = json(['verify', own('onestore/v21.json'), '--signature', `@${own('onestore/v21.sig')}`, '--key', `@${own('onestore/test-key-2048.pub')}`]);
-  assert.deepEqual([g.code, g.body.error.code], [1, 'INVALID_SIGNATURE']);
+  const g = json(['verify', own('onestore/v21.json'), ...args, '--store', 'google']);
+  assert.deepEqual([g.code, g.body.kind, g.body.error.code], [1, 'google-purchase', 'INVALID_SIGNATURE']);
 });
 
 test('Google RTDN push body: detected, decoded, and marked as not signed', () => {

@@ -35,7 +35,7 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
     else for (const v of Object.values(target)) pointed.add(v);
   }
   for (const f of pointed) assert.ok(files.includes(f.replace(/^\.\//, '')), `${f} is referenced by package.json but not packed`);
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'web/iap_verify_bg.wasm', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'src/error.js', 'src/api.js']) {
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'web/iap_verify_bg.wasm', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'src/error.js', 'src/api.js', 'src/detect.js', 'www/index.html']) {
     assert.ok(files.includes(f), `${f} missing from the tarball`);
   }
   for (const f of files) {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { base64ToBytes, bytesToBase64, detect, peekJws } from '../../www/detect.js';
+import { base64ToBytes, bytesToBase64, detect, peekJws } from '../../pkg/src/detect.js';
 import { describeCertificate, jwsCertificates, nameLine, receiptCertificates } from '../../www/certs.js';
 import { parseRoots } from '../../www/verify.js';
 

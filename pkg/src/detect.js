@@ -1,5 +1,6 @@
-// What a pasted or dropped input is, from its content alone. Pure functions: no package calls, so
-// detection never depends on verification.
+// What an input is, from its content alone: shared by the `iap-verify` command and the dashboard.
+// Pure functions over web-platform globals (atob, TextDecoder): no package calls, so detection never
+// depends on verification, and no Node built-ins, so the page can load this file as it is.
 
 /** Every kind the page handles, with its label. */
 export const KINDS = {
@@ -85,11 +86,14 @@ function looksOneStore(obj) {
 }
 
 /**
- * Detects the kind of `text` (or of `bytes`, a dropped binary file). Returns
- * `{ kind, input, guessed?, reason? }`: `input` is what the verifier takes (the text exactly as pasted for
- * signed JSON: the signature covers those bytes), or `{ kind: undefined, reason }`.
+ * Detects the kind of `text`; `bytes`, when given, are the raw bytes it was decoded from (a file).
+ * `store` ('google' or 'onestore') says which store signed purchase JSON; without it the fields
+ * decide. Returns `{ kind, input, guessed? }`, where `input` is what the verifier takes (for signed
+ * JSON the raw bytes if given, else the text exactly as it came: the signature covers those bytes),
+ * or `{ kind: undefined, reason }`. `guessed` marks a JWS whose minimal payload (test data) names
+ * none of the fields that tell the kinds apart.
  */
-export function detect(text, bytes) {
+export function detect(text, bytes, { store } = {}) {
   if (bytes && bytes[0] === 0x30) return { kind: 'apple-receipt', input: bytes };
   const t = text.trim();
   if (t === '') return { kind: undefined, reason: 'empty' };
@@ -103,7 +107,8 @@ export function detect(text, bytes) {
     if (obj && typeof obj.signedPayload === 'string') return { kind: 'apple-notification', input: obj.signedPayload.trim() };
     if (obj && obj.message && typeof obj.message === 'object' && 'data' in obj.message) return { kind: 'google-rtdn', input: t };
     if (obj && typeof obj === 'object' && ('productId' in obj || 'purchaseToken' in obj || 'packageName' in obj)) {
-      return { kind: looksOneStore(obj) ? 'onestore-purchase' : 'google-purchase', input: text };
+      const onestore = store === undefined ? looksOneStore(obj) : store === 'onestore';
+      return { kind: onestore ? 'onestore-purchase' : 'google-purchase', input: bytes ?? text };
     }
     return { kind: undefined, reason: 'JSON, but none of the known shapes (purchase data, {"signedPayload"}, {"message"})' };
   }
@@ -123,11 +128,4 @@ export function detect(text, bytes) {
     if (raw && utf8.decode(raw.subarray(0, 64)).trimStart().startsWith('{')) return { kind: 'apple-transaction-receipt', input: t };
   }
   return { kind: undefined, reason: 'not a recognized format' };
-}
-
-/** A dropped or chosen file: binary receipts (DER) stay bytes, everything else is read as text. */
-export async function readDroppedFile(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes[0] === 0x30) return { text: '', bytes, name: file.name };
-  return { text: utf8.decode(bytes), bytes: undefined, name: file.name };
 }
