@@ -20,6 +20,7 @@ pub mod time;
 pub mod x509;
 
 pub use error::{Error, Result};
+pub use signed_json::{PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

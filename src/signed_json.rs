@@ -4,62 +4,113 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::marker::PhantomData;
 
-use ring::signature::RsaParameters;
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::error::{Error, Result};
 use crate::rsa::RsaPublicKey;
 use crate::{b64, limits};
 
-/// A licence key bound to the one algorithm its store uses.
-#[derive(Debug, Clone)]
-pub(crate) struct SignedJsonVerifier {
-    key: RsaPublicKey,
-    alg: &'static RsaParameters,
+/// One store's use of the scheme: what its data decodes to, what it is called, which hash it
+/// signs with. Implemented by [`crate::google::GooglePlay`] and [`crate::onestore::OneStore`]
+/// only (sealed: the algorithms are fixed by the store, never chosen by a caller or the input).
+pub trait PurchaseScheme: sealed::Algorithms + 'static {
+    /// The decoded purchase.
+    type Purchase: DeserializeOwned;
+    /// What the signed data is called in errors.
+    const WHAT: &'static str;
+    /// The hash's name in WebCrypto (and node:crypto), for host engines.
+    const HASH: &'static str;
 }
 
-impl SignedJsonVerifier {
-    /// `modern` applies to keys of 2048 bits and more, `legacy` (when given) to 1024..2047 bits.
-    pub(crate) fn new(
-        key_base64: &str,
-        modern: &'static RsaParameters,
-        legacy: Option<&'static RsaParameters>,
-    ) -> Result<Self> {
-        let min_bits = if legacy.is_some() { crate::rsa::MIN_LEGACY_BITS } else { crate::rsa::MIN_BITS };
-        let key = RsaPublicKey::from_spki_base64(key_base64, min_bits)?;
-        let alg = match legacy {
-            Some(legacy) if key.bits() < crate::rsa::MIN_BITS => legacy,
-            _ => modern,
-        };
-        Ok(SignedJsonVerifier { key, alg })
+pub(crate) mod sealed {
+    use ring::signature::RsaParameters;
+
+    /// ring's algorithm for keys of 2048 bits and more, and for 1024..2047 bits (only with
+    /// `allow_legacy_1024_bit_keys`).
+    pub trait Algorithms {
+        const MODERN: &'static RsaParameters;
+        const LEGACY: &'static RsaParameters;
+    }
+}
+
+/// Options for [`SignedPurchaseVerifier::new`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Accept 1024-bit keys. Off by default: store keys are 2048-bit, and 1024-bit RSA is too weak
+    /// to trust for money. Public test data uses 1024-bit keys, hence the option.
+    pub allow_legacy_1024_bit_keys: bool,
+}
+
+/// A licence key bound to its store's scheme, parsed and checked once, ready for many
+/// verifications. Used as [`crate::google::GoogleVerifier`] and [`crate::onestore::OneStoreVerifier`].
+#[derive(Debug, Clone)]
+pub struct SignedPurchaseVerifier<S> {
+    key: RsaPublicKey,
+    legacy: bool,
+    scheme: PhantomData<S>,
+}
+
+/// Purchase data whose signature verified. Only [`SignedPurchaseVerifier::verify`] (and, inside
+/// the crate, a host engine's check) makes one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedSignedPurchase<S: PurchaseScheme> {
+    purchase: S::Purchase,
+}
+
+impl<S: PurchaseScheme> VerifiedSignedPurchase<S> {
+    pub fn purchase(&self) -> &S::Purchase {
+        &self.purchase
     }
 
-    /// Checks the signature over `signed_data` with ring, then decodes it as `T`.
-    pub(crate) fn verify<T: DeserializeOwned>(
-        &self,
-        what: &'static str,
-        signed_data: &[u8],
-        signature_base64: &str,
-    ) -> Result<T> {
-        let signature = self.prepare(what, signed_data, signature_base64)?;
-        self.key.verify(self.alg, signed_data, &signature)?;
-        decode_object(what, signed_data)
+    pub fn into_purchase(self) -> S::Purchase {
+        self.purchase
+    }
+}
+
+impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
+    /// `public_key_base64` is the app's licence key from the store's console: base64 of an RSA
+    /// SubjectPublicKeyInfo (line breaks allowed). Errors: `INVALID_PUBLIC_KEY`, `INPUT_TOO_LARGE`.
+    pub fn new(public_key_base64: &str, options: VerifyOptions) -> Result<Self> {
+        let min_bits = if options.allow_legacy_1024_bit_keys { crate::rsa::MIN_LEGACY_BITS } else { crate::rsa::MIN_BITS };
+        let key = RsaPublicKey::from_spki_base64(public_key_base64, min_bits)?;
+        let legacy = key.bits() < crate::rsa::MIN_BITS;
+        Ok(SignedPurchaseVerifier { key, legacy, scheme: PhantomData })
+    }
+
+    /// Verifies `signature_base64` over exactly `signed_data` (the bytes the app received: any
+    /// trailing newline or odd spacing is part of what was signed), then decodes it.
+    /// Errors: `INVALID_SIGNATURE`, then `MALFORMED_INPUT` if the signed bytes are not a JSON
+    /// object of purchase fields, `INPUT_TOO_LARGE`.
+    pub fn verify(&self, signed_data: &[u8], signature_base64: &str) -> Result<VerifiedSignedPurchase<S>> {
+        let signature = self.prepare(signed_data, signature_base64)?;
+        let alg = if self.legacy { S::LEGACY } else { S::MODERN };
+        self.key.verify(alg, signed_data, &signature)?;
+        self.decode_host_verified(signed_data)
     }
 
     /// The checks before the signature itself (sizes, signature base64), returning the raw
-    /// signature. Lets another engine (the host's WebCrypto) do the one RSA operation in between
-    /// `prepare` and [`decode_object`], with the same results and errors as [`Self::verify`].
-    pub(crate) fn prepare(&self, what: &'static str, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
-        limits::check(what, signed_data.len(), limits::MAX_SIGNED_DATA)?;
+    /// signature. Lets another engine (node:crypto, WebCrypto) do the one RSA operation between
+    /// `prepare` and [`Self::decode_host_verified`], with the same results and errors as
+    /// [`Self::verify`].
+    pub fn prepare(&self, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
+        limits::check(S::WHAT, signed_data.len(), limits::MAX_SIGNED_DATA)?;
         limits::check("signature", signature_base64.len(), limits::MAX_SIGNATURE_TEXT)?;
         // A signature that is not base64 cannot verify: same answer as a wrong one.
         b64::decode_standard("signature", signature_base64).map_err(|_| Error::InvalidSignature)
     }
 
-    /// The checked key.
-    pub(crate) fn key(&self) -> &RsaPublicKey {
-        &self.key
+    /// The checked key (SubjectPublicKeyInfo DER) and the hash name of this scheme, for a host
+    /// engine.
+    pub fn host_key(&self) -> (&[u8], &'static str) {
+        (self.key.spki_der(), S::HASH)
+    }
+
+    /// Decodes data whose signature a host engine has verified after [`Self::prepare`].
+    /// Crate-private: nothing outside the crate can make a verified value without a check.
+    pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedSignedPurchase<S>> {
+        Ok(VerifiedSignedPurchase { purchase: decode_object(S::WHAT, signed_data)? })
     }
 }
 

@@ -274,7 +274,7 @@ impl AppReceiptVerifier {
 }
 
 /// A receipt whose container, signer and chain have been checked, and whose content signature
-/// has not (yet). Crate-private: the wasm layer may check the signature with the host's WebCrypto
+/// has not (yet). Crate-private: the wasm layer may check the signature with a host engine (node:crypto or WebCrypto)
 /// instead of ring, then call [`PreparedReceipt::decode_host_verified`].
 pub(crate) struct PreparedReceipt<'a> {
     sd: pkcs7::SignedData<'a>,
@@ -331,7 +331,7 @@ impl PreparedReceipt<'_> {
         Ok(VerifiedAppReceipt { receipt })
     }
 
-    /// The same for a signature the host's WebCrypto has verified (RSASSA-PKCS1-v1_5 with
+    /// The same for a signature a host engine (node:crypto or WebCrypto) has verified (RSASSA-PKCS1-v1_5 with
     /// [`Self::hash_name`] and [`Self::signer_spki`] over [`Self::content`]). Only the wasm layer
     /// calls it, and only after the host said the signature is valid.
     #[allow(dead_code)] // used on wasm32 only

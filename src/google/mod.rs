@@ -5,4 +5,5 @@
 mod purchase;
 pub mod rtdn;
 
-pub use purchase::{GooglePurchase, GoogleVerifier, VerifiedGooglePurchase, VerifyOptions};
+pub use crate::signed_json::VerifyOptions;
+pub use purchase::{GooglePlay, GooglePurchase, GoogleVerifier, VerifiedGooglePurchase};

@@ -3,16 +3,13 @@
 //! The same scheme as Google Play, with SHA-512: ONE store's own samples verify with
 //! `SHA512withRSA` over the UTF-8 bytes of the purchase JSON and the app's licence key.
 
-use ring::signature::{RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA512};
+use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA512};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::Result;
-use crate::signed_json::SignedJsonVerifier;
+use crate::signed_json::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
-const WHAT: &str = "ONE store purchase data";
-
-pub use crate::google::VerifyOptions;
+pub use crate::signed_json::VerifyOptions;
 
 /// A ONE store purchase. Field names follow SDK v21 (`PurchaseData`); v17's `purchaseId` is kept.
 /// Parsed leniently: every field optional, unknown ones kept in `extra`.
@@ -51,58 +48,23 @@ pub struct OneStorePurchase {
     pub extra: Map<String, Value>,
 }
 
-/// A ONE store purchase whose signature verified. Only [`OneStoreVerifier::verify`] makes one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerifiedOneStorePurchase {
-    purchase: OneStorePurchase,
+/// ONE store's scheme: SHA512withRSA, decoding to [`OneStorePurchase`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OneStore;
+
+impl PurchaseScheme for OneStore {
+    type Purchase = OneStorePurchase;
+    const WHAT: &'static str = "ONE store purchase data";
+    const HASH: &'static str = "SHA-512";
 }
 
-impl VerifiedOneStorePurchase {
-    pub fn purchase(&self) -> &OneStorePurchase {
-        &self.purchase
-    }
-
-    pub fn into_purchase(self) -> OneStorePurchase {
-        self.purchase
-    }
+impl sealed::Algorithms for OneStore {
+    const MODERN: &'static RsaParameters = &RSA_PKCS1_2048_8192_SHA512;
+    const LEGACY: &'static RsaParameters = &RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY;
 }
 
-/// A ONE store licence key, parsed and checked once.
-#[derive(Debug, Clone)]
-pub struct OneStoreVerifier {
-    inner: SignedJsonVerifier,
-}
+/// A ONE store licence key (from the ONE store Developer Center), parsed and checked once.
+pub type OneStoreVerifier = SignedPurchaseVerifier<OneStore>;
 
-impl OneStoreVerifier {
-    /// `public_key_base64`: the licence key from the ONE store Developer Center (base64 RSA
-    /// SubjectPublicKeyInfo). Errors: `INVALID_PUBLIC_KEY`, `INPUT_TOO_LARGE`.
-    pub fn new(public_key_base64: &str, options: VerifyOptions) -> Result<Self> {
-        let legacy = options.allow_legacy_1024_bit_keys.then_some(&RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY);
-        let inner = SignedJsonVerifier::new(public_key_base64, &RSA_PKCS1_2048_8192_SHA512, legacy)?;
-        Ok(OneStoreVerifier { inner })
-    }
-
-    /// Verifies the SHA512withRSA signature over exactly `signed_data`, then decodes it.
-    pub fn verify(&self, signed_data: &[u8], signature_base64: &str) -> Result<VerifiedOneStorePurchase> {
-        let purchase = self.inner.verify(WHAT, signed_data, signature_base64)?;
-        Ok(VerifiedOneStorePurchase { purchase })
-    }
-
-    /// For engines other than ring (the host's WebCrypto): the checks before the signature, giving
-    /// the raw signature to verify over `signed_data` with [`Self::host_key`].
-    pub fn prepare(&self, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
-        self.inner.prepare(WHAT, signed_data, signature_base64)
-    }
-
-    /// The checked key (SubjectPublicKeyInfo DER) and the WebCrypto hash name of this scheme.
-    pub fn host_key(&self) -> (&[u8], &'static str) {
-        (self.inner.key().spki_der(), "SHA-512")
-    }
-
-    /// Decodes data whose signature the host's WebCrypto has verified after [`Self::prepare`].
-    /// Crate-private: nothing outside the crate can make a verified value without a check.
-    pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedOneStorePurchase> {
-        let purchase = crate::signed_json::decode_object(WHAT, signed_data)?;
-        Ok(VerifiedOneStorePurchase { purchase })
-    }
-}
+/// A ONE store purchase whose signature verified.
+pub type VerifiedOneStorePurchase = VerifiedSignedPurchase<OneStore>;

@@ -1,13 +1,9 @@
 //! JS bindings for Apple: app receipts (`verifyAppReceipt`, `AppReceiptVerifier`, the
 //! transaction id extractors) and signed data (`SignedDataVerifier`, Apple's method names).
-//!
-//! Options that carry bytes (`rootCertificates`, `deviceId`) are read property by property,
-//! because the generic options path goes through JSON, which has no bytes. Unknown option names
-//! are still refused, as everywhere in the package.
 
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Promise, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,7 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{register, register_receipt_entries, Verified as Registered};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
-use super::{bytes_arg, js_error, now_ms, string_arg, to_js, JsResult};
+use super::{bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
     AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
@@ -258,51 +254,9 @@ export interface ResponseBodyV2DecodedPayload extends TestDataMark {
 }
 "#;
 
-fn invalid(reason: String) -> JsValue {
-    js_error(Error::invalid_argument(reason))
-}
-
-/// The options object as an `Object`, refusing names outside `allowed`. `undefined`/`null` → None.
-fn options_object(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<Option<Object>> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    let obj = value.dyn_ref::<Object>().filter(|_| value.is_object()).ok_or_else(|| invalid(format!("{what} must be an object")))?;
-    for key in Object::keys(obj).iter() {
-        let name = key.as_string().unwrap_or_default();
-        if !allowed.contains(&name.as_str()) {
-            return Err(invalid(format!("{what}: unknown option '{name}' (expected one of {})", allowed.join(", "))));
-        }
-    }
-    Ok(Some(obj.clone()))
-}
-
-fn get(obj: &Option<Object>, key: &str) -> JsValue {
-    obj.as_ref().and_then(|o| Reflect::get(o, &JsValue::from_str(key)).ok()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
-}
-
-fn opt_string(v: JsValue, what: &str) -> JsResult<Option<String>> {
-    if absent(&v) {
-        return Ok(None);
-    }
-    v.as_string().map(Some).ok_or_else(|| invalid(format!("{what} must be a string")))
-}
-
-/// `now` as epoch ms; absent → `Date.now()`.
-fn now_arg(v: JsValue) -> JsResult<i64> {
-    if absent(&v) {
-        return Ok(now_ms());
-    }
-    v.as_f64().and_then(ms_from_f64).ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into()))
-}
-
 /// `Uint8Array[] | null | undefined` → DER roots.
 fn roots_arg(v: &JsValue) -> JsResult<Option<Vec<Vec<u8>>>> {
-    if absent(v) {
+    if is_absent(v) {
         return Ok(None);
     }
     let array = v.dyn_ref::<Array>().ok_or_else(|| invalid("rootCertificates must be an array of Uint8Array (DER)".into()))?;
@@ -317,10 +271,8 @@ fn roots_arg(v: &JsValue) -> JsResult<Option<Vec<Vec<u8>>>> {
 }
 
 /// `deviceId`: UUID text or 16 bytes.
-fn device_arg(v: JsValue) -> JsResult<Option<[u8; 16]>> {
-    if absent(&v) {
-        return Ok(None);
-    }
+fn device_arg(v: Option<JsValue>) -> JsResult<Option<[u8; 16]>> {
+    let Some(v) = v else { return Ok(None) };
     if let Some(s) = v.as_string() {
         return receipt::parse_uuid(&s).map(Some).map_err(js_error);
     }
@@ -347,12 +299,8 @@ struct CallOptions {
     now: i64,
 }
 
-fn call_options(obj: &Option<Object>) -> JsResult<CallOptions> {
-    Ok(CallOptions {
-        bundle_id: opt_string(get(obj, "bundleId"), "bundleId")?,
-        device_id: device_arg(get(obj, "deviceId"))?,
-        now: now_arg(get(obj, "now"))?,
-    })
+fn call_options(o: &Options) -> JsResult<CallOptions> {
+    Ok(CallOptions { bundle_id: o.string("bundleId")?, device_id: device_arg(o.get("deviceId"))?, now: o.now()? })
 }
 
 fn verify_with(v: &CoreReceiptVerifier, host: &HostKeys, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
@@ -435,12 +383,12 @@ impl AppReceiptVerifier {
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
-        verify_with(&self.inner, &self.host, &receipt, &call_options(&obj)?)
+        let o = Options::read(&options, "options", &["bundleId", "deviceId", "now"])?;
+        verify_with(&self.inner, &self.host, &receipt, &call_options(&o)?)
     }
 
-    /// `verify` with the RSA check done by the host's WebCrypto where it exists (ring otherwise).
-    /// Same checks, same results, same errors; returns a Promise.
+    /// `verify` with the RSA check done by the host's crypto (node:crypto or WebCrypto) where it
+    /// has one (ring otherwise). Same checks, same results, same errors; returns a Promise.
     #[wasm_bindgen(js_name = verifyAsync, unchecked_return_type = "Promise<AppReceipt>")]
     pub fn verify_async(
         &self,
@@ -448,8 +396,8 @@ impl AppReceiptVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptVerifyOptions")] options: JsValue,
     ) -> Promise {
         let args = (|| {
-            let obj = options_object(&options, "options", &["bundleId", "deviceId", "now"])?;
-            Ok::<_, JsValue>((receipt_bytes(&receipt)?, call_options(&obj)?))
+            let o = Options::read(&options, "options", &["bundleId", "deviceId", "now"])?;
+            Ok::<_, JsValue>((receipt_bytes(&receipt)?, call_options(&o)?))
         })();
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
@@ -467,10 +415,10 @@ pub fn verify_app_receipt(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "AppReceiptOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
-    let obj = options_object(&options, "options", &["bundleId", "rootCertificates", "deviceId", "now"])?;
-    let roots = roots_arg(&get(&obj, "rootCertificates"))?;
+    let o = Options::read(&options, "options", &["bundleId", "rootCertificates", "deviceId", "now"])?;
+    let roots = roots_arg(&o.get("rootCertificates").unwrap_or(JsValue::NULL))?;
     let v = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
-    verify_with(&v, &HostKeys::default(), &receipt, &call_options(&obj)?)
+    verify_with(&v, &HostKeys::default(), &receipt, &call_options(&o)?)
 }
 
 /// Apple's `ReceiptUtility.extractTransactionIdFromAppReceipt`: the first in-app transaction id,
@@ -506,8 +454,7 @@ pub struct SignedDataVerifier {
 }
 
 fn jws_call(options: &JsValue) -> JsResult<i64> {
-    let obj = options_object(options, "options", &["now"])?;
-    now_arg(get(&obj, "now"))
+    Options::read(options, "options", &["now"])?.now()
 }
 
 #[wasm_bindgen]
@@ -528,7 +475,7 @@ impl SignedDataVerifier {
             .as_string()
             .ok_or_else(|| invalid("environment must be 'Sandbox', 'Production', 'Xcode' or 'LocalTesting'".into()))?;
         let bundle_id = bundle_id.as_string().ok_or_else(|| invalid("bundleId must be a string".into()))?;
-        let app_apple_id = if absent(&app_apple_id) {
+        let app_apple_id = if is_absent(&app_apple_id) {
             None
         } else {
             let n = app_apple_id.as_f64().filter(|n| n.fract() == 0.0).and_then(ms_from_f64);
@@ -595,8 +542,9 @@ impl SignedDataVerifier {
         notification_js(&checked.map_err(js_error)?)
     }
 
-    /// `verifyAndDecodeTransaction` with the ES256 check done by the host's WebCrypto where it
-    /// exists (ring otherwise). Same checks, same results, same errors; returns a Promise.
+    /// `verifyAndDecodeTransaction` with the ES256 check done by the host's crypto (node:crypto or
+    /// WebCrypto) where it has one (ring otherwise). Same checks, same results, same errors;
+    /// returns a Promise.
     #[wasm_bindgen(js_name = verifyAndDecodeTransactionAsync, unchecked_return_type = "Promise<JWSTransactionDecodedPayload>")]
     pub fn verify_and_decode_transaction_async(
         &self,
@@ -611,7 +559,7 @@ impl SignedDataVerifier {
         })
     }
 
-    /// `verifyAndDecodeRenewalInfo`, ES256 by WebCrypto where it exists; returns a Promise.
+    /// `verifyAndDecodeRenewalInfo`, ES256 by the host's crypto where it has one; returns a Promise.
     #[wasm_bindgen(js_name = verifyAndDecodeRenewalInfoAsync, unchecked_return_type = "Promise<JWSRenewalInfoDecodedPayload>")]
     pub fn verify_and_decode_renewal_info_async(
         &self,
@@ -626,7 +574,7 @@ impl SignedDataVerifier {
         })
     }
 
-    /// `verifyAndDecodeAppTransaction`, ES256 by WebCrypto where it exists; returns a Promise.
+    /// `verifyAndDecodeAppTransaction`, ES256 by the host's crypto where it has one; returns a Promise.
     #[wasm_bindgen(js_name = verifyAndDecodeAppTransactionAsync, unchecked_return_type = "Promise<AppTransaction>")]
     pub fn verify_and_decode_app_transaction_async(
         &self,
@@ -641,8 +589,8 @@ impl SignedDataVerifier {
         })
     }
 
-    /// `verifyAndDecodeNotification`, every ES256 check (nested JWS included) by WebCrypto where
-    /// it exists; returns a Promise.
+    /// `verifyAndDecodeNotification`, every ES256 check (nested JWS included) by the host's crypto
+    /// where it has one; returns a Promise.
     #[wasm_bindgen(js_name = verifyAndDecodeNotificationAsync, unchecked_return_type = "Promise<ResponseBodyV2DecodedPayload>")]
     pub fn verify_and_decode_notification_async(
         &self,

@@ -2,16 +2,18 @@
 
 use std::rc::Rc;
 
-use serde::Deserialize;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{to_js_verified, Verified};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
-use super::{bytes_arg, js_error, options, string_arg, to_js, JsResult};
-use crate::google::{GoogleVerifier as CoreGoogle, VerifyOptions};
+use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
+
+use crate::google::{GooglePlay, VerifyOptions};
 use crate::limits;
-use crate::onestore::OneStoreVerifier as CoreOneStore;
+use crate::onestore::OneStore;
+use crate::{PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -63,83 +65,50 @@ export interface OneStorePurchase {
 }
 "#;
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct KeyOptions {
-    #[serde(default)]
-    allow_legacy_1024_bit_keys: bool,
+fn key_options(value: &JsValue) -> JsResult<VerifyOptions> {
+    let o = Options::read(value, "options", &["allowLegacy1024BitKeys"])?;
+    Ok(VerifyOptions { allow_legacy_1024_bit_keys: o.flag("allowLegacy1024BitKeys")? })
 }
 
-impl From<KeyOptions> for VerifyOptions {
-    fn from(o: KeyOptions) -> Self {
-        VerifyOptions { allow_legacy_1024_bit_keys: o.allow_legacy_1024_bit_keys }
-    }
+/// A store scheme whose verified purchases the JS registry knows (for `toPurchase`).
+trait Branded: PurchaseScheme<Purchase: Serialize> {
+    const BRAND: Verified;
 }
 
-fn key_options(value: JsValue) -> JsResult<VerifyOptions> {
-    options::<KeyOptions>(value, "options").map(Into::into)
+impl Branded for GooglePlay {
+    const BRAND: Verified = Verified::Google;
 }
 
-/// What the Google Play and ONE store cores share: the same scheme with another hash.
-trait SignedPurchase: 'static {
-    type Verified;
-    fn prepare(&self, data: &[u8], signature_base64: &str) -> crate::Result<Vec<u8>>;
-    fn host_key(&self) -> (&[u8], &'static str);
-    fn decode_host_verified(&self, data: &[u8]) -> crate::Result<Self::Verified>;
-    fn verify_with_ring(&self, data: &[u8], signature_base64: &str) -> crate::Result<Self::Verified>;
-    fn js(verified: &Self::Verified) -> JsResult<JsValue>;
+impl Branded for OneStore {
+    const BRAND: Verified = Verified::OneStore;
 }
-
-macro_rules! signed_purchase {
-    ($core:ty, $verified:ty, $brand:expr) => {
-        impl SignedPurchase for $core {
-            type Verified = $verified;
-            fn prepare(&self, data: &[u8], signature_base64: &str) -> crate::Result<Vec<u8>> {
-                <$core>::prepare(self, data, signature_base64)
-            }
-            fn host_key(&self) -> (&[u8], &'static str) {
-                <$core>::host_key(self)
-            }
-            fn decode_host_verified(&self, data: &[u8]) -> crate::Result<$verified> {
-                <$core>::decode_host_verified(self, data)
-            }
-            fn verify_with_ring(&self, data: &[u8], signature_base64: &str) -> crate::Result<$verified> {
-                <$core>::verify(self, data, signature_base64)
-            }
-            fn js(verified: &$verified) -> JsResult<JsValue> {
-                to_js_verified(verified.purchase(), $brand)
-            }
-        }
-    };
-}
-signed_purchase!(CoreGoogle, crate::google::VerifiedGooglePurchase, Verified::Google);
-signed_purchase!(CoreOneStore, crate::onestore::VerifiedOneStorePurchase, Verified::OneStore);
 
 /// The core's checks, the RSA step by the host engine (or ring), then the core's decoding.
-async fn verify_purchase<C: SignedPurchase>(
-    core: &C,
+async fn verify_purchase<S: Branded>(
+    core: &SignedPurchaseVerifier<S>,
     engine: &impl Engine,
     data: &[u8],
     signature_base64: &str,
-) -> crate::Result<C::Verified> {
+) -> crate::Result<VerifiedSignedPurchase<S>> {
     let signature = core.prepare(data, signature_base64)?;
     let (spki, hash) = core.host_key();
     match engine.check(Scheme::Rsa(hash), spki, data, &signature).await {
         Some(true) => core.decode_host_verified(data),
         Some(false) => Err(crate::Error::InvalidSignature),
-        None => core.verify_with_ring(data, signature_base64),
+        None => core.verify(data, signature_base64),
     }
 }
 
 /// A licence key, parsed once, with its host-imported twin.
-struct Purchases<C> {
-    core: Rc<C>,
+struct Purchases<S> {
+    core: Rc<SignedPurchaseVerifier<S>>,
     host: Rc<HostKeys>,
 }
 
-impl<C: SignedPurchase> Purchases<C> {
-    fn new(core: C) -> Self {
-        Purchases { core: Rc::new(core), host: Rc::default() }
+impl<S: Branded> Purchases<S> {
+    fn new(public_key_base64: &str, options: &JsValue) -> JsResult<Self> {
+        let core = SignedPurchaseVerifier::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+        Ok(Purchases { core: Rc::new(core), host: Rc::default() })
     }
 
     fn args(signed_data: &JsValue, signature: &JsValue) -> JsResult<(Vec<u8>, String)> {
@@ -148,13 +117,17 @@ impl<C: SignedPurchase> Purchases<C> {
         Ok((data, signature))
     }
 
+    fn js(verified: &VerifiedSignedPurchase<S>) -> JsResult<JsValue> {
+        to_js_verified(verified.purchase(), S::BRAND)
+    }
+
     fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
         let (data, signature) = Self::args(&signed_data, &signature)?;
         let engine = SyncHost(&self.host);
         let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature))
-            .unwrap_or_else(|| self.core.verify_with_ring(&data, &signature))
+            .unwrap_or_else(|| self.core.verify(&data, &signature))
             .map_err(js_error)?;
-        C::js(&verified)
+        Self::js(&verified)
     }
 
     fn verify_async(&self, signed_data: JsValue, signature: JsValue) -> js_sys::Promise {
@@ -163,7 +136,7 @@ impl<C: SignedPurchase> Purchases<C> {
         future_to_promise(async move {
             let (data, signature) = args?;
             let verified = verify_purchase(&*core, &AsyncHost(&host), &data, &signature).await.map_err(js_error)?;
-            C::js(&verified)
+            Self::js(&verified)
         })
     }
 }
@@ -174,14 +147,14 @@ impl<C: SignedPurchase> Purchases<C> {
 /// `r"` prefix.)
 macro_rules! purchase_verifier {
     (
-        $(#[doc = $class_doc:tt])* class $class:ident($core:ty) -> $ret:tt, $ret_async:tt;
+        $(#[doc = $class_doc:tt])* class $class:ident($scheme:ty) -> $ret:tt, $ret_async:tt;
         $(#[doc = $verify_doc:tt])* verify;
         $(#[doc = $fn_doc:tt])* fn $fn_name:ident = $js_fn:tt;
     ) => {
         $(#[doc = $class_doc])*
         #[wasm_bindgen]
         pub struct $class {
-            inner: Purchases<$core>,
+            inner: Purchases<$scheme>,
         }
 
         #[wasm_bindgen]
@@ -192,8 +165,7 @@ macro_rules! purchase_verifier {
                 #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> JsResult<$class> {
-                let core = <$core>::new(public_key_base64, key_options(options)?).map_err(js_error)?;
-                Ok($class { inner: Purchases::new(core) })
+                Ok($class { inner: Purchases::new(public_key_base64, &options)? })
             }
 
             $(#[doc = $verify_doc])*
@@ -234,7 +206,7 @@ macro_rules! purchase_verifier {
 purchase_verifier! {
     #[doc = " Verifies Google Play purchase data with the app's Play Console licence key (parsed and"]
     #[doc = " checked once)."]
-    class GoogleVerifier(CoreGoogle) -> "GooglePurchase", "Promise<GooglePurchase>";
+    class GoogleVerifier(GooglePlay) -> "GooglePurchase", "Promise<GooglePurchase>";
     #[doc = " Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes"]
     #[doc = " it. The RSA step runs on node:crypto where the host has it (Node, Bun), else ring."]
     verify;
@@ -245,7 +217,7 @@ purchase_verifier! {
 purchase_verifier! {
     #[doc = " Verifies ONE store purchase data (SHA512withRSA) with the app's licence key from the ONE"]
     #[doc = " store Developer Center."]
-    class OneStoreVerifier(CoreOneStore) -> "OneStorePurchase", "Promise<OneStorePurchase>";
+    class OneStoreVerifier(OneStore) -> "OneStorePurchase", "Promise<OneStorePurchase>";
     #[doc = " Verifies SHA512withRSA over exactly `signedData`, then decodes it."]
     verify;
     #[doc = " One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`."]

@@ -7,7 +7,6 @@
 use std::cell::RefCell;
 
 use js_sys::{Function, Object, Reflect, Uint8Array};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -88,15 +87,60 @@ pub(crate) fn js_to_json(value: &JsValue) -> Result<serde_json::Value, String> {
     serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
-/// Deserializes caller options; a wrong shape or an unknown option is `INVALID_ARGUMENT` (the
-/// caller's mistake, not untrusted data). `undefined` and `null` become the type's default.
-pub(crate) fn options<T: DeserializeOwned + Default>(value: JsValue, what: &'static str) -> JsResult<T> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
+/// A caller's options object. `undefined` and `null` mean no options; any other non-object, and any
+/// name outside the allowed ones, is `INVALID_ARGUMENT` (the caller's mistake, not untrusted data),
+/// so a misspelt option is refused rather than ignored. Values are read one by one, not through
+/// JSON, so options can carry bytes (`rootCertificates`, `deviceId`).
+pub(crate) struct Options(Option<Object>);
+
+impl Options {
+    pub(crate) fn read(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<Options> {
+        if is_absent(value) {
+            return Ok(Options(None));
+        }
+        let obj = value
+            .dyn_ref::<Object>()
+            .filter(|_| value.is_object())
+            .ok_or_else(|| invalid(format!("{what} must be an object")))?;
+        for key in Object::keys(obj).iter() {
+            let name = key.as_string().unwrap_or_default();
+            if !allowed.contains(&name.as_str()) {
+                return Err(invalid(format!("{what}: unknown option '{name}' (expected one of {})", allowed.join(", "))));
+            }
+        }
+        Ok(Options(Some(obj.clone())))
     }
-    let invalid = |e: &dyn std::fmt::Display| js_error(Error::invalid_argument(format!("{what}: {e}")));
-    let json = js_to_json(&value).map_err(|e| invalid(&e))?;
-    serde_json::from_value(json).map_err(|e| invalid(&e))
+
+    /// The value of option `name`; `None` when it is absent, `undefined` or `null`.
+    pub(crate) fn get(&self, name: &str) -> Option<JsValue> {
+        let obj = self.0.as_ref()?;
+        Reflect::get(obj, &JsValue::from_str(name)).ok().filter(|v| !is_absent(v))
+    }
+
+    pub(crate) fn string(&self, name: &str) -> JsResult<Option<String>> {
+        self.get(name).map(|v| v.as_string().ok_or_else(|| invalid(format!("{name} must be a string")))).transpose()
+    }
+
+    /// A boolean option; absent is `false`.
+    pub(crate) fn flag(&self, name: &str) -> JsResult<bool> {
+        self.get(name).map_or(Ok(false), |v| v.as_bool().ok_or_else(|| invalid(format!("{name} must be a boolean"))))
+    }
+
+    /// `now` as whole epoch ms; absent is `Date.now()`.
+    pub(crate) fn now(&self) -> JsResult<i64> {
+        self.get("now").map_or_else(
+            || Ok(now_ms()),
+            |v| v.as_f64().and_then(crate::apple::jws::ms_from_f64).ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into())),
+        )
+    }
+}
+
+pub(crate) fn is_absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+pub(crate) fn invalid(reason: String) -> JsValue {
+    js_error(Error::invalid_argument(reason))
 }
 
 /// Internal: the size of the module's linear memory in bytes, for the leak test and the
