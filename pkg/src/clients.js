@@ -10,7 +10,10 @@
 //   backoff, `retries` times (default 2). Writes (consume, cancel, revoke) are sent exactly once:
 //   whether to try a consume again is the payment flow's decision, after it has looked at the
 //   state (a retried consume that had in fact succeeded would come back ALREADY_CONSUMED).
-import { IapApi, GamebaseApi, __nhnClientError } from '../web/iap_verify.js';
+// - A response body is read up to the core's limit (4 MiB) and no further: a larger one is
+//   INPUT_TOO_LARGE as soon as its Content-Length or its bytes pass the limit, not after it has
+//   all been buffered.
+import { IapApi, GamebaseApi, __nhnClientError, __nhnResponseLimit } from '../web/iap_verify.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
@@ -53,6 +56,43 @@ function transportOptions(options, apiKeys, className) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The body as text, or `{ oversize }` (the bytes seen) once it passes the limit; the rest of an
+ * oversize body is cancelled, never read. A caller's fetch whose responses have no stream is read
+ * whole, and the core refuses an oversize body before copying it.
+ */
+async function readBody(res) {
+  const limit = __nhnResponseLimit();
+  const headers = res.headers && typeof res.headers.get === 'function' ? res.headers : undefined;
+  // A compressed body's Content-Length is not the size it decompresses to: only trusted uncompressed.
+  const declared = headers && !headers.get('content-encoding') ? Number(headers.get('content-length')) : NaN;
+  if (declared > limit) {
+    res.body?.cancel?.().catch(() => {});
+    return { oversize: declared };
+  }
+  if (!res.body || typeof res.body.getReader !== 'function') return { text: await res.text() };
+  const reader = res.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return { oversize: size };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return { text: new TextDecoder().decode(bytes) };
+}
+
 /** Sends one request built by the core; resolves with the core's HttpResponse shape. */
 async function sendOnce(transport, request) {
   const controller = new AbortController();
@@ -72,15 +112,16 @@ async function sendOnce(transport, request) {
     try {
       res = await transport.fetch(request.url, init);
       // The body is read under the same timer: a server that stalls mid-body times out too.
-      body = await res.text();
+      body = await readBody(res);
     } catch (e) {
       // Only the failure's kind: the URL, headers (the secret key) and body stay out of the message.
       const cause = e?.cause?.code ?? e?.name ?? 'Error';
       throw __nhnClientError('network', `fetch failed (${cause})`, 0);
     }
+    if (body.oversize !== undefined) throw __nhnClientError('too_large', '', body.oversize);
     const headers = {};
     if (res.headers && typeof res.headers.forEach === 'function') res.headers.forEach((v, k) => { headers[k] = v; });
-    return { status: res.status, headers, body };
+    return { status: res.status, headers, body: body.text };
   })();
   // After a timeout the losing exchange may still reject; that rejection is expected and ignored.
   exchange.catch(() => {});

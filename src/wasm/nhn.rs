@@ -340,18 +340,33 @@ impl JsGamebaseApi {
 
 /// Internal, for `pkg/src/clients.js`: the package's error for a transport failure, so that
 /// codes, messages and `retryable` come from the one error model. `kind` is `"network"`
-/// (`reason` says what failed), `"timeout"` (`afterMs`) or `"argument"` (a bad client option).
+/// (`reason` says what failed), `"timeout"` (`n` is the time allowed, in ms), `"too_large"` (`n`
+/// is the body's size as far as it was read, or its Content-Length) or `"argument"` (a bad client
+/// option).
 #[wasm_bindgen(js_name = __nhnClientError, skip_typescript)]
-pub fn client_error(kind: &str, reason: &str, after_ms: f64) -> JsValue {
+pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
+    // `as` saturates (NaN is 0), so any JS number gives a sane count.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = n.round() as u64;
     let e = match kind {
-        "timeout" => {
-            // `as` saturates (NaN is 0), so any JS number gives a sane count of ms.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let ms = after_ms.round() as u64;
-            Error::Timeout { after_ms: ms }
-        }
+        "timeout" => Error::Timeout { after_ms: n },
+        "too_large" => Error::InputTooLarge {
+            what: "NHN API response",
+            limit: limits::MAX_API_RESPONSE,
+            actual: usize::try_from(n).unwrap_or(usize::MAX),
+        },
         "network" => Error::Network { reason: reason.to_owned() },
         _ => Error::invalid_argument(reason),
     };
     js_error(e)
+}
+
+/// Internal, for `pkg/src/clients.js`: the most bytes an API response body may have, so that the
+/// client stops reading a larger one as it arrives.
+#[wasm_bindgen(js_name = __nhnResponseLimit, skip_typescript)]
+pub fn response_limit() -> f64 {
+    // 4 MiB: exact in an f64.
+    #[allow(clippy::cast_precision_loss)]
+    let limit = limits::MAX_API_RESPONSE as f64;
+    limit
 }

@@ -82,3 +82,49 @@ test('GamebaseClient: consumables through the Gamebase API', async (t) => {
   const e = await rejectsCode(new iap.GamebaseClient({ appId: 'nope', secretKey: emu.gamebase.secretKey, baseUrl: emu.url, dangerouslyAllowBrowser: true }).listConsumables({ userId: 'user-2' }), 'API_ERROR');
   assert.equal(e.retryable, false);
 });
+
+test('IapClient: a body over the 4 MiB limit is INPUT_TOO_LARGE as it streams in, and read no further', async (t) => {
+  if (typeof iap.IapClient !== 'function') return t.skip(NONE);
+  const MiB = 1024 * 1024;
+  const CHUNK = 64 * 1024;
+  let pulls = 0;
+  let cancelled = false;
+  let calls = 0;
+  // An endless body: without a cap, reading it would never finish (or exhaust memory).
+  const endless = () => new Response(new ReadableStream({
+    pull(controller) {
+      pulls++;
+      controller.enqueue(new Uint8Array(CHUNK).fill(0x20));
+    },
+    cancel() {
+      cancelled = true;
+    },
+  }));
+  const fetchEndless = async () => {
+    calls++;
+    return endless();
+  };
+  const c = new iap.IapClient({ appKey: 'k', baseUrl: 'https://iap.example', fetch: fetchEndless, retryDelayMs: 1 });
+  const e = await rejectsCode(c.listConsumables({ marketId: 'GG', userKey: 'u' }), 'INPUT_TOO_LARGE');
+  assert.equal(e.retryable, false);
+  assert.equal(calls, 1, 'an oversize answer is not retried');
+  assert.ok(e.details.actual > 4 * MiB && e.details.actual <= 4 * MiB + CHUNK, `actual ${e.details.actual}`);
+  assert.ok(pulls <= (4 * MiB) / CHUNK + 3, `${pulls} chunks pulled`);
+  assert.equal(cancelled, true, 'the rest of the body is cancelled');
+
+  // A declared length over the limit is refused before the body is read.
+  pulls = 0;
+  const declared = async () => new Response(new ReadableStream({
+    pull(controller) {
+      pulls++;
+      controller.enqueue(new Uint8Array(16));
+    },
+  }), { headers: { 'content-length': String(5 * MiB) } });
+  const d = await rejectsCode(new iap.IapClient({ appKey: 'k', baseUrl: 'https://iap.example', fetch: declared }).listConsumables({ marketId: 'GG', userKey: 'u' }), 'INPUT_TOO_LARGE');
+  assert.equal(d.details.actual, 5 * MiB);
+  assert.ok(pulls <= 1, `${pulls} chunks pulled`);
+
+  // Exactly at the limit the body reaches the core, which reads it (and finds no JSON in it).
+  const full = async () => new Response(' '.repeat(4 * MiB));
+  await rejectsCode(new iap.IapClient({ appKey: 'k', baseUrl: 'https://iap.example', fetch: full }).listConsumables({ marketId: 'GG', userKey: 'u' }), 'MALFORMED_INPUT');
+});
