@@ -133,7 +133,11 @@ impl HostKeys {
     const CAPACITY: usize = 8;
 
     fn with_entry<R>(&self, scheme: Scheme, key: &[u8], f: impl FnOnce(&mut Entry) -> R) -> R {
-        let mut entries = self.entries.borrow_mut();
+        // An entry marked refused by both engines sends the check to ring.
+        let no_host = || Entry { scheme, key: key.to_vec(), node: Some(Err(())), subtle: Some(Err(())) };
+        // `f` calls only the package's own engine functions, which never call back into the
+        // module; were the cache ever borrowed already, ring does the check instead of a panic.
+        let Ok(mut entries) = self.entries.try_borrow_mut() else { return f(&mut no_host()) };
         let pos = entries.iter().position(|e| e.scheme == scheme && e.key == key);
         let index = match pos {
             Some(i) => i,
@@ -147,7 +151,7 @@ impl HostKeys {
         };
         match entries.get_mut(index) {
             Some(entry) => f(entry),
-            None => f(&mut Entry { scheme, key: key.to_vec(), node: Some(Err(())), subtle: Some(Err(())) }),
+            None => f(&mut no_host()),
         }
     }
 
