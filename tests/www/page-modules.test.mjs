@@ -1,4 +1,5 @@
-// The page's own modules in Node (no browser): kind detection on every shared vector, the
+// The page's own modules in Node (no browser): kind detection (pkg/src/detect.js, which the
+// `iap-verify` command shares) on every shared vector, the
 // certificate reader on DER and BER receipts and JWS headers, and that neither throws on garbage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +43,19 @@ test('detect: every kind from content alone', { skip }, () => {
   // A binary DER file is a receipt.
   const der = base64ToBytes(shared('apple-receipt-tpinapp-sandbox-g5.b64'));
   assert.equal(detect('', der).kind, 'apple-receipt');
+});
+
+test('detect: raw bytes are the input of signed JSON when given; a store option settles the store', () => {
+  const text = readFileSync(`${OURS}onestore/v21.json`, 'utf8');
+  const bytes = new TextEncoder().encode(text);
+  assert.deepEqual(detect(text, bytes), { kind: 'onestore-purchase', input: bytes });
+  assert.equal(detect(text, bytes, { store: 'google' }).kind, 'google-purchase');
+  const google = readFileSync(`${OURS}google/consumable.json`, 'utf8');
+  assert.deepEqual(detect(google), { kind: 'google-purchase', input: google });
+  assert.equal(detect(google, undefined, { store: 'onestore' }).kind, 'onestore-purchase');
+  // A JWS wrapped across lines (as in an e-mail) is passed on without the whitespace.
+  const jws = 'eyJhbGciOiJFUzI1NiJ9.eyJ0cmFuc2FjdGlvbklkIjoiMSJ9.c2ln';
+  assert.deepEqual(detect(`${jws.slice(0, 20)}\n  ${jws.slice(20)}\n`), { kind: 'apple-transaction', input: jws });
 });
 
 test('detect: unknown input is reported, never thrown', () => {
