@@ -1,6 +1,7 @@
 //! Replays every input kept under `fuzz/regressions/<target>/` (crashers found by `make fuzz`,
-//! once fixed) and a sample of each seed corpus through the same entry points the fuzzers use,
-//! and feeds arbitrary bytes to each with proptest. None may panic.
+//! once fixed) and every test vector (the fuzzers' seeds: real receipts, JWS, purchases, API
+//! answers) through the same entry points the fuzzers use, and feeds arbitrary bytes to each with
+//! proptest. None may panic.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -23,6 +24,36 @@ fn kept_fuzz_inputs_replay_without_panic() {
         }
     }
     eprintln!("replayed {replayed} kept fuzz inputs");
+}
+
+/// Every file below `dir`, recursively.
+fn files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_test_vector_replays_through_every_target_without_panic() {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut vectors = Vec::new();
+    files(&manifest.join("tests/vectors"), &mut vectors);
+    // The shared vectors sit beside the checkout; present in this project's workspace and CI.
+    files(&manifest.join("../shared/vectors"), &mut vectors);
+    assert!(vectors.len() > 40, "only {} vectors found", vectors.len());
+    for path in &vectors {
+        let bytes = fs::read(path).unwrap();
+        for (_, target) in TARGETS {
+            target(&bytes);
+        }
+    }
+    eprintln!("replayed {} vectors through {} targets", vectors.len(), TARGETS.len());
 }
 
 proptest! {
