@@ -91,8 +91,8 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     }
 
     /// The checks before the signature itself (sizes, signature base64), returning the raw
-    /// signature. Lets another engine (node:crypto, WebCrypto) do the one RSA operation between
-    /// `prepare` and [`Self::decode_host_verified`], with the same results and errors as
+    /// signature. Lets a host engine (node:crypto, WebCrypto) do the one RSA operation between
+    /// `prepare` and the crate's own decoding step, with the same results and errors as
     /// [`Self::verify`].
     pub fn prepare(&self, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
         limits::check(S::WHAT, signed_data.len(), limits::MAX_SIGNED_DATA)?;

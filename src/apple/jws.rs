@@ -370,9 +370,9 @@ impl PreparedJws<'_> {
         Ok(Verified { payload, test_data: self.test_data })
     }
 
-    /// Step 4 for a signature a host engine (node:crypto or WebCrypto) has verified over [`Self::signing_input`] with
-    /// [`Self::key_point`] (ECDSA P-256 SHA-256, IEEE P1363 `r‖s`). Only the wasm layer calls it,
-    /// and only after the host said the signature is valid.
+    /// Step 4 for a signature a host engine (node:crypto or WebCrypto) has verified over
+    /// [`Self::signing_input`] with [`Self::key_point`] (ECDSA P-256 SHA-256, IEEE P1363 `r‖s`).
+    /// Only the wasm layer calls it, and only after the host said the signature is valid.
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn decode_host_verified<T: DeserializeOwned>(
         &self,

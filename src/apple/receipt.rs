@@ -274,8 +274,8 @@ impl AppReceiptVerifier {
 }
 
 /// A receipt whose container, signer and chain have been checked, and whose content signature
-/// has not (yet). Crate-private: the wasm layer may check the signature with a host engine (node:crypto or WebCrypto)
-/// instead of ring, then call [`PreparedReceipt::decode_host_verified`].
+/// has not (yet). Crate-private: the wasm layer may check the signature with a host engine
+/// (node:crypto or WebCrypto) instead of ring, then call [`PreparedReceipt::decode_host_verified`].
 pub(crate) struct PreparedReceipt<'a> {
     sd: pkcs7::SignedData<'a>,
     key: crate::x509::PublicKey,
@@ -331,9 +331,9 @@ impl PreparedReceipt<'_> {
         Ok(VerifiedAppReceipt { receipt })
     }
 
-    /// The same for a signature a host engine (node:crypto or WebCrypto) has verified (RSASSA-PKCS1-v1_5 with
-    /// [`Self::hash_name`] and [`Self::signer_spki`] over [`Self::content`]). Only the wasm layer
-    /// calls it, and only after the host said the signature is valid.
+    /// The same for a signature a host engine (node:crypto or WebCrypto) has verified
+    /// (RSASSA-PKCS1-v1_5 with [`Self::hash_name`] and [`Self::signer_spki`] over [`Self::content`]).
+    /// Only the wasm layer calls it, and only after the host said the signature is valid.
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn decode_host_verified(&self, opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
         self.decode(opts)

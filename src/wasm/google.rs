@@ -9,7 +9,6 @@ use wasm_bindgen_futures::future_to_promise;
 use super::purchase::{to_js_verified, Verified};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
 use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
-
 use crate::google::{GooglePlay, VerifyOptions};
 use crate::limits;
 use crate::onestore::OneStore;

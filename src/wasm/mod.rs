@@ -128,10 +128,10 @@ impl Options {
 
     /// `now` as whole epoch ms; absent is `Date.now()`.
     pub(crate) fn now(&self) -> JsResult<i64> {
-        self.get("now").map_or_else(
-            || Ok(now_ms()),
-            |v| v.as_f64().and_then(crate::apple::jws::ms_from_f64).ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into())),
-        )
+        let Some(v) = self.get("now") else { return Ok(now_ms()) };
+        v.as_f64()
+            .and_then(crate::apple::jws::ms_from_f64)
+            .ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into()))
     }
 }
 
