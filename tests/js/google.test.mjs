@@ -110,6 +110,12 @@ test('wrong argument types are INVALID_ARGUMENT, not crashes', () => {
   throwsCode(() => iap.verifyGooglePurchase(42, 'AAAA', key), 'INVALID_ARGUMENT');
   throwsCode(() => iap.verifyGooglePurchase('{}', null, key), 'INVALID_ARGUMENT');
   throwsCode(() => new iap.GoogleVerifier(key, { allowLegacy1024BitKey: true }), 'INVALID_ARGUMENT');
+  throwsCode(() => new iap.GoogleVerifier(key, { allowLegacy1024BitKeys: 'yes' }), 'INVALID_ARGUMENT');
+  throwsCode(() => new iap.OneStoreVerifier(key, 'legacy'), 'INVALID_ARGUMENT');
+  // Absent, undefined and null options are the defaults.
+  for (const options of [undefined, null, {}, { allowLegacy1024BitKeys: undefined }, { allowLegacy1024BitKeys: false }]) {
+    assert.ok(new iap.GoogleVerifier(key, options));
+  }
 });
 
 test('ONE store: SHA512withRSA, v21 and v17 shapes', () => {
