@@ -38,6 +38,8 @@ lint:
 	@echo "[test] cargo clippy (warnings denied, no-panic lints on)"
 	@cargo clippy --quiet --all-targets -- -D warnings
 	@cargo clippy --quiet --lib --target $(WASM_TARGET) -- -D warnings
+	@echo "[test] cargo doc (broken links denied)"
+	@RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 
 test-js:
 	@echo "[test] node --test (ESM and CommonJS, on the built pkg/)"

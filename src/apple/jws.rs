@@ -5,9 +5,9 @@
 //!
 //! 1. the token is three base64url parts; the header's `alg` must be `ES256` — checked before
 //!    any key or certificate is read;
-//! 2. `x5c` holds exactly three certificates. The leaf (x5c[0], P-256, OID …6.11.1) must be signed
-//!    by the intermediate (x5c[1], a CA with OID …6.2.1), and the intermediate by one of the
-//!    configured roots. x5c[2] must be a certificate but is never trusted as sent;
+//! 2. `x5c` holds exactly three certificates. The leaf (`x5c[0]`, P-256, OID …6.11.1) must be signed
+//!    by the intermediate (`x5c[1]`, a CA with OID …6.2.1), and the intermediate by one of the
+//!    configured roots. `x5c[2]` must be a certificate but is never trusted as sent;
 //! 3. the signature is raw `r‖s` (64 bytes) over `header.payload`, with the leaf's key;
 //! 4. the payload is decoded, and the leaf, intermediate and root must be valid at the effective
 //!    date: the payload's `signedDate` (`receiptCreationDate` for an app transaction), or `now`
