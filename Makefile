@@ -34,7 +34,7 @@ test-rust:
 	@echo "[test] cargo test"
 	@cargo test --quiet
 
-lint:
+lint: setup
 	@echo "[test] cargo clippy (warnings denied, no-panic lints on)"
 	@cargo clippy --quiet --all-targets -- -D warnings
 	@cargo clippy --quiet --lib --target $(WASM_TARGET) -- -D warnings
