@@ -197,6 +197,33 @@ test('the bin: npx iap-verify --help and verify', () => {
   assert.equal(JSON.parse(r.stdout).result.orderId, 'GPA.3301-1234-5678-90123');
 });
 
+test('the dashboard from the installed package: the page and every module it imports are served', async () => {
+  const { pathToFileURL } = await import('node:url');
+  const { startDashboard } = await import(pathToFileURL(join(installed(), 'src/dashboard-cli.js')).href);
+  const dash = await startDashboard({ port: 0, emulator: false, env: {} });
+  try {
+    const html = await (await fetch(dash.url)).text();
+    const queue = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => new URL(m[1], dash.url).href);
+    assert.ok(queue.length > 0, 'the page loads a script');
+    const seen = new Set();
+    while (queue.length > 0) {
+      const url = queue.shift();
+      if (seen.has(url)) continue;
+      seen.add(url);
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      const code = await res.text();
+      // Static and dynamic imports of relative specifiers (the wasm glue fetches its .wasm by URL).
+      for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) queue.push(new URL(m[1], url).href);
+    }
+    for (const must of ['/app.js', '/pkg/src/detect.js', '/pkg/browser.mjs', '/pkg/web/iap_verify.js']) {
+      assert.ok([...seen].some((u) => new URL(u).pathname === must), `${must} is part of the page's module graph`);
+    }
+  } finally {
+    await dash.close();
+  }
+});
+
 test('Deno: the entry by local path and through npm:, with no permissions', () => {
   const code = `import { GoogleVerifier as A } from './node_modules/iap-verify/deno.mjs';
 import { GoogleVerifier as B } from 'npm:iap-verify';
