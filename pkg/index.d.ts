@@ -5,4 +5,5 @@ export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
 export { IapClient, GamebaseClient, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
 export { Environment } from './src/apple.js';
-export { runPayment, RunPaymentOptions } from './src/run-payment.js';
+export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
+export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';

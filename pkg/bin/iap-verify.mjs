@@ -19,6 +19,7 @@ Usage:
   iap-verify batch  <file|-> [options]   verify a JSON Lines file, write JSON Lines results
   iap-verify emulator [--port N] [--host H] [--seed FILE]   local NHN IAP server (see its --help)
   iap-verify dashboard [...]             the dashboard (see its --help)
+  iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify --help | --version
 
 Inputs recognized by 'verify' and 'decode' (- reads standard input):
@@ -443,7 +444,7 @@ function batch(values, positionals, io) {
   return counts.invalid + counts.unusable > 0 ? 1 : 0;
 }
 
-const PLUGINS = { emulator: '../src/emulator-cli.js', dashboard: '../src/dashboard-cli.js' };
+const PLUGINS = { emulator: '../src/emulator-cli.js', dashboard: '../src/dashboard-cli.js', db: '../src/db-cli.js' };
 
 async function plugin(command, argv, io) {
   let mod;
@@ -465,7 +466,7 @@ async function plugin(command, argv, io) {
  */
 export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr }) {
   const [command, ...rest] = argv;
-  if (command in PLUGINS) return plugin(command, rest, io);
+  if (Object.hasOwn(PLUGINS, command ?? '')) return plugin(command, rest, io);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

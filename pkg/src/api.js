@@ -5,3 +5,4 @@ export { IapError } from './error.js';
 export { IapClient, GamebaseClient } from './clients.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
+export { createMemoryFlowStore } from './flow-store.js';

@@ -1,5 +1,5 @@
 // runPayment: the async driver of a PaymentFlow. Plain JS over the wasm reducer: the reducer
-// decides, this file only performs the effects in order and saves before each one.
+// decides, this file only performs the effects in order and writes the flow before each one.
 import { PaymentFlow, toPurchase } from '../web/iap_verify.js';
 import { IapError } from './error.js';
 
@@ -8,12 +8,27 @@ const isAlreadyConsumed = (e) =>
 
 const isRetryable = (e) => e != null && e.retryable === true;
 
+const bad = (message, details) => new IapError('INVALID_ARGUMENT', `runPayment: ${message}`, details ? { details } : {});
+
 /**
  * Runs a payment from `PAID` to an end state: verify → consume at the IAP server → deliver →
- * complete. `save(flowJson)` is awaited after every transition and before the effect that
- * transition asks for, so a crash at any point can be resumed by calling `runPayment` again with
- * the last saved JSON: nothing is consumed without being recorded first, and a 5018 after our own
- * (recorded) consume counts as ours.
+ * complete. The flow is written after every transition and before the effect that transition
+ * asks for, so a crash at any point can be resumed by calling `runPayment` again: nothing is
+ * consumed without being recorded first, and a 5018 after our own (recorded) consume counts as
+ * ours.
+ *
+ * Where the flow lives, one of:
+ * - `store` (+ `paymentSeq`, or `flow` to insert when none is stored): a flow store
+ *   (`createMemoryFlowStore()`, `createPostgresFlowStore(pool)`, or your own with the same
+ *   contract). Every write is a compare-and-set on the record's version, so several backend
+ *   instances can run the same payment at once: exactly one of them performs each step, and an
+ *   instance whose write is refused reloads the record and follows the conflict rules (the
+ *   README's table): it records an answer that is still awaited (its consume's result), and
+ *   otherwise stops and returns the stored flow, leaving the payment to the instance that is
+ *   ahead. A store with `deliverInTransaction` has `deliver` run inside the transaction that
+ *   writes `DELIVERED`, with the record locked: exactly one delivery, even across crashes.
+ * - `flow` + `save(flowJson)`: a single instance's plain callback, awaited after every
+ *   transition (no conflict detection; `deliver` must be idempotent on `paymentSeq`).
  *
  * Callbacks:
  * - `verify(effect, flow)` → a `Purchase` from `toPurchase(...)`, or a verifier's result
@@ -27,36 +42,70 @@ const isRetryable = (e) => e != null && e.retryable === true;
  *   `IapError` `ALREADY_CONSUMED` (or `details.resultCode === 5018`) for 5018, with a retryable
  *   error (`TIMEOUT`, `NETWORK_ERROR`) when there was no answer. The `IapClient` of this package
  *   does both.
- * - `deliver(effect, flow)` → grants the item. Must be idempotent on `effect.paymentSeq`: a crash
- *   after granting but before the next save makes the resumed run deliver again.
- * - `save(flowJson)` → stores the flow (the object from `flow.toJSON()`).
+ * - `deliver(effect, flow, { transaction })` → grants the item. `transaction` is the store's
+ *   (the `pg` client inside the transaction for the PostgreSQL store): write the grant with it
+ *   and it commits or rolls back with the flow's `DELIVERED`. Without `deliverInTransaction`
+ *   (`transaction` undefined) it must be idempotent on `effect.paymentSeq`: a crash after
+ *   granting but before the next write makes the resumed run deliver again.
  * - `complete(effect, flow)` (optional) → tells the client the payment is finished.
- * - `flag(effect, flow)` (optional) → called when the payment was consumed elsewhere.
+ * - `flag(effect, flow)` (optional) → called when the payment was consumed elsewhere, after that
+ *   was recorded.
  * - `maxConsumeAttempts` (default 3): consume requests per run before the retryable error is
- *   rethrown (the saved flow stays in `CONSUME_REQUESTED`; a later run continues).
+ *   rethrown (the stored flow stays in `CONSUME_REQUESTED`; a later run continues).
  *
  * @param {import('./run-payment.js').RunPaymentOptions} options
- * @returns {Promise<PaymentFlow>} the flow in its end state (or `PAID` for
- *   a pending purchase)
+ * @returns {Promise<PaymentFlow>} the flow in its end state, `PAID` for a pending purchase, or,
+ *   when another instance got ahead, the stored flow that instance is carrying on
  */
 export async function runPayment(options) {
-  const { flow, verify, consume, deliver, save, complete, flag, maxConsumeAttempts = 3 } = options ?? {};
-  for (const [name, fn] of Object.entries({ verify, consume, deliver, save })) {
-    if (typeof fn !== 'function') {
-      throw new IapError('INVALID_ARGUMENT', `runPayment: \`${name}\` must be a function`);
-    }
+  const { verify, consume, deliver, complete, flag, maxConsumeAttempts = 3 } = options ?? {};
+  for (const [name, fn] of Object.entries({ verify, consume, deliver })) {
+    if (typeof fn !== 'function') throw bad(`\`${name}\` must be a function`);
   }
   if (!Number.isInteger(maxConsumeAttempts) || maxConsumeAttempts < 1) {
-    throw new IapError('INVALID_ARGUMENT', 'runPayment: `maxConsumeAttempts` must be a positive integer');
+    throw bad('`maxConsumeAttempts` must be a positive integer');
   }
-  let current = flow instanceof PaymentFlow ? flow : PaymentFlow.fromJSON(flow);
+  const db = await open(options);
+  let current = db.flow;
+  let version = db.version;
 
-  /** Applies `event`, saves the result, and returns the effects to perform now. */
-  const step = async (event) => {
-    const { flow: next, effects } = current.apply(event);
-    await save(next.toJSON());
-    current = next;
-    return effects;
+  /** The record as stored now, after a refused write. */
+  const reload = async () => {
+    const r = await db.load();
+    if (r === null) throw new IapError('INVALID_STATE_TRANSITION', `runPayment: the flow of paymentSeq ${current.paymentSeq} was deleted while it ran`);
+    current = r.flow;
+    version = r.version;
+  };
+
+  /**
+   * Applies `event` and writes the result. Returns the effects to perform now, or `null` when
+   * the write was refused because another instance wrote first: then `current` is the stored
+   * flow, and the caller stops unless the conflict rules say otherwise.
+   */
+  const write = async (event) => {
+    const { flow: next, effects, duplicate } = current.apply(event);
+    if (duplicate) return effects;
+    if (await db.update(next, version)) {
+      current = next;
+      version += 1;
+      return effects;
+    }
+    await reload();
+    return null;
+  };
+
+  /**
+   * Records an answer (a fact about the state it was asked in). On a conflict it is recorded on
+   * the stored flow too, if that flow is still in the state the answer is for (another instance
+   * re-sent the same consume, say); otherwise the other instance is ahead and `null` says stop.
+   */
+  const record = async (event) => {
+    for (;;) {
+      const awaited = current.state;
+      const effects = await write(event);
+      if (effects !== null) return effects;
+      if (current.state !== awaited) return null;
+    }
   };
 
   let consumeRequests = 0;
@@ -75,7 +124,7 @@ export async function runPayment(options) {
           purchase = await verify(effect, current);
         } catch (e) {
           if (e instanceof IapError && !e.retryable) {
-            await step({ type: 'VERIFY_FAILED', reason: `${e.code}: ${e.message}` });
+            if ((await record({ type: 'VERIFY_FAILED', reason: `${e.code}: ${e.message}` })) === null) return current;
             break;
           }
           throw e;
@@ -84,22 +133,26 @@ export async function runPayment(options) {
         // something no verifier made: that is a bug in the caller, not a bad purchase.
         purchase = toPurchase(purchase);
         if (purchase.state === 'PENDING') return current;
+        let written;
         try {
-          await step({ type: 'VERIFIED', purchase });
+          written = await record({ type: 'VERIFIED', purchase });
         } catch (e) {
           // A genuine purchase of another product or store, or one the store reports refunded.
           if (e instanceof IapError && e.code === 'INVALID_ARGUMENT') {
-            await step({ type: 'VERIFY_FAILED', reason: e.message });
-            break;
+            written = await record({ type: 'VERIFY_FAILED', reason: e.message });
+          } else {
+            throw e;
           }
-          throw e;
         }
+        if (written === null) return current;
         break;
       }
       case 'VERIFIED': {
-        const [effect] = await step({ type: 'CONSUME_REQUESTED' });
+        // A decision, not an answer: if another instance wrote first, it is the one consuming.
+        const effects = await write({ type: 'CONSUME_REQUESTED' });
+        if (effects === null) return current;
         consumeRequests += 1;
-        await consumeOnce(effect);
+        if (!(await consumeOnce(effects[0]))) return current;
         break;
       }
       case 'CONSUME_REQUESTED': {
@@ -110,21 +163,19 @@ export async function runPayment(options) {
             details: { paymentSeq: current.paymentSeq, attempts: current.consumeAttempts },
           });
         }
-        const [effect] = await step({ type: 'CONSUME_TIMEOUT' });
+        const effects = await write({ type: 'CONSUME_TIMEOUT' });
+        if (effects === null) return current;
         consumeRequests += 1;
-        await consumeOnce(effect);
+        if (!(await consumeOnce(effects[0]))) return current;
         break;
       }
-      case 'CONSUMED': {
-        const [effect] = current.pendingEffects();
-        await deliver(effect, current);
-        await step({ type: 'DELIVERED' });
+      case 'CONSUMED':
+        if (!(await deliverOnce())) return current;
         break;
-      }
       case 'DELIVERED': {
         const [effect] = current.pendingEffects();
         if (typeof complete === 'function') await complete(effect, current);
-        await step({ type: 'COMPLETED' });
+        if ((await record({ type: 'COMPLETED' })) === null) return current;
         break;
       }
       default:
@@ -132,28 +183,117 @@ export async function runPayment(options) {
     }
   }
 
-  /** Sends one consume and records its answer; no answer leaves CONSUME_REQUESTED for a retry. */
+  /**
+   * Sends one consume and records its answer; no answer leaves CONSUME_REQUESTED for a retry.
+   * False when another instance is ahead (stop).
+   */
   async function consumeOnce(effect) {
     try {
       await consume(effect, current);
     } catch (e) {
       if (isAlreadyConsumed(e)) {
-        const effects = await step({ type: 'ALREADY_CONSUMED' });
-        await flagged(effects);
-        return;
+        const effects = await record({ type: 'ALREADY_CONSUMED' });
+        if (effects === null) return false;
+        for (const fx of effects) {
+          if (fx.type === 'FLAG' && typeof flag === 'function') await flag(fx, current);
+        }
+        return true;
       }
       if (isRetryable(e)) {
         if (consumeRequests >= maxConsumeAttempts) throw e;
-        return; // the loop sees CONSUME_REQUESTED and retries
+        return true; // the loop sees CONSUME_REQUESTED and retries
       }
       throw e;
     }
-    await step({ type: 'CONSUMED' });
+    return (await record({ type: 'CONSUMED' })) !== null;
   }
 
-  async function flagged(effects) {
-    for (const effect of effects) {
-      if (effect.type === 'FLAG' && typeof flag === 'function') await flag(effect, current);
+  /** Delivers and records DELIVERED, in one transaction where the store has them. */
+  async function deliverOnce() {
+    if (!db.deliverInTransaction) {
+      const [effect] = current.pendingEffects();
+      await deliver(effect, current, { transaction: undefined });
+      return (await record({ type: 'DELIVERED' })) !== null;
     }
+    let delivered = false;
+    const r = await db.deliverInTransaction(async ({ flow, transaction }) => {
+      // The record is locked: what it says now is what every other instance will see.
+      const locked = PaymentFlow.fromJSON(flow);
+      if (locked.state !== 'CONSUMED') return null;
+      const [effect] = locked.pendingEffects();
+      await deliver(effect, locked, { transaction });
+      delivered = true;
+      return locked.apply({ type: 'DELIVERED' }).flow.toJSON();
+    });
+    current = r.flow;
+    version = r.version;
+    return delivered;
   }
+}
+
+/**
+ * The flow and the three operations runPayment needs, over a store or over the `save` callback.
+ * `flow` and `version` are where the run starts.
+ */
+async function open(options) {
+  const { flow, store, save } = options;
+  if (store === undefined) {
+    if (typeof save !== 'function') throw bad('give a `store`, or a `flow` with a `save` function');
+    if (flow === undefined) throw bad('`flow` is required with `save`');
+    return {
+      flow: flow instanceof PaymentFlow ? flow : PaymentFlow.fromJSON(flow),
+      version: 0,
+      update: async (next) => {
+        await save(next.toJSON());
+        return true;
+      },
+      load: async () => null,
+    };
+  }
+  if (save !== undefined) throw bad('give either `store` or `save`, not both');
+  if (store === null || typeof store !== 'object') throw bad('`store` must be a flow store object');
+  for (const name of ['load', 'insert', 'update']) {
+    if (typeof store[name] !== 'function') throw bad(`\`store.${name}\` must be a function`);
+  }
+  const given = flow === undefined ? undefined : flow instanceof PaymentFlow ? flow : PaymentFlow.fromJSON(flow);
+  const paymentSeq = options.paymentSeq ?? given?.paymentSeq;
+  if (typeof paymentSeq !== 'string' || paymentSeq === '') throw bad('`paymentSeq` (or `flow`) is required with `store`');
+  if (given && given.paymentSeq !== paymentSeq) {
+    throw bad('`flow` is for another payment than `paymentSeq`', { paymentSeq, flowPaymentSeq: given.paymentSeq });
+  }
+  const load = async () => {
+    const r = await store.load(paymentSeq);
+    if (r === null || r === undefined) return null;
+    if (typeof r !== 'object' || !Number.isSafeInteger(r.version) || r.version < 1) {
+      throw bad('`store.load` must resolve to null or { flow, version } with a positive integer version');
+    }
+    const f = PaymentFlow.fromJSON(r.flow);
+    if (f.paymentSeq !== paymentSeq) {
+      throw new IapError('MALFORMED_INPUT', `runPayment: the store returned the flow of payment ${f.paymentSeq} for ${paymentSeq}`);
+    }
+    return { flow: f, version: r.version };
+  };
+  let start = await load();
+  if (start === null) {
+    if (!given) throw bad(`no flow is stored for paymentSeq ${paymentSeq} (give \`flow\` to insert it)`, { paymentSeq });
+    // Two instances may insert at once: one wins, and both go on from what is stored.
+    if ((await store.insert(paymentSeq, given.toJSON())) === true) start = { flow: given, version: 1 };
+    else start = await load();
+    if (start === null) throw new IapError('INVALID_STATE_TRANSITION', `runPayment: store.insert refused paymentSeq ${paymentSeq} but nothing is stored`);
+  }
+  return {
+    ...start,
+    load,
+    update: async (next, expected) => (await store.update(paymentSeq, next.toJSON(), expected)) === true,
+    deliverInTransaction:
+      typeof store.deliverInTransaction === 'function'
+        ? async (fn) => {
+            const r = await store.deliverInTransaction(paymentSeq, fn);
+            if (r === null || typeof r !== 'object' || !Number.isSafeInteger(r.version)) {
+              throw bad('`store.deliverInTransaction` must resolve to the record { flow, version }');
+            }
+            return { flow: PaymentFlow.fromJSON(r.flow), version: r.version };
+          }
+        : undefined,
+  };
 }

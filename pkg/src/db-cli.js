@@ -1,0 +1,77 @@
+// `iap-verify db migrate|sql`: creates (or prints the SQL of) the PostgreSQL table of
+// `iap-verify/postgres`. The `pg` driver is the caller's (an optional peer dependency), loaded
+// only by `migrate`.
+import { parseArgs } from 'node:util';
+import { DEFAULT_TABLE, migrate, migrationSql } from './postgres.js';
+
+const USAGE = `usage: iap-verify db migrate [--url URL] [--table NAME]
+       iap-verify db sql [--table NAME]
+
+migrate  creates the payment-flow table of iap-verify/postgres if it does not exist (idempotent),
+         on the database at --url (default: $DATABASE_URL), through the pg package of your
+         project (npm install pg)
+sql      prints that SQL instead, to put in your own migrations
+
+--table NAME   the table, or schema.table (default ${DEFAULT_TABLE})`;
+
+/**
+ * @param {string[]} argv arguments after `db`
+ * @param {{ stdout?: { write(s: string): unknown }, stderr?: { write(s: string): unknown }, env?: Record<string, string | undefined> }} [io]
+ * @returns {Promise<number>} the exit code
+ */
+export async function main(argv = [], { stdout = process.stdout, stderr = process.stderr, env = process.env } = {}) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { url: { type: 'string' }, table: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    stderr.write(`iap-verify db: ${e.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [action, ...extra] = positionals;
+  if (values.help) {
+    stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!['migrate', 'sql'].includes(action) || extra.length > 0) {
+    stderr.write(`iap-verify db: ${action === undefined ? 'missing action' : `unknown action '${[action, ...extra].join(' ')}'`}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const table = values.table ?? DEFAULT_TABLE;
+  let sql;
+  try {
+    sql = migrationSql({ table });
+  } catch (e) {
+    stderr.write(`iap-verify db: --table: ${e.message}\n`);
+    return 2;
+  }
+  if (action === 'sql') {
+    stdout.write(sql);
+    return 0;
+  }
+  const url = values.url ?? env.DATABASE_URL;
+  if (!url) {
+    stderr.write('iap-verify db migrate: give --url postgres://… or set DATABASE_URL\n');
+    return 2;
+  }
+  let pg;
+  try {
+    pg = (await import('pg')).default;
+  } catch {
+    stderr.write('iap-verify db migrate: the pg package is not installed in this project (npm install pg)\n');
+    return 2;
+  }
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await migrate(client, { table });
+    stdout.write(`migrated: table ${table} is ready\n`);
+    return 0;
+  } catch (e) {
+    // pg's messages name the host and database, never the password.
+    stderr.write(`iap-verify db migrate: ${e.message}\n`);
+    return 1;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
