@@ -9,7 +9,7 @@ PKG_WEB     := pkg/web
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: all setup build test test-rust test-js test-package test-runtimes test-www lint demo bench fuzz dashboard screenshot
+.PHONY: all setup build test test-rust test-js test-package test-runtimes test-www test-postgres lint demo bench fuzz dashboard screenshot
 
 all: build
 
@@ -28,7 +28,7 @@ build: setup
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
-test: test-rust lint build test-js test-package test-runtimes test-www
+test: test-rust lint build test-js test-postgres test-package test-runtimes test-www
 
 test-rust:
 	@echo "[test] cargo test"
@@ -44,6 +44,12 @@ lint: setup
 test-js:
 	@echo "[test] node --test (ESM and CommonJS, on the built pkg/)"
 	@node --test tests/js/
+
+## test-postgres: the PostgreSQL flow store against a real server (Debian's, installed when missing;
+## a throwaway cluster on a loopback port, stopped at the end)
+test-postgres: build
+	@echo "[test] PostgreSQL flow store: races, faults and killed processes (tests/postgres/)"
+	@scripts/with-postgres.sh node --test tests/postgres/
 
 ## test-www: the dashboard in headless Chromium (Debian's; installed when missing), screenshots in tests/www/artifacts/
 test-www: build
@@ -81,6 +87,7 @@ demo: build
 ## bench: medians and ratios, measured side by side in one process
 bench: build
 	@for f in bench/*.bench.mjs; do node "$$f" || exit 1; done
+	@scripts/with-postgres.sh node bench/flow-store.pg.mjs
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; crashers kept as regressions
 fuzz:

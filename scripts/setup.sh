@@ -3,7 +3,7 @@
 # Debian's clang (ring's C code for wasm32), the wasm32 Rust target, the
 # wasm-bindgen CLI at exactly the version Cargo.lock pins, and the npm dev dependencies (esbuild,
 # binaryen's wasm-opt, typescript, and the runtimes the tests use: deno, bun, workerd, playwright-core).
-# Extra Debian packages can be asked for: `scripts/setup.sh chromium`.
+# Extra Debian packages can be asked for: `scripts/setup.sh chromium postgresql`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,7 @@ command -v clang >/dev/null 2>&1 || apt_pkgs+=(clang)
 for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium) ;;
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql) ;;
     *) apt_pkgs+=("$extra") ;;
   esac
 done
