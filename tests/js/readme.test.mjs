@@ -25,3 +25,38 @@ test('README quick start runs as documented', async () => {
     rmSync(file);
   }
 });
+
+test('README flow-store snippet: eight instances at once, one consume, one grant', async () => {
+  const section = readme.split('#### Many backend instances: a flow store')[1];
+  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
+  assert.match(snippet, /from 'iap-verify'/);
+  const file = new URL(`./.readme-store-${process.pid}.mjs`, import.meta.url);
+  writeFileSync(file, snippet.replace("from 'iap-verify'", "from './load.mjs'"));
+  try {
+    const { handlePaid } = await import(file.href);
+    const iap = await import('./load.mjs');
+    const key = own('google/test-key-2048.pub');
+    const consumed = new Set();
+    let consumes = 0;
+    const grants = [];
+    const deps = {
+      verify: () => iap.verifyGooglePurchase(own('google/consumable.json'), own('google/consumable.sig'), key),
+      consume: async (effect) => {
+        consumes += 1;
+        await new Promise((r) => setTimeout(r, 1));
+        if (consumed.has(effect.paymentSeq)) throw new iap.IapError('ALREADY_CONSUMED', '5018', { details: { resultCode: 5018 } });
+        consumed.add(effect.paymentSeq);
+      },
+      grant: (effect) => void grants.push(effect.paymentSeq),
+    };
+    const req = { paymentSeq: '2025112699990001', accessToken: 'at-readme', userId: 'user-1' };
+    const states = await Promise.all(Array.from({ length: 8 }, () => handlePaid(req, deps)));
+    assert.ok(states.includes('COMPLETED'), states.join());
+    assert.equal(consumes, 1);
+    assert.deepEqual(grants, [req.paymentSeq]);
+    assert.equal(await handlePaid(req, deps), 'COMPLETED');
+    assert.equal(grants.length, 1);
+  } finally {
+    rmSync(file);
+  }
+});

@@ -73,6 +73,37 @@ try { v.verify('{}', process.env.SIG); } catch (e) { console.log(e instanceof Ia
   assert.equal(r.stdout, 'GPA.3301-1234-5678-90123\ntrue INVALID_SIGNATURE\n');
 });
 
+test('iap-verify/postgres: importable without pg and without loading the WebAssembly module', () => {
+  // The installed project has no pg: the entry must not import it (the pool is the caller's).
+  const code = `import * as pgStore from 'iap-verify/postgres';
+import { createMemoryFlowStore } from 'iap-verify';
+console.log(Object.keys(pgStore).sort().join(','), typeof createMemoryFlowStore);
+try { pgStore.createPostgresFlowStore({}); } catch (e) { console.log(e.name, e.code); }`;
+  writeFileSync(join(p.projectDir, 'pgstore.mjs'), code);
+  const r = run(process.execPath, ['pgstore.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'DEFAULT_TABLE,createPostgresFlowStore,migrate,migrationSql function\nIapError INVALID_ARGUMENT\n');
+  // Its module graph: no wasm glue, no pg.
+  const graph = (file, seen = new Set()) => {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)) {
+      if (m[1].startsWith('.')) graph(join(file, '..', m[1]), seen);
+      else seen.add(m[1]);
+    }
+    return seen;
+  };
+  const deps = [...graph(join(installed(), 'src/postgres.js'))].map((f) => f.replace(`${installed()}/`, ''));
+  assert.deepEqual(deps.sort(), ['src/error.js', 'src/postgres.js']);
+  // The command's `db sql` needs no database and no pg either.
+  const sql = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['db', 'sql']);
+  assert.equal(sql.status, 0, sql.stderr);
+  assert.match(sql.stdout, /CREATE TABLE IF NOT EXISTS "iap_payment_flow"/);
+  const migrate = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['db', 'migrate', '--url', 'postgres://127.0.0.1:1/x']);
+  assert.equal(migrate.status, 2);
+  assert.match(migrate.stderr, /pg package is not installed/);
+});
+
 test('CommonJS: require from the installed package (the "require" condition)', () => {
   const req = createRequire(join(p.projectDir, 'index.js'));
   assert.equal(req.resolve('iap-verify'), join(installed(), 'node.cjs'));
