@@ -133,18 +133,15 @@ export async function runPayment(options) {
         // something no verifier made: that is a bug in the caller, not a bad purchase.
         purchase = toPurchase(purchase);
         if (purchase.state === 'PENDING') return current;
-        let written;
+        let event = { type: 'VERIFIED', purchase };
         try {
-          written = await record({ type: 'VERIFIED', purchase });
+          current.apply(event); // only to ask the reducer whether the purchase fits (rule 6)
         } catch (e) {
           // A genuine purchase of another product or store, or one the store reports refunded.
-          if (e instanceof IapError && e.code === 'INVALID_ARGUMENT') {
-            written = await record({ type: 'VERIFY_FAILED', reason: e.message });
-          } else {
-            throw e;
-          }
+          if (!(e instanceof IapError && e.code === 'INVALID_ARGUMENT')) throw e;
+          event = { type: 'VERIFY_FAILED', reason: e.message };
         }
-        if (written === null) return current;
+        if ((await record(event)) === null) return current;
         break;
       }
       case 'VERIFIED': {
