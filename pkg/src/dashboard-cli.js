@@ -322,7 +322,10 @@ export async function startDashboard(options = {}) {
           const api = body?.api;
           if (!userId || userId.length > 256) return sendError(res, 400, 'INVALID_ARGUMENT', 'userId: 1 to 256 characters');
           if (store !== 'ALL' && !STORES.includes(store)) return sendError(res, 400, 'INVALID_ARGUMENT', `store: one of ALL, ${STORES.join(', ')}`);
-          if (api !== undefined && !(api in sources)) return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
+          // Own names only: `in` would take `__proto__`, `toString` or `constructor` for an API.
+          if (api !== undefined && !(typeof api === 'string' && Object.hasOwn(sources, api))) {
+            return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
+          }
           try {
             return sendJson(res, 200, await lookup(sources, { userId, store, api }));
           } catch (e) {

@@ -112,6 +112,26 @@ describe('dashboard server', () => {
     }
   });
 
+  test('api: only the configured APIs by their own names; inherited names are a 400 with the choices', async () => {
+    const dash = await startDashboard({ port: 0, emulator: true, env: {} });
+    try {
+      for (const api of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf', '', 'IAP', 42, null, ['iap'], { iap: 1 }]) {
+        const res = await post(dash.url, { userId: 'user-1', api });
+        assert.equal(res.status, 400, JSON.stringify(api));
+        const { error } = await res.json();
+        assert.equal(error.code, 'INVALID_ARGUMENT', JSON.stringify(api));
+        assert.equal(error.message, 'api: one of iap, gamebase', JSON.stringify(api));
+      }
+      for (const api of ['iap', 'gamebase']) {
+        const res = await post(dash.url, { userId: 'user-1', api });
+        assert.equal(res.status, 200, api);
+        assert.equal((await res.json()).api, api);
+      }
+    } finally {
+      await dash.close();
+    }
+  });
+
   test('main: usage errors exit 2, --help exits 0, a running dashboard prints its URL', async () => {
     const lines = [];
     const log = (l) => lines.push(l);
