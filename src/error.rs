@@ -33,8 +33,11 @@ pub enum Error {
     /// `INVALID_STATE_TRANSITION`: the payment-flow step is not allowed from the current state.
     InvalidStateTransition { state: String, event: String },
     /// `ALREADY_CONSUMED`: the IAP server says the payment was consumed already (result code 5018).
+    /// `result_message` is the server's text, cleaned by [`upstream_text`].
     AlreadyConsumed { result_message: String },
     /// `API_ERROR`: the IAP server answered `isSuccessful: false`, or with a non-2xx status.
+    /// `result_message` is the server's text, cleaned by [`upstream_text`]; the message (`Display`)
+    /// never includes it.
     Api { status: u16, result_code: Option<i64>, result_message: Option<String> },
     /// `NETWORK_ERROR`: the request did not reach the server or the connection broke. Retryable.
     Network { reason: String },
@@ -129,6 +132,35 @@ impl Error {
     }
 }
 
+/// Text a server sent (an NHN `resultMessage`), made fit to show: data, never part of our own
+/// message. Control characters (C0, DEL, C1), bidirectional formatting characters (which can make
+/// a log line or a table cell read backwards) and line and paragraph separators are removed,
+/// except that tabs and line breaks become spaces; `secret`, if given, is replaced by
+/// `<redacted>` (after the removal, so that no stripped character can split it); then the text is
+/// cut to [`limits::MAX_UPSTREAM_TEXT`](crate::limits::MAX_UPSTREAM_TEXT) characters, the last
+/// one `…` when it was cut.
+pub fn upstream_text(text: &str, secret: Option<&str>) -> String {
+    let mut clean: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => Some(' '),
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    if let Some(s) = secret.filter(|s| !s.is_empty()) {
+        clean = clean.replace(s, "<redacted>");
+    }
+    let max = crate::limits::MAX_UPSTREAM_TEXT;
+    if let Some((cut, _)) = clean.char_indices().nth(max) {
+        let keep = clean.char_indices().nth(max.saturating_sub(1)).map_or(cut, |(i, _)| i);
+        clean.truncate(keep);
+        clean.push('…');
+    }
+    clean
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -159,12 +191,11 @@ impl fmt::Display for Error {
                 write!(f, "event '{event}' is not allowed in state '{state}'")
             }
             Error::AlreadyConsumed { .. } => f.write_str("the payment was already consumed (5018)"),
-            Error::Api { status, result_code: Some(c), result_message } => write!(
-                f,
-                "IAP server error {c}: {} (HTTP {status})",
-                result_message.as_deref().unwrap_or("")
-            ),
-            Error::Api { status, .. } => write!(f, "IAP server answered HTTP {status}"),
+            // The server's own text is data: it stays in `details.resultMessage`, never here.
+            Error::Api { status, result_code: Some(c), .. } => {
+                write!(f, "the server refused the request with result code {c} (HTTP {status})")
+            }
+            Error::Api { status, .. } => write!(f, "the server answered HTTP {status}"),
             Error::Network { reason } => write!(f, "network error: {reason}"),
             Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),

@@ -13,6 +13,10 @@ pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
 /// 0.5 KiB, so this leaves room for thousands of entries.
 pub const MAX_API_RESPONSE: usize = 4 * 1024 * 1024;
 
+/// Text from an upstream server (NHN's `resultMessage`) kept in an error's `details`, in
+/// characters. Longer text is cut (see [`crate::error::upstream_text`]).
+pub const MAX_UPSTREAM_TEXT: usize = 256;
+
 /// Returns `INPUT_TOO_LARGE` when `len` exceeds `limit`.
 pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
     if len > limit {

@@ -355,7 +355,9 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
             limit: limits::MAX_API_RESPONSE,
             actual: usize::try_from(n).unwrap_or(usize::MAX),
         },
-        "network" => Error::Network { reason: reason.to_owned() },
+        // The reason names the failure's kind; a caller's fetch may have made it up, so it is
+        // cleaned like any upstream text.
+        "network" => Error::Network { reason: crate::error::upstream_text(reason, None) },
         _ => Error::invalid_argument(reason),
     };
     js_error(e)
