@@ -14,8 +14,9 @@ pub enum Error {
     /// `MALFORMED_INPUT`: not base64 / JSON / DER / JWS of the expected shape.
     /// `what` names the input; `offset` is the byte position where known.
     MalformedInput { what: &'static str, reason: String, offset: Option<usize> },
-    /// `INPUT_TOO_LARGE`: the input is over a documented limit (see [`crate::limits`]).
-    InputTooLarge { what: &'static str, limit: usize, actual: usize },
+    /// `INPUT_TOO_LARGE`: the input is over a documented limit (see [`crate::limits`]); `limit`
+    /// and `actual` count `unit`s.
+    InputTooLarge { what: &'static str, limit: usize, actual: usize, unit: Unit },
     /// `INVALID_PUBLIC_KEY`: not a usable public key of the kind the format requires.
     InvalidPublicKey { reason: String },
     /// `INVALID_SIGNATURE`: the signature does not verify over the bytes received (or a receipt
@@ -46,6 +47,36 @@ pub enum Error {
     /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
     /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
     InvalidArgument { reason: String },
+}
+
+/// What a size limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unit {
+    /// Bytes (UTF-8 bytes for text).
+    Bytes,
+    /// Characters of a JS string (UTF-16 code units), where the check runs before the text is
+    /// copied into the module.
+    Characters,
+    /// Entries of a list (a receipt's in-app purchases).
+    Entries,
+    /// Certificates (embedded in a receipt).
+    Certificates,
+    /// Recorded events (of a payment flow).
+    Events,
+}
+
+impl Unit {
+    /// The unit's name in messages and in `details.unit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Bytes => "bytes",
+            Unit::Characters => "characters",
+            Unit::Entries => "entries",
+            Unit::Certificates => "certificates",
+            Unit::Events => "events",
+        }
+    }
 }
 
 /// The result type of the crate.
@@ -87,8 +118,8 @@ impl Error {
         use serde_json::json;
         match self {
             Error::MalformedInput { what, offset, .. } => json!({ "input": what, "offset": offset }),
-            Error::InputTooLarge { what, limit, actual } => {
-                json!({ "input": what, "limit": limit, "actual": actual })
+            Error::InputTooLarge { what, limit, actual, unit } => {
+                json!({ "input": what, "limit": limit, "actual": actual, "unit": unit.as_str() })
             }
             Error::CertificateExpired { subject, not_before, not_after, at } => json!({
                 "subject": subject, "notBefore": not_before, "notAfter": not_after, "at": at
@@ -168,8 +199,9 @@ impl fmt::Display for Error {
                 write!(f, "malformed {what}: {reason} (at byte {o})")
             }
             Error::MalformedInput { what, reason, offset: None } => write!(f, "malformed {what}: {reason}"),
-            Error::InputTooLarge { what, limit, actual } => {
-                write!(f, "{what} is {actual} bytes, over the limit of {limit}")
+            Error::InputTooLarge { what, limit, actual, unit } => {
+                let unit = unit.as_str();
+                write!(f, "{what}: {actual} {unit}, over the limit of {limit} {unit}")
             }
             Error::InvalidPublicKey { reason } => write!(f, "invalid public key: {reason}"),
             Error::InvalidSignature => f.write_str("the signature does not verify"),
@@ -214,7 +246,7 @@ mod tests {
     fn every_variant() -> Vec<(Error, &'static str, bool)> {
         let all = vec![
             (Error::malformed("x", "y"), "MALFORMED_INPUT", false),
-            (Error::InputTooLarge { what: "x", limit: 1, actual: 2 }, "INPUT_TOO_LARGE", false),
+            (Error::InputTooLarge { what: "x", limit: 1, actual: 2, unit: Unit::Bytes }, "INPUT_TOO_LARGE", false),
             (Error::bad_key("x"), "INVALID_PUBLIC_KEY", false),
             (Error::InvalidSignature, "INVALID_SIGNATURE", false),
             (Error::bad_chain("x"), "INVALID_CHAIN", false),
@@ -268,6 +300,21 @@ mod tests {
             assert_eq!(e.code(), code, "{e:?}");
             assert_eq!(e.retryable(), retryable, "{e:?}");
             assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn too_large_names_the_limit_and_the_unit() {
+        for (unit, name) in [
+            (Unit::Bytes, "bytes"),
+            (Unit::Characters, "characters"),
+            (Unit::Entries, "entries"),
+            (Unit::Certificates, "certificates"),
+            (Unit::Events, "events"),
+        ] {
+            let e = Error::InputTooLarge { what: "thing", limit: 20_000, actual: 20_001, unit };
+            assert_eq!(e.to_string(), format!("thing: 20001 {name}, over the limit of 20000 {name}"));
+            assert_eq!(e.details(), serde_json::json!({ "input": "thing", "limit": 20_000, "actual": 20_001, "unit": name }));
         }
     }
 

@@ -340,6 +340,8 @@ fn test_pki_token_negatives() {
     check(&test_jws("[]", "leaf-ec", "int-ec", "root-ec"), "MALFORMED_INPUT");
     // 10 MB token.
     check(&"a".repeat(10 * 1024 * 1024), "INPUT_TOO_LARGE");
+    let e = v.verify_and_decode_transaction(&"a".repeat(10 * 1024 * 1024), NOW).unwrap_err();
+    assert_eq!(e.to_string(), "JWS: 10485760 bytes, over the limit of 262144 bytes");
     // Every truncation is a typed error.
     for n in (0..good.len()).step_by(11) {
         assert!(v.verify_and_decode_transaction(&good[..n], NOW).is_err());

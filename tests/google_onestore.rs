@@ -172,6 +172,16 @@ fn oversized_inputs_are_input_too_large() {
     assert_eq!(v.verify(&big, &text(own("google/consumable.sig"))).unwrap_err().code(), "INPUT_TOO_LARGE");
     let huge_sig = "A".repeat(5000);
     assert_eq!(v.verify(&own("google/consumable.json"), &huge_sig).unwrap_err().code(), "INPUT_TOO_LARGE");
+    // The message names the input, the size, the limit and the unit.
+    let e = v.verify(&big, &text(own("google/consumable.sig"))).unwrap_err();
+    assert_eq!(e.to_string(), "Google purchase data: 65537 bytes, over the limit of 65536 bytes");
+    assert_eq!(e.details()["unit"], "bytes");
+    let e = v.verify(&own("google/consumable.json"), &huge_sig).unwrap_err();
+    assert_eq!(e.to_string(), "signature: 5000 bytes, over the limit of 4096 bytes");
+    let e = GoogleVerifier::new(&"A".repeat(20_000), STRICT).unwrap_err();
+    assert_eq!(e.to_string(), "public key: 20000 bytes, over the limit of 16384 bytes");
+    let e = iap_verify::google::rtdn::decode_push(&vec![b' '; 70_000]).unwrap_err();
+    assert!(e.to_string().ends_with(": 70000 bytes, over the limit of 65536 bytes"), "{e}");
 }
 
 #[test]

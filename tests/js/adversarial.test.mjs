@@ -110,6 +110,7 @@ test('re-assembled receipts: two SignerInfos, signer missing from the certificat
     set.bytes = encode(0x31, Buffer.concat([set.content, set.content]));
   });
   assert.equal(code(() => v.verify(twoSigners)), 'MALFORMED_INPUT');
+  assert.throws(() => v.verify(twoSigners), (e) => /^malformed receipt: the receipt has 2 SignerInfos; Apple's have exactly one \(at byte \d+\)$/.test(e.message));
   const noLeaf = reassemble(der, (f) => {
     const certs = f.find((x) => x.tag === 0xa0);
     const list = children(certs.bytes, readTlv(certs.bytes));
@@ -141,6 +142,23 @@ test('100 MB inputs are INPUT_TOO_LARGE before anything is copied', () => {
   const apple = new iap.SignedDataVerifier(null, false, 'Sandbox', 'x');
   assert.equal(code(() => apple.verifyAndDecodeTransaction(huge)), 'INPUT_TOO_LARGE');
   assert.equal(code(() => iap.decodeGoogleNotification(huge)), 'INPUT_TOO_LARGE');
+  // Each names the limit and the unit.
+  const said = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return [e.message, e.details.unit, e.details.limit];
+    }
+    return 'VERIFIED';
+  };
+  assert.deepEqual(said(() => google.verify(bytes, 'AAAA')), ['signedData: 104857600 bytes, over the limit of 65536 bytes', 'bytes', 65536]);
+  assert.deepEqual(said(() => iap.verifyAppReceipt(bytes)), ['receipt: 104857600 bytes, over the limit of 4194304 bytes', 'bytes', 4194304]);
+  assert.deepEqual(said(() => apple.verifyAndDecodeTransaction(huge)), ['signedTransactionInfo: 104857600 bytes, over the limit of 262144 bytes', 'bytes', 262144]);
+  if (typeof iap.IapApi === 'function') {
+    // Checked on the JS string before it is copied in: counted in its characters.
+    const api = new iap.IapApi({ appKey: 'k' });
+    assert.deepEqual(said(() => api.parseListConsumables({ status: 200, body: huge })), ['NHN API response: 104857600 characters, over the limit of 4194304 characters', 'characters', 4194304]);
+  }
 });
 
 test('thousands of random inputs to every entry point, then the same instance still verifies', () => {
