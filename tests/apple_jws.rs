@@ -375,6 +375,66 @@ fn nested_jws_in_notifications_are_verified() {
     assert_eq!(code(v.verify_and_decode_notification(&ext("1"), NOW)), "INVALID_ENVIRONMENT");
 }
 
+#[test]
+fn duplicate_keys_at_any_depth_are_refused_in_headers_payloads_and_nested_jws() {
+    let v = pki_verifier(Environment::Sandbox);
+    let malformed = |r: iap_verify::Result<()>, what: &str| {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{e}");
+        let text = e.to_string();
+        assert!(text.starts_with(&format!("malformed {what}: duplicate key ")), "{text}");
+        text
+    };
+    let base = r#""bundleId":"com.example.app","environment":"Sandbox","signedDate":1717243200000"#;
+    // Payload: top level, a nested object, an unknown field, an object inside an array, escapes.
+    for (payload, key) in [
+        (format!(r#"{{{base},"price":990,"price":1}}"#), "\"price\""),
+        (format!(r#"{{{base},"foo":{{"x":1,"x":2}}}}"#), "\"x\""),
+        (format!(r#"{{{base},"unknownField":1,"unknownField":1}}"#), "\"unknownField\""),
+        (format!(r#"{{{base},"list":[{{"a":1}},{{"b":{{"c":1,"c":1}}}}]}}"#), "\"c\""),
+        (format!(r#"{{{base},"transactionId":"1","transacti\u006fnId":"2"}}"#), "\"transactionId\""),
+    ] {
+        let text = malformed(v.verify_and_decode_transaction(&test_jws(&payload, "leaf-ec", "int-ec", "root-ec"), NOW).map(drop), "JWS payload");
+        assert!(text.contains(key), "{text}");
+        assert!(text.ends_with("of the decoded JSON"), "{text}");
+    }
+    // The same key in sibling objects is no duplicate.
+    let siblings = format!(r#"{{{base},"a":{{"x":1}},"b":{{"x":2}},"c":[{{"x":3}},{{"x":4}}]}}"#);
+    v.verify_and_decode_transaction(&test_jws(&siblings, "leaf-ec", "int-ec", "root-ec"), NOW).unwrap();
+    // A hostile key is shown escaped and cut, never raw.
+    let hostile_key = format!("\u{202e}<b>\n{}", "k".repeat(500));
+    let payload = format!(r#"{{{base},{k},{k}}}"#, k = format!("{}:1", serde_json::to_string(&hostile_key).unwrap()));
+    let text = malformed(v.verify_and_decode_transaction(&test_jws(&payload, "leaf-ec", "int-ec", "root-ec"), NOW).map(drop), "JWS payload");
+    assert!(!text.contains('\u{202e}') && !text.contains('\n') && text.len() < 200, "{text}");
+    assert!(text.contains(r"\u{202e}<b>\n"), "{text}");
+
+    // Header: a repeated known or unknown member, or one inside a nested object.
+    let certs = vec![pki("leaf-ec.der"), pki("int-ec.der"), pki("root-ec.der")];
+    let x5c = x5c_header(&certs);
+    let inner = x5c.strip_prefix('{').unwrap().strip_suffix('}').unwrap();
+    for header in [
+        format!(r#"{{{inner},"kid":"a","kid":"b"}}"#),
+        format!(r#"{{"alg":"ES256",{inner}}}"#),
+        format!(r#"{{{inner},"jwk":{{"kty":"EC","kty":"RSA"}}}}"#),
+    ] {
+        malformed(v.verify_and_decode_transaction(&jws_with_header(&header, &tx(SIGNED, "Sandbox"), &pki("leaf-ec.pk8")), NOW).map(drop), "JWS header");
+    }
+
+    // Notifications: a duplicate in the outer payload, or in a nested JWS's payload.
+    let note = |data_extra: &str, t: &str| {
+        test_jws(
+            &format!(r#"{{"notificationType":"ONE_TIME_CHARGE","signedDate":{SIGNED},"data":{{"bundleId":"com.example.app","environment":"Sandbox"{data_extra},"signedTransactionInfo":"{t}"}}}}"#),
+            "leaf-ec",
+            "int-ec",
+            "root-ec",
+        )
+    };
+    v.verify_and_decode_notification(&note("", &good_jws()), NOW).unwrap();
+    malformed(v.verify_and_decode_notification(&note(r#","status":1,"status":2"#, &good_jws()), NOW).map(drop), "JWS payload");
+    let dup_inner = test_jws(&format!(r#"{{{base},"offer":{{"id":"a","id":"b"}}}}"#), "leaf-ec", "int-ec", "root-ec");
+    malformed(v.verify_and_decode_notification(&note("", &dup_inner), NOW).map(drop), "JWS payload");
+}
+
 // ---- Apple's real chain, at the certificate level ------------------------------------------------
 
 fn pem(name: &str) -> Vec<u8> {

@@ -100,6 +100,48 @@ function reassemble(der, edit) {
   return new Uint8Array(encode(0x30, Buffer.concat([der.subarray(oid.start, oid.end), encode(0xa0, sdBytes)])));
 }
 
+/** A JWS over exactly these header and payload texts (JSON.stringify cannot repeat a key). */
+function rawJws(headerText, payloadText) {
+  const h = b64url(headerText);
+  const p = b64url(payloadText);
+  const s = sign('sha256', Buffer.from(`${h}.${p}`), { key: pki('leaf-ec.pk8'), format: 'der', type: 'pkcs8', dsaEncoding: 'ieee-p1363' });
+  return `${h}.${p}.${b64url(s)}`;
+}
+
+test('a duplicate key at any depth of a JWS header, payload or nested JWS is MALFORMED_INPUT', () => {
+  const v = new iap.SignedDataVerifier([new Uint8Array(pki('root-ec.der'))], false, 'Sandbox', 'com.example.app');
+  const x5c = `"x5c":${JSON.stringify(['leaf-ec', 'int-ec', 'root-ec'].map((c) => pki(`${c}.der`).toString('base64')))}`;
+  const header = `{"alg":"ES256",${x5c}}`;
+  const base = `"transactionId":"1","bundleId":"com.example.app","environment":"Sandbox","signedDate":${SIGNED}`;
+  const refused = (fn, what, key) => {
+    try {
+      fn();
+    } catch (e) {
+      assert.equal(e.code, 'MALFORMED_INPUT', e.message);
+      assert.ok(e.message.startsWith(`malformed ${what}: duplicate key "${key}"`), e.message);
+      return;
+    }
+    assert.fail(`${what} with a repeated "${key}" verified`);
+  };
+  assert.equal(v.verifyAndDecodeTransaction(rawJws(header, `{${base}}`)).transactionId, '1');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(header, `{${base},"foo":{"x":1,"x":2}}`)), 'JWS payload', 'x');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(header, `{${base},"price":1,"price":990000}`)), 'JWS payload', 'price');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(header, `{${base},"u":[{"k":1,"\\u006b":2}]}`)), 'JWS payload', 'k');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(`{"alg":"ES256",${x5c},"kid":"a","kid":"b"}`, `{${base}}`)), 'JWS header', 'kid');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(`{"alg":"none","alg":"ES256",${x5c}}`, `{${base}}`)), 'JWS header', 'alg');
+  // The async path (WebCrypto or node:crypto for the signature) applies the same rule.
+  return v.verifyAndDecodeTransactionAsync(rawJws(header, `{${base},"foo":{"x":1,"x":2}}`)).then(
+    () => assert.fail('verified'),
+    (e) => assert.match(e.message, /^malformed JWS payload: duplicate key "x"/),
+  ).then(() => {
+    const note = (inner, extra = '') => rawJws(header, `{"notificationType":"ONE_TIME_CHARGE","signedDate":${SIGNED},"data":{"bundleId":"com.example.app","environment":"Sandbox"${extra},"signedTransactionInfo":"${inner}"}}`);
+    const good = rawJws(header, `{${base}}`);
+    assert.equal(v.verifyAndDecodeNotification(note(good)).data.decodedTransactionInfo.transactionId, '1');
+    refused(() => v.verifyAndDecodeNotification(note(good, ',"status":1,"status":2')), 'JWS payload', 'status');
+    refused(() => v.verifyAndDecodeNotification(note(rawJws(header, `{${base},"offer":{"id":"a","id":"b"}}`))), 'JWS payload', 'id');
+  });
+});
+
 test('re-assembled receipts: two SignerInfos, signer missing from the certificates', () => {
   const der = pki('receipt-openssl-sha256.der');
   const v = new iap.AppReceiptVerifier([new Uint8Array(pki('root-rsa.der'))]);
