@@ -435,6 +435,63 @@ fn duplicate_keys_at_any_depth_are_refused_in_headers_payloads_and_nested_jws() 
     malformed(v.verify_and_decode_notification(&note("", &dup_inner), NOW).map(drop), "JWS payload");
 }
 
+/// The order of the P-256 group (SEC 2 §2.4.2), big-endian.
+const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+    0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// The same token with its ECDSA signature's `s` replaced by `n − s`: the other valid form.
+fn other_signature_form(jws: &str) -> String {
+    use base64::Engine;
+    let (signed, sig) = jws.rsplit_once('.').unwrap();
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sig).unwrap();
+    assert_eq!(sig.len(), 64);
+    let (r, s) = sig.split_at(32);
+    let mut neg = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(P256_N[i]) - i16::from(s[i]) - borrow;
+        borrow = i16::from(d < 0);
+        neg[i] = d.rem_euclid(256) as u8;
+    }
+    assert_eq!(borrow, 0, "s < n");
+    format!("{signed}.{}", b64url(&[r, &neg[..]].concat()))
+}
+
+#[test]
+fn es256_signatures_have_two_valid_forms_so_never_deduplicate_on_the_token() {
+    // Apple-signed data (Apple's library's test CA and Apple's real chain), and the test PKI.
+    let testca_v = testca(Environment::Sandbox, "com.example");
+    let tx = shared_text("apple-jws-testca-transactionInfo.jws");
+    let twin = other_signature_form(&tx);
+    assert_ne!(twin, tx, "a different token…");
+    let (a, b) = (testca_v.verify_and_decode_transaction(&tx, NOW).unwrap(), testca_v.verify_and_decode_transaction(&twin, NOW).unwrap());
+    assert_eq!(a.payload(), b.payload(), "…with the same verified payload");
+    assert_eq!(b.payload().bundle_id.as_deref(), Some("com.example"));
+
+    let renewal = shared_text("apple-jws-awa-renewalinfo-sandbox.jws");
+    let v = apple(Environment::Sandbox, "any.bundle", None);
+    let (a, b) = (v.verify_and_decode_renewal_info(&renewal, NOW).unwrap(), v.verify_and_decode_renewal_info(&other_signature_form(&renewal), NOW).unwrap());
+    assert_eq!(a.payload(), b.payload());
+    assert_eq!(b.payload().original_transaction_id.as_deref(), Some("2000000335310644"));
+
+    let note = shared_text("apple-jws-aporat-notification-test-sandbox.jws");
+    let v = apple(Environment::Sandbox, "com.Abilities", None);
+    let twin = other_signature_form(&note);
+    assert_eq!(v.verify_and_decode_notification(&note, NOW).unwrap().payload(), v.verify_and_decode_notification(&twin, NOW).unwrap().payload());
+
+    let pki_v = pki_verifier(Environment::Sandbox);
+    let good = good_jws();
+    pki_v.verify_and_decode_transaction(&other_signature_form(&good), NOW).unwrap();
+    // Only those two: any other change to `s` fails.
+    let twin = other_signature_form(&good);
+    let (signed, sig) = twin.rsplit_once('.').unwrap();
+    let mut sig = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sig).unwrap();
+    sig[63] ^= 1;
+    assert_eq!(code(pki_v.verify_and_decode_transaction(&format!("{signed}.{}", b64url(&sig)), NOW)), "INVALID_SIGNATURE");
+}
+
 // ---- Apple's real chain, at the certificate level ------------------------------------------------
 
 fn pem(name: &str) -> Vec<u8> {
