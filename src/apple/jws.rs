@@ -6,7 +6,7 @@
 //! 1. the token is three base64url parts; the header's `alg` must be `ES256` — checked before
 //!    any key or certificate is read. The header, and after the signature the payload, must not
 //!    repeat a key in any object at any depth (`MALFORMED_INPUT`; see
-//!    [`crate::signed_json`] for why);
+//!    the README for why);
 //! 2. `x5c` holds exactly three certificates. The leaf (`x5c[0]`, P-256, OID …6.11.1) must be signed
 //!    by the intermediate (`x5c[1]`, a CA with OID …6.2.1), and the intermediate by one of the
 //!    configured roots. `x5c[2]` must be a certificate but is never trusted as sent;
