@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import * as iap from './load.mjs';
 import { own, ownText, sharedText } from './vectors.mjs';
+import { children, encode, readTlv } from './der.mjs';
 
 const pki = (name) => own(`testpki/${name}`);
 const b64url = (x) => Buffer.from(x).toString('base64url');
@@ -62,33 +63,6 @@ test('forged JWS chains: each is refused with its code', () => {
   assert.equal(t(ec, jws(['leaf-ec', 'int-ec', 'root-ec', 'root-ec'], 'leaf-ec')), 'INVALID_CHAIN');
 });
 
-// A small DER reader/writer for re-assembling the openssl-made receipt.
-function readTlv(buf, at = 0) {
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let hdr = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[at + 2 + i];
-    hdr += n;
-  }
-  return { tag, start: at, body: at + hdr, end: at + hdr + len };
-}
-function children(buf, tlv) {
-  const out = [];
-  for (let at = tlv.body; at < tlv.end; ) {
-    const c = readTlv(buf, at);
-    out.push(c);
-    at = c.end;
-  }
-  return out;
-}
-function encode(tag, content) {
-  const len = content.length;
-  const lenBytes = len < 128 ? [len] : len < 256 ? [0x81, len] : len < 65536 ? [0x82, len >> 8, len & 255] : [0x83, len >> 16, (len >> 8) & 255, len & 255];
-  return Buffer.concat([Buffer.from([tag, ...lenBytes]), content]);
-}
 /** Rebuilds the receipt with SignedData's fields changed by `edit(fields)`. */
 function reassemble(der, edit) {
   const ci = readTlv(der);

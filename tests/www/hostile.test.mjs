@@ -11,8 +11,9 @@ import { createSign, generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDashboard } from '../../pkg/src/dashboard-cli.js';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
+import { children, encode, readTlv } from '../js/der.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PKI = fileURLToPath(new URL('../vectors/testpki/', import.meta.url));
 const pki = (name) => readFileSync(PKI + name);
 const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} not found (scripts/setup.sh chromium)` : false;
@@ -41,14 +42,9 @@ const MB = 'M'.repeat(1024 * 1024);
 const b64url = (b) => Buffer.from(b).toString('base64url');
 const pemOf = (der) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
 
-// ---- a minimal DER writer and reader, for the receipt ----------------------------------------
+// ---- DER, for the receipt ------------------------------------------------------------------
 
-function tlv(tag, ...parts) {
-  const body = Buffer.concat(parts.map((p) => Buffer.from(p)));
-  const n = body.length;
-  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 255] : [0x83, n >> 16, (n >> 8) & 255, n & 255];
-  return Buffer.concat([Buffer.from([tag, ...len]), body]);
-}
+const tlv = (tag, ...parts) => encode(tag, Buffer.concat(parts.map((p) => Buffer.from(p))));
 const seq = (...p) => tlv(0x30, ...p);
 const set = (...p) => tlv(0x31, ...p);
 const oid = (hex) => tlv(0x06, Buffer.from(hex, 'hex'));
@@ -64,24 +60,6 @@ function int(n) {
   return tlv(0x02, bytes);
 }
 const attr = (type, value) => seq(int(type), int(1), tlv(0x04, value));
-
-/** Definite-length TLVs inside `buf[start, end)`. */
-function children(buf, start = 0, end = buf.length) {
-  const out = [];
-  for (let at = start; at < end;) {
-    let n = buf[at + 1];
-    let head = 2;
-    if (n & 0x80) {
-      const k = n & 0x7f;
-      n = 0;
-      for (let i = 0; i < k; i++) n = n * 256 + buf[at + 2 + i];
-      head += k;
-    }
-    out.push({ tag: buf[at], start: at, body: at + head, end: at + head + n });
-    at += head + n;
-  }
-  return out;
-}
 
 /** A DER app receipt: every string hostile, one of 1 MB, `count` in-app entries; signed by the test RSA leaf. */
 function hostileReceipt(count) {
@@ -107,9 +85,8 @@ function hostileReceipt(count) {
     ...inApps,
   );
   const leaf = pki('leaf-rsa.der');
-  const [cert] = children(leaf);
-  const [tbs] = children(leaf, cert.body, cert.end);
-  const [, serial, , issuer] = children(leaf, tbs.body, tbs.end);
+  const [tbs] = children(leaf, readTlv(leaf));
+  const [, serial, , issuer] = children(leaf, tbs);
   const signature = sign('sha256', content, { key: pki('leaf-rsa.pk8'), format: 'der', type: 'pkcs8' });
   const sha256 = seq(oid('608648016503040201'), Buffer.from([5, 0]));
   const signer = seq(int(1), seq(leaf.subarray(issuer.start, issuer.end), leaf.subarray(serial.start, serial.end)), sha256,
@@ -188,12 +165,7 @@ describe('hostile data in headless Chromium', { skip }, () => {
   before(async () => {
     upstream = await hostileUpstream(2_000);
     dash = await startDashboard({ port: 0, env: { IAP_APPKEY: 'app-key', IAP_BASE_URL: upstream.url } });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     console.log(`hostile-data render times (ms): ${JSON.stringify(timings)}`);
