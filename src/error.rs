@@ -14,8 +14,9 @@ pub enum Error {
     /// `MALFORMED_INPUT`: not base64 / JSON / DER / JWS of the expected shape.
     /// `what` names the input; `offset` is the byte position where known.
     MalformedInput { what: &'static str, reason: String, offset: Option<usize> },
-    /// `INPUT_TOO_LARGE`: the input is over a documented limit (see [`crate::limits`]).
-    InputTooLarge { what: &'static str, limit: usize, actual: usize },
+    /// `INPUT_TOO_LARGE`: the input is over a documented limit (see [`crate::limits`]); `limit`
+    /// and `actual` count `unit`s.
+    InputTooLarge { what: &'static str, limit: usize, actual: usize, unit: Unit },
     /// `INVALID_PUBLIC_KEY`: not a usable public key of the kind the format requires.
     InvalidPublicKey { reason: String },
     /// `INVALID_SIGNATURE`: the signature does not verify over the bytes received (or a receipt
@@ -33,8 +34,11 @@ pub enum Error {
     /// `INVALID_STATE_TRANSITION`: the payment-flow step is not allowed from the current state.
     InvalidStateTransition { state: String, event: String },
     /// `ALREADY_CONSUMED`: the IAP server says the payment was consumed already (result code 5018).
+    /// `result_message` is the server's text, cleaned by [`upstream_text`].
     AlreadyConsumed { result_message: String },
     /// `API_ERROR`: the IAP server answered `isSuccessful: false`, or with a non-2xx status.
+    /// `result_message` is the server's text, cleaned by [`upstream_text`]; the message (`Display`)
+    /// never includes it.
     Api { status: u16, result_code: Option<i64>, result_message: Option<String> },
     /// `NETWORK_ERROR`: the request did not reach the server or the connection broke. Retryable.
     Network { reason: String },
@@ -43,6 +47,36 @@ pub enum Error {
     /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
     /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
     InvalidArgument { reason: String },
+}
+
+/// What a size limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unit {
+    /// Bytes (UTF-8 bytes for text).
+    Bytes,
+    /// Characters of a JS string (UTF-16 code units), where the check runs before the text is
+    /// copied into the module.
+    Characters,
+    /// Entries of a list (a receipt's in-app purchases).
+    Entries,
+    /// Certificates (embedded in a receipt).
+    Certificates,
+    /// Recorded events (of a payment flow).
+    Events,
+}
+
+impl Unit {
+    /// The unit's name in messages and in `details.unit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Bytes => "bytes",
+            Unit::Characters => "characters",
+            Unit::Entries => "entries",
+            Unit::Certificates => "certificates",
+            Unit::Events => "events",
+        }
+    }
 }
 
 /// The result type of the crate.
@@ -84,8 +118,8 @@ impl Error {
         use serde_json::json;
         match self {
             Error::MalformedInput { what, offset, .. } => json!({ "input": what, "offset": offset }),
-            Error::InputTooLarge { what, limit, actual } => {
-                json!({ "input": what, "limit": limit, "actual": actual })
+            Error::InputTooLarge { what, limit, actual, unit } => {
+                json!({ "input": what, "limit": limit, "actual": actual, "unit": unit.as_str() })
             }
             Error::CertificateExpired { subject, not_before, not_after, at } => json!({
                 "subject": subject, "notBefore": not_before, "notAfter": not_after, "at": at
@@ -129,6 +163,35 @@ impl Error {
     }
 }
 
+/// Text a server sent (an NHN `resultMessage`), made fit to show: data, never part of our own
+/// message. Control characters (C0, DEL, C1), bidirectional formatting characters (which can make
+/// a log line or a table cell read backwards) and line and paragraph separators are removed,
+/// except that tabs and line breaks become spaces; `secret`, if given, is replaced by
+/// `<redacted>` (after the removal, so that no stripped character can split it); then the text is
+/// cut to [`limits::MAX_UPSTREAM_TEXT`](crate::limits::MAX_UPSTREAM_TEXT) characters, the last
+/// one `…` when it was cut.
+pub fn upstream_text(text: &str, secret: Option<&str>) -> String {
+    let mut clean: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => Some(' '),
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => None,
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    if let Some(s) = secret.filter(|s| !s.is_empty()) {
+        clean = clean.replace(s, "<redacted>");
+    }
+    let max = crate::limits::MAX_UPSTREAM_TEXT;
+    if let Some((cut, _)) = clean.char_indices().nth(max) {
+        let keep = clean.char_indices().nth(max.saturating_sub(1)).map_or(cut, |(i, _)| i);
+        clean.truncate(keep);
+        clean.push('…');
+    }
+    clean
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -136,8 +199,9 @@ impl fmt::Display for Error {
                 write!(f, "malformed {what}: {reason} (at byte {o})")
             }
             Error::MalformedInput { what, reason, offset: None } => write!(f, "malformed {what}: {reason}"),
-            Error::InputTooLarge { what, limit, actual } => {
-                write!(f, "{what} is {actual} bytes, over the limit of {limit}")
+            Error::InputTooLarge { what, limit, actual, unit } => {
+                let unit = unit.as_str();
+                write!(f, "{what}: {actual} {unit}, over the limit of {limit} {unit}")
             }
             Error::InvalidPublicKey { reason } => write!(f, "invalid public key: {reason}"),
             Error::InvalidSignature => f.write_str("the signature does not verify"),
@@ -159,12 +223,11 @@ impl fmt::Display for Error {
                 write!(f, "event '{event}' is not allowed in state '{state}'")
             }
             Error::AlreadyConsumed { .. } => f.write_str("the payment was already consumed (5018)"),
-            Error::Api { status, result_code: Some(c), result_message } => write!(
-                f,
-                "IAP server error {c}: {} (HTTP {status})",
-                result_message.as_deref().unwrap_or("")
-            ),
-            Error::Api { status, .. } => write!(f, "IAP server answered HTTP {status}"),
+            // The server's own text is data: it stays in `details.resultMessage`, never here.
+            Error::Api { status, result_code: Some(c), .. } => {
+                write!(f, "the server refused the request with result code {c} (HTTP {status})")
+            }
+            Error::Api { status, .. } => write!(f, "the server answered HTTP {status}"),
             Error::Network { reason } => write!(f, "network error: {reason}"),
             Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
@@ -183,7 +246,7 @@ mod tests {
     fn every_variant() -> Vec<(Error, &'static str, bool)> {
         let all = vec![
             (Error::malformed("x", "y"), "MALFORMED_INPUT", false),
-            (Error::InputTooLarge { what: "x", limit: 1, actual: 2 }, "INPUT_TOO_LARGE", false),
+            (Error::InputTooLarge { what: "x", limit: 1, actual: 2, unit: Unit::Bytes }, "INPUT_TOO_LARGE", false),
             (Error::bad_key("x"), "INVALID_PUBLIC_KEY", false),
             (Error::InvalidSignature, "INVALID_SIGNATURE", false),
             (Error::bad_chain("x"), "INVALID_CHAIN", false),
@@ -237,6 +300,21 @@ mod tests {
             assert_eq!(e.code(), code, "{e:?}");
             assert_eq!(e.retryable(), retryable, "{e:?}");
             assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn too_large_names_the_limit_and_the_unit() {
+        for (unit, name) in [
+            (Unit::Bytes, "bytes"),
+            (Unit::Characters, "characters"),
+            (Unit::Entries, "entries"),
+            (Unit::Certificates, "certificates"),
+            (Unit::Events, "events"),
+        ] {
+            let e = Error::InputTooLarge { what: "thing", limit: 20_000, actual: 20_001, unit };
+            assert_eq!(e.to_string(), format!("thing: 20001 {name}, over the limit of 20000 {name}"));
+            assert_eq!(e.details(), serde_json::json!({ "input": "thing", "limit": 20_000, "actual": 20_001, "unit": name }));
         }
     }
 

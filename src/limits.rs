@@ -1,7 +1,7 @@
 //! Size limits on untrusted input. Each is far above anything a store produces and far below
 //! what could exhaust a WebAssembly instance's memory. Over a limit: `INPUT_TOO_LARGE`.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Unit};
 
 /// Google / ONE store signed purchase JSON. Real ones are under 2 KiB.
 pub const MAX_SIGNED_DATA: usize = 64 * 1024;
@@ -13,10 +13,19 @@ pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
 /// 0.5 KiB, so this leaves room for thousands of entries.
 pub const MAX_API_RESPONSE: usize = 4 * 1024 * 1024;
 
-/// Returns `INPUT_TOO_LARGE` when `len` exceeds `limit`.
+/// Text from an upstream server (NHN's `resultMessage`) kept in an error's `details`, in
+/// characters. Longer text is cut (see [`crate::error::upstream_text`]).
+pub const MAX_UPSTREAM_TEXT: usize = 256;
+
+/// Returns `INPUT_TOO_LARGE` when `len` bytes exceed `limit` bytes.
 pub fn check(what: &'static str, len: usize, limit: usize) -> Result<()> {
-    if len > limit {
-        return Err(Error::InputTooLarge { what, limit, actual: len });
+    check_count(what, len, limit, Unit::Bytes)
+}
+
+/// Returns `INPUT_TOO_LARGE` when `n` exceeds `limit`, both counted in `unit`.
+pub fn check_count(what: &'static str, n: usize, limit: usize, unit: Unit) -> Result<()> {
+    if n > limit {
+        return Err(Error::InputTooLarge { what, limit, actual: n, unit });
     }
     Ok(())
 }

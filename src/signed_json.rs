@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, Result};
 use crate::rsa::RsaPublicKey;
@@ -114,11 +114,12 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     }
 }
 
-/// Decodes a JSON object, refusing duplicate top-level keys.
+/// Decodes a JSON object in which no object, at any depth, repeats a key.
 ///
 /// Both values of a duplicated key are covered by the signature, but JSON parsers disagree on
 /// which one wins (first, last, error). An app server and a fraud tool reading the same purchase
-/// differently is exactly the ambiguity a forger wants, so a duplicate is `MALFORMED_INPUT`.
+/// differently is exactly the ambiguity a forger wants, so a duplicate is `MALFORMED_INPUT`,
+/// in a nested object or an unknown field as much as at the top.
 pub(crate) fn decode_object<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T> {
     let malformed = |e: serde_json::Error| {
         let offset = offset_of(bytes, e.line(), e.column());
@@ -127,6 +128,21 @@ pub(crate) fn decode_object<T: DeserializeOwned>(what: &'static str, bytes: &[u8
     let mut de = serde_json::Deserializer::from_slice(bytes);
     de.deserialize_map(UniqueKeys).map_err(malformed)?;
     serde_json::from_slice(bytes).map_err(malformed)
+}
+
+/// The duplicate-key rule of [`decode_object`] for JSON that is not itself the signed bytes (a
+/// JWS header or payload, base64 inside the token; a Pub/Sub push body): one scan of the whole
+/// document, and a duplicate at any depth is `MALFORMED_INPUT`. Other faults (not JSON, trailing
+/// data, too deep) are left to the typed parse that follows, which reports them as before.
+pub(crate) fn check_unique_keys(what: &'static str, bytes: &[u8]) -> Result<()> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut de) {
+        // The walk accepts every JSON type, so its only data error is a duplicate key.
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            Err(Error::malformed(what, format!("{e} of the decoded JSON")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Converts serde_json's 1-based line/column into a byte offset, where it has one.
@@ -142,7 +158,22 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
     start.checked_add(column.saturating_sub(1))
 }
 
+/// Keys longer than this are cut in the message (they are untrusted text).
+const KEY_SHOWN: usize = 64;
+
+/// Walks any JSON value, failing at the first object that repeats a key (compared after
+/// unescaping, so `"a"` and `"\u0061"` are the same key). Depth is bounded by serde_json's
+/// recursion limit, so deep nesting is an error, not a stack overflow.
+#[derive(Clone, Copy)]
 struct UniqueKeys;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for UniqueKeys {
     type Value = ();
@@ -154,11 +185,43 @@ impl<'de> Visitor<'de> for UniqueKeys {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         let mut seen = HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key.clone()) {
-                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            if seen.contains(&key) {
+                // Debug-escaped: control and bidi characters in a key never reach a message raw.
+                let shown: String = key.chars().take(KEY_SHOWN).collect();
+                return Err(serde::de::Error::custom(format!("duplicate key {shown:?}")));
             }
-            map.next_value::<IgnoredAny>()?;
+            map.next_value_seed(self)?;
+            seen.insert(key);
         }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
         Ok(())
     }
 }
@@ -175,6 +238,50 @@ mod tests {
             let e = decode_object::<Map<String, Value>>("t", bad).unwrap_err();
             assert_eq!(e.code(), "MALFORMED_INPUT", "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn duplicates_are_refused_at_any_depth() {
+        let ok = [
+            &br#"{"a":{"x":1},"b":{"x":2},"c":[{"x":1},{"x":1}],"d":[[{"y":1}],[{"y":1}]]}"#[..],
+            br#"{"a":[],"b":{},"c":null,"d":true,"e":-1.5e3,"f":"\u0000"}"#,
+        ];
+        for good in ok {
+            assert!(decode_object::<Map<String, Value>>("t", good).is_ok(), "{}", String::from_utf8_lossy(good));
+            assert!(check_unique_keys("t", good).is_ok());
+        }
+        for (bad, key) in [
+            (&br#"{"foo":{"x":1,"x":2}}"#[..], "\"x\""),
+            (br#"{"a":[1,{"b":{"c":[{"d":1,"d":1}]}}]}"#, "\"d\""),
+            (br#"{"a":1,"\u0061":2}"#, "\"a\""),
+            (r#"{"k":{"\ud83d\ude00":1,"😀":2}}"#.as_bytes(), "\"😀\""),
+        ] {
+            let e = decode_object::<Map<String, Value>>("t", bad).unwrap_err();
+            assert!(e.to_string().starts_with(&format!("malformed t: duplicate key {key}")), "{e}");
+            let e = check_unique_keys("t", bad).unwrap_err();
+            assert_eq!(e.code(), "MALFORMED_INPUT");
+            assert!(e.to_string().starts_with(&format!("malformed t: duplicate key {key}")), "{e}");
+        }
+        // Top-level arrays are scanned too (the typed parse refuses them later with its own words).
+        assert_eq!(check_unique_keys("t", br#"[{"x":1,"x":1}]"#).unwrap_err().code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
+    fn the_scan_leaves_other_faults_to_the_typed_parse() {
+        for other in [&b""[..], b"{", b"not json", b"{} trailing", b"\xef\xbb\xbf{}"] {
+            assert!(check_unique_keys("t", other).is_ok(), "{}", String::from_utf8_lossy(other));
+        }
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(check_unique_keys("t", deep.as_bytes()).is_ok(), "too deep is the parser's error, not a stack overflow");
+    }
+
+    #[test]
+    fn a_hostile_key_is_escaped_and_cut_in_the_message() {
+        let key = format!("\u{202e}\u{1b}[2J{}", "k".repeat(1000));
+        let doc = format!("{{{k}:1,{k}:2}}", k = serde_json::to_string(&key).unwrap());
+        let m = decode_object::<Map<String, Value>>("t", doc.as_bytes()).unwrap_err().to_string();
+        assert!(m.contains(r"\u{202e}\u{1b}[2J"), "{m}");
+        assert!(!m.contains('\u{202e}') && !m.contains('\u{1b}') && m.len() < 200, "{m}");
     }
 
     #[test]

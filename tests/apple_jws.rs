@@ -340,6 +340,8 @@ fn test_pki_token_negatives() {
     check(&test_jws("[]", "leaf-ec", "int-ec", "root-ec"), "MALFORMED_INPUT");
     // 10 MB token.
     check(&"a".repeat(10 * 1024 * 1024), "INPUT_TOO_LARGE");
+    let e = v.verify_and_decode_transaction(&"a".repeat(10 * 1024 * 1024), NOW).unwrap_err();
+    assert_eq!(e.to_string(), "JWS: 10485760 bytes, over the limit of 262144 bytes");
     // Every truncation is a typed error.
     for n in (0..good.len()).step_by(11) {
         assert!(v.verify_and_decode_transaction(&good[..n], NOW).is_err());
@@ -371,6 +373,123 @@ fn nested_jws_in_notifications_are_verified() {
     let ext = |id: &str| test_jws(&format!(r#"{{"notificationType":"EXTERNAL_PURCHASE_TOKEN","signedDate":{SIGNED},"externalPurchaseToken":{{"bundleId":"com.example.app","externalPurchaseId":"{id}"}}}}"#), "leaf-ec", "int-ec", "root-ec");
     v.verify_and_decode_notification(&ext("SANDBOX_1"), NOW).unwrap();
     assert_eq!(code(v.verify_and_decode_notification(&ext("1"), NOW)), "INVALID_ENVIRONMENT");
+}
+
+#[test]
+fn duplicate_keys_at_any_depth_are_refused_in_headers_payloads_and_nested_jws() {
+    let v = pki_verifier(Environment::Sandbox);
+    let malformed = |r: iap_verify::Result<()>, what: &str| {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{e}");
+        let text = e.to_string();
+        assert!(text.starts_with(&format!("malformed {what}: duplicate key ")), "{text}");
+        text
+    };
+    let base = r#""bundleId":"com.example.app","environment":"Sandbox","signedDate":1717243200000"#;
+    // Payload: top level, a nested object, an unknown field, an object inside an array, escapes.
+    for (payload, key) in [
+        (format!(r#"{{{base},"price":990,"price":1}}"#), "\"price\""),
+        (format!(r#"{{{base},"foo":{{"x":1,"x":2}}}}"#), "\"x\""),
+        (format!(r#"{{{base},"unknownField":1,"unknownField":1}}"#), "\"unknownField\""),
+        (format!(r#"{{{base},"list":[{{"a":1}},{{"b":{{"c":1,"c":1}}}}]}}"#), "\"c\""),
+        (format!(r#"{{{base},"transactionId":"1","transacti\u006fnId":"2"}}"#), "\"transactionId\""),
+    ] {
+        let text = malformed(v.verify_and_decode_transaction(&test_jws(&payload, "leaf-ec", "int-ec", "root-ec"), NOW).map(drop), "JWS payload");
+        assert!(text.contains(key), "{text}");
+        assert!(text.ends_with("of the decoded JSON"), "{text}");
+    }
+    // The same key in sibling objects is no duplicate.
+    let siblings = format!(r#"{{{base},"a":{{"x":1}},"b":{{"x":2}},"c":[{{"x":3}},{{"x":4}}]}}"#);
+    v.verify_and_decode_transaction(&test_jws(&siblings, "leaf-ec", "int-ec", "root-ec"), NOW).unwrap();
+    // A hostile key is shown escaped and cut, never raw.
+    let hostile_key = format!("\u{202e}<b>\n{}", "k".repeat(500));
+    let payload = format!(r#"{{{base},{k},{k}}}"#, k = format!("{}:1", serde_json::to_string(&hostile_key).unwrap()));
+    let text = malformed(v.verify_and_decode_transaction(&test_jws(&payload, "leaf-ec", "int-ec", "root-ec"), NOW).map(drop), "JWS payload");
+    assert!(!text.contains('\u{202e}') && !text.contains('\n') && text.len() < 200, "{text}");
+    assert!(text.contains(r"\u{202e}<b>\n"), "{text}");
+
+    // Header: a repeated known or unknown member, or one inside a nested object.
+    let certs = vec![pki("leaf-ec.der"), pki("int-ec.der"), pki("root-ec.der")];
+    let x5c = x5c_header(&certs);
+    let inner = x5c.strip_prefix('{').unwrap().strip_suffix('}').unwrap();
+    for header in [
+        format!(r#"{{{inner},"kid":"a","kid":"b"}}"#),
+        format!(r#"{{"alg":"ES256",{inner}}}"#),
+        format!(r#"{{{inner},"jwk":{{"kty":"EC","kty":"RSA"}}}}"#),
+    ] {
+        malformed(v.verify_and_decode_transaction(&jws_with_header(&header, &tx(SIGNED, "Sandbox"), &pki("leaf-ec.pk8")), NOW).map(drop), "JWS header");
+    }
+
+    // Notifications: a duplicate in the outer payload, or in a nested JWS's payload.
+    let note = |data_extra: &str, t: &str| {
+        test_jws(
+            &format!(r#"{{"notificationType":"ONE_TIME_CHARGE","signedDate":{SIGNED},"data":{{"bundleId":"com.example.app","environment":"Sandbox"{data_extra},"signedTransactionInfo":"{t}"}}}}"#),
+            "leaf-ec",
+            "int-ec",
+            "root-ec",
+        )
+    };
+    v.verify_and_decode_notification(&note("", &good_jws()), NOW).unwrap();
+    malformed(v.verify_and_decode_notification(&note(r#","status":1,"status":2"#, &good_jws()), NOW).map(drop), "JWS payload");
+    let dup_inner = test_jws(&format!(r#"{{{base},"offer":{{"id":"a","id":"b"}}}}"#), "leaf-ec", "int-ec", "root-ec");
+    malformed(v.verify_and_decode_notification(&note("", &dup_inner), NOW).map(drop), "JWS payload");
+}
+
+/// The order of the P-256 group (SEC 2 §2.4.2), big-endian.
+const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+    0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// The same token with its ECDSA signature's `s` replaced by `n − s`: the other valid form.
+fn other_signature_form(jws: &str) -> String {
+    use base64::Engine;
+    let (signed, sig) = jws.rsplit_once('.').unwrap();
+    let sig = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sig).unwrap();
+    assert_eq!(sig.len(), 64);
+    let (r, s) = sig.split_at(32);
+    let mut neg = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(P256_N[i]) - i16::from(s[i]) - borrow;
+        borrow = i16::from(d < 0);
+        neg[i] = d.rem_euclid(256) as u8;
+    }
+    assert_eq!(borrow, 0, "s < n");
+    format!("{signed}.{}", b64url(&[r, &neg[..]].concat()))
+}
+
+#[test]
+fn es256_signatures_have_two_valid_forms_so_never_deduplicate_on_the_token() {
+    // Apple-signed data (Apple's library's test CA and Apple's real chain), and the test PKI.
+    let testca_v = testca(Environment::Sandbox, "com.example");
+    let tx = shared_text("apple-jws-testca-transactionInfo.jws");
+    let twin = other_signature_form(&tx);
+    assert_ne!(twin, tx, "a different token…");
+    let (a, b) = (testca_v.verify_and_decode_transaction(&tx, NOW).unwrap(), testca_v.verify_and_decode_transaction(&twin, NOW).unwrap());
+    assert_eq!(a.payload(), b.payload(), "…with the same verified payload");
+    assert_eq!(b.payload().bundle_id.as_deref(), Some("com.example"));
+
+    let renewal = shared_text("apple-jws-awa-renewalinfo-sandbox.jws");
+    let v = apple(Environment::Sandbox, "any.bundle", None);
+    let (a, b) = (v.verify_and_decode_renewal_info(&renewal, NOW).unwrap(), v.verify_and_decode_renewal_info(&other_signature_form(&renewal), NOW).unwrap());
+    assert_eq!(a.payload(), b.payload());
+    assert_eq!(b.payload().original_transaction_id.as_deref(), Some("2000000335310644"));
+
+    let note = shared_text("apple-jws-aporat-notification-test-sandbox.jws");
+    let v = apple(Environment::Sandbox, "com.Abilities", None);
+    let twin = other_signature_form(&note);
+    assert_eq!(v.verify_and_decode_notification(&note, NOW).unwrap().payload(), v.verify_and_decode_notification(&twin, NOW).unwrap().payload());
+
+    let pki_v = pki_verifier(Environment::Sandbox);
+    let good = good_jws();
+    pki_v.verify_and_decode_transaction(&other_signature_form(&good), NOW).unwrap();
+    // Only those two: any other change to `s` fails.
+    let twin = other_signature_form(&good);
+    let (signed, sig) = twin.rsplit_once('.').unwrap();
+    let mut sig = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sig).unwrap();
+    sig[63] ^= 1;
+    assert_eq!(code(pki_v.verify_and_decode_transaction(&format!("{signed}.{}", b64url(&sig)), NOW)), "INVALID_SIGNATURE");
 }
 
 // ---- Apple's real chain, at the certificate level ------------------------------------------------

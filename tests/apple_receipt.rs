@@ -278,6 +278,57 @@ fn malformed_truncated_trailing_random_and_too_large() {
     assert_eq!(code(v.verify_base64("not base64!", &opts(NOW))), "MALFORMED_INPUT");
 }
 
+/// The message and details of an `INPUT_TOO_LARGE`.
+fn too_large<T: std::fmt::Debug>(r: iap_verify::Result<T>) -> (String, serde_json::Value) {
+    let e = r.unwrap_err();
+    assert_eq!(e.code(), "INPUT_TOO_LARGE", "{e}");
+    (e.to_string(), e.details())
+}
+
+#[test]
+fn signer_infos_other_than_one_are_named_as_such() {
+    let v = test_verifier();
+    let r = test_receipt("com.example.app", CREATED, 1);
+    v.verify(&r.der_with_signers(1), &opts(NOW)).unwrap();
+    for (n, says) in [(0, "the receipt has no SignerInfo; Apple's have exactly one"), (2, "the receipt has 2 SignerInfos; Apple's have exactly one"), (3, "the receipt has 3 SignerInfos; Apple's have exactly one")] {
+        let e = v.verify(&r.der_with_signers(n), &opts(NOW)).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{n}");
+        assert!(e.to_string().starts_with(&format!("malformed receipt: {says} (at byte ")), "{n}: {e}");
+        assert!(!e.to_string().contains("trailing"), "{e}");
+    }
+}
+
+#[test]
+fn limit_errors_name_the_limit_and_the_unit() {
+    let v = test_verifier();
+    // 20,001 in-app entries (minimal ones, to stay far under the byte limit).
+    let mut attrs = vec![attr(2, &utf8("com.example.app")), attr(12, &ia5(CREATED))];
+    attrs.extend(std::iter::repeat_n(attr(17, &set_of(&[attr(1701, &int(1))])), 20_001));
+    let content = set_of(&attrs);
+    let leaf = pki("leaf-rsa.der");
+    let signed = sign_receipt(&content, &pki("leaf-rsa.pk8"), &leaf, &[leaf.clone(), pki("int-rsa.der")]);
+    let (message, details) = too_large(v.verify(&signed.der(), &opts(NOW)));
+    assert_eq!(message, "in-app purchases: 20001 entries, over the limit of 20000 entries");
+    assert_eq!(details, serde_json::json!({ "input": "in-app purchases", "limit": 20_000, "actual": 20_001, "unit": "entries" }));
+    // Exactly at the limit it verifies.
+    attrs.pop();
+    let at_limit = sign_receipt(&set_of(&attrs), &pki("leaf-rsa.pk8"), &leaf, &[leaf.clone(), pki("int-rsa.der")]);
+    assert_eq!(v.verify(&at_limit.der(), &opts(NOW)).unwrap().receipt().in_app.len(), 20_000);
+
+    // Nine embedded certificates.
+    let nine = vec![leaf.clone(); 9];
+    let (message, details) = too_large(v.verify(&sign_receipt(&content, &pki("leaf-rsa.pk8"), &leaf, &nine).der(), &opts(NOW)));
+    assert_eq!(message, "receipt certificates: 9 certificates, over the limit of 8 certificates");
+    assert_eq!(details["unit"], "certificates");
+
+    // Bytes, decoded and as base64 text.
+    let (message, details) = too_large(v.verify(&vec![0u8; 5 * 1024 * 1024], &opts(NOW)));
+    assert_eq!(message, "receipt: 5242880 bytes, over the limit of 4194304 bytes");
+    assert_eq!(details["unit"], "bytes");
+    let (message, _) = too_large(v.verify_base64(&"A".repeat(7 * 1024 * 1024), &opts(NOW)));
+    assert_eq!(message, "receipt: 7340032 bytes, over the limit of 6291456 bytes");
+}
+
 #[test]
 fn five_thousand_in_app_entries_parse_in_linear_time() {
     let v = test_verifier();

@@ -123,7 +123,7 @@ fn own_negatives_give_their_codes() {
         assert_eq!(v.verify(&consumable, &text(own(sig))).unwrap_err().code(), code, "{sig}");
     }
     // Signed, but not a purchase object: MALFORMED_INPUT only after the signature verified.
-    for name in ["not-an-object", "duplicate-key"] {
+    for name in ["not-an-object", "duplicate-key", "duplicate-nested", "duplicate-unknown"] {
         let data = own(&format!("google/{name}.json"));
         let e = v.verify(&data, &text(own(&format!("google/{name}.sig")))).unwrap_err();
         assert_eq!(e.code(), "MALFORMED_INPUT", "{name}");
@@ -172,6 +172,16 @@ fn oversized_inputs_are_input_too_large() {
     assert_eq!(v.verify(&big, &text(own("google/consumable.sig"))).unwrap_err().code(), "INPUT_TOO_LARGE");
     let huge_sig = "A".repeat(5000);
     assert_eq!(v.verify(&own("google/consumable.json"), &huge_sig).unwrap_err().code(), "INPUT_TOO_LARGE");
+    // The message names the input, the size, the limit and the unit.
+    let e = v.verify(&big, &text(own("google/consumable.sig"))).unwrap_err();
+    assert_eq!(e.to_string(), "Google purchase data: 65537 bytes, over the limit of 65536 bytes");
+    assert_eq!(e.details()["unit"], "bytes");
+    let e = v.verify(&own("google/consumable.json"), &huge_sig).unwrap_err();
+    assert_eq!(e.to_string(), "signature: 5000 bytes, over the limit of 4096 bytes");
+    let e = GoogleVerifier::new(&"A".repeat(20_000), STRICT).unwrap_err();
+    assert_eq!(e.to_string(), "public key: 20000 bytes, over the limit of 16384 bytes");
+    let e = iap_verify::google::rtdn::decode_push(&vec![b' '; 70_000]).unwrap_err();
+    assert!(e.to_string().ends_with(": 70000 bytes, over the limit of 65536 bytes"), "{e}");
 }
 
 #[test]
@@ -193,6 +203,26 @@ fn onestore_uses_sha512_and_parses_v21_and_v17() {
     // A Google (SHA-1) verifier with the same key refuses the SHA-512 signature.
     let g = GoogleVerifier::new(&text(own("onestore/test-key-2048.pub")), STRICT).unwrap();
     assert_eq!(g.verify(&own("onestore/v21.json"), &text(own("onestore/v21.sig"))).unwrap_err().code(), "INVALID_SIGNATURE");
+}
+
+#[test]
+fn duplicate_keys_at_any_depth_are_malformed_and_say_where() {
+    let g = GoogleVerifier::new(&text(own("google/test-key-2048.pub")), STRICT).unwrap();
+    let o = OneStoreVerifier::new(&text(own("onestore/test-key-2048.pub")), STRICT).unwrap();
+    let cases = [
+        (g.verify(&own("google/duplicate-key.json"), &text(own("google/duplicate-key.sig"))).map(drop), "\"productId\"", "Google purchase data"),
+        (g.verify(&own("google/duplicate-nested.json"), &text(own("google/duplicate-nested.sig"))).map(drop), "\"price\"", "Google purchase data"),
+        (g.verify(&own("google/duplicate-unknown.json"), &text(own("google/duplicate-unknown.sig"))).map(drop), "\"futureField\"", "Google purchase data"),
+        (o.verify(&own("onestore/duplicate-nested.json"), &text(own("onestore/duplicate-nested.sig"))).map(drop), "\"count\"", "ONE store purchase data"),
+    ];
+    for (r, key, what) in cases {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{e}");
+        let m = e.to_string();
+        assert!(m.starts_with(&format!("malformed {what}: duplicate key {key}")), "{m}");
+        let iap_verify::Error::MalformedInput { offset: Some(at), .. } = e else { panic!("no offset: {m}") };
+        assert!(m.ends_with(&format!("(at byte {at})")), "{m}");
+    }
 }
 
 #[test]

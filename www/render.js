@@ -19,6 +19,9 @@ export function h(tag, attrs = {}, ...kids) {
   return el;
 }
 
+/** Entries of a list of objects rendered at first; the rest on request. */
+const SHOWN_ITEMS = 100;
+
 const pad = (n, w = 2) => String(n).padStart(w, '0');
 
 /** Local time with its offset, e.g. "2026-11-26 13:41:32 GMT+9". */
@@ -110,10 +113,24 @@ export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } 
       const label = isArray ? `${key} (${value.length})` : key;
       const decodedJws = /^decoded[A-Z]/.test(key);
       const body = [];
-      nested.forEach((item, i) => {
-        if (isArray) body.push(h('tr', { class: 'group sub' }, h('th', { colspan: 2, style: { '--depth': depth + 1 } }, `${key}[${i}]`)));
-        for (const r of fieldRows(item, { known, verified, path: isArray ? `${p}[${i}]` : p, depth: depth + 1 })) body.push(r);
-      });
+      const itemRows = (item, i) => [
+        ...(isArray ? [h('tr', { class: 'group sub' }, h('th', { colspan: 2, style: { '--depth': depth + 1 } }, `${key}[${i}]`))] : []),
+        ...fieldRows(item, { known, verified, path: isArray ? `${p}[${i}]` : p, depth: depth + 1 }),
+      ];
+      // A long list (a receipt may hold thousands of in-app entries) shows its first entries; the
+      // rest are rendered only when asked for, so the page stays responsive.
+      nested.slice(0, SHOWN_ITEMS).forEach((item, i) => body.push(...itemRows(item, i)));
+      if (nested.length > SHOWN_ITEMS) {
+        const rest = nested.length - SHOWN_ITEMS;
+        const more = h('tr', { class: 'more' }, h('td', { colspan: 2, style: { '--depth': depth + 1 } },
+          h('button', { type: 'button', class: 'ghost', 'data-testid': 'show-more' }, `Show the other ${rest.toLocaleString('en')} of ${nested.length.toLocaleString('en')} ${key} entries`)));
+        more.querySelector('button').addEventListener('click', () => {
+          const all = document.createDocumentFragment();
+          nested.slice(SHOWN_ITEMS).forEach((item, i) => all.append(...itemRows(item, i + SHOWN_ITEMS)));
+          more.replaceWith(all);
+        });
+        body.push(more);
+      }
       if (body.length === 0) continue;
       const unknownGroup = known && depth === 0 && !known.has(key);
       rows.push(h('tr', { class: `group${decodedJws ? ' decoded' : ''}${unknownGroup ? ' unknown' : ''}` }, h('th', { colspan: 2, style: { '--depth': depth } }, label,

@@ -227,6 +227,26 @@ function sendError(res, status, code, message, details) {
   sendJson(res, status, { error: { code, message, ...(details ? { details } : {}) } });
 }
 
+/**
+ * What the browser may see of a failed lookup: the code, our message, and only the documented
+ * detail fields, each a number or a short string (the README's dashboard section lists them).
+ * Anything else an error carries stays in this process.
+ */
+const PUBLIC_DETAILS = ['status', 'resultCode', 'resultMessage', 'input', 'limit', 'actual', 'afterMs'];
+const MAX_PUBLIC_TEXT = 256;
+
+function publicError(e) {
+  const details = {};
+  for (const k of PUBLIC_DETAILS) {
+    const v = e.details?.[k];
+    if (typeof v === 'number' && Number.isFinite(v)) details[k] = v;
+    else if (typeof v === 'string') details[k] = v.slice(0, MAX_PUBLIC_TEXT);
+  }
+  const code = typeof e.code === 'string' && /^[A-Z_]{1,40}$/.test(e.code) ? e.code : 'INTERNAL';
+  const message = String(e.message).slice(0, MAX_PUBLIC_TEXT);
+  return { code, message, details: Object.keys(details).length > 0 ? details : undefined };
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     let size = 0;
@@ -322,13 +342,17 @@ export async function startDashboard(options = {}) {
           const api = body?.api;
           if (!userId || userId.length > 256) return sendError(res, 400, 'INVALID_ARGUMENT', 'userId: 1 to 256 characters');
           if (store !== 'ALL' && !STORES.includes(store)) return sendError(res, 400, 'INVALID_ARGUMENT', `store: one of ALL, ${STORES.join(', ')}`);
-          if (api !== undefined && !(api in sources)) return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
+          // Own names only: `in` would take `__proto__`, `toString` or `constructor` for an API.
+          if (api !== undefined && !(typeof api === 'string' && Object.hasOwn(sources, api))) {
+            return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
+          }
           try {
             return sendJson(res, 200, await lookup(sources, { userId, store, api }));
           } catch (e) {
             if (e instanceof iap.IapError) {
               const status = e.code === 'INVALID_ARGUMENT' ? 400 : 502;
-              return sendError(res, status, e.code, e.message, e.details);
+              const { code, message, details } = publicError(e);
+              return sendError(res, status, code, message, details);
             }
             throw e;
           }

@@ -4,7 +4,9 @@
 //! (store-formats §3.3.2), and is stricter where Apple's is loose:
 //!
 //! 1. the token is three base64url parts; the header's `alg` must be `ES256` — checked before
-//!    any key or certificate is read;
+//!    any key or certificate is read. The header, and after the signature the payload, must not
+//!    repeat a key in any object at any depth (`MALFORMED_INPUT`; see
+//!    the README for why);
 //! 2. `x5c` holds exactly three certificates. The leaf (`x5c[0]`, P-256, OID …6.11.1) must be signed
 //!    by the intermediate (`x5c[1]`, a CA with OID …6.2.1), and the intermediate by one of the
 //!    configured roots. `x5c[2]` must be a certificate but is never trusted as sent;
@@ -243,7 +245,9 @@ impl SignedDataVerifier {
         let (Some(h64), Some(p64), Some(s64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(Error::malformed("JWS", "a compact JWS has exactly three parts"));
         };
-        let header: Header = serde_json::from_slice(&crate::b64::decode_url("JWS header", h64)?)
+        let header_json = crate::b64::decode_url("JWS header", h64)?;
+        crate::signed_json::check_unique_keys("JWS header", &header_json)?;
+        let header: Header = serde_json::from_slice(&header_json)
             .map_err(|e| Error::malformed("JWS header", format!("not a JSON object: {e}")))?;
         if header.alg.as_deref() != Some("ES256") {
             return Err(Error::malformed("JWS header", "alg must be ES256"));
@@ -363,7 +367,9 @@ impl PreparedJws<'_> {
 
     /// Step 4 after [`Self::verify_signature`] succeeded.
     fn decode<T: DeserializeOwned>(&self, now: i64, effective_date: impl Fn(&T) -> Option<f64>) -> Result<Verified<T>> {
-        let payload: T = serde_json::from_slice(&crate::b64::decode_url("JWS payload", self.payload_b64)?)
+        let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
+        crate::signed_json::check_unique_keys("JWS payload", &json)?;
+        let payload: T = serde_json::from_slice(&json)
             .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
         let at = effective_date(&payload).and_then(ms_from_f64).unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::der::{self, tag, Reader, Tlv};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Unit};
 use crate::limits;
 
 const WHAT: &str = "receipt";
@@ -83,7 +83,7 @@ fn signed_data<'a>(r: &mut Reader<'a>) -> Result<SignedData<'a>> {
             while !c.at_end() {
                 let cert = c.expect(tag::SEQUENCE)?;
                 certificates.push(cert.raw);
-                limits::check("receipt certificates", certificates.len(), limits::MAX_RECEIPT_CERTIFICATES)?;
+                limits::check_count("receipt certificates", certificates.len(), limits::MAX_RECEIPT_CERTIFICATES, Unit::Certificates)?;
             }
             Ok(())
         })?;
@@ -92,7 +92,24 @@ fn signed_data<'a>(r: &mut Reader<'a>) -> Result<SignedData<'a>> {
         r.read_ber_tlv()?; // CRLs: Apple sends none, and revocation is out of scope offline.
     }
     let signers = r.expect_ber(tag::SET)?;
-    let signer = signers.read_all(WHAT, |s| s.expect_ber(tag::SEQUENCE)?.read_all(WHAT, signer_info))?;
+    let signer = signers.read_all(WHAT, |s| {
+        if s.at_end() {
+            return Err(Error::malformed_at(WHAT, "the receipt has no SignerInfo; Apple's have exactly one", s.offset()));
+        }
+        let first = s.expect_ber(tag::SEQUENCE)?.read_all(WHAT, signer_info)?;
+        // Which of several signers counts is exactly what two readers could disagree on.
+        if !s.at_end() {
+            let second = s.offset();
+            let mut count = 1usize;
+            while !s.at_end() {
+                s.read_ber_tlv()?;
+                count = count.saturating_add(1);
+            }
+            let reason = format!("the receipt has {count} SignerInfos; Apple's have exactly one");
+            return Err(Error::malformed_at(WHAT, reason, second));
+        }
+        Ok(first)
+    })?;
     Ok(SignedData { content, certificate_set, certificates, signer })
 }
 

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::pkcs7::{self, Digest};
 use crate::der::{self, tag, Tlv};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Unit};
 use crate::limits;
 use crate::x509::{ext, Certificate, KeyKind, TrustAnchors, Validity};
 
@@ -502,7 +502,7 @@ pub fn parse_payload(content: &[u8]) -> Result<AppReceipt> {
             12 => r.receipt_creation_date = date(&a)?,
             15 => r.download_id = Some(integer(&a)?.to_string()),
             17 => {
-                limits::check("in-app purchases", r.in_app.len().saturating_add(1), limits::MAX_IN_APP_PURCHASES)?;
+                limits::check_count("in-app purchases", r.in_app.len().saturating_add(1), limits::MAX_IN_APP_PURCHASES, Unit::Entries)?;
                 r.in_app.push(parse_in_app(a.value)?);
             }
             18 => r.original_purchase_date = date(&a)?,

@@ -190,6 +190,7 @@ const KNOWN_KINDS: [&str; 4] =
 pub fn decode_push(body: &[u8]) -> Result<DeveloperNotification> {
     const WHAT: &str = "Pub/Sub push body";
     limits::check(WHAT, body.len(), limits::MAX_NOTIFICATION)?;
+    crate::signed_json::check_unique_keys(WHAT, body)?;
     let push: PushBody = serde_json::from_slice(body).map_err(|e| Error::malformed(WHAT, e.to_string()))?;
     let data = b64::decode_standard("RTDN message data", &push.message.data)?;
     let meta = PushMetadata {
@@ -355,5 +356,27 @@ mod tests {
         }
         let big = vec![b' '; limits::MAX_NOTIFICATION + 1];
         assert_eq!(decode_push(&big).unwrap_err().code(), "INPUT_TOO_LARGE");
+    }
+
+    #[test]
+    fn duplicate_keys_at_any_depth_in_the_body_or_the_notification() {
+        let good = r#"{"version":"1.0","packageName":"p","eventTimeMillis":"1","subscriptionNotification":{"version":"1.0","notificationType":2,"purchaseToken":"t","subscriptionId":"s"}}"#;
+        decode_push(&push(good)).unwrap();
+        let dup_data = [
+            r#"{"version":"1.0","packageName":"p","packageName":"q","eventTimeMillis":"1","testNotification":{"version":"1.0"}}"#,
+            r#"{"version":"1.0","packageName":"p","eventTimeMillis":"1","subscriptionNotification":{"notificationType":2,"notificationType":13,"purchaseToken":"t"}}"#,
+            r#"{"version":"1.0","packageName":"p","eventTimeMillis":"1","testNotification":{"version":"1.0"},"future":{"a":[{"b":1,"b":2}]}}"#,
+        ];
+        for data in dup_data {
+            let e = decode_push(&push(data)).unwrap_err();
+            assert!(e.to_string().starts_with("malformed DeveloperNotification: duplicate key"), "{e}");
+        }
+        // The Pub/Sub envelope around it follows the same rule.
+        let body = String::from_utf8(push(good)).unwrap();
+        for dup in [body.replace(r#""attributes":{"k":"v"}"#, r#""attributes":{"k":"v","k":"w"}"#), body.replace(r#""subscription":"#, r#""subscription":"x","subscription":"#)] {
+            assert_ne!(dup, body);
+            let e = decode_push(dup.as_bytes()).unwrap_err();
+            assert!(e.to_string().starts_with("malformed Pub/Sub push body: duplicate key"), "{e}");
+        }
     }
 }

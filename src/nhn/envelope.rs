@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::http::HttpResponse;
-use crate::error::{Error, Result};
+use crate::error::{upstream_text, Error, Result};
 use crate::limits;
 
 /// Result code of "the payment was already consumed" (reference §2.4).
@@ -23,7 +23,8 @@ pub(crate) const RESPONSE: &str = "NHN API response";
 /// Order of checks: size limit; then a failure envelope wins over the HTTP status (so 5018 is
 /// `ALREADY_CONSUMED` whatever the status); then a non-2xx status is `API_ERROR` with the
 /// status; then a 2xx body that is not an envelope is `MALFORMED_INPUT`.
-/// `secret` is removed from any server message before it can reach an error.
+/// The server's `resultMessage` is data: it goes to `details` only, through
+/// [`upstream_text`] (control and bidi characters removed, `secret` redacted, cut to 256 characters).
 pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Value> {
     limits::check(RESPONSE, response.body.len(), limits::MAX_API_RESPONSE)?;
     let status = response.status;
@@ -34,7 +35,7 @@ pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Valu
 
     if let (Some(h), Some(false)) = (header, successful) {
         let code = h.get("resultCode").and_then(Value::as_i64);
-        let message = h.get("resultMessage").and_then(Value::as_str).map(|m| redact(m, secret));
+        let message = h.get("resultMessage").and_then(Value::as_str).map(|m| upstream_text(m, secret));
         if code == Some(ALREADY_CONSUMED_CODE) {
             return Err(Error::AlreadyConsumed { result_message: message.unwrap_or_default() });
         }
@@ -50,13 +51,6 @@ pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Valu
         return Err(Error::malformed(RESPONSE, "no `header.isSuccessful` boolean: not the NHN envelope"));
     }
     Ok(body.get_mut("result").map(Value::take).unwrap_or(Value::Null))
-}
-
-fn redact(message: &str, secret: Option<&str>) -> String {
-    match secret {
-        Some(s) if !s.is_empty() => message.replace(s, "<redacted>"),
-        _ => message.to_owned(),
-    }
 }
 
 /// Replaces the contents of every `"..."` in `s` with `…` (for serde messages that echo values).
@@ -149,6 +143,53 @@ mod tests {
         assert!(!e.to_string().contains("TOPSECRET"));
         assert!(!e.details().to_string().contains("TOPSECRET"));
         assert_eq!(e.details()["resultMessage"], "invalid secretKey: <redacted>");
+    }
+
+    #[test]
+    fn upstream_text_is_data_cleaned_and_cut() {
+        let hostile = format!(
+            "<img src=x onerror=alert(1)>\u{1b}[31mred\u{0}\u{7f}\u{85}line\nbreak\u{202e}evil\u{2066}x\u{2069}</script>{}",
+            "A".repeat(1 << 20)
+        );
+        let body = serde_json::json!({ "header": { "isSuccessful": false, "resultCode": 9999, "resultMessage": hostile } });
+        let e = open(&resp(500, &body.to_string()), None).unwrap_err();
+        assert_eq!(e.code(), "API_ERROR");
+        // Our message, with the code; none of the server's text.
+        assert_eq!(e.to_string(), "the server refused the request with result code 9999 (HTTP 500)");
+        let shown = e.details()["resultMessage"].as_str().unwrap().to_owned();
+        assert_eq!(shown.chars().count(), limits::MAX_UPSTREAM_TEXT);
+        assert!(shown.ends_with('…'));
+        assert!(shown.starts_with("<img src=x onerror=alert(1)>[31mredline breakevilx</script>AAA"), "{shown}");
+        assert!(!shown.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)));
+        assert_eq!(e.details()["resultCode"], 9999);
+        // 5018 keeps its text the same way.
+        let body = serde_json::json!({ "header": { "isSuccessful": false, "resultCode": 5018, "resultMessage": "\u{202e}done\u{0}" } });
+        let e = open(&resp(200, &body.to_string()), None).unwrap_err();
+        assert_eq!(e.details()["resultMessage"], "done");
+        assert_eq!(e.to_string(), "the payment was already consumed (5018)");
+    }
+
+    #[test]
+    fn upstream_text_short_and_exact_lengths_are_kept() {
+        assert_eq!(upstream_text("CONSUME_FAILED", None), "CONSUME_FAILED");
+        let exact = "é".repeat(limits::MAX_UPSTREAM_TEXT);
+        assert_eq!(upstream_text(&exact, None), exact);
+        let over = format!("{exact}x");
+        let cut = upstream_text(&over, None);
+        assert_eq!(cut.chars().count(), limits::MAX_UPSTREAM_TEXT);
+        assert_eq!(cut, format!("{}…", "é".repeat(limits::MAX_UPSTREAM_TEXT - 1)));
+        assert_eq!(upstream_text("", None), "");
+    }
+
+    #[test]
+    fn a_secret_split_by_stripped_characters_is_still_redacted() {
+        let body = r#"{"header":{"isSuccessful":false,"resultCode":-4010004,"resultMessage":"key TOP\u0000SEC\u202eRET"}}"#;
+        let e = open(&resp(200, body), Some("TOPSECRET")).unwrap_err();
+        assert_eq!(e.details()["resultMessage"], "key <redacted>");
+        // Redacted before the cut: no prefix of the secret survives at the end of a long text.
+        let long = format!("{}TOPSECRET", "a".repeat(limits::MAX_UPSTREAM_TEXT - 4));
+        let shown = upstream_text(&long, Some("TOPSECRET"));
+        assert!(!shown.contains("TOP"), "{shown}");
     }
 
     #[test]

@@ -69,7 +69,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{Purchase, PurchaseState, Store, StoredPurchase};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Unit};
 use crate::limits;
 
 /// Where a payment is. See the module docs for the transitions.
@@ -364,7 +364,7 @@ impl TryFrom<FlowRecord> for PaymentFlow {
         for field in [&flow.access_token, &flow.reason].into_iter().flatten() {
             limits::check("payment flow field", field.len(), limits::MAX_FLOW_FIELD)?;
         }
-        limits::check("payment flow history", flow.history.len(), limits::MAX_FLOW_HISTORY)?;
+        limits::check_count("payment flow history", flow.history.len(), limits::MAX_FLOW_HISTORY, Unit::Events)?;
         if !flow.history.iter().all(|h| is_history_entry(h)) {
             return Err(stored("history entries must be TYPE:digest"));
         }
@@ -686,7 +686,7 @@ impl PaymentFlow {
             _ => return Err(self.refuse(event)),
         }
         if let Some(k) = key {
-            limits::check("payment flow history", next.history.len().saturating_add(1), limits::MAX_FLOW_HISTORY)?;
+            limits::check_count("payment flow history", next.history.len().saturating_add(1), limits::MAX_FLOW_HISTORY, Unit::Events)?;
             next.history.push(k);
         }
         Ok(Applied { flow: next, effects, duplicate: false })

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 
 use super::purchase::{register, Verified};
 use super::{js_error, to_js, JsResult};
-use crate::error::Error;
+use crate::error::{Error, Unit};
 use crate::limits;
 use crate::nhn::gamebase::{self, GamebaseApi as CoreGamebase};
 use crate::nhn::iap::{self, IapApi as CoreIap};
@@ -149,7 +149,8 @@ fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
     if let Ok(body) = js_sys::Reflect::get(&value, &JsValue::from_str("body")) {
         if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
             let len = usize::try_from(text.length()).unwrap_or(usize::MAX);
-            limits::check("NHN API response", len, limits::MAX_API_RESPONSE).map_err(js_error)?;
+            // Counted in UTF-16 units: more of them than the limit means more bytes too.
+            limits::check_count("NHN API response", len, limits::MAX_API_RESPONSE, Unit::Characters).map_err(js_error)?;
         }
     }
     let json = json_arg(value, "response")?;
@@ -354,8 +355,11 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
             what: "NHN API response",
             limit: limits::MAX_API_RESPONSE,
             actual: usize::try_from(n).unwrap_or(usize::MAX),
+            unit: Unit::Bytes,
         },
-        "network" => Error::Network { reason: reason.to_owned() },
+        // The reason names the failure's kind; a caller's fetch may have made it up, so it is
+        // cleaned like any upstream text.
+        "network" => Error::Network { reason: crate::error::upstream_text(reason, None) },
         _ => Error::invalid_argument(reason),
     };
     js_error(e)

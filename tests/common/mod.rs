@@ -157,6 +157,11 @@ fn issuer_and_serial(cert: &[u8]) -> Vec<u8> {
 impl Signed {
     /// DER ContentInfo, as the App Store sends.
     pub fn der(&self) -> Vec<u8> {
+        self.der_with_signers(1)
+    }
+
+    /// DER ContentInfo whose SignerInfos set holds `n` copies of the signer (Apple's hold one).
+    pub fn der_with_signers(&self, n: usize) -> Vec<u8> {
         let alg = seq(&[&oid(SHA256), &[0x05, 0x00]]);
         let signer = seq(&[
             &int(1),
@@ -170,7 +175,7 @@ impl Signed {
             &tlv(0x31, &alg),
             &seq(&[&oid(DATA), &tlv(0xa0, &octets(&self.content))]),
             &tlv(0xa0, &self.certs.concat()),
-            &tlv(0x31, &signer),
+            &tlv(0x31, &signer.repeat(n)),
         ]);
         seq(&[&oid(SIGNED_DATA), &tlv(0xa0, &sd)])
     }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import * as iap from './load.mjs';
 import { own, ownText, sharedText } from './vectors.mjs';
+import { children, encode, readTlv } from './der.mjs';
 
 const pki = (name) => own(`testpki/${name}`);
 const b64url = (x) => Buffer.from(x).toString('base64url');
@@ -62,33 +63,6 @@ test('forged JWS chains: each is refused with its code', () => {
   assert.equal(t(ec, jws(['leaf-ec', 'int-ec', 'root-ec', 'root-ec'], 'leaf-ec')), 'INVALID_CHAIN');
 });
 
-// A small DER reader/writer for re-assembling the openssl-made receipt.
-function readTlv(buf, at = 0) {
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let hdr = 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[at + 2 + i];
-    hdr += n;
-  }
-  return { tag, start: at, body: at + hdr, end: at + hdr + len };
-}
-function children(buf, tlv) {
-  const out = [];
-  for (let at = tlv.body; at < tlv.end; ) {
-    const c = readTlv(buf, at);
-    out.push(c);
-    at = c.end;
-  }
-  return out;
-}
-function encode(tag, content) {
-  const len = content.length;
-  const lenBytes = len < 128 ? [len] : len < 256 ? [0x81, len] : len < 65536 ? [0x82, len >> 8, len & 255] : [0x83, len >> 16, (len >> 8) & 255, len & 255];
-  return Buffer.concat([Buffer.from([tag, ...lenBytes]), content]);
-}
 /** Rebuilds the receipt with SignedData's fields changed by `edit(fields)`. */
 function reassemble(der, edit) {
   const ci = readTlv(der);
@@ -100,6 +74,48 @@ function reassemble(der, edit) {
   return new Uint8Array(encode(0x30, Buffer.concat([der.subarray(oid.start, oid.end), encode(0xa0, sdBytes)])));
 }
 
+/** A JWS over exactly these header and payload texts (JSON.stringify cannot repeat a key). */
+function rawJws(headerText, payloadText) {
+  const h = b64url(headerText);
+  const p = b64url(payloadText);
+  const s = sign('sha256', Buffer.from(`${h}.${p}`), { key: pki('leaf-ec.pk8'), format: 'der', type: 'pkcs8', dsaEncoding: 'ieee-p1363' });
+  return `${h}.${p}.${b64url(s)}`;
+}
+
+test('a duplicate key at any depth of a JWS header, payload or nested JWS is MALFORMED_INPUT', () => {
+  const v = new iap.SignedDataVerifier([new Uint8Array(pki('root-ec.der'))], false, 'Sandbox', 'com.example.app');
+  const x5c = `"x5c":${JSON.stringify(['leaf-ec', 'int-ec', 'root-ec'].map((c) => pki(`${c}.der`).toString('base64')))}`;
+  const header = `{"alg":"ES256",${x5c}}`;
+  const base = `"transactionId":"1","bundleId":"com.example.app","environment":"Sandbox","signedDate":${SIGNED}`;
+  const refused = (fn, what, key) => {
+    try {
+      fn();
+    } catch (e) {
+      assert.equal(e.code, 'MALFORMED_INPUT', e.message);
+      assert.ok(e.message.startsWith(`malformed ${what}: duplicate key "${key}"`), e.message);
+      return;
+    }
+    assert.fail(`${what} with a repeated "${key}" verified`);
+  };
+  assert.equal(v.verifyAndDecodeTransaction(rawJws(header, `{${base}}`)).transactionId, '1');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(header, `{${base},"foo":{"x":1,"x":2}}`)), 'JWS payload', 'x');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(header, `{${base},"price":1,"price":990000}`)), 'JWS payload', 'price');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(header, `{${base},"u":[{"k":1,"\\u006b":2}]}`)), 'JWS payload', 'k');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(`{"alg":"ES256",${x5c},"kid":"a","kid":"b"}`, `{${base}}`)), 'JWS header', 'kid');
+  refused(() => v.verifyAndDecodeTransaction(rawJws(`{"alg":"none","alg":"ES256",${x5c}}`, `{${base}}`)), 'JWS header', 'alg');
+  // The async path (WebCrypto or node:crypto for the signature) applies the same rule.
+  return v.verifyAndDecodeTransactionAsync(rawJws(header, `{${base},"foo":{"x":1,"x":2}}`)).then(
+    () => assert.fail('verified'),
+    (e) => assert.match(e.message, /^malformed JWS payload: duplicate key "x"/),
+  ).then(() => {
+    const note = (inner, extra = '') => rawJws(header, `{"notificationType":"ONE_TIME_CHARGE","signedDate":${SIGNED},"data":{"bundleId":"com.example.app","environment":"Sandbox"${extra},"signedTransactionInfo":"${inner}"}}`);
+    const good = rawJws(header, `{${base}}`);
+    assert.equal(v.verifyAndDecodeNotification(note(good)).data.decodedTransactionInfo.transactionId, '1');
+    refused(() => v.verifyAndDecodeNotification(note(good, ',"status":1,"status":2')), 'JWS payload', 'status');
+    refused(() => v.verifyAndDecodeNotification(note(rawJws(header, `{${base},"offer":{"id":"a","id":"b"}}`))), 'JWS payload', 'id');
+  });
+});
+
 test('re-assembled receipts: two SignerInfos, signer missing from the certificates', () => {
   const der = pki('receipt-openssl-sha256.der');
   const v = new iap.AppReceiptVerifier([new Uint8Array(pki('root-rsa.der'))]);
@@ -110,6 +126,7 @@ test('re-assembled receipts: two SignerInfos, signer missing from the certificat
     set.bytes = encode(0x31, Buffer.concat([set.content, set.content]));
   });
   assert.equal(code(() => v.verify(twoSigners)), 'MALFORMED_INPUT');
+  assert.throws(() => v.verify(twoSigners), (e) => /^malformed receipt: the receipt has 2 SignerInfos; Apple's have exactly one \(at byte \d+\)$/.test(e.message));
   const noLeaf = reassemble(der, (f) => {
     const certs = f.find((x) => x.tag === 0xa0);
     const list = children(certs.bytes, readTlv(certs.bytes));
@@ -141,6 +158,23 @@ test('100 MB inputs are INPUT_TOO_LARGE before anything is copied', () => {
   const apple = new iap.SignedDataVerifier(null, false, 'Sandbox', 'x');
   assert.equal(code(() => apple.verifyAndDecodeTransaction(huge)), 'INPUT_TOO_LARGE');
   assert.equal(code(() => iap.decodeGoogleNotification(huge)), 'INPUT_TOO_LARGE');
+  // Each names the limit and the unit.
+  const said = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return [e.message, e.details.unit, e.details.limit];
+    }
+    return 'VERIFIED';
+  };
+  assert.deepEqual(said(() => google.verify(bytes, 'AAAA')), ['signedData: 104857600 bytes, over the limit of 65536 bytes', 'bytes', 65536]);
+  assert.deepEqual(said(() => iap.verifyAppReceipt(bytes)), ['receipt: 104857600 bytes, over the limit of 4194304 bytes', 'bytes', 4194304]);
+  assert.deepEqual(said(() => apple.verifyAndDecodeTransaction(huge)), ['signedTransactionInfo: 104857600 bytes, over the limit of 262144 bytes', 'bytes', 262144]);
+  if (typeof iap.IapApi === 'function') {
+    // Checked on the JS string before it is copied in: counted in its characters.
+    const api = new iap.IapApi({ appKey: 'k' });
+    assert.deepEqual(said(() => api.parseListConsumables({ status: 200, body: huge })), ['NHN API response: 104857600 characters, over the limit of 4194304 characters', 'characters', 4194304]);
+  }
 });
 
 test('thousands of random inputs to every entry point, then the same instance still verifies', () => {

@@ -128,3 +128,43 @@ test('IapClient: a body over the 4 MiB limit is INPUT_TOO_LARGE as it streams in
   const full = async () => new Response(' '.repeat(4 * MiB));
   await rejectsCode(new iap.IapClient({ appKey: 'k', baseUrl: 'https://iap.example', fetch: full }).listConsumables({ marketId: 'GG', userKey: 'u' }), 'MALFORMED_INPUT');
 });
+
+// What the README promises for upstream text: never the message; in details, cleaned and cut.
+const UPSTREAM_MAX = 256;
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+
+test('A hostile upstream message is data: our own message; details cleaned of control and bidi characters, cut to 256 characters', async (t) => {
+  if (typeof iap.IapClient !== 'function') return t.skip(NONE);
+  const hostile = `<img src=x onerror="globalThis.pwned=1">\u001b[2J\u0000</script>\u202egnp.exe\u2066\r\nSet-Cookie: a=b\u0085${'M'.repeat(1024 * 1024)}`;
+  const answer = (resultCode, status = 200) => async () =>
+    new Response(JSON.stringify({ header: { isSuccessful: false, resultCode, resultMessage: hostile } }), { status, headers: { 'content-type': 'application/json' } });
+  const secret = 'gb-secret-0123456789';
+  const clients = [
+    ['IapClient', (fetch) => new iap.IapClient({ appKey: 'k', baseUrl: 'https://iap.example', fetch, retries: 0 }).listConsumables({ marketId: 'GG', userKey: 'u' })],
+    ['GamebaseClient', (fetch) => new iap.GamebaseClient({ appId: 'a', secretKey: secret, baseUrl: 'https://gb.example', fetch, retries: 0, dangerouslyAllowBrowser: true }).listConsumables({ userId: 'u' })],
+  ];
+  for (const [name, call] of clients) {
+    const e = await rejectsCode(call(answer(1100)), 'API_ERROR');
+    assert.equal(e.message, 'the server refused the request with result code 1100 (HTTP 200)', name);
+    assert.equal(e.details.resultCode, 1100, name);
+    const shown = e.details.resultMessage;
+    assert.equal([...shown].length, UPSTREAM_MAX, name);
+    assert.ok(shown.endsWith('…'), name);
+    assert.ok(shown.startsWith('<img src=x onerror="globalThis.pwned=1">[2J</script>gnp.exe  Set-Cookie: a=bMMM'), `${name}: ${shown.slice(0, 80)}`);
+    assert.doesNotMatch(shown, UNSAFE_CHARS, name);
+    assert.doesNotMatch(JSON.stringify(e.details), new RegExp(secret), name);
+    const used = await rejectsCode(call(answer(5018)), 'ALREADY_CONSUMED');
+    assert.equal(used.message, 'the payment was already consumed (5018)', name);
+    assert.equal([...used.details.resultMessage].length, UPSTREAM_MAX, name);
+    assert.doesNotMatch(used.details.resultMessage, UNSAFE_CHARS, name);
+    // A failure envelope under a 5xx: still retryable, still our message.
+    const busy = await rejectsCode(call(answer(-1, 503)), 'API_ERROR');
+    assert.equal(busy.retryable, true, name);
+    assert.equal(busy.message, 'the server refused the request with result code -1 (HTTP 503)', name);
+  }
+  // A caller's fetch that fails with a made-up error name: the name is cleaned too.
+  const odd = Object.assign(new Error('x'), { name: '\u202eEvil\n<b>name</b>' });
+  const n = await rejectsCode(clients[0][1](async () => { throw odd; }), 'NETWORK_ERROR');
+  assert.doesNotMatch(n.message, UNSAFE_CHARS);
+  assert.match(n.message, /^network error: fetch failed \(Evil <b>name<\/b>\)$/);
+});

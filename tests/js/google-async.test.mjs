@@ -15,6 +15,7 @@ const googleCases = [
   ['tampered', g('test-key-2048.pub'), {}, g('consumable.json').replace('2,', '3,'), g('consumable.sig')],
   ['not an object', g('test-key-2048.pub'), {}, g('not-an-object.json'), g('not-an-object.sig')],
   ['duplicate key', g('test-key-2048.pub'), {}, g('duplicate-key.json'), g('duplicate-key.sig')],
+  ['nested duplicate key', g('test-key-2048.pub'), {}, g('duplicate-nested.json'), g('duplicate-nested.sig')],
   ['signature not base64', g('test-key-2048.pub'), {}, g('consumable.json'), '%%%'],
   ['signature too short', g('test-key-2048.pub'), {}, g('consumable.json'), 'AAAA'],
   ['signature too large', g('test-key-2048.pub'), {}, g('consumable.json'), 'A'.repeat(5000)],

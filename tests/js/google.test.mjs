@@ -91,7 +91,7 @@ test('own negatives: SHA-256, re-serialized, not an object, duplicate key, EC ke
     () => iap.verifyGooglePurchase(JSON.stringify(JSON.parse(data), null, 1), ownText('google/consumable.sig'), key),
     'INVALID_SIGNATURE',
   );
-  for (const name of ['not-an-object', 'duplicate-key']) {
+  for (const name of ['not-an-object', 'duplicate-key', 'duplicate-nested', 'duplicate-unknown']) {
     const e = throwsCode(
       () => iap.verifyGooglePurchase(ownText(`google/${name}.json`), ownText(`google/${name}.sig`), key),
       'MALFORMED_INPUT',
@@ -135,4 +135,20 @@ test('the module keeps working after many errors', () => {
     assert.throws(() => v.verify(junk, 'AAAA'), iap.IapError);
   }
   assert.equal(v.verify(ownText('google/consumable.json'), ownText('google/consumable.sig')).quantity, 2);
+});
+
+test('a duplicate key at any depth of signed data is MALFORMED_INPUT, saying which key and where', () => {
+  const cases = [
+    [iap.verifyGooglePurchase, 'google/test-key-2048.pub', 'google/duplicate-nested', '"price"', 'Google purchase data'],
+    [iap.verifyGooglePurchase, 'google/test-key-2048.pub', 'google/duplicate-unknown', '"futureField"', 'Google purchase data'],
+    [iap.verifyOneStorePurchase, 'onestore/test-key-2048.pub', 'onestore/duplicate-nested', '"count"', 'ONE store purchase data'],
+  ];
+  for (const [verify, key, name, dup, input] of cases) {
+    const data = ownText(`${name}.json`);
+    const e = throwsCode(() => verify(data, ownText(`${name}.sig`), ownText(key)), 'MALFORMED_INPUT');
+    assert.ok(e.message.startsWith(`malformed ${input}: duplicate key ${dup}`), e.message);
+    assert.equal(e.details.input, input);
+    // The offset points just past the repeated key.
+    assert.equal(data.lastIndexOf(dup, e.details.offset), data.indexOf(dup, data.indexOf(dup) + 1), `${name}: offset ${e.details.offset}`);
+  }
 });

@@ -28,10 +28,13 @@ printf '{\n  "orderId": "GPA.3301-1234-5678-90124..0",\n  "packageName": "com.ex
 printf '%s' '{"packageName":"com.example.game","productId":"gem_pack_100","purchaseTime":1764000000123,"purchaseState":4,"purchaseToken":"pending-token"}' > $g/pending.json
 printf '%s' '[{"orderId":"GPA.1"}]' > $g/not-an-object.json
 printf '%s' '{"orderId":"GPA.1","productId":"cheap_item","productId":"expensive_item","purchaseState":0}' > $g/duplicate-key.json
+# The same ambiguity one level down (a field this version does not know), and in an unknown field.
+printf '%s' '{"orderId":"GPA.1","productId":"cheap_item","purchaseState":0,"futureField":{"price":1,"price":1000}}' > $g/duplicate-nested.json
+printf '%s' '{"orderId":"GPA.1","productId":"cheap_item","purchaseState":0,"futureField":"a","futureField":"b"}' > $g/duplicate-unknown.json
 # Signed, but not clean UTF-8 JSON: a byte-order mark before the object, a Latin-1 byte inside.
 printf '\xef\xbb\xbf{"orderId":"GPA.1","productId":"bom_item","purchaseState":0}' > $g/bom.json
 printf '{"orderId":"GPA.1","productId":"caf\xe9","purchaseState":0}' > $g/latin1.json
-for f in consumable subscription pending not-an-object duplicate-key bom latin1; do
+for f in consumable subscription pending not-an-object duplicate-key duplicate-nested duplicate-unknown bom latin1; do
   sign sha1 $g/test-key-2048.pem $g/$f.json > $g/$f.sig
 done
 sign sha256 $g/test-key-2048.pem $g/consumable.json > $g/consumable.sha256.sig
@@ -48,6 +51,8 @@ spki_b64 $o/test-key-2048.pem > $o/test-key-2048.pub
 printf '%s' '{"orderId":"ONESTORE7_000000000000000000000000312345","packageName":"com.example.game","productId":"gem_pack_100","purchaseTime":1764000000456,"purchaseId":"SANDBOX3000000312345","purchaseToken":"TOKEN3000000312345","developerPayload":"order-99","purchaseState":0,"recurringState":-1,"quantity":1,"acknowledgeState":0}' > $o/v21.json
 # v17 shape: no token, purchaseId only.
 printf '%s' '{"orderId":"ONESTORE7_000000000000000000000000286796","packageName":"com.example.game","productId":"vip_monthly","purchaseTime":1548750220058,"purchaseId":"SANDBOX3000000288794","developerPayload":"p","purchaseState":0,"recurringState":0}' > $o/v17.json
-for f in v21 v17; do sign sha512 $o/test-key-2048.pem $o/$f.json > $o/$f.sig; done
+# A duplicate key inside an array of objects.
+printf '%s' '{"orderId":"ONESTORE7_1","packageName":"com.example.game","productId":"gem_pack_100","purchaseTime":1764000000456,"purchaseId":"SANDBOX1","purchaseState":0,"bundle":[{"item":"a","count":1,"count":99}]}' > $o/duplicate-nested.json
+for f in v21 v17 duplicate-nested; do sign sha512 $o/test-key-2048.pem $o/$f.json > $o/$f.sig; done
 sign sha1 $o/test-key-2048.pem $o/v21.json > $o/v21.sha1.sig
 echo "regenerated $(ls $g $o | wc -l) files"

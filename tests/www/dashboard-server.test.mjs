@@ -2,7 +2,7 @@
 // answers and refusals, and that no credential ever reaches a response.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,77 @@ describe('dashboard server', () => {
       assert.equal((await fetch(`${dash.url}pkg/web/iap_verify_bg.wasm`)).headers.get('content-type'), 'application/wasm');
     } finally {
       await dash.close();
+    }
+  });
+
+  test('api: only the configured APIs by their own names; inherited names are a 400 with the choices', async () => {
+    const dash = await startDashboard({ port: 0, emulator: true, env: {} });
+    try {
+      for (const api of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf', '', 'IAP', 42, null, ['iap'], { iap: 1 }]) {
+        const res = await post(dash.url, { userId: 'user-1', api });
+        assert.equal(res.status, 400, JSON.stringify(api));
+        const { error } = await res.json();
+        assert.equal(error.code, 'INVALID_ARGUMENT', JSON.stringify(api));
+        assert.equal(error.message, 'api: one of iap, gamebase', JSON.stringify(api));
+      }
+      for (const api of ['iap', 'gamebase']) {
+        const res = await post(dash.url, { userId: 'user-1', api });
+        assert.equal(res.status, 200, api);
+        assert.equal((await res.json()).api, api);
+      }
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('a hostile upstream: the browser gets our message and only the documented fields, cleaned and cut', async () => {
+    // A fake IAP server: a failure envelope with a hostile 1 MB message, or a list whose entries
+    // carry fields the dashboard does not document (the access token among them).
+    let answer;
+    const upstream = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer));
+      });
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const env = { IAP_APPKEY: 'app-key', IAP_BASE_URL: `http://127.0.0.1:${upstream.address().port}` };
+    const dash = await startDashboard({ port: 0, env });
+    try {
+      const hostile = `<img src=x onerror=alert(1)>\u202e\u0000\u001b[31m</script>\n${'x'.repeat(1024 * 1024)}`;
+      answer = { header: { isSuccessful: false, resultCode: 1100, resultMessage: hostile, traceError: { uri: '/secret/path' } } };
+      const res = await post(dash.url, { userId: 'user-1', store: 'GG' });
+      assert.equal(res.status, 502);
+      const text = await res.text();
+      assert.ok(text.length < 2048, `${text.length} bytes sent to the browser`);
+      const { error, ...rest } = JSON.parse(text);
+      assert.deepEqual(rest, {});
+      assert.deepEqual(Object.keys(error).sort(), ['code', 'details', 'message']);
+      assert.equal(error.code, 'API_ERROR');
+      assert.equal(error.message, 'the server refused the request with result code 1100 (HTTP 200)');
+      assert.deepEqual(Object.keys(error.details).sort(), ['resultCode', 'resultMessage', 'status']);
+      assert.equal([...error.details.resultMessage].length, 256);
+      assert.match(error.details.resultMessage, /^<img src=x onerror=alert\(1\)>\[31m<\/script> x+…$/);
+      assert.doesNotMatch(text, /secret\/path|traceError/);
+
+      answer = {
+        header: { isSuccessful: true, resultCode: 0, resultMessage: 'SUCCESS' },
+        result: [{ paymentSeq: '2026010110000001', productSeq: 1, currency: 'KRW', price: 1000, accessToken: 'TOKEN-NOT-FOR-THE-BROWSER', hostile: '<script>alert(1)</script>' }],
+      };
+      const ok = await post(dash.url, { userId: 'user-1', store: 'GG' });
+      assert.equal(ok.status, 200);
+      const body = await ok.text();
+      assert.doesNotMatch(body, /TOKEN-NOT-FOR-THE-BROWSER|hostile|<script>/);
+      const out = JSON.parse(body);
+      assert.deepEqual(Object.keys(out).sort(), ['api', 'notes', 'rows']);
+      const documented = ['kind', 'paymentSeq', 'marketId', 'productSeq', 'productId', 'productType', 'price', 'currency', 'paymentId',
+        'originalPaymentId', 'purchaseTime', 'expiryTime', 'renewTime', 'test', 'status', 'entitled', 'statusError', 'referenceStatus'];
+      for (const r of out.rows) for (const k of Object.keys(r)) assert.ok(documented.includes(k), `undocumented field ${k}`);
+      assert.deepEqual(out.rows.map((r) => [r.paymentSeq, r.price, r.status]), [['2026010110000001', 1000, 'UNCONSUMED']]);
+    } finally {
+      await dash.close();
+      await new Promise((resolve) => upstream.close(resolve));
     }
   });
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDashboard } from '../../pkg/src/dashboard-cli.js';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHARED = process.env.IAP_SHARED_VECTORS ?? fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
 const OURS = `${ROOT}tests/vectors/`;
@@ -64,12 +64,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dash = await startDashboard({ port: 0, emulator: true, env: {} });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
