@@ -3,7 +3,9 @@
 # test vectors. Installs the nightly toolchain and cargo-fuzz when missing. A crash is copied to
 # fuzz/regressions/<target>/ (replayed by `cargo test` from then on) and fails the run.
 # FUZZ_TARGETS="a b" limits the run to some targets; FUZZ_RUNS=N stops each target after N executions
-# (whichever of the two limits comes first).
+# (whichever of the two limits comes first). Each run starts from fuzz/corpus-kept/<target>/ too;
+# FUZZ_KEEP=1 minimizes the corpus after the run (cargo fuzz cmin) into fuzz/corpus-kept/<target>/,
+# which is committed and replayed by `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[fuzz] %s\n' "$*" >&2; }
@@ -34,6 +36,10 @@ done
 seed google_rtdn tests/vectors/rtdn/*.json
 seed nhn_response tests/vectors/nhn/*.json
 for extra in fuzz/seeds.d/*.sh; do [ -f "$extra" ] && . "$extra"; done
+for kept in fuzz/corpus-kept/*/; do
+  [ -d "$kept" ] && mkdir -p "fuzz/corpus/$(basename "$kept")" && cp "$kept"* "fuzz/corpus/$(basename "$kept")/" 2>/dev/null
+done
+true
 
 failed=0
 for t in $targets; do
@@ -53,5 +59,12 @@ for t in $targets; do
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   say "$t: $runs executions in $((SECONDS - started))s, $(ls "fuzz/corpus/$t" | wc -l) corpus entries"
+  if [ -n "${FUZZ_KEEP:-}" ]; then
+    rm -rf "fuzz/corpus-kept/$t.new" && mkdir -p "fuzz/corpus-kept/$t.new"
+    cargo +nightly fuzz cmin "$t" "fuzz/corpus/$t" >"fuzz/artifacts/$t/cmin.log" 2>&1
+    cp "fuzz/corpus/$t"/* "fuzz/corpus-kept/$t.new/"
+    rm -rf "fuzz/corpus-kept/$t" && mv "fuzz/corpus-kept/$t.new" "fuzz/corpus-kept/$t"
+    say "$t: kept $(ls "fuzz/corpus-kept/$t" | wc -l) minimized inputs in fuzz/corpus-kept/$t"
+  fi
 done
 exit $failed

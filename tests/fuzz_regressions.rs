@@ -1,5 +1,6 @@
 //! Replays every input kept under `fuzz/regressions/<target>/` (crashers found by `make fuzz`,
-//! once fixed) and every test vector (the fuzzers' seeds: real receipts, JWS, purchases, API
+//! once fixed) and `fuzz/corpus-kept/<target>/` (the minimized corpus of the long runs), and every
+//! test vector (the fuzzers' seeds: real receipts, JWS, purchases, API
 //! answers) through the same entry points the fuzzers use, and feeds arbitrary bytes to each with
 //! proptest. None may panic.
 
@@ -13,17 +14,19 @@ use proptest::prelude::*;
 
 #[test]
 fn kept_fuzz_inputs_replay_without_panic() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
-    let mut replayed = 0;
-    for (name, target) in TARGETS {
-        let Ok(dir) = fs::read_dir(root.join(name)) else { continue };
-        for entry in dir {
-            let path = entry.unwrap().path();
-            target(&fs::read(&path).unwrap());
-            replayed += 1;
+    let fuzz = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    for kept in ["regressions", "corpus-kept"] {
+        let mut replayed = 0;
+        for (name, target) in TARGETS {
+            let Ok(dir) = fs::read_dir(fuzz.join(kept).join(name)) else { continue };
+            for entry in dir {
+                let path = entry.unwrap().path();
+                target(&fs::read(&path).unwrap());
+                replayed += 1;
+            }
         }
+        eprintln!("replayed {replayed} inputs of fuzz/{kept}");
     }
-    eprintln!("replayed {replayed} kept fuzz inputs");
 }
 
 /// Every file below `dir`, recursively.
