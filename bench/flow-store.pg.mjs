@@ -6,12 +6,7 @@
 // the difference between the rows is the store. Rounds alternate the stores; medians are shown.
 import { createMemoryFlowStore, runPayment } from '../pkg/node.mjs';
 import { createPostgresFlowStore } from '../pkg/src/postgres.js';
-import { freshTables, paidFlow, pool } from '../tests/postgres/lib.mjs';
-import { readFileSync } from 'node:fs';
-import { verifyGooglePurchase } from '../pkg/node.mjs';
-
-const own = (p) => readFileSync(new URL(`../tests/vectors/${p}`, import.meta.url), 'utf8');
-const [KEY, SIGNED, SIG] = [own('google/test-key-2048.pub'), own('google/consumable.json'), own('google/consumable.sig')];
+import { freshTables, paidFlow, pool, verifyTestPurchase } from '../tests/postgres/lib.mjs';
 
 const ROUNDS = 5;
 const PAYMENTS = 400; // per round and configuration
@@ -27,7 +22,7 @@ async function round(store, workers, grant) {
       const flow = await runPayment({
         store,
         flow: paidFlow(s, `at-${s}`),
-        verify: () => verifyGooglePurchase(SIGNED, SIG, KEY),
+        verify: verifyTestPurchase,
         consume: async () => {},
         deliver: (effect, f, { transaction }) => grant(effect, transaction),
       });

@@ -4,28 +4,9 @@
 // the RSA signature over the content, verify leaf <- intermediate <- pinned root, require Apple's
 // marker OIDs, judge validity at the receipt's creation date, and decode every attribute.
 import { X509Certificate, verify } from 'node:crypto';
+import { children as kids, readTlv as tlv } from '../tests/js/der.mjs';
 
-function tlv(buf, at) {
-  const tag = buf[at];
-  let len = buf[at + 1];
-  let body = at + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[body + i];
-    body += n;
-  }
-  return { tag, start: at, body, end: body + len };
-}
-function kids(buf, t) {
-  const out = [];
-  for (let at = t.body; at < t.end; ) {
-    const c = tlv(buf, at);
-    out.push(c);
-    at = c.end;
-  }
-  return out;
-}
+
 const OID_LEAF = Buffer.from('060a2a864886f76364060b01', 'hex'); // 1.2.840.113635.100.6.11.1
 const OID_INT = Buffer.from('060a2a864886f76364060201', 'hex'); // 1.2.840.113635.100.6.2.1
 const int = (buf, t) => { let v = 0; for (let i = t.body; i < t.end; i++) v = v * 256 + buf[i]; return v; };

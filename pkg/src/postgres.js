@@ -8,6 +8,8 @@ import { IapError } from './error.js';
 export const DEFAULT_TABLE = 'iap_payment_flow';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** The flow's end states, as SQL: the unfinished index and `unfinished()` leave these out. */
+const ENDED = "('COMPLETED', 'VERIFY_FAILED', 'USER_CANCELED', 'REFUNDED', 'CONSUMED_ELSEWHERE')";
 
 /** `name` or `schema.name`, checked and double-quoted; anything else is INVALID_ARGUMENT. */
 function tableName(table) {
@@ -35,7 +37,7 @@ export function migrationSql({ table = DEFAULT_TABLE } = {}) {
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS ${index} ON ${t} (updated_at)
-  WHERE state NOT IN ('COMPLETED', 'VERIFY_FAILED', 'USER_CANCELED', 'REFUNDED', 'CONSUMED_ELSEWHERE');
+  WHERE state NOT IN ${ENDED};
 `;
 }
 
@@ -87,7 +89,7 @@ export function createPostgresFlowStore(pool, { table = DEFAULT_TABLE } = {}) {
     lock: `SELECT flow, version FROM ${t} WHERE payment_seq = $1 FOR UPDATE`,
     insert: `INSERT INTO ${t} (payment_seq, version, state, flow) VALUES ($1, 1, $2, $3::jsonb) ON CONFLICT (payment_seq) DO NOTHING`,
     update: `UPDATE ${t} SET flow = $3::jsonb, state = $2, version = version + 1, updated_at = now() WHERE payment_seq = $1 AND version = $4`,
-    unfinished: `SELECT payment_seq FROM ${t} WHERE state NOT IN ('COMPLETED', 'VERIFY_FAILED', 'USER_CANCELED', 'REFUNDED', 'CONSUMED_ELSEWHERE') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+    unfinished: `SELECT payment_seq FROM ${t} WHERE state NOT IN ${ENDED} AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
   };
 
   return {

@@ -10,6 +10,8 @@ const own = (p) => readFileSync(new URL(`../vectors/${p}`, import.meta.url), 'ut
 const KEY = own('google/test-key-2048.pub');
 const SIGNED = own('google/consumable.json');
 const SIG = own('google/consumable.sig');
+/** The real offline check of the project's Google test purchase (what every `verify` here does). */
+export const verifyTestPurchase = () => verifyGooglePurchase(SIGNED, SIG, KEY);
 
 export const PG_URL = process.env.IAP_VERIFY_PG_URL;
 if (!PG_URL) throw new Error('IAP_VERIFY_PG_URL is not set: run through scripts/with-postgres.sh (make test-postgres)');
@@ -48,7 +50,7 @@ export function runOne(p, { table, grants }, { url, appKey }, payment, who, hook
     store,
     flow: paidFlow(payment.paymentSeq, payment.accessToken),
     maxConsumeAttempts: hooks.maxConsumeAttempts ?? 5,
-    verify: async () => (await op('verify'), verifyGooglePurchase(SIGNED, SIG, KEY)),
+    verify: async () => (await op('verify'), verifyTestPurchase()),
     consume: async (effect) => {
       await op('consume');
       await iap.consume({ paymentSeq: effect.paymentSeq, accessToken: effect.accessToken });
