@@ -1,6 +1,8 @@
 // Finishes pkg/ after wasm-bindgen: bundles the CommonJS entry from the ESM sources, copies the
 // licence, README and the dashboard page (www/), and prints the wasm size (raw and gzipped).
 import { build } from 'esbuild';
+// The server APIs' endpoint table and class types, from the Rust declarations (web/endpoints.*).
+await import('./gen-endpoints.mjs');
 import { copyFileSync, cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 

@@ -31,6 +31,7 @@
 //! # Ok::<(), iap_verify::Error>(())
 //! ```
 
+pub mod api;
 pub mod apple;
 pub mod b64;
 pub mod der;

@@ -1,6 +1,8 @@
-// IapClient and GamebaseClient: thin JS over the sans-I/O core. The core (IapApi, GamebaseApi in
-// the wasm module) builds each request and reads each response; this file only sends them with
-// `fetch`, bounds each attempt with a timeout, and retries reads.
+// The server API classes, made from the endpoint declarations of the Rust core (the table in
+// web/endpoints.js, generated at build time): per API a sans-I/O class (`IapApi`: `<name>Request`
+// and `parse<Name>` per endpoint) and a client (`IapClient`: one async method per endpoint). The
+// core builds each request and reads each response; this file only sends them with `fetch`,
+// bounds each attempt with a timeout, and retries reads.
 //
 // - `fetch` is the caller's, or the global one looked up at call time (never `window.fetch`: Node,
 //   Deno and workerd have no window).
@@ -13,14 +15,15 @@
 // - A response body is read up to the core's limit (4 MiB) and no further: a larger one is
 //   INPUT_TOO_LARGE as soon as its Content-Length or its bytes pass the limit, not after it has
 //   all been buffered.
-import { IapApi, GamebaseApi, __nhnClientError, __nhnResponseLimit } from '../web/iap_verify.js';
+import { __ServerApi, __nhnClientError, __nhnResponseLimit } from '../web/iap_verify.js';
+import { ENDPOINTS } from '../web/endpoints.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
 const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs'];
 
-function argumentError(reason) {
+export function argumentError(reason) {
   return __nhnClientError('argument', reason, 0);
 }
 
@@ -30,7 +33,7 @@ function pick(options, keys) {
   return out;
 }
 
-function transportOptions(options, apiKeys, className) {
+export function transportOptions(options, apiKeys, className) {
   if (options === null || typeof options !== 'object') throw argumentError(`${className} needs an options object`);
   for (const k of Object.keys(options)) {
     if (!apiKeys.includes(k) && !CLIENT_OPTIONS.includes(k)) throw argumentError(`${className}: unknown option "${k}"`);
@@ -94,7 +97,7 @@ async function readBody(res) {
 }
 
 /** Sends one request built by the core; resolves with the core's HttpResponse shape. */
-async function sendOnce(transport, request) {
+export async function sendOnce(transport, request) {
   const controller = new AbortController();
   let timer;
   // Rejects when the time is up, even if the fetch in use ignores the abort signal.
@@ -133,7 +136,7 @@ async function sendOnce(transport, request) {
 }
 
 /** build → send → parse, with retries for reads. */
-async function call(transport, request, parse, { retry }) {
+export async function call(transport, request, parse, { retry }) {
   const attempts = retry ? transport.retries + 1 : 1;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -145,54 +148,140 @@ async function call(transport, request, parse, { retry }) {
   }
 }
 
+const upper = (s) => s[0].toUpperCase() + s.slice(1);
+
+function chunks(list, size) {
+  const out = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** The parameters object of a client call from its arguments, as the declaration says. */
+function paramsOf(endpoint, args) {
+  if (endpoint.positional.length > 0) {
+    const params = {};
+    endpoint.positional.forEach((name, i) => {
+      if (args[i] !== undefined) params[name] = args[i];
+    });
+    return params;
+  }
+  const [p] = args;
+  if (endpoint.stringArg && typeof p === 'string') return { [endpoint.stringArg]: p };
+  if (endpoint.batch && Array.isArray(p)) return { [endpoint.batch.param]: p };
+  return p;
+}
+
+/** The batched parameters of a batch endpoint: one object per batch (none for an empty list). */
+function batchesOf(endpoint, params) {
+  const { param, size } = endpoint.batch;
+  const list = params?.[param];
+  // Not a list: sent as it is, for the core to refuse with INVALID_ARGUMENT.
+  if (!Array.isArray(list)) return [params];
+  return chunks(list, size).map((part) => ({ ...params, [param]: part }));
+}
+
+/**
+ * The sans-I/O class of server API `api`: `<name>Request(params)` → `{ method, url, headers, body }`
+ * and `parse<Name>(response)` per declared endpoint, `<name>Requests(list)` for batched ones.
+ */
+function sansIoClass(api, extra = {}) {
+  class SansIo {
+    #core;
+
+    constructor(options) {
+      this.#core = new __ServerApi(api, options);
+    }
+
+    /** The base URL requests go to. */
+    get baseUrl() {
+      return this.#core.baseUrl;
+    }
+
+    static {
+      const define = (name, value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+      for (const e of ENDPOINTS[api]) {
+        define(`${e.name}Request`, function (params) {
+          return this.#core.request(e.name, params, Date.now());
+        });
+        define(`parse${upper(e.name)}`, function (response) {
+          return this.#core.parse(e.name, response, Date.now());
+        });
+        if (e.batch) {
+          define(`${e.name}Requests`, function (list) {
+            return batchesOf(e, { [e.batch.param]: list }).map((p) => this.#core.request(e.name, p, Date.now()));
+          });
+        }
+      }
+      for (const [name, value] of Object.entries(extra)) define(name, value);
+    }
+  }
+  return SansIo;
+}
+
+/**
+ * The client class of server API `api`, over its sans-I/O class: one async method per declared
+ * endpoint that builds, sends (reads retried, mutations once) and parses. `check(options)` runs
+ * first (e.g. the Gamebase browser guard).
+ */
+function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {} }) {
+  class Client {
+    #api;
+    #transport;
+
+    constructor(options) {
+      this.#transport = transportOptions(options, [...apiKeys, ...clientKeys], this.constructor.name);
+      check(options);
+      this.#api = new SansIo(pick(options, apiKeys));
+    }
+
+    /** The base URL requests go to. */
+    get baseUrl() {
+      return this.#api.baseUrl;
+    }
+
+    static {
+      for (const e of ENDPOINTS[api]) {
+        const build = `${e.name}Request`;
+        const parse = `parse${upper(e.name)}`;
+        const send = (client, params) =>
+          call(client.#transport, client.#api[build](params), (r) => client.#api[parse](r), { retry: e.read });
+        Object.defineProperty(this.prototype, e.call, {
+          writable: true,
+          configurable: true,
+          async value(...args) {
+            const params = paramsOf(e, args);
+            if (!e.batch) return await send(this, params);
+            // One batch after the other, results concatenated in order; a failed batch fails the call.
+            const all = [];
+            for (const part of batchesOf(e, params)) all.push(...(await send(this, part)));
+            return all;
+          },
+        });
+      }
+    }
+  }
+  return Client;
+}
+
+/** Names a generated class (for messages and stack traces). */
+const named = (cls, name) => Object.defineProperty(cls, 'name', { value: name });
+
+/** Sans-I/O NHN Cloud IAP server API: `new IapApi({ appKey, baseUrl? })`. */
+export const IapApi = named(sansIoClass('iap'), 'IapApi');
+
+/** Sans-I/O Gamebase purchase API v1.3: `new GamebaseApi({ appId, secretKey, baseUrl?, transactionId? })`. */
+export const GamebaseApi = named(sansIoClass('gamebase', {
+  /** Reads a cancel or revoke answer, which carries only the header. */
+  parseHeaderOnly(response) {
+    return this.parseCancelSubscription(response);
+  },
+}), 'GamebaseApi');
+
 /**
  * Client of the NHN Cloud IAP server API (`X-NHN-TCIAP-AppKey`).
  * `new IapClient({ appKey, baseUrl?, fetch?, timeoutMs?, retries?, retryDelayMs? })`.
  */
-export class IapClient {
-  #api;
-  #transport;
-
-  constructor(options) {
-    this.#transport = transportOptions(options, ['appKey', 'baseUrl'], 'IapClient');
-    this.#api = new IapApi(pick(options, ['appKey', 'baseUrl']));
-  }
-
-  /** The base URL requests go to. */
-  get baseUrl() {
-    return this.#api.baseUrl;
-  }
-
-  /** Consumes one payment (E1). Never retried by the client. */
-  async consume(params) {
-    return await call(this.#transport, this.#api.consumeRequest(params), (r) => this.#api.parseConsume(r), { retry: false });
-  }
-
-  /** Unconsumed payments of a user (E2). */
-  async listConsumables(params) {
-    return await call(this.#transport, this.#api.listConsumablesRequest(params), (r) => this.#api.parseListConsumables(r), { retry: true });
-  }
-
-  /** Non-expired subscriptions of a user (E3). */
-  async listActiveSubscriptions(params) {
-    return await call(this.#transport, this.#api.listActiveSubscriptionsRequest(params), (r) => this.#api.parseListActiveSubscriptions(r), { retry: true });
-  }
-
-  /** Legacy consume v3 (L1). Never retried by the client. */
-  async consumeLegacy(params) {
-    return await call(this.#transport, this.#api.consumeLegacyRequest(params), (r) => this.#api.parseConsumeLegacy(r), { retry: false });
-  }
-
-  /** Legacy unconsumed list (L2). */
-  async listConsumablesLegacy(params) {
-    return await call(this.#transport, this.#api.listConsumablesLegacyRequest(params), (r) => this.#api.parseListConsumablesLegacy(r), { retry: true });
-  }
-
-  /** Legacy item list (L3). */
-  async listItemsLegacy(params) {
-    return await call(this.#transport, this.#api.listItemsLegacyRequest(params), (r) => this.#api.parseListItemsLegacy(r), { retry: true });
-  }
-}
+export const IapClient = named(clientClass('iap', IapApi, { apiKeys: ['appKey', 'baseUrl'] }), 'IapClient');
 
 function looksLikeBrowser() {
   return typeof globalThis.document !== 'undefined' && typeof globalThis.navigator !== 'undefined';
@@ -203,70 +292,14 @@ function looksLikeBrowser() {
  * browser page unless `dangerouslyAllowBrowser: true` (e.g. tests in a headless browser).
  * `new GamebaseClient({ appId, secretKey, baseUrl?, transactionId?, fetch?, timeoutMs?, retries?, retryDelayMs? })`.
  */
-export class GamebaseClient {
-  #api;
-  #transport;
-
-  constructor(options) {
-    const apiKeys = ['appId', 'secretKey', 'baseUrl', 'transactionId'];
-    this.#transport = transportOptions(options, [...apiKeys, 'dangerouslyAllowBrowser'], 'GamebaseClient');
+export const GamebaseClient = named(clientClass('gamebase', GamebaseApi, {
+  apiKeys: ['appId', 'secretKey', 'baseUrl', 'transactionId'],
+  clientKeys: ['dangerouslyAllowBrowser'],
+  check(options) {
     if (looksLikeBrowser() && options.dangerouslyAllowBrowser !== true) {
       throw argumentError(
         'GamebaseClient: the Gamebase secret key must not be used in a browser (anyone could read it and refund or list every payment); call it from your server',
       );
     }
-    this.#api = new GamebaseApi(pick(options, apiKeys));
-  }
-
-  /** The base URL requests go to. */
-  get baseUrl() {
-    return this.#api.baseUrl;
-  }
-
-  /** Consumes one payment (G1). Never retried by the client. */
-  async consume(params) {
-    return await call(this.#transport, this.#api.consumeRequest(params), (r) => this.#api.parseConsume(r), { retry: false });
-  }
-
-  /** Unconsumed payments of a user (G2). */
-  async listConsumables(params) {
-    return await call(this.#transport, this.#api.listConsumablesRequest(params), (r) => this.#api.parseListConsumables(r), { retry: true });
-  }
-
-  /** Looks a client-supplied access token up (G3): `{ accessToken }` or the token itself. */
-  async getPaymentTransaction(params) {
-    const p = typeof params === 'string' ? { accessToken: params } : params;
-    return await call(this.#transport, this.#api.getPaymentTransactionRequest(p), (r) => this.#api.parseGetPaymentTransaction(r), { retry: true });
-  }
-
-  /** Active subscriptions of a user (G4). */
-  async listActiveSubscriptions(params) {
-    return await call(this.#transport, this.#api.listActiveSubscriptionsRequest(params), (r) => this.#api.parseListActiveSubscriptions(r), { retry: true });
-  }
-
-  /**
-   * Status of any number of subscriptions (G5): the API takes ten per request, so the list is
-   * sent in batches of ten, one after the other, and the results are concatenated in order. A
-   * batch that still fails after its retries fails the whole call.
-   * Takes `PaymentRef[]` or `{ payments }`.
-   */
-  async getSubscriptionsStatus(params) {
-    const payments = Array.isArray(params) ? params : params?.payments;
-    const requests = this.#api.subscriptionsStatusRequests(payments);
-    const all = [];
-    for (const request of requests) {
-      all.push(...(await call(this.#transport, request, (r) => this.#api.parseSubscriptionsStatus(r), { retry: true })));
-    }
-    return all;
-  }
-
-  /** Stops a Google subscription's renewal (G6). Never retried by the client. */
-  async cancelSubscription(params) {
-    await call(this.#transport, this.#api.cancelSubscriptionRequest(params), (r) => this.#api.parseHeaderOnly(r), { retry: false });
-  }
-
-  /** Cancels a Google subscription now and refunds it (G7). Never retried by the client. */
-  async revokeSubscription(params) {
-    await call(this.#transport, this.#api.revokeSubscriptionRequest(params), (r) => this.#api.parseHeaderOnly(r), { retry: false });
-  }
-}
+  },
+}), 'GamebaseClient');

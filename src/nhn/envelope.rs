@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::http::HttpResponse;
+use crate::api::HttpResponse;
 use crate::error::{upstream_text, Error, Result};
 use crate::limits;
 

@@ -13,6 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::envelope::RESPONSE;
+use crate::api::whole;
 use crate::error::{Error, Result};
 
 /// A result type read from the envelope's `result`.
@@ -123,94 +124,6 @@ impl<'a> Obj<'a> {
     }
 }
 
-/// Parameters read from JSON, as the JS layer passes them (`{ paymentSeq, accessToken }`, ...).
-/// A wrong shape or an unknown field (a typo) is `INVALID_ARGUMENT`; numbers may be JS numbers
-/// or decimal text.
-pub trait FromJson: Sized {
-    /// Reads the parameters from `value`.
-    fn from_json(value: &Value) -> Result<Self>;
-}
-
-/// Caller arguments: like [`Obj`], but errors are `INVALID_ARGUMENT` and unknown keys are refused.
-pub(crate) struct Args<'a> {
-    map: &'a Map<String, Value>,
-    what: &'static str,
-}
-
-impl<'a> Args<'a> {
-    /// `value` as an object whose keys are all in `known` (`None`: any extra key is ignored).
-    pub(crate) fn new(value: &'a Value, what: &'static str, known: Option<&[&str]>) -> Result<Self> {
-        let map = value.as_object().ok_or_else(|| Error::invalid_argument(format!("{what} must be an object")))?;
-        if let Some(known) = known {
-            if let Some(k) = map.keys().find(|k| !known.contains(&k.as_str())) {
-                return Err(Error::invalid_argument(format!("{what}: unknown field `{k}`, expected one of {}", known.join(", "))));
-            }
-        }
-        Ok(Self { map, what })
-    }
-
-    fn err(&self, key: &str, expected: &str) -> Error {
-        Error::invalid_argument(format!("{}.{key} must be {expected}", self.what))
-    }
-
-    fn get(&self, key: &str) -> Option<&'a Value> {
-        self.map.get(key).filter(|v| !v.is_null())
-    }
-
-    /// A required string (blank ones are refused later, by the request builders).
-    pub(crate) fn str(&self, key: &str) -> Result<String> {
-        self.opt_str(key)?.ok_or_else(|| self.err(key, "a string"))
-    }
-
-    /// An optional string.
-    pub(crate) fn opt_str(&self, key: &str) -> Result<Option<String>> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.err(key, "a string")),
-        }
-    }
-
-    /// A required integer: a whole number or its decimal text.
-    pub(crate) fn long(&self, key: &str) -> Result<i64> {
-        let n = match self.get(key) {
-            Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
-            Some(Value::String(s)) => s.trim().parse().ok(),
-            _ => None,
-        };
-        n.ok_or_else(|| self.err(key, "an integer"))
-    }
-
-    /// An optional list of strings, read as open enums.
-    pub(crate) fn opt_strings<E: From<String>>(&self, key: &str) -> Result<Option<Vec<E>>> {
-        let Some(v) = self.get(key) else { return Ok(None) };
-        let items = v.as_array().ok_or_else(|| self.err(key, "a list of strings"))?;
-        items
-            .iter()
-            .map(|i| i.as_str().map(|s| E::from(s.to_owned())).ok_or_else(|| self.err(key, "a list of strings")))
-            .collect::<Result<Vec<E>>>()
-            .map(Some)
-    }
-
-    /// A required list.
-    pub(crate) fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
-        self.get(key).and_then(Value::as_array).ok_or_else(|| self.err(key, "a list"))
-    }
-}
-
-/// An integral float within ±2^53 (beyond it a float no longer names one integer).
-fn whole(v: f64) -> Option<i64> {
-    const SAFE: f64 = 9_007_199_254_740_992.0;
-    if v.fract() == 0.0 && v.abs() <= SAFE {
-        // Whole and in range, so the cast is exact.
-        #[allow(clippy::cast_possible_truncation)]
-        let n = v as i64;
-        Some(n)
-    } else {
-        None
-    }
-}
-
 fn bad(parent: &str, index: Option<usize>, key: Option<&str>, expected: &str) -> Error {
     let mut path = parent.to_owned();
     if let Some(i) = index {
@@ -245,11 +158,32 @@ pub(crate) fn decode_list<T: FromResult>(result: &Value) -> Result<Vec<T>> {
     read_list(result, "result")
 }
 
+/// Endpoint reader: a single-object result, as JSON for JS.
+pub(crate) fn one<A, T: FromResult + serde::Serialize>(_: &A, result: Value, _now_ms: i64) -> Result<Value> {
+    crate::api::to_json(&decode_one::<T>(&result)?)
+}
+
+/// Endpoint reader: a list result, as JSON for JS.
+pub(crate) fn list<A, T: FromResult + serde::Serialize>(_: &A, result: Value, _now_ms: i64) -> Result<Value> {
+    crate::api::to_json(&decode_list::<T>(&result)?)
+}
+
+/// Endpoint reader: an answer that carries only the envelope's header.
+pub(crate) fn nothing<A>(_: &A, _: Value, _now_ms: i64) -> Result<Value> {
+    Ok(Value::Null)
+}
+
+/// Typed reader of the same: nothing to return.
+pub(crate) fn decode_nothing(_: &Value) -> Result<()> {
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::api::Args;
 
     struct T {
         seq: String,

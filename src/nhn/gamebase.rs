@@ -5,15 +5,18 @@
 //! belongs on a server only: never ship it to a browser or an app. Gamebase answers HTTP 200
 //! for business errors; success is read from `header.isSuccessful`.
 
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::envelope;
-use super::fields::{decode_list, decode_one, Args, FromJson, FromResult, Obj};
-use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
-use super::iap::PaymentRef;
+use super::fields::{decode_list, decode_nothing, decode_one, list, nothing, one, FromResult, Obj};
+use super::iap::{declared_params, PaymentRef, PAYMENT};
 use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
-use crate::error::{Error, Result};
+use crate::api::{
+    encode_component, normalize_base_url, require, typed_endpoints, Args, typed_params, Client, Endpoint, FromJson, Headers,
+    HttpRequest, HttpResponse, Kind, Method, Param, ServerApi, Transport,
+};
+use crate::error::Result;
 
 /// Current production host of the Gamebase server API.
 pub const GAMEBASE_BASE_URL: &str = "https://api-gamebase.nhncloudservice.com";
@@ -28,7 +31,7 @@ pub const SUBSCRIPTIONS_STATUS_BATCH: usize = 10;
 
 /// Parameters of `POST /consumable` (G2). The deprecated single `marketId` is not offered:
 /// `marketIds` replaces it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListConsumablesParams {
     /// The Gamebase user id.
@@ -39,7 +42,7 @@ pub struct ListConsumablesParams {
 }
 
 /// Parameters of `GET /payment/transaction` (G3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPaymentTransactionParams {
     /// The access token the client claims for its payment.
@@ -47,7 +50,7 @@ pub struct GetPaymentTransactionParams {
 }
 
 /// Parameters of `POST /active-subscriptions` (G4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListActiveSubscriptionsParams {
     /// The Gamebase user id.
@@ -63,45 +66,19 @@ pub struct ListActiveSubscriptionsParams {
 }
 
 /// Parameters of `POST /subscriptions/status` (G5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionsStatusParams {
     /// The subscriptions to look up; at most [`SUBSCRIPTIONS_STATUS_BATCH`] per request.
     pub payments: Vec<PaymentRef>,
 }
 
-impl FromJson for ListConsumablesParams {
-    fn from_json(v: &serde_json::Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["userId", "marketIds"]))?;
-        Ok(Self { user_id: a.str("userId")?, market_ids: a.opt_strings("marketIds")? })
-    }
-}
-
-impl FromJson for GetPaymentTransactionParams {
-    fn from_json(v: &serde_json::Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["accessToken"]))?;
-        Ok(Self { access_token: a.str("accessToken")? })
-    }
-}
-
-impl FromJson for ListActiveSubscriptionsParams {
-    fn from_json(v: &serde_json::Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["userId", "packageName", "marketIds", "includeInactiveGoogleStatuses"]))?;
-        Ok(Self {
-            user_id: a.str("userId")?,
-            package_name: a.str("packageName")?,
-            market_ids: a.opt_strings("marketIds")?,
-            include_inactive_google_statuses: a.opt_strings("includeInactiveGoogleStatuses")?,
-        })
-    }
-}
-
-impl FromJson for SubscriptionsStatusParams {
-    fn from_json(v: &serde_json::Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["payments"]))?;
-        Ok(Self { payments: a.list("payments")?.iter().map(PaymentRef::from_json).collect::<Result<_>>()? })
-    }
-}
+declared_params!(
+    ListConsumablesParams = LIST_CONSUMABLES,
+    GetPaymentTransactionParams = GET_PAYMENT_TRANSACTION,
+    ListActiveSubscriptionsParams = LIST_ACTIVE_SUBSCRIPTIONS,
+    SubscriptionsStatusParams = SUBSCRIPTIONS_STATUS,
+);
 
 // ---- results ----
 
@@ -438,6 +415,58 @@ impl FromResult for SubscriptionStatus {
 
 // ---- the API ----
 
+// ---- the API: declarations ----
+
+const USER_ID: Param = Param::body("userId", Kind::Str);
+const MARKET_IDS: Param = Param::body("marketIds", Kind::Strings).optional();
+
+/// G1 `POST /consume`.
+pub const CONSUME: Endpoint<GamebaseApi> = Endpoint::new("consume", Method::Post, "/consume", one::<GamebaseApi, ConsumeResult>)
+    .params(PAYMENT)
+    .lenient()
+    .doc("Consume one payment before delivering it (G1). Sent once, never retried.", "PaymentRef", "GamebaseConsumeResult");
+/// G2 `POST /consumable`.
+pub const LIST_CONSUMABLES: Endpoint<GamebaseApi> =
+    Endpoint::new("listConsumables", Method::Post, "/consumable", list::<GamebaseApi, Consumable>)
+        .params(&[USER_ID, MARKET_IDS])
+        .read()
+        .doc("Unconsumed payments of a user (G2).", "GamebaseListConsumablesParams", "GamebaseConsumable[]");
+/// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
+pub const GET_PAYMENT_TRANSACTION: Endpoint<GamebaseApi> =
+    Endpoint::new("getPaymentTransaction", Method::Get, "/payment/transaction", one::<GamebaseApi, PaymentTransaction>)
+        .params(&[Param::query("accessToken", Kind::Str).required()])
+        .string_arg("accessToken")
+        .read()
+        .doc("Server-side check of a client-supplied access token (G3).", "GetPaymentTransactionParams", "PaymentTransaction");
+/// G4 `POST /active-subscriptions`.
+pub const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<GamebaseApi> =
+    Endpoint::new("listActiveSubscriptions", Method::Post, "/active-subscriptions", list::<GamebaseApi, ActiveSubscription>)
+        .params(&[MARKET_IDS, Param::body("packageName", Kind::Str), USER_ID, Param::body("includeInactiveGoogleStatuses", Kind::Strings).optional()])
+        .read()
+        .doc("Active subscriptions of a user (G4).", "GamebaseListActiveSubscriptionsParams", "GamebaseActiveSubscription[]");
+/// G5 `POST /subscriptions/status` for 1 to [`SUBSCRIPTIONS_STATUS_BATCH`] payments; the clients
+/// send a longer list in batches (see [`GamebaseApi::subscriptions_status_batches`]) and
+/// concatenate the results in order.
+pub const SUBSCRIPTIONS_STATUS: Endpoint<GamebaseApi> =
+    Endpoint::new("subscriptionsStatus", Method::Post, "/subscriptions/status", list::<GamebaseApi, SubscriptionStatus>)
+        .params(&[Param::body("payments", Kind::Payments(SUBSCRIPTIONS_STATUS_BATCH))])
+        .batch("payments", SUBSCRIPTIONS_STATUS_BATCH)
+        .call("getSubscriptionsStatus")
+        .read()
+        .doc("Status of any number of subscriptions (G5): sent ten per request, results concatenated in order.", "SubscriptionsStatusParams", "GamebaseSubscriptionStatus[]");
+/// G6 `POST /subscriptions/cancel` (Google only): stop renewal, keep access until expiry.
+pub const CANCEL_SUBSCRIPTION: Endpoint<GamebaseApi> =
+    Endpoint::new("cancelSubscription", Method::Post, "/subscriptions/cancel", nothing::<GamebaseApi>)
+        .params(PAYMENT)
+        .lenient()
+        .doc("Google only: stop a subscription's renewal (G6). Sent once, never retried.", "PaymentRef", "void");
+/// G7 `POST /subscriptions/revoke` (Google only): cancel now and refund.
+pub const REVOKE_SUBSCRIPTION: Endpoint<GamebaseApi> =
+    Endpoint::new("revokeSubscription", Method::Post, "/subscriptions/revoke", nothing::<GamebaseApi>)
+        .params(PAYMENT)
+        .lenient()
+        .doc("Google only: cancel a subscription now and refund it (G7). Sent once, never retried.", "PaymentRef", "void");
+
 /// The Gamebase purchase API for one project: builds requests, parses responses. No I/O.
 /// `Debug` does not show the secret key.
 #[derive(Clone)]
@@ -474,132 +503,25 @@ impl GamebaseApi {
         })
     }
 
+    /// An API from the JS options `{ appId, secretKey, baseUrl?, transactionId? }`.
+    pub fn from_options(options: &Value) -> Result<Self> {
+        let o = Args::new(options, "GamebaseApi options", Some(&["appId", "secretKey", "baseUrl", "transactionId"]))?;
+        let (base_url, transaction_id) = (o.opt_str("baseUrl")?, o.opt_str("transactionId")?);
+        Self::new(&o.str("appId")?, &o.str("secretKey")?, base_url.as_deref(), transaction_id.as_deref())
+    }
+
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    fn request(&self, method: Method, path_and_query: &str, body: Option<serde_json::Value>) -> HttpRequest {
-        let mut headers = Headers::new();
-        headers.push("Content-Type", "application/json; charset=UTF-8");
-        headers.push(SECRET_KEY_HEADER, self.secret_key.as_str());
-        if let Some(t) = &self.transaction_id {
-            headers.push(TRANSACTION_ID_HEADER, t.as_str());
-        }
-        HttpRequest {
-            method,
-            url: format!("{}/tcgb-inapp/v1.3/apps/{}{path_and_query}", self.base_url, encode_component(&self.app_id)),
-            headers,
-            body: body.map(|b| b.to_string()),
-        }
-    }
-
-    fn open(&self, r: &HttpResponse) -> Result<serde_json::Value> {
-        envelope::open(r, Some(&self.secret_key))
-    }
-
-    fn payment_body(p: &PaymentRef) -> Result<serde_json::Value> {
-        p.validate()?;
-        Ok(json!({ "paymentSeq": p.payment_seq, "accessToken": p.access_token }))
-    }
-
-    /// G1 `POST /consume`.
-    pub fn consume_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
-        Ok(self.request(Method::Post, "/consume", Some(Self::payment_body(p)?)))
-    }
-
-    /// Reads the G1 response.
-    pub fn parse_consume(&self, r: &HttpResponse) -> Result<ConsumeResult> {
-        decode_one(&self.open(r)?)
-    }
-
-    /// G2 `POST /consumable`.
-    pub fn list_consumables_request(&self, p: &ListConsumablesParams) -> Result<HttpRequest> {
-        require("userId", &p.user_id)?;
-        let mut body = json!({ "userId": p.user_id });
-        if let (Some(ids), Some(obj)) = (&p.market_ids, body.as_object_mut()) {
-            obj.insert("marketIds".into(), json!(ids));
-        }
-        Ok(self.request(Method::Post, "/consumable", Some(body)))
-    }
-
-    /// Reads the G2 response.
-    pub fn parse_list_consumables(&self, r: &HttpResponse) -> Result<Vec<Consumable>> {
-        decode_list(&self.open(r)?)
-    }
-
-    /// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
-    pub fn get_payment_transaction_request(&self, p: &GetPaymentTransactionParams) -> Result<HttpRequest> {
-        require("accessToken", &p.access_token)?;
-        let path = format!("/payment/transaction?accessToken={}", encode_component(&p.access_token));
-        Ok(self.request(Method::Get, &path, None))
-    }
-
-    /// Reads the G3 response.
-    pub fn parse_get_payment_transaction(&self, r: &HttpResponse) -> Result<PaymentTransaction> {
-        decode_one(&self.open(r)?)
-    }
-
-    /// G4 `POST /active-subscriptions`.
-    pub fn list_active_subscriptions_request(&self, p: &ListActiveSubscriptionsParams) -> Result<HttpRequest> {
-        require("userId", &p.user_id)?;
-        require("packageName", &p.package_name)?;
-        let mut body = serde_json::Map::new();
-        if let Some(ids) = &p.market_ids {
-            body.insert("marketIds".into(), json!(ids));
-        }
-        body.insert("packageName".into(), json!(p.package_name));
-        body.insert("userId".into(), json!(p.user_id));
-        if let Some(s) = &p.include_inactive_google_statuses {
-            body.insert("includeInactiveGoogleStatuses".into(), json!(s));
-        }
-        Ok(self.request(Method::Post, "/active-subscriptions", Some(serde_json::Value::Object(body))))
-    }
-
-    /// Reads the G4 response.
-    pub fn parse_list_active_subscriptions(&self, r: &HttpResponse) -> Result<Vec<ActiveSubscription>> {
-        decode_list(&self.open(r)?)
-    }
-
-    /// G5 `POST /subscriptions/status` for at most [`SUBSCRIPTIONS_STATUS_BATCH`] payments.
-    /// More is `INVALID_ARGUMENT` here; the clients split a longer list into batches (see
-    /// [`GamebaseApi::subscriptions_status_batches`]) and concatenate the results in order.
-    pub fn subscriptions_status_request(&self, p: &SubscriptionsStatusParams) -> Result<HttpRequest> {
-        if p.payments.is_empty() {
-            return Err(Error::invalid_argument("payments must hold at least one payment"));
-        }
-        if p.payments.len() > SUBSCRIPTIONS_STATUS_BATCH {
-            return Err(Error::invalid_argument(format!(
-                "subscriptions/status takes at most {SUBSCRIPTIONS_STATUS_BATCH} payments per request, got {}",
-                p.payments.len()
-            )));
-        }
-        let payments = p.payments.iter().map(Self::payment_body).collect::<Result<Vec<_>>>()?;
-        Ok(self.request(Method::Post, "/subscriptions/status", Some(json!({ "payments": payments }))))
-    }
-
-    /// One request per batch of at most [`SUBSCRIPTIONS_STATUS_BATCH`] payments, in order.
-    /// An empty list gives no request (and an empty result).
+    /// G5 for any number of payments: one request per batch of at most
+    /// [`SUBSCRIPTIONS_STATUS_BATCH`], in order. An empty list gives no request.
     pub fn subscriptions_status_batches(&self, payments: &[PaymentRef]) -> Result<Vec<HttpRequest>> {
         payments
             .chunks(SUBSCRIPTIONS_STATUS_BATCH)
             .map(|c| self.subscriptions_status_request(&SubscriptionsStatusParams { payments: c.to_vec() }))
             .collect()
-    }
-
-    /// Reads one G5 response.
-    pub fn parse_subscriptions_status(&self, r: &HttpResponse) -> Result<Vec<SubscriptionStatus>> {
-        decode_list(&self.open(r)?)
-    }
-
-    /// G6 `POST /subscriptions/cancel` (Google only): stop renewal, keep access until expiry.
-    pub fn cancel_subscription_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
-        Ok(self.request(Method::Post, "/subscriptions/cancel", Some(Self::payment_body(p)?)))
-    }
-
-    /// G7 `POST /subscriptions/revoke` (Google only): cancel now and refund.
-    pub fn revoke_subscription_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
-        Ok(self.request(Method::Post, "/subscriptions/revoke", Some(Self::payment_body(p)?)))
     }
 
     /// Reads a G6 or G7 response (header only).
@@ -608,68 +530,70 @@ impl GamebaseApi {
     }
 }
 
-/// The Gamebase API over a [`Transport`]. Each call sends once (no retries here); the status
-/// lookup sends one request per batch of ten.
-#[derive(Debug)]
-pub struct GamebaseClient<T> {
-    api: GamebaseApi,
-    transport: T,
+impl ServerApi for GamebaseApi {
+    fn endpoints() -> &'static [&'static Endpoint<Self>] {
+        &[
+            &CONSUME,
+            &LIST_CONSUMABLES,
+            &GET_PAYMENT_TRANSACTION,
+            &LIST_ACTIVE_SUBSCRIPTIONS,
+            &SUBSCRIPTIONS_STATUS,
+            &CANCEL_SUBSCRIPTION,
+            &REVOKE_SUBSCRIPTION,
+        ]
+    }
+
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn prefix(&self) -> String {
+        format!("/tcgb-inapp/v1.3/apps/{}", encode_component(&self.app_id))
+    }
+
+    fn headers(&self, _endpoint: &Endpoint<Self>, _now_ms: i64) -> Result<Headers> {
+        let mut headers = Headers::new();
+        headers.push("Content-Type", "application/json; charset=UTF-8");
+        headers.push(SECRET_KEY_HEADER, self.secret_key.as_str());
+        if let Some(t) = &self.transaction_id {
+            headers.push(TRANSACTION_ID_HEADER, t.as_str());
+        }
+        Ok(headers)
+    }
+
+    fn open(&self, response: &HttpResponse) -> Result<Value> {
+        envelope::open(response, Some(&self.secret_key))
+    }
 }
 
-impl<T: Transport> GamebaseClient<T> {
-    /// A client for `api` that sends with `transport`.
-    pub fn new(api: GamebaseApi, transport: T) -> Self {
-        Self { api, transport }
-    }
-
-    /// The transport, e.g. to inspect a fake after a call.
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
+typed_endpoints!(GamebaseApi {
     /// G1: consume one payment.
-    pub fn consume(&mut self, p: &PaymentRef) -> Result<ConsumeResult> {
-        let resp = self.transport.send(&self.api.consume_request(p)?)?;
-        self.api.parse_consume(&resp)
-    }
-
+    CONSUME: consume_request(PaymentRef), parse_consume -> ConsumeResult = decode_one, consume;
     /// G2: unconsumed payments of a user.
-    pub fn list_consumables(&mut self, p: &ListConsumablesParams) -> Result<Vec<Consumable>> {
-        let resp = self.transport.send(&self.api.list_consumables_request(p)?)?;
-        self.api.parse_list_consumables(&resp)
-    }
-
+    LIST_CONSUMABLES: list_consumables_request(ListConsumablesParams), parse_list_consumables -> Vec<Consumable> = decode_list, list_consumables;
     /// G3: look a payment up by its access token.
-    pub fn get_payment_transaction(&mut self, p: &GetPaymentTransactionParams) -> Result<PaymentTransaction> {
-        let resp = self.transport.send(&self.api.get_payment_transaction_request(p)?)?;
-        self.api.parse_get_payment_transaction(&resp)
-    }
-
+    GET_PAYMENT_TRANSACTION: get_payment_transaction_request(GetPaymentTransactionParams), parse_get_payment_transaction -> PaymentTransaction = decode_one, get_payment_transaction;
     /// G4: active subscriptions of a user.
-    pub fn list_active_subscriptions(&mut self, p: &ListActiveSubscriptionsParams) -> Result<Vec<ActiveSubscription>> {
-        let resp = self.transport.send(&self.api.list_active_subscriptions_request(p)?)?;
-        self.api.parse_list_active_subscriptions(&resp)
-    }
+    LIST_ACTIVE_SUBSCRIPTIONS: list_active_subscriptions_request(ListActiveSubscriptionsParams), parse_list_active_subscriptions -> Vec<ActiveSubscription> = decode_list, list_active_subscriptions;
+    /// G5 for at most ten payments (more is `INVALID_ARGUMENT`).
+    SUBSCRIPTIONS_STATUS: subscriptions_status_request(SubscriptionsStatusParams), parse_subscriptions_status -> Vec<SubscriptionStatus> = decode_list, subscriptions_status;
+    /// G6: stop a Google subscription's renewal.
+    CANCEL_SUBSCRIPTION: cancel_subscription_request(PaymentRef), parse_cancel_subscription -> () = decode_nothing, cancel_subscription;
+    /// G7: revoke (cancel and refund) a Google subscription.
+    REVOKE_SUBSCRIPTION: revoke_subscription_request(PaymentRef), parse_revoke_subscription -> () = decode_nothing, revoke_subscription;
+});
 
+/// The Gamebase API over a [`Transport`]. Each call sends once (no retries here).
+pub type GamebaseClient<T> = Client<GamebaseApi, T>;
+
+impl<T: Transport> GamebaseClient<T> {
     /// G5: status of any number of subscriptions, ten per request, results in request order.
     pub fn get_subscriptions_status(&mut self, payments: &[PaymentRef]) -> Result<Vec<SubscriptionStatus>> {
         let mut all = Vec::new();
-        for req in self.api.subscriptions_status_batches(payments)? {
-            let resp = self.transport.send(&req)?;
-            all.extend(self.api.parse_subscriptions_status(&resp)?);
+        for req in self.api().subscriptions_status_batches(payments)? {
+            let resp = self.send(&req)?;
+            all.extend(self.api().parse_subscriptions_status(&resp)?);
         }
         Ok(all)
-    }
-
-    /// G6: stop a Google subscription's renewal.
-    pub fn cancel_subscription(&mut self, p: &PaymentRef) -> Result<()> {
-        let resp = self.transport.send(&self.api.cancel_subscription_request(p)?)?;
-        self.api.parse_header_only(&resp)
-    }
-
-    /// G7: revoke (cancel and refund) a Google subscription.
-    pub fn revoke_subscription(&mut self, p: &PaymentRef) -> Result<()> {
-        let resp = self.transport.send(&self.api.revoke_subscription_request(p)?)?;
-        self.api.parse_header_only(&resp)
     }
 }

@@ -8,13 +8,15 @@
 //! Legacy API (old IAP SDK), still documented: consume v3, the standard consumable list and the
 //! item list. The reference documents no auth header for them, so none is sent.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use serde_json::json;
 
 use super::envelope;
-use super::fields::{decode_list, decode_one, Args, FromJson, FromResult, Obj};
-use super::http::{encode_component, normalize_base_url, require, Headers, HttpRequest, HttpResponse, Method, Transport};
+use super::fields::{decode_list, decode_one, list, one, FromResult, Obj};
+use crate::api::{
+    normalize_base_url, require, typed_endpoints, Args, typed_params, Client, Endpoint, FromJson, Headers, HttpResponse, Kind,
+    Method, Param, ServerApi,
+};
 use super::model::{MarketId, ProductType};
 use crate::error::Result;
 
@@ -25,16 +27,12 @@ pub const APP_KEY_HEADER: &str = "X-NHN-TCIAP-AppKey";
 /// `userChannel` as every document shows it.
 pub const DEFAULT_USER_CHANNEL: &str = "GF";
 
-fn channel(a: &Args<'_>) -> Result<String> {
-    Ok(a.opt_str("userChannel")?.unwrap_or_else(|| DEFAULT_USER_CHANNEL.to_owned()))
-}
-
 // ---- parameters (what callers pass; unknown fields refused so a typo does not go unnoticed) ----
 
 /// One payment, as the client sends it to the app server: the NHN payment number and the
 /// per-payment access token (the SDK's `purchaseToken`). Other fields are ignored, so an entry
 /// of a consumable or subscription list can be passed as it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRef {
     /// NHN payment number, a 16-digit string.
@@ -53,10 +51,15 @@ impl PaymentRef {
         require("paymentSeq", &self.payment_seq)?;
         require("accessToken", &self.access_token)
     }
+
+    /// The two fields as the APIs' bodies carry them.
+    pub(crate) fn to_json(&self) -> Value {
+        serde_json::json!({ "paymentSeq": self.payment_seq, "accessToken": self.access_token })
+    }
 }
 
 /// Parameters of `POST /v1/service/consumable` (E2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListConsumablesParams {
     /// Store code (`GG`, `AS`, `ONESTORE`).
@@ -68,7 +71,7 @@ pub struct ListConsumablesParams {
 }
 
 /// Parameters of `POST /v1/service/activeSubscriptionList` (E3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListActiveSubscriptionsParams {
     /// Store code.
@@ -82,7 +85,7 @@ pub struct ListActiveSubscriptionsParams {
 }
 
 /// Parameters of the legacy `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}` (L1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyConsumeParams {
     /// NHN payment number.
@@ -94,7 +97,7 @@ pub struct LegacyConsumeParams {
 }
 
 /// Parameters of the legacy `POST /standard/inapp/v1/consumable/list` (L2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyConsumablesParams {
     /// Console app number.
@@ -106,60 +109,33 @@ pub struct LegacyConsumablesParams {
 }
 
 /// Parameters of the legacy `GET /standard/item/list/{appSeq}` (L3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyItemListParams {
     /// Console app number.
     pub app_seq: i64,
 }
 
-impl FromJson for PaymentRef {
-    /// Extra fields are ignored, so a listed payment can be passed as it is.
-    fn from_json(v: &Value) -> Result<Self> {
-        let a = Args::new(v, "payment", None)?;
-        Ok(Self { payment_seq: a.str("paymentSeq")?, access_token: a.str("accessToken")? })
-    }
+/// Every parameters type reads through its endpoint's declaration.
+macro_rules! declared_params {
+    ($($params:ty = $endpoint:ident),* $(,)?) => {
+        $(impl FromJson for $params {
+            fn from_json(v: &Value) -> Result<Self> {
+                typed_params(&$endpoint, v)
+            }
+        })*
+    };
 }
+pub(crate) use declared_params;
 
-impl FromJson for ListConsumablesParams {
-    fn from_json(v: &Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["marketId", "userKey", "userChannel"]))?;
-        Ok(Self { market_id: a.str("marketId")?.into(), user_key: a.str("userKey")?, user_channel: channel(&a)? })
-    }
-}
-
-impl FromJson for ListActiveSubscriptionsParams {
-    fn from_json(v: &Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["marketId", "packageName", "userKey", "userChannel"]))?;
-        Ok(Self {
-            market_id: a.str("marketId")?.into(),
-            package_name: a.str("packageName")?,
-            user_key: a.str("userKey")?,
-            user_channel: channel(&a)?,
-        })
-    }
-}
-
-impl FromJson for LegacyConsumeParams {
-    fn from_json(v: &Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["paymentSeq", "itemSeq", "purchaseToken"]))?;
-        Ok(Self { payment_seq: a.str("paymentSeq")?, item_seq: a.long("itemSeq")?, purchase_token: a.str("purchaseToken")? })
-    }
-}
-
-impl FromJson for LegacyConsumablesParams {
-    fn from_json(v: &Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["appSeq", "userKey", "userChannel"]))?;
-        Ok(Self { app_seq: a.long("appSeq")?, user_key: a.str("userKey")?, user_channel: channel(&a)? })
-    }
-}
-
-impl FromJson for LegacyItemListParams {
-    fn from_json(v: &Value) -> Result<Self> {
-        let a = Args::new(v, "params", Some(&["appSeq"]))?;
-        Ok(Self { app_seq: a.long("appSeq")? })
-    }
-}
+declared_params!(
+    PaymentRef = CONSUME,
+    ListConsumablesParams = LIST_CONSUMABLES,
+    ListActiveSubscriptionsParams = LIST_ACTIVE_SUBSCRIPTIONS,
+    LegacyConsumeParams = CONSUME_LEGACY,
+    LegacyConsumablesParams = LIST_CONSUMABLES_LEGACY,
+    LegacyItemListParams = LIST_ITEMS_LEGACY,
+);
 
 // ---- results (what the server sends; unknown fields ignored, as NHN asks) ----
 
@@ -391,7 +367,52 @@ impl FromResult for LegacyItem {
     }
 }
 
-// ---- the API: request builders and response parsers ----
+// ---- the API: declarations ----
+
+/// `{ paymentSeq, accessToken }` in the body: consume, and Gamebase's consume, cancel, revoke.
+pub(crate) const PAYMENT: &[Param] = &[Param::body("paymentSeq", Kind::Str), Param::body("accessToken", Kind::Str)];
+const MARKET_ID: Param = Param::body("marketId", Kind::Str);
+const USER_CHANNEL: Param = Param::body("userChannel", Kind::Str).or(DEFAULT_USER_CHANNEL);
+const USER_KEY: Param = Param::body("userKey", Kind::Str);
+
+/// E1 `POST /v1/service/consume`. Other fields of the payment are ignored.
+pub const CONSUME: Endpoint<IapApi> = Endpoint::new("consume", Method::Post, "/v1/service/consume", one::<IapApi, ConsumeResult>)
+    .params(PAYMENT)
+    .lenient()
+    .doc("Consume one payment before delivering it (E1). Sent once, never retried.", "PaymentRef", "IapConsumeResult");
+/// E2 `POST /v1/service/consumable`.
+pub const LIST_CONSUMABLES: Endpoint<IapApi> =
+    Endpoint::new("listConsumables", Method::Post, "/v1/service/consumable", list::<IapApi, Consumable>)
+        .params(&[MARKET_ID, USER_CHANNEL, USER_KEY])
+        .read()
+        .doc("Unconsumed payments of a user (E2).", "IapListConsumablesParams", "IapConsumable[]");
+/// E3 `POST /v1/service/activeSubscriptionList`.
+pub const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<IapApi> =
+    Endpoint::new("listActiveSubscriptions", Method::Post, "/v1/service/activeSubscriptionList", list::<IapApi, ActiveSubscription>)
+        .params(&[MARKET_ID, Param::body("packageName", Kind::Str), USER_CHANNEL, USER_KEY])
+        .read()
+        .doc("Non-expired subscriptions of a user (E3).", "IapListActiveSubscriptionsParams", "IapActiveSubscription[]");
+/// L1 `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}`, without the AppKey.
+pub const CONSUME_LEGACY: Endpoint<IapApi> =
+    Endpoint::new("consumeLegacy", Method::Post, "/inapp/v3/consume/{paymentSeq}/items/{itemSeq}", one::<IapApi, LegacyConsumeResult>)
+        .params(&[Param::path("paymentSeq", Kind::Str), Param::path("itemSeq", Kind::Long), Param::body("purchaseToken", Kind::Str)])
+        .no_auth()
+        .doc("Legacy consume v3 (L1). Sent once, never retried.", "LegacyConsumeParams", "LegacyConsumeResult");
+/// L2 `POST /standard/inapp/v1/consumable/list`, without the AppKey. `appSeq` goes as a
+/// string, as in the documented example.
+pub const LIST_CONSUMABLES_LEGACY: Endpoint<IapApi> =
+    Endpoint::new("listConsumablesLegacy", Method::Post, "/standard/inapp/v1/consumable/list", list::<IapApi, LegacyConsumable>)
+        .params(&[Param::body("appSeq", Kind::LongText), USER_CHANNEL, USER_KEY])
+        .read()
+        .no_auth()
+        .doc("Legacy unconsumed list (L2).", "LegacyConsumablesParams", "LegacyConsumable[]");
+/// L3 `GET /standard/item/list/{appSeq}` (GET per the newer document), without the AppKey.
+pub const LIST_ITEMS_LEGACY: Endpoint<IapApi> =
+    Endpoint::new("listItemsLegacy", Method::Get, "/standard/item/list/{appSeq}", one::<IapApi, LegacyItemList>)
+        .params(&[Param::path("appSeq", Kind::Long)])
+        .read()
+        .no_auth()
+        .doc("Legacy item list (L3).", "LegacyItemListParams", "LegacyItemList");
 
 /// The IAP server API for one app: builds requests, parses responses. No I/O.
 #[derive(Debug, Clone)]
@@ -408,160 +429,55 @@ impl IapApi {
         Ok(Self { base_url, app_key: app_key.to_owned() })
     }
 
+    /// An API from the JS options `{ appKey, baseUrl? }`.
+    pub fn from_options(options: &Value) -> Result<Self> {
+        let o = Args::new(options, "IapApi options", Some(&["appKey", "baseUrl"]))?;
+        Self::new(&o.str("appKey")?, o.opt_str("baseUrl")?.as_deref())
+    }
+
     /// The base URL in use.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
+}
 
-    fn post(&self, path: &str, body: serde_json::Value, with_key: bool) -> HttpRequest {
+impl ServerApi for IapApi {
+    fn endpoints() -> &'static [&'static Endpoint<Self>] {
+        &[&CONSUME, &LIST_CONSUMABLES, &LIST_ACTIVE_SUBSCRIPTIONS, &CONSUME_LEGACY, &LIST_CONSUMABLES_LEGACY, &LIST_ITEMS_LEGACY]
+    }
+
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn headers(&self, endpoint: &Endpoint<Self>, _now_ms: i64) -> Result<Headers> {
         let mut headers = Headers::new();
         headers.push("Content-Type", "application/json");
-        if with_key {
+        if endpoint.auth {
             headers.push(APP_KEY_HEADER, self.app_key.as_str());
         }
-        HttpRequest { method: Method::Post, url: format!("{}{path}", self.base_url), headers, body: Some(body.to_string()) }
+        Ok(headers)
     }
 
-    /// E1 `POST /v1/service/consume`.
-    pub fn consume_request(&self, p: &PaymentRef) -> Result<HttpRequest> {
-        p.validate()?;
-        Ok(self.post("/v1/service/consume", json!({ "paymentSeq": p.payment_seq, "accessToken": p.access_token }), true))
-    }
-
-    /// Reads the E1 response.
-    pub fn parse_consume(&self, r: &HttpResponse) -> Result<ConsumeResult> {
-        decode_one(&envelope::open(r, None)?)
-    }
-
-    /// E2 `POST /v1/service/consumable`.
-    pub fn list_consumables_request(&self, p: &ListConsumablesParams) -> Result<HttpRequest> {
-        require("userKey", &p.user_key)?;
-        require("userChannel", &p.user_channel)?;
-        require("marketId", p.market_id.as_str())?;
-        let body = json!({ "marketId": p.market_id, "userChannel": p.user_channel, "userKey": p.user_key });
-        Ok(self.post("/v1/service/consumable", body, true))
-    }
-
-    /// Reads the E2 response.
-    pub fn parse_list_consumables(&self, r: &HttpResponse) -> Result<Vec<Consumable>> {
-        decode_list(&envelope::open(r, None)?)
-    }
-
-    /// E3 `POST /v1/service/activeSubscriptionList`.
-    pub fn list_active_subscriptions_request(&self, p: &ListActiveSubscriptionsParams) -> Result<HttpRequest> {
-        require("userKey", &p.user_key)?;
-        require("userChannel", &p.user_channel)?;
-        require("packageName", &p.package_name)?;
-        require("marketId", p.market_id.as_str())?;
-        let body = json!({
-            "marketId": p.market_id, "packageName": p.package_name,
-            "userChannel": p.user_channel, "userKey": p.user_key,
-        });
-        Ok(self.post("/v1/service/activeSubscriptionList", body, true))
-    }
-
-    /// Reads the E3 response.
-    pub fn parse_list_active_subscriptions(&self, r: &HttpResponse) -> Result<Vec<ActiveSubscription>> {
-        decode_list(&envelope::open(r, None)?)
-    }
-
-    /// L1 `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}`.
-    pub fn consume_legacy_request(&self, p: &LegacyConsumeParams) -> Result<HttpRequest> {
-        require("paymentSeq", &p.payment_seq)?;
-        require("purchaseToken", &p.purchase_token)?;
-        let path = format!("/inapp/v3/consume/{}/items/{}", encode_component(&p.payment_seq), p.item_seq);
-        Ok(self.post(&path, json!({ "purchaseToken": p.purchase_token }), false))
-    }
-
-    /// Reads the L1 response.
-    pub fn parse_consume_legacy(&self, r: &HttpResponse) -> Result<LegacyConsumeResult> {
-        decode_one(&envelope::open(r, None)?)
-    }
-
-    /// L2 `POST /standard/inapp/v1/consumable/list`. `appSeq` goes as a string, as in the
-    /// documented example.
-    pub fn list_consumables_legacy_request(&self, p: &LegacyConsumablesParams) -> Result<HttpRequest> {
-        require("userKey", &p.user_key)?;
-        require("userChannel", &p.user_channel)?;
-        let body = json!({ "appSeq": p.app_seq.to_string(), "userChannel": p.user_channel, "userKey": p.user_key });
-        Ok(self.post("/standard/inapp/v1/consumable/list", body, false))
-    }
-
-    /// Reads the L2 response.
-    pub fn parse_list_consumables_legacy(&self, r: &HttpResponse) -> Result<Vec<LegacyConsumable>> {
-        decode_list(&envelope::open(r, None)?)
-    }
-
-    /// L3 `GET /standard/item/list/{appSeq}` (GET per the newer document).
-    pub fn list_items_legacy_request(&self, p: &LegacyItemListParams) -> Result<HttpRequest> {
-        let mut headers = Headers::new();
-        headers.push("Content-Type", "application/json");
-        Ok(HttpRequest {
-            method: Method::Get,
-            url: format!("{}/standard/item/list/{}", self.base_url, p.app_seq),
-            headers,
-            body: None,
-        })
-    }
-
-    /// Reads the L3 response.
-    pub fn parse_list_items_legacy(&self, r: &HttpResponse) -> Result<LegacyItemList> {
-        decode_one(&envelope::open(r, None)?)
+    fn open(&self, response: &HttpResponse) -> Result<Value> {
+        envelope::open(response, None)
     }
 }
 
-/// The IAP API over a [`Transport`]: each call builds, sends once and parses. Retries are the
-/// caller's choice (the JS client retries reads; consume is never retried).
-#[derive(Debug)]
-pub struct IapClient<T> {
-    api: IapApi,
-    transport: T,
-}
-
-impl<T: Transport> IapClient<T> {
-    /// A client for `api` that sends with `transport`.
-    pub fn new(api: IapApi, transport: T) -> Self {
-        Self { api, transport }
-    }
-
-    /// The transport, e.g. to inspect a fake after a call.
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
+typed_endpoints!(IapApi {
     /// E1: consume one payment.
-    pub fn consume(&mut self, p: &PaymentRef) -> Result<ConsumeResult> {
-        let resp = self.transport.send(&self.api.consume_request(p)?)?;
-        self.api.parse_consume(&resp)
-    }
-
+    CONSUME: consume_request(PaymentRef), parse_consume -> ConsumeResult = decode_one, consume;
     /// E2: unconsumed payments of a user.
-    pub fn list_consumables(&mut self, p: &ListConsumablesParams) -> Result<Vec<Consumable>> {
-        let resp = self.transport.send(&self.api.list_consumables_request(p)?)?;
-        self.api.parse_list_consumables(&resp)
-    }
-
+    LIST_CONSUMABLES: list_consumables_request(ListConsumablesParams), parse_list_consumables -> Vec<Consumable> = decode_list, list_consumables;
     /// E3: active subscriptions of a user.
-    pub fn list_active_subscriptions(&mut self, p: &ListActiveSubscriptionsParams) -> Result<Vec<ActiveSubscription>> {
-        let resp = self.transport.send(&self.api.list_active_subscriptions_request(p)?)?;
-        self.api.parse_list_active_subscriptions(&resp)
-    }
-
+    LIST_ACTIVE_SUBSCRIPTIONS: list_active_subscriptions_request(ListActiveSubscriptionsParams), parse_list_active_subscriptions -> Vec<ActiveSubscription> = decode_list, list_active_subscriptions;
     /// L1: legacy consume.
-    pub fn consume_legacy(&mut self, p: &LegacyConsumeParams) -> Result<LegacyConsumeResult> {
-        let resp = self.transport.send(&self.api.consume_legacy_request(p)?)?;
-        self.api.parse_consume_legacy(&resp)
-    }
-
+    CONSUME_LEGACY: consume_legacy_request(LegacyConsumeParams), parse_consume_legacy -> LegacyConsumeResult = decode_one, consume_legacy;
     /// L2: legacy unconsumed list.
-    pub fn list_consumables_legacy(&mut self, p: &LegacyConsumablesParams) -> Result<Vec<LegacyConsumable>> {
-        let resp = self.transport.send(&self.api.list_consumables_legacy_request(p)?)?;
-        self.api.parse_list_consumables_legacy(&resp)
-    }
-
+    LIST_CONSUMABLES_LEGACY: list_consumables_legacy_request(LegacyConsumablesParams), parse_list_consumables_legacy -> Vec<LegacyConsumable> = decode_list, list_consumables_legacy;
     /// L3: legacy item list.
-    pub fn list_items_legacy(&mut self, p: &LegacyItemListParams) -> Result<LegacyItemList> {
-        let resp = self.transport.send(&self.api.list_items_legacy_request(p)?)?;
-        self.api.parse_list_items_legacy(&resp)
-    }
-}
+    LIST_ITEMS_LEGACY: list_items_legacy_request(LegacyItemListParams), parse_list_items_legacy -> LegacyItemList = decode_one, list_items_legacy;
+});
+
+/// The IAP API over a [`crate::api::Transport`]: each call builds, sends once and parses.
+pub type IapClient<T> = Client<IapApi, T>;

@@ -15,7 +15,6 @@
 mod envelope;
 mod fields;
 pub mod gamebase;
-mod http;
 pub mod iap;
 mod model;
 
@@ -23,12 +22,9 @@ mod model;
 mod tests;
 
 pub use envelope::ALREADY_CONSUMED_CODE;
-pub use fields::FromJson;
 #[cfg(target_arch = "wasm32")]
 pub(crate) use envelope::strip_quoted;
-#[cfg(target_arch = "wasm32")]
-pub(crate) use fields::Args;
+pub use crate::api::{FromJson, Headers, HttpRequest, HttpResponse, Method, Transport};
 pub use gamebase::{GamebaseApi, GamebaseClient};
-pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
 pub use iap::{IapApi, IapClient, PaymentRef};
 pub use model::{MarketId, ProductType, ReferenceStatus};

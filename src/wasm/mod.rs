@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
+mod api;
 mod apple;
 mod google;
-mod nhn;
 mod purchase;
 mod host;
 

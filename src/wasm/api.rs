@@ -1,16 +1,17 @@
-//! JS bindings for the NHN Cloud IAP and Gamebase APIs, sans-I/O: `IapApi` and `GamebaseApi` build
-//! `HttpRequest`s and parse `HttpResponse`s; `pkg/src/clients.js` sends them with `fetch`.
+//! JS bindings for the server APIs, sans-I/O: one class, `__ServerApi`, builds the request of any
+//! declared endpoint and parses its response; `__endpoints(api)` gives the declarations, from which
+//! `pkg/src/endpoints.js` makes the public classes and their methods and `scripts/build-pkg.mjs`
+//! their types. The types of parameters and results are below.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::purchase::{register, Verified};
 use super::{js_error, to_js, JsResult};
+use crate::api::{Endpoint, ServerApi};
 use crate::error::{Error, Unit};
 use crate::limits;
-use crate::nhn::gamebase::{self, GamebaseApi as CoreGamebase};
-use crate::nhn::iap::{self, IapApi as CoreIap};
-use crate::nhn::{strip_quoted, Args, FromJson, HttpResponse, PaymentRef};
+use crate::nhn::{strip_quoted, GamebaseApi, HttpResponse, IapApi};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -138,11 +139,6 @@ fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
     super::js_to_json(&value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e)))))
 }
 
-/// Caller parameters: a wrong shape or an unknown field is `INVALID_ARGUMENT`.
-fn arg<T: FromJson>(value: JsValue, what: &'static str) -> JsResult<T> {
-    T::from_json(&json_arg(value, what)?).map_err(js_error)
-}
-
 /// The response, refused before it is copied into the module when its body is over the limit
 /// (a JS string's UTF-16 length never exceeds its UTF-8 byte length, so the early check is safe).
 fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
@@ -157,116 +153,103 @@ fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
     serde_json::from_value(json).map_err(|e| js_error(Error::invalid_argument(format!("response: {}", strip_quoted(&e.to_string())))))
 }
 
-/// Sans-I/O NHN Cloud IAP server API: request builders and response parsers for one app.
-#[wasm_bindgen(js_name = IapApi)]
-pub struct JsIapApi {
-    inner: CoreIap,
+/// The core API behind a `__ServerApi`.
+enum Core {
+    Iap(IapApi),
+    Gamebase(GamebaseApi),
 }
 
-#[wasm_bindgen(js_class = IapApi)]
-impl JsIapApi {
-    /// `new IapApi({ appKey, baseUrl? })`.
+/// Internal, for `pkg/src/endpoints.js`: one server API, any of its declared endpoints.
+#[wasm_bindgen(js_name = __ServerApi, skip_typescript)]
+pub struct JsServerApi {
+    core: Core,
+}
+
+fn request_of<A: ServerApi>(api: &A, name: &str, params: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    let endpoint = A::endpoint(name).map_err(js_error)?;
+    let params = json_arg(params, "params")?;
+    to_js(&api.request(endpoint, &params, ms(now_ms)).map_err(js_error)?)
+}
+
+/// `Date.now()` as whole ms; `as` saturates (NaN is 0).
+fn ms(now_ms: f64) -> i64 {
+    #[allow(clippy::cast_possible_truncation)]
+    let n = now_ms as i64;
+    n
+}
+
+fn parse_of<A: ServerApi>(api: &A, name: &str, response: JsValue, now_ms: f64, records: bool) -> JsResult<JsValue> {
+    let endpoint: &Endpoint<A> = A::endpoint(name).map_err(js_error)?;
+    let value = api.parse(endpoint, &response_arg(response)?, ms(now_ms)).map_err(js_error)?;
+    match value {
+        serde_json::Value::Null => Ok(JsValue::UNDEFINED),
+        v if records => records_js(&v),
+        v => to_js(&v),
+    }
+}
+
+fn describe<A: ServerApi>() -> JsResult<JsValue> {
+    to_js(&A::endpoints().iter().map(|e| e.describe()).collect::<Vec<_>>())
+}
+
+#[wasm_bindgen(js_class = __ServerApi)]
+impl JsServerApi {
+    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "IapApiOptions")] options: JsValue) -> JsResult<JsIapApi> {
-        let json = json_arg(options, "IapApi options")?;
-        let o = Args::new(&json, "IapApi options", Some(&["appKey", "baseUrl"])).map_err(js_error)?;
-        let (app_key, base_url) = (o.str("appKey").map_err(js_error)?, o.opt_str("baseUrl").map_err(js_error)?);
-        let inner = CoreIap::new(&app_key, base_url.as_deref()).map_err(js_error)?;
-        Ok(JsIapApi { inner })
+    pub fn new(api: &str, options: JsValue) -> JsResult<JsServerApi> {
+        let o = json_arg(options, "options")?;
+        let core = match api {
+            "iap" => Core::Iap(IapApi::from_options(&o).map_err(js_error)?),
+            "gamebase" => Core::Gamebase(GamebaseApi::from_options(&o).map_err(js_error)?),
+            _ => return Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
+        };
+        Ok(JsServerApi { core })
     }
 
     /// The base URL requests go to.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.inner.base_url().to_owned()
-    }
-}
-
-/// Sans-I/O Gamebase purchase API (v1.3) for one project. Holds the secret key: server-side only.
-#[wasm_bindgen(js_name = GamebaseApi)]
-pub struct JsGamebaseApi {
-    inner: CoreGamebase,
-}
-
-#[wasm_bindgen(js_class = GamebaseApi)]
-impl JsGamebaseApi {
-    /// `new GamebaseApi({ appId, secretKey, baseUrl?, transactionId? })`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "GamebaseApiOptions")] options: JsValue) -> JsResult<JsGamebaseApi> {
-        let json = json_arg(options, "GamebaseApi options")?;
-        let o = Args::new(&json, "GamebaseApi options", Some(&["appId", "secretKey", "baseUrl", "transactionId"]))
-            .map_err(js_error)?;
-        let read = |k| o.opt_str(k).map_err(js_error);
-        let (app_id, secret_key) = (o.str("appId").map_err(js_error)?, o.str("secretKey").map_err(js_error)?);
-        let (base_url, transaction_id) = (read("baseUrl")?, read("transactionId")?);
-        let inner = CoreGamebase::new(&app_id, &secret_key, base_url.as_deref(), transaction_id.as_deref())
-            .map_err(js_error)?;
-        Ok(JsGamebaseApi { inner })
-    }
-
-    /// The base URL requests go to.
-    #[wasm_bindgen(getter, js_name = baseUrl)]
-    pub fn base_url(&self) -> String {
-        self.inner.base_url().to_owned()
-    }
-
-    /// G5 for any number of payments: one request per batch of ten, in order. Send each, parse
-    /// each with `parseSubscriptionsStatus`, and concatenate.
-    #[wasm_bindgen(js_name = subscriptionsStatusRequests, unchecked_return_type = "HttpRequest[]")]
-    pub fn subscriptions_status_requests(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "PaymentRef[]")] payments: JsValue,
-    ) -> JsResult<JsValue> {
-        let json = json_arg(payments, "payments")?;
-        let list = json.as_array().ok_or_else(|| js_error(Error::invalid_argument("payments must be a list")))?;
-        let payments = list.iter().map(PaymentRef::from_json).collect::<Result<Vec<_>, _>>().map_err(js_error)?;
-        to_js(&self.inner.subscriptions_status_batches(&payments).map_err(js_error)?)
-    }
-
-    /// Reads a G6 (cancel) or G7 (revoke) response, which carries only the header.
-    #[wasm_bindgen(js_name = parseHeaderOnly)]
-    pub fn parse_header_only(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
-    ) -> JsResult<()> {
-        self.inner.parse_header_only(&response_arg(response)?).map_err(js_error)
-    }
-}
-
-/// One endpoint: `<name>Request(params): HttpRequest` and `parse<Name>(response): Result`.
-macro_rules! endpoint {
-    ($class:ident, $js_class:ident, $doc:tt,
-     $build:ident = $build_js:ident($params:ty, $params_ts:tt) => $core_build:ident,
-     $parse:ident = $parse_js:ident -> $result_ts:tt => $core_parse:ident) => {
-        #[wasm_bindgen(js_class = $js_class)]
-        impl $class {
-            #[doc = $doc]
-            #[wasm_bindgen(js_name = $build_js, unchecked_return_type = "HttpRequest")]
-            pub fn $build(&self, #[wasm_bindgen(unchecked_param_type = $params_ts)] params: JsValue) -> JsResult<JsValue> {
-                let p: $params = arg(params, "params")?;
-                to_js(&self.inner.$core_build(&p).map_err(js_error)?)
-            }
-
-            /// Reads the response of the request built by the method above.
-            #[wasm_bindgen(js_name = $parse_js, unchecked_return_type = $result_ts)]
-            pub fn $parse(
-                &self,
-                #[wasm_bindgen(unchecked_param_type = "HttpResponse")] response: JsValue,
-            ) -> JsResult<JsValue> {
-                records_js(&self.inner.$core_parse(&response_arg(response)?).map_err(js_error)?)
-            }
+        match &self.core {
+            Core::Iap(a) => ServerApi::base_url(a).to_owned(),
+            Core::Gamebase(a) => ServerApi::base_url(a).to_owned(),
         }
-    };
+    }
+
+    /// The request of endpoint `name` for `params`; `nowMs` is the time (for signed tokens).
+    pub fn request(&self, name: &str, params: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        match &self.core {
+            Core::Iap(a) => request_of(a, name, params, now_ms),
+            Core::Gamebase(a) => request_of(a, name, params, now_ms),
+        }
+    }
+
+    /// The result of endpoint `name`'s `response` (`undefined` for an answer with none); `nowMs`
+    /// is the time, for verifying signed data in it.
+    pub fn parse(&self, name: &str, response: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        match &self.core {
+            Core::Iap(a) => parse_of(a, name, response, now_ms, true),
+            Core::Gamebase(a) => parse_of(a, name, response, now_ms, true),
+        }
+    }
+}
+
+/// Internal, for `pkg/src/endpoints.js` and the type generator: the declarations of `api`.
+#[wasm_bindgen(js_name = __endpoints, skip_typescript)]
+pub fn endpoints(api: &str) -> JsResult<JsValue> {
+    match api {
+        "iap" => describe::<IapApi>(),
+        "gamebase" => describe::<GamebaseApi>(),
+        _ => Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
+    }
 }
 
 /// A parsed answer as JS, its payment records registered for `toPurchase`: each element of a
 /// list, or the object itself, when it is a record the unified model can read (it names its
 /// store, product and purchase time; the IAP API's lists name no store, the request did).
-fn records_js<T: serde::Serialize>(value: &T) -> JsResult<JsValue> {
-    let json = serde_json::to_value(value).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
-    let js = to_js(&json)?;
+fn records_js(json: &serde_json::Value) -> JsResult<JsValue> {
+    let js = to_js(json)?;
     let is_record = |v: &serde_json::Value| crate::purchase::sources::nhn_record(v).is_ok();
-    match &json {
+    match json {
         serde_json::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let Ok(index) = u32::try_from(i) else { break };
@@ -279,64 +262,6 @@ fn records_js<T: serde::Serialize>(value: &T) -> JsResult<JsValue> {
         _ => {}
     }
     Ok(js)
-}
-
-endpoint!(JsIapApi, IapApi, "E1 `POST /v1/service/consume`.",
-    consume_request = consumeRequest(PaymentRef, "PaymentRef") => consume_request,
-    parse_consume = parseConsume -> "IapConsumeResult" => parse_consume);
-endpoint!(JsIapApi, IapApi, "E2 `POST /v1/service/consumable`.",
-    list_consumables_request = listConsumablesRequest(iap::ListConsumablesParams, "IapListConsumablesParams") => list_consumables_request,
-    parse_list_consumables = parseListConsumables -> "IapConsumable[]" => parse_list_consumables);
-endpoint!(JsIapApi, IapApi, "E3 `POST /v1/service/activeSubscriptionList`.",
-    list_active_subscriptions_request = listActiveSubscriptionsRequest(iap::ListActiveSubscriptionsParams, "IapListActiveSubscriptionsParams") => list_active_subscriptions_request,
-    parse_list_active_subscriptions = parseListActiveSubscriptions -> "IapActiveSubscription[]" => parse_list_active_subscriptions);
-endpoint!(JsIapApi, IapApi, "L1 legacy `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}`.",
-    consume_legacy_request = consumeLegacyRequest(iap::LegacyConsumeParams, "LegacyConsumeParams") => consume_legacy_request,
-    parse_consume_legacy = parseConsumeLegacy -> "LegacyConsumeResult" => parse_consume_legacy);
-endpoint!(JsIapApi, IapApi, "L2 legacy `POST /standard/inapp/v1/consumable/list`.",
-    list_consumables_legacy_request = listConsumablesLegacyRequest(iap::LegacyConsumablesParams, "LegacyConsumablesParams") => list_consumables_legacy_request,
-    parse_list_consumables_legacy = parseListConsumablesLegacy -> "LegacyConsumable[]" => parse_list_consumables_legacy);
-endpoint!(JsIapApi, IapApi, "L3 legacy `GET /standard/item/list/{appSeq}`.",
-    list_items_legacy_request = listItemsLegacyRequest(iap::LegacyItemListParams, "LegacyItemListParams") => list_items_legacy_request,
-    parse_list_items_legacy = parseListItemsLegacy -> "LegacyItemList" => parse_list_items_legacy);
-
-endpoint!(JsGamebaseApi, GamebaseApi, "G1 `POST /consume`.",
-    consume_request = consumeRequest(PaymentRef, "PaymentRef") => consume_request,
-    parse_consume = parseConsume -> "GamebaseConsumeResult" => parse_consume);
-endpoint!(JsGamebaseApi, GamebaseApi, "G2 `POST /consumable`.",
-    list_consumables_request = listConsumablesRequest(gamebase::ListConsumablesParams, "GamebaseListConsumablesParams") => list_consumables_request,
-    parse_list_consumables = parseListConsumables -> "GamebaseConsumable[]" => parse_list_consumables);
-endpoint!(JsGamebaseApi, GamebaseApi, "G3 `GET /payment/transaction?accessToken=`.",
-    get_payment_transaction_request = getPaymentTransactionRequest(gamebase::GetPaymentTransactionParams, "GetPaymentTransactionParams") => get_payment_transaction_request,
-    parse_get_payment_transaction = parseGetPaymentTransaction -> "PaymentTransaction" => parse_get_payment_transaction);
-endpoint!(JsGamebaseApi, GamebaseApi, "G4 `POST /active-subscriptions`.",
-    list_active_subscriptions_request = listActiveSubscriptionsRequest(gamebase::ListActiveSubscriptionsParams, "GamebaseListActiveSubscriptionsParams") => list_active_subscriptions_request,
-    parse_list_active_subscriptions = parseListActiveSubscriptions -> "GamebaseActiveSubscription[]" => parse_list_active_subscriptions);
-endpoint!(JsGamebaseApi, GamebaseApi, "G5 `POST /subscriptions/status` for at most ten payments.",
-    subscriptions_status_request = subscriptionsStatusRequest(gamebase::SubscriptionsStatusParams, "SubscriptionsStatusParams") => subscriptions_status_request,
-    parse_subscriptions_status = parseSubscriptionsStatus -> "GamebaseSubscriptionStatus[]" => parse_subscriptions_status);
-
-#[wasm_bindgen(js_class = GamebaseApi)]
-impl JsGamebaseApi {
-    /// G6 `POST /subscriptions/cancel` (Google only); read the answer with `parseHeaderOnly`.
-    #[wasm_bindgen(js_name = cancelSubscriptionRequest, unchecked_return_type = "HttpRequest")]
-    pub fn cancel_subscription_request(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "PaymentRef")] params: JsValue,
-    ) -> JsResult<JsValue> {
-        let p: PaymentRef = arg(params, "params")?;
-        to_js(&self.inner.cancel_subscription_request(&p).map_err(js_error)?)
-    }
-
-    /// G7 `POST /subscriptions/revoke` (Google only, refunds); read the answer with `parseHeaderOnly`.
-    #[wasm_bindgen(js_name = revokeSubscriptionRequest, unchecked_return_type = "HttpRequest")]
-    pub fn revoke_subscription_request(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "PaymentRef")] params: JsValue,
-    ) -> JsResult<JsValue> {
-        let p: PaymentRef = arg(params, "params")?;
-        to_js(&self.inner.revoke_subscription_request(&p).map_err(js_error)?)
-    }
 }
 
 /// Internal, for `pkg/src/clients.js`: the package's error for a transport failure, so that

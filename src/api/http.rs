@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 
-/// The HTTP methods the NHN APIs use.
+/// The HTTP methods the server APIs use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
@@ -20,6 +20,10 @@ pub enum Method {
     Get,
     /// `POST`: everything else, with a JSON body.
     Post,
+    /// `PUT`: the App Store Server API's updates.
+    Put,
+    /// `DELETE`.
+    Delete,
 }
 
 impl Method {
@@ -28,12 +32,14 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
         }
     }
 }
 
 /// Header names whose values are credentials: redacted by `Debug`, never put in messages.
-const SECRET_HEADERS: &[&str] = &["x-secret-key"];
+const SECRET_HEADERS: &[&str] = &["x-secret-key", "authorization"];
 
 /// Ordered header list (name, value). Serialized as a plain `{ name: value }` object, which is
 /// what `fetch` takes and what `Headers` iterates into.
