@@ -40,6 +40,10 @@ pub enum Error {
     /// `result_message` is the server's text, cleaned by [`upstream_text`]; the message (`Display`)
     /// never includes it.
     Api { status: u16, result_code: Option<i64>, result_message: Option<String> },
+    /// `API_ERROR` from a store's own server API (App Store Server API, Play Developer API): the
+    /// status, the store's error code (Apple's number and its name; Google's `error.status`), its
+    /// text (cleaned by [`upstream_text`], in details only) and the `Retry-After` it asked for.
+    StoreApi(Box<StoreApiError>),
     /// `NETWORK_ERROR`: the request did not reach the server or the connection broke. Retryable.
     Network { reason: String },
     /// `TIMEOUT`: no answer within the configured time. Retryable.
@@ -47,6 +51,25 @@ pub enum Error {
     /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
     /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
     InvalidArgument { reason: String },
+}
+
+/// The details of [`Error::StoreApi`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoreApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Apple's numeric `errorCode`.
+    pub error_code: Option<i64>,
+    /// The name Apple's library gives that code (`TRANSACTION_ID_NOT_FOUND`).
+    pub error_name: Option<&'static str>,
+    /// Google's `error.status` (`NOT_FOUND`, `PERMISSION_DENIED`, ...).
+    pub error_status: Option<String>,
+    /// The store's message, cleaned.
+    pub error_message: Option<String>,
+    /// `Retry-After`, in ms, when the store sent one.
+    pub retry_after_ms: Option<u64>,
+    /// Whether the store says the same call may succeed later (5xx, 429, Apple's `…Retryable`).
+    pub retryable: bool,
 }
 
 /// What a size limit counts.
@@ -96,7 +119,7 @@ impl Error {
             Error::InvalidEnvironment { .. } => "INVALID_ENVIRONMENT",
             Error::InvalidStateTransition { .. } => "INVALID_STATE_TRANSITION",
             Error::AlreadyConsumed { .. } => "ALREADY_CONSUMED",
-            Error::Api { .. } => "API_ERROR",
+            Error::Api { .. } | Error::StoreApi(_) => "API_ERROR",
             Error::Network { .. } => "NETWORK_ERROR",
             Error::Timeout { .. } => "TIMEOUT",
             Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
@@ -109,6 +132,7 @@ impl Error {
             Error::Network { .. } | Error::Timeout { .. } => true,
             // 5xx and 429 are the server's passing trouble; 4xx are ours.
             Error::Api { status, .. } => *status >= 500 || *status == 429,
+            Error::StoreApi(e) => e.retryable,
             _ => false,
         }
     }
@@ -134,6 +158,10 @@ impl Error {
             }
             Error::Api { status, result_code, result_message } => json!({
                 "status": status, "resultCode": result_code, "resultMessage": result_message
+            }),
+            Error::StoreApi(e) => json!({
+                "status": e.status, "errorCode": e.error_code, "errorName": e.error_name,
+                "errorStatus": e.error_status, "errorMessage": e.error_message, "retryAfterMs": e.retry_after_ms,
             }),
             Error::Timeout { after_ms } => json!({ "afterMs": after_ms }),
             _ => serde_json::Value::Null,
@@ -228,6 +256,13 @@ impl fmt::Display for Error {
                 write!(f, "the server refused the request with result code {c} (HTTP {status})")
             }
             Error::Api { status, .. } => write!(f, "the server answered HTTP {status}"),
+            // The store's text is data: it stays in `details.errorMessage`, never here.
+            Error::StoreApi(e) => match (e.error_name, e.error_code, &e.error_status) {
+                (Some(name), Some(code), _) => write!(f, "the store refused the request: {name} ({code}, HTTP {})", e.status),
+                (None, Some(code), _) => write!(f, "the store refused the request with error code {code} (HTTP {})", e.status),
+                (_, None, Some(status)) => write!(f, "the store refused the request: {status} (HTTP {})", e.status),
+                _ => write!(f, "the store answered HTTP {}", e.status),
+            },
             Error::Network { reason } => write!(f, "network error: {reason}"),
             Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
@@ -269,6 +304,8 @@ mod tests {
             (Error::AlreadyConsumed { result_message: String::new() }, "ALREADY_CONSUMED", false),
             (Error::Api { status: 200, result_code: Some(1), result_message: None }, "API_ERROR", false),
             (Error::Api { status: 503, result_code: None, result_message: None }, "API_ERROR", true),
+            (Error::StoreApi(Box::new(StoreApiError { status: 404, ..StoreApiError::default() })), "API_ERROR", false),
+            (Error::StoreApi(Box::new(StoreApiError { status: 429, retryable: true, ..StoreApiError::default() })), "API_ERROR", true),
             (Error::Network { reason: "x".into() }, "NETWORK_ERROR", true),
             (Error::Timeout { after_ms: 1 }, "TIMEOUT", true),
             (Error::invalid_argument("x"), "INVALID_ARGUMENT", false),
@@ -286,6 +323,7 @@ mod tests {
                 | Error::InvalidStateTransition { .. }
                 | Error::AlreadyConsumed { .. }
                 | Error::Api { .. }
+                | Error::StoreApi(_)
                 | Error::Network { .. }
                 | Error::Timeout { .. }
                 | Error::InvalidArgument { .. } => {}

@@ -11,6 +11,7 @@ pub mod notification;
 mod pkcs7;
 pub mod receipt;
 pub mod roots;
+pub mod server_api;
 
 pub use jws::SignedDataVerifier;
 pub use models::Environment;

@@ -1,0 +1,243 @@
+//! The App Store Server API core: the bearer token, every request shape, the signed data in
+//! answers, Apple's errors. Signed answers are made with the test PKI (tests/vectors/testpki/).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use common::{b64, pki, test_jws};
+use iap_verify::api::{HttpResponse, Method, ServerApi};
+use iap_verify::apple::server_api::{self, AppStoreServerApi, ENDPOINTS};
+use iap_verify::apple::{Environment, SignedDataVerifier};
+use serde_json::{json, Value};
+
+const NOW: i64 = 1_717_243_300_000;
+const SIGNED: i64 = 1_717_243_200_000;
+
+fn api(env: Environment) -> AppStoreServerApi {
+    let verifier = SignedDataVerifier::with_roots(Some(&[pki("root-ec.der")]), false, env, "com.example.app", Some(42)).unwrap();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", b64(&pki("leaf-ec.pk8")));
+    AppStoreServerApi::new(pem.as_bytes(), "KEY123", "issuer-uuid", "com.example.app", verifier, None).unwrap()
+}
+
+fn endpoint(name: &str) -> &'static iap_verify::api::Endpoint<AppStoreServerApi> {
+    AppStoreServerApi::endpoint(name).unwrap()
+}
+
+fn request(a: &AppStoreServerApi, name: &str, params: Value) -> iap_verify::api::HttpRequest {
+    a.request(endpoint(name), &params, NOW).unwrap()
+}
+
+fn parse(a: &AppStoreServerApi, name: &str, status: u16, body: &str) -> iap_verify::Result<Value> {
+    a.parse(endpoint(name), &HttpResponse::new(status, body), NOW)
+}
+
+fn segment(token: &str, i: usize) -> Value {
+    let part = token.split('.').nth(i).unwrap();
+    serde_json::from_slice(&iap_verify::b64::decode_url("t", part).unwrap()).unwrap()
+}
+
+fn tx(id: &str) -> String {
+    test_jws(
+        &format!(r#"{{"transactionId":"{id}","originalTransactionId":"1","bundleId":"com.example.app","environment":"Sandbox","signedDate":{SIGNED},"productId":"gems"}}"#),
+        "leaf-ec",
+        "int-ec",
+        "root-ec",
+    )
+}
+
+#[test]
+fn bearer_token_follows_apples_rules_and_is_reused() {
+    let a = api(Environment::Sandbox);
+    let t = a.bearer_token(NOW).unwrap();
+    assert_eq!(segment(&t, 0), json!({"alg":"ES256","kid":"KEY123","typ":"JWT"}));
+    let claims = segment(&t, 1);
+    let iat = NOW / 1000;
+    assert_eq!(claims, json!({"iss":"issuer-uuid","iat":iat,"exp":iat + 1200,"aud":"appstoreconnect-v1","bid":"com.example.app"}));
+    assert!(claims["exp"].as_i64().unwrap() - iat <= 3600);
+
+    // The signature verifies with the key's public half (raw r||s, 64 bytes).
+    let (input, sig) = t.rsplit_once('.').unwrap();
+    let sig = iap_verify::b64::decode_url("sig", sig).unwrap();
+    assert_eq!(sig.len(), 64);
+    let spki_point = {
+        use ring::signature::KeyPair;
+        let kp = ring::signature::EcdsaKeyPair::from_pkcs8(
+            &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+            &pki("leaf-ec.pk8"),
+            &ring::rand::SystemRandom::new(),
+        )
+        .unwrap();
+        kp.public_key().as_ref().to_vec()
+    };
+    ring::signature::UnparsedPublicKey::new(&ring::signature::ECDSA_P256_SHA256_FIXED, spki_point)
+        .verify(input.as_bytes(), &sig)
+        .unwrap();
+
+    // Reused until a minute before it ends, then replaced; a clock that went back gets a new one.
+    assert_eq!(a.bearer_token(NOW + 18 * 60_000).unwrap(), t);
+    let renewed = a.bearer_token(NOW + 19 * 60_000 + 1_000).unwrap();
+    assert_ne!(renewed, t);
+    assert_eq!(segment(&renewed, 1)["iat"], json!(iat + 19 * 60 + 1));
+    assert_ne!(a.bearer_token(NOW - 3_600_000).unwrap(), renewed);
+}
+
+#[test]
+fn requests_have_apples_shapes() {
+    let a = api(Environment::Sandbox);
+    let r = request(&a, "getTransactionInfo", json!({"transactionId":"2000000012345678"}));
+    assert_eq!((r.method, r.url.as_str()), (Method::Get, "https://api.storekit-sandbox.itunes.apple.com/inApps/v1/transactions/2000000012345678"));
+    assert!(r.headers.get("authorization").unwrap().starts_with("Bearer ey"));
+    assert_eq!(r.headers.get("accept"), Some("application/json"));
+    assert_eq!((r.body.as_deref(), r.headers.get("content-type")), (None, None));
+    // The token stays out of Debug output.
+    assert!(!format!("{r:?}").contains("Bearer"), "{r:?}");
+    assert!(!format!("{a:?}").contains("PRIVATE"));
+
+    let r = request(
+        &a,
+        "getTransactionHistory",
+        json!({"transactionId":"1","revision":"rev/1","startDate":1,"endDate":"2","productIds":["a","b"],"productTypes":["CONSUMABLE"],
+               "sort":"DESCENDING","subscriptionGroupIdentifiers":["g"],"inAppOwnershipType":"PURCHASED","revoked":false,"version":"v2"}),
+    );
+    assert_eq!(
+        r.url,
+        "https://api.storekit-sandbox.itunes.apple.com/inApps/v2/history/1?revision=rev%2F1&startDate=1&endDate=2&productId=a&productId=b\
+         &productType=CONSUMABLE&sort=DESCENDING&subscriptionGroupIdentifier=g&inAppOwnershipType=PURCHASED&revoked=false"
+    );
+    assert!(request(&a, "getTransactionHistory", json!({"transactionId":"1"})).url.ends_with("/inApps/v1/history/1"));
+    let r = request(&a, "getAllSubscriptionStatuses", json!({"transactionId":"1","status":[1,4]}));
+    assert!(r.url.ends_with("/inApps/v1/subscriptions/1?status=1&status=4"), "{}", r.url);
+    let r = request(&a, "getStatusOfSubscriptionRenewalDateExtensions", json!({"requestIdentifier":"req","productId":"p"}));
+    assert!(r.url.ends_with("/inApps/v1/subscriptions/extend/mass/p/req"));
+
+    let body = json!({"customerConsented":true,"deliveryStatus":0});
+    let r = request(&a, "sendConsumptionData", json!({"transactionId":"9","consumptionRequest":body}));
+    assert_eq!((r.method, r.headers.get("content-type")), (Method::Put, Some("application/json")));
+    assert_eq!(serde_json::from_str::<Value>(r.body.as_deref().unwrap()).unwrap(), body);
+    let r = request(&a, "getNotificationHistory", json!({"paginationToken":"p1","notificationHistoryRequest":{"startDate":1,"endDate":2}}));
+    assert_eq!((r.method, r.url.ends_with("/inApps/v1/notifications/history?paginationToken=p1")), (Method::Post, true));
+    let r = request(&a, "requestTestNotification", json!({}));
+    assert_eq!((r.method, r.body.as_deref()), (Method::Post, None));
+
+    for (name, params) in [
+        ("getTransactionInfo", json!({})),
+        ("getTransactionInfo", json!({"transactionId":""})),
+        ("getTransactionInfo", json!({"transactionId":1})),
+        ("getTransactionInfo", json!({"transactionId":"1","typo":1})),
+        ("getAllSubscriptionStatuses", json!({"transactionId":"1","status":["x"]})),
+        ("sendConsumptionData", json!({"transactionId":"1"})),
+        ("sendConsumptionData", json!({"transactionId":"1","consumptionRequest":"text"})),
+        ("getTransactionHistory", json!({"transactionId":"1","revoked":"yes"})),
+    ] {
+        let e = a.request(endpoint(name), &params, NOW).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "{name} {params}");
+    }
+    // Path values are percent-encoded: no path traversal through an id.
+    assert!(request(&a, "lookUpOrderId", json!({"orderId":"../x?y"})).url.ends_with("/inApps/v1/lookup/..%2Fx%3Fy"));
+}
+
+#[test]
+fn every_endpoint_is_declared_once_with_apples_method() {
+    let names: Vec<&str> = ENDPOINTS.iter().map(|e| e.call).collect();
+    for apple in [
+        "getTransactionInfo", "getTransactionHistory", "getAllSubscriptionStatuses", "lookUpOrderId", "getRefundHistory",
+        "sendConsumptionData", "sendConsumptionInformation", "extendSubscriptionRenewalDate",
+        "extendRenewalDateForAllActiveSubscribers", "getStatusOfSubscriptionRenewalDateExtensions", "getNotificationHistory",
+        "requestTestNotification", "getTestNotificationStatus", "setAppAccountToken", "getAppTransactionInfo",
+    ] {
+        assert_eq!(names.iter().filter(|n| **n == apple).count(), 1, "{apple}");
+    }
+    // Mutations are sent once; the rest are reads.
+    for e in ENDPOINTS {
+        let mutation = matches!(e.method, Method::Put) || ["requestTestNotification", "extendRenewalDateForAllActiveSubscribers"].contains(&e.name);
+        assert_eq!(e.read, !mutation, "{}", e.name);
+    }
+}
+
+#[test]
+fn signed_data_in_answers_is_verified_and_decoded() {
+    let a = api(Environment::Sandbox);
+    let t7 = tx("7");
+    let v = parse(&a, "getTransactionInfo", 200, &json!({"signedTransactionInfo": t7}).to_string()).unwrap();
+    assert_eq!(v["decodedTransactionInfo"]["transactionId"], "7");
+    assert_eq!(v["signedTransactionInfo"], t7, "the signed string is kept beside its decoding");
+
+    let body = json!({"signedTransactions":[tx("1"), tx("2")],"revision":"r2","hasMore":true,"bundleId":"com.example.app"}).to_string();
+    let v = parse(&a, "getTransactionHistory", 200, &body).unwrap();
+    assert_eq!((v["decodedTransactions"][1]["transactionId"].as_str(), v["hasMore"].as_bool()), (Some("2"), Some(true)));
+
+    // Nested: statuses hold lastTransactions with both kinds of signed data.
+    let renewal = test_jws(&format!(r#"{{"originalTransactionId":"1","environment":"Sandbox","signedDate":{SIGNED},"autoRenewStatus":1}}"#), "leaf-ec", "int-ec", "root-ec");
+    let body = json!({"data":[{"subscriptionGroupIdentifier":"g","lastTransactions":[{"status":1,"signedTransactionInfo":tx("3"),"signedRenewalInfo":renewal}]}]}).to_string();
+    let v = parse(&a, "getAllSubscriptionStatuses", 200, &body).unwrap();
+    let last = &v["data"][0]["lastTransactions"][0];
+    assert_eq!((last["decodedTransactionInfo"]["transactionId"].as_str(), last["decodedRenewalInfo"]["autoRenewStatus"].as_i64()), (Some("3"), Some(1)));
+
+    // One bad signature anywhere fails the whole answer: never a partial success.
+    // A signature with one character changed, and a payload with one added.
+    let t4 = tx("4");
+    let last = t4.chars().last().unwrap();
+    let forged = format!("{}{}", &t4[..t4.len() - 1], if last == 'A' { 'B' } else { 'A' });
+    let tampered = tx("5").replacen('.', ".e", 1);
+    for bad in [forged, tampered, test_jws(&format!(r#"{{"transactionId":"6","bundleId":"com.other","environment":"Sandbox","signedDate":{SIGNED}}}"#), "leaf-ec", "int-ec", "root-ec")] {
+        let body = json!({"signedTransactions":[tx("1"), bad]}).to_string();
+        assert!(parse(&a, "getRefundHistory", 200, &body).is_err());
+    }
+    let body = json!({"signedTransactions":[tx("1"), 7]}).to_string();
+    assert_eq!(parse(&a, "lookUpOrderId", 200, &body).unwrap_err().code(), "MALFORMED_INPUT");
+    // Production data in a Sandbox client is refused.
+    let prod = test_jws(&format!(r#"{{"transactionId":"8","bundleId":"com.example.app","environment":"Production","signedDate":{SIGNED}}}"#), "leaf-ec", "int-ec", "root-ec");
+    assert_eq!(parse(&a, "getTransactionInfo", 200, &json!({"signedTransactionInfo":prod}).to_string()).unwrap_err().code(), "INVALID_ENVIRONMENT");
+
+    // Empty bodies (202 of a PUT) read as nothing; a 2xx body that is not JSON is malformed.
+    assert_eq!(parse(&a, "setAppAccountToken", 202, "").unwrap(), Value::Null);
+    assert_eq!(parse(&a, "getTransactionInfo", 200, "<html>").unwrap_err().code(), "MALFORMED_INPUT");
+    assert_eq!(parse(&a, "getTransactionInfo", 200, &" ".repeat(5 << 20)).unwrap_err().code(), "INPUT_TOO_LARGE");
+}
+
+#[test]
+fn apples_errors_keep_code_name_and_retry_after() {
+    let a = api(Environment::Production);
+    let e = parse(&a, "getTransactionInfo", 404, r#"{"errorCode":4040010,"errorMessage":"Transaction id not found."}"#).unwrap_err();
+    assert_eq!((e.code(), e.retryable()), ("API_ERROR", false));
+    assert_eq!(e.details()["errorCode"], 4_040_010);
+    assert_eq!(e.details()["errorName"], "TRANSACTION_ID_NOT_FOUND");
+    assert_eq!(e.details()["errorMessage"], "Transaction id not found.");
+    assert!(e.to_string().contains("TRANSACTION_ID_NOT_FOUND") && !e.to_string().contains("not found."), "{e}");
+    assert_eq!(server_api::error_name(server_api::TRANSACTION_ID_NOT_FOUND), Some("TRANSACTION_ID_NOT_FOUND"));
+
+    let mut r = HttpResponse::new(429, r#"{"errorCode":4290000,"errorMessage":"Rate limit exceeded."}"#);
+    r.headers.push("Retry-After", "7");
+    let e = a.parse(endpoint("getTransactionInfo"), &r, NOW).unwrap_err();
+    assert!(e.retryable());
+    assert_eq!((e.details()["retryAfterMs"].as_i64(), e.details()["errorName"].as_str()), (Some(7000), Some("RATE_LIMIT_EXCEEDED")));
+    let e = parse(&a, "getTransactionInfo", 404, r#"{"errorCode":4040002,"errorMessage":"x"}"#).unwrap_err();
+    assert!(e.retryable(), "Apple's …_RETRYABLE codes may be tried again");
+    let e = parse(&a, "getTransactionInfo", 401, "").unwrap_err();
+    assert_eq!((e.retryable(), e.details()["status"].as_i64()), (false, Some(401)));
+    assert!(parse(&a, "getTransactionInfo", 503, "<html>").unwrap_err().retryable());
+    // Apple's text is cleaned: no control characters reach the details.
+    let e = parse(&a, "getTransactionInfo", 400, "{\"errorCode\":4000006,\"errorMessage\":\"bad\\u001b[31m id\"}").unwrap_err();
+    assert!(!e.details()["errorMessage"].as_str().unwrap().contains('\u{1b}'));
+}
+
+#[test]
+fn environments_and_keys() {
+    let verifier = |env| SignedDataVerifier::with_roots(Some(&[pki("root-ec.der")]), false, env, "com.example.app", Some(42)).unwrap();
+    let key = pki("leaf-ec.pk8");
+    let p = AppStoreServerApi::new(&key, "K", "I", "com.example.app", verifier(Environment::Production), None).unwrap();
+    assert_eq!(ServerApi::base_url(&p), "https://api.storekit.itunes.apple.com");
+    let e = AppStoreServerApi::new(&key, "K", "I", "com.example.app", verifier(Environment::Xcode), None).unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    let local = AppStoreServerApi::new(&key, "K", "I", "b", verifier(Environment::Sandbox), Some("http://127.0.0.1:9/")).unwrap();
+    assert_eq!(ServerApi::base_url(&local), "http://127.0.0.1:9");
+    // Not a P-256 PKCS#8 key: a clear INVALID_ARGUMENT, with no key bytes in the message.
+    for bad in [pki("leaf-rsa.pk8"), b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----".to_vec(), b"junk".to_vec()] {
+        let e = AppStoreServerApi::new(&bad, "K", "I", "b", verifier(Environment::Sandbox), None).unwrap_err();
+        assert!(["INVALID_ARGUMENT", "MALFORMED_INPUT"].contains(&e.code()), "{e}");
+        assert!(!e.to_string().contains("AAAA"));
+    }
+    for (k, i, b) in [("", "I", "b"), ("K", " ", "b"), ("K", "I", "")] {
+        assert_eq!(AppStoreServerApi::new(&key, k, i, b, verifier(Environment::Sandbox), None).unwrap_err().code(), "INVALID_ARGUMENT");
+    }
+}
