@@ -2,7 +2,7 @@
 // WebAssembly module; each one initializes it before re-exporting this file.
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
-export { IapApi, GamebaseApi, IapClient, GamebaseClient } from './clients.js';
+export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient } from './clients.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';

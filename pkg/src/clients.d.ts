@@ -1,6 +1,6 @@
 // The classes (IapApi, IapClient, GamebaseApi, GamebaseClient) are declared from the Rust endpoint
 // declarations by scripts/gen-endpoints.mjs; their options are declared here.
-export { IapApi, IapClient, GamebaseApi, GamebaseClient } from '../web/endpoints.js';
+export { IapApi, IapClient, GamebaseApi, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient } from '../web/endpoints.js';
 
 /** A `fetch`-compatible function (the global one, undici, a proxy, a mock). */
 export type FetchLike = (
@@ -38,4 +38,18 @@ export interface GamebaseClientOptions extends TransportOptions {
   transactionId?: string;
   /** The constructor refuses to run in a browser page unless this is true. Do not set it in production. */
   dangerouslyAllowBrowser?: boolean;
+}
+
+/** Options of `AppStoreServerAPIClient` (Apple's five constructor arguments come first). */
+export interface AppStoreServerAPIClientOptions extends TransportOptions {
+  /** Default: Apple's host for the environment. `http://` is allowed for a local server. */
+  baseUrl?: string;
+  /** Roots that the signed data in answers must chain to (DER bytes, PEM or base64 text). Default: Apple's roots. */
+  rootCertificates?: (Uint8Array | ArrayBuffer | string)[];
+  /** Your app's Apple id: needed to verify Production data. */
+  appAppleId?: number;
+  /** Production only: a read that answers TRANSACTION_ID_NOT_FOUND (4040010) is tried once against the sandbox. Default false. */
+  fallbackToSandbox?: boolean;
+  /** The sandbox host for `fallbackToSandbox` (default Apple's). */
+  sandboxBaseUrl?: string;
 }

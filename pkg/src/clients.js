@@ -22,6 +22,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
 const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs'];
+const MAX_RETRY_AFTER_MS = 60_000;
 
 export function argumentError(reason) {
   return __nhnClientError('argument', reason, 0);
@@ -121,7 +122,7 @@ export async function sendOnce(transport, request) {
       const cause = e?.cause?.code ?? e?.name ?? 'Error';
       throw __nhnClientError('network', `fetch failed (${cause})`, 0);
     }
-    if (body.oversize !== undefined) throw __nhnClientError('too_large', '', body.oversize);
+    if (body.oversize !== undefined) throw __nhnClientError('too_large', transport.api ?? '', body.oversize);
     const headers = {};
     if (res.headers && typeof res.headers.forEach === 'function') res.headers.forEach((v, k) => { headers[k] = v; });
     return { status: res.status, headers, body: body.text };
@@ -143,7 +144,10 @@ export async function call(transport, request, parse, { retry }) {
       return parse(await sendOnce(transport, request));
     } catch (e) {
       if (!retry || attempt >= attempts || e?.retryable !== true) throw e;
-      await sleep(transport.retryDelayMs * 2 ** (attempt - 1));
+      // A store's Retry-After is honoured; one longer than a minute is the caller's to wait for.
+      const asked = e.details?.retryAfterMs;
+      if (asked > MAX_RETRY_AFTER_MS) throw e;
+      await sleep(asked ?? transport.retryDelayMs * 2 ** (attempt - 1));
     }
   }
 }
@@ -161,7 +165,11 @@ function paramsOf(endpoint, args) {
   if (endpoint.positional.length > 0) {
     const params = {};
     endpoint.positional.forEach((name, i) => {
-      if (args[i] !== undefined) params[name] = args[i];
+      const arg = args[i];
+      if (arg === undefined || arg === null) return;
+      // `...request`: an object whose fields are parameters (Apple's TransactionHistoryRequest).
+      if (name.startsWith('...')) Object.assign(params, arg);
+      else params[name] = arg;
     });
     return params;
   }
@@ -220,18 +228,25 @@ function sansIoClass(api, extra = {}) {
 
 /**
  * The client class of server API `api`, over its sans-I/O class: one async method per declared
- * endpoint that builds, sends (reads retried, mutations once) and parses. `check(options)` runs
- * first (e.g. the Gamebase browser guard).
+ * endpoint that builds, sends (reads retried, mutations once) and parses, and for paginated ones
+ * `<method>Pages(...)`, an async iterator over every page. `init(...args)` turns the
+ * constructor's arguments into `{ options, apiOptions, fallback? }`: the transport options, the
+ * sans-I/O options, and the options of a second API tried when `fallback.when(error)` says so
+ * (Apple's production → sandbox).
  */
-function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {} }) {
+function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, init }) {
+  const byOptions = (options) => ({ options, apiOptions: options && typeof options === 'object' ? pick(options, apiKeys) : options });
   class Client {
     #api;
+    #fallback;
     #transport;
 
-    constructor(options) {
-      this.#transport = transportOptions(options, [...apiKeys, ...clientKeys], this.constructor.name);
+    constructor(...args) {
+      const { options, apiOptions, fallback } = (init ?? byOptions)(...args);
+      this.#transport = { ...transportOptions(options, [...apiKeys, ...clientKeys], this.constructor.name), api };
       check(options);
-      this.#api = new SansIo(pick(options, apiKeys));
+      this.#api = new SansIo(apiOptions);
+      if (fallback) this.#fallback = { api: new SansIo(fallback.apiOptions), when: fallback.when };
     }
 
     /** The base URL requests go to. */
@@ -240,23 +255,41 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {} }
     }
 
     static {
+      const once = (client, sansIo, e, params) =>
+        call(client.#transport, sansIo[`${e.name}Request`](params), (r) => sansIo[`parse${upper(e.name)}`](r), { retry: e.read });
+      const send = async (client, e, params) => {
+        try {
+          return await once(client, client.#api, e, params);
+        } catch (err) {
+          if (!client.#fallback?.when(err, e)) throw err;
+          return await once(client, client.#fallback.api, e, params);
+        }
+      };
+      const define = (name, value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
       for (const e of ENDPOINTS[api]) {
-        const build = `${e.name}Request`;
-        const parse = `parse${upper(e.name)}`;
-        const send = (client, params) =>
-          call(client.#transport, client.#api[build](params), (r) => client.#api[parse](r), { retry: e.read });
-        Object.defineProperty(this.prototype, e.call, {
-          writable: true,
-          configurable: true,
-          async value(...args) {
-            const params = paramsOf(e, args);
-            if (!e.batch) return await send(this, params);
-            // One batch after the other, results concatenated in order; a failed batch fails the call.
-            const all = [];
-            for (const part of batchesOf(e, params)) all.push(...(await send(this, part)));
-            return all;
-          },
+        define(e.call, async function (...args) {
+          const params = paramsOf(e, args);
+          if (!e.batch) return await send(this, e, params);
+          // One batch after the other, results concatenated in order; a failed batch fails the call.
+          const all = [];
+          for (const part of batchesOf(e, params)) all.push(...(await send(this, e, part)));
+          return all;
         });
+        if (e.pages) {
+          define(`${e.call}Pages`, async function* (...args) {
+            let params = paramsOf(e, args);
+            for (;;) {
+              const page = await send(this, e, params);
+              yield page;
+              if (page?.hasMore !== true) return;
+              const next = page[e.pages];
+              if (typeof next !== 'string' || next === '' || next === params?.[e.pages]) {
+                throw __nhnClientError('malformed', `hasMore is true but the page has no new ${e.pages}`, 0);
+              }
+              params = { ...params, [e.pages]: next };
+            }
+          });
+        }
       }
     }
   }
@@ -303,3 +336,76 @@ export const GamebaseClient = named(clientClass('gamebase', GamebaseApi, {
     }
   },
 }), 'GamebaseClient');
+
+/** Standard base64 of bytes, in any runtime (no Buffer). */
+function base64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const isBytes = (v) => v instanceof Uint8Array || v instanceof ArrayBuffer;
+const bytesOf = (v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v);
+
+/** A root certificate as base64 DER, from DER bytes, PEM text or base64 text. */
+function rootText(root) {
+  if (isBytes(root)) {
+    const b = bytesOf(root);
+    // PEM handed over as bytes (a file read without an encoding).
+    return b[0] === 0x2d ? rootText(new TextDecoder().decode(b)) : base64(b);
+  }
+  if (typeof root !== 'string') return root;
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(root);
+  return (pem ? pem[1] : root).replace(/\s+/g, '');
+}
+
+/** The .p8 key as PEM text, from its text or its bytes (PEM or DER). */
+function keyText(key) {
+  if (!isBytes(key)) return key;
+  const b = bytesOf(key);
+  return b[0] === 0x30 ? `-----BEGIN PRIVATE KEY-----\n${base64(b)}\n-----END PRIVATE KEY-----\n` : new TextDecoder().decode(b);
+}
+
+const withoutUndefined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** Sans-I/O App Store Server API: `new AppStoreServerApi({ signingKey, keyId, issuerId, bundleId, environment, ... })`. */
+export const AppStoreServerApi = named(sansIoClass('appstore'), 'AppStoreServerApi');
+
+/**
+ * Apple's `AppStoreServerAPIClient`, with its constructor and method names:
+ * `new AppStoreServerAPIClient(signingKey, keyId, issuerId, bundleId, environment, options?)`,
+ * `options` `{ baseUrl?, fetch?, timeoutMs?, retries?, retryDelayMs?, rootCertificates?,
+ * appAppleId?, fallbackToSandbox?, sandboxBaseUrl? }`. Every signed field of an answer is verified
+ * (against `rootCertificates`, default Apple's roots) and returned decoded beside it.
+ */
+export const AppStoreServerAPIClient = named(
+  clientClass('appstore', AppStoreServerApi, {
+    apiKeys: [],
+    clientKeys: ['baseUrl', 'rootCertificates', 'appAppleId', 'fallbackToSandbox', 'sandboxBaseUrl'],
+    init(signingKey, keyId, issuerId, bundleId, environment, options = {}) {
+      if (options === null || typeof options !== 'object') throw argumentError('AppStoreServerAPIClient: options must be an object');
+      const roots = options.rootCertificates;
+      if (roots !== undefined && !Array.isArray(roots)) throw argumentError('AppStoreServerAPIClient: rootCertificates must be a list');
+      const apiOptions = withoutUndefined({
+        signingKey: keyText(signingKey),
+        keyId,
+        issuerId,
+        bundleId,
+        environment,
+        baseUrl: options.baseUrl,
+        appAppleId: options.appAppleId,
+        rootCertificates: roots?.map(rootText),
+      });
+      // Apple: a transaction id not found in production may be a sandbox one. Opt-in, reads only.
+      const fallback =
+        options.fallbackToSandbox === true && environment === 'Production'
+          ? {
+              apiOptions: withoutUndefined({ ...apiOptions, environment: 'Sandbox', baseUrl: options.sandboxBaseUrl }),
+              when: (err, endpoint) => endpoint.read && err?.code === 'API_ERROR' && err.details?.errorCode === 4040010,
+            }
+          : undefined;
+      return { options, apiOptions, fallback };
+    },
+  }),
+  'AppStoreServerAPIClient',
+);

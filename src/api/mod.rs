@@ -61,6 +61,21 @@ pub enum Kind {
     Object,
 }
 
+impl Kind {
+    /// The TypeScript type of a value of this kind (`object` for a caller-built body).
+    pub fn ts(self) -> &'static str {
+        match self {
+            Kind::Str => "string",
+            Kind::Long | Kind::LongText => "number",
+            Kind::Bool => "boolean",
+            Kind::Strings => "string[]",
+            Kind::Longs => "number[]",
+            Kind::Payments(_) => "PaymentRef[]",
+            Kind::Object => "object",
+        }
+    }
+}
+
 /// One declared parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Param {
@@ -270,6 +285,13 @@ impl<A> Endpoint<A> {
         o.insert("path".into(), self.path.into());
         o.insert("read".into(), self.read.into());
         o.insert("params".into(), Value::from(self.params.iter().map(|p| p.key).collect::<Vec<_>>()));
+        // Each parameter's TypeScript type and whether it is required, for the generated types.
+        let args: Map<String, Value> = self
+            .params
+            .iter()
+            .map(|p| (p.key.to_owned(), serde_json::json!([p.kind.ts(), p.required && p.default.is_none()])))
+            .collect();
+        o.insert("args".into(), Value::Object(args));
         o.insert("positional".into(), Value::from(self.positional.to_vec()));
         o.insert("paramsType".into(), self.ts.0.into());
         o.insert("resultType".into(), self.ts.1.into());
@@ -341,6 +363,9 @@ fn wire_text(v: &Value) -> String {
 /// A server API: where it is, how it authenticates, how it answers. The request building and
 /// response reading are the provided methods, the same for every API.
 pub trait ServerApi: Sized + 'static {
+    /// What its answers are called in errors (`NHN API response`).
+    const RESPONSE: &'static str;
+
     /// Every endpoint, for the JS layer.
     fn endpoints() -> &'static [&'static Endpoint<Self>];
 

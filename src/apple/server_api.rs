@@ -184,11 +184,11 @@ pub const ENDPOINTS: &[&Ep] = &[
     &put("sendConsumptionData", "/inApps/v1/transactions/consumption/{transactionId}")
         .params(&[TRANSACTION_ID, Param::whole("consumptionRequest")])
         .positional(&["transactionId", "consumptionRequest"])
-        .doc("Send Consumption Information (v1) for a refund request. Sent once.", "ConsumptionRequest", "void"),
+        .doc("Send Consumption Information (v1) for a refund request. Sent once.", "ConsumptionRequestV1", "void"),
     &put("sendConsumptionInformation", "/inApps/v2/transactions/consumption/{transactionId}")
         .params(&[TRANSACTION_ID, Param::whole("consumptionRequest")])
         .positional(&["transactionId", "consumptionRequest"])
-        .doc("Send Consumption Information (v2) for a refund request. Sent once.", "ConsumptionRequestV2", "void"),
+        .doc("Send Consumption Information (v2) for a refund request. Sent once.", "ConsumptionRequest", "void"),
     &put("extendSubscriptionRenewalDate", "/inApps/v1/subscriptions/extend/{originalTransactionId}")
         .params(&[ORIGINAL_TRANSACTION_ID, Param::whole("extendRenewalDateRequest")])
         .positional(&["originalTransactionId", "extendRenewalDateRequest"])
@@ -383,6 +383,8 @@ fn verified(api: &AppStoreServerApi, mut body: Value, now_ms: i64) -> Result<Val
 }
 
 impl ServerApi for AppStoreServerApi {
+    const RESPONSE: &'static str = RESPONSE;
+
     fn endpoints() -> &'static [&'static Endpoint<Self>] {
         ENDPOINTS
     }

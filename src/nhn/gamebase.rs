@@ -531,6 +531,8 @@ impl GamebaseApi {
 }
 
 impl ServerApi for GamebaseApi {
+    const RESPONSE: &'static str = envelope::RESPONSE;
+
     fn endpoints() -> &'static [&'static Endpoint<Self>] {
         &[
             &CONSUME,

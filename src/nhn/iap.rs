@@ -442,6 +442,8 @@ impl IapApi {
 }
 
 impl ServerApi for IapApi {
+    const RESPONSE: &'static str = envelope::RESPONSE;
+
     fn endpoints() -> &'static [&'static Endpoint<Self>] {
         &[&CONSUME, &LIST_CONSUMABLES, &LIST_ACTIVE_SUBSCRIPTIONS, &CONSUME_LEGACY, &LIST_CONSUMABLES_LEGACY, &LIST_ITEMS_LEGACY]
     }

@@ -11,6 +11,7 @@ use super::{js_error, to_js, JsResult};
 use crate::api::{Endpoint, ServerApi};
 use crate::error::{Error, Unit};
 use crate::limits;
+use crate::apple::server_api::AppStoreServerApi;
 use crate::nhn::{strip_quoted, GamebaseApi, HttpResponse, IapApi};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -134,6 +135,68 @@ export interface GamebaseSubscriptionStatus {
 }
 "#;
 
+#[wasm_bindgen(typescript_custom_section)]
+const APP_STORE_TS: &'static str = r#"
+/** Options of the sans-I/O `AppStoreServerApi` (the client takes them as Apple's constructor arguments). */
+export interface AppStoreServerApiOptions {
+  /** The .p8 file's text (PKCS#8 PEM, P-256). */
+  signingKey: string;
+  keyId: string;
+  issuerId: string;
+  bundleId: string;
+  environment: 'Production' | 'Sandbox' | 'LocalTesting';
+  baseUrl?: string;
+  /** Roots that signed data in answers must chain to, as base64 DER. Default: Apple's roots. */
+  rootCertificates?: string[];
+  /** Needed to verify Production data. */
+  appAppleId?: number;
+}
+export interface TransactionHistoryRequest {
+  startDate?: number; endDate?: number; productIds?: string[]; productTypes?: string[]; sort?: 'ASCENDING' | 'DESCENDING';
+  subscriptionGroupIdentifiers?: string[]; inAppOwnershipType?: 'FAMILY_SHARED' | 'PURCHASED'; revoked?: boolean;
+}
+export interface ConsumptionRequestV1 { [field: string]: unknown }
+export interface ConsumptionRequest {
+  customerConsented: boolean; consumptionPercentage?: number; deliveryStatus: string; refundPreference?: string; sampleContentProvided: boolean;
+}
+export interface ExtendRenewalDateRequest { extendByDays?: number; extendReasonCode?: number; requestIdentifier?: string }
+export interface MassExtendRenewalDateRequest extends ExtendRenewalDateRequest { storefrontCountryCodes?: string[]; productId?: string }
+export interface NotificationHistoryRequest {
+  startDate?: number; endDate?: number; notificationType?: string; notificationSubtype?: string; transactionId?: string; onlyFailures?: boolean;
+}
+export interface UpdateAppAccountTokenRequest { appAccountToken: string }
+/** Answers: Apple's fields, and beside each signed field its verified decoding. */
+export interface TransactionInfoResponse { signedTransactionInfo?: string; decodedTransactionInfo?: JWSTransactionDecodedPayload }
+export interface HistoryResponse {
+  revision?: string; hasMore?: boolean; bundleId?: string; appAppleId?: number; environment?: string;
+  signedTransactions?: string[]; decodedTransactions?: JWSTransactionDecodedPayload[];
+}
+export interface LastTransactionsItem {
+  status?: number; originalTransactionId?: string;
+  signedTransactionInfo?: string; decodedTransactionInfo?: JWSTransactionDecodedPayload;
+  signedRenewalInfo?: string; decodedRenewalInfo?: JWSRenewalInfoDecodedPayload;
+}
+export interface StatusResponse {
+  environment?: string; bundleId?: string; appAppleId?: number;
+  data?: { subscriptionGroupIdentifier?: string; lastTransactions?: LastTransactionsItem[] }[];
+}
+export interface OrderLookupResponse { status?: number; signedTransactions?: string[]; decodedTransactions?: JWSTransactionDecodedPayload[] }
+export interface RefundHistoryResponse { signedTransactions?: string[]; decodedTransactions?: JWSTransactionDecodedPayload[]; revision?: string; hasMore?: boolean }
+export interface ExtendRenewalDateResponse { originalTransactionId?: string; webOrderLineItemId?: string; success?: boolean; effectiveDate?: number }
+export interface MassExtendRenewalDateResponse { requestIdentifier?: string }
+export interface MassExtendRenewalDateStatusResponse {
+  requestIdentifier?: string; complete?: boolean; completeDate?: number; succeededCount?: number; failedCount?: number;
+}
+export interface SendAttemptItem { attemptDate?: number; sendAttemptResult?: string }
+export interface NotificationHistoryResponse {
+  paginationToken?: string; hasMore?: boolean;
+  notificationHistory?: { signedPayload?: string; decodedPayload?: ResponseBodyV2DecodedPayload; sendAttempts?: SendAttemptItem[] }[];
+}
+export interface SendTestNotificationResponse { testNotificationToken?: string }
+export interface CheckTestNotificationResponse { signedPayload?: string; decodedPayload?: ResponseBodyV2DecodedPayload; sendAttempts?: SendAttemptItem[] }
+export interface AppTransactionInfoResponse { signedAppTransactionInfo?: string; decodedAppTransactionInfo?: AppTransaction }
+"#;
+
 /// A caller's JS object as JSON, every key included (so that typos are errors, not ignored).
 fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
     super::js_to_json(&value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e)))))
@@ -141,12 +204,12 @@ fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
 
 /// The response, refused before it is copied into the module when its body is over the limit
 /// (a JS string's UTF-16 length never exceeds its UTF-8 byte length, so the early check is safe).
-fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
+fn response_arg(value: JsValue, what: &'static str) -> JsResult<HttpResponse> {
     if let Ok(body) = js_sys::Reflect::get(&value, &JsValue::from_str("body")) {
         if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
             let len = usize::try_from(text.length()).unwrap_or(usize::MAX);
             // Counted in UTF-16 units: more of them than the limit means more bytes too.
-            limits::check_count("NHN API response", len, limits::MAX_API_RESPONSE, Unit::Characters).map_err(js_error)?;
+            limits::check_count(what, len, limits::MAX_API_RESPONSE, Unit::Characters).map_err(js_error)?;
         }
     }
     let json = json_arg(value, "response")?;
@@ -157,6 +220,7 @@ fn response_arg(value: JsValue) -> JsResult<HttpResponse> {
 enum Core {
     Iap(IapApi),
     Gamebase(GamebaseApi),
+    AppStore(Box<AppStoreServerApi>),
 }
 
 /// Internal, for `pkg/src/endpoints.js`: one server API, any of its declared endpoints.
@@ -180,7 +244,7 @@ fn ms(now_ms: f64) -> i64 {
 
 fn parse_of<A: ServerApi>(api: &A, name: &str, response: JsValue, now_ms: f64, records: bool) -> JsResult<JsValue> {
     let endpoint: &Endpoint<A> = A::endpoint(name).map_err(js_error)?;
-    let value = api.parse(endpoint, &response_arg(response)?, ms(now_ms)).map_err(js_error)?;
+    let value = api.parse(endpoint, &response_arg(response, A::RESPONSE)?, ms(now_ms)).map_err(js_error)?;
     match value {
         serde_json::Value::Null => Ok(JsValue::UNDEFINED),
         v if records => records_js(&v),
@@ -194,13 +258,14 @@ fn describe<A: ServerApi>() -> JsResult<JsValue> {
 
 #[wasm_bindgen(js_class = __ServerApi)]
 impl JsServerApi {
-    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`.
+    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`, `appstore`.
     #[wasm_bindgen(constructor)]
     pub fn new(api: &str, options: JsValue) -> JsResult<JsServerApi> {
         let o = json_arg(options, "options")?;
         let core = match api {
             "iap" => Core::Iap(IapApi::from_options(&o).map_err(js_error)?),
             "gamebase" => Core::Gamebase(GamebaseApi::from_options(&o).map_err(js_error)?),
+            "appstore" => Core::AppStore(Box::new(AppStoreServerApi::from_options(&o).map_err(js_error)?)),
             _ => return Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
         };
         Ok(JsServerApi { core })
@@ -212,6 +277,7 @@ impl JsServerApi {
         match &self.core {
             Core::Iap(a) => ServerApi::base_url(a).to_owned(),
             Core::Gamebase(a) => ServerApi::base_url(a).to_owned(),
+            Core::AppStore(a) => ServerApi::base_url(a.as_ref()).to_owned(),
         }
     }
 
@@ -220,6 +286,7 @@ impl JsServerApi {
         match &self.core {
             Core::Iap(a) => request_of(a, name, params, now_ms),
             Core::Gamebase(a) => request_of(a, name, params, now_ms),
+            Core::AppStore(a) => request_of(a.as_ref(), name, params, now_ms),
         }
     }
 
@@ -229,6 +296,7 @@ impl JsServerApi {
         match &self.core {
             Core::Iap(a) => parse_of(a, name, response, now_ms, true),
             Core::Gamebase(a) => parse_of(a, name, response, now_ms, true),
+            Core::AppStore(a) => parse_of(a.as_ref(), name, response, now_ms, false),
         }
     }
 }
@@ -239,6 +307,7 @@ pub fn endpoints(api: &str) -> JsResult<JsValue> {
     match api {
         "iap" => describe::<IapApi>(),
         "gamebase" => describe::<GamebaseApi>(),
+        "appstore" => describe::<AppStoreServerApi>(),
         _ => Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
     }
 }
@@ -277,7 +346,7 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
     let e = match kind {
         "timeout" => Error::Timeout { after_ms: n },
         "too_large" => Error::InputTooLarge {
-            what: "NHN API response",
+            what: if reason == "appstore" { "App Store Server API response" } else { "NHN API response" },
             limit: limits::MAX_API_RESPONSE,
             actual: usize::try_from(n).unwrap_or(usize::MAX),
             unit: Unit::Bytes,
@@ -285,6 +354,7 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
         // The reason names the failure's kind; a caller's fetch may have made it up, so it is
         // cleaned like any upstream text.
         "network" => Error::Network { reason: crate::error::upstream_text(reason, None) },
+        "malformed" => Error::malformed("store API response", crate::error::upstream_text(reason, None)),
         _ => Error::invalid_argument(reason),
     };
     js_error(e)
