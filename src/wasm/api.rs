@@ -231,7 +231,8 @@ pub struct JsServerApi {
 
 fn request_of<A: ServerApi>(api: &A, name: &str, params: JsValue, now_ms: f64) -> JsResult<JsValue> {
     let endpoint = A::endpoint(name).map_err(js_error)?;
-    let params = json_arg(params, "params")?;
+    // No parameters object reads as an empty one: the declaration then names what is missing.
+    let params = if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { json_arg(params, "params")? };
     to_js(&api.request(endpoint, &params, ms(now_ms)).map_err(js_error)?)
 }
 

@@ -1,0 +1,261 @@
+// AppStoreServerAPIClient against an in-test fake of the App Store Server API: each request (URL,
+// method, headers, the bearer token's claims and signature, body), signed answers verified and
+// decoded, pagination, Apple's errors, retries, the sandbox fallback, and no secret in any error.
+// Signed data is made here with the test PKI (tests/vectors/testpki/) through WebCrypto, so the
+// file runs in every runtime.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as iap from './load.mjs';
+import { own } from './vectors.mjs';
+
+const subtle = globalThis.crypto.subtle;
+const SIGNED = 1_717_243_200_000;
+const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+const b64url = (bytes) => b64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const text64url = (s) => b64url(new TextEncoder().encode(s));
+const fromB64url = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+const leafKey = new Uint8Array(own('testpki/leaf-ec.pk8'));
+const PEM = `-----BEGIN PRIVATE KEY-----\n${b64(leafKey)}\n-----END PRIVATE KEY-----\n`;
+const ROOT = new Uint8Array(own('testpki/root-ec.der'));
+const x5c = ['leaf-ec.der', 'int-ec.der', 'root-ec.der'].map((f) => b64(own(`testpki/${f}`)));
+const signingKey = subtle.importKey('pkcs8', leafKey, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+
+async function jws(payload) {
+  const input = `${text64url(JSON.stringify({ alg: 'ES256', x5c }))}.${text64url(JSON.stringify(payload))}`;
+  const sig = await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, await signingKey, new TextEncoder().encode(input));
+  return `${input}.${b64url(sig)}`;
+}
+
+const tx = (id, environment = 'Sandbox') =>
+  jws({ transactionId: id, originalTransactionId: '1', bundleId: 'com.example.app', environment, signedDate: SIGNED, productId: 'gems' });
+
+/** A fetch that records each request and answers from `replies` (functions of the request, or values). */
+function fake(...replies) {
+  const sent = [];
+  const fetch = async (url, init) => {
+    const req = { url, ...init, path: new URL(url).pathname, query: new URL(url).searchParams };
+    sent.push(req);
+    let r = replies.shift();
+    if (typeof r === 'function') r = await r(req);
+    if (r === undefined) throw new TypeError('no more replies');
+    const { status = 200, body = '', headers = {} } = r;
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers });
+  };
+  return { fetch, sent };
+}
+
+function client(f, env = 'Sandbox', extra = {}) {
+  return new iap.AppStoreServerAPIClient(PEM, 'KEY123', 'issuer-1', 'com.example.app', env, {
+    baseUrl: 'https://apple.test',
+    fetch: f.fetch,
+    rootCertificates: [ROOT],
+    appAppleId: 42,
+    retryDelayMs: 1,
+    ...extra,
+  });
+}
+
+async function rejects(promise, code) {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(e instanceof iap.IapError, String(e));
+    assert.equal(e.code, code, e.message);
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+test('getTransactionInfo: the request, the ES256 bearer token, the answer verified and decoded', async () => {
+  const signed = await tx('2000000001');
+  const f = fake({ body: { signedTransactionInfo: signed } }, { body: { signedTransactionInfo: signed } });
+  const c = client(f);
+  const r = await c.getTransactionInfo('2000000001');
+  assert.equal(r.signedTransactionInfo, signed);
+  assert.equal(r.decodedTransactionInfo.transactionId, '2000000001');
+  assert.equal(r.decodedTransactionInfo.productId, 'gems');
+
+  const [req] = f.sent;
+  assert.equal(req.url, 'https://apple.test/inApps/v1/transactions/2000000001');
+  assert.equal(req.method, 'GET');
+  assert.equal(req.headers.Accept, 'application/json');
+  assert.equal(req.body, undefined);
+  const token = req.headers.Authorization.replace(/^Bearer /, '');
+  const [h, p, s] = token.split('.');
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(fromB64url(h))), { alg: 'ES256', kid: 'KEY123', typ: 'JWT' });
+  const claims = JSON.parse(new TextDecoder().decode(fromB64url(p)));
+  assert.deepEqual(Object.keys(claims), ['iss', 'iat', 'exp', 'aud', 'bid']);
+  assert.equal(claims.iss, 'issuer-1');
+  assert.equal(claims.aud, 'appstoreconnect-v1');
+  assert.equal(claims.bid, 'com.example.app');
+  assert.ok(Math.abs(claims.iat * 1000 - Date.now()) < 60_000);
+  assert.ok(claims.exp > claims.iat && claims.exp - claims.iat <= 3600);
+  // Signed by the .p8 key: verified with its public half.
+  const jwk = await subtle.exportKey('jwk', await signingKey);
+  const pub = await subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  assert.ok(await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, pub, fromB64url(s), new TextEncoder().encode(`${h}.${p}`)));
+
+  // The token is reused by the next call.
+  await c.getTransactionInfo('2000000001');
+  assert.equal(f.sent[1].headers.Authorization, req.headers.Authorization);
+});
+
+test('history: positional arguments, the request spread into the query, and every page', async () => {
+  const page = async (rev, more, ...ids) => ({ body: { revision: rev, hasMore: more, bundleId: 'com.example.app', signedTransactions: await Promise.all(ids.map((i) => tx(i))) } });
+  const f = fake(await page('r1', true, '1', '2'), await page('r2', true, '3'), await page('r3', false, '4'));
+  const c = client(f);
+  const seen = [];
+  for await (const p of c.getTransactionHistoryPages('1', null, { productTypes: ['CONSUMABLE', 'NON_CONSUMABLE'], revoked: false, sort: 'ASCENDING' }, 'v2')) {
+    seen.push(...p.decodedTransactions.map((t) => t.transactionId));
+  }
+  assert.deepEqual(seen, ['1', '2', '3', '4']);
+  assert.equal(f.sent.length, 3);
+  assert.equal(f.sent[0].url, 'https://apple.test/inApps/v2/history/1?productType=CONSUMABLE&productType=NON_CONSUMABLE&sort=ASCENDING&revoked=false');
+  assert.deepEqual(f.sent.map((r) => r.query.get('revision')), [null, 'r1', 'r2']);
+
+  // A page that says hasMore without a new revision would loop forever: an error instead.
+  const stuck = fake(await page('r1', true, '1'), await page('r1', true, '2'));
+  const it = client(stuck).getRefundHistoryPages('1');
+  assert.equal((await it.next()).value.revision, 'r1');
+  assert.equal((await it.next()).value.revision, 'r1');
+  await rejects(it.next(), 'MALFORMED_INPUT');
+  assert.equal(stuck.sent.length, 2);
+
+  // Notification history pages on paginationToken, with a body.
+  const note = await jws({ notificationType: 'TEST', notificationUUID: 'u', signedDate: SIGNED, data: { bundleId: 'com.example.app', environment: 'Sandbox' } });
+  const n = fake({ body: { notificationHistory: [{ signedPayload: note, sendAttempts: [] }], hasMore: true, paginationToken: 'p2' } }, { body: { notificationHistory: [], hasMore: false } });
+  const pages = [];
+  for await (const p of client(n).getNotificationHistoryPages(null, { startDate: 1, endDate: 2 })) pages.push(p);
+  assert.equal(pages[0].notificationHistory[0].decodedPayload.notificationType, 'TEST');
+  assert.deepEqual(JSON.parse(n.sent[0].body), { startDate: 1, endDate: 2 });
+  assert.equal(n.sent[0].headers['Content-Type'], 'application/json');
+  assert.equal(n.sent[1].query.get('paginationToken'), 'p2');
+});
+
+test('every method builds the request Apple documents', async () => {
+  const f = fake(...Array.from({ length: 12 }, () => ({ status: 200, body: {} })));
+  const c = client(f);
+  await c.getAllSubscriptionStatuses('7', [1, 2]);
+  await c.lookUpOrderId('MK5TTTVWJH');
+  await c.getRefundHistory('7', 'rev');
+  await c.sendConsumptionData('7', { customerConsented: true, consumptionStatus: 1 });
+  await c.sendConsumptionInformation('7', { customerConsented: true, deliveryStatus: 'DELIVERED', sampleContentProvided: false });
+  await c.extendSubscriptionRenewalDate('8', { extendByDays: 3, extendReasonCode: 1, requestIdentifier: 'x' });
+  await c.extendRenewalDateForAllActiveSubscribers({ extendByDays: 1, extendReasonCode: 1, requestIdentifier: 'y', productId: 'p' });
+  await c.getStatusOfSubscriptionRenewalDateExtensions('y', 'p');
+  await c.requestTestNotification();
+  await c.getTestNotificationStatus('tok');
+  await c.setAppAccountToken('8', { appAccountToken: '7e3fb20b-4cdb-47cc-936d-99d65f608138' });
+  await c.getAppTransactionInfo('7');
+  assert.deepEqual(
+    f.sent.map((r) => `${r.method} ${r.url.replace('https://apple.test', '')}`),
+    [
+      'GET /inApps/v1/subscriptions/7?status=1&status=2',
+      'GET /inApps/v1/lookup/MK5TTTVWJH',
+      'GET /inApps/v2/refund/lookup/7?revision=rev',
+      'PUT /inApps/v1/transactions/consumption/7',
+      'PUT /inApps/v2/transactions/consumption/7',
+      'PUT /inApps/v1/subscriptions/extend/8',
+      'POST /inApps/v1/subscriptions/extend/mass',
+      'GET /inApps/v1/subscriptions/extend/mass/p/y',
+      'POST /inApps/v1/notifications/test',
+      'GET /inApps/v1/notifications/test/tok',
+      'PUT /inApps/v1/transactions/8/appAccountToken',
+      'GET /inApps/v1/transactions/appTransactions/7',
+    ],
+  );
+  assert.deepEqual(JSON.parse(f.sent[5].body), { extendByDays: 3, extendReasonCode: 1, requestIdentifier: 'x' });
+  assert.equal(f.sent[8].body, undefined);
+  // An empty 202 answer resolves with nothing.
+  const put = fake({ status: 202 });
+  assert.equal(await client(put).setAppAccountToken('8', { appAccountToken: 'a' }), undefined);
+});
+
+test("Apple's errors: code and name, Retry-After, what is retried and what is not", async () => {
+  const e = await rejects(client(fake({ status: 404, body: { errorCode: 4040010, errorMessage: 'Transaction id not found.' } })).getTransactionInfo('9'), 'API_ERROR');
+  assert.deepEqual([e.details.status, e.details.errorCode, e.details.errorName, e.retryable], [404, 4040010, 'TRANSACTION_ID_NOT_FOUND', false]);
+  assert.ok(!e.message.includes('not found.'), 'the store text is in details only');
+
+  // 429 with Retry-After: waited for, then retried.
+  const signed = await tx('5');
+  const limited = fake({ status: 429, headers: { 'retry-after': '0' }, body: { errorCode: 4290000 } }, { body: { signedTransactionInfo: signed } });
+  assert.equal((await client(limited).getTransactionInfo('5')).decodedTransactionInfo.transactionId, '5');
+  assert.equal(limited.sent.length, 2);
+  // One that asks for more than a minute is the caller's to wait for.
+  const long = fake({ status: 429, headers: { 'retry-after': '3600' }, body: { errorCode: 4290000 } });
+  const slow = await rejects(client(long).getTransactionInfo('5'), 'API_ERROR');
+  assert.equal(slow.details.retryAfterMs, 3_600_000);
+  assert.equal(long.sent.length, 1);
+  // 401 is not retried; a 5xx read is; a mutation never is.
+  const auth = fake({ status: 401 }, { status: 401 });
+  await rejects(client(auth).getTransactionInfo('5'), 'API_ERROR');
+  assert.equal(auth.sent.length, 1);
+  const flaky = fake({ status: 503 }, { body: { signedTransactionInfo: signed } });
+  await client(flaky).getTransactionInfo('5');
+  assert.equal(flaky.sent.length, 2);
+  const put = fake({ status: 503 }, { status: 202 });
+  await rejects(client(put).sendConsumptionData('5', { customerConsented: true }), 'API_ERROR');
+  assert.equal(put.sent.length, 1);
+  // A timeout is a TIMEOUT.
+  const hang = { fetch: (url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))) };
+  await rejects(client(hang, 'Sandbox', { timeoutMs: 20, retries: 0 }).getTransactionInfo('5'), 'TIMEOUT');
+});
+
+test('signed data that does not verify fails the whole answer', async () => {
+  const good = await tx('1');
+  const forged = good.slice(0, -2) + (good.endsWith('AA') ? 'BB' : 'AA');
+  const other = await jws({ transactionId: '3', bundleId: 'com.other', environment: 'Sandbox', signedDate: SIGNED });
+  for (const [bad, code] of [[forged, 'INVALID_SIGNATURE'], [other, 'INVALID_APP_IDENTIFIER'], [await tx('4', 'Production'), 'INVALID_ENVIRONMENT']]) {
+    await rejects(client(fake({ body: { signedTransactions: [good, bad], hasMore: false } })).getRefundHistory('1'), code);
+  }
+  // Data signed by a root the client was not given.
+  const apple = new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'com.example.app', 'Sandbox', { baseUrl: 'https://apple.test', fetch: fake({ body: { signedTransactionInfo: good } }).fetch });
+  await rejects(apple.getTransactionInfo('1'), 'INVALID_CHAIN');
+});
+
+test('production to sandbox: only when asked, only for a transaction id not found', async () => {
+  const sandboxSigned = await tx('77');
+  const notFound = { status: 404, body: { errorCode: 4040010, errorMessage: 'Transaction id not found.' } };
+  const f = fake(notFound, { body: { signedTransactionInfo: sandboxSigned } });
+  const c = client(f, 'Production', { fallbackToSandbox: true, sandboxBaseUrl: 'https://sandbox.test' });
+  const r = await c.getTransactionInfo('77');
+  assert.equal(r.decodedTransactionInfo.environment, 'Sandbox');
+  assert.deepEqual(f.sent.map((q) => new URL(q.url).host), ['apple.test', 'sandbox.test']);
+  // Without the option the error stands; other errors never fall back.
+  const plain = fake(notFound);
+  await rejects(client(plain, 'Production').getTransactionInfo('77'), 'API_ERROR');
+  assert.equal(plain.sent.length, 1);
+  const other = fake({ status: 404, body: { errorCode: 4040005 } });
+  await rejects(client(other, 'Production', { fallbackToSandbox: true }).getTransactionInfo('77'), 'API_ERROR');
+  assert.equal(other.sent.length, 1);
+});
+
+test('arguments: each missing or wrong one is INVALID_ARGUMENT naming it; no secret in any error', async () => {
+  const f = fake();
+  const cases = [
+    () => new iap.AppStoreServerAPIClient(PEM, undefined, 'I', 'b', 'Sandbox', { fetch: f.fetch }),
+    () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Xcode', { fetch: f.fetch }),
+    () => new iap.AppStoreServerAPIClient('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', 'K', 'I', 'b', 'Sandbox', { fetch: f.fetch }),
+    () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Sandbox', { fetch: f.fetch, typo: 1 }),
+    () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Production', { fetch: f.fetch }),
+  ];
+  const names = [/keyId/, /Xcode/, /signingKey/, /typo/, /appAppleId/];
+  cases.forEach((make, i) => {
+    assert.throws(make, (e) => e instanceof iap.IapError && ['INVALID_ARGUMENT', 'MALFORMED_INPUT'].includes(e.code) && names[i].test(e.message), String(i));
+  });
+  await rejects(client(f).getTransactionInfo(), 'INVALID_ARGUMENT');
+  await rejects(client(f).getTransactionInfo(7), 'INVALID_ARGUMENT');
+  assert.equal(f.sent.length, 0, 'nothing sent for a bad argument');
+
+  // Errors of every kind carry neither the key nor the token.
+  const leaky = fake({ status: 401, body: { errorCode: 4010000, errorMessage: 'bad token' } }, () => {
+    throw new Error('socket hang up');
+  });
+  const c = client(leaky, 'Sandbox', { retries: 0 });
+  const errors = [await rejects(c.getTransactionInfo('1'), 'API_ERROR'), await rejects(c.getTransactionInfo('1'), 'NETWORK_ERROR')];
+  const token = leaky.sent[0].headers.Authorization.slice(7);
+  for (const e of errors) {
+    const all = `${e.message} ${JSON.stringify(e.details)} ${e.stack}`;
+    for (const secret of [token, token.split('.')[2], b64(leafKey).slice(0, 40), 'PRIVATE KEY']) assert.ok(!all.includes(secret), all);
+  }
+});
