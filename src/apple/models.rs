@@ -617,6 +617,27 @@ model! {
     }
 }
 
+model! {
+    /// A Retention Messaging API real-time request (`DecodedRealtimeRequestBody`). It has no
+    /// bundle id.
+    DecodedRealtimeRequestBody {
+        /// The subscription's original transaction id.
+        original_transaction_id: String,
+        /// App Apple id.
+        app_apple_id: i64,
+        /// The subscription's product id.
+        product_id: String,
+        /// The device's locale (`en-US`).
+        user_locale: String,
+        /// A UUID per request.
+        request_identifier: String,
+        /// Epoch ms when Apple signed it.
+        signed_date: f64,
+        /// Environment.
+        environment: Environment,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
