@@ -557,9 +557,19 @@ fn realtime_requests_check_the_app_apple_id_in_production_then_the_environment()
     };
     let jws = |id: i64, env: &str| test_jws(&body(id, env), "leaf-ec", "int-ec", "root-ec");
     let r = pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&jws(7, "Sandbox"), NOW).unwrap();
-    assert_eq!(r.payload().original_transaction_id.as_deref(), Some("99371282"));
-    assert_eq!(r.payload().user_locale.as_deref(), Some("en-US"));
-    assert_eq!(r.payload().signed_date, Some(SIGNED as f64));
+    assert_eq!(r.payload().original_transaction_id(), Some("99371282"));
+    assert_eq!(r.payload().app_apple_id(), Some(7));
+    assert_eq!(r.payload().product_id(), Some("com.example.product"));
+    assert_eq!(r.payload().user_locale(), Some("en-US"));
+    assert_eq!(r.payload().request_identifier(), Some("3db5c98d-8acf-4e29-831e-8e1f82f9f6e9"));
+    assert_eq!(r.payload().environment(), Some(Environment::Sandbox));
+    assert_eq!(r.payload().signed_date(), Some(SIGNED as f64));
+    // Fields Apple's model does not have are kept; a known field of another type is refused.
+    let extra = test_jws(&body(7, "Sandbox").replacen('{', r#"{"newField":[1],"#, 1), "leaf-ec", "int-ec", "root-ec");
+    let r = pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&extra, NOW).unwrap();
+    assert_eq!(r.payload().0["newField"], serde_json::json!([1]));
+    let wrong = test_jws(&body(7, "Sandbox").replace(r#""userLocale":"en-US""#, r#""userLocale":1"#), "leaf-ec", "int-ec", "root-ec");
+    assert_eq!(code(pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&wrong, NOW)), "MALFORMED_INPUT");
     // No bundle id to compare; the app Apple id counts in Production only.
     let prod = pki_verifier(Environment::Production);
     prod.verify_and_decode_realtime_request(&jws(42, "Production"), NOW).unwrap();

@@ -14,14 +14,16 @@ pub type VerifiedRealtimeRequest = Verified<DecodedRealtimeRequestBody>;
 impl SignedDataVerifier {
     /// Verifies and decodes a Retention Messaging API `signedPayload`.
     pub fn verify_and_decode_realtime_request(&self, signed_payload: &str, now: i64) -> Result<VerifiedRealtimeRequest> {
-        let v: VerifiedRealtimeRequest = self.verify_jws(signed_payload, now, |r: &DecodedRealtimeRequestBody| r.signed_date)?;
+        let v: VerifiedRealtimeRequest = self.verify_jws(signed_payload, now, DecodedRealtimeRequestBody::signed_date)?;
         self.check_realtime_request(v.payload())?;
         Ok(v)
     }
 
-    /// Apple's checks: the app Apple id (Production), then the environment.
+    /// The field types of Apple's model, then Apple's checks: the app Apple id (Production), then
+    /// the environment.
     pub(crate) fn check_realtime_request(&self, r: &DecodedRealtimeRequestBody) -> Result<()> {
-        self.check_app_apple_id(r.app_apple_id)?;
-        self.check_environment(r.environment.as_ref())
+        r.check_types()?;
+        self.check_app_apple_id(r.app_apple_id())?;
+        self.check_environment(r.environment().as_ref())
     }
 }
