@@ -2,7 +2,7 @@
 // wasm-bindgen (web/iap_verify.d.ts, whose loader section scripts/build-pkg.mjs removes so that
 // projects compiled without the DOM lib type-check); the JS-only parts are declared here.
 export * from './web/iap_verify.js';
-export { IapError, IapErrorCode } from './src/error.js';
+export { IapError, IapErrorCode, VerificationException, VerificationStatus, verificationStatusOf } from './src/error.js';
 export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, AppStoreServerAPIClientOptions, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
 export { Environment } from './src/apple.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';

@@ -2,7 +2,7 @@
 // once before the first call. For pages and bundlers without top-level await, and for callers
 // who load the wasm themselves (another URL, a `Response`, bytes or a compiled `WebAssembly.Module`).
 import wbgInit, { __registerErrorClass } from './web/iap_verify.js';
-import { IapError } from './src/error.js';
+import { IapError, VerificationException } from './src/error.js';
 
 let ready;
 
@@ -15,7 +15,7 @@ export function init(input) {
   if (ready === undefined) {
     const moduleOrPath = input ?? new URL('./web/iap_verify_bg.wasm', import.meta.url);
     ready = wbgInit({ module_or_path: moduleOrPath }).then(() => {
-      __registerErrorClass(IapError);
+      __registerErrorClass(IapError, VerificationException);
     });
     ready.catch(() => {
       ready = undefined;

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { initSync, __registerErrorClass, __registerNodeCrypto } from './web/iap_verify.js';
 import { nodeCrypto } from './src/node-crypto.js';
-import { IapError } from './src/error.js';
+import { IapError, VerificationException } from './src/error.js';
 
 initSync({ module: readFileSync(new URL('./web/iap_verify_bg.wasm', import.meta.url)) });
-__registerErrorClass(IapError);
+__registerErrorClass(IapError, VerificationException);
 // Signature checks on node:crypto (OpenSSL, native) instead of ring compiled to WebAssembly.
 __registerNodeCrypto(nodeCrypto);
 

@@ -4,9 +4,9 @@
 // synchronous, so the API is usable as soon as the import resolves, as in Node.
 import wasmModule from './web/iap_verify_bg.wasm';
 import { initSync, __registerErrorClass } from './web/iap_verify.js';
-import { IapError } from './src/error.js';
+import { IapError, VerificationException } from './src/error.js';
 
 initSync({ module: wasmModule });
-__registerErrorClass(IapError);
+__registerErrorClass(IapError, VerificationException);
 
 export * from './src/api.js';

@@ -23,8 +23,11 @@ pub enum Error {
     /// hash does not match the device).
     InvalidSignature,
     /// `INVALID_CHAIN`: wrong chain length, untrusted root, missing marker OID, bad certificate
-    /// signature, a certificate that cannot be parsed.
-    InvalidChain { reason: String },
+    /// signature, a certificate that cannot be parsed. `unreadable` (in `details`) marks the
+    /// cases where the certificates could not be read at all (no `x5c`, the wrong number of
+    /// entries, not base64, not a certificate), which Apple's library reports as
+    /// `INVALID_CERTIFICATE` rather than `VERIFICATION_FAILURE`.
+    InvalidChain { reason: String, unreadable: bool },
     /// `CERTIFICATE_EXPIRED`: a certificate was not valid at the effective date (epoch ms).
     CertificateExpired { subject: String, not_before: i64, not_after: i64, at: i64 },
     /// `INVALID_APP_IDENTIFIER`: bundle id, package name or app Apple id is not the expected one.
@@ -164,6 +167,7 @@ impl Error {
                 "errorStatus": e.error_status, "errorMessage": e.error_message, "retryAfterMs": e.retry_after_ms,
             }),
             Error::Timeout { after_ms } => json!({ "afterMs": after_ms }),
+            Error::InvalidChain { unreadable: true, .. } => json!({ "unreadable": true }),
             _ => serde_json::Value::Null,
         }
     }
@@ -182,7 +186,12 @@ impl Error {
 
     #[allow(dead_code)] // used by the certificate chain checks
     pub(crate) fn bad_chain(reason: impl Into<String>) -> Self {
-        Error::InvalidChain { reason: reason.into() }
+        Error::InvalidChain { reason: reason.into(), unreadable: false }
+    }
+
+    /// `INVALID_CHAIN` for certificates that cannot be read: see [`Error::InvalidChain`].
+    pub(crate) fn unreadable_chain(reason: impl Into<String>) -> Self {
+        Error::InvalidChain { reason: reason.into(), unreadable: true }
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the JS boundary and option checks
@@ -233,7 +242,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidPublicKey { reason } => write!(f, "invalid public key: {reason}"),
             Error::InvalidSignature => f.write_str("the signature does not verify"),
-            Error::InvalidChain { reason } => write!(f, "invalid certificate chain: {reason}"),
+            Error::InvalidChain { reason, .. } => write!(f, "invalid certificate chain: {reason}"),
             Error::CertificateExpired { subject, at, .. } => {
                 write!(f, "certificate '{subject}' was not valid at {at} (epoch ms)")
             }
@@ -285,6 +294,7 @@ mod tests {
             (Error::bad_key("x"), "INVALID_PUBLIC_KEY", false),
             (Error::InvalidSignature, "INVALID_SIGNATURE", false),
             (Error::bad_chain("x"), "INVALID_CHAIN", false),
+            (Error::unreadable_chain("x"), "INVALID_CHAIN", false),
             (
                 Error::CertificateExpired { subject: "s".into(), not_before: 0, not_after: 1, at: 2 },
                 "CERTIFICATE_EXPIRED",

@@ -91,10 +91,11 @@ pub struct Certificate<'a> {
 }
 
 impl<'a> Certificate<'a> {
-    /// Parses one DER certificate; nothing may follow it. Failures are `INVALID_CHAIN`.
+    /// Parses one DER certificate; nothing may follow it. Failures are `INVALID_CHAIN`, marked
+    /// unreadable.
     pub fn parse(der: &'a [u8]) -> Result<Self> {
         Self::parse_inner(der).map_err(|e| match e {
-            Error::MalformedInput { reason, offset, .. } => Error::bad_chain(match offset {
+            Error::MalformedInput { reason, offset, .. } => Error::unreadable_chain(match offset {
                 Some(o) => format!("unreadable certificate: {reason} (at byte {o})"),
                 None => format!("unreadable certificate: {reason}"),
             }),

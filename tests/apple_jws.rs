@@ -548,3 +548,55 @@ fn a_verified_transaction_becomes_a_purchase() {
     assert_eq!(p.quantity(), 3);
     assert_eq!(p.purchase_time(), 1717243100000);
 }
+
+#[test]
+fn realtime_requests_check_the_app_apple_id_in_production_then_the_environment() {
+    // The fields of Apple's DecodedRealtimeRequestBody test, signed by the test PKI.
+    let body = |id: i64, env: &str| {
+        format!(r#"{{"originalTransactionId":"99371282","appAppleId":{id},"productId":"com.example.product","userLocale":"en-US","requestIdentifier":"3db5c98d-8acf-4e29-831e-8e1f82f9f6e9","environment":"{env}","signedDate":{SIGNED}}}"#)
+    };
+    let jws = |id: i64, env: &str| test_jws(&body(id, env), "leaf-ec", "int-ec", "root-ec");
+    let r = pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&jws(7, "Sandbox"), NOW).unwrap();
+    assert_eq!(r.payload().original_transaction_id(), Some("99371282"));
+    assert_eq!(r.payload().app_apple_id(), Some(7));
+    assert_eq!(r.payload().product_id(), Some("com.example.product"));
+    assert_eq!(r.payload().user_locale(), Some("en-US"));
+    assert_eq!(r.payload().request_identifier(), Some("3db5c98d-8acf-4e29-831e-8e1f82f9f6e9"));
+    assert_eq!(r.payload().environment(), Some(Environment::Sandbox));
+    assert_eq!(r.payload().signed_date(), Some(SIGNED as f64));
+    // Fields Apple's model does not have are kept; a known field of another type is refused.
+    let extra = test_jws(&body(7, "Sandbox").replacen('{', r#"{"newField":[1],"#, 1), "leaf-ec", "int-ec", "root-ec");
+    let r = pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&extra, NOW).unwrap();
+    assert_eq!(r.payload().0["newField"], serde_json::json!([1]));
+    let wrong = test_jws(&body(7, "Sandbox").replace(r#""userLocale":"en-US""#, r#""userLocale":1"#), "leaf-ec", "int-ec", "root-ec");
+    assert_eq!(code(pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&wrong, NOW)), "MALFORMED_INPUT");
+    // No bundle id to compare; the app Apple id counts in Production only.
+    let prod = pki_verifier(Environment::Production);
+    prod.verify_and_decode_realtime_request(&jws(42, "Production"), NOW).unwrap();
+    assert_eq!(code(prod.verify_and_decode_realtime_request(&jws(7, "Production"), NOW)), "INVALID_APP_IDENTIFIER");
+    assert_eq!(code(prod.verify_and_decode_realtime_request(&jws(42, "Sandbox"), NOW)), "INVALID_ENVIRONMENT");
+    assert_eq!(code(pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&jws(7, "Production"), NOW)), "INVALID_ENVIRONMENT");
+    // Judged at its signedDate like the rest: an expired leaf at that date fails.
+    let expired = test_jws(&body(7, "Sandbox"), "leaf-ec-expired", "int-ec", "root-ec");
+    assert_eq!(code(pki_verifier(Environment::Sandbox).verify_and_decode_realtime_request(&expired, NOW)), "CERTIFICATE_EXPIRED");
+}
+
+#[test]
+fn unreadable_certificates_are_marked_for_apples_invalid_certificate_status() {
+    let v = pki_verifier(Environment::Sandbox);
+    let unreadable = |jws: &str| {
+        let e = v.verify_and_decode_transaction(jws, NOW).unwrap_err();
+        (e.code(), e.details()["unreadable"].as_bool() == Some(true))
+    };
+    let payload = tx(SIGNED, "Sandbox");
+    let key = pki("leaf-ec.pk8");
+    let two = vec![pki("leaf-ec.der"), pki("int-ec.der")];
+    assert_eq!(unreadable(&jws_with_header(&x5c_header(&two), &payload, &key)), ("INVALID_CHAIN", true));
+    assert_eq!(unreadable(&jws_with_header(r#"{"alg":"ES256"}"#, &payload, &key)), ("INVALID_CHAIN", true));
+    let not_cert = format!(r#"{{"alg":"ES256","x5c":["AAAA","{}","{}"]}}"#, b64(&pki("int-ec.der")), b64(&pki("root-ec.der")));
+    assert_eq!(unreadable(&jws_with_header(&not_cert, &payload, &key)), ("INVALID_CHAIN", true));
+    // Certificates that read fine but do not chain are not "unreadable".
+    let no_oid = test_jws(&payload, "leaf-ec-nooid", "int-ec", "root-ec");
+    assert_eq!(unreadable(&no_oid), ("INVALID_CHAIN", false));
+    assert_eq!(unreadable(&test_jws(&payload, "leaf-ec", "int-ec-nooid", "root-ec")), ("INVALID_CHAIN", false));
+}

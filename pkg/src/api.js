@@ -1,7 +1,7 @@
 // The public API, shared by every entry point. The entries only differ in how they load the
 // WebAssembly module; each one initializes it before re-exporting this file.
 export * from '../web/iap_verify.js';
-export { IapError } from './error.js';
+export { IapError, VerificationException, VerificationStatus, verificationStatusOf } from './error.js';
 export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient } from './clients.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';

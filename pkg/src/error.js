@@ -17,3 +17,102 @@ export class IapError extends Error {
     if (options.details !== undefined) this.details = options.details;
   }
 }
+
+/**
+ * Apple's `VerificationStatus` (`@apple/app-store-server-library`), same names and numbers. Like
+ * a TypeScript numeric enum it maps both ways (`VerificationStatus[3] === 'INVALID_APP_IDENTIFIER'`).
+ */
+export const VerificationStatus = Object.freeze({
+  OK: 0,
+  VERIFICATION_FAILURE: 1,
+  RETRYABLE_VERIFICATION_FAILURE: 2,
+  INVALID_APP_IDENTIFIER: 3,
+  INVALID_ENVIRONMENT: 4,
+  INVALID_CHAIN_LENGTH: 5,
+  INVALID_CERTIFICATE: 6,
+  FAILURE: 7,
+  0: 'OK',
+  1: 'VERIFICATION_FAILURE',
+  2: 'RETRYABLE_VERIFICATION_FAILURE',
+  3: 'INVALID_APP_IDENTIFIER',
+  4: 'INVALID_ENVIRONMENT',
+  5: 'INVALID_CHAIN_LENGTH',
+  6: 'INVALID_CERTIFICATE',
+  7: 'FAILURE',
+});
+
+/**
+ * The `status` Apple's library gives for what our error `code` (and `details`) says (the table
+ * in the README). Apple reports certificates it cannot read (no x5c, not three, not DER) and
+ * certificates outside their validity as INVALID_CERTIFICATE, certificates that do not chain as
+ * VERIFICATION_FAILURE, a signed payload of the wrong shape as FAILURE, and an OCSP responder it
+ * cannot reach as RETRYABLE_VERIFICATION_FAILURE; a revoked certificate is FAILURE.
+ */
+export function verificationStatusOf(code, details) {
+  switch (code) {
+    case 'INVALID_APP_IDENTIFIER':
+      return VerificationStatus.INVALID_APP_IDENTIFIER;
+    case 'INVALID_ENVIRONMENT':
+      return VerificationStatus.INVALID_ENVIRONMENT;
+    case 'CERTIFICATE_EXPIRED':
+      return VerificationStatus.INVALID_CERTIFICATE;
+    case 'INVALID_CHAIN':
+      if (details?.unreadable === true) return VerificationStatus.INVALID_CERTIFICATE;
+      return details?.revoked ? VerificationStatus.FAILURE : VerificationStatus.VERIFICATION_FAILURE;
+    case 'MALFORMED_INPUT':
+      return details?.input === 'JWS payload' ? VerificationStatus.FAILURE : VerificationStatus.VERIFICATION_FAILURE;
+    case 'NETWORK_ERROR':
+    case 'TIMEOUT':
+      return VerificationStatus.RETRYABLE_VERIFICATION_FAILURE;
+    default:
+      return VerificationStatus.VERIFICATION_FAILURE;
+  }
+}
+
+/** The code a `VerificationException` made from a bare status (Apple's constructor) carries. */
+const CODE_OF_STATUS = {
+  2: 'NETWORK_ERROR',
+  3: 'INVALID_APP_IDENTIFIER',
+  4: 'INVALID_ENVIRONMENT',
+  5: 'INVALID_CHAIN',
+  6: 'INVALID_CHAIN',
+};
+
+/**
+ * Apple's `VerificationException`, as an `IapError`: every error of a `SignedDataVerifier`
+ * method is one, with Apple's `status` next to our `code`, so both
+ * `e instanceof VerificationException && e.status === VerificationStatus.INVALID_APP_IDENTIFIER`
+ * and `e instanceof IapError && e.code === 'INVALID_APP_IDENTIFIER'` hold.
+ */
+export class VerificationException extends IapError {
+  /**
+   * Apple's constructor: `new VerificationException(status, cause?)` (for code that makes its own,
+   * e.g. in tests); the code is derived from the status.
+   * @param {number} status a `VerificationStatus`
+   * @param {Error} [cause]
+   */
+  constructor(status, cause) {
+    const code = CODE_OF_STATUS[status] ?? 'INVALID_SIGNATURE';
+    super(code, `verification failed: ${VerificationStatus[status] ?? status}`, {
+      cause,
+      retryable: status === VerificationStatus.RETRYABLE_VERIFICATION_FAILURE,
+    });
+    this.status = status;
+  }
+
+  /**
+   * `error` (an `IapError`) as a `VerificationException` with the same code, message, details
+   * and `retryable`, and the matching Apple `status`; `error` itself if it is one already.
+   * @param {IapError} error
+   */
+  static from(error) {
+    if (error instanceof VerificationException || !(error instanceof IapError)) return error;
+    const e = new VerificationException(verificationStatusOf(error.code, error.details), error.cause);
+    e.code = error.code;
+    e.message = error.message;
+    e.retryable = error.retryable;
+    if (error.details !== undefined) e.details = error.details;
+    e.stack = error.stack;
+    return e;
+  }
+}

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initSync, __registerErrorClass, __registerNodeCrypto } from '../web/iap_verify.js';
 import { nodeCrypto } from './node-crypto.js';
-import { IapError } from './error.js';
+import { IapError, VerificationException } from './error.js';
 
 initSync({ module: readFileSync(join(__dirname, 'web', 'iap_verify_bg.wasm')) });
-__registerErrorClass(IapError);
+__registerErrorClass(IapError, VerificationException);
 // Signature checks on node:crypto (OpenSSL, native) instead of ring compiled to WebAssembly.
 __registerNodeCrypto(nodeCrypto);
 

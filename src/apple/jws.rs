@@ -207,6 +207,11 @@ impl SignedDataVerifier {
     /// Bundle id, then the app Apple id when the environment is Production (Apple's rule).
     pub(crate) fn check_app(&self, bundle_id: Option<&str>, app_apple_id: Option<i64>) -> Result<()> {
         self.check_bundle_id(bundle_id)?;
+        self.check_app_apple_id(app_apple_id)
+    }
+
+    /// The app Apple id, checked only when the environment is Production (Apple's rule).
+    pub(crate) fn check_app_apple_id(&self, app_apple_id: Option<i64>) -> Result<()> {
         if self.environment == Environment::Production && app_apple_id != self.app_apple_id {
             return Err(Error::InvalidAppIdentifier {
                 expected: self.app_apple_id.map(|i| i.to_string()).unwrap_or_default(),
@@ -260,14 +265,14 @@ impl SignedDataVerifier {
         let test_data = self.environment.is_local_test();
         let chain = if test_data {
             let [only] = x5c.as_slice() else {
-                return Err(Error::bad_chain("Xcode/LocalTesting data must carry exactly one certificate"));
+                return Err(Error::unreadable_chain("Xcode/LocalTesting data must carry exactly one certificate"));
             };
             // No root vouches for it: only the signature is checked, and the result is marked.
             let key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
             Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new() })
         } else {
             let [leaf, intermediate, root] = x5c.as_slice() else {
-                return Err(Error::bad_chain("x5c must hold exactly three certificates"));
+                return Err(Error::unreadable_chain("x5c must hold exactly three certificates"));
             };
             self.chain(leaf, intermediate, root)?
         };
@@ -392,18 +397,18 @@ impl PreparedJws<'_> {
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {
     let items = match x5c {
         Some(serde_json::Value::Array(items)) => items,
-        Some(_) => return Err(Error::bad_chain("x5c is not an array")),
-        None => return Err(Error::bad_chain("the JWS header has no x5c certificate chain")),
+        Some(_) => return Err(Error::unreadable_chain("x5c is not an array")),
+        None => return Err(Error::unreadable_chain("the JWS header has no x5c certificate chain")),
     };
     if items.len() > limits::MAX_X5C {
-        return Err(Error::bad_chain("x5c must hold exactly three certificates"));
+        return Err(Error::unreadable_chain("x5c must hold exactly three certificates"));
     }
-    items.iter().map(|v| v.as_str().ok_or_else(|| Error::bad_chain("an x5c entry is not a string"))).collect()
+    items.iter().map(|v| v.as_str().ok_or_else(|| Error::unreadable_chain("an x5c entry is not a string"))).collect()
 }
 
 /// x5c entries are standard base64 DER (RFC 7515 §4.1.6); anything else is a bad chain.
 fn cert_bytes(b64: &str) -> Result<Vec<u8>> {
-    crate::b64::decode_standard("x5c", b64).map_err(|_| Error::bad_chain("an x5c entry is not base64"))
+    crate::b64::decode_standard("x5c", b64).map_err(|_| Error::unreadable_chain("an x5c entry is not base64"))
 }
 
 fn ec_p256_key(cert: &Certificate<'_>) -> Result<PublicKey> {

@@ -617,6 +617,77 @@ model! {
     }
 }
 
+/// A Retention Messaging API real-time request (`DecodedRealtimeRequestBody`). It has no bundle
+/// id. Kept as the JSON object Apple signed (every field, known or not), read through typed
+/// accessors; the fields Apple's library validates must have their types
+/// ([`Self::check_types`], else `MALFORMED_INPUT`, as Apple's validator fails). A map rather than
+/// a serde struct because it is smaller in WebAssembly, where every derived model costs kilobytes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DecodedRealtimeRequestBody(pub Map<String, Value>);
+
+impl DecodedRealtimeRequestBody {
+    /// The fields of Apple's model and their JSON types.
+    const FIELDS: [(&'static str, &'static str); 7] = [
+        ("originalTransactionId", "string"),
+        ("appAppleId", "integer"),
+        ("productId", "string"),
+        ("userLocale", "string"),
+        ("requestIdentifier", "string"),
+        ("signedDate", "number"),
+        ("environment", "string"),
+    ];
+
+    fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// The subscription's original transaction id.
+    pub fn original_transaction_id(&self) -> Option<&str> {
+        self.text("originalTransactionId")
+    }
+    /// App Apple id.
+    pub fn app_apple_id(&self) -> Option<i64> {
+        self.0.get("appAppleId").and_then(Value::as_i64)
+    }
+    /// The subscription's product id.
+    pub fn product_id(&self) -> Option<&str> {
+        self.text("productId")
+    }
+    /// The device's locale (`en-US`).
+    pub fn user_locale(&self) -> Option<&str> {
+        self.text("userLocale")
+    }
+    /// A UUID per request.
+    pub fn request_identifier(&self) -> Option<&str> {
+        self.text("requestIdentifier")
+    }
+    /// Epoch ms when Apple signed it.
+    pub fn signed_date(&self) -> Option<f64> {
+        self.0.get("signedDate").and_then(Value::as_f64)
+    }
+    /// Environment.
+    pub fn environment(&self) -> Option<Environment> {
+        self.text("environment").map(Environment::from_wire)
+    }
+
+    /// `MALFORMED_INPUT` when a field of Apple's model is present with another JSON type.
+    pub fn check_types(&self) -> crate::error::Result<()> {
+        for (name, kind) in Self::FIELDS {
+            let ok = match (self.0.get(name), kind) {
+                (None, _) => true,
+                (Some(v), "string") => v.is_string(),
+                (Some(v), "integer") => v.is_i64() || v.is_u64(),
+                (Some(v), _) => v.is_number(),
+            };
+            if !ok {
+                return Err(crate::error::Error::malformed("JWS payload", format!("{name} is not a {kind}")));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

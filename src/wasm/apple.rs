@@ -11,7 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{register, register_receipt_entries, Verified as Registered};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
-use super::{bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
+use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
     AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
@@ -26,12 +26,15 @@ const TS: &'static str = r#"
 /** Apple's environments. `Environment.SANDBOX` etc. are exported as values too. */
 export type Environment = 'Sandbox' | 'Production' | 'Xcode' | 'LocalTesting';
 
+/** A root certificate: DER bytes, or PEM (one or more certificates) / base64 DER as bytes or text. */
+export type RootCertificate = Uint8Array | string;
+
 /** Options of `verifyAppReceipt`. */
 export interface AppReceiptOptions {
   /** Expected bundle id (exact, case-sensitive), else INVALID_APP_IDENTIFIER. */
   bundleId?: string;
-  /** DER roots replacing Apple Root CA (e.g. Xcode's StoreKitTestCertificate.cer). */
-  rootCertificates?: Uint8Array[] | null;
+  /** Roots replacing Apple Root CA (e.g. Xcode's StoreKitTestCertificate.cer): DER or PEM, bytes or text. */
+  rootCertificates?: RootCertificate[] | null;
   /** The device's identifierForVendor (UUID text or 16 bytes): the receipt hash must match, else INVALID_SIGNATURE. */
   deviceId?: string | Uint8Array;
   /** Epoch ms; only used as the effective date of a receipt without a creation date. Default Date.now(). */
@@ -239,6 +242,18 @@ export interface NotificationAppData {
   [unknownField: string]: unknown;
 }
 
+/** A Retention Messaging API real-time request (`DecodedRealtimeRequestBody`). */
+export interface DecodedRealtimeRequestBody extends TestDataMark {
+  originalTransactionId?: string;
+  appAppleId?: number;
+  productId?: string;
+  userLocale?: string;
+  requestIdentifier?: string;
+  signedDate?: number;
+  environment?: Environment | (string & {});
+  [unknownField: string]: unknown;
+}
+
 /** An App Store Server Notification V2. */
 export interface ResponseBodyV2DecodedPayload extends TestDataMark {
   notificationType?: string;
@@ -254,18 +269,23 @@ export interface ResponseBodyV2DecodedPayload extends TestDataMark {
 }
 "#;
 
-/// `Uint8Array[] | null | undefined` → DER roots.
+/// `rootCertificates`: `null`/`undefined` (Apple's), or an array whose entries are DER bytes or
+/// PEM / base64 text, as bytes (`Buffer`, `Uint8Array`, as `fs.readFileSync` gives either) or a
+/// string. One PEM entry may hold several certificates.
 fn roots_arg(v: &JsValue) -> JsResult<Option<Vec<Vec<u8>>>> {
     if is_absent(v) {
         return Ok(None);
     }
-    let array = v.dyn_ref::<Array>().ok_or_else(|| invalid("rootCertificates must be an array of Uint8Array (DER)".into()))?;
+    let what = "rootCertificates must be an array of certificates (DER or PEM, as Uint8Array/Buffer or string)";
+    let array = v.dyn_ref::<Array>().ok_or_else(|| invalid(what.into()))?;
     let mut roots = Vec::new();
     for item in array.iter() {
-        let bytes = item
-            .dyn_ref::<Uint8Array>()
-            .ok_or_else(|| invalid("rootCertificates must be an array of Uint8Array (DER)".into()))?;
-        roots.push(bytes.to_vec());
+        let bytes = match (item.as_string(), item.dyn_ref::<Uint8Array>()) {
+            (Some(s), _) => s.into_bytes(),
+            (None, Some(b)) => b.to_vec(),
+            (None, None) => return Err(invalid(what.into())),
+        };
+        roots.extend(crate::apple::roots::root_certificates_from(&bytes).map_err(js_error)?);
     }
     Ok(Some(roots))
 }
@@ -366,10 +386,10 @@ pub struct AppReceiptVerifier {
 
 #[wasm_bindgen]
 impl AppReceiptVerifier {
-    /// `rootCertificates`: DER roots; `null`/omitted = the bundled Apple Root CA.
+    /// `rootCertificates`: DER or PEM roots; `null`/omitted = the bundled Apple Root CA.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(js_name = rootCertificates, unchecked_optional_param_type = "Uint8Array[] | null")] root_certificates: JsValue,
+        #[wasm_bindgen(js_name = rootCertificates, unchecked_optional_param_type = "RootCertificate[] | null")] root_certificates: JsValue,
     ) -> JsResult<AppReceiptVerifier> {
         let roots = roots_arg(&root_certificates)?;
         let inner = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
@@ -402,7 +422,7 @@ impl AppReceiptVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (bytes, o) = args?;
-            receipt_js(&receipt_checked(&inner, &AsyncHost(&host), &bytes, &o).await.map_err(js_error)?)
+            receipt_js(&receipt_checked(&inner, &AsyncHost(&host), &bytes, &o).await.map_err(jws_error)?)
         })
     }
 }
@@ -459,11 +479,11 @@ fn jws_call(options: &JsValue) -> JsResult<i64> {
 
 #[wasm_bindgen]
 impl SignedDataVerifier {
-    /// `rootCertificates`: DER roots, `null` = Apple's bundled roots. `enableOnlineChecks` must be
-    /// false. `appAppleId` is required for Production.
+    /// `rootCertificates`: DER or PEM roots, `null` = Apple's bundled roots. `enableOnlineChecks`
+    /// must be false. `appAppleId` is required for Production.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(js_name = rootCertificates, unchecked_param_type = "Uint8Array[] | null")] root_certificates: JsValue,
+        #[wasm_bindgen(js_name = rootCertificates, unchecked_param_type = "RootCertificate[] | null")] root_certificates: JsValue,
         #[wasm_bindgen(js_name = enableOnlineChecks, unchecked_param_type = "boolean")] enable_online_checks: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Environment")] environment: JsValue,
         #[wasm_bindgen(js_name = bundleId, unchecked_param_type = "string")] bundle_id: JsValue,
@@ -493,11 +513,13 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        let jws = string_arg(&jws, "signedTransactionInfo", limits::MAX_JWS)?;
-        let now = jws_call(&options)?;
-        let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
-            .unwrap_or_else(|| self.inner.verify_and_decode_transaction(&jws, now));
-        transaction_js(&checked.map_err(js_error)?)
+        (|| {
+            let (jws, now) = async_args(&jws, "signedTransactionInfo", &options)?;
+            let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+                .unwrap_or_else(|| self.inner.verify_and_decode_transaction(&jws, now));
+            transaction_js(&checked.map_err(js_error)?)
+        })()
+        .map_err(as_verification)
     }
 
     /// Verifies and decodes signed renewal info (`signedRenewalInfo`).
@@ -507,11 +529,13 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedRenewalInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        let jws = string_arg(&jws, "signedRenewalInfo", limits::MAX_JWS)?;
-        let now = jws_call(&options)?;
-        let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), &jws, now))
-            .unwrap_or_else(|| self.inner.verify_and_decode_renewal_info(&jws, now));
-        to_js(&checked.map_err(js_error)?)
+        (|| {
+            let (jws, now) = async_args(&jws, "signedRenewalInfo", &options)?;
+            let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), &jws, now))
+                .unwrap_or_else(|| self.inner.verify_and_decode_renewal_info(&jws, now));
+            to_js(&checked.map_err(js_error)?)
+        })()
+        .map_err(as_verification)
     }
 
     /// Verifies and decodes a signed app transaction (`signedAppTransactionInfo`).
@@ -521,11 +545,13 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedAppTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        let jws = string_arg(&jws, "signedAppTransactionInfo", limits::MAX_JWS)?;
-        let now = jws_call(&options)?;
-        let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
-            .unwrap_or_else(|| self.inner.verify_and_decode_app_transaction(&jws, now));
-        to_js(&checked.map_err(js_error)?)
+        (|| {
+            let (jws, now) = async_args(&jws, "signedAppTransactionInfo", &options)?;
+            let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+                .unwrap_or_else(|| self.inner.verify_and_decode_app_transaction(&jws, now));
+            to_js(&checked.map_err(js_error)?)
+        })()
+        .map_err(as_verification)
     }
 
     /// Verifies and decodes a notification's `signedPayload`, including its nested JWS.
@@ -535,11 +561,28 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        let jws = string_arg(&signed_payload, "signedPayload", limits::MAX_JWS)?;
-        let now = jws_call(&options)?;
-        let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), &jws, now))
-            .unwrap_or_else(|| self.inner.verify_and_decode_notification(&jws, now));
-        notification_js(&checked.map_err(js_error)?)
+        (|| {
+            let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
+            let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), &jws, now))
+                .unwrap_or_else(|| self.inner.verify_and_decode_notification(&jws, now));
+            notification_js(&checked.map_err(js_error)?)
+        })()
+        .map_err(as_verification)
+    }
+
+    /// Verifies and decodes a Retention Messaging API real-time request's `signedPayload`
+    /// (Apple's library 3.x). No bundle id: the app Apple id (Production), then the environment.
+    #[wasm_bindgen(js_name = verifyAndDecodeRealtimeRequest, unchecked_return_type = "DecodedRealtimeRequestBody")]
+    pub fn verify_and_decode_realtime_request(
+        &self,
+        #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> JsResult<JsValue> {
+        (|| {
+            let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
+            to_js(&self.inner.verify_and_decode_realtime_request(&jws, now).map_err(js_error)?)
+        })()
+        .map_err(as_verification)
     }
 
     /// `verifyAndDecodeTransaction` with the ES256 check done by the host's crypto (node:crypto or
@@ -554,8 +597,8 @@ impl SignedDataVerifier {
         let args = async_args(&jws, "signedTransactionInfo", &options);
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
-            let (jws, now) = args?;
-            transaction_js(&transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+            let (jws, now) = args.map_err(as_verification)?;
+            transaction_js(&transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -569,8 +612,8 @@ impl SignedDataVerifier {
         let args = async_args(&jws, "signedRenewalInfo", &options);
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
-            let (jws, now) = args?;
-            to_js(&renewal_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+            let (jws, now) = args.map_err(as_verification)?;
+            to_js(&renewal_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -584,8 +627,8 @@ impl SignedDataVerifier {
         let args = async_args(&jws, "signedAppTransactionInfo", &options);
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
-            let (jws, now) = args?;
-            to_js(&app_transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+            let (jws, now) = args.map_err(as_verification)?;
+            to_js(&app_transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -600,15 +643,33 @@ impl SignedDataVerifier {
         let args = async_args(&signed_payload, "signedPayload", &options);
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
-            let (jws, now) = args?;
-            notification_js(&notification_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(js_error)?)
+            let (jws, now) = args.map_err(as_verification)?;
+            notification_js(&notification_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
         })
+    }
+
+    /// `verifyAndDecodeRealtimeRequest` as a Promise (same checks, results and errors).
+    #[wasm_bindgen(js_name = verifyAndDecodeRealtimeRequestAsync, unchecked_return_type = "Promise<DecodedRealtimeRequestBody>")]
+    pub fn verify_and_decode_realtime_request_async(
+        &self,
+        #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
+    ) -> Promise {
+        // ES256 by ring here: real-time requests are few (one per retention offer shown), so
+        // this method stays one compiled path, the synchronous one, to keep the module small.
+        let result = self.verify_and_decode_realtime_request(signed_payload, options);
+        future_to_promise(async move { result })
     }
 }
 
 /// Reads the arguments before the Promise starts, so argument errors reject it like any other.
 fn async_args(jws: &JsValue, what: &'static str, options: &JsValue) -> JsResult<(String, i64)> {
     Ok((string_arg(jws, what, limits::MAX_JWS)?, jws_call(options)?))
+}
+
+/// A `SignedDataVerifier` error: a `VerificationException` (see [`as_verification`]).
+fn jws_error(e: Error) -> JsValue {
+    as_verification(js_error(e))
 }
 
 /// The core's prepare step, the signature by the host (or ring), then the core's decode step.

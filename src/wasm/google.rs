@@ -105,8 +105,9 @@ struct Purchases<S> {
 }
 
 impl<S: Branded> Purchases<S> {
-    fn new(public_key_base64: &str, options: &JsValue) -> JsResult<Self> {
-        let core = SignedPurchaseVerifier::new(public_key_base64, key_options(options)?).map_err(js_error)?;
+    fn new(public_key_base64: &JsValue, options: &JsValue) -> JsResult<Self> {
+        let key = string_arg(public_key_base64, "publicKeyBase64", limits::MAX_PUBLIC_KEY_TEXT)?;
+        let core = SignedPurchaseVerifier::new(&key, key_options(options)?).map_err(js_error)?;
         Ok(Purchases { core: Rc::new(core), host: Rc::default() })
     }
 
@@ -161,10 +162,10 @@ macro_rules! purchase_verifier {
             /// `publicKeyBase64`: the store's licence key (base64 RSA SubjectPublicKeyInfo).
             #[wasm_bindgen(constructor)]
             pub fn new(
-                #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+                #[wasm_bindgen(js_name = publicKeyBase64, unchecked_param_type = "string")] public_key_base64: JsValue,
                 #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
             ) -> JsResult<$class> {
-                Ok($class { inner: Purchases::new(public_key_base64, &options)? })
+                Ok($class { inner: Purchases::new(&public_key_base64, &options)? })
             }
 
             $(#[doc = $verify_doc])*
@@ -194,7 +195,7 @@ macro_rules! purchase_verifier {
         pub fn $fn_name(
             #[wasm_bindgen(js_name = signedData, unchecked_param_type = "string | Uint8Array")] signed_data: JsValue,
             #[wasm_bindgen(unchecked_param_type = "string")] signature: JsValue,
-            #[wasm_bindgen(js_name = publicKeyBase64)] public_key_base64: &str,
+            #[wasm_bindgen(js_name = publicKeyBase64, unchecked_param_type = "string")] public_key_base64: JsValue,
             #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
         ) -> JsResult<JsValue> {
             $class::new(public_key_base64, options)?.verify(signed_data, signature)

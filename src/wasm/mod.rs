@@ -32,13 +32,29 @@ extern "C" {
 thread_local! {
     /// The package's `IapError` class, registered by each JS entry right after instantiation.
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// Its `VerificationException` subclass (Apple's name), for `SignedDataVerifier`'s errors.
+    static VERIFICATION_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
-/// Internal: the package entries call this once with their `IapError` class, so that errors made
-/// here are `instanceof IapError`. Not part of the public API.
+/// Internal: the package entries call this once with their `IapError` class (and its
+/// `VerificationException` subclass), so that errors made here are `instanceof IapError`. Not
+/// part of the public API.
 #[wasm_bindgen(js_name = __registerErrorClass, skip_typescript)]
-pub fn register_error_class(class: Function) {
+pub fn register_error_class(class: Function, verification: Option<Function>) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+    VERIFICATION_CLASS.with(|c| *c.borrow_mut() = verification);
+}
+
+/// `err` (an `IapError` from [`js_error`]) as a `VerificationException`:
+/// `VerificationException.from(err)`, which keeps its code, message and details and adds Apple's
+/// `status` (the mapping lives in JS, `pkg/src/error.js`). Unchanged if no class was registered.
+pub(crate) fn as_verification(err: JsValue) -> JsValue {
+    let Some(class) = VERIFICATION_CLASS.with(|c| c.borrow().clone()) else { return err };
+    Reflect::get(&class, &"from".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .and_then(|from| from.call1(&class, &err).ok())
+        .unwrap_or(err)
 }
 
 /// Builds the JS error for `e`: `new IapError(code, message, { retryable, details })`, or a

@@ -6,6 +6,12 @@ import {
   Environment,
   extractTransactionIdFromAppReceipt,
   extractTransactionIdFromTransactionReceipt,
+  VerificationException,
+  VerificationStatus,
+  verificationStatusOf,
+  IapError,
+  type IapErrorCode,
+  type DecodedRealtimeRequestBody,
   type AppReceipt,
   type AppReceiptInAppPurchase,
   type JWSTransactionDecodedPayload,
@@ -39,3 +45,20 @@ const app: AppTransaction = xcode.verifyAndDecodeAppTransaction(jws);
 const expires: number | undefined = tx.expiresDate;
 const type: string | undefined = notification.notificationType;
 const isTest: true | undefined = app.testData;
+
+// Issue 17: roots as PEM text too, Apple's errors, the Retention Messaging method.
+const pemRoots = new SignedDataVerifier(['-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----', root], false, 'Sandbox', 'com.example');
+const realtime: DecodedRealtimeRequestBody = pemRoots.verifyAndDecodeRealtimeRequest(jws);
+const realtimeLater: Promise<DecodedRealtimeRequestBody> = pemRoots.verifyAndDecodeRealtimeRequestAsync(jws, { now: 0 });
+const locale: string | undefined = realtime.userLocale;
+try {
+  verifier.verifyAndDecodeNotification(jws);
+} catch (e) {
+  if (e instanceof VerificationException && e.status === VerificationStatus.INVALID_APP_IDENTIFIER) {
+    const code: IapErrorCode = e.code;
+    const status: VerificationStatus = e.status;
+  }
+}
+const made: VerificationException = new VerificationException(VerificationStatus.INVALID_CERTIFICATE, new Error('x'));
+const isIap: IapError = made;
+const mapped: VerificationStatus = verificationStatusOf('INVALID_CHAIN', { unreadable: true });

@@ -1,5 +1,5 @@
 // Wrong Apple calls that must not compile (see wrong.ts).
-import { verifyAppReceipt, SignedDataVerifier, Environment } from 'iap-verify';
+import { verifyAppReceipt, SignedDataVerifier, Environment, VerificationException, VerificationStatus } from 'iap-verify';
 
 declare const jws: string;
 
@@ -7,8 +7,11 @@ declare const jws: string;
 verifyAppReceipt(42);
 // @ts-expect-error a misspelt option (Apple's spelling is bundleId)
 verifyAppReceipt('', { bundleID: 'com.example' });
-// @ts-expect-error roots are DER bytes
-verifyAppReceipt('', { rootCertificates: ['-----BEGIN CERTIFICATE-----'] });
+// @ts-expect-error roots are DER or PEM, as bytes or text; a number is neither (PEM text is
+// accepted since issue 17)
+verifyAppReceipt('', { rootCertificates: [42] });
+// @ts-expect-error Apple's statuses are numbers
+const st: string = new VerificationException(VerificationStatus.FAILURE).status;
 // @ts-expect-error not one of Apple's environments
 new SignedDataVerifier(null, false, 'Staging', 'com.example');
 // @ts-expect-error the bundle id is required
