@@ -60,3 +60,34 @@ test('README flow-store snippet: eight instances at once, one consume, one grant
     rmSync(file);
   }
 });
+
+test('README App Store Server API snippet: an order id to its transactions and their refunds', async () => {
+  const section = readme.split('### App Store Server API: `AppStoreServerAPIClient`')[1];
+  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
+  assert.match(snippet, /from 'iap-verify'/);
+  const file = new URL(`./.readme-apple-${process.pid}.mjs`, import.meta.url);
+  writeFileSync(file, snippet.replace("from 'iap-verify'", "from './load.mjs'"));
+  const { PEM, client, fake, tx } = await import('./app-store-fake.mjs');
+  Object.assign(process.env, { APPLE_P8_KEY: PEM, APPLE_KEY_ID: 'K', APPLE_ISSUER_ID: 'I', APPLE_APP_ID: '42' });
+  try {
+    const { whereIsMyItem } = await import(file.href);
+    const f = fake(
+      { body: { status: 0, signedTransactions: [await tx('10'), await tx('11')] } },
+      { body: { signedTransactions: [], hasMore: true, revision: 'r1' } },
+      { body: { signedTransactions: [await tx('10')], hasMore: false, revision: 'r2' } },
+      { body: { signedTransactions: [], hasMore: false } },
+    );
+    assert.deepEqual(await whereIsMyItem(client(f), 'MK5TTTVWJH'), [
+      { productId: 'gems', transactionId: '10', refunded: true },
+      { productId: 'gems', transactionId: '11', refunded: false },
+    ]);
+    assert.deepEqual(f.sent.map((r) => new URL(r.url).pathname + new URL(r.url).search), [
+      '/inApps/v1/lookup/MK5TTTVWJH',
+      '/inApps/v2/refund/lookup/10',
+      '/inApps/v2/refund/lookup/10?revision=r1',
+      '/inApps/v2/refund/lookup/11',
+    ]);
+  } finally {
+    rmSync(file);
+  }
+});
