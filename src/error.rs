@@ -77,6 +77,17 @@ pub enum OcspProblem {
 }
 
 impl OcspProblem {
+    fn text(self) -> &'static str {
+        match self {
+            OcspProblem::Unknown => "the responder does not know the certificate (status unknown)",
+            OcspProblem::BadSignature => "the response is not signed by the issuer or a responder it authorized",
+            OcspProblem::Stale { .. } => "the response is not current (see details.thisUpdate, nextUpdate, at)",
+            OcspProblem::CertIdMismatch => "the response is about another certificate (CertID mismatch)",
+            OcspProblem::NonceMismatch => "the response carries another request's nonce",
+            OcspProblem::Responder { .. } => "the responder answered an error status (details.responseStatus)",
+        }
+    }
+
     fn code(self) -> &'static str {
         match self {
             OcspProblem::Unknown => "OCSP_STATUS_UNKNOWN",
@@ -199,13 +210,20 @@ impl Error {
                 "revoked": true, "subject": subject, "revocationTime": time,
                 "revocationReason": reason.map(crl_reason_name), "revocationReasonCode": reason
             }),
-            Error::Ocsp { subject, problem } => match problem {
-                OcspProblem::Stale { this_update, next_update, at } => json!({
-                    "subject": subject, "thisUpdate": this_update, "nextUpdate": next_update, "at": at
-                }),
-                OcspProblem::Responder { status } => json!({ "subject": subject, "responseStatus": status }),
-                _ => json!({ "subject": subject }),
-            },
+            Error::Ocsp { subject, problem } => {
+                let (this_update, next_update, at, status) = match *problem {
+                    OcspProblem::Stale { this_update, next_update, at } => (Some(this_update), next_update, Some(at), None),
+                    OcspProblem::Responder { status } => (None, None, None, Some(status)),
+                    _ => (None, None, None, None),
+                };
+                let mut d = json!({
+                    "subject": subject, "thisUpdate": this_update, "nextUpdate": next_update, "at": at, "responseStatus": status
+                });
+                if let Some(m) = d.as_object_mut() {
+                    m.retain(|_, v| !v.is_null());
+                }
+                d
+            }
             _ => serde_json::Value::Null,
         }
     }
@@ -301,28 +319,9 @@ impl fmt::Display for Error {
             Error::Network { reason } => write!(f, "network error: {reason}"),
             Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
-            Error::Revoked { subject, time, reason } => write!(
-                f,
-                "invalid certificate chain: '{subject}' was revoked at {time} (epoch ms){}, says its OCSP responder",
-                reason.map(|r| format!(", reason {}", crl_reason_name(r))).unwrap_or_default()
-            ),
-            Error::Ocsp { subject, problem } => match problem {
-                OcspProblem::Unknown => write!(f, "the OCSP responder does not know '{subject}' (status unknown)"),
-                OcspProblem::BadSignature => write!(
-                    f,
-                    "the OCSP response for '{subject}' is not signed by its issuer or a responder the issuer authorized"
-                ),
-                OcspProblem::Stale { this_update, next_update, at } => write!(
-                    f,
-                    "the OCSP response for '{subject}' is not current at {at} (epoch ms): thisUpdate {this_update}, nextUpdate {}",
-                    next_update.map_or_else(|| "none".to_owned(), |n| n.to_string())
-                ),
-                OcspProblem::CertIdMismatch => write!(f, "the OCSP response is not about '{subject}' (CertID mismatch)"),
-                OcspProblem::NonceMismatch => write!(f, "the OCSP response for '{subject}' carries another request's nonce"),
-                OcspProblem::Responder { status } => {
-                    write!(f, "the OCSP responder for '{subject}' answered with error status {status}")
-                }
-            },
+            // Times and the reason are in `details`.
+            Error::Revoked { subject, .. } => write!(f, "invalid certificate chain: '{subject}' is revoked (OCSP)"),
+            Error::Ocsp { subject, problem } => write!(f, "OCSP check of '{subject}': {}", problem.text()),
         }
     }
 }

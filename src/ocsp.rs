@@ -182,11 +182,10 @@ impl OcspTarget {
     }
 
     fn verify(&self, der: &[u8], nonce: Option<&[u8]>, now: i64) -> Result<OcspVerdict> {
-        let basic = read_envelope(der).map_err(|e| match e {
-            Error::Ocsp { problem, .. } => self.fail(problem),
-            e => e,
-        })?;
-        let b = parse_basic(basic)?;
+        crate::limits::check(WHAT, der.len(), crate::limits::MAX_OCSP_RESPONSE)?;
+        let malformed = || Error::malformed(WHAT, "not a well-formed OCSP response (RFC 6960)");
+        let basic = read_envelope(der).ok_or_else(malformed)?.map_err(|status| self.fail(OcspProblem::Responder { status }))?;
+        let b = parse_basic(basic).ok_or_else(malformed)?;
         let signer = self.signer(&b, now)?;
         let sig_ok = crate::x509::signature_algorithm(b.sig_alg, signer.kind)
             .filter(|_| b.sig_alg != der::oid::SHA1_WITH_RSA)
@@ -203,8 +202,7 @@ impl OcspTarget {
         let mut found = None;
         let mut responses = b.responses.reader(WHAT);
         while !responses.at_end() {
-            let single = responses.expect(tag::SEQUENCE)?;
-            let v = single.read_all(WHAT, |r| read_single(r, &self.cert_id))?;
+            let v = responses.expect(tag::SEQUENCE).ok().and_then(|t| read_single(&t, &self.cert_id)).ok_or_else(malformed)?;
             if found.is_none() {
                 found = v;
             }
@@ -260,32 +258,50 @@ fn check_fresh(v: &OcspVerdict, now: i64) -> std::result::Result<(), OcspProblem
     Ok(())
 }
 
+/// The one TLV of tag `t` that `bytes` must consist of (no closures: one copy in the module).
+fn whole<'a>(what: &'static str, bytes: &'a [u8], t: u8) -> Option<Tlv<'a>> {
+    let mut r = Reader::new(what, bytes);
+    let v = r.expect(t).ok()?;
+    r.expect_end().ok()?;
+    Some(v)
+}
+
+/// The one TLV of tag `t` inside `outer` (an EXPLICIT tag's contents).
+fn inner<'a>(outer: &Tlv<'a>, t: u8) -> Option<Tlv<'a>> {
+    let mut r = outer.reader(WHAT);
+    let v = r.expect(t).ok()?;
+    r.expect_end().ok()?;
+    Some(v)
+}
+
 /// The first `id-ad-ocsp` URI (http or https) of the AIA extension, if any.
 pub fn responder_url(cert: &Certificate<'_>) -> Result<Option<String>> {
     let Some(aia) = cert.extension(oid::AIA) else { return Ok(None) };
-    let bad = |_| Error::bad_chain(format!("'{}' has an unreadable Authority Information Access", cert.common_name()));
-    let seq = der::read_all("AIA", aia.value, |r| r.expect(tag::SEQUENCE)).map_err(bad)?;
-    let mut r = seq.reader("AIA");
+    read_url(aia.value).ok_or_else(|| Error::bad_chain(format!("'{}' has an unreadable Authority Information Access", cert.common_name())))
+}
+
+fn read_url(aia: &[u8]) -> Option<Option<String>> {
+    let mut r = whole("AIA", aia, tag::SEQUENCE)?.reader("AIA");
     while !r.at_end() {
-        let (method, location) = r
-            .expect(tag::SEQUENCE)
-            .and_then(|d| d.read_all("AIA", |a| Ok((a.expect(tag::OID)?.value, a.read_tlv()?))))
-            .map_err(bad)?;
+        let mut d = r.expect(tag::SEQUENCE).ok()?.reader("AIA");
+        let method = d.expect(tag::OID).ok()?.value;
+        let location = d.read_tlv().ok()?;
+        d.expect_end().ok()?;
         // accessLocation [6] IMPLICIT IA5String: a uniformResourceIdentifier.
         if method == oid::AD_OCSP && location.tag == 0x86 {
             if let Ok(url) = std::str::from_utf8(location.value) {
                 if url.starts_with("http://") || url.starts_with("https://") {
-                    return Ok(Some(url.to_owned()));
+                    return Some(Some(url.to_owned()));
                 }
             }
         }
     }
-    Ok(None)
+    Some(None)
 }
 
 fn has_ocsp_signing(cert: &Certificate<'_>) -> bool {
     let Some(eku) = cert.extension(crate::x509::ext::EXT_KEY_USAGE) else { return false };
-    let Ok(seq) = der::read_all("EKU", eku.value, |r| r.expect(tag::SEQUENCE)) else { return false };
+    let Some(seq) = whole("EKU", eku.value, tag::SEQUENCE) else { return false };
     let mut r = seq.reader("EKU");
     while let Ok(o) = r.expect(tag::OID) {
         if o.value == oid::OCSP_SIGNING {
@@ -295,27 +311,25 @@ fn has_ocsp_signing(cert: &Certificate<'_>) -> bool {
     false
 }
 
-/// OCSPResponse → the BasicOCSPResponse bytes; a non-successful status is a responder error.
-fn read_envelope(der: &[u8]) -> Result<&[u8]> {
-    crate::limits::check(WHAT, der.len(), crate::limits::MAX_OCSP_RESPONSE)?;
-    let outer = der::read_all(WHAT, der, |r| r.expect(tag::SEQUENCE))?;
-    outer.read_all(WHAT, |r| {
-        let status = r.expect(0x0a)?;
-        match status.value {
-            [0] => {}
-            [s] => return Err(Error::Ocsp { subject: String::new(), problem: OcspProblem::Responder { status: *s } }),
-            _ => return Err(Error::malformed_at(WHAT, "bad responseStatus", status.offset)),
-        }
-        let bytes = r.expect(tag::CONTEXT_CONSTRUCTED_0)?;
-        bytes.read_all(WHAT, |r| {
-            r.expect(tag::SEQUENCE)?.read_all(WHAT, |r| {
-                if r.expect(tag::OID)?.value != oid::BASIC {
-                    return Err(Error::malformed(WHAT, "not a basic OCSP response"));
-                }
-                Ok(r.expect(tag::OCTET_STRING)?.value)
-            })
-        })
-    })
+/// OCSPResponse → the BasicOCSPResponse bytes, or `Err(responseStatus)` when not successful.
+/// The parsers answer `None` for anything malformed (one error for all: smaller code).
+fn read_envelope(der: &[u8]) -> Option<std::result::Result<&[u8], u8>> {
+    let mut r = whole(WHAT, der, tag::SEQUENCE)?.reader(WHAT);
+    let status = r.expect(0x0a).ok()?;
+    match status.value {
+        [0] => {}
+        [s] => return Some(Err(*s)),
+        _ => return None,
+    }
+    let bytes = r.expect(tag::CONTEXT_CONSTRUCTED_0).ok()?;
+    r.expect_end().ok()?;
+    let mut b = inner(&bytes, tag::SEQUENCE)?.reader(WHAT);
+    if b.expect(tag::OID).ok()?.value != oid::BASIC {
+        return None;
+    }
+    let response = b.expect(tag::OCTET_STRING).ok()?.value;
+    b.expect_end().ok()?;
+    Some(Ok(response))
 }
 
 enum Responder<'a> {
@@ -335,116 +349,114 @@ struct Basic<'a> {
     certs: Option<Tlv<'a>>,
 }
 
-fn parse_basic(bytes: &[u8]) -> Result<Basic<'_>> {
-    let basic = der::read_all(WHAT, bytes, |r| r.expect(tag::SEQUENCE))?;
-    basic.read_all(WHAT, |r| {
-        let tbs = r.expect(tag::SEQUENCE)?;
-        let sig_alg = r.expect(tag::SEQUENCE)?.read_all(WHAT, |a| {
-            let o = a.expect(tag::OID)?.value;
-            a.skip_rest()?;
-            Ok(o)
-        })?;
-        let signature = match r.expect(tag::BIT_STRING)?.value {
-            [0, s @ ..] => s,
-            _ => return Err(Error::malformed(WHAT, "signature with unused bits")),
-        };
-        let certs = match r.optional(tag::CONTEXT_CONSTRUCTED_0)? {
-            Some(c) => Some(c.read_all(WHAT, |c| c.expect(tag::SEQUENCE))?),
-            None => None,
-        };
-        let (responder, responses, nonce) = tbs.read_all(WHAT, |t| {
-            if let Some(v) = t.optional(tag::CONTEXT_CONSTRUCTED_0)? {
-                if v.read_all(WHAT, |v| v.expect(tag::INTEGER)?.small_integer(WHAT))? != 0 {
-                    return Err(Error::malformed(WHAT, "unsupported version"));
-                }
-            }
-            let id = t.read_tlv()?;
-            let responder = match id.tag {
-                0xa1 => Responder::Name(id.read_all(WHAT, |n| n.expect(tag::SEQUENCE))?.raw),
-                0xa2 => Responder::KeyHash(id.read_all(WHAT, |k| k.expect(tag::OCTET_STRING))?.value),
-                _ => return Err(Error::malformed_at(WHAT, "bad responderID", id.offset)),
-            };
-            read_time(t)?; // producedAt
-            let responses = t.expect(tag::SEQUENCE)?;
-            let mut nonce = None;
-            if let Some(exts) = t.optional(tag::CONTEXT_CONSTRUCTED_0 | 1)? {
-                nonce = find_extension(&exts, oid::NONCE)?;
-            }
-            Ok((responder, responses, nonce))
-        })?;
-        Ok(Basic { tbs: tbs.raw, responder, responses, nonce, sig_alg, signature, certs })
-    })
+fn parse_basic(bytes: &[u8]) -> Option<Basic<'_>> {
+    let mut r = whole(WHAT, bytes, tag::SEQUENCE)?.reader(WHAT);
+    let tbs = r.expect(tag::SEQUENCE).ok()?;
+    let mut a = r.expect(tag::SEQUENCE).ok()?.reader(WHAT);
+    let sig_alg = a.expect(tag::OID).ok()?.value;
+    a.skip_rest().ok()?;
+    let signature = match r.expect(tag::BIT_STRING).ok()?.value {
+        [0, s @ ..] => s,
+        _ => return None,
+    };
+    let certs = match r.optional(tag::CONTEXT_CONSTRUCTED_0).ok()? {
+        Some(c) => Some(inner(&c, tag::SEQUENCE)?),
+        None => None,
+    };
+    r.expect_end().ok()?;
+
+    let mut t = tbs.reader(WHAT);
+    if let Some(v) = t.optional(tag::CONTEXT_CONSTRUCTED_0).ok()? {
+        if inner(&v, tag::INTEGER)?.small_integer(WHAT).ok()? != 0 {
+            return None;
+        }
+    }
+    let id = t.read_tlv().ok()?;
+    let responder = match id.tag {
+        0xa1 => Responder::Name(inner(&id, tag::SEQUENCE)?.raw),
+        0xa2 => Responder::KeyHash(inner(&id, tag::OCTET_STRING)?.value),
+        _ => return None,
+    };
+    read_time(&mut t)?; // producedAt
+    let responses = t.expect(tag::SEQUENCE).ok()?;
+    let nonce = match t.optional(tag::CONTEXT_CONSTRUCTED_0 | 1).ok()? {
+        Some(exts) => find_extension(&exts, oid::NONCE)?,
+        None => None,
+    };
+    t.expect_end().ok()?;
+    Some(Basic { tbs: tbs.raw, responder, responses, nonce, sig_alg, signature, certs })
 }
 
 /// The `extnValue` contents of the extension `wanted` in `[n] { SEQUENCE OF Extension }`.
-fn find_extension<'a>(exts: &Tlv<'a>, wanted: &[u8]) -> Result<Option<&'a [u8]>> {
-    let list = exts.read_all(WHAT, |e| e.expect(tag::SEQUENCE))?;
-    let mut r = list.reader(WHAT);
+fn find_extension<'a>(exts: &Tlv<'a>, wanted: &[u8]) -> Option<Option<&'a [u8]>> {
+    let mut r = inner(exts, tag::SEQUENCE)?.reader(WHAT);
+    let mut found = None;
     while !r.at_end() {
-        let (id, value) = r.expect(tag::SEQUENCE)?.read_all(WHAT, |e| {
-            let id = e.expect(tag::OID)?.value;
-            let _critical = e.optional(tag::BOOLEAN)?;
-            Ok((id, e.expect(tag::OCTET_STRING)?.value))
-        })?;
-        if id == wanted {
-            return Ok(Some(value));
+        let mut e = r.expect(tag::SEQUENCE).ok()?.reader(WHAT);
+        let id = e.expect(tag::OID).ok()?.value;
+        let _critical = e.optional(tag::BOOLEAN).ok()?;
+        let value = e.expect(tag::OCTET_STRING).ok()?.value;
+        e.expect_end().ok()?;
+        if id == wanted && found.is_none() {
+            found = Some(value);
         }
     }
-    Ok(None)
+    Some(found)
 }
 
 type Single = (Option<CertStatus>, i64, Option<i64>);
 
 /// A SingleResponse: `None` when it is about another certificate; status `None` for unknown.
-fn read_single(r: &mut Reader<'_>, cert_id: &[u8]) -> Result<Option<Single>> {
-    let id = r.expect(tag::SEQUENCE)?;
-    let status = r.read_tlv()?;
-    let this_update = read_time(r)?;
-    let next_update = match r.optional(tag::CONTEXT_CONSTRUCTED_0)? {
-        Some(n) => Some(n.read_all(WHAT, read_time)?),
+fn read_single(single: &Tlv<'_>, cert_id: &[u8]) -> Option<Option<Single>> {
+    let mut r = single.reader(WHAT);
+    let id = r.expect(tag::SEQUENCE).ok()?;
+    let status = r.read_tlv().ok()?;
+    let this_update = read_time(&mut r)?;
+    let next_update = match r.optional(tag::CONTEXT_CONSTRUCTED_0).ok()? {
+        Some(n) => {
+            let mut n = n.reader(WHAT);
+            let t = read_time(&mut n)?;
+            n.expect_end().ok()?;
+            Some(t)
+        }
         None => None,
     };
-    r.skip_rest()?; // singleExtensions
-    if !same_cert_id(&id, cert_id)? {
-        return Ok(None);
+    r.skip_rest().ok()?; // singleExtensions
+    if cert_id_parts(&id)? != cert_id_parts(&whole(WHAT, cert_id, tag::SEQUENCE)?)? {
+        return Some(None);
     }
     let status = match status.tag {
         0x80 => Some(CertStatus::Good),
         0x82 => None,
-        0xa1 => Some(status.read_all(WHAT, |s| {
-            let time = read_time(s)?;
-            let reason = match s.optional(tag::CONTEXT_CONSTRUCTED_0)? {
-                Some(x) => x.read_all(WHAT, |x| Ok(x.expect(0x0a)?.value.first().copied()))?,
+        0xa1 => {
+            let mut s = status.reader(WHAT);
+            let time = read_time(&mut s)?;
+            let reason = match s.optional(tag::CONTEXT_CONSTRUCTED_0).ok()? {
+                Some(x) => inner(&x, 0x0a)?.value.first().copied(),
                 None => None,
             };
-            Ok(CertStatus::Revoked { time, reason })
-        })?),
-        _ => return Err(Error::malformed_at(WHAT, "bad certStatus", status.offset)),
+            s.expect_end().ok()?;
+            Some(CertStatus::Revoked { time, reason })
+        }
+        _ => return None,
     };
-    Ok(Some((status, this_update, next_update)))
+    Some(Some((status, this_update, next_update)))
 }
 
 /// CertIDs compare on the hash OID (parameters NULL or absent), both hashes and the serial.
-fn same_cert_id(got: &Tlv<'_>, sent: &[u8]) -> Result<bool> {
-    let parts = |t: &Tlv<'_>| -> Result<[Vec<u8>; 4]> {
-        t.read_all(WHAT, |r| {
-            let alg = r.expect(tag::SEQUENCE)?.reader(WHAT).expect(tag::OID)?.value.to_vec();
-            let name = r.expect(tag::OCTET_STRING)?.value.to_vec();
-            let key = r.expect(tag::OCTET_STRING)?.value.to_vec();
-            let serial = r.expect(tag::INTEGER)?.value.to_vec();
-            Ok([alg, name, key, serial])
-        })
-    };
-    let ours = der::read_all(WHAT, sent, |r| r.expect(tag::SEQUENCE))?;
-    Ok(parts(got)? == parts(&ours)?)
+fn cert_id_parts<'a>(id: &Tlv<'a>) -> Option<[&'a [u8]; 4]> {
+    let mut r = id.reader(WHAT);
+    let alg = r.expect(tag::SEQUENCE).ok()?.reader(WHAT).expect(tag::OID).ok()?.value;
+    let name = r.expect(tag::OCTET_STRING).ok()?.value;
+    let key = r.expect(tag::OCTET_STRING).ok()?.value;
+    let serial = r.expect(tag::INTEGER).ok()?.value;
+    r.expect_end().ok()?;
+    Some([alg, name, key, serial])
 }
 
-fn read_time(r: &mut Reader<'_>) -> Result<i64> {
-    let t = r.expect(tag::GENERALIZED_TIME)?;
-    std::str::from_utf8(t.value)
-        .ok()
-        .and_then(|s| crate::x509::parse_x509_time(s, true))
-        .ok_or_else(|| Error::malformed_at(WHAT, "bad GeneralizedTime", t.offset))
+fn read_time(r: &mut Reader<'_>) -> Option<i64> {
+    let t = r.expect(tag::GENERALIZED_TIME).ok()?;
+    crate::x509::parse_x509_time(std::str::from_utf8(t.value).ok()?, true)
 }
 
 /// How the online checks reach a responder: the caller's I/O. `start` must begin sending at
@@ -631,7 +643,7 @@ mod tests {
         assert_eq!(code(good.check_response(v!("resp-revoked.der"), None, now)), "OCSP_CERT_ID_MISMATCH");
         // One flipped bit in the signature (its last byte) or in the signed data.
         let resp = v!("resp-good.der");
-        let basic = parse_basic(read_envelope(resp).unwrap()).unwrap();
+        let basic = parse_basic(read_envelope(resp).unwrap().unwrap()).unwrap();
         let at = resp.windows(basic.signature.len()).position(|w| w == basic.signature).unwrap();
         let mut sig = resp.to_vec();
         sig[at + basic.signature.len() - 1] ^= 1;

@@ -26,7 +26,7 @@
 //!
 //! With `enable_online_checks`, as in Apple's library, validity is judged at `now` (not the
 //! signed date) and the leaf and the intermediate must each have a current `good` OCSP answer
-//! ([`crate::ocsp`]). The core stays sans-I/O: [`PreparedJws::ocsp_targets`] says what to ask,
+//! ([`crate::ocsp`]). The core stays sans-I/O: the chain says what to ask (an `OcspTarget` each),
 //! the caller (the wasm layer's `…Async` methods) sends the requests and hands the answers to the
 //! targets; the synchronous methods refuse to run with online checks on.
 

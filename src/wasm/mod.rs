@@ -18,6 +18,7 @@ mod google;
 mod nhn;
 mod purchase;
 mod host;
+mod ocsp;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 
