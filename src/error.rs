@@ -54,6 +54,74 @@ pub enum Error {
     /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
     /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
     InvalidArgument { reason: String },
+    /// `INVALID_CHAIN` with `details.revoked: true`: an OCSP responder vouched that the
+    /// certificate was revoked at `time` (epoch ms), for the CRLReason `reason` when it said.
+    Revoked { subject: String, time: i64, reason: Option<u8> },
+    /// `OCSP_*`: an online revocation check did not give a usable answer (see [`OcspProblem`]).
+    Ocsp { subject: String, problem: OcspProblem },
+}
+
+/// Why an OCSP answer was not usable; each has its own code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OcspProblem {
+    /// `OCSP_STATUS_UNKNOWN`: the responder does not know the certificate.
+    Unknown,
+    /// `OCSP_INVALID_SIGNATURE`: the response signature does not verify, or its signer is neither
+    /// the issuer nor a responder the issuer authorized.
+    BadSignature,
+    /// `OCSP_STALE_RESPONSE`: `thisUpdate` is in the future or `nextUpdate` has passed (beyond
+    /// the leeway) at `at`.
+    Stale { this_update: i64, next_update: Option<i64>, at: i64 },
+    /// `OCSP_CERT_ID_MISMATCH`: the response is not about the certificate asked about.
+    CertIdMismatch,
+    /// `OCSP_NONCE_MISMATCH`: the response carries a nonce other than the one sent.
+    NonceMismatch,
+    /// `OCSP_RESPONDER_ERROR`: the responder answered an error status (RFC 6960 §4.2.1:
+    /// 1 malformedRequest, 2 internalError, 3 tryLater, 5 sigRequired, 6 unauthorized).
+    /// Retryable for 2 and 3.
+    Responder { status: u8 },
+}
+
+impl OcspProblem {
+    fn text(self) -> &'static str {
+        match self {
+            OcspProblem::Unknown => "the responder does not know the certificate (status unknown)",
+            OcspProblem::BadSignature => "the response is not signed by the issuer or a responder it authorized",
+            OcspProblem::Stale { .. } => "the response is not current (see details.thisUpdate, nextUpdate, at)",
+            OcspProblem::CertIdMismatch => "the response is about another certificate (CertID mismatch)",
+            OcspProblem::NonceMismatch => "the response carries another request's nonce",
+            OcspProblem::Responder { .. } => "the responder answered an error status (details.responseStatus)",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            OcspProblem::Unknown => "OCSP_STATUS_UNKNOWN",
+            OcspProblem::BadSignature => "OCSP_INVALID_SIGNATURE",
+            OcspProblem::Stale { .. } => "OCSP_STALE_RESPONSE",
+            OcspProblem::CertIdMismatch => "OCSP_CERT_ID_MISMATCH",
+            OcspProblem::NonceMismatch => "OCSP_NONCE_MISMATCH",
+            OcspProblem::Responder { .. } => "OCSP_RESPONDER_ERROR",
+        }
+    }
+}
+
+/// The RFC 5280 §5.3.1 name of a CRLReason code.
+pub fn crl_reason_name(code: u8) -> &'static str {
+    match code {
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "cACompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        10 => "aACompromise",
+        _ => "unknownReason",
+    }
 }
 
 /// The details of [`Error::StoreApi`].
@@ -116,7 +184,7 @@ impl Error {
             Error::InputTooLarge { .. } => "INPUT_TOO_LARGE",
             Error::InvalidPublicKey { .. } => "INVALID_PUBLIC_KEY",
             Error::InvalidSignature => "INVALID_SIGNATURE",
-            Error::InvalidChain { .. } => "INVALID_CHAIN",
+            Error::InvalidChain { .. } | Error::Revoked { .. } => "INVALID_CHAIN",
             Error::CertificateExpired { .. } => "CERTIFICATE_EXPIRED",
             Error::InvalidAppIdentifier { .. } => "INVALID_APP_IDENTIFIER",
             Error::InvalidEnvironment { .. } => "INVALID_ENVIRONMENT",
@@ -126,6 +194,7 @@ impl Error {
             Error::Network { .. } => "NETWORK_ERROR",
             Error::Timeout { .. } => "TIMEOUT",
             Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
+            Error::Ocsp { problem, .. } => problem.code(),
         }
     }
 
@@ -136,6 +205,7 @@ impl Error {
             // 5xx and 429 are the server's passing trouble; 4xx are ours.
             Error::Api { status, .. } => *status >= 500 || *status == 429,
             Error::StoreApi(e) => e.retryable,
+            Error::Ocsp { problem: OcspProblem::Responder { status: 2 | 3 }, .. } => true,
             _ => false,
         }
     }
@@ -168,6 +238,24 @@ impl Error {
             }),
             Error::Timeout { after_ms } => json!({ "afterMs": after_ms }),
             Error::InvalidChain { unreadable: true, .. } => json!({ "unreadable": true }),
+            Error::Revoked { subject, time, reason } => json!({
+                "revoked": true, "subject": subject, "revocationTime": time,
+                "revocationReason": reason.map(crl_reason_name), "revocationReasonCode": reason
+            }),
+            Error::Ocsp { subject, problem } => {
+                let (this_update, next_update, at, status) = match *problem {
+                    OcspProblem::Stale { this_update, next_update, at } => (Some(this_update), next_update, Some(at), None),
+                    OcspProblem::Responder { status } => (None, None, None, Some(status)),
+                    _ => (None, None, None, None),
+                };
+                let mut d = json!({
+                    "subject": subject, "thisUpdate": this_update, "nextUpdate": next_update, "at": at, "responseStatus": status
+                });
+                if let Some(m) = d.as_object_mut() {
+                    m.retain(|_, v| !v.is_null());
+                }
+                d
+            }
             _ => serde_json::Value::Null,
         }
     }
@@ -275,6 +363,9 @@ impl fmt::Display for Error {
             Error::Network { reason } => write!(f, "network error: {reason}"),
             Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
+            // Times and the reason are in `details`.
+            Error::Revoked { subject, .. } => write!(f, "invalid certificate chain: '{subject}' is revoked (OCSP)"),
+            Error::Ocsp { subject, problem } => write!(f, "OCSP check of '{subject}': {}", problem.text()),
         }
     }
 }
@@ -319,6 +410,18 @@ mod tests {
             (Error::Network { reason: "x".into() }, "NETWORK_ERROR", true),
             (Error::Timeout { after_ms: 1 }, "TIMEOUT", true),
             (Error::invalid_argument("x"), "INVALID_ARGUMENT", false),
+            (Error::Revoked { subject: "s".into(), time: 1, reason: Some(1) }, "INVALID_CHAIN", false),
+            (Error::Ocsp { subject: "s".into(), problem: OcspProblem::Unknown }, "OCSP_STATUS_UNKNOWN", false),
+            (Error::Ocsp { subject: "s".into(), problem: OcspProblem::BadSignature }, "OCSP_INVALID_SIGNATURE", false),
+            (
+                Error::Ocsp { subject: "s".into(), problem: OcspProblem::Stale { this_update: 0, next_update: None, at: 1 } },
+                "OCSP_STALE_RESPONSE",
+                false,
+            ),
+            (Error::Ocsp { subject: "s".into(), problem: OcspProblem::CertIdMismatch }, "OCSP_CERT_ID_MISMATCH", false),
+            (Error::Ocsp { subject: "s".into(), problem: OcspProblem::NonceMismatch }, "OCSP_NONCE_MISMATCH", false),
+            (Error::Ocsp { subject: "s".into(), problem: OcspProblem::Responder { status: 3 } }, "OCSP_RESPONDER_ERROR", true),
+            (Error::Ocsp { subject: "s".into(), problem: OcspProblem::Responder { status: 1 } }, "OCSP_RESPONDER_ERROR", false),
         ];
         for (e, _, _) in &all {
             match e {
@@ -336,7 +439,9 @@ mod tests {
                 | Error::StoreApi(_)
                 | Error::Network { .. }
                 | Error::Timeout { .. }
-                | Error::InvalidArgument { .. } => {}
+                | Error::InvalidArgument { .. }
+                | Error::Revoked { .. }
+                | Error::Ocsp { .. } => {}
             }
         }
         all
@@ -373,7 +478,8 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(sorted.len(), 14);
+        // 14 codes, and the six OCSP_* ones (a revocation is INVALID_CHAIN).
+        assert_eq!(sorted.len(), 20);
         for c in codes {
             assert!(c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{c}");
         }

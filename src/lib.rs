@@ -40,6 +40,7 @@ pub mod fuzzing;
 pub mod google;
 pub mod limits;
 pub mod nhn;
+pub mod ocsp;
 pub mod onestore;
 pub mod purchase;
 pub mod rsa;

@@ -12,6 +12,8 @@ pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
 /// An NHN IAP / Gamebase API response body. A consumable or subscription list entry is about
 /// 0.5 KiB, so this leaves room for thousands of entries.
 pub const MAX_API_RESPONSE: usize = 4 * 1024 * 1024;
+/// An OCSP response (real ones are 1–4 KiB, with the responder's certificate).
+pub const MAX_OCSP_RESPONSE: usize = 64 * 1024;
 
 /// Text from an upstream server (NHN's `resultMessage`) kept in an error's `details`, in
 /// characters. Longer text is cut (see [`crate::error::upstream_text`]).

@@ -165,7 +165,7 @@ impl<'a> Certificate<'a> {
     /// by this certificate's signature algorithm and the issuer's key type (never anything else
     /// from the input); a mismatch or a bad signature is `INVALID_CHAIN`.
     pub fn verify_signed_by(&self, issuer: &PublicKey) -> Result<()> {
-        let alg = chain_algorithm(self.signature_algorithm, issuer.kind)
+        let alg = signature_algorithm(self.signature_algorithm, issuer.kind)
             .ok_or_else(|| Error::bad_chain(format!("'{}' uses an unsupported signature algorithm", self.common_name())))?;
         UnparsedPublicKey::new(alg, &issuer.key)
             .verify(self.tbs, self.signature)
@@ -261,7 +261,7 @@ fn read_time(r: &mut der::Reader<'_>) -> Result<i64> {
 }
 
 /// `YYMMDDHHMMSSZ` (UTCTime, RFC 5280: YY < 50 means 20YY) or `YYYYMMDDHHMMSSZ`.
-fn parse_x509_time(s: &str, generalized: bool) -> Option<i64> {
+pub(crate) fn parse_x509_time(s: &str, generalized: bool) -> Option<i64> {
     let digits = s.strip_suffix('Z')?;
     let (year, rest) = if generalized {
         (num(digits.get(0..4)?)?, digits.get(4..)?)
@@ -364,8 +364,9 @@ impl PublicKey {
     }
 }
 
-/// The ring algorithm for a certificate signature, from (signature algorithm, issuer key kind).
-fn chain_algorithm(sig_alg: &[u8], issuer: KeyKind) -> Option<&'static dyn VerificationAlgorithm> {
+/// The ring algorithm for a certificate (or OCSP response) signature, from (signature algorithm,
+/// signer key kind).
+pub(crate) fn signature_algorithm(sig_alg: &[u8], issuer: KeyKind) -> Option<&'static dyn VerificationAlgorithm> {
     Some(match issuer {
         KeyKind::Rsa if sig_alg == oid::SHA1_WITH_RSA => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
         KeyKind::Rsa if sig_alg == oid::SHA256_WITH_RSA => &signature::RSA_PKCS1_2048_8192_SHA256,
@@ -419,6 +420,11 @@ impl TrustAnchor {
     /// The subject CN, for messages.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The subject Name DER.
+    pub fn subject(&self) -> &[u8] {
+        &self.subject
     }
 
     /// `CERTIFICATE_EXPIRED` unless the root is valid at `at`.

@@ -65,7 +65,8 @@ export function verificationStatusOf(code, details) {
     case 'TIMEOUT':
       return VerificationStatus.RETRYABLE_VERIFICATION_FAILURE;
     default:
-      return VerificationStatus.VERIFICATION_FAILURE;
+      // An OCSP answer that cannot be used (unknown, bad signature, stale, mismatch): Apple's FAILURE.
+      return code?.startsWith('OCSP_') ? VerificationStatus.FAILURE : VerificationStatus.VERIFICATION_FAILURE;
   }
 }
 

@@ -23,6 +23,12 @@
 //!
 //! Verified chains are cached per verifier (keyed by the x5c text, which fixes the bytes), so a
 //! hot call costs one ES256 check; validity is re-checked on every call.
+//!
+//! With `enable_online_checks`, as in Apple's library, validity is judged at `now` (not the
+//! signed date) and the leaf and the intermediate must each have a current `good` OCSP answer
+//! ([`crate::ocsp`]). The core stays sans-I/O: the chain says what to ask (an `OcspTarget` each),
+//! the caller (the wasm layer's `…Async` methods) sends the requests and hands the answers to the
+//! targets; the synchronous methods refuse to run with online checks on.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -34,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::models::{AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
 use crate::error::{Error, Result};
 use crate::limits;
+use crate::ocsp::{OcspCache, OcspTarget, OcspTransport};
 use crate::x509::{ext, Certificate, KeyKind, PublicKey, TrustAnchors, Validity};
 
 /// How many verified chains a [`SignedDataVerifier`] remembers.
@@ -92,6 +99,8 @@ struct CachedChain {
     x5c: [String; 3],
     key: PublicKey,
     validities: Vec<Validity>,
+    /// Leaf (asked of the intermediate) and intermediate (asked of the root); empty offline.
+    ocsp: Vec<OcspTarget>,
 }
 
 /// Verifies and decodes Apple's signed data, as Apple's `SignedDataVerifier` does offline.
@@ -102,11 +111,14 @@ pub struct SignedDataVerifier {
     bundle_id: String,
     app_apple_id: Option<i64>,
     cache: Mutex<VecDeque<Arc<CachedChain>>>,
+    online: bool,
+    ocsp_cache: OcspCache,
 }
 
 impl SignedDataVerifier {
-    /// `anchors`: the roots (Apple's: [`super::roots::jws_roots`]). `enable_online_checks` must be
-    /// false: OCSP needs network access this library does not do. `app_apple_id` is required for
+    /// `anchors`: the roots (Apple's: [`super::roots::jws_roots`]). With `enable_online_checks`
+    /// the synchronous methods refuse to verify (`INVALID_ARGUMENT`): OCSP needs the network,
+    /// which only the JS `…Async` methods use (see the module doc). `app_apple_id` is required for
     /// Production, as Apple requires.
     pub fn new(
         anchors: TrustAnchors,
@@ -115,12 +127,6 @@ impl SignedDataVerifier {
         bundle_id: impl Into<String>,
         app_apple_id: Option<i64>,
     ) -> Result<Self> {
-        if enable_online_checks {
-            return Err(Error::invalid_argument(
-                "enableOnlineChecks must be false: online revocation (OCSP) checks are not offered; \
-                 verification is offline, at the signed date",
-            ));
-        }
         if environment == Environment::Production && app_apple_id.is_none() {
             return Err(Error::invalid_argument("appAppleId is required for the Production environment"));
         }
@@ -135,6 +141,8 @@ impl SignedDataVerifier {
             bundle_id: bundle_id.into(),
             app_apple_id,
             cache: Mutex::new(VecDeque::new()),
+            online: enable_online_checks,
+            ocsp_cache: OcspCache::default(),
         })
     }
 
@@ -151,6 +159,29 @@ impl SignedDataVerifier {
             None => super::roots::jws_roots(),
         };
         Self::new(anchors, enable_online_checks, environment, bundle_id, app_apple_id)
+    }
+
+    /// Whether online (OCSP) checks are on.
+    pub fn online_checks(&self) -> bool {
+        self.online
+    }
+
+    /// The online step for a JWS whose signature and validity have been checked: a current
+    /// `good` OCSP answer for the leaf and the intermediate (cached ones first), through the
+    /// caller's `transport`. Nothing to do offline or for Xcode/LocalTesting data.
+    pub(crate) async fn check_online<T: OcspTransport>(&self, prepared: &PreparedJws<'_>, now: i64, transport: &T) -> Result<()> {
+        crate::ocsp::check_all(prepared.ocsp_targets(), &self.ocsp_cache, now, transport).await
+    }
+
+    /// `INVALID_ARGUMENT` when online checks are on: a synchronous call cannot make them.
+    pub(crate) fn refuse_online(&self) -> Result<()> {
+        if self.online {
+            return Err(Error::invalid_argument(
+                "enableOnlineChecks: true needs the ...Async methods (OCSP requests are sent with fetch); \
+                 the synchronous methods verify offline only",
+            ));
+        }
+        Ok(())
     }
 
     /// The configured environment.
@@ -177,6 +208,23 @@ impl SignedDataVerifier {
     pub fn verify_and_decode_app_transaction(&self, jws: &str, now: i64) -> Result<VerifiedAppTransaction> {
         let v: Verified<AppTransaction> = self.verify_jws(jws, now, |t: &AppTransaction| t.receipt_creation_date)?;
         self.check_app_transaction(&v.payload)?;
+        Ok(v)
+    }
+
+    /// [`Self::verify_and_decode_transaction`] with the online checks, for a verifier made with
+    /// `enable_online_checks`: OCSP requests go through the caller's `transport` (sans-I/O), after
+    /// the signature and validity (at `now`) and before the app checks.
+    pub async fn verify_and_decode_transaction_online<T: OcspTransport>(
+        &self,
+        jws: &str,
+        now: i64,
+        transport: &T,
+    ) -> Result<VerifiedTransaction> {
+        let prepared = self.prepare(jws)?;
+        prepared.verify_signature()?;
+        let v: VerifiedTransaction = prepared.decode(now, |t: &JwsTransactionDecodedPayload| t.signed_date)?;
+        self.check_online(&prepared, now, transport).await?;
+        self.check_transaction(&v.payload)?;
         Ok(v)
     }
 
@@ -238,6 +286,7 @@ impl SignedDataVerifier {
         now: i64,
         effective_date: impl Fn(&T) -> Option<f64>,
     ) -> Result<Verified<T>> {
+        self.refuse_online()?;
         let prepared = self.prepare(jws)?;
         prepared.verify_signature()?;
         prepared.decode(now, effective_date)
@@ -269,7 +318,7 @@ impl SignedDataVerifier {
             };
             // No root vouches for it: only the signature is checked, and the result is marked.
             let key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
-            Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new() })
+            Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new(), ocsp: Vec::new() })
         } else {
             let [leaf, intermediate, root] = x5c.as_slice() else {
                 return Err(Error::unreadable_chain("x5c must hold exactly three certificates"));
@@ -281,7 +330,8 @@ impl SignedDataVerifier {
         let signature: [u8; 64] = sig.as_slice().try_into().map_err(|_| Error::InvalidSignature)?;
         let signed_len = h64.len().saturating_add(1).saturating_add(p64.len());
         let signing_input = jws.get(..signed_len).ok_or_else(|| Error::malformed("JWS", "bad part lengths"))?;
-        Ok(PreparedJws { signing_input, payload_b64: p64, signature, chain, test_data })
+        let online = self.online && !test_data;
+        Ok(PreparedJws { signing_input, payload_b64: p64, signature, chain, test_data, online })
     }
 
     /// The leaf key and validities of a verified chain, from the cache or built and cached.
@@ -295,11 +345,21 @@ impl SignedDataVerifier {
         let int_der = cert_bytes(intermediate_b64)?;
         // x5c[2] must be a certificate, but trust comes from the configured roots only.
         Certificate::parse(&cert_bytes(root_b64)?)?;
-        let (key, validities) = verify_x5c_chain(&self.anchors, &leaf_der, &int_der)?;
+        let (key, validities, anchor) = verify_chain(&self.anchors, &leaf_der, &int_der)?;
+        let ocsp = if self.online {
+            let (leaf, int) = (Certificate::parse(&leaf_der)?, Certificate::parse(&int_der)?);
+            vec![
+                OcspTarget::new(&leaf, int.subject, &int.public_key()?)?,
+                OcspTarget::new(&int, anchor.subject(), anchor.public_key())?,
+            ]
+        } else {
+            Vec::new()
+        };
         let entry = Arc::new(CachedChain {
             x5c: [leaf_b64.to_owned(), intermediate_b64.to_owned(), root_b64.to_owned()],
             key,
             validities,
+            ocsp,
         });
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CHAIN_CACHE_SIZE {
@@ -316,6 +376,14 @@ impl SignedDataVerifier {
 /// key and the validity windows of leaf, intermediate and root, which the caller checks at the
 /// effective date (see [`check_validity_at`]).
 pub fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_der: &[u8]) -> Result<(PublicKey, Vec<Validity>)> {
+    verify_chain(anchors, leaf_der, intermediate_der).map(|(key, validities, _)| (key, validities))
+}
+
+fn verify_chain<'t>(
+    anchors: &'t TrustAnchors,
+    leaf_der: &[u8],
+    intermediate_der: &[u8],
+) -> Result<(PublicKey, Vec<Validity>, &'t crate::x509::TrustAnchor)> {
     let leaf = Certificate::parse(leaf_der)?;
     let intermediate = Certificate::parse(intermediate_der)?;
     leaf.require_extension(ext::APPLE_RECEIPT_SIGNING, "receipt-signing (1.2.840.113635.100.6.11.1)")?;
@@ -328,7 +396,7 @@ pub fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_de
     }
     leaf.verify_signed_by(&intermediate.public_key()?)?;
     let anchor = anchors.find_issuer(&intermediate)?;
-    Ok((ec_p256_key(&leaf)?, vec![Validity::of(&leaf), Validity::of(&intermediate), anchor.validity()]))
+    Ok((ec_p256_key(&leaf)?, vec![Validity::of(&leaf), Validity::of(&intermediate), anchor.validity()], anchor))
 }
 
 /// `CERTIFICATE_EXPIRED` unless every window contains `at` (epoch ms).
@@ -345,6 +413,8 @@ pub(crate) struct PreparedJws<'a> {
     signature: [u8; 64],
     chain: Arc<CachedChain>,
     test_data: bool,
+    /// Online checks: validity at `now`, and OCSP for [`Self::ocsp_targets`].
+    online: bool,
 }
 
 impl PreparedJws<'_> {
@@ -365,6 +435,16 @@ impl PreparedJws<'_> {
         &self.chain.key.key
     }
 
+    /// What to ask OCSP responders about (leaf, intermediate), or nothing when offline (or for
+    /// Xcode/LocalTesting data, which has no chain).
+    pub(crate) fn ocsp_targets(&self) -> &[OcspTarget] {
+        if self.online {
+            &self.chain.ocsp
+        } else {
+            &[]
+        }
+    }
+
     /// Step 3 with ring.
     pub(crate) fn verify_signature(&self) -> Result<()> {
         self.chain.key.verify(&signature::ECDSA_P256_SHA256_FIXED, self.signing_input(), &self.signature)
@@ -376,7 +456,9 @@ impl PreparedJws<'_> {
         crate::signed_json::check_unique_keys("JWS payload", &json)?;
         let payload: T = serde_json::from_slice(&json)
             .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
-        let at = effective_date(&payload).and_then(ms_from_f64).unwrap_or(now);
+        // Online, as in Apple's library, the chain must be valid now, when its status is asked.
+        let signed = if self.online { None } else { effective_date(&payload).and_then(ms_from_f64) };
+        let at = signed.unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;
         Ok(Verified { payload, test_data: self.test_data })
     }

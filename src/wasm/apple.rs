@@ -11,6 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{register, register_receipt_entries, Verified as Registered};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
+use super::ocsp::FetchTransport;
 use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
 use crate::apple::jws::{ms_from_f64, Verified};
 use crate::apple::models::{
@@ -95,6 +96,14 @@ export interface AppReceipt {
   originalApplicationVersion?: string;
   expirationDate?: number;
   unknownAttributes?: ReceiptUnknownAttribute[];
+}
+
+/** The sixth `SignedDataVerifier` argument: how the online checks (OCSP) are sent. */
+export interface OnlineCheckOptions {
+  /** Used instead of the global `fetch`; must honour `init.signal` for the timeout. */
+  fetch?: (url: string, init: { method: string; headers: Record<string, string>; body: Uint8Array; signal?: AbortSignal }) => Promise<Response>;
+  /** Per OCSP request, default 10000. */
+  timeoutMs?: number;
 }
 
 /** Per-call options of the `SignedDataVerifier` methods. */
@@ -471,6 +480,8 @@ pub fn extract_transaction_id_from_transaction_receipt(
 pub struct SignedDataVerifier {
     inner: Rc<CoreSignedDataVerifier>,
     host: Rc<HostKeys>,
+    /// How the `…Async` methods send OCSP requests when online checks are on.
+    online: Rc<FetchTransport>,
 }
 
 fn jws_call(options: &JsValue) -> JsResult<i64> {
@@ -479,8 +490,10 @@ fn jws_call(options: &JsValue) -> JsResult<i64> {
 
 #[wasm_bindgen]
 impl SignedDataVerifier {
-    /// `rootCertificates`: DER or PEM roots, `null` = Apple's bundled roots. `enableOnlineChecks`
-    /// must be false. `appAppleId` is required for Production.
+    /// `rootCertificates`: DER or PEM roots, `null` = Apple's bundled roots. `enableOnlineChecks`: OCSP
+    /// for the leaf and the intermediate in the `…Async` methods (the synchronous ones then refuse
+    /// to verify). `appAppleId` is required for Production. `options`: `{ fetch?, timeoutMs? }`
+    /// for the OCSP requests.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = rootCertificates, unchecked_param_type = "RootCertificate[] | null")] root_certificates: JsValue,
@@ -488,9 +501,11 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_param_type = "Environment")] environment: JsValue,
         #[wasm_bindgen(js_name = bundleId, unchecked_param_type = "string")] bundle_id: JsValue,
         #[wasm_bindgen(js_name = appAppleId, unchecked_optional_param_type = "number")] app_apple_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "OnlineCheckOptions")] options: JsValue,
     ) -> JsResult<SignedDataVerifier> {
         let roots = roots_arg(&root_certificates)?;
-        let online = enable_online_checks.as_bool().ok_or_else(|| invalid("enableOnlineChecks must be false".into()))?;
+        let online = enable_online_checks.as_bool().ok_or_else(|| invalid("enableOnlineChecks must be a boolean".into()))?;
+        let transport = FetchTransport::from_options(&options)?;
         let env = environment
             .as_string()
             .ok_or_else(|| invalid("environment must be 'Sandbox', 'Production', 'Xcode' or 'LocalTesting'".into()))?;
@@ -503,7 +518,7 @@ impl SignedDataVerifier {
         };
         let inner = CoreSignedDataVerifier::with_roots(roots.as_deref(), online, Environment::from_wire(&env), bundle_id, app_apple_id)
             .map_err(js_error)?;
-        Ok(SignedDataVerifier { inner: Rc::new(inner), host: Rc::default() })
+        Ok(SignedDataVerifier { inner: Rc::new(inner), host: Rc::default(), online: Rc::new(transport) })
     }
 
     /// Verifies and decodes a signed transaction (`signedTransactionInfo`).
@@ -515,7 +530,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&jws, "signedTransactionInfo", &options)?;
-            let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.verify_and_decode_transaction(&jws, now));
             transaction_js(&checked.map_err(js_error)?)
         })()
@@ -531,7 +546,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&jws, "signedRenewalInfo", &options)?;
-            let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.verify_and_decode_renewal_info(&jws, now));
             to_js(&checked.map_err(js_error)?)
         })()
@@ -547,7 +562,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&jws, "signedAppTransactionInfo", &options)?;
-            let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.verify_and_decode_app_transaction(&jws, now));
             to_js(&checked.map_err(js_error)?)
         })()
@@ -563,7 +578,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
-            let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), &jws, now))
+            let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.verify_and_decode_notification(&jws, now));
             notification_js(&checked.map_err(js_error)?)
         })()
@@ -595,10 +610,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
         let args = async_args(&jws, "signedTransactionInfo", &options);
-        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            transaction_js(&transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
+            transaction_js(&transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -610,10 +625,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
         let args = async_args(&jws, "signedRenewalInfo", &options);
-        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            to_js(&renewal_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
+            to_js(&renewal_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -625,10 +640,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
         let args = async_args(&jws, "signedAppTransactionInfo", &options);
-        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            to_js(&app_transaction_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
+            to_js(&app_transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -641,10 +656,10 @@ impl SignedDataVerifier {
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
         let args = async_args(&signed_payload, "signedPayload", &options);
-        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            notification_js(&notification_async(&inner, &AsyncHost(&host), &jws, now).await.map_err(jws_error)?)
+            notification_js(&notification_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -676,26 +691,48 @@ fn jws_error(e: Error) -> JsValue {
 async fn verified_async<T: DeserializeOwned>(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
+    online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
     effective_date: impl Fn(&T) -> Option<f64>,
 ) -> Result<Verified<T>, Error> {
+    if online.is_none() {
+        // The synchronous methods: online checks need fetch.
+        inner.refuse_online()?;
+    }
     let prepared = inner.prepare(jws)?;
     match host.check(Scheme::Es256, prepared.key_point(), prepared.signing_input(), prepared.signature()).await {
         Some(true) => {}
         Some(false) => return Err(Error::InvalidSignature),
         None => prepared.verify_signature()?,
     }
-    prepared.decode_host_verified(now, effective_date)
+    let verified = prepared.decode_host_verified(now, effective_date)?;
+    // The online step after the local ones: a forged token never reaches the network.
+    if let Some(transport) = online {
+        online_step(inner, &prepared, now, transport).await?;
+    }
+    Ok(verified)
+}
+
+/// The OCSP step behind one boxed future: one copy in the module, not one per payload type and
+/// engine (the state machine would otherwise be inlined into each).
+fn online_step<'a>(
+    inner: &'a CoreSignedDataVerifier,
+    prepared: &'a crate::apple::jws::PreparedJws<'_>,
+    now: i64,
+    transport: &'a FetchTransport,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + 'a>> {
+    Box::pin(inner.check_online(prepared, now, transport))
 }
 
 async fn transaction_async(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
+    online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
 ) -> Result<Verified<JwsTransactionDecodedPayload>, Error> {
-    let v = verified_async(inner, host, jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date).await?;
+    let v = verified_async(inner, host, online, jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date).await?;
     inner.check_transaction(v.payload())?;
     Ok(v)
 }
@@ -703,10 +740,11 @@ async fn transaction_async(
 async fn renewal_async(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
+    online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
 ) -> Result<Verified<JwsRenewalInfoDecodedPayload>, Error> {
-    let v = verified_async(inner, host, jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date).await?;
+    let v = verified_async(inner, host, online, jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date).await?;
     inner.check_renewal_info(v.payload())?;
     Ok(v)
 }
@@ -714,10 +752,11 @@ async fn renewal_async(
 async fn app_transaction_async(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
+    online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
 ) -> Result<Verified<AppTransaction>, Error> {
-    let v = verified_async(inner, host, jws, now, |t: &AppTransaction| t.receipt_creation_date).await?;
+    let v = verified_async(inner, host, online, jws, now, |t: &AppTransaction| t.receipt_creation_date).await?;
     inner.check_app_transaction(v.payload())?;
     Ok(v)
 }
@@ -726,23 +765,24 @@ async fn app_transaction_async(
 async fn notification_async(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
+    online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
 ) -> Result<Verified<ResponseBodyV2DecodedPayload>, Error> {
-    let mut v = verified_async(inner, host, jws, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date).await?;
+    let mut v = verified_async(inner, host, online, jws, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date).await?;
     inner.check_notification(v.payload())?;
     let n = v.payload_mut();
     if let Some(d) = n.data.as_mut() {
         if let Some(t) = d.signed_transaction_info.as_deref() {
-            d.decoded_transaction_info = Some(transaction_async(inner, host, t, now).await?.into_payload());
+            d.decoded_transaction_info = Some(transaction_async(inner, host, online, t, now).await?.into_payload());
         }
         if let Some(r) = d.signed_renewal_info.as_deref() {
-            d.decoded_renewal_info = Some(renewal_async(inner, host, r, now).await?.into_payload());
+            d.decoded_renewal_info = Some(renewal_async(inner, host, online, r, now).await?.into_payload());
         }
     }
     if let Some(a) = n.app_data.as_mut() {
         if let Some(t) = a.signed_app_transaction_info.as_deref() {
-            a.decoded_app_transaction_info = Some(app_transaction_async(inner, host, t, now).await?.into_payload());
+            a.decoded_app_transaction_info = Some(app_transaction_async(inner, host, online, t, now).await?.into_payload());
         }
     }
     Ok(v)

@@ -18,6 +18,7 @@ mod apple;
 mod google;
 mod purchase;
 mod host;
+mod ocsp;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 

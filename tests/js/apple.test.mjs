@@ -154,7 +154,10 @@ test('SignedDataVerifier: Xcode data verifies against its own certificate and is
 });
 
 test('SignedDataVerifier: constructor and token negatives', () => {
-  throwsCode(() => new iap.SignedDataVerifier(null, true, 'Sandbox', 'b'), 'INVALID_ARGUMENT');
+  // Online checks: accepted by the constructor, refused by the synchronous methods (the ...Async
+  // ones send OCSP requests: tests/js/ocsp.test.mjs).
+  throwsCode(() => new iap.SignedDataVerifier(null, true, 'Sandbox', 'b').verifyAndDecodeTransaction('a.b.c'), 'INVALID_ARGUMENT');
+  throwsCode(() => new iap.SignedDataVerifier(null, 'yes', 'Sandbox', 'b'), 'INVALID_ARGUMENT');
   throwsCode(() => new iap.SignedDataVerifier(null, false, 'Production', 'b'), 'INVALID_ARGUMENT');
   throwsCode(() => new iap.SignedDataVerifier(null, false, 'Staging', 'b'), 'INVALID_ARGUMENT');
   const v = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
