@@ -13,7 +13,13 @@ export type IapErrorCode =
   | 'API_ERROR'
   | 'NETWORK_ERROR'
   | 'TIMEOUT'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'OCSP_STATUS_UNKNOWN'
+  | 'OCSP_INVALID_SIGNATURE'
+  | 'OCSP_STALE_RESPONSE'
+  | 'OCSP_CERT_ID_MISMATCH'
+  | 'OCSP_NONCE_MISMATCH'
+  | 'OCSP_RESPONDER_ERROR';
 
 /** Every error the package throws. */
 export declare class IapError extends Error {
