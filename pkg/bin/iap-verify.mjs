@@ -20,6 +20,7 @@ Usage:
   iap-verify emulator [--port N] [--host H] [--seed FILE]   local NHN IAP server (see its --help)
   iap-verify dashboard [...]             the dashboard (see its --help)
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
+  iap-verify apple <what> <id> [...]     look a purchase up with the App Store Server API (see its --help)
   iap-verify --help | --version
 
 Inputs recognized by 'verify' and 'decode' (- reads standard input):
@@ -444,7 +445,7 @@ function batch(values, positionals, io) {
   return counts.invalid + counts.unusable > 0 ? 1 : 0;
 }
 
-const PLUGINS = { emulator: '../src/emulator-cli.js', dashboard: '../src/dashboard-cli.js', db: '../src/db-cli.js' };
+const PLUGINS = { emulator: '../src/emulator-cli.js', dashboard: '../src/dashboard-cli.js', db: '../src/db-cli.js', apple: '../src/lookup-cli.js' };
 
 async function plugin(command, argv, io) {
   let mod;
