@@ -47,6 +47,10 @@ pub enum Error {
     /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
     /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
     InvalidArgument { reason: String },
+    /// `INVALID_TOKEN`: a signed token (the OIDC JWT of a Pub/Sub push) verified, or could not be
+    /// matched to a key, but a claim is not the expected one: `claim` names it (`kid`, `iss`,
+    /// `aud`, `email`, `email_verified`, `exp`, `iat`, `nbf`). The reason never quotes the token.
+    InvalidToken { claim: &'static str, reason: String },
 }
 
 /// What a size limit counts.
@@ -100,6 +104,7 @@ impl Error {
             Error::Network { .. } => "NETWORK_ERROR",
             Error::Timeout { .. } => "TIMEOUT",
             Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
+            Error::InvalidToken { .. } => "INVALID_TOKEN",
         }
     }
 
@@ -136,6 +141,7 @@ impl Error {
                 "status": status, "resultCode": result_code, "resultMessage": result_message
             }),
             Error::Timeout { after_ms } => json!({ "afterMs": after_ms }),
+            Error::InvalidToken { claim, .. } => json!({ "claim": claim }),
             _ => serde_json::Value::Null,
         }
     }
@@ -231,6 +237,7 @@ impl fmt::Display for Error {
             Error::Network { reason } => write!(f, "network error: {reason}"),
             Error::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
+            Error::InvalidToken { claim, reason } => write!(f, "invalid token: {claim} {reason}"),
         }
     }
 }
@@ -272,6 +279,7 @@ mod tests {
             (Error::Network { reason: "x".into() }, "NETWORK_ERROR", true),
             (Error::Timeout { after_ms: 1 }, "TIMEOUT", true),
             (Error::invalid_argument("x"), "INVALID_ARGUMENT", false),
+            (Error::InvalidToken { claim: "aud", reason: "x".into() }, "INVALID_TOKEN", false),
         ];
         for (e, _, _) in &all {
             match e {
@@ -288,7 +296,8 @@ mod tests {
                 | Error::Api { .. }
                 | Error::Network { .. }
                 | Error::Timeout { .. }
-                | Error::InvalidArgument { .. } => {}
+                | Error::InvalidArgument { .. }
+                | Error::InvalidToken { .. } => {}
             }
         }
         all
