@@ -49,8 +49,9 @@ pub enum Error {
     InvalidArgument { reason: String },
     /// `INVALID_TOKEN`: a signed token (the OIDC JWT of a Pub/Sub push) verified, or could not be
     /// matched to a key, but a claim is not the expected one: `claim` names it (`kid`, `iss`,
-    /// `aud`, `email`, `email_verified`, `exp`, `iat`, `nbf`). The reason never quotes the token.
-    InvalidToken { claim: &'static str, reason: String },
+    /// `aud`, `email`, `email_verified`, `exp`, `iat`, `nbf`). The reason is fixed text: it never
+    /// quotes the token or a value from it.
+    InvalidToken { claim: &'static str, reason: &'static str },
 }
 
 /// What a size limit counts.
@@ -279,7 +280,7 @@ mod tests {
             (Error::Network { reason: "x".into() }, "NETWORK_ERROR", true),
             (Error::Timeout { after_ms: 1 }, "TIMEOUT", true),
             (Error::invalid_argument("x"), "INVALID_ARGUMENT", false),
-            (Error::InvalidToken { claim: "aud", reason: "x".into() }, "INVALID_TOKEN", false),
+            (Error::InvalidToken { claim: "aud", reason: "x" }, "INVALID_TOKEN", false),
         ];
         for (e, _, _) in &all {
             match e {

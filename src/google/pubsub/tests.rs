@@ -77,7 +77,7 @@ fn check(authorization: &str) -> Result<VerifiedPushClaims> {
     verify_push(authorization, &keys(), &expected(), NOW)
 }
 
-fn token_error(authorization: &str) -> (&'static str, String) {
+fn token_error(authorization: &str) -> (&'static str, &'static str) {
     match check(authorization) {
         Err(Error::InvalidToken { claim, reason }) => (claim, reason),
         other => panic!("expected INVALID_TOKEN, got {other:?}"),
@@ -191,19 +191,16 @@ fn only_rs256_is_accepted() {
 #[test]
 fn an_unknown_or_missing_kid_is_invalid_token_kid() {
     let t = token_raw(KEY, &header("rotated-key"), &claims().to_string());
-    let (claim, reason) = token_error(&t);
-    assert_eq!(claim, "kid");
-    assert!(reason.contains("'rotated-key'"), "{reason}");
+    assert_eq!(token_error(&t).0, "kid");
     let t = token_raw(KEY, r#"{"alg":"RS256","typ":"JWT"}"#, &claims().to_string());
     assert_eq!(token_error(&t).0, "kid");
     let t = token_raw(KEY, r#"{"alg":"RS256","kid":7}"#, &claims().to_string());
     assert_eq!(token_error(&t).0, "kid");
-    // A hostile kid is cleaned and cut in the message.
+    // A hostile kid never reaches the message.
     let kid = format!("\u{202e}\u{1b}[2J{}", "k".repeat(5000));
     let t = token_raw(KEY, &json!({"alg": "RS256", "kid": kid}).to_string(), &claims().to_string());
-    let e = check(&t).unwrap_err();
-    let m = e.to_string();
-    assert!(!m.contains('\u{202e}') && !m.contains('\u{1b}') && m.len() < 400, "{m}");
+    let m = check(&t).unwrap_err().to_string();
+    assert_eq!(m, "invalid token: kid is missing or names no key of the key set");
 }
 
 #[test]
@@ -363,7 +360,7 @@ fn a_1024_bit_key_is_refused_when_the_set_is_read() {
     // So no token can ever be checked against it (ring would not sign with it either).
     let e = GoogleKeys::from_jwks(JWKS_1024).unwrap_err();
     assert_eq!(e.code(), "INVALID_PUBLIC_KEY");
-    assert!(e.to_string().contains("'test-key-1024'") && e.to_string().contains("1024-bit"), "{e}");
+    assert!(e.to_string().contains("1024-bit"), "{e}");
     assert!(RsaKeyPair::from_pkcs8(&pkcs8(KEY_1024)).is_err());
 }
 
