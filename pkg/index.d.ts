@@ -5,5 +5,6 @@ export * from './web/iap_verify.js';
 export { IapError, IapErrorCode } from './src/error.js';
 export { IapClient, GamebaseClient, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
 export { Environment } from './src/apple.js';
+export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKeySet } from './src/pubsub.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';

@@ -3,6 +3,7 @@
 export * from '../web/iap_verify.js';
 export { IapError } from './error.js';
 export { IapClient, GamebaseClient } from './clients.js';
+export { verifyPubSubPush } from './pubsub.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';

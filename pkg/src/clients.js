@@ -270,3 +270,6 @@ export class GamebaseClient {
     await call(this.#transport, this.#api.revokeSubscriptionRequest(params), (r) => this.#api.parseHeaderOnly(r), { retry: false });
   }
 }
+
+// For pkg/src/pubsub.js, which fetches Google's key set with the same transport.
+export { sendOnce as __sendOnce, call as __call };

@@ -13,7 +13,8 @@ export type IapErrorCode =
   | 'API_ERROR'
   | 'NETWORK_ERROR'
   | 'TIMEOUT'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_TOKEN';
 
 /** Every error the package throws. */
 export declare class IapError extends Error {

@@ -16,6 +16,7 @@ use crate::error::Error;
 mod apple;
 mod google;
 mod nhn;
+mod pubsub;
 mod purchase;
 mod host;
 
