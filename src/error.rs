@@ -335,7 +335,7 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        assert_eq!(sorted.len(), 14);
+        assert_eq!(sorted.len(), 15);
         for c in codes {
             assert!(c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{c}");
         }
