@@ -49,7 +49,7 @@ pub enum Error {
     InvalidArgument { reason: String },
     /// `INVALID_TOKEN`: a signed token (the OIDC JWT of a Pub/Sub push) verified, or could not be
     /// matched to a key, but a claim is not the expected one: `claim` names it (`kid`, `iss`,
-    /// `aud`, `email`, `email_verified`, `exp`, `iat`, `nbf`). The reason is fixed text: it never
+    /// `aud`, `email`, `email_verified`, `exp`, `iat`). The reason is fixed text: it never
     /// quotes the token or a value from it.
     InvalidToken { claim: &'static str, reason: &'static str },
 }

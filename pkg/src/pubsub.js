@@ -110,7 +110,9 @@ const isUnknownKid = (e) => e instanceof IapError && e.code === 'INVALID_TOKEN' 
  */
 export async function verifyPubSubPush(authorizationHeader, options) {
   const o = readOptions(options);
-  const check = (keys) => keys.verify(authorizationHeader, o.audience, o.serviceAccountEmail, o.now);
+  const header = authorizationHeader ?? '';
+  if (typeof header !== 'string') throw argumentError('authorizationHeader must be a string (the header value), or null/undefined when absent');
+  const check = async (keys) => keys.verify(header, o.audience, o.serviceAccountEmail, o.now);
   if (o.jwks !== undefined) return await check(givenKeys(o.jwks));
 
   const fetchKey = o.fetchFn ?? globalThis.fetch;

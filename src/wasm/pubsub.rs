@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::host::{HostKeys, Scheme};
-use super::{is_absent, js_error, string_arg, to_js, JsResult};
+use super::{js_error, string_arg, to_js, JsResult};
 use crate::error::Error;
 use crate::google::pubsub::{self, Expected, GoogleKeys};
 use crate::limits;
@@ -33,18 +33,12 @@ impl PubSubKeys {
     /// where the Node entries registered it (Node, Bun), else on ring. (An async form handing it to
     /// WebCrypto would cost about 5 KB of wasm for one RSA-2048 check per push, which ring does in
     /// well under a millisecond.)
-    pub fn verify(&self, authorization: JsValue, audience: JsValue, email: JsValue, now: f64) -> JsResult<JsValue> {
-        if is_absent(&authorization) {
-            return Err(js_error(Error::malformed("authorization header", "missing")));
-        }
-        let authorization = string_arg(&authorization, "authorization header", limits::MAX_AUTHORIZATION_HEADER)?;
-        let (Some(audience), Some(email)) = (audience.as_string(), email.as_string()) else {
-            return Err(js_error(Error::invalid_argument("audience and serviceAccountEmail must be strings")));
-        };
+    /// `pkg/src/pubsub.js` has checked the argument types; sizes and everything else are the core's.
+    pub fn verify(&self, authorization: &str, audience: &str, email: &str, now: f64) -> JsResult<JsValue> {
         let now = crate::apple::jws::ms_from_f64(now)
             .ok_or_else(|| js_error(Error::invalid_argument("now must be a finite number of epoch milliseconds")))?;
         let expected = Expected::new(audience, email).map_err(js_error)?;
-        let prepared = pubsub::prepare(&authorization, &self.keys).map_err(js_error)?;
+        let prepared = pubsub::prepare(authorization, &self.keys).map_err(js_error)?;
         let checked = self.host.verify_sync(Scheme::Rsa("SHA-256"), prepared.key_spki(), prepared.signing_input(), prepared.signature());
         let verified = match checked {
             Some(true) => prepared.decode_host_verified(&expected, now),
