@@ -5,5 +5,6 @@ export * from './web/iap_verify.js';
 export { IapError, IapErrorCode, VerificationException, VerificationStatus, verificationStatusOf } from './src/error.js';
 export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, AppStoreServerAPIClientOptions, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
 export { Environment } from './src/apple.js';
+export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKeySet } from './src/pubsub.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';

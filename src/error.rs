@@ -59,6 +59,11 @@ pub enum Error {
     Revoked { subject: String, time: i64, reason: Option<u8> },
     /// `OCSP_*`: an online revocation check did not give a usable answer (see [`OcspProblem`]).
     Ocsp { subject: String, problem: OcspProblem },
+    /// `INVALID_TOKEN`: a signed token (the OIDC JWT of a Pub/Sub push) verified, or could not be
+    /// matched to a key, but a claim is not the expected one: `claim` names it (`kid`, `iss`,
+    /// `aud`, `email`, `email_verified`, `exp`, `iat`). The reason is fixed text: it never
+    /// quotes the token or a value from it.
+    InvalidToken { claim: &'static str, reason: &'static str },
 }
 
 /// Why an OCSP answer was not usable; each has its own code.
@@ -195,6 +200,7 @@ impl Error {
             Error::Timeout { .. } => "TIMEOUT",
             Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
             Error::Ocsp { problem, .. } => problem.code(),
+            Error::InvalidToken { .. } => "INVALID_TOKEN",
         }
     }
 
@@ -256,6 +262,7 @@ impl Error {
                 }
                 d
             }
+            Error::InvalidToken { claim, .. } => json!({ "claim": claim }),
             _ => serde_json::Value::Null,
         }
     }
@@ -366,6 +373,7 @@ impl fmt::Display for Error {
             // Times and the reason are in `details`.
             Error::Revoked { subject, .. } => write!(f, "invalid certificate chain: '{subject}' is revoked (OCSP)"),
             Error::Ocsp { subject, problem } => write!(f, "OCSP check of '{subject}': {}", problem.text()),
+            Error::InvalidToken { claim, reason } => write!(f, "invalid token: {claim} {reason}"),
         }
     }
 }
@@ -422,6 +430,7 @@ mod tests {
             (Error::Ocsp { subject: "s".into(), problem: OcspProblem::NonceMismatch }, "OCSP_NONCE_MISMATCH", false),
             (Error::Ocsp { subject: "s".into(), problem: OcspProblem::Responder { status: 3 } }, "OCSP_RESPONDER_ERROR", true),
             (Error::Ocsp { subject: "s".into(), problem: OcspProblem::Responder { status: 1 } }, "OCSP_RESPONDER_ERROR", false),
+            (Error::InvalidToken { claim: "aud", reason: "x" }, "INVALID_TOKEN", false),
         ];
         for (e, _, _) in &all {
             match e {
@@ -442,6 +451,7 @@ mod tests {
                 | Error::InvalidArgument { .. }
                 | Error::Revoked { .. }
                 | Error::Ocsp { .. } => {}
+                | Error::InvalidToken { .. } => {}
             }
         }
         all
@@ -478,8 +488,8 @@ mod tests {
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        // 14 codes, and the six OCSP_* ones (a revocation is INVALID_CHAIN).
-        assert_eq!(sorted.len(), 20);
+        // 14 codes, INVALID_TOKEN, and the six OCSP_* ones (a revocation is INVALID_CHAIN).
+        assert_eq!(sorted.len(), 21);
         for c in codes {
             assert!(c.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'), "{c}");
         }

@@ -60,3 +60,11 @@ pub const MAX_FLOW_FIELD: usize = 4 * 1024;
 pub const MAX_FLOW_HISTORY: usize = 32;
 /// Subscription-status input JSON (a transaction, renewal info, a SubscriptionPurchaseV2).
 pub const MAX_SUBSCRIPTION_JSON: usize = 256 * 1024;
+
+/// The `Authorization` header of a Pub/Sub push (`Bearer ` and an OIDC JWT signed with RSA-2048:
+/// about 1 KiB).
+pub const MAX_AUTHORIZATION_HEADER: usize = 16 * 1024;
+/// Google's published key set (JWKS). Google's holds two or three RSA keys, about 2 KiB.
+pub const MAX_JWKS: usize = 64 * 1024;
+/// Keys in one key set.
+pub const MAX_JWKS_KEYS: usize = 32;

@@ -76,6 +76,23 @@ impl RsaPublicKey {
         Ok(RsaPublicKey { pkcs1: spki.key.to_vec(), spki: der.to_vec(), bits })
     }
 
+    /// Builds the key from its big-endian modulus and exponent (a JWK's `n` and `e`, RFC 7518
+    /// §6.3.1), then checks it as [`Self::from_spki_der`] does. Leading zero bytes are allowed.
+    pub fn from_components(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self> {
+        // Longer than the largest accepted modulus: refused before any encoding.
+        if n.len() > MAX_BITS / 8 + 1 || e.len() > 8 {
+            return Err(Error::bad_key(format!("RSA key above the {MAX_BITS}-bit maximum")));
+        }
+        let mut key = der_integer(n);
+        key.extend(der_integer(e));
+        let mut bits = vec![0u8]; // no unused bits
+        bits.extend(der_tlv(tag::SEQUENCE, &key));
+        // AlgorithmIdentifier { rsaEncryption, NULL }.
+        let mut spki = der_tlv(tag::SEQUENCE, &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00]);
+        spki.extend(der_tlv(0x03, &bits));
+        Self::from_spki_der(&der_tlv(tag::SEQUENCE, &spki), min_bits)
+    }
+
     /// The checked key as DER SubjectPublicKeyInfo.
     pub fn spki_der(&self) -> &[u8] {
         &self.spki
@@ -92,6 +109,38 @@ impl RsaPublicKey {
             .verify(message, signature)
             .map_err(|_| Error::InvalidSignature)
     }
+}
+
+/// A DER TLV. Contents here are at most a few KiB (the modulus is bounded first), so two length
+/// bytes always suffice.
+fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let mut out = vec![tag];
+    match (u8::try_from(len), u16::try_from(len)) {
+        (Ok(short), _) if short < 0x80 => out.push(short),
+        (Ok(byte), _) => out.extend([0x81, byte]),
+        (_, Ok(two)) => {
+            out.push(0x82);
+            out.extend(two.to_be_bytes());
+        }
+        // Unreachable for the bounded inputs above; an empty length makes the parse fail.
+        _ => {}
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A non-negative DER INTEGER from big-endian bytes: leading zeros dropped, one added back when
+/// the top bit is set.
+fn der_integer(bytes: &[u8]) -> Vec<u8> {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let digits = bytes.get(start..).unwrap_or_default();
+    let mut content = Vec::with_capacity(digits.len() + 1);
+    if digits.first().is_none_or(|&b| b & 0x80 != 0) {
+        content.push(0);
+    }
+    content.extend_from_slice(digits);
+    der_tlv(tag::INTEGER, &content)
 }
 
 /// Bit length of a big-endian unsigned integer without leading zero bytes.
@@ -114,5 +163,36 @@ mod tests {
         assert_eq!(bit_length(&[1]), 1);
         assert_eq!(bit_length(&[0x80, 0]), 16);
         assert_eq!(bit_length(&[0x01, 0, 0]), 17);
+    }
+
+    #[test]
+    fn components_build_the_same_key_as_its_spki() {
+        let text = include_str!("../tests/vectors/google/test-key-2048.pub");
+        let key = RsaPublicKey::from_spki_base64(text, MIN_BITS).unwrap();
+        // Read n and e back out of the SPKI with the DER reader, then rebuild from them.
+        let spki = SubjectPublicKeyInfo::parse(key.spki_der(), "t").unwrap();
+        let (n, e) = crate::der::read_all("t", spki.key, |r| {
+            r.expect(tag::SEQUENCE)?.read_all("t", |s| {
+                Ok((s.expect(tag::INTEGER)?.unsigned_integer("n")?, s.expect(tag::INTEGER)?.unsigned_integer("e")?))
+            })
+        })
+        .unwrap();
+        assert_eq!(n.len(), 256);
+        let rebuilt = RsaPublicKey::from_components(n, e, MIN_BITS).unwrap();
+        assert_eq!(rebuilt, key);
+        let mut padded = vec![0, 0];
+        padded.extend_from_slice(n);
+        assert_eq!(RsaPublicKey::from_components(&padded, &[0, 1, 0, 1], MIN_BITS).unwrap(), key);
+        for (n, e, why) in [
+            (&n[..128], e, "small"),
+            (n, &[1][..], "exponent 1"),
+            (n, &[1, 0][..], "even exponent"),
+            (&[][..], e, "empty modulus"),
+            (n, &[][..], "empty exponent"),
+            (&[0xff; 1100][..], e, "huge"),
+        ] {
+            let err = RsaPublicKey::from_components(n, e, MIN_BITS).unwrap_err();
+            assert_eq!(err.code(), "INVALID_PUBLIC_KEY", "{why}");
+        }
     }
 }

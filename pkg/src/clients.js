@@ -409,3 +409,6 @@ export const AppStoreServerAPIClient = named(
   }),
   'AppStoreServerAPIClient',
 );
+
+// For pkg/src/pubsub.js, which fetches Google's key set with the same transport.
+export { sendOnce as __sendOnce, call as __call };

@@ -19,7 +19,8 @@ export type IapErrorCode =
   | 'OCSP_STALE_RESPONSE'
   | 'OCSP_CERT_ID_MISMATCH'
   | 'OCSP_NONCE_MISMATCH'
-  | 'OCSP_RESPONDER_ERROR';
+  | 'OCSP_RESPONDER_ERROR'
+  | 'INVALID_TOKEN';
 
 /** Every error the package throws. */
 export declare class IapError extends Error {

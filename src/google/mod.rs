@@ -3,6 +3,7 @@
 //! notifications (RTDN), decoded from their Pub/Sub push body.
 
 mod purchase;
+pub mod pubsub;
 pub mod rtdn;
 
 pub use crate::signed_json::VerifyOptions;

@@ -16,6 +16,7 @@ use crate::error::Error;
 mod api;
 mod apple;
 mod google;
+mod pubsub;
 mod purchase;
 mod host;
 mod ocsp;

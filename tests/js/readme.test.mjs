@@ -91,3 +91,49 @@ test('README App Store Server API snippet: an order id to its transactions and t
     rmSync(file);
   }
 });
+
+test('README RTDN snippet: a push is accepted only with a valid Pub/Sub token', async () => {
+  const { bearer, claims, jwksText, AUDIENCE, EMAIL } = await import('./jwt.mjs');
+  const section = readme.split('### Google real-time developer notifications')[1];
+  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
+  assert.match(snippet, /from 'iap-verify'/);
+  const file = new URL(`./.readme-rtdn-${process.pid}.mjs`, import.meta.url);
+  writeFileSync(file, snippet.replace("from 'iap-verify'", "from './load.mjs'"));
+  process.env.RTDN_PUSH_AUDIENCE = AUDIENCE;
+  process.env.RTDN_PUSH_SERVICE_ACCOUNT = EMAIL;
+  // Google's certs endpoint, played by a stub of the global fetch.
+  const realFetch = globalThis.fetch;
+  const fetched = [];
+  let certs = () => new Response(jwksText(), { headers: { 'cache-control': 'public, max-age=3600' } });
+  globalThis.fetch = async (url) => (fetched.push(url), certs());
+  try {
+    const { handleRtdnPush } = await import(file.href);
+    const body = JSON.stringify({
+      message: { data: btoa(JSON.stringify({ version: '1.0', packageName: 'com.example.game', eventTimeMillis: '1', testNotification: { version: '1.0' } })), messageId: '1' },
+      subscription: 'projects/p/subscriptions/s',
+    });
+    const push = (authorization) =>
+      handleRtdnPush(new Request('https://backend.example.com/rtdn', { method: 'POST', headers: authorization ? { authorization } : {}, body }));
+    const iat = Math.floor(Date.now() / 1000) - 10;
+    const good = await bearer({ payload: claims({ iat, exp: iat + 3600 }) });
+    const ok = await push(good);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { kind: 'test', packageName: 'com.example.game' });
+    assert.equal((await push(good)).status, 200);
+    assert.deepEqual(fetched, ['https://www.googleapis.com/oauth2/v3/certs'], 'one fetch, then the cache');
+    assert.equal((await push(undefined)).status, 401);
+    assert.equal((await push(await bearer({ payload: claims({ iat, exp: iat + 3600, aud: 'https://elsewhere.example.com' }) }))).status, 401);
+    assert.equal((await push(await bearer({ payload: claims() }))).status, 401, 'expired in 2025');
+    // A key Google has not published: the fresh cached set is not refetched within a minute.
+    const rotated = await bearer({ key: 'other-key-2048', header: { alg: 'RS256', kid: 'next-key' }, payload: claims({ iat, exp: iat + 3600 }) });
+    assert.equal((await push(rotated)).status, 401);
+    assert.equal(fetched.length, 1);
+    // Google's endpoint down (a new fetch function has its own, empty cache): 503, Pub/Sub retries.
+    globalThis.fetch = async (url) => (fetched.push(url), new Response('unavailable', { status: 503 }));
+    assert.equal((await push(good)).status, 503);
+    assert.equal(fetched.length, 4, 'the first attempt and two retries');
+  } finally {
+    globalThis.fetch = realFetch;
+    rmSync(file);
+  }
+});
