@@ -18,7 +18,7 @@ export const APIS = [
     sansIoOptions: 'AppStoreServerApiOptions',
     client: 'AppStoreServerAPIClient',
     clientOptions: 'AppStoreServerAPIClientOptions',
-    constructor: 'signingKey: string | Uint8Array, keyId: string, issuerId: string, bundleId: string, environment: Environment, options?: AppStoreServerAPIClientOptions',
+    ctor: 'signingKey: string | Uint8Array, keyId: string, issuerId: string, bundleId: string, environment: Environment, options?: AppStoreServerAPIClientOptions',
   },
 ];
 
@@ -67,10 +67,10 @@ function clientArgs(e) {
 
 const used = new Set(['HttpRequest', 'HttpResponse']);
 let classes = '';
-for (const { api, sansIo, sansIoOptions, client, clientOptions, constructor } of APIS) {
+for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor } of APIS) {
   used.add(sansIoOptions);
   let s = `/** Sans-I/O: builds each request and reads each response; you send them. */\nexport declare class ${sansIo} {\n  constructor(options: ${sansIoOptions});\n  readonly baseUrl: string;\n`;
-  let c = `export declare class ${client} {\n  constructor(${constructor ?? `options: ${clientOptions}`});\n  readonly baseUrl: string;\n`;
+  let c = `export declare class ${client} {\n  constructor(${ctor ?? `options: ${clientOptions}`});\n  readonly baseUrl: string;\n`;
   for (const e of table[api]) {
     for (const n of [...names(e.paramsType), ...names(e.resultType)]) used.add(n);
     s += doc(e.doc);

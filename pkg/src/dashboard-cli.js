@@ -13,6 +13,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as iap from '../node.mjs';
 import { startEmulator } from './emulator.js';
+import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
 
 const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--config FILE] [--emulator | --no-emulator]
                            [--seed FILE] [--www DIR]
@@ -24,7 +25,9 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --host HOST      listen address (default 127.0.0.1). The lookup API has no login of its own:
                    expose it beyond this machine only behind your own access control
   --config FILE    JSON: {"iap": {"baseUrl", "appKey", "packageName"},
-                          "gamebase": {"baseUrl", "appId", "secretKey", "packageName"}}
+                          "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
+                          "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
+                                       "environment", "appAppleId", "baseUrl", "rootCertificateFiles"}}
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
@@ -33,12 +36,14 @@ leaves it); purchase lookups go through this process, which holds the API creden
 
 Environment (overrides the config file):
   IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
-  GAMEBASE_APP_ID, GAMEBASE_SECRET_KEY, GAMEBASE_BASE_URL, GAMEBASE_PACKAGE_NAME`;
+  GAMEBASE_APP_ID, GAMEBASE_SECRET_KEY, GAMEBASE_BASE_URL, GAMEBASE_PACKAGE_NAME
+  APPLE_P8_KEY_FILE, APPLE_KEY_ID, APPLE_ISSUER_ID, APPLE_BUNDLE_ID, APPLE_ENVIRONMENT,
+  APPLE_APP_ID, APPLE_BASE_URL`;
 
 const PKG_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Files of the package the page may load: the browser entry and what it imports. */
-const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|run-payment|flow-store|detect)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/, /^web\/endpoints\.js$/];
+const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|pubsub|run-payment|flow-store|detect)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/, /^web\/endpoints\.js$/];
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -125,9 +130,16 @@ export function loadConfig({ config, env = process.env } = {}) {
     baseUrl: nonEmpty(env.GAMEBASE_BASE_URL) ?? nonEmpty(fg.baseUrl),
     packageName: nonEmpty(env.GAMEBASE_PACKAGE_NAME) ?? nonEmpty(fg.packageName),
   };
+  let stores;
+  try {
+    stores = storeConfig(file, env);
+  } catch (e) {
+    throw new UsageError(`the App Store key file: cannot read it (${e.code ?? e.message})`);
+  }
   return {
     iap: iapConf.appKey ? iapConf : undefined,
     gamebase: gbConf.appId && gbConf.secretKey ? gbConf : undefined,
+    ...(stores.appStore ? stores : {}),
   };
 }
 
@@ -232,7 +244,7 @@ function sendError(res, status, code, message, details) {
  * detail fields, each a number or a short string (the README's dashboard section lists them).
  * Anything else an error carries stays in this process.
  */
-const PUBLIC_DETAILS = ['status', 'resultCode', 'resultMessage', 'input', 'limit', 'actual', 'afterMs'];
+const PUBLIC_DETAILS = ['status', 'resultCode', 'resultMessage', 'input', 'limit', 'actual', 'afterMs', 'errorCode', 'errorName', 'errorStatus', 'errorMessage'];
 const MAX_PUBLIC_TEXT = 256;
 
 function publicError(e) {
@@ -245,6 +257,32 @@ function publicError(e) {
   const code = typeof e.code === 'string' && /^[A-Z_]{1,40}$/.test(e.code) ? e.code : 'INTERNAL';
   const message = String(e.message).slice(0, MAX_PUBLIC_TEXT);
   return { code, message, details: Object.keys(details).length > 0 ? details : undefined };
+}
+
+/** A lookup's JSON body, or undefined once an error answer has been sent. */
+async function lookupBody(req, res) {
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+    sendError(res, 415, 'INVALID_ARGUMENT', 'send the lookup as application/json');
+    return undefined;
+  }
+  try {
+    return JSON.parse(await readBody(req));
+  } catch (e) {
+    if (e instanceof iap.IapError) sendError(res, 413, e.code, e.message);
+    else sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
+    return undefined;
+  }
+}
+
+/** Sends what `run` resolves with; a package error as its public part (400 for the caller's, else 502). */
+async function answer(res, run) {
+  try {
+    return sendJson(res, 200, await run());
+  } catch (e) {
+    if (!(e instanceof iap.IapError)) throw e;
+    const { code, message, details } = publicError(e);
+    return sendError(res, e.code === 'INVALID_ARGUMENT' ? 400 : 502, code, message, details);
+  }
 }
 
 function readBody(req) {
@@ -304,8 +342,14 @@ export async function startDashboard(options = {}) {
     const g = conf.gamebase;
     sources.gamebase = { conf: g, client: new iap.GamebaseClient({ appId: g.appId, secretKey: g.secretKey, ...(g.baseUrl ? { baseUrl: g.baseUrl } : {}) }) };
   }
+  if (emulator?.appStore && !conf.appStore) {
+    const a = emulator.appStore;
+    conf.appStore = { signingKey: a.signingKey, keyId: a.keyId, issuerId: a.issuerId, bundleId: a.bundleId, environment: 'Sandbox', baseUrl: emulator.url, rootCertificates: [a.rootCertificate] };
+  }
+  const stores = storeClients(conf);
   // What the page may know about the servers: where they are, never the credentials.
   const publicConfig = {
+    storeApis: Object.fromEntries(Object.entries(stores).map(([k, s]) => [k, { baseUrl: s.client.baseUrl }])),
     emulator: emulator !== undefined,
     apis: Object.fromEntries(Object.entries(sources).map(([k, s]) => [k, { baseUrl: s.client.baseUrl, packageName: s.conf.packageName ?? null }])),
     stores: STORES,
@@ -327,16 +371,8 @@ export async function startDashboard(options = {}) {
         }
         if (url.pathname === '/api/config' && req.method === 'GET') return sendJson(res, 200, publicConfig);
         if (url.pathname === '/api/lookup' && req.method === 'POST') {
-          if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-            return sendError(res, 415, 'INVALID_ARGUMENT', 'send the lookup as application/json');
-          }
-          let body;
-          try {
-            body = JSON.parse(await readBody(req));
-          } catch (e) {
-            if (e instanceof iap.IapError) return sendError(res, 413, e.code, e.message);
-            return sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
-          }
+          const body = await lookupBody(req, res);
+          if (body === undefined) return undefined;
           const userId = nonEmpty(body?.userId);
           const store = body?.store ?? 'ALL';
           const api = body?.api;
@@ -346,16 +382,12 @@ export async function startDashboard(options = {}) {
           if (api !== undefined && !(typeof api === 'string' && Object.hasOwn(sources, api))) {
             return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
           }
-          try {
-            return sendJson(res, 200, await lookup(sources, { userId, store, api }));
-          } catch (e) {
-            if (e instanceof iap.IapError) {
-              const status = e.code === 'INVALID_ARGUMENT' ? 400 : 502;
-              const { code, message, details } = publicError(e);
-              return sendError(res, status, code, message, details);
-            }
-            throw e;
-          }
+          return await answer(res, () => lookup(sources, { userId, store, api }));
+        }
+        if (url.pathname === '/api/store-lookup' && req.method === 'POST') {
+          const body = await lookupBody(req, res);
+          if (body === undefined) return undefined;
+          return await answer(res, () => storeLookup(stores, body));
         }
         return sendError(res, 404, 'INVALID_ARGUMENT', 'no such API');
       }
