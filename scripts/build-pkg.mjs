@@ -32,6 +32,33 @@ if (loader >= 0) {
   throw new Error('web/iap_verify.d.ts: no InitInput section; has wasm-bindgen changed its output?');
 }
 
+// `[Symbol.dispose](): void` on every class: `Symbol.dispose` is a value only in the esnext.disposable
+// lib (or @types/node), so a project on TypeScript's default lib (ES5, or es2022 and the like) gets
+// one error per class. Instead each class merges with the global `Disposable` interface, which this
+// file also declares empty: with esnext.disposable (or @types/node) the declarations merge and the
+// class has `[Symbol.dispose]()`, so `using` type-checks; without it the interface is empty and costs
+// nothing. (At run time the glue sets the method only where `Symbol.dispose` exists, too.)
+const CLASS = /^export class (\w+) \{\n[\s\S]*?^\}$/gm;
+const DISPOSE = /^    \[Symbol\.dispose\]\(\): void;\n/m;
+const DISPOSABLE = `declare global {
+    // Empty unless a lib (esnext.disposable, @types/node) declares \`[Symbol.dispose](): void\` in it.
+    interface Disposable {}
+}
+`;
+const disposable = [];
+let typed = readFileSync(dtsUrl, 'utf8').replace(CLASS, (block, name) => {
+  if (!DISPOSE.test(block)) return block;
+  disposable.push(name);
+  return block.replace(DISPOSE, '');
+});
+if (disposable.length > 0) {
+  typed = `${typed.trimEnd()}\n\n${DISPOSABLE}\n${disposable.map((c) => `export interface ${c} extends Disposable {}\n`).join('')}`;
+  writeFileSync(dtsUrl, typed);
+} else if (!typed.includes(DISPOSABLE)) {
+  throw new Error('web/iap_verify.d.ts: no [Symbol.dispose] member; has wasm-bindgen changed its output?');
+}
+if (/^\s+\[Symbol\.dispose\]/m.test(typed)) throw new Error('web/iap_verify.d.ts: a [Symbol.dispose] member is left');
+
 copyFileSync(new URL('../LICENSE', import.meta.url), new URL('LICENSE', pkg));
 copyFileSync(new URL('../README.md', import.meta.url), new URL('README.md', pkg));
 // The dashboard's page, so that `iap-verify dashboard` works from the installed package.

@@ -117,7 +117,9 @@ console.log(r.purchaseToken, typeof IapError);`;
   assert.equal(r.stdout, 'TOKEN3000000312345 function\n');
 });
 
-function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types = [] } = {}) {
+// `options` replace the defaults below; an option set to `undefined` is left out of tsconfig.json,
+// so that TypeScript's own default applies.
+function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types = [], ...options } = {}) {
   const tsconfig = {
     compilerOptions: {
       strict: true,
@@ -128,6 +130,7 @@ function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types 
       moduleResolution: 'nodenext',
       types,
       typeRoots: [join(repo, 'node_modules/@types')],
+      ...options,
     },
     files,
   };
@@ -172,6 +175,40 @@ export const id: string | undefined = p.orderId;
 `);
   const r = typecheck(['use.cts'], { lib: ['es2022'], types: ['node'] });
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
+
+test('TypeScript: every entry compiles under --strict on the default lib, with and without @types/node', () => {
+  // No `lib` and no `target`: what TypeScript picks by itself. `module` decides the implied target:
+  // nodenext -> esnext (its lib has Symbol.dispose), node16 -> es2022 (no Symbol.dispose), and
+  // esnext/bundler -> ES5 (no Symbol value at all). The .d.ts files are checked in full
+  // (skipLibCheck off), so importing every entry covers all of them.
+  writeFileSync(join(p.projectDir, 'entries.mts'), `import * as iap from 'iap-verify';
+import * as init from 'iap-verify/init';
+import * as emulator from 'iap-verify/emulator';
+import * as postgres from 'iap-verify/postgres';
+export type Verifier = iap.GoogleVerifier;
+export const names: string[] = [typeof iap.SignedDataVerifier, typeof init.init, typeof emulator, typeof postgres.migrate];
+`);
+  const seen = [];
+  for (const modes of [{ module: 'nodenext' }, { module: 'node16', moduleResolution: 'node16' }, { module: 'esnext', moduleResolution: 'bundler' }]) {
+    for (const types of [[], ['node']]) {
+      const r = typecheck(['entries.mts'], { lib: undefined, target: undefined, types, skipLibCheck: false, ...modes });
+      assert.equal(r.status, 0, `${JSON.stringify({ ...modes, types })}: ${r.stdout}${r.stderr}`);
+      seen.push(`${modes.module}/${types.length}`);
+    }
+  }
+  assert.equal(seen.length, 6);
+  // The classes still type-check with `using` where the lib knows Symbol.dispose.
+  writeFileSync(join(p.projectDir, 'using.mts'), `import { GoogleVerifier } from 'iap-verify';
+export function f(key: string): string | undefined {
+  using v = new GoogleVerifier(key);
+  return v.verify('{}', 'sig').orderId;
+}
+`);
+  for (const types of [[], ['node']]) {
+    const r = typecheck(['using.mts'], { lib: undefined, target: 'esnext', types });
+    assert.equal(r.status, 0, `using, types ${types}: ${r.stdout}${r.stderr}`);
+  }
 });
 
 test('no `any` in the public signatures', async () => {
