@@ -18,7 +18,8 @@ Usage:
   iap-verify decode <file|-> [options]   decode without verifying (printed as UNVERIFIED)
   iap-verify batch  <file|-> [options]   verify a JSON Lines file, write JSON Lines results
   iap-verify emulator [--port N] [--host H] [--seed FILE]   local NHN IAP server (see its --help)
-  iap-verify dashboard [...]             the dashboard (see its --help)
+  iap-verify dashboard [...]             the dashboard (see its --help; its page is the optional
+                                         package iap-verify-dashboard)
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify --help | --version
 
