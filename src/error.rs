@@ -338,8 +338,15 @@ impl fmt::Display for Error {
             Error::InvalidPublicKey { reason } => write!(f, "invalid public key: {reason}"),
             Error::InvalidSignature => f.write_str("the signature does not verify"),
             Error::InvalidChain { reason, .. } => write!(f, "invalid certificate chain: {reason}"),
-            Error::CertificateExpired { subject, at, .. } => {
-                write!(f, "certificate '{subject}' was not valid at {at} (epoch ms)")
+            Error::CertificateExpired { subject, not_before, not_after, at } => {
+                use crate::time::format_iso8601_ms as iso;
+                write!(
+                    f,
+                    "certificate '{subject}' was not valid at {} ({at} epoch ms): valid from {} ({not_before}) to {} ({not_after})",
+                    iso(*at),
+                    iso(*not_before),
+                    iso(*not_after)
+                )
             }
             Error::InvalidAppIdentifier { expected, actual } => write!(
                 f,
@@ -479,6 +486,22 @@ mod tests {
             assert_eq!(e.to_string(), format!("thing: 20001 {name}, over the limit of 20000 {name}"));
             assert_eq!(e.details(), serde_json::json!({ "input": "thing", "limit": 20_000, "actual": 20_001, "unit": name }));
         }
+    }
+
+    #[test]
+    fn certificate_dates_in_the_message_are_iso_8601_beside_epoch_ms() {
+        let e = Error::CertificateExpired {
+            subject: "Prod ECC Mac App Store and iTunes Store Receipt Signing".into(),
+            not_before: 1_600_000_000_000,
+            not_after: 1_700_000_000_000,
+            at: 1_700_000_000_001,
+        };
+        assert_eq!(
+            e.to_string(),
+            "certificate 'Prod ECC Mac App Store and iTunes Store Receipt Signing' was not valid at \
+             2023-11-14T22:13:20.001Z (1700000000001 epoch ms): valid from 2020-09-13T12:26:40.000Z \
+             (1600000000000) to 2023-11-14T22:13:20.000Z (1700000000000)"
+        );
     }
 
     #[test]

@@ -29,6 +29,34 @@ pub(crate) fn epoch_ms(year: i64, month: i64, day: i64, hour: i64, min: i64, sec
     secs.checked_mul(1000)
 }
 
+/// The civil date (year, month, day) of a day count from 1970-01-01: the inverse of
+/// `days_from_civil` (H. Hinnant's algorithm). Total for every `i64` that `format_iso8601_ms` passes.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Epoch milliseconds as ISO-8601 UTC with milliseconds, as JavaScript's `Date.prototype.toISOString`
+/// writes them inside its range (`2023-11-14T22:13:20.000Z`); beyond year 9999 or before year 0
+/// the year has a sign and six digits (`+275760-09-13T00:00:00.000Z`), as `toISOString` does, and
+/// outside even that it still writes the year, so any `i64` gives a string (for error messages).
+pub fn format_iso8601_ms(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    let (h, min, sec, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1_000 % 60, in_day % 1_000);
+    let year = if (0..=9999).contains(&year) { format!("{year:04}") } else { format!("{year:+07}") };
+    format!("{year}-{month:02}-{day:02}T{h:02}:{min:02}:{sec:02}.{milli:03}Z")
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -120,6 +148,28 @@ mod tests {
         assert_eq!(p("2020-07-22T18:33:15+0100"), p("2020-07-22T17:33:15Z"));
         assert_eq!(p("2000-02-29T00:00:00-00:30"), p("2000-02-29T00:30:00Z"));
         assert_eq!(p("1969-12-31T23:59:59Z"), Some(-1_000));
+    }
+
+    #[test]
+    fn formats_iso8601_like_to_iso_string() {
+        use super::format_iso8601_ms as f;
+        // Expected values are what JavaScript's `new Date(ms).toISOString()` gives.
+        assert_eq!(f(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(f(1_700_000_000_000), "2023-11-14T22:13:20.000Z");
+        assert_eq!(f(1_708_709_236_123), "2024-02-23T17:27:16.123Z");
+        assert_eq!(f(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(f(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(f(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
+        assert_eq!(f(253_402_300_800_000), "+010000-01-01T00:00:00.000Z");
+        assert_eq!(f(8_640_000_000_000_000), "+275760-09-13T00:00:00.000Z");
+        assert_eq!(f(-62_198_755_200_000), "-000001-01-01T00:00:00.000Z");
+        // Round trip with the parser over a spread of instants, and no panic at the extremes.
+        for ms in [0, 1, -86_400_001, 1_234_567_890_123, 4_102_444_800_000, -2_208_988_800_000] {
+            assert_eq!(p(&f(ms)), Some(ms), "{ms}");
+        }
+        for ms in [i64::MIN, i64::MAX, i64::MIN + 1] {
+            assert!(f(ms).ends_with('Z'));
+        }
     }
 
     #[test]

@@ -18,7 +18,8 @@ Usage:
   iap-verify decode <file|-> [options]   decode without verifying (printed as UNVERIFIED)
   iap-verify batch  <file|-> [options]   verify a JSON Lines file, write JSON Lines results
   iap-verify emulator [--port N] [--host H] [--seed FILE]   local NHN IAP server (see its --help)
-  iap-verify dashboard [...]             the dashboard (see its --help)
+  iap-verify dashboard [...]             the dashboard (see its --help; its page is the optional
+                                         package iap-verify-dashboard)
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify apple <what> <id> [...]     look a purchase up with the App Store Server API (see its --help)
   iap-verify --help | --version
@@ -134,19 +135,24 @@ function parseTime(value) {
 
 /**
  * What the input is (the shared detection, `../src/detect.js`), or a usage error that says why not:
- * { kind, input }, where input is what the verifier takes (the exact bytes for signed JSON).
+ * { kind, input, guessed?, notes }, where input is what the verifier takes (the exact bytes for
+ * signed JSON) and notes say how a guessed kind was chosen.
  */
 function detectInput(bytes, { store, type }) {
   const text = decoder.decode(bytes);
   if (type !== undefined) {
     if (!(type in KINDS)) throw new UsageError(`--type ${type}: expected one of ${Object.keys(KINDS).join(', ')}`);
-    return { kind: type, input: type.endsWith('-purchase') ? bytes : type === 'apple-receipt' && bytes[0] === 0x30 ? bytes : text.trim() };
+    return { kind: type, input: type.endsWith('-purchase') ? bytes : type === 'apple-receipt' && bytes[0] === 0x30 ? bytes : text.trim(), notes: [] };
   }
   const d = detect(text, bytes, { store });
   if (d.kind === undefined) throw new UsageError(`cannot tell what this input is: ${d.reason} (see --help for the recognized inputs, or use --type)`);
-  // A minimal payload (test data) would be verified as the wrong kind half of the time: ask.
-  if (d.guessed) throw new UsageError(`a JWS whose payload names none of the fields that tell the Apple kinds apart (it may be ${KINDS[d.kind]}); use --type`);
-  return d;
+  // A minimal payload (test data) names none of the fields that tell the Apple kinds apart: take
+  // the kind it fits best (the detector's rule) and say so, with the way to choose another.
+  if (d.guessed) {
+    const note = `read as ${KINDS[d.kind]}, the kind its payload fits best: the payload names none of the fields that tell the Apple kinds apart (--type chooses another)`;
+    return { ...d, notes: [note] };
+  }
+  return { ...d, notes: [] };
 }
 
 /** Runs `call(roots)` with Apple's roots, then, if the chain is untrusted, with the --root ones. */
@@ -284,8 +290,12 @@ function decodeOne(kind, input) {
   }
 }
 
+/** The package's option names that have a flag here: messages name the flag instead. */
+const OPTION_FLAGS = { allowLegacy1024BitKeys: '--allow-legacy-1024-bit-keys', rootCertificates: '--root' };
+
 function errorJson(e) {
-  const out = { code: e.code, message: e.message };
+  const message = e.message.replace(/\b(allowLegacy1024BitKeys|rootCertificates)\b/g, (name) => OPTION_FLAGS[name]);
+  const out = { code: e.code, message };
   if (e.details !== undefined) out.details = e.details;
   return out;
 }
@@ -325,25 +335,28 @@ function printHuman(out, { status, kind, result, notes, error }) {
 
 function single(command, values, positionals, io) {
   const ctx = contextFrom(values);
-  const { kind, input } = detectInput(readInput(positionals[0]), ctx);
+  const { kind, input, guessed, notes: detected } = detectInput(readInput(positionals[0]), ctx);
+  const marks = guessed ? { guessed: true } : {};
   if (command === 'decode') {
     const result = decodeOne(kind, input);
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: false, kind, unverified: true, result })}\n`);
-    else printHuman(io.stdout, { status: 'UNVERIFIED (decoded only, nothing was checked)', kind, result });
+    const notes = detected.length > 0 ? { notes: detected } : {};
+    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: false, kind, ...marks, unverified: true, result, ...notes })}\n`);
+    else printHuman(io.stdout, { status: 'UNVERIFIED (decoded only, nothing was checked)', kind, result, notes: detected });
     return 0;
   }
   try {
-    const { result, notes, verified } = verifyOne(ctx, kind, input);
-    const status = verified ? 'VERIFIED' : 'DECODED (this kind of input carries no signature)';
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified, kind, result, notes })}\n`);
-    else printHuman(io.stdout, { status, kind, result, notes });
+    const r = verifyOne(ctx, kind, input);
+    const notes = [...detected, ...r.notes];
+    const status = r.verified ? 'VERIFIED' : 'DECODED (this kind of input carries no signature)';
+    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: r.verified, kind, ...marks, result: r.result, notes })}\n`);
+    else printHuman(io.stdout, { status, kind, result: r.result, notes });
     return 0;
   } catch (e) {
     if (!(e instanceof iap.IapError)) throw e;
     // The caller's own values (e.g. a misspelt environment) are a usage error, not bad data.
     const code = e.code === 'INVALID_ARGUMENT' ? 2 : 1;
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, kind, error: errorJson(e) })}\n`);
-    else printHuman(io.stdout, { status: 'INVALID', kind, error: errorJson(e) });
+    if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, kind, ...marks, error: errorJson(e), ...(detected.length > 0 ? { notes: detected } : {}) })}\n`);
+    else printHuman(io.stdout, { status: 'INVALID', kind, error: errorJson(e), notes: detected });
     return code;
   }
 }
@@ -416,17 +429,20 @@ function batch(values, positionals, io) {
         environment: o.environment ?? base.environment,
         appAppleId: o.appAppleId ?? base.appAppleId,
       };
-      const { kind, input } = detectInput(item.bytes, ctx);
+      const { kind, input, guessed, notes: detected } = detectInput(item.bytes, ctx);
+      const marks = guessed ? { guessed: true } : {};
       try {
         const r = verifyOne(ctx, kind, input);
         counts[r.verified ? 'verified' : 'decoded']++;
-        out = { ok: true, verified: r.verified, kind, result: r.result };
-        if (r.notes.length > 0) out.notes = r.notes;
+        out = { ok: true, verified: r.verified, kind, ...marks, result: r.result };
+        const notes = [...detected, ...r.notes];
+        if (notes.length > 0) out.notes = notes;
       } catch (e) {
         if (!(e instanceof iap.IapError)) throw e;
         counts.invalid++;
         byCode[e.code] = (byCode[e.code] ?? 0) + 1;
-        out = { ok: false, kind, error: errorJson(e) };
+        out = { ok: false, kind, ...marks, error: errorJson(e) };
+        if (detected.length > 0) out.notes = detected;
       }
     } catch (e) {
       if (!(e instanceof UsageError) && !(e instanceof SyntaxError)) throw e;

@@ -9,7 +9,8 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as iap from '../node.mjs';
 import { startEmulator } from './emulator.js';
@@ -32,7 +33,7 @@ leaves it); purchase lookups go through this process, which holds the API creden
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
   --seed FILE      seed of the local IAP server (default: the package's)
-  --www DIR        the dashboard's files (default: found next to the package)
+  --www DIR        the dashboard's files (default: the installed iap-verify-dashboard package)
 
 Environment (overrides the config file):
   IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
@@ -145,13 +146,26 @@ export function loadConfig({ config, env = process.env } = {}) {
 
 /**
  * Where the dashboard's files are: an explicit dir; in the repository, www/ itself (so edits show
- * without a rebuild); in an installed package, the copy `make build` puts in pkg/www/.
+ * without a rebuild); in an installed package, the optional package `iap-verify-dashboard` (www/
+ * packed on its own), installed beside this one.
  */
 function findWww(explicit) {
   const inRepo = existsSync(join(PKG_DIR, '..', 'Cargo.toml'));
-  const candidates = explicit ? [explicit] : [...(inRepo ? [join(PKG_DIR, '..', 'www')] : []), join(PKG_DIR, 'www')];
+  const candidates = explicit ? [explicit] : [...(inRepo ? [join(PKG_DIR, '..', 'www')] : []), ...installedDashboard()];
   for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
-  throw new UsageError(explicit ? `--www ${explicit}: no index.html there` : 'the dashboard files (www/) were not found; pass --www DIR');
+  if (explicit) throw new UsageError(`--www ${explicit}: no index.html there`);
+  throw new UsageError(`the dashboard's page is the optional package ${DASHBOARD_PACKAGE}, which is not installed: npm install ${DASHBOARD_PACKAGE} (beside iap-verify), or pass --www DIR`);
+}
+
+const DASHBOARD_PACKAGE = 'iap-verify-dashboard';
+
+/** The installed `iap-verify-dashboard` package's directory, as a list of zero or one. */
+function installedDashboard() {
+  try {
+    return [dirname(createRequire(import.meta.url).resolve(`${DASHBOARD_PACKAGE}/package.json`))];
+  } catch {
+    return [];
+  }
 }
 
 /** An ISO-8601 time as sent by Gamebase, or epoch ms as sent by the IAP API, as epoch ms. */

@@ -59,6 +59,10 @@ test('verify: tampered data is exit 1 with the error code; a 1024-bit key needs 
   const args = ['verify', shared('google-awa-goiap.json'), '--signature', `@${shared('google-awa-goiap.sig')}`, '--key', `@${shared('google-awa-goiap.pub')}`];
   const refused = json(args);
   assert.deepEqual([refused.code, refused.body.error.code], [1, 'INVALID_PUBLIC_KEY']);
+  // The message names the command's flag, not the JS option (which the JS API's message names).
+  assert.match(refused.body.error.message, /pass --allow-legacy-1024-bit-keys to accept/);
+  assert.doesNotMatch(refused.body.error.message, /allowLegacy1024BitKeys/);
+  assert.match(cli(args).out, /^INVALID {2}Google Play purchase\nINVALID_PUBLIC_KEY: .*pass --allow-legacy-1024-bit-keys/);
   const accepted = json([...args, '--allow-legacy-1024-bit-keys']);
   assert.deepEqual([accepted.code, accepted.body.result.orderId], [0, 'GPA.xxxx-xxxx-xxxx-xxxxx']);
 });
@@ -255,11 +259,25 @@ test('Apple receipt: detected from base64, verified at its creation date; Xcode 
 
 test('Apple JWS: kinds told apart by payload, --type where the payload cannot tell, --root, --at', { skip: appleSkip }, () => {
   const root = ['--root', shared('apple-root-testCA-app-store-server-library.der')];
-  // The app-store-server-library test tokens have minimal payloads: detection cannot tell a
-  // transaction from renewal info, and says so; --type settles it.
-  const unknown = cli(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /use --type/);
+  // The app-store-server-library test tokens have minimal payloads: none of the fields that tell a
+  // transaction from renewal info. The command takes the kind each fits best (a bundle id: a
+  // transaction; only an environment: renewal info), says so, and --type chooses another.
+  const guessed = cli(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
+  assert.equal(guessed.code, 0, guessed.err);
+  assert.match(guessed.out, /^VERIFIED {2}Apple signed transaction \(JWS\)\nnote: read as Apple signed transaction \(JWS\), the kind its payload fits best: .*\(--type chooses another\)\n/);
+  const gt = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
+  assert.deepEqual([gt.code, gt.body.kind, gt.body.guessed, gt.body.result.bundleId], [0, 'apple-transaction', true, 'com.example'], JSON.stringify(gt.body));
+  assert.match(gt.body.notes[0], /^read as Apple signed transaction \(JWS\), the kind its payload fits best/);
+  const gr = json(['verify', shared('apple-jws-testca-renewalInfo.jws'), ...root]);
+  assert.deepEqual([gr.code, gr.body.kind, gr.body.guessed], [0, 'apple-renewal-info', true], JSON.stringify(gr.body));
+  const gd = json(['decode', shared('apple-jws-testca-renewalInfo.jws')]);
+  assert.deepEqual([gd.code, gd.body.kind, gd.body.guessed, gd.body.verified], [0, 'apple-renewal-info', true, false], JSON.stringify(gd.body));
+  assert.match(gd.body.notes[0], /fits best/);
+  // In a batch too; a kind told by the payload is not marked.
+  const batch = cli(['batch', '-', ...root, '--no-progress'], `${JSON.stringify(text(shared('apple-jws-testca-renewalInfo.jws')).trim())}\n${JSON.stringify(text(shared('apple-jws-testca-testNotification.jws')).trim())}\n`);
+  const lines = batch.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => [l.ok, l.kind, l.guessed]), [[true, 'apple-renewal-info', true], [true, 'apple-notification', undefined]], batch.out);
+  assert.match(lines[0].notes[0], /fits best/);
   const t = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root, '--type', 'apple-transaction']);
   assert.deepEqual([t.code, t.body.kind, t.body.result.bundleId], [0, 'apple-transaction', 'com.example'], JSON.stringify(t.body));
   assert.match(t.body.notes.join(' '), /--root/);
@@ -284,6 +302,10 @@ test('Apple JWS: kinds told apart by payload, --type where the payload cannot te
   const gopay = shared('apple-jws-gopay-notification-did-renew-sandbox.jws');
   const expired = json(['verify', gopay]);
   assert.deepEqual([expired.code, expired.body.error.code], [1, 'CERTIFICATE_EXPIRED']);
+  // Dates in the message: ISO-8601 beside the epoch ms.
+  const { at, notBefore, notAfter } = expired.body.error.details;
+  const iso = (ms) => new Date(ms).toISOString();
+  assert.ok(expired.body.error.message.includes(`was not valid at ${iso(at)} (${at} epoch ms): valid from ${iso(notBefore)} (${notBefore}) to ${iso(notAfter)} (${notAfter})`), expired.body.error.message);
   const then = json(['verify', gopay, '--at', '2022-03-04T10:00:00Z']);
   assert.deepEqual([then.code, then.body.result.notificationType], [0, 'DID_RENEW'], JSON.stringify(then.body));
   // Xcode data: verified under its own certificate, flagged as test data.

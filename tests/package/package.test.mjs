@@ -35,14 +35,27 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
     else for (const v of Object.values(target)) pointed.add(v);
   }
   for (const f of pointed) assert.ok(files.includes(f.replace(/^\.\//, '')), `${f} is referenced by package.json but not packed`);
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'web/iap_verify_bg.wasm', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'src/error.js', 'src/api.js', 'src/detect.js', 'www/index.html']) {
-    assert.ok(files.includes(f), `${f} missing from the tarball`);
-  }
+  // Exactly these files: the entries, types, bin and generated glue, and the committed sources of
+  // pkg/src (so a new source file needs no edit here, and anything else packed fails). The
+  // dashboard's page (www/) is the optional package iap-verify-dashboard, not part of this one.
+  const sources = execFileSync('git', ['ls-files', 'pkg/src'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^pkg\//, ''));
+  assert.ok(sources.includes('src/api.js') && sources.includes('src/detect.js'));
+  const expected = [
+    'LICENSE', 'README.md', 'package.json', 'index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs',
+    'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', ...sources,
+  ];
+  assert.deepEqual(files, expected.sort());
   for (const f of files) {
     assert.doesNotMatch(f, /(^|\/)tests?\//, `a test file is packed: ${f}`);
     assert.doesNotMatch(f, /\.(map|pem|key|der|cer|p12|tgz|rs|toml|lock)$|(^|\/)\.env|\.test\./, `${f} must not be packed`);
-    assert.notEqual(f, 'src/node-cjs.js', 'the CJS source is bundled into node.cjs, not shipped');
   }
+  // One copy of the wasm-bindgen glue: web/iap_verify.js. node.cjs is a few lines that require()
+  // node.mjs (which imports the glue), not a bundle of it.
+  const glue = files.filter((f) => readFileSync(join(installed(), f), 'utf8').includes('__wbg_ptr'));
+  assert.deepEqual(glue, ['web/iap_verify.js']);
+  const cjs = readFileSync(join(installed(), 'node.cjs'), 'utf8');
+  assert.match(cjs, /^\s*module\.exports = require\('\.\/node\.mjs'\);$/m);
+  assert.ok(cjs.length < 2048, `node.cjs is ${cjs.length} bytes`);
   const licence = readFileSync(join(installed(), 'LICENSE'), 'utf8');
   assert.match(licence, /MIT License|Permission is hereby granted/);
   for (const f of files) {
@@ -56,9 +69,35 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   const line = `tarball ${kib(p.packed.size)} (${files.length} files, ${kib(p.packed.unpackedSize)} unpacked); wasm ${kib(wasm.length)}, gzipped ${kib(gz)}`;
   console.log(`[package] ${line}`);
   t.diagnostic(line);
-  // Generous ceilings, to catch an accident (a bundled test tree, a debug build), not to budget.
-  assert.ok(p.packed.size < 1024 * 1024, `tarball is ${p.packed.size} bytes`);
+  // Ceilings. The wasm has its own ratchet (tests/js/size.test.mjs); everything else (JS, types,
+  // README) is held here: about 300 KiB today (2026-12-02: 300 KiB of the 979 KiB unpacked,
+  // 355 KiB packed; before one copy of the glue and the dashboard's own package: 1,130 KiB
+  // unpacked, 393 KiB packed, 46 files).
+  const rest = p.packed.unpackedSize - wasm.length;
+  assert.ok(rest < 340 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(p.packed.size < wasm.length * 0.4 + 100 * 1024, `tarball is ${kib(p.packed.size)}`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
+});
+
+test("the package's README is the user's half of the root README", () => {
+  const root = readFileSync(join(repo, 'README.md'), 'utf8');
+  const packed = readFileSync(join(installed(), 'README.md'), 'utf8');
+  assert.ok(packed.length < root.length, `${packed.length} of ${root.length} characters`);
+  assert.match(packed, /^# iap-verify\n/);
+  // What users need is there, word for word from the root README.
+  for (const heading of ['## Quick start', '### Apple', '## Supported runtimes', '### Install', '## The `iap-verify` command', '## Errors', '## Limits']) {
+    assert.ok(packed.includes(`\n${heading}`), `${heading} missing`);
+  }
+  const section = (text, heading) => text.slice(text.indexOf(`\n${heading}\n`), text.indexOf('\n## ', text.indexOf(`\n${heading}\n`) + 1));
+  assert.equal(section(packed, '## Errors'), section(root, '## Errors'));
+  // What is about working on this repository is not, nor the markers that say so.
+  for (const gone of ['## Two commands', '## Hardening', '## Building and layout', 'package-readme:', 'make fuzz', 'cargo clippy']) {
+    assert.ok(!packed.includes(gone), `${gone} is in the package README`);
+  }
+  // Relative links point at files the package holds.
+  for (const m of packed.matchAll(/\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)/gi)) {
+    assert.ok(p.packed.files.some((f) => f.path === m[1]), `the README links to ${m[1]}`);
+  }
 });
 
 test('ESM: import from the installed package', () => {
@@ -117,7 +156,9 @@ console.log(r.purchaseToken, typeof IapError);`;
   assert.equal(r.stdout, 'TOKEN3000000312345 function\n');
 });
 
-function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types = [] } = {}) {
+// `options` replace the defaults below; an option set to `undefined` is left out of tsconfig.json,
+// so that TypeScript's own default applies.
+function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types = [], ...options } = {}) {
   const tsconfig = {
     compilerOptions: {
       strict: true,
@@ -128,6 +169,7 @@ function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types 
       moduleResolution: 'nodenext',
       types,
       typeRoots: [join(repo, 'node_modules/@types')],
+      ...options,
     },
     files,
   };
@@ -172,6 +214,40 @@ export const id: string | undefined = p.orderId;
 `);
   const r = typecheck(['use.cts'], { lib: ['es2022'], types: ['node'] });
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
+
+test('TypeScript: every entry compiles under --strict on the default lib, with and without @types/node', () => {
+  // No `lib` and no `target`: what TypeScript picks by itself. `module` decides the implied target:
+  // nodenext -> esnext (its lib has Symbol.dispose), node16 -> es2022 (no Symbol.dispose), and
+  // esnext/bundler -> ES5 (no Symbol value at all). The .d.ts files are checked in full
+  // (skipLibCheck off), so importing every entry covers all of them.
+  writeFileSync(join(p.projectDir, 'entries.mts'), `import * as iap from 'iap-verify';
+import * as init from 'iap-verify/init';
+import * as emulator from 'iap-verify/emulator';
+import * as postgres from 'iap-verify/postgres';
+export type Verifier = iap.GoogleVerifier;
+export const names: string[] = [typeof iap.SignedDataVerifier, typeof init.init, typeof emulator, typeof postgres.migrate];
+`);
+  const seen = [];
+  for (const modes of [{ module: 'nodenext' }, { module: 'node16', moduleResolution: 'node16' }, { module: 'esnext', moduleResolution: 'bundler' }]) {
+    for (const types of [[], ['node']]) {
+      const r = typecheck(['entries.mts'], { lib: undefined, target: undefined, types, skipLibCheck: false, ...modes });
+      assert.equal(r.status, 0, `${JSON.stringify({ ...modes, types })}: ${r.stdout}${r.stderr}`);
+      seen.push(`${modes.module}/${types.length}`);
+    }
+  }
+  assert.equal(seen.length, 6);
+  // The classes still type-check with `using` where the lib knows Symbol.dispose.
+  writeFileSync(join(p.projectDir, 'using.mts'), `import { GoogleVerifier } from 'iap-verify';
+export function f(key: string): string | undefined {
+  using v = new GoogleVerifier(key);
+  return v.verify('{}', 'sig').orderId;
+}
+`);
+  for (const types of [[], ['node']]) {
+    const r = typecheck(['using.mts'], { lib: undefined, target: 'esnext', types });
+    assert.equal(r.status, 0, `using, types ${types}: ${r.stdout}${r.stderr}`);
+  }
 });
 
 test('no `any` in the public signatures', async () => {
@@ -228,7 +304,18 @@ test('the bin: npx iap-verify --help and verify', () => {
   assert.equal(JSON.parse(r.stdout).result.orderId, 'GPA.3301-1234-5678-90123');
 });
 
-test('the dashboard from the installed package: the page and every module it imports are served', async () => {
+test('the dashboard from the installed packages: iap-verify-dashboard is optional; with it, the page and every module it imports are served', async () => {
+  // Without the optional package: a usage error that says what to install.
+  const without = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['dashboard', '--port', '0']);
+  assert.equal(without.status, 2, without.stdout);
+  assert.match(without.stderr, /optional package iap-verify-dashboard, which is not installed: npm install iap-verify-dashboard/);
+  const dash = JSON.parse(execFileSync('npm', ['pack', './www', '--json', '--pack-destination', p.work, '--loglevel=error'], { cwd: repo, encoding: 'utf8' }))[0];
+  assert.deepEqual(dash.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'app.js', 'certs.js', 'fields.js', 'index.html', 'package.json', 'render.js', 'settings.js', 'style.css', 'verify.js']);
+  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(p.work, dash.filename)], { cwd: p.projectDir, stdio: 'pipe' });
+  await dashboardServes();
+});
+
+async function dashboardServes() {
   const { pathToFileURL } = await import('node:url');
   const { startDashboard } = await import(pathToFileURL(join(installed(), 'src/dashboard-cli.js')).href);
   const dash = await startDashboard({ port: 0, emulator: false, env: {} });
@@ -253,7 +340,7 @@ test('the dashboard from the installed package: the page and every module it imp
   } finally {
     await dash.close();
   }
-});
+}
 
 test('Deno: the entry by local path and through npm:, with no permissions', () => {
   const code = `import { GoogleVerifier as A } from './node_modules/iap-verify/deno.mjs';
