@@ -408,9 +408,9 @@ export class AppStoreFace {
   route(req, path, query, body, entry) {
     const refused = this.checkToken(req.headers.authorization);
     if (refused) {
-      entry.authError = refused;
+      entry.authError = refused.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
       // Apple's 401 is text, no errorCode; the reason is the emulator's addition.
-      return { status: 401, body: `Unauthenticated\n\nRequest ID: ${randomBytes(13).toString('hex').toUpperCase()}.0.0`, headers: { 'Content-Type': 'text/plain', 'X-Emulator-Reason': refused } };
+      return { status: 401, body: `Unauthenticated\n\nRequest ID: ${randomBytes(13).toString('hex').toUpperCase()}.0.0`, headers: { 'Content-Type': 'text/plain', 'X-Emulator-Reason': entry.authError } };
     }
     const m = req.method;
     const seg = path.slice(PREFIX.length).split('/').map((s) => decodeURIComponent(s));
