@@ -344,15 +344,19 @@ test('faults on the App Store face: slow answer, 500 and 429 (Retry-After) retri
   const limited = await rejects(client().getTransactionInfo(SUB), 'API_ERROR', 4290000);
   assert.deepEqual([limited.details.status, limited.details.retryAfterMs, limited.details.errorName], [429, 3_600_000, 'RATE_LIMIT_EXCEEDED']);
 
-  // Lost answer of a mutation: NETWORK_ERROR, not re-sent, yet the extension took effect; sending
-  // the same request identifier again answers what happened.
+  // Lost answer of a mutation: NETWORK_ERROR, not re-sent by the client, yet the extension took
+  // effect, once; sending the same request identifier again answers what happened. (Deno, Bun and
+  // Chromium resend an idempotent PUT once by themselves when a kept-alive connection closes
+  // unanswered, so the fault outlasts that, and the request identifier keeps it to one extension.)
   const before = (await tx('2000000100000004')).expiresDate;
   await admin('DELETE', '/admin/requests');
-  await fault({ lose: true });
+  await fault({ lose: true, times: 3 });
   const request = { extendByDays: 2, extendReasonCode: 0, requestIdentifier: 'lost-1' };
   const lost = await rejects(client().extendSubscriptionRenewalDate(SUB, request), 'NETWORK_ERROR');
   assert.equal(lost.retryable, true);
-  assert.deepEqual((await requests()).map((r) => r.status), ['lost']);
+  const sent = (await requests()).map((r) => r.status);
+  assert.ok(sent.length >= 1 && sent.length <= 2 && sent.every((s) => s === 'lost'), JSON.stringify(sent));
+  await admin('DELETE', '/admin/faults');
   assert.equal((await tx('2000000100000004')).expiresDate, before + 2 * DAY);
   assert.equal((await client().extendSubscriptionRenewalDate(SUB, request)).effectiveDate, before + 2 * DAY);
   assert.equal((await tx('2000000100000004')).expiresDate, before + 2 * DAY);
