@@ -583,11 +583,12 @@ async function handle(s, req, res) {
 
 /**
  * Starts the emulator.
- * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number }} [options]
+ * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number, appStore?: object }} [options]
  *   `port` 0 (the default) picks a free one; `seed` an object, a JSON file path, or the default;
- *   `clock` the time source in epoch ms (default `Date.now`).
- * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, state: EmulatorState,
- *   addPayment(p: object): object, close(): Promise<void> }>}
+ *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
+ *   settings over the seed's `appStore` section (see ./emulator-appstore.js).
+ * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, appStore: object,
+ *   state: EmulatorState, addPayment(p: object): object, close(): Promise<void> }>}
  */
 export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock = Date.now, appStore } = {}) {
   const state = new EmulatorState(loadSeed(seed), clock, { appStore });
