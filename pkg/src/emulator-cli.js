@@ -5,8 +5,8 @@ import { startEmulator } from './emulator.js';
 
 const USAGE = `usage: iap-verify emulator [--port N] [--host HOST] [--seed FILE]
 
-Serves the NHN Cloud IAP server API and the Gamebase purchase API from memory, for development
-and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
+Serves the NHN Cloud IAP server API, the Gamebase purchase API and the App Store Server API from
+memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
 JSON file in the format of pkg/src/emulator-seed.json (the default).`;
 
 function parse(argv) {
@@ -55,8 +55,12 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
   log(`IAP emulator listening on ${emu.url}`);
   log(`  IAP server API   baseUrl ${emu.url}  appKey ${emu.iap.appKey}  (appSeq ${emu.iap.appSeq}, package ${emu.iap.packageName})`);
   log(`  Gamebase API     baseUrl ${emu.url}  appId ${emu.gamebase.appId}  secretKey ${emu.gamebase.secretKey}`);
+  const a = emu.appStore;
+  log(`  App Store API    baseUrl ${emu.url}  keyId ${a.keyId}  issuerId ${a.issuerId}  bundleId ${a.bundleId}  (${a.environment}, appAppleId ${a.appAppleId})`);
+  log(`                   .p8 key and root: GET /admin/appstore/credentials, root PEM: GET /admin/appstore/root`);
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
-  log(`  faults           header X-Emulator-Fault: delay=MS | status=N | malformed | drop | lose`);
+  log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
+  log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);
   if (signals) {
     const stop = () => emu.close().then(() => process.exit(0));
     process.once('SIGINT', stop);

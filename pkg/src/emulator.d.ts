@@ -7,9 +7,107 @@ export interface Emulator {
   readonly iap: { appKey: string; appSeq: number; packageName: string };
   /** The Gamebase project of the seed: `{ appId, secretKey }` (the emulator's own, fake). */
   readonly gamebase: { appId: string; secretKey: string };
+  /** The App Store Server API face (paths under /inApps/): credentials, trust, admin methods. */
+  readonly appStore: EmulatorAppStore;
   /** Adds a payment as if the store had charged the user; returns it with its token. */
   addPayment(payment: EmulatorPaymentInput): EmulatorPayment;
   close(): Promise<void>;
+}
+
+/**
+ * What an `AppStoreServerAPIClient` needs to talk to the emulator:
+ * `new AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, a.environment,
+ * { baseUrl: emu.url, rootCertificates: [a.rootCertificate], appAppleId: a.appAppleId })`.
+ */
+export interface EmulatorAppStore {
+  keyId: string;
+  issuerId: string;
+  bundleId: string;
+  appAppleId: number;
+  environment: 'Sandbox' | 'Production';
+  /** The `.p8` PEM (PKCS#8 P-256) tokens must be signed with; null when only `publicKey` was given. */
+  signingKey: string | null;
+  /** The root of the PKI the emulator signs its data with (DER), made at start, kept across resets. */
+  rootCertificate: Uint8Array;
+  rootCertificatePem: string;
+  /** Adds a purchase (or, with `originalTransactionId`, a renewal); returns the stored transaction. */
+  addTransaction(transaction: EmulatorAppStoreTransactionInput): EmulatorAppStoreTransaction;
+  /** Refunds a transaction (REFUND notification, refund history, revoked status). */
+  refund(refund: { transactionId: string; revocationDate?: number | string; revocationReason?: 0 | 1 }): EmulatorAppStoreTransaction;
+  /** Renews a subscription with a new transaction (DID_RENEW). */
+  renew(renewal: { originalTransactionId: string; transactionId?: string; purchaseDate?: number | string; expiresDate?: number | string }): EmulatorAppStoreTransaction;
+  /** Changes a subscription's renewal info (billing retry, grace period, auto-renew). */
+  setRenewalInfo(info: {
+    originalTransactionId: string; autoRenewStatus?: 0 | 1; isInBillingRetryPeriod?: boolean; gracePeriodExpiresDate?: number | string;
+    expirationIntent?: number; autoRenewProductId?: string; priceIncreaseStatus?: number;
+  }): Record<string, unknown>;
+}
+
+/** A product of the seed's `appStore.products`. */
+export interface EmulatorAppStoreProduct {
+  productId: string;
+  type: 'Auto-Renewable Subscription' | 'Non-Renewing Subscription' | 'Consumable' | 'Non-Consumable';
+  subscriptionGroupIdentifier?: string;
+  /** Subscription period (default 30). */
+  periodDays?: number;
+  /** Milliunits, as Apple sends prices (4990 = 4.99). */
+  price?: number;
+  currency?: string;
+}
+
+export interface EmulatorAppStoreTransactionInput {
+  /** A product of the seed (or of the renewed subscription). */
+  productId?: string;
+  /** Whose purchase: history, statuses and refund history are per customer. Default "customer-1". */
+  customer?: string;
+  transactionId?: string;
+  /** Makes this a renewal of that subscription. */
+  originalTransactionId?: string;
+  /** Epoch ms or an offset from now such as "-1h", "+30d". */
+  purchaseDate?: number | string;
+  expiresDate?: number | string;
+  orderId?: string;
+  appAccountToken?: string;
+  quantity?: number;
+  /** For consumables: whether the app finished the transaction (history v1 leaves those out). Default true. */
+  finished?: boolean;
+  revocationDate?: number | string;
+  revocationReason?: 0 | 1;
+  inAppOwnershipType?: 'PURCHASED' | 'FAMILY_SHARED';
+  storefront?: string;
+  storefrontId?: string;
+  price?: number;
+  currency?: string;
+}
+
+export interface EmulatorAppStoreTransaction {
+  transactionId: string;
+  originalTransactionId: string;
+  customer: string;
+  productId: string;
+  type: string;
+  purchaseDate: number;
+  expiresDate?: number;
+  orderId: string;
+  revocationDate?: number;
+  [field: string]: unknown;
+}
+
+/** `startEmulator({ appStore })`: overrides the seed's `appStore` section. */
+export interface EmulatorAppStoreOptions {
+  bundleId?: string;
+  appAppleId?: number;
+  environment?: 'Sandbox' | 'Production';
+  keyId?: string;
+  issuerId?: string;
+  /** The `.p8` PEM whose public half checks the tokens (default: one made at start). */
+  signingKey?: string;
+  /** Check tokens against this public key (SPKI PEM) only; `appStore.signingKey` is then null. */
+  publicKey?: string;
+  /** Transactions and notifications per page (Apple's: 20). */
+  pageSize?: number;
+  products?: EmulatorAppStoreProduct[];
+  transactions?: EmulatorAppStoreTransactionInput[];
 }
 
 export interface EmulatorPaymentInput {
@@ -59,4 +157,6 @@ export declare function startEmulator(options?: {
   seed?: object | string | URL;
   /** Time source in epoch ms; default Date.now. */
   clock?: () => number;
+  /** The App Store face's settings, over the seed's `appStore` section. */
+  appStore?: EmulatorAppStoreOptions;
 }): Promise<Emulator>;

@@ -15,9 +15,16 @@
 //   drop         close the connection without answering (the request has no effect)
 //   lose         carry the request out, then close the connection without answering (a consume
 //                that went through but whose answer was lost)
+//   retryAfter=S with status=N: a `Retry-After: S` header on the answer (429 and 503 carry one)
+//
+// Store faces (./emulator-appstore.js: the App Store Server API under /inApps/) plug in as
+// objects with `name` (their seed section), `reset(seed, start)`, `matches(path)`,
+// `route(req, path, query, body, logEntry)`, `faultReply(status)` (the store's own error body for a
+// fault status, or null for the HTML page), `admin(req, path, body)` and `state()`.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AppStoreFace } from './emulator-appstore.js';
 
 /** The seed used when none is given. */
 export const DEFAULT_SEED_URL = new URL('./emulator-seed.json', import.meta.url);
@@ -59,7 +66,7 @@ export function loadSeed(seed) {
 
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-function resolveTime(value, start) {
+export function resolveTime(value, start) {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return value;
   const m = /^([+-])(\d+)(ms|s|m|h|d)$/.exec(String(value));
@@ -107,16 +114,24 @@ function parseFault(text) {
     else if (k === 'malformed') fault.malformed = true;
     else if (k === 'drop') fault.drop = true;
     else if (k === 'lose') fault.lose = true;
+    else if (k === 'retryAfter') fault.retryAfter = Number(v);
   }
   return fault;
 }
 
 /** The in-memory IAP backend: items, payments, clock, faults and a request log. */
 class EmulatorState {
-  constructor(seed, clock) {
+  constructor(seed, clock, faceOptions = {}) {
     this.seed = seed;
     this.baseClock = clock;
+    this.offsetMs = 0;
+    const ctx = { now: () => this.now(), resolveTime };
+    this.faces = [new AppStoreFace(faceOptions.appStore ?? {}, ctx)];
     this.reset();
+  }
+
+  face(name) {
+    return this.faces.find((f) => f.name === name);
   }
 
   reset() {
@@ -131,6 +146,7 @@ class EmulatorState {
     this.faults = [];
     this.log = [];
     for (const p of seed.payments ?? []) this.addPayment(p, this.startedAt);
+    for (const f of this.faces) f.reset(seed[f.name], this.startedAt);
   }
 
   now() {
@@ -417,11 +433,16 @@ function adminRoutes(s, req, path, body) {
   const json = (status, value) => new Reply(status, value);
   const route = `${req.method} ${path}`;
   try {
+    for (const f of s.faces) {
+      const r = f.admin(req, path, body);
+      if (r) return r;
+    }
     switch (route) {
       case 'GET /admin/state':
         return json(200, {
           now: s.now(), iap: s.iap, gamebase: s.gamebase, items: s.items,
           payments: [...s.payments.values()].map((p) => s.describe(p)), faults: s.faults,
+          ...Object.fromEntries(s.faces.map((f) => [f.name, f.state()])),
         });
       case 'POST /admin/payments':
         return json(201, s.addPayment(body ?? {}));
@@ -434,6 +455,7 @@ function adminRoutes(s, req, path, body) {
           if (f?.malformed) fault.malformed = true;
           if (f?.drop) fault.drop = true;
           if (f?.lose) fault.lose = true;
+          if (f?.retryAfter !== undefined) fault.retryAfter = Number(f.retryAfter);
           if (Object.keys(fault).length === 0) return json(400, { error: 'a fault needs delayMs, status, malformed, drop or lose' });
           s.faults.push({ ...fault, path: f.path, times: Number(f.times ?? 1) });
         }
@@ -510,6 +532,7 @@ async function handle(s, req, res) {
   const entry = { at: s.now(), method: req.method, path, fault: null, aborted: false, status: null };
   s.log.push(entry);
   const fault = req.headers['x-emulator-fault'] ? parseFault(req.headers['x-emulator-fault']) : s.takeFault(path);
+  const face = s.faces.find((f) => f.matches(path));
   let gone = false;
   res.on('close', () => {
     if (!res.writableFinished) {
@@ -528,7 +551,10 @@ async function handle(s, req, res) {
     }
     if (fault.status) {
       entry.status = fault.status;
-      res.writeHead(fault.status, { 'Content-Type': 'text/html' });
+      const retryAfter = Number.isFinite(fault.retryAfter) ? { 'Retry-After': String(fault.retryAfter) } : {};
+      const own = face?.faultReply(fault.status);
+      if (own) return send(res, { ...own, headers: { ...own.headers, ...retryAfter } });
+      res.writeHead(fault.status, { 'Content-Type': 'text/html', ...retryAfter });
       res.end(`<html><body><h1>${fault.status}</h1>emulated fault</body></html>`);
       return;
     }
@@ -539,11 +565,13 @@ async function handle(s, req, res) {
       return;
     }
   }
-  const reply = iapRoutes(s, req, path, body)
+  const reply = face?.route(req, path, url.searchParams, body, entry)
+    ?? iapRoutes(s, req, path, body)
     ?? gamebaseRoutes(s, req, path, url.searchParams, body)
     ?? new Reply(404, { header: { isSuccessful: false, resultCode: 404, resultMessage: `no route ${req.method} ${path}` } });
   entry.status = reply.status;
   entry.resultCode = reply.body?.header?.resultCode;
+  if (reply.body?.errorCode !== undefined) entry.errorCode = reply.body.errorCode;
   if (fault?.lose) {
     // The request took effect (a consume is consumed), but the answer never arrives.
     entry.status = 'lost';
@@ -555,14 +583,16 @@ async function handle(s, req, res) {
 
 /**
  * Starts the emulator.
- * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number }} [options]
+ * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number, appStore?: object }} [options]
  *   `port` 0 (the default) picks a free one; `seed` an object, a JSON file path, or the default;
- *   `clock` the time source in epoch ms (default `Date.now`).
- * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, state: EmulatorState,
- *   addPayment(p: object): object, close(): Promise<void> }>}
+ *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
+ *   settings over the seed's `appStore` section (see ./emulator-appstore.js).
+ * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, appStore: object,
+ *   state: EmulatorState, addPayment(p: object): object, close(): Promise<void> }>}
  */
-export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock = Date.now } = {}) {
-  const state = new EmulatorState(loadSeed(seed), clock);
+export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock = Date.now, appStore } = {}) {
+  const state = new EmulatorState(loadSeed(seed), clock, { appStore });
+  const apple = state.face('appStore');
   const sockets = new Set();
   const server = createServer((req, res) => {
     handle(state, req, res).catch((e) => {
@@ -584,6 +614,15 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock 
     port: actual,
     get iap() { return { ...state.iap }; },
     get gamebase() { return { ...state.gamebase }; },
+    get appStore() {
+      return {
+        ...apple.info(),
+        addTransaction: (t) => apple.addTransaction(t),
+        refund: (r) => apple.refund(r),
+        renew: (r) => apple.renew(r),
+        setRenewalInfo: (r) => apple.setRenewalInfo(r),
+      };
+    },
     state,
     addPayment: (p) => state.addPayment(p),
     close: () => new Promise((resolve) => {

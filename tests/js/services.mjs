@@ -5,7 +5,9 @@
 
 /**
  * The local IAP server (pkg/src/emulator.js): `{ url, iap: { appKey, appSeq, ... }, gamebase:
- * { appId, secretKey }, close() }`, or null when this build has no emulator.
+ * { appId, secretKey }, appStore: { keyId, issuerId, bundleId, appAppleId, environment, signingKey,
+ * rootCertificate (DER bytes), rootCertificatePem }, close() }`, or null when this build has no
+ * emulator. Tests drive it through its HTTP admin API only (the same in every runtime).
  */
 export async function emulator() {
   let mod;

@@ -191,7 +191,10 @@ async function startServices() {
   if (existsSync(emulatorFile)) {
     const { startEmulator } = await import(pathToFileURL(emulatorFile).href);
     const emu = await startEmulator({ port: 0, host: '127.0.0.1' });
-    services.emulator = JSON.parse(JSON.stringify({ url: emu.url, iap: emu.iap, gamebase: emu.gamebase }));
+    // The App Store face's root travels as base64 (the harness turns it back into bytes).
+    const { rootCertificate, ...appStore } = emu.appStore;
+    appStore.rootCertificate = Buffer.from(rootCertificate).toString('base64');
+    services.emulator = JSON.parse(JSON.stringify({ url: emu.url, iap: emu.iap, gamebase: emu.gamebase, appStore }));
     stops.push(() => emu.close());
   }
   return { services, stop: async () => Promise.all(stops.map((f) => f())) };

@@ -49,3 +49,10 @@ const t: string = ({} as GooglePurchase).purchaseTime;
 init(null);
 // @ts-expect-error init returns a promise: nothing to call synchronously
 init().then((x: number) => x);
+
+// The emulator's App Store options.
+import { startEmulator as startEmu } from '../../pkg/src/emulator.js';
+// @ts-expect-error environment is Sandbox or Production
+void startEmu({ appStore: { environment: 'Xcode' } });
+// @ts-expect-error a refund names its transaction
+void startEmu().then((e) => e.appStore.refund({}));

@@ -6,5 +6,6 @@ export async function emulator() {
   const e = __IAP_SERVICES__.emulator;
   if (!e) return null;
   // The host owns the server; closing it is the runner's job.
-  return { ...e, close() {} };
+  const appStore = e.appStore && { ...e.appStore, rootCertificate: Uint8Array.from(atob(e.appStore.rootCertificate), (c) => c.charCodeAt(0)) };
+  return { ...e, appStore, close() {} };
 }

@@ -1,0 +1,17 @@
+// The emulator's App Store face, typed: its credentials feed AppStoreServerAPIClient as they are.
+import { AppStoreServerAPIClient } from 'iap-verify';
+import { startEmulator, type EmulatorAppStoreTransaction } from '../../pkg/src/emulator.js';
+
+export async function appStoreUsage(): Promise<string | undefined> {
+  const emu = await startEmulator({ port: 0, appStore: { bundleId: 'com.example.game', pageSize: 5, products: [{ productId: 'p', type: 'Consumable', price: 990 }] } });
+  const a = emu.appStore;
+  const client = new AppStoreServerAPIClient(a.signingKey ?? '', a.keyId, a.issuerId, a.bundleId, a.environment, {
+    baseUrl: emu.url, rootCertificates: [a.rootCertificate], appAppleId: a.appAppleId,
+  });
+  const t: EmulatorAppStoreTransaction = a.addTransaction({ productId: 'p', customer: 'c', purchaseDate: '-1h' });
+  a.refund({ transactionId: t.transactionId, revocationReason: 1 });
+  const pem: string = a.rootCertificatePem;
+  const info = await client.getTransactionInfo(t.transactionId);
+  await emu.close();
+  return pem && info.decodedTransactionInfo?.productId;
+}
