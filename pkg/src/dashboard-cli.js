@@ -358,7 +358,7 @@ export async function startDashboard(options = {}) {
   }
   if (emulator?.appStore && !conf.appStore) {
     const a = emulator.appStore;
-    conf.appStore = { signingKey: a.signingKey, keyId: a.keyId, issuerId: a.issuerId, bundleId: a.bundleId, environment: 'Sandbox', baseUrl: emulator.url, rootCertificates: [a.rootCertificate] };
+    conf.appStore = { signingKey: a.signingKey, keyId: a.keyId, issuerId: a.issuerId, bundleId: a.bundleId, environment: a.environment, appAppleId: a.appAppleId, baseUrl: emulator.url, rootCertificates: [a.rootCertificate] };
   }
   const stores = storeClients(conf);
   // What the page may know about the servers: where they are, never the credentials.
