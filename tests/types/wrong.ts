@@ -51,7 +51,7 @@ init(null);
 init().then((x: number) => x);
 
 // The emulator's App Store options.
-import { startEmulator as startEmu } from '../../pkg/src/emulator.js';
+import { startEmulator as startEmu } from 'iap-verify/emulator';
 // @ts-expect-error environment is Sandbox or Production
 void startEmu({ appStore: { environment: 'Xcode' } });
 // @ts-expect-error a refund names its transaction
