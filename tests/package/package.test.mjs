@@ -73,9 +73,10 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // Ceilings. The wasm has its own ratchet (tests/js/size.test.mjs); everything else (JS, types,
   // README) is held here: about 300 KiB today (2026-12-02: 300 KiB of the 979 KiB unpacked,
   // 355 KiB packed; before one copy of the glue and the dashboard's own package: 1,130 KiB
-  // unpacked, 393 KiB packed, 46 files).
+  // unpacked, 393 KiB packed, 46 files). Later the same day the App Store Server API client, its
+  // emulator face (47 KiB of it), Pub/Sub push auth and OCSP brought it to about 430 KiB.
   const rest = p.packed.unpackedSize - wasm.length;
-  assert.ok(rest < 340 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 470 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   assert.ok(p.packed.size < wasm.length * 0.4 + 100 * 1024, `tarball is ${kib(p.packed.size)}`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
