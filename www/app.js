@@ -319,9 +319,81 @@ $('lookup-form').addEventListener('submit', async (e) => {
   }
 });
 
+// ---- store lookup (App Store Server API, through the dashboard server) ------------------------
+
+function storeRow(r) {
+  const state = r.status ?? (r.refunded ? 'REFUNDED' : 'PURCHASED');
+  const cls = { ACTIVE: 'ok', PURCHASED: 'ok', REFUNDED: 'bad', REVOKED: 'bad', EXPIRED: 'muted', BILLING_RETRY: 'warn', BILLING_GRACE_PERIOD: 'warn' }[state] ?? '';
+  return h('tr', {},
+    h('td', {}, h('span', { class: 'id' }, h('code', {}, r.transactionId ?? '—'), r.transactionId ? copyButton(r.transactionId, `transaction ${r.transactionId}`) : null),
+      r.originalTransactionId && r.originalTransactionId !== r.transactionId ? h('div', { class: 'muted small' }, `original ${r.originalTransactionId}`) : null),
+    h('td', {}, r.productId ?? '—'),
+    h('td', {}, r.kind === 'subscription' ? `${r.type ?? ''} (status)` : r.type ?? '—'),
+    // Apple sends prices in milliunits.
+    h('td', { class: 'num' }, typeof r.price === 'number' ? `${money(r.price / 1000)} ${r.currency ?? ''}` : '—'),
+    h('td', {}, timeCell(r.purchaseTime)),
+    h('td', {}, timeCell(r.expiryTime)),
+    h('td', {}, h('span', { class: `badge ${cls}` }, state.replace(/_/g, ' ')), r.revocationTime !== undefined ? h('div', { class: 'muted small' }, 'refunded ', timeCell(r.revocationTime)) : null),
+    h('td', {}, r.environment ?? '—'));
+}
+
+async function loadStoreConfig() {
+  try {
+    const conf = await (await fetch('/api/config', { headers: { accept: 'application/json' } })).json();
+    const apple = conf.storeApis?.apple;
+    $('store-lookup-source').textContent = apple
+      ? `App Store Server API at ${apple.baseUrl}${conf.emulator ? ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)' : ''}. Keys stay on the server.`
+      : 'No App Store Server API credentials are configured on the dashboard server.';
+    $('store-lookup-form').querySelector('button').disabled = !apple;
+  } catch {
+    $('store-lookup-form').querySelector('button').disabled = true;
+  }
+}
+
+$('store-lookup-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const id = $('store-id').value.trim();
+  const statusEl = $('store-lookup-status');
+  const table = document.querySelector('[data-testid="store-lookup-results"]');
+  if (!id) {
+    statusEl.className = 'lookup-status bad';
+    statusEl.textContent = 'Enter an ID.';
+    $('store-id').focus();
+    return;
+  }
+  const [store, by] = $('store-by').value.split(':');
+  statusEl.className = 'lookup-status';
+  statusEl.textContent = 'Looking up…';
+  const button = $('store-lookup-form').querySelector('button');
+  button.disabled = true;
+  try {
+    const res = await fetch('/api/store-lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ store, by, id }) });
+    const out = await res.json().catch(() => ({ error: { code: 'MALFORMED_INPUT', message: `HTTP ${res.status}, not JSON` } }));
+    if (!res.ok || out.error) {
+      table.hidden = true;
+      statusEl.className = 'lookup-status bad';
+      const name = out.error?.details?.errorName ? ` (${out.error.details.errorName})` : '';
+      statusEl.textContent = `Lookup failed: ${out.error?.code ?? res.status}${name}: ${out.error?.message ?? ''}`;
+      return;
+    }
+    const rows = out.rows ?? [];
+    $('store-lookup-body').replaceChildren(...rows.map(storeRow));
+    table.hidden = rows.length === 0;
+    const refunded = rows.filter((r) => r.refunded).length;
+    statusEl.className = 'lookup-status';
+    statusEl.textContent = `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${by} "${id}". Every row comes from data Apple signed, verified on the server.${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
+  } catch (err) {
+    statusEl.className = 'lookup-status bad';
+    statusEl.textContent = `Lookup failed: NETWORK_ERROR: ${err.message}`;
+  } finally {
+    button.disabled = false;
+  }
+});
+
 // ---- start -------------------------------------------------------------------------------------
 
 showIdle();
 updateDetection();
 loadLookupConfig();
+loadStoreConfig();
 loadPackage();

@@ -355,6 +355,42 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await close();
   });
 
+  test('store lookup: an Apple order id and a transaction id, verified on the server against the local App Store face', async () => {
+    const { page, errors, close } = await open();
+    const form = page.getByTestId('store-lookup');
+    await form.getByTestId('store-id').fill('MN8PQ2RS4T');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for order "MN8PQ2RS4T"' }).waitFor();
+    const text = await page.getByTestId('store-lookup-results').innerText();
+    assert.equal(await page.getByTestId('store-lookup-results').locator('tbody tr').count(), 2);
+    assert.match(text, /2000000100000005[\s\S]*gem_500[\s\S]*1\.49 USD[\s\S]*REFUNDED/);
+    assert.match(text, /2000000100000006[\s\S]*gem_500[\s\S]*PURCHASED/);
+    assert.match(await page.getByTestId('store-lookup-status').innerText(), /2 rows, 1 refunded/);
+
+    // A subscription's whole history, then its status.
+    await form.getByTestId('store-by').selectOption('apple:transaction');
+    await form.getByTestId('store-id').fill('2000000100000003');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for transaction "2000000100000003"' }).waitFor();
+    const history = await page.getByTestId('store-lookup-results').innerText();
+    assert.match(history, /2000000100000003[\s\S]*vip_monthly/);
+    assert.match(history, /2000000100000004[\s\S]*original 2000000100000003/);
+    assert.match(history, /\(status\)[\s\S]*(ACTIVE|BILLING|EXPIRED)/);
+    await shot(page, `${ARTIFACTS}store-lookup.png`);
+
+    // Not found: Apple's error name in plain view; the key never reaches the page.
+    await form.getByTestId('store-id').fill('9999999999999999');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'Lookup failed' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-status').innerText(), /API_ERROR/);
+    const keyLine = dash.emulator.appStore.signingKey.split('\n')[1];
+    assert.ok(keyLine.length > 40);
+    assert.ok(!(await page.content()).includes(keyLine), 'no part of the .p8 key reaches the page');
+    // The one console line is the browser's own note of the 502 above.
+    assert.deepEqual(errors, ['error: Failed to load resource: the server responded with a status of 502 (Bad Gateway)']);
+    await close();
+  });
+
   test('lookup API: no secrets in the config answer, cross-origin posts refused', async () => {
     const conf = await (await fetch(`${dash.url}api/config`)).text();
     assert.doesNotMatch(conf, /secret|appKey/i);
