@@ -174,6 +174,11 @@ fn token_answers_are_kept_inside_and_errors_are_typed() {
         let e = a.parse_token(&HttpResponse::new(status, body), NOW).unwrap_err();
         assert_eq!(e.code(), code, "{body}");
     }
+    // An error text that echoes the assertion just sent: redacted before it is cut to length.
+    let sent = form(a.token_request(NOW).unwrap().body.as_deref().unwrap()).remove(1).1;
+    let echo = format!(r#"{{"error":"invalid_grant","error_description":"bad {sent}"}}"#);
+    let e = a.parse_token(&HttpResponse::new(400, echo), NOW).unwrap_err();
+    assert_eq!(e.details()["errorMessage"], "bad <redacted>");
     let e = a.parse_token(&HttpResponse::new(400, r#"{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"#), NOW).unwrap_err();
     assert_eq!(e.details()["status"], 400);
     assert_eq!(e.details()["errorStatus"], "invalid_grant");

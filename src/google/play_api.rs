@@ -155,6 +155,8 @@ pub struct GooglePlayApi {
     key: RsaKeyPair,
     /// The access token and when it expires (epoch ms).
     access: RefCell<Option<(String, i64)>>,
+    /// The last assertion sent, kept only to redact it from the token endpoint's error text.
+    assertion: RefCell<String>,
 }
 
 impl std::fmt::Debug for GooglePlayApi {
@@ -213,6 +215,7 @@ impl GooglePlayApi {
             key_id: a.opt_str("private_key_id")?.filter(|k| !k.is_empty()),
             key,
             access: RefCell::new(None),
+            assertion: RefCell::new(String::new()),
         })
     }
 
@@ -259,14 +262,16 @@ impl GooglePlayApi {
         let mut headers = Headers::new();
         headers.push("Content-Type", "application/x-www-form-urlencoded");
         headers.push("Accept", "application/json");
-        let body = format!("grant_type={}&assertion={}", encode_component(GRANT_TYPE), encode_component(&self.assertion(now_ms)?));
+        let assertion = self.assertion(now_ms)?;
+        let body = format!("grant_type={}&assertion={}", encode_component(GRANT_TYPE), encode_component(&assertion));
+        *self.assertion.borrow_mut() = assertion;
         Ok(HttpRequest { method: Method::Post, url: self.token_url.clone(), headers, body: Some(body) })
     }
 
     /// Reads the token response and keeps its access token for the requests that follow.
     /// Returns `{ tokenType, expiresIn, expiresAtMs }` (the token itself stays inside).
     pub fn parse_token(&self, response: &HttpResponse, now_ms: i64) -> Result<Value> {
-        let body = open_store_answer(response, TOKEN_RESPONSE, google_error)?;
+        let body = open_redacted(response, TOKEN_RESPONSE, &self.assertion.borrow())?;
         let bad = |why: &str| Error::malformed(TOKEN_RESPONSE, why.to_owned());
         let token = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).ok_or_else(|| bad("no access_token"))?;
         if token.len() > 8 * 1024 || token.chars().any(|c| !c.is_ascii_graphic()) {
@@ -325,17 +330,21 @@ impl ServerApi for GooglePlayApi {
     }
 
     fn open(&self, response: &HttpResponse) -> Result<Value> {
-        open_store_answer(response, RESPONSE, google_error).map_err(|e| match e {
-            // Google's text is data; should it ever echo the token, the token does not travel on.
-            Error::StoreApi(mut s) => {
-                if let (Some(m), Some((token, _))) = (s.error_message.as_mut(), self.access.borrow().as_ref()) {
-                    *m = upstream_text(m, Some(token));
-                }
-                Error::StoreApi(s)
-            }
-            other => other,
-        })
+        let access = self.access.borrow();
+        open_redacted(response, RESPONSE, access.as_ref().map_or("", |(token, _)| token.as_str()))
     }
+}
+
+/// [`open_store_answer`] with Google's error reader; should an error body ever echo `secret` (the
+/// access token, the assertion), it is replaced before anything reads it, so that not even a
+/// prefix of it reaches a message.
+fn open_redacted(response: &HttpResponse, what: &'static str, secret: &str) -> Result<Value> {
+    if !secret.is_empty() && !(200..300).contains(&response.status) && response.body.contains(secret) {
+        let mut clean = response.clone();
+        clean.body = clean.body.replace(secret, "<redacted>");
+        return open_store_answer(&clean, what, google_error);
+    }
+    open_store_answer(response, what, google_error)
 }
 
 /// Google's error bodies: the API's `{ error: { code, message, status } }` and the token
