@@ -406,5 +406,5 @@ fn constants_are_google_s() {
     assert_eq!(play_api::BASE_URL, "https://androidpublisher.googleapis.com");
     assert_eq!(play_api::TOKEN_URL, "https://oauth2.googleapis.com/token");
     assert_eq!(play_api::ACKNOWLEDGE_WINDOW_MS, 259_200_000);
-    assert!(play_api::ASSERTION_LIFETIME_S <= 3600);
+    assert_eq!(play_api::ASSERTION_LIFETIME_S, 3600);
 }
