@@ -188,13 +188,22 @@ test('reads are retried on 5xx and on 429 after Retry-After; mutations are sent 
 
 test('timeouts: each attempt is bounded, reads retried, mutations not', async () => {
   const never = () => new Promise(() => {});
+  // The token request is bounded by the same timeout: long enough for it on a loaded machine.
   const f = playFake([never, never]);
-  const e = await rejects(playClient(f, { timeoutMs: 30, retries: 1 }).getProductPurchase(ids), 'TIMEOUT');
+  const started = Date.now();
+  const e = await rejects(playClient(f, { timeoutMs: 400, retries: 1 }).getProductPurchase(ids), 'TIMEOUT');
   assert.equal(e.retryable, true);
+  assert.equal(e.details.afterMs, 400);
+  assert.equal(f.tokens.length, 1);
   assert.equal(f.api.length, 2);
+  assert.ok(Date.now() - started >= 800);
   const m = playFake([never, never]);
-  await rejects(playClient(m, { timeoutMs: 30, retries: 1 }).consumeProductPurchase(ids), 'TIMEOUT');
+  await rejects(playClient(m, { timeoutMs: 400, retries: 1 }).consumeProductPurchase(ids), 'TIMEOUT');
   assert.equal(m.api.length, 1);
+  // A token endpoint that does not answer: TIMEOUT, and no API request.
+  const t = playFake([{ body: PRODUCT }], { token: () => new Promise(() => {}) });
+  await rejects(playClient(t, { timeoutMs: 100, retries: 0 }).getProductPurchase(ids), 'TIMEOUT');
+  assert.equal(t.api.length, 0);
 });
 
 test('ten concurrent calls share one token request; a short-lived token is renewed before use', async () => {

@@ -61,7 +61,7 @@ export function playFake(replies = [], { token, expiresIn = 3599, delayMs = 0 } 
       const [h, p] = assertion.split('.');
       tokens.push({ ...req, form, assertion, header: decodeSegment(h), claims: decodeSegment(p), signed: await verifies(assertion) });
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-      const custom = token?.(req, tokens.length);
+      const custom = await token?.(req, tokens.length);
       if (custom) return new Response(JSON.stringify(custom.body), { status: custom.status ?? 200 });
       return new Response(JSON.stringify({ access_token: `tok-${tokens.length}`, expires_in: expiresIn, token_type: 'Bearer' }), {
         status: 200,
