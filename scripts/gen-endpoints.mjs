@@ -20,11 +20,23 @@ export const APIS = [
     clientOptions: 'AppStoreServerAPIClientOptions',
     ctor: 'signingKey: string | Uint8Array, keyId: string, issuerId: string, bundleId: string, environment: Environment, options?: AppStoreServerAPIClientOptions',
   },
+  {
+    api: 'googleplay',
+    sansIo: 'GooglePlayApi',
+    sansIoOptions: 'GooglePlayApiOptions',
+    client: 'GooglePlayClient',
+    clientOptions: 'GooglePlayClientOptions',
+    // The OAuth token exchange of the sans-I/O class, and the request's parameters for toPurchase.
+    sansIoExtra:
+      '  /** The token request: an RS256 assertion of the service account, form-encoded (RFC 7523). */\n  tokenRequest(): HttpRequest;\n' +
+      '  /** Reads the token answer and keeps the access token inside for the requests that follow. */\n  parseToken(response: HttpResponse): GoogleAccessTokenInfo;\n',
+    parseParams: true,
+  },
 ];
 
 const table = Object.fromEntries(APIS.map(({ api }) => [api, glue.__endpoints(api)]));
 // What the JS classes need at run time (the rest is for the types below).
-const RUNTIME = ['name', 'call', 'read', 'positional', 'stringArg', 'batch', 'pages'];
+const RUNTIME = ['name', 'call', 'read', 'positional', 'stringArg', 'batch', 'pages', 'nextPage'];
 const runtime = Object.fromEntries(
   Object.entries(table).map(([api, list]) => [api, list.map((e) => Object.fromEntries(RUNTIME.filter((k) => k in e).map((k) => [k, e[k]])))]),
 );
@@ -72,7 +84,7 @@ function clientArgs(e) {
 
 const used = new Set(['HttpRequest', 'HttpResponse']);
 let classes = '';
-for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor } of APIS) {
+for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor, sansIoExtra, parseParams } of APIS) {
   used.add(sansIoOptions);
   let s = `/** Sans-I/O: builds each request and reads each response; you send them. */\nexport declare class ${sansIo} {\n  constructor(options: ${sansIoOptions});\n  readonly baseUrl: string;\n`;
   let c = `export declare class ${client} {\n  constructor(${ctor ?? `options: ${clientOptions}`});\n  readonly baseUrl: string;\n`;
@@ -81,10 +93,14 @@ for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor } of APIS) 
     s += doc(e.doc);
     s += `  ${e.name}Request(params: ${paramsType(e)}): HttpRequest;\n`;
     if (e.batch) s += `  /** One request per batch of ${e.batch.size}. */\n  ${e.name}Requests(${e.batch.param}: ${e.paramsType}['${e.batch.param}']): HttpRequest[];\n`;
-    s += `  parse${upper(e.name)}(response: HttpResponse): ${e.resultType};\n`;
+    s += `  parse${upper(e.name)}(response: HttpResponse${parseParams ? `, params?: ${paramsType(e)}` : ''}): ${e.resultType};\n`;
     c += doc(e.doc);
     c += `  ${e.call}(${clientArgs(e)}): Promise<${e.resultType}>;\n`;
-    if (e.pages) c += `  /** Every page, following \`${e.pages}\` while \`hasMore\`. */\n  ${e.call}Pages(${clientArgs(e)}): AsyncIterableIterator<${e.resultType}>;\n`;
+    if (e.pages) c += `  /** Every page, following \`${e.pages}\` while ${e.nextPage ? `\`${e.nextPage}\` is there` : '\`hasMore\`'}. */\n  ${e.call}Pages(${clientArgs(e)}): AsyncIterableIterator<${e.resultType}>;\n`;
+  }
+  if (sansIoExtra) {
+    s += sansIoExtra;
+    used.add('GoogleAccessTokenInfo');
   }
   if (api === 'gamebase') s += '  /** Reads a cancel or revoke answer (the header only). */\n  parseHeaderOnly(response: HttpResponse): void;\n';
   classes += `${s}}\n\n${c}}\n\n`;

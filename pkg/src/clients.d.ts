@@ -1,6 +1,7 @@
 // The classes (IapApi, IapClient, GamebaseApi, GamebaseClient) are declared from the Rust endpoint
 // declarations by scripts/gen-endpoints.mjs; their options are declared here.
-export { IapApi, IapClient, GamebaseApi, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient } from '../web/endpoints.js';
+export { IapApi, IapClient, GamebaseApi, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient } from '../web/endpoints.js';
+import type { ServiceAccountKey } from '../web/iap_verify.js';
 
 /** A `fetch`-compatible function (the global one, undici, a proxy, a mock). */
 export type FetchLike = (
@@ -52,4 +53,16 @@ export interface AppStoreServerAPIClientOptions extends TransportOptions {
   fallbackToSandbox?: boolean;
   /** The sandbox host for `fallbackToSandbox` (default Apple's). */
   sandboxBaseUrl?: string;
+}
+
+/** Options of `GooglePlayClient`. */
+export interface GooglePlayClientOptions extends TransportOptions {
+  /** The service account's JSON key file: its text or its parsed object. */
+  serviceAccount: string | ServiceAccountKey;
+  /** Default https://androidpublisher.googleapis.com. `http://` is allowed for a local server. */
+  baseUrl?: string;
+  /** Replaces the key file's token_uri (default https://oauth2.googleapis.com/token); also the assertion's audience. */
+  tokenUrl?: string;
+  /** The constructor refuses to run in a browser page unless this is true. Do not set it in production. */
+  dangerouslyAllowBrowser?: boolean;
 }

@@ -192,7 +192,7 @@ function batchesOf(endpoint, params) {
  * The sans-I/O class of server API `api`: `<name>Request(params)` → `{ method, url, headers, body }`
  * and `parse<Name>(response)` per declared endpoint, `<name>Requests(list)` for batched ones.
  */
-function sansIoClass(api, extra = {}) {
+function sansIoClass(api, extra = {}, timed = []) {
   class SansIo {
     #core;
 
@@ -211,8 +211,8 @@ function sansIoClass(api, extra = {}) {
         define(`${e.name}Request`, function (params) {
           return this.#core.request(e.name, params, Date.now());
         });
-        define(`parse${upper(e.name)}`, function (response) {
-          return this.#core.parse(e.name, response, Date.now());
+        define(`parse${upper(e.name)}`, function (response, params) {
+          return this.#core.parse(e.name, response, Date.now(), params);
         });
         if (e.batch) {
           define(`${e.name}Requests`, function (list) {
@@ -221,6 +221,12 @@ function sansIoClass(api, extra = {}) {
         }
       }
       for (const [name, value] of Object.entries(extra)) define(name, value);
+      // The core's own methods that take the time last (the Play API's token exchange).
+      for (const name of timed) {
+        define(name, function (...args) {
+          return this.#core[name](...args, Date.now());
+        });
+      }
     }
   }
   return SansIo;
@@ -234,10 +240,11 @@ function sansIoClass(api, extra = {}) {
  * sans-I/O options, and the options of a second API tried when `fallback.when(error)` says so
  * (Apple's production → sandbox).
  */
-function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, init }) {
+function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, init, auth }) {
   const byOptions = (options) => ({ options, apiOptions: options && typeof options === 'object' ? pick(options, apiKeys) : options });
   class Client {
     #api;
+    #auth;
     #fallback;
     #transport;
 
@@ -247,6 +254,7 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
       check(options);
       this.#api = new SansIo(apiOptions);
       if (fallback) this.#fallback = { api: new SansIo(fallback.apiOptions), when: fallback.when };
+      if (auth) this.#auth = auth(this.#api, this.#transport);
     }
 
     /** The base URL requests go to. */
@@ -255,8 +263,21 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
     }
 
     static {
-      const once = (client, sansIo, e, params) =>
-        call(client.#transport, sansIo[`${e.name}Request`](params), (r) => sansIo[`parse${upper(e.name)}`](r), { retry: e.read });
+      const attempt = (client, sansIo, e, params) =>
+        call(client.#transport, sansIo[`${e.name}Request`](params), (r) => sansIo[`parse${upper(e.name)}`](r, params), { retry: e.read });
+      const once = async (client, sansIo, e, params) => {
+        if (!client.#auth) return await attempt(client, sansIo, e, params);
+        // An API whose token is fetched (OAuth): a 401 renews it once and sends the call once more
+        // (a refused call was not carried out, so a mutation too may be sent again).
+        const used = await client.#auth.ready();
+        try {
+          return await attempt(client, sansIo, e, params);
+        } catch (err) {
+          if (err?.code !== 'API_ERROR' || err.details?.status !== 401) throw err;
+          await client.#auth.ready(used);
+          return await attempt(client, sansIo, e, params);
+        }
+      };
       const send = async (client, e, params) => {
         try {
           return await once(client, client.#api, e, params);
@@ -281,10 +302,11 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
             for (;;) {
               const page = await send(this, e, params);
               yield page;
-              if (page?.hasMore !== true) return;
-              const next = page[e.pages];
+              // Google's pages end when the next-page token is absent; Apple's when hasMore is not true.
+              const next = e.nextPage ? e.nextPage.split('.').reduce((v, k) => v?.[k], page) : page?.[e.pages];
+              if (e.nextPage ? next === undefined || next === null || next === '' : page?.hasMore !== true) return;
               if (typeof next !== 'string' || next === '' || next === params?.[e.pages]) {
-                throw __nhnClientError('malformed', `hasMore is true but the page has no new ${e.pages}`, 0);
+                throw __nhnClientError('malformed', `the page says there is more but has no new ${e.pages}`, 0);
               }
               params = { ...params, [e.pages]: next };
             }
@@ -408,6 +430,66 @@ export const AppStoreServerAPIClient = named(
     },
   }),
   'AppStoreServerAPIClient',
+);
+
+/** An access token renewed this long before it expires. */
+const TOKEN_RENEW_BEFORE_MS = 60_000;
+
+/**
+ * The OAuth access token of one client: fetched when missing or about to expire, one request
+ * however many calls wait for it. `ready()` resolves with the token's generation; `ready(used)`
+ * after a 401 renews it unless a newer one than `used` came meanwhile. The token itself stays in
+ * the core (`tokenRequest`/`parseToken`); this only knows when it expires.
+ */
+function oauthToken(api, transport) {
+  let generation = 0;
+  let expiresAt = 0;
+  let pending;
+  const renew = () =>
+    (pending ??= call(transport, api.tokenRequest(), (r) => api.parseToken(r), { retry: true })
+      .then((info) => {
+        expiresAt = info.expiresAtMs;
+        generation += 1;
+        return generation;
+      })
+      .finally(() => {
+        pending = undefined;
+      }));
+  return {
+    async ready(used) {
+      if (pending) return await pending;
+      if (used === undefined ? Date.now() < expiresAt - TOKEN_RENEW_BEFORE_MS : used !== generation) return generation;
+      // Refused or expiring: no call waits on it any more, even if the renewal fails.
+      expiresAt = 0;
+      return await renew();
+    },
+  };
+}
+
+/** Sans-I/O Google Play Developer API: `new GooglePlayApi({ serviceAccount, baseUrl?, tokenUrl? })`; `tokenRequest()` and `parseToken(response)` first. */
+export const GooglePlayApi = named(sansIoClass('googleplay', {}, ['tokenRequest', 'parseToken']), 'GooglePlayApi');
+
+/**
+ * Client of the Google Play Developer API (androidpublisher v3) for a service account:
+ * `new GooglePlayClient({ serviceAccount, baseUrl?, tokenUrl?, fetch?, timeoutMs?, retries?, retryDelayMs? })`.
+ * The OAuth access token is fetched with the key file's RS256 assertion, shared by concurrent
+ * calls, renewed a minute before it expires and once after a 401. Server-side only: refused in a
+ * browser page unless `dangerouslyAllowBrowser: true`.
+ */
+export const GooglePlayClient = named(
+  clientClass('googleplay', GooglePlayApi, {
+    apiKeys: ['serviceAccount', 'baseUrl', 'tokenUrl'],
+    clientKeys: ['dangerouslyAllowBrowser'],
+    check(options) {
+      if (looksLikeBrowser() && options.dangerouslyAllowBrowser !== true) {
+        throw argumentError(
+          'GooglePlayClient: the service account key must not be used in a browser (anyone could read it and refund or revoke purchases); call it from your server',
+        );
+      }
+    },
+    auth: oauthToken,
+  }),
+  'GooglePlayClient',
 );
 
 // For pkg/src/pubsub.js, which fetches Google's key set with the same transport.

@@ -180,6 +180,10 @@ pub struct Endpoint<A: 'static> {
     /// Paginated: the result's `hasMore` says whether there is a next page, fetched with this
     /// parameter set to the result's field of the same name (`revision`, `paginationToken`).
     pub pages: Option<&'static str>,
+    /// Paginated by a token at this dotted path of the result (Google's
+    /// `tokenPagination.nextPageToken`) instead of `hasMore`: the next page is fetched while the
+    /// token is there.
+    pub next_page: Option<&'static str>,
     /// A read: retried on retryable errors. A mutation is sent once.
     pub read: bool,
     /// Whether the API's credentials go with it (NHN's legacy endpoints take none).
@@ -206,6 +210,7 @@ impl<A> Endpoint<A> {
             string_arg: None,
             batch: None,
             pages: None,
+            next_page: None,
             read: false,
             auth: true,
             ts: ("void", "void"),
@@ -263,6 +268,11 @@ impl<A> Endpoint<A> {
         Self { pages: Some(param), ..self }
     }
 
+    /// Paginated by the token at `path` of each result, sent as the [`Endpoint::pages`] parameter.
+    pub const fn next_page(self, path: &'static str) -> Self {
+        Self { next_page: Some(path), ..self }
+    }
+
     /// Reads and checks `params` against the declaration: one value per declared parameter, in
     /// order (`Null` for an absent optional one), defaults applied.
     pub fn normalize(&self, params: &Value) -> Result<Vec<Value>> {
@@ -300,6 +310,9 @@ impl<A> Endpoint<A> {
         }
         if let Some(p) = self.pages {
             o.insert("pages".into(), p.into());
+        }
+        if let Some(n) = self.next_page {
+            o.insert("nextPage".into(), n.into());
         }
         if let Some((param, size)) = self.batch {
             o.insert("batch".into(), serde_json::json!({ "param": param, "size": size }));

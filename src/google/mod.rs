@@ -4,7 +4,9 @@
 
 mod purchase;
 pub mod pubsub;
+pub mod play_api;
 pub mod rtdn;
 
 pub use crate::signed_json::VerifyOptions;
+pub use play_api::GooglePlayApi;
 pub use purchase::{GooglePlay, GooglePurchase, GoogleVerifier, VerifiedGooglePurchase};

@@ -196,6 +196,13 @@ pub struct Purchase {
     pub(crate) offer: Option<Offer>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) account_id: Option<String>,
+    /// Google Play API purchases: whether it still has to be acknowledged (Google refunds a
+    /// purchase not acknowledged within three days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) needs_acknowledgement: Option<bool>,
+    /// While it needs acknowledging: by when (epoch ms, purchase time + 3 days).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) acknowledge_by: Option<i64>,
     /// The verified document this purchase came from, as decoded.
     pub(crate) source: serde_json::Value,
 }
@@ -229,6 +236,10 @@ pub(crate) struct StoredPurchase {
     offer: Option<Offer>,
     #[serde(default)]
     account_id: Option<String>,
+    #[serde(default)]
+    needs_acknowledgement: Option<bool>,
+    #[serde(default)]
+    acknowledge_by: Option<i64>,
     source: serde_json::Value,
 }
 
@@ -250,6 +261,8 @@ impl From<StoredPurchase> for Purchase {
             purchase_type: s.purchase_type,
             offer: s.offer,
             account_id: s.account_id,
+            needs_acknowledgement: s.needs_acknowledgement,
+            acknowledge_by: s.acknowledge_by,
             source: s.source,
         }
     }
@@ -317,6 +330,15 @@ impl Purchase {
     /// `appAccountToken`, NHN `userId`).
     pub fn account_id(&self) -> Option<&str> {
         self.account_id.as_deref()
+    }
+    /// Google Play API purchases: whether it still has to be acknowledged (`None` where the
+    /// document does not say).
+    pub fn needs_acknowledgement(&self) -> Option<bool> {
+        self.needs_acknowledgement
+    }
+    /// While it needs acknowledging: the deadline (epoch ms), purchase time + 3 days.
+    pub fn acknowledge_by(&self) -> Option<i64> {
+        self.acknowledge_by
     }
     /// The verified document, decoded.
     pub fn source(&self) -> &serde_json::Value {

@@ -132,6 +132,8 @@ pub fn google_purchase_data(v: &Value) -> Result<Purchase> {
         purchase_type,
         offer: None,
         account_id: text(v, "obfuscatedAccountId").or_else(|| text(v, "obfuscatedExternalAccountId")),
+        needs_acknowledgement: None,
+        acknowledge_by: None,
         source: v.clone(),
     })
 }
@@ -173,6 +175,8 @@ pub fn onestore_purchase_data(v: &Value) -> Result<Purchase> {
         purchase_type: sandbox.then_some(PurchaseType::Test),
         offer: None,
         account_id: None,
+        needs_acknowledgement: None,
+        acknowledge_by: None,
         source: v.clone(),
     })
 }
@@ -242,6 +246,8 @@ pub fn apple_transaction(v: &Value) -> Result<Purchase> {
         purchase_type,
         offer: offer_type.map(|n| Offer { kind: apple_offer_type(n), id: text(v, "offerIdentifier") }),
         account_id: text(v, "appAccountToken"),
+        needs_acknowledgement: None,
+        acknowledge_by: None,
         source: v.clone(),
     })
 }
@@ -290,6 +296,8 @@ pub fn apple_receipt_in_app(entry: &Value, receipt_type: Option<&str>) -> Result
         },
         offer,
         account_id: None,
+        needs_acknowledgement: None,
+        acknowledge_by: None,
         source: entry.clone(),
     })
 }
@@ -342,6 +350,122 @@ pub fn nhn_record(v: &Value) -> Result<Purchase> {
         },
         offer: None,
         account_id: text(v, "userId"),
+        needs_acknowledgement: None,
+        acknowledge_by: None,
+        source: v.clone(),
+    })
+}
+
+/// The order id, and the original one without a renewal's `..n` suffix.
+fn google_orders(order_id: Option<String>) -> (Option<String>, Option<String>) {
+    let original = order_id.as_deref().map(|o| o.split_once("..").map_or(o, |(first, _)| first).to_owned());
+    (order_id, original)
+}
+
+/// Whether a Google purchase still needs acknowledging, and by when (`ACKNOWLEDGE_WINDOW_MS`
+/// after `purchase_time`): only a completed purchase can be, and only one not yet acknowledged.
+fn google_acknowledgement(acknowledged: Option<bool>, state: &PurchaseState, purchase_time: i64) -> (Option<bool>, Option<i64>) {
+    let needs = acknowledged.map(|a| !a && *state == PurchaseState::Purchased);
+    let by = needs.filter(|n| *n).map(|_| purchase_time.saturating_add(crate::google::play_api::ACKNOWLEDGE_WINDOW_MS));
+    (needs, by)
+}
+
+/// A Play Developer API `ProductPurchase` (purchases.products.get, read over TLS with the
+/// service account's token), with the request it answered (`productId`, `token`: Google's
+/// answer may leave them out).
+///
+/// `purchaseState` 0 → `PURCHASED`, 1 → `CANCELED`, 2 → `PENDING`; `purchaseType` 0 (test) →
+/// `SANDBOX` + `TEST`, 1 → `PROMO`, 2 → `REWARDED`; `consumptionState` 1 marks a consumable
+/// (consuming also acknowledges); `acknowledgementState` 0 → still to acknowledge, by purchase
+/// time + 3 days.
+pub fn google_product_purchase(v: &Value, request: &Value) -> Result<Purchase> {
+    const WHAT: &str = "Google ProductPurchase";
+    require_object(WHAT, v)?;
+    let state = match int(v, "purchaseState") {
+        None | Some(0) => PurchaseState::Purchased,
+        Some(1) => PurchaseState::Canceled,
+        Some(2) => PurchaseState::Pending,
+        Some(n) => PurchaseState::Unknown(n.to_string()),
+    };
+    let kind = int(v, "purchaseType");
+    let test = kind == Some(0);
+    let consumed = int(v, "consumptionState") == Some(1);
+    let purchase_time = require(WHAT, "purchaseTimeMillis", int(v, "purchaseTimeMillis"))?;
+    let acknowledged = int(v, "acknowledgementState").map(|a| a == 1 || consumed);
+    let (needs_acknowledgement, acknowledge_by) = google_acknowledgement(acknowledged, &state, purchase_time);
+    let (transaction_id, original_transaction_id) = google_orders(text(v, "orderId"));
+    Ok(Purchase {
+        store: Store::GooglePlay,
+        product_id: require(WHAT, "productId", text(v, "productId").or_else(|| text(request, "productId")))?,
+        transaction_id,
+        original_transaction_id,
+        purchase_token: text(v, "purchaseToken").or_else(|| text(request, "token")),
+        payment_seq: None,
+        purchase_time,
+        expires_time: None,
+        quantity: quantity(WHAT, v)?,
+        product_type: if consumed { ProductType::Consumable } else { ProductType::Unknown("UNKNOWN".into()) },
+        environment: if test { Environment::Sandbox } else { Environment::Production },
+        state,
+        purchase_type: match kind {
+            Some(0) => Some(PurchaseType::Test),
+            Some(1) => Some(PurchaseType::Promo),
+            Some(2) => Some(PurchaseType::Unknown("REWARDED".into())),
+            _ => None,
+        },
+        offer: None,
+        account_id: text(v, "obfuscatedExternalAccountId"),
+        needs_acknowledgement,
+        acknowledge_by,
+        source: v.clone(),
+    })
+}
+
+/// A Play Developer API `SubscriptionPurchaseV2` (purchases.subscriptionsv2.get), with the
+/// request it answered (`token`: the resource does not repeat it).
+///
+/// The first line item gives the product (a `prepaidPlan` makes it `NON_RENEWING`), the latest
+/// line-item `expiryTime` the expiry; `startTime` is the purchase time. `SUBSCRIPTION_STATE_PENDING`
+/// → `PENDING`, `…_PENDING_PURCHASE_CANCELED` → `CANCELED`, every other state `PURCHASED` (whether
+/// it entitles now is `subscriptionStatus`'s question). `testPurchase` → `SANDBOX` + `TEST`.
+/// `ACKNOWLEDGEMENT_STATE_PENDING` → still to acknowledge, by start time + 3 days.
+pub fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purchase> {
+    const WHAT: &str = "Google SubscriptionPurchaseV2";
+    require_object(WHAT, v)?;
+    let items = v.get("lineItems").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let first = items.first().unwrap_or(&Value::Null);
+    let state = match v.get("subscriptionState").and_then(Value::as_str) {
+        Some("SUBSCRIPTION_STATE_PENDING") => PurchaseState::Pending,
+        Some("SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED") => PurchaseState::Canceled,
+        _ => PurchaseState::Purchased,
+    };
+    let test = v.get("testPurchase").is_some_and(|t| !t.is_null());
+    let purchase_time = require(WHAT, "startTime", v.get("startTime").and_then(time_value))?;
+    let acknowledged = match v.get("acknowledgementState").and_then(Value::as_str) {
+        Some("ACKNOWLEDGEMENT_STATE_PENDING") => Some(false),
+        Some("ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED") => Some(true),
+        _ => None,
+    };
+    let (needs_acknowledgement, acknowledge_by) = google_acknowledgement(acknowledged, &state, purchase_time);
+    let (transaction_id, original_transaction_id) = google_orders(text(v, "latestOrderId"));
+    Ok(Purchase {
+        store: Store::GooglePlay,
+        product_id: require(WHAT, "lineItems[0].productId", text(first, "productId"))?,
+        transaction_id,
+        original_transaction_id,
+        purchase_token: text(request, "token"),
+        payment_seq: None,
+        purchase_time,
+        expires_time: items.iter().filter_map(|i| i.get("expiryTime").and_then(time_value)).max(),
+        quantity: 1,
+        product_type: if first.get("prepaidPlan").is_some() { ProductType::NonRenewing } else { ProductType::AutoRenewable },
+        environment: if test { Environment::Sandbox } else { Environment::Production },
+        state,
+        purchase_type: test.then_some(PurchaseType::Test),
+        offer: None,
+        account_id: v.get("externalAccountIdentifiers").and_then(|e| text(e, "obfuscatedExternalAccountId")),
+        needs_acknowledgement,
+        acknowledge_by,
         source: v.clone(),
     })
 }

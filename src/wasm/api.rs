@@ -12,6 +12,7 @@ use crate::api::{Endpoint, ServerApi};
 use crate::error::{Error, Unit};
 use crate::limits;
 use crate::apple::server_api::AppStoreServerApi;
+use crate::google::GooglePlayApi;
 use crate::nhn::{strip_quoted, GamebaseApi, HttpResponse, IapApi};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -198,13 +199,13 @@ export interface AppTransactionInfoResponse { signedAppTransactionInfo?: string;
 "#;
 
 /// A caller's JS object as JSON, every key included (so that typos are errors, not ignored).
-fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
+pub(super) fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
     super::js_to_json(&value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e)))))
 }
 
 /// The response, refused before it is copied into the module when its body is over the limit
 /// (a JS string's UTF-16 length never exceeds its UTF-8 byte length, so the early check is safe).
-fn response_arg(value: JsValue, what: &'static str) -> JsResult<HttpResponse> {
+pub(super) fn response_arg(value: JsValue, what: &'static str) -> JsResult<HttpResponse> {
     if let Ok(body) = js_sys::Reflect::get(&value, &JsValue::from_str("body")) {
         if let Some(text) = body.dyn_ref::<js_sys::JsString>() {
             let len = usize::try_from(text.length()).unwrap_or(usize::MAX);
@@ -217,19 +218,20 @@ fn response_arg(value: JsValue, what: &'static str) -> JsResult<HttpResponse> {
 }
 
 /// The core API behind a `__ServerApi`.
-enum Core {
+pub(super) enum Core {
     Iap(IapApi),
     Gamebase(GamebaseApi),
     AppStore(Box<AppStoreServerApi>),
+    GooglePlay(Box<GooglePlayApi>),
 }
 
 /// Internal, for `pkg/src/endpoints.js`: one server API, any of its declared endpoints.
 #[wasm_bindgen(js_name = __ServerApi, skip_typescript)]
 pub struct JsServerApi {
-    core: Core,
+    pub(super) core: Core,
 }
 
-fn request_of<A: ServerApi>(api: &A, name: &str, params: JsValue, now_ms: f64) -> JsResult<JsValue> {
+pub(super) fn request_of<A: ServerApi>(api: &A, name: &str, params: JsValue, now_ms: f64) -> JsResult<JsValue> {
     let endpoint = A::endpoint(name).map_err(js_error)?;
     // No parameters object reads as an empty one: the declaration then names what is missing.
     let params = if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { json_arg(params, "params")? };
@@ -237,13 +239,13 @@ fn request_of<A: ServerApi>(api: &A, name: &str, params: JsValue, now_ms: f64) -
 }
 
 /// `Date.now()` as whole ms; `as` saturates (NaN is 0).
-fn ms(now_ms: f64) -> i64 {
+pub(super) fn ms(now_ms: f64) -> i64 {
     #[allow(clippy::cast_possible_truncation)]
     let n = now_ms as i64;
     n
 }
 
-fn parse_of<A: ServerApi>(api: &A, name: &str, response: JsValue, now_ms: f64, records: bool) -> JsResult<JsValue> {
+pub(super) fn parse_of<A: ServerApi>(api: &A, name: &str, response: JsValue, now_ms: f64, records: bool) -> JsResult<JsValue> {
     let endpoint: &Endpoint<A> = A::endpoint(name).map_err(js_error)?;
     let value = api.parse(endpoint, &response_arg(response, A::RESPONSE)?, ms(now_ms)).map_err(js_error)?;
     match value {
@@ -259,7 +261,7 @@ fn describe<A: ServerApi>() -> JsResult<JsValue> {
 
 #[wasm_bindgen(js_class = __ServerApi)]
 impl JsServerApi {
-    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`, `appstore`.
+    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`, `appstore`, `googleplay`.
     #[wasm_bindgen(constructor)]
     pub fn new(api: &str, options: JsValue) -> JsResult<JsServerApi> {
         let o = json_arg(options, "options")?;
@@ -267,6 +269,7 @@ impl JsServerApi {
             "iap" => Core::Iap(IapApi::from_options(&o).map_err(js_error)?),
             "gamebase" => Core::Gamebase(GamebaseApi::from_options(&o).map_err(js_error)?),
             "appstore" => Core::AppStore(Box::new(AppStoreServerApi::from_options(&o).map_err(js_error)?)),
+            "googleplay" => Core::GooglePlay(Box::new(GooglePlayApi::from_options(&o).map_err(js_error)?)),
             _ => return Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
         };
         Ok(JsServerApi { core })
@@ -279,6 +282,7 @@ impl JsServerApi {
             Core::Iap(a) => ServerApi::base_url(a).to_owned(),
             Core::Gamebase(a) => ServerApi::base_url(a).to_owned(),
             Core::AppStore(a) => ServerApi::base_url(a.as_ref()).to_owned(),
+            Core::GooglePlay(a) => ServerApi::base_url(a.as_ref()).to_owned(),
         }
     }
 
@@ -288,16 +292,19 @@ impl JsServerApi {
             Core::Iap(a) => request_of(a, name, params, now_ms),
             Core::Gamebase(a) => request_of(a, name, params, now_ms),
             Core::AppStore(a) => request_of(a.as_ref(), name, params, now_ms),
+            Core::GooglePlay(a) => request_of(a.as_ref(), name, params, now_ms),
         }
     }
 
     /// The result of endpoint `name`'s `response` (`undefined` for an answer with none); `nowMs`
-    /// is the time, for verifying signed data in it.
-    pub fn parse(&self, name: &str, response: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    /// is the time, for verifying signed data in it; `params`, the request's (optional), lets the
+    /// Play API's purchases name their product and token for `toPurchase`.
+    pub fn parse(&self, name: &str, response: JsValue, now_ms: f64, params: JsValue) -> JsResult<JsValue> {
         match &self.core {
             Core::Iap(a) => parse_of(a, name, response, now_ms, true),
             Core::Gamebase(a) => parse_of(a, name, response, now_ms, true),
             Core::AppStore(a) => parse_of(a.as_ref(), name, response, now_ms, false),
+            Core::GooglePlay(a) => super::play::parse(a, name, response, now_ms, &params),
         }
     }
 }
@@ -309,6 +316,7 @@ pub fn endpoints(api: &str) -> JsResult<JsValue> {
         "iap" => describe::<IapApi>(),
         "gamebase" => describe::<GamebaseApi>(),
         "appstore" => describe::<AppStoreServerApi>(),
+        "googleplay" => describe::<GooglePlayApi>(),
         _ => Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
     }
 }
@@ -347,7 +355,11 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
     let e = match kind {
         "timeout" => Error::Timeout { after_ms: n },
         "too_large" => Error::InputTooLarge {
-            what: if reason == "appstore" { "App Store Server API response" } else { "NHN API response" },
+            what: match reason {
+                "appstore" => "App Store Server API response",
+                "googleplay" => "Google Play Developer API response",
+                _ => "NHN API response",
+            },
             limit: limits::MAX_API_RESPONSE,
             actual: usize::try_from(n).unwrap_or(usize::MAX),
             unit: Unit::Bytes,

@@ -20,6 +20,7 @@ mod pubsub;
 mod purchase;
 mod host;
 mod ocsp;
+mod play;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 

@@ -56,11 +56,15 @@ export interface Purchase {
   offer?: PurchaseOffer;
   /** The app's account id as the store carries it (obfuscatedAccountId, appAccountToken, NHN userId). */
   accountId?: string;
+  /** Play Developer API purchases: whether it must still be acknowledged (Google refunds it after three days otherwise). */
+  needsAcknowledgement?: boolean;
+  /** While it needs acknowledging: the deadline, purchase time + 3 days (epoch ms). */
+  acknowledgeBy?: number;
   /** The verified document, as decoded. */
   source: Record<string, unknown>;
 }
 /** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
-export type VerifiedValue = GooglePurchase | OneStorePurchase;
+export type VerifiedValue = GooglePurchase | OneStorePurchase | ProductPurchase | SubscriptionPurchaseV2;
 
 export type FlowState = 'RESERVED' | 'PAID' | 'VERIFIED' | 'CONSUME_REQUESTED' | 'CONSUMED' | 'DELIVERED' | 'COMPLETED'
   | 'VERIFY_FAILED' | 'USER_CANCELED' | 'REFUNDED' | 'CONSUMED_ELSEWHERE';
@@ -140,6 +144,10 @@ pub(crate) enum Verified {
     AppleReceiptInApp,
     /// An NHN IAP / Gamebase API record.
     NhnRecord,
+    /// A Play Developer API `ProductPurchase`, registered as `{"request": …, "resource": …}`.
+    GooglePlayProduct,
+    /// A Play Developer API `SubscriptionPurchaseV2`, registered likewise.
+    GooglePlaySubscription,
     /// A `Purchase` returned by `toPurchase`.
     Purchase,
 }
@@ -152,6 +160,8 @@ impl Verified {
             Verified::AppleTransaction => "APPLE_TRANSACTION",
             Verified::AppleReceiptInApp => "APPLE_RECEIPT_IN_APP",
             Verified::NhnRecord => "NHN_RECORD",
+            Verified::GooglePlayProduct => "GOOGLE_PLAY_PRODUCT",
+            Verified::GooglePlaySubscription => "GOOGLE_PLAY_SUBSCRIPTION",
             Verified::Purchase => "PURCHASE",
         }
     }
@@ -163,6 +173,8 @@ impl Verified {
             Verified::AppleTransaction,
             Verified::AppleReceiptInApp,
             Verified::NhnRecord,
+            Verified::GooglePlayProduct,
+            Verified::GooglePlaySubscription,
             Verified::Purchase,
         ]
         .into_iter()
@@ -265,6 +277,14 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
             )
         }),
         Verified::NhnRecord => value().and_then(|v| sources::nhn_record(&v)),
+        Verified::GooglePlayProduct => value().and_then(|v| {
+            let part = |k| v.get(k).unwrap_or(&serde_json::Value::Null);
+            sources::google_product_purchase(part("resource"), part("request"))
+        }),
+        Verified::GooglePlaySubscription => value().and_then(|v| {
+            let part = |k| v.get(k).unwrap_or(&serde_json::Value::Null);
+            sources::google_subscription_v2(part("resource"), part("request"))
+        }),
     }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)

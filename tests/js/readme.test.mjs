@@ -92,6 +92,49 @@ test('README App Store Server API snippet: an order id to its transactions and t
   }
 });
 
+test('README Google Play Developer API snippet: a purchase redeemed once, voided purchases over every page', async () => {
+  const section = readme.split('### Google Play Developer API: `GooglePlayClient`')[1];
+  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
+  assert.match(snippet, /from 'iap-verify'/);
+  const file = new URL(`./.readme-play-${process.pid}.mjs`, import.meta.url);
+  writeFileSync(file, snippet.replace("from 'iap-verify'", "from './load.mjs'"));
+  const { PREFIX, SERVICE_ACCOUNT, playClient, playFake } = await import('./google-play-fake.mjs');
+  process.env.GOOGLE_SERVICE_ACCOUNT_JSON = JSON.stringify(SERVICE_ACCOUNT);
+  try {
+    const { redeem, voided } = await import(file.href);
+    const t = 1_717_243_200_000;
+    const bought = { purchaseTimeMillis: String(t), purchaseState: 0, consumptionState: 0, acknowledgementState: 0, orderId: 'GPA.1' };
+    const f = playFake([{ body: bought }, {}, { body: { ...bought, consumptionState: 1, acknowledgementState: 1 } }, { body: { ...bought, purchaseState: 2 } }]);
+    const c = playClient(f);
+    const ids = { packageName: 'com.example.app', productId: 'gems', token: 'tok-a' };
+    const granted = [];
+    const grant = async (p) => void granted.push([p.productId, p.transactionId, p.purchaseToken]);
+    assert.deepEqual(await redeem(c, ids, grant), { ok: true, acknowledgeBy: t + 259_200_000 });
+    assert.deepEqual(await redeem(c, ids, grant), { ok: false, state: 'ALREADY_CONSUMED' });
+    assert.deepEqual(await redeem(c, ids, grant), { ok: false, state: 'PENDING' });
+    assert.deepEqual(granted, [['gems', 'GPA.1', 'tok-a']]);
+    assert.deepEqual(f.api.map((r) => `${r.method} ${r.url.slice(PREFIX.length)}`), [
+      'GET /products/gems/tokens/tok-a',
+      'POST /products/gems/tokens/tok-a:consume',
+      'GET /products/gems/tokens/tok-a',
+      'GET /products/gems/tokens/tok-a',
+    ]);
+    assert.equal(f.tokens.length, 1);
+
+    const v = playFake([
+      { body: { tokenPagination: { nextPageToken: 'n2' }, voidedPurchases: [{ purchaseToken: 'a', voidedTimeMillis: '5' }] } },
+      { body: { voidedPurchases: [{ purchaseToken: 'b', voidedTimeMillis: '6' }] } },
+    ]);
+    assert.deepEqual(await voided(playClient(v), 'com.example.app'), [
+      { purchaseToken: 'a', voidedTimeMs: 5 },
+      { purchaseToken: 'b', voidedTimeMs: 6 },
+    ]);
+    assert.deepEqual(v.api.map((r) => r.query.get('token')), [null, 'n2']);
+  } finally {
+    rmSync(file);
+  }
+});
+
 test('README RTDN snippet: a push is accepted only with a valid Pub/Sub token', async () => {
   const { bearer, claims, jwksText, AUDIENCE, EMAIL } = await import('./jwt.mjs');
   const section = readme.split('### Google real-time developer notifications')[1];

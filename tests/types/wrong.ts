@@ -56,3 +56,16 @@ import { startEmulator as startEmu } from 'iap-verify/emulator';
 void startEmu({ appStore: { environment: 'Xcode' } });
 // @ts-expect-error a refund names its transaction
 void startEmu().then((e) => e.appStore.refund({}));
+// Google Play Developer API client.
+import { GooglePlayClient as WrongPlay } from 'iap-verify';
+// @ts-expect-error the service account is required
+new WrongPlay({});
+// @ts-expect-error a misspelt option
+new WrongPlay({ serviceAccount: '{}', tokenUri: 'x' });
+const wrongPlay = new WrongPlay({ serviceAccount: '{}' });
+// @ts-expect-error the purchase token is required
+void wrongPlay.getProductPurchase({ packageName: 'p', productId: 'x' });
+// @ts-expect-error revoke needs a revocationContext
+void wrongPlay.revokeSubscriptionPurchaseV2({ packageName: 'p', token: 't' });
+// @ts-expect-error startTime is epoch ms, a number
+void wrongPlay.listVoidedPurchases({ packageName: 'p', startTime: 'yesterday' });

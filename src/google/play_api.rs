@@ -1,0 +1,412 @@
+//! The Google Play Developer API (androidpublisher v3), sans-I/O: the purchase endpoints as
+//! declarations (see [`crate::api`]), the OAuth 2.0 service-account flow that authorizes them,
+//! and Google's error bodies.
+//!
+//! Auth (RFC 7523, the JWT-bearer grant, as Google's "Using OAuth 2.0 for server to server
+//! applications" describes it): an assertion signed RS256 with the key file's PKCS#8
+//! `private_key` (ring, inside the module), header `alg: RS256`, `typ: JWT`, `kid` (the key
+//! file's `private_key_id`); claims `iss` (`client_email`), `scope`
+//! ([`SCOPE`]), `aud` (the token URL), `iat`, `exp` ([`ASSERTION_LIFETIME_S`] later; Google
+//! refuses more than an hour). [`GooglePlayApi::token_request`] posts it form-encoded to the
+//! token URL; [`GooglePlayApi::parse_token`] reads `{ access_token, expires_in, token_type }` and
+//! keeps the access token inside the API object, which every later request carries as
+//! `Authorization: Bearer`. When to ask for a new one (shortly before `expires_in`, once for many
+//! waiting calls, again after a 401) is the caller's: the JS client does it.
+//!
+//! Answers: a 2xx body is the documented resource, as JSON (or empty: acknowledge, consume and
+//! cancel answer nothing). Every time in it gets a number twin in epoch ms ([`add_time_twins`]).
+//! Errors are `API_ERROR` with the status and Google's `error.status` (`errorStatus`) and
+//! `error.message` (cleaned, in details only); 410 is a purchase token past its 60 days.
+
+use std::cell::RefCell;
+
+use ring::rand::SystemRandom;
+use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
+use serde_json::{json, Map, Value};
+
+use crate::api::{encode_component, normalize_base_url, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::apple::server_api::open_store_answer;
+use crate::error::{upstream_text, Error, Result, StoreApiError};
+use crate::limits;
+
+/// Where the API is.
+pub const BASE_URL: &str = "https://androidpublisher.googleapis.com";
+/// Google's OAuth 2.0 token endpoint (the key file's `token_uri`).
+pub const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
+/// The scope the assertion asks for.
+pub const SCOPE: &str = "https://www.googleapis.com/auth/androidpublisher";
+/// The grant type of RFC 7523 §2.1.
+pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/// How long an assertion is valid (Google's maximum).
+pub const ASSERTION_LIFETIME_S: i64 = 3600;
+/// Google's acknowledgement window: a purchase not acknowledged within three days of purchase
+/// is refunded (Play Billing, "Process purchases").
+pub const ACKNOWLEDGE_WINDOW_MS: i64 = 3 * 24 * 60 * 60 * 1000;
+
+const RESPONSE: &str = "Google Play Developer API response";
+const TOKEN_RESPONSE: &str = "Google OAuth token response";
+/// Every path starts here; `{packageName}` is each call's parameter.
+const PREFIX: &str = "/androidpublisher/v3/applications";
+
+// ---- the declarations ----
+
+type Ep = Endpoint<GooglePlayApi>;
+
+const PACKAGE: Param = Param::path("packageName", Kind::Str);
+const TOKEN: Param = Param::path("token", Kind::Str);
+const PRODUCT: &[Param] = &[PACKAGE, Param::path("productId", Kind::Str), TOKEN];
+const SUBSCRIPTION: &[Param] = &[PACKAGE, Param::path("subscriptionId", Kind::Str), TOKEN];
+const PAYLOAD: Param = Param::body("developerPayload", Kind::Str).optional();
+
+const fn post(name: &'static str, path: &'static str) -> Ep {
+    Endpoint::new(name, Method::Post, path, resource)
+}
+
+/// The purchase endpoints, by the method names of the JS client.
+pub const ENDPOINTS: &[&Ep] = &[
+    &Endpoint::new("getProductPurchase", Method::Get, "/{packageName}/purchases/products/{productId}/tokens/{token}", resource)
+        .params(PRODUCT)
+        .read()
+        .doc("purchases.products.get: a one-time product purchase.", "ProductPurchaseParams", "ProductPurchase"),
+    &post("acknowledgeProductPurchase", "/{packageName}/purchases/products/{productId}/tokens/{token}:acknowledge")
+        .params(&[PACKAGE, Param::path("productId", Kind::Str), TOKEN, PAYLOAD])
+        .doc("purchases.products.acknowledge. Sent once.", "AcknowledgeProductPurchaseParams", "void"),
+    &post("consumeProductPurchase", "/{packageName}/purchases/products/{productId}/tokens/{token}:consume")
+        .params(PRODUCT)
+        .doc("purchases.products.consume. Sent once.", "ProductPurchaseParams", "void"),
+    &Endpoint::new("getSubscriptionPurchaseV2", Method::Get, "/{packageName}/purchases/subscriptionsv2/tokens/{token}", resource)
+        .params(&[PACKAGE, TOKEN])
+        .read()
+        .doc("purchases.subscriptionsv2.get: a subscription purchase.", "SubscriptionPurchaseV2Params", "SubscriptionPurchaseV2"),
+    &post("revokeSubscriptionPurchaseV2", "/{packageName}/purchases/subscriptionsv2/tokens/{token}:revoke")
+        .params(&[PACKAGE, TOKEN, Param::body("revocationContext", Kind::Object)])
+        .doc("purchases.subscriptionsv2.revoke: refund and end access now. Sent once.", "RevokeSubscriptionPurchaseV2Params", "RevokeSubscriptionPurchaseResponse"),
+    &post("cancelSubscriptionPurchaseV2", "/{packageName}/purchases/subscriptionsv2/tokens/{token}:cancel")
+        .params(&[PACKAGE, TOKEN, Param::body("cancellationContext", Kind::Object)])
+        .doc("purchases.subscriptionsv2.cancel: stop renewals (access lasts to the period's end). Sent once.", "CancelSubscriptionPurchaseV2Params", "void"),
+    &post("cancelSubscriptionPurchase", "/{packageName}/purchases/subscriptions/{subscriptionId}/tokens/{token}:cancel")
+        .params(SUBSCRIPTION)
+        .doc("purchases.subscriptions.cancel (v1): stop renewals. Sent once.", "SubscriptionPurchaseParams", "void"),
+    &post("acknowledgeSubscriptionPurchase", "/{packageName}/purchases/subscriptions/{subscriptionId}/tokens/{token}:acknowledge")
+        .params(&[PACKAGE, Param::path("subscriptionId", Kind::Str), TOKEN, PAYLOAD])
+        .doc("purchases.subscriptions.acknowledge (v1; v2 has none). Sent once.", "AcknowledgeSubscriptionPurchaseParams", "void"),
+    &Endpoint::new("listVoidedPurchases", Method::Get, "/{packageName}/purchases/voidedpurchases", resource)
+        .params(&[
+            PACKAGE,
+            Param::query("startTime", Kind::Long),
+            Param::query("endTime", Kind::Long),
+            Param::query("maxResults", Kind::Long),
+            Param::query("startIndex", Kind::Long),
+            Param::query("token", Kind::Str),
+            Param::query("type", Kind::Long),
+            Param::query("includeQuantityBasedPartialRefund", Kind::Bool),
+        ])
+        .read()
+        .pages("token")
+        .next_page("tokenPagination.nextPageToken")
+        .doc("purchases.voidedpurchases.list, one page; `token` from the previous page's tokenPagination.nextPageToken.", "ListVoidedPurchasesParams", "VoidedPurchasesListResponse"),
+];
+
+/// The endpoints' reader: the resource as sent, with the number twins of its times.
+fn resource(_: &GooglePlayApi, mut body: Value, _now_ms: i64) -> Result<Value> {
+    add_time_twins(&mut body);
+    Ok(body)
+}
+
+/// Adds, at any depth, a number twin in epoch ms to every time of a resource: `xTimeMillis`
+/// (int64 as a decimal string) gets `xTimeMs`, an RFC 3339 `xTime` gets `xTimeMs`. Values that
+/// do not read as a time get no twin; nothing Google sent is changed or removed.
+pub fn add_time_twins(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let mut twins = Vec::new();
+            for (k, v) in map.iter_mut() {
+                add_time_twins(v);
+                let Value::String(s) = v else { continue };
+                let (name, ms) = if let Some(base) = k.strip_suffix("Millis") {
+                    (format!("{base}Ms"), s.trim().parse::<i64>().ok())
+                } else if k.ends_with("Time") {
+                    (format!("{k}Ms"), crate::time::parse_rfc3339_ms(s))
+                } else {
+                    continue;
+                };
+                if let Some(ms) = ms {
+                    twins.push((name, ms));
+                }
+            }
+            for (name, ms) in twins {
+                map.entry(name).or_insert(Value::from(ms));
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(add_time_twins),
+        _ => {}
+    }
+}
+
+// ---- the API ----
+
+/// The Play Developer API for one service account: signs the token assertion, builds requests
+/// (with the access token [`GooglePlayApi::parse_token`] kept), reads answers. No I/O.
+pub struct GooglePlayApi {
+    base_url: String,
+    token_url: String,
+    client_email: String,
+    key_id: Option<String>,
+    key: RsaKeyPair,
+    /// The access token and when it expires (epoch ms).
+    access: RefCell<Option<(String, i64)>>,
+    /// The last assertion sent, kept only to redact it from the token endpoint's error text.
+    assertion: RefCell<String>,
+}
+
+impl std::fmt::Debug for GooglePlayApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GooglePlayApi")
+            .field("base_url", &self.base_url)
+            .field("token_url", &self.token_url)
+            .field("client_email", &self.client_email)
+            .field("key", &"<redacted>")
+            .field("access_token", &self.access.borrow().as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A URL option: http(s), no blanks; trailing slashes kept off.
+fn url_option(name: &'static str, url: &str) -> Result<String> {
+    normalize_base_url(url).map_err(|_| Error::invalid_argument(format!("{name} must be an https:// (or http:// for a local server) URL")))
+}
+
+impl GooglePlayApi {
+    /// An API for the service account's key file (`service_account`: its JSON text or the parsed
+    /// object). `token_url` replaces the key file's `token_uri` (default [`TOKEN_URL`]).
+    pub fn new(service_account: &Value, base_url: Option<&str>, token_url: Option<&str>) -> Result<Self> {
+        let parsed;
+        let sa = match service_account {
+            Value::String(text) => {
+                limits::check("serviceAccount", text.len(), limits::MAX_SIGNED_DATA)?;
+                // Neither the text nor serde's message (which can quote it) goes into the error.
+                parsed = serde_json::from_str::<Value>(text)
+                    .map_err(|_| Error::invalid_argument("serviceAccount is not JSON (pass the key file's text or its parsed object)"))?;
+                &parsed
+            }
+            other => other,
+        };
+        let a = Args::new(sa, "serviceAccount", None)?;
+        if let Some(t) = a.opt_str("type")? {
+            if t != "service_account" {
+                return Err(Error::invalid_argument("serviceAccount.type must be \"service_account\""));
+            }
+        }
+        let client_email = a.str("client_email")?;
+        crate::api::require("serviceAccount.client_email", &client_email)?;
+        let pem = a.str("private_key")?;
+        let der = crate::b64::pem_or_der("serviceAccount.private_key", pem.as_bytes(), "PRIVATE KEY")
+            .map_err(|_| Error::invalid_argument("serviceAccount.private_key is not a PEM PRIVATE KEY block"))?;
+        let key = RsaKeyPair::from_pkcs8(&der)
+            .map_err(|_| Error::invalid_argument("serviceAccount.private_key is not a PKCS#8 RSA private key"))?;
+        let token_url = match token_url {
+            Some(u) => u.to_owned(),
+            None => a.opt_str("token_uri")?.unwrap_or_else(|| TOKEN_URL.to_owned()),
+        };
+        Ok(Self {
+            base_url: normalize_base_url(base_url.unwrap_or(BASE_URL))?,
+            token_url: url_option("tokenUrl", &token_url)?,
+            client_email,
+            key_id: a.opt_str("private_key_id")?.filter(|k| !k.is_empty()),
+            key,
+            access: RefCell::new(None),
+            assertion: RefCell::new(String::new()),
+        })
+    }
+
+    /// From the JS options `{ serviceAccount, baseUrl?, tokenUrl? }`.
+    pub fn from_options(options: &Value) -> Result<Self> {
+        let o = Args::new(options, "GooglePlayClient options", Some(&["serviceAccount", "baseUrl", "tokenUrl"]))?;
+        let sa = options
+            .get("serviceAccount")
+            .filter(|v| v.is_string() || v.is_object())
+            .ok_or_else(|| Error::invalid_argument("serviceAccount must be the key file's JSON text or its parsed object"))?;
+        Self::new(sa, o.opt_str("baseUrl")?.as_deref(), o.opt_str("tokenUrl")?.as_deref())
+    }
+
+    /// The token URL in use (the assertion's audience).
+    pub fn token_url(&self) -> &str {
+        &self.token_url
+    }
+
+    /// The signed assertion at `now_ms`.
+    pub fn assertion(&self, now_ms: i64) -> Result<String> {
+        let now = now_ms.div_euclid(1000);
+        let mut header = json!({ "alg": "RS256", "typ": "JWT" });
+        if let (Some(kid), Some(h)) = (&self.key_id, header.as_object_mut()) {
+            h.insert("kid".into(), kid.as_str().into());
+        }
+        let claims = json!({
+            "iss": self.client_email, "scope": SCOPE, "aud": self.token_url,
+            "iat": now, "exp": now + ASSERTION_LIFETIME_S,
+        });
+        let input = format!(
+            "{}.{}",
+            crate::b64::encode_url(header.to_string().as_bytes()),
+            crate::b64::encode_url(claims.to_string().as_bytes())
+        );
+        let mut sig = vec![0; self.key.public().modulus_len()];
+        self.key
+            .sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), input.as_bytes(), &mut sig)
+            .map_err(|_| Error::invalid_argument("signing the token assertion failed (no randomness source?)"))?;
+        Ok(format!("{input}.{}", crate::b64::encode_url(&sig)))
+    }
+
+    /// The token request (RFC 7523 §2.1) with an assertion signed at `now_ms`.
+    pub fn token_request(&self, now_ms: i64) -> Result<HttpRequest> {
+        let mut headers = Headers::new();
+        headers.push("Content-Type", "application/x-www-form-urlencoded");
+        headers.push("Accept", "application/json");
+        let assertion = self.assertion(now_ms)?;
+        let body = format!("grant_type={}&assertion={}", encode_component(GRANT_TYPE), encode_component(&assertion));
+        *self.assertion.borrow_mut() = assertion;
+        Ok(HttpRequest { method: Method::Post, url: self.token_url.clone(), headers, body: Some(body) })
+    }
+
+    /// Reads the token response and keeps its access token for the requests that follow.
+    /// Returns `{ tokenType, expiresIn, expiresAtMs }` (the token itself stays inside).
+    pub fn parse_token(&self, response: &HttpResponse, now_ms: i64) -> Result<Value> {
+        let body = open_redacted(response, TOKEN_RESPONSE, &self.assertion.borrow())?;
+        let bad = |why: &str| Error::malformed(TOKEN_RESPONSE, why.to_owned());
+        let token = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).ok_or_else(|| bad("no access_token"))?;
+        if token.len() > 8 * 1024 || token.chars().any(|c| !c.is_ascii_graphic()) {
+            return Err(bad("access_token is not a bearer token"));
+        }
+        let token_type = body.get("token_type").and_then(Value::as_str).unwrap_or("Bearer");
+        if !token_type.eq_ignore_ascii_case("bearer") {
+            return Err(bad("token_type is not Bearer"));
+        }
+        let expires_in = match body.get("expires_in") {
+            None => ASSERTION_LIFETIME_S,
+            Some(v) => crate::purchase::sources::int_value(v).filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad("expires_in is not a number of seconds"))?,
+        };
+        let expires_at = now_ms.saturating_add(expires_in.saturating_mul(1000));
+        *self.access.borrow_mut() = Some((token.to_owned(), expires_at));
+        Ok(json!({ "tokenType": "Bearer", "expiresIn": expires_in, "expiresAtMs": expires_at }))
+    }
+
+    /// Forgets the access token (after a 401).
+    pub fn clear_token(&self) {
+        *self.access.borrow_mut() = None;
+    }
+
+    fn bearer(&self, now_ms: i64) -> Result<String> {
+        match self.access.borrow().as_ref() {
+            Some((token, exp)) if now_ms < *exp => Ok(format!("Bearer {token}")),
+            Some(_) => Err(Error::invalid_argument("the access token has expired: send tokenRequest() and parseToken() its answer")),
+            None => Err(Error::invalid_argument("no access token yet: send tokenRequest() and parseToken() its answer")),
+        }
+    }
+}
+
+impl ServerApi for GooglePlayApi {
+    const RESPONSE: &'static str = RESPONSE;
+
+    fn endpoints() -> &'static [&'static Endpoint<Self>] {
+        ENDPOINTS
+    }
+
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn prefix(&self) -> String {
+        PREFIX.to_owned()
+    }
+
+    fn headers(&self, endpoint: &Endpoint<Self>, now_ms: i64) -> Result<Headers> {
+        let mut h = Headers::new();
+        h.push("Authorization", self.bearer(now_ms)?);
+        h.push("Accept", "application/json");
+        if endpoint.params.iter().any(|p| p.at == At::Body) {
+            h.push("Content-Type", "application/json");
+        }
+        Ok(h)
+    }
+
+    fn open(&self, response: &HttpResponse) -> Result<Value> {
+        let access = self.access.borrow();
+        open_redacted(response, RESPONSE, access.as_ref().map_or("", |(token, _)| token.as_str()))
+    }
+}
+
+/// [`open_store_answer`] with Google's error reader; should an error body ever echo `secret` (the
+/// access token, the assertion), it is replaced before anything reads it, so that not even a
+/// prefix of it reaches a message.
+fn open_redacted(response: &HttpResponse, what: &'static str, secret: &str) -> Result<Value> {
+    if !secret.is_empty() && !(200..300).contains(&response.status) && response.body.contains(secret) {
+        let mut clean = response.clone();
+        clean.body = clean.body.replace(secret, "<redacted>");
+        return open_store_answer(&clean, what, google_error);
+    }
+    open_store_answer(response, what, google_error)
+}
+
+/// Google's error bodies: the API's `{ error: { code, message, status } }` and the token
+/// endpoint's `{ error, error_description }` (RFC 6749 §5.2).
+fn google_error(e: &mut StoreApiError, body: &Value) {
+    let Some(error) = body.get("error") else { return };
+    let (status, message) = match error {
+        Value::Object(o) => (o.get("status"), o.get("message")),
+        Value::String(_) => (Some(error), body.get("error_description")),
+        _ => return,
+    };
+    e.error_status = status.and_then(Value::as_str).map(|s| upstream_text(s, None));
+    e.error_message = message.and_then(Value::as_str).map(|m| upstream_text(m, None));
+}
+
+/// The request parameters a purchase's `toPurchase` needs beside the resource (Google's answer
+/// may leave out the product id and the token): `{ packageName, productId?, token }`.
+pub fn request_facts(params: &Value) -> Value {
+    let mut o = Map::new();
+    for k in ["packageName", "productId", "subscriptionId", "token"] {
+        if let Some(Value::String(s)) = params.get(k) {
+            o.insert(k.into(), s.as_str().into());
+        }
+    }
+    Value::Object(o)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_twins_for_millis_and_rfc3339_at_any_depth() {
+        let mut v = json!({
+            "purchaseTimeMillis": "1700000000123", "startTime": "2024-01-02T03:04:05.678Z",
+            "lineItems": [{ "expiryTime": "2024-02-02T03:04:05Z" }, { "expiryTime": "soon" }],
+            "voidedTimeMillis": "x", "regionCode": "KR", "pausedStateContext": { "autoResumeTime": "2024-03-01T00:00:00Z" }
+        });
+        add_time_twins(&mut v);
+        assert_eq!(v["purchaseTimeMillis"], "1700000000123");
+        assert_eq!(v["purchaseTimeMs"], 1_700_000_000_123_i64);
+        assert_eq!(v["startTimeMs"], crate::time::parse_rfc3339_ms("2024-01-02T03:04:05.678Z").unwrap());
+        assert_eq!(v["lineItems"][0]["expiryTimeMs"], crate::time::parse_rfc3339_ms("2024-02-02T03:04:05Z").unwrap());
+        assert!(v["lineItems"][1].get("expiryTimeMs").is_none());
+        assert!(v.get("voidedTimeMs").is_none());
+        assert!(v["pausedStateContext"]["autoResumeTimeMs"].is_i64());
+        assert!(v.get("regionCodeMs").is_none());
+    }
+
+    #[test]
+    fn google_error_bodies() {
+        let mut e = StoreApiError::default();
+        google_error(&mut e, &json!({"error": {"code": 410, "message": "The subscription purchase is no longer available\nfor query", "status": "GONE"}}));
+        assert_eq!(e.error_status.as_deref(), Some("GONE"));
+        assert_eq!(e.error_message.as_deref(), Some("The subscription purchase is no longer available for query"));
+        let mut e = StoreApiError::default();
+        google_error(&mut e, &json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}));
+        assert_eq!(e.error_status.as_deref(), Some("invalid_grant"));
+        assert_eq!(e.error_message.as_deref(), Some("Invalid JWT Signature."));
+        let mut e = StoreApiError::default();
+        google_error(&mut e, &json!({"error": 5}));
+        assert_eq!(e.error_status, None);
+    }
+}

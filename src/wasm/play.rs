@@ -1,0 +1,145 @@
+//! JS bindings of the Play Developer API beside the generic `__ServerApi` ones: the token
+//! exchange (`tokenRequest`, `parseToken`), and the purchases its answers carry registered for
+//! `toPurchase` (with the request's product id and token, which the answer may leave out).
+
+use wasm_bindgen::prelude::*;
+
+use super::api::{json_arg, ms, response_arg, Core, JsServerApi};
+use super::purchase::{register, Verified};
+use super::{js_error, to_js, JsResult};
+use crate::api::ServerApi;
+use crate::error::Error;
+use crate::google::play_api::request_facts;
+use crate::google::GooglePlayApi;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS: &'static str = r#"
+/** A service account's JSON key file (the fields read; the others are ignored). */
+export interface ServiceAccountKey {
+  type?: 'service_account';
+  client_email: string;
+  /** PKCS#8 PEM, RSA. */
+  private_key: string;
+  private_key_id?: string;
+  /** Default https://oauth2.googleapis.com/token. */
+  token_uri?: string;
+  [field: string]: unknown;
+}
+/** Options of the sans-I/O `GooglePlayApi`. */
+export interface GooglePlayApiOptions {
+  /** The key file's text or its parsed object. */
+  serviceAccount: string | ServiceAccountKey;
+  /** Default https://androidpublisher.googleapis.com. */
+  baseUrl?: string;
+  /** Replaces the key file's token_uri (the assertion's audience). */
+  tokenUrl?: string;
+}
+/** What `parseToken` read; the access token itself stays inside the API object. */
+export interface GoogleAccessTokenInfo { tokenType: 'Bearer'; expiresIn: number; expiresAtMs: number }
+export interface ProductPurchaseParams { packageName: string; productId: string; token: string }
+export interface AcknowledgeProductPurchaseParams extends ProductPurchaseParams { developerPayload?: string }
+export interface SubscriptionPurchaseV2Params { packageName: string; token: string }
+export interface RevokeSubscriptionPurchaseV2Params extends SubscriptionPurchaseV2Params {
+  revocationContext: { fullRefund: Record<string, never> } | { proratedRefund: Record<string, never> } | { itemBasedRefund: Record<string, unknown> } | Record<string, unknown>;
+}
+export interface CancelSubscriptionPurchaseV2Params extends SubscriptionPurchaseV2Params {
+  cancellationContext: { cancellationType: 'USER_REQUESTED_STOP_RENEWALS' | 'DEVELOPER_REQUESTED_STOP_PAYMENTS' | (string & {}) };
+}
+export interface SubscriptionPurchaseParams { packageName: string; subscriptionId: string; token: string }
+export interface AcknowledgeSubscriptionPurchaseParams extends SubscriptionPurchaseParams { developerPayload?: string }
+export interface ListVoidedPurchasesParams {
+  packageName: string; startTime?: number; endTime?: number; maxResults?: number; startIndex?: number; token?: string;
+  /** 0: in-app products only (Google's default); 1: subscriptions too. */
+  type?: 0 | 1; includeQuantityBasedPartialRefund?: boolean;
+}
+/** Google's ProductPurchase; `purchaseTimeMs` is `purchaseTimeMillis` as a number. */
+export interface ProductPurchase {
+  kind?: string; purchaseTimeMillis?: string; purchaseTimeMs?: number;
+  /** 0 purchased, 1 canceled, 2 pending. */
+  purchaseState?: number;
+  /** 0 yet to be consumed, 1 consumed. */
+  consumptionState?: number; developerPayload?: string; orderId?: string;
+  /** 0 test, 1 promo, 2 rewarded; absent for an ordinary purchase. */
+  purchaseType?: number;
+  /** 0 yet to be acknowledged, 1 acknowledged. */
+  acknowledgementState?: number; purchaseToken?: string; productId?: string; quantity?: number;
+  obfuscatedExternalAccountId?: string; obfuscatedExternalProfileId?: string; regionCode?: string; refundableQuantity?: number;
+  [field: string]: unknown;
+}
+/** Google's SubscriptionPurchaseV2; each RFC 3339 `…Time` has a `…TimeMs` twin in epoch ms. */
+export interface SubscriptionPurchaseV2 {
+  kind?: string; regionCode?: string; startTime?: string; startTimeMs?: number;
+  subscriptionState?: 'SUBSCRIPTION_STATE_PENDING' | 'SUBSCRIPTION_STATE_ACTIVE' | 'SUBSCRIPTION_STATE_PAUSED' | 'SUBSCRIPTION_STATE_IN_GRACE_PERIOD'
+    | 'SUBSCRIPTION_STATE_ON_HOLD' | 'SUBSCRIPTION_STATE_CANCELED' | 'SUBSCRIPTION_STATE_EXPIRED' | 'SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED' | (string & {});
+  latestOrderId?: string; linkedPurchaseToken?: string;
+  acknowledgementState?: 'ACKNOWLEDGEMENT_STATE_PENDING' | 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED' | (string & {});
+  lineItems?: { productId?: string; expiryTime?: string; expiryTimeMs?: number; [field: string]: unknown }[];
+  testPurchase?: Record<string, never>;
+  externalAccountIdentifiers?: { externalAccountId?: string; obfuscatedExternalAccountId?: string; obfuscatedExternalProfileId?: string };
+  [field: string]: unknown;
+}
+export interface RevokeSubscriptionPurchaseResponse { [field: string]: unknown }
+/** One voided purchase; the `…Millis` strings have `…Ms` number twins. */
+export interface VoidedPurchase {
+  kind?: string; purchaseToken?: string; purchaseTimeMillis?: string; purchaseTimeMs?: number;
+  voidedTimeMillis?: string; voidedTimeMs?: number; orderId?: string;
+  /** 0 user, 1 developer, 2 Google. */
+  voidedSource?: number;
+  /** 0 other, 1 remorse, 2 not received, 3 defective, 4 accidental purchase, 5 fraud, 6 friendly fraud, 7 chargeback, 8 unacknowledged purchase. */
+  voidedReason?: number; voidedQuantity?: number;
+}
+export interface VoidedPurchasesListResponse {
+  pageInfo?: { totalResults?: number; resultPerPage?: number; startIndex?: number };
+  tokenPagination?: { nextPageToken?: string; previousPageToken?: string };
+  voidedPurchases?: VoidedPurchase[];
+}
+"#;
+
+fn google(api: &JsServerApi) -> JsResult<&GooglePlayApi> {
+    match &api.core {
+        Core::GooglePlay(a) => Ok(a),
+        _ => Err(js_error(Error::invalid_argument("only the Google Play Developer API has an OAuth token exchange"))),
+    }
+}
+
+#[wasm_bindgen(js_class = __ServerApi)]
+impl JsServerApi {
+    /// The token request (RFC 7523 JWT-bearer grant) with an assertion signed at `nowMs`.
+    #[wasm_bindgen(js_name = tokenRequest)]
+    pub fn token_request(&self, now_ms: f64) -> JsResult<JsValue> {
+        to_js(&google(self)?.token_request(ms(now_ms)).map_err(js_error)?)
+    }
+
+    /// Reads the token response; the access token is kept for the requests that follow.
+    #[wasm_bindgen(js_name = parseToken)]
+    pub fn parse_token(&self, response: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        let api = google(self)?;
+        let response = response_arg(response, "Google OAuth token response")?;
+        to_js(&api.parse_token(&response, ms(now_ms)).map_err(js_error)?)
+    }
+
+    /// Forgets the access token (after a 401).
+    #[wasm_bindgen(js_name = clearToken)]
+    pub fn clear_token(&self) -> JsResult<()> {
+        google(self)?.clear_token();
+        Ok(())
+    }
+}
+
+/// `parse` for the Play API: the answer, and for a purchase its registration for `toPurchase`.
+pub(super) fn parse(api: &GooglePlayApi, name: &str, response: JsValue, now_ms: f64, params: &JsValue) -> JsResult<JsValue> {
+    let endpoint = GooglePlayApi::endpoint(name).map_err(js_error)?;
+    let value = api.parse(endpoint, &response_arg(response, GooglePlayApi::RESPONSE)?, ms(now_ms)).map_err(js_error)?;
+    if value.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let js = to_js(&value)?;
+    let kind = match name {
+        "getProductPurchase" => Verified::GooglePlayProduct,
+        "getSubscriptionPurchaseV2" => Verified::GooglePlaySubscription,
+        _ => return Ok(js),
+    };
+    let request = if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { json_arg(params.clone(), "params")? };
+    register(&js, kind, &serde_json::json!({ "request": request_facts(&request), "resource": value }))?;
+    Ok(js)
+}
