@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::models::{AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
-use super::wire::{self, Field};
+use crate::wire::{self, Field};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::ocsp::{OcspCache, OcspTarget, OcspTransport};

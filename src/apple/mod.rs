@@ -13,7 +13,6 @@ pub mod realtime;
 pub mod receipt;
 pub mod roots;
 pub mod server_api;
-mod wire;
 
 pub use jws::SignedDataVerifier;
 pub use models::Environment;

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::jws::{environment, typed, SignedDataVerifier, Verified, NOTIFICATION};
 use super::models::{AppData, Environment, NotificationData, ResponseBodyV2DecodedPayload};
-use super::wire::{self, Field};
+use crate::wire::{self, Field};
 use crate::error::Result;
 
 /// A verified notification.

@@ -1,9 +1,9 @@
-//! The wire schema of Apple's payload models ([`super::models`]), and the one reader that checks a
-//! parsed JSON object against it.
+//! The wire schema of the stores' signed payload models (Apple's [`crate::apple::models`], Google's
+//! and ONE store's purchases), and the one reader that checks a parsed JSON object against it.
 //!
-//! The verifiers work on the JSON object Apple signed, read through this schema, rather than on
-//! the serde structs: one reader for every model instead of a derived deserializer and serializer
-//! per model, which in WebAssembly is most of the module's size. The result is exactly what the
+//! The verifiers work on the JSON object the store signed, read through this schema, rather than
+//! on the serde structs: one reader for every model instead of a derived deserializer and
+//! serializer per model, which in WebAssembly is most of the module's size. The result is exactly what the
 //! derived `Deserialize` then `Serialize` of the model would give (the same fields accepted and
 //! refused, known fields first in declaration order, `null` known fields dropped, times as floats,
 //! unknown fields after them as sent), so the typed structs are a view of it
@@ -13,7 +13,7 @@ use serde_json::{Map, Number, Value};
 
 /// The JSON a field of a model accepts. `null` is accepted by every kind and means absent.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Kind {
+pub enum Kind {
     /// A string (`String`, and the string enumerations).
     Str,
     /// Any number, kept as a float (`f64`: times).
@@ -34,10 +34,10 @@ pub(crate) enum Kind {
 }
 
 /// A field: wire name and kind.
-pub(crate) type Field = (&'static str, Kind);
+pub type Field = (&'static str, Kind);
 
 /// The [`Kind`] of a model field's type.
-pub(crate) trait Wire {
+pub trait Wire {
     const KIND: Kind;
 }
 
@@ -152,6 +152,9 @@ mod tests {
     use crate::apple::models::{
         AppTransaction, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
     };
+    use crate::google::{GooglePlay, GooglePurchase};
+    use crate::onestore::{OneStore, OneStorePurchase};
+    use crate::signed_json::sealed::Algorithms;
 
     /// JSON values of every kind, and the numbers whose reading differs between kinds.
     const SCALARS: &[&str] = &[
@@ -229,6 +232,16 @@ mod tests {
         }
 
         #[test]
+        fn google_purchase_reads_as_derived(text in object(GooglePlay::FIELDS, 0)) {
+            same_as_derived::<GooglePurchase>(&text, GooglePlay::FIELDS)?;
+        }
+
+        #[test]
+        fn onestore_purchase_reads_as_derived(text in object(OneStore::FIELDS, 0)) {
+            same_as_derived::<OneStorePurchase>(&text, OneStore::FIELDS)?;
+        }
+
+        #[test]
         fn notification_reads_as_derived(text in object(ResponseBodyV2DecodedPayload::FIELDS, 2)) {
             same_as_derived::<ResponseBodyV2DecodedPayload>(&text, ResponseBodyV2DecodedPayload::FIELDS)?;
         }
@@ -261,10 +274,55 @@ mod tests {
         assert!(a.other.is_empty());
         let n: ResponseBodyV2DecodedPayload = serde_json::from_str(&full(ResponseBodyV2DecodedPayload::FIELDS)).unwrap();
         assert!(n.other.is_empty());
+        let g: GooglePurchase = serde_json::from_str(&full(GooglePlay::FIELDS)).unwrap();
+        assert!(g.extra.is_empty());
+        let o: OneStorePurchase = serde_json::from_str(&full(OneStore::FIELDS)).unwrap();
+        assert!(o.extra.is_empty());
         // ... and the library's own fields are never read from the input.
         let n: ResponseBodyV2DecodedPayload = serde_json::from_str(r#"{"data":{"decodedTransactionInfo":{}}}"#).unwrap();
         let d = n.data.unwrap();
         assert!(d.decoded_transaction_info.is_none() && d.other.contains_key("decodedTransactionInfo"));
+    }
+
+    /// The hand-written schemas of the Google and ONE store purchases list every field of the
+    /// structs, in order (a struct literal with every field: a new field fails to compile here).
+    #[test]
+    fn store_purchase_schemas_list_every_struct_field() {
+        let s = || Some("s".to_owned());
+        let g = GooglePurchase {
+            order_id: s(),
+            package_name: s(),
+            product_id: s(),
+            product_ids: Some(vec![]),
+            purchase_time: Some(1),
+            purchase_state: Some(0),
+            purchase_token: s(),
+            quantity: Some(1),
+            acknowledged: Some(true),
+            auto_renewing: Some(false),
+            obfuscated_account_id: s(),
+            obfuscated_profile_id: s(),
+            developer_payload: s(),
+            extra: Map::new(),
+        };
+        let o = OneStorePurchase {
+            order_id: s(),
+            package_name: s(),
+            product_id: s(),
+            purchase_time: Some(1),
+            purchase_id: s(),
+            purchase_token: s(),
+            developer_payload: s(),
+            purchase_state: Some(0),
+            recurring_state: Some(0),
+            quantity: Some(1),
+            acknowledge_state: Some(0),
+            extra: Map::new(),
+        };
+        let keys = |v: Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        let names = |f: &[Field]| f.iter().map(|(n, _)| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(keys(serde_json::to_value(g).unwrap()), names(GooglePlay::FIELDS));
+        assert_eq!(keys(serde_json::to_value(o).unwrap()), names(OneStore::FIELDS));
     }
 
     #[test]
