@@ -58,7 +58,9 @@ copyFileSync(new URL('../LICENSE', import.meta.url), new URL('../www/LICENSE', i
 
 const wasm = readFileSync(new URL('web/iap_verify_bg.wasm', pkg));
 const gz = gzipSync(wasm, { level: 9 }).length;
-console.log(`wasm: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB)`);
+const baseline = JSON.parse(readFileSync(new URL('../tests/js/size-baseline.json', import.meta.url), 'utf8')).wasmGzipBytes;
+const change = ((gz / baseline - 1) * 100).toFixed(2);
+console.log(`wasm: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB; recorded baseline ${baseline}, ${change >= 0 ? '+' : ''}${change}%, tests/js/size.test.mjs allows +2%)`);
 
 /**
  * The package's README: the root README without the parts for people working on this repository

@@ -45,6 +45,7 @@ pub mod onestore;
 pub mod purchase;
 pub mod rsa;
 mod signed_json;
+mod wire;
 pub mod time;
 pub mod x509;
 

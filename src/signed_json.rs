@@ -7,6 +7,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::rsa::RsaPublicKey;
@@ -28,10 +29,12 @@ pub(crate) mod sealed {
     use ring::signature::RsaParameters;
 
     /// ring's algorithm for keys of 2048 bits and more, and for 1024..2047 bits (only with
-    /// `allow_legacy_1024_bit_keys`).
+    /// `allow_legacy_1024_bit_keys`); and the wire schema of the purchase (its model's fields, in
+    /// declaration order), which the signed JSON is read through.
     pub trait Algorithms {
         const MODERN: &'static RsaParameters;
         const LEGACY: &'static RsaParameters;
+        const FIELDS: &'static [crate::wire::Field];
     }
 }
 
@@ -84,10 +87,14 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     /// Errors: `INVALID_SIGNATURE`, then `MALFORMED_INPUT` if the signed bytes are not a JSON
     /// object of purchase fields, `INPUT_TOO_LARGE`.
     pub fn verify(&self, signed_data: &[u8], signature_base64: &str) -> Result<VerifiedSignedPurchase<S>> {
+        self.verify_signature(signed_data, signature_base64)?;
+        self.decode_host_verified(signed_data)
+    }
+
+    fn verify_signature(&self, signed_data: &[u8], signature_base64: &str) -> Result<()> {
         let signature = self.prepare(signed_data, signature_base64)?;
         let alg = if self.legacy { S::LEGACY } else { S::MODERN };
-        self.key.verify(alg, signed_data, &signature)?;
-        self.decode_host_verified(signed_data)
+        self.key.verify(alg, signed_data, &signature)
     }
 
     /// The checks before the signature itself (sizes, signature base64), returning the raw
@@ -110,7 +117,24 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     /// Decodes data whose signature a host engine has verified after [`Self::prepare`].
     /// Crate-private: nothing outside the crate can make a verified value without a check.
     pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedSignedPurchase<S>> {
-        Ok(VerifiedSignedPurchase { purchase: decode_object(S::WHAT, signed_data)? })
+        let purchase = serde_json::from_value(Value::Object(self.decode_host_verified_json(signed_data)?))
+            .map_err(|e| Error::malformed(S::WHAT, e.to_string()))?;
+        Ok(VerifiedSignedPurchase { purchase })
+    }
+
+    /// [`Self::decode_host_verified`], the purchase as the JSON object the store signed, read
+    /// through the purchase model's schema ([`crate::wire`]): exactly what serializing the typed
+    /// purchase gives, without the model's derived code (the wasm layer returns this).
+    pub(crate) fn decode_host_verified_json(&self, signed_data: &[u8]) -> Result<Map<String, Value>> {
+        let object = decode_object::<Value>(S::WHAT, signed_data)?;
+        crate::wire::read_object(object, S::FIELDS).map_err(|reason| Error::MalformedInput { what: S::WHAT, reason, offset: None })
+    }
+
+    /// [`Self::verify`], the purchase as the JSON object (see [`Self::decode_host_verified_json`]).
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn verify_json(&self, signed_data: &[u8], signature_base64: &str) -> Result<Map<String, Value>> {
+        self.verify_signature(signed_data, signature_base64)?;
+        self.decode_host_verified_json(signed_data)
     }
 }
 

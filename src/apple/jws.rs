@@ -36,8 +36,10 @@ use std::sync::{Arc, Mutex};
 use ring::signature;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::models::{AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
+use crate::wire::{self, Field};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::ocsp::{OcspCache, OcspTarget, OcspTransport};
@@ -57,7 +59,54 @@ pub struct Verified<T> {
     test_data: bool,
 }
 
+impl Verified<Map<String, Value>> {
+    /// The typed view of a verified JSON payload (which was read as `T`'s model, so this cannot
+    /// fail but for a bug).
+    pub(crate) fn typed<T: DeserializeOwned>(self) -> Result<Verified<T>> {
+        let test_data = self.test_data;
+        Ok(Verified { payload: typed(self.payload)?, test_data })
+    }
+
+    /// The payload as JSON callers get it: the object, with `testData: true` for Xcode/LocalTesting
+    /// data, as serializing the typed `Verified<T>` gives.
+    pub(crate) fn into_json(self) -> Value {
+        let mut payload = self.payload;
+        if self.test_data {
+            payload.insert("testData".to_owned(), Value::Bool(true));
+        }
+        Value::Object(payload)
+    }
+}
+
+/// `T` from a payload read as its model.
+pub(crate) fn typed<T: DeserializeOwned>(payload: Map<String, Value>) -> Result<T> {
+    serde_json::from_value(Value::Object(payload)).map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))
+}
+
+/// What a payload is read as: its model's fields, and the field holding its effective date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Model {
+    fields: &'static [Field],
+    date: &'static str,
+}
+
+/// `JWSTransactionDecodedPayload`; effective date `signedDate`.
+pub(crate) const TRANSACTION: Model = Model { fields: JwsTransactionDecodedPayload::FIELDS, date: "signedDate" };
+/// `JWSRenewalInfoDecodedPayload`; effective date `signedDate`.
+pub(crate) const RENEWAL_INFO: Model = Model { fields: JwsRenewalInfoDecodedPayload::FIELDS, date: "signedDate" };
+/// `AppTransaction`; effective date `receiptCreationDate`.
+pub(crate) const APP_TRANSACTION: Model = Model { fields: AppTransaction::FIELDS, date: "receiptCreationDate" };
+/// `ResponseBodyV2DecodedPayload`; effective date `signedDate`.
+pub(crate) const NOTIFICATION: Model =
+    Model { fields: super::models::ResponseBodyV2DecodedPayload::FIELDS, date: "signedDate" };
+/// `DecodedRealtimeRequestBody`: any JSON object (its types are checked apart); `signedDate`.
+pub(crate) const REALTIME_REQUEST: Model = Model { fields: &[], date: "signedDate" };
+
 impl<T> Verified<T> {
+    pub(crate) fn new(payload: T, test_data: bool) -> Self {
+        Verified { payload, test_data }
+    }
+
     /// The decoded payload.
     pub fn payload(&self) -> &T {
         &self.payload
@@ -191,22 +240,36 @@ impl SignedDataVerifier {
 
     /// `signedTransactionInfo` / a transaction from the App Store Server API.
     pub fn verify_and_decode_transaction(&self, jws: &str, now: i64) -> Result<VerifiedTransaction> {
-        let v: Verified<JwsTransactionDecodedPayload> = self.verify_jws(jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date)?;
+        self.transaction_json(jws, now)?.typed()
+    }
+
+    /// [`Self::verify_and_decode_transaction`], the payload as the JSON object.
+    pub(crate) fn transaction_json(&self, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+        let v = self.verify_jws(jws, now, TRANSACTION)?;
         self.check_transaction(&v.payload)?;
         Ok(v)
     }
 
     /// `signedRenewalInfo`. Renewal info has no bundle id: only the environment is checked.
     pub fn verify_and_decode_renewal_info(&self, jws: &str, now: i64) -> Result<VerifiedRenewalInfo> {
-        let v: Verified<JwsRenewalInfoDecodedPayload> =
-            self.verify_jws(jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date)?;
+        self.renewal_info_json(jws, now)?.typed()
+    }
+
+    /// [`Self::verify_and_decode_renewal_info`], the payload as the JSON object.
+    pub(crate) fn renewal_info_json(&self, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+        let v = self.verify_jws(jws, now, RENEWAL_INFO)?;
         self.check_renewal_info(&v.payload)?;
         Ok(v)
     }
 
     /// `signedAppTransactionInfo`. The effective date is `receiptCreationDate`.
     pub fn verify_and_decode_app_transaction(&self, jws: &str, now: i64) -> Result<VerifiedAppTransaction> {
-        let v: Verified<AppTransaction> = self.verify_jws(jws, now, |t: &AppTransaction| t.receipt_creation_date)?;
+        self.app_transaction_json(jws, now)?.typed()
+    }
+
+    /// [`Self::verify_and_decode_app_transaction`], the payload as the JSON object.
+    pub(crate) fn app_transaction_json(&self, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+        let v = self.verify_jws(jws, now, APP_TRANSACTION)?;
         self.check_app_transaction(&v.payload)?;
         Ok(v)
     }
@@ -222,27 +285,27 @@ impl SignedDataVerifier {
     ) -> Result<VerifiedTransaction> {
         let prepared = self.prepare(jws)?;
         prepared.verify_signature()?;
-        let v: VerifiedTransaction = prepared.decode(now, |t: &JwsTransactionDecodedPayload| t.signed_date)?;
+        let v = prepared.decode(now, TRANSACTION)?;
         self.check_online(&prepared, now, transport).await?;
         self.check_transaction(&v.payload)?;
-        Ok(v)
+        v.typed()
     }
 
     /// Apple's transaction checks: bundle id, then environment.
-    pub(crate) fn check_transaction(&self, t: &JwsTransactionDecodedPayload) -> Result<()> {
-        self.check_bundle_id(t.bundle_id.as_deref())?;
-        self.check_environment(t.environment.as_ref())
+    pub(crate) fn check_transaction(&self, t: &Map<String, Value>) -> Result<()> {
+        self.check_bundle_id(wire::text(t, "bundleId"))?;
+        self.check_environment(environment(t, "environment").as_ref())
     }
 
     /// Apple's renewal info check: environment only (there is no bundle id).
-    pub(crate) fn check_renewal_info(&self, r: &JwsRenewalInfoDecodedPayload) -> Result<()> {
-        self.check_environment(r.environment.as_ref())
+    pub(crate) fn check_renewal_info(&self, r: &Map<String, Value>) -> Result<()> {
+        self.check_environment(environment(r, "environment").as_ref())
     }
 
     /// Apple's app transaction checks: bundle id, app Apple id (Production), `receiptType`.
-    pub(crate) fn check_app_transaction(&self, a: &AppTransaction) -> Result<()> {
-        self.check_app(a.bundle_id.as_deref(), a.app_apple_id)?;
-        self.check_environment(a.receipt_type.as_ref())
+    pub(crate) fn check_app_transaction(&self, a: &Map<String, Value>) -> Result<()> {
+        self.check_app(wire::text(a, "bundleId"), wire::int(a, "appAppleId"))?;
+        self.check_environment(environment(a, "receiptType").as_ref())
     }
 
     pub(crate) fn check_bundle_id(&self, actual: Option<&str>) -> Result<()> {
@@ -279,17 +342,12 @@ impl SignedDataVerifier {
         Ok(())
     }
 
-    /// Steps 1–4 of the module doc; returns the decoded payload.
-    pub(crate) fn verify_jws<T: DeserializeOwned>(
-        &self,
-        jws: &str,
-        now: i64,
-        effective_date: impl Fn(&T) -> Option<f64>,
-    ) -> Result<Verified<T>> {
+    /// Steps 1–4 of the module doc; returns the decoded payload, read as `model`.
+    pub(crate) fn verify_jws(&self, jws: &str, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
         self.refuse_online()?;
         let prepared = self.prepare(jws)?;
         prepared.verify_signature()?;
-        prepared.decode(now, effective_date)
+        prepared.decode(now, model)
     }
 
     /// Step 1 and 2: shape, algorithm, chain (cached). The signature is not checked yet.
@@ -450,14 +508,15 @@ impl PreparedJws<'_> {
         self.chain.key.verify(&signature::ECDSA_P256_SHA256_FIXED, self.signing_input(), &self.signature)
     }
 
-    /// Step 4 after [`Self::verify_signature`] succeeded.
-    fn decode<T: DeserializeOwned>(&self, now: i64, effective_date: impl Fn(&T) -> Option<f64>) -> Result<Verified<T>> {
+    /// Step 4 after [`Self::verify_signature`] succeeded: the payload read as `model`.
+    fn decode(&self, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
         crate::signed_json::check_unique_keys("JWS payload", &json)?;
-        let payload: T = serde_json::from_slice(&json)
-            .map_err(|e| Error::malformed("JWS payload", format!("not the expected JSON: {e}")))?;
+        let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
+        let value: Value = serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?;
+        let payload = wire::read_object(value, model.fields).map_err(not_expected)?;
         // Online, as in Apple's library, the chain must be valid now, when its status is asked.
-        let signed = if self.online { None } else { effective_date(&payload).and_then(ms_from_f64) };
+        let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(ms_from_f64) };
         let at = signed.unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;
         Ok(Verified { payload, test_data: self.test_data })
@@ -467,13 +526,14 @@ impl PreparedJws<'_> {
     /// [`Self::signing_input`] with [`Self::key_point`] (ECDSA P-256 SHA-256, IEEE P1363 `r‖s`).
     /// Only the wasm layer calls it, and only after the host said the signature is valid.
     #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn decode_host_verified<T: DeserializeOwned>(
-        &self,
-        now: i64,
-        effective_date: impl Fn(&T) -> Option<f64>,
-    ) -> Result<Verified<T>> {
-        self.decode(now, effective_date)
+    pub(crate) fn decode_host_verified(&self, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
+        self.decode(now, model)
     }
+}
+
+/// An environment field of a read payload.
+pub(crate) fn environment(map: &Map<String, Value>, name: &str) -> Option<Environment> {
+    wire::text(map, name).map(Environment::from_wire)
 }
 
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {

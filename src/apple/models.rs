@@ -10,6 +10,9 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+pub(crate) use crate::wire::Kind;
+use crate::wire::Wire;
+
 macro_rules! open_enum {
     ($(#[$m:meta])* $name:ident: str { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
         $(#[$m])*
@@ -32,6 +35,9 @@ macro_rules! open_enum {
         }
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
+        }
+        impl Wire for $name {
+            const KIND: Kind = Kind::Str;
         }
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -60,6 +66,9 @@ macro_rules! open_enum {
         }
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_i64(self.as_i64()) }
+        }
+        impl Wire for $name {
+            const KIND: Kind = Kind::Int;
         }
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -334,19 +343,36 @@ open_enum! {
     }
 }
 
-/// Declares a payload struct: every field optional, absent when `None`, unknown fields kept.
+/// Declares a payload struct: every field optional, absent when `None`, unknown fields kept; and
+/// its wire schema ([`Model`]), from the same list, so the two cannot drift apart.
 macro_rules! model {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident $wire:literal : $ty:ty $(= $kind:expr)?),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub struct $name {
-            $($(#[$fm])* #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
+            $($(#[$fm])* #[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
             /// Fields this version does not know, kept as sent.
             #[serde(flatten)]
             pub other: Map<String, Value>,
         }
+        impl $name {
+            /// The wire names and JSON kinds of the fields, in declaration (and serialization) order.
+            pub(crate) const FIELDS: &'static [(&'static str, Kind)] = &[$(($wire, kind!($ty $(, $kind)?)),)*];
+        }
+        impl Wire for $name {
+            const KIND: Kind = Kind::Object($name::FIELDS);
+        }
+    };
+}
+
+/// The JSON kind a field's type accepts (`null` always reads as absent).
+macro_rules! kind {
+    ($ty:ty) => {
+        <$ty as Wire>::KIND
+    };
+    ($ty:ty, $kind:expr) => {
+        $kind
     };
 }
 
@@ -354,72 +380,71 @@ model! {
     /// A StoreKit 2 / App Store Server API transaction (`JWSTransactionDecodedPayload`).
     JwsTransactionDecodedPayload {
         /// Original transaction id.
-        original_transaction_id: String,
+        original_transaction_id "originalTransactionId": String,
         /// Transaction id.
-        transaction_id: String,
+        transaction_id "transactionId": String,
         /// Web order line item id.
-        web_order_line_item_id: String,
+        web_order_line_item_id "webOrderLineItemId": String,
         /// Bundle id.
-        bundle_id: String,
+        bundle_id "bundleId": String,
         /// Product id.
-        product_id: String,
+        product_id "productId": String,
         /// Subscription group id.
-        subscription_group_identifier: String,
+        subscription_group_identifier "subscriptionGroupIdentifier": String,
         /// Epoch ms.
-        purchase_date: f64,
+        purchase_date "purchaseDate": f64,
         /// Epoch ms.
-        original_purchase_date: f64,
+        original_purchase_date "originalPurchaseDate": f64,
         /// Epoch ms.
-        expires_date: f64,
+        expires_date "expiresDate": f64,
         /// Quantity.
-        quantity: i64,
+        quantity "quantity": i64,
         /// Product type.
-        #[serde(rename = "type")]
-        r#type: ProductType,
+        r#type "type": ProductType,
         /// The app's account token (a UUID).
-        app_account_token: String,
+        app_account_token "appAccountToken": String,
         /// Ownership.
-        in_app_ownership_type: InAppOwnershipType,
+        in_app_ownership_type "inAppOwnershipType": InAppOwnershipType,
         /// Epoch ms when Apple signed it.
-        signed_date: f64,
+        signed_date "signedDate": f64,
         /// Why it was revoked.
-        revocation_reason: RevocationReason,
+        revocation_reason "revocationReason": RevocationReason,
         /// Epoch ms.
-        revocation_date: f64,
+        revocation_date "revocationDate": f64,
         /// Whether a higher subscription replaced it.
-        is_upgraded: bool,
+        is_upgraded "isUpgraded": bool,
         /// Offer type.
-        offer_type: OfferType,
+        offer_type "offerType": OfferType,
         /// Offer id.
-        offer_identifier: String,
+        offer_identifier "offerIdentifier": String,
         /// Environment.
-        environment: Environment,
+        environment "environment": Environment,
         /// ISO 3166-1 alpha-3 storefront.
-        storefront: String,
+        storefront "storefront": String,
         /// Storefront id.
-        storefront_id: String,
+        storefront_id "storefrontId": String,
         /// Purchase or renewal.
-        transaction_reason: TransactionReason,
+        transaction_reason "transactionReason": TransactionReason,
         /// ISO 4217 currency.
-        currency: String,
+        currency "currency": String,
         /// Price in milliunits.
-        price: i64,
+        price "price": i64,
         /// Offer discount type.
-        offer_discount_type: OfferDiscountType,
+        offer_discount_type "offerDiscountType": OfferDiscountType,
         /// App transaction id.
-        app_transaction_id: String,
+        app_transaction_id "appTransactionId": String,
         /// ISO 8601 offer period.
-        offer_period: String,
+        offer_period "offerPeriod": String,
         /// Revocation type.
-        revocation_type: RevocationType,
+        revocation_type "revocationType": RevocationType,
         /// Revocation percentage (milli-percent).
-        revocation_percentage: i64,
+        revocation_percentage "revocationPercentage": i64,
         /// Advanced Commerce API data, as sent.
-        advanced_commerce_info: Value,
+        advanced_commerce_info "advancedCommerceInfo": Value,
         /// Billing plan type, as sent.
-        billing_plan_type: String,
+        billing_plan_type "billingPlanType": String,
         /// Commitment info, as sent.
-        commitment_info: Value,
+        commitment_info "commitmentInfo": Value,
     }
 }
 
@@ -427,53 +452,53 @@ model! {
     /// Subscription renewal info (`JWSRenewalInfoDecodedPayload`). It has no bundle id.
     JwsRenewalInfoDecodedPayload {
         /// Why the subscription expired.
-        expiration_intent: ExpirationIntent,
+        expiration_intent "expirationIntent": ExpirationIntent,
         /// Original transaction id.
-        original_transaction_id: String,
+        original_transaction_id "originalTransactionId": String,
         /// The product that renews next.
-        auto_renew_product_id: String,
+        auto_renew_product_id "autoRenewProductId": String,
         /// Product id.
-        product_id: String,
+        product_id "productId": String,
         /// Auto-renew on or off.
-        auto_renew_status: AutoRenewStatus,
+        auto_renew_status "autoRenewStatus": AutoRenewStatus,
         /// Whether Apple is retrying billing.
-        is_in_billing_retry_period: bool,
+        is_in_billing_retry_period "isInBillingRetryPeriod": bool,
         /// Price increase consent.
-        price_increase_status: PriceIncreaseStatus,
+        price_increase_status "priceIncreaseStatus": PriceIncreaseStatus,
         /// Epoch ms.
-        grace_period_expires_date: f64,
+        grace_period_expires_date "gracePeriodExpiresDate": f64,
         /// Offer type.
-        offer_type: OfferType,
+        offer_type "offerType": OfferType,
         /// Offer id.
-        offer_identifier: String,
+        offer_identifier "offerIdentifier": String,
         /// Epoch ms when Apple signed it.
-        signed_date: f64,
+        signed_date "signedDate": f64,
         /// Environment.
-        environment: Environment,
+        environment "environment": Environment,
         /// Epoch ms.
-        recent_subscription_start_date: f64,
+        recent_subscription_start_date "recentSubscriptionStartDate": f64,
         /// Epoch ms.
-        renewal_date: f64,
+        renewal_date "renewalDate": f64,
         /// ISO 4217 currency.
-        currency: String,
+        currency "currency": String,
         /// Renewal price in milliunits.
-        renewal_price: i64,
+        renewal_price "renewalPrice": i64,
         /// Offer discount type.
-        offer_discount_type: OfferDiscountType,
+        offer_discount_type "offerDiscountType": OfferDiscountType,
         /// Win-back offer ids.
-        eligible_win_back_offer_ids: Vec<String>,
+        eligible_win_back_offer_ids "eligibleWinBackOfferIds": Vec<String>,
         /// The app's account token.
-        app_account_token: String,
+        app_account_token "appAccountToken": String,
         /// App transaction id.
-        app_transaction_id: String,
+        app_transaction_id "appTransactionId": String,
         /// ISO 8601 offer period.
-        offer_period: String,
+        offer_period "offerPeriod": String,
         /// Advanced Commerce API data, as sent.
-        advanced_commerce_info: Value,
+        advanced_commerce_info "advancedCommerceInfo": Value,
         /// Commitment info, as sent.
-        commitment_info: Value,
+        commitment_info "commitmentInfo": Value,
         /// Renewal billing plan type, as sent.
-        renewal_billing_plan_type: String,
+        renewal_billing_plan_type "renewalBillingPlanType": String,
     }
 }
 
@@ -481,33 +506,33 @@ model! {
     /// The app transaction (`AppTransaction`).
     AppTransaction {
         /// The environment, as `receiptType`.
-        receipt_type: Environment,
+        receipt_type "receiptType": Environment,
         /// App Apple id.
-        app_apple_id: i64,
+        app_apple_id "appAppleId": i64,
         /// Bundle id.
-        bundle_id: String,
+        bundle_id "bundleId": String,
         /// App version.
-        application_version: String,
+        application_version "applicationVersion": String,
         /// Version external identifier.
-        version_external_identifier: i64,
+        version_external_identifier "versionExternalIdentifier": i64,
         /// Epoch ms (the effective date for verification).
-        receipt_creation_date: f64,
+        receipt_creation_date "receiptCreationDate": f64,
         /// Epoch ms (Xcode writes year 1: negative).
-        original_purchase_date: f64,
+        original_purchase_date "originalPurchaseDate": f64,
         /// Original app version.
-        original_application_version: String,
+        original_application_version "originalApplicationVersion": String,
         /// Device verification value (base64).
-        device_verification: String,
+        device_verification "deviceVerification": String,
         /// Device verification nonce (UUID).
-        device_verification_nonce: String,
+        device_verification_nonce "deviceVerificationNonce": String,
         /// Epoch ms.
-        preorder_date: f64,
+        preorder_date "preorderDate": f64,
         /// App transaction id.
-        app_transaction_id: String,
+        app_transaction_id "appTransactionId": String,
         /// Original platform.
-        original_platform: String,
+        original_platform "originalPlatform": String,
         /// Epoch ms when Apple signed it, when present.
-        signed_date: f64,
+        signed_date "signedDate": f64,
     }
 }
 
@@ -515,27 +540,27 @@ model! {
     /// A notification's `data`.
     NotificationData {
         /// Environment.
-        environment: Environment,
+        environment "environment": Environment,
         /// App Apple id.
-        app_apple_id: i64,
+        app_apple_id "appAppleId": i64,
         /// Bundle id.
-        bundle_id: String,
+        bundle_id "bundleId": String,
         /// Bundle version.
-        bundle_version: String,
+        bundle_version "bundleVersion": String,
         /// The nested transaction JWS, as sent.
-        signed_transaction_info: String,
+        signed_transaction_info "signedTransactionInfo": String,
         /// The nested renewal info JWS, as sent.
-        signed_renewal_info: String,
+        signed_renewal_info "signedRenewalInfo": String,
         /// Subscription status.
-        status: Status,
+        status "status": Status,
         /// Consumption request reason.
-        consumption_request_reason: ConsumptionRequestReason,
+        consumption_request_reason "consumptionRequestReason": ConsumptionRequestReason,
         /// `signedTransactionInfo`, verified and decoded (added by this library).
         #[serde(skip_deserializing)]
-        decoded_transaction_info: JwsTransactionDecodedPayload,
+        decoded_transaction_info "decodedTransactionInfo": JwsTransactionDecodedPayload = Kind::Added,
         /// `signedRenewalInfo`, verified and decoded (added by this library).
         #[serde(skip_deserializing)]
-        decoded_renewal_info: JwsRenewalInfoDecodedPayload,
+        decoded_renewal_info "decodedRenewalInfo": JwsRenewalInfoDecodedPayload = Kind::Added,
     }
 }
 
@@ -543,21 +568,21 @@ model! {
     /// A notification's `summary` (renewal date extension results).
     Summary {
         /// Environment.
-        environment: Environment,
+        environment "environment": Environment,
         /// App Apple id.
-        app_apple_id: i64,
+        app_apple_id "appAppleId": i64,
         /// Bundle id.
-        bundle_id: String,
+        bundle_id "bundleId": String,
         /// Product id.
-        product_id: String,
+        product_id "productId": String,
         /// Request id.
-        request_identifier: String,
+        request_identifier "requestIdentifier": String,
         /// Storefront country codes.
-        storefront_country_codes: Vec<String>,
+        storefront_country_codes "storefrontCountryCodes": Vec<String>,
         /// Count of extended subscriptions.
-        succeeded_count: i64,
+        succeeded_count "succeededCount": i64,
         /// Count of failures.
-        failed_count: i64,
+        failed_count "failedCount": i64,
     }
 }
 
@@ -565,13 +590,13 @@ model! {
     /// A notification's `externalPurchaseToken`.
     ExternalPurchaseToken {
         /// External purchase id (starts with `SANDBOX` in the sandbox).
-        external_purchase_id: String,
+        external_purchase_id "externalPurchaseId": String,
         /// Epoch ms.
-        token_creation_date: f64,
+        token_creation_date "tokenCreationDate": f64,
         /// App Apple id.
-        app_apple_id: i64,
+        app_apple_id "appAppleId": i64,
         /// Bundle id.
-        bundle_id: String,
+        bundle_id "bundleId": String,
     }
 }
 
@@ -579,16 +604,16 @@ model! {
     /// A notification's `appData`.
     AppData {
         /// App Apple id.
-        app_apple_id: i64,
+        app_apple_id "appAppleId": i64,
         /// Bundle id.
-        bundle_id: String,
+        bundle_id "bundleId": String,
         /// Environment.
-        environment: Environment,
+        environment "environment": Environment,
         /// The nested app transaction JWS, as sent.
-        signed_app_transaction_info: String,
+        signed_app_transaction_info "signedAppTransactionInfo": String,
         /// `signedAppTransactionInfo`, verified and decoded (added by this library).
         #[serde(skip_deserializing)]
-        decoded_app_transaction_info: AppTransaction,
+        decoded_app_transaction_info "decodedAppTransactionInfo": AppTransaction = Kind::Added,
     }
 }
 
@@ -596,24 +621,23 @@ model! {
     /// An App Store Server Notification V2 (`ResponseBodyV2DecodedPayload`).
     ResponseBodyV2DecodedPayload {
         /// Notification type.
-        notification_type: NotificationTypeV2,
+        notification_type "notificationType": NotificationTypeV2,
         /// Subtype.
-        subtype: Subtype,
+        subtype "subtype": Subtype,
         /// Notification id.
-        #[serde(rename = "notificationUUID")]
-        notification_uuid: String,
+        notification_uuid "notificationUUID": String,
         /// Subscription/purchase data.
-        data: NotificationData,
+        data "data": NotificationData,
         /// Version (`2.0`).
-        version: String,
+        version "version": String,
         /// Epoch ms when Apple signed it (absent in early 2022 notifications).
-        signed_date: f64,
+        signed_date "signedDate": f64,
         /// Renewal extension summary.
-        summary: Summary,
+        summary "summary": Summary,
         /// External purchase token.
-        external_purchase_token: ExternalPurchaseToken,
+        external_purchase_token "externalPurchaseToken": ExternalPurchaseToken,
         /// App data.
-        app_data: AppData,
+        app_data "appData": AppData,
     }
 }
 

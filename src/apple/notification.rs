@@ -8,56 +8,167 @@
 //! archived notifications can pass the time it received them as `now`. We do not borrow the
 //! nested transaction's `signedDate` for the outer token: nothing signed ties the two dates.
 
-use super::jws::{SignedDataVerifier, Verified};
-use super::models::{Environment, ResponseBodyV2DecodedPayload};
+use serde_json::{Map, Value};
+
+use super::jws::{environment, typed, SignedDataVerifier, Verified, NOTIFICATION};
+use super::models::{AppData, Environment, NotificationData, ResponseBodyV2DecodedPayload};
+use crate::wire::{self, Field};
 use crate::error::Result;
 
 /// A verified notification.
 pub type VerifiedNotification = Verified<ResponseBodyV2DecodedPayload>;
 
+/// Where a notification nests a JWS: the object (`data`, `appData`), the model's fields, the
+/// signed field, and the field its decoded payload is added as.
+pub(crate) type Nested = (&'static str, &'static [Field], &'static str, &'static str);
+
+/// The nested JWS of a notification, in the order they are verified.
+pub(crate) const NESTED: [Nested; 3] = [
+    ("data", NotificationData::FIELDS, "signedTransactionInfo", "decodedTransactionInfo"),
+    ("data", NotificationData::FIELDS, "signedRenewalInfo", "decodedRenewalInfo"),
+    ("appData", AppData::FIELDS, "signedAppTransactionInfo", "decodedAppTransactionInfo"),
+];
+
+/// The nested JWS text at `nested`, if the notification has one.
+pub(crate) fn nested_jws(n: &Map<String, Value>, nested: Nested) -> Option<String> {
+    wire::object(n, nested.0).and_then(|o| wire::text(o, nested.2)).map(str::to_owned)
+}
+
+/// Adds the decoded payload of the JWS at `nested`.
+pub(crate) fn add_decoded(n: &mut Map<String, Value>, nested: Nested, decoded: Map<String, Value>) {
+    if let Some(Value::Object(o)) = n.get_mut(nested.0) {
+        wire::insert_added(o, nested.1, nested.3, Value::Object(decoded));
+    }
+}
+
+/// Bundle id, app Apple id and environment of a notification's `data`, `summary` or `appData`.
+fn app_of(o: &Map<String, Value>) -> (Option<&str>, Option<i64>, Option<Environment>) {
+    (wire::text(o, "bundleId"), wire::int(o, "appAppleId"), environment(o, "environment"))
+}
+
 impl SignedDataVerifier {
     /// Verifies and decodes a notification's `signedPayload`, including the nested JWS.
     pub fn verify_and_decode_notification(&self, signed_payload: &str, now: i64) -> Result<VerifiedNotification> {
-        let mut v: Verified<ResponseBodyV2DecodedPayload> =
-            self.verify_jws(signed_payload, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date)?;
+        let v = self.notification_json(signed_payload, now)?;
+        let test_data = v.is_test_data();
+        Ok(Verified::new(typed_notification(v.into_payload())?, test_data))
+    }
+
+    /// [`Self::verify_and_decode_notification`], the payload as the JSON object.
+    pub(crate) fn notification_json(&self, signed_payload: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+        let mut v = self.verify_jws(signed_payload, now, NOTIFICATION)?;
         self.check_notification(v.payload())?;
-        let n = v.payload_mut();
-        if let Some(d) = n.data.as_mut() {
-            if let Some(jws) = d.signed_transaction_info.as_deref() {
-                d.decoded_transaction_info = Some(self.verify_and_decode_transaction(jws, now)?.into_payload());
-            }
-            if let Some(jws) = d.signed_renewal_info.as_deref() {
-                d.decoded_renewal_info = Some(self.verify_and_decode_renewal_info(jws, now)?.into_payload());
-            }
-        }
-        if let Some(a) = n.app_data.as_mut() {
-            if let Some(jws) = a.signed_app_transaction_info.as_deref() {
-                a.decoded_app_transaction_info = Some(self.verify_and_decode_app_transaction(jws, now)?.into_payload());
-            }
+        for (i, nested) in NESTED.into_iter().enumerate() {
+            let Some(jws) = nested_jws(v.payload(), nested) else { continue };
+            let decoded = match i {
+                0 => self.transaction_json(&jws, now)?,
+                1 => self.renewal_info_json(&jws, now)?,
+                _ => self.app_transaction_json(&jws, now)?,
+            };
+            add_decoded(v.payload_mut(), nested, decoded.into_payload());
         }
         Ok(v)
     }
 
     /// Apple's notification checks: bundle id and app Apple id (Production), then environment,
     /// taken from `data`, `summary`, `externalPurchaseToken` or `appData`, as Apple picks them.
-    pub(crate) fn check_notification(&self, n: &ResponseBodyV2DecodedPayload) -> Result<()> {
-        let (bundle_id, app_apple_id, environment) = if let Some(d) = &n.data {
-            (d.bundle_id.clone(), d.app_apple_id, d.environment.clone())
-        } else if let Some(s) = &n.summary {
-            (s.bundle_id.clone(), s.app_apple_id, s.environment.clone())
-        } else if let Some(t) = &n.external_purchase_token {
-            let env = if t.external_purchase_id.as_deref().is_some_and(|id| id.starts_with("SANDBOX")) {
+    pub(crate) fn check_notification(&self, n: &Map<String, Value>) -> Result<()> {
+        let (bundle_id, app_apple_id, env) = if let Some(d) = wire::object(n, "data") {
+            app_of(d)
+        } else if let Some(s) = wire::object(n, "summary") {
+            app_of(s)
+        } else if let Some(t) = wire::object(n, "externalPurchaseToken") {
+            let env = if wire::text(t, "externalPurchaseId").is_some_and(|id| id.starts_with("SANDBOX")) {
                 Environment::Sandbox
             } else {
                 Environment::Production
             };
-            (t.bundle_id.clone(), t.app_apple_id, Some(env))
-        } else if let Some(a) = &n.app_data {
-            (a.bundle_id.clone(), a.app_apple_id, a.environment.clone())
+            (wire::text(t, "bundleId"), wire::int(t, "appAppleId"), Some(env))
+        } else if let Some(a) = wire::object(n, "appData") {
+            app_of(a)
         } else {
             (None, None, None)
         };
-        self.check_app(bundle_id.as_deref(), app_apple_id)?;
-        self.check_environment(environment.as_ref())
+        self.check_app(bundle_id, app_apple_id)?;
+        self.check_environment(env.as_ref())
+    }
+}
+
+/// The typed notification of its verified JSON object. The decoded nested payloads are fields
+/// the model never reads from the input, so they are taken out and typed apart.
+fn typed_notification(mut n: Map<String, Value>) -> Result<ResponseBodyV2DecodedPayload> {
+    let mut decoded: [Option<Map<String, Value>>; 3] = [None, None, None];
+    for (slot, nested) in decoded.iter_mut().zip(NESTED) {
+        if nested_jws(&n, nested).is_some() {
+            if let Some(Value::Object(o)) = n.get_mut(nested.0) {
+                *slot = o.shift_remove(nested.3).and_then(|v| match v {
+                    Value::Object(m) => Some(m),
+                    _ => None,
+                });
+            }
+        }
+    }
+    let [tx, renewal, app] = decoded;
+    let mut t: ResponseBodyV2DecodedPayload = typed(n)?;
+    if let Some(d) = t.data.as_mut() {
+        d.decoded_transaction_info = tx.map(typed).transpose()?;
+        d.decoded_renewal_info = renewal.map(typed).transpose()?;
+    }
+    if let Some(a) = t.app_data.as_mut() {
+        a.decoded_app_transaction_info = app.map(typed).transpose()?;
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::apple::models::{AppTransaction, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
+
+    fn read(text: &str, fields: &'static [Field]) -> Map<String, Value> {
+        wire::read_object(serde_json::from_str(text).unwrap(), fields).unwrap()
+    }
+
+    /// The decoded payloads go where the typed model serializes them (after the known fields,
+    /// before the unknown ones), and the typed view serializes to the same text.
+    #[test]
+    fn decoded_payloads_sit_where_the_model_puts_them() {
+        let mut n = read(
+            r#"{"zzz":1,"appData":{"x":2,"signedAppTransactionInfo":"c","bundleId":"b"},"notificationType":"TEST",
+                "data":{"extra":[1],"decodedTransactionInfo":"from the input","status":1,"signedRenewalInfo":"b",
+                "signedTransactionInfo":"a","bundleId":"b"}}"#,
+            super::super::models::ResponseBodyV2DecodedPayload::FIELDS,
+        );
+        let models = [JwsTransactionDecodedPayload::FIELDS, JwsRenewalInfoDecodedPayload::FIELDS, AppTransaction::FIELDS];
+        for (nested, fields) in NESTED.into_iter().zip(models) {
+            assert!(nested_jws(&n, nested).is_some());
+            add_decoded(&mut n, nested, read(r#"{"new":true,"bundleId":"b"}"#, fields));
+        }
+        let text = serde_json::to_string(&n).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"notificationType":"TEST","data":{"bundleId":"b","signedTransactionInfo":"a","signedRenewalInfo":"b","status":1,"#,
+                r#""decodedTransactionInfo":{"bundleId":"b","new":true},"decodedRenewalInfo":{"new":true,"bundleId":"b"},"#,
+                r#""extra":[1]},"appData":{"bundleId":"b","signedAppTransactionInfo":"c","#,
+                r#""decodedAppTransactionInfo":{"bundleId":"b","new":true},"x":2},"zzz":1}"#
+            )
+        );
+        let typed = typed_notification(n).unwrap();
+        assert_eq!(serde_json::to_string(&typed).unwrap(), text);
+    }
+
+    /// Without the signed field, a field named like a decoded one is the input's, kept as sent.
+    #[test]
+    fn an_input_field_named_like_a_decoded_one_stays_unknown() {
+        let n = read(
+            r#"{"data":{"decodedTransactionInfo":{"a":1},"bundleId":"b"}}"#,
+            super::super::models::ResponseBodyV2DecodedPayload::FIELDS,
+        );
+        let text = serde_json::to_string(&n).unwrap();
+        let typed = typed_notification(n).unwrap();
+        assert!(typed.data.as_ref().unwrap().decoded_transaction_info.is_none());
+        assert_eq!(serde_json::to_string(&typed).unwrap(), text);
     }
 }

@@ -4,7 +4,9 @@
 //! its `signedDate`. It carries no bundle id: Apple checks the app Apple id (Production only), then
 //! the environment, and so do we.
 
-use super::jws::{SignedDataVerifier, Verified};
+use serde_json::{Map, Value};
+
+use super::jws::{SignedDataVerifier, Verified, REALTIME_REQUEST};
 use super::models::DecodedRealtimeRequestBody;
 use crate::error::Result;
 
@@ -14,8 +16,17 @@ pub type VerifiedRealtimeRequest = Verified<DecodedRealtimeRequestBody>;
 impl SignedDataVerifier {
     /// Verifies and decodes a Retention Messaging API `signedPayload`.
     pub fn verify_and_decode_realtime_request(&self, signed_payload: &str, now: i64) -> Result<VerifiedRealtimeRequest> {
-        let v: VerifiedRealtimeRequest = self.verify_jws(signed_payload, now, DecodedRealtimeRequestBody::signed_date)?;
-        self.check_realtime_request(v.payload())?;
+        let v = self.realtime_request_json(signed_payload, now)?;
+        let test_data = v.is_test_data();
+        Ok(Verified::new(DecodedRealtimeRequestBody(v.into_payload()), test_data))
+    }
+
+    /// [`Self::verify_and_decode_realtime_request`], the payload as the JSON object.
+    pub(crate) fn realtime_request_json(&self, signed_payload: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+        let mut v = self.verify_jws(signed_payload, now, REALTIME_REQUEST)?;
+        let body = DecodedRealtimeRequestBody(std::mem::take(v.payload_mut()));
+        self.check_realtime_request(&body)?;
+        *v.payload_mut() = body.0;
         Ok(v)
     }
 

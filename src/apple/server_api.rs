@@ -348,12 +348,13 @@ impl AppStoreServerApi {
 
     fn decode(&self, field: &str, jws: &str, now_ms: i64) -> Result<Value> {
         let v = &self.verifier;
-        match field {
-            "signedRenewalInfo" => crate::api::to_json(&v.verify_and_decode_renewal_info(jws, now_ms)?),
-            "signedPayload" => crate::api::to_json(&v.verify_and_decode_notification(jws, now_ms)?),
-            "signedAppTransactionInfo" => crate::api::to_json(&v.verify_and_decode_app_transaction(jws, now_ms)?),
-            _ => crate::api::to_json(&v.verify_and_decode_transaction(jws, now_ms)?),
-        }
+        let verified = match field {
+            "signedRenewalInfo" => v.renewal_info_json(jws, now_ms)?,
+            "signedPayload" => v.notification_json(jws, now_ms)?,
+            "signedAppTransactionInfo" => v.app_transaction_json(jws, now_ms)?,
+            _ => v.transaction_json(jws, now_ms)?,
+        };
+        Ok(verified.into_json())
     }
 
     /// An API from the JS options: `{ signingKey, keyId, issuerId, bundleId, environment,

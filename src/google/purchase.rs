@@ -8,6 +8,7 @@ use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONL
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::wire::{Field, Kind};
 use crate::signed_json::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
 /// The purchase as Google sends it. Absent fields stay absent; fields this version does not know
@@ -63,6 +64,21 @@ impl PurchaseScheme for GooglePlay {
 impl sealed::Algorithms for GooglePlay {
     const MODERN: &'static RsaParameters = &RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY;
     const LEGACY: &'static RsaParameters = &RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY;
+    const FIELDS: &'static [Field] = &[
+        ("orderId", Kind::Str),
+        ("packageName", Kind::Str),
+        ("productId", Kind::Str),
+        ("productIds", Kind::Strs),
+        ("purchaseTime", Kind::Int),
+        ("purchaseState", Kind::Int),
+        ("purchaseToken", Kind::Str),
+        ("quantity", Kind::Int),
+        ("acknowledged", Kind::Bool),
+        ("autoRenewing", Kind::Bool),
+        ("obfuscatedAccountId", Kind::Str),
+        ("obfuscatedProfileId", Kind::Str),
+        ("developerPayload", Kind::Str),
+    ];
 }
 
 /// The Play Console licence key, parsed and checked once. `verify` takes exactly the bytes of

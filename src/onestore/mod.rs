@@ -7,6 +7,7 @@ use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_O
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::wire::{Field, Kind};
 use crate::signed_json::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
 pub use crate::signed_json::VerifyOptions;
@@ -61,6 +62,19 @@ impl PurchaseScheme for OneStore {
 impl sealed::Algorithms for OneStore {
     const MODERN: &'static RsaParameters = &RSA_PKCS1_2048_8192_SHA512;
     const LEGACY: &'static RsaParameters = &RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY;
+    const FIELDS: &'static [Field] = &[
+        ("orderId", Kind::Str),
+        ("packageName", Kind::Str),
+        ("productId", Kind::Str),
+        ("purchaseTime", Kind::Int),
+        ("purchaseId", Kind::Str),
+        ("purchaseToken", Kind::Str),
+        ("developerPayload", Kind::Str),
+        ("purchaseState", Kind::Int),
+        ("recurringState", Kind::Int),
+        ("quantity", Kind::Int),
+        ("acknowledgeState", Kind::Int),
+    ];
 }
 
 /// A ONE store licence key (from the ONE store Developer Center), parsed and checked once.

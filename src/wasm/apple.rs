@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Reflect, Uint8Array};
-use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -13,10 +13,9 @@ use super::purchase::{register, register_receipt_entries, Verified as Registered
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
 use super::ocsp::FetchTransport;
 use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
-use crate::apple::jws::{ms_from_f64, Verified};
-use crate::apple::models::{
-    AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, ResponseBodyV2DecodedPayload,
-};
+use crate::apple::jws::{self, ms_from_f64, Model, Verified};
+use crate::apple::models::Environment;
+use crate::apple::notification::{add_decoded, nested_jws, NESTED};
 use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
 use crate::apple::SignedDataVerifier as CoreSignedDataVerifier;
 use crate::error::Error;
@@ -367,19 +366,31 @@ fn receipt_js(verified: &VerifiedAppReceipt) -> JsResult<JsValue> {
     Ok(js)
 }
 
+/// A verified payload (its JSON object) as JS, with `testData: true` for Xcode/LocalTesting data.
+/// Set on the parsed object, that is where (and how) serializing `Verified` would have put it.
+fn payload_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
+    let js = to_js(v.payload())?;
+    if v.is_test_data() {
+        let _ = Reflect::set(&js, &"testData".into(), &JsValue::TRUE);
+    }
+    Ok(js)
+}
+
 /// A verified transaction as JS, registered for `toPurchase`.
-fn transaction_js(v: &Verified<JwsTransactionDecodedPayload>) -> JsResult<JsValue> {
-    let js = to_js(v)?;
+fn transaction_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
+    let js = payload_js(v)?;
     register(&js, Registered::AppleTransaction, v.payload())?;
     Ok(js)
 }
 
 /// A verified notification as JS; its decoded nested transaction is registered for `toPurchase`.
-fn notification_js(v: &Verified<ResponseBodyV2DecodedPayload>) -> JsResult<JsValue> {
-    let js = to_js(v)?;
-    if let Some(t) = v.payload().data.as_ref().and_then(|d| d.decoded_transaction_info.as_ref()) {
-        let data = Reflect::get(&js, &"data".into()).unwrap_or(JsValue::UNDEFINED);
-        let nested = Reflect::get(&data, &"decodedTransactionInfo".into()).unwrap_or(JsValue::UNDEFINED);
+fn notification_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
+    let js = payload_js(v)?;
+    let [transaction @ (data, _, _, decoded), ..] = NESTED;
+    let nested = nested_jws(v.payload(), transaction).and(v.payload().get(data)).and_then(|d| d.get(decoded));
+    if let Some(t) = nested {
+        let data = Reflect::get(&js, &data.into()).unwrap_or(JsValue::UNDEFINED);
+        let nested = Reflect::get(&data, &decoded.into()).unwrap_or(JsValue::UNDEFINED);
         register(&nested, Registered::AppleTransaction, t)?;
     }
     Ok(js)
@@ -531,7 +542,7 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&jws, "signedTransactionInfo", &options)?;
             let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.verify_and_decode_transaction(&jws, now));
+                .unwrap_or_else(|| self.inner.transaction_json(&jws, now));
             transaction_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
@@ -547,8 +558,8 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&jws, "signedRenewalInfo", &options)?;
             let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.verify_and_decode_renewal_info(&jws, now));
-            to_js(&checked.map_err(js_error)?)
+                .unwrap_or_else(|| self.inner.renewal_info_json(&jws, now));
+            payload_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
     }
@@ -563,8 +574,8 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&jws, "signedAppTransactionInfo", &options)?;
             let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.verify_and_decode_app_transaction(&jws, now));
-            to_js(&checked.map_err(js_error)?)
+                .unwrap_or_else(|| self.inner.app_transaction_json(&jws, now));
+            payload_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
     }
@@ -579,7 +590,7 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
             let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.verify_and_decode_notification(&jws, now));
+                .unwrap_or_else(|| self.inner.notification_json(&jws, now));
             notification_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
@@ -595,7 +606,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
-            to_js(&self.inner.verify_and_decode_realtime_request(&jws, now).map_err(js_error)?)
+            payload_js(&self.inner.realtime_request_json(&jws, now).map_err(js_error)?)
         })()
         .map_err(as_verification)
     }
@@ -628,7 +639,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            to_js(&renewal_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            payload_js(&renewal_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -643,7 +654,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            to_js(&app_transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            payload_js(&app_transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -688,14 +699,14 @@ fn jws_error(e: Error) -> JsValue {
 }
 
 /// The core's prepare step, the signature by the host (or ring), then the core's decode step.
-async fn verified_async<T: DeserializeOwned>(
+async fn verified_async(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-    effective_date: impl Fn(&T) -> Option<f64>,
-) -> Result<Verified<T>, Error> {
+    model: Model,
+) -> Result<Verified<Map<String, Value>>, Error> {
     if online.is_none() {
         // The synchronous methods: online checks need fetch.
         inner.refuse_online()?;
@@ -706,7 +717,7 @@ async fn verified_async<T: DeserializeOwned>(
         Some(false) => return Err(Error::InvalidSignature),
         None => prepared.verify_signature()?,
     }
-    let verified = prepared.decode_host_verified(now, effective_date)?;
+    let verified = prepared.decode_host_verified(now, model)?;
     // The online step after the local ones: a forged token never reaches the network.
     if let Some(transport) = online {
         online_step(inner, &prepared, now, transport).await?;
@@ -731,8 +742,8 @@ async fn transaction_async(
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<JwsTransactionDecodedPayload>, Error> {
-    let v = verified_async(inner, host, online, jws, now, |t: &JwsTransactionDecodedPayload| t.signed_date).await?;
+) -> Result<Verified<Map<String, Value>>, Error> {
+    let v = verified_async(inner, host, online, jws, now, jws::TRANSACTION).await?;
     inner.check_transaction(v.payload())?;
     Ok(v)
 }
@@ -743,8 +754,8 @@ async fn renewal_async(
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<JwsRenewalInfoDecodedPayload>, Error> {
-    let v = verified_async(inner, host, online, jws, now, |t: &JwsRenewalInfoDecodedPayload| t.signed_date).await?;
+) -> Result<Verified<Map<String, Value>>, Error> {
+    let v = verified_async(inner, host, online, jws, now, jws::RENEWAL_INFO).await?;
     inner.check_renewal_info(v.payload())?;
     Ok(v)
 }
@@ -755,35 +766,30 @@ async fn app_transaction_async(
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<AppTransaction>, Error> {
-    let v = verified_async(inner, host, online, jws, now, |t: &AppTransaction| t.receipt_creation_date).await?;
+) -> Result<Verified<Map<String, Value>>, Error> {
+    let v = verified_async(inner, host, online, jws, now, jws::APP_TRANSACTION).await?;
     inner.check_app_transaction(v.payload())?;
     Ok(v)
 }
 
-/// The same steps as the core's `verify_and_decode_notification`, in the same order.
+/// The same steps as the core's `notification_json`, in the same order.
 async fn notification_async(
     inner: &CoreSignedDataVerifier,
     host: &impl Engine,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<ResponseBodyV2DecodedPayload>, Error> {
-    let mut v = verified_async(inner, host, online, jws, now, |n: &ResponseBodyV2DecodedPayload| n.signed_date).await?;
+) -> Result<Verified<Map<String, Value>>, Error> {
+    let mut v = verified_async(inner, host, online, jws, now, jws::NOTIFICATION).await?;
     inner.check_notification(v.payload())?;
-    let n = v.payload_mut();
-    if let Some(d) = n.data.as_mut() {
-        if let Some(t) = d.signed_transaction_info.as_deref() {
-            d.decoded_transaction_info = Some(transaction_async(inner, host, online, t, now).await?.into_payload());
-        }
-        if let Some(r) = d.signed_renewal_info.as_deref() {
-            d.decoded_renewal_info = Some(renewal_async(inner, host, online, r, now).await?.into_payload());
-        }
-    }
-    if let Some(a) = n.app_data.as_mut() {
-        if let Some(t) = a.signed_app_transaction_info.as_deref() {
-            a.decoded_app_transaction_info = Some(app_transaction_async(inner, host, online, t, now).await?.into_payload());
-        }
+    for (i, nested) in NESTED.into_iter().enumerate() {
+        let Some(t) = nested_jws(v.payload(), nested) else { continue };
+        let decoded = match i {
+            0 => transaction_async(inner, host, online, &t, now).await?,
+            1 => renewal_async(inner, host, online, &t, now).await?,
+            _ => app_transaction_async(inner, host, online, &t, now).await?,
+        };
+        add_decoded(v.payload_mut(), nested, decoded.into_payload());
     }
     Ok(v)
 }

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -12,7 +13,7 @@ use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
 use crate::google::{GooglePlay, VerifyOptions};
 use crate::limits;
 use crate::onestore::OneStore;
-use crate::{PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
+use crate::{PurchaseScheme, SignedPurchaseVerifier};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -88,13 +89,13 @@ async fn verify_purchase<S: Branded>(
     engine: &impl Engine,
     data: &[u8],
     signature_base64: &str,
-) -> crate::Result<VerifiedSignedPurchase<S>> {
+) -> crate::Result<Map<String, Value>> {
     let signature = core.prepare(data, signature_base64)?;
     let (spki, hash) = core.host_key();
     match engine.check(Scheme::Rsa(hash), spki, data, &signature).await {
-        Some(true) => core.decode_host_verified(data),
+        Some(true) => core.decode_host_verified_json(data),
         Some(false) => Err(crate::Error::InvalidSignature),
-        None => core.verify(data, signature_base64),
+        None => core.verify_json(data, signature_base64),
     }
 }
 
@@ -117,15 +118,15 @@ impl<S: Branded> Purchases<S> {
         Ok((data, signature))
     }
 
-    fn js(verified: &VerifiedSignedPurchase<S>) -> JsResult<JsValue> {
-        to_js_verified(verified.purchase(), S::BRAND)
+    fn js(verified: &Map<String, Value>) -> JsResult<JsValue> {
+        to_js_verified(verified, S::BRAND)
     }
 
     fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
         let (data, signature) = Self::args(&signed_data, &signature)?;
         let engine = SyncHost(&self.host);
         let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature))
-            .unwrap_or_else(|| self.core.verify(&data, &signature))
+            .unwrap_or_else(|| self.core.verify_json(&data, &signature))
             .map_err(js_error)?;
         Self::js(&verified)
     }
