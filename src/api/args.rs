@@ -61,12 +61,7 @@ impl<'a> Args<'a> {
     /// An optional integer.
     pub(crate) fn opt_long(&self, key: &str) -> Result<Option<i64>> {
         let Some(v) = self.get(key) else { return Ok(None) };
-        let n = match v {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        n.map(Some).ok_or_else(|| self.err(key, "an integer"))
+        long_of(v).map(Some).ok_or_else(|| self.err(key, "an integer"))
     }
 
     /// An optional boolean.
@@ -109,6 +104,15 @@ impl<'a> Args<'a> {
     /// A required list.
     pub(crate) fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
         self.get(key).and_then(Value::as_array).ok_or_else(|| self.err(key, "a list"))
+    }
+}
+
+/// A whole number: an integer, its decimal text, or a float with no fraction within ±2^53.
+pub(crate) fn long_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     }
 }
 

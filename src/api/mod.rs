@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use args::FromJson;
-pub(crate) use args::{whole, Args};
+pub(crate) use args::{long_of, Args};
 pub(crate) use http::{encode_component, normalize_base_url, require};
 pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
 

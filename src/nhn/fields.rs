@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::envelope::RESPONSE;
-use crate::api::whole;
+use crate::api::long_of;
 use crate::error::{Error, Result};
 
 /// A result type read from the envelope's `result`.
@@ -96,12 +96,7 @@ impl<'a> Obj<'a> {
     /// An optional `long`: an integer, its decimal text, or a float with no fraction within ±2^53.
     pub(crate) fn opt_long(&self, key: &str) -> Result<Option<i64>> {
         let Some(v) = self.get(key) else { return Ok(None) };
-        let n = match v {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(whole)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        };
-        n.map(Some).ok_or_else(|| self.err(key, "an integer"))
+        long_of(v).map(Some).ok_or_else(|| self.err(key, "an integer"))
     }
 
     /// A required number (a price: may carry decimals).
