@@ -292,32 +292,43 @@ $('lookup-form').addEventListener('submit', async (e) => {
   }
   const body = { userId, store: $('store').value };
   if (!$('api-field').hidden) body.api = $('api').value;
+  await postLookup({
+    form: $('lookup-form'), statusEl, table, tbody: $('lookup-body'), url: '/api/lookup', body, row: lookupRow,
+    summary(rows, out) {
+      const unconsumed = rows.filter((r) => r.kind === 'unconsumed').length;
+      return `${rows.length === 0 ? 'Nothing found' : `${unconsumed} unconsumed payment${unconsumed === 1 ? '' : 's'}, ${rows.length - unconsumed} active subscription${rows.length - unconsumed === 1 ? '' : 's'}`} for "${userId}" (${body.store === 'ALL' ? 'all stores' : STORE_NAMES[body.store]}, via ${out.api === 'gamebase' ? 'Gamebase' : 'IAP server'} API).${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
+    },
+  });
+});
+
+/** One lookup form's round trip: the POST, the error line (with the store's error name), the rows, the summary. */
+async function postLookup({ form, statusEl, table, tbody, url, body, row, summary }) {
   statusEl.className = 'lookup-status';
   statusEl.textContent = 'Looking up…';
-  const button = $('lookup-form').querySelector('button');
+  const button = form.querySelector('button');
   button.disabled = true;
   try {
-    const res = await fetch('/api/lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const out = await res.json().catch(() => ({ error: { code: 'MALFORMED_INPUT', message: `HTTP ${res.status}, not JSON` } }));
     if (!res.ok || out.error) {
       table.hidden = true;
       statusEl.className = 'lookup-status bad';
-      statusEl.textContent = `Lookup failed: ${out.error?.code ?? res.status}: ${out.error?.message ?? ''}`;
+      const name = out.error?.details?.errorName ? ` (${out.error.details.errorName})` : '';
+      statusEl.textContent = `Lookup failed: ${out.error?.code ?? res.status}${name}: ${out.error?.message ?? ''}`;
       return;
     }
     const rows = out.rows ?? [];
-    $('lookup-body').replaceChildren(...rows.map(lookupRow));
+    tbody.replaceChildren(...rows.map(row));
     table.hidden = rows.length === 0;
-    const unconsumed = rows.filter((r) => r.kind === 'unconsumed').length;
     statusEl.className = 'lookup-status';
-    statusEl.textContent = `${rows.length === 0 ? 'Nothing found' : `${unconsumed} unconsumed payment${unconsumed === 1 ? '' : 's'}, ${rows.length - unconsumed} active subscription${rows.length - unconsumed === 1 ? '' : 's'}`} for "${userId}" (${body.store === 'ALL' ? 'all stores' : STORE_NAMES[body.store]}, via ${out.api === 'gamebase' ? 'Gamebase' : 'IAP server'} API).${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
+    statusEl.textContent = summary(rows, out);
   } catch (err) {
     statusEl.className = 'lookup-status bad';
     statusEl.textContent = `Lookup failed: NETWORK_ERROR: ${err.message}`;
   } finally {
     button.disabled = false;
   }
-});
+}
 
 // ---- store lookup (App Store Server API, through the dashboard server) ------------------------
 
@@ -362,32 +373,13 @@ $('store-lookup-form').addEventListener('submit', async (e) => {
     return;
   }
   const [store, by] = $('store-by').value.split(':');
-  statusEl.className = 'lookup-status';
-  statusEl.textContent = 'Looking up…';
-  const button = $('store-lookup-form').querySelector('button');
-  button.disabled = true;
-  try {
-    const res = await fetch('/api/store-lookup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ store, by, id }) });
-    const out = await res.json().catch(() => ({ error: { code: 'MALFORMED_INPUT', message: `HTTP ${res.status}, not JSON` } }));
-    if (!res.ok || out.error) {
-      table.hidden = true;
-      statusEl.className = 'lookup-status bad';
-      const name = out.error?.details?.errorName ? ` (${out.error.details.errorName})` : '';
-      statusEl.textContent = `Lookup failed: ${out.error?.code ?? res.status}${name}: ${out.error?.message ?? ''}`;
-      return;
-    }
-    const rows = out.rows ?? [];
-    $('store-lookup-body').replaceChildren(...rows.map(storeRow));
-    table.hidden = rows.length === 0;
-    const refunded = rows.filter((r) => r.refunded).length;
-    statusEl.className = 'lookup-status';
-    statusEl.textContent = `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${by} "${id}". Every row comes from data Apple signed, verified on the server.${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
-  } catch (err) {
-    statusEl.className = 'lookup-status bad';
-    statusEl.textContent = `Lookup failed: NETWORK_ERROR: ${err.message}`;
-  } finally {
-    button.disabled = false;
-  }
+  await postLookup({
+    form: $('store-lookup-form'), statusEl, table, tbody: $('store-lookup-body'), url: '/api/store-lookup', body: { store, by, id }, row: storeRow,
+    summary(rows, out) {
+      const refunded = rows.filter((r) => r.refunded).length;
+      return `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${by} "${id}". Every row comes from data Apple signed, verified on the server.${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
+    },
+  });
 });
 
 // ---- start -------------------------------------------------------------------------------------
