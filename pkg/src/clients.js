@@ -492,5 +492,3 @@ export const GooglePlayClient = named(
   'GooglePlayClient',
 );
 
-// For pkg/src/pubsub.js, which fetches Google's key set with the same transport.
-export { sendOnce as __sendOnce, call as __call };

@@ -13,7 +13,7 @@
 // - A token that fails before its key is looked up (not a Bearer JWT, not RS256) never causes
 //   a fetch.
 import { __PubSubKeys } from '../web/iap_verify.js';
-import { __call } from './clients.js';
+import { call } from './clients.js';
 import { IapError } from './error.js';
 
 const CERTS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
@@ -78,7 +78,7 @@ function refresh(cache, o) {
     };
     const request = { method: 'GET', url: CERTS_URL, headers: { accept: 'application/json' } };
     const parse = (r) => ({ keys: new __PubSubKeys(r.status, r.body), keepMs: freshnessMs(r.headers) });
-    cache.pending = __call(transport, request, parse, { retry: true })
+    cache.pending = call(transport, request, parse, { retry: true })
       .then(({ keys, keepMs }) => {
         Object.assign(cache, { keys, fetchedAt: o.now, expiresAt: o.now + keepMs });
       })
