@@ -36,7 +36,7 @@ export const APIS = [
 
 const table = Object.fromEntries(APIS.map(({ api }) => [api, glue.__endpoints(api)]));
 // What the JS classes need at run time (the rest is for the types below).
-const RUNTIME = ['name', 'call', 'read', 'positional', 'stringArg', 'batch', 'pages', 'nextPage'];
+const RUNTIME = ['name', 'call', 'read', 'positional', 'stringArg', 'batch', 'pages', 'nextPage', 'raw'];
 const runtime = Object.fromEntries(
   Object.entries(table).map(([api, list]) => [api, list.map((e) => Object.fromEntries(RUNTIME.filter((k) => k in e).map((k) => [k, e[k]])))]),
 );

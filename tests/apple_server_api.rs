@@ -137,6 +137,76 @@ fn requests_have_apples_shapes() {
 }
 
 #[test]
+fn retention_messaging_requests_have_apples_shapes() {
+    let a = api(Environment::Sandbox);
+    let url = |r: &iap_verify::api::HttpRequest| r.url.trim_start_matches("https://api.storekit-sandbox.itunes.apple.com").to_owned();
+    let id = "a1b2c3d4-0000-4000-8000-000000000001";
+
+    // The image's bytes are the body, sent by the transport: the core declares their type only, and
+    // never reads them (one passed in the JSON parameters is ignored, not sent).
+    let r = request(&a, "uploadImage", json!({"imageIdentifier":id,"imageSize":"FULL_SIZE"}));
+    assert_eq!((r.method, url(&r)), (Method::Put, format!("/inApps/v1/messaging/image/{id}?imageSize=FULL_SIZE")));
+    assert_eq!((r.headers.get("content-type"), r.body.as_deref()), (Some("image/png"), None));
+    assert_eq!(endpoint("uploadImage").raw_body(), Some("image/png"));
+    assert_eq!(endpoint("uploadImage").describe()["raw"], json!("image"));
+    assert_eq!(request(&a, "uploadImage", json!({"imageIdentifier":id,"image":[1,2]})).body, None);
+    assert_eq!(endpoint("uploadMessage").raw_body(), None);
+
+    let r = request(&a, "deleteImage", json!({"imageIdentifier":id}));
+    assert_eq!((r.method, url(&r), r.body.as_deref()), (Method::Delete, format!("/inApps/v1/messaging/image/{id}"), None));
+    let r = request(&a, "getImageList", json!({}));
+    assert_eq!((r.method, url(&r)), (Method::Get, "/inApps/v1/messaging/image/list".to_owned()));
+
+    let message = json!({"header":"Stay","body":"50% off","image":{"imageIdentifier":id,"altText":"a gem"}});
+    let r = request(&a, "uploadMessage", json!({"messageIdentifier":id,"uploadMessageRequestBody":message}));
+    assert_eq!((r.method, url(&r), r.headers.get("content-type")), (Method::Put, format!("/inApps/v1/messaging/message/{id}"), Some("application/json")));
+    assert_eq!(serde_json::from_str::<Value>(r.body.as_deref().unwrap()).unwrap(), message);
+    let r = request(&a, "deleteMessage", json!({"messageIdentifier":id}));
+    assert_eq!((r.method, url(&r)), (Method::Delete, format!("/inApps/v1/messaging/message/{id}")));
+    assert_eq!(url(&request(&a, "getMessageList", json!({}))), "/inApps/v1/messaging/message/list");
+
+    let r = request(&a, "configureDefaultMessage", json!({"productId":"gold.month","locale":"en-US","defaultConfigurationRequest":{"messageIdentifier":id}}));
+    assert_eq!((r.method, url(&r)), (Method::Put, "/inApps/v1/messaging/default/gold.month/en-US".to_owned()));
+    assert_eq!(r.body.as_deref(), Some(format!(r#"{{"messageIdentifier":"{id}"}}"#).as_str()));
+    for (name, method) in [("deleteDefaultMessage", Method::Delete), ("getDefaultMessage", Method::Get)] {
+        let r = request(&a, name, json!({"productId":"gold/month","locale":"en-US"}));
+        assert_eq!((r.method, url(&r)), (method, "/inApps/v1/messaging/default/gold%2Fmonth/en-US".to_owned()), "{name}");
+    }
+
+    let r = request(&a, "configureRealtimeURL", json!({"realtimeUrlRequest":{"realtimeURL":"https://example.com/retention"}}));
+    assert_eq!((r.method, url(&r), r.body.as_deref()), (Method::Put, "/inApps/v1/messaging/realtime/url".to_owned(), Some(r#"{"realtimeURL":"https://example.com/retention"}"#)));
+    for (name, method) in [("deleteRealtimeURL", Method::Delete), ("getRealtimeURL", Method::Get)] {
+        let r = request(&a, name, json!({}));
+        assert_eq!((r.method, url(&r), r.body.as_deref()), (method, "/inApps/v1/messaging/realtime/url".to_owned(), None), "{name}");
+    }
+    let r = request(&a, "initiatePerformanceTest", json!({"performanceTestRequest":{"originalTransactionId":"1"}}));
+    assert_eq!((r.method, url(&r)), (Method::Post, "/inApps/v1/messaging/performanceTest".to_owned()));
+    let r = request(&a, "getPerformanceTestResults", json!({"requestId":"run-1"}));
+    assert_eq!((r.method, url(&r)), (Method::Get, "/inApps/v1/messaging/performanceTest/result/run-1".to_owned()));
+    let r = request(&a, "finishTransaction", json!({"transactionId":"2000000012345678"}));
+    assert_eq!((r.method, url(&r), r.body.as_deref()), (Method::Post, "/inApps/v1/transactions/2000000012345678/finish".to_owned(), None));
+
+    for (name, params) in [
+        ("uploadImage", json!({})),
+        ("uploadImage", json!({"imageIdentifier":id,"imageSize":1})),
+        ("deleteMessage", json!({"messageIdentifier":""})),
+        ("configureDefaultMessage", json!({"productId":"p","locale":"en-US"})),
+        ("getDefaultMessage", json!({"productId":"p"})),
+        ("configureRealtimeURL", json!({"realtimeUrlRequest":"https://example.com"})),
+        ("getImageList", json!({"typo":1})),
+    ] {
+        assert_eq!(a.request(endpoint(name), &params, NOW).unwrap_err().code(), "INVALID_ARGUMENT", "{name} {params}");
+    }
+    // Apple's retention messaging errors keep their names.
+    let e = parse(&a, "deleteImage", 404, r#"{"errorCode":4040014,"errorMessage":"Image not found."}"#).unwrap_err();
+    let d = e.details();
+    assert_eq!((d["errorCode"].clone(), d["errorName"].clone()), (json!(4_040_014), json!("IMAGE_NOT_FOUND")));
+    assert_eq!(server_api::error_name(4_090_001), Some("MESSAGE_ALREADY_EXISTS"));
+    assert_eq!(parse(&a, "uploadImage", 200, "").unwrap(), Value::Null);
+    assert_eq!(parse(&a, "getRealtimeURL", 200, r#"{"realtimeURL":"https://example.com/r"}"#).unwrap(), json!({"realtimeURL":"https://example.com/r"}));
+}
+
+#[test]
 fn every_endpoint_is_declared_once_with_apples_method() {
     let names: Vec<&str> = ENDPOINTS.iter().map(|e| e.call).collect();
     for apple in [
@@ -144,12 +214,17 @@ fn every_endpoint_is_declared_once_with_apples_method() {
         "sendConsumptionData", "sendConsumptionInformation", "extendSubscriptionRenewalDate",
         "extendRenewalDateForAllActiveSubscribers", "getStatusOfSubscriptionRenewalDateExtensions", "getNotificationHistory",
         "requestTestNotification", "getTestNotificationStatus", "setAppAccountToken", "getAppTransactionInfo",
+        "finishTransaction", "uploadImage", "deleteImage", "getImageList", "uploadMessage", "deleteMessage", "getMessageList",
+        "configureDefaultMessage", "deleteDefaultMessage", "getDefaultMessage", "configureRealtimeURL", "deleteRealtimeURL",
+        "getRealtimeURL", "initiatePerformanceTest", "getPerformanceTestResults",
     ] {
         assert_eq!(names.iter().filter(|n| **n == apple).count(), 1, "{apple}");
     }
     // Mutations are sent once; the rest are reads.
     for e in ENDPOINTS {
-        let mutation = matches!(e.method, Method::Put) || ["requestTestNotification", "extendRenewalDateForAllActiveSubscribers"].contains(&e.name);
+        let mutation = matches!(e.method, Method::Put | Method::Delete)
+            || ["requestTestNotification", "extendRenewalDateForAllActiveSubscribers", "finishTransaction", "initiatePerformanceTest"]
+                .contains(&e.name);
         assert_eq!(e.read, !mutation, "{}", e.name);
     }
 }

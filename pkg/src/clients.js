@@ -179,6 +179,13 @@ function paramsOf(endpoint, args) {
   return p;
 }
 
+/** The bytes of a raw body: a non-empty Uint8Array (a Buffer is one) or ArrayBuffer, as a Uint8Array. */
+function rawBody(bytes, name) {
+  const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  if (!(view instanceof Uint8Array) || view.byteLength === 0) throw argumentError(`params.${name} must be non-empty bytes (a Uint8Array or ArrayBuffer)`);
+  return view;
+}
+
 /** The batched parameters of a batch endpoint: one object per batch (none for an empty list). */
 function batchesOf(endpoint, params) {
   const { param, size } = endpoint.batch;
@@ -209,7 +216,12 @@ function sansIoClass(api, extra = {}, timed = []) {
       const define = (name, value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
       for (const e of ENDPOINTS[api]) {
         define(`${e.name}Request`, function (params) {
-          return this.#core.request(e.name, params, Date.now());
+          if (!e.raw) return this.#core.request(e.name, params, Date.now());
+          // A raw body (an image) is sent as the caller's bytes; the core builds the rest.
+          const { [e.raw]: bytes, ...rest } = params ?? {};
+          const request = this.#core.request(e.name, rest, Date.now());
+          request.body = rawBody(bytes, e.raw);
+          return request;
         });
         define(`parse${upper(e.name)}`, function (response, params) {
           return this.#core.parse(e.name, response, Date.now(), params);

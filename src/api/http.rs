@@ -16,13 +16,13 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
-    /// `GET`: the item list and the payment-transaction lookup.
+    /// `GET`.
     Get,
-    /// `POST`: everything else, with a JSON body.
+    /// `POST`.
     Post,
-    /// `PUT`: the App Store Server API's updates.
+    /// `PUT`: the App Store Server API's updates and uploads.
     Put,
-    /// `DELETE`.
+    /// `DELETE`: the App Store Server API's retention messaging.
     Delete,
 }
 
@@ -131,13 +131,14 @@ impl<'de> Deserialize<'de> for Headers {
 /// A request for the transport to send, exactly as built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
-    /// `GET` or `POST`.
+    /// The HTTP method.
     pub method: Method,
     /// Absolute URL, path and query already percent-encoded.
     pub url: String,
     /// Headers to send, credentials included (see [`Headers`]'s redacting `Debug`).
     pub headers: Headers,
-    /// JSON text for `POST`, `None` for `GET`.
+    /// JSON text; `None` for a request without a body and for one whose body is the caller's
+    /// bytes (an endpoint with an [`At::Raw`](super::At::Raw) parameter: send them as they are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }

@@ -36,6 +36,9 @@ pub enum At {
     Body,
     /// The whole JSON body (an object the caller builds, as Apple's request types are).
     Whole,
+    /// The whole body as bytes (an image): the transport sends the caller's bytes as they are, so
+    /// they never pass through the core; the request carries their `Content-Type`.
+    Raw,
 }
 
 /// What a parameter holds. Values are checked here, so a wrong type is `INVALID_ARGUMENT`
@@ -59,6 +62,8 @@ pub enum Kind {
     Payments(usize),
     /// A JSON object, passed as it is.
     Object,
+    /// Bytes of this media type (`image/png`), only as an [`At::Raw`] body.
+    Bytes(&'static str),
 }
 
 impl Kind {
@@ -72,6 +77,7 @@ impl Kind {
             Kind::Longs => "number[]",
             Kind::Payments(_) => "PaymentRef[]",
             Kind::Object => "object",
+            Kind::Bytes(_) => "Uint8Array | ArrayBuffer",
         }
     }
 }
@@ -116,6 +122,11 @@ impl Param {
     /// The whole body, a caller-built object.
     pub const fn whole(name: &'static str) -> Self {
         Self::new(name, Kind::Object, At::Whole, true)
+    }
+
+    /// The whole body, the caller's bytes of `media_type` (see [`At::Raw`]).
+    pub const fn raw(name: &'static str, media_type: &'static str) -> Self {
+        Self::new(name, Kind::Bytes(media_type), At::Raw, true)
     }
 
     /// The same parameter, passed by JS as `key` (Apple's `productIds` for the query's `productId`).
@@ -273,6 +284,15 @@ impl<A> Endpoint<A> {
         Self { next_page: Some(path), ..self }
     }
 
+    /// The media type of the caller's bytes, when the body is raw ([`At::Raw`]): the request has
+    /// no `body` and the transport sends those bytes.
+    pub fn raw_body(&self) -> Option<&'static str> {
+        self.params.iter().find_map(|p| match (p.at, p.kind) {
+            (At::Raw, Kind::Bytes(media_type)) => Some(media_type),
+            _ => None,
+        })
+    }
+
     /// Reads and checks `params` against the declaration: one value per declared parameter, in
     /// order (`Null` for an absent optional one), defaults applied.
     pub fn normalize(&self, params: &Value) -> Result<Vec<Value>> {
@@ -314,6 +334,9 @@ impl<A> Endpoint<A> {
         if let Some(n) = self.next_page {
             o.insert("nextPage".into(), n.into());
         }
+        if let Some(p) = self.params.iter().find(|p| p.at == At::Raw) {
+            o.insert("raw".into(), p.key.into());
+        }
         if let Some((param, size)) = self.batch {
             o.insert("batch".into(), serde_json::json!({ "param": param, "size": size }));
         }
@@ -338,6 +361,8 @@ fn read_param(a: &Args<'_>, p: &Param) -> Result<Value> {
         Kind::Longs => a.opt_longs(p.key)?.map(Value::from),
         Kind::Object => a.opt_object(p.key)?.cloned(),
         Kind::Payments(max) => Some(payments(a, p.key, max)?),
+        // The bytes travel beside the request, never through the core.
+        Kind::Bytes(_) => return Ok(Value::Null),
     };
     match v {
         Some(v) => Ok(v),
@@ -430,6 +455,7 @@ pub trait ServerApi: Sized + 'static {
                     body.insert(p.name.into(), v);
                 }
                 At::Whole => whole_body = Some(v),
+                At::Raw => {}
             }
         }
         let mut url = format!("{}{}{path}", self.base_url(), self.prefix());
@@ -445,7 +471,11 @@ pub trait ServerApi: Sized + 'static {
             None if has_body => Some(Value::Object(body).to_string()),
             None => None,
         };
-        Ok(HttpRequest { method: endpoint.method, url, headers: self.headers(endpoint, now_ms)?, body })
+        let mut headers = self.headers(endpoint, now_ms)?;
+        if let Some(media_type) = endpoint.raw_body() {
+            headers.push("Content-Type", media_type);
+        }
+        Ok(HttpRequest { method: endpoint.method, url, headers, body })
     }
 
     /// The request for `endpoint` from a typed parameters value.

@@ -86,12 +86,31 @@ const ERROR_NAMES: &[(i64, &str)] = &[
     (4_000_043, "INVALID_TRANSACTION_NOT_CONSUMABLE"),
     (4_000_047, "INVALID_TRANSACTION_TYPE_NOT_SUPPORTED"),
     (4_000_048, "APP_TRANSACTION_ID_NOT_SUPPORTED_ERROR"),
+    (4_000_161, "INVALID_IMAGE"),
+    (4_000_162, "HEADER_TOO_LONG"),
+    (4_000_163, "BODY_TOO_LONG"),
+    (4_000_164, "INVALID_LOCALE"),
+    (4_000_175, "ALT_TEXT_TOO_LONG"),
     (4_000_183, "INVALID_APP_ACCOUNT_TOKEN_UUID_ERROR"),
     (4_000_185, "FAMILY_TRANSACTION_NOT_SUPPORTED_ERROR"),
     (4_000_187, "TRANSACTION_ID_IS_NOT_ORIGINAL_TRANSACTION_ID_ERROR"),
+    (4_000_211, "INVALID_PERFORMANCE_TEST_REQUEST"),
+    (4_000_212, "INVALID_REQUEST_ID"),
+    (4_000_213, "EXISTING_PERFORMANCE_TEST_RUN"),
+    (4_000_215, "BAD_REQUEST_REALTIME_URL"),
+    (4_000_216, "BAD_REQUEST_IMAGE_SIZE"),
+    (4_000_218, "BAD_REQUEST_TOO_MANY_BULLET_POINTS"),
+    (4_000_219, "BAD_REQUEST_BULLET_POINT_TEXT_TOO_LONG"),
+    (4_000_224, "BAD_REQUEST_ABOVE_IMAGE_REQUIRES_AN_IMAGE"),
     (4_030_004, "SUBSCRIPTION_EXTENSION_INELIGIBLE"),
     (4_030_005, "SUBSCRIPTION_MAX_EXTENSION"),
     (4_030_007, "FAMILY_SHARED_SUBSCRIPTION_EXTENSION_INELIGIBLE"),
+    (4_030_014, "MAXIMUM_NUMBER_OF_IMAGES_REACHED"),
+    (4_030_016, "MAXIMUM_NUMBER_OF_MESSAGES_REACHED"),
+    (4_030_017, "MESSAGE_NOT_APPROVED"),
+    (4_030_018, "IMAGE_NOT_APPROVED"),
+    (4_030_019, "IMAGE_IN_USE"),
+    (4_030_026, "FORBIDDEN_NO_PASSING_TEST"),
     (4_040_001, "ACCOUNT_NOT_FOUND"),
     (4_040_002, "ACCOUNT_NOT_FOUND_RETRYABLE"),
     (4_040_003, "APP_NOT_FOUND"),
@@ -102,7 +121,14 @@ const ERROR_NAMES: &[(i64, &str)] = &[
     (4_040_008, "TEST_NOTIFICATION_NOT_FOUND"),
     (4_040_009, "STATUS_REQUEST_NOT_FOUND"),
     (4_040_010, "TRANSACTION_ID_NOT_FOUND"),
+    (4_040_014, "IMAGE_NOT_FOUND"),
+    (4_040_015, "MESSAGE_NOT_FOUND"),
+    (4_040_018, "PERFORMANCE_TEST_RUN_NOT_FOUND"),
     (4_040_019, "APP_TRANSACTION_DOES_NOT_EXIST_ERROR"),
+    (4_040_020, "DEFAULT_MESSAGE_NOT_FOUND"),
+    (4_040_021, "REALTIME_URL_NOT_FOUND"),
+    (4_090_000, "IMAGE_ALREADY_EXISTS"),
+    (4_090_001, "MESSAGE_ALREADY_EXISTS"),
     (4_290_000, "RATE_LIMIT_EXCEEDED"),
     (5_000_000, "GENERAL_INTERNAL"),
     (5_000_001, "GENERAL_INTERNAL_RETRYABLE"),
@@ -156,6 +182,16 @@ const fn get(name: &'static str, path: &'static str) -> Ep {
 const fn put(name: &'static str, path: &'static str) -> Ep {
     Endpoint::new(name, Method::Put, path, verified)
 }
+
+const fn delete(name: &'static str, path: &'static str) -> Ep {
+    Endpoint::new(name, Method::Delete, path, verified)
+}
+
+const MESSAGE_ID: Param = Param::path("messageIdentifier", Kind::Str);
+const IMAGE_ID: Param = Param::path("imageIdentifier", Kind::Str);
+const PRODUCT_ID: Param = Param::path("productId", Kind::Str);
+const LOCALE: Param = Param::path("locale", Kind::Str);
+const PRODUCT_LOCALE: &[Param] = &[PRODUCT_ID, LOCALE];
 
 /// Every endpoint, with the method names of Apple's library.
 pub const ENDPOINTS: &[&Ep] = &[
@@ -221,6 +257,55 @@ pub const ENDPOINTS: &[&Ep] = &[
         .params(ONE_ID)
         .positional(&["transactionId"])
         .doc("Get App Transaction Info, verified and decoded.", "string", "AppTransactionInfoResponse"),
+    &Endpoint::new("finishTransaction", Method::Post, "/inApps/v1/transactions/{transactionId}/finish", verified)
+        .params(ONE_ID)
+        .positional(&["transactionId"])
+        .doc("Finish Transaction: your system has finished processing it. Sent once.", "string", "void"),
+    // Retention Messaging API (Apple's library 3.x names; paths from Apple's documentation).
+    &put("uploadImage", "/inApps/v1/messaging/image/{imageIdentifier}")
+        .params(&[IMAGE_ID, Param::raw("image", "image/png"), Param::query("imageSize", Kind::Str)])
+        .positional(&["imageIdentifier", "image", "imageSize"])
+        .doc("Upload Image (PNG bytes) for retention messages; the identifier is a lowercase UUID. Sent once.", "string", "void"),
+    &delete("deleteImage", "/inApps/v1/messaging/image/{imageIdentifier}")
+        .params(&[IMAGE_ID])
+        .positional(&["imageIdentifier"])
+        .doc("Delete Image. Sent once.", "string", "void"),
+    &get("getImageList", "/inApps/v1/messaging/image/list").doc("Get Image List, with each image's review state.", "void", "GetImageListResponse"),
+    &put("uploadMessage", "/inApps/v1/messaging/message/{messageIdentifier}")
+        .params(&[MESSAGE_ID, Param::whole("uploadMessageRequestBody")])
+        .positional(&["messageIdentifier", "uploadMessageRequestBody"])
+        .doc("Upload Message (header, body, image); the identifier is a lowercase UUID. Sent once.", "UploadMessageRequestBody", "void"),
+    &delete("deleteMessage", "/inApps/v1/messaging/message/{messageIdentifier}")
+        .params(&[MESSAGE_ID])
+        .positional(&["messageIdentifier"])
+        .doc("Delete Message. Sent once.", "string", "void"),
+    &get("getMessageList", "/inApps/v1/messaging/message/list").doc("Get Message List, with each message's review state.", "void", "GetMessageListResponse"),
+    &put("configureDefaultMessage", "/inApps/v1/messaging/default/{productId}/{locale}")
+        .params(&[PRODUCT_ID, LOCALE, Param::whole("defaultConfigurationRequest")])
+        .positional(&["productId", "locale", "defaultConfigurationRequest"])
+        .doc("Configure Default Message of a product in a locale. Sent once.", "DefaultConfigurationRequest", "void"),
+    &delete("deleteDefaultMessage", "/inApps/v1/messaging/default/{productId}/{locale}")
+        .params(PRODUCT_LOCALE)
+        .positional(&["productId", "locale"])
+        .doc("Delete Default Message. Sent once.", "string", "void"),
+    &get("getDefaultMessage", "/inApps/v1/messaging/default/{productId}/{locale}")
+        .params(PRODUCT_LOCALE)
+        .positional(&["productId", "locale"])
+        .doc("Get Default Message of a product in a locale.", "string", "DefaultConfigurationResponse"),
+    &put("configureRealtimeURL", "/inApps/v1/messaging/realtime/url")
+        .params(&[Param::whole("realtimeUrlRequest")])
+        .positional(&["realtimeUrlRequest"])
+        .doc("Configure Realtime URL: your Get Retention Message endpoint. Sent once.", "RealtimeUrlRequest", "void"),
+    &delete("deleteRealtimeURL", "/inApps/v1/messaging/realtime/url").doc("Delete Realtime URL. Sent once.", "void", "void"),
+    &get("getRealtimeURL", "/inApps/v1/messaging/realtime/url").doc("Get Realtime URL.", "void", "RealtimeUrlResponse"),
+    &Endpoint::new("initiatePerformanceTest", Method::Post, "/inApps/v1/messaging/performanceTest", verified)
+        .params(&[Param::whole("performanceTestRequest")])
+        .positional(&["performanceTestRequest"])
+        .doc("Initiate Performance Test of your Get Retention Message endpoint (sandbox). Sent once.", "PerformanceTestRequest", "PerformanceTestResponse"),
+    &get("getPerformanceTestResults", "/inApps/v1/messaging/performanceTest/result/{requestId}")
+        .params(&[Param::path("requestId", Kind::Str)])
+        .positional(&["requestId"])
+        .doc("Get Performance Test Results.", "string", "PerformanceTestResultResponse"),
 ];
 
 // ---- the API ----

@@ -19,11 +19,11 @@ use crate::nhn::{strip_quoted, GamebaseApi, HttpResponse, IapApi};
 const TS: &'static str = r#"
 /** A request for `fetch`: `fetch(r.url, { method: r.method, headers: r.headers, body: r.body })`. */
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  /** JSON text; absent for GET. */
-  body?: string;
+  /** JSON text, or the caller's bytes for an upload (`uploadImage`); absent when there is no body. */
+  body?: string | Uint8Array;
 }
 
 /** What came back: the status, the headers (optional) and the body as text. */
@@ -196,6 +196,30 @@ export interface NotificationHistoryResponse {
 export interface SendTestNotificationResponse { testNotificationToken?: string }
 export interface CheckTestNotificationResponse { signedPayload?: string; decodedPayload?: ResponseBodyV2DecodedPayload; sendAttempts?: SendAttemptItem[] }
 export interface AppTransactionInfoResponse { signedAppTransactionInfo?: string; decodedAppTransactionInfo?: AppTransaction }
+/** Retention Messaging API. States and sizes are Apple's strings; new values are passed through. */
+export type ReviewState = 'PENDING_REVIEW' | 'APPROVED' | 'REJECTED' | (string & {});
+export interface GetImageListResponse {
+  imageIdentifiers?: { imageIdentifier?: string; imageState?: ReviewState; imageSize?: 'FULL_SIZE' | 'BULLET_POINT' | (string & {}) }[];
+}
+export interface GetMessageListResponse { messageIdentifiers?: { messageIdentifier?: string; messageState?: ReviewState }[] }
+export interface UploadMessageRequestBody {
+  header: string; body: string; image?: { imageIdentifier: string; altText: string };
+  headerPosition?: 'ABOVE_BODY' | 'ABOVE_IMAGE' | (string & {}); bulletPoints?: { text: string; imageIdentifier: string; altText: string }[];
+}
+export interface DefaultConfigurationRequest { messageIdentifier?: string }
+export interface DefaultConfigurationResponse { messageIdentifier: string }
+export interface RealtimeUrlRequest { realtimeURL: string }
+export interface RealtimeUrlResponse { realtimeURL: string }
+export interface PerformanceTestRequest { originalTransactionId: string }
+export interface PerformanceTestConfig {
+  maxConcurrentRequests: number; totalRequests: number; totalDuration: number; responseTimeThreshold: number; successRateThreshold: number;
+}
+export interface PerformanceTestResponse { config: PerformanceTestConfig; requestId: string }
+export interface PerformanceTestResultResponse {
+  config: PerformanceTestConfig; target: string; result: 'PENDING' | 'PASS' | 'FAIL' | (string & {}); successRate: number; numPending: number;
+  responseTimes: { average: number; p50: number; p90: number; p95: number; p99: number };
+  failures: Record<string, number>;
+}
 "#;
 
 /// A caller's JS object as JSON, every key included (so that typos are errors, not ignored).

@@ -124,6 +124,81 @@ test('every method builds the request Apple documents', async () => {
   assert.equal(await client(put).setAppAccountToken('8', { appAccountToken: 'a' }), undefined);
 });
 
+test('retention messaging and finishTransaction: Apple 3.x names, the image sent as its own bytes', async () => {
+  const id = 'a1b2c3d4-0000-4000-8000-000000000001';
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+  const lists = {
+    'GET /inApps/v1/messaging/image/list': { imageIdentifiers: [{ imageIdentifier: id, imageState: 'APPROVED', imageSize: 'FULL_SIZE' }] },
+    'GET /inApps/v1/messaging/message/list': { messageIdentifiers: [{ messageIdentifier: id, messageState: 'PENDING_REVIEW' }] },
+    'GET /inApps/v1/messaging/default/gold.month/en-US': { messageIdentifier: id },
+    'GET /inApps/v1/messaging/realtime/url': { realtimeURL: 'https://example.com/retention' },
+    'POST /inApps/v1/messaging/performanceTest': { requestId: 'run-1', config: { totalRequests: 10 } },
+    'GET /inApps/v1/messaging/performanceTest/result/run-1': { result: 'PASS', successRate: 100 },
+  };
+  const answer = (r) => ({ status: 200, body: lists[`${r.method} ${r.path}`] ?? '' });
+  const f = fake(...Array.from({ length: 15 }, () => answer));
+  const c = client(f);
+  assert.equal(await c.uploadImage(id, png, 'FULL_SIZE'), undefined);
+  await c.uploadImage(id, png.buffer);
+  assert.deepEqual(await c.getImageList(), lists['GET /inApps/v1/messaging/image/list']);
+  await c.deleteImage(id);
+  await c.uploadMessage(id, { header: 'Stay', body: '50% off', image: { imageIdentifier: id, altText: 'a gem' } });
+  assert.deepEqual(await c.getMessageList(), lists['GET /inApps/v1/messaging/message/list']);
+  await c.deleteMessage(id);
+  await c.configureDefaultMessage('gold.month', 'en-US', { messageIdentifier: id });
+  assert.deepEqual(await c.getDefaultMessage('gold.month', 'en-US'), { messageIdentifier: id });
+  await c.deleteDefaultMessage('gold.month', 'en-US');
+  await c.configureRealtimeURL({ realtimeURL: 'https://example.com/retention' });
+  assert.deepEqual(await c.getRealtimeURL(), { realtimeURL: 'https://example.com/retention' });
+  await c.deleteRealtimeURL();
+  assert.equal((await c.initiatePerformanceTest({ originalTransactionId: '1' })).requestId, 'run-1');
+  assert.equal((await c.getPerformanceTestResults('run-1')).result, 'PASS');
+  assert.deepEqual(
+    f.sent.map((r) => `${r.method} ${r.url.replace('https://apple.test', '')}`),
+    [
+      `PUT /inApps/v1/messaging/image/${id}?imageSize=FULL_SIZE`,
+      `PUT /inApps/v1/messaging/image/${id}`,
+      'GET /inApps/v1/messaging/image/list',
+      `DELETE /inApps/v1/messaging/image/${id}`,
+      `PUT /inApps/v1/messaging/message/${id}`,
+      'GET /inApps/v1/messaging/message/list',
+      `DELETE /inApps/v1/messaging/message/${id}`,
+      'PUT /inApps/v1/messaging/default/gold.month/en-US',
+      'GET /inApps/v1/messaging/default/gold.month/en-US',
+      'DELETE /inApps/v1/messaging/default/gold.month/en-US',
+      'PUT /inApps/v1/messaging/realtime/url',
+      'GET /inApps/v1/messaging/realtime/url',
+      'DELETE /inApps/v1/messaging/realtime/url',
+      'POST /inApps/v1/messaging/performanceTest',
+      'GET /inApps/v1/messaging/performanceTest/result/run-1',
+    ],
+  );
+  // The image goes as its bytes, typed image/png; every request carries the bearer token.
+  const [upload, fromBuffer] = f.sent;
+  assert.equal(upload.headers['Content-Type'] ?? upload.headers['content-type'], 'image/png');
+  assert.deepEqual([...upload.body], [...png]);
+  assert.deepEqual([...fromBuffer.body], [...png]);
+  assert.ok(f.sent.every((r) => /^Bearer ey/.test(r.headers.Authorization ?? r.headers.authorization)));
+  assert.deepEqual(JSON.parse(f.sent[4].body), { header: 'Stay', body: '50% off', image: { imageIdentifier: id, altText: 'a gem' } });
+  assert.deepEqual(JSON.parse(f.sent[7].body), { messageIdentifier: id });
+  assert.equal(f.sent[12].body, undefined);
+
+  // No bytes, empty bytes or a string: refused before anything is sent.
+  const none = fake();
+  for (const image of [undefined, new Uint8Array(0), 'iVBORw0KGgo=', [1, 2]]) {
+    const e = await rejects(client(none).uploadImage(id, image), 'INVALID_ARGUMENT');
+    assert.match(e.message, /image/);
+  }
+  assert.equal(none.sent.length, 0);
+
+  // Mutations are sent once, even on a retryable error; finishTransaction is one of them.
+  const busy = fake({ status: 500, body: { errorCode: 5000001, errorMessage: 'x' } });
+  await rejects(client(busy).finishTransaction('2000000012345678'), 'API_ERROR');
+  assert.deepEqual(busy.sent.map((r) => `${r.method} ${r.path}`), ['POST /inApps/v1/transactions/2000000012345678/finish']);
+  const e = await rejects(client(fake({ status: 409, body: { errorCode: 4090000, errorMessage: 'exists' } })).uploadImage(id, png), 'API_ERROR');
+  assert.deepEqual([e.details.errorCode, e.details.errorName], [4090000, 'IMAGE_ALREADY_EXISTS']);
+});
+
 test("Apple's errors: code and name, Retry-After, what is retried and what is not", async () => {
   const e = await rejects(client(fake({ status: 404, body: { errorCode: 4040010, errorMessage: 'Transaction id not found.' } })).getTransactionInfo('9'), 'API_ERROR');
   assert.deepEqual([e.details.status, e.details.errorCode, e.details.errorName, e.retryable], [404, 4040010, 'TRANSACTION_ID_NOT_FOUND', false]);

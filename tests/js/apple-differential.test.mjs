@@ -64,3 +64,69 @@ test("Apple's library and ours give the same status for the same inputs", async 
   }
   assert.deepEqual(Object.entries(iap.VerificationStatus).filter(([k]) => Number.isNaN(Number(k))), Object.entries(apple.VerificationStatus).filter(([k]) => Number.isNaN(Number(k))));
 });
+
+test("AppStoreServerAPIClient: every method of Apple's client exists here and sends the same request", async () => {
+  const pem = `-----BEGIN PRIVATE KEY-----\n${pki('leaf-ec.pk8').toString('base64')}\n-----END PRIVATE KEY-----\n`;
+  const args = ['KEY123', 'issuer-1', 'com.example.app'];
+  const theirs = new apple.AppStoreServerAPIClient(pem, ...args, apple.Environment.SANDBOX);
+  const sent = { apple: [], ours: [] };
+  // Apple's transport is a method of the client: recorded here instead of sending.
+  theirs.makeFetchRequest = async (path, query, method, body, headers) => {
+    sent.apple.push({ method, url: `${path}${String(query) ? `?${query}` : ''}`, body: body === undefined ? undefined : Buffer.from(body).toString('base64'), type: headers['Content-Type'] });
+    return { ok: true, status: 200, json: async () => ({}) };
+  };
+  const ours = new iap.AppStoreServerAPIClient(pem, ...args, 'Sandbox', {
+    rootCertificates: [new Uint8Array(pki('root-ec.der'))],
+    fetch: async (url, init) => {
+      const u = new URL(url);
+      const body = init.body === undefined ? undefined : Buffer.from(init.body).toString('base64');
+      sent.ours.push({ method: init.method, url: `${u.pathname}${u.search}`, body, type: init.headers['Content-Type'] });
+      return new Response('{}', { status: 200 });
+    },
+  });
+  const id = 'a1b2c3d4-0000-4000-8000-000000000001';
+  const calls = {
+    getTransactionInfo: ['2000000012345678'],
+    getTransactionHistory: ['7', 'rev', { startDate: 1, endDate: 2, productIds: ['a', 'b'], productTypes: ['CONSUMABLE'], sort: 'DESCENDING', revoked: false, inAppOwnershipType: 'PURCHASED', subscriptionGroupIdentifiers: ['g'] }, 'v2'],
+    getAllSubscriptionStatuses: ['7', [1, 4]],
+    lookUpOrderId: ['MK5TTTVWJH'],
+    getRefundHistory: ['7', 'rev'],
+    sendConsumptionData: ['7', { customerConsented: true, consumptionStatus: 1 }],
+    sendConsumptionInformation: ['7', { customerConsented: true, deliveryStatus: 'DELIVERED', sampleContentProvided: false }],
+    extendSubscriptionRenewalDate: ['8', { extendByDays: 3, extendReasonCode: 1, requestIdentifier: 'x' }],
+    extendRenewalDateForAllActiveSubscribers: [{ extendByDays: 1, extendReasonCode: 1, requestIdentifier: 'y', productId: 'p' }],
+    getStatusOfSubscriptionRenewalDateExtensions: ['y', 'p'],
+    getNotificationHistory: ['tok', { startDate: 1, endDate: 2, onlyFailures: true }],
+    requestTestNotification: [],
+    getTestNotificationStatus: ['tok'],
+    setAppAccountToken: ['8', { appAccountToken: id }],
+    getAppTransactionInfo: ['7'],
+    finishTransaction: ['7'],
+    uploadImage: [id, Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2]), 'BULLET_POINT'],
+    deleteImage: [id],
+    getImageList: [],
+    uploadMessage: [id, { header: 'h', body: 'b', image: { imageIdentifier: id, altText: 'alt' } }],
+    deleteMessage: [id],
+    getMessageList: [],
+    configureDefaultMessage: ['gold.month', 'en-US', { messageIdentifier: id }],
+    deleteDefaultMessage: ['gold.month', 'en-US'],
+    getDefaultMessage: ['gold.month', 'en-US'],
+    configureRealtimeURL: [{ realtimeURL: 'https://example.com/r' }],
+    deleteRealtimeURL: [],
+    getRealtimeURL: [],
+    initiatePerformanceTest: [{ originalTransactionId: '7' }],
+    getPerformanceTestResults: ['run-1'],
+  };
+  const methods = Object.getOwnPropertyNames(apple.AppStoreServerAPIClient.prototype).filter(
+    (m) => !['constructor', 'makeRequest', 'makeFetchRequest', 'createBearerToken'].includes(m),
+  );
+  assert.deepEqual(methods.filter((m) => !(m in calls)), [], 'a method of Apple\'s client this test does not call');
+  for (const m of methods) {
+    assert.equal(typeof ours[m], 'function', `ours has no ${m}`);
+    // Apple's validators refuse some empty answers; only the request matters here.
+    await theirs[m](...calls[m]).catch(() => {});
+    await ours[m](...calls[m]).catch((e) => assert.fail(`${m}: ${e.code} ${e.message}`));
+    assert.deepEqual(sent.ours.at(-1), sent.apple.at(-1), m);
+  }
+  assert.deepEqual([sent.ours.length, sent.apple.length], [methods.length, methods.length]);
+});

@@ -15,3 +15,13 @@ export async function appStoreUsage(): Promise<string | undefined> {
   await emu.close();
   return pem && info.decodedTransactionInfo?.productId;
 }
+
+/** Retention messaging: the image is bytes, the lists are typed. */
+export async function retentionUsage(client: AppStoreServerAPIClient): Promise<string | undefined> {
+  await client.uploadImage('a1b2c3d4-0000-4000-8000-000000000001', new Uint8Array([0x89, 0x50]), 'FULL_SIZE');
+  await client.uploadMessage('a1b2c3d4-0000-4000-8000-000000000002', { header: 'h', body: 'b' });
+  const list = await client.getImageList();
+  const url: string = (await client.getRealtimeURL()).realtimeURL;
+  await client.finishTransaction('2000000012345678');
+  return list.imageIdentifiers?.[0]?.imageState ?? url;
+}

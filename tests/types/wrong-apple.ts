@@ -20,3 +20,9 @@ new SignedDataVerifier(null, false, Environment.SANDBOX);
 Environment.SANDBOX = 'Production';
 // @ts-expect-error a decoded transaction's expiresDate is epoch ms, not a Date
 const d: Date | undefined = new SignedDataVerifier(null, false, 'Sandbox', 'x').verifyAndDecodeTransaction(jws).expiresDate;
+
+declare const client: import('iap-verify').AppStoreServerAPIClient;
+// @ts-expect-error the image is its bytes, not base64 text
+client.uploadImage('id', 'iVBORw0KGgo=');
+// @ts-expect-error a message needs its header and body
+client.uploadMessage('id', { header: 'h' });
