@@ -66,16 +66,37 @@ const E = {
   playTime: [400, 4000040, 'Invalid play time.'],
   sampleContent: [400, 4000041, 'Invalid sample content provided.'],
   userStatus: [400, 4000042, 'Invalid user status.'],
+  invalidImage: [400, 4000161, 'Invalid image.'],
+  headerTooLong: [400, 4000162, 'Header too long.'],
+  bodyTooLong: [400, 4000163, 'Body too long.'],
+  locale: [400, 4000164, 'Invalid locale.'],
+  altTextTooLong: [400, 4000175, 'Alt text too long.'],
   appAccountToken: [400, 4000183, 'Invalid app account token. It must be a UUID.'],
   familyToken: [400, 4000185, 'The transaction is family shared.'],
   notOriginal: [400, 4000187, 'The transaction id is not an original transaction id.'],
+  performanceTest: [400, 4000211, 'Invalid performance test request.'],
+  existingTest: [400, 4000213, 'A performance test is already running.'],
+  realtimeUrl: [400, 4000215, 'Invalid realtime URL.'],
+  imageSize: [400, 4000216, 'Invalid image size.'],
+  bulletPoints: [400, 4000218, 'Too many bullet points.'],
+  aboveImage: [400, 4000224, 'A header above the image requires an image.'],
   ineligible: [403, 4030004, 'Subscription extension ineligible.'],
   maxExtension: [403, 4030005, 'Subscription max extension.'],
   familyExtension: [403, 4030007, 'Family shared subscription extension ineligible.'],
+  messageNotApproved: [403, 4030017, 'Message not approved.'],
+  imageNotApproved: [403, 4030018, 'Image not approved.'],
+  imageInUse: [403, 4030019, 'Image in use.'],
   originalNotFound: [404, 4040005, 'Original transaction id not found.'],
   testNotFound: [404, 4040008, 'Test notification not found.'],
   statusNotFound: [404, 4040009, 'Status request not found.'],
   notFound: [404, 4040010, 'Transaction id not found.'],
+  imageNotFound: [404, 4040014, 'Image not found.'],
+  messageNotFound: [404, 4040015, 'Message not found.'],
+  testRunNotFound: [404, 4040018, 'Performance test run not found.'],
+  defaultNotFound: [404, 4040020, 'Default message not found.'],
+  realtimeNotFound: [404, 4040021, 'Realtime URL not found.'],
+  imageExists: [409, 4090000, 'Image already exists.'],
+  messageExists: [409, 4090001, 'Message already exists.'],
   rateLimit: [429, 4290000, 'Rate limit exceeded.'],
   internalRetryable: [500, 5000001, 'An unknown error occurred. Please try again.'],
 };
@@ -140,6 +161,7 @@ export class AppStoreFace {
       keyId: o.keyId ?? 'EMULATOR01',
       issuerId: o.issuerId ?? 'e0e0e0e0-0000-4000-8000-00000000a001',
       pageSize: Number(o.pageSize ?? 20),
+      reviewState: o.reviewState ?? 'APPROVED',
     };
     this.products = new Map((o.products ?? []).map((p) => [p.productId, { ...p }]));
     this.transactions = new Map();
@@ -150,6 +172,7 @@ export class AppStoreFace {
     this.extendRequests = new Map(); // requestIdentifier -> ExtendRenewalDateResponse
     this.massExtensions = new Map(); // `${productId}/${requestIdentifier}` -> status
     this.consumption = [];
+    this.messaging = { images: new Map(), messages: new Map(), defaults: new Map(), realtimeURL: null, tests: new Map() };
     this.counter = 0;
     for (const t of o.transactions ?? []) this.addTransaction(t, start);
   }
@@ -295,6 +318,13 @@ export class AppStoreFace {
       renewals: [...this.renewals.values()],
       notifications: this.notifications.map(({ signedPayload, ...n }) => n),
       consumption: this.consumption,
+      messaging: {
+        images: [...this.messaging.images.values()],
+        messages: [...this.messaging.messages.values()],
+        defaults: Object.fromEntries(this.messaging.defaults),
+        realtimeURL: this.messaging.realtimeURL,
+      },
+      finished: [...this.transactions.values()].filter((t) => t.finishedByServer).map((t) => t.transactionId),
     };
   }
 
@@ -430,6 +460,11 @@ export class AppStoreFace {
     if (is('POST', 'v1', 'notifications', 'history')) return this.notificationHistory(query, body);
     if (is('POST', 'v1', 'notifications', 'test')) return this.requestTestNotification();
     if (is('GET', 'v1', 'notifications', 'test', '*')) return this.testNotificationStatus(seg[3]);
+    if (is('POST', 'v1', 'transactions', '*', 'finish')) return this.finish(seg[2]);
+    if (seg[0] === 'v1' && seg[1] === 'messaging') {
+      const r = this.messagingRoute(m, seg.slice(2), query, body, req.headers);
+      if (r) return r;
+    }
     return { status: 404, body: `no App Store Server API route ${m} ${path}`, headers: { 'Content-Type': 'text/plain' } };
   }
 
@@ -714,6 +749,140 @@ export class AppStoreFace {
     });
   }
 
+  finish(id) {
+    const t = this.find(id);
+    if (t.status) return t;
+    t.finished = true;
+    t.finishedByServer = true;
+    return empty(200);
+  }
+
+  // ------------------------------------------------------------ retention messaging
+  //
+  // Apple's documentation: identifiers are lowercase UUIDs you choose; images are PNG; a header
+  // holds at most 66 characters, a body 144, a message at most 5 bullet points; a default message
+  // is per product and locale and must be an approved message; the realtime URL is your Get
+  // Retention Message endpoint. The emulator's choices: uploads are approved at once (Apple
+  // reviews them, PENDING_REVIEW until then; the seed's `appStore.reviewState` sets another
+  // state), alt text holds at most 150 characters, and a performance test stays PENDING: the
+  // emulator never calls your endpoint.
+
+  messagingRoute(m, seg, query, body, headers) {
+    const r = this.messaging;
+    const [what, id, locale, ...rest] = seg;
+    const lowerUuid = (v) => UUID.test(v) && v === v.toLowerCase();
+    if (what === 'image' && id === 'list' && seg.length === 2 && m === 'GET') return json({ imageIdentifiers: [...r.images.values()] });
+    if (what === 'message' && id === 'list' && seg.length === 2 && m === 'GET') return json({ messageIdentifiers: [...r.messages.values()].map(({ messageIdentifier, messageState }) => ({ messageIdentifier, messageState })) });
+    if (what === 'image' && seg.length === 2) {
+      if (!lowerUuid(id)) return apiError(E.badRequest);
+      if (m === 'PUT') {
+        const size = query.get('imageSize') ?? 'FULL_SIZE';
+        if (!['FULL_SIZE', 'BULLET_POINT'].includes(size)) return apiError(E.imageSize);
+        // The body's bytes are not kept (the server reads it as text); its type and length are checked.
+        if (!/^image\/png\b/i.test(headers['content-type'] ?? '') || !(Number(headers['content-length']) > 0)) return apiError(E.invalidImage);
+        if (r.images.has(id)) return apiError(E.imageExists);
+        r.images.set(id, { imageIdentifier: id, imageState: this.config.reviewState, imageSize: size });
+        return empty(200);
+      }
+      if (m === 'DELETE') {
+        if (!r.images.has(id)) return apiError(E.imageNotFound);
+        if ([...r.messages.values()].some((x) => imagesOf(x).includes(id))) return apiError(E.imageInUse);
+        r.images.delete(id);
+        return empty(200);
+      }
+    }
+    if (what === 'message' && seg.length === 2) {
+      if (!lowerUuid(id)) return apiError(E.badRequest);
+      if (m === 'PUT') {
+        const refused = this.checkMessage(body);
+        if (refused) return refused;
+        if (r.messages.has(id)) return apiError(E.messageExists);
+        r.messages.set(id, { messageIdentifier: id, messageState: this.config.reviewState, ...body });
+        return empty(200);
+      }
+      if (m === 'DELETE') {
+        if (!r.messages.has(id)) return apiError(E.messageNotFound);
+        r.messages.delete(id);
+        for (const [k, v] of r.defaults) if (v === id) r.defaults.delete(k);
+        return empty(200);
+      }
+    }
+    if (what === 'default' && seg.length === 3 && rest.length === 0) {
+      if (!/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-[A-Z]{2})?$/.test(locale)) return apiError(E.locale);
+      const key = `${id}/${locale}`;
+      if (m === 'PUT') {
+        const message = r.messages.get(body?.messageIdentifier);
+        if (!message) return apiError(E.messageNotFound);
+        if (message.messageState !== 'APPROVED') return apiError(E.messageNotApproved);
+        r.defaults.set(key, message.messageIdentifier);
+        return empty(200);
+      }
+      if (!r.defaults.has(key)) return apiError(E.defaultNotFound);
+      if (m === 'GET') return json({ messageIdentifier: r.defaults.get(key) });
+      if (m === 'DELETE') {
+        r.defaults.delete(key);
+        return empty(200);
+      }
+    }
+    if (what === 'realtime' && id === 'url' && seg.length === 2) {
+      if (m === 'PUT') {
+        let url;
+        try {
+          url = new URL(body?.realtimeURL);
+        } catch {
+          return apiError(E.realtimeUrl);
+        }
+        if (url.protocol !== 'https:') return apiError(E.realtimeUrl);
+        r.realtimeURL = url.href;
+        return empty(200);
+      }
+      if (!r.realtimeURL) return apiError(E.realtimeNotFound);
+      if (m === 'GET') return json({ realtimeURL: r.realtimeURL });
+      if (m === 'DELETE') {
+        r.realtimeURL = null;
+        return empty(200);
+      }
+    }
+    if (what === 'performanceTest' && seg.length === 1 && m === 'POST') {
+      if (typeof body?.originalTransactionId !== 'string') return apiError(E.performanceTest);
+      const t = this.find(body.originalTransactionId, { original: true });
+      if (t.status) return t;
+      if (!r.realtimeURL) return apiError(E.realtimeNotFound);
+      if ([...r.tests.values()].some((x) => x.result === 'PENDING')) return apiError(E.existingTest);
+      const config = { maxConcurrentRequests: 10, totalRequests: 100, totalDuration: 60_000, responseTimeThreshold: 700, successRateThreshold: 99 };
+      const requestId = randomUUID();
+      r.tests.set(requestId, {
+        config, target: r.realtimeURL, result: 'PENDING', successRate: 0, numPending: config.totalRequests,
+        responseTimes: { average: 0, p50: 0, p90: 0, p95: 0, p99: 0 }, failures: {},
+      });
+      return json({ config, requestId });
+    }
+    if (what === 'performanceTest' && id === 'result' && seg.length === 3 && m === 'GET') {
+      const run = r.tests.get(locale);
+      return run ? json(run) : apiError(E.testRunNotFound);
+    }
+    return null;
+  }
+
+  /** Why an UploadMessageRequestBody is refused, or null. */
+  checkMessage(b) {
+    const text = (v) => typeof v === 'string' && v.length > 0;
+    if (!b || typeof b !== 'object' || !text(b.header) || !text(b.body)) return apiError(E.badRequest);
+    if ([...b.header].length > 66) return apiError(E.headerTooLong);
+    if ([...b.body].length > 144) return apiError(E.bodyTooLong);
+    const bullets = b.bulletPoints ?? [];
+    if (!Array.isArray(bullets)) return apiError(E.badRequest);
+    if (bullets.length > 5) return apiError(E.bulletPoints);
+    if (b.headerPosition === 'ABOVE_IMAGE' && !b.image) return apiError(E.aboveImage);
+    for (const img of [b.image, ...bullets].filter(Boolean)) {
+      if (typeof img.altText === 'string' && [...img.altText].length > 150) return apiError(E.altTextTooLong);
+      const known = this.messaging.images.get(img.imageIdentifier);
+      if (!known) return apiError(E.imageNotFound);
+      if (known.imageState !== 'APPROVED') return apiError(E.imageNotApproved);
+    }
+    return null;
+  }
+
   // ------------------------------------------------------------ admin
 
   /** `/admin/appstore/...`: a reply, or null when the path is not this face's. */
@@ -743,6 +912,9 @@ export class AppStoreFace {
     }
   }
 }
+
+/** The images a stored message uses. */
+const imagesOf = (message) => [message.image, ...(message.bulletPoints ?? [])].filter(Boolean).map((i) => i.imageIdentifier);
 
 function checkExtension(b) {
   if (!intIn(b.extendByDays, 1, 90)) return apiError(E.extendByDays);

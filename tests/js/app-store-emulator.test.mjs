@@ -309,6 +309,58 @@ test('setAppAccountToken on every transaction of the purchase; getAppTransaction
   await rejects(c.getAppTransactionInfo('2999999999999999'), 'API_ERROR', 4040010);
 });
 
+test('retention messaging: images, messages, default messages, the realtime URL, a performance test; finishTransaction', async (t) => {
+  if (!emu) return t.skip(NONE);
+  const c = client();
+  const [img, msg, other] = ['a1b2c3d4-0000-4000-8000-00000000000a', 'a1b2c3d4-0000-4000-8000-00000000000b', 'a1b2c3d4-0000-4000-8000-00000000000c'];
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+  assert.equal(await c.uploadImage(img, png, 'FULL_SIZE'), undefined);
+  assert.deepEqual((await c.getImageList()).imageIdentifiers, [{ imageIdentifier: img, imageState: 'APPROVED', imageSize: 'FULL_SIZE' }]);
+  await rejects(c.uploadImage(img, png), 'API_ERROR', 4090000);
+  await rejects(c.uploadImage(img.toUpperCase(), png), 'API_ERROR', 4000000);
+  await rejects(c.uploadImage(other, png, 'HUGE'), 'API_ERROR', 4000216);
+
+  await rejects(c.uploadMessage(msg, { header: 'h'.repeat(67), body: 'b' }), 'API_ERROR', 4000162);
+  await rejects(c.uploadMessage(msg, { header: 'h', body: 'b'.repeat(145) }), 'API_ERROR', 4000163);
+  await rejects(c.uploadMessage(msg, { header: 'h', body: 'b', headerPosition: 'ABOVE_IMAGE' }), 'API_ERROR', 4000224);
+  await rejects(c.uploadMessage(msg, { header: 'h', body: 'b', image: { imageIdentifier: other, altText: 'x' } }), 'API_ERROR', 4040014);
+  await c.uploadMessage(msg, { header: 'Before you go', body: 'A month at half price', image: { imageIdentifier: img, altText: 'a gem' } });
+  await rejects(c.uploadMessage(msg, { header: 'h', body: 'b' }), 'API_ERROR', 4090001);
+  assert.deepEqual((await c.getMessageList()).messageIdentifiers, [{ messageIdentifier: msg, messageState: 'APPROVED' }]);
+  await rejects(c.deleteImage(img), 'API_ERROR', 4030019);
+
+  await rejects(c.getDefaultMessage('vip_monthly', 'en-US'), 'API_ERROR', 4040020);
+  await rejects(c.configureDefaultMessage('vip_monthly', 'en-US', { messageIdentifier: other }), 'API_ERROR', 4040015);
+  await rejects(c.configureDefaultMessage('vip_monthly', 'english', { messageIdentifier: msg }), 'API_ERROR', 4000164);
+  await c.configureDefaultMessage('vip_monthly', 'en-US', { messageIdentifier: msg });
+  assert.deepEqual(await c.getDefaultMessage('vip_monthly', 'en-US'), { messageIdentifier: msg });
+  await c.deleteDefaultMessage('vip_monthly', 'en-US');
+  await rejects(c.getDefaultMessage('vip_monthly', 'en-US'), 'API_ERROR', 4040020);
+
+  await rejects(c.getRealtimeURL(), 'API_ERROR', 4040021);
+  await rejects(c.initiatePerformanceTest({ originalTransactionId: SUB }), 'API_ERROR', 4040021);
+  await rejects(c.configureRealtimeURL({ realtimeURL: 'http://example.com/retention' }), 'API_ERROR', 4000215);
+  await c.configureRealtimeURL({ realtimeURL: 'https://example.com/retention' });
+  assert.deepEqual(await c.getRealtimeURL(), { realtimeURL: 'https://example.com/retention' });
+  const run = await c.initiatePerformanceTest({ originalTransactionId: SUB });
+  assert.equal(typeof run.requestId, 'string');
+  await rejects(c.initiatePerformanceTest({ originalTransactionId: SUB }), 'API_ERROR', 4000213);
+  const result = await c.getPerformanceTestResults(run.requestId);
+  assert.deepEqual([result.result, result.target, result.numPending], ['PENDING', 'https://example.com/retention', run.config.totalRequests]);
+  await rejects(c.getPerformanceTestResults('a1b2c3d4-0000-4000-8000-0000000000ff'), 'API_ERROR', 4040018);
+  await c.deleteRealtimeURL();
+  await rejects(c.getRealtimeURL(), 'API_ERROR', 4040021);
+
+  await c.deleteMessage(msg);
+  await c.deleteImage(img);
+  await rejects(c.deleteMessage(msg), 'API_ERROR', 4040015);
+  assert.deepEqual([(await c.getImageList()).imageIdentifiers, (await c.getMessageList()).messageIdentifiers], [[], []]);
+
+  assert.equal(await c.finishTransaction(SUB), undefined);
+  assert.deepEqual((await state()).finished, [SUB]);
+  await rejects(c.finishTransaction('2999999999999999'), 'API_ERROR', 4040010);
+});
+
 test('faults on the App Store face: slow answer, 500 and 429 (Retry-After) retried for reads only, lost and dropped answers', async (t) => {
   if (!emu) return t.skip(NONE);
   const fault = (f) => admin('POST', '/admin/faults', { path: '/inApps/', times: 1, ...f });
