@@ -22,6 +22,7 @@ Usage:
                                          package iap-verify-dashboard)
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify apple <what> <id> [...]     look a purchase up with the App Store Server API (see its --help)
+  iap-verify google <what> <ids> [...]   look a purchase up with the Play Developer API (see its --help)
   iap-verify --help | --version
 
 Inputs recognized by 'verify' and 'decode' (- reads standard input):
@@ -461,18 +462,26 @@ function batch(values, positionals, io) {
   return counts.invalid + counts.unusable > 0 ? 1 : 0;
 }
 
-const PLUGINS = { emulator: '../src/emulator-cli.js', dashboard: '../src/dashboard-cli.js', db: '../src/db-cli.js', apple: '../src/lookup-cli.js' };
+/** Commands in their own modules, loaded when used: the module, and its function when not `main`. */
+const PLUGINS = {
+  emulator: ['../src/emulator-cli.js'],
+  dashboard: ['../src/dashboard-cli.js'],
+  db: ['../src/db-cli.js'],
+  apple: ['../src/lookup-cli.js'],
+  google: ['../src/lookup-cli.js', 'google'],
+};
 
 async function plugin(command, argv, io) {
+  const [file, fn = 'main'] = PLUGINS[command];
   let mod;
   try {
-    mod = await import(new URL(PLUGINS[command], import.meta.url).href);
+    mod = await import(new URL(file, import.meta.url).href);
   } catch (e) {
     if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    io.stderr.write(`iap-verify: the '${command}' command is not part of this build (${PLUGINS[command].slice(3)} is missing)\n`);
+    io.stderr.write(`iap-verify: the '${command}' command is not part of this build (${file.slice(3)} is missing)\n`);
     return 2;
   }
-  const r = await mod.main(argv);
+  const r = await mod[fn](argv);
   // A number is an exit code; anything else (a running server) keeps the process alive.
   return typeof r === 'number' ? r : undefined;
 }

@@ -1,7 +1,9 @@
-// `iap-verify apple <what> <id>`: look a purchase up with the App Store Server API, from a
-// terminal (customer support, debugging). The output is the client's answer as JSON: Apple's
-// fields and, beside each signed one, its verified decoding. Credentials come from flags or the
-// environment, never from the command line itself when avoidable (the key is a file).
+// `iap-verify apple <what> <id>` and `iap-verify google <what> <ids>`: look a purchase up with the
+// App Store Server API or the Play Developer API, from a terminal (customer support, debugging).
+// The output is the client's answer as JSON: the store's fields and, beside each signed one (Apple),
+// its verified decoding, or the purchase model with its acknowledgement deadline (Google).
+// Credentials come from flags or the environment, never from the command line itself when
+// avoidable (the keys are files). Only reads: nothing here acknowledges, consumes or refunds.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as iap from '../node.mjs';
@@ -53,78 +55,168 @@ async function allPages(pages) {
   return { ...rest, signedTransactions: signed, decodedTransactions: decoded };
 }
 
+const one = (run) => ({ args: ['id'], run });
 const APPLE = {
-  transaction: (c, id) => c.getTransactionInfo(id),
-  history: (c, id) => allPages(c.getTransactionHistoryPages(id, null, {}, 'v2')),
-  statuses: (c, id) => c.getAllSubscriptionStatuses(id),
-  order: (c, id) => c.lookUpOrderId(id),
-  refunds: (c, id) => allPages(c.getRefundHistoryPages(id)),
+  transaction: one((c, id) => c.getTransactionInfo(id)),
+  history: one((c, id) => allPages(c.getTransactionHistoryPages(id, null, {}, 'v2'))),
+  statuses: one((c, id) => c.getAllSubscriptionStatuses(id)),
+  order: one((c, id) => c.lookUpOrderId(id)),
+  refunds: one((c, id) => allPages(c.getRefundHistoryPages(id))),
 };
 
 /**
- * @param {string[]} argv arguments after `apple`
- * @param {{ stdout?: { write(s: string): unknown }, stderr?: { write(s: string): unknown }, env?: Record<string, string | undefined>, fetch?: Function }} [io]
- * @returns {Promise<number>} 0 found, 1 refused by Apple or not verified (the error is printed), 2 usage
+ * One lookup command: parses `argv` with `options`, checks `what` against `lookups` and its ids,
+ * makes the client with `client(values, env, fetch)` and prints the answer as JSON.
+ * @returns {Promise<number>} 0 found, 1 refused by the store or not verified (the error is printed), 2 usage
  */
-export async function main(argv = [], { stdout = process.stdout, stderr = process.stderr, env = process.env, fetch } = {}) {
+async function lookup(name, usageText, options, lookups, client, argv, { stdout = process.stdout, stderr = process.stderr, env = process.env, fetch } = {}) {
+  const usage = (why) => {
+    stderr.write(`iap-verify ${name}: ${why}\n\n${usageText}\n`);
+    return 2;
+  };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    stderr.write(`iap-verify apple: ${e.message}\n\n${APPLE_USAGE}\n`);
-    return 2;
+    return usage(e.message);
   }
   const { values: v, positionals } = parsed;
   if (v.help) {
-    stdout.write(`${APPLE_USAGE}\n`);
+    stdout.write(`${usageText}\n`);
     return 0;
   }
-  const [what, id, ...extra] = positionals;
-  const usage = (why) => {
-    stderr.write(`iap-verify apple: ${why}\n\n${APPLE_USAGE}\n`);
-    return 2;
-  };
-  if (!Object.hasOwn(APPLE, what ?? '')) return usage(what === undefined ? 'missing what to look up' : `unknown lookup '${what}'`);
-  if (id === undefined || extra.length > 0) return usage(id === undefined ? `missing the id after '${what}'` : `unexpected '${extra.join(' ')}'`);
-  const opt = (flag, name) => v[flag] ?? env[name];
-  const keyFile = opt('key', 'APPLE_P8_KEY_FILE');
-  const missing = [
-    ['--key', 'APPLE_P8_KEY_FILE', keyFile],
-    ['--key-id', 'APPLE_KEY_ID', opt('key-id', 'APPLE_KEY_ID')],
-    ['--issuer-id', 'APPLE_ISSUER_ID', opt('issuer-id', 'APPLE_ISSUER_ID')],
-    ['--bundle-id', 'APPLE_BUNDLE_ID', opt('bundle-id', 'APPLE_BUNDLE_ID')],
-  ].filter(([, , value]) => !value);
-  if (missing.length > 0) return usage(`missing ${missing.map(([f, e]) => `${f} (or ${e})`).join(', ')}`);
-  let key;
-  let roots;
+  const [what, ...ids] = positionals;
+  if (!Object.hasOwn(lookups, what ?? '')) return usage(what === undefined ? 'missing what to look up' : `unknown lookup '${what}'`);
+  const { args, run } = lookups[what];
+  if (ids.length < args.length) return usage(`missing the ${args.slice(ids.length).join(' and the ')} after '${what}'`);
+  if (ids.length > args.length) return usage(`unexpected '${ids.slice(args.length).join(' ')}'`);
+  let c;
   try {
-    key = readFileSync(keyFile, 'utf8');
-    roots = v.root?.map((f) => new Uint8Array(readFileSync(f)));
+    c = client(v, env, fetch);
   } catch (e) {
-    return usage(`cannot read ${e.path ?? 'a file'} (${e.code ?? e.message})`);
+    if (e instanceof UsageError) return usage(e.message);
+    if (!(e instanceof iap.IapError)) throw e;
+    return usage(`${e.code}: ${e.message}`);
   }
-  const appAppleId = opt('app-apple-id', 'APPLE_APP_ID');
   try {
-    const client = new iap.AppStoreServerAPIClient(
-      key,
-      opt('key-id', 'APPLE_KEY_ID'),
-      opt('issuer-id', 'APPLE_ISSUER_ID'),
-      opt('bundle-id', 'APPLE_BUNDLE_ID'),
-      opt('environment', 'APPLE_ENVIRONMENT') ?? 'Production',
-      {
-        ...(v['base-url'] ? { baseUrl: v['base-url'] } : {}),
-        ...(roots ? { rootCertificates: roots } : {}),
-        ...(appAppleId ? { appAppleId: Number(appAppleId) } : {}),
-        ...(v['fallback-to-sandbox'] ? { fallbackToSandbox: true } : {}),
-        ...(fetch ? { fetch } : {}),
-      },
-    );
-    stdout.write(`${JSON.stringify(await APPLE[what](client, id), null, 2)}\n`);
+    stdout.write(`${JSON.stringify(await run(c, ...ids, v), null, 2)}\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof iap.IapError)) throw e;
-    stderr.write(`iap-verify apple: ${e.code}: ${e.message}\n`);
+    stderr.write(`iap-verify ${name}: ${e.code}: ${e.message}\n`);
     if (e.details) stderr.write(`${JSON.stringify(e.details)}\n`);
     return e.code === 'INVALID_ARGUMENT' ? 2 : 1;
   }
 }
+
+class UsageError extends Error {}
+
+/** A file's contents, or a usage error naming it. */
+function read(file, as) {
+  try {
+    return as === 'bytes' ? new Uint8Array(readFileSync(file)) : readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${e.path ?? file} (${e.code ?? e.message})`);
+  }
+}
+
+/** Flags missing from both the command line and the environment, as a usage error. */
+function need(list) {
+  const missing = list.filter(([, , value]) => !value);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map(([f, e]) => `${f} (or ${e})`).join(', ')}`);
+}
+
+function appleClient(v, env, fetch) {
+  const opt = (flag, name) => v[flag] ?? env[name];
+  const keyFile = opt('key', 'APPLE_P8_KEY_FILE');
+  need([
+    ['--key', 'APPLE_P8_KEY_FILE', keyFile],
+    ['--key-id', 'APPLE_KEY_ID', opt('key-id', 'APPLE_KEY_ID')],
+    ['--issuer-id', 'APPLE_ISSUER_ID', opt('issuer-id', 'APPLE_ISSUER_ID')],
+    ['--bundle-id', 'APPLE_BUNDLE_ID', opt('bundle-id', 'APPLE_BUNDLE_ID')],
+  ]);
+  const key = read(keyFile);
+  const roots = v.root?.map((f) => read(f, 'bytes'));
+  const appAppleId = opt('app-apple-id', 'APPLE_APP_ID');
+  return new iap.AppStoreServerAPIClient(
+    key,
+    opt('key-id', 'APPLE_KEY_ID'),
+    opt('issuer-id', 'APPLE_ISSUER_ID'),
+    opt('bundle-id', 'APPLE_BUNDLE_ID'),
+    opt('environment', 'APPLE_ENVIRONMENT') ?? 'Production',
+    {
+      ...(v['base-url'] ? { baseUrl: v['base-url'] } : {}),
+      ...(roots ? { rootCertificates: roots } : {}),
+      ...(appAppleId ? { appAppleId: Number(appAppleId) } : {}),
+      ...(v['fallback-to-sandbox'] ? { fallbackToSandbox: true } : {}),
+      ...(fetch ? { fetch } : {}),
+    },
+  );
+}
+
+/** `iap-verify apple …` */
+export const main = (argv = [], io = {}) => lookup('apple', APPLE_USAGE, OPTIONS, APPLE, appleClient, argv, io);
+
+const GOOGLE_USAGE = `usage: iap-verify google <what> <ids> [options]
+
+what:
+  product <productId> <token>        Get a one-time product purchase, and whether it still needs
+                                     acknowledging and by when
+  subscription <token>               Get a subscription purchase (v2), the same
+  voided                             List the voided purchases (refunds, chargebacks; every page)
+
+options (each also read from the environment variable named in brackets):
+  --service-account <file>  the service account's JSON key file [GOOGLE_APPLICATION_CREDENTIALS]
+  --package <name>          the app's package name [GOOGLE_PLAY_PACKAGE_NAME]
+  --start-time <ms>         voided: from this time (epoch ms; Google's default is 30 days back)
+  --type <0|1>              voided: 0 purchases only (default), 1 subscriptions too
+  --base-url <url>          another API host (a local server)
+  --token-url <url>         another OAuth token endpoint (a local server)`;
+
+const GOOGLE_OPTIONS = {
+  'service-account': { type: 'string' },
+  package: { type: 'string' },
+  'start-time': { type: 'string' },
+  type: { type: 'string' },
+  'base-url': { type: 'string' },
+  'token-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** A purchase answer with its purchase model (state, acknowledgement deadline) beside it. */
+const withPurchase = (answer) => ({ ...answer, purchase: iap.toPurchase(answer) });
+
+const GOOGLE = {
+  product: { args: ['productId', 'token'], run: async ({ play, packageName }, productId, token) => withPurchase(await play.getProductPurchase({ packageName, productId, token })) },
+  subscription: { args: ['token'], run: async ({ play, packageName }, token) => withPurchase(await play.getSubscriptionPurchaseV2({ packageName, token })) },
+  voided: {
+    args: [],
+    run: async ({ play, packageName }, v) => {
+      const params = { packageName };
+      if (v['start-time'] !== undefined) params.startTime = v['start-time'];
+      if (v.type !== undefined) params.type = v.type;
+      const voidedPurchases = [];
+      for await (const page of play.listVoidedPurchasesPages(params)) voidedPurchases.push(...(page.voidedPurchases ?? []));
+      return { voidedPurchases };
+    },
+  },
+};
+
+function googleClient(v, env, fetch) {
+  const file = v['service-account'] ?? env.GOOGLE_APPLICATION_CREDENTIALS;
+  const packageName = v.package ?? env.GOOGLE_PLAY_PACKAGE_NAME;
+  need([
+    ['--service-account', 'GOOGLE_APPLICATION_CREDENTIALS', file],
+    ['--package', 'GOOGLE_PLAY_PACKAGE_NAME', packageName],
+  ]);
+  const play = new iap.GooglePlayClient({
+    serviceAccount: read(file),
+    ...(v['base-url'] ? { baseUrl: v['base-url'] } : {}),
+    ...(v['token-url'] ? { tokenUrl: v['token-url'] } : {}),
+    ...(fetch ? { fetch } : {}),
+  });
+  return { play, packageName };
+}
+
+/** `iap-verify google …` */
+export const google = (argv = [], io = {}) => lookup('google', GOOGLE_USAGE, GOOGLE_OPTIONS, GOOGLE, googleClient, argv, io);

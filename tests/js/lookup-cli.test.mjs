@@ -1,12 +1,14 @@
-// `iap-verify apple …`: the App Store Server API lookups from the command line, in-process with
-// an injected fetch (the App Store fake), so credentials, flags, output and exit codes are checked.
+// `iap-verify apple …` and `iap-verify google …`: the store API lookups from the command line,
+// in-process with an injected fetch (the App Store and Play fakes), so credentials, flags, output
+// and exit codes are checked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../pkg/src/lookup-cli.js';
+import { google, main } from '../../pkg/src/lookup-cli.js';
 import { PEM, ROOT, fake, tx } from './app-store-fake.mjs';
+import { BASE_URL, PRIVATE_KEY, SERVICE_ACCOUNT, TOKEN_URL, googleError, playFake } from './google-play-fake.mjs';
 
 function run(argv, { env = {}, replies = [] } = {}) {
   const f = fake(...replies);
@@ -56,6 +58,74 @@ test('iap-verify apple: lookups with flags or environment, JSON out, exit codes'
     assert.equal((await run(['transaction', ...flags])).code, 2);
     assert.equal((await run(['transaction', '1', ...flags.slice(2), '--key', join(dir, 'missing.p8')])).code, 2);
     assert.equal((await run(['--help'])).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('iap-verify google: a product, a subscription and the voided purchases; the deadline; exit codes; no secret printed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iap-google-cli-'));
+  const io = (f) => {
+    const out = [];
+    const err = [];
+    return { out, err, io: { stdout: { write: (s) => out.push(s) }, stderr: { write: (s) => err.push(s) }, env: {}, fetch: f.fetch } };
+  };
+  const play = async (argv, replies, env = {}) => {
+    const f = playFake(replies);
+    const o = io(f);
+    const code = await google(argv, { ...o.io, env });
+    return { code, out: o.out.join(''), err: o.err.join(''), f };
+  };
+  try {
+    const key = join(dir, 'service-account.json');
+    writeFileSync(key, JSON.stringify(SERVICE_ACCOUNT));
+    const flags = ['--service-account', key, '--package', 'com.example.app', '--base-url', BASE_URL, '--token-url', TOKEN_URL];
+    const bought = Date.now() - 3_600_000;
+    const product = { kind: 'androidpublisher#productPurchase', purchaseTimeMillis: String(bought), purchaseState: 0, consumptionState: 0, acknowledgementState: 0, orderId: 'GPA.1', purchaseType: 0 };
+
+    const p = await play(['product', 'gems.100', 'tok-a', ...flags], [{ body: product }]);
+    assert.equal(p.code, 0, p.err);
+    const answer = JSON.parse(p.out);
+    assert.equal(answer.orderId, 'GPA.1');
+    assert.deepEqual([answer.purchase.needsAcknowledgement, answer.purchase.acknowledgeBy, answer.purchase.productId], [true, bought + 3 * 86_400_000, 'gems.100']);
+    assert.equal(p.f.api[0].path, '/androidpublisher/v3/applications/com.example.app/purchases/products/gems.100/tokens/tok-a');
+
+    const sub = { kind: 'androidpublisher#subscriptionPurchaseV2', startTime: '2024-06-01T12:00:00Z', subscriptionState: 'SUBSCRIPTION_STATE_ACTIVE', acknowledgementState: 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED', lineItems: [{ productId: 'monthly', expiryTime: '2099-07-01T12:00:00Z' }] };
+    const env = { GOOGLE_APPLICATION_CREDENTIALS: key, GOOGLE_PLAY_PACKAGE_NAME: 'com.example.app' };
+    const s = await play(['subscription', 'tok-s', '--base-url', BASE_URL, '--token-url', TOKEN_URL], [{ body: sub }], env);
+    assert.equal(s.code, 0, s.err);
+    assert.deepEqual([JSON.parse(s.out).purchase.productId, JSON.parse(s.out).purchase.needsAcknowledgement], ['monthly', false]);
+
+    // Every page of the voided purchases, filters passed through.
+    const v = await play(['voided', ...flags, '--start-time', '1717243200000', '--type', '1'], [
+      { body: { voidedPurchases: [{ purchaseToken: 'v1', voidedTimeMillis: '1717243200001' }], tokenPagination: { nextPageToken: 'n2' } } },
+      { body: { voidedPurchases: [{ purchaseToken: 'v2', voidedTimeMillis: '1717243200002' }] } },
+    ]);
+    assert.equal(v.code, 0, v.err);
+    assert.deepEqual(JSON.parse(v.out).voidedPurchases.map((x) => [x.purchaseToken, x.voidedTimeMs]), [['v1', 1717243200001], ['v2', 1717243200002]]);
+    assert.deepEqual(v.f.api.map((r) => [r.query.get('startTime'), r.query.get('type'), r.query.get('token')]), [['1717243200000', '1', null], ['1717243200000', '1', 'n2']]);
+
+    // Google's refusal (a token past its 60 days): exit 1 with the status; no key, assertion or access token printed.
+    const gone = await play(['product', 'gems.100', 'old', ...flags], [googleError(410, 'GONE', 'The purchase token is no longer valid.')]);
+    assert.equal(gone.code, 1);
+    assert.match(gone.err, /API_ERROR/);
+    assert.match(gone.err, /"status":410/);
+    const secrets = [PRIVATE_KEY.split('\n')[1].slice(0, 30), gone.f.tokens[0].assertion, 'tok-1'];
+    for (const secret of secrets) assert.ok(!gone.err.includes(secret) && !gone.out.includes(secret), 'a secret was printed');
+
+    // Usage errors: exit 2, naming what is missing; nothing sent.
+    const none = await play(['product', 'gems.100', 'tok'], []);
+    assert.equal(none.code, 2);
+    for (const f of ['--service-account (or GOOGLE_APPLICATION_CREDENTIALS)', '--package (or GOOGLE_PLAY_PACKAGE_NAME)']) assert.ok(none.err.includes(f), none.err);
+    assert.equal(none.f.sent.length, 0);
+    assert.match((await play(['product', 'gems.100', ...flags], [])).err, /missing the token after 'product'/);
+    assert.equal((await play(['voided', 'extra', ...flags], [])).code, 2);
+    assert.equal((await play(['refund', 'x', ...flags], [])).code, 2);
+    assert.equal((await play(['product', 'p', 't', ...flags.slice(2), '--service-account', join(dir, 'missing.json')], [])).code, 2);
+    writeFileSync(join(dir, 'bad.json'), '{"type":"service_account"}');
+    const bad = await play(['product', 'p', 't', ...flags.slice(2), '--service-account', join(dir, 'bad.json')], []);
+    assert.equal(bad.code, 2, bad.err);
+    assert.equal((await play(['--help'], [])).code, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
