@@ -330,11 +330,23 @@ async function postLookup({ form, statusEl, table, tbody, url, body, row, summar
   }
 }
 
-// ---- store lookup (App Store Server API, through the dashboard server) ------------------------
+// ---- store lookup (App Store Server API and Play Developer API, through the dashboard server) --
+
+const STATE_CLASS = {
+  ACTIVE: 'ok', PURCHASED: 'ok', REFUNDED: 'bad', REVOKED: 'bad', EXPIRED: 'muted', BILLING_RETRY: 'warn', BILLING_GRACE_PERIOD: 'warn',
+  IN_GRACE_PERIOD: 'warn', ON_HOLD: 'warn', PAUSED: 'warn', PENDING: 'warn', CANCELED: 'muted',
+};
+
+/** Google's acknowledgement facts under the state: acknowledged, consumed, or the deadline. */
+function acknowledgement(r) {
+  if (r.store !== 'google' || r.acknowledged === undefined) return null;
+  if (r.needsAcknowledgement) return h('div', { class: 'warn small', 'data-testid': 'ack-deadline' }, 'not acknowledged: refunded by Google ', timeCell(r.acknowledgeBy), ' unless acknowledged');
+  return h('div', { class: 'muted small' }, [r.acknowledged ? 'acknowledged' : 'not acknowledged', r.consumed ? 'consumed' : null].filter(Boolean).join(', '));
+}
 
 function storeRow(r) {
   const state = r.status ?? (r.refunded ? 'REFUNDED' : 'PURCHASED');
-  const cls = { ACTIVE: 'ok', PURCHASED: 'ok', REFUNDED: 'bad', REVOKED: 'bad', EXPIRED: 'muted', BILLING_RETRY: 'warn', BILLING_GRACE_PERIOD: 'warn' }[state] ?? '';
+  const cls = STATE_CLASS[state] ?? '';
   return h('tr', {},
     h('td', {}, h('span', { class: 'id' }, h('code', {}, r.transactionId ?? '—'), r.transactionId ? copyButton(r.transactionId, `transaction ${r.transactionId}`) : null),
       r.originalTransactionId && r.originalTransactionId !== r.transactionId ? h('div', { class: 'muted small' }, `original ${r.originalTransactionId}`) : null),
@@ -344,18 +356,45 @@ function storeRow(r) {
     h('td', { class: 'num' }, typeof r.price === 'number' ? `${money(r.price / 1000)} ${r.currency ?? ''}` : '—'),
     h('td', {}, timeCell(r.purchaseTime)),
     h('td', {}, timeCell(r.expiryTime)),
-    h('td', {}, h('span', { class: `badge ${cls}` }, state.replace(/_/g, ' ')), r.revocationTime !== undefined ? h('div', { class: 'muted small' }, 'refunded ', timeCell(r.revocationTime)) : null),
+    h('td', {}, h('span', { class: `badge ${cls}` }, state.replace(/_/g, ' ')),
+      r.revocationTime !== undefined ? h('div', { class: 'muted small' }, 'refunded ', timeCell(r.revocationTime), r.revocationReason !== undefined && r.store === 'google' ? ` (${r.revocationReason})` : '') : null,
+      acknowledgement(r)),
     h('td', {}, r.environment ?? '—'));
 }
+
+/** The id field says what to paste; the product field is for Google tokens only; voided takes none. */
+function storeFormFields() {
+  const by = $('store-by').value;
+  const byId = {
+    'apple:order': ['Order ID', 'e.g. MK5TTTVWJH'], 'apple:transaction': ['Transaction ID', 'e.g. 2000000100000003'],
+    'google:token': ['Purchase token', 'the token the app sent'],
+  }[by];
+  $('store-id-field').hidden = !byId;
+  $('store-id').required = Boolean(byId);
+  if (byId) {
+    $('store-id-field').querySelector('label').textContent = byId[0];
+    $('store-id').placeholder = byId[1];
+  }
+  $('store-product-field').hidden = by !== 'google:token';
+}
+$('store-by').addEventListener('change', storeFormFields);
 
 async function loadStoreConfig() {
   try {
     const conf = await (await fetch('/api/config', { headers: { accept: 'application/json' } })).json();
-    const apple = conf.storeApis?.apple;
-    $('store-lookup-source').textContent = apple
-      ? `App Store Server API at ${apple.baseUrl}${conf.emulator ? ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)' : ''}. Keys stay on the server.`
-      : 'No App Store Server API credentials are configured on the dashboard server.';
-    $('store-lookup-form').querySelector('button').disabled = !apple;
+    const { apple, google } = conf.storeApis ?? {};
+    const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: ` (local server, seeded: try token ${conf.storeSamples?.google ?? 'from its seed'})` };
+    const says = [
+      apple ? `App Store Server API at ${apple.baseUrl}${conf.emulator ? seeded.apple : ''}.` : 'No App Store Server API credentials are configured.',
+      google ? `Play Developer API at ${google.baseUrl}${conf.emulator ? seeded.google : ''}.` : 'No Play Developer API service account is configured.',
+    ];
+    $('store-lookup-source').textContent = `${says.join(' ')} Keys stay on the dashboard server.`;
+    // Only the lookups of configured stores can be chosen.
+    for (const o of $('store-by').options) o.disabled = !conf.storeApis?.[o.value.split(':')[0]];
+    const first = [...$('store-by').options].find((o) => !o.disabled);
+    if (first && $('store-by').selectedOptions[0]?.disabled) $('store-by').value = first.value;
+    storeFormFields();
+    $('store-lookup-form').querySelector('button').disabled = !first;
   } catch {
     $('store-lookup-form').querySelector('button').disabled = true;
   }
@@ -364,20 +403,25 @@ async function loadStoreConfig() {
 $('store-lookup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const id = $('store-id').value.trim();
+  const [store, by] = $('store-by').value.split(':');
+  const needsId = !$('store-id-field').hidden;
+  const productId = $('store-product-field').hidden ? '' : $('store-product').value.trim();
   const statusEl = $('store-lookup-status');
   const table = document.querySelector('[data-testid="store-lookup-results"]');
-  if (!id) {
+  if (needsId && !id) {
     statusEl.className = 'lookup-status bad';
     statusEl.textContent = 'Enter an ID.';
     $('store-id').focus();
     return;
   }
-  const [store, by] = $('store-by').value.split(':');
+  const body = { store, by, ...(needsId ? { id } : {}), ...(productId ? { productId } : {}) };
   await postLookup({
-    form: $('store-lookup-form'), statusEl, table, tbody: $('store-lookup-body'), url: '/api/store-lookup', body: { store, by, id }, row: storeRow,
+    form: $('store-lookup-form'), statusEl, table, tbody: $('store-lookup-body'), url: '/api/store-lookup', body, row: storeRow,
     summary(rows, out) {
       const refunded = rows.filter((r) => r.refunded).length;
-      return `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${by} "${id}". Every row comes from data Apple signed, verified on the server.${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
+      const what = needsId ? `${by} "${id}"` : 'the last 30 days';
+      const source = store === 'apple' ? 'Every row comes from data Apple signed, verified on the server.' : 'Every row is Google\'s answer to the dashboard server.';
+      return `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${what}. ${source}${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
     },
   });
 });

@@ -28,7 +28,8 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --config FILE    JSON: {"iap": {"baseUrl", "appKey", "packageName"},
                           "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
-                                       "environment", "appAppleId", "baseUrl", "rootCertificateFiles"}}
+                                       "environment", "appAppleId", "baseUrl", "rootCertificateFiles"},
+                          "googlePlay": {"serviceAccountFile", "packageName", "baseUrl", "tokenUrl"}}
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
@@ -39,7 +40,9 @@ Environment (overrides the config file):
   IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
   GAMEBASE_APP_ID, GAMEBASE_SECRET_KEY, GAMEBASE_BASE_URL, GAMEBASE_PACKAGE_NAME
   APPLE_P8_KEY_FILE, APPLE_KEY_ID, APPLE_ISSUER_ID, APPLE_BUNDLE_ID, APPLE_ENVIRONMENT,
-  APPLE_APP_ID, APPLE_BASE_URL`;
+  APPLE_APP_ID, APPLE_BASE_URL
+  GOOGLE_APPLICATION_CREDENTIALS (the service account's key file), GOOGLE_PLAY_PACKAGE_NAME,
+  GOOGLE_PLAY_BASE_URL, GOOGLE_TOKEN_URL`;
 
 const PKG_DIR = fileURLToPath(new URL('../', import.meta.url));
 
@@ -135,12 +138,12 @@ export function loadConfig({ config, env = process.env } = {}) {
   try {
     stores = storeConfig(file, env);
   } catch (e) {
-    throw new UsageError(`the App Store key file: cannot read it (${e.code ?? e.message})`);
+    throw new UsageError(`${e.path ?? 'a store key file'}: cannot read it (${e.code ?? e.message})`);
   }
   return {
     iap: iapConf.appKey ? iapConf : undefined,
     gamebase: gbConf.appId && gbConf.secretKey ? gbConf : undefined,
-    ...(stores.appStore ? stores : {}),
+    ...Object.fromEntries(Object.entries(stores).filter(([, v]) => v !== undefined)),
   };
 }
 
@@ -359,6 +362,10 @@ export async function startDashboard(options = {}) {
   if (emulator?.appStore && !conf.appStore) {
     const a = emulator.appStore;
     conf.appStore = { signingKey: a.signingKey, keyId: a.keyId, issuerId: a.issuerId, bundleId: a.bundleId, environment: a.environment, appAppleId: a.appAppleId, baseUrl: emulator.url, rootCertificates: [a.rootCertificate] };
+  }
+  if (emulator?.googlePlay && !conf.googlePlay) {
+    const g = emulator.googlePlay;
+    conf.googlePlay = { serviceAccount: g.serviceAccount, packageName: g.packageName, baseUrl: emulator.url, tokenUrl: g.serviceAccount.token_uri };
   }
   const stores = storeClients(conf);
   // What the page may know about the servers: where they are, never the credentials.

@@ -30,18 +30,35 @@ export function storeConfig(file = {}, env = process.env) {
     baseUrl: nonEmpty(env.APPLE_BASE_URL) ?? nonEmpty(fa.baseUrl),
     rootCertificates: fa.rootCertificateFiles?.map((f) => new Uint8Array(readFileSync(f))),
   };
-  return { appStore: appStore.signingKey && appStore.keyId && appStore.issuerId && appStore.bundleId ? appStore : undefined };
+  const fg = file.googlePlay ?? {};
+  const accountFile = nonEmpty(env.GOOGLE_APPLICATION_CREDENTIALS) ?? nonEmpty(fg.serviceAccountFile);
+  const googlePlay = {
+    serviceAccount: accountFile ? readFileSync(accountFile, 'utf8') : fg.serviceAccount,
+    packageName: nonEmpty(env.GOOGLE_PLAY_PACKAGE_NAME) ?? nonEmpty(fg.packageName),
+    baseUrl: nonEmpty(env.GOOGLE_PLAY_BASE_URL) ?? nonEmpty(fg.baseUrl),
+    tokenUrl: nonEmpty(env.GOOGLE_TOKEN_URL) ?? nonEmpty(fg.tokenUrl),
+  };
+  return {
+    appStore: appStore.signingKey && appStore.keyId && appStore.issuerId && appStore.bundleId ? appStore : undefined,
+    googlePlay: googlePlay.serviceAccount && googlePlay.packageName ? googlePlay : undefined,
+  };
 }
+
+/** Only the options that are set. */
+const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /** The clients for the configured stores. */
 export function storeClients(conf) {
   const out = {};
   const a = conf.appStore;
   if (a) {
-    const options = Object.fromEntries(
-      Object.entries({ baseUrl: a.baseUrl, appAppleId: a.appAppleId, rootCertificates: a.rootCertificates, fallbackToSandbox: a.environment === 'Production' }).filter(([, v]) => v !== undefined),
-    );
+    const options = defined({ baseUrl: a.baseUrl, appAppleId: a.appAppleId, rootCertificates: a.rootCertificates, fallbackToSandbox: a.environment === 'Production' });
     out.apple = { conf: a, client: new iap.AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, a.environment, options) };
+  }
+  const g = conf.googlePlay;
+  if (g) {
+    const client = new iap.GooglePlayClient(defined({ serviceAccount: g.serviceAccount, baseUrl: g.baseUrl, tokenUrl: g.tokenUrl }));
+    out.google = { conf: g, client };
   }
   return out;
 }
@@ -112,7 +129,77 @@ async function appleLookup({ client }, { by, id }) {
   return { rows, notes };
 }
 
-const LOOKUPS = { apple: appleLookup };
+/** Google's voided-purchase reasons and sources (VoidedPurchase, Play Developer API). */
+const VOIDED_REASON = { 0: 'other', 1: 'remorse', 2: 'not received', 3: 'defective', 4: 'accidental purchase', 5: 'fraud', 6: 'friendly fraud', 7: 'chargeback', 8: 'unacknowledged purchase' };
+const VOIDED_SOURCE = { 0: 'user', 1: 'developer', 2: 'Google' };
+
+/** The recent voided purchases (Google keeps 30 days), subscriptions included, every page. */
+async function voidedPurchases(client, packageName) {
+  const out = [];
+  for await (const page of client.listVoidedPurchasesPages({ packageName, type: 1 })) out.push(...(page.voidedPurchases ?? []));
+  return out;
+}
+
+/** A voided purchase as the support page shows it. */
+function voidedRow(v) {
+  return {
+    store: 'google',
+    transactionId: v.orderId,
+    purchaseToken: v.purchaseToken,
+    purchaseTime: v.purchaseTimeMs,
+    revocationTime: v.voidedTimeMs,
+    revocationReason: VOIDED_REASON[v.voidedReason] ?? v.voidedReason,
+    voidedBy: VOIDED_SOURCE[v.voidedSource] ?? v.voidedSource,
+    refunded: true,
+  };
+}
+
+/**
+ * `{ store: 'google', by: 'token', id, productId? }`: the purchase (a one-time product when the
+ * product id is given, else a subscription), its acknowledgement state, and whether it was voided;
+ * `{ store: 'google', by: 'voided' }`: the recent voided purchases.
+ */
+async function googleLookup({ client, conf }, { by, id, productId }) {
+  const packageName = conf.packageName;
+  if (by === 'voided') {
+    const list = await voidedPurchases(client, packageName);
+    return { rows: list.map(voidedRow), notes: list.length === 0 ? ['no voided purchases in the last 30 days'] : [] };
+  }
+  if (by !== 'token') throw bad("by: one of 'token', 'voided'");
+  const product = nonEmpty(productId);
+  const [answer, voided] = await Promise.all([
+    product ? client.getProductPurchase({ packageName, productId: product, token: id }) : client.getSubscriptionPurchaseV2({ packageName, token: id }),
+    voidedPurchases(client, packageName),
+  ]);
+  const p = iap.toPurchase(answer);
+  const v = voided.find((x) => x.purchaseToken === id);
+  const subscription = !product;
+  const row = {
+    store: 'google',
+    transactionId: p.transactionId,
+    productId: p.productId,
+    type: subscription ? 'Subscription' : 'One-time product',
+    quantity: p.quantity,
+    purchaseTime: p.purchaseTime,
+    expiryTime: p.expiresTime,
+    // A subscription's own state (Google's words, without the prefix); a product's purchase state.
+    status: subscription ? String(answer.subscriptionState ?? 'UNKNOWN').replace(/^SUBSCRIPTION_STATE_/, '') : v ? 'REFUNDED' : p.state,
+    acknowledged: subscription ? answer.acknowledgementState === 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED' : answer.acknowledgementState === 1,
+    consumed: subscription ? undefined : answer.consumptionState === 1,
+    needsAcknowledgement: p.needsAcknowledgement,
+    acknowledgeBy: p.acknowledgeBy,
+    environment: p.environment,
+    refunded: v !== undefined,
+    ...(v ? { revocationTime: v.voidedTimeMs, revocationReason: VOIDED_REASON[v.voidedReason] ?? v.voidedReason } : {}),
+  };
+  const notes = [];
+  if (p.needsAcknowledgement) notes.push(`not acknowledged yet: Google refunds it on ${new Date(p.acknowledgeBy).toISOString()} unless the app's server acknowledges or consumes it`);
+  return { rows: [row], notes };
+}
+
+const LOOKUPS = { apple: appleLookup, google: googleLookup };
+/** Lookups that take no id. */
+const NO_ID = new Set(['google:voided']);
 
 /** Runs one store lookup, checking the request first. */
 export async function storeLookup(clients, body) {
@@ -120,6 +207,7 @@ export async function storeLookup(clients, body) {
   if (typeof store !== 'string' || !Object.hasOwn(LOOKUPS, store)) throw bad(`store: one of ${Object.keys(LOOKUPS).join(', ')}`);
   if (!Object.hasOwn(clients, store)) throw bad(`no ${store === 'apple' ? 'App Store Server API' : 'Play Developer API'} credentials are configured`);
   const id = nonEmpty(body.id);
-  if (!id || id.length > 512) throw bad('id: 1 to 512 characters');
+  if (!NO_ID.has(`${store}:${body.by}`) && (!id || id.length > 512)) throw bad('id: 1 to 512 characters');
+  if (body.productId !== undefined && (typeof body.productId !== 'string' || body.productId.length > 256)) throw bad('productId: a string of at most 256 characters');
   return { store, ...(await LOOKUPS[store](clients[store], { ...body, id })) };
 }
