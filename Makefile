@@ -86,7 +86,9 @@ demo: build
 
 ## bench: medians and ratios, measured side by side in one process
 bench: build
+	@rm -f bench/results.json
 	@for f in bench/*.bench.mjs; do node "$$f" || exit 1; done
+	@node scripts/bench-readme.mjs
 	@scripts/with-postgres.sh node bench/flow-store.pg.mjs
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; crashers kept as regressions
