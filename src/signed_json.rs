@@ -130,6 +130,14 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
         crate::wire::read_object(object, S::FIELDS).map_err(|reason| Error::MalformedInput { what: S::WHAT, reason, offset: None })
     }
 
+    /// Whether `signed_data` (valid or not) is JSON whose plain `JSON.parse` is exactly what
+    /// [`Self::decode_host_verified_json`] returns ([`crate::as_sent`]): then the wasm layer hands
+    /// out the text as received, parsed by the host, instead of re-serializing the decoded object.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn is_as_sent(&self, signed_data: &[u8]) -> bool {
+        crate::as_sent::is_as_sent(signed_data, S::FIELDS)
+    }
+
     /// [`Self::verify`], the purchase as the JSON object (see [`Self::decode_host_verified_json`]).
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn verify_json(&self, signed_data: &[u8], signature_base64: &str) -> Result<Map<String, Value>> {
