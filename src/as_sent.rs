@@ -200,11 +200,14 @@ impl<'a> Scanner<'a> {
             return false;
         }
         loop {
+            // The plain run up to the next quote, escape or control character, in one step.
+            let rest = self.bytes.get(self.at..).unwrap_or_default();
+            let Some(stop) = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) else { return false };
+            self.at = self.at.saturating_add(stop);
             let Some(b) = self.peek() else { return false };
             self.bump();
             match b {
                 b'"' => return true,
-                0..=0x1f => return false,
                 b'\\' => {
                     let Some(e) = self.peek() else { return false };
                     self.bump();
@@ -225,7 +228,8 @@ impl<'a> Scanner<'a> {
                         _ => return false,
                     }
                 }
-                _ => {}
+                // A raw control character.
+                _ => return false,
             }
         }
     }

@@ -68,20 +68,31 @@ pub(crate) fn read_object(value: Value, fields: &'static [Field]) -> Result<Map<
     if read_in_place(&mut input, fields) {
         return Ok(input);
     }
-    let mut out = Map::new();
-    for &(name, kind) in fields {
-        if matches!(kind, Kind::Added) {
-            continue;
+    // One pass over the input: known fields (tagged with their declaration index) apart, unknown
+    // ones in input order; then the known ones in declaration order. The same result as taking
+    // each declared field out of the input in turn, without the shifting that costs.
+    let mut known: Vec<(usize, String, Value)> = Vec::new();
+    let mut unknown = Map::new();
+    for (name, v) in input {
+        match fields.iter().position(|(n, k)| *n == name && !matches!(k, Kind::Added)) {
+            // Kept in declaration order as they come (a model has a few dozen fields).
+            Some(i) => known.insert(known.partition_point(|(j, _, _)| *j < i), (i, name, v)),
+            None => {
+                unknown.insert(name, v);
+            }
         }
-        let Some(v) = input.shift_remove(name) else { continue };
+    }
+    let mut out = Map::new();
+    for (i, name, v) in known {
+        let Some(&(_, kind)) = fields.get(i) else { continue };
         if v.is_null() {
             continue;
         }
         let v = read_field(v, kind)
             .map_err(|e| if e.is_empty() { format!("{name} is not {}", expected(kind)) } else { format!("{name}.{e}") })?;
-        out.insert(name.to_owned(), v);
+        out.insert(name, v);
     }
-    out.extend(input);
+    out.extend(unknown);
     Ok(out)
 }
 

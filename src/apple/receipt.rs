@@ -456,12 +456,16 @@ fn inner<'a>(a: &Attribute<'a>) -> Result<Tlv<'a>> {
 }
 
 fn string(a: &Attribute<'_>) -> Result<String> {
+    text(a).map(str::to_owned)
+}
+
+/// The attribute's string, borrowed from the payload.
+fn text<'a>(a: &Attribute<'a>) -> Result<&'a str> {
     let t = inner(a)?;
     if !matches!(t.tag, tag::UTF8_STRING | tag::IA5_STRING | tag::PRINTABLE_STRING) {
         return Err(Error::malformed_at(WHAT, format!("attribute {} is not a string", a.kind), a.offset));
     }
-    String::from_utf8(t.value.to_vec())
-        .map_err(|_| Error::malformed_at(WHAT, format!("attribute {} is not UTF-8", a.kind), a.offset))
+    std::str::from_utf8(t.value).map_err(|_| Error::malformed_at(WHAT, format!("attribute {} is not UTF-8", a.kind), a.offset))
 }
 
 fn integer(a: &Attribute<'_>) -> Result<i64> {
@@ -471,11 +475,11 @@ fn integer(a: &Attribute<'_>) -> Result<i64> {
 }
 
 fn date(a: &Attribute<'_>) -> Result<Option<i64>> {
-    let s = string(a)?;
+    let s = text(a)?;
     if s.is_empty() {
         return Ok(None);
     }
-    parse_rfc3339(&s)
+    parse_rfc3339(s)
         .map(Some)
         .ok_or_else(|| Error::malformed_at(WHAT, format!("attribute {} is not an RFC 3339 date", a.kind), a.offset))
 }

@@ -484,20 +484,16 @@ type ReceiptVerifierEntry = (Option<Vec<Vec<u8>>>, Rc<CoreReceiptVerifier>, Rc<H
 
 thread_local! {
     /// `verifyAppReceipt`'s warm verifiers, keyed by the exact root certificates (DER; `None` for
-    /// Apple's bundled roots), most recently used last. The roots are the only option that makes a
+    /// Apple's bundled roots), oldest first. The roots are the only option that makes a
     /// verifier; the others are per call. A verifier only caches what the same bytes decided.
-    static ONE_SHOT_RECEIPTS: std::cell::RefCell<std::collections::VecDeque<ReceiptVerifierEntry>> =
-        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+    static ONE_SHOT_RECEIPTS: std::cell::RefCell<Vec<ReceiptVerifierEntry>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn one_shot_receipt_verifier(roots: Option<Vec<Vec<u8>>>) -> JsResult<(Rc<CoreReceiptVerifier>, Rc<HostKeys>)> {
     let hit = ONE_SHOT_RECEIPTS.with(|c| {
-        let mut c = c.try_borrow_mut().ok()?;
-        let i = c.iter().position(|(r, _, _)| *r == roots)?;
-        let entry = c.remove(i)?;
-        let found = (Rc::clone(&entry.1), Rc::clone(&entry.2));
-        c.push_back(entry);
-        Some(found)
+        let c = c.try_borrow().ok()?;
+        let (_, v, host) = c.iter().find(|(r, _, _)| *r == roots)?;
+        Some((Rc::clone(v), Rc::clone(host)))
     });
     if let Some(found) = hit {
         return Ok(found);
@@ -507,9 +503,9 @@ fn one_shot_receipt_verifier(roots: Option<Vec<Vec<u8>>>) -> JsResult<(Rc<CoreRe
     ONE_SHOT_RECEIPTS.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
             if c.len() >= ONE_SHOT_VERIFIERS {
-                c.pop_front();
+                c.remove(0);
             }
-            c.push_back((roots, Rc::clone(&v), Rc::clone(&host)));
+            c.push((roots, Rc::clone(&v), Rc::clone(&host)));
         }
     });
     Ok((v, host))

@@ -1,7 +1,6 @@
 //! JS bindings for Google Play and ONE store signed purchases.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -122,7 +121,7 @@ const ONE_SHOT_VERIFIERS: usize = 4;
 
 /// A one-shot function's warm verifiers: (key text, options, verifier). The options are all of
 /// the key's policy, so they are part of the key.
-type OneShot<S> = VecDeque<(String, VerifyOptions, Purchases<S>)>;
+type OneShot<S> = Vec<(String, VerifyOptions, Purchases<S>)>;
 
 /// A licence key, parsed once, with its host-imported twin.
 struct Purchases<S> {
@@ -139,17 +138,14 @@ impl<S: Branded> Purchases<S> {
 
     /// The one-shot functions' verifier for this key and these options: a warm one from `cache`
     /// (keyed by the exact key text and every option that changes the policy), else a new one,
-    /// kept there (at most [`ONE_SHOT_VERIFIERS`], least recently used dropped first).
+    /// kept there (at most [`ONE_SHOT_VERIFIERS`], the oldest dropped first).
     fn cached(cache: &'static std::thread::LocalKey<RefCell<OneShot<S>>>, public_key_base64: &JsValue, options: &JsValue) -> JsResult<Self> {
         let key = string_arg(public_key_base64, "publicKeyBase64", limits::MAX_PUBLIC_KEY_TEXT)?;
         let opts = key_options(options)?;
         let hit = cache.with(|c| {
-            let mut c = c.try_borrow_mut().ok()?;
-            let i = c.iter().position(|(k, o, _)| *k == key && *o == opts)?;
-            let entry = c.remove(i)?;
-            let found = Purchases { core: Rc::clone(&entry.2.core), host: Rc::clone(&entry.2.host) };
-            c.push_back(entry);
-            Some(found)
+            let c = c.try_borrow().ok()?;
+            let (_, _, p) = c.iter().find(|(k, o, _)| *k == key && *o == opts)?;
+            Some(Purchases { core: Rc::clone(&p.core), host: Rc::clone(&p.host) })
         });
         if let Some(found) = hit {
             return Ok(found);
@@ -159,9 +155,9 @@ impl<S: Branded> Purchases<S> {
         cache.with(|c| {
             if let Ok(mut c) = c.try_borrow_mut() {
                 if c.len() >= ONE_SHOT_VERIFIERS {
-                    c.pop_front();
+                    c.remove(0);
                 }
-                c.push_back((key, opts, Purchases { core: Rc::clone(&made.core), host: Rc::clone(&made.host) }));
+                c.push((key, opts, Purchases { core: Rc::clone(&made.core), host: Rc::clone(&made.host) }));
             }
         });
         Ok(made)
@@ -260,7 +256,7 @@ macro_rules! purchase_verifier {
             #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
         ) -> JsResult<JsValue> {
             thread_local! {
-                static CACHE: RefCell<OneShot<$scheme>> = const { RefCell::new(VecDeque::new()) };
+                static CACHE: RefCell<OneShot<$scheme>> = const { RefCell::new(Vec::new()) };
             }
             Purchases::<$scheme>::cached(&CACHE, &public_key_base64, &options)?.verify(signed_data, signature)
         }
