@@ -18,14 +18,19 @@ const URL_SAFE_NO_PAD: GeneralPurpose = GeneralPurpose::new(
 
 /// Decodes standard base64, skipping ASCII whitespace.
 pub fn decode_standard(what: &'static str, text: &str) -> Result<Vec<u8>> {
-    let decoded = if text.bytes().any(|b| b.is_ascii_whitespace()) {
-        let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    decode_standard_bytes(what, text.as_bytes())
+}
+
+/// [`decode_standard`] on the text's UTF-8 bytes (the same result and errors).
+pub fn decode_standard_bytes(what: &'static str, text: &[u8]) -> Result<Vec<u8>> {
+    let decoded = if text.iter().any(u8::is_ascii_whitespace) {
+        let compact: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
         match fast_decode(&compact, &STANDARD_TABLE, true) {
             Some(bytes) => return Ok(bytes),
             None => STANDARD_LENIENT.decode(compact),
         }
     } else {
-        match fast_decode(text.as_bytes(), &STANDARD_TABLE, true) {
+        match fast_decode(text, &STANDARD_TABLE, true) {
             Some(bytes) => return Ok(bytes),
             None => STANDARD_LENIENT.decode(text),
         }

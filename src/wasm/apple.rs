@@ -314,9 +314,9 @@ fn device_arg(v: Option<JsValue>) -> JsResult<Option<[u8; 16]>> {
 
 /// A receipt argument: base64 text or DER/BER bytes.
 fn receipt_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
-    if let Some(s) = super::js_string(v) {
+    if let Some(s) = super::js_utf8(v) {
         limits::check("receipt", s.len(), limits::MAX_RECEIPT_TEXT).map_err(js_error)?;
-        return crate::b64::decode_standard("receipt", &s).map_err(js_error);
+        return crate::b64::decode_standard_bytes("receipt", &s).map_err(js_error);
     }
     bytes_arg(v, "receipt", limits::MAX_RECEIPT_BYTES)
 }

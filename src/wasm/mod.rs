@@ -79,6 +79,13 @@ fn utf8_of(text: &js_sys::JsString) -> Option<Vec<u8>> {
     Some(buf)
 }
 
+/// The UTF-8 bytes of `value` if it is a JS string (see [`utf8_of`]): what `as_string` gives,
+/// without checking again that the encoder's output is UTF-8.
+pub(crate) fn js_utf8(value: &JsValue) -> Option<Vec<u8>> {
+    let text = value.dyn_ref::<js_sys::JsString>()?;
+    utf8_of(text).or_else(|| value.as_string().map(String::into_bytes))
+}
+
 /// `value` as a Rust string if it is a JS string (see [`utf8_of`]).
 pub(crate) fn js_string(value: &JsValue) -> Option<String> {
     let text = value.dyn_ref::<js_sys::JsString>()?;
