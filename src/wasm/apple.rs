@@ -465,7 +465,8 @@ impl AppReceiptVerifier {
 
 
 /// Verifies one app receipt: signature, chain to Apple Root CA (or `rootCertificates`), validity
-/// at the receipt creation date, then the optional bundle id and device checks.
+/// at the receipt creation date, then the optional bundle id and device checks. The verifiers of
+/// the last four sets of roots are kept, so their chains are checked once.
 #[wasm_bindgen(js_name = verifyAppReceipt, unchecked_return_type = "AppReceipt")]
 pub fn verify_app_receipt(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,

@@ -270,7 +270,8 @@ purchase_verifier! {
     #[doc = " Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes"]
     #[doc = " it. The RSA step runs on node:crypto where the host has it (Node, Bun), else ring."]
     verify;
-    #[doc = " One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`."]
+    #[doc = " One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`;"]
+    #[doc = " the verifiers of the last four keys and options are kept, so a repeated key is parsed once."]
     fn verify_google_purchase = "verifyGooglePurchase";
 }
 
@@ -280,7 +281,8 @@ purchase_verifier! {
     class OneStoreVerifier(OneStore) -> "OneStorePurchase", "Promise<OneStorePurchase>";
     #[doc = " Verifies SHA512withRSA over exactly `signedData`, then decodes it."]
     verify;
-    #[doc = " One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`."]
+    #[doc = " One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`;"]
+    #[doc = " the verifiers of the last four keys and options are kept, so a repeated key is parsed once."]
     fn verify_onestore_purchase = "verifyOneStorePurchase";
 }
 
