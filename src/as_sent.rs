@@ -3,6 +3,9 @@
 //! ([`crate::signed_json`]'s duplicate-key rule, serde_json's parse, then [`crate::wire`]'s reader).
 //! The wasm layer then hands the caller `JSON.parse` of the text as received instead of
 //! serializing the decoded object and parsing that: the same object, with less work.
+//! [`as_sent_text`] also takes the outer object's known fields in any order (Apple writes its
+//! transactions in another order than the models declare) and puts its members, each as received,
+//! in the decoded order.
 //!
 //! It is conservative by design: [`is_as_sent`] says `true` only for a plain, common shape (the
 //! stores' own), and `false` for anything else, whatever the crate would make of it; a `false`
@@ -17,6 +20,8 @@
 //! another as `-0`), and integers where the model wants one of at most 18 digits; strings without
 //! raw control characters, and escapes only of the standard kinds and never of a surrogate.
 
+use std::borrow::Cow;
+
 use crate::wire::{Field, Kind};
 
 /// Deeper nesting is left to the full decoding.
@@ -29,18 +34,62 @@ const MAX_NUMBER: usize = 20;
 /// Whether `bytes` is a JSON object that every conforming parser reads as exactly what the crate's
 /// decoding through `fields` returns (see the module doc). `false` means "not known to be".
 pub(crate) fn is_as_sent(bytes: &[u8], fields: &'static [Field]) -> bool {
+    matches!(as_sent_text(bytes, fields), Some(Cow::Borrowed(_)))
+}
+
+/// The same, but the known fields of the outer object may come in any order: then the text with
+/// its outer members put in the decoded order (known fields in declaration order, then the
+/// unknown ones as sent), each member's bytes as received. `JSON.parse` of what this returns is
+/// exactly what the crate's decoding returns; `None` means "not known to be".
+pub(crate) fn as_sent_text<'t>(bytes: &'t [u8], fields: &'static [Field]) -> Option<Cow<'t, str>> {
     // Strings must be UTF-8 (serde_json refuses others); outside strings only ASCII is JSON.
-    if std::str::from_utf8(bytes).is_err() {
-        return false;
-    }
+    let text = std::str::from_utf8(bytes).ok()?;
     let mut s = Scanner { bytes, at: 0 };
     s.ws();
-    if s.peek() != Some(b'{') || !s.object(Some(fields), 0) {
-        return false;
+    let mut members = Vec::new();
+    if s.peek() != Some(b'{') || !s.object(Some(fields), 0, Some(&mut members)) {
+        return None;
     }
     s.ws();
-    s.at == bytes.len()
+    if s.at != bytes.len() {
+        return None;
+    }
+    // In the decoded order already (the order the crate keeps in place)?
+    let mut last = None;
+    let mut unknown_seen = false;
+    let in_order = members.iter().all(|&(i, _, _)| match i {
+        Some(i) => {
+            let ok = !unknown_seen && last.is_none_or(|l| l < i);
+            last = Some(i);
+            ok
+        }
+        None => {
+            unknown_seen = true;
+            true
+        }
+    });
+    if in_order {
+        return Some(Cow::Borrowed(text));
+    }
+    let mut known: Vec<Member> = Vec::new();
+    for &m in members.iter().filter(|m| m.0.is_some()) {
+        known.insert(known.partition_point(|k| k.0 < m.0), m);
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push('{');
+    for (n, &(_, start, end)) in known.iter().chain(members.iter().filter(|m| m.0.is_none())).enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(text.get(start..end)?);
+    }
+    out.push('}');
+    Some(Cow::Owned(out))
 }
+
+/// An outer member: its field's declaration index (`None`: unknown) and its bytes, from the key's
+/// opening quote to the end of its value.
+type Member = (Option<usize>, usize, usize);
 
 struct Scanner<'a> {
     bytes: &'a [u8],
@@ -82,8 +131,9 @@ impl<'a> Scanner<'a> {
     }
 
     /// An object at `self.at` (`{`), its fields read through `fields` (`None`: any JSON, as an
-    /// unknown field's value is).
-    fn object(&mut self, fields: Option<&'static [Field]>, depth: usize) -> bool {
+    /// unknown field's value is). With `members` (the outer object), the known fields may come in
+    /// any order, and each member is listed there; otherwise they must be in the decoded order.
+    fn object(&mut self, fields: Option<&'static [Field]>, depth: usize, mut members: Option<&mut Vec<Member>>) -> bool {
         if depth >= MAX_DEPTH || !self.eat(b'{') {
             return false;
         }
@@ -96,6 +146,7 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
+            let start = self.at;
             let Some(key) = self.key() else { return false };
             if keys.len() >= MAX_KEYS || keys.contains(&key) {
                 return false;
@@ -113,7 +164,7 @@ impl<'a> Scanner<'a> {
             });
             let ok = match known {
                 Some((i, kind)) => {
-                    if unknown_seen || last_known.is_some_and(|l| l > i) {
+                    if members.is_none() && (unknown_seen || last_known.is_some_and(|l| l > i)) {
                         return false;
                     }
                     last_known = Some(i);
@@ -126,6 +177,9 @@ impl<'a> Scanner<'a> {
             };
             if !ok {
                 return false;
+            }
+            if let Some(list) = members.as_deref_mut() {
+                list.push((known.map(|(i, _)| i), start, self.at));
             }
             self.ws();
             if self.eat(b',') {
@@ -144,14 +198,14 @@ impl<'a> Scanner<'a> {
             Kind::Num => self.number(false),
             Kind::Strs => self.array(depth, true),
             Kind::Any | Kind::Added => self.peek() != Some(b'n') && self.value(depth),
-            Kind::Object(fields) => self.object(Some(fields), depth.saturating_add(1)),
+            Kind::Object(fields) => self.object(Some(fields), depth.saturating_add(1), None),
         }
     }
 
     /// Any JSON value.
     fn value(&mut self, depth: usize) -> bool {
         match self.peek() {
-            Some(b'{') => self.object(None, depth.saturating_add(1)),
+            Some(b'{') => self.object(None, depth.saturating_add(1), None),
             Some(b'[') => self.array(depth, false),
             Some(b'"') => self.string(),
             Some(b't') => self.literal(b"true"),
@@ -312,11 +366,22 @@ mod tests {
 
     fn check_with(bytes: &[u8], fields: &'static [Field]) -> bool {
         let yes = is_as_sent(bytes, fields);
+        let text = String::from_utf8_lossy(bytes);
         if yes {
-            let text = String::from_utf8_lossy(bytes);
             let d = decoded(bytes, fields).unwrap_or_else(|| panic!("said as-sent, but the decoding refuses: {text}"));
             let parsed: Value = serde_json::from_slice(bytes).unwrap();
             assert!(same(&d, &parsed), "said as-sent, but the decoding differs: {text}");
+        }
+        // The reordering form: whatever text it gives parses to the decoding, and it gives the
+        // input itself exactly when the strict form says yes.
+        match as_sent_text(bytes, fields) {
+            Some(out) => {
+                let d = decoded(bytes, fields).unwrap_or_else(|| panic!("gave a text, but the decoding refuses: {text}"));
+                let parsed: Value = serde_json::from_str(&out).unwrap();
+                assert!(same(&d, &parsed), "the reordered text differs from the decoding: {text} -> {out}");
+                assert_eq!(matches!(out, Cow::Borrowed(_)), yes, "{text}");
+            }
+            None => assert!(!yes, "{text}"),
         }
         yes
     }
@@ -336,6 +401,17 @@ mod tests {
         ] {
             assert!(check(text), "{text}");
         }
+    }
+
+    #[test]
+    fn out_of_order_fields_are_put_in_the_decoded_order() {
+        let text = r#"{ "zz" : [1, {"k":2}], "n":3,"a" :"x", "o":{"x":1,"y":"z"},"t":1.5 }"#;
+        assert!(!check(text));
+        let out = as_sent_text(text.as_bytes(), FIELDS).unwrap();
+        assert_eq!(out, r#"{"a" :"x","n":3,"t":1.5,"o":{"x":1,"y":"z"},"zz" : [1, {"k":2}]}"#);
+        // Nested models must still be in order.
+        assert!(as_sent_text(br#"{"o":{"y":"z","x":1},"a":"x"}"#, FIELDS).is_none());
+        assert!(as_sent_text(br#"{"n":1,"a":null}"#, FIELDS).is_none());
     }
 
     #[test]
@@ -397,9 +473,21 @@ mod tests {
             let path = format!("{}/tests/vectors/google/{f}", env!("CARGO_MANIFEST_DIR"));
             let bytes = std::fs::read(&path).unwrap();
             let yes = check_with(&bytes, <crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS);
+            check_with(&bytes, crate::apple::jws::TRANSACTION.wire_fields());
             if f == "consumable.json" || f == "pending.json" {
                 assert!(yes, "{f} is the common shape");
             }
+        }
+        // Apple's genuine transactions (nested in go-pay's notification): their fields come in
+        // another order than the model declares, so they are reordered.
+        let jws = std::fs::read_to_string(format!("{}/../shared/vectors/apple-jws-gopay-notification-did-renew-sandbox.jws", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let decode = |part: &str| crate::b64::decode_url("t", part).unwrap();
+        let notification: Value = serde_json::from_slice(&decode(jws.split('.').nth(1).unwrap())).unwrap();
+        for (name, model) in [("signedTransactionInfo", crate::apple::jws::TRANSACTION), ("signedRenewalInfo", crate::apple::jws::RENEWAL_INFO)] {
+            let nested = notification["data"][name].as_str().unwrap();
+            let payload = decode(nested.split('.').nth(1).unwrap());
+            check_with(&payload, model.wire_fields());
+            assert!(as_sent_text(&payload, model.wire_fields()).is_some(), "{name}");
         }
     }
 }

@@ -555,9 +555,14 @@ impl PreparedJws<'_> {
     /// re-serializing it.
     fn decode_text(&self, now: i64, model: Model) -> Result<WithText> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
-        // The plain shape has no repeated key, so the scan could only pass.
-        let as_sent = crate::as_sent::is_as_sent(&json, model.fields);
-        if !as_sent {
+        // The plain shape has no repeated key, so the scan could only pass. `Some(None)`: the
+        // payload text as it is; `Some(Some(text))`: its fields put in the decoded order.
+        let as_sent = match crate::as_sent::as_sent_text(&json, model.fields) {
+            Some(std::borrow::Cow::Borrowed(_)) => Some(None),
+            Some(std::borrow::Cow::Owned(reordered)) => Some(Some(reordered)),
+            None => None,
+        };
+        if as_sent.is_none() {
             crate::signed_json::check_unique_keys("JWS payload", &json)?;
         }
         let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
@@ -567,7 +572,11 @@ impl PreparedJws<'_> {
         let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(ms_from_f64) };
         let at = signed.unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;
-        let text = if as_sent { String::from_utf8(json).ok() } else { None };
+        let text = match as_sent {
+            Some(Some(reordered)) => Some(reordered),
+            Some(None) => String::from_utf8(json).ok(),
+            None => None,
+        };
         Ok((Verified { payload, test_data: self.test_data }, text))
     }
 
