@@ -37,7 +37,14 @@ extern "C" {
     fn new() -> Result<TextEncoder, JsValue>;
     /// `encodeInto(string, view)`: `{ read, written }`.
     #[wasm_bindgen(method, js_name = encodeInto, catch)]
-    fn encode_into(this: &TextEncoder, text: &js_sys::JsString, into: &Uint8Array) -> Result<Object, JsValue>;
+    fn encode_into(this: &TextEncoder, text: &js_sys::JsString, into: &Uint8Array) -> Result<EncodeResult, JsValue>;
+
+    /// What `encodeInto` returns.
+    type EncodeResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeResult) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> f64;
 }
 
 thread_local! {
@@ -68,8 +75,7 @@ fn utf8_of(text: &js_sys::JsString) -> Option<Vec<u8>> {
     let start = u32::try_from(buf.as_ptr() as usize).ok()?;
     let view = Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), start, u32::try_from(capacity).ok()?);
     let done = ENCODER.with(|e| e.as_ref()?.encode_into(text, &view).ok())?;
-    let read = Reflect::get(&done, &"read".into()).ok()?.as_f64()?;
-    let written = Reflect::get(&done, &"written".into()).ok()?.as_f64()?;
+    let (read, written) = (done.read(), done.written());
     if read != f64::from(units) || !(0.0..=f64::from(u32::MAX)).contains(&written) {
         return None;
     }
