@@ -158,9 +158,8 @@ impl<'a> Scanner<'a> {
             }
             self.ws();
             let known = fields.and_then(|f| {
-                f.iter()
-                    .position(|(n, k)| n.as_bytes() == key && !matches!(k, Kind::Added))
-                    .and_then(|i| f.get(i).map(|&(_, kind)| (i, kind)))
+                let hint = last_known.map_or(0, |l| l.saturating_add(1));
+                crate::wire::field_index(f, key, hint).and_then(|i| f.get(i).map(|&(_, kind)| (i, kind)))
             });
             let ok = match known {
                 Some((i, kind)) => {
@@ -401,6 +400,26 @@ mod tests {
         ] {
             assert!(check(text), "{text}");
         }
+    }
+
+    #[test]
+    fn model_field_names_are_distinct() {
+        // `wire::field_index` relies on it.
+        fn check(fields: &'static [Field]) {
+            for (i, (n, k)) in fields.iter().enumerate() {
+                assert!(!fields[..i].iter().any(|(m, _)| m == n), "{n} twice");
+                if let Kind::Object(nested) = k {
+                    check(nested);
+                }
+            }
+        }
+        check(crate::apple::jws::TRANSACTION.wire_fields());
+        check(crate::apple::jws::RENEWAL_INFO.wire_fields());
+        check(crate::apple::jws::APP_TRANSACTION.wire_fields());
+        check(crate::apple::jws::NOTIFICATION.wire_fields());
+        check(<crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS);
+        check(<crate::onestore::OneStore as crate::signed_json::sealed::Algorithms>::FIELDS);
+        check(FIELDS);
     }
 
     #[test]
