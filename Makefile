@@ -23,8 +23,8 @@ build: setup
 	@echo "[build] wasm-bindgen --target web -> $(PKG_WEB)"
 	@rm -rf $(PKG_WEB)
 	@wasm-bindgen --target web --out-dir $(PKG_WEB) --out-name iap_verify $(WASM_RAW)
-	@echo "[build] wasm-opt -Oz (binaryen from npm; Debian's version 108 breaks externref tables)"
-	@node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_WEB)/iap_verify_bg.wasm -o $(PKG_WEB)/iap_verify_bg.wasm
+	@echo "[build] wasm-opt -Oz --converge (binaryen from npm; Debian's version 108 breaks externref tables)"
+	@node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_WEB)/iap_verify_bg.wasm -o $(PKG_WEB)/iap_verify_bg.wasm
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
@@ -86,7 +86,9 @@ demo: build
 
 ## bench: medians and ratios, measured side by side in one process
 bench: build
+	@rm -f bench/results.json
 	@for f in bench/*.bench.mjs; do node "$$f" || exit 1; done
+	@node scripts/bench-readme.mjs
 	@scripts/with-postgres.sh node bench/flow-store.pg.mjs
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; crashers kept as regressions

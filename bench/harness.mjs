@@ -56,3 +56,35 @@ export async function compare(title, candidates, { rounds = 15, minBatchMs = 40,
   }
   return stats;
 }
+
+// ---- the summary: every benchmark records its rows of issue 15's table in bench/results.json
+// (merged by id, so one `make bench` run, which starts from an empty file, fills it), and
+// `node scripts/bench-readme.mjs` prints the table and writes it into the README.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export const RESULTS = new URL('./results.json', import.meta.url);
+
+/** A ratio as the README prints it: `2.31×`. */
+export const times = (r) => `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
+
+/** The stats row of `name` in what `compare` returned. */
+export const median = (stats, name) => {
+  const s = stats.find((x) => x.name === name);
+  if (!s) throw new Error(`no candidate named ${name}`);
+  return s.median;
+};
+
+/**
+ * Records one row of the summary table.
+ * @param {string} id        stable key; the table lists rows in the order of `ORDER` in scripts/bench-readme.mjs
+ * @param {{ path: string, ours: string, peer: string, ratio: string, goal: string, met: boolean, value?: number }} row
+ *   `ours`/`peer` are printed as given (a figure and what it is), `ratio` compares them.
+ */
+export function record(id, row) {
+  const all = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : { rows: {} };
+  all.node = process.version;
+  all.rows[id] = { ...row, at: new Date().toISOString() };
+  writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+export const us = (v) => `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} µs`;

@@ -44,6 +44,7 @@ pub mod ocsp;
 pub mod onestore;
 pub mod purchase;
 pub mod rsa;
+mod as_sent;
 mod signed_json;
 mod wire;
 pub mod time;

@@ -130,6 +130,14 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
         crate::wire::read_object(object, S::FIELDS).map_err(|reason| Error::MalformedInput { what: S::WHAT, reason, offset: None })
     }
 
+    /// Whether `signed_data` (valid or not) is JSON whose plain `JSON.parse` is exactly what
+    /// [`Self::decode_host_verified_json`] returns ([`crate::as_sent`]): then the wasm layer hands
+    /// out the text as received, parsed by the host, instead of re-serializing the decoded object.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn is_as_sent(&self, signed_data: &[u8]) -> bool {
+        crate::as_sent::is_as_sent(signed_data, S::FIELDS)
+    }
+
     /// [`Self::verify`], the purchase as the JSON object (see [`Self::decode_host_verified_json`]).
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn verify_json(&self, signed_data: &[u8], signature_base64: &str) -> Result<Map<String, Value>> {
@@ -185,6 +193,38 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
 /// Keys longer than this are cut in the message (they are untrusted text).
 const KEY_SHOWN: usize = 64;
 
+/// An object key as unescaped: borrowed from the input when it has no escapes.
+#[derive(PartialEq, Eq, Hash)]
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(v)))
+    }
+}
+
 /// Walks any JSON value, failing at the first object that repeats a key (compared after
 /// unescaping, so `"a"` and `"\u0061"` are the same key). Depth is bounded by serde_json's
 /// recursion limit, so deep nesting is an error, not a stack overflow.
@@ -207,11 +247,12 @@ impl<'de> Visitor<'de> for UniqueKeys {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
+        // The keys seen, borrowed from the input where they have no escapes.
+        let mut seen: HashSet<Key<'de>> = HashSet::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
             if seen.contains(&key) {
                 // Debug-escaped: control and bidi characters in a key never reach a message raw.
-                let shown: String = key.chars().take(KEY_SHOWN).collect();
+                let shown: String = key.0.chars().take(KEY_SHOWN).collect();
                 return Err(serde::de::Error::custom(format!("duplicate key {shown:?}")));
             }
             map.next_value_seed(self)?;

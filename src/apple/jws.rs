@@ -90,6 +90,14 @@ pub(crate) struct Model {
     date: &'static str,
 }
 
+impl Model {
+    /// The model's wire schema.
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn wire_fields(&self) -> &'static [Field] {
+        self.fields
+    }
+}
+
 /// `JWSTransactionDecodedPayload`; effective date `signedDate`.
 pub(crate) const TRANSACTION: Model = Model { fields: JwsTransactionDecodedPayload::FIELDS, date: "signedDate" };
 /// `JWSRenewalInfoDecodedPayload`; effective date `signedDate`.
@@ -160,6 +168,9 @@ pub struct SignedDataVerifier {
     bundle_id: String,
     app_apple_id: Option<i64>,
     cache: Mutex<VecDeque<Arc<CachedChain>>>,
+    /// Headers (base64url text as received) that passed step 1 and 2, with their chain: the same
+    /// text decodes to the same header, so a hit skips decoding it and reading its `x5c`.
+    headers: Mutex<VecDeque<(String, Arc<CachedChain>)>>,
     online: bool,
     ocsp_cache: OcspCache,
 }
@@ -190,6 +201,7 @@ impl SignedDataVerifier {
             bundle_id: bundle_id.into(),
             app_apple_id,
             cache: Mutex::new(VecDeque::new()),
+            headers: Mutex::new(VecDeque::new()),
             online: enable_online_checks,
             ocsp_cache: OcspCache::default(),
         })
@@ -357,6 +369,37 @@ impl SignedDataVerifier {
         let (Some(h64), Some(p64), Some(s64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(Error::malformed("JWS", "a compact JWS has exactly three parts"));
         };
+        let test_data = self.environment.is_local_test();
+        let chain = match self.cached_header(h64) {
+            Some(chain) => chain,
+            None => {
+                let chain = self.header_chain(h64, test_data)?;
+                if let Ok(mut headers) = self.headers.lock() {
+                    if headers.len() >= CHAIN_CACHE_SIZE {
+                        headers.pop_front();
+                    }
+                    headers.push_back((h64.to_owned(), Arc::clone(&chain)));
+                }
+                chain
+            }
+        };
+
+        let sig = crate::b64::decode_url("JWS signature", s64)?;
+        let signature: [u8; 64] = sig.as_slice().try_into().map_err(|_| Error::InvalidSignature)?;
+        let signed_len = h64.len().saturating_add(1).saturating_add(p64.len());
+        let signing_input = jws.get(..signed_len).ok_or_else(|| Error::malformed("JWS", "bad part lengths"))?;
+        let online = self.online && !test_data;
+        Ok(PreparedJws { signing_input, payload_b64: p64, signature, chain, test_data, online })
+    }
+
+    /// The chain of a header that passed steps 1 and 2 before, by its exact text.
+    fn cached_header(&self, h64: &str) -> Option<Arc<CachedChain>> {
+        let headers = self.headers.lock().ok()?;
+        headers.iter().find(|(text, _)| text == h64).map(|(_, chain)| Arc::clone(chain))
+    }
+
+    /// Steps 1 and 2 on the header: its JSON, `alg`, `crit`, and the `x5c` chain (cached).
+    fn header_chain(&self, h64: &str, test_data: bool) -> Result<Arc<CachedChain>> {
         let header_json = crate::b64::decode_url("JWS header", h64)?;
         crate::signed_json::check_unique_keys("JWS header", &header_json)?;
         let header: Header = serde_json::from_slice(&header_json)
@@ -368,28 +411,19 @@ impl SignedDataVerifier {
             return Err(Error::malformed("JWS header", "critical header extensions are not supported"));
         }
         let x5c = x5c_strings(header.x5c.as_ref())?;
-
-        let test_data = self.environment.is_local_test();
-        let chain = if test_data {
+        if test_data {
             let [only] = x5c.as_slice() else {
                 return Err(Error::unreadable_chain("Xcode/LocalTesting data must carry exactly one certificate"));
             };
             // No root vouches for it: only the signature is checked, and the result is marked.
             let key = ec_p256_key(&Certificate::parse(&cert_bytes(only)?)?)?;
-            Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new(), ocsp: Vec::new() })
+            Ok(Arc::new(CachedChain { x5c: Default::default(), key, validities: Vec::new(), ocsp: Vec::new() }))
         } else {
             let [leaf, intermediate, root] = x5c.as_slice() else {
                 return Err(Error::unreadable_chain("x5c must hold exactly three certificates"));
             };
-            self.chain(leaf, intermediate, root)?
-        };
-
-        let sig = crate::b64::decode_url("JWS signature", s64)?;
-        let signature: [u8; 64] = sig.as_slice().try_into().map_err(|_| Error::InvalidSignature)?;
-        let signed_len = h64.len().saturating_add(1).saturating_add(p64.len());
-        let signing_input = jws.get(..signed_len).ok_or_else(|| Error::malformed("JWS", "bad part lengths"))?;
-        let online = self.online && !test_data;
-        Ok(PreparedJws { signing_input, payload_b64: p64, signature, chain, test_data, online })
+            self.chain(leaf, intermediate, root)
+        }
     }
 
     /// The leaf key and validities of a verified chain, from the cache or built and cached.
@@ -462,6 +496,9 @@ pub fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
     validities.iter().try_for_each(|v| v.check_at(at))
 }
 
+/// A verified payload, and its JSON text when it may be handed out as sent.
+pub(crate) type WithText = (Verified<Map<String, Value>>, Option<String>);
+
 /// A JWS whose shape, algorithm and certificate chain have been checked, and whose ES256
 /// signature has not (yet). Crate-private: the wasm layer may check the signature with the host's
 /// WebCrypto instead of ring, then call [`PreparedJws::decode_host_verified`].
@@ -510,8 +547,24 @@ impl PreparedJws<'_> {
 
     /// Step 4 after [`Self::verify_signature`] succeeded: the payload read as `model`.
     fn decode(&self, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
+        self.decode_text(now, model).map(|(verified, _)| verified)
+    }
+
+    /// [`Self::decode`], and the payload's JSON text when its plain `JSON.parse` is exactly the
+    /// decoded payload ([`crate::as_sent`]), for the wasm layer to hand out instead of
+    /// re-serializing it.
+    fn decode_text(&self, now: i64, model: Model) -> Result<WithText> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
-        crate::signed_json::check_unique_keys("JWS payload", &json)?;
+        // The plain shape has no repeated key, so the scan could only pass. `Some(None)`: the
+        // payload text as it is; `Some(Some(text))`: its fields put in the decoded order.
+        let as_sent = match crate::as_sent::as_sent_text(&json, model.fields) {
+            Some(std::borrow::Cow::Borrowed(_)) => Some(None),
+            Some(std::borrow::Cow::Owned(reordered)) => Some(Some(reordered)),
+            None => None,
+        };
+        if as_sent.is_none() {
+            crate::signed_json::check_unique_keys("JWS payload", &json)?;
+        }
         let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
         let value: Value = serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?;
         let payload = wire::read_object(value, model.fields).map_err(not_expected)?;
@@ -519,7 +572,12 @@ impl PreparedJws<'_> {
         let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(ms_from_f64) };
         let at = signed.unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;
-        Ok(Verified { payload, test_data: self.test_data })
+        let text = match as_sent {
+            Some(Some(reordered)) => Some(reordered),
+            Some(None) => String::from_utf8(json).ok(),
+            None => None,
+        };
+        Ok((Verified { payload, test_data: self.test_data }, text))
     }
 
     /// Step 4 for a signature a host engine (node:crypto or WebCrypto) has verified over
@@ -528,6 +586,13 @@ impl PreparedJws<'_> {
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn decode_host_verified(&self, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
         self.decode(now, model)
+    }
+
+    /// [`Self::decode_host_verified`] with the payload text when it may be handed out as sent
+    /// (see [`Self::decode_text`]).
+    #[allow(dead_code)] // used on wasm32 only
+    pub(crate) fn decode_host_verified_text(&self, now: i64, model: Model) -> Result<WithText> {
+        self.decode_text(now, model)
     }
 }
 

@@ -10,7 +10,7 @@
 //! hash checks.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ring::signature;
 use serde::Serialize;
@@ -186,9 +186,17 @@ pub struct ReceiptOptions<'a> {
     pub now: i64,
 }
 
-#[derive(Debug, Clone)]
+/// A verified signer and chain, remembered by the exact bytes that decided them: the receipt's
+/// `certificates` field and the SignerInfo's issuer and serial. The same bytes select the same
+/// signer certificate and the same chain, so a hit skips parsing the certificates and verifying
+/// the chain; the validity windows are still checked at every call's effective date.
+#[derive(Debug)]
 struct CachedChain {
-    key: Vec<u8>,
+    certificate_set: Vec<u8>,
+    issuer: Vec<u8>,
+    serial: Vec<u8>,
+    key: crate::x509::PublicKey,
+    spki: Vec<u8>,
     validities: Vec<Validity>,
 }
 
@@ -197,7 +205,7 @@ struct CachedChain {
 #[derive(Debug)]
 pub struct AppReceiptVerifier {
     anchors: TrustAnchors,
-    cache: Mutex<VecDeque<CachedChain>>,
+    cache: Mutex<VecDeque<Arc<CachedChain>>>,
 }
 
 impl Default for AppReceiptVerifier {
@@ -238,6 +246,9 @@ impl AppReceiptVerifier {
     pub(crate) fn prepare<'a>(&self, receipt: &'a [u8]) -> Result<PreparedReceipt<'a>> {
         limits::check("receipt", receipt.len(), limits::MAX_RECEIPT_BYTES)?;
         let sd = pkcs7::parse(receipt)?;
+        if let Some(chain) = self.cached(&sd) {
+            return Ok(PreparedReceipt { sd, chain });
+        }
         let certs = sd.certificates.iter().map(|c| Certificate::parse(c)).collect::<Result<Vec<_>>>()?;
         let signer = certs
             .iter()
@@ -247,29 +258,31 @@ impl AppReceiptVerifier {
         if key.kind != KeyKind::Rsa {
             return Err(Error::bad_chain("the receipt signer key is not RSA"));
         }
-        let validities = self.chain(&sd, signer, &certs)?;
-        let spki = signer.spki_der.to_vec();
-        Ok(PreparedReceipt { sd, key, spki, validities })
-    }
-
-    /// The validity windows of the chain that makes `signer` trusted, from the cache or built.
-    fn chain(&self, sd: &pkcs7::SignedData<'_>, signer: &Certificate<'_>, certs: &[Certificate<'_>]) -> Result<Vec<Validity>> {
-        let mut key = Vec::with_capacity(sd.certificate_set.len() + signer.raw.len());
-        key.extend_from_slice(signer.raw);
-        key.extend_from_slice(sd.certificate_set);
-        if let Ok(cache) = self.cache.lock() {
-            if let Some(hit) = cache.iter().find(|c| c.key == key) {
-                return Ok(hit.validities.clone());
-            }
-        }
-        let validities = build_chain(&self.anchors, signer, certs)?;
+        let validities = build_chain(&self.anchors, signer, &certs)?;
+        let chain = Arc::new(CachedChain {
+            certificate_set: sd.certificate_set.to_vec(),
+            issuer: sd.signer.issuer.to_vec(),
+            serial: sd.signer.serial.to_vec(),
+            key,
+            spki: signer.spki_der.to_vec(),
+            validities,
+        });
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CHAIN_CACHE_SIZE {
                 cache.pop_front();
             }
-            cache.push_back(CachedChain { key, validities: validities.clone() });
+            cache.push_back(Arc::clone(&chain));
         }
-        Ok(validities)
+        Ok(PreparedReceipt { sd, chain })
+    }
+
+    /// The chain verified earlier for exactly these certificates and signer, if any.
+    fn cached(&self, sd: &pkcs7::SignedData<'_>) -> Option<Arc<CachedChain>> {
+        let cache = self.cache.lock().ok()?;
+        cache
+            .iter()
+            .find(|c| c.certificate_set == sd.certificate_set && c.issuer == sd.signer.issuer && c.serial == sd.signer.serial)
+            .cloned()
     }
 }
 
@@ -278,16 +291,14 @@ impl AppReceiptVerifier {
 /// (node:crypto or WebCrypto) instead of ring, then call [`PreparedReceipt::decode_host_verified`].
 pub(crate) struct PreparedReceipt<'a> {
     sd: pkcs7::SignedData<'a>,
-    key: crate::x509::PublicKey,
-    spki: Vec<u8>,
-    validities: Vec<Validity>,
+    chain: Arc<CachedChain>,
 }
 
 impl PreparedReceipt<'_> {
     /// The signer's SubjectPublicKeyInfo DER.
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn signer_spki(&self) -> &[u8] {
-        &self.spki
+        &self.chain.spki
     }
 
     /// The WebCrypto name of the digest (`SHA-1` or `SHA-256`).
@@ -317,14 +328,14 @@ impl PreparedReceipt<'_> {
             Digest::Sha1 => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
             Digest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
         };
-        self.key.verify(alg, &self.sd.content, self.sd.signer.signature)
+        self.chain.key.verify(alg, &self.sd.content, self.sd.signer.signature)
     }
 
     /// After [`Self::verify_signature`]: payload, validity at the creation date, the checks.
     fn decode(&self, opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
         let receipt = parse_payload(&self.sd.content)?;
         let at = receipt.receipt_creation_date.unwrap_or(opts.now);
-        for v in &self.validities {
+        for v in &self.chain.validities {
             v.check_at(at)?;
         }
         check_receipt(&receipt, opts)?;
@@ -445,12 +456,16 @@ fn inner<'a>(a: &Attribute<'a>) -> Result<Tlv<'a>> {
 }
 
 fn string(a: &Attribute<'_>) -> Result<String> {
+    text(a).map(str::to_owned)
+}
+
+/// The attribute's string, borrowed from the payload.
+fn text<'a>(a: &Attribute<'a>) -> Result<&'a str> {
     let t = inner(a)?;
     if !matches!(t.tag, tag::UTF8_STRING | tag::IA5_STRING | tag::PRINTABLE_STRING) {
         return Err(Error::malformed_at(WHAT, format!("attribute {} is not a string", a.kind), a.offset));
     }
-    String::from_utf8(t.value.to_vec())
-        .map_err(|_| Error::malformed_at(WHAT, format!("attribute {} is not UTF-8", a.kind), a.offset))
+    std::str::from_utf8(t.value).map_err(|_| Error::malformed_at(WHAT, format!("attribute {} is not UTF-8", a.kind), a.offset))
 }
 
 fn integer(a: &Attribute<'_>) -> Result<i64> {
@@ -460,11 +475,11 @@ fn integer(a: &Attribute<'_>) -> Result<i64> {
 }
 
 fn date(a: &Attribute<'_>) -> Result<Option<i64>> {
-    let s = string(a)?;
+    let s = text(a)?;
     if s.is_empty() {
         return Ok(None);
     }
-    parse_rfc3339(&s)
+    parse_rfc3339(s)
         .map(Some)
         .ok_or_else(|| Error::malformed_at(WHAT, format!("attribute {} is not an RFC 3339 date", a.kind), a.offset))
 }

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::purchase::{register, register_receipt_entries, Verified as Registered};
+use super::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
 use super::ocsp::FetchTransport;
 use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
@@ -314,9 +314,9 @@ fn device_arg(v: Option<JsValue>) -> JsResult<Option<[u8; 16]>> {
 
 /// A receipt argument: base64 text or DER/BER bytes.
 fn receipt_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
-    if let Some(s) = v.as_string() {
+    if let Some(s) = super::js_utf8(v) {
         limits::check("receipt", s.len(), limits::MAX_RECEIPT_TEXT).map_err(js_error)?;
-        return crate::b64::decode_standard("receipt", &s).map_err(js_error);
+        return crate::b64::decode_standard_bytes("receipt", &s).map_err(js_error);
     }
     bytes_arg(v, "receipt", limits::MAX_RECEIPT_BYTES)
 }
@@ -361,9 +361,7 @@ async fn receipt_checked(
 /// A verified receipt as JS, its `inApp` entries registered so `toPurchase(receipt.inApp[i])`
 /// accepts them.
 fn receipt_js(verified: &VerifiedAppReceipt) -> JsResult<JsValue> {
-    let js = to_js(verified)?;
-    register_receipt_entries(&js, verified.receipt().receipt_type.as_deref(), &verified.receipt().in_app)?;
-    Ok(js)
+    register_receipt_entries(verified)
 }
 
 /// A verified payload (its JSON object) as JS, with `testData: true` for Xcode/LocalTesting data.
@@ -376,10 +374,28 @@ fn payload_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
     Ok(js)
 }
 
-/// A verified transaction as JS, registered for `toPurchase`.
-fn transaction_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
-    let js = payload_js(v)?;
-    register(&js, Registered::AppleTransaction, v.payload())?;
+/// [`payload_js`], from the payload's text when it may be handed out as sent (its `JSON.parse`
+/// is the decoded payload, see [`crate::as_sent`]).
+fn checked_js((v, text): &Checked) -> JsResult<JsValue> {
+    let Some(text) = text else { return payload_js(v) };
+    let js = super::json_parse(&js_sys::JsString::from(text.as_str()))
+        .map_err(|_| js_error(Error::malformed("result", "not JSON")))?;
+    if v.is_test_data() {
+        let _ = Reflect::set(&js, &"testData".into(), &JsValue::TRUE);
+    }
+    Ok(js)
+}
+
+/// A verified transaction as JS, registered for `toPurchase` (one serialization for both, or
+/// none when the payload's text may be handed out as sent).
+fn transaction_js((v, text): &Checked) -> JsResult<JsValue> {
+    let js = match text {
+        Some(text) => as_sent_js(&js_sys::JsString::from(text.as_str()).into(), Registered::AppleTransaction)?,
+        None => to_js_verified(v.payload(), Registered::AppleTransaction)?,
+    };
+    if v.is_test_data() {
+        let _ = Reflect::set(&js, &"testData".into(), &JsValue::TRUE);
+    }
     Ok(js)
 }
 
@@ -449,7 +465,8 @@ impl AppReceiptVerifier {
 
 
 /// Verifies one app receipt: signature, chain to Apple Root CA (or `rootCertificates`), validity
-/// at the receipt creation date, then the optional bundle id and device checks.
+/// at the receipt creation date, then the optional bundle id and device checks. The verifiers of
+/// the last four sets of roots are kept, so their chains are checked once.
 #[wasm_bindgen(js_name = verifyAppReceipt, unchecked_return_type = "AppReceipt")]
 pub fn verify_app_receipt(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
@@ -457,8 +474,42 @@ pub fn verify_app_receipt(
 ) -> JsResult<JsValue> {
     let o = Options::read(&options, "options", &["bundleId", "rootCertificates", "deviceId", "now"])?;
     let roots = roots_arg(&o.get("rootCertificates").unwrap_or(JsValue::NULL))?;
-    let v = CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?;
-    verify_with(&v, &HostKeys::default(), &receipt, &call_options(&o)?)
+    let (v, host) = one_shot_receipt_verifier(roots)?;
+    verify_with(&v, &host, &receipt, &call_options(&o)?)
+}
+
+/// How many receipt verifiers `verifyAppReceipt` keeps (one per distinct set of roots).
+const ONE_SHOT_VERIFIERS: usize = 4;
+
+type ReceiptVerifierEntry = (Option<Vec<Vec<u8>>>, Rc<CoreReceiptVerifier>, Rc<HostKeys>);
+
+thread_local! {
+    /// `verifyAppReceipt`'s warm verifiers, keyed by the exact root certificates (DER; `None` for
+    /// Apple's bundled roots), oldest first. The roots are the only option that makes a
+    /// verifier; the others are per call. A verifier only caches what the same bytes decided.
+    static ONE_SHOT_RECEIPTS: std::cell::RefCell<Vec<ReceiptVerifierEntry>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn one_shot_receipt_verifier(roots: Option<Vec<Vec<u8>>>) -> JsResult<(Rc<CoreReceiptVerifier>, Rc<HostKeys>)> {
+    let hit = ONE_SHOT_RECEIPTS.with(|c| {
+        let c = c.try_borrow().ok()?;
+        let (_, v, host) = c.iter().find(|(r, _, _)| *r == roots)?;
+        Some((Rc::clone(v), Rc::clone(host)))
+    });
+    if let Some(found) = hit {
+        return Ok(found);
+    }
+    let v = Rc::new(CoreReceiptVerifier::with_roots(roots.as_deref()).map_err(js_error)?);
+    let host = Rc::new(HostKeys::default());
+    ONE_SHOT_RECEIPTS.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            if c.len() >= ONE_SHOT_VERIFIERS {
+                c.remove(0);
+            }
+            c.push((roots, Rc::clone(&v), Rc::clone(&host)));
+        }
+    });
+    Ok((v, host))
 }
 
 /// Apple's `ReceiptUtility.extractTransactionIdFromAppReceipt`: the first in-app transaction id,
@@ -542,7 +593,7 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&jws, "signedTransactionInfo", &options)?;
             let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.transaction_json(&jws, now));
+                .unwrap_or_else(|| self.inner.transaction_json(&jws, now).map(|v| (v, None)));
             transaction_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
@@ -558,8 +609,8 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&jws, "signedRenewalInfo", &options)?;
             let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.renewal_info_json(&jws, now));
-            payload_js(&checked.map_err(js_error)?)
+                .unwrap_or_else(|| self.inner.renewal_info_json(&jws, now).map(|v| (v, None)));
+            checked_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
     }
@@ -574,8 +625,8 @@ impl SignedDataVerifier {
         (|| {
             let (jws, now) = async_args(&jws, "signedAppTransactionInfo", &options)?;
             let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.app_transaction_json(&jws, now));
-            payload_js(&checked.map_err(js_error)?)
+                .unwrap_or_else(|| self.inner.app_transaction_json(&jws, now).map(|v| (v, None)));
+            checked_js(&checked.map_err(js_error)?)
         })()
         .map_err(as_verification)
     }
@@ -639,7 +690,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            payload_js(&renewal_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            checked_js(&renewal_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -654,7 +705,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            payload_js(&app_transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            checked_js(&app_transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -706,7 +757,7 @@ async fn verified_async(
     jws: &str,
     now: i64,
     model: Model,
-) -> Result<Verified<Map<String, Value>>, Error> {
+) -> Result<Checked, Error> {
     if online.is_none() {
         // The synchronous methods: online checks need fetch.
         inner.refuse_online()?;
@@ -717,13 +768,16 @@ async fn verified_async(
         Some(false) => return Err(Error::InvalidSignature),
         None => prepared.verify_signature()?,
     }
-    let verified = prepared.decode_host_verified(now, model)?;
+    let verified = prepared.decode_host_verified_text(now, model)?;
     // The online step after the local ones: a forged token never reaches the network.
     if let Some(transport) = online {
         online_step(inner, &prepared, now, transport).await?;
     }
     Ok(verified)
 }
+
+/// A verified payload, and its JSON text when that may be handed out as sent.
+type Checked = jws::WithText;
 
 /// The OCSP step behind one boxed future: one copy in the module, not one per payload type and
 /// engine (the state machine would otherwise be inlined into each).
@@ -742,9 +796,9 @@ async fn transaction_async(
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<Map<String, Value>>, Error> {
+) -> Result<Checked, Error> {
     let v = verified_async(inner, host, online, jws, now, jws::TRANSACTION).await?;
-    inner.check_transaction(v.payload())?;
+    inner.check_transaction(v.0.payload())?;
     Ok(v)
 }
 
@@ -754,9 +808,9 @@ async fn renewal_async(
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<Map<String, Value>>, Error> {
+) -> Result<Checked, Error> {
     let v = verified_async(inner, host, online, jws, now, jws::RENEWAL_INFO).await?;
-    inner.check_renewal_info(v.payload())?;
+    inner.check_renewal_info(v.0.payload())?;
     Ok(v)
 }
 
@@ -766,9 +820,9 @@ async fn app_transaction_async(
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
-) -> Result<Verified<Map<String, Value>>, Error> {
+) -> Result<Checked, Error> {
     let v = verified_async(inner, host, online, jws, now, jws::APP_TRANSACTION).await?;
-    inner.check_app_transaction(v.payload())?;
+    inner.check_app_transaction(v.0.payload())?;
     Ok(v)
 }
 
@@ -780,7 +834,7 @@ async fn notification_async(
     jws: &str,
     now: i64,
 ) -> Result<Verified<Map<String, Value>>, Error> {
-    let mut v = verified_async(inner, host, online, jws, now, jws::NOTIFICATION).await?;
+    let (mut v, _) = verified_async(inner, host, online, jws, now, jws::NOTIFICATION).await?;
     inner.check_notification(v.payload())?;
     for (i, nested) in NESTED.into_iter().enumerate() {
         let Some(t) = nested_jws(v.payload(), nested) else { continue };
@@ -789,7 +843,7 @@ async fn notification_async(
             1 => renewal_async(inner, host, online, &t, now).await?,
             _ => app_transaction_async(inner, host, online, &t, now).await?,
         };
-        add_decoded(v.payload_mut(), nested, decoded.into_payload());
+        add_decoded(v.payload_mut(), nested, decoded.0.into_payload());
     }
     Ok(v)
 }

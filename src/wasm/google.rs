@@ -1,5 +1,6 @@
 //! JS bindings for Google Play and ONE store signed purchases.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -7,7 +8,7 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::purchase::{to_js_verified, Verified};
+use super::purchase::{as_sent_js, to_js_verified, Verified};
 use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
 use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
 use crate::google::{GooglePlay, VerifyOptions};
@@ -83,21 +84,44 @@ impl Branded for OneStore {
     const BRAND: Verified = Verified::OneStore;
 }
 
-/// The core's checks, the RSA step by the host engine (or ring), then the core's decoding.
+/// A verified purchase: decoded, or known to be exactly what `JSON.parse` makes of the text.
+enum Decoded {
+    Object(Map<String, Value>),
+    /// See [`crate::as_sent`]: the caller parses the signed data as it was passed.
+    AsSent,
+}
+
+/// The core's checks, the RSA step by the host engine (or ring), then the core's decoding, or,
+/// when `as_sent` allows it and the text is of the plain shape, none (see [`Decoded::AsSent`]).
 async fn verify_purchase<S: Branded>(
     core: &SignedPurchaseVerifier<S>,
     engine: &impl Engine,
     data: &[u8],
     signature_base64: &str,
-) -> crate::Result<Map<String, Value>> {
+    as_sent: bool,
+) -> crate::Result<Decoded> {
     let signature = core.prepare(data, signature_base64)?;
     let (spki, hash) = core.host_key();
     match engine.check(Scheme::Rsa(hash), spki, data, &signature).await {
-        Some(true) => core.decode_host_verified_json(data),
+        Some(true) if as_sent && core.is_as_sent(data) => Ok(Decoded::AsSent),
+        Some(true) => core.decode_host_verified_json(data).map(Decoded::Object),
         Some(false) => Err(crate::Error::InvalidSignature),
-        None => core.verify_json(data, signature_base64),
+        None => core.verify_json(data, signature_base64).map(Decoded::Object),
     }
 }
+
+/// Whether the signed data may be handed out as passed: a JS string whose UTF-8 (what was
+/// verified) holds no U+FFFD, which is what a lone surrogate in the string would have become.
+fn as_sent_allowed(signed_data: &JsValue, data: &[u8]) -> bool {
+    signed_data.is_string() && !data.windows(3).any(|w| w == [0xef, 0xbf, 0xbd])
+}
+
+/// How many verifiers each one-shot function keeps (one per distinct key and options).
+const ONE_SHOT_VERIFIERS: usize = 4;
+
+/// A one-shot function's warm verifiers: (key text, options, verifier). The options are all of
+/// the key's policy, so they are part of the key.
+type OneShot<S> = Vec<(String, VerifyOptions, Purchases<S>)>;
 
 /// A licence key, parsed once, with its host-imported twin.
 struct Purchases<S> {
@@ -112,23 +136,54 @@ impl<S: Branded> Purchases<S> {
         Ok(Purchases { core: Rc::new(core), host: Rc::default() })
     }
 
+    /// The one-shot functions' verifier for this key and these options: a warm one from `cache`
+    /// (keyed by the exact key text and every option that changes the policy), else a new one,
+    /// kept there (at most [`ONE_SHOT_VERIFIERS`], the oldest dropped first).
+    fn cached(cache: &'static std::thread::LocalKey<RefCell<OneShot<S>>>, public_key_base64: &JsValue, options: &JsValue) -> JsResult<Self> {
+        let key = string_arg(public_key_base64, "publicKeyBase64", limits::MAX_PUBLIC_KEY_TEXT)?;
+        let opts = key_options(options)?;
+        let hit = cache.with(|c| {
+            let c = c.try_borrow().ok()?;
+            let (_, _, p) = c.iter().find(|(k, o, _)| *k == key && *o == opts)?;
+            Some(Purchases { core: Rc::clone(&p.core), host: Rc::clone(&p.host) })
+        });
+        if let Some(found) = hit {
+            return Ok(found);
+        }
+        let core = SignedPurchaseVerifier::new(&key, opts).map_err(js_error)?;
+        let made = Purchases { core: Rc::new(core), host: Rc::default() };
+        cache.with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                if c.len() >= ONE_SHOT_VERIFIERS {
+                    c.remove(0);
+                }
+                c.push((key, opts, Purchases { core: Rc::clone(&made.core), host: Rc::clone(&made.host) }));
+            }
+        });
+        Ok(made)
+    }
+
     fn args(signed_data: &JsValue, signature: &JsValue) -> JsResult<(Vec<u8>, String)> {
         let data = bytes_arg(signed_data, "signedData", limits::MAX_SIGNED_DATA)?;
         let signature = string_arg(signature, "signature", limits::MAX_SIGNATURE_TEXT)?;
         Ok((data, signature))
     }
 
-    fn js(verified: &Map<String, Value>) -> JsResult<JsValue> {
-        to_js_verified(verified, S::BRAND)
+    fn js(signed_data: &JsValue, verified: &Decoded) -> JsResult<JsValue> {
+        match verified {
+            Decoded::Object(map) => to_js_verified(map, S::BRAND),
+            Decoded::AsSent => as_sent_js(signed_data, S::BRAND),
+        }
     }
 
     fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
         let (data, signature) = Self::args(&signed_data, &signature)?;
         let engine = SyncHost(&self.host);
-        let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature))
-            .unwrap_or_else(|| self.core.verify_json(&data, &signature))
+        let as_sent = as_sent_allowed(&signed_data, &data);
+        let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature, as_sent))
+            .unwrap_or_else(|| self.core.verify_json(&data, &signature).map(Decoded::Object))
             .map_err(js_error)?;
-        Self::js(&verified)
+        Self::js(&signed_data, &verified)
     }
 
     fn verify_async(&self, signed_data: JsValue, signature: JsValue) -> js_sys::Promise {
@@ -136,8 +191,9 @@ impl<S: Branded> Purchases<S> {
         let (core, host) = (Rc::clone(&self.core), Rc::clone(&self.host));
         future_to_promise(async move {
             let (data, signature) = args?;
-            let verified = verify_purchase(&*core, &AsyncHost(&host), &data, &signature).await.map_err(js_error)?;
-            Self::js(&verified)
+            let as_sent = as_sent_allowed(&signed_data, &data);
+            let verified = verify_purchase(&*core, &AsyncHost(&host), &data, &signature, as_sent).await.map_err(js_error)?;
+            Self::js(&signed_data, &verified)
         })
     }
 }
@@ -199,7 +255,10 @@ macro_rules! purchase_verifier {
             #[wasm_bindgen(js_name = publicKeyBase64, unchecked_param_type = "string")] public_key_base64: JsValue,
             #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
         ) -> JsResult<JsValue> {
-            $class::new(public_key_base64, options)?.verify(signed_data, signature)
+            thread_local! {
+                static CACHE: RefCell<OneShot<$scheme>> = const { RefCell::new(Vec::new()) };
+            }
+            Purchases::<$scheme>::cached(&CACHE, &public_key_base64, &options)?.verify(signed_data, signature)
         }
     };
 }
@@ -211,7 +270,8 @@ purchase_verifier! {
     #[doc = " Verifies SHA1withRSA over exactly `signedData` (`Purchase.getOriginalJson()`), then decodes"]
     #[doc = " it. The RSA step runs on node:crypto where the host has it (Node, Bun), else ring."]
     verify;
-    #[doc = " One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`."]
+    #[doc = " One-shot form of `new GoogleVerifier(publicKeyBase64, options).verify(signedData, signature)`;"]
+    #[doc = " the verifiers of the last four keys and options are kept, so a repeated key is parsed once."]
     fn verify_google_purchase = "verifyGooglePurchase";
 }
 
@@ -221,7 +281,8 @@ purchase_verifier! {
     class OneStoreVerifier(OneStore) -> "OneStorePurchase", "Promise<OneStorePurchase>";
     #[doc = " Verifies SHA512withRSA over exactly `signedData`, then decodes it."]
     verify;
-    #[doc = " One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`."]
+    #[doc = " One-shot form of `new OneStoreVerifier(publicKeyBase64, options).verify(signedData, signature)`;"]
+    #[doc = " the verifiers of the last four keys and options are kept, so a repeated key is parsed once."]
     fn verify_onestore_purchase = "verifyOneStorePurchase";
 }
 

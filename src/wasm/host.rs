@@ -173,7 +173,8 @@ impl HostKeys {
     pub(crate) fn verify_sync(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
         let engine = node()?;
         let key_object = self.node_key(&engine, scheme, key)?;
-        let args = Array::of4(&scheme.node_id().into(), &key_object, &Uint8Array::from(message), &Uint8Array::from(signature));
+        let message = view(message).unwrap_or_else(|| Uint8Array::from(message));
+        let args = Array::of4(&scheme.node_id().into(), &key_object, &message, &Uint8Array::from(signature));
         engine.verify.apply(&JsValue::NULL, &args).ok()?.as_bool()
     }
 
@@ -209,6 +210,19 @@ impl HostKeys {
         // A rejection here is about the inputs (a signature of the wrong length): invalid.
         Some(JsFuture::from(promise).await.ok()?.as_bool().unwrap_or(false))
     }
+}
+
+/// A view of `bytes` in the module's memory instead of a copy, for a long message handed to a
+/// synchronous engine call: node:crypto reads it before returning and never calls back into the
+/// module, so the memory cannot grow (and detach the view) meanwhile. `None` for short messages
+/// (a copy is cheaper than making the view) or when the memory cannot be had.
+fn view(bytes: &[u8]) -> Option<Uint8Array> {
+    if bytes.len() < 1024 {
+        return None;
+    }
+    let memory = wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().ok()?;
+    let start = u32::try_from(bytes.as_ptr() as usize).ok()?;
+    Some(Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), start, u32::try_from(bytes.len()).ok()?))
 }
 
 /// A way to run the signature check: the sync API uses [`SyncHost`], the async API [`AsyncHost`];

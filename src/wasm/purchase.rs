@@ -214,28 +214,81 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
     Ok(js)
 }
 
-/// Registers each entry of a verified receipt's JS `inApp` array (made by `to_js` from
-/// `entries`, in the same order) as an App Store in-app purchase, with the receipt's type
-/// (attribute 0), so that `toPurchase(receipt.inApp[i])` works. For the Apple receipt binding.
-pub(crate) fn register_receipt_entries<T: Serialize>(
-    receipt_js: &JsValue,
-    receipt_type: Option<&str>,
-    entries: &[T],
-) -> JsResult<()> {
-    let array = Reflect::get(receipt_js, &"inApp".into()).unwrap_or(JsValue::UNDEFINED);
-    let Some(array) = array.dyn_ref::<js_sys::Array>() else { return Ok(()) };
-    for (i, entry) in entries.iter().enumerate() {
-        let Ok(index) = u32::try_from(i) else { break };
-        let snapshot = serde_json::json!({ "receiptType": receipt_type, "entry": entry });
-        register(&array.get(index), Verified::AppleReceiptInApp, &snapshot)?;
-    }
-    Ok(())
+/// `JSON.parse(text)` of signed data known to parse to exactly what the core's decoding returns
+/// ([`crate::as_sent`]), registered as a verified value of `kind` with the text as its snapshot
+/// (`toPurchase` reads snapshots through the model's schema, which makes it the same).
+pub(crate) fn as_sent_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
+    let not_json = || js_error(Error::malformed("verified value", "not JSON"));
+    let text = text.dyn_ref::<js_sys::JsString>().ok_or_else(not_json)?;
+    let js = super::json_parse(text).map_err(|_| not_json())?;
+    let Some(object) = js.dyn_ref::<Object>() else {
+        return Err(js_error(Error::invalid_argument("only objects can be registered as verified")));
+    };
+    let entry = js_sys::JsString::from(format!("{}\n", kind.tag())).concat(text);
+    REGISTRY.with(|r| r.set(object, &entry));
+    Ok(js)
+}
+
+/// A verified receipt as JS (one serialization, one `JSON.parse`), each entry of its `inApp` array
+/// registered as an App Store in-app purchase, so that `toPurchase(receipt.inApp[i])` works.
+///
+/// The entries share one registry value, `[i, receipt JSON text]` (the text is one JS string for
+/// all of them): registering costs a few property operations per entry, not a serialization each.
+/// [`lookup`] turns it into the entry's snapshot, `{"receiptType": …, "entry": {…}}`.
+pub(crate) fn register_receipt_entries(verified: &crate::apple::receipt::VerifiedAppReceipt) -> JsResult<JsValue> {
+    let json = serde_json::to_string(verified).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
+    let text = js_sys::JsString::from(json);
+    let js = super::json_parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))?;
+    let array = Reflect::get(&js, &"inApp".into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(array) = array.dyn_ref::<js_sys::Array>() else { return Ok(js) };
+    let text: JsValue = text.into();
+    REGISTRY.with(|r| {
+        for i in 0..array.length() {
+            let entry = array.get(i);
+            let Some(object) = entry.dyn_ref::<Object>() else {
+                return Err(js_error(Error::invalid_argument("only objects can be registered as verified")));
+            };
+            r.set(object, &js_sys::Array::of2(&JsValue::from(i), &text));
+        }
+        Ok(())
+    })?;
+    Ok(js)
+}
+
+thread_local! {
+    /// The receipt JSON text (a JS string) last read by [`receipt_entry`], and its parse: calling
+    /// `toPurchase` on every entry of one receipt parses it once, not once per entry.
+    static LAST_RECEIPT: std::cell::RefCell<Option<(JsValue, serde_json::Value)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The snapshot of in-app entry `index` of the receipt whose JSON text is `text`:
+/// `{"receiptType": …, "entry": {…}}`, as it was registered before receipts shared one value.
+fn receipt_entry(index: &JsValue, text: &JsValue) -> Option<String> {
+    let index = index.as_f64().filter(|f| f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f))?;
+    // A whole number in u32's range (registered from one): exact as usize.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let index = index as usize;
+    LAST_RECEIPT.with(|last| {
+        let mut last = last.try_borrow_mut().ok()?;
+        if last.as_ref().is_none_or(|(t, _)| t != text) {
+            let receipt: serde_json::Value = serde_json::from_str(&text.as_string()?).ok()?;
+            *last = Some((text.clone(), receipt));
+        }
+        let (_, receipt) = last.as_ref()?;
+        let entry = receipt.get("inApp")?.get(index)?;
+        let snapshot = serde_json::json!({ "receiptType": receipt.get("receiptType").and_then(serde_json::Value::as_str), "entry": entry });
+        serde_json::to_string(&snapshot).ok()
+    })
 }
 
 /// The snapshot (JSON text) registered for `object`, if it is a registered object.
 fn lookup(object: &JsValue) -> Option<(Verified, String)> {
     let object = object.dyn_ref::<Object>()?;
-    let entry = REGISTRY.with(|r| r.get(object)).as_string()?;
+    let entry = REGISTRY.with(|r| r.get(object));
+    if let Some(pair) = entry.dyn_ref::<js_sys::Array>() {
+        return Some((Verified::AppleReceiptInApp, receipt_entry(&pair.get(0), &pair.get(1))?));
+    }
+    let entry = entry.as_string()?;
     let (tag, json) = entry.split_once('\n')?;
     Some((Verified::from_tag(tag)?, json.to_owned()))
 }
@@ -254,6 +307,15 @@ fn unverified(what: &str) -> JsValue {
     )))
 }
 
+/// A snapshot read through its model's schema ([`crate::wire`]): what the verifier returned. A
+/// snapshot of the text as signed ([`as_sent_js`]) becomes the decoded object; one of the decoded
+/// object stays as it is (reading is idempotent).
+fn schema(v: serde_json::Value, fields: &'static [crate::wire::Field]) -> Result<serde_json::Value, Error> {
+    crate::wire::read_object(v, fields)
+        .map(serde_json::Value::Object)
+        .map_err(|reason| Error::malformed("verified value", reason))
+}
+
 /// The unified purchase of a verified value. `INVALID_ARGUMENT` for anything a verifier of this
 /// package did not return; `MALFORMED_INPUT` when the verified document lacks what a purchase
 /// needs (a product id, a purchase time).
@@ -267,9 +329,9 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
     };
     let purchase = match kind {
         Verified::Purchase => registered_purchase(&json),
-        Verified::Google => value().and_then(|v| sources::google_purchase_data(&v)),
-        Verified::OneStore => value().and_then(|v| sources::onestore_purchase_data(&v)),
-        Verified::AppleTransaction => value().and_then(|v| sources::apple_transaction(&v)),
+        Verified::Google => value().and_then(|v| schema(v, <crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS)).and_then(|v| sources::google_purchase_data(&v)),
+        Verified::OneStore => value().and_then(|v| schema(v, <crate::onestore::OneStore as crate::signed_json::sealed::Algorithms>::FIELDS)).and_then(|v| sources::onestore_purchase_data(&v)),
+        Verified::AppleTransaction => value().and_then(|v| schema(v, crate::apple::jws::TRANSACTION.wire_fields())).and_then(|v| sources::apple_transaction(&v)),
         Verified::AppleReceiptInApp => value().and_then(|v| {
             sources::apple_receipt_in_app(
                 v.get("entry").unwrap_or(&serde_json::Value::Null),
