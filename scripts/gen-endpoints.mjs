@@ -1,12 +1,16 @@
 // Writes the server APIs' endpoint declarations, as the Rust core declares them (src/api/ and
 // each API's module), into pkg/web/endpoints.js (the table pkg/src/clients.js makes the methods
 // from) and pkg/web/endpoints.d.ts (the classes' TypeScript declarations). Run by
-// scripts/build-pkg.mjs after wasm-bindgen; nothing here is written by hand per endpoint.
-import { readFileSync, writeFileSync } from 'node:fs';
+// scripts/build-pkg.mjs after wasm-bindgen; nothing here is written by hand per endpoint. The
+// declarations come from a native build (examples/endpoints.rs): their doc lines and types are
+// not in the wasm module.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 
 const web = new URL('../pkg/web/', import.meta.url);
-const glue = await import(new URL('iap_verify.js', web).href);
-glue.initSync({ module: readFileSync(new URL('iap_verify_bg.wasm', web)) });
+const declared = JSON.parse(
+  execFileSync('cargo', ['run', '--quiet', '--example', 'endpoints'], { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+);
 
 /** Each API's public classes: the sans-I/O one and the client that sends with fetch. */
 export const APIS = [
@@ -34,7 +38,7 @@ export const APIS = [
   },
 ];
 
-const table = Object.fromEntries(APIS.map(({ api }) => [api, glue.__endpoints(api)]));
+const table = Object.fromEntries(APIS.map(({ api }) => [api, declared[api]]));
 // What the JS classes need at run time (the rest is for the types below).
 const RUNTIME = ['name', 'call', 'read', 'positional', 'stringArg', 'batch', 'pages', 'nextPage', 'raw'];
 const runtime = Object.fromEntries(

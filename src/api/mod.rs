@@ -170,7 +170,9 @@ pub struct Endpoint<A: 'static> {
     pub name: &'static str,
     /// The client method's name (usually `name`).
     pub call: &'static str,
-    /// One line for the docs and the generated types.
+    /// One line for the docs and the generated types. Build-time facts (the TypeScript generator
+    /// reads them from a native build, `examples/endpoints.rs`): not in the wasm module.
+    #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
     /// HTTP method.
     pub method: Method,
@@ -199,7 +201,8 @@ pub struct Endpoint<A: 'static> {
     pub read: bool,
     /// Whether the API's credentials go with it (NHN's legacy endpoints take none).
     pub auth: bool,
-    /// TypeScript types of the parameters and the result.
+    /// TypeScript types of the parameters and the result (native builds only, as `doc`).
+    #[cfg(not(target_arch = "wasm32"))]
     pub ts: (&'static str, &'static str),
     /// The result reader.
     pub reader: Reader<A>,
@@ -212,6 +215,7 @@ impl<A> Endpoint<A> {
         Self {
             name,
             call: name,
+            #[cfg(not(target_arch = "wasm32"))]
             doc: "",
             method,
             path,
@@ -224,6 +228,7 @@ impl<A> Endpoint<A> {
             next_page: None,
             read: false,
             auth: true,
+            #[cfg(not(target_arch = "wasm32"))]
             ts: ("void", "void"),
             reader,
         }
@@ -250,8 +255,15 @@ impl<A> Endpoint<A> {
     }
 
     /// Its doc line and TypeScript types.
+    #[cfg(not(target_arch = "wasm32"))]
     pub const fn doc(self, doc: &'static str, params_ts: &'static str, result_ts: &'static str) -> Self {
         Self { doc, ts: (params_ts, result_ts), ..self }
+    }
+
+    /// Its doc line and TypeScript types: kept out of the wasm module.
+    #[cfg(target_arch = "wasm32")]
+    pub const fn doc(self, _doc: &'static str, _params_ts: &'static str, _result_ts: &'static str) -> Self {
+        self
     }
 
     /// The client method's name, when it is not `name`.
@@ -305,7 +317,9 @@ impl<A> Endpoint<A> {
         self.params.iter().map(|p| read_param(&a, p)).collect()
     }
 
-    /// The declaration as JSON, for the JS layer and the generated types.
+    /// The declaration as JSON, for the JS layer and the generated types (`examples/endpoints.rs`
+    /// prints every API's; `scripts/gen-endpoints.mjs` writes them into the package).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn describe(&self) -> Value {
         let mut o = Map::new();
         o.insert("name".into(), self.name.into());

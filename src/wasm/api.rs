@@ -1,7 +1,8 @@
 //! JS bindings for the server APIs, sans-I/O: one class, `__ServerApi`, builds the request of any
-//! declared endpoint and parses its response; `__endpoints(api)` gives the declarations, from which
-//! `pkg/src/endpoints.js` makes the public classes and their methods and `scripts/build-pkg.mjs`
-//! their types. The types of parameters and results are below.
+//! declared endpoint and parses its response. The declarations themselves reach JS at build time
+//! (`examples/endpoints.rs` prints them, `scripts/gen-endpoints.mjs` writes the table
+//! `pkg/src/clients.js` makes the public classes from, and their types). The types of parameters
+//! and results are below.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -279,9 +280,6 @@ pub(super) fn parse_of<A: ServerApi>(api: &A, name: &str, response: JsValue, now
     }
 }
 
-fn describe<A: ServerApi>() -> JsResult<JsValue> {
-    to_js(&A::endpoints().iter().map(|e| e.describe()).collect::<Vec<_>>())
-}
 
 #[wasm_bindgen(js_class = __ServerApi)]
 impl JsServerApi {
@@ -330,18 +328,6 @@ impl JsServerApi {
             Core::AppStore(a) => parse_of(a.as_ref(), name, response, now_ms, false),
             Core::GooglePlay(a) => super::play::parse(a, name, response, now_ms, &params),
         }
-    }
-}
-
-/// Internal, for `pkg/src/endpoints.js` and the type generator: the declarations of `api`.
-#[wasm_bindgen(js_name = __endpoints, skip_typescript)]
-pub fn endpoints(api: &str) -> JsResult<JsValue> {
-    match api {
-        "iap" => describe::<IapApi>(),
-        "gamebase" => describe::<GamebaseApi>(),
-        "appstore" => describe::<AppStoreServerApi>(),
-        "googleplay" => describe::<GooglePlayApi>(),
-        _ => Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
     }
 }
 
