@@ -5,8 +5,8 @@ import { startEmulator } from './emulator.js';
 
 const USAGE = `usage: iap-verify emulator [--port N] [--host HOST] [--seed FILE]
 
-Serves the NHN Cloud IAP server API, the Gamebase purchase API and the App Store Server API from
-memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
+Serves the NHN Cloud IAP server API, the Gamebase purchase API, the App Store Server API and the
+Google Play Developer API (with Google's OAuth token endpoint) from memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
 JSON file in the format of pkg/src/emulator-seed.json (the default).`;
 
 function parse(argv) {
@@ -58,8 +58,12 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
   const a = emu.appStore;
   log(`  App Store API    baseUrl ${emu.url}  keyId ${a.keyId}  issuerId ${a.issuerId}  bundleId ${a.bundleId}  (${a.environment}, appAppleId ${a.appAppleId})`);
   log(`                   .p8 key and root: GET /admin/appstore/credentials, root PEM: GET /admin/appstore/root`);
+  const g = emu.googlePlay;
+  log(`  Play API         baseUrl ${emu.url}  token ${g.serviceAccount.token_uri}  package ${g.packageName}  account ${g.serviceAccount.client_email}`);
+  log(`                   service account key file: GET /admin/googleplay/credentials (its serviceAccount)`);
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
   log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
+  log(`                   POST /admin/googleplay/products | subscriptions | voided, GET /admin/googleplay/state`);
   log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);
   if (signals) {
     const stop = () => emu.close().then(() => process.exit(0));

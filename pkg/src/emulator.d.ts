@@ -9,6 +9,8 @@ export interface Emulator {
   readonly gamebase: { appId: string; secretKey: string };
   /** The App Store Server API face (paths under /inApps/): credentials, trust, admin methods. */
   readonly appStore: EmulatorAppStore;
+  /** The Google Play face (Google's token endpoint at /token, the Play Developer API under /androidpublisher/). */
+  readonly googlePlay: EmulatorGooglePlay;
   /** Adds a payment as if the store had charged the user; returns it with its token. */
   addPayment(payment: EmulatorPaymentInput): EmulatorPayment;
   close(): Promise<void>;
@@ -41,6 +43,33 @@ export interface EmulatorAppStore {
     originalTransactionId: string; autoRenewStatus?: 0 | 1; isInBillingRetryPeriod?: boolean; gracePeriodExpiresDate?: number | string;
     expirationIntent?: number; autoRenewProductId?: string; priceIncreaseStatus?: number;
   }): Record<string, unknown>;
+}
+
+/**
+ * What a `GooglePlayClient` needs to talk to the emulator:
+ * `new GooglePlayClient({ serviceAccount: g.serviceAccount, baseUrl: emu.url })` (the key file's
+ * `token_uri` is the emulator's token endpoint).
+ */
+export interface EmulatorGooglePlay {
+  packageName: string;
+  /** The service account's JSON key file, as Google's console hands it out; the key is made at start. */
+  serviceAccount: {
+    type: 'service_account'; project_id: string; private_key_id: string; private_key: string;
+    client_email: string; client_id: string; token_uri: string;
+  };
+  /** Adds a one-time purchase; times are epoch ms or offsets such as "-1h". Returns Google's ProductPurchase. */
+  addProductPurchase(purchase: {
+    token?: string; productId: string; purchaseTime?: number | string; purchaseState?: 0 | 1 | 2;
+    acknowledged?: boolean; consumed?: boolean; quantity?: number; orderId?: string; accountId?: string; test?: boolean;
+  }): Record<string, unknown>;
+  /** Adds a subscription. Returns Google's SubscriptionPurchaseV2. */
+  addSubscription(subscription: {
+    token?: string; productId: string; startTime?: number | string; expiryTime?: number | string;
+    state?: 'ACTIVE' | 'CANCELED' | 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'EXPIRED' | 'PENDING';
+    acknowledged?: boolean; autoRenew?: boolean; orderId?: string; test?: boolean;
+  }): Record<string, unknown>;
+  /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list. */
+  void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number }): Record<string, unknown>;
 }
 
 /** A product of the seed's `appStore.products`. */
@@ -159,4 +188,6 @@ export declare function startEmulator(options?: {
   clock?: () => number;
   /** The App Store face's settings, over the seed's `appStore` section. */
   appStore?: EmulatorAppStoreOptions;
+  /** The Google Play face's settings, over the seed's `googlePlay` section (`privateKey`: your own PKCS#8 PEM). */
+  googlePlay?: { packageName?: string; clientEmail?: string; privateKey?: string; pageSize?: number };
 }): Promise<Emulator>;

@@ -17,14 +17,16 @@
 //                that went through but whose answer was lost)
 //   retryAfter=S with status=N: a `Retry-After: S` header on the answer (429 and 503 carry one)
 //
-// Store faces (./emulator-appstore.js: the App Store Server API under /inApps/) plug in as
-// objects with `name` (their seed section), `reset(seed, start)`, `matches(path)`,
-// `route(req, path, query, body, logEntry)`, `faultReply(status)` (the store's own error body for a
+// Store faces (./emulator-appstore.js: the App Store Server API under /inApps/;
+// ./emulator-googleplay.js: Google's token endpoint at /token and the Play Developer API under
+// /androidpublisher/) plug in as objects with `name` (their seed section), `reset(seed, start)`,
+// `matches(path)`, `route(req, path, query, body, logEntry, bodyText)`, `faultReply(status)` (the store's own error body for a
 // fault status, or null for the HTML page), `admin(req, path, body)` and `state()`.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppStoreFace } from './emulator-appstore.js';
+import { GooglePlayFace } from './emulator-googleplay.js';
 
 /** The seed used when none is given. */
 export const DEFAULT_SEED_URL = new URL('./emulator-seed.json', import.meta.url);
@@ -125,8 +127,10 @@ class EmulatorState {
     this.seed = seed;
     this.baseClock = clock;
     this.offsetMs = 0;
-    const ctx = { now: () => this.now(), resolveTime };
-    this.faces = [new AppStoreFace(faceOptions.appStore ?? {}, ctx)];
+    // `url` is the server's, once it listens (the Play face writes it into the key file's token_uri).
+    this.url = 'http://127.0.0.1';
+    const ctx = { now: () => this.now(), resolveTime, url: () => this.url };
+    this.faces = [new AppStoreFace(faceOptions.appStore ?? {}, ctx), new GooglePlayFace(faceOptions.googlePlay ?? {}, ctx)];
     this.reset();
   }
 
@@ -565,7 +569,7 @@ async function handle(s, req, res) {
       return;
     }
   }
-  const reply = face?.route(req, path, url.searchParams, body, entry)
+  const reply = face?.route(req, path, url.searchParams, body, entry, text)
     ?? iapRoutes(s, req, path, body)
     ?? gamebaseRoutes(s, req, path, url.searchParams, body)
     ?? new Reply(404, { header: { isSuccessful: false, resultCode: 404, resultMessage: `no route ${req.method} ${path}` } });
@@ -583,16 +587,18 @@ async function handle(s, req, res) {
 
 /**
  * Starts the emulator.
- * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number, appStore?: object }} [options]
+ * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number, appStore?: object, googlePlay?: object }} [options]
  *   `port` 0 (the default) picks a free one; `seed` an object, a JSON file path, or the default;
  *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
- *   settings over the seed's `appStore` section (see ./emulator-appstore.js).
- * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, appStore: object,
+ *   settings over the seed's `appStore` section (see ./emulator-appstore.js), `googlePlay` the
+ *   Google Play face's over the seed's `googlePlay` section (./emulator-googleplay.js).
+ * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, appStore: object, googlePlay: object,
  *   state: EmulatorState, addPayment(p: object): object, close(): Promise<void> }>}
  */
-export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock = Date.now, appStore } = {}) {
-  const state = new EmulatorState(loadSeed(seed), clock, { appStore });
+export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock = Date.now, appStore, googlePlay } = {}) {
+  const state = new EmulatorState(loadSeed(seed), clock, { appStore, googlePlay });
   const apple = state.face('appStore');
+  const play = state.face('googlePlay');
   const sockets = new Set();
   const server = createServer((req, res) => {
     handle(state, req, res).catch((e) => {
@@ -609,6 +615,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock 
   });
   const actual = server.address().port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
+  state.url = `http://${shownHost}:${actual}`;
   return {
     url: `http://${shownHost}:${actual}`,
     port: actual,
@@ -621,6 +628,14 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock 
         refund: (r) => apple.refund(r),
         renew: (r) => apple.renew(r),
         setRenewalInfo: (r) => apple.setRenewalInfo(r),
+      };
+    },
+    get googlePlay() {
+      return {
+        ...play.info(),
+        addProductPurchase: (p) => play.addProductPurchase(p),
+        addSubscription: (p) => play.addSubscription(p),
+        void: (v) => play.void({ ...v, voidedTime: resolveTime(v?.voidedTime, state.now()) ?? undefined }),
       };
     },
     state,

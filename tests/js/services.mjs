@@ -6,7 +6,8 @@
 /**
  * The local IAP server (pkg/src/emulator.js): `{ url, iap: { appKey, appSeq, ... }, gamebase:
  * { appId, secretKey }, appStore: { keyId, issuerId, bundleId, appAppleId, environment, signingKey,
- * rootCertificate (DER bytes), rootCertificatePem }, close() }`, or null when this build has no
+ * rootCertificate (DER bytes), rootCertificatePem }, googlePlay: { packageName, serviceAccount },
+ * close() }`, or null when this build has no
  * emulator. Tests drive it through its HTTP admin API only (the same in every runtime).
  */
 export async function emulator() {

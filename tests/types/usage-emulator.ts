@@ -25,3 +25,16 @@ export async function retentionUsage(client: AppStoreServerAPIClient): Promise<s
   await client.finishTransaction('2000000012345678');
   return list.imageIdentifiers?.[0]?.imageState ?? url;
 }
+
+/** The Google Play face: its key file feeds GooglePlayClient as it is. */
+export async function googlePlayUsage(): Promise<boolean | undefined> {
+  const { GooglePlayClient, toPurchase } = await import('iap-verify');
+  const emu = await startEmulator({ port: 0, googlePlay: { packageName: 'com.example.game' } });
+  const g = emu.googlePlay;
+  g.addProductPurchase({ token: 't1', productId: 'gem_500', purchaseTime: '-1h' });
+  g.void({ token: 't1', voidedReason: 1 });
+  const play = new GooglePlayClient({ serviceAccount: g.serviceAccount, baseUrl: emu.url });
+  const p = toPurchase(await play.getProductPurchase({ packageName: g.packageName, productId: 'gem_500', token: 't1' }));
+  await emu.close();
+  return p.needsAcknowledgement;
+}

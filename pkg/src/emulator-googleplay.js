@@ -1,0 +1,392 @@
+// The local server's Google Play face: Google's OAuth token endpoint (the JWT-bearer grant,
+// RFC 7523) at /token, and the purchase endpoints of the Play Developer API (androidpublisher v3)
+// that src/google/play_api.rs declares, each request's bearer token checked against the tokens it
+// issued.
+//
+// Facts from Google's documentation (OAuth 2.0 for server to server applications; androidpublisher
+// v3 purchases.products, purchases.subscriptionsv2, purchases.subscriptions, purchases.voidedpurchases):
+// - the assertion is RS256, signed with the service account's key: `iss` its client_email, `scope`,
+//   `aud` the token URL, `iat`, `exp` at most an hour later; the answer is
+//   `{ access_token, expires_in, token_type: "Bearer" }`, a refusal `{ error, error_description }`;
+// - API errors are `{ error: { code, message, status } }`; a token Google does not know is 404, one
+//   older than 60 days 410 Gone, a call without a valid access token 401 UNAUTHENTICATED;
+// - ProductPurchase: purchaseTimeMillis (int64 as text), purchaseState 0 purchased, 1 canceled,
+//   2 pending; consumptionState 0/1; acknowledgementState 0/1; purchaseType 0 test;
+// - SubscriptionPurchaseV2: startTime (RFC 3339), subscriptionState SUBSCRIPTION_STATE_…,
+//   acknowledgementState ACKNOWLEDGEMENT_STATE_…, lineItems[] with productId and expiryTime;
+// - voided purchases: the last 30 days by default, `startTime`/`endTime` in ms, `type` 0 products
+//   only or 1 with subscriptions, `maxResults` (at most 1000), pages by `token` and
+//   `tokenPagination.nextPageToken`.
+// Where Google says nothing, the choice is the emulator's and a comment says so.
+import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
+
+export const TOKEN_PATH = '/token';
+const PREFIX = '/androidpublisher/v3/applications/';
+const SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
+const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** Clock skew accepted on the assertion's `iat`/`exp`, seconds. */
+const LEEWAY_S = 60;
+const TOKEN_LIFETIME_S = 3600;
+const DAY = 86_400_000;
+const QUERYABLE_MS = 60 * DAY;
+const VOIDED_WINDOW_MS = 30 * DAY;
+
+const json = (body, status = 200) => ({ status, body, headers: {} });
+const empty = () => ({ status: 200, body: '', headers: {} });
+const googleError = (code, status, message) => json({ error: { code, message, status, errors: [{ message, domain: 'global', reason: status }] } }, code);
+const oauthError = (error, description) => json({ error, error_description: description }, 400);
+const notFound = () => googleError(404, 'NOT_FOUND', 'The purchase token was not found.');
+const rfc3339 = (ms) => new Date(ms).toISOString();
+
+function segment(text) {
+  try {
+    return JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Google Play face. The seed's `googlePlay` section: `packageName`, `clientEmail`,
+ * `privateKey` (PKCS#8 PEM; made at start when absent), `products` (one-time purchases by token),
+ * `subscriptions`, `voided`.
+ */
+export class GooglePlayFace {
+  constructor(options = {}, ctx) {
+    this.ctx = ctx; // { now(), resolveTime(value, start), url() }
+    this.options = options;
+    const pem = options.privateKey
+      ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    this.key = { pem, publicKey: createPublicKey(createPrivateKey(pem)), id: randomBytes(20).toString('hex') };
+  }
+
+  name = 'googlePlay';
+
+  matches(path) {
+    return path === TOKEN_PATH || path.startsWith(PREFIX);
+  }
+
+  reset(seed = {}, start = this.ctx.now()) {
+    const o = { ...seed, ...this.options };
+    const at = (v) => this.ctx.resolveTime(v, start);
+    this.config = {
+      packageName: o.packageName ?? 'com.example.game',
+      clientEmail: o.clientEmail ?? 'iap-verify@emulator-project.iam.gserviceaccount.com',
+      pageSize: Number(o.pageSize ?? 1000),
+    };
+    this.accessTokens = new Map(); // token -> expiry (epoch ms)
+    this.products = new Map();
+    this.subscriptions = new Map();
+    this.voided = [];
+    this.orders = 0;
+    for (const p of o.products ?? []) this.addProductPurchase(p, start);
+    for (const p of o.subscriptions ?? []) this.addSubscription(p, start);
+    for (const v of o.voided ?? []) this.void({ ...v, voidedTime: at(v.voidedTime) ?? start });
+  }
+
+  orderId() {
+    this.orders += 1;
+    return `GPA.3300-0000-${String(this.orders).padStart(4, '0')}-${String(10000 + this.orders).slice(-5)}`;
+  }
+
+  /**
+   * Adds a one-time purchase: `{ token, productId, purchaseTime?, purchaseState?, acknowledged?,
+   * consumed?, quantity?, accountId?, test? }` (times: epoch ms or offsets such as "-1h").
+   */
+  addProductPurchase(p, start = this.ctx.now()) {
+    const token = String(p.token ?? randomBytes(24).toString('base64url'));
+    const purchase = {
+      token,
+      productId: String(p.productId),
+      purchaseTimeMillis: this.ctx.resolveTime(p.purchaseTime, start) ?? this.ctx.now(),
+      purchaseState: Number(p.purchaseState ?? 0),
+      consumptionState: p.consumed ? 1 : 0,
+      acknowledgementState: p.acknowledged || p.consumed ? 1 : 0,
+      quantity: Number(p.quantity ?? 1),
+      orderId: p.orderId ?? this.orderId(),
+      obfuscatedExternalAccountId: p.accountId,
+      test: p.test !== false,
+    };
+    this.products.set(token, purchase);
+    return this.productResource(purchase);
+  }
+
+  /**
+   * Adds a subscription: `{ token, productId, startTime?, expiryTime?, state? (ACTIVE, CANCELED,
+   * IN_GRACE_PERIOD, ON_HOLD, PAUSED, EXPIRED, PENDING), acknowledged?, autoRenew? }`.
+   */
+  addSubscription(p, start = this.ctx.now()) {
+    const token = String(p.token ?? randomBytes(24).toString('base64url'));
+    const startTime = this.ctx.resolveTime(p.startTime, start) ?? this.ctx.now();
+    const sub = {
+      token,
+      productId: String(p.productId),
+      startTime,
+      expiryTime: this.ctx.resolveTime(p.expiryTime, start) ?? startTime + 30 * DAY,
+      state: p.state ?? 'ACTIVE',
+      acknowledged: p.acknowledged !== false,
+      autoRenew: p.autoRenew !== false,
+      latestOrderId: p.orderId ?? this.orderId(),
+      test: p.test !== false,
+    };
+    this.subscriptions.set(token, sub);
+    return this.subscriptionResource(sub);
+  }
+
+  /** Voids a purchase (a refund or chargeback): `{ token, voidedTime?, voidedSource?, voidedReason? }`. */
+  void(v) {
+    const token = String(v.token);
+    const p = this.products.get(token);
+    const s = this.subscriptions.get(token);
+    if (!p && !s) throw new RangeError(`no Google Play purchase with token ${token}`);
+    const voidedTimeMillis = v.voidedTime ?? this.ctx.now();
+    if (p) p.purchaseState = 1;
+    if (s) s.state = 'EXPIRED';
+    const entry = {
+      kind: 'androidpublisher#voidedPurchase',
+      purchaseToken: token,
+      orderId: p?.orderId ?? s.latestOrderId,
+      purchaseTimeMillis: String(p?.purchaseTimeMillis ?? s.startTime),
+      voidedTimeMillis: String(voidedTimeMillis),
+      voidedSource: Number(v.voidedSource ?? 0),
+      voidedReason: Number(v.voidedReason ?? 1),
+      subscription: Boolean(s),
+    };
+    this.voided.push(entry);
+    this.voided.sort((a, b) => Number(a.voidedTimeMillis) - Number(b.voidedTimeMillis));
+    return entry;
+  }
+
+  productResource(p) {
+    const r = {
+      kind: 'androidpublisher#productPurchase',
+      purchaseTimeMillis: String(p.purchaseTimeMillis),
+      purchaseState: p.purchaseState,
+      consumptionState: p.consumptionState,
+      orderId: p.orderId,
+      acknowledgementState: p.acknowledgementState,
+      regionCode: 'KR',
+      quantity: p.quantity,
+    };
+    if (p.test) r.purchaseType = 0;
+    if (p.obfuscatedExternalAccountId) r.obfuscatedExternalAccountId = p.obfuscatedExternalAccountId;
+    return r;
+  }
+
+  subscriptionResource(s) {
+    const plan = s.autoRenew && s.state === 'ACTIVE' ? { autoRenewingPlan: { autoRenewEnabled: true } } : {};
+    const r = {
+      kind: 'androidpublisher#subscriptionPurchaseV2',
+      regionCode: 'KR',
+      startTime: rfc3339(s.startTime),
+      subscriptionState: `SUBSCRIPTION_STATE_${s.state}`,
+      latestOrderId: s.latestOrderId,
+      acknowledgementState: s.acknowledged ? 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED' : 'ACKNOWLEDGEMENT_STATE_PENDING',
+      lineItems: [{ productId: s.productId, expiryTime: rfc3339(s.expiryTime), ...plan }],
+    };
+    if (s.test) r.testPurchase = {};
+    if (s.state === 'CANCELED') r.canceledStateContext = { userInitiatedCancellation: { cancelTime: rfc3339(s.canceledAt ?? this.ctx.now()) } };
+    return r;
+  }
+
+  state() {
+    return {
+      ...this.config,
+      products: [...this.products.values()],
+      subscriptions: [...this.subscriptions.values()],
+      voided: this.voided,
+      accessTokens: this.accessTokens.size,
+    };
+  }
+
+  /** The service account's key file, as Google's console hands it out, for the emulator's URL. */
+  info() {
+    return {
+      packageName: this.config.packageName,
+      serviceAccount: {
+        type: 'service_account',
+        project_id: 'emulator-project',
+        private_key_id: this.key.id,
+        private_key: this.key.pem,
+        client_email: this.config.clientEmail,
+        client_id: '100000000000000000001',
+        token_uri: `${this.ctx.url()}${TOKEN_PATH}`,
+      },
+    };
+  }
+
+  // ------------------------------------------------------------ auth
+
+  /** Why the assertion is refused, or null. `aud` must be this token endpoint as the client reached it. */
+  checkAssertion(assertion, tokenUrl) {
+    const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(assertion ?? '');
+    if (!m) return 'the assertion is not a compact JWS';
+    const [h, c] = [segment(m[1]), segment(m[2])];
+    if (!h || !c || typeof h !== 'object' || typeof c !== 'object') return 'the assertion header or claims are not JSON objects';
+    if (h.alg !== 'RS256') return `alg ${h.alg} (RS256 expected)`;
+    if (!verify('sha256', Buffer.from(`${m[1]}.${m[2]}`), this.key.publicKey, Buffer.from(m[3], 'base64url'))) return 'Invalid JWT Signature.';
+    if (c.iss !== this.config.clientEmail) return 'iss is not the service account';
+    if (c.aud !== tokenUrl) return `aud is not ${tokenUrl}`;
+    if (!String(c.scope ?? '').split(' ').includes(SCOPE)) return 'the scope does not include androidpublisher';
+    const now = Math.floor(this.ctx.now() / 1000);
+    if (!Number.isInteger(c.iat) || !Number.isInteger(c.exp)) return 'iat and exp must be integers (seconds)';
+    if (c.iat > now + LEEWAY_S) return 'iat is in the future';
+    if (c.exp < now - LEEWAY_S) return 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.';
+    if (c.exp - c.iat > 3600 || c.exp <= c.iat) return 'exp must be after iat and at most an hour later';
+    return null;
+  }
+
+  token(req, text, entry) {
+    if (req.method !== 'POST') return googleError(405, 'METHOD_NOT_ALLOWED', 'POST only');
+    const form = new URLSearchParams(text ?? '');
+    if (form.get('grant_type') !== GRANT) return oauthError('unsupported_grant_type', 'Invalid grant_type');
+    const refused = this.checkAssertion(form.get('assertion'), `http://${req.headers.host}${TOKEN_PATH}`);
+    if (refused) {
+      entry.authError = refused;
+      return oauthError('invalid_grant', refused);
+    }
+    const accessToken = `ya29.emulator-${randomBytes(24).toString('base64url')}`;
+    this.accessTokens.set(accessToken, this.ctx.now() + TOKEN_LIFETIME_S * 1000);
+    return json({ access_token: accessToken, expires_in: TOKEN_LIFETIME_S - 1, token_type: 'Bearer' });
+  }
+
+  // ------------------------------------------------------------ routes
+
+  /** Google's bodies for the fault statuses that have one. */
+  faultReply(status) {
+    if (status === 429) return googleError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded.');
+    if (status === 500) return googleError(500, 'INTERNAL', 'Internal error encountered.');
+    if (status === 503) return googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.');
+    return null;
+  }
+
+  route(req, path, query, body, entry, text) {
+    if (path === TOKEN_PATH) return this.token(req, text, entry);
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const expires = bearer ? this.accessTokens.get(bearer) : undefined;
+    if (!(expires > this.ctx.now())) {
+      entry.authError = bearer ? 'the access token is unknown or expired' : 'no Bearer access token';
+      return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
+    }
+    const seg = path.slice(PREFIX.length).split('/').map((s) => decodeURIComponent(s));
+    const [pkg, purchases, kind, ...rest] = seg;
+    if (purchases !== 'purchases') return googleError(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
+    // Google answers a package this account cannot see with 403; the emulator knows one package.
+    if (pkg !== this.config.packageName) return googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission');
+    const m = req.method;
+    const is = (method, ...pattern) => m === method && rest.length === pattern.length && pattern.every((p, i) => p === '*' || p === rest[i]);
+    if (kind === 'products' && rest[1] === 'tokens') {
+      const [productId, , tokenAction] = rest;
+      const [token, action] = tokenAction.split(':');
+      const p = this.products.get(token);
+      const gone = this.gone(p?.purchaseTimeMillis);
+      if (is('GET', '*', 'tokens', '*') && !action) return p && p.productId === productId ? gone ?? json(this.productResource(p)) : notFound();
+      if (m === 'POST' && rest.length === 3 && (action === 'acknowledge' || action === 'consume')) {
+        if (!p || p.productId !== productId) return notFound();
+        if (gone) return gone;
+        if (p.purchaseState !== 0) return googleError(400, 'FAILED_PRECONDITION', 'The purchase is not in a valid state to perform the desired operation.');
+        if (action === 'consume') {
+          // Google: consuming acknowledges too; a second consume is refused.
+          if (p.consumptionState === 1) return googleError(400, 'FAILED_PRECONDITION', 'The product purchase is already consumed.');
+          p.consumptionState = 1;
+          p.acknowledgementState = 1;
+          return empty();
+        }
+        // The emulator's choice (Google's docs are silent): acknowledging twice is accepted.
+        p.acknowledgementState = 1;
+        if (typeof body?.developerPayload === 'string') p.developerPayload = body.developerPayload;
+        return empty();
+      }
+    }
+    if (kind === 'subscriptionsv2' && rest[0] === 'tokens' && rest.length === 2) {
+      const [token, action] = rest[1].split(':');
+      const s = this.subscriptions.get(token);
+      if (!s) return notFound();
+      const gone = this.gone(s.state === 'EXPIRED' ? s.expiryTime : undefined);
+      if (m === 'GET' && !action) return gone ?? json(this.subscriptionResource(s));
+      if (m === 'POST' && action === 'revoke') {
+        // A refund that ends access now.
+        s.state = 'EXPIRED';
+        s.expiryTime = this.ctx.now();
+        return json({});
+      }
+      if (m === 'POST' && action === 'cancel') {
+        s.state = 'CANCELED';
+        s.autoRenew = false;
+        s.canceledAt = this.ctx.now();
+        return empty();
+      }
+    }
+    if (kind === 'subscriptions' && rest[1] === 'tokens' && rest.length === 3) {
+      const [subscriptionId, , tokenAction] = rest;
+      const [token, action] = tokenAction.split(':');
+      const s = this.subscriptions.get(token);
+      if (!s || s.productId !== subscriptionId) return notFound();
+      if (m === 'POST' && action === 'acknowledge') {
+        if (s.acknowledged) return googleError(400, 'FAILED_PRECONDITION', 'The subscription purchase is already acknowledged.');
+        s.acknowledged = true;
+        return empty();
+      }
+      if (m === 'POST' && action === 'cancel') {
+        s.state = 'CANCELED';
+        s.autoRenew = false;
+        s.canceledAt = this.ctx.now();
+        return empty();
+      }
+    }
+    if (kind === 'voidedpurchases' && rest.length === 0 && m === 'GET') return this.voidedList(query);
+    return googleError(404, 'NOT_FOUND', `no route ${m} ${path}`);
+  }
+
+  /** 410 Gone for a purchase Google no longer answers for (older than 60 days), else null. */
+  gone(since) {
+    if (since === undefined || this.ctx.now() - since <= QUERYABLE_MS) return null;
+    return googleError(410, 'GONE', 'The purchase token is no longer valid.');
+  }
+
+  voidedList(query) {
+    const now = this.ctx.now();
+    const num = (k) => (query.get(k) === null ? undefined : Number(query.get(k)));
+    const startTime = num('startTime') ?? now - VOIDED_WINDOW_MS;
+    const endTime = num('endTime') ?? now;
+    const type = num('type') ?? 0;
+    const maxResults = num('maxResults') ?? this.config.pageSize;
+    if (![startTime, endTime, maxResults].every(Number.isFinite) || ![0, 1].includes(type) || maxResults < 1 || maxResults > 1000) {
+      return googleError(400, 'INVALID_ARGUMENT', 'Invalid value for a voided purchases parameter.');
+    }
+    if (startTime > endTime) return googleError(400, 'INVALID_ARGUMENT', 'startTime must be before endTime.');
+    // Google refuses a start more than 30 days back.
+    if (startTime < now - VOIDED_WINDOW_MS - 60_000) return googleError(400, 'INVALID_ARGUMENT', 'startTime is too far in the past.');
+    const list = this.voided.filter((v) => Number(v.voidedTimeMillis) >= startTime && Number(v.voidedTimeMillis) <= endTime && (type === 1 || !v.subscription));
+    // The page token is the emulator's own: the offset, opaque to clients.
+    const offset = query.get('token') === null ? 0 : Number.parseInt(Buffer.from(query.get('token'), 'base64url').toString(), 10);
+    if (!Number.isInteger(offset) || offset < 0) return googleError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
+    const page = list.slice(offset, offset + maxResults).map(({ subscription, ...v }) => v);
+    const body = { pageInfo: { totalResults: list.length, resultPerPage: page.length, startIndex: offset } };
+    if (page.length > 0) body.voidedPurchases = page;
+    if (offset + page.length < list.length) body.tokenPagination = { nextPageToken: Buffer.from(String(offset + page.length)).toString('base64url') };
+    return json(body);
+  }
+
+  // ------------------------------------------------------------ admin
+
+  /** `/admin/googleplay/...`: a reply, or null when the path is not this face's. */
+  admin(req, path, body) {
+    if (!path.startsWith('/admin/googleplay/')) return null;
+    const many = (f) => (Array.isArray(body) ? body.map((x) => f(x ?? {})) : f(body ?? {}));
+    switch (`${req.method} ${path.slice('/admin/googleplay'.length)}`) {
+      case 'GET /credentials':
+        return json(this.info());
+      case 'GET /state':
+        return json(this.state());
+      case 'POST /products':
+        return json(many((x) => this.addProductPurchase(x)), 201);
+      case 'POST /subscriptions':
+        return json(many((x) => this.addSubscription(x)), 201);
+      case 'POST /voided':
+        return json(many((x) => this.void({ ...x, voidedTime: this.ctx.resolveTime(x.voidedTime, this.ctx.now()) ?? undefined })), 201);
+      default:
+        return json({ error: `no admin route ${req.method} ${path}` }, 404);
+    }
+  }
+}
