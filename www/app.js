@@ -383,7 +383,7 @@ async function loadStoreConfig() {
   try {
     const conf = await (await fetch('/api/config', { headers: { accept: 'application/json' } })).json();
     const { apple, google } = conf.storeApis ?? {};
-    const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: ` (local server, seeded: try token ${conf.storeSamples?.google ?? 'from its seed'})` };
+    const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: conf.storeSamples?.google ? ` (local server, seeded: try token ${conf.storeSamples.google.token} with product ${conf.storeSamples.google.productId})` : ' (local server)' };
     const says = [
       apple ? `App Store Server API at ${apple.baseUrl}${conf.emulator ? seeded.apple : ''}.` : 'No App Store Server API credentials are configured.',
       google ? `Play Developer API at ${google.baseUrl}${conf.emulator ? seeded.google : ''}.` : 'No Play Developer API service account is configured.',

@@ -147,6 +147,12 @@ export function loadConfig({ config, env = process.env } = {}) {
   };
 }
 
+/** The local server's first purchase that still needs acknowledging, `{ token, productId }`. */
+function googleSample(emulator) {
+  const p = emulator.state.face('googlePlay').state().products.find((x) => x.purchaseState === 0 && x.acknowledgementState === 0);
+  return p ? { token: p.token, productId: p.productId } : undefined;
+}
+
 /**
  * Where the dashboard's files are: an explicit dir; in the repository, www/ itself (so edits show
  * without a rebuild); in an installed package, the optional package `iap-verify-dashboard` (www/
@@ -372,6 +378,8 @@ export async function startDashboard(options = {}) {
   const publicConfig = {
     storeApis: Object.fromEntries(Object.entries(stores).map(([k, s]) => [k, { baseUrl: s.client.baseUrl }])),
     emulator: emulator !== undefined,
+    // A seeded Google purchase to try on the local server (a token is not guessable like an order id).
+    ...(emulator ? { storeSamples: { google: googleSample(emulator) } } : {}),
     apis: Object.fromEntries(Object.entries(sources).map(([k, s]) => [k, { baseUrl: s.client.baseUrl, packageName: s.conf.packageName ?? null }])),
     stores: STORES,
   };

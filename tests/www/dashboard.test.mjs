@@ -391,6 +391,58 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await close();
   });
 
+  test('store lookup: a Google purchase token and its acknowledgement deadline, a subscription, the voided purchases', async () => {
+    const { page, errors, close } = await open();
+    const form = page.getByTestId('store-lookup');
+    // The hint names the seeded purchase that still needs acknowledging.
+    await page.locator('#store-lookup-source').filter({ hasText: 'Play Developer API at' }).waitFor();
+    assert.match(await page.locator('#store-lookup-source').innerText(), /try token play-token-unacknowledged with product gem_500/);
+    assert.equal(await form.getByTestId('store-product').isVisible(), false, 'the product field is for Google tokens only');
+    await form.getByTestId('store-by').selectOption('google:token');
+    await form.getByTestId('store-id').fill('play-token-unacknowledged');
+    await form.getByTestId('store-product').fill('gem_500');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for token "play-token-unacknowledged"' }).waitFor();
+    const text = await page.getByTestId('store-lookup-results').innerText();
+    assert.match(text, /GPA\.3300-1111-2222-00001[\s\S]*gem_500[\s\S]*One-time product[\s\S]*PURCHASED/);
+    assert.match(await page.getByTestId('ack-deadline').innerText(), /not acknowledged: refunded by Google/);
+    assert.match(await page.getByTestId('store-lookup-status').innerText(), /1 row, 0 refunded[\s\S]*Note: not acknowledged yet/);
+    await shot(page, `${ARTIFACTS}store-lookup-google.png`);
+
+    // A refunded purchase reads REFUNDED with the reason; a subscription without a product id.
+    await form.getByTestId('store-id').fill('play-token-refunded');
+    await form.getByTestId('store-product').fill('remove_ads');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for token "play-token-refunded"' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-results').innerText(), /REFUNDED[\s\S]*refunded[\s\S]*\(remorse\)[\s\S]*acknowledged/);
+    await form.getByTestId('store-id').fill('play-sub-grace');
+    await form.getByTestId('store-product').fill('');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for token "play-sub-grace"' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-results').innerText(), /vip_monthly[\s\S]*Subscription[\s\S]*IN GRACE PERIOD[\s\S]*acknowledged/);
+
+    // The voided purchases of the last 30 days: no id asked for.
+    await form.getByTestId('store-by').selectOption('google:voided');
+    assert.equal(await form.getByTestId('store-id').isVisible(), false);
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for the last 30 days' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-results').innerText(), /GPA\.3300-1111-2222-00004[\s\S]*REFUNDED/);
+    await shot(page, `${ARTIFACTS}store-lookup-google-voided.png`);
+
+    // A token past Google's 60 days: the store's refusal in plain view; the service account's key never reaches the page.
+    await form.getByTestId('store-by').selectOption('google:token');
+    await form.getByTestId('store-id').fill('play-token-expired');
+    await form.getByTestId('store-product').fill('gem_500');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'Lookup failed' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-status').innerText(), /API_ERROR/);
+    const keyLine = dash.emulator.googlePlay.serviceAccount.private_key.split('\n')[1];
+    assert.ok(keyLine.length > 40);
+    assert.ok(!(await page.content()).includes(keyLine), 'no part of the service account key reaches the page');
+    assert.deepEqual(errors, ['error: Failed to load resource: the server responded with a status of 502 (Bad Gateway)']);
+    await close();
+  });
+
   test('lookup API: no secrets in the config answer, cross-origin posts refused', async () => {
     const conf = await (await fetch(`${dash.url}api/config`)).text();
     assert.doesNotMatch(conf, /secret|appKey/i);
