@@ -74,9 +74,12 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // README) is held here: about 300 KiB today (2026-12-02: 300 KiB of the 979 KiB unpacked,
   // 355 KiB packed; before one copy of the glue and the dashboard's own package: 1,130 KiB
   // unpacked, 393 KiB packed, 46 files). Later the same day the App Store Server API client, its
-  // emulator face (47 KiB of it), Pub/Sub push auth and OCSP brought it to about 430 KiB.
+  // emulator face (47 KiB of it), Pub/Sub push auth and OCSP brought it to about 430 KiB. On
+  // 2026-12-03 the emulator's Google Play face (19 KiB) and retention messaging (9 KiB), the
+  // `iap-verify google` lookups, the dashboard's Google lookups, the 15 endpoints Apple's library
+  // 3.1 added (their types) and their README sections: 514 KiB (147 KiB of the packed size).
   const rest = p.packed.unpackedSize - wasm.length;
-  assert.ok(rest < 470 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 560 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest, 131 KiB packed today.
   assert.ok(p.packed.size < gz + 160 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
