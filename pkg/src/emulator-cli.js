@@ -63,7 +63,7 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
   log(`                   service account key file: GET /admin/googleplay/credentials (its serviceAccount)`);
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
   log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
-  log(`                   POST /admin/googleplay/products | subscriptions | voided, GET /admin/googleplay/state`);
+  log(`                   POST /admin/googleplay/products | subscriptions | renewals | voided, GET /admin/googleplay/state`);
   log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);
   if (signals) {
     const stop = () => emu.close().then(() => process.exit(0));

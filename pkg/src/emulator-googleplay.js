@@ -133,6 +133,22 @@ export class GooglePlayFace {
     return this.subscriptionResource(sub);
   }
 
+  /**
+   * Renews a subscription for another period: `{ token, expiryTime? }` (default the old expiry + 30
+   * days). Google's order id of a renewal is the first one's with `..N` counting the renewals.
+   */
+  renew(input) {
+    const s = this.subscriptions.get(String(input?.token));
+    if (!s) throw new RangeError(`no Google Play subscription with token ${input?.token}`);
+    const from = Math.max(s.expiryTime, this.ctx.now());
+    s.expiryTime = this.ctx.resolveTime(input.expiryTime, from) ?? from + 30 * DAY;
+    s.renewals = (s.renewals ?? 0) + 1;
+    s.latestOrderId = `${s.latestOrderId.replace(/\.\.\d+$/, '')}..${s.renewals}`;
+    s.state = 'ACTIVE';
+    s.autoRenew = true;
+    return this.subscriptionResource(s);
+  }
+
   /** Voids a purchase (a refund or chargeback): `{ token, voidedTime?, voidedSource?, voidedReason? }`. */
   void(v) {
     const token = String(v.token);
@@ -383,6 +399,8 @@ export class GooglePlayFace {
         return json(many((x) => this.addProductPurchase(x)), 201);
       case 'POST /subscriptions':
         return json(many((x) => this.addSubscription(x)), 201);
+      case 'POST /renewals':
+        return json(many((x) => this.renew(x)));
       case 'POST /voided':
         return json(many((x) => this.void({ ...x, voidedTime: this.ctx.resolveTime(x.voidedTime, this.ctx.now()) ?? undefined })), 201);
       default:

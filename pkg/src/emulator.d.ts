@@ -68,6 +68,8 @@ export interface EmulatorGooglePlay {
     state?: 'ACTIVE' | 'CANCELED' | 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'EXPIRED' | 'PENDING';
     acknowledged?: boolean; autoRenew?: boolean; orderId?: string; test?: boolean;
   }): Record<string, unknown>;
+  /** Renews a subscription for another period (default 30 days after its expiry); returns Google's SubscriptionPurchaseV2. */
+  renew(renewal: { token: string; expiryTime?: number | string }): Record<string, unknown>;
   /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list. */
   void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number }): Record<string, unknown>;
 }

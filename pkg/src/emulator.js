@@ -635,6 +635,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock 
         ...play.info(),
         addProductPurchase: (p) => play.addProductPurchase(p),
         addSubscription: (p) => play.addSubscription(p),
+        renew: (r) => play.renew(r),
         void: (v) => play.void({ ...v, voidedTime: resolveTime(v?.voidedTime, state.now()) ?? undefined }),
       };
     },

@@ -97,7 +97,7 @@ test('a product purchase: needs acknowledging, then acknowledged; consumed once;
   assert.equal(other.details.errorStatus, 'PERMISSION_DENIED');
 });
 
-test('subscriptions: v2 states, cancel and revoke as state, the v1 acknowledge', async (t) => {
+test('subscriptions: v2 states, cancel and revoke as state, the v1 acknowledge, renewals', async (t) => {
   if (!emu) return t.skip(NONE);
   const c = client();
   const sub = (token) => c.getSubscriptionPurchaseV2({ packageName: pkg(), token });
@@ -126,6 +126,15 @@ test('subscriptions: v2 states, cancel and revoke as state, the v1 acknowledge',
   await c.cancelSubscriptionPurchase({ packageName: pkg(), subscriptionId: 'vip_monthly', token: 'play-sub-new' });
   assert.equal((await sub('play-sub-new')).subscriptionState, 'SUBSCRIPTION_STATE_CANCELED');
   await rejects(sub('no-such-token'), 'API_ERROR', 404);
+
+  // A renewal: a new period and Google's renewal order id; a lapsed grace period renews to active.
+  const graceBefore = await sub('play-sub-grace');
+  const [renewed] = await admin('POST', '/admin/googleplay/renewals', [{ token: 'play-sub-grace' }]);
+  assert.equal(renewed.latestOrderId, `${graceBefore.latestOrderId.replace(/\.\.\d+$/, '')}..1`);
+  const after = await sub('play-sub-grace');
+  assert.equal(after.subscriptionState, 'SUBSCRIPTION_STATE_ACTIVE');
+  assert.ok(after.lineItems[0].expiryTimeMs > Date.now() + 29 * DAY);
+  assert.equal((await admin('POST', '/admin/googleplay/renewals', [{ token: 'play-sub-grace' }]))[0].latestOrderId.endsWith('..2'), true);
 });
 
 test('voided purchases: the seeded refund, type 0 without subscriptions, every page by token, the window', async (t) => {
@@ -151,10 +160,18 @@ test('voided purchases: the seeded refund, type 0 without subscriptions, every p
   await rejects(c.listVoidedPurchases({ packageName: pkg(), startTime: Date.now() - 40 * DAY }), 'API_ERROR', 400);
 });
 
-test('faults on the Google face: 500 and 429 (Retry-After) retried for reads only; a lost consume took effect', async (t) => {
+test('faults on the Google face: a slow answer, 500 and 429 (Retry-After) retried for reads only; a lost consume took effect', async (t) => {
   if (!emu) return t.skip(NONE);
   const c = client();
   await c.getProductPurchase(product('play-token-consumed')); // the token, before the faults
+  // Slow: the attempt times out (TIMEOUT, retryable); with retries the next attempt answers.
+  await fault({ delayMs: 1000 });
+  const late = await rejects(client({ timeoutMs: 100, retries: 0 }).getProductPurchase(product('play-token-consumed')), 'TIMEOUT');
+  assert.equal(late.retryable, true);
+  await admin('DELETE', '/admin/requests');
+  await fault({ delayMs: 1000 });
+  assert.equal((await client({ timeoutMs: 200 }).getProductPurchase(product('play-token-consumed'))).consumptionState, 1);
+  assert.equal((await requests()).length, 2);
   await admin('DELETE', '/admin/requests');
   await fault({ status: 500 });
   assert.equal((await c.getProductPurchase(product('play-token-consumed'))).consumptionState, 1);
