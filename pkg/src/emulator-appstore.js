@@ -15,6 +15,7 @@
 // Where Apple says nothing, the choice is the emulator's and is said in a comment.
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { createApiSigningKey, createAppStorePki, pem } from './emulator-pki.js';
+import { empty, fromB64urlJson as fromB64url, json, toB64urlJson as b64url } from './emulator-replies.js';
 
 export const PREFIX = '/inApps/';
 const AUDIENCE = 'appstoreconnect-v1';
@@ -108,16 +109,6 @@ const NOTIFICATION_TYPES = new Set([
 ]);
 
 const apiError = ([status, errorCode, errorMessage]) => ({ status, body: { errorCode, errorMessage }, headers: {} });
-const json = (body, status = 200) => ({ status, body, headers: {} });
-const empty = (status) => ({ status, body: '', headers: {} });
-const b64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function fromB64url(text) {
-  try {
-    return JSON.parse(Buffer.from(String(text), 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 const digits = (n) => Array.from(randomBytes(n), (b) => b % 10).join('');
 /** An order id of the shape on Apple's receipt e-mails (ten capital letters and digits). */
 const orderId = () => Array.from(randomBytes(10), (b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 32]).join('');

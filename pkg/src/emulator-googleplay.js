@@ -19,6 +19,7 @@
 //   `tokenPagination.nextPageToken`.
 // Where Google says nothing, the choice is the emulator's and a comment says so.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { empty, fromB64urlJson, json } from './emulator-replies.js';
 
 export const TOKEN_PATH = '/token';
 const PREFIX = '/androidpublisher/v3/applications/';
@@ -31,20 +32,10 @@ const DAY = 86_400_000;
 const QUERYABLE_MS = 60 * DAY;
 const VOIDED_WINDOW_MS = 30 * DAY;
 
-const json = (body, status = 200) => ({ status, body, headers: {} });
-const empty = () => ({ status: 200, body: '', headers: {} });
 const googleError = (code, status, message) => json({ error: { code, message, status, errors: [{ message, domain: 'global', reason: status }] } }, code);
 const oauthError = (error, description) => json({ error, error_description: description }, 400);
 const notFound = () => googleError(404, 'NOT_FOUND', 'The purchase token was not found.');
 const rfc3339 = (ms) => new Date(ms).toISOString();
-
-function segment(text) {
-  try {
-    return JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The Google Play face. The seed's `googlePlay` section: `packageName`, `clientEmail`,
@@ -237,7 +228,7 @@ export class GooglePlayFace {
   checkAssertion(assertion, tokenUrl) {
     const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(assertion ?? '');
     if (!m) return 'the assertion is not a compact JWS';
-    const [h, c] = [segment(m[1]), segment(m[2])];
+    const [h, c] = [fromB64urlJson(m[1]), fromB64urlJson(m[2])];
     if (!h || !c || typeof h !== 'object' || typeof c !== 'object') return 'the assertion header or claims are not JSON objects';
     if (h.alg !== 'RS256') return `alg ${h.alg} (RS256 expected)`;
     if (!verify('sha256', Buffer.from(`${m[1]}.${m[2]}`), this.key.publicKey, Buffer.from(m[3], 'base64url'))) return 'Invalid JWT Signature.';
@@ -306,12 +297,12 @@ export class GooglePlayFace {
           if (p.consumptionState === 1) return googleError(400, 'FAILED_PRECONDITION', 'The product purchase is already consumed.');
           p.consumptionState = 1;
           p.acknowledgementState = 1;
-          return empty();
+          return empty(200);
         }
         // The emulator's choice (Google's docs are silent): acknowledging twice is accepted.
         p.acknowledgementState = 1;
         if (typeof body?.developerPayload === 'string') p.developerPayload = body.developerPayload;
-        return empty();
+        return empty(200);
       }
     }
     if (kind === 'subscriptionsv2' && rest[0] === 'tokens' && rest.length === 2) {
@@ -326,12 +317,7 @@ export class GooglePlayFace {
         s.expiryTime = this.ctx.now();
         return json({});
       }
-      if (m === 'POST' && action === 'cancel') {
-        s.state = 'CANCELED';
-        s.autoRenew = false;
-        s.canceledAt = this.ctx.now();
-        return empty();
-      }
+      if (m === 'POST' && action === 'cancel') return this.cancel(s);
     }
     if (kind === 'subscriptions' && rest[1] === 'tokens' && rest.length === 3) {
       const [subscriptionId, , tokenAction] = rest;
@@ -341,17 +327,20 @@ export class GooglePlayFace {
       if (m === 'POST' && action === 'acknowledge') {
         if (s.acknowledged) return googleError(400, 'FAILED_PRECONDITION', 'The subscription purchase is already acknowledged.');
         s.acknowledged = true;
-        return empty();
+        return empty(200);
       }
-      if (m === 'POST' && action === 'cancel') {
-        s.state = 'CANCELED';
-        s.autoRenew = false;
-        s.canceledAt = this.ctx.now();
-        return empty();
-      }
+      if (m === 'POST' && action === 'cancel') return this.cancel(s);
     }
     if (kind === 'voidedpurchases' && rest.length === 0 && m === 'GET') return this.voidedList(query);
     return googleError(404, 'NOT_FOUND', `no route ${m} ${path}`);
+  }
+
+  /** Cancels a subscription (v1 and v2 alike): it stops renewing and runs to its expiry. */
+  cancel(s) {
+    s.state = 'CANCELED';
+    s.autoRenew = false;
+    s.canceledAt = this.ctx.now();
+    return empty(200);
   }
 
   /** 410 Gone for a purchase Google no longer answers for (older than 60 days), else null. */

@@ -216,6 +216,17 @@ test('a service account the server does not know: invalid_grant, and no key, ass
   await rejects(client({}, other).getProductPurchase(product('play-token-consumed')), 'API_ERROR', 400);
   const text = `${e.message} ${JSON.stringify(e.details)} ${String(e.stack)}`;
   for (const secret of [pem.split('\n')[1], emu.googlePlay.serviceAccount.private_key.split('\n')[1], 'ya29.']) assert.ok(!text.includes(secret), 'a secret in the error');
+  // Garbage at the token endpoint: Google's OAuth errors, never a crash.
+  for (const [body, error] of [
+    ['', 'unsupported_grant_type'],
+    ['grant_type=password', 'unsupported_grant_type'],
+    ['grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer', 'invalid_grant'],
+    ['grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=a.b.c', 'invalid_grant'],
+    ['grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=%00%FF', 'invalid_grant'],
+  ]) {
+    const r = await fetch(`${emu.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    assert.deepEqual([r.status, (await r.json()).error], [400, error], body);
+  }
   // No bearer at all: 401 UNAUTHENTICATED in Google's envelope.
   const res = await fetch(`${emu.url}/androidpublisher/v3/applications/${pkg()}/purchases/voidedpurchases`);
   assert.equal(res.status, 401);
