@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
-use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
+use super::host::{run_sync, Engine, HostKeys, Scheme};
 use super::ocsp::FetchTransport;
 use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
 use crate::apple::jws::{self, ms_from_f64, Model, Verified};
@@ -333,7 +333,7 @@ fn call_options(o: &Options) -> JsResult<CallOptions> {
 
 fn verify_with(v: &CoreReceiptVerifier, host: &HostKeys, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
     let bytes = receipt_bytes(receipt)?;
-    let verified = run_sync(receipt_checked(v, &SyncHost(host), &bytes, o)).unwrap_or_else(|| {
+    let verified = run_sync(receipt_checked(v, &Engine::Sync(host), &bytes, o)).unwrap_or_else(|| {
         let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
         v.verify(&bytes, &opts)
     });
@@ -343,7 +343,7 @@ fn verify_with(v: &CoreReceiptVerifier, host: &HostKeys, receipt: &JsValue, o: &
 /// The core's receipt checks with the RSA step by the host engine (or ring), in the core's order.
 async fn receipt_checked(
     v: &CoreReceiptVerifier,
-    engine: &impl Engine,
+    engine: &Engine<'_>,
     bytes: &[u8],
     o: &CallOptions,
 ) -> Result<VerifiedAppReceipt, Error> {
@@ -458,7 +458,7 @@ impl AppReceiptVerifier {
         let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
         future_to_promise(async move {
             let (bytes, o) = args?;
-            receipt_js(&receipt_checked(&inner, &AsyncHost(&host), &bytes, &o).await.map_err(jws_error)?)
+            receipt_js(&receipt_checked(&inner, &Engine::Async(&host), &bytes, &o).await.map_err(jws_error)?)
         })
     }
 }
@@ -592,7 +592,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&jws, "signedTransactionInfo", &options)?;
-            let checked = run_sync(transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
+            let checked = run_sync(transaction_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.transaction_json(&jws, now).map(|v| (v, None)));
             transaction_js(&checked.map_err(js_error)?)
         })()
@@ -608,7 +608,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&jws, "signedRenewalInfo", &options)?;
-            let checked = run_sync(renewal_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
+            let checked = run_sync(renewal_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.renewal_info_json(&jws, now).map(|v| (v, None)));
             checked_js(&checked.map_err(js_error)?)
         })()
@@ -624,7 +624,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&jws, "signedAppTransactionInfo", &options)?;
-            let checked = run_sync(app_transaction_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
+            let checked = run_sync(app_transaction_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.app_transaction_json(&jws, now).map(|v| (v, None)));
             checked_js(&checked.map_err(js_error)?)
         })()
@@ -640,7 +640,7 @@ impl SignedDataVerifier {
     ) -> JsResult<JsValue> {
         (|| {
             let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
-            let checked = run_sync(notification_async(&self.inner, &SyncHost(&self.host), None, &jws, now))
+            let checked = run_sync(notification_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
                 .unwrap_or_else(|| self.inner.notification_json(&jws, now));
             notification_js(&checked.map_err(js_error)?)
         })()
@@ -675,7 +675,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            transaction_js(&transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            transaction_js(&transaction_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -690,7 +690,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            checked_js(&renewal_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            checked_js(&renewal_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -705,7 +705,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            checked_js(&app_transaction_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            checked_js(&app_transaction_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -721,7 +721,7 @@ impl SignedDataVerifier {
         let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
-            notification_js(&notification_async(&inner, &AsyncHost(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
+            notification_js(&notification_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
         })
     }
 
@@ -752,7 +752,7 @@ fn jws_error(e: Error) -> JsValue {
 /// The core's prepare step, the signature by the host (or ring), then the core's decode step.
 async fn verified_async(
     inner: &CoreSignedDataVerifier,
-    host: &impl Engine,
+    host: &Engine<'_>,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
@@ -792,7 +792,7 @@ fn online_step<'a>(
 
 async fn transaction_async(
     inner: &CoreSignedDataVerifier,
-    host: &impl Engine,
+    host: &Engine<'_>,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
@@ -804,7 +804,7 @@ async fn transaction_async(
 
 async fn renewal_async(
     inner: &CoreSignedDataVerifier,
-    host: &impl Engine,
+    host: &Engine<'_>,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
@@ -816,7 +816,7 @@ async fn renewal_async(
 
 async fn app_transaction_async(
     inner: &CoreSignedDataVerifier,
-    host: &impl Engine,
+    host: &Engine<'_>,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,
@@ -829,7 +829,7 @@ async fn app_transaction_async(
 /// The same steps as the core's `notification_json`, in the same order.
 async fn notification_async(
     inner: &CoreSignedDataVerifier,
-    host: &impl Engine,
+    host: &Engine<'_>,
     online: Option<&FetchTransport>,
     jws: &str,
     now: i64,

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{as_sent_js, to_js_verified, Verified};
-use super::host::{run_sync, AsyncHost, Engine, HostKeys, Scheme, SyncHost};
+use super::host::{run_sync, Engine, HostKeys, Scheme};
 use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
 use crate::google::{GooglePlay, VerifyOptions};
 use crate::limits;
@@ -95,7 +95,7 @@ enum Decoded {
 /// when `as_sent` allows it and the text is of the plain shape, none (see [`Decoded::AsSent`]).
 async fn verify_purchase<S: Branded>(
     core: &SignedPurchaseVerifier<S>,
-    engine: &impl Engine,
+    engine: &Engine<'_>,
     data: &[u8],
     signature_base64: &str,
     as_sent: bool,
@@ -178,7 +178,7 @@ impl<S: Branded> Purchases<S> {
 
     fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
         let (data, signature) = Self::args(&signed_data, &signature)?;
-        let engine = SyncHost(&self.host);
+        let engine = Engine::Sync(&self.host);
         let as_sent = as_sent_allowed(&signed_data, &data);
         let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature, as_sent))
             .unwrap_or_else(|| self.core.verify_json(&data, &signature).map(Decoded::Object))
@@ -192,7 +192,7 @@ impl<S: Branded> Purchases<S> {
         future_to_promise(async move {
             let (data, signature) = args?;
             let as_sent = as_sent_allowed(&signed_data, &data);
-            let verified = verify_purchase(&*core, &AsyncHost(&host), &data, &signature, as_sent).await.map_err(js_error)?;
+            let verified = verify_purchase(&*core, &Engine::Async(&host), &data, &signature, as_sent).await.map_err(js_error)?;
             Self::js(&signed_data, &verified)
         })
     }
