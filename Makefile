@@ -9,7 +9,7 @@ PKG_WEB     := pkg/web
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: all setup build test test-rust test-js test-package test-runtimes test-www test-postgres lint demo bench fuzz dashboard screenshot
+.PHONY: all setup build test test-repo test-rust test-js test-package test-runtimes test-www test-postgres lint demo bench fuzz dashboard screenshot
 
 all: build
 
@@ -28,7 +28,12 @@ build: setup
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
-test: test-rust lint build test-js test-postgres test-package test-runtimes test-www
+test: test-repo test-rust lint build test-js test-postgres test-package test-runtimes test-www
+
+## test-repo: the repository stands alone (no tracked file points at a folder beside the checkout)
+test-repo:
+	@echo "[test] the repository stands alone (tests/repo/)"
+	@node --test tests/repo/
 
 test-rust:
 	@echo "[test] cargo test"

@@ -13,15 +13,15 @@ import { AppReceiptVerifier, Environment, SignedDataVerifier, verifyAppReceipt }
 import { compare, median, record, times, us } from './harness.mjs';
 import { verifyReceiptWithNodeCrypto } from './receipt-node-baseline.mjs';
 
-const shared = (name) => readFileSync(new URL(`../../shared/vectors/${name}`, import.meta.url));
-const text = (name) => shared(name).toString('utf8');
+const publicBytes = (name) => readFileSync(new URL(`../tests/vectors/public/${name}`, import.meta.url));
+const text = (name) => publicBytes(name).toString('utf8');
 
 // ---- receipts: Apple's library does not verify receipts; the baseline is the same checks done with
 // node:crypto and X509Certificate (bench/receipt-node-baseline.mjs); Apple's parse-only extractor
 // is shown for reference.
 const receipt = text('apple-receipt-tpinapp-sandbox-g5.b64');
 const receiptDer = Buffer.from(receipt, 'base64');
-const appleRoot = new X509Certificate(shared('apple-root-AppleIncRootCertificate.cer'));
+const appleRoot = new X509Certificate(publicBytes('apple-root-AppleIncRootCertificate.cer'));
 const receipts = new AppReceiptVerifier(null);
 const opts = { bundleId: 'dev.bonzer.weeka.app' };
 const ourReceipt = receipts.verify(receipt, opts);
@@ -62,7 +62,7 @@ record('receipt-oneshot', {
 // (aporat's TEST notification: genuine, but it nests no JWS; the genuine notifications with nested
 // JWS at hand lack a signedDate, so their chain is judged at now and has expired.)
 const jws = text('apple-jws-aporat-notification-test-sandbox.jws');
-const g3 = shared('apple-root-AppleRootCA-G3.cer');
+const g3 = publicBytes('apple-root-AppleRootCA-G3.cer');
 const ours = new SignedDataVerifier([new Uint8Array(g3)], false, Environment.SANDBOX, 'com.Abilities');
 const apple = new AppleSignedDataVerifier([g3], false, AppleEnvironment.SANDBOX, 'com.Abilities');
 const a = await apple.verifyAndDecodeNotification(jws);

@@ -13,15 +13,15 @@ show('Google', 'subscription, pretty JSON + newline', () =>
   google.verify(read('tests/vectors/google/subscription.json'), read('tests/vectors/google/subscription.sig')), fields);
 show('Google', 'real Play subscription (voltrue2)', () =>
   verifyGooglePurchase(
-    read('../shared/vectors/google-voltrue2-subscription.json'),
-    read('../shared/vectors/google-voltrue2-subscription.sig'),
-    read('../shared/vectors/google-voltrue2-subscription.pub'),
+    read('tests/vectors/public/google-voltrue2-subscription.json'),
+    read('tests/vectors/public/google-voltrue2-subscription.sig'),
+    read('tests/vectors/public/google-voltrue2-subscription.pub'),
   ), fields);
 show('Google', 'go-iap sample, 1024-bit key', () =>
   verifyGooglePurchase(
-    read('../shared/vectors/google-awa-goiap.json'),
-    read('../shared/vectors/google-awa-goiap.sig'),
-    read('../shared/vectors/google-awa-goiap.pub'),
+    read('tests/vectors/public/google-awa-goiap.json'),
+    read('tests/vectors/public/google-awa-goiap.sig'),
+    read('tests/vectors/public/google-awa-goiap.pub'),
     { allowLegacy1024BitKeys: true },
   ), fields);
 show('Google', 'tampered: quantity 2 -> 20', () => google.verify(consumable.replace('"quantity":2', '"quantity":20'), sig), fields);

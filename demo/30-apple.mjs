@@ -8,7 +8,7 @@ const bytes = (path) => new Uint8Array(readFileSync(new URL(`../${path}`, import
 const receiptFields = ['receiptType', 'bundleId', 'applicationVersion', 'receiptCreationDate'];
 
 console.log('\nApple app receipts (PKCS#7, RSA, chain to a pinned root, validity at the creation date):');
-const sandbox = read('../shared/vectors/apple-receipt-tpinapp-sandbox-g5.b64');
+const sandbox = read('tests/vectors/public/apple-receipt-tpinapp-sandbox-g5.b64');
 const receipts = new AppReceiptVerifier(null);
 show('Apple', 'sandbox receipt (WWDR G5, SHA-256)', () => {
   const r = receipts.verify(sandbox, { bundleId: 'dev.bonzer.weeka.app', deviceId: '956328D9-CC6A-47F4-BE40-6953FB0AB6C7' });
@@ -18,18 +18,18 @@ show('Apple', 'sandbox receipt (WWDR G5, SHA-256)', () => {
 show('Apple', 'same receipt, another device', () =>
   receipts.verify(sandbox, { deviceId: '00000000-0000-0000-0000-000000000000' }), receiptFields);
 show('Apple', 'Xcode receipt, StoreKit test root', () =>
-  verifyAppReceipt(read('../shared/vectors/apple-receipt-xcode-backyardbirds-with-purchase.b64'), {
-    rootCertificates: [bytes('../shared/vectors/apple-root-StoreKitTestCertificate.cer')],
+  verifyAppReceipt(read('tests/vectors/public/apple-receipt-xcode-backyardbirds-with-purchase.b64'), {
+    rootCertificates: [bytes('tests/vectors/public/apple-root-StoreKitTestCertificate.cer')],
   }), receiptFields);
 show('Apple', 'Xcode receipt, Apple Root CA', () =>
-  verifyAppReceipt(read('../shared/vectors/apple-receipt-xcode-backyardbirds-with-purchase.b64')), receiptFields);
+  verifyAppReceipt(read('tests/vectors/public/apple-receipt-xcode-backyardbirds-with-purchase.b64')), receiptFields);
 
 console.log('\nApple signed data (JWS ES256, x5c chain to Apple Root CA - G3, validity at signedDate):');
 const noteFields = ['notificationType', 'subtype', 'notificationUUID', 'signedDate', 'transaction'];
 const test = new SignedDataVerifier(null, false, Environment.SANDBOX, 'com.Abilities');
 show('Apple', 'TEST notification (2022)', () =>
-  test.verifyAndDecodeNotification(read('../shared/vectors/apple-jws-aporat-notification-test-sandbox.jws')), noteFields);
-const renew = read('../shared/vectors/apple-jws-gopay-notification-did-renew-sandbox.jws');
+  test.verifyAndDecodeNotification(read('tests/vectors/public/apple-jws-aporat-notification-test-sandbox.jws')), noteFields);
+const renew = read('tests/vectors/public/apple-jws-gopay-notification-did-renew-sandbox.jws');
 const gopay = new SignedDataVerifier(null, false, Environment.SANDBOX, 'com.audaos.audarecorder');
 show('Apple', 'DID_RENEW without signedDate, now', () => gopay.verifyAndDecodeNotification(renew), noteFields);
 show('Apple', 'DID_RENEW, now = when received', () => {
@@ -39,5 +39,5 @@ show('Apple', 'DID_RENEW, now = when received', () => {
 }, noteFields);
 show('Apple', 'Xcode transaction (test data)', () =>
   new SignedDataVerifier(null, false, Environment.XCODE, 'com.example.naturelab.backyardbirds.example')
-    .verifyAndDecodeTransaction(read('../shared/vectors/apple-jws-xcode-signed-transaction.jws')),
+    .verifyAndDecodeTransaction(read('tests/vectors/public/apple-jws-xcode-signed-transaction.jws')),
   ['productId', 'transactionId', 'purchaseDate', 'environment', 'testData']);

@@ -77,7 +77,7 @@ try {
 
 // Subscriptions at instants around their boundaries.
 const payload = (jws) => JSON.parse(Buffer.from(jws.trim().split('.')[1], 'base64url').toString('utf8'));
-const n = payload(read('../shared/vectors/apple-jws-gopay-notification-did-renew-sandbox.jws'));
+const n = payload(read('tests/vectors/public/apple-jws-gopay-notification-did-renew-sandbox.jws'));
 const apple = {
   source: 'APPLE',
   transaction: payload(n.data.signedTransactionInfo),

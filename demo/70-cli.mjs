@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as iap from '../pkg/node.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const S = '../shared/vectors';
+const S = 'tests/vectors/public';
 const V = 'tests/vectors';
 const apple = typeof iap.SignedDataVerifier === 'function';
 

@@ -23,12 +23,12 @@ seed() { # seed <target> <files...>
   return 0
 }
 # Seeds: the vectors each parser reads in real life.
-seed der ../shared/vectors/*.cer ../shared/vectors/*.der
-for f in ../shared/vectors/*.b64 tests/vectors/google/*.pub; do
+seed der tests/vectors/public/*.cer tests/vectors/public/*.der
+for f in tests/vectors/public/*.b64 tests/vectors/google/*.pub; do
   mkdir -p fuzz/corpus/der fuzz/corpus/rsa_key
   base64 -d "$f" > "fuzz/corpus/der/seed-$(basename "$f").der" 2>/dev/null || true
 done
-seed rsa_key tests/vectors/google/*.pub tests/vectors/onestore/*.pub ../shared/vectors/google-*.pub
+seed rsa_key tests/vectors/google/*.pub tests/vectors/onestore/*.pub tests/vectors/public/google-*.pub
 mkdir -p fuzz/corpus/google_purchase
 for j in tests/vectors/google/*.json tests/vectors/onestore/*.json; do
   { cat "$j"; printf '\0'; cat "${j%.json}.sig" 2>/dev/null || true; } > "fuzz/corpus/google_purchase/seed-$(basename "$j")"

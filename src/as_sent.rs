@@ -503,7 +503,7 @@ mod tests {
         }
         // Apple's genuine transactions (nested in go-pay's notification): their fields come in
         // another order than the model declares, so they are reordered.
-        let jws = std::fs::read_to_string(format!("{}/../shared/vectors/apple-jws-gopay-notification-did-renew-sandbox.jws", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let jws = std::fs::read_to_string(format!("{}/tests/vectors/public/apple-jws-gopay-notification-did-renew-sandbox.jws", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let decode = |part: &str| crate::b64::decode_url("t", part).unwrap();
         let notification: Value = serde_json::from_slice(&decode(jws.split('.').nth(1).unwrap())).unwrap();
         for (name, model) in [("signedTransactionInfo", crate::apple::jws::TRANSACTION), ("signedRenewalInfo", crate::apple::jws::RENEWAL_INFO)] {

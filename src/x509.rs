@@ -504,10 +504,10 @@ impl TrustAnchors {
 mod tests {
     use super::*;
 
-    const APPLE_ROOT: &[u8] = include_bytes!("../../shared/vectors/apple-root-AppleIncRootCertificate.cer");
-    const G3: &[u8] = include_bytes!("../../shared/vectors/apple-root-AppleRootCA-G3.cer");
-    const STOREKIT: &[u8] = include_bytes!("../../shared/vectors/apple-root-StoreKitTestCertificate.cer");
-    const TEST_CA: &[u8] = include_bytes!("../../shared/vectors/apple-root-testCA-app-store-server-library.der");
+    const APPLE_ROOT: &[u8] = include_bytes!("../tests/vectors/public/apple-root-AppleIncRootCertificate.cer");
+    const G3: &[u8] = include_bytes!("../tests/vectors/public/apple-root-AppleRootCA-G3.cer");
+    const STOREKIT: &[u8] = include_bytes!("../tests/vectors/public/apple-root-StoreKitTestCertificate.cer");
+    const TEST_CA: &[u8] = include_bytes!("../tests/vectors/public/apple-root-testCA-app-store-server-library.der");
 
     #[test]
     fn parses_apple_roots() {

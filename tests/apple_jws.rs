@@ -1,4 +1,4 @@
-//! StoreKit 2 / App Store Server JWS: the shared public vectors with their documented outcomes,
+//! StoreKit 2 / App Store Server JWS: the public vectors (tests/vectors/public) with their documented outcomes,
 //! and negatives built with the self-made test PKI.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::cast_possible_truncation)]
 
@@ -22,7 +22,7 @@ fn apple(env: Environment, bundle: &str, app_apple_id: Option<i64>) -> SignedDat
 }
 
 fn testca(env: Environment, bundle: &str) -> SignedDataVerifier {
-    let root = shared("apple-root-testCA-app-store-server-library.der");
+    let root = public("apple-root-testCA-app-store-server-library.der");
     SignedDataVerifier::with_roots(Some(&[root]), false, env, bundle, Some(1234)).unwrap()
 }
 
@@ -30,7 +30,7 @@ fn testca(env: Environment, bundle: &str) -> SignedDataVerifier {
 
 #[test]
 fn aporat_test_notification() {
-    let jws = shared_text("apple-jws-aporat-notification-test-sandbox.jws");
+    let jws = public_text("apple-jws-aporat-notification-test-sandbox.jws");
     let v = apple(Environment::Sandbox, "com.Abilities", None);
     let n = v.verify_and_decode_notification(&jws, NOW).unwrap();
     assert!(!n.is_test_data());
@@ -52,7 +52,7 @@ fn aporat_test_notification() {
 
 #[test]
 fn gopay_notification_without_signed_date_uses_now() {
-    let jws = shared_text("apple-jws-gopay-notification-did-renew-sandbox.jws");
+    let jws = public_text("apple-jws-gopay-notification-did-renew-sandbox.jws");
     let v = apple(Environment::Sandbox, "com.audaos.audarecorder", None);
     // Policy (Apple's): no signedDate → effective date is `now`; the 2021 leaf has expired.
     let e = v.verify_and_decode_notification(&jws, NOW).unwrap_err();
@@ -92,7 +92,7 @@ fn gopay_notification_without_signed_date_uses_now() {
 
 #[test]
 fn awa_renewal_info() {
-    let jws = shared_text("apple-jws-awa-renewalinfo-sandbox.jws");
+    let jws = public_text("apple-jws-awa-renewalinfo-sandbox.jws");
     let r = apple(Environment::Sandbox, "any.bundle", None).verify_and_decode_renewal_info(&jws, NOW).unwrap();
     let p = r.payload();
     assert_eq!(p.original_transaction_id.as_deref(), Some("2000000335310644"));
@@ -114,31 +114,31 @@ fn awa_renewal_info() {
 #[test]
 fn testca_vectors() {
     let v = testca(Environment::Sandbox, "com.example");
-    let n = v.verify_and_decode_notification(&shared_text("apple-jws-testca-testNotification.jws"), NOW).unwrap();
+    let n = v.verify_and_decode_notification(&public_text("apple-jws-testca-testNotification.jws"), NOW).unwrap();
     assert_eq!(n.payload().notification_type, Some(NotificationTypeV2::Test));
     // x5c[2] differs from the configured root; the intermediate is checked against the root.
     assert_eq!(
-        code(testca(Environment::Production, "com.example").verify_and_decode_notification(&shared_text("apple-jws-testca-testNotification.jws"), NOW)),
+        code(testca(Environment::Production, "com.example").verify_and_decode_notification(&public_text("apple-jws-testca-testNotification.jws"), NOW)),
         "INVALID_ENVIRONMENT"
     );
-    let t = v.verify_and_decode_transaction(&shared_text("apple-jws-testca-transactionInfo.jws"), NOW).unwrap();
+    let t = v.verify_and_decode_transaction(&public_text("apple-jws-testca-transactionInfo.jws"), NOW).unwrap();
     assert_eq!(t.payload().bundle_id.as_deref(), Some("com.example"));
     assert_eq!(
-        code(testca(Environment::Sandbox, "com.example.x").verify_and_decode_transaction(&shared_text("apple-jws-testca-transactionInfo.jws"), NOW)),
+        code(testca(Environment::Sandbox, "com.example.x").verify_and_decode_transaction(&public_text("apple-jws-testca-transactionInfo.jws"), NOW)),
         "INVALID_APP_IDENTIFIER"
     );
-    v.verify_and_decode_renewal_info(&shared_text("apple-jws-testca-renewalInfo.jws"), NOW).unwrap();
+    v.verify_and_decode_renewal_info(&public_text("apple-jws-testca-renewalInfo.jws"), NOW).unwrap();
     assert_eq!(
-        code(v.verify_and_decode_notification(&shared_text("apple-jws-testca-wrongBundleId.jws"), NOW)),
+        code(v.verify_and_decode_notification(&public_text("apple-jws-testca-wrongBundleId.jws"), NOW)),
         "INVALID_APP_IDENTIFIER"
     );
     assert_eq!(
-        code(v.verify_and_decode_notification(&shared_text("apple-jws-testca-missingX5CHeaderClaim.jws"), NOW)),
+        code(v.verify_and_decode_notification(&public_text("apple-jws-testca-missingX5CHeaderClaim.jws"), NOW)),
         "INVALID_CHAIN"
     );
     // Apple's roots do not trust the library's test CA.
     assert_eq!(
-        code(apple(Environment::Sandbox, "com.example", None).verify_and_decode_transaction(&shared_text("apple-jws-testca-transactionInfo.jws"), NOW)),
+        code(apple(Environment::Sandbox, "com.example", None).verify_and_decode_transaction(&public_text("apple-jws-testca-transactionInfo.jws"), NOW)),
         "INVALID_CHAIN"
     );
 }
@@ -149,7 +149,7 @@ fn testca_vectors() {
 fn xcode_tokens_verify_against_their_one_certificate_as_test_data() {
     let bundle = "com.example.naturelab.backyardbirds.example";
     let v = apple(Environment::Xcode, bundle, None);
-    let t = v.verify_and_decode_transaction(&shared_text("apple-jws-xcode-signed-transaction.jws"), NOW).unwrap();
+    let t = v.verify_and_decode_transaction(&public_text("apple-jws-xcode-signed-transaction.jws"), NOW).unwrap();
     assert!(t.is_test_data());
     let p = t.payload();
     assert_eq!(p.transaction_id.as_deref(), Some("0"));
@@ -161,11 +161,11 @@ fn xcode_tokens_verify_against_their_one_certificate_as_test_data() {
     assert!(pd.fract() != 0.0, "fractional ms kept: {pd}");
     assert_eq!(serde_json::to_value(&t).unwrap()["testData"], true);
 
-    let r = v.verify_and_decode_renewal_info(&shared_text("apple-jws-xcode-signed-renewal-info.jws"), NOW).unwrap();
+    let r = v.verify_and_decode_renewal_info(&public_text("apple-jws-xcode-signed-renewal-info.jws"), NOW).unwrap();
     assert_eq!(r.payload().renewal_date, Some(1_700_358_336_049.729_7));
     assert_eq!(r.payload().signed_date, Some(1_697_679_936_711.074_7));
 
-    let a = v.verify_and_decode_app_transaction(&shared_text("apple-jws-xcode-signed-app-transaction.jws"), NOW).unwrap();
+    let a = v.verify_and_decode_app_transaction(&public_text("apple-jws-xcode-signed-app-transaction.jws"), NOW).unwrap();
     let p = a.payload();
     assert_eq!(p.receipt_type, Some(Environment::Xcode));
     assert_eq!(p.original_purchase_date, Some(-62_135_769_600_000.0));
@@ -174,16 +174,16 @@ fn xcode_tokens_verify_against_their_one_certificate_as_test_data() {
 
     // Outside Xcode/LocalTesting, a one-certificate chain is refused.
     let sandbox = apple(Environment::Sandbox, bundle, None);
-    assert_eq!(code(sandbox.verify_and_decode_transaction(&shared_text("apple-jws-xcode-signed-transaction.jws"), NOW)), "INVALID_CHAIN");
+    assert_eq!(code(sandbox.verify_and_decode_transaction(&public_text("apple-jws-xcode-signed-transaction.jws"), NOW)), "INVALID_CHAIN");
     // A tampered Xcode token fails: the signature is checked even without a chain.
-    let jws = shared_text("apple-jws-xcode-signed-transaction.jws");
+    let jws = public_text("apple-jws-xcode-signed-transaction.jws");
     let parts: Vec<&str> = jws.split('.').collect();
     let forged_payload = b64url(br#"{"environment":"Xcode","bundleId":"com.example.naturelab.backyardbirds.example","transactionId":"1"}"#);
     let forged = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
     assert_eq!(code(v.verify_and_decode_transaction(&forged, NOW)), "INVALID_SIGNATURE");
     // Real Apple tokens in the Xcode environment: 3 certificates, refused.
     assert_eq!(
-        code(v.verify_and_decode_renewal_info(&shared_text("apple-jws-awa-renewalinfo-sandbox.jws"), NOW)),
+        code(v.verify_and_decode_renewal_info(&public_text("apple-jws-awa-renewalinfo-sandbox.jws"), NOW)),
         "INVALID_CHAIN"
     );
 }
@@ -196,7 +196,7 @@ fn constructor_rules() {
     // Online checks are accepted by the constructor, refused by the synchronous methods (OCSP needs
     // I/O: see tests/apple_ocsp.rs).
     let online = SignedDataVerifier::with_roots(none, true, Environment::Sandbox, "b", None).unwrap();
-    let e = online.verify_and_decode_transaction(&shared_text("apple-jws-aporat-notification-test-sandbox.jws"), NOW).unwrap_err();
+    let e = online.verify_and_decode_transaction(&public_text("apple-jws-aporat-notification-test-sandbox.jws"), NOW).unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     assert!(e.to_string().contains("enableOnlineChecks"), "{e}");
     assert_eq!(code(SignedDataVerifier::with_roots(none, false, Environment::Production, "b", None)), "INVALID_ARGUMENT");
@@ -466,20 +466,20 @@ fn other_signature_form(jws: &str) -> String {
 fn es256_signatures_have_two_valid_forms_so_never_deduplicate_on_the_token() {
     // Apple-signed data (Apple's library's test CA and Apple's real chain), and the test PKI.
     let testca_v = testca(Environment::Sandbox, "com.example");
-    let tx = shared_text("apple-jws-testca-transactionInfo.jws");
+    let tx = public_text("apple-jws-testca-transactionInfo.jws");
     let twin = other_signature_form(&tx);
     assert_ne!(twin, tx, "a different token…");
     let (a, b) = (testca_v.verify_and_decode_transaction(&tx, NOW).unwrap(), testca_v.verify_and_decode_transaction(&twin, NOW).unwrap());
     assert_eq!(a.payload(), b.payload(), "…with the same verified payload");
     assert_eq!(b.payload().bundle_id.as_deref(), Some("com.example"));
 
-    let renewal = shared_text("apple-jws-awa-renewalinfo-sandbox.jws");
+    let renewal = public_text("apple-jws-awa-renewalinfo-sandbox.jws");
     let v = apple(Environment::Sandbox, "any.bundle", None);
     let (a, b) = (v.verify_and_decode_renewal_info(&renewal, NOW).unwrap(), v.verify_and_decode_renewal_info(&other_signature_form(&renewal), NOW).unwrap());
     assert_eq!(a.payload(), b.payload());
     assert_eq!(b.payload().original_transaction_id.as_deref(), Some("2000000335310644"));
 
-    let note = shared_text("apple-jws-aporat-notification-test-sandbox.jws");
+    let note = public_text("apple-jws-aporat-notification-test-sandbox.jws");
     let v = apple(Environment::Sandbox, "com.Abilities", None);
     let twin = other_signature_form(&note);
     assert_eq!(v.verify_and_decode_notification(&note, NOW).unwrap().payload(), v.verify_and_decode_notification(&twin, NOW).unwrap().payload());
@@ -498,7 +498,7 @@ fn es256_signatures_have_two_valid_forms_so_never_deduplicate_on_the_token() {
 // ---- Apple's real chain, at the certificate level ------------------------------------------------
 
 fn pem(name: &str) -> Vec<u8> {
-    let text = std::fs::read_to_string(format!("{}/../shared/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!("{}/tests/vectors/public/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
     base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap()
 }

@@ -1,4 +1,4 @@
-//! App receipts: the shared public vectors with their documented outcomes, and negatives built
+//! App receipts: the public vectors (tests/vectors/public) with their documented outcomes, and negatives built
 //! with the self-made test PKI.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::cast_possible_truncation)]
 
@@ -29,7 +29,7 @@ fn code<T: std::fmt::Debug>(r: iap_verify::Result<T>) -> &'static str {
 
 #[test]
 fn sandbox_g5_receipt_verifies_at_its_creation_date_with_its_fields() {
-    let text = shared_text("apple-receipt-tpinapp-sandbox-g5.b64");
+    let text = public_text("apple-receipt-tpinapp-sandbox-g5.b64");
     let v = AppReceiptVerifier::default();
     let r = v.verify_base64(&text, &opts(NOW)).unwrap();
     let r = r.receipt();
@@ -62,7 +62,7 @@ fn sandbox_g5_receipt_verifies_at_its_creation_date_with_its_fields() {
 
 #[test]
 fn sandbox_g5_device_hash_and_bundle_checks() {
-    let text = shared_text("apple-receipt-tpinapp-sandbox-g5.b64");
+    let text = public_text("apple-receipt-tpinapp-sandbox-g5.b64");
     let v = AppReceiptVerifier::default();
     let good = parse_uuid("956328D9-CC6A-47F4-BE40-6953FB0AB6C7").unwrap();
     let o = ReceiptOptions { device_id: Some(&good), bundle_id: Some("dev.bonzer.weeka.app"), now: NOW };
@@ -78,9 +78,9 @@ fn sandbox_g5_device_hash_and_bundle_checks() {
 
 #[test]
 fn sandbox_g5_fails_against_other_roots() {
-    let text = shared_text("apple-receipt-tpinapp-sandbox-g5.b64");
+    let text = public_text("apple-receipt-tpinapp-sandbox-g5.b64");
     for root in ["apple-root-AppleRootCA-G3.cer", "apple-root-StoreKitTestCertificate.cer"] {
-        let v = AppReceiptVerifier::with_roots(Some(&[shared(root)])).unwrap();
+        let v = AppReceiptVerifier::with_roots(Some(&[public(root)])).unwrap();
         assert_eq!(code(v.verify_base64(&text, &opts(NOW))), "INVALID_CHAIN", "{root}");
     }
 }
@@ -88,7 +88,7 @@ fn sandbox_g5_fails_against_other_roots() {
 #[test]
 fn sandbox_g5_flipped_content_byte_is_invalid_signature() {
     use base64::Engine;
-    let der = base64::engine::general_purpose::STANDARD.decode(shared_text("apple-receipt-tpinapp-sandbox-g5.b64")).unwrap();
+    let der = base64::engine::general_purpose::STANDARD.decode(public_text("apple-receipt-tpinapp-sandbox-g5.b64")).unwrap();
     // The payload starts after the eContent OCTET STRING header; flip a byte well inside it.
     let needle = b"dev.bonzer.weeka.app";
     let at = der.windows(needle.len()).position(|w| w == needle).unwrap();
@@ -99,11 +99,11 @@ fn sandbox_g5_flipped_content_byte_is_invalid_signature() {
 
 #[test]
 fn xcode_receipts_verify_only_with_the_storekit_root() {
-    let storekit = shared("apple-root-StoreKitTestCertificate.cer");
+    let storekit = public("apple-root-StoreKitTestCertificate.cer");
     let with = AppReceiptVerifier::with_roots(Some(&[storekit])).unwrap();
     let apple = AppReceiptVerifier::default();
 
-    let text = shared_text("apple-receipt-xcode-backyardbirds-with-purchase.b64");
+    let text = public_text("apple-receipt-xcode-backyardbirds-with-purchase.b64");
     let r = with.verify_base64(&text, &opts(NOW)).unwrap();
     let r = r.receipt();
     assert_eq!(r.receipt_type.as_deref(), Some("Xcode"));
@@ -123,7 +123,7 @@ fn xcode_receipts_verify_only_with_the_storekit_root() {
     assert_eq!(p.is_in_intro_offer_period, Some(true));
     assert_eq!(code(apple.verify_base64(&text, &opts(NOW))), "INVALID_CHAIN");
 
-    let empty = shared_text("apple-receipt-xcode-backyardbirds-empty.b64");
+    let empty = public_text("apple-receipt-xcode-backyardbirds-empty.b64");
     let r = with.verify_base64(&empty, &opts(NOW)).unwrap();
     assert_eq!(r.receipt().receipt_creation_date, Some(ms("2023-10-19T01:18:54Z")));
     assert!(r.receipt().in_app.is_empty());
@@ -132,12 +132,12 @@ fn xcode_receipts_verify_only_with_the_storekit_root() {
 
 #[test]
 fn extract_transaction_ids_like_apples_receipt_utility() {
-    let t = |name: &str| extract_transaction_id_from_app_receipt_base64(&shared_text(name)).unwrap();
+    let t = |name: &str| extract_transaction_id_from_app_receipt_base64(&public_text(name)).unwrap();
     assert_eq!(t("apple-receipt-xcode-backyardbirds-with-purchase.b64").as_deref(), Some("0"));
     assert_eq!(t("apple-receipt-xcode-backyardbirds-empty.b64"), None);
     let sandbox = t("apple-receipt-tpinapp-sandbox-g5.b64").unwrap();
     assert!(sandbox.starts_with("2000001092"), "{sandbox}");
-    let ios6 = shared_text("apple-ios6-transaction-receipt-synthetic-applelib.b64");
+    let ios6 = public_text("apple-ios6-transaction-receipt-synthetic-applelib.b64");
     assert_eq!(extract_transaction_id_from_transaction_receipt(&ios6).unwrap().as_deref(), Some("33993399"));
     assert_eq!(extract_transaction_id_from_transaction_receipt(&b64(b"{ \"pod\" = \"1\"; }")).unwrap(), None);
     assert_eq!(code(extract_transaction_id_from_transaction_receipt("%%%")), "MALFORMED_INPUT");

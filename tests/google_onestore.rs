@@ -1,4 +1,4 @@
-//! Google Play and ONE store verification on the public vectors (../shared/vectors) and the
+//! Google Play and ONE store verification on the public vectors (tests/vectors/public) and the
 //! self-made ones (tests/vectors), natively.
 
 // Test code: a failed unwrap is a failed test.
@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use iap_verify::google::{GoogleVerifier, VerifyOptions};
 use iap_verify::onestore::OneStoreVerifier;
 
-fn shared(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors").join(name);
+fn public(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/public").join(name);
     fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -29,9 +29,9 @@ const STRICT: VerifyOptions = VerifyOptions { allow_legacy_1024_bit_keys: false 
 
 #[test]
 fn voltrue2_real_play_subscription_verifies_with_the_2048_bit_key() {
-    let v = GoogleVerifier::new(&text(shared("google-voltrue2-subscription.pub")), STRICT).unwrap();
+    let v = GoogleVerifier::new(&text(public("google-voltrue2-subscription.pub")), STRICT).unwrap();
     let p = v
-        .verify(&shared("google-voltrue2-subscription.json"), &text(shared("google-voltrue2-subscription.sig")))
+        .verify(&public("google-voltrue2-subscription.json"), &text(public("google-voltrue2-subscription.sig")))
         .unwrap();
     let p = p.purchase();
     assert_eq!(p.package_name.as_deref(), Some("com.topdox.android.trivialdrivesample2"));
@@ -45,29 +45,29 @@ fn voltrue2_real_play_subscription_verifies_with_the_2048_bit_key() {
 
 #[test]
 fn awa_1024_bit_vector_needs_the_legacy_option() {
-    let key = text(shared("google-awa-goiap.pub"));
+    let key = text(public("google-awa-goiap.pub"));
     let e = GoogleVerifier::new(&key, STRICT).unwrap_err();
     assert_eq!(e.code(), "INVALID_PUBLIC_KEY");
     assert!(e.to_string().contains("allowLegacy1024BitKeys"), "{e}");
 
     let v = GoogleVerifier::new(&key, LEGACY).unwrap();
-    let data = shared("google-awa-goiap.json");
-    let p = v.verify(&data, &text(shared("google-awa-goiap.sig"))).unwrap();
+    let data = public("google-awa-goiap.json");
+    let p = v.verify(&data, &text(public("google-awa-goiap.sig"))).unwrap();
     assert_eq!(p.purchase().order_id.as_deref(), Some("GPA.xxxx-xxxx-xxxx-xxxxx"));
     assert_eq!(p.purchase().developer_payload.as_deref(), Some("user001"));
 
-    let e = v.verify(&data, &text(shared("google-awa-goiap-NEGATIVE-wrongsig.sig"))).unwrap_err();
+    let e = v.verify(&data, &text(public("google-awa-goiap-NEGATIVE-wrongsig.sig"))).unwrap_err();
     assert_eq!(e.code(), "INVALID_SIGNATURE");
     // The same test in go-iap uses that signature as a key that is not RSA.
-    let e = GoogleVerifier::new(&text(shared("google-awa-goiap-NEGATIVE-wrongsig.sig")), LEGACY).unwrap_err();
+    let e = GoogleVerifier::new(&text(public("google-awa-goiap-NEGATIVE-wrongsig.sig")), LEGACY).unwrap_err();
     assert_eq!(e.code(), "INVALID_PUBLIC_KEY");
 }
 
 #[test]
 fn mokelab_trailing_newline_is_part_of_the_signed_bytes() {
-    let v = GoogleVerifier::new(&text(shared("google-mokelab-ok.pub")), LEGACY).unwrap();
-    let sig = text(shared("google-mokelab-ok.sig"));
-    let data = shared("google-mokelab-ok.json");
+    let v = GoogleVerifier::new(&text(public("google-mokelab-ok.pub")), LEGACY).unwrap();
+    let sig = text(public("google-mokelab-ok.sig"));
+    let data = public("google-mokelab-ok.json");
     assert_eq!(data.last(), Some(&b'\n'));
     let p = v.verify(&data, &sig).unwrap();
     assert_eq!(p.purchase().order_id.as_deref(), Some("12999763169054705758.1371073745894165"));
@@ -75,7 +75,7 @@ fn mokelab_trailing_newline_is_part_of_the_signed_bytes() {
 
     let stripped = &data[..data.len() - 1];
     assert_eq!(v.verify(stripped, &sig).unwrap_err().code(), "INVALID_SIGNATURE");
-    let broken = shared("google-mokelab-NEGATIVE-broken.json");
+    let broken = public("google-mokelab-NEGATIVE-broken.json");
     assert_eq!(v.verify(&broken, &sig).unwrap_err().code(), "INVALID_SIGNATURE");
 }
 

@@ -1,7 +1,7 @@
 // A local stand-in for the NHN Cloud IAP server API and the Gamebase purchase API, so that a
 // backend can be developed and tested without an NHN account. Node's `http` only, in-memory state.
 //
-// What it follows from the reference (../shared/reference/nhn-iap-api.md): hosts' paths, the
+// What it follows from NHN's IAP and Gamebase API guides: hosts' paths, the
 // `X-NHN-TCIAP-AppKey` and `X-Secret-Key` headers, the `{ header, result }` envelope, HTTP 200 for
 // business errors, paymentSeq as a 16-digit string, 5018 on a second consume, ISO-8601 times with
 // an offset on Gamebase, Content-Type and method checks (2111, 2112). Where the documents say

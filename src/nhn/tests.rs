@@ -1,6 +1,7 @@
 //! The whole client against a fake transport: every request shape, every response parse.
-//! Response bodies marked "reference" are the documented examples of
-//! `../shared/reference/nhn-iap-api.md` (NHN's API guides, sources S1, S4, S10 there).
+//! Response bodies marked "reference" are the documented examples of NHN's API guides: the IAP
+//! server API guide (S1), the legacy IAP API guide (S4) and the Gamebase API v1.3 guide (S10); see
+//! `tests/vectors/SOURCES.md` for their addresses.
 
 use std::collections::VecDeque;
 

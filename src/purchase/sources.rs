@@ -477,7 +477,7 @@ pub(crate) mod tests {
     use serde_json::json;
 
     fn vector(name: &str) -> String {
-        std::fs::read_to_string(format!("{}/../shared/vectors/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+        std::fs::read_to_string(format!("{}/tests/vectors/public/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
 
     /// The payload of a compact JWS, decoded without verifying (the verifier is elsewhere;

@@ -6,15 +6,16 @@ use base64::Engine;
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, RsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING, RSA_PKCS1_SHA256};
 
-pub const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/");
+/// Public test data from other projects, copied into the repository (`tests/vectors/public/SOURCES.md`).
+pub const PUBLIC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/public/");
 pub const PKI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/testpki/");
 
-pub fn shared(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{SHARED}{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+pub fn public(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{PUBLIC}{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-pub fn shared_text(name: &str) -> String {
-    String::from_utf8(shared(name)).unwrap()
+pub fn public_text(name: &str) -> String {
+    String::from_utf8(public(name)).unwrap()
 }
 
 pub fn pki(name: &str) -> Vec<u8> {

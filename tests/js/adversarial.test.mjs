@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import * as iap from './load.mjs';
-import { own, ownText, sharedText } from './vectors.mjs';
+import { own, ownText, publicText } from './vectors.mjs';
 import { children, encode, readTlv } from './der.mjs';
 
 const pki = (name) => own(`testpki/${name}`);
@@ -183,8 +183,8 @@ test('thousands of random inputs to every entry point, then the same instance st
   const bytes = (n) => Uint8Array.from({ length: n }, () => Math.floor(rnd() * 256));
   const text = (n) => String.fromCharCode(...Array.from({ length: n }, () => 32 + Math.floor(rnd() * 95)));
   const genuine = {
-    receipt: Buffer.from(sharedText('apple-receipt-tpinapp-sandbox-g5.b64'), 'base64'),
-    jws: sharedText('apple-jws-aporat-notification-test-sandbox.jws'),
+    receipt: Buffer.from(publicText('apple-receipt-tpinapp-sandbox-g5.b64'), 'base64'),
+    jws: publicText('apple-jws-aporat-notification-test-sandbox.jws'),
     google: own('google/consumable.json'),
   };
   // Random bytes, and genuine inputs with random bytes changed (reaching deeper into the parsers).
@@ -218,6 +218,6 @@ test('thousands of random inputs to every entry point, then the same instance st
   assert.ok(codes.has('MALFORMED_INPUT'));
   // The instance is intact: genuine inputs still verify.
   assert.equal(google.verify(ownText('google/consumable.json'), ownText('google/consumable.sig')).quantity, 2);
-  assert.equal(receipts.verify(sharedText('apple-receipt-tpinapp-sandbox-g5.b64')).bundleId, 'dev.bonzer.weeka.app');
+  assert.equal(receipts.verify(publicText('apple-receipt-tpinapp-sandbox-g5.b64')).bundleId, 'dev.bonzer.weeka.app');
   assert.equal(signed.verifyAndDecodeNotification(genuine.jws).notificationType, 'TEST');
 });

@@ -1,15 +1,15 @@
 // Apple compatibility: the behaviours of the unit tests of Apple's own library
 // (@apple/app-store-server-library 3.1.0, dist/tests/unit-tests/jws_verification.test.js and
 // receipt_utility.test.js, plus DecodedRealtimeRequestBody.test.js for the Retention Messaging
-// method) as facts: the inputs, rebuilt from ../shared/vectors (Apple's test-CA and Xcode files,
-// see SOURCES.md) or signed here with the project's test PKI (tests/pki/gen.sh), and Apple's
+// method) as facts: the inputs, rebuilt from tests/vectors/public (Apple's test-CA and Xcode files,
+// see its SOURCES.md) or signed here with the project's test PKI (tests/pki/gen.sh), and Apple's
 // expected verdict, checked as our `code` and Apple's `status`. No code of Apple's is used. Cases
 // where we deliberately differ are the tests named "differs from Apple: ...", each saying why.
 // Signing uses WebCrypto, so the file runs in every runtime (tests/runtimes/run.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { own, shared, sharedText } from './vectors.mjs';
+import { own, publicBytes, publicText } from './vectors.mjs';
 
 const { SignedDataVerifier, VerificationException, VerificationStatus: S, IapError } = iap;
 const SIGNED = 1_717_243_200_000; // 2024-06-01, inside the test PKI's validity (2020 to 2045)
@@ -17,7 +17,7 @@ const SIGNED = 1_717_243_200_000; // 2024-06-01, inside the test PKI's validity 
 const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 const b64url = (text) => Buffer.from(text).toString('base64url');
 const pki = (name) => new Uint8Array(own(`testpki/${name}`));
-const testCaRoot = () => new Uint8Array(shared('apple-root-testCA-app-store-server-library.der'));
+const testCaRoot = () => new Uint8Array(publicBytes('apple-root-testCA-app-store-server-library.der'));
 
 /** A compact JWS signed with the test PKI's P-256 leaf key, carrying `x5c` (names of .der files). */
 async function signed(payload, x5c = ['leaf-ec', 'int-ec', 'root-ec'], header = {}) {
@@ -113,7 +113,7 @@ test('every method\'s errors, sync and async, are VerificationExceptions; the co
 test('Apple "should validate a chain without OCSP": a test CA chain of leaf, intermediate and root verifies', async () => {
   // Apple's test CA chain (as carried by its mock signed data) and the test PKI's.
   const apple = new SignedDataVerifier([testCaRoot()], false, 'Sandbox', 'com.example', 1234);
-  assert.equal(apple.verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')).notificationType, 'TEST');
+  assert.equal(apple.verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')).notificationType, 'TEST');
   assert.equal(pkiVerifier().verifyAndDecodeTransaction(await signed(tx())).transactionId, '1');
 });
 
@@ -127,7 +127,7 @@ test('Apple "should fail to validate a chain with an invalid leaf OID": VERIFICA
 
 test('Apple "should fail to validate a chain with empty root certificate array": VERIFICATION_FAILURE', async () => {
   const none = new SignedDataVerifier([], false, 'Sandbox', 'com.example', 1234);
-  await verdict(() => none.verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
+  await verdict(() => none.verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
   await verdict(async () => none.verifyAndDecodeTransaction(await signed(tx())), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
 });
 
@@ -144,7 +144,7 @@ test('Apple "should fail to validate a chain with an expired chain": INVALID_CER
 test('Apple "should fail to validate a chain with mismatched root certificates": VERIFICATION_FAILURE', async () => {
   // Apple's test-CA data against Apple's real roots, and the test PKI's against an unrelated root.
   const real = new SignedDataVerifier(null, false, 'Sandbox', 'com.example', 1234);
-  await verdict(() => real.verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
+  await verdict(() => real.verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
   await verdict(async () => pkiVerifier('Sandbox', [pki('root2-ec.der')]).verifyAndDecodeTransaction(await signed(tx())), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
 });
 
@@ -178,7 +178,7 @@ test('differs from Apple: a cached chain is judged again at every call\'s date (
 const testCa = (env, bundleId = 'com.example') => new SignedDataVerifier([testCaRoot()], false, env, bundleId, 1234);
 
 test('Apple "should fail to verify with a missing x5c header": INVALID_CERTIFICATE', async () => {
-  const e = await verdict(() => testCa('Production').verifyAndDecodeNotification(sharedText('apple-jws-testca-missingX5CHeaderClaim.jws')), S.INVALID_CERTIFICATE, 'INVALID_CHAIN');
+  const e = await verdict(() => testCa('Production').verifyAndDecodeNotification(publicText('apple-jws-testca-missingX5CHeaderClaim.jws')), S.INVALID_CERTIFICATE, 'INVALID_CHAIN');
   assert.equal(e.details.unreadable, true);
   // The same for a chain of the wrong length (Apple: INVALID_CHAIN_LENGTH, re-thrown as INVALID_CERTIFICATE).
   await verdict(async () => pkiVerifier().verifyAndDecodeTransaction(await signed(tx(), ['leaf-ec', 'int-ec'])), S.INVALID_CERTIFICATE, 'INVALID_CHAIN');
@@ -186,16 +186,16 @@ test('Apple "should fail to verify with a missing x5c header": INVALID_CERTIFICA
 });
 
 test('Apple "should fail to verify with an invalid bundle id": INVALID_APP_IDENTIFIER', async () => {
-  await verdict(() => testCa('Sandbox').verifyAndDecodeNotification(sharedText('apple-jws-testca-wrongBundleId.jws')), S.INVALID_APP_IDENTIFIER, 'INVALID_APP_IDENTIFIER');
+  await verdict(() => testCa('Sandbox').verifyAndDecodeNotification(publicText('apple-jws-testca-wrongBundleId.jws')), S.INVALID_APP_IDENTIFIER, 'INVALID_APP_IDENTIFIER');
 });
 
 test('Apple "should fail to verify with an invalid bundle id for transaction": INVALID_APP_IDENTIFIER', async () => {
-  await verdict(() => testCa('Sandbox', 'com.example.x').verifyAndDecodeTransaction(sharedText('apple-jws-testca-transactionInfo.jws')), S.INVALID_APP_IDENTIFIER, 'INVALID_APP_IDENTIFIER');
+  await verdict(() => testCa('Sandbox', 'com.example.x').verifyAndDecodeTransaction(publicText('apple-jws-testca-transactionInfo.jws')), S.INVALID_APP_IDENTIFIER, 'INVALID_APP_IDENTIFIER');
 });
 
 test('Apple "should fail to verify with an invalid environment": INVALID_ENVIRONMENT', async () => {
-  await verdict(() => testCa('Production').verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')), S.INVALID_ENVIRONMENT, 'INVALID_ENVIRONMENT');
-  await verdict(() => testCa('Production').verifyAndDecodeNotificationAsync(sharedText('apple-jws-testca-testNotification.jws')), S.INVALID_ENVIRONMENT, 'INVALID_ENVIRONMENT');
+  await verdict(() => testCa('Production').verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')), S.INVALID_ENVIRONMENT, 'INVALID_ENVIRONMENT');
+  await verdict(() => testCa('Production').verifyAndDecodeNotificationAsync(publicText('apple-jws-testca-testNotification.jws')), S.INVALID_ENVIRONMENT, 'INVALID_ENVIRONMENT');
 });
 
 test('Apple "should fail to verify with a malformed JWT with too many parts": VERIFICATION_FAILURE', async () => {
@@ -207,15 +207,15 @@ test('Apple "should fail to verify with a malformed JWT": VERIFICATION_FAILURE',
 });
 
 test('Apple "should verify and decode a valid notification"', () => {
-  assert.equal(testCa('Sandbox').verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')).notificationType, 'TEST');
+  assert.equal(testCa('Sandbox').verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')).notificationType, 'TEST');
 });
 
 test('Apple "should verify and decode a valid renewal info"', () => {
-  assert.equal(testCa('Sandbox').verifyAndDecodeRenewalInfo(sharedText('apple-jws-testca-renewalInfo.jws')).environment, 'Sandbox');
+  assert.equal(testCa('Sandbox').verifyAndDecodeRenewalInfo(publicText('apple-jws-testca-renewalInfo.jws')).environment, 'Sandbox');
 });
 
 test('Apple "should verify and decode a valid transaction info" (read as renewal info, as Apple\'s test does)', () => {
-  const r = testCa('Sandbox').verifyAndDecodeRenewalInfo(sharedText('apple-jws-testca-transactionInfo.jws'));
+  const r = testCa('Sandbox').verifyAndDecodeRenewalInfo(publicText('apple-jws-testca-transactionInfo.jws'));
   assert.equal(r.environment, 'Sandbox');
   assert.equal(r.bundleId, 'com.example'); // a field renewal info does not have, kept as signed
 });
@@ -233,15 +233,15 @@ test('a signed payload of the wrong shape is Apple\'s FAILURE; a bad signature i
 // ---- Apple's receipt_utility tests --------------------------------------------------------
 
 test('Apple "should not extract a transaction id from an xcode receipt without a transaction"', () => {
-  assert.equal(iap.extractTransactionIdFromAppReceipt(sharedText('apple-receipt-xcode-backyardbirds-empty.b64')), null);
+  assert.equal(iap.extractTransactionIdFromAppReceipt(publicText('apple-receipt-xcode-backyardbirds-empty.b64')), null);
 });
 
 test('Apple "should extract a transaction id from an xcode receipt with a transaction"', () => {
-  assert.equal(iap.extractTransactionIdFromAppReceipt(sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64')), '0');
+  assert.equal(iap.extractTransactionIdFromAppReceipt(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64')), '0');
 });
 
 test('Apple "should extract a transaction id from an xcode transaction receipt"', () => {
-  assert.equal(iap.extractTransactionIdFromTransactionReceipt(sharedText('apple-ios6-transaction-receipt-synthetic-applelib.b64')), '33993399');
+  assert.equal(iap.extractTransactionIdFromTransactionReceipt(publicText('apple-ios6-transaction-receipt-synthetic-applelib.b64')), '33993399');
 });
 
 // ---- verifyAndDecodeRealtimeRequest (Apple's DecodedRealtimeRequestBody test) ----------------
@@ -301,11 +301,11 @@ test('root certificates as DER or PEM, bytes or text, one or several per entry',
   }
   await verdict(() => new SignedDataVerifier([other], false, 'Sandbox', 'com.example').verifyAndDecodeTransaction(jws), S.VERIFICATION_FAILURE, 'INVALID_CHAIN');
   // Receipts too: Xcode's StoreKit root as PEM text.
-  const storeKit = shared('apple-root-StoreKitTestCertificate.cer');
+  const storeKit = publicBytes('apple-root-StoreKitTestCertificate.cer');
   const pem = `-----BEGIN CERTIFICATE-----\n${b64(storeKit).replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
-  const r = iap.verifyAppReceipt(sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), { rootCertificates: [pem] });
+  const r = iap.verifyAppReceipt(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), { rootCertificates: [pem] });
   assert.equal(r.receiptType, 'Xcode');
-  assert.equal(new iap.AppReceiptVerifier([pem]).verify(sharedText('apple-receipt-xcode-backyardbirds-empty.b64')).receiptType, 'Xcode');
+  assert.equal(new iap.AppReceiptVerifier([pem]).verify(publicText('apple-receipt-xcode-backyardbirds-empty.b64')).receiptType, 'Xcode');
   for (const bad of [['-----BEGIN CERTIFICATE-----\nAAAA'], ['not a certificate'], [42], [new Uint8Array([1, 2, 3])], 'x']) {
     const e = await failure(() => new SignedDataVerifier(bad, false, 'Sandbox', 'com.example'));
     assert.ok(e instanceof IapError, String(e));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import apple from '@apple/app-store-server-library';
 import * as iap from './load.mjs';
-import { own, shared, sharedText } from './vectors.mjs';
+import { own, publicBytes, publicText } from './vectors.mjs';
 
 const SIGNED = 1_717_243_200_000;
 const pki = (name) => own(`testpki/${name}`);
@@ -31,19 +31,19 @@ async function status(fn) {
 }
 
 const tx = (extra = {}) => ({ bundleId: 'com.example', environment: 'Sandbox', signedDate: SIGNED, transactionId: '1', ...extra });
-const testCa = shared('apple-root-testCA-app-store-server-library.der');
+const testCa = publicBytes('apple-root-testCA-app-store-server-library.der');
 
 test("Apple's library and ours give the same status for the same inputs", async () => {
   const cases = [
-    [[testCa], 'Sandbox', 'Notification', sharedText('apple-jws-testca-testNotification.jws')],
-    [[testCa], 'Production', 'Notification', sharedText('apple-jws-testca-testNotification.jws')],
-    [[testCa], 'Production', 'Notification', sharedText('apple-jws-testca-missingX5CHeaderClaim.jws')],
-    [[testCa], 'Sandbox', 'Notification', sharedText('apple-jws-testca-wrongBundleId.jws')],
-    [[testCa], 'Sandbox', 'Transaction', sharedText('apple-jws-testca-transactionInfo.jws')],
-    [[testCa], 'Sandbox', 'RenewalInfo', sharedText('apple-jws-testca-renewalInfo.jws')],
+    [[testCa], 'Sandbox', 'Notification', publicText('apple-jws-testca-testNotification.jws')],
+    [[testCa], 'Production', 'Notification', publicText('apple-jws-testca-testNotification.jws')],
+    [[testCa], 'Production', 'Notification', publicText('apple-jws-testca-missingX5CHeaderClaim.jws')],
+    [[testCa], 'Sandbox', 'Notification', publicText('apple-jws-testca-wrongBundleId.jws')],
+    [[testCa], 'Sandbox', 'Transaction', publicText('apple-jws-testca-transactionInfo.jws')],
+    [[testCa], 'Sandbox', 'RenewalInfo', publicText('apple-jws-testca-renewalInfo.jws')],
     [[testCa], 'Sandbox', 'Notification', 'a.b.c.d'],
     [[testCa], 'Sandbox', 'Notification', 'a.b.c'],
-    [[], 'Sandbox', 'Notification', sharedText('apple-jws-testca-testNotification.jws')],
+    [[], 'Sandbox', 'Notification', publicText('apple-jws-testca-testNotification.jws')],
     [[pki('root-ec.der')], 'Sandbox', 'Transaction', signed(tx())],
     [[pki('root-ec.der')], 'Sandbox', 'Transaction', signed(tx(), ['leaf-ec', 'int-ec-nooid', 'root-ec'])],
     [[pki('root-ec.der')], 'Sandbox', 'Transaction', signed(tx(), ['leaf-ec-nooid', 'int-ec', 'root-ec'])],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { shared, sharedText, own } from './vectors.mjs';
+import { publicBytes, publicText, own } from './vectors.mjs';
 
 const NOW = 1_795_000_000_000; // 2026-11-18: every real Apple leaf in the vectors has expired
 
@@ -18,8 +18,8 @@ function throwsCode(fn, code) {
   return caught;
 }
 
-const storeKitRoot = () => new Uint8Array(shared('apple-root-StoreKitTestCertificate.cer'));
-const testCaRoot = () => new Uint8Array(shared('apple-root-testCA-app-store-server-library.der'));
+const storeKitRoot = () => new Uint8Array(publicBytes('apple-root-StoreKitTestCertificate.cer'));
+const testCaRoot = () => new Uint8Array(publicBytes('apple-root-testCA-app-store-server-library.der'));
 
 test('Environment has Apple names and values', () => {
   assert.deepEqual({ ...iap.Environment }, {
@@ -32,7 +32,7 @@ test('Environment has Apple names and values', () => {
 });
 
 test('sandbox receipt: verified at its creation date, fields, device hash, bundle id', () => {
-  const b64 = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const b64 = publicText('apple-receipt-tpinapp-sandbox-g5.b64');
   const r = iap.verifyAppReceipt(b64, { now: NOW });
   assert.equal(r.receiptType, 'ProductionSandbox');
   assert.equal(r.bundleId, 'dev.bonzer.weeka.app');
@@ -59,13 +59,13 @@ test('sandbox receipt: verified at its creation date, fields, device hash, bundl
 
 test('Xcode receipts verify only with the StoreKit root', () => {
   for (const name of ['apple-receipt-xcode-backyardbirds-with-purchase.b64', 'apple-receipt-xcode-backyardbirds-empty.b64']) {
-    const b64 = sharedText(name);
+    const b64 = publicText(name);
     const r = iap.verifyAppReceipt(b64, { rootCertificates: [storeKitRoot()] });
     assert.equal(r.receiptType, 'Xcode');
     assert.equal(r.bundleId, 'com.example.naturelab.backyardbirds.example');
     throwsCode(() => iap.verifyAppReceipt(b64), 'INVALID_CHAIN');
   }
-  const r = iap.verifyAppReceipt(sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), { rootCertificates: [storeKitRoot()] });
+  const r = iap.verifyAppReceipt(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), { rootCertificates: [storeKitRoot()] });
   assert.equal(r.inApp[0].productId, 'pass.premium');
   assert.equal(r.inApp[0].transactionId, '0');
   assert.equal(r.inApp[0].expiresDate, Date.parse('2023-11-19T01:45:36Z'));
@@ -74,7 +74,7 @@ test('Xcode receipts verify only with the StoreKit root', () => {
 
 test('AppReceiptVerifier caches and keeps checking; bad input is typed', () => {
   const v = new iap.AppReceiptVerifier(null);
-  const b64 = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const b64 = publicText('apple-receipt-tpinapp-sandbox-g5.b64');
   for (let i = 0; i < 3; i++) assert.equal(v.verify(b64, { bundleId: 'dev.bonzer.weeka.app' }).bundleId, 'dev.bonzer.weeka.app');
   const testPki = new iap.AppReceiptVerifier([new Uint8Array(own('testpki/root-rsa.der'))]);
   assert.equal(testPki.verify(new Uint8Array(own('testpki/receipt-openssl-sha1.der'))).bundleId, 'com.example.testpki');
@@ -87,14 +87,14 @@ test('AppReceiptVerifier caches and keeps checking; bad input is typed', () => {
 });
 
 test('transaction id extraction, as Apple ReceiptUtility', () => {
-  assert.equal(iap.extractTransactionIdFromAppReceipt(sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64')), '0');
-  assert.equal(iap.extractTransactionIdFromAppReceipt(sharedText('apple-receipt-xcode-backyardbirds-empty.b64')), null);
-  assert.equal(iap.extractTransactionIdFromTransactionReceipt(sharedText('apple-ios6-transaction-receipt-synthetic-applelib.b64')), '33993399');
+  assert.equal(iap.extractTransactionIdFromAppReceipt(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64')), '0');
+  assert.equal(iap.extractTransactionIdFromAppReceipt(publicText('apple-receipt-xcode-backyardbirds-empty.b64')), null);
+  assert.equal(iap.extractTransactionIdFromTransactionReceipt(publicText('apple-ios6-transaction-receipt-synthetic-applelib.b64')), '33993399');
   throwsCode(() => iap.extractTransactionIdFromAppReceipt('AAAA'), 'MALFORMED_INPUT');
 });
 
 test('SignedDataVerifier: Apple-signed notification, renewal info, Apple order of checks', () => {
-  const note = sharedText('apple-jws-aporat-notification-test-sandbox.jws');
+  const note = publicText('apple-jws-aporat-notification-test-sandbox.jws');
   const v = new iap.SignedDataVerifier(null, false, iap.Environment.SANDBOX, 'com.Abilities');
   const n = v.verifyAndDecodeNotification(note);
   assert.equal(n.notificationType, 'TEST');
@@ -104,13 +104,13 @@ test('SignedDataVerifier: Apple-signed notification, renewal info, Apple order o
   throwsCode(() => new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.other').verifyAndDecodeNotification(note), 'INVALID_APP_IDENTIFIER');
   throwsCode(() => new iap.SignedDataVerifier(null, false, 'Production', 'com.Abilities', 1).verifyAndDecodeNotification(note), 'INVALID_APP_IDENTIFIER');
 
-  const renewal = new iap.SignedDataVerifier(null, false, 'Sandbox', 'x').verifyAndDecodeRenewalInfo(sharedText('apple-jws-awa-renewalinfo-sandbox.jws'));
+  const renewal = new iap.SignedDataVerifier(null, false, 'Sandbox', 'x').verifyAndDecodeRenewalInfo(publicText('apple-jws-awa-renewalinfo-sandbox.jws'));
   assert.equal(renewal.originalTransactionId, '2000000335310644');
   assert.equal(renewal.autoRenewStatus, 1);
 });
 
 test('SignedDataVerifier: a notification without signedDate is judged at now (Apple policy)', () => {
-  const jws = sharedText('apple-jws-gopay-notification-did-renew-sandbox.jws');
+  const jws = publicText('apple-jws-gopay-notification-did-renew-sandbox.jws');
   const v = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.audaos.audarecorder');
   const e = throwsCode(() => v.verifyAndDecodeNotification(jws), 'CERTIFICATE_EXPIRED');
   assert.equal(typeof e.details.notAfter, 'number');
@@ -126,29 +126,29 @@ test('SignedDataVerifier: a notification without signedDate is judged at now (Ap
 
 test("SignedDataVerifier: Apple's library test CA vectors", () => {
   const v = new iap.SignedDataVerifier([testCaRoot()], false, 'Sandbox', 'com.example', 1234);
-  assert.equal(v.verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')).notificationType, 'TEST');
-  assert.equal(v.verifyAndDecodeTransaction(sharedText('apple-jws-testca-transactionInfo.jws')).bundleId, 'com.example');
-  assert.equal(v.verifyAndDecodeRenewalInfo(sharedText('apple-jws-testca-renewalInfo.jws')).environment, 'Sandbox');
-  throwsCode(() => v.verifyAndDecodeNotification(sharedText('apple-jws-testca-wrongBundleId.jws')), 'INVALID_APP_IDENTIFIER');
-  throwsCode(() => v.verifyAndDecodeNotification(sharedText('apple-jws-testca-missingX5CHeaderClaim.jws')), 'INVALID_CHAIN');
+  assert.equal(v.verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')).notificationType, 'TEST');
+  assert.equal(v.verifyAndDecodeTransaction(publicText('apple-jws-testca-transactionInfo.jws')).bundleId, 'com.example');
+  assert.equal(v.verifyAndDecodeRenewalInfo(publicText('apple-jws-testca-renewalInfo.jws')).environment, 'Sandbox');
+  throwsCode(() => v.verifyAndDecodeNotification(publicText('apple-jws-testca-wrongBundleId.jws')), 'INVALID_APP_IDENTIFIER');
+  throwsCode(() => v.verifyAndDecodeNotification(publicText('apple-jws-testca-missingX5CHeaderClaim.jws')), 'INVALID_CHAIN');
   const prod = new iap.SignedDataVerifier([testCaRoot()], false, 'Production', 'com.example', 1234);
-  throwsCode(() => prod.verifyAndDecodeNotification(sharedText('apple-jws-testca-testNotification.jws')), 'INVALID_ENVIRONMENT');
+  throwsCode(() => prod.verifyAndDecodeNotification(publicText('apple-jws-testca-testNotification.jws')), 'INVALID_ENVIRONMENT');
   const other = new iap.SignedDataVerifier([testCaRoot()], false, 'Sandbox', 'com.example.x', 1234);
-  throwsCode(() => other.verifyAndDecodeTransaction(sharedText('apple-jws-testca-transactionInfo.jws')), 'INVALID_APP_IDENTIFIER');
+  throwsCode(() => other.verifyAndDecodeTransaction(publicText('apple-jws-testca-transactionInfo.jws')), 'INVALID_APP_IDENTIFIER');
 });
 
 test('SignedDataVerifier: Xcode data verifies against its own certificate and is marked test data', () => {
   const v = new iap.SignedDataVerifier(null, false, iap.Environment.XCODE, 'com.example.naturelab.backyardbirds.example');
-  const t = v.verifyAndDecodeTransaction(sharedText('apple-jws-xcode-signed-transaction.jws'));
+  const t = v.verifyAndDecodeTransaction(publicText('apple-jws-xcode-signed-transaction.jws'));
   assert.equal(t.testData, true);
   assert.equal(t.productId, 'pass.premium');
   assert.ok(!Number.isInteger(t.purchaseDate), 'fractional milliseconds kept');
-  assert.equal(v.verifyAndDecodeRenewalInfo(sharedText('apple-jws-xcode-signed-renewal-info.jws')).renewalDate, 1700358336049.7297);
-  const a = v.verifyAndDecodeAppTransaction(sharedText('apple-jws-xcode-signed-app-transaction.jws'));
+  assert.equal(v.verifyAndDecodeRenewalInfo(publicText('apple-jws-xcode-signed-renewal-info.jws')).renewalDate, 1700358336049.7297);
+  const a = v.verifyAndDecodeAppTransaction(publicText('apple-jws-xcode-signed-app-transaction.jws'));
   assert.equal(a.originalPurchaseDate, -62135769600000);
   assert.equal(a.receiptCreationDate, 1697680122257.447);
   throwsCode(
-    () => new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.example.naturelab.backyardbirds.example').verifyAndDecodeTransaction(sharedText('apple-jws-xcode-signed-transaction.jws')),
+    () => new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.example.naturelab.backyardbirds.example').verifyAndDecodeTransaction(publicText('apple-jws-xcode-signed-transaction.jws')),
     'INVALID_CHAIN',
   );
 });
@@ -161,7 +161,7 @@ test('SignedDataVerifier: constructor and token negatives', () => {
   throwsCode(() => new iap.SignedDataVerifier(null, false, 'Production', 'b'), 'INVALID_ARGUMENT');
   throwsCode(() => new iap.SignedDataVerifier(null, false, 'Staging', 'b'), 'INVALID_ARGUMENT');
   const v = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
-  const good = sharedText('apple-jws-aporat-notification-test-sandbox.jws');
+  const good = publicText('apple-jws-aporat-notification-test-sandbox.jws');
   const [h, p, s] = good.split('.');
   throwsCode(() => v.verifyAndDecodeNotification(`${h}.${p}`), 'MALFORMED_INPUT');
   throwsCode(() => v.verifyAndDecodeNotification(`${good}.${s}.${s}.${s}`), 'MALFORMED_INPUT');
@@ -201,7 +201,7 @@ test('SignedDataVerifier async variants (WebCrypto ES256) give the same results 
   };
   for (const [args, kind, file, opts] of cases) {
     const v = new iap.SignedDataVerifier(...args);
-    const jws = sharedText(file);
+    const jws = publicText(file);
     const sync = await outcome(() => v[`verifyAndDecode${kind}`](jws, opts));
     for (let i = 0; i < 2; i++) {
       const async_ = await outcome(() => v[`verifyAndDecode${kind}Async`](jws, opts));
@@ -210,7 +210,7 @@ test('SignedDataVerifier async variants (WebCrypto ES256) give the same results 
   }
   // A forged payload fails in WebCrypto exactly as in ring.
   const v = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
-  const [h, p, s] = sharedText('apple-jws-aporat-notification-test-sandbox.jws').split('.');
+  const [h, p, s] = publicText('apple-jws-aporat-notification-test-sandbox.jws').split('.');
   const forged = JSON.parse(Buffer.from(p, 'base64url'));
   forged.notificationType = 'REFUND';
   const token = `${h}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${s}`;
@@ -221,7 +221,7 @@ test('SignedDataVerifier async variants (WebCrypto ES256) give the same results 
 
 test('toPurchase accepts Apple verified values, and only those', async () => {
   const v = new iap.SignedDataVerifier(null, false, 'Xcode', 'com.example.naturelab.backyardbirds.example');
-  const jws = sharedText('apple-jws-xcode-signed-transaction.jws');
+  const jws = publicText('apple-jws-xcode-signed-transaction.jws');
   for (const t of [v.verifyAndDecodeTransaction(jws), await v.verifyAndDecodeTransactionAsync(jws)]) {
     const p = iap.toPurchase(t);
     assert.equal(p.store, 'AS');
@@ -230,9 +230,9 @@ test('toPurchase accepts Apple verified values, and only those', async () => {
     throwsCode(() => iap.toPurchase({ ...t }), 'INVALID_ARGUMENT');
   }
   const gopay = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.audaos.audarecorder');
-  const n = gopay.verifyAndDecodeNotification(sharedText('apple-jws-gopay-notification-did-renew-sandbox.jws'), { now: 1646387100000 });
+  const n = gopay.verifyAndDecodeNotification(publicText('apple-jws-gopay-notification-did-renew-sandbox.jws'), { now: 1646387100000 });
   assert.equal(iap.toPurchase(n.data.decodedTransactionInfo).transactionId, '2000000004047119');
-  const r = iap.verifyAppReceipt(sharedText('apple-receipt-tpinapp-sandbox-g5.b64'));
+  const r = iap.verifyAppReceipt(publicText('apple-receipt-tpinapp-sandbox-g5.b64'));
   const p = iap.toPurchase(r.inApp[0]);
   assert.equal(p.productId, 'dev.bonzer.weeka.app.subscription.pro.annual');
   assert.equal(p.environment, 'SANDBOX');
@@ -244,7 +244,7 @@ test('AppReceiptVerifier.verifyAsync (WebCrypto RSA) gives the same results and 
   const apple = new iap.AppReceiptVerifier(null);
   const storeKit = new iap.AppReceiptVerifier([storeKitRoot()]);
   const testPki = new iap.AppReceiptVerifier([new Uint8Array(own('testpki/root-rsa.der'))]);
-  const sandbox = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const sandbox = publicText('apple-receipt-tpinapp-sandbox-g5.b64');
   const flipped = new Uint8Array(Buffer.from(sandbox, 'base64'));
   flipped[flipped.length - 2000] ^= 1; // inside the content or a certificate: rejected either way
   const cases = [
@@ -252,9 +252,9 @@ test('AppReceiptVerifier.verifyAsync (WebCrypto RSA) gives the same results and 
     [apple, sandbox, { deviceId: '00000000-0000-0000-0000-000000000000' }],
     [apple, sandbox, { bundleId: 'x' }],
     [apple, flipped, {}],
-    [apple, sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
-    [storeKit, sharedText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
-    [storeKit, sharedText('apple-receipt-xcode-backyardbirds-empty.b64'), {}],
+    [apple, publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
+    [storeKit, publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'), {}],
+    [storeKit, publicText('apple-receipt-xcode-backyardbirds-empty.b64'), {}],
     [testPki, new Uint8Array(own('testpki/receipt-openssl-sha1.der')), {}],
     [testPki, new Uint8Array(own('testpki/receipt-openssl-sha256.der')), {}],
     [testPki, 'not base64!', {}],

@@ -12,7 +12,7 @@ import * as iap from './load.mjs';
 
 const BIN = fileURLToPath(new URL('../../pkg/bin/iap-verify.mjs', import.meta.url));
 const own = (p) => fileURLToPath(new URL(`../vectors/${p}`, import.meta.url));
-const shared = (p) => fileURLToPath(new URL(`../../../shared/vectors/${p}`, import.meta.url));
+const publicPath = (p) => fileURLToPath(new URL(`../vectors/public/${p}`, import.meta.url));
 const text = (path) => readFileSync(path, 'utf8');
 
 function cli(args, input) {
@@ -56,7 +56,7 @@ test('verify: tampered data is exit 1 with the error code; a 1024-bit key needs 
   const r = cli(['verify', '-', ...googleArgs], text(own('google/consumable.json')).replace('gem_pack_100', 'gem_pack_999'));
   assert.equal(r.code, 1);
   assert.match(r.out, /^INVALID {2}Google Play purchase\nINVALID_SIGNATURE: /);
-  const args = ['verify', shared('google-awa-goiap.json'), '--signature', `@${shared('google-awa-goiap.sig')}`, '--key', `@${shared('google-awa-goiap.pub')}`];
+  const args = ['verify', publicPath('google-awa-goiap.json'), '--signature', `@${publicPath('google-awa-goiap.sig')}`, '--key', `@${publicPath('google-awa-goiap.pub')}`];
   const refused = json(args);
   assert.deepEqual([refused.code, refused.body.error.code], [1, 'INVALID_PUBLIC_KEY']);
   // The message names the command's flag, not the JS option (which the JS API's message names).
@@ -68,10 +68,10 @@ test('verify: tampered data is exit 1 with the error code; a 1024-bit key needs 
 });
 
 test('verify: the signed trailing newline of a real Play purchase (mokelab) is kept', () => {
-  const j = json(['verify', shared('google-mokelab-ok.json'), '--signature', `@${shared('google-mokelab-ok.sig')}`, '--key', `@${shared('google-mokelab-ok.pub')}`, '--allow-legacy-1024-bit-keys']);
+  const j = json(['verify', publicPath('google-mokelab-ok.json'), '--signature', `@${publicPath('google-mokelab-ok.sig')}`, '--key', `@${publicPath('google-mokelab-ok.pub')}`, '--allow-legacy-1024-bit-keys']);
   assert.equal(j.code, 0);
   assert.deepEqual(j.body.notes, []);
-  const voltrue = json(['verify', shared('google-voltrue2-subscription.json'), '--signature', `@${shared('google-voltrue2-subscription.sig')}`, '--key', `@${shared('google-voltrue2-subscription.pub')}`]);
+  const voltrue = json(['verify', publicPath('google-voltrue2-subscription.json'), '--signature', `@${publicPath('google-voltrue2-subscription.sig')}`, '--key', `@${publicPath('google-voltrue2-subscription.pub')}`]);
   assert.deepEqual([voltrue.code, voltrue.body.result.autoRenewing], [0, true]);
 });
 
@@ -238,68 +238,66 @@ test('batch: all valid is exit 0; a terminal gets a progress bar, cleared before
   }
 });
 
-// The Apple paths, on the shared vectors, once the Apple verifiers are in the package.
-const apple = typeof iap.SignedDataVerifier === 'function' && typeof iap.verifyAppReceipt === 'function';
-const appleSkip = apple ? false : 'the Apple verifiers are not in this build yet';
+// The Apple paths, on the public vectors (tests/vectors/public/).
 
-test('Apple receipt: detected from base64, verified at its creation date; Xcode receipts need --root', { skip: appleSkip }, () => {
-  const r = json(['verify', shared('apple-receipt-tpinapp-sandbox-g5.b64')]);
+test('Apple receipt: detected from base64, verified at its creation date; Xcode receipts need --root', () => {
+  const r = json(['verify', publicPath('apple-receipt-tpinapp-sandbox-g5.b64')]);
   assert.deepEqual([r.code, r.body.kind, r.body.result.bundleId], [0, 'apple-receipt', 'dev.bonzer.weeka.app']);
-  const wrongBundle = json(['verify', shared('apple-receipt-tpinapp-sandbox-g5.b64'), '--bundle-id', 'com.example.other']);
+  const wrongBundle = json(['verify', publicPath('apple-receipt-tpinapp-sandbox-g5.b64'), '--bundle-id', 'com.example.other']);
   assert.deepEqual([wrongBundle.code, wrongBundle.body.error.code], [1, 'INVALID_APP_IDENTIFIER']);
-  const xcode = shared('apple-receipt-xcode-backyardbirds-with-purchase.b64');
+  const xcode = publicPath('apple-receipt-xcode-backyardbirds-with-purchase.b64');
   const untrusted = json(['verify', xcode]);
   assert.deepEqual([untrusted.code, untrusted.body.error.code], [1, 'INVALID_CHAIN']);
-  const trusted = json(['verify', xcode, '--root', shared('apple-root-StoreKitTestCertificate.cer')]);
+  const trusted = json(['verify', xcode, '--root', publicPath('apple-root-StoreKitTestCertificate.cer')]);
   assert.deepEqual([trusted.code, trusted.body.result.inApp[0].productId], [0, 'pass.premium']);
   assert.match(trusted.body.notes.join(' '), /--root/);
   const decoded = json(['decode', xcode]);
   assert.deepEqual([decoded.code, decoded.body.result.transactionId], [0, '0']);
 });
 
-test('Apple JWS: kinds told apart by payload, --type where the payload cannot tell, --root, --at', { skip: appleSkip }, () => {
-  const root = ['--root', shared('apple-root-testCA-app-store-server-library.der')];
+test('Apple JWS: kinds told apart by payload, --type where the payload cannot tell, --root, --at', () => {
+  const root = ['--root', publicPath('apple-root-testCA-app-store-server-library.der')];
   // The app-store-server-library test tokens have minimal payloads: none of the fields that tell a
   // transaction from renewal info. The command takes the kind each fits best (a bundle id: a
   // transaction; only an environment: renewal info), says so, and --type chooses another.
-  const guessed = cli(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
+  const guessed = cli(['verify', publicPath('apple-jws-testca-transactionInfo.jws'), ...root]);
   assert.equal(guessed.code, 0, guessed.err);
   assert.match(guessed.out, /^VERIFIED {2}Apple signed transaction \(JWS\)\nnote: read as Apple signed transaction \(JWS\), the kind its payload fits best: .*\(--type chooses another\)\n/);
-  const gt = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root]);
+  const gt = json(['verify', publicPath('apple-jws-testca-transactionInfo.jws'), ...root]);
   assert.deepEqual([gt.code, gt.body.kind, gt.body.guessed, gt.body.result.bundleId], [0, 'apple-transaction', true, 'com.example'], JSON.stringify(gt.body));
   assert.match(gt.body.notes[0], /^read as Apple signed transaction \(JWS\), the kind its payload fits best/);
-  const gr = json(['verify', shared('apple-jws-testca-renewalInfo.jws'), ...root]);
+  const gr = json(['verify', publicPath('apple-jws-testca-renewalInfo.jws'), ...root]);
   assert.deepEqual([gr.code, gr.body.kind, gr.body.guessed], [0, 'apple-renewal-info', true], JSON.stringify(gr.body));
-  const gd = json(['decode', shared('apple-jws-testca-renewalInfo.jws')]);
+  const gd = json(['decode', publicPath('apple-jws-testca-renewalInfo.jws')]);
   assert.deepEqual([gd.code, gd.body.kind, gd.body.guessed, gd.body.verified], [0, 'apple-renewal-info', true, false], JSON.stringify(gd.body));
   assert.match(gd.body.notes[0], /fits best/);
   // In a batch too; a kind told by the payload is not marked.
-  const batch = cli(['batch', '-', ...root, '--no-progress'], `${JSON.stringify(text(shared('apple-jws-testca-renewalInfo.jws')).trim())}\n${JSON.stringify(text(shared('apple-jws-testca-testNotification.jws')).trim())}\n`);
+  const batch = cli(['batch', '-', ...root, '--no-progress'], `${JSON.stringify(text(publicPath('apple-jws-testca-renewalInfo.jws')).trim())}\n${JSON.stringify(text(publicPath('apple-jws-testca-testNotification.jws')).trim())}\n`);
   const lines = batch.out.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => [l.ok, l.kind, l.guessed]), [[true, 'apple-renewal-info', true], [true, 'apple-notification', undefined]], batch.out);
   assert.match(lines[0].notes[0], /fits best/);
-  const t = json(['verify', shared('apple-jws-testca-transactionInfo.jws'), ...root, '--type', 'apple-transaction']);
+  const t = json(['verify', publicPath('apple-jws-testca-transactionInfo.jws'), ...root, '--type', 'apple-transaction']);
   assert.deepEqual([t.code, t.body.kind, t.body.result.bundleId], [0, 'apple-transaction', 'com.example'], JSON.stringify(t.body));
   assert.match(t.body.notes.join(' '), /--root/);
-  const ri = json(['verify', shared('apple-jws-testca-renewalInfo.jws'), ...root, '--type', 'apple-renewal-info', '--bundle-id', 'com.example']);
+  const ri = json(['verify', publicPath('apple-jws-testca-renewalInfo.jws'), ...root, '--type', 'apple-renewal-info', '--bundle-id', 'com.example']);
   assert.deepEqual([ri.code, ri.body.kind], [0, 'apple-renewal-info'], JSON.stringify(ri.body));
-  const n = json(['verify', shared('apple-jws-testca-testNotification.jws'), ...root]);
+  const n = json(['verify', publicPath('apple-jws-testca-testNotification.jws'), ...root]);
   assert.deepEqual([n.code, n.body.kind, n.body.result.notificationType], [0, 'apple-notification', 'TEST'], JSON.stringify(n.body));
-  const body = JSON.stringify({ signedPayload: text(shared('apple-jws-testca-testNotification.jws')).trim() });
+  const body = JSON.stringify({ signedPayload: text(publicPath('apple-jws-testca-testNotification.jws')).trim() });
   const nb = json(['verify', '-', ...root], body);
   assert.deepEqual([nb.code, nb.body.kind], [0, 'apple-notification']);
   // Without the test CA as a root, the chain is untrusted; a pinned bundle id is checked.
-  const untrusted = json(['verify', shared('apple-jws-testca-testNotification.jws')]);
+  const untrusted = json(['verify', publicPath('apple-jws-testca-testNotification.jws')]);
   assert.deepEqual([untrusted.code, untrusted.body.error.code], [1, 'INVALID_CHAIN']);
-  const wrong = json(['verify', shared('apple-jws-testca-testNotification.jws'), ...root, '--bundle-id', 'com.example.other']);
+  const wrong = json(['verify', publicPath('apple-jws-testca-testNotification.jws'), ...root, '--bundle-id', 'com.example.other']);
   assert.deepEqual([wrong.code, wrong.body.error.code], [1, 'INVALID_APP_IDENTIFIER']);
   // Apple-signed data, detected by payload: renewal info and a notification.
-  const renewal = json(['verify', shared('apple-jws-awa-renewalinfo-sandbox.jws')]);
+  const renewal = json(['verify', publicPath('apple-jws-awa-renewalinfo-sandbox.jws')]);
   assert.deepEqual([renewal.code, renewal.body.kind, renewal.body.result.autoRenewStatus], [0, 'apple-renewal-info', 1], JSON.stringify(renewal.body));
-  const real = json(['verify', shared('apple-jws-aporat-notification-test-sandbox.jws')]);
+  const real = json(['verify', publicPath('apple-jws-aporat-notification-test-sandbox.jws')]);
   assert.deepEqual([real.code, real.body.kind, real.body.result.data.bundleId], [0, 'apple-notification', 'com.Abilities'], JSON.stringify(real.body));
   // A notification without signedDate is judged "now", after its leaf expired; --at moves now.
-  const gopay = shared('apple-jws-gopay-notification-did-renew-sandbox.jws');
+  const gopay = publicPath('apple-jws-gopay-notification-did-renew-sandbox.jws');
   const expired = json(['verify', gopay]);
   assert.deepEqual([expired.code, expired.body.error.code], [1, 'CERTIFICATE_EXPIRED']);
   // Dates in the message: ISO-8601 beside the epoch ms.
@@ -309,16 +307,16 @@ test('Apple JWS: kinds told apart by payload, --type where the payload cannot te
   const then = json(['verify', gopay, '--at', '2022-03-04T10:00:00Z']);
   assert.deepEqual([then.code, then.body.result.notificationType], [0, 'DID_RENEW'], JSON.stringify(then.body));
   // Xcode data: verified under its own certificate, flagged as test data.
-  const app = json(['verify', shared('apple-jws-xcode-signed-app-transaction.jws')]);
+  const app = json(['verify', publicPath('apple-jws-xcode-signed-app-transaction.jws')]);
   assert.deepEqual([app.code, app.body.kind], [0, 'apple-app-transaction'], JSON.stringify(app.body));
   assert.match(app.body.notes.join(' '), /TEST DATA/);
-  const xt = json(['verify', shared('apple-jws-xcode-signed-transaction.jws')]);
+  const xt = json(['verify', publicPath('apple-jws-xcode-signed-transaction.jws')]);
   assert.deepEqual([xt.code, xt.body.kind, xt.body.result.productId], [0, 'apple-transaction', 'pass.premium']);
   const d = json(['decode', gopay]);
   assert.deepEqual([d.code, d.body.unverified, d.body.result.header.alg, d.body.result.payload.data.signedTransactionInfo.transactionId], [0, true, 'ES256', '2000000004047119']);
 });
 
-test('Apple iOS 6 transaction receipt: transaction id, marked as not verifiable', { skip: appleSkip }, () => {
-  const j = json(['verify', shared('apple-ios6-transaction-receipt-synthetic-applelib.b64')]);
+test('Apple iOS 6 transaction receipt: transaction id, marked as not verifiable', () => {
+  const j = json(['verify', publicPath('apple-ios6-transaction-receipt-synthetic-applelib.b64')]);
   assert.deepEqual([j.code, j.body.kind, j.body.verified, j.body.result.transactionId], [0, 'apple-transaction-receipt', false, '33993399']);
 });

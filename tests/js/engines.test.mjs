@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { shared, sharedText, own, ownText } from './vectors.mjs';
+import { publicBytes, publicText, own, ownText } from './vectors.mjs';
 
 const isNode = typeof process !== 'undefined' && process.versions?.node && !process.versions?.bun && typeof Deno === 'undefined';
 
@@ -46,15 +46,15 @@ const g = (p) => ownText(`google/${p}`);
 
 test('Google and ONE store: every engine agrees', { skip: !isNode }, async () => {
   const google = new iap.GoogleVerifier(g('test-key-2048.pub'));
-  const legacy = new iap.GoogleVerifier(sharedText('google-mokelab-ok.pub'), { allowLegacy1024BitKeys: true });
+  const legacy = new iap.GoogleVerifier(publicText('google-mokelab-ok.pub'), { allowLegacy1024BitKeys: true });
   const cases = [
     [google, g('consumable.json'), g('consumable.sig'), true],
     [google, g('consumable.json'), g('consumable.sha256.sig'), false],
     [google, g('consumable.json').replace('"quantity":2', '"quantity":9'), g('consumable.sig'), false],
     [google, g('duplicate-key.json'), g('duplicate-key.sig'), false],
     [google, g('consumable.json'), 'AAAA', false],
-    [legacy, sharedText('google-mokelab-ok.json'), sharedText('google-mokelab-ok.sig'), true],
-    [legacy, sharedText('google-mokelab-ok.json').trimEnd(), sharedText('google-mokelab-ok.sig'), false],
+    [legacy, publicText('google-mokelab-ok.json'), publicText('google-mokelab-ok.sig'), true],
+    [legacy, publicText('google-mokelab-ok.json').trimEnd(), publicText('google-mokelab-ok.sig'), false],
   ];
   for (const [v, data, sig, ok] of cases) {
     const r = await sameUnderEveryEngine('google', () => v.verify(data, sig), () => v.verifyAsync(data, sig));
@@ -68,7 +68,7 @@ test('Google and ONE store: every engine agrees', { skip: !isNode }, async () =>
 
 test('Apple receipts and JWS: every engine agrees', { skip: !isNode }, async () => {
   const apple = new iap.AppReceiptVerifier(null);
-  const sandbox = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const sandbox = publicText('apple-receipt-tpinapp-sandbox-g5.b64');
   const tampered = new Uint8Array(Buffer.from(sandbox, 'base64'));
   tampered[Buffer.from(tampered).indexOf('dev.bonzer.weeka.app') + 3] ^= 1;
   const testPki = new iap.AppReceiptVerifier([new Uint8Array(own('testpki/root-rsa.der'))]);
@@ -83,7 +83,7 @@ test('Apple receipts and JWS: every engine agrees', { skip: !isNode }, async () 
     if (ok !== null) assert.equal('ok' in out, ok);
   }
   const jws = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
-  const token = sharedText('apple-jws-aporat-notification-test-sandbox.jws');
+  const token = publicText('apple-jws-aporat-notification-test-sandbox.jws');
   const [h, p, s] = token.split('.');
   const forged = JSON.parse(Buffer.from(p, 'base64url'));
   forged.notificationType = 'REFUND';
@@ -92,6 +92,6 @@ test('Apple receipts and JWS: every engine agrees', { skip: !isNode }, async () 
     assert.equal('ok' in out, ok);
   }
   const renewal = new iap.SignedDataVerifier(null, false, 'Sandbox', 'x');
-  const r = sharedText('apple-jws-awa-renewalinfo-sandbox.jws');
+  const r = publicText('apple-jws-awa-renewalinfo-sandbox.jws');
   await sameUnderEveryEngine('renewal', () => renewal.verifyAndDecodeRenewalInfo(r), () => renewal.verifyAndDecodeRenewalInfoAsync(r));
 });

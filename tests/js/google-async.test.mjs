@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { sharedText, ownText } from './vectors.mjs';
+import { publicText, ownText } from './vectors.mjs';
 
 const legacy = { allowLegacy1024BitKeys: true };
 const g = (p) => ownText(`google/${p}`);
@@ -21,9 +21,9 @@ const googleCases = [
   ['signature too large', g('test-key-2048.pub'), {}, g('consumable.json'), 'A'.repeat(5000)],
   ['data too large', g('test-key-2048.pub'), {}, ' '.repeat(70_000), g('consumable.sig')],
   ['data wrong type', g('test-key-2048.pub'), {}, 17, g('consumable.sig')],
-  ['voltrue2', sharedText('google-voltrue2-subscription.pub'), {}, sharedText('google-voltrue2-subscription.json'), sharedText('google-voltrue2-subscription.sig')],
-  ['mokelab 1024', sharedText('google-mokelab-ok.pub'), legacy, sharedText('google-mokelab-ok.json'), sharedText('google-mokelab-ok.sig')],
-  ['mokelab stripped', sharedText('google-mokelab-ok.pub'), legacy, sharedText('google-mokelab-ok.json').trimEnd(), sharedText('google-mokelab-ok.sig')],
+  ['voltrue2', publicText('google-voltrue2-subscription.pub'), {}, publicText('google-voltrue2-subscription.json'), publicText('google-voltrue2-subscription.sig')],
+  ['mokelab 1024', publicText('google-mokelab-ok.pub'), legacy, publicText('google-mokelab-ok.json'), publicText('google-mokelab-ok.sig')],
+  ['mokelab stripped', publicText('google-mokelab-ok.pub'), legacy, publicText('google-mokelab-ok.json').trimEnd(), publicText('google-mokelab-ok.sig')],
 ];
 
 const outcome = (fn) => {

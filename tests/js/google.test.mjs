@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { shared, sharedText, own, ownText } from './vectors.mjs';
+import { publicBytes, publicText, own, ownText } from './vectors.mjs';
 
 const legacy = { allowLegacy1024BitKeys: true };
 
@@ -24,9 +24,9 @@ export function throwsCode(fn, code) {
 
 test('voltrue2: real Play signature, 2048-bit key, no option needed', () => {
   const p = iap.verifyGooglePurchase(
-    sharedText('google-voltrue2-subscription.json'),
-    sharedText('google-voltrue2-subscription.sig'),
-    sharedText('google-voltrue2-subscription.pub'),
+    publicText('google-voltrue2-subscription.json'),
+    publicText('google-voltrue2-subscription.sig'),
+    publicText('google-voltrue2-subscription.pub'),
   );
   assert.equal(p.packageName, 'com.topdox.android.trivialdrivesample2');
   assert.equal(p.purchaseTime, 1456139019030);
@@ -36,31 +36,31 @@ test('voltrue2: real Play signature, 2048-bit key, no option needed', () => {
 });
 
 test('awa: 1024-bit key refused by default, accepted with the option; wrong signature refused', () => {
-  const key = sharedText('google-awa-goiap.pub');
-  const data = sharedText('google-awa-goiap.json');
-  const sig = sharedText('google-awa-goiap.sig');
+  const key = publicText('google-awa-goiap.pub');
+  const data = publicText('google-awa-goiap.json');
+  const sig = publicText('google-awa-goiap.sig');
   const e = throwsCode(() => iap.verifyGooglePurchase(data, sig, key), 'INVALID_PUBLIC_KEY');
   assert.match(e.message, /allowLegacy1024BitKeys/);
   const p = iap.verifyGooglePurchase(data, sig, key, legacy);
   assert.equal(p.orderId, 'GPA.xxxx-xxxx-xxxx-xxxxx');
   throwsCode(
-    () => iap.verifyGooglePurchase(data, sharedText('google-awa-goiap-NEGATIVE-wrongsig.sig'), key, legacy),
+    () => iap.verifyGooglePurchase(data, publicText('google-awa-goiap-NEGATIVE-wrongsig.sig'), key, legacy),
     'INVALID_SIGNATURE',
   );
   throwsCode(
-    () => new iap.GoogleVerifier(sharedText('google-awa-goiap-NEGATIVE-wrongsig.sig'), legacy),
+    () => new iap.GoogleVerifier(publicText('google-awa-goiap-NEGATIVE-wrongsig.sig'), legacy),
     'INVALID_PUBLIC_KEY',
   );
 });
 
 test('mokelab: the trailing newline is signed; bytes and strings both work', () => {
-  const v = new iap.GoogleVerifier(sharedText('google-mokelab-ok.pub'), legacy);
-  const sig = sharedText('google-mokelab-ok.sig');
-  const bytes = shared('google-mokelab-ok.json');
+  const v = new iap.GoogleVerifier(publicText('google-mokelab-ok.pub'), legacy);
+  const sig = publicText('google-mokelab-ok.sig');
+  const bytes = publicBytes('google-mokelab-ok.json');
   assert.equal(v.verify(bytes.toString('utf8'), sig).productId, 'dummy_app_item');
   assert.equal(v.verify(new Uint8Array(bytes), sig).productId, 'dummy_app_item');
   throwsCode(() => v.verify(bytes.toString('utf8').trimEnd(), sig), 'INVALID_SIGNATURE');
-  throwsCode(() => v.verify(sharedText('google-mokelab-NEGATIVE-broken.json'), sig), 'INVALID_SIGNATURE');
+  throwsCode(() => v.verify(publicText('google-mokelab-NEGATIVE-broken.json'), sig), 'INVALID_SIGNATURE');
 });
 
 test('own consumable: every field, unknown ones kept', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { sharedText, ownText } from './vectors.mjs';
+import { publicText, ownText } from './vectors.mjs';
 
 test('wasm memory stops growing over 10,000 verifications', () => {
   const google = new iap.GoogleVerifier(ownText('google/test-key-2048.pub'));
@@ -11,8 +11,8 @@ test('wasm memory stops growing over 10,000 verifications', () => {
   const jws = new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities');
   const data = ownText('google/consumable.json');
   const sig = ownText('google/consumable.sig');
-  const receipt = sharedText('apple-receipt-tpinapp-sandbox-g5.b64');
-  const token = sharedText('apple-jws-aporat-notification-test-sandbox.jws');
+  const receipt = publicText('apple-receipt-tpinapp-sandbox-g5.b64');
+  const token = publicText('apple-jws-aporat-notification-test-sandbox.jws');
   const round = (i) => {
     google.verify(data, sig);
     assert.throws(() => google.verify(data, ownText('google/consumable.sha256.sig')));

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { sharedText, ownText } from './vectors.mjs';
+import { publicText, ownText } from './vectors.mjs';
 
 const key = ownText('google/test-key-2048.pub');
 const verifiedGoogle = (name = 'consumable') =>
@@ -53,9 +53,9 @@ test('toPurchase: renewal order suffix, pending state, the voltrue2 test subscri
   assert.equal(sub.productType, 'AUTO_RENEWABLE');
   assert.equal(iap.toPurchase(verifiedGoogle('pending')).state, 'PENDING');
   const real = iap.verifyGooglePurchase(
-    sharedText('google-voltrue2-subscription.json'),
-    sharedText('google-voltrue2-subscription.sig'),
-    sharedText('google-voltrue2-subscription.pub'),
+    publicText('google-voltrue2-subscription.json'),
+    publicText('google-voltrue2-subscription.sig'),
+    publicText('google-voltrue2-subscription.pub'),
   );
   const p = iap.toPurchase(real);
   assert.equal(p.environment, 'SANDBOX');
@@ -519,7 +519,7 @@ function jwsPayload(jws) {
 }
 
 test('subscriptionStatus: Apple DID_RENEW vector at its boundaries', () => {
-  const n = jwsPayload(sharedText('apple-jws-gopay-notification-did-renew-sandbox.jws'));
+  const n = jwsPayload(publicText('apple-jws-gopay-notification-did-renew-sandbox.jws'));
   const input = {
     source: 'APPLE',
     transaction: jwsPayload(n.data.signedTransactionInfo),

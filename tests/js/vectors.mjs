@@ -1,8 +1,9 @@
-// Test vectors as text/bytes: the public ones in ../shared/vectors and the project's own.
+// Test vectors as text/bytes: the public ones from other projects (tests/vectors/public/, with
+// their provenance in its SOURCES.md) and the project's own (tests/vectors/).
 import { readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url);
-export const shared = (name) => readFileSync(new URL(`../shared/vectors/${name}`, root));
+export const publicBytes = (name) => readFileSync(new URL(`tests/vectors/public/${name}`, root));
 export const own = (name) => readFileSync(new URL(`tests/vectors/${name}`, root));
-export const sharedText = (name) => shared(name).toString('utf8');
+export const publicText = (name) => publicBytes(name).toString('utf8');
 export const ownText = (name) => own(name).toString('utf8');

@@ -25,8 +25,6 @@ const SWAPPED = { 'services.mjs': 'services.mjs' };
 
 /** Directories embedded in the bundle's read-only file system, as virtual paths under /v/. */
 const EMBEDDED = [
-  ['../shared/vectors', '/v/shared/vectors'],
-  ['../shared/certs', '/v/shared/certs'],
   ['tests/vectors', '/v/repo/tests/vectors'],
 ];
 
@@ -84,13 +82,7 @@ function embeddedFiles() {
   const files = {};
   for (const [from, to] of EMBEDDED) {
     const dir = resolve(repo, from);
-    let list;
-    try {
-      list = walk(dir);
-    } catch {
-      continue; // e.g. no ../shared/certs on this machine: tests needing it fail with ENOENT
-    }
-    for (const p of list) files[`${to}/${relative(dir, p)}`] = readFileSync(p).toString('base64');
+    for (const p of walk(dir)) files[`${to}/${relative(dir, p)}`] = readFileSync(p).toString('base64');
   }
   return files;
 }

@@ -10,16 +10,16 @@ import { startDashboard } from '../../pkg/src/dashboard-cli.js';
 import { CHROMIUM, launchChromium } from './chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHARED = process.env.IAP_SHARED_VECTORS ?? fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const PUBLIC = fileURLToPath(new URL('../vectors/public/', import.meta.url));
 const OURS = `${ROOT}tests/vectors/`;
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const shared = (f) => readFileSync(SHARED + f, 'utf8');
+const publicText = (f) => readFileSync(PUBLIC + f, 'utf8');
 const ours = (f) => readFileSync(OURS + f, 'utf8');
 const pemOf = (der) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
 
 let dash;
 let browser;
-const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} not found (scripts/setup.sh chromium)` : !existsSync(SHARED) ? `${SHARED} not found` : false;
+const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} not found (scripts/setup.sh chromium)` : false;
 
 /** A fresh page with settings preset in localStorage; console errors are collected. */
 async function open(settings, { width = 1280, height = 900 } = {}) {
@@ -72,10 +72,10 @@ describe('dashboard in headless Chromium', { skip }, () => {
   });
 
   test('Google Play purchase: verified with the key from Settings; timeline says the status needs the API', async () => {
-    const { page, errors, close } = await open({ googleKey: shared('google-voltrue2-subscription.pub') });
-    await page.getByTestId('input').fill(shared('google-voltrue2-subscription.json'));
+    const { page, errors, close } = await open({ googleKey: publicText('google-voltrue2-subscription.pub') });
+    await page.getByTestId('input').fill(publicText('google-voltrue2-subscription.json'));
     assert.match(await page.getByTestId('kind').innerText(), /Google Play purchase/);
-    const verdict = await verify(page, shared('google-voltrue2-subscription.json'), { signature: shared('google-voltrue2-subscription.sig') });
+    const verdict = await verify(page, publicText('google-voltrue2-subscription.json'), { signature: publicText('google-voltrue2-subscription.sig') });
     assert.match(verdict, /^Verified/);
     const fields = await fieldsText(page);
     assert.match(fields, /topdox_android_monthly_subscription/);
@@ -88,9 +88,9 @@ describe('dashboard in headless Chromium', { skip }, () => {
   });
 
   test('Google Play purchase, tampered: Invalid: INVALID_SIGNATURE in plain words, fields marked untrusted', async () => {
-    const { page, errors, close } = await open({ googleKey: shared('google-voltrue2-subscription.pub') });
-    const tampered = shared('google-voltrue2-subscription.json').replace('"autoRenewing":true', '"autoRenewing":false');
-    const verdict = await verify(page, tampered, { signature: shared('google-voltrue2-subscription.sig') });
+    const { page, errors, close } = await open({ googleKey: publicText('google-voltrue2-subscription.pub') });
+    const tampered = publicText('google-voltrue2-subscription.json').replace('"autoRenewing":true', '"autoRenewing":false');
+    const verdict = await verify(page, tampered, { signature: publicText('google-voltrue2-subscription.sig') });
     assert.match(verdict, /^Invalid: INVALID_SIGNATURE/);
     assert.match(verdict, /changed after it was signed/);
     assert.match(await page.locator('#fields-h').textContent(), /without verification: do not trust/);
@@ -107,9 +107,9 @@ describe('dashboard in headless Chromium', { skip }, () => {
       dt.items.add(new File([text], 'purchase.json', { type: 'application/json' }));
       const target = document.getElementById('input');
       for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }, shared('google-awa-goiap.json'));
+    }, publicText('google-awa-goiap.json'));
     await page.getByTestId('kind').filter({ hasText: 'Google Play purchase' }).waitFor();
-    assert.equal(await page.getByTestId('input').inputValue(), shared('google-awa-goiap.json'));
+    assert.equal(await page.getByTestId('input').inputValue(), publicText('google-awa-goiap.json'));
     await page.getByTestId('verify').click();
     const verdict = await page.getByTestId('verdict').innerText();
     assert.match(verdict, /^Decoded \(unverified\)/);
@@ -137,14 +137,14 @@ describe('dashboard in headless Chromium', { skip }, () => {
   });
 
   test('1024-bit licence key: INVALID_PUBLIC_KEY with a hint; verified once Settings accept legacy keys', async () => {
-    let { page, errors, close } = await open({ googleKey: shared('google-awa-goiap.pub') });
-    assert.match(await verify(page, shared('google-awa-goiap.json'), { signature: shared('google-awa-goiap.sig') }), /^Invalid: INVALID_PUBLIC_KEY/);
+    let { page, errors, close } = await open({ googleKey: publicText('google-awa-goiap.pub') });
+    assert.match(await verify(page, publicText('google-awa-goiap.json'), { signature: publicText('google-awa-goiap.sig') }), /^Invalid: INVALID_PUBLIC_KEY/);
     assert.match(await page.locator('#notes').innerText(), /Accept 1024-bit keys/);
     assert.deepEqual(errors, []);
     await close();
-    ({ page, errors, close } = await open({ googleKey: shared('google-awa-goiap.pub'), allowLegacyKeys: true }));
-    assert.match(await verify(page, shared('google-awa-goiap.json'), { signature: shared('google-awa-goiap.sig') }), /^Verified/);
-    assert.match(await verify(page, shared('google-awa-goiap.json'), { signature: shared('google-awa-goiap-NEGATIVE-wrongsig.sig') }), /^Invalid: INVALID_SIGNATURE/);
+    ({ page, errors, close } = await open({ googleKey: publicText('google-awa-goiap.pub'), allowLegacyKeys: true }));
+    assert.match(await verify(page, publicText('google-awa-goiap.json'), { signature: publicText('google-awa-goiap.sig') }), /^Verified/);
+    assert.match(await verify(page, publicText('google-awa-goiap.json'), { signature: publicText('google-awa-goiap-NEGATIVE-wrongsig.sig') }), /^Invalid: INVALID_SIGNATURE/);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -162,7 +162,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Apple app receipt: verified at its creation date, chain and subscription timeline shown', async () => {
     const { page, errors, close } = await open();
-    const verdict = await verify(page, shared('apple-receipt-tpinapp-sandbox-g5.b64'));
+    const verdict = await verify(page, publicText('apple-receipt-tpinapp-sandbox-g5.b64'));
     assert.match(verdict, /^Verified/);
     const chain = await page.getByTestId('chain').textContent();
     assert.match(chain, /Mac App Store and iTunes Store Receipt Signing/);
@@ -181,7 +181,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Apple app receipt dropped as a binary file: read as bytes and verified', async () => {
     const { page, errors, close } = await open();
-    const der = Buffer.from(shared('apple-receipt-tpinapp-sandbox-g5.b64'), 'base64');
+    const der = Buffer.from(publicText('apple-receipt-tpinapp-sandbox-g5.b64'), 'base64');
     await page.locator('#file').setInputFiles({ name: 'receipt', mimeType: 'application/octet-stream', buffer: der });
     // The file is read asynchronously: wait for the detection line.
     await page.getByTestId('kind').filter({ hasText: '5,665 bytes' }).waitFor();
@@ -194,12 +194,12 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Xcode receipt: INVALID_CHAIN against Apple, verified once the StoreKit root is added in Settings (keyboard only)', async () => {
     const { page, errors, close } = await open();
-    const receipt = shared('apple-receipt-xcode-backyardbirds-with-purchase.b64');
+    const receipt = publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64');
     assert.match(await verify(page, receipt), /^Invalid: INVALID_CHAIN/);
     // Settings through the keyboard: focus the button, Enter, fill, Save.
     await page.getByTestId('open-settings').focus();
     await page.keyboard.press('Enter');
-    await page.locator('#s-roots').fill(pemOf(readFileSync(`${SHARED}apple-root-StoreKitTestCertificate.cer`)));
+    await page.locator('#s-roots').fill(pemOf(readFileSync(`${PUBLIC}apple-root-StoreKitTestCertificate.cer`)));
     assert.match(await page.locator('#s-roots-count').innerText(), /1 extra root/);
     await page.getByTestId('save-settings').focus();
     await page.keyboard.press('Enter');
@@ -216,9 +216,9 @@ describe('dashboard in headless Chromium', { skip }, () => {
   });
 
   test('StoreKit 2 transaction (test CA root in Settings): verified; wrong bundle id in Settings: INVALID_APP_IDENTIFIER', async () => {
-    const root = pemOf(readFileSync(`${SHARED}apple-root-testCA-app-store-server-library.der`));
+    const root = pemOf(readFileSync(`${PUBLIC}apple-root-testCA-app-store-server-library.der`));
     let { page, errors, close } = await open({ roots: [root] });
-    const jws = shared('apple-jws-testca-transactionInfo.jws');
+    const jws = publicText('apple-jws-testca-transactionInfo.jws');
     assert.match(await verify(page, jws), /^Verified/);
     assert.match(await fieldsText(page), /com\.example/);
     assert.deepEqual(errors, []);
@@ -233,7 +233,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Xcode-signed transaction: verified as test data, fractional times, subscription status', async () => {
     const { page, errors, close } = await open();
-    const verdict = await verify(page, shared('apple-jws-xcode-signed-transaction.jws'));
+    const verdict = await verify(page, publicText('apple-jws-xcode-signed-transaction.jws'));
     assert.match(verdict, /^Verified/);
     assert.match(await page.locator('#notes').innerText(), /TEST DATA/);
     assert.match(await fieldsText(page), /pass\.premium/);
@@ -245,7 +245,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
   test('Apple renewal info: verified, timeline without a status', async () => {
     const { page, errors, close } = await open();
     // Wrapped at 76 columns, as mail clients do: still one JWS.
-    const wrapped = shared('apple-jws-awa-renewalinfo-sandbox.jws').replace(/.{76}/g, '$&\n');
+    const wrapped = publicText('apple-jws-awa-renewalinfo-sandbox.jws').replace(/.{76}/g, '$&\n');
     assert.match(await verify(page, wrapped), /^Verified/);
     assert.match(await page.getByTestId('chain').textContent(), /Prod ECC Mac App Store and iTunes Store Receipt Signing/);
     assert.match(await fieldsText(page), /co\.ringalarm\.swtich\.quarterly2/);
@@ -255,7 +255,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Xcode app transaction: verified, negative year-1 date shown', async () => {
     const { page, errors, close } = await open();
-    assert.match(await verify(page, shared('apple-jws-xcode-signed-app-transaction.jws')), /^Verified/);
+    assert.match(await verify(page, publicText('apple-jws-xcode-signed-app-transaction.jws')), /^Verified/);
     // Apple writes year 1 as -62135769600000, which is 0000-12-30 in the proleptic Gregorian calendar.
     assert.match(await fieldsText(page), /0000-12-30 00:00:00 UTC/);
     // Xcode adds requestDate, which Apple's AppTransaction does not document.
@@ -266,7 +266,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('App Store notification as Apple POSTs it ({"signedPayload"}): verified, by keyboard alone', async () => {
     const { page, errors, close } = await open();
-    const body = JSON.stringify({ signedPayload: shared('apple-jws-aporat-notification-test-sandbox.jws') });
+    const body = JSON.stringify({ signedPayload: publicText('apple-jws-aporat-notification-test-sandbox.jws') });
     // Skip link, then the input; paste; Ctrl+Enter verifies.
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the verifier');
@@ -282,7 +282,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('DID_RENEW notification without signedDate: CERTIFICATE_EXPIRED now; verified when judged at receipt, nested JWS expandable, timeline', async () => {
     const { page, errors, close } = await open();
-    const jws = shared('apple-jws-gopay-notification-did-renew-sandbox.jws');
+    const jws = publicText('apple-jws-gopay-notification-did-renew-sandbox.jws');
     const now = await verify(page, jws);
     assert.match(now, /^Invalid: CERTIFICATE_EXPIRED/);
     assert.match(now, /Judge at/);
@@ -308,7 +308,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('Tampered JWS payload: Invalid: INVALID_SIGNATURE', async () => {
     const { page, errors, close } = await open();
-    const [h, p, s] = shared('apple-jws-awa-renewalinfo-sandbox.jws').split('.');
+    const [h, p, s] = publicText('apple-jws-awa-renewalinfo-sandbox.jws').split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     payload.autoRenewStatus = 0;
     const tampered = [h, Buffer.from(JSON.stringify(payload)).toString('base64url'), s].join('.');
@@ -322,7 +322,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
     assert.match(await verify(page, ours('rtdn/subscription-renewed.json')), /^Decoded \(unverified\)/);
     assert.match(await fieldsText(page), /SUBSCRIPTION_RENEWED/);
     assert.match(await page.locator('#notes').innerText(), /no signature/);
-    assert.match(await verify(page, shared('apple-ios6-transaction-receipt-synthetic-applelib.b64')), /^Decoded \(unverified\)/);
+    assert.match(await verify(page, publicText('apple-ios6-transaction-receipt-synthetic-applelib.b64')), /^Decoded \(unverified\)/);
     assert.match(await fieldsText(page), /33993399/);
     assert.deepEqual(errors, []);
     await close();
@@ -455,7 +455,7 @@ describe('dashboard in headless Chromium', { skip }, () => {
 
   test('phone width: no horizontal page scroll, verdict readable', async () => {
     const { page, errors, close } = await open(undefined, { width: 390, height: 844 });
-    assert.match(await verify(page, shared('apple-jws-aporat-notification-test-sandbox.jws')), /^Verified/);
+    assert.match(await verify(page, publicText('apple-jws-aporat-notification-test-sandbox.jws')), /^Verified/);
     // Every control has a label (visible, or aria-label for the copy buttons' kind).
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')].filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id));

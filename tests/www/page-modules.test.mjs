@@ -1,20 +1,19 @@
 // The page's own modules in Node (no browser): kind detection (pkg/src/detect.js, which the
-// `iap-verify` command shares) on every shared vector, the
+// `iap-verify` command shares) on every public vector, the
 // certificate reader on DER and BER receipts and JWS headers, and that neither throws on garbage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { base64ToBytes, bytesToBase64, detect, peekJws } from '../../pkg/src/detect.js';
 import { describeCertificate, jwsCertificates, nameLine, receiptCertificates } from '../../www/certs.js';
 import { parseRoots } from '../../www/verify.js';
 
-const SHARED = process.env.IAP_SHARED_VECTORS ?? fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const PUBLIC = fileURLToPath(new URL('../vectors/public/', import.meta.url));
 const OURS = fileURLToPath(new URL('../vectors/', import.meta.url));
-const skip = existsSync(SHARED) ? false : `${SHARED} not found`;
-const shared = (f) => readFileSync(SHARED + f, 'utf8');
+const publicText = (f) => readFileSync(PUBLIC + f, 'utf8');
 
-test('detect: every kind from content alone', { skip }, () => {
+test('detect: every kind from content alone', () => {
   const cases = {
     'google-voltrue2-subscription.json': 'google-purchase',
     'google-mokelab-ok.json': 'google-purchase',
@@ -28,20 +27,20 @@ test('detect: every kind from content alone', { skip }, () => {
     'apple-jws-aporat-notification-test-sandbox.jws': 'apple-notification',
     'apple-jws-gopay-notification-did-renew-sandbox.jws': 'apple-notification',
   };
-  for (const [file, kind] of Object.entries(cases)) assert.equal(detect(shared(file)).kind, kind, file);
+  for (const [file, kind] of Object.entries(cases)) assert.equal(detect(publicText(file)).kind, kind, file);
   assert.equal(detect(readFileSync(`${OURS}onestore/v21.json`, 'utf8')).kind, 'onestore-purchase');
   assert.equal(detect(readFileSync(`${OURS}onestore/v17.json`, 'utf8')).kind, 'onestore-purchase');
   assert.equal(detect(readFileSync(`${OURS}rtdn/voided.json`, 'utf8')).kind, 'google-rtdn');
-  const body = JSON.stringify({ signedPayload: shared('apple-jws-aporat-notification-test-sandbox.jws') });
-  assert.deepEqual(detect(body), { kind: 'apple-notification', input: shared('apple-jws-aporat-notification-test-sandbox.jws').trim() });
+  const body = JSON.stringify({ signedPayload: publicText('apple-jws-aporat-notification-test-sandbox.jws') });
+  assert.deepEqual(detect(body), { kind: 'apple-notification', input: publicText('apple-jws-aporat-notification-test-sandbox.jws').trim() });
   // Minimal test-CA payloads: a guess, said to be one.
-  assert.deepEqual([detect(shared('apple-jws-testca-transactionInfo.jws')).kind, detect(shared('apple-jws-testca-transactionInfo.jws')).guessed], ['apple-transaction', true]);
-  assert.equal(detect(shared('apple-jws-testca-renewalInfo.jws')).kind, 'apple-renewal-info');
+  assert.deepEqual([detect(publicText('apple-jws-testca-transactionInfo.jws')).kind, detect(publicText('apple-jws-testca-transactionInfo.jws')).guessed], ['apple-transaction', true]);
+  assert.equal(detect(publicText('apple-jws-testca-renewalInfo.jws')).kind, 'apple-renewal-info');
   // Signed JSON is passed on exactly as pasted (the signature covers those bytes).
-  const mokelab = shared('google-mokelab-ok.json');
+  const mokelab = publicText('google-mokelab-ok.json');
   assert.equal(detect(mokelab).input, mokelab);
   // A binary DER file is a receipt.
-  const der = base64ToBytes(shared('apple-receipt-tpinapp-sandbox-g5.b64'));
+  const der = base64ToBytes(publicText('apple-receipt-tpinapp-sandbox-g5.b64'));
   assert.equal(detect('', der).kind, 'apple-receipt');
 });
 
@@ -75,8 +74,8 @@ test('base64 helpers round-trip, standard and URL-safe', () => {
   assert.equal(base64ToBytes('***'), undefined);
 });
 
-test('certificates: DER receipt (3, Apple), BER Xcode receipt (1, StoreKit), JWS x5c (3, G3)', { skip }, () => {
-  const g5 = receiptCertificates(base64ToBytes(shared('apple-receipt-tpinapp-sandbox-g5.b64'))).map(describeCertificate);
+test('certificates: DER receipt (3, Apple), BER Xcode receipt (1, StoreKit), JWS x5c (3, G3)', () => {
+  const g5 = receiptCertificates(base64ToBytes(publicText('apple-receipt-tpinapp-sandbox-g5.b64'))).map(describeCertificate);
   assert.deepEqual(g5.map((c) => nameLine(c.subject)), [
     'Mac App Store and iTunes Store Receipt Signing, Apple Worldwide Developer Relations, Apple Inc., US',
     'Apple Worldwide Developer Relations Certification Authority, G5, Apple Inc., US',
@@ -84,16 +83,16 @@ test('certificates: DER receipt (3, Apple), BER Xcode receipt (1, StoreKit), JWS
   ]);
   assert.equal(new Date(g5[0].notAfter).toISOString(), '2026-08-23T14:50:02.000Z');
   assert.equal(nameLine(g5[0].issuer), nameLine(g5[1].subject));
-  const xcode = receiptCertificates(base64ToBytes(shared('apple-receipt-xcode-backyardbirds-with-purchase.b64'))).map(describeCertificate);
+  const xcode = receiptCertificates(base64ToBytes(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'))).map(describeCertificate);
   assert.deepEqual(xcode.map((c) => [nameLine(c.subject), new Date(c.notBefore).toISOString(), new Date(c.notAfter).toISOString()]), [
     ['StoreKit, StoreKit, StoreKit, US', '2020-04-01T17:52:35.000Z', '2040-03-27T17:52:35.000Z'],
   ]);
-  const jws = jwsCertificates(peekJws(shared('apple-jws-gopay-notification-did-renew-sandbox.jws')).header, base64ToBytes).map(describeCertificate);
+  const jws = jwsCertificates(peekJws(publicText('apple-jws-gopay-notification-did-renew-sandbox.jws')).header, base64ToBytes).map(describeCertificate);
   assert.equal(jws.length, 3);
   assert.equal(new Date(jws[0].notAfter).toISOString(), '2023-09-24T02:50:33.000Z');
   assert.match(nameLine(jws[2].subject), /^Apple Root CA - G3/);
   // The root file itself, and PEM / base64 roots as Settings hold them.
-  const root = readFileSync(`${SHARED}apple-root-AppleRootCA-G3.cer`);
+  const root = readFileSync(`${PUBLIC}apple-root-AppleRootCA-G3.cer`);
   assert.deepEqual(Buffer.from(jws[2].der), root);
   const pem = `-----BEGIN CERTIFICATE-----\n${root.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
   assert.equal(parseRoots([pem + '\n' + pem]).length, 2);
@@ -101,9 +100,9 @@ test('certificates: DER receipt (3, Apple), BER Xcode receipt (1, StoreKit), JWS
   assert.equal(parseRoots(['not a certificate']).length, 0);
 });
 
-test('certificate reader: truncations, bit flips and random bytes return nothing or something, never throw', { skip }, () => {
-  const receipt = base64ToBytes(shared('apple-receipt-xcode-backyardbirds-with-purchase.b64'));
-  const cert = readFileSync(`${SHARED}apple-root-AppleRootCA-G3.cer`);
+test('certificate reader: truncations, bit flips and random bytes return nothing or something, never throw', () => {
+  const receipt = base64ToBytes(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'));
+  const cert = readFileSync(`${PUBLIC}apple-root-AppleRootCA-G3.cer`);
   let seed = 12345;
   const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
   for (const base of [receipt, new Uint8Array(cert)]) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startDashboard } from '../../pkg/src/dashboard-cli.js';
 import { launchChromium } from './chromium.mjs';
 
-const SHARED = process.env.IAP_SHARED_VECTORS ?? fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
+const PUBLIC = fileURLToPath(new URL('../vectors/public/', import.meta.url));
 const out = process.argv[2] ?? fileURLToPath(new URL('../../docs/dashboard.png', import.meta.url));
 
 const dash = await startDashboard({ port: 0, emulator: true, env: {} });
@@ -19,7 +19,7 @@ try {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(dash.url);
   await page.locator('#engine.ready').waitFor();
-  await page.getByTestId('input').fill(readFileSync(`${SHARED}apple-jws-gopay-notification-did-renew-sandbox.jws`, 'utf8'));
+  await page.getByTestId('input').fill(readFileSync(`${PUBLIC}apple-jws-gopay-notification-did-renew-sandbox.jws`, 'utf8'));
   await page.locator('details.advanced summary').click();
   await page.getByTestId('at').fill('2022-03-04T09:43:30');
   await page.getByTestId('verify').click();
