@@ -9,7 +9,7 @@ PKG_WEB     := pkg/web
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: all setup build test test-repo test-rust test-js test-package test-runtimes test-www test-postgres lint demo bench fuzz dashboard screenshot
+.PHONY: all setup build test test-repo test-rust test-js test-package test-examples test-runtimes test-www test-postgres lint demo bench fuzz dashboard screenshot
 
 all: build
 
@@ -28,7 +28,7 @@ build: setup
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
-test: test-repo test-rust lint build test-js test-postgres test-package test-runtimes test-www
+test: test-repo test-rust lint build test-js test-postgres test-package test-examples test-runtimes test-www
 
 ## test-repo: the repository stands alone (no tracked file points at a folder beside the checkout)
 test-repo:
@@ -78,6 +78,11 @@ test-package: build
 	@node_modules/.bin/tsc -p tests/types/tsconfig.json
 	@echo "[test] packaging: npm pack ./pkg, offline install into an empty project, imports, contents, sizes"
 	@node --test tests/package/
+
+## test-examples: each program of examples/ in an empty folder, with the package from its tarball
+test-examples: build
+	@echo "[test] examples/: Express, a Cloudflare Worker (wrangler deploy --dry-run, then workerd), Deno, Bun"
+	@node --test tests/examples/
 
 ## test-runtimes: the tests/js suite in Node ESM and CJS, Deno, Bun, workerd and headless Chromium
 test-runtimes: build
