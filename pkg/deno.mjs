@@ -6,9 +6,10 @@ import source wasmModule from './web/iap_verify_bg.wasm';
 import { initSync, __registerErrorClass, __registerNodeCrypto } from './web/iap_verify.js';
 import { nodeCrypto } from './src/node-crypto.js';
 import { IapError, VerificationException } from './src/error.js';
+import { readBytes } from './src/read-body.js';
 
 initSync({ module: wasmModule });
-__registerErrorClass(IapError, VerificationException);
+__registerErrorClass(IapError, VerificationException, readBytes);
 // Signature checks on Deno's node:crypto (native, no permission needed) instead of ring in wasm.
 __registerNodeCrypto(nodeCrypto);
 

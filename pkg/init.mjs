@@ -3,6 +3,7 @@
 // who load the wasm themselves (another URL, a `Response`, bytes or a compiled `WebAssembly.Module`).
 import wbgInit, { __registerErrorClass } from './web/iap_verify.js';
 import { IapError, VerificationException } from './src/error.js';
+import { readBytes } from './src/read-body.js';
 
 let ready;
 
@@ -15,7 +16,7 @@ export function init(input) {
   if (ready === undefined) {
     const moduleOrPath = input ?? new URL('./web/iap_verify_bg.wasm', import.meta.url);
     ready = wbgInit({ module_or_path: moduleOrPath }).then(() => {
-      __registerErrorClass(IapError, VerificationException);
+      __registerErrorClass(IapError, VerificationException, readBytes);
     });
     ready.catch(() => {
       ready = undefined;

@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { initSync, __registerErrorClass, __registerNodeCrypto } from './web/iap_verify.js';
 import { nodeCrypto } from './src/node-crypto.js';
 import { IapError, VerificationException } from './src/error.js';
+import { readBytes } from './src/read-body.js';
 
 initSync({ module: readFileSync(new URL('./web/iap_verify_bg.wasm', import.meta.url)) });
-__registerErrorClass(IapError, VerificationException);
+__registerErrorClass(IapError, VerificationException, readBytes);
 // Signature checks on node:crypto (OpenSSL, native) instead of ring compiled to WebAssembly.
 __registerNodeCrypto(nodeCrypto);
 

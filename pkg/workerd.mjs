@@ -5,8 +5,9 @@
 import wasmModule from './web/iap_verify_bg.wasm';
 import { initSync, __registerErrorClass } from './web/iap_verify.js';
 import { IapError, VerificationException } from './src/error.js';
+import { readBytes } from './src/read-body.js';
 
 initSync({ module: wasmModule });
-__registerErrorClass(IapError, VerificationException);
+__registerErrorClass(IapError, VerificationException, readBytes);
 
 export * from './src/api.js';

@@ -25,7 +25,23 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("apple_receipt", apple_receipt),
     ("apple_jws", apple_jws),
     ("nhn_response", nhn_response),
+    ("app_store_answer", app_store_answer),
+    ("play_answer", play_answer),
+    ("ocsp_response", ocsp_response),
+    ("pubsub_token", pubsub_token),
+    ("wire", wire),
 ];
+
+/// The first byte as an HTTP status (so 2xx, 3xx, 4xx and 5xx paths all run), the rest as the body.
+fn response(data: &[u8]) -> HttpResponse {
+    let (status, body) = match data.split_first() {
+        Some((&b, rest)) => (if b < 100 { 200 } else { u16::from(b) * 2 }, rest),
+        None => (200, data),
+    };
+    let mut r = HttpResponse::new(status, String::from_utf8_lossy(body));
+    r.headers.push("Retry-After", "5");
+    r
+}
 
 /// The first NUL splits an input in two (e.g. signed data and signature).
 fn split(data: &[u8]) -> (&[u8], &[u8]) {
@@ -214,5 +230,80 @@ pub fn nhn_response(data: &[u8]) {
         let _ = api.parse_list_active_subscriptions(&r);
         let _ = api.parse_subscriptions_status(&r);
         let _ = api.parse_header_only(&r);
+    }
+}
+
+/// App Store Server API answers: arbitrary bytes as every endpoint's response, read with a client
+/// whose verifier trusts the test PKI (so signed fields that do verify go on to be decoded).
+pub fn app_store_answer(data: &[u8]) {
+    use crate::api::ServerApi;
+    use crate::apple::server_api::{AppStoreServerApi, ENDPOINTS};
+    use crate::apple::{Environment, SignedDataVerifier};
+    const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-ec.der");
+    const KEY: &[u8] = include_bytes!("../tests/vectors/testpki/leaf-ec.pk8");
+    let Ok(verifier) = SignedDataVerifier::with_roots(Some(&[ROOT]), false, Environment::Sandbox, "com.example.app", Some(1)) else { return };
+    let Ok(api) = AppStoreServerApi::new(KEY, "K", "I", "com.example.app", verifier, None) else { return };
+    let r = response(data);
+    for e in ENDPOINTS {
+        let _ = api.parse(e, &r, 1_717_243_300_000);
+    }
+}
+
+/// Play Developer API answers and OAuth token answers, with a service account of the test PKI.
+pub fn play_answer(data: &[u8]) {
+    use crate::api::ServerApi;
+    use crate::google::play_api::{GooglePlayApi, ENDPOINTS};
+    const KEY: &[u8] = include_bytes!("../tests/vectors/testpki/leaf-rsa.pk8");
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, KEY));
+    let file = serde_json::json!({ "type": "service_account", "client_email": "a@b.iam.gserviceaccount.com", "private_key": pem });
+    let Ok(api) = GooglePlayApi::new(&file, None, None) else { return };
+    let r = response(data);
+    let _ = api.parse_token(&r, 1_717_243_300_000);
+    for e in ENDPOINTS {
+        let _ = api.parse(e, &r, 1_717_243_300_000);
+    }
+}
+
+/// OCSP responses, judged for the test PKI's leaf as its intermediate issued it, with and
+/// without a nonce, at instants around the edges of the time line.
+pub fn ocsp_response(data: &[u8]) {
+    use crate::ocsp::OcspTarget;
+    use crate::x509::Certificate;
+    const LEAF: &[u8] = include_bytes!("../tests/vectors/testpki-ocsp/leaf-good.der");
+    const INT: &[u8] = include_bytes!("../tests/vectors/testpki-ocsp/int.der");
+    let (Ok(leaf), Ok(int)) = (Certificate::parse(LEAF), Certificate::parse(INT)) else { return };
+    let Ok(key) = int.public_key() else { return };
+    let Ok(target) = OcspTarget::new(&leaf, int.subject, &key) else { return };
+    for (nonce, now) in [(None, 0), (Some(&[7u8; 32][..]), 1_700_000_000_000), (None, i64::MAX)] {
+        let _ = target.check_response(data, nonce, now);
+    }
+}
+
+/// Pub/Sub push authentication: the bytes as a JWK set (and as the key endpoint's answer), and as
+/// the `Authorization` header checked against the test key set.
+pub fn pubsub_token(data: &[u8]) {
+    use crate::google::pubsub::{verify_push, Expected, GoogleKeys};
+    const JWKS: &[u8] = include_bytes!("../tests/vectors/google/pubsub-jwks.json");
+    let _ = GoogleKeys::from_jwks(data);
+    let _ = GoogleKeys::from_response(200, data);
+    let (Ok(keys), Ok(expected)) = (GoogleKeys::from_jwks(JWKS), Expected::new("https://example.com/push", "push@example.iam.gserviceaccount.com")) else {
+        return;
+    };
+    let header = String::from_utf8_lossy(data);
+    for now in [0, 1_700_000_000_000, i64::MAX] {
+        let _ = verify_push(&header, &keys, &expected, now);
+    }
+}
+
+/// The model reader and the as-sent scanner on arbitrary JSON, for every Apple model (the
+/// verifiers reach them only with signed payloads, which a fuzzer cannot make).
+pub fn wire(data: &[u8]) {
+    use crate::apple::jws::{APP_TRANSACTION, NOTIFICATION, RENEWAL_INFO, TRANSACTION};
+    for model in [TRANSACTION, RENEWAL_INFO, APP_TRANSACTION, NOTIFICATION] {
+        let _ = crate::as_sent::is_as_sent(data, model.fields);
+        let _ = crate::as_sent::as_sent_text(data, model.fields);
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
+            let _ = crate::wire::read_object(v, model.fields);
+        }
     }
 }

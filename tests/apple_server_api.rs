@@ -316,3 +316,95 @@ fn environments_and_keys() {
         assert_eq!(AppStoreServerApi::new(&key, k, i, b, verifier(Environment::Sandbox), None).unwrap_err().code(), "INVALID_ARGUMENT");
     }
 }
+
+// ---- hardening (issue 25) --------------------------------------------------------------------
+
+#[test]
+fn an_answer_that_already_carries_a_decoded_field_is_refused_at_every_depth() {
+    let a = api(Environment::Sandbox);
+    let fake = json!({"transactionId":"999","productId":"gems","bundleId":"com.example.app","environment":"Sandbox"});
+    let renewal = test_jws(&format!(r#"{{"originalTransactionId":"1","environment":"Sandbox","signedDate":{SIGNED},"autoRenewStatus":1}}"#), "leaf-ec", "int-ec", "root-ec");
+    let cases = [
+        // A transaction answer with only the decoded field, or with its signed field null.
+        ("getTransactionInfo", json!({"decodedTransactionInfo": fake})),
+        ("getTransactionInfo", json!({"signedTransactionInfo": null, "decodedTransactionInfo": fake})),
+        // Beside a genuine signed field: ours would replace it, but the answer is still not Apple's.
+        ("getTransactionInfo", json!({"signedTransactionInfo": tx("7"), "decodedTransactionInfo": fake})),
+        // History and refunds, order lookup.
+        ("getTransactionHistory", json!({"signedTransactions": [], "decodedTransactions": [fake], "hasMore": false})),
+        ("getRefundHistory", json!({"decodedTransactions": [fake]})),
+        ("lookUpOrderId", json!({"status": 0, "decodedTransactions": [fake]})),
+        // Status items, at depth: a renewal info or a transaction decoded by someone else.
+        ("getAllSubscriptionStatuses", json!({"data":[{"lastTransactions":[{"status":1,"signedTransactionInfo":tx("3"),"decodedRenewalInfo":{"autoRenewStatus":1}}]}]})),
+        ("getAllSubscriptionStatuses", json!({"data":[{"lastTransactions":[{"status":1,"signedRenewalInfo":renewal,"decodedTransactionInfo":fake}]}]})),
+        // Notification history and the test notification.
+        ("getNotificationHistory", json!({"notificationHistory":[{"signedPayload":null,"decodedPayload":{"notificationType":"REFUND"}}],"hasMore":false})),
+        ("getTestNotificationStatus", json!({"decodedPayload":{"notificationType":"TEST"}})),
+        ("getAppTransactionInfo", json!({"decodedAppTransactionInfo":{"bundleId":"com.example.app"}})),
+    ];
+    for (endpoint, body) in cases {
+        let e = parse(&a, endpoint, 200, &body.to_string()).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{endpoint}: {body}");
+        assert!(e.to_string().contains("decoded"), "{e}");
+    }
+    // Without such keys the same shapes verify.
+    let body = json!({"data":[{"lastTransactions":[{"status":1,"signedTransactionInfo":tx("3"),"signedRenewalInfo":renewal}]}]});
+    assert!(parse(&a, "getAllSubscriptionStatuses", 200, &body.to_string()).is_ok());
+}
+
+#[test]
+fn an_echoed_bearer_token_never_reaches_the_details() {
+    let a = api(Environment::Sandbox);
+    let token = a.bearer_token(NOW).unwrap();
+    // An upstream (or a proxy before it) that echoes the request's Authorization header.
+    for message in [format!("bad header Authorization: Bearer {token}"), format!("token={token}; retry"), token.clone()] {
+        let body = json!({"errorCode": 4000000, "errorMessage": message}).to_string();
+        let e = parse(&a, "getTransactionInfo", 400, &body).unwrap_err();
+        let details = e.details().to_string();
+        let (header, claims) = (token.split('.').next().unwrap(), token.split('.').nth(1).unwrap());
+        assert!(!details.contains(header) && !details.contains(claims), "{details}");
+        assert!(details.contains("<redacted>"), "{details}");
+    }
+    // Any JWT-shaped text (another token, not ours) is redacted too, before the cut.
+    let other = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl";
+    let body = json!({"errorCode": 4000000, "errorMessage": format!("{} {other}", "x".repeat(240))}).to_string();
+    let e = parse(&a, "getTransactionInfo", 400, &body).unwrap_err();
+    assert!(!e.details()["errorMessage"].as_str().unwrap().contains("eyJ"), "{}", e.details());
+}
+
+#[test]
+fn plain_http_only_to_a_loopback_host() {
+    let verifier = || SignedDataVerifier::with_roots(Some(&[pki("root-ec.der")]), false, Environment::Sandbox, "com.example.app", Some(42)).unwrap();
+    let key = pki("leaf-ec.pk8");
+    for ok in ["http://127.0.0.1:9", "http://localhost:8787/x", "http://[::1]:1", "http://127.8.9.10", "https://api.example.com"] {
+        assert!(AppStoreServerApi::new(&key, "K", "I", "b", verifier(), Some(ok)).is_ok(), "{ok}");
+    }
+    for bad in ["http://api.storekit.apple.com", "http://10.0.0.1:8080", "http://localhost.evil.example", "http://127.0.0.1.nip.io", "http://[::2]"] {
+        let e = AppStoreServerApi::new(&key, "K", "I", "b", verifier(), Some(bad)).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "{bad}");
+        assert!(e.to_string().contains("allowInsecureHttp"), "{e}");
+    }
+    let api = AppStoreServerApi::from_options(&json!({
+        "signingKey": format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", b64(&key)),
+        "keyId": "K", "issuerId": "I", "bundleId": "b", "environment": "Sandbox",
+        "baseUrl": "http://10.0.0.1:8080", "allowInsecureHttp": true,
+    }));
+    assert_eq!(ServerApi::base_url(&api.unwrap()), "http://10.0.0.1:8080");
+}
+
+#[test]
+fn path_parameters_stay_in_their_endpoint() {
+    let a = api(Environment::Sandbox);
+    for id in [".", "..", ""] {
+        let e = a.request(endpoint("getTransactionInfo"), &json!({"transactionId": id}), NOW).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "{id:?}");
+    }
+    // Everything else is one encoded segment.
+    let r = request(&a, "getTransactionInfo", json!({"transactionId": "../../v1/notifications/test"}));
+    assert!(r.url.ends_with("/inApps/v1/transactions/..%2F..%2Fv1%2Fnotifications%2Ftest"), "{}", r.url);
+    let r = request(&a, "getTransactionInfo", json!({"transactionId": "..."}));
+    assert!(r.url.ends_with("/transactions/..."), "{}", r.url);
+    // The version of the history is one of Apple's, not a path.
+    let e = a.request(endpoint("getTransactionHistory"), &json!({"transactionId": "1", "version": ".."}), NOW).unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+}

@@ -408,3 +408,79 @@ fn constants_are_google_s() {
     assert_eq!(play_api::ACKNOWLEDGE_WINDOW_MS, 259_200_000);
     assert_eq!(play_api::ASSERTION_LIFETIME_S, 3600);
 }
+
+// ---- hardening (issue 25) --------------------------------------------------------------------
+
+#[test]
+fn an_answer_that_already_carries_a_field_the_package_writes_is_refused() {
+    let a = authed();
+    for body in [
+        // A twin that disagrees with its source, a twin alone, a twin at depth, our `purchase` model.
+        json!({"purchaseTimeMillis": "1700000000000", "purchaseTimeMs": 1}),
+        json!({"purchaseState": 0, "purchaseTimeMs": 1_700_000_000_000_i64}),
+        json!({"lineItems": [{"productId": "p", "expiryTime": "2024-02-02T03:04:05Z", "expiryTimeMs": 9_999_999_999_999_i64}]}),
+        json!({"purchaseState": 0, "purchase": {"state": "PURCHASED", "productId": "gems"}}),
+    ] {
+        let e = parse(&a, "getProductPurchase", 200, &body.to_string()).unwrap_err();
+        assert_eq!(e.code(), "MALFORMED_INPUT", "{body}");
+    }
+    let e = parse(&a, "listVoidedPurchases", 200, r#"{"voidedPurchases":[{"purchaseToken":"t","voidedTimeMillis":"5","voidedTimeMs":6}]}"#).unwrap_err();
+    assert_eq!(e.code(), "MALFORMED_INPUT");
+    // Google's own fields that only look alike stay fine: `items`, `…Millis`, a nested `purchase`.
+    let v = parse(&a, "getSubscriptionPurchaseV2", 200, r#"{"lineItems":[{"items":1,"purchase":{}}],"startTime":"2024-01-02T03:04:05Z"}"#).unwrap();
+    assert!(v["startTimeMs"].is_i64());
+}
+
+#[test]
+fn an_echoed_access_token_or_assertion_is_redacted_even_when_json_escaped() {
+    let a = authed();
+    // `ya29.test-access-token` with its dot written as a JSON escape: the raw bytes do not hold the
+    // token, the decoded string does.
+    let escaped = ACCESS.replace('.', "\\u002e");
+    for body in [
+        format!(r#"{{"error":{{"code":401,"message":"token {escaped} expired","status":"UNAUTHENTICATED"}}}}"#),
+        format!(r#"{{"error":{{"code":400,"message":"x","status":"{escaped}"}}}}"#),
+        format!(r#"{{"error":{{"code":400,"message":"Authorization: Bearer {ACCESS}"}}}}"#),
+    ] {
+        let e = parse(&a, "getProductPurchase", 401, &body).unwrap_err();
+        let shown = format!("{} {} {e:?}", e.details(), e);
+        assert!(!shown.contains("test-access-token"), "{shown}");
+    }
+    // The assertion, echoed by the token endpoint, escaped the same way.
+    let a = api();
+    let req = a.token_request(NOW).unwrap();
+    let assertion = form(req.body.as_deref().unwrap()).into_iter().find(|(k, _)| k == "assertion").unwrap().1;
+    let escaped = assertion.replace('.', "\\u002e");
+    let e = a
+        .parse_token(&HttpResponse::new(400, format!(r#"{{"error":"invalid_grant","error_description":"bad {escaped}"}}"#)), NOW)
+        .unwrap_err();
+    let (header, claims) = (assertion.split('.').next().unwrap(), assertion.split('.').nth(1).unwrap());
+    let shown = format!("{} {e:?}", e.details());
+    assert!(!shown.contains(header) && !shown.contains(claims), "{shown}");
+}
+
+#[test]
+fn plain_http_urls_only_to_loopback_hosts_key_files_included() {
+    let mut file = key_file();
+    file["token_uri"] = json!("http://oauth2.googleapis.com/token");
+    let e = GooglePlayApi::new(&file, None, None).unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    assert!(e.to_string().contains("tokenUrl") && e.to_string().contains("allowInsecureHttp"), "{e}");
+    assert_eq!(GooglePlayApi::new(&key_file(), Some("http://androidpublisher.googleapis.com"), None).unwrap_err().code(), "INVALID_ARGUMENT");
+    file["token_uri"] = json!("http://127.0.0.1:8787/token");
+    assert_eq!(GooglePlayApi::new(&file, Some("http://localhost:8787"), None).unwrap().token_url(), "http://127.0.0.1:8787/token");
+    file["token_uri"] = json!("http://10.1.2.3/token");
+    let a = GooglePlayApi::from_options(&json!({"serviceAccount": file, "baseUrl": "http://10.1.2.3", "allowInsecureHttp": true})).unwrap();
+    assert_eq!((a.token_url(), ServerApi::base_url(&a)), ("http://10.1.2.3/token", "http://10.1.2.3"));
+}
+
+#[test]
+fn path_parameters_cannot_leave_their_endpoint() {
+    let a = authed();
+    for (k, v) in [("token", ".."), ("productId", "."), ("packageName", "..")] {
+        let mut params = json!({"packageName": "com.example.app", "productId": "gems", "token": "t"});
+        params[k] = json!(v);
+        let e = a.request(GooglePlayApi::endpoint("consumeProductPurchase").unwrap(), &params, NOW).unwrap_err();
+        assert_eq!(e.code(), "INVALID_ARGUMENT", "{k}={v}");
+    }
+}

@@ -6,7 +6,7 @@ import type { ServiceAccountKey } from '../web/iap_verify.js';
 /** A `fetch`-compatible function (the global one, undici, a proxy, a mock). */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<{ status: number; text(): Promise<string>; headers?: { forEach(cb: (value: string, key: string) => void): void } }>;
 
 /** How requests are sent. */
@@ -19,6 +19,18 @@ export interface TransportOptions {
   retries?: number;
   /** First backoff delay in ms, doubled per retry. Default 200. */
   retryDelayMs?: number;
+  /**
+   * A call's deadline in ms from its start, retries included. Default 60000. A wait before a retry
+   * (the store's Retry-After, or the backoff) that would end past it is not waited for: the last
+   * error is thrown (its `details.retryAfterMs` says how long the store asked for).
+   */
+  deadlineMs?: number;
+  /**
+   * `baseUrl` (and Google's token URL) may use plain `http://` for any host. Default false: `http://`
+   * only for a loopback host (localhost, 127.0.0.0/8, [::1]), so that a typo cannot send a key or
+   * token in clear text. Redirects are never followed, whatever this says.
+   */
+  allowInsecureHttp?: boolean;
 }
 
 export interface IapClientOptions extends TransportOptions {
@@ -43,7 +55,7 @@ export interface GamebaseClientOptions extends TransportOptions {
 
 /** Options of `AppStoreServerAPIClient` (Apple's five constructor arguments come first). */
 export interface AppStoreServerAPIClientOptions extends TransportOptions {
-  /** Default: Apple's host for the environment. `http://` is allowed for a local server. */
+  /** Default: Apple's host for the environment. `http://` only to a loopback host (see `allowInsecureHttp`). */
   baseUrl?: string;
   /** Roots that the signed data in answers must chain to (DER bytes, PEM or base64 text). Default: Apple's roots. */
   rootCertificates?: (Uint8Array | ArrayBuffer | string)[];
@@ -59,9 +71,9 @@ export interface AppStoreServerAPIClientOptions extends TransportOptions {
 export interface GooglePlayClientOptions extends TransportOptions {
   /** The service account's JSON key file: its text or its parsed object. */
   serviceAccount: string | ServiceAccountKey;
-  /** Default https://androidpublisher.googleapis.com. `http://` is allowed for a local server. */
+  /** Default https://androidpublisher.googleapis.com. `http://` only to a loopback host (see `allowInsecureHttp`). */
   baseUrl?: string;
-  /** Replaces the key file's token_uri (default https://oauth2.googleapis.com/token); also the assertion's audience. */
+  /** Replaces the key file's token_uri (default https://oauth2.googleapis.com/token); also the assertion's audience. The same `http://` rule as `baseUrl`. */
   tokenUrl?: string;
   /** The constructor refuses to run in a browser page unless this is true. Do not set it in production. */
   dangerouslyAllowBrowser?: boolean;

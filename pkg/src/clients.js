@@ -15,14 +15,20 @@
 // - A response body is read up to the core's limit (4 MiB) and no further: a larger one is
 //   INPUT_TOO_LARGE as soon as its Content-Length or its bytes pass the limit, not after it has
 //   all been buffered.
+// - Redirects are never followed (`redirect: 'manual'`): a 3xx is the API's answer, API_ERROR with
+//   its status, so that no secret header, access token or assertion is re-sent to another origin.
+// - A call, retries included, ends by its deadline (`deadlineMs`, default 60 s from its start): a
+//   wait for a retry (Retry-After, or the backoff) that would end past it is not waited for; the
+//   last error is thrown instead.
 import { __ServerApi, __nhnClientError, __nhnResponseLimit } from '../web/iap_verify.js';
 import { ENDPOINTS } from '../web/endpoints.js';
+import { readBytes } from './read-body.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_RETRIES = 2;
 const DEFAULT_RETRY_DELAY_MS = 200;
-const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs'];
-const MAX_RETRY_AFTER_MS = 60_000;
+const DEFAULT_DEADLINE_MS = 60_000;
+const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs', 'deadlineMs'];
 
 export function argumentError(reason) {
   return __nhnClientError('argument', reason, 0);
@@ -39,7 +45,13 @@ export function transportOptions(options, apiKeys, className) {
   for (const k of Object.keys(options)) {
     if (!apiKeys.includes(k) && !CLIENT_OPTIONS.includes(k)) throw argumentError(`${className}: unknown option "${k}"`);
   }
-  const { fetch: fetchFn, timeoutMs = DEFAULT_TIMEOUT_MS, retries = DEFAULT_RETRIES, retryDelayMs = DEFAULT_RETRY_DELAY_MS } = options;
+  const {
+    fetch: fetchFn,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+    retries = DEFAULT_RETRIES,
+    retryDelayMs = DEFAULT_RETRY_DELAY_MS,
+    deadlineMs = DEFAULT_DEADLINE_MS,
+  } = options;
   if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argumentError(`${className}: fetch must be a function`);
   if (fetchFn === undefined && typeof globalThis.fetch !== 'function') {
     throw argumentError(`${className}: this runtime has no global fetch; pass one as options.fetch`);
@@ -47,6 +59,7 @@ export function transportOptions(options, apiKeys, className) {
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw argumentError(`${className}: timeoutMs must be a positive number`);
   if (!(Number.isInteger(retries) && retries >= 0)) throw argumentError(`${className}: retries must be a whole number >= 0`);
   if (!(Number.isFinite(retryDelayMs) && retryDelayMs >= 0)) throw argumentError(`${className}: retryDelayMs must be >= 0`);
+  if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) throw argumentError(`${className}: deadlineMs must be a positive number`);
   return {
     // Called as plain functions: a host fetch invoked as a method of another object throws
     // "Illegal invocation" in browsers. The global one is looked up per call, so a fetch
@@ -55,46 +68,16 @@ export function transportOptions(options, apiKeys, className) {
     timeoutMs,
     retries,
     retryDelayMs,
+    deadlineMs,
   };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * The body as text, or `{ oversize }` (the bytes seen) once it passes the limit; the rest of an
- * oversize body is cancelled, never read. A caller's fetch whose responses have no stream is read
- * whole, and the core refuses an oversize body before copying it.
- */
+/** The body as text, or `{ oversize }` once it passes the core's limit (see read-body.js). */
 async function readBody(res) {
-  const limit = __nhnResponseLimit();
-  const headers = res.headers && typeof res.headers.get === 'function' ? res.headers : undefined;
-  // A compressed body's Content-Length is not the size it decompresses to: only trusted uncompressed.
-  const declared = headers && !headers.get('content-encoding') ? Number(headers.get('content-length')) : NaN;
-  if (declared > limit) {
-    res.body?.cancel?.().catch(() => {});
-    return { oversize: declared };
-  }
-  if (!res.body || typeof res.body.getReader !== 'function') return { text: await res.text() };
-  const reader = res.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      return { oversize: size };
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return { text: new TextDecoder().decode(bytes) };
+  const read = await readBytes(res, __nhnResponseLimit());
+  return read.bytes === undefined ? read : { text: new TextDecoder().decode(read.bytes) };
 }
 
 /** Sends one request built by the core; resolves with the core's HttpResponse shape. */
@@ -109,7 +92,7 @@ export async function sendOnce(transport, request) {
     }, transport.timeoutMs);
   });
   const exchange = (async () => {
-    const init = { method: request.method, headers: request.headers, signal: controller.signal };
+    const init = { method: request.method, headers: request.headers, signal: controller.signal, redirect: 'manual' };
     if (request.body !== undefined) init.body = request.body;
     let res;
     let body;
@@ -136,18 +119,20 @@ export async function sendOnce(transport, request) {
   }
 }
 
-/** build → send → parse, with retries for reads. */
+/** build → send → parse, with retries for reads, all within the call's deadline. */
 export async function call(transport, request, parse, { retry }) {
   const attempts = retry ? transport.retries + 1 : 1;
+  const deadline = Date.now() + (transport.deadlineMs ?? DEFAULT_DEADLINE_MS);
   for (let attempt = 1; ; attempt++) {
     try {
       return parse(await sendOnce(transport, request));
     } catch (e) {
       if (!retry || attempt >= attempts || e?.retryable !== true) throw e;
-      // A store's Retry-After is honoured; one longer than a minute is the caller's to wait for.
-      const asked = e.details?.retryAfterMs;
-      if (asked > MAX_RETRY_AFTER_MS) throw e;
-      await sleep(asked ?? transport.retryDelayMs * 2 ** (attempt - 1));
+      // A store's Retry-After is honoured, but never past the call's deadline: a wait that would
+      // end after it is the caller's to decide on (details.retryAfterMs says how long).
+      const wait = e.details?.retryAfterMs ?? transport.retryDelayMs * 2 ** (attempt - 1);
+      if (Date.now() + wait >= deadline) throw e;
+      await sleep(wait);
     }
   }
 }
@@ -164,12 +149,21 @@ function chunks(list, size) {
 function paramsOf(endpoint, args) {
   if (endpoint.positional.length > 0) {
     const params = {};
+    const named = endpoint.positional.filter((n) => !n.startsWith('...'));
     endpoint.positional.forEach((name, i) => {
       const arg = args[i];
       if (arg === undefined || arg === null) return;
+      if (!name.startsWith('...')) {
+        params[name] = arg;
+        return;
+      }
       // `...request`: an object whose fields are parameters (Apple's TransactionHistoryRequest).
-      if (name.startsWith('...')) Object.assign(params, arg);
-      else params[name] = arg;
+      // It cannot stand in for a positional argument (the transaction id, the revision, the API
+      // version): those are the method's own, whatever the object holds.
+      if (typeof arg !== 'object') throw argumentError(`${endpoint.call}: ${name.slice(3)} must be an object`);
+      const taken = named.find((n) => Object.hasOwn(arg, n));
+      if (taken !== undefined) throw argumentError(`${endpoint.call}: ${name.slice(3)}.${taken} is not a field of it; ${taken} is an argument of its own`);
+      Object.assign(params, arg);
     });
     return params;
   }
@@ -348,7 +342,7 @@ export const GamebaseApi = named(sansIoClass('gamebase', {
  * Client of the NHN Cloud IAP server API (`X-NHN-TCIAP-AppKey`).
  * `new IapClient({ appKey, baseUrl?, fetch?, timeoutMs?, retries?, retryDelayMs? })`.
  */
-export const IapClient = named(clientClass('iap', IapApi, { apiKeys: ['appKey', 'baseUrl'] }), 'IapClient');
+export const IapClient = named(clientClass('iap', IapApi, { apiKeys: ['appKey', 'baseUrl', 'allowInsecureHttp'] }), 'IapClient');
 
 function looksLikeBrowser() {
   return typeof globalThis.document !== 'undefined' && typeof globalThis.navigator !== 'undefined';
@@ -360,7 +354,7 @@ function looksLikeBrowser() {
  * `new GamebaseClient({ appId, secretKey, baseUrl?, transactionId?, fetch?, timeoutMs?, retries?, retryDelayMs? })`.
  */
 export const GamebaseClient = named(clientClass('gamebase', GamebaseApi, {
-  apiKeys: ['appId', 'secretKey', 'baseUrl', 'transactionId'],
+  apiKeys: ['appId', 'secretKey', 'baseUrl', 'transactionId', 'allowInsecureHttp'],
   clientKeys: ['dangerouslyAllowBrowser'],
   check(options) {
     if (looksLikeBrowser() && options.dangerouslyAllowBrowser !== true) {
@@ -415,7 +409,7 @@ export const AppStoreServerApi = named(sansIoClass('appstore'), 'AppStoreServerA
 export const AppStoreServerAPIClient = named(
   clientClass('appstore', AppStoreServerApi, {
     apiKeys: [],
-    clientKeys: ['baseUrl', 'rootCertificates', 'appAppleId', 'fallbackToSandbox', 'sandboxBaseUrl'],
+    clientKeys: ['baseUrl', 'rootCertificates', 'appAppleId', 'fallbackToSandbox', 'sandboxBaseUrl', 'allowInsecureHttp'],
     init(signingKey, keyId, issuerId, bundleId, environment, options = {}) {
       if (options === null || typeof options !== 'object') throw argumentError('AppStoreServerAPIClient: options must be an object');
       const roots = options.rootCertificates;
@@ -429,6 +423,7 @@ export const AppStoreServerAPIClient = named(
         baseUrl: options.baseUrl,
         appAppleId: options.appAppleId,
         rootCertificates: roots?.map(rootText),
+        allowInsecureHttp: options.allowInsecureHttp,
       });
       // Apple: a transaction id not found in production may be a sandbox one. Opt-in, reads only.
       const fallback =
@@ -490,7 +485,7 @@ export const GooglePlayApi = named(sansIoClass('googleplay', {}, ['tokenRequest'
  */
 export const GooglePlayClient = named(
   clientClass('googleplay', GooglePlayApi, {
-    apiKeys: ['serviceAccount', 'baseUrl', 'tokenUrl'],
+    apiKeys: ['serviceAccount', 'baseUrl', 'tokenUrl', 'allowInsecureHttp'],
     clientKeys: ['dangerouslyAllowBrowser'],
     check(options) {
       if (looksLikeBrowser() && options.dangerouslyAllowBrowser !== true) {

@@ -193,18 +193,55 @@ pub(crate) fn encode_component(value: &str) -> String {
     out
 }
 
+/// `value` as one path segment: percent-encoded, and never empty, `.` or `..`, which URL
+/// parsers (and `fetch`) would collapse into another endpoint's path.
+pub(crate) fn path_segment(name: &str, value: &str) -> Result<String> {
+    if matches!(value, "" | "." | "..") {
+        return Err(Error::invalid_argument(format!("{name} must not be empty, \".\" or \"..\" (it is a path segment)")));
+    }
+    Ok(encode_component(value))
+}
+
 /// Checks a caller-supplied base URL and drops trailing slashes so paths can be appended.
-/// `http:` is allowed for the local emulator; anything else is refused.
-pub(crate) fn normalize_base_url(base: &str) -> Result<String> {
+/// `https://` anywhere; `http://` only to a loopback host (`localhost`, 127.0.0.0/8, `[::1]`: the
+/// local emulator), unless `insecure_http` (the caller's `allowInsecureHttp: true`), so that a
+/// typo cannot send a secret key or a bearer token in clear text across a network.
+pub(crate) fn normalize_base_url(base: &str, insecure_http: bool) -> Result<String> {
     let trimmed = base.trim().trim_end_matches('/');
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or_else(|| Error::invalid_argument("baseUrl must start with https:// (or http:// for a local server)"))?;
-    if rest.is_empty() || rest.contains(['?', '#']) || rest.chars().any(char::is_whitespace) {
+    let (rest, plain) = match (trimmed.strip_prefix("https://"), trimmed.strip_prefix("http://")) {
+        (Some(rest), _) => (rest, false),
+        (None, Some(rest)) => (rest, true),
+        (None, None) => return Err(Error::invalid_argument("baseUrl must start with https:// (or http:// for a local server)")),
+    };
+    if rest.is_empty() || rest.contains(['?', '#', '@', '\\']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(Error::invalid_argument("baseUrl must be a scheme and host, optionally with a path prefix"));
     }
+    if plain && !insecure_http && !is_loopback(authority_host(rest)) {
+        return Err(Error::invalid_argument(
+            "baseUrl: http:// is only for a loopback host (localhost, 127.0.0.0/8, [::1]); use https://, or set allowInsecureHttp: true",
+        ));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// The host of `host[:port][/path]` (an IPv6 literal keeps its brackets).
+fn authority_host(rest: &str) -> &str {
+    let authority = rest.split('/').next().unwrap_or(rest);
+    if authority.starts_with('[') {
+        return authority.split_inclusive(']').next().unwrap_or(authority);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// `localhost`, an IPv4 address in 127.0.0.0/8 (four decimal parts), or `[::1]`.
+fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts.first() == Some(&"127")
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 /// A required string argument: present and not blank.
@@ -228,11 +265,20 @@ mod tests {
 
     #[test]
     fn base_url_rules() {
-        assert_eq!(normalize_base_url("https://api-iap.cloud.toast.com/").unwrap(), "https://api-iap.cloud.toast.com");
-        assert_eq!(normalize_base_url("http://127.0.0.1:8080//").unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(normalize_base_url("https://proxy.example/iap").unwrap(), "https://proxy.example/iap");
-        for bad in ["ftp://x", "api-iap.cloud.toast.com", "https://", "https://x?y", "https://a b"] {
-            assert_eq!(normalize_base_url(bad).unwrap_err().code(), "INVALID_ARGUMENT", "{bad}");
+        assert_eq!(normalize_base_url("https://api-iap.cloud.toast.com/", false).unwrap(), "https://api-iap.cloud.toast.com");
+        assert_eq!(normalize_base_url("http://127.0.0.1:8080//", false).unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(normalize_base_url("https://proxy.example/iap", false).unwrap(), "https://proxy.example/iap");
+        for bad in ["ftp://x", "api-iap.cloud.toast.com", "https://", "https://x?y", "https://a b", "https://user@x", "https://a\\b"] {
+            assert_eq!(normalize_base_url(bad, false).unwrap_err().code(), "INVALID_ARGUMENT", "{bad}");
+        }
+        // Plain http: loopback hosts only, unless the caller allows it.
+        for local in ["http://localhost", "http://LOCALHOST:1/p", "http://127.0.0.1", "http://127.255.0.9:80", "http://[::1]:8787/x"] {
+            assert!(normalize_base_url(local, false).is_ok(), "{local}");
+        }
+        for remote in ["http://example.com", "http://localhost.example.com", "http://127.0.0.1.example.com", "http://127.1", "http://128.0.0.1", "http://[::2]", "http://0x7f.0.0.1", "http://127.0.0.256"] {
+            let e = normalize_base_url(remote, false).unwrap_err();
+            assert!(e.to_string().contains("allowInsecureHttp"), "{remote}: {e}");
+            assert_eq!(normalize_base_url(remote, true).unwrap(), remote);
         }
     }
 

@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 pub use args::FromJson;
 pub(crate) use args::{long_of, Args};
-pub(crate) use http::{encode_component, normalize_base_url, require};
+pub(crate) use http::{encode_component, normalize_base_url, path_segment, require};
 pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
 
 use crate::error::{Error, Result};
@@ -97,11 +97,13 @@ pub struct Param {
     pub required: bool,
     /// The value used when it is absent.
     pub default: Option<&'static str>,
+    /// The only values a string may take (an API version), when the API has a closed list.
+    pub allowed: Option<&'static [&'static str]>,
 }
 
 impl Param {
     const fn new(name: &'static str, kind: Kind, at: At, required: bool) -> Self {
-        Self { name, key: name, kind, at, required, default: None }
+        Self { name, key: name, kind, at, required, default: None, allowed: None }
     }
 
     /// A required path parameter.
@@ -142,6 +144,11 @@ impl Param {
     /// The same parameter, optional.
     pub const fn optional(self) -> Self {
         Self { required: false, ..self }
+    }
+
+    /// The same parameter, limited to `values`.
+    pub const fn one_of(self, values: &'static [&'static str]) -> Self {
+        Self { allowed: Some(values), ..self }
     }
 
     /// The same parameter, `default` when absent (a given blank string is still refused).
@@ -366,6 +373,9 @@ fn read_param(a: &Args<'_>, p: &Param) -> Result<Value> {
                 if p.required {
                     require(p.key, s)?;
                 }
+                if let Some(allowed) = p.allowed.filter(|a| !a.contains(&s.as_str())) {
+                    return Err(Error::invalid_argument(format!("params.{} must be one of {}", p.key, allowed.join(", "))));
+                }
             }
             s.map(Value::from)
         }
@@ -457,7 +467,7 @@ pub trait ServerApi: Sized + 'static {
                 continue;
             }
             match p.at {
-                At::Path => path = path.replace(&format!("{{{}}}", p.name), &encode_component(&wire_text(&v))),
+                At::Path => path = path.replace(&format!("{{{}}}", p.name), &path_segment(p.key, &wire_text(&v))?),
                 At::Query => match &v {
                     Value::Array(items) => query.extend(items.iter().map(|i| (p.name, wire_text(i)))),
                     one => query.push((p.name, wire_text(one))),

@@ -86,7 +86,7 @@ pub(crate) fn typed<T: DeserializeOwned>(payload: Map<String, Value>) -> Result<
 /// What a payload is read as: its model's fields, and the field holding its effective date.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Model {
-    fields: &'static [Field],
+    pub(crate) fields: &'static [Field],
     date: &'static str,
 }
 

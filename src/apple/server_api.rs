@@ -162,7 +162,7 @@ const ONE_ID: &[Param] = &[TRANSACTION_ID];
 
 /// The history filters: Apple's `TransactionHistoryRequest`, spread into the query.
 const HISTORY: &[Param] = &[
-    Param::path("version", Kind::Str).or("v1"),
+    Param::path("version", Kind::Str).or("v1").one_of(&["v1", "v2"]),
     TRANSACTION_ID,
     REVISION,
     Param::query("startDate", Kind::Long),
@@ -361,7 +361,7 @@ impl AppStoreServerApi {
                 )))
             }
         };
-        let base_url = normalize_base_url(base_url.unwrap_or(default_url))?;
+        let base_url = normalize_base_url(base_url.unwrap_or(default_url), false)?;
         let key = signing_key_pair(signing_key)?;
         Ok(Self {
             base_url,
@@ -400,6 +400,11 @@ impl AppStoreServerApi {
     fn verify_signed(&self, value: &mut Value, now_ms: i64) -> Result<()> {
         match value {
             Value::Object(map) => {
+                // A decoded field is ours to write: one that came with the answer (beside its
+                // signed field, or without it) would read as verified when it is not.
+                if let Some((_, out)) = SIGNED_FIELDS.iter().find(|(_, out)| map.contains_key(*out)) {
+                    return Err(Error::malformed(RESPONSE, format!("the answer carries `{out}`, a field this package writes after verifying")));
+                }
                 let mut decoded = Map::new();
                 for (signed, out) in SIGNED_FIELDS {
                     match map.get(*signed) {
@@ -443,10 +448,19 @@ impl AppStoreServerApi {
     }
 
     /// An API from the JS options: `{ signingKey, keyId, issuerId, bundleId, environment,
-    /// baseUrl?, rootCertificates? (DER, base64), appAppleId? }`.
+    /// baseUrl?, rootCertificates? (DER, base64), appAppleId?, allowInsecureHttp? }`.
     pub fn from_options(options: &Value) -> Result<Self> {
-        const KEYS: &[&str] =
-            &["signingKey", "keyId", "issuerId", "bundleId", "environment", "baseUrl", "rootCertificates", "appAppleId"];
+        const KEYS: &[&str] = &[
+            "signingKey",
+            "keyId",
+            "issuerId",
+            "bundleId",
+            "environment",
+            "baseUrl",
+            "rootCertificates",
+            "appAppleId",
+            "allowInsecureHttp",
+        ];
         let o = Args::new(options, "AppStoreServerAPIClient options", Some(KEYS))?;
         let roots = match o.opt_strings::<String>("rootCertificates")? {
             None => None,
@@ -458,7 +472,13 @@ impl AppStoreServerApi {
         let bundle_id = o.str("bundleId")?;
         let verifier = SignedDataVerifier::with_roots(roots.as_deref(), false, environment, bundle_id.as_str(), o.opt_long("appAppleId")?)?;
         let key = o.str("signingKey")?;
-        Self::new(key.as_bytes(), &o.str("keyId")?, &o.str("issuerId")?, &bundle_id, verifier, o.opt_str("baseUrl")?.as_deref())
+        let base_url = o.opt_str("baseUrl")?;
+        let insecure = o.opt_bool("allowInsecureHttp")?.unwrap_or(false);
+        let mut api = Self::new(key.as_bytes(), &o.str("keyId")?, &o.str("issuerId")?, &bundle_id, verifier, if insecure { None } else { base_url.as_deref() })?;
+        if let (true, Some(url)) = (insecure, &base_url) {
+            api.base_url = normalize_base_url(url, true)?;
+        }
+        Ok(api)
     }
 }
 
@@ -490,28 +510,30 @@ impl ServerApi for AppStoreServerApi {
     }
 
     fn open(&self, response: &HttpResponse) -> Result<Value> {
-        open_store_answer(response, RESPONSE, apple_error)
+        let token = self.token.borrow();
+        open_store_answer(response, RESPONSE, apple_error, token.as_ref().map(|(t, _)| t.as_str()))
     }
 }
 
-/// Apple's error body `{ errorCode, errorMessage }`.
-fn apple_error(e: &mut StoreApiError, body: &Value) {
+/// Apple's error body `{ errorCode, errorMessage }`; `secret` (the bearer token) never survives in it.
+fn apple_error(e: &mut StoreApiError, body: &Value, secret: Option<&str>) {
     e.error_code = body.get("errorCode").and_then(Value::as_i64);
     e.error_name = e.error_code.and_then(error_name);
-    e.error_message = body.get("errorMessage").and_then(Value::as_str).map(|m| upstream_text(m, None));
+    e.error_message = body.get("errorMessage").and_then(Value::as_str).map(|m| upstream_text(m, secret));
     // Apple names the codes worth trying again.
     if e.error_name.is_some_and(|n| n.ends_with("_RETRYABLE")) {
         e.retryable = true;
     }
 }
 
+/// Reads a store's error body into the error; the text it keeps goes through
+/// [`upstream_text`] with the request's credential as the secret.
+pub(crate) type ErrorReader = fn(&mut StoreApiError, &Value, Option<&str>);
+
 /// A store API's answer: within the size limit; 2xx is its JSON body (`Null` when empty), anything
-/// else `API_ERROR` with what `read_error` finds in the body and the `Retry-After` header.
-pub(crate) fn open_store_answer(
-    response: &HttpResponse,
-    what: &'static str,
-    read_error: fn(&mut StoreApiError, &Value),
-) -> Result<Value> {
+/// else `API_ERROR` with what `read_error` finds in the body (`secret` redacted from the decoded
+/// strings, so that no escaping hides it) and the `Retry-After` header.
+pub(crate) fn open_store_answer(response: &HttpResponse, what: &'static str, read_error: ErrorReader, secret: Option<&str>) -> Result<Value> {
     limits::check(what, response.body.len(), limits::MAX_API_RESPONSE)?;
     let status = response.status;
     if (200..300).contains(&status) {
@@ -523,7 +545,7 @@ pub(crate) fn open_store_answer(
     let mut e = StoreApiError { status, retryable: status >= 500 || status == 429, ..StoreApiError::default() };
     e.retry_after_ms = response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(|s| s.saturating_mul(1000));
     if let Ok(body) = serde_json::from_str::<Value>(&response.body) {
-        read_error(&mut e, &body);
+        read_error(&mut e, &body, secret.filter(|s| !s.is_empty()));
     }
     Err(Error::StoreApi(Box::new(e)))
 }

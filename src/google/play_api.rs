@@ -109,8 +109,27 @@ pub const ENDPOINTS: &[&Ep] = &[
 
 /// The endpoints' reader: the resource as sent, with the number twins of its times.
 fn resource(_: &GooglePlayApi, mut body: Value, _now_ms: i64) -> Result<Value> {
+    refuse_derived_fields(&body, true)?;
     add_time_twins(&mut body);
     Ok(body)
+}
+
+/// Refuses a resource that already carries a field this package writes: a `…Ms` number twin (at
+/// any depth; Google's resources name their int64 times `…Millis` and have no `…Ms` field) or, at
+/// the top, `purchase` (the model `iap-verify google` puts beside an answer). Kept, such a field
+/// would read as ours, derived from what Google sent, when it is not.
+fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
+    match value {
+        Value::Object(map) => {
+            let ours = |k: &str| (top && k == "purchase") || k.strip_suffix("Ms").is_some_and(|base| base.ends_with(|c: char| c.is_ascii_lowercase()));
+            if let Some(k) = map.keys().find(|k| ours(k)) {
+                return Err(Error::malformed(RESPONSE, format!("the answer carries `{k}`, a field this package writes")));
+            }
+            map.values().try_for_each(|v| refuse_derived_fields(v, false))
+        }
+        Value::Array(items) => items.iter().try_for_each(|v| refuse_derived_fields(v, false)),
+        _ => Ok(()),
+    }
 }
 
 /// Adds, at any depth, a number twin in epoch ms to every time of a resource: `xTimeMillis`
@@ -171,15 +190,21 @@ impl std::fmt::Debug for GooglePlayApi {
     }
 }
 
-/// A URL option: http(s), no blanks; trailing slashes kept off.
-fn url_option(name: &'static str, url: &str) -> Result<String> {
-    normalize_base_url(url).map_err(|_| Error::invalid_argument(format!("{name} must be an https:// (or http:// for a local server) URL")))
+/// A URL option: https (http only to a loopback host, unless `insecure`), no blanks; trailing
+/// slashes kept off.
+fn url_option(name: &'static str, url: &str, insecure: bool) -> Result<String> {
+    normalize_base_url(url, insecure).map_err(|e| Error::invalid_argument(e.to_string().replacen("baseUrl", name, 1)))
 }
 
 impl GooglePlayApi {
     /// An API for the service account's key file (`service_account`: its JSON text or the parsed
     /// object). `token_url` replaces the key file's `token_uri` (default [`TOKEN_URL`]).
     pub fn new(service_account: &Value, base_url: Option<&str>, token_url: Option<&str>) -> Result<Self> {
+        Self::build(service_account, base_url, token_url, false)
+    }
+
+    /// [`GooglePlayApi::new`]; `insecure` lets `http://` URLs name any host (`allowInsecureHttp`).
+    fn build(service_account: &Value, base_url: Option<&str>, token_url: Option<&str>, insecure: bool) -> Result<Self> {
         let parsed;
         let sa = match service_account {
             Value::String(text) => {
@@ -209,8 +234,10 @@ impl GooglePlayApi {
             None => a.opt_str("token_uri")?.unwrap_or_else(|| TOKEN_URL.to_owned()),
         };
         Ok(Self {
-            base_url: normalize_base_url(base_url.unwrap_or(BASE_URL))?,
-            token_url: url_option("tokenUrl", &token_url)?,
+            base_url: normalize_base_url(base_url.unwrap_or(BASE_URL), insecure)?,
+            // The key file's token_uri is checked like an option: a typo in it must not post the
+            // signed assertion in clear text.
+            token_url: url_option("tokenUrl", &token_url, insecure)?,
             client_email,
             key_id: a.opt_str("private_key_id")?.filter(|k| !k.is_empty()),
             key,
@@ -219,14 +246,15 @@ impl GooglePlayApi {
         })
     }
 
-    /// From the JS options `{ serviceAccount, baseUrl?, tokenUrl? }`.
+    /// From the JS options `{ serviceAccount, baseUrl?, tokenUrl?, allowInsecureHttp? }`.
     pub fn from_options(options: &Value) -> Result<Self> {
-        let o = Args::new(options, "GooglePlayClient options", Some(&["serviceAccount", "baseUrl", "tokenUrl"]))?;
+        let o = Args::new(options, "GooglePlayClient options", Some(&["serviceAccount", "baseUrl", "tokenUrl", "allowInsecureHttp"]))?;
         let sa = options
             .get("serviceAccount")
             .filter(|v| v.is_string() || v.is_object())
             .ok_or_else(|| Error::invalid_argument("serviceAccount must be the key file's JSON text or its parsed object"))?;
-        Self::new(sa, o.opt_str("baseUrl")?.as_deref(), o.opt_str("tokenUrl")?.as_deref())
+        let insecure = o.opt_bool("allowInsecureHttp")?.unwrap_or(false);
+        Self::build(sa, o.opt_str("baseUrl")?.as_deref(), o.opt_str("tokenUrl")?.as_deref(), insecure)
     }
 
     /// The token URL in use (the assertion's audience).
@@ -336,28 +364,23 @@ impl ServerApi for GooglePlayApi {
 }
 
 /// [`open_store_answer`] with Google's error reader; should an error body ever echo `secret` (the
-/// access token, the assertion), it is replaced before anything reads it, so that not even a
-/// prefix of it reaches a message.
+/// access token, the assertion), it is replaced in the decoded strings (so a JSON escape such as
+/// `ya29\u002e…` hides nothing) before they are cut, so that not even a prefix of it reaches a message.
 fn open_redacted(response: &HttpResponse, what: &'static str, secret: &str) -> Result<Value> {
-    if !secret.is_empty() && !(200..300).contains(&response.status) && response.body.contains(secret) {
-        let mut clean = response.clone();
-        clean.body = clean.body.replace(secret, "<redacted>");
-        return open_store_answer(&clean, what, google_error);
-    }
-    open_store_answer(response, what, google_error)
+    open_store_answer(response, what, google_error, Some(secret))
 }
 
 /// Google's error bodies: the API's `{ error: { code, message, status } }` and the token
 /// endpoint's `{ error, error_description }` (RFC 6749 §5.2).
-fn google_error(e: &mut StoreApiError, body: &Value) {
+fn google_error(e: &mut StoreApiError, body: &Value, secret: Option<&str>) {
     let Some(error) = body.get("error") else { return };
     let (status, message) = match error {
         Value::Object(o) => (o.get("status"), o.get("message")),
         Value::String(_) => (Some(error), body.get("error_description")),
         _ => return,
     };
-    e.error_status = status.and_then(Value::as_str).map(|s| upstream_text(s, None));
-    e.error_message = message.and_then(Value::as_str).map(|m| upstream_text(m, None));
+    e.error_status = status.and_then(Value::as_str).map(|s| upstream_text(s, secret));
+    e.error_message = message.and_then(Value::as_str).map(|m| upstream_text(m, secret));
 }
 
 /// The request parameters a purchase's `toPurchase` needs beside the resource (Google's answer
@@ -398,15 +421,15 @@ mod tests {
     #[test]
     fn google_error_bodies() {
         let mut e = StoreApiError::default();
-        google_error(&mut e, &json!({"error": {"code": 410, "message": "The subscription purchase is no longer available\nfor query", "status": "GONE"}}));
+        google_error(&mut e, &json!({"error": {"code": 410, "message": "The subscription purchase is no longer available\nfor query", "status": "GONE"}}), None);
         assert_eq!(e.error_status.as_deref(), Some("GONE"));
         assert_eq!(e.error_message.as_deref(), Some("The subscription purchase is no longer available for query"));
         let mut e = StoreApiError::default();
-        google_error(&mut e, &json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}));
+        google_error(&mut e, &json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}), None);
         assert_eq!(e.error_status.as_deref(), Some("invalid_grant"));
         assert_eq!(e.error_message.as_deref(), Some("Invalid JWT Signature."));
         let mut e = StoreApiError::default();
-        google_error(&mut e, &json!({"error": 5}));
+        google_error(&mut e, &json!({"error": 5}), None);
         assert_eq!(e.error_status, None);
     }
 }

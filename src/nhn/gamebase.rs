@@ -493,8 +493,9 @@ impl GamebaseApi {
     /// [`GAMEBASE_BASE_URL`]). `transaction_id`, when given, is sent as `X-TCGB-Transaction-Id`.
     pub fn new(app_id: &str, secret_key: &str, base_url: Option<&str>, transaction_id: Option<&str>) -> Result<Self> {
         require("appId", app_id)?;
+        crate::api::path_segment("appId", app_id)?;
         require("secretKey", secret_key)?;
-        let base_url = normalize_base_url(base_url.unwrap_or(GAMEBASE_BASE_URL))?;
+        let base_url = normalize_base_url(base_url.unwrap_or(GAMEBASE_BASE_URL), false)?;
         Ok(Self {
             base_url,
             app_id: app_id.to_owned(),
@@ -503,11 +504,15 @@ impl GamebaseApi {
         })
     }
 
-    /// An API from the JS options `{ appId, secretKey, baseUrl?, transactionId? }`.
+    /// An API from the JS options `{ appId, secretKey, baseUrl?, transactionId?, allowInsecureHttp? }`.
     pub fn from_options(options: &Value) -> Result<Self> {
-        let o = Args::new(options, "GamebaseApi options", Some(&["appId", "secretKey", "baseUrl", "transactionId"]))?;
+        let o = Args::new(options, "GamebaseApi options", Some(&["appId", "secretKey", "baseUrl", "transactionId", "allowInsecureHttp"]))?;
         let (base_url, transaction_id) = (o.opt_str("baseUrl")?, o.opt_str("transactionId")?);
-        Self::new(&o.str("appId")?, &o.str("secretKey")?, base_url.as_deref(), transaction_id.as_deref())
+        let mut api = Self::new(&o.str("appId")?, &o.str("secretKey")?, None, transaction_id.as_deref())?;
+        if let Some(url) = base_url {
+            api.base_url = normalize_base_url(&url, o.opt_bool("allowInsecureHttp")?.unwrap_or(false))?;
+        }
+        Ok(api)
     }
 
     /// The base URL in use.

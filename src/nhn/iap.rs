@@ -425,14 +425,18 @@ impl IapApi {
     /// An API for `app_key` at `base_url` (default [`IAP_BASE_URL`]).
     pub fn new(app_key: &str, base_url: Option<&str>) -> Result<Self> {
         require("appKey", app_key)?;
-        let base_url = normalize_base_url(base_url.unwrap_or(IAP_BASE_URL))?;
+        let base_url = normalize_base_url(base_url.unwrap_or(IAP_BASE_URL), false)?;
         Ok(Self { base_url, app_key: app_key.to_owned() })
     }
 
-    /// An API from the JS options `{ appKey, baseUrl? }`.
+    /// An API from the JS options `{ appKey, baseUrl?, allowInsecureHttp? }`.
     pub fn from_options(options: &Value) -> Result<Self> {
-        let o = Args::new(options, "IapApi options", Some(&["appKey", "baseUrl"]))?;
-        Self::new(&o.str("appKey")?, o.opt_str("baseUrl")?.as_deref())
+        let o = Args::new(options, "IapApi options", Some(&["appKey", "baseUrl", "allowInsecureHttp"]))?;
+        let mut api = Self::new(&o.str("appKey")?, None)?;
+        if let Some(url) = o.opt_str("baseUrl")? {
+            api.base_url = normalize_base_url(&url, o.opt_bool("allowInsecureHttp")?.unwrap_or(false))?;
+        }
+        Ok(api)
     }
 
     /// The base URL in use.

@@ -106,15 +106,24 @@ thread_local! {
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
     /// Its `VerificationException` subclass (Apple's name), for `SignedDataVerifier`'s errors.
     static VERIFICATION_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+    /// `readBytes(response, limit)` of `pkg/src/read-body.js`: a response body read with a cap.
+    static BODY_READER: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
 /// Internal: the package entries call this once with their `IapError` class (and its
-/// `VerificationException` subclass), so that errors made here are `instanceof IapError`. Not
-/// part of the public API.
+/// `VerificationException` subclass), so that errors made here are `instanceof IapError`, and the
+/// package's capped body reader, which the online checks read OCSP answers with. Not part of the
+/// public API.
 #[wasm_bindgen(js_name = __registerErrorClass, skip_typescript)]
-pub fn register_error_class(class: Function, verification: Option<Function>) {
+pub fn register_error_class(class: Function, verification: Option<Function>, read_body: Option<Function>) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
     VERIFICATION_CLASS.with(|c| *c.borrow_mut() = verification);
+    BODY_READER.with(|c| *c.borrow_mut() = read_body);
+}
+
+/// The registered body reader (see [`register_error_class`]).
+pub(crate) fn body_reader() -> Option<Function> {
+    BODY_READER.with(|c| c.borrow().clone())
 }
 
 /// `err` (an `IapError` from [`js_error`]) as a `VerificationException`:

@@ -64,6 +64,8 @@ impl FetchTransport {
         let _ = Reflect::set(&init, &"method".into(), &request.method.into());
         let _ = Reflect::set(&init, &"headers".into(), &headers);
         let _ = Reflect::set(&init, &"body".into(), &Uint8Array::from(request.body.as_slice()));
+        // A redirect is answered, not followed: the response is then not 2xx, a NETWORK_ERROR.
+        let _ = Reflect::set(&init, &"redirect".into(), &"manual".into());
         if let Ok(signal) = abort_after(self.timeout_ms) {
             let _ = Reflect::set(&init, &"signal".into(), &signal);
         }
@@ -90,13 +92,18 @@ impl FetchTransport {
             // As Apple's library: any non-2xx answer is worth retrying later.
             return Err(network(&format!("the OCSP responder answered HTTP {status}")));
         }
-        let read = Reflect::get(&res, &"arrayBuffer".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .and_then(|f| f.call0(&res).ok())
+        // The package's capped reader (pkg/src/read-body.js): an oversized answer is refused by
+        // its Content-Length or as soon as its stream passes the limit, never buffered whole.
+        let read = super::body_reader()
+            .and_then(|f| f.call2(&JsValue::UNDEFINED, &res, &JsValue::from(limits::MAX_OCSP_RESPONSE)).ok())
             .and_then(|p| p.dyn_into::<Promise>().ok())
-            .ok_or_else(|| network("the OCSP response has no body"))?;
-        let body = Uint8Array::new(&JsFuture::from(read).await.map_err(|e| self.failure(&e))?);
+            .ok_or_else(|| network("the package is not initialized (no body reader)"))?;
+        let read = JsFuture::from(read).await.map_err(|e| self.failure(&e))?;
+        if let Some(seen) = Reflect::get(&read, &"oversize".into()).ok().and_then(|v| v.as_f64()) {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a byte count
+            limits::check("OCSP response", seen as usize, limits::MAX_OCSP_RESPONSE)?;
+        }
+        let body = Reflect::get(&read, &"bytes".into()).ok().and_then(|b| b.dyn_into::<Uint8Array>().ok()).ok_or_else(|| network("the OCSP response has no body"))?;
         let len = usize::try_from(body.length()).unwrap_or(usize::MAX);
         limits::check("OCSP response", len, limits::MAX_OCSP_RESPONSE)?;
         Ok(body.to_vec())

@@ -14,6 +14,7 @@ const AIA = 'http://ocsp.iap-verify.test';
 let server;
 let base;
 const asked = [];
+const hugeEnds = [];
 
 before(async () => {
   server = createServer((req, res) => {
@@ -27,7 +28,23 @@ before(async () => {
         res.end(own(`testpki-ocsp/resp-${path === 'root' ? 'int' : path}.der`));
       };
       if (path === 'slow') setTimeout(send, 2_000);
-      else send();
+      else if (path === 'huge-declared') {
+        // Says 10 MB up front; sends a first chunk, then waits to see whether the reader hangs up.
+        res.writeHead(200, { 'content-type': 'application/ocsp-response', 'content-length': String(10_000_000) });
+        res.write(Buffer.alloc(1024));
+        hugeEnds.push(new Promise((r) => res.on('close', () => r(res.writableEnded))));
+      } else if (path === 'huge-chunked') {
+        // No length: an endless stream of 16 KiB chunks, stopped only by the client.
+        res.writeHead(200, { 'content-type': 'application/ocsp-response' });
+        let sent = 0;
+        const more = () => {
+          if (res.destroyed) return;
+          sent += 16 * 1024;
+          res.write(Buffer.alloc(16 * 1024), () => setImmediate(more));
+        };
+        more();
+        hugeEnds.push(new Promise((r) => res.on('close', () => r(sent))));
+      } else send();
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -130,4 +147,21 @@ test('the global fetch is used when none is given; the sync methods refuse onlin
   assert.throws(() => verifier({ fetch: 'nope' }), (e) => e.code === 'INVALID_ARGUMENT');
   assert.throws(() => verifier({ timeoutMs: 0 }), (e) => e.code === 'INVALID_ARGUMENT');
   assert.throws(() => verifier({ proxy: 1 }), (e) => e.code === 'INVALID_ARGUMENT');
+});
+
+test('an oversized OCSP answer is refused at 64 KiB and the connection dropped, never read whole', async () => {
+  // Both of the token's certificates are asked of the path the fetch below picks.
+  const v = (path) => verifier({ fetch: (url, init) => realFetch(`${base}/${path}`, init), timeoutMs: 5_000 });
+  hugeEnds.length = 0;
+  let e = await rejectsCode(v('huge-declared').verifyAndDecodeTransactionAsync(await token('good')), 'INPUT_TOO_LARGE');
+  assert.equal(e.details.limit, 65_536);
+  assert.equal(e.details.actual, 10_000_000, 'refused on its Content-Length');
+  // The responder's connections end without it having sent its 10 MB.
+  for (const ended of await Promise.all(hugeEnds)) assert.equal(ended, false);
+
+  hugeEnds.length = 0;
+  e = await rejectsCode(v('huge-chunked').verifyAndDecodeTransactionAsync(await token('good')), 'INPUT_TOO_LARGE');
+  assert.ok(e.details.actual > 65_536 && e.details.actual <= 65_536 + 64 * 1024, `stopped at ${e.details.actual} bytes`);
+  const sent = await Promise.all(hugeEnds);
+  for (const bytes of sent) assert.ok(bytes < 4 * 1024 * 1024, `the responder got to send ${bytes} bytes`);
 });
