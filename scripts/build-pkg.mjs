@@ -1,10 +1,12 @@
-// Finishes pkg/ after wasm-bindgen: fixes up the generated types, copies the licence, the user's
-// half of the README, and prints the wasm size (raw and gzipped).
+// Finishes pkg/ after wasm-bindgen: fixes up the generated types, copies the licence and the manual
+// (docs/*.md to pkg/docs/, checking that every link of the package README and the manual resolves
+// inside the package), and prints the wasm size (raw and gzipped).
 // (node.cjs is hand-written: it require()s node.mjs, so the package holds one copy of the glue.)
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 // The server APIs' endpoint table and class types, from the Rust declarations (web/endpoints.*).
 await import('./gen-endpoints.mjs');
 import { gzipSync } from 'node:zlib';
+import { shipDocs } from './pkg-docs.mjs';
 
 const pkg = new URL('../pkg/', import.meta.url);
 
@@ -50,7 +52,8 @@ if (disposable.length > 0) {
 if (/^\s+\[Symbol\.dispose\]/m.test(typed)) throw new Error('web/iap_verify.d.ts: a [Symbol.dispose] member is left');
 
 copyFileSync(new URL('../LICENSE', import.meta.url), new URL('LICENSE', pkg));
-writeFileSync(new URL('README.md', pkg), usersReadme(readFileSync(new URL('../README.md', import.meta.url), 'utf8')));
+// The package README (pkg/README.md) is committed; the manual is copied beside it.
+shipDocs();
 // The dashboard's page is not in this package: www/ is the optional package iap-verify-dashboard
 // (`npm pack ./www`), which `iap-verify dashboard` finds when it is installed beside this one.
 rmSync(new URL('www', pkg), { recursive: true, force: true });
@@ -61,50 +64,3 @@ const gz = gzipSync(wasm, { level: 9 }).length;
 const baseline = JSON.parse(readFileSync(new URL('../tests/js/size-baseline.json', import.meta.url), 'utf8')).wasmGzipBytes;
 const change = ((gz / baseline - 1) * 100).toFixed(2);
 console.log(`wasm: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB; recorded baseline ${baseline}, ${change >= 0 ? '+' : ''}${change}%, tests/js/size.test.mjs allows +2%)`);
-
-/**
- * The package's README: the root README without the parts for people working on this repository
- * (building, testing, fuzzing, the layout). Each such part is marked in the root README by a line
- * `<!-- package-readme: omit -->` right before it: before a heading, the marker omits that section
- * (up to the next heading of the same or a higher level); before anything else, the block up to the
- * next blank line. Throws when a marker omits nothing, or when what is left links to a relative path
- * the package does not hold.
- */
-function usersReadme(text) {
-  const MARKER = '<!-- package-readme: omit -->';
-  const lines = text.split('\n');
-  const out = [];
-  let markers = 0;
-  let fence = false;
-  for (let i = 0; i < lines.length; i++) {
-    if (/^(```|~~~)/.test(lines[i])) fence = !fence;
-    if (fence || lines[i].trim() !== MARKER) {
-      out.push(lines[i]);
-      continue;
-    }
-    markers++;
-    const start = i + 1;
-    const heading = /^(#+) /.exec(lines[start] ?? '');
-    let end = start;
-    if (heading) {
-      let inFence = false;
-      for (end = start + 1; end < lines.length; end++) {
-        if (/^(```|~~~)/.test(lines[end])) inFence = !inFence;
-        const h = !inFence && /^(#+) /.exec(lines[end]);
-        if (h && h[1].length <= heading[1].length) break;
-      }
-    } else {
-      while (end < lines.length && lines[end].trim() !== '') end++;
-    }
-    if (end === start) throw new Error(`README.md line ${i + 1}: "${MARKER}" before nothing`);
-    // Drop the blank line the omitted part leaves doubled.
-    while (end < lines.length && lines[end].trim() === '' && (out.at(-1) ?? '').trim() === '') end++;
-    i = end - 1;
-  }
-  if (markers === 0) throw new Error(`README.md: no "${MARKER}" marker; the package would get the developers' half too`);
-  const readme = `${out.join('\n').trimEnd()}\n`;
-  for (const m of readme.matchAll(/\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)/gi)) {
-    if (!existsSync(new URL(m[1], pkg))) throw new Error(`the package README links to ${m[1]}, which the package does not hold; omit it or make the link absolute`);
-  }
-  return readme;
-}

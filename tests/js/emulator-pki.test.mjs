@@ -113,18 +113,3 @@ test('a seed without an appStore section serves an empty App Store; JS admin met
     await emu.close();
   }
 });
-
-test('README: the App Store face snippet runs as written', async () => {
-  const { readFileSync, writeFileSync, rmSync } = await import('node:fs');
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const snippet = readme.split('#### The App Store face')[1].match(/```js\n([\s\S]*?)```/)[1];
-  const file = new URL(`./.readme-emulator-${Date.now()}.mjs`, import.meta.url);
-  writeFileSync(file, snippet.replace("from 'iap-verify/emulator'", "from '../../pkg/src/emulator.js'").replace("from 'iap-verify'", "from './load.mjs'"));
-  try {
-    const { lookUpOnTheEmulator } = await import(file.href);
-    const t = await lookUpOnTheEmulator();
-    assert.deepEqual([t.productId, t.bundleId, t.environment, t.type], ['gem_500', 'com.example.game', 'Sandbox', 'Consumable']);
-  } finally {
-    rmSync(file);
-  }
-});

@@ -548,36 +548,3 @@ test('the emulator is importable by package name as iap-verify/emulator', async 
     rmSync(app, { recursive: true });
   }
 });
-
-test('README: the NHN snippet runs as written (its default host redirected to the emulator)', async () => {
-  const { readFileSync, writeFileSync, rmSync } = await import('node:fs');
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.split('## NHN Cloud IAP and Gamebase')[1];
-  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
-  assert.match(snippet, /new IapClient\(\{ appKey: process\.env\.NHN_IAP_APPKEY \}\)/);
-  const file = new URL(`./.readme-snippet-nhn-${process.pid}.mjs`, import.meta.url);
-  writeFileSync(file, snippet.replace("from 'iap-verify'", "from './load.mjs'"));
-  const realFetch = globalThis.fetch;
-  const hosts = [];
-  globalThis.fetch = (url, init) => {
-    hosts.push(new URL(url).origin);
-    return realFetch(url.replace('https://api-iap.cloud.toast.com', emu.url), init);
-  };
-  process.env.NHN_IAP_APPKEY = emu.iap.appKey;
-  try {
-    const { consumeThenDeliver } = await import(file.href);
-    const delivered = [];
-    const deliver = (seq, productSeq) => delivered.push([seq, productSeq]);
-    const seq = '2026010110000001';
-    const token = '-Qm2b7r1Xc0pZs9LkT4vNw8eYd3hUa6fGi5jKo1';
-    assert.equal(await consumeThenDeliver(seq, token, deliver), 'DELIVERED');
-    assert.equal(await consumeThenDeliver(seq, token, deliver), 'ALREADY_CONSUMED');
-    assert.deepEqual(delivered, [[seq, 1000001]]);
-    await rejectsCode(consumeThenDeliver(seq, 'wrong-token', deliver), 'API_ERROR');
-    assert.ok(hosts.every((h) => h === 'https://api-iap.cloud.toast.com'), 'the documented default host');
-  } finally {
-    globalThis.fetch = realFetch;
-    delete process.env.NHN_IAP_APPKEY;
-    rmSync(file);
-  }
-});

@@ -589,31 +589,6 @@ test('subscriptionStatus: contradicting or malformed input is a typed error', ()
   throwsCode(() => iap.subscriptionStatus({ source: 'NHN', record: {} }, 1.5), 'INVALID_ARGUMENT');
 });
 
-// ---------------------------------------------------------------------------------------------
-// The README's "Purchase state" snippet, run as written (with a fake `db`).
-
-test('README: the payment-flow snippet runs as documented', async () => {
-  const { readFileSync, writeFileSync, rmSync } = await import('node:fs');
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.split('## Purchase state')[1].split('\n## ')[0];
-  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
-  assert.match(snippet, /from 'iap-verify'/);
-  const file = new URL(`./.readme-purchase-${process.pid}.mjs`, import.meta.url);
-  const fakeDb = 'let row; const db = { save: async (j) => { row = JSON.stringify(j); }, load: async () => row };\n';
-  writeFileSync(
-    file,
-    snippet.replace("from 'iap-verify';", "from './load.mjs';\n" + fakeDb) + '\nexport { flow, effects, duplicate };\n',
-  );
-  try {
-    const m = await import(file.href);
-    assert.equal(m.flow.state, 'PAID');
-    assert.equal(m.duplicate, false);
-    assert.deepEqual(m.effects, [{ type: 'VERIFY', paymentSeq: '2025112612345678', accessToken: 'token-from-the-client' }]);
-  } finally {
-    rmSync(file);
-  }
-});
-
 test('toPurchase: results of the async verifiers are registered too', async () => {
   const v = new iap.GoogleVerifier(key);
   const p = iap.toPurchase(await v.verifyAsync(ownText('google/consumable.json'), ownText('google/consumable.sig')));

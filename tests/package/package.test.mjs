@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writ
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { installedProject, repo } from '../runtimes/project.mjs';
 
 const bin = (name) => join(repo, 'node_modules/.bin', name);
@@ -40,9 +41,12 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // dashboard's page (www/) is the optional package iap-verify-dashboard, not part of this one.
   const sources = execFileSync('git', ['ls-files', 'pkg/src'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^pkg\//, ''));
   assert.ok(sources.includes('src/api.js') && sources.includes('src/detect.js'));
+  // The manual: every committed page of docs/ but the repository's own notes (scripts/pkg-docs.mjs).
+  const manual = execFileSync('git', ['ls-files', 'docs/*.md'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => f !== 'docs/development.md');
+  assert.ok(manual.length >= 17 && manual.includes('docs/apple.md'), manual.join());
   const expected = [
     'LICENSE', 'README.md', 'package.json', 'index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs',
-    'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', 'web/endpoints.js', 'web/endpoints.d.ts', ...sources,
+    'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', 'web/endpoints.js', 'web/endpoints.d.ts', ...sources, ...manual,
   ];
   assert.deepEqual(files, expected.sort());
   for (const f of files) {
@@ -78,6 +82,9 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // 2026-12-03 the emulator's Google Play face (19 KiB) and retention messaging (9 KiB), the
   // `iap-verify google` lookups, the dashboard's Google lookups, the 15 endpoints Apple's library
   // 3.1 added (their types) and their README sections: 514 KiB (147 KiB of the packed size).
+  // On 2026-12-06 the README became its own short page (12 KiB) and the manual ships beside it
+  // (docs/*.md, 17 pages, 110 KiB; it replaces the 1,300-line README the package shipped before):
+  // 541.5 KiB unpacked without the wasm, 155.3 KiB packed beyond the gzipped wasm, 65 files.
   const rest = p.packed.unpackedSize - wasm.length;
   assert.ok(rest < 560 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest, 131 KiB packed today.
@@ -85,25 +92,48 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 
-test("the package's README is the user's half of the root README", () => {
-  const root = readFileSync(join(repo, 'README.md'), 'utf8');
-  const packed = readFileSync(join(installed(), 'README.md'), 'utf8');
-  assert.ok(packed.length < root.length, `${packed.length} of ${root.length} characters`);
-  assert.match(packed, /^# iap-verify\n/);
-  // What users need is there, word for word from the root README.
-  for (const heading of ['## Quick start', '### Apple', '## Supported runtimes', '### Install', '## The `iap-verify` command', '## Errors', '## Limits']) {
-    assert.ok(packed.includes(`\n${heading}`), `${heading} missing`);
+test("the package's README is the user's door, the manual ships beside it, and neither names what only the repository has", async () => {
+  const { anchorsOf, relativeLinks } = await import(pathToFileURL(join(repo, 'scripts/pkg-docs.mjs')).href);
+  const readme = readFileSync(join(installed(), 'README.md'), 'utf8');
+  // The committed page, as it is: short, and one section per job.
+  assert.equal(readme, readFileSync(join(repo, 'pkg/README.md'), 'utf8'));
+  assert.match(readme, /^# iap-verify\n/);
+  const lines = readme.split('\n').length;
+  assert.ok(lines <= 300, `the package README has ${lines} lines`);
+  for (const heading of ['## Install', '## Quick start', '### Verify a purchase', "### Ask a store's server API", '### Run a payment',
+    '### Receive notifications', '### The command line', '### The dashboard', '## Supported runtimes', '## Errors', '## Security model', '## Manual']) {
+    assert.ok(readme.includes(`\n${heading}\n`), `${heading} missing`);
   }
-  const section = (text, heading) => text.slice(text.indexOf(`\n${heading}\n`), text.indexOf('\n## ', text.indexOf(`\n${heading}\n`) + 1));
-  assert.equal(section(packed, '## Errors'), section(root, '## Errors'));
-  // What is about working on this repository is not, nor the markers that say so.
-  for (const gone of ['## Two commands', '## Hardening', '## Building and layout', 'package-readme:', 'make fuzz', 'cargo clippy']) {
-    assert.ok(!packed.includes(gone), `${gone} is in the package README`);
+  assert.match(readme, /^npm install iap-verify$/m);
+  // The manual: every page of docs/ but the repository's notes, byte for byte.
+  const pages = p.packed.files.map((f) => f.path).filter((f) => f.startsWith('docs/'));
+  assert.ok(pages.length >= 17, pages.join());
+  assert.ok(!pages.includes('docs/development.md'));
+  for (const page of pages) assert.equal(readFileSync(join(installed(), page), 'utf8'), readFileSync(join(repo, page), 'utf8'), page);
+  // The README links to every page of the manual.
+  for (const page of pages) assert.ok(readme.includes(`](${page})`), `the README does not link to ${page}`);
+  // Nothing that exists only in the repository (the speed page's table is generated from the
+  // benchmark's own row texts, between its markers, and is left out of this check).
+  const REPO_ONLY = [/\bmake (?:demo|test|build|bench|fuzz|dashboard|screenshot)\b/, /(?<![\w.-])tests?\//, /(?<![\w.-])demo\//, /(?<![\w.-])bench\//, /(?<![\w.-])scripts\//,
+    /\bsrc\/[\w/]*\.rs\b/, /\.\.\/shared/, /npm install \.\/pkg/, /npm pack/, /\bcargo\b/, /package-readme:/, /(?<![\w.-])fuzz\//, /\bdevelopment\.md\b/];
+  for (const file of ['README.md', ...pages]) {
+    const text = readFileSync(join(installed(), file), 'utf8').replace(/<!-- bench-table:start[\s\S]*?<!-- bench-table:end -->/, '');
+    for (const re of REPO_ONLY) assert.doesNotMatch(text, re, `${file} names something only the repository has`);
   }
-  // Relative links point at files the package holds.
-  for (const m of packed.matchAll(/\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)\)/gi)) {
-    assert.ok(p.packed.files.some((f) => f.path === m[1]), `the README links to ${m[1]}`);
+  // Every relative link of the README and the manual resolves inside the tarball, anchors included.
+  const packedFiles = new Set(p.packed.files.map((f) => f.path));
+  let links = 0;
+  for (const file of ['README.md', ...pages]) {
+    for (const { target, anchor } of relativeLinks(readFileSync(join(installed(), file), 'utf8'))) {
+      links++;
+      const resolved = target === '' ? file : join(file, '..', target);
+      assert.ok(packedFiles.has(resolved), `${file} links to ${target}, which the tarball does not hold`);
+      if (anchor !== undefined && resolved.endsWith('.md')) {
+        assert.ok(anchorsOf(readFileSync(join(installed(), resolved), 'utf8')).has(anchor), `${file} links to ${resolved}#${anchor}`);
+      }
+    }
   }
+  assert.ok(links >= 50, `only ${links} links checked`);
 });
 
 test('ESM: import from the installed package', () => {

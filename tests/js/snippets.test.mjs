@@ -1,0 +1,706 @@
+// Every code block of the package README (pkg/README.md) and of the manual (docs/*.md) runs here,
+// as written. Each block is preceded by `<!-- snippet: name -->`, and each name has a harness
+// below: a `js` block is written to a module beside this file (its `iap-verify` imports pointed at
+// the package under test, as ./load.mjs does for the whole suite), imported, and what it exports is
+// called with real data (the vectors of tests/vectors/, the emulator, the fakes of this folder); a
+// `sh` block's commands run against pkg/bin/iap-verify.mjs in a temporary folder holding the files
+// they name. A block without a name, a name without a harness, a harness without a block, or a
+// block that did not run, fails.
+// runtimes: node-only (it writes modules and runs processes)
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const here = fileURLToPath(new URL('./', import.meta.url));
+const vector = (p) => readFileSync(join(repo, 'tests/vectors', p));
+const vectorText = (p) => vector(p).toString('utf8');
+
+// ---------------------------------------------------------------------------------------------
+// The blocks
+
+/** The documents whose code blocks run: the package README and every page of docs/. */
+const DOCUMENTS = ['pkg/README.md', ...readdirSync(join(repo, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+
+/** Every fenced block of `file`: { file, line, lang, name, code }; name is null when unnamed. */
+function blocksOf(file) {
+  const lines = readFileSync(join(repo, file), 'utf8').split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(```|~~~)\s*([\w-]*)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    const [, indent, fence, lang] = open;
+    let end = i + 1;
+    while (end < lines.length && lines[end].trim() !== fence) end++;
+    assert.ok(end < lines.length, `${file}:${i + 1}: a code block that is never closed`);
+    let before = i - 1;
+    while (before >= 0 && lines[before].trim() === '') before--;
+    const named = before >= 0 ? /^\s*<!-- snippet: ([\w-]+) -->\s*$/.exec(lines[before]) : null;
+    const code = lines.slice(i + 1, end).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
+    out.push({ file, line: i + 1, lang, name: named?.[1] ?? null, code: `${code}\n` });
+    i = end;
+  }
+  return out;
+}
+
+const BLOCKS = DOCUMENTS.flatMap(blocksOf);
+const ran = new Set();
+
+// ---------------------------------------------------------------------------------------------
+// Running a js block
+
+const written = [];
+after(() => {
+  for (const f of written) rmSync(f, { force: true });
+});
+
+/** The block as a module beside this file, its package imports pointed at the package under test. */
+function moduleOf(block) {
+  const SUBPATHS = { '': './load.mjs', '/emulator': '../../pkg/src/emulator.js', '/postgres': '../../pkg/src/postgres.js', '/init': '../../pkg/init.mjs' };
+  let imports = 0;
+  const code = block.code.replace(/\bfrom '(iap-verify(\/[\w-]+)?)'/g, (_, spec, sub = '') => {
+    assert.ok(sub in SUBPATHS, `${block.file}:${block.line}: imports ${spec}, which the package does not export`);
+    imports++;
+    return `from '${SUBPATHS[sub]}'`;
+  });
+  assert.ok(imports > 0, `${block.file}:${block.line}: the block does not import the package`);
+  const file = join(here, `.snippet-${block.name}-${process.pid}.mjs`);
+  writeFileSync(file, code);
+  written.push(file);
+  return file;
+}
+
+const load = (block) => import(pathToFileURL(moduleOf(block)).href);
+
+async function rejectsCode(promise, code) {
+  await assert.rejects(promise, (e) => e?.code === code || assert.fail(`expected ${code}, got ${e?.code}: ${e?.message}`));
+}
+function throwsCode(fn, code) {
+  assert.throws(fn, (e) => e?.code === code || assert.fail(`expected ${code}, got ${e?.code}: ${e?.message}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a sh block
+
+/** A temporary folder with `iap-verify` on the PATH (this repository's bin) and the given files. */
+function shellFolder(files = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'iap-verify-snippet-'));
+  const bin = join(dir, '.bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'iap-verify'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(repo, 'pkg/bin/iap-verify.mjs'))} "$@"\n`);
+  chmodSync(join(bin, 'iap-verify'), 0o755);
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  return { dir, path: `${bin}:${process.env.PATH}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The command lines of a sh block (comments and blank lines dropped). */
+const commandsOf = (block) => block.code.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+
+/**
+ * Runs one documented command in `folder`. `npx iap-verify` is run as `iap-verify`: the bin npx
+ * finds in an installed project (the packaging test runs it through npx).
+ */
+async function sh(folder, line, { env = {}, append = '' } = {}) {
+  const command = line.replace(/^npx iap-verify\b/, 'iap-verify');
+  assert.match(command, /^iap-verify /, `not a command of the package: ${line}`);
+  // Before a trailing comment or output redirection, so that both keep their meaning.
+  const full = append ? command.replace(/^([^#>]*?)(\s*(?:[#>].*)?)$/, (_, cmd, rest) => `${cmd} ${append}${rest}`) : command;
+  // Asynchronous: a server the command talks to (the emulator) may run in this process.
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', full], { cwd: folder.dir, env: { ...process.env, ...env, PATH: folder.path } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr, command: full }));
+  });
+}
+
+/** An install line, checked by its form: the package manager's install of one of these packages. */
+function checkInstallLines(block, packages) {
+  const lines = commandsOf(block);
+  assert.ok(lines.length > 0);
+  for (const l of lines) {
+    const m = /^(?:npm install|bun add) ([\w-]+)\s*(?:#.*)?$/.exec(l);
+    assert.ok(m, `${block.file}:${block.line}: not an install line: ${l}`);
+    assert.ok(packages.includes(m[1]), `${block.file}:${block.line}: installs ${m[1]}`);
+  }
+  return lines.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared checks, for blocks that show the same code in the README and in the manual
+
+async function checkGoogleQuickStart(block) {
+  process.env.GOOGLE_PLAY_LICENSE_KEY = vectorText('google/test-key-2048.pub');
+  const { checkGooglePurchase } = await load(block);
+  const json = vectorText('google/consumable.json');
+  const sig = vectorText('google/consumable.sig');
+  assert.deepEqual(checkGooglePurchase(json, sig), { ok: true, productId: 'gem_pack_100', orderId: 'GPA.3301-1234-5678-90123' });
+  assert.deepEqual(checkGooglePurchase(json.replace('gem_pack_100', 'gem_pack_999'), sig), { ok: false, reason: 'INVALID_SIGNATURE' });
+  assert.deepEqual(checkGooglePurchase(vectorText('google/pending.json'), vectorText('google/pending.sig')), { ok: false, reason: 'PENDING' });
+}
+
+async function appStoreFake() {
+  const fake = await import('./app-store-fake.mjs');
+  Object.assign(process.env, { APPLE_P8_KEY: fake.PEM, APPLE_KEY_ID: 'K', APPLE_ISSUER_ID: 'I', APPLE_APP_ID: '42' });
+  return fake;
+}
+
+/** Eight instances at once on one payment: one consume, one grant (and a ninth call finds it done). */
+async function checkFlowStore(block) {
+  const { handlePaid } = await load(block);
+  const iap = await import('./load.mjs');
+  const key = vectorText('google/test-key-2048.pub');
+  const consumed = new Set();
+  let consumes = 0;
+  const grants = [];
+  const deps = {
+    verify: () => iap.verifyGooglePurchase(vectorText('google/consumable.json'), vectorText('google/consumable.sig'), key),
+    consume: async (effect) => {
+      consumes += 1;
+      await new Promise((r) => setTimeout(r, 1));
+      if (consumed.has(effect.paymentSeq)) throw new iap.IapError('ALREADY_CONSUMED', '5018', { details: { resultCode: 5018 } });
+      consumed.add(effect.paymentSeq);
+    },
+    grant: (effect) => void grants.push(effect.paymentSeq),
+  };
+  const req = { paymentSeq: '2025112699990001', accessToken: 'at-readme', userId: 'user-1' };
+  const states = await Promise.all(Array.from({ length: 8 }, () => handlePaid(req, deps)));
+  assert.ok(states.includes('COMPLETED'), states.join());
+  assert.equal(consumes, 1);
+  assert.deepEqual(grants, [req.paymentSeq]);
+  assert.equal(await handlePaid(req, deps), 'COMPLETED');
+  assert.equal(grants.length, 1);
+}
+
+/** A push is accepted only with a valid Pub/Sub token; Google's keys fetched once, then cached. */
+async function checkRtdnPush(block) {
+  const { bearer, claims, jwksText, AUDIENCE, EMAIL } = await import('./jwt.mjs');
+  process.env.RTDN_PUSH_AUDIENCE = AUDIENCE;
+  process.env.RTDN_PUSH_SERVICE_ACCOUNT = EMAIL;
+  // Google's certs endpoint, played by a stub of the global fetch (a new function: its own cache).
+  const realFetch = globalThis.fetch;
+  const fetched = [];
+  globalThis.fetch = async (url) => (fetched.push(url), new Response(jwksText(), { headers: { 'cache-control': 'public, max-age=3600' } }));
+  try {
+    const { handleRtdnPush } = await load(block);
+    const body = JSON.stringify({
+      message: { data: btoa(JSON.stringify({ version: '1.0', packageName: 'com.example.game', eventTimeMillis: '1', testNotification: { version: '1.0' } })), messageId: '1' },
+      subscription: 'projects/p/subscriptions/s',
+    });
+    const push = (authorization) =>
+      handleRtdnPush(new Request('https://backend.example.com/rtdn', { method: 'POST', headers: authorization ? { authorization } : {}, body }));
+    const iat = Math.floor(Date.now() / 1000) - 10;
+    const good = await bearer({ payload: claims({ iat, exp: iat + 3600 }) });
+    const ok = await push(good);
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { kind: 'test', packageName: 'com.example.game' });
+    assert.equal((await push(good)).status, 200);
+    assert.deepEqual(fetched, ['https://www.googleapis.com/oauth2/v3/certs'], 'one fetch, then the cache');
+    assert.equal((await push(undefined)).status, 401);
+    assert.equal((await push(await bearer({ payload: claims({ iat, exp: iat + 3600, aud: 'https://elsewhere.example.com' }) }))).status, 401);
+    assert.equal((await push(await bearer({ payload: claims() }))).status, 401, 'expired in 2025');
+    // A key Google has not published: the fresh cached set is not refetched within a minute.
+    const rotated = await bearer({ key: 'other-key-2048', header: { alg: 'RS256', kid: 'next-key' }, payload: claims({ iat, exp: iat + 3600 }) });
+    assert.equal((await push(rotated)).status, 401);
+    assert.equal(fetched.length, 1);
+    // Google's endpoint down (a new fetch function has its own, empty cache): 503, Pub/Sub retries.
+    globalThis.fetch = async (url) => (fetched.push(url), new Response('unavailable', { status: 503 }));
+    assert.equal((await push(good)).status, 503);
+    assert.equal(fetched.length, 4, 'the first attempt and two retries');
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
+/** A notification signed by the test PKI (tests/vectors/testpki/), with a nested transaction. */
+async function testNotification(fake, extra = {}) {
+  return fake.jws({
+    notificationType: 'ONE_TIME_CHARGE',
+    notificationUUID: 'a1b2c3d4-0000-4000-8000-000000000001',
+    version: '2.0',
+    signedDate: fake.SIGNED,
+    data: {
+      bundleId: 'com.example.app',
+      appAppleId: 42,
+      environment: 'Sandbox',
+      signedTransactionInfo: await fake.jws({
+        transactionId: '10', originalTransactionId: '10', bundleId: 'com.example.app', environment: 'Sandbox', signedDate: fake.SIGNED,
+        productId: 'gems', purchaseDate: fake.SIGNED, type: 'Consumable', quantity: 1,
+      }),
+    },
+    ...extra,
+  });
+}
+
+/** The verdicts of the documented command lines of the `verify` examples, by file. */
+async function cliFiles() {
+  const fake = await import('./app-store-fake.mjs');
+  const transaction = await fake.tx('10');
+  return {
+    'purchase.json': vector('google/consumable.json'),
+    'purchase.sig': vector('google/consumable.sig'),
+    'play-licence-key.txt': vector('google/test-key-2048.pub'),
+    'licence-key.txt': vector('google/test-key-2048.pub'),
+    // A receipt signed by the test PKI: detected and checked as a receipt, then refused, since no
+    // Apple root vouches for it.
+    'receipt.b64': vector('testpki/receipt-openssl-sha256.der').toString('base64'),
+    'transaction.jws': transaction,
+    'StoreKitTestCertificate.cer': vector('testpki/root-ec.der'),
+    'notification-body.json': JSON.stringify({ signedPayload: await testNotification(fake) }),
+    'inputs.jsonl': [
+      JSON.stringify({ input: vectorText('google/consumable.json'), signature: vectorText('google/consumable.sig').trim(), id: 'a' }),
+      JSON.stringify({ input: vectorText('google/pending.json'), signature: vectorText('google/pending.sig').trim(), id: 'b' }),
+    ].join('\n'),
+  };
+}
+
+/** `npx iap-verify dashboard`: it prints its address and serves the page there. */
+async function checkDashboardStarts(block) {
+  const lines = commandsOf(block);
+  assert.deepEqual(lines, ['npm install iap-verify-dashboard', 'npx iap-verify dashboard']);
+  checkInstallLines({ ...block, code: lines[0] }, ['iap-verify-dashboard']);
+  // In this repository the bin finds the page in www/ (an installed project needs the optional
+  // package; the packaging test installs it). Port 0: any free port, as the default may be taken.
+  const folder = shellFolder();
+  const child = spawn('bash', ['-c', `exec ${lines[1].replace(/^npx iap-verify/, 'iap-verify')} --port 0`], { cwd: folder.dir, env: { ...process.env, PATH: folder.path } });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /iap-verify dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+    });
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<script[^>]+src=/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  } finally {
+    child.kill();
+    folder.remove();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harnesses, by snippet name
+
+const HARNESSES = {
+  // ---- sh: installs
+  install: (block) => assert.equal(checkInstallLines(block, ['iap-verify']), 1),
+  'runtimes-install': (block) => assert.equal(checkInstallLines(block, ['iap-verify']), 2),
+
+  // ---- Google Play and ONE store
+  'readme-google': checkGoogleQuickStart,
+  'google-verify': async (block) => {
+    process.env.GOOGLE_PLAY_LICENSE_KEY = vectorText('google/test-key-2048.pub');
+    process.env.ONESTORE_LICENSE_KEY = vectorText('onestore/test-key-2048.pub');
+    const { verifyPurchase } = await load(block);
+    const g = verifyPurchase('google', vectorText('google/consumable.json'), vectorText('google/consumable.sig'));
+    assert.equal(g.ok, true);
+    assert.equal(g.purchase.orderId, 'GPA.3301-1234-5678-90123');
+    const o = verifyPurchase('onestore', vectorText('onestore/v21.json'), vectorText('onestore/v21.sig'));
+    assert.equal(o.ok, true);
+    assert.equal(o.purchase.purchaseToken, 'TOKEN3000000312345');
+    // The bytes as sent: re-serialized, the signature no longer verifies.
+    const reserialized = JSON.stringify(JSON.parse(vectorText('google/consumable.json')), null, 1);
+    assert.deepEqual(verifyPurchase('google', reserialized, vectorText('google/consumable.sig')), { ok: false, code: 'INVALID_SIGNATURE', retryable: false });
+    // Each store's scheme with its own key: a ONE store purchase is not a Google one.
+    assert.equal(verifyPurchase('google', vectorText('onestore/v21.json'), vectorText('onestore/v21.sig')).code, 'INVALID_SIGNATURE');
+    assert.equal(verifyPurchase('google', vectorText('google/duplicate-key.json'), vectorText('google/duplicate-key.sig')).code, 'MALFORMED_INPUT');
+  },
+
+  // ---- Apple
+  'readme-apple': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const iap = await import('./load.mjs');
+    const { checkAppleTransaction } = await load(block);
+    const verifier = new iap.SignedDataVerifier([fake.ROOT], false, iap.Environment.SANDBOX, 'com.example.app');
+    assert.deepEqual(checkAppleTransaction(await fake.tx('10'), verifier), { productId: 'gems', transactionId: '10', revoked: false });
+    const revoked = await fake.jws({ transactionId: '11', bundleId: 'com.example.app', environment: 'Sandbox', signedDate: fake.SIGNED, productId: 'gems', revocationDate: fake.SIGNED });
+    assert.deepEqual(checkAppleTransaction(revoked, verifier), { productId: 'gems', transactionId: '11', revoked: true });
+    // The snippet's own verifier trusts Apple's roots only: the test PKI's data is refused.
+    throwsCode(() => checkAppleTransaction(revoked), 'INVALID_CHAIN');
+  },
+  'apple-verify': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const iap = await import('./load.mjs');
+    const { checkTransaction, checkReceipt } = await load(block);
+    const verifier = new iap.SignedDataVerifier([fake.ROOT], false, iap.Environment.SANDBOX, 'com.example.app');
+    assert.deepEqual(await checkTransaction(await fake.tx('10'), verifier), { productId: 'gems', transactionId: '10', originalTransactionId: '1' });
+    await rejectsCode(checkTransaction(await fake.tx('10')), 'INVALID_CHAIN');
+    const receipt = vector('testpki/receipt-openssl-sha256.der');
+    const receipts = new iap.AppReceiptVerifier([vector('testpki/root-rsa.der')]);
+    assert.deepEqual(checkReceipt(receipt, 'com.example.testpki', receipts), ['com.example.testpki.coins']);
+    assert.deepEqual(checkReceipt(receipt.toString('base64'), 'com.example.testpki', receipts), ['com.example.testpki.coins']);
+    throwsCode(() => checkReceipt(receipt, 'com.example.app', receipts), 'INVALID_APP_IDENTIFIER');
+    throwsCode(() => checkReceipt(receipt, 'com.example.testpki'), 'INVALID_CHAIN');
+  },
+  'apple-verification-exception': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const iap = await import('./load.mjs');
+    const { notificationOrReason } = await load(block);
+    const payload = await testNotification(fake);
+    const sandbox = new iap.SignedDataVerifier([fake.ROOT], false, 'Sandbox', 'com.example.app');
+    const { notification } = await notificationOrReason(sandbox, payload);
+    assert.equal(notification.notificationType, 'ONE_TIME_CHARGE');
+    assert.equal(notification.data.decodedTransactionInfo.transactionId, '10');
+    assert.deepEqual(await notificationOrReason(new iap.SignedDataVerifier([fake.ROOT], false, 'Sandbox', 'com.example.other'), payload), { reason: 'another app' });
+    assert.deepEqual(await notificationOrReason(new iap.SignedDataVerifier([fake.ROOT], false, 'Production', 'com.example.app', 42), payload), { reason: 'another environment' });
+    // Anything else is rethrown, still a VerificationException with Apple's status.
+    await assert.rejects(notificationOrReason(new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.example.app'), payload), (e) =>
+      e instanceof iap.VerificationException && e.status === iap.VerificationStatus.VERIFICATION_FAILURE && e.code === 'INVALID_CHAIN');
+  },
+  'apple-notification': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const iap = await import('./load.mjs');
+    const { handleAppStoreNotification } = await load(block);
+    const verifier = new iap.SignedDataVerifier([fake.ROOT], false, 'Sandbox', 'com.example.app');
+    const body = JSON.stringify({ signedPayload: await testNotification(fake) });
+    const seen = new Set();
+    const first = await handleAppStoreNotification(body, seen, verifier);
+    assert.equal(first.status, 200);
+    assert.equal(first.type, 'ONE_TIME_CHARGE');
+    assert.equal(first.purchase.store, 'AS');
+    assert.equal(first.purchase.transactionId, '10');
+    assert.equal(first.purchase.productId, 'gems');
+    assert.deepEqual(await handleAppStoreNotification(body, seen, verifier), { status: 200, duplicate: true });
+    // Not signed by a trusted root (the snippet's own verifier: Apple's roots): 400.
+    assert.deepEqual(await handleAppStoreNotification(body, new Set()), { status: 400 });
+    const [h, p, s] = JSON.parse(body).signedPayload.split('.');
+    const tampered = JSON.stringify({ signedPayload: `${h}.${p}.${s.slice(0, -4)}AAAA` });
+    assert.deepEqual(await handleAppStoreNotification(tampered, new Set(), verifier), { status: 400 });
+  },
+  'migrate-apple': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const iap = await import('./load.mjs');
+    const { decodeNotification } = await load(block);
+    const payload = await testNotification(fake, { subtype: 'ACCEPTED' });
+    const sandbox = new iap.SignedDataVerifier([fake.ROOT], false, 'Sandbox', 'com.example.app');
+    assert.deepEqual(await decodeNotification(payload, sandbox), { type: 'ONE_TIME_CHARGE', subtype: 'ACCEPTED' });
+    assert.deepEqual(await decodeNotification(payload, new iap.SignedDataVerifier([fake.ROOT], false, 'Production', 'com.example.app', 42)), { wrongEnvironment: true });
+    await assert.rejects(decodeNotification(payload, new iap.SignedDataVerifier([fake.ROOT], false, 'Sandbox', 'com.example.other')), (e) =>
+      e instanceof iap.VerificationException && e.status === iap.VerificationStatus.INVALID_APP_IDENTIFIER);
+    await rejectsCode(decodeNotification(payload), 'INVALID_CHAIN');
+  },
+
+  // ---- The stores' server APIs
+  'readme-app-store-api': async (block) => {
+    const { fake, tx } = await appStoreFake();
+    const { lookUpOrder } = await load(block);
+    const { client } = await import('./app-store-fake.mjs');
+    const f = fake({ body: { status: 0, signedTransactions: [await tx('10'), await tx('11')] } });
+    assert.deepEqual(await lookUpOrder('MK5TTTVWJH', client(f)), [
+      { productId: 'gems', transactionId: '10' },
+      { productId: 'gems', transactionId: '11' },
+    ]);
+    assert.deepEqual(f.sent.map((r) => new URL(r.url).pathname), ['/inApps/v1/lookup/MK5TTTVWJH']);
+    // Each answer is verified: data signed by another key fails the whole answer.
+    const forged = (await tx('12')).replace(/\.[^.]+$/, `.${'A'.repeat(86)}`);
+    await rejectsCode(lookUpOrder('MK5TTTVWJH', client(fake({ body: { status: 0, signedTransactions: [forged] } }))), 'INVALID_SIGNATURE');
+  },
+  'app-store-api': async (block) => {
+    const { fake, client, tx } = await appStoreFake();
+    const { whereIsMyItem } = await load(block);
+    const f = fake(
+      { body: { status: 0, signedTransactions: [await tx('10'), await tx('11')] } },
+      { body: { signedTransactions: [], hasMore: true, revision: 'r1' } },
+      { body: { signedTransactions: [await tx('10')], hasMore: false, revision: 'r2' } },
+      { body: { signedTransactions: [], hasMore: false } },
+    );
+    assert.deepEqual(await whereIsMyItem(client(f), 'MK5TTTVWJH'), [
+      { productId: 'gems', transactionId: '10', refunded: true },
+      { productId: 'gems', transactionId: '11', refunded: false },
+    ]);
+    assert.deepEqual(f.sent.map((r) => new URL(r.url).pathname + new URL(r.url).search), [
+      '/inApps/v1/lookup/MK5TTTVWJH',
+      '/inApps/v2/refund/lookup/10',
+      '/inApps/v2/refund/lookup/10?revision=r1',
+      '/inApps/v2/refund/lookup/11',
+    ]);
+  },
+  'play-api': async (block) => {
+    const { PREFIX, SERVICE_ACCOUNT, playClient, playFake } = await import('./google-play-fake.mjs');
+    process.env.GOOGLE_SERVICE_ACCOUNT_JSON = JSON.stringify(SERVICE_ACCOUNT);
+    const { redeem, voided } = await load(block);
+    const t = 1_717_243_200_000;
+    const bought = { purchaseTimeMillis: String(t), purchaseState: 0, consumptionState: 0, acknowledgementState: 0, orderId: 'GPA.1' };
+    const f = playFake([{ body: bought }, {}, { body: { ...bought, consumptionState: 1, acknowledgementState: 1 } }, { body: { ...bought, purchaseState: 2 } }]);
+    const c = playClient(f);
+    const ids = { packageName: 'com.example.app', productId: 'gems', token: 'tok-a' };
+    const granted = [];
+    const grant = async (p) => void granted.push([p.productId, p.transactionId, p.purchaseToken]);
+    assert.deepEqual(await redeem(c, ids, grant), { ok: true, acknowledgeBy: t + 259_200_000 });
+    assert.deepEqual(await redeem(c, ids, grant), { ok: false, state: 'ALREADY_CONSUMED' });
+    assert.deepEqual(await redeem(c, ids, grant), { ok: false, state: 'PENDING' });
+    assert.deepEqual(granted, [['gems', 'GPA.1', 'tok-a']]);
+    assert.deepEqual(f.api.map((r) => `${r.method} ${r.url.slice(PREFIX.length)}`), [
+      'GET /products/gems/tokens/tok-a',
+      'POST /products/gems/tokens/tok-a:consume',
+      'GET /products/gems/tokens/tok-a',
+      'GET /products/gems/tokens/tok-a',
+    ]);
+    assert.equal(f.tokens.length, 1);
+
+    const v = playFake([
+      { body: { tokenPagination: { nextPageToken: 'n2' }, voidedPurchases: [{ purchaseToken: 'a', voidedTimeMillis: '5' }] } },
+      { body: { voidedPurchases: [{ purchaseToken: 'b', voidedTimeMillis: '6' }] } },
+    ]);
+    assert.deepEqual(await voided(playClient(v), 'com.example.app'), [
+      { purchaseToken: 'a', voidedTimeMs: 5 },
+      { purchaseToken: 'b', voidedTimeMs: 6 },
+    ]);
+    assert.deepEqual(v.api.map((r) => r.query.get('token')), [null, 'n2']);
+  },
+
+  // ---- Purchase state, flow stores
+  'readme-payment': checkFlowStore,
+  'flow-store': checkFlowStore,
+  'payment-flow': async (block) => {
+    const { reserveAndPay } = await load(block);
+    let row;
+    const db = { save: async (j) => void (row = JSON.stringify(j)), load: async () => row };
+    const m = await reserveAndPay(db);
+    assert.equal(m.flow.state, 'PAID');
+    assert.equal(m.duplicate, false);
+    assert.deepEqual(m.effects, [{ type: 'VERIFY', paymentSeq: '2025112612345678', accessToken: 'token-from-the-client' }]);
+    // "tampered JSON: MALFORMED_INPUT", as the comment says.
+    const tampered = { save: async () => {}, load: async () => row.replace('"PAID"', '"DELIVERED"') };
+    await rejectsCode(reserveAndPay(tampered), 'MALFORMED_INPUT');
+  },
+  postgres: async (block) => {
+    // The pool: a recording stand-in for pg.Pool (no server here; tests/postgres/ runs the store
+    // against a real one). migrate and the store's constructor take it as they take a pg.Pool.
+    const queries = [];
+    const pool = { query: async (text, values) => (queries.push({ text, values }), { rows: [], rowCount: 0 }), connect: async () => assert.fail('not used') };
+    const { openStore, pay } = await load(block);
+    const store = await openStore(pool);
+    assert.match(queries[0].text, /CREATE TABLE IF NOT EXISTS "iap_payment_flow"/);
+    for (const m of ['load', 'insert', 'update', 'deliverInTransaction', 'unfinished']) assert.equal(typeof store[m], 'function', m);
+    // pay(): the grant is written with the transaction the store hands to deliver; here a memory
+    // store whose transaction records the statements.
+    const iap = await import('./load.mjs');
+    const memory = iap.createMemoryFlowStore();
+    const statements = [];
+    const transaction = { query: async (text, values) => void statements.push({ text, values }) };
+    const withTransaction = { ...memory, deliverInTransaction: (seq, fn) => memory.deliverInTransaction(seq, (locked) => fn({ ...locked, transaction })) };
+    const flow = iap.PaymentFlow.start({ paymentSeq: '2025112699990002', userId: 'user-7', store: 'GG', productId: 'gem_pack_100' }).apply({ type: 'PAID', accessToken: 'at' }).flow;
+    const key = vectorText('google/test-key-2048.pub');
+    let consumes = 0;
+    const done = await pay(withTransaction, flow, {
+      verify: () => iap.verifyGooglePurchase(vectorText('google/consumable.json'), vectorText('google/consumable.sig'), key),
+      consume: async () => void consumes++,
+    });
+    assert.equal(done.state, 'COMPLETED');
+    assert.equal(consumes, 1);
+    assert.equal(statements.length, 1);
+    assert.match(statements[0].text, /^INSERT INTO grants/);
+    // The verified purchase's quantity (2 in this vector).
+    assert.deepEqual(statements[0].values, ['2025112699990002', 'user-7', 'gem_pack_100', 2]);
+  },
+
+  // ---- Notifications
+  'readme-rtdn': checkRtdnPush,
+  'rtdn-push': checkRtdnPush,
+
+  // ---- NHN, the emulator
+  'nhn-consume': async (block) => {
+    const { startEmulator } = await import('../../pkg/src/emulator.js');
+    const emu = await startEmulator();
+    const realFetch = globalThis.fetch;
+    const hosts = [];
+    // The documented default host, redirected to the emulator.
+    globalThis.fetch = (url, init) => {
+      hosts.push(new URL(url).origin);
+      return realFetch(url.replace('https://api-iap.cloud.toast.com', emu.url), init);
+    };
+    process.env.NHN_IAP_APPKEY = emu.iap.appKey;
+    try {
+      assert.match(block.code, /new IapClient\(\{ appKey: process\.env\.NHN_IAP_APPKEY \}\)/);
+      const { consumeThenDeliver } = await load(block);
+      const delivered = [];
+      const deliver = (seq, productSeq) => delivered.push([seq, productSeq]);
+      const seq = '2026010110000001';
+      const token = '-Qm2b7r1Xc0pZs9LkT4vNw8eYd3hUa6fGi5jKo1';
+      assert.equal(await consumeThenDeliver(seq, token, deliver), 'DELIVERED');
+      assert.equal(await consumeThenDeliver(seq, token, deliver), 'ALREADY_CONSUMED');
+      assert.deepEqual(delivered, [[seq, 1000001]]);
+      await rejectsCode(consumeThenDeliver(seq, 'wrong-token', deliver), 'API_ERROR');
+      assert.ok(hosts.length >= 3 && hosts.every((h) => h === 'https://api-iap.cloud.toast.com'), 'the documented default host');
+    } finally {
+      globalThis.fetch = realFetch;
+      delete process.env.NHN_IAP_APPKEY;
+      await emu.close();
+    }
+  },
+  'emulator-nhn': async (block) => {
+    const { consumeTwiceOnTheEmulator } = await load(block);
+    assert.deepEqual(await consumeTwiceOnTheEmulator(), { productSeq: 1000002, again: 'ALREADY_CONSUMED' });
+  },
+  'emulator-app-store': async (block) => {
+    const { lookUpOnTheEmulator } = await load(block);
+    const t = await lookUpOnTheEmulator();
+    assert.deepEqual([t.productId, t.bundleId, t.environment, t.type], ['gem_500', 'com.example.game', 'Sandbox', 'Consumable']);
+  },
+
+  // ---- Runtimes, errors
+  init: async (block) => {
+    // In a process of its own: the Node entries (which this suite loads) instantiate the same
+    // glue, so init() must be the first to load the module. Its default is the .wasm beside the
+    // module, fetched: the stub serves that file, so the test sees which URL was asked for.
+    const file = moduleOf(block);
+    const program = `
+      import { readFileSync } from 'node:fs';
+      const asked = [];
+      globalThis.fetch = async (url) => {
+        asked.push(String(url));
+        return new Response(readFileSync(new URL(url)), { headers: { 'content-type': 'application/wasm' } });
+      };
+      const { verify } = await import(${JSON.stringify(pathToFileURL(file).href)});
+      const r = verify(process.env.DATA, process.env.SIG, process.env.KEY);
+      console.log(JSON.stringify({ asked, orderId: r.orderId }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      encoding: 'utf8',
+      env: { ...process.env, DATA: vectorText('google/consumable.json'), SIG: vectorText('google/consumable.sig'), KEY: vectorText('google/test-key-2048.pub') },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { asked: [pathToFileURL(join(repo, 'pkg/web/iap_verify_bg.wasm')).href], orderId: 'GPA.3301-1234-5678-90123' });
+  },
+  errors: async (block) => {
+    const { explain } = await load(block);
+    const key = vectorText('google/test-key-2048.pub');
+    const sig = vectorText('google/consumable.sig');
+    assert.deepEqual(explain(vectorText('google/consumable.json'), sig, key), { ok: true, orderId: 'GPA.3301-1234-5678-90123' });
+    const bad = explain(vectorText('google/consumable.json').replace('gem_pack_100', 'gem_pack_999'), sig, key);
+    assert.deepEqual([bad.ok, bad.code, bad.retryable], [false, 'INVALID_SIGNATURE', false]);
+    const big = explain('x'.repeat(70_000), sig, key);
+    assert.deepEqual([big.code, big.details.limit, big.details.unit], ['INPUT_TOO_LARGE', 65_536, 'bytes']);
+  },
+
+  // ---- The command line
+  'readme-cli': async (block) => {
+    const lines = commandsOf(block);
+    assert.equal(lines.length, 2);
+    const folder = shellFolder(await cliFiles());
+    try {
+      const ok = await sh(folder, lines[0]);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /^VERIFIED {2}Google Play purchase\n/);
+      assert.match(ok.stdout, /"orderId": "GPA\.3301-1234-5678-90123"/);
+      const receipt = await sh(folder, lines[1]);
+      assert.equal(receipt.status, 1, receipt.stderr);
+      const out = JSON.parse(receipt.stdout);
+      assert.deepEqual([out.ok, out.kind, out.error.code], [false, 'apple-receipt', 'INVALID_CHAIN']);
+    } finally {
+      folder.remove();
+    }
+  },
+  'cli-verify': async (block) => {
+    const lines = commandsOf(block);
+    assert.equal(lines.length, 6, 'one expectation per documented command');
+    const folder = shellFolder(await cliFiles());
+    try {
+      const google = await sh(folder, lines[0]);
+      assert.equal(google.status, 0, google.stderr);
+      assert.match(google.stdout, /^VERIFIED {2}Google Play purchase\n/);
+      const receipt = await sh(folder, lines[1]);
+      assert.equal(receipt.status, 1);
+      assert.match(receipt.stdout, /^INVALID {2}Apple app receipt\nINVALID_CHAIN: /);
+      const xcode = await sh(folder, lines[2]);
+      assert.equal(xcode.status, 0, xcode.stdout + xcode.stderr);
+      assert.match(xcode.stdout, /^VERIFIED {2}/);
+      assert.match(xcode.stdout, /"transactionId": "10"/);
+      assert.match(xcode.stdout, /trusted through a --root certificate/);
+      const notification = await sh(folder, lines[3]);
+      assert.equal(notification.status, 1);
+      const n = JSON.parse(notification.stdout);
+      assert.deepEqual([n.ok, n.kind, n.error.code], [false, 'apple-notification', 'INVALID_CHAIN']);
+      const decoded = await sh(folder, lines[4]);
+      assert.equal(decoded.status, 0, decoded.stderr);
+      assert.match(decoded.stdout, /UNVERIFIED/);
+      assert.match(decoded.stdout, /"transactionId": "10"/);
+      const batch = await sh(folder, lines[5]);
+      assert.equal(batch.status, 0, batch.stderr);
+      const results = readFileSync(join(folder.dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(results.map((r) => [r.id, r.ok, r.kind, r.result.purchaseToken, r.result.purchaseState]), [
+        ['a', true, 'google-purchase', 'opaque-token-abc.AO-J1Oy', 0],
+        ['b', true, 'google-purchase', 'pending-token', 4],
+      ]);
+    } finally {
+      folder.remove();
+    }
+  },
+  'cli-lookup': async (block) => {
+    const lines = commandsOf(block);
+    assert.equal(lines.length, 2);
+    const { startEmulator } = await import('../../pkg/src/emulator.js');
+    // The stores, played by the emulator with the documented ids; the commands are sent to it
+    // with --base-url (and Apple's data, signed by the emulator's test root, checked with --root).
+    const emu = await startEmulator({
+      appStore: { bundleId: 'com.example.app', keyId: 'ABC123', environment: 'Production', appAppleId: 1234567890 },
+      googlePlay: { packageName: 'com.example.app' },
+    });
+    const folder = shellFolder({
+      'AuthKey_ABC123.p8': emu.appStore.signingKey,
+      'play-key.json': JSON.stringify(emu.googlePlay.serviceAccount),
+      'emulator-root.pem': emu.appStore.rootCertificatePem,
+    });
+    try {
+      const env = { APPLE_ISSUER_ID: emu.appStore.issuerId, PURCHASE_TOKEN: 'play-token-unacknowledged' };
+      const apple = await sh(folder, lines[0], { env, append: `--base-url ${emu.url} --root emulator-root.pem` });
+      assert.equal(apple.status, 0, apple.stdout + apple.stderr);
+      const order = JSON.parse(apple.stdout);
+      assert.deepEqual(order.decodedTransactions.map((t) => [t.transactionId, t.productId, t.bundleId]), [['2000000100000001', 'gem_500', 'com.example.app']]);
+      const google = await sh(folder, lines[1], { env, append: `--base-url ${emu.url}` });
+      assert.equal(google.status, 0, google.stdout + google.stderr);
+      const purchase = JSON.parse(google.stdout);
+      assert.equal(purchase.purchase.productId, 'gem_500');
+      assert.equal(purchase.purchase.needsAcknowledgement, true);
+    } finally {
+      folder.remove();
+      await emu.close();
+    }
+  },
+  'readme-dashboard': checkDashboardStarts,
+  'dashboard-start': checkDashboardStarts,
+};
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+
+test('every code block of the package README and the manual is named, once, and has a harness', () => {
+  assert.ok(DOCUMENTS.includes('pkg/README.md') && DOCUMENTS.includes('docs/apple.md'), DOCUMENTS.join());
+  const unnamed = BLOCKS.filter((b) => b.name === null).map((b) => `${b.file}:${b.line}`);
+  assert.deepEqual(unnamed, [], 'blocks without a <!-- snippet: name --> line before them');
+  const names = BLOCKS.map((b) => b.name);
+  assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'names used twice');
+  assert.deepEqual(names.filter((n) => !(n in HARNESSES)), [], 'names without a harness');
+  assert.deepEqual(Object.keys(HARNESSES).filter((n) => !names.includes(n)), [], 'harnesses without a block');
+  for (const b of BLOCKS) assert.ok(['js', 'sh'].includes(b.lang), `${b.file}:${b.line}: a ${b.lang || 'plain'} block (js and sh run)`);
+  assert.ok(BLOCKS.length >= 25, `only ${BLOCKS.length} blocks`);
+});
+
+for (const block of BLOCKS) {
+  test(`${block.file}:${block.line} (${block.lang}) ${block.name ?? '(unnamed)'}`, async () => {
+    const harness = HARNESSES[block.name];
+    assert.ok(harness, `no harness for ${block.name}`);
+    await harness(block);
+    ran.add(`${block.file}:${block.line}`);
+  });
+}
+
+test('every block ran', () => {
+  assert.equal(ran.size, BLOCKS.length, `ran ${ran.size} of ${BLOCKS.length}`);
+});
