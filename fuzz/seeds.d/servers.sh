@@ -1,0 +1,25 @@
+# Seeds for the server-answer targets (sourced by scripts/fuzz.sh). The first byte of an answer
+# input is its HTTP status (under 100: 200; else twice the byte), the rest its body.
+answer() { # answer <target> <name> <status-byte> <body>
+  mkdir -p "fuzz/corpus/$1"
+  { printf "\\$(printf '%03o' "$3")"; printf '%s' "$4"; } > "fuzz/corpus/$1/seed-$2"
+}
+answer app_store_answer history 0 '{"signedTransactions":["a.b.c"],"revision":"r1","hasMore":true,"bundleId":"com.example.app","environment":"Sandbox"}'
+answer app_store_answer statuses 0 '{"data":[{"subscriptionGroupIdentifier":"g","lastTransactions":[{"status":1,"originalTransactionId":"1","signedTransactionInfo":null}]}]}'
+answer app_store_answer notifications 0 '{"notificationHistory":[{"signedPayload":"x.y.z","sendAttempts":[]}],"hasMore":false,"paginationToken":"p"}'
+answer app_store_answer error404 202 '{"errorCode":4040010,"errorMessage":"Transaction id not found."}'
+answer app_store_answer error428 214 '{"errorCode":4290000,"errorMessage":"Rate limit exceeded."}'
+answer play_answer product 0 '{"purchaseTimeMillis":"1717243200000","purchaseState":0,"consumptionState":0,"acknowledgementState":0,"orderId":"GPA.1","kind":"androidpublisher#productPurchase"}'
+answer play_answer subscription 0 '{"startTime":"2024-06-01T12:00:00Z","subscriptionState":"SUBSCRIPTION_STATE_ACTIVE","lineItems":[{"productId":"p","expiryTime":"2024-07-01T12:00:00.5Z"}]}'
+answer play_answer voided 0 '{"tokenPagination":{"nextPageToken":"n"},"voidedPurchases":[{"purchaseToken":"t","voidedTimeMillis":"5"}]}'
+answer play_answer token 0 '{"access_token":"ya29.x","expires_in":3599,"token_type":"Bearer"}'
+answer play_answer error 205 '{"error":{"code":410,"message":"gone","status":"GONE"}}'
+seed ocsp_response tests/vectors/testpki-ocsp/resp-*.der
+seed pubsub_token tests/vectors/google/pubsub-jwks*.json
+mkdir -p fuzz/corpus/pubsub_token fuzz/corpus/wire
+printf 'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3Qta2V5LTIwNDgiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2FjY291bnRzLmdvb2dsZS5jb20iLCJhdWQiOiJodHRwczovL2V4YW1wbGUuY29tL3B1c2gifQ.c2ln' > fuzz/corpus/pubsub_token/seed-bearer
+# The payloads of the public Apple JWS, for the model reader and the as-sent scanner.
+for f in tests/vectors/public/apple-jws-*.jws; do
+  python3 -c 'import sys, base64; p = open(sys.argv[1]).read().strip().split(".")[1]; sys.stdout.buffer.write(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))' "$f" \
+    > "fuzz/corpus/wire/seed-$(basename "$f").json" 2>/dev/null || true
+done
