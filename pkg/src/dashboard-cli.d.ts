@@ -11,6 +11,18 @@ export interface DashboardOptions {
   port?: number;
   /** Default 127.0.0.1. The lookup API has no login of its own. */
   host?: string;
+  /**
+   * Host names answered besides localhost, 127.0.0.1, [::1] and the listen address (every address
+   * of the machine when `host` is 0.0.0.0 or ::). Any other Host gets 421 on every route (DNS
+   * rebinding); an API request whose Origin is not `http://NAME:PORT` of an answered name (or a
+   * `publicOrigin`) gets 403. A name, an IPv4 or an IPv6 address, without scheme, port or path.
+   */
+  allowedHosts?: string[];
+  /**
+   * The origin(s) the browser uses when not `http://HOST:PORT`, e.g. behind an HTTPS reverse proxy:
+   * `https://support.example.com`. Its host name is answered and the origin accepted as it is.
+   */
+  publicOrigin?: string | string[];
   /** JSON file in the shape of `DashboardConfig`. */
   config?: string;
   /** Start the local IAP server and look purchases up there. Default: when no server is configured. */
@@ -27,6 +39,10 @@ export interface DashboardOptions {
 export interface Dashboard {
   /** e.g. http://127.0.0.1:8790/ */
   readonly url: string;
+  /** The Host names it answers (lower case, IPv6 without brackets). */
+  readonly hostNames: string[];
+  /** The `publicOrigin`s, serialized. */
+  readonly publicOrigins: string[];
   readonly port: number;
   /** The local IAP server, when the dashboard started one. */
   readonly emulator?: Emulator;

@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 import * as iap from '../node.mjs';
 import { startEmulator } from './emulator.js';
 import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
+import { hostCheck } from './host-check.js';
 
-const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--config FILE] [--emulator | --no-emulator]
-                           [--seed FILE] [--www DIR]
+const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--allowed-host NAME]... [--public-origin URL]
+                           [--config FILE] [--emulator | --no-emulator] [--seed FILE] [--www DIR]
 
 Serves the support dashboard: decoding and verification run in the browser (nothing you paste
 leaves it); purchase lookups go through this process, which holds the API credentials.
@@ -25,6 +26,15 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --port N         listen port (default 8790; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1). The lookup API has no login of its own:
                    expose it beyond this machine only behind your own access control
+  --allowed-host NAME
+                   a Host name the dashboard answers besides localhost, 127.0.0.1, [::1] and the
+                   address it listens on (every address of this machine for 0.0.0.0 or ::); repeat
+                   it for more names. Requests for any other name get 421 (DNS rebinding), and an
+                   API request whose Origin is not http://NAME:PORT of an answered name gets 403
+  --public-origin URL
+                   the origin the browser uses when it is not http://HOST:PORT, e.g. behind an
+                   HTTPS reverse proxy: --public-origin https://support.example.com (its host name is
+                   answered, its origin accepted; the proxy must pass the Host header on unchanged)
   --config FILE    JSON: {"iap": {"baseUrl", "appKey", "packageName"},
                           "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
@@ -73,7 +83,7 @@ class UsageError extends Error {}
 function parse(argv) {
   const args = [...argv];
   if (args[0] === 'dashboard') args.shift();
-  const opts = { port: 8790, host: '127.0.0.1', config: undefined, emulator: undefined, seed: undefined, www: undefined, help: false };
+  const opts = { port: 8790, host: '127.0.0.1', allowedHosts: [], publicOrigin: [], config: undefined, emulator: undefined, seed: undefined, www: undefined, help: false };
   while (args.length > 0) {
     const a = args.shift();
     const eq = a.indexOf('=');
@@ -88,6 +98,8 @@ function parse(argv) {
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError('--port must be an integer from 0 to 65535');
       opts.port = n;
     } else if (flag === '--host') opts.host = value();
+    else if (flag === '--allowed-host') opts.allowedHosts.push(value());
+    else if (flag === '--public-origin') opts.publicOrigin.push(value());
     else if (flag === '--config') opts.config = value();
     else if (flag === '--emulator') opts.emulator = true;
     else if (flag === '--no-emulator') opts.emulator = false;
@@ -344,11 +356,19 @@ async function serveFile(res, root, rel) {
 
 /**
  * Starts the dashboard server. Resolves with `{ url, port, emulator?, close() }`.
- * @param {{ port?: number, host?: string, config?: string, emulator?: boolean, seed?: string,
- *           www?: string, env?: Record<string, string | undefined> }} [options]
+ * @param {{ port?: number, host?: string, allowedHosts?: string[], publicOrigin?: string | string[],
+ *           config?: string, emulator?: boolean, seed?: string, www?: string,
+ *           env?: Record<string, string | undefined> }} [options]
  */
 export async function startDashboard(options = {}) {
   const { port = 8790, host = '127.0.0.1', env = process.env } = options;
+  let check;
+  try {
+    const publicOrigins = options.publicOrigin === undefined ? [] : [options.publicOrigin].flat();
+    check = hostCheck({ bindHost: host, allowedHosts: options.allowedHosts ?? [], publicOrigins });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
   const www = findWww(options.www);
   const conf = loadConfig({ config: options.config, env });
   const configured = conf.iap !== undefined || conf.gamebase !== undefined;
@@ -384,19 +404,16 @@ export async function startDashboard(options = {}) {
     stores: STORES,
   };
 
-  let origin;
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      // A page on another site must not drive the lookup API through the user's browser (CSRF),
-      // nor reach it under another host name (DNS rebinding).
-      // (Served beyond loopback on purpose, any host name may be in use.)
-      const hostOk = !loopback || req.headers.host === new URL(origin).host || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
-      if (!hostOk) return sendError(res, 421, 'INVALID_ARGUMENT', 'unexpected Host header');
+      // A page on another site must not reach the dashboard under its own name (DNS rebinding:
+      // checked on every address, whatever the server is bound to), nor drive the lookup API
+      // through the user's browser (CSRF). Both lists come from the options (host-check.js).
+      if (!check.hostAllowed(req)) return sendError(res, 421, 'INVALID_ARGUMENT', 'unexpected Host header (a name the dashboard answers is given with --allowed-host)');
       if (url.pathname.startsWith('/api/')) {
-        if (req.headers.origin !== undefined && req.headers.origin !== `http://${req.headers.host}`) {
-          return sendError(res, 403, 'INVALID_ARGUMENT', 'cross-origin request refused');
+        if (!check.originAllowed(req)) {
+          return sendError(res, 403, 'INVALID_ARGUMENT', 'cross-origin request refused (the origin behind a proxy is given with --public-origin)');
         }
         if (url.pathname === '/api/config' && req.method === 'GET') return sendJson(res, 200, publicConfig);
         if (url.pathname === '/api/lookup' && req.method === 'POST') {
@@ -445,10 +462,13 @@ export async function startDashboard(options = {}) {
     server.listen(port, host, resolve);
   });
   const address = server.address();
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  origin = `http://${shownHost}:${address.port}`;
+  check.listening(address.port);
+  const shownHost = host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const origin = `http://${shownHost}:${address.port}`;
   return {
     url: `${origin}/`,
+    hostNames: check.names,
+    publicOrigins: check.publicOrigins,
     port: address.port,
     emulator,
     apis: publicConfig.apis,
@@ -485,6 +505,9 @@ export async function main(argv = [], { log = console.log, signals = true, env =
     }
     if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
       log('  warning: listening beyond this machine; the lookup API has no login of its own');
+    }
+    if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host) || opts.allowedHosts.length > 0 || opts.publicOrigin.length > 0) {
+      log(`  answers the Host names ${dash.hostNames.join(', ')}${dash.publicOrigins.length > 0 ? `; public origin ${dash.publicOrigins.join(', ')}` : ''}`);
     }
     if (signals) {
       const stop = () => dash.close().then(() => process.exit(0));

@@ -25,6 +25,31 @@ function withHost(url, host) {
   });
 }
 
+/**
+ * A raw request to the server at `url` (connecting to 127.0.0.1 whatever address it is bound to),
+ * with any Host and Origin: `{ status, body }`.
+ */
+function raw(url, { method = 'GET', path = '/api/config', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = request({ host: '127.0.0.1', port: u.port, method, path, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** The three API routes with a valid request each. */
+const API_CALLS = [
+  { method: 'GET', path: '/api/config' },
+  { method: 'POST', path: '/api/lookup', body: { userId: 'user-1', store: 'GG' } },
+  { method: 'POST', path: '/api/store-lookup', body: { store: 'google', by: 'voided' } },
+];
+
 describe('dashboard server', () => {
   let emu;
   before(async () => {
@@ -107,6 +132,109 @@ describe('dashboard server', () => {
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-security-policy'), /default-src 'self'/);
       assert.equal((await fetch(`${dash.url}pkg/web/iap_verify_bg.wasm`)).headers.get('content-type'), 'application/wasm');
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('Host allow-list: bound to 0.0.0.0, a foreign Host is refused on every /api route; loopback names and --allowed-host are not', async () => {
+    const dash = await startDashboard({ port: 0, host: '0.0.0.0', emulator: true, env: {} });
+    try {
+      for (const call of API_CALLS) {
+        for (const host of ['evil.example', `evil.example:${dash.port}`, 'EVIL.example.', '127.0.0.1.evil.example', '[::1', 'localhost@evil.example']) {
+          const r = await raw(dash.url, { ...call, headers: { host } });
+          assert.equal(r.status, 421, `${call.path} with Host ${host}: ${r.body}`);
+          assert.doesNotMatch(r.body, /rows|storeApis|apis/);
+        }
+        // A page that rebound its own name sends its own origin too: refused all the same.
+        const rebound = await raw(dash.url, { ...call, headers: { host: `evil.example:${dash.port}`, origin: `http://evil.example:${dash.port}` } });
+        assert.equal(rebound.status, 421, call.path);
+        for (const host of [`127.0.0.1:${dash.port}`, `localhost:${dash.port}`, `[::1]:${dash.port}`, 'LOCALHOST']) {
+          const r = await raw(dash.url, { ...call, headers: { host } });
+          assert.equal(r.status, 200, `${call.path} with Host ${host}: ${r.body}`);
+        }
+      }
+      assert.equal((await raw(dash.url, { path: '/', headers: { host: 'evil.example' } })).status, 421, 'the page too');
+    } finally {
+      await dash.close();
+    }
+    const named = await startDashboard({ port: 0, host: '0.0.0.0', emulator: true, env: {}, allowedHosts: ['support.internal', 'Dash.Example.'] });
+    try {
+      for (const call of API_CALLS) {
+        for (const host of [`support.internal:${named.port}`, 'dash.example', `dash.example:${named.port}`]) {
+          assert.equal((await raw(named.url, { ...call, headers: { host } })).status, 200, `${call.path} with Host ${host}`);
+        }
+        assert.equal((await raw(named.url, { ...call, headers: { host: 'evil.example' } })).status, 421, call.path);
+      }
+      // Origins come from the allow-list: any allowed name at this port, never the request's Host.
+      const lookup = API_CALLS[1];
+      const host = `support.internal:${named.port}`;
+      assert.equal((await raw(named.url, { ...lookup, headers: { host, origin: `http://support.internal:${named.port}` } })).status, 200);
+      assert.equal((await raw(named.url, { ...lookup, headers: { host, origin: `http://dash.example:${named.port}` } })).status, 200);
+      for (const origin of ['http://evil.example', `http://evil.example:${named.port}`, `https://support.internal:${named.port}`, 'http://support.internal:1', 'null']) {
+        assert.equal((await raw(named.url, { ...lookup, headers: { host, origin } })).status, 403, origin);
+      }
+    } finally {
+      await named.close();
+    }
+  });
+
+  test('behind an HTTPS reverse proxy: a lookup works with --public-origin and is refused without it', async () => {
+    const proxied = { host: 'support.example.com', origin: 'https://support.example.com', 'x-forwarded-proto': 'https' };
+    const plain = await startDashboard({ port: 0, emulator: true, env: {} });
+    try {
+      for (const call of API_CALLS) assert.equal((await raw(plain.url, { ...call, headers: proxied })).status, 421, call.path);
+    } finally {
+      await plain.close();
+    }
+    // Its name allowed but not its origin: the Host passes, the https:// Origin does not.
+    const named = await startDashboard({ port: 0, emulator: true, env: {}, allowedHosts: ['support.example.com'] });
+    try {
+      assert.equal((await raw(named.url, { ...API_CALLS[1], headers: proxied })).status, 403);
+    } finally {
+      await named.close();
+    }
+    const dash = await startDashboard({ port: 0, emulator: true, env: {}, publicOrigin: 'https://support.example.com' });
+    try {
+      for (const call of API_CALLS) {
+        const r = await raw(dash.url, { ...call, headers: proxied });
+        assert.equal(r.status, 200, `${call.path}: ${r.body}`);
+      }
+      const out = JSON.parse((await raw(dash.url, { ...API_CALLS[1], headers: proxied })).body);
+      assert.ok(out.rows.length > 0);
+      // Only that origin: not its http:// twin, nor another name behind the same proxy.
+      for (const origin of ['http://support.example.com', 'https://evil.example', 'https://support.example.com:8443']) {
+        assert.equal((await raw(dash.url, { ...API_CALLS[1], headers: { ...proxied, origin } })).status, 403, origin);
+      }
+      assert.equal((await raw(dash.url, { ...API_CALLS[1], headers: { ...proxied, host: 'evil.example' } })).status, 421);
+      // The local names still work as before.
+      assert.equal((await post(dash.url, { userId: 'user-1' })).status, 200);
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('main: --allowed-host (repeatable) and --public-origin are read and checked', async () => {
+    const lines = [];
+    const log = (l) => lines.push(l);
+    assert.equal(await main(['--help'], { log, signals: false }), 0);
+    assert.match(lines.join('\n'), /--allowed-host NAME/);
+    assert.match(lines.join('\n'), /--public-origin URL/);
+    const realError = console.error;
+    const errors = [];
+    console.error = (l) => errors.push(l);
+    try {
+      for (const bad of [['--public-origin', 'support.example.com'], ['--public-origin', 'https://support.example.com/path'], ['--public-origin', 'ftp://x.example'],
+        ['--allowed-host', ''], ['--allowed-host', 'a b'], ['--allowed-host', 'x.example/'], ['--allowed-host']]) {
+        assert.equal(await main(bad, { log, signals: false, env: {} }), 2, bad.join(' '));
+      }
+    } finally {
+      console.error = realError;
+    }
+    const dash = await main(['--port', '0', '--host', '0.0.0.0', '--allowed-host', 'a.example', '--allowed-host=b.example', '--public-origin', 'https://support.example.com'], { log, signals: false, env: {} });
+    try {
+      for (const host of ['a.example', 'b.example', 'support.example.com']) assert.equal((await raw(dash.url, { headers: { host } })).status, 200, host);
+      assert.equal((await raw(dash.url, { headers: { host: 'c.example' } })).status, 421);
     } finally {
       await dash.close();
     }
