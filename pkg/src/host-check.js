@@ -68,7 +68,9 @@ export function checkPublicOrigin(value) {
 function boundNames(bindHost) {
   const b = canonical(bindHost ?? '');
   if (!WILDCARD.has(b)) return [b];
-  const out = [];
+  // The literal too: a client given http://0.0.0.0:PORT reaches this machine (an IP literal
+  // cannot be rebound).
+  const out = b === '' ? [] : [b];
   for (const list of Object.values(networkInterfaces())) {
     for (const a of list ?? []) out.push(canonical(a.address.replace(/%.*$/, '')));
   }
