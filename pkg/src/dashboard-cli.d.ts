@@ -33,6 +33,21 @@ export interface DashboardOptions {
   www?: string;
   /** Read instead of process.env (IAP_APPKEY, GAMEBASE_SECRET_KEY, ...). */
   env?: Record<string, string | undefined>;
+  /** Time for a request's headers to arrive, else 408 and the connection closes. Default 10,000 (Node's: 60,000). */
+  headersTimeoutMs?: number;
+  /** Time for a whole request (headers and body) to arrive, else 408. Default 30,000 (Node's: 300,000). At least `headersTimeoutMs`. */
+  requestTimeoutMs?: number;
+  /** Connections open at once; more are closed as they arrive. Default 64 (Node's: no cap). */
+  maxConnections?: number;
+}
+
+/** The limits a running dashboard applies. */
+export interface DashboardLimits {
+  /** A lookup's body: 16 KiB; a larger one gets 413 (INPUT_TOO_LARGE) at the limit and the connection closes. */
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
 }
 
 /** A running dashboard server. */
@@ -43,6 +58,7 @@ export interface Dashboard {
   readonly hostNames: string[];
   /** The `publicOrigin`s, serialized. */
   readonly publicOrigins: string[];
+  readonly limits: DashboardLimits;
   readonly port: number;
   /** The local IAP server, when the dashboard started one. */
   readonly emulator?: Emulator;

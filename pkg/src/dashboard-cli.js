@@ -46,6 +46,12 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --seed FILE      seed of the local IAP server (default: the package's)
   --www DIR        the dashboard's files (default: the installed iap-verify-dashboard package)
 
+Limits: a lookup's body is at most 16 KiB (413 at the limit, and the connection closes); a
+request's headers must arrive within 10 s and the whole request within 30 s (408); at most 64
+connections are open at once. A store lookup reads at most 20 pages of each list (Apple's
+transaction and refund histories, Google's voided purchases) and says "truncated" past that; a
+token lookup reuses the voided-purchase list fetched in the last 60 s.
+
 Environment (overrides the config file):
   IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
   GAMEBASE_APP_ID, GAMEBASE_SECRET_KEY, GAMEBASE_BASE_URL, GAMEBASE_PACKAGE_NAME
@@ -75,6 +81,14 @@ const TYPES = {
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 const MAX_BODY = 16 * 1024;
+
+/**
+ * The server's own limits, instead of Node's defaults (60 s for the headers, 300 s for a request,
+ * no connection cap): a request's headers must arrive within 10 s and the whole request within
+ * 30 s (else 408 and the connection closes), and at most 64 connections are open at once (more
+ * are closed as they come). Options of startDashboard can change each.
+ */
+const DEFAULT_LIMITS = Object.freeze({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 64 });
 const STORES = ['GG', 'AS', 'ONESTORE'];
 
 /** A mistake in the command line or the configuration: exit code 2. */
@@ -266,8 +280,8 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
-function sendJson(res, status, value) {
-  send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res, status, value, headers = {}) {
+  send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
 function sendError(res, status, code, message, details) {
@@ -300,11 +314,21 @@ async function lookupBody(req, res) {
     sendError(res, 415, 'INVALID_ARGUMENT', 'send the lookup as application/json');
     return undefined;
   }
+  let text;
   try {
-    return JSON.parse(await readBody(req));
+    text = await readBody(req);
   } catch (e) {
-    if (e instanceof iap.IapError) sendError(res, 413, e.code, e.message);
-    else sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
+    if (!(e instanceof iap.IapError)) throw e;
+    // Answered at the limit; the rest is not read: the connection closes once the answer is out.
+    res.shouldKeepAlive = false;
+    res.once('finish', () => req.socket?.destroySoon?.());
+    sendJson(res, 413, { error: { code: e.code, message: e.message, details: { limit: MAX_BODY } } }, { connection: 'close' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
     return undefined;
   }
 }
@@ -320,19 +344,33 @@ async function answer(res, run) {
   }
 }
 
+/**
+ * The request body as text, at most MAX_BODY bytes. A larger one is refused (INPUT_TOO_LARGE) as
+ * soon as it is known: from its Content-Length before anything is read, else at the chunk that
+ * crosses the limit; reading stops there.
+ */
 function readBody(req) {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`, { details: { limit: MAX_BODY } });
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_BODY) {
+      reject(tooLarge());
+      return;
+    }
     let size = 0;
     const chunks = [];
-    // Over the limit, the rest is read and dropped (not kept), so the 413 answer still arrives.
-    req.on('data', (c) => {
+    const onData = (c) => {
       size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY) reject(new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
+      if (size <= MAX_BODY) {
+        chunks.push(c);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -358,10 +396,19 @@ async function serveFile(res, root, rel) {
  * Starts the dashboard server. Resolves with `{ url, port, emulator?, close() }`.
  * @param {{ port?: number, host?: string, allowedHosts?: string[], publicOrigin?: string | string[],
  *           config?: string, emulator?: boolean, seed?: string, www?: string,
+ *           headersTimeoutMs?: number, requestTimeoutMs?: number, maxConnections?: number,
  *           env?: Record<string, string | undefined> }} [options]
  */
 export async function startDashboard(options = {}) {
   const { port = 8790, host = '127.0.0.1', env = process.env } = options;
+  const limits = { ...DEFAULT_LIMITS };
+  for (const k of Object.keys(DEFAULT_LIMITS)) {
+    const v = options[k];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || v < 1) throw new UsageError(`${k} must be a positive integer`);
+    limits[k] = v;
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new UsageError('headersTimeoutMs must not exceed requestTimeoutMs');
   let check;
   try {
     const publicOrigins = options.publicOrigin === undefined ? [] : [options.publicOrigin].flat();
@@ -404,7 +451,13 @@ export async function startDashboard(options = {}) {
     stores: STORES,
   };
 
-  const server = createServer(async (req, res) => {
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often Node looks for requests past those timeouts (its default, 30 s, would let a
+    // request run up to 30 s past them).
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
+  }, async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       // A page on another site must not reach the dashboard under its own name (DNS rebinding:
@@ -457,6 +510,8 @@ export async function startDashboard(options = {}) {
       else res.destroy();
     }
   });
+  // More connections than this are closed as they arrive.
+  server.maxConnections = limits.maxConnections;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
@@ -469,6 +524,7 @@ export async function startDashboard(options = {}) {
     url: `${origin}/`,
     hostNames: check.names,
     publicOrigins: check.publicOrigins,
+    limits: { maxBodyBytes: MAX_BODY, headersTimeoutMs: server.headersTimeout, requestTimeoutMs: server.requestTimeout, maxConnections: server.maxConnections },
     port: address.port,
     emulator,
     apis: publicConfig.apis,

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,59 @@ function raw(url, { method = 'GET', path = '/api/config', headers = {}, body } =
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+function openSocket(port) {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => resolve(sock));
+    sock.once('error', reject);
+  });
+}
+
+/**
+ * POSTs a body larger than the limit: `contentLength` declared (else chunked), `chunk` bytes at a
+ * time up to `max`, stopping when an answer or a close arrives. `{ head, body, closed, sent }`.
+ */
+async function oversized(port, path, { contentLength, chunk, max }) {
+  const sock = await openSocket(port);
+  const framing = contentLength === undefined ? 'Transfer-Encoding: chunked' : `Content-Length: ${contentLength}`;
+  let text = '';
+  let closed = false;
+  let sent = 0;
+  sock.setEncoding('latin1');
+  sock.on('data', (d) => (text += d));
+  sock.on('error', () => {});
+  const done = new Promise((resolve) => sock.on('close', () => resolve((closed = true))));
+  sock.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${framing}\r\n\r\n`);
+  while (sent < max && !closed && text === '') {
+    const part = 'x'.repeat(Math.min(chunk, max - sent));
+    sock.write(contentLength === undefined ? `${part.length.toString(16)}\r\n${part}\r\n` : part);
+    sent += part.length;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+  sock.destroy();
+  const [head, body = ''] = text.split('\r\n\r\n');
+  return { head, body, closed, sent };
+}
+
+/** Sends `start`, then `more` every 50 ms (never finishing) until the server closes or 5 s pass. */
+async function trickle(port, start, more) {
+  const sock = await openSocket(port);
+  let text = '';
+  let closed = false;
+  sock.setEncoding('latin1');
+  sock.on('data', (d) => (text += d));
+  sock.on('error', () => {});
+  sock.on('close', () => (closed = true));
+  sock.write(start);
+  const until = Date.now() + 5000;
+  while (!closed && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!closed) sock.write(more);
+  }
+  sock.destroy();
+  return { head: text.split('\r\n')[0], closed };
 }
 
 /** The three API routes with a valid request each. */
@@ -237,6 +291,79 @@ describe('dashboard server', () => {
       assert.equal((await raw(dash.url, { headers: { host: 'c.example' } })).status, 421);
     } finally {
       await dash.close();
+    }
+  });
+
+  test('an oversized body: 413 at the limit (declared or streamed), and the connection is closed without reading the rest', async () => {
+    const dash = await startDashboard({ port: 0, emulator: true, env: {} });
+    try {
+      assert.equal(dash.limits.maxBodyBytes, 16 * 1024);
+      for (const path of ['/api/lookup', '/api/store-lookup']) {
+        // Declared: 50 MB announced, 8 KiB sent. The answer comes without waiting for the rest.
+        const declared = await oversized(dash.port, path, { contentLength: 50_000_000, chunk: 8 * 1024, max: 8 * 1024 });
+        assert.match(declared.head, /^HTTP\/1\.1 413 /, path);
+        assert.match(declared.head, /\r\nconnection: close\r\n/i);
+        assert.match(declared.body, /INPUT_TOO_LARGE/);
+        assert.ok(declared.closed, 'the server closed the connection');
+        assert.equal(declared.sent, 8 * 1024);
+        // Streamed (chunked, no length): refused once past 16 KiB, long before the 8 MiB the
+        // client would send, and closed.
+        const streamed = await oversized(dash.port, path, { chunk: 4 * 1024, max: 8 * 1024 * 1024 });
+        assert.match(streamed.head, /^HTTP\/1\.1 413 /, path);
+        assert.ok(streamed.closed, 'the server closed the connection');
+        assert.ok(streamed.sent < 1024 * 1024, `${streamed.sent} bytes sent before the answer`);
+      }
+      // At the limit exactly: read and answered (400 here: not JSON, but not too large).
+      const atLimit = await fetch(`${dash.url}api/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ' '.repeat(16 * 1024 - 2) + '{}' });
+      assert.equal(atLimit.status, 400);
+    } finally {
+      await dash.close();
+    }
+  });
+
+  test('header and request timeouts and a connection cap, not Node\'s defaults', async () => {
+    const dash = await startDashboard({ port: 0, emulator: true, env: {} });
+    try {
+      // The defaults: Node's are 60 s for the headers, 300 s for a request and no cap.
+      assert.deepEqual(dash.limits, { maxBodyBytes: 16 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 64 });
+    } finally {
+      await dash.close();
+    }
+    const quick = await startDashboard({ port: 0, emulator: true, env: {}, headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 3 });
+    try {
+      assert.deepEqual(quick.limits, { maxBodyBytes: 16 * 1024, headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 3 });
+      // Headers that never end (slowloris): answered 408 and closed, within a second or two.
+      const started = Date.now();
+      const slow = await trickle(quick.port, 'GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', 'a');
+      assert.ok(slow.closed, 'closed');
+      assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+      assert.match(slow.head || 'HTTP/1.1 408', /^HTTP\/1\.1 408/);
+      // A body that never ends within the request timeout: 408 and closed.
+      const body = await trickle(quick.port, 'POST /api/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{', ' ');
+      assert.ok(body.closed, 'closed');
+      assert.ok(Date.now() - started < 6000);
+      // Three connections held open: a fourth is dropped; once one closes, requests work again.
+      const held = await Promise.all([0, 1, 2].map(() => openSocket(quick.port)));
+      const fourth = await openSocket(quick.port);
+      const dropped = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), 2000);
+        fourth.on('close', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        fourth.on('error', () => {});
+        fourth.write('GET /api/config HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      });
+      assert.ok(dropped, 'the connection over the cap was closed');
+      for (const sock of held) sock.destroy();
+      let status;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        status = (await raw(quick.url).catch(() => ({ status: 0 }))).status;
+      }
+      assert.equal(status, 200);
+    } finally {
+      await quick.close();
     }
   });
 
