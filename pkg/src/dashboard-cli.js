@@ -34,7 +34,8 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --public-origin URL
                    the origin the browser uses when it is not http://HOST:PORT, e.g. behind an
                    HTTPS reverse proxy: --public-origin https://support.example.com (its host name is
-                   answered, its origin accepted; the proxy must pass the Host header on unchanged)
+                   answered and its origin accepted, whether the proxy passes the browser's Host on
+                   or sends the dashboard's own address); repeat it for more
   --config FILE    JSON: {"iap": {"baseUrl", "appKey", "packageName"},
                           "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",

@@ -73,9 +73,10 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
   log(`  Play API         baseUrl ${emu.url}  token ${g.serviceAccount.token_uri}  package ${g.packageName}  account ${g.serviceAccount.client_email}`);
   log(`                   service account key file: GET /admin/googleplay/credentials (its serviceAccount)`);
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
-  log(`                   (POST with Content-Type: application/json; Host names answered: ${emu.hostNames.join(', ')})`);
   log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
   log(`                   POST /admin/googleplay/products | subscriptions | renewals | voided, GET /admin/googleplay/state`);
+  log(`                   (every POST with Content-Type: application/json)`);
+  log(`  Host names       ${emu.hostNames.join(', ')} (more with --allowed-host NAME)`);
   log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);
   if (signals) {
     const stop = () => emu.close().then(() => process.exit(0));

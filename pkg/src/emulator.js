@@ -609,7 +609,7 @@ async function handle(s, req, res, check) {
  *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
  *   settings over the seed's `appStore` section (see ./emulator-appstore.js), `googlePlay` the
  *   Google Play face's over the seed's `googlePlay` section (./emulator-googleplay.js).
- * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, appStore: object, googlePlay: object,
+ * @returns {Promise<{ url: string, port: number, hostNames: string[], iap: object, gamebase: object, appStore: object, googlePlay: object,
  *   state: EmulatorState, addPayment(p: object): object, close(): Promise<void> }>}
  */
 export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts = [], seed, clock = Date.now, appStore, googlePlay } = {}) {

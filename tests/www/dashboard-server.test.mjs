@@ -261,6 +261,8 @@ describe('dashboard server', () => {
         assert.equal((await raw(dash.url, { ...API_CALLS[1], headers: { ...proxied, origin } })).status, 403, origin);
       }
       assert.equal((await raw(dash.url, { ...API_CALLS[1], headers: { ...proxied, host: 'evil.example' } })).status, 421);
+      // A proxy that sends the dashboard's own address as Host (nginx's default) works too.
+      assert.equal((await raw(dash.url, { ...API_CALLS[1], headers: { ...proxied, host: `127.0.0.1:${dash.port}` } })).status, 200);
       // The local names still work as before.
       assert.equal((await post(dash.url, { userId: 'user-1' })).status, 200);
     } finally {
