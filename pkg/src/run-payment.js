@@ -126,8 +126,9 @@ export async function runPayment(options) {
       const effects = await write(event);
       if (effects !== null) return effects;
       if (current.state !== awaited) return null;
-      // A refused compare-and-set means another write landed, so the version must have moved.
-      if (version === before) stale += 1;
+      // A refused compare-and-set means another write landed, so the version must have moved
+      // on (a lagging read may show it still, or even an older one: counted alike).
+      if (version <= before) stale += 1;
       else stale = 0;
       if (stale >= MAX_STALE_WRITES || refused + 1 >= MAX_REFUSED_WRITES) {
         throw new IapError(
