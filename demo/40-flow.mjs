@@ -89,7 +89,7 @@ try {
   // answers 5018, and since the flow recorded our first attempt, the 5018 is ours: one delivery.
   const req2 = storeCharges(userId, 'GPA.3301-0000-0000-00041');
   say(`store charged ${userId} again: NHN payment ${req2.paymentSeq}; the next consume's answer will be lost`);
-  await fetch(`${emu.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ lose: true, path: '/v1/service/consume' }) });
+  await fetch(`${emu.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lose: true, path: '/v1/service/consume' }) });
   flow = await handlePurchase(userId, req2);
   say(`=> ${flow.state} after ${flow.consumeAttempts} consume requests; ${userId} has ${gems.get(userId)} gems`);
   if (gems.get(userId) !== 200) throw new Error(`expected 200 gems, got ${gems.get(userId)}`);

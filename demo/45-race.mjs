@@ -60,7 +60,7 @@ try {
     const req = storeCharges(`GPA.3301-0000-0000-0005${lost ? 1 : 0}`);
     if (lost) {
       say(`payment ${req.paymentSeq}: the first consume's answer will be lost`);
-      await fetch(`${emu.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ lose: true, path: '/v1/service/consume' }) });
+      await fetch(`${emu.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lose: true, path: '/v1/service/consume' }) });
     } else say(`payment ${req.paymentSeq}: both instances get the request at once`);
     let [fa, fb] = await Promise.all([a(req), b(req)]);
     say(`=> A returned ${fa.state}, B returned ${fb.state}`);

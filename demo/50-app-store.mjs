@@ -47,7 +47,7 @@ try {
   }
 
   // 4. A subscriber's status, while the App Store is rate-limiting (429, Retry-After: 1): waited for, retried.
-  await fetch(`${emu.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ path: '/inApps/', status: 429, retryAfter: 1 }) });
+  await fetch(`${emu.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/inApps/', status: 429, retryAfter: 1 }) });
   const statuses = await apple.getAllSubscriptionStatuses('2000000100000003');
   for (const group of statuses.data) {
     for (const s of group.lastTransactions) {

@@ -37,7 +37,7 @@ try {
   await redeem('demo-account', 'gem_500', 'play-token-pending');
 
   // 3. A subscription, read while the API answers 503 once: retried.
-  await fetch(`${emu.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ path: '/androidpublisher/', status: 503 }) });
+  await fetch(`${emu.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/androidpublisher/', status: 503 }) });
   const sub = await play.getSubscriptionPurchaseV2({ packageName, token: 'play-sub-active' });
   const s = toPurchase(sub);
   say(`subscription play-sub-active: ${sub.subscriptionState}, ${s.productId} until ${iso(s.expiresTime)} (after one 503, retried)`);

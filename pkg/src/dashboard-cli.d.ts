@@ -11,6 +11,18 @@ export interface DashboardOptions {
   port?: number;
   /** Default 127.0.0.1. The lookup API has no login of its own. */
   host?: string;
+  /**
+   * Host names answered besides localhost, 127.0.0.1, [::1] and the listen address (every address
+   * of the machine when `host` is 0.0.0.0 or ::). Any other Host gets 421 on every route (DNS
+   * rebinding); an API request whose Origin is not `http://NAME:PORT` of an answered name (or a
+   * `publicOrigin`) gets 403. A name, an IPv4 or an IPv6 address, without scheme, port or path.
+   */
+  allowedHosts?: string[];
+  /**
+   * The origin(s) the browser uses when not `http://HOST:PORT`, e.g. behind an HTTPS reverse proxy:
+   * `https://support.example.com`. Its host name is answered and the origin accepted as it is.
+   */
+  publicOrigin?: string | string[];
   /** JSON file in the shape of `DashboardConfig`. */
   config?: string;
   /** Start the local IAP server and look purchases up there. Default: when no server is configured. */
@@ -21,12 +33,32 @@ export interface DashboardOptions {
   www?: string;
   /** Read instead of process.env (IAP_APPKEY, GAMEBASE_SECRET_KEY, ...). */
   env?: Record<string, string | undefined>;
+  /** Time for a request's headers to arrive, else 408 and the connection closes. Default 10,000 (Node's: 60,000). */
+  headersTimeoutMs?: number;
+  /** Time for a whole request (headers and body) to arrive, else 408. Default 30,000 (Node's: 300,000). At least `headersTimeoutMs`. */
+  requestTimeoutMs?: number;
+  /** Connections open at once; more are closed as they arrive. Default 64 (Node's: no cap). */
+  maxConnections?: number;
+}
+
+/** The limits a running dashboard applies. */
+export interface DashboardLimits {
+  /** A lookup's body: 16 KiB; a larger one gets 413 (INPUT_TOO_LARGE) at the limit and the connection closes. */
+  maxBodyBytes: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
 }
 
 /** A running dashboard server. */
 export interface Dashboard {
   /** e.g. http://127.0.0.1:8790/ */
   readonly url: string;
+  /** The Host names it answers (lower case, IPv6 without brackets). */
+  readonly hostNames: string[];
+  /** The `publicOrigin`s, serialized. */
+  readonly publicOrigins: string[];
+  readonly limits: DashboardLimits;
   readonly port: number;
   /** The local IAP server, when the dashboard started one. */
   readonly emulator?: Emulator;

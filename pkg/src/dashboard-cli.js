@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 import * as iap from '../node.mjs';
 import { startEmulator } from './emulator.js';
 import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
+import { hostCheck } from './host-check.js';
 
-const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--config FILE] [--emulator | --no-emulator]
-                           [--seed FILE] [--www DIR]
+const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--allowed-host NAME]... [--public-origin URL]
+                           [--config FILE] [--emulator | --no-emulator] [--seed FILE] [--www DIR]
 
 Serves the support dashboard: decoding and verification run in the browser (nothing you paste
 leaves it); purchase lookups go through this process, which holds the API credentials.
@@ -25,6 +26,16 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --port N         listen port (default 8790; 0 picks a free one)
   --host HOST      listen address (default 127.0.0.1). The lookup API has no login of its own:
                    expose it beyond this machine only behind your own access control
+  --allowed-host NAME
+                   a Host name the dashboard answers besides localhost, 127.0.0.1, [::1] and the
+                   address it listens on (every address of this machine for 0.0.0.0 or ::); repeat
+                   it for more names. Requests for any other name get 421 (DNS rebinding), and an
+                   API request whose Origin is not http://NAME:PORT of an answered name gets 403
+  --public-origin URL
+                   the origin the browser uses when it is not http://HOST:PORT, e.g. behind an
+                   HTTPS reverse proxy: --public-origin https://support.example.com (its host name is
+                   answered and its origin accepted, whether the proxy passes the browser's Host on
+                   or sends the dashboard's own address); repeat it for more
   --config FILE    JSON: {"iap": {"baseUrl", "appKey", "packageName"},
                           "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
@@ -35,6 +46,12 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --no-emulator    never start it; lookups fail until a server is configured
   --seed FILE      seed of the local IAP server (default: the package's)
   --www DIR        the dashboard's files (default: the installed iap-verify-dashboard package)
+
+Limits: a lookup's body is at most 16 KiB (413 at the limit, and the connection closes); a
+request's headers must arrive within 10 s and the whole request within 30 s (408); at most 64
+connections are open at once. A store lookup reads at most 20 pages of each list (Apple's
+transaction and refund histories, Google's voided purchases) and says "truncated" past that; a
+token lookup reuses the voided-purchase list fetched in the last 60 s.
 
 Environment (overrides the config file):
   IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
@@ -65,6 +82,14 @@ const TYPES = {
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 const MAX_BODY = 16 * 1024;
+
+/**
+ * The server's own limits, instead of Node's defaults (60 s for the headers, 300 s for a request,
+ * no connection cap): a request's headers must arrive within 10 s and the whole request within
+ * 30 s (else 408 and the connection closes), and at most 64 connections are open at once (more
+ * are closed as they come). Options of startDashboard can change each.
+ */
+const DEFAULT_LIMITS = Object.freeze({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 64 });
 const STORES = ['GG', 'AS', 'ONESTORE'];
 
 /** A mistake in the command line or the configuration: exit code 2. */
@@ -73,7 +98,7 @@ class UsageError extends Error {}
 function parse(argv) {
   const args = [...argv];
   if (args[0] === 'dashboard') args.shift();
-  const opts = { port: 8790, host: '127.0.0.1', config: undefined, emulator: undefined, seed: undefined, www: undefined, help: false };
+  const opts = { port: 8790, host: '127.0.0.1', allowedHosts: [], publicOrigin: [], config: undefined, emulator: undefined, seed: undefined, www: undefined, help: false };
   while (args.length > 0) {
     const a = args.shift();
     const eq = a.indexOf('=');
@@ -88,6 +113,8 @@ function parse(argv) {
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError('--port must be an integer from 0 to 65535');
       opts.port = n;
     } else if (flag === '--host') opts.host = value();
+    else if (flag === '--allowed-host') opts.allowedHosts.push(value());
+    else if (flag === '--public-origin') opts.publicOrigin.push(value());
     else if (flag === '--config') opts.config = value();
     else if (flag === '--emulator') opts.emulator = true;
     else if (flag === '--no-emulator') opts.emulator = false;
@@ -254,8 +281,8 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
-function sendJson(res, status, value) {
-  send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res, status, value, headers = {}) {
+  send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
 function sendError(res, status, code, message, details) {
@@ -288,11 +315,21 @@ async function lookupBody(req, res) {
     sendError(res, 415, 'INVALID_ARGUMENT', 'send the lookup as application/json');
     return undefined;
   }
+  let text;
   try {
-    return JSON.parse(await readBody(req));
+    text = await readBody(req);
   } catch (e) {
-    if (e instanceof iap.IapError) sendError(res, 413, e.code, e.message);
-    else sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
+    if (!(e instanceof iap.IapError)) throw e;
+    // Answered at the limit; the rest is not read: the connection closes once the answer is out.
+    res.shouldKeepAlive = false;
+    res.once('finish', () => req.socket?.destroySoon?.());
+    sendJson(res, 413, { error: { code: e.code, message: e.message, details: { limit: MAX_BODY } } }, { connection: 'close' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    sendError(res, 400, 'MALFORMED_INPUT', 'the lookup body is not JSON');
     return undefined;
   }
 }
@@ -308,19 +345,33 @@ async function answer(res, run) {
   }
 }
 
+/**
+ * The request body as text, at most MAX_BODY bytes. A larger one is refused (INPUT_TOO_LARGE) as
+ * soon as it is known: from its Content-Length before anything is read, else at the chunk that
+ * crosses the limit; reading stops there.
+ */
 function readBody(req) {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`, { details: { limit: MAX_BODY } });
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > MAX_BODY) {
+      reject(tooLarge());
+      return;
+    }
     let size = 0;
     const chunks = [];
-    // Over the limit, the rest is read and dropped (not kept), so the 413 answer still arrives.
-    req.on('data', (c) => {
+    const onData = (c) => {
       size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY) reject(new iap.IapError('INPUT_TOO_LARGE', `request body over ${MAX_BODY} bytes`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
+      if (size <= MAX_BODY) {
+        chunks.push(c);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -344,11 +395,28 @@ async function serveFile(res, root, rel) {
 
 /**
  * Starts the dashboard server. Resolves with `{ url, port, emulator?, close() }`.
- * @param {{ port?: number, host?: string, config?: string, emulator?: boolean, seed?: string,
- *           www?: string, env?: Record<string, string | undefined> }} [options]
+ * @param {{ port?: number, host?: string, allowedHosts?: string[], publicOrigin?: string | string[],
+ *           config?: string, emulator?: boolean, seed?: string, www?: string,
+ *           headersTimeoutMs?: number, requestTimeoutMs?: number, maxConnections?: number,
+ *           env?: Record<string, string | undefined> }} [options]
  */
 export async function startDashboard(options = {}) {
   const { port = 8790, host = '127.0.0.1', env = process.env } = options;
+  const limits = { ...DEFAULT_LIMITS };
+  for (const k of Object.keys(DEFAULT_LIMITS)) {
+    const v = options[k];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || v < 1) throw new UsageError(`${k} must be a positive integer`);
+    limits[k] = v;
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) throw new UsageError('headersTimeoutMs must not exceed requestTimeoutMs');
+  let check;
+  try {
+    const publicOrigins = options.publicOrigin === undefined ? [] : [options.publicOrigin].flat();
+    check = hostCheck({ bindHost: host, allowedHosts: options.allowedHosts ?? [], publicOrigins });
+  } catch (e) {
+    throw new UsageError(e.message);
+  }
   const www = findWww(options.www);
   const conf = loadConfig({ config: options.config, env });
   const configured = conf.iap !== undefined || conf.gamebase !== undefined;
@@ -384,19 +452,22 @@ export async function startDashboard(options = {}) {
     stores: STORES,
   };
 
-  let origin;
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
-  const server = createServer(async (req, res) => {
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often Node looks for requests past those timeouts (its default, 30 s, would let a
+    // request run up to 30 s past them).
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))),
+  }, async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      // A page on another site must not drive the lookup API through the user's browser (CSRF),
-      // nor reach it under another host name (DNS rebinding).
-      // (Served beyond loopback on purpose, any host name may be in use.)
-      const hostOk = !loopback || req.headers.host === new URL(origin).host || /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(req.headers.host ?? '');
-      if (!hostOk) return sendError(res, 421, 'INVALID_ARGUMENT', 'unexpected Host header');
+      // A page on another site must not reach the dashboard under its own name (DNS rebinding:
+      // checked on every address, whatever the server is bound to), nor drive the lookup API
+      // through the user's browser (CSRF). Both lists come from the options (host-check.js).
+      if (!check.hostAllowed(req)) return sendError(res, 421, 'INVALID_ARGUMENT', 'unexpected Host header (a name the dashboard answers is given with --allowed-host)');
       if (url.pathname.startsWith('/api/')) {
-        if (req.headers.origin !== undefined && req.headers.origin !== `http://${req.headers.host}`) {
-          return sendError(res, 403, 'INVALID_ARGUMENT', 'cross-origin request refused');
+        if (!check.originAllowed(req)) {
+          return sendError(res, 403, 'INVALID_ARGUMENT', 'cross-origin request refused (the origin behind a proxy is given with --public-origin)');
         }
         if (url.pathname === '/api/config' && req.method === 'GET') return sendJson(res, 200, publicConfig);
         if (url.pathname === '/api/lookup' && req.method === 'POST') {
@@ -440,15 +511,21 @@ export async function startDashboard(options = {}) {
       else res.destroy();
     }
   });
+  // More connections than this are closed as they arrive.
+  server.maxConnections = limits.maxConnections;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
   const address = server.address();
-  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  origin = `http://${shownHost}:${address.port}`;
+  check.listening(address.port);
+  const shownHost = host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const origin = `http://${shownHost}:${address.port}`;
   return {
     url: `${origin}/`,
+    hostNames: check.names,
+    publicOrigins: check.publicOrigins,
+    limits: { maxBodyBytes: MAX_BODY, headersTimeoutMs: server.headersTimeout, requestTimeoutMs: server.requestTimeout, maxConnections: server.maxConnections },
     port: address.port,
     emulator,
     apis: publicConfig.apis,
@@ -485,6 +562,9 @@ export async function main(argv = [], { log = console.log, signals = true, env =
     }
     if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
       log('  warning: listening beyond this machine; the lookup API has no login of its own');
+    }
+    if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host) || opts.allowedHosts.length > 0 || opts.publicOrigin.length > 0) {
+      log(`  answers the Host names ${dash.hostNames.join(', ')}${dash.publicOrigins.length > 0 ? `; public origin ${dash.publicOrigins.join(', ')}` : ''}`);
     }
     if (signals) {
       const stop = () => dash.close().then(() => process.exit(0));

@@ -14,6 +14,32 @@ const nonEmpty = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : u
 const bad = (message) => new iap.IapError('INVALID_ARGUMENT', message);
 
 /**
+ * What one lookup may cost. `maxPages`: pages read of each paginated list (Apple's transaction and
+ * refund histories, Google's voided purchases); past it the answer has `truncated: true` and a
+ * note. `voidedTtlMs`: how long a token lookup reuses the voided-purchase list fetched before
+ * (Google's voided API has a small quota; the `voided` lookup always fetches it anew).
+ */
+export const LOOKUP_LIMITS = Object.freeze({ maxPages: 20, voidedTtlMs: 60_000 });
+
+/**
+ * The items of at most `LOOKUP_LIMITS.maxPages` pages of `pages`, and whether the last page read
+ * said there were more (`more(page)`): `{ items, truncated }`.
+ */
+async function collect(pages, itemsOf, more) {
+  const items = [];
+  let read = 0;
+  for await (const page of pages) {
+    items.push(...(itemsOf(page) ?? []));
+    read += 1;
+    // Leaving the loop closes the iterator: the next page is never asked for.
+    if (read >= LOOKUP_LIMITS.maxPages) return { items, truncated: more(page) };
+  }
+  return { items, truncated: false };
+}
+
+const truncatedNote = (what) => `truncated: only the first ${LOOKUP_LIMITS.maxPages} pages of ${what} were read`;
+
+/**
  * The App Store and Play configuration from the config file's `appStore` / `googlePlay` objects
  * and the environment (which wins). A key is read from its file here, once.
  */
@@ -84,11 +110,8 @@ function appleRow(t, extra = {}) {
   };
 }
 
-async function allTransactions(pages) {
-  const out = [];
-  for await (const page of pages) out.push(...(page.decodedTransactions ?? []));
-  return out;
-}
+/** Apple's transactions of at most maxPages pages: `{ items, truncated }`. */
+const appleTransactions = (pages) => collect(pages, (page) => page?.decodedTransactions, (page) => page?.hasMore === true);
 
 /** `{ store: 'apple', by: 'order' | 'transaction', id }` → rows and notes. */
 async function appleLookup({ client }, { by, id }) {
@@ -99,13 +122,17 @@ async function appleLookup({ client }, { by, id }) {
     return { rows: (r.decodedTransactions ?? []).map((t) => appleRow(t)), notes: [] };
   }
   if (by !== 'transaction') throw bad("by: one of 'order', 'transaction'");
-  const [history, refunds] = await Promise.all([
-    allTransactions(client.getTransactionHistoryPages(id, null, {}, 'v2')),
-    allTransactions(client.getRefundHistoryPages(id)),
+  const [historyRead, refundsRead] = await Promise.all([
+    appleTransactions(client.getTransactionHistoryPages(id, null, {}, 'v2')),
+    appleTransactions(client.getRefundHistoryPages(id)),
   ]);
-  const refunded = new Set(refunds.map((t) => t.transactionId));
+  const history = historyRead.items;
+  const refunded = new Set(refundsRead.items.map((t) => t.transactionId));
   const rows = history.map((t) => appleRow(t, { refunded: refunded.has(t.transactionId) || t.revocationDate !== undefined }));
   const notes = [];
+  if (historyRead.truncated) notes.push(truncatedNote('the transaction history'));
+  if (refundsRead.truncated) notes.push(truncatedNote('the refund history (a refund may not show)'));
+  const truncated = historyRead.truncated || refundsRead.truncated;
   // Subscription status of each group the transaction's subscriptions are in.
   if (history.some((t) => t.type === 'Auto-Renewable Subscription')) {
     const s = await client.getAllSubscriptionStatuses(id);
@@ -126,18 +153,41 @@ async function appleLookup({ client }, { by, id }) {
     }
   }
   if (rows.length === 0) notes.push(`no transactions for ${id}`);
-  return { rows, notes };
+  return { rows, notes, ...(truncated ? { truncated: true } : {}) };
 }
 
 /** Google's voided-purchase reasons and sources (VoidedPurchase, Play Developer API). */
 const VOIDED_REASON = { 0: 'other', 1: 'remorse', 2: 'not received', 3: 'defective', 4: 'accidental purchase', 5: 'fraud', 6: 'friendly fraud', 7: 'chargeback', 8: 'unacknowledged purchase' };
 const VOIDED_SOURCE = { 0: 'user', 1: 'developer', 2: 'Google' };
 
-/** The recent voided purchases (Google keeps 30 days), subscriptions included, every page. */
-async function voidedPurchases(client, packageName) {
-  const out = [];
-  for await (const page of client.listVoidedPurchasesPages({ packageName, type: 1 })) out.push(...(page.voidedPurchases ?? []));
-  return out;
+/**
+ * The recent voided purchases (Google keeps 30 days), subscriptions included, at most maxPages
+ * pages: `{ items, truncated }`.
+ */
+function voidedPurchases(client, packageName) {
+  const more = (page) => typeof page?.tokenPagination?.nextPageToken === 'string' && page.tokenPagination.nextPageToken !== '';
+  return collect(client.listVoidedPurchasesPages({ packageName, type: 1 }), (page) => page?.voidedPurchases, more);
+}
+
+/** The voided list token lookups share, per client: `{ at, list: Promise }`. */
+const voidedCache = new WeakMap();
+
+/**
+ * The voided purchases for a token lookup: the list fetched less than `voidedTtlMs` ago (or being
+ * fetched now) when there is one, else fetched and kept. A failed fetch is not kept. `fresh`
+ * fetches anew whatever is kept (the `voided` lookup).
+ */
+function voidedFor(client, packageName, now, fresh = false) {
+  const kept = voidedCache.get(client);
+  const t = now();
+  if (!fresh && kept && kept.packageName === packageName && t - kept.at < LOOKUP_LIMITS.voidedTtlMs && t >= kept.at) return kept.list;
+  const list = voidedPurchases(client, packageName);
+  const entry = { at: t, packageName, list };
+  voidedCache.set(client, entry);
+  list.catch(() => {
+    if (voidedCache.get(client) === entry) voidedCache.delete(client);
+  });
+  return list;
 }
 
 /** A voided purchase as the support page shows it. */
@@ -159,18 +209,21 @@ function voidedRow(v) {
  * product id is given, else a subscription), its acknowledgement state, and whether it was voided;
  * `{ store: 'google', by: 'voided' }`: the recent voided purchases.
  */
-async function googleLookup({ client, conf }, { by, id, productId }) {
+async function googleLookup({ client, conf }, { by, id, productId }, { now }) {
   const packageName = conf.packageName;
   if (by === 'voided') {
-    const list = await voidedPurchases(client, packageName);
-    return { rows: list.map(voidedRow), notes: list.length === 0 ? ['no voided purchases in the last 30 days'] : [] };
+    const { items: list, truncated } = await voidedFor(client, packageName, now, true);
+    const notes = list.length === 0 ? ['no voided purchases in the last 30 days'] : [];
+    if (truncated) notes.push(truncatedNote('the voided purchases'));
+    return { rows: list.map(voidedRow), notes, ...(truncated ? { truncated: true } : {}) };
   }
   if (by !== 'token') throw bad("by: one of 'token', 'voided'");
   const product = nonEmpty(productId);
-  const [answer, voided] = await Promise.all([
+  const [answer, voidedRead] = await Promise.all([
     product ? client.getProductPurchase({ packageName, productId: product, token: id }) : client.getSubscriptionPurchaseV2({ packageName, token: id }),
-    voidedPurchases(client, packageName),
+    voidedFor(client, packageName, now),
   ]);
+  const voided = voidedRead.items;
   const p = iap.toPurchase(answer);
   const v = voided.find((x) => x.purchaseToken === id);
   const subscription = !product;
@@ -194,20 +247,24 @@ async function googleLookup({ client, conf }, { by, id, productId }) {
   };
   const notes = [];
   if (p.needsAcknowledgement) notes.push(`not acknowledged yet: Google refunds it on ${new Date(p.acknowledgeBy).toISOString()} unless the app's server acknowledges or consumes it`);
-  return { rows: [row], notes };
+  if (voidedRead.truncated) notes.push(truncatedNote('the voided purchases (a refund may not show)'));
+  return { rows: [row], notes, ...(voidedRead.truncated ? { truncated: true } : {}) };
 }
 
 const LOOKUPS = { apple: appleLookup, google: googleLookup };
 /** Lookups that take no id. */
 const NO_ID = new Set(['google:voided']);
 
-/** Runs one store lookup, checking the request first. */
-export async function storeLookup(clients, body) {
+/**
+ * Runs one store lookup, checking the request first. `options.now` is the clock of the voided
+ * list kept for token lookups (default Date.now).
+ */
+export async function storeLookup(clients, body, { now = Date.now } = {}) {
   const store = body?.store;
   if (typeof store !== 'string' || !Object.hasOwn(LOOKUPS, store)) throw bad(`store: one of ${Object.keys(LOOKUPS).join(', ')}`);
   if (!Object.hasOwn(clients, store)) throw bad(`no ${store === 'apple' ? 'App Store Server API' : 'Play Developer API'} credentials are configured`);
   const id = nonEmpty(body.id);
   if (!NO_ID.has(`${store}:${body.by}`) && (!id || id.length > 512)) throw bad('id: 1 to 512 characters');
   if (body.productId !== undefined && (typeof body.productId !== 'string' || body.productId.length > 256)) throw bad('productId: a string of at most 256 characters');
-  return { store, ...(await LOOKUPS[store](clients[store], { ...body, id })) };
+  return { store, ...(await LOOKUPS[store](clients[store], { ...body, id }, { now })) };
 }

@@ -2,17 +2,27 @@
 // interrupted. The package's CLI dispatcher calls `main` with the arguments after the command name
 // (a leading "emulator" is tolerated too).
 import { startEmulator } from './emulator.js';
+import { checkAllowedHost } from './host-check.js';
 
-const USAGE = `usage: iap-verify emulator [--port N] [--host HOST] [--seed FILE]
+const USAGE = `usage: iap-verify emulator [--port N] [--host HOST] [--allowed-host NAME]... [--seed FILE]
 
 Serves the NHN Cloud IAP server API, the Gamebase purchase API, the App Store Server API and the
 Google Play Developer API (with Google's OAuth token endpoint) from memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
-JSON file in the format of pkg/src/emulator-seed.json (the default).`;
+JSON file in the format of pkg/src/emulator-seed.json (the default).
+
+  --allowed-host NAME  a Host name the emulator answers besides localhost, 127.0.0.1, [::1] and the
+                       address it listens on (every address of this machine for 0.0.0.0 or ::):
+                       the name clients use, e.g. a container's (--host 0.0.0.0 --allowed-host
+                       iap-emulator); repeat it for more. Any other Host gets 421 (DNS rebinding).
+
+Requests that carry an Origin other than http://NAME:PORT of an answered name get 403 (a page on
+another site cannot drive it through a browser), and POST /admin/* is taken only with
+Content-Type: application/json (415 otherwise).`;
 
 function parse(argv) {
   const args = [...argv];
   if (args[0] === 'emulator') args.shift();
-  const opts = { port: 8787, host: '127.0.0.1', seed: undefined, help: false };
+  const opts = { port: 8787, host: '127.0.0.1', allowedHosts: [], seed: undefined, help: false };
   while (args.length > 0) {
     const a = args.shift();
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -26,6 +36,7 @@ function parse(argv) {
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--port must be an integer from 0 to 65535');
       opts.port = n;
     } else if (flag === '--host') opts.host = value();
+    else if (flag === '--allowed-host') opts.allowedHosts.push(checkAllowedHost(value()));
     else if (flag === '--seed') opts.seed = value();
     else if (flag === '--help' || flag === '-h') opts.help = true;
     else throw new Error(`unknown option ${a}`);
@@ -51,7 +62,7 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
     log(USAGE);
     return 0;
   }
-  const emu = await startEmulator({ port: opts.port, host: opts.host, seed: opts.seed });
+  const emu = await startEmulator({ port: opts.port, host: opts.host, allowedHosts: opts.allowedHosts, seed: opts.seed });
   log(`IAP emulator listening on ${emu.url}`);
   log(`  IAP server API   baseUrl ${emu.url}  appKey ${emu.iap.appKey}  (appSeq ${emu.iap.appSeq}, package ${emu.iap.packageName})`);
   log(`  Gamebase API     baseUrl ${emu.url}  appId ${emu.gamebase.appId}  secretKey ${emu.gamebase.secretKey}`);
@@ -64,6 +75,8 @@ export async function main(argv = [], { log = console.log, signals = true } = {}
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
   log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
   log(`                   POST /admin/googleplay/products | subscriptions | renewals | voided, GET /admin/googleplay/state`);
+  log(`                   (every POST with Content-Type: application/json)`);
+  log(`  Host names       ${emu.hostNames.join(', ')} (more with --allowed-host NAME)`);
   log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);
   if (signals) {
     const stop = () => emu.close().then(() => process.exit(0));

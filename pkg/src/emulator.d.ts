@@ -3,6 +3,8 @@ export interface Emulator {
   /** e.g. http://127.0.0.1:8787; use it as `baseUrl` for both clients. */
   readonly url: string;
   readonly port: number;
+  /** The Host names it answers (lower case, IPv6 without brackets); any other Host gets 421. */
+  readonly hostNames: string[];
   /** The IAP app of the seed: `{ appKey, appSeq, packageName }`. */
   readonly iap: { appKey: string; appSeq: number; packageName: string };
   /** The Gamebase project of the seed: `{ appId, secretKey }` (the emulator's own, fake). */
@@ -183,7 +185,16 @@ export declare function loadSeed(seed?: object | string | URL): object;
 export declare function startEmulator(options?: {
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Listen address; default 127.0.0.1. */
   host?: string;
+  /**
+   * Host names answered besides localhost, 127.0.0.1, [::1] and the listen address (every address
+   * of the machine for 0.0.0.0 or ::), e.g. a container's name. Any other Host gets 421 (DNS
+   * rebinding), a request whose Origin is not `http://NAME:PORT` of an answered name gets 403, and
+   * `POST /admin/*` is taken only as `Content-Type: application/json` (415 otherwise). A bad name
+   * throws a TypeError.
+   */
+  allowedHosts?: string[];
   /** A seed object, a JSON file path or URL; default pkg/src/emulator-seed.json. */
   seed?: object | string | URL;
   /** Time source in epoch ms; default Date.now. */

@@ -27,6 +27,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppStoreFace } from './emulator-appstore.js';
 import { GooglePlayFace } from './emulator-googleplay.js';
+import { hostCheck } from './host-check.js';
 
 /** The seed used when none is given. */
 export const DEFAULT_SEED_URL = new URL('./emulator-seed.json', import.meta.url);
@@ -436,6 +437,12 @@ function adminRoutes(s, req, path, body) {
   if (!path.startsWith('/admin/')) return null;
   const json = (status, value) => new Reply(status, value);
   const route = `${req.method} ${path}`;
+  // A page on another site may POST here without asking first only as text/plain, a form or
+  // without a type (a "simple" request): a write is taken as JSON alone. (DELETE is never sent
+  // across sites without a preflight, which this server does not grant.)
+  if (req.method === 'POST' && !isJson(req)) {
+    return json(415, { error: 'admin writes are taken only as application/json: send Content-Type: application/json' });
+  }
   try {
     for (const f of s.faces) {
       const r = f.admin(req, path, body);
@@ -514,7 +521,15 @@ function send(res, reply) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function handle(s, req, res) {
+async function handle(s, req, res, check) {
+  // Only the names it knows (no DNS rebinding to read /admin/*/credentials), and no request a
+  // page on another site sends through a browser (host-check.js, shared with the dashboard).
+  if (!check.hostAllowed(req)) {
+    return send(res, new Reply(421, { error: 'unexpected Host header (a name the emulator answers is given with --allowed-host)' }, { Connection: 'close' }));
+  }
+  if (!check.originAllowed(req)) {
+    return send(res, new Reply(403, { error: 'cross-origin request refused' }, { Connection: 'close' }));
+  }
   const url = new URL(req.url, 'http://emulator');
   const path = url.pathname;
   let text;
@@ -587,21 +602,24 @@ async function handle(s, req, res) {
 
 /**
  * Starts the emulator.
- * @param {{ port?: number, host?: string, seed?: object | string | URL, clock?: () => number, appStore?: object, googlePlay?: object }} [options]
- *   `port` 0 (the default) picks a free one; `seed` an object, a JSON file path, or the default;
+ * @param {{ port?: number, host?: string, allowedHosts?: string[], seed?: object | string | URL, clock?: () => number, appStore?: object, googlePlay?: object }} [options]
+ *   `port` 0 (the default) picks a free one; `allowedHosts` Host names answered besides the
+ *   loopback names and the listen address (any other Host gets 421; an Origin that is not
+ *   `http://NAME:PORT` of an answered name gets 403); `seed` an object, a JSON file path, or the default;
  *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
  *   settings over the seed's `appStore` section (see ./emulator-appstore.js), `googlePlay` the
  *   Google Play face's over the seed's `googlePlay` section (./emulator-googleplay.js).
- * @returns {Promise<{ url: string, port: number, iap: object, gamebase: object, appStore: object, googlePlay: object,
+ * @returns {Promise<{ url: string, port: number, hostNames: string[], iap: object, gamebase: object, appStore: object, googlePlay: object,
  *   state: EmulatorState, addPayment(p: object): object, close(): Promise<void> }>}
  */
-export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock = Date.now, appStore, googlePlay } = {}) {
+export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts = [], seed, clock = Date.now, appStore, googlePlay } = {}) {
+  const check = hostCheck({ bindHost: host, allowedHosts });
   const state = new EmulatorState(loadSeed(seed), clock, { appStore, googlePlay });
   const apple = state.face('appStore');
   const play = state.face('googlePlay');
   const sockets = new Set();
   const server = createServer((req, res) => {
-    handle(state, req, res).catch((e) => {
+    handle(state, req, res, check).catch((e) => {
       if (!res.headersSent) send(res, new Reply(500, { error: String(e?.message ?? e) }));
     });
   });
@@ -614,11 +632,13 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', seed, clock 
     server.listen(port, host, resolve);
   });
   const actual = server.address().port;
+  check.listening(actual);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   state.url = `http://${shownHost}:${actual}`;
   return {
     url: `http://${shownHost}:${actual}`,
     port: actual,
+    hostNames: check.names,
     get iap() { return { ...state.iap }; },
     get gamebase() { return { ...state.gamebase }; },
     get appStore() {

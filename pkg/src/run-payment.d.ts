@@ -52,5 +52,16 @@ export type RunPaymentOptions = RunPaymentStoreOptions | RunPaymentSaveOptions;
  * by the instance whose compare-and-set write landed. Resolves with the flow in its end state,
  * still PAID when the purchase is pending, or, when another instance got ahead, the stored flow
  * that instance is carrying on.
+ *
+ * No store is trusted. Every record a store hands over (`load`, the record `deliverInTransaction`
+ * locks, the record it resolves with) must be `{ flow, version }` with a positive integer version
+ * (else `INVALID_ARGUMENT`), the flow of this payment and a version no older than one seen before
+ * (else `MALFORMED_INPUT`, and nothing is delivered on a locked record that fails this). After
+ * `deliver` ran in `deliverInTransaction`, the record it resolves with must be the DELIVERED flow
+ * one version above the locked one (else `MALFORMED_INPUT`: the item was delivered, but the store
+ * did not record it; the run stops rather than deliver again). A store that refuses the
+ * compare-and-set write of one step 5 times in a row without the reloaded version moving (or 100
+ * times in all) ends the run with a retryable `TIMEOUT` (`details`: `paymentSeq`, `state`,
+ * `version`, `refused`, `stale`); the stored flow is unchanged, and a later run continues.
  */
 export function runPayment(options: RunPaymentOptions): Promise<PaymentFlow>;

@@ -11,6 +11,16 @@ const isRetryable = (e) => e != null && e.retryable === true;
 const bad = (message, details) => new IapError('INVALID_ARGUMENT', `runPayment: ${message}`, details ? { details } : {});
 
 /**
+ * Refused compare-and-set writes in one step before runPayment gives up with a retryable
+ * `TIMEOUT`: when the reloaded record's version has not moved (a store that refuses a write over
+ * the version it reports, or a read replica that lags), and in any case.
+ */
+const MAX_STALE_WRITES = 5;
+const MAX_REFUSED_WRITES = 100;
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
  * Runs a payment from `PAID` to an end state: verify → consume at the IAP server → deliver →
  * complete. The flow is written after every transition and before the effect that transition
  * asks for, so a crash at any point can be resumed by calling `runPayment` again: nothing is
@@ -52,6 +62,13 @@ const bad = (message, details) => new IapError('INVALID_ARGUMENT', `runPayment: 
  *   was recorded.
  * - `maxConsumeAttempts` (default 3): consume requests per run before the retryable error is
  *   rethrown (the stored flow stays in `CONSUME_REQUESTED`; a later run continues).
+ *
+ * No store is trusted: every record it hands over is checked as `load`'s answer is (this payment's
+ * flow, a positive version that never goes back), the locked record before anything is delivered
+ * on its word, and the record `deliverInTransaction` resolves with after a delivery must be the
+ * DELIVERED flow one version up (else MALFORMED_INPUT, rather than a second delivery). A store whose
+ * compare-and-set keeps refusing one step's write ends the run in a retryable TIMEOUT after
+ * MAX_STALE_WRITES (5) refusals without the version moving, or MAX_REFUSED_WRITES (100) in all.
  *
  * @param {import('./run-payment.js').RunPaymentOptions} options
  * @returns {Promise<PaymentFlow>} the flow in its end state, `PAID` for a pending purchase, or,
@@ -98,13 +115,30 @@ export async function runPayment(options) {
    * Records an answer (a fact about the state it was asked in). On a conflict it is recorded on
    * the stored flow too, if that flow is still in the state the answer is for (another instance
    * re-sent the same consume, say); otherwise the other instance is ahead and `null` says stop.
+   * A store that keeps refusing the write ends in a retryable TIMEOUT, bounded: MAX_STALE_WRITES
+   * refusals after which the version did not move, MAX_REFUSED_WRITES refusals in all.
    */
   const record = async (event) => {
-    for (;;) {
+    let stale = 0;
+    for (let refused = 0; ; refused++) {
       const awaited = current.state;
+      const before = version;
       const effects = await write(event);
       if (effects !== null) return effects;
       if (current.state !== awaited) return null;
+      // A refused compare-and-set means another write landed, so the version must have moved
+      // on (a lagging read may show it still, or even an older one: counted alike).
+      if (version <= before) stale += 1;
+      else stale = 0;
+      if (stale >= MAX_STALE_WRITES || refused + 1 >= MAX_REFUSED_WRITES) {
+        throw new IapError(
+          'TIMEOUT',
+          `runPayment: the store refused ${refused + 1} writes of ${event.type} for paymentSeq ${current.paymentSeq}` +
+            (stale > 0 ? ` (${stale} without its version moving from ${version})` : ''),
+          { retryable: true, details: { paymentSeq: current.paymentSeq, state: current.state, version, refused: refused + 1, stale } },
+        );
+      }
+      if (stale > 0) await pause(stale * 5); // a lagging read may catch up
     }
   };
 
@@ -213,17 +247,31 @@ export async function runPayment(options) {
       return (await record({ type: 'DELIVERED' })) !== null;
     }
     let delivered = false;
-    const r = await db.deliverInTransaction(async ({ flow, transaction }) => {
-      // The record is locked: what it says now is what every other instance will see.
-      const locked = PaymentFlow.fromJSON(flow);
+    let lockedVersion;
+    const r = await db.deliverInTransaction(async (lockedRecord) => {
+      // The record is locked: what it says now is what every other instance will see. It is
+      // checked as `load`'s answer is (this payment's flow, a version that never goes back)
+      // before anything is delivered on its word.
+      const { flow: locked, version: v } = db.checkRecord(lockedRecord, 'the record `store.deliverInTransaction` locked', version);
+      lockedVersion = v;
       if (locked.state !== 'CONSUMED') return null;
       const [effect] = locked.pendingEffects();
-      await deliver(effect, locked, { transaction });
+      await deliver(effect, locked, { transaction: lockedRecord.transaction });
       delivered = true;
       return locked.apply({ type: 'DELIVERED' }).flow.toJSON();
     });
-    current = r.flow;
-    version = r.version;
+    const after = db.checkRecord(r, 'the record `store.deliverInTransaction` resolved with', lockedVersion ?? version);
+    // What fn returned was written in the lock's transaction: the record is now that flow, one
+    // version up. Anything else (the write dropped, say) would deliver again on the next pass.
+    if (delivered && (after.flow.state !== 'DELIVERED' || after.version !== lockedVersion + 1)) {
+      throw new IapError(
+        'MALFORMED_INPUT',
+        `runPayment: the item of paymentSeq ${current.paymentSeq} was delivered, but \`store.deliverInTransaction\` did not record DELIVERED (it answered ${after.flow.state}, version ${after.version}, for the write over version ${lockedVersion})`,
+        { details: { paymentSeq: current.paymentSeq, state: after.flow.state, version: after.version, lockedVersion } },
+      );
+    }
+    current = after.flow;
+    version = after.version;
     return delivered;
   }
 }
@@ -258,17 +306,31 @@ async function open(options) {
   if (given && given.paymentSeq !== paymentSeq) {
     throw bad('`flow` is for another payment than `paymentSeq`', { paymentSeq, flowPaymentSeq: given.paymentSeq });
   }
-  const load = async () => {
-    const r = await store.load(paymentSeq);
-    if (r === null || r === undefined) return null;
-    if (typeof r !== 'object' || !Number.isSafeInteger(r.version) || r.version < 1) {
-      throw bad('`store.load` must resolve to null or { flow, version } with a positive integer version');
+  /**
+   * A record from the store, checked: an object with a positive integer version (at least
+   * `minVersion`: versions never go back) and a flow of this payment. `what` names it in errors.
+   */
+  const checkRecord = (r, what, minVersion = 1) => {
+    if (r === null || typeof r !== 'object' || !Number.isSafeInteger(r.version) || r.version < 1) {
+      throw bad(`${what} must be { flow, version } with a positive integer version`);
     }
     const f = PaymentFlow.fromJSON(r.flow);
     if (f.paymentSeq !== paymentSeq) {
-      throw new IapError('MALFORMED_INPUT', `runPayment: the store returned the flow of payment ${f.paymentSeq} for ${paymentSeq}`);
+      throw new IapError('MALFORMED_INPUT', `runPayment: ${what} is the flow of payment ${f.paymentSeq}, not of ${paymentSeq}`, {
+        details: { paymentSeq, flowPaymentSeq: f.paymentSeq },
+      });
+    }
+    if (r.version < minVersion) {
+      throw new IapError('MALFORMED_INPUT', `runPayment: ${what} has version ${r.version}, older than version ${minVersion} seen before`, {
+        details: { paymentSeq, version: r.version, seen: minVersion },
+      });
     }
     return { flow: f, version: r.version };
+  };
+  const load = async () => {
+    const r = await store.load(paymentSeq);
+    if (r === null || r === undefined) return null;
+    return checkRecord(r, 'the record `store.load` resolved with');
   };
   let start = await load();
   if (start === null) {
@@ -281,16 +343,9 @@ async function open(options) {
   return {
     ...start,
     load,
+    checkRecord,
     update: async (next, expected) => (await store.update(paymentSeq, next.toJSON(), expected)) === true,
     deliverInTransaction:
-      typeof store.deliverInTransaction === 'function'
-        ? async (fn) => {
-            const r = await store.deliverInTransaction(paymentSeq, fn);
-            if (r === null || typeof r !== 'object' || !Number.isSafeInteger(r.version)) {
-              throw bad('`store.deliverInTransaction` must resolve to the record { flow, version }');
-            }
-            return { flow: PaymentFlow.fromJSON(r.flow), version: r.version };
-          }
-        : undefined,
+      typeof store.deliverInTransaction === 'function' ? (fn) => store.deliverInTransaction(paymentSeq, fn) : undefined,
   };
 }

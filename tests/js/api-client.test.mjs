@@ -18,7 +18,8 @@ beforeEach(async () => {
 });
 
 async function admin(method, path, body) {
-  const res = await fetch(emu.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  // Admin writes are taken as JSON only (a page on another site could send text/plain).
+  const res = await fetch(emu.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await res.json();
   assert.ok(res.ok, JSON.stringify(json));
   return json;

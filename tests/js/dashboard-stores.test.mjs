@@ -4,7 +4,7 @@
 // with node:fs). The Apple lookups and the page are tested in tests/www/ against the local server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { storeLookup } from '../../pkg/src/dashboard-stores.js';
+import { LOOKUP_LIMITS, storeLookup } from '../../pkg/src/dashboard-stores.js';
 import { playClient, playFake } from './google-play-fake.mjs';
 
 const HOUR = 3_600_000;
@@ -92,4 +92,108 @@ test('wrong requests are INVALID_ARGUMENT before anything is sent; Google\'s ref
   const refuse = (req) => (req.path.endsWith('/voidedpurchases') ? voidedPage([]) : { status: 410, body: { error: { code: 410, status: 'GONE', message: 'gone' } } });
   const gone = stores([refuse, refuse]);
   await assert.rejects(storeLookup(gone.clients, { store: 'google', by: 'token', id: 'old', productId: 'p' }), (e) => e.code === 'API_ERROR' && e.details.status === 410);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bounded lookups (issue 25, item 8): pages per list capped with a "truncated" note; the voided
+// list not fetched whole for every token lookup (kept for a bounded time)
+
+/** `n` voided pages that each say there is another one (an endless list, as far as `n` goes). */
+const endlessVoided = (n) => Array.from({ length: n }, (_, i) => () => ({
+  body: { voidedPurchases: [{ purchaseToken: `v${i}`, orderId: `GPA.${i}`, voidedTimeMillis: String(i), voidedReason: 0, voidedSource: 0 }], tokenPagination: { nextPageToken: `p${i + 1}` } },
+}));
+
+test('the voided purchases: at most LOOKUP_LIMITS.maxPages pages, then a "truncated" answer and note', async () => {
+  const { maxPages } = LOOKUP_LIMITS;
+  assert.ok(Number.isInteger(maxPages) && maxPages >= 1 && maxPages <= 50, String(maxPages));
+  const { f, clients } = stores(endlessVoided(1000));
+  const out = await storeLookup(clients, { store: 'google', by: 'voided' });
+  assert.equal(f.api.length, maxPages, 'pages fetched');
+  assert.equal(out.rows.length, maxPages);
+  assert.equal(out.truncated, true);
+  assert.ok(out.notes.some((n) => /truncated/.test(n) && n.includes(String(maxPages))), JSON.stringify(out.notes));
+  // A list that ends within the cap is whole, and says nothing of the kind.
+  const short = stores([...endlessVoided(2), voidedPage([])]);
+  const whole = await storeLookup(short.clients, { store: 'google', by: 'voided' });
+  assert.equal(whole.truncated, undefined);
+  assert.ok(!whole.notes.some((n) => /truncated/.test(n)));
+  // Exactly maxPages pages, the last one saying it is the last: not truncated.
+  const exact = stores([...endlessVoided(maxPages - 1), voidedPage([])]);
+  assert.equal((await storeLookup(exact.clients, { store: 'google', by: 'voided' })).truncated, undefined);
+});
+
+test('a token lookup: the voided list is fetched at most once per LOOKUP_LIMITS.voidedTtlMs (shared by lookups at once), and capped', async () => {
+  const { voidedTtlMs, maxPages } = LOOKUP_LIMITS;
+  assert.ok(voidedTtlMs > 0 && voidedTtlMs <= 10 * 60_000, String(voidedTtlMs));
+  const product = { purchaseTimeMillis: String(Date.now() - 5 * DAY), purchaseState: 0, consumptionState: 1, acknowledgementState: 1, orderId: 'GPA.2' };
+  const voided = [{ purchaseToken: 'tok-b', orderId: 'GPA.2', voidedTimeMillis: '1717243200000', voidedReason: 7, voidedSource: 2 }];
+  const { f, clients } = stores(Array.from({ length: 20 }, () => byPath(product, voided)));
+  let now = 1_000_000;
+  const lookup = (id) => storeLookup(clients, { store: 'google', by: 'token', id, productId: 'gem_500' }, { now: () => now });
+  const voidedCalls = () => f.api.filter((q) => q.path.endsWith('/voidedpurchases')).length;
+  const [a, b] = await Promise.all([lookup('tok-b'), lookup('tok-c')]);
+  assert.equal(a.rows[0].refunded, true);
+  assert.equal(b.rows[0].refunded, false);
+  assert.equal(voidedCalls(), 1, 'two lookups at once: one voided list');
+  now += voidedTtlMs - 1;
+  assert.equal((await lookup('tok-b')).rows[0].status, 'REFUNDED');
+  assert.equal(voidedCalls(), 1, 'still fresh');
+  now += 2;
+  await lookup('tok-b');
+  assert.equal(voidedCalls(), 2, 'stale: fetched again');
+  // The "voided" lookup itself always asks Google, and refreshes what token lookups use.
+  await storeLookup(clients, { store: 'google', by: 'voided' }, { now: () => now });
+  assert.equal(voidedCalls(), 3);
+  await lookup('tok-b');
+  assert.equal(voidedCalls(), 3);
+
+  // A failed fetch is not kept.
+  let refuse = true;
+  const failing = stores(Array.from({ length: 8 }, () => (req) => {
+    if (!req.path.endsWith('/voidedpurchases')) return { body: product };
+    if (!refuse) return voidedPage(voided);
+    refuse = false;
+    return { status: 403, body: { error: { code: 403, status: 'PERMISSION_DENIED', message: 'x' } } };
+  }));
+  const opts = { now: () => 5 };
+  await assert.rejects(storeLookup(failing.clients, { store: 'google', by: 'token', id: 'tok-b', productId: 'gem_500' }, opts));
+  assert.equal((await storeLookup(failing.clients, { store: 'google', by: 'token', id: 'tok-b', productId: 'gem_500' }, opts)).rows[0].refunded, true);
+
+  // An endless voided list: the token lookup reads maxPages of it and says its refund check is partial.
+  const endless = stores([
+    (req) => (req.path.endsWith('/voidedpurchases') ? endlessVoided(1)[0]() : { body: product }),
+    ...endlessVoided(1000).map((page) => (req) => (req.path.endsWith('/voidedpurchases') ? page() : { body: product })),
+  ]);
+  const out = await storeLookup(endless.clients, { store: 'google', by: 'token', id: 'tok-z', productId: 'gem_500' });
+  assert.equal(endless.f.api.filter((q) => q.path.endsWith('/voidedpurchases')).length, maxPages);
+  assert.equal(out.truncated, true);
+  assert.ok(out.notes.some((n) => /truncated/.test(n)), JSON.stringify(out.notes));
+});
+
+test('Apple: the transaction and refund histories are read at most LOOKUP_LIMITS.maxPages pages each, then "truncated"', async () => {
+  const { maxPages } = LOOKUP_LIMITS;
+  let historyPages = 0;
+  let refundPages = 0;
+  const client = {
+    async *getTransactionHistoryPages(id) {
+      for (let i = 0; ; i++) {
+        if (i > 1000) throw new Error('read the whole endless history');
+        historyPages += 1;
+        yield { hasMore: true, revision: `r${i}`, decodedTransactions: [{ transactionId: `${id}-${i}`, productId: 'gem_500', type: 'Consumable' }] };
+      }
+    },
+    async *getRefundHistoryPages() {
+      for (let i = 0; ; i++) {
+        if (i > 1000) throw new Error('read the whole endless refund history');
+        refundPages += 1;
+        yield { hasMore: true, revision: `q${i}`, decodedTransactions: [{ transactionId: `t-${i}`, productId: 'gem_500', type: 'Consumable' }] };
+      }
+    },
+  };
+  const out = await storeLookup({ apple: { conf: {}, client } }, { store: 'apple', by: 'transaction', id: 't' });
+  assert.equal(historyPages, maxPages);
+  assert.equal(refundPages, maxPages);
+  assert.equal(out.rows.length, maxPages);
+  assert.equal(out.truncated, true);
+  assert.ok(out.notes.some((n) => /truncated/.test(n)), JSON.stringify(out.notes));
 });

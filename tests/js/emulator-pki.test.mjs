@@ -80,7 +80,7 @@ test('App Store face options: a given .p8 key is the one tokens must be signed w
     const creds = await (await fetch(`${emu.url}/admin/appstore/credentials`)).json();
     assert.deepEqual([creds.keyId, creds.signingKey, creds.rootCertificate], [a.keyId, p8, Buffer.from(a.rootCertificate).toString('base64')]);
     // The PKI and the key survive a reset (clients keep trusting the same root).
-    await fetch(`${emu.url}/admin/reset`, { method: 'POST' });
+    await fetch(`${emu.url}/admin/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     assert.deepEqual(emu.appStore.rootCertificate, a.rootCertificate);
     assert.equal((await c.getTransactionInfo('2000000100000001')).decodedTransactionInfo.transactionId, '2000000100000001');
   } finally {

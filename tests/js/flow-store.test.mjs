@@ -339,3 +339,135 @@ test('races: 8 instances, random delays and lost answers, 200 payments: one cons
     }
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// Stores that lie or are broken (issue 25, item 9): runPayment trusts no store
+
+/** A memory store whose record has been brought to CONSUMED, as a run that crashed before deliver. */
+async function consumedStore(seq = SEQ) {
+  const store = iap.createMemoryFlowStore();
+  const w = world();
+  await assert.rejects(iap.runPayment({ store, flow: paidFlow(seq), ...w.callbacks('x'), deliver: () => { throw new Error('crash'); } }), /crash/);
+  assert.equal((await store.load(seq)).flow.state, 'CONSUMED');
+  return store;
+}
+
+test('hostile store: deliverInTransaction locks the flow of another payment; nothing is delivered', async () => {
+  const OTHER = '1111111111111111';
+  const ours = await consumedStore();
+  const theirs = await consumedStore(OTHER);
+  const w = world();
+  // The lock hands fn the record of another (consumed) payment, and writes where it is told.
+  const liar = { ...ours, deliverInTransaction: (seq, fn) => theirs.deliverInTransaction(OTHER, fn) };
+  await rejectsCode(iap.runPayment({ store: liar, paymentSeq: SEQ, ...w.callbacks('a') }), 'MALFORMED_INPUT');
+  assert.deepEqual(w.deliveries, [], 'no item granted for a flow of another payment');
+  assert.equal((await theirs.load(OTHER)).flow.state, 'CONSUMED', 'the other payment is left as it was');
+});
+
+test('hostile store: deliverInTransaction hands back the record of another payment, or a malformed one', async () => {
+  const OTHER = '1111111111111111';
+  const otherFlow = (await consumedStore(OTHER)).entries()[0][1];
+  for (const [answer, code] of [
+    [{ flow: otherFlow.flow, version: 9 }, 'MALFORMED_INPUT'],
+    [null, 'INVALID_ARGUMENT'],
+    ['record', 'INVALID_ARGUMENT'],
+    [{ flow: 'x', version: 0 }, 'INVALID_ARGUMENT'],
+  ]) {
+    const store = await consumedStore();
+    const w = world();
+    const liar = {
+      ...store,
+      deliverInTransaction: async (seq, fn) => {
+        await store.deliverInTransaction(seq, fn);
+        return typeof answer === 'object' && answer !== null ? structuredClone(answer) : answer;
+      },
+    };
+    await rejectsCode(iap.runPayment({ store: liar, paymentSeq: SEQ, ...w.callbacks('a') }), code);
+    assert.equal(w.deliveries.length, 1, JSON.stringify(answer));
+    assert.equal(w.completes, 0, 'nothing is completed on a record that is not ours');
+  }
+});
+
+test('hostile store: a locked record whose version is not a positive integer, or went backwards, is refused before delivery', async () => {
+  for (const bad of [0, -1, 1.5, '4', undefined, 1]) {
+    const store = await consumedStore();
+    const w = world();
+    const liar = {
+      ...store,
+      deliverInTransaction: (seq, fn) => store.deliverInTransaction(seq, (locked) => fn({ ...locked, version: bad })),
+    };
+    await rejectsCode(iap.runPayment({ store: liar, paymentSeq: SEQ, ...w.callbacks('a') }), bad === 1 ? 'MALFORMED_INPUT' : 'INVALID_ARGUMENT');
+    assert.deepEqual(w.deliveries, [], `version ${bad}`);
+    assert.equal((await store.load(SEQ)).flow.state, 'CONSUMED');
+  }
+});
+
+test('buggy store: deliverInTransaction does not write the DELIVERED flow; runPayment stops after one delivery', async () => {
+  const store = await consumedStore();
+  const w = world();
+  // It runs fn but drops what fn returns, and answers with the record as it was (still CONSUMED):
+  // before the check, runPayment delivered again and again.
+  const forgetful = {
+    ...store,
+    deliverInTransaction: async (seq, fn) => {
+      const r = await store.load(seq);
+      await fn({ ...r, transaction: undefined });
+      return r;
+    },
+  };
+  const deliver = (effect) => {
+    w.deliveries.push(effect.paymentSeq);
+    if (w.deliveries.length > 3) throw new Error('delivered again and again');
+  };
+  await rejectsCode(iap.runPayment({ store: forgetful, paymentSeq: SEQ, ...w.callbacks('a'), deliver }), 'MALFORMED_INPUT');
+  assert.equal(w.deliveries.length, 1);
+});
+
+test('buggy store: compare-and-set refused without the version moving ends in a retryable TIMEOUT, not a spin', async () => {
+  const store = iap.createMemoryFlowStore();
+  let updates = 0;
+  const stuck = {
+    load: async (seq) => {
+      if (updates > 1000) throw new Error('still spinning after 1000 refused writes');
+      return store.load(seq);
+    },
+    insert: store.insert,
+    update: async () => {
+      updates += 1;
+      return false;
+    },
+  };
+  const w = world();
+  await assert.rejects(iap.runPayment({ store: stuck, flow: paidFlow(), ...w.callbacks('a') }), (e) => {
+    assert.ok(e instanceof iap.IapError, String(e));
+    assert.equal(e.code, 'TIMEOUT', e.message);
+    assert.equal(e.retryable, true);
+    assert.equal(e.details.paymentSeq, SEQ);
+    return true;
+  });
+  assert.ok(updates <= 5, `${updates} writes tried`);
+  assert.equal(w.requests, 0);
+  assert.equal((await store.load(SEQ)).flow.state, 'PAID');
+});
+
+test('hostile store: compare-and-set refused forever while the version keeps moving ends in a retryable TIMEOUT', async () => {
+  const store = iap.createMemoryFlowStore();
+  let updates = 0;
+  let bump = 0;
+  const churning = {
+    load: async (seq) => {
+      if (updates > 10_000) throw new Error('still spinning after 10,000 refused writes');
+      const r = await store.load(seq);
+      return r && { ...r, version: r.version + ++bump };
+    },
+    insert: store.insert,
+    update: async () => {
+      updates += 1;
+      return false;
+    },
+  };
+  const w = world();
+  await assert.rejects(iap.runPayment({ store: churning, flow: paidFlow(), ...w.callbacks('a') }), (e) => e instanceof iap.IapError && e.code === 'TIMEOUT' && e.retryable === true);
+  assert.ok(updates <= 100, `${updates} writes tried`);
+  assert.equal(w.requests, 0);
+});

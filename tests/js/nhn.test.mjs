@@ -18,7 +18,8 @@ beforeEach(async () => {
 });
 
 async function admin(method, path, body) {
-  const res = await fetch(emu.url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  // Admin writes are taken as JSON only (a page on another site could send text/plain).
+  const res = await fetch(emu.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const json = await res.json();
   assert.ok(res.ok, JSON.stringify(json));
   return json;
@@ -130,7 +131,7 @@ test('emulator: a subscription is not consumable, unknown products are refused, 
   const seeded = (await admin('GET', '/admin/state')).payments.find((p) => p.paymentSeq === sub.paymentSeq);
   const e = await rejectsCode(c.consume({ paymentSeq: sub.paymentSeq, accessToken: seeded.accessToken }), 'API_ERROR');
   assert.equal(e.details.resultCode, 5000);
-  const res = await fetch(`${emu.url}/admin/payments`, { method: 'POST', body: JSON.stringify({ userId: 'u', productId: 'nope' }) });
+  const res = await fetch(`${emu.url}/admin/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'u', productId: 'nope' }) });
   assert.equal(res.status, 400);
 
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');

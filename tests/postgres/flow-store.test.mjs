@@ -24,7 +24,7 @@ after(async () => {
 
 let payments = 0;
 const newPayment = () => emu.addPayment({ userId: 'user-1', productId: 'gem_100', marketId: 'GG', paymentId: `GPA.0000-0000-0000-${String(++payments).padStart(5, '0')}` });
-const fault = (f) => fetch(`${emu.url}/admin/faults`, { method: 'POST', body: JSON.stringify({ path: '/v1/service/consume', ...f }) });
+const fault = (f) => fetch(`${emu.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/v1/service/consume', ...f }) });
 
 /** The consume requests the emulator logged for nothing else but this test's payments. */
 async function acceptedConsumes(since) {
