@@ -6,18 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
+import { rejectsCode as rejects } from './rejects.mjs';
 import { PEM, ROOT, SIGNED, b64, client, fake, fromB64url, jws, leafKey, signingKey, subtle, tx } from './app-store-fake.mjs';
 
-async function rejects(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof iap.IapError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 test('getTransactionInfo: the request, the ES256 bearer token, the answer verified and decoded', async () => {
   const signed = await tx('2000000001');

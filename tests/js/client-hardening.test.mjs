@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import * as iap from './load.mjs';
+import { rejectsCode } from './rejects.mjs';
 import { client as appleClient, fake, tx } from './app-store-fake.mjs';
 import { SERVICE_ACCOUNT, playClient, playFake } from './google-play-fake.mjs';
 import { own } from './vectors.mjs';
@@ -46,16 +47,6 @@ after(() => {
   }
 });
 
-async function rejectsCode(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof iap.IapError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 test('a redirect is an API_ERROR: the secret key, the access token and the assertion stay home', async () => {
   reached.length = 0;

@@ -6,18 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
+import { rejectsCode as rejects } from './rejects.mjs';
 import { BASE_URL, EMAIL, PREFIX, PRIVATE_KEY, SERVICE_ACCOUNT, TOKEN_URL, googleError, playClient, playFake } from './google-play-fake.mjs';
 
-async function rejects(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof iap.IapError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const T = 1_717_243_200_000;
 const PRODUCT = { kind: 'androidpublisher#productPurchase', purchaseTimeMillis: String(T), purchaseState: 0, consumptionState: 0, orderId: 'GPA.3312-1111-2222-33333', acknowledgementState: 0, purchaseType: 0, regionCode: 'KR' };

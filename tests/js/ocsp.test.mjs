@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { webcrypto } from 'node:crypto';
 import * as iap from './load.mjs';
+import { rejectsCode } from './rejects.mjs';
 import { own } from './vectors.mjs';
 
 const pki = (name) => new Uint8Array(own(`testpki-ocsp/${name}`));
@@ -71,16 +72,6 @@ async function token(leaf, payload = {}) {
 
 const verifier = (options) => new iap.SignedDataVerifier([pki('root.der')], true, 'Sandbox', 'com.example.app', undefined, options);
 
-async function rejectsCode(promise, code) {
-  try {
-    await promise;
-  } catch (e) {
-    assert.ok(e instanceof iap.IapError, String(e));
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 test('good: leaf and intermediate asked once each (POST application/ocsp-request), then cached', async () => {
   asked.length = 0;
