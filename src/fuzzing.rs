@@ -233,7 +233,7 @@ pub fn nhn_response(data: &[u8]) {
     }
 }
 
-/// App Store Server API answers: arbitrary bytes as every endpoint's response, read with a client
+/// App Store Server API answers: arbitrary bytes as an endpoint's response, read with a client
 /// whose verifier trusts the test PKI (so signed fields that do verify go on to be decoded).
 pub fn app_store_answer(data: &[u8]) {
     use crate::api::ServerApi;
@@ -243,9 +243,11 @@ pub fn app_store_answer(data: &[u8]) {
     const KEY: &[u8] = include_bytes!("../tests/vectors/testpki/leaf-ec.pk8");
     let Ok(verifier) = SignedDataVerifier::with_roots(Some(&[ROOT]), false, Environment::Sandbox, "com.example.app", Some(1)) else { return };
     let Ok(api) = AppStoreServerApi::new(KEY, "K", "I", "com.example.app", verifier, None) else { return };
-    let r = response(data);
-    for e in ENDPOINTS {
-        let _ = api.parse(e, &r, 1_717_243_300_000);
+    // The first byte picks the endpoint (they share one reader; the choice keeps each run to one
+    // parse), the rest is the response.
+    let Some((&pick, rest)) = data.split_first() else { return };
+    if let Some(e) = ENDPOINTS.get(usize::from(pick) % ENDPOINTS.len()) {
+        let _ = api.parse(e, &response(rest), 1_717_243_300_000);
     }
 }
 
@@ -257,10 +259,12 @@ pub fn play_answer(data: &[u8]) {
     let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, KEY));
     let file = serde_json::json!({ "type": "service_account", "client_email": "a@b.iam.gserviceaccount.com", "private_key": pem });
     let Ok(api) = GooglePlayApi::new(&file, None, None) else { return };
-    let r = response(data);
-    let _ = api.parse_token(&r, 1_717_243_300_000);
-    for e in ENDPOINTS {
-        let _ = api.parse(e, &r, 1_717_243_300_000);
+    // The first byte picks the token answer or an endpoint, the rest is the response.
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let r = response(rest);
+    match ENDPOINTS.get(usize::from(pick) % (ENDPOINTS.len() + 1)) {
+        Some(e) => drop(api.parse(e, &r, 1_717_243_300_000)),
+        None => drop(api.parse_token(&r, 1_717_243_300_000)),
     }
 }
 

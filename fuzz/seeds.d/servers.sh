@@ -1,19 +1,20 @@
 # Seeds for the server-answer targets (sourced by scripts/fuzz.sh). The first byte of an answer
-# input is its HTTP status (under 100: 200; else twice the byte), the rest its body.
-answer() { # answer <target> <name> <status-byte> <body>
+# input picks the endpoint (modulo their number; for play_answer, one past the last is the token
+# answer), the second is its HTTP status (under 100: 200; else twice the byte), the rest its body.
+answer() { # answer <target> <name> <endpoint-byte> <status-byte> <body>
   mkdir -p "fuzz/corpus/$1"
-  { printf "\\$(printf '%03o' "$3")"; printf '%s' "$4"; } > "fuzz/corpus/$1/seed-$2"
+  { printf "\\$(printf '%03o' "$3")\\$(printf '%03o' "$4")"; printf '%s' "$5"; } > "fuzz/corpus/$1/seed-$2"
 }
-answer app_store_answer history 0 '{"signedTransactions":["a.b.c"],"revision":"r1","hasMore":true,"bundleId":"com.example.app","environment":"Sandbox"}'
-answer app_store_answer statuses 0 '{"data":[{"subscriptionGroupIdentifier":"g","lastTransactions":[{"status":1,"originalTransactionId":"1","signedTransactionInfo":null}]}]}'
-answer app_store_answer notifications 0 '{"notificationHistory":[{"signedPayload":"x.y.z","sendAttempts":[]}],"hasMore":false,"paginationToken":"p"}'
-answer app_store_answer error404 202 '{"errorCode":4040010,"errorMessage":"Transaction id not found."}'
-answer app_store_answer error428 214 '{"errorCode":4290000,"errorMessage":"Rate limit exceeded."}'
-answer play_answer product 0 '{"purchaseTimeMillis":"1717243200000","purchaseState":0,"consumptionState":0,"acknowledgementState":0,"orderId":"GPA.1","kind":"androidpublisher#productPurchase"}'
-answer play_answer subscription 0 '{"startTime":"2024-06-01T12:00:00Z","subscriptionState":"SUBSCRIPTION_STATE_ACTIVE","lineItems":[{"productId":"p","expiryTime":"2024-07-01T12:00:00.5Z"}]}'
-answer play_answer voided 0 '{"tokenPagination":{"nextPageToken":"n"},"voidedPurchases":[{"purchaseToken":"t","voidedTimeMillis":"5"}]}'
-answer play_answer token 0 '{"access_token":"ya29.x","expires_in":3599,"token_type":"Bearer"}'
-answer play_answer error 205 '{"error":{"code":410,"message":"gone","status":"GONE"}}'
+answer app_store_answer history 1 0 '{"signedTransactions":["a.b.c"],"revision":"r1","hasMore":true,"bundleId":"com.example.app","environment":"Sandbox"}'
+answer app_store_answer statuses 2 0 '{"data":[{"subscriptionGroupIdentifier":"g","lastTransactions":[{"status":1,"originalTransactionId":"1","signedTransactionInfo":null}]}]}'
+answer app_store_answer notifications 10 0 '{"notificationHistory":[{"signedPayload":"x.y.z","sendAttempts":[]}],"hasMore":false,"paginationToken":"p"}'
+answer app_store_answer error404 0 202 '{"errorCode":4040010,"errorMessage":"Transaction id not found."}'
+answer app_store_answer error428 3 214 '{"errorCode":4290000,"errorMessage":"Rate limit exceeded."}'
+answer play_answer product 0 0 '{"purchaseTimeMillis":"1717243200000","purchaseState":0,"consumptionState":0,"acknowledgementState":0,"orderId":"GPA.1","kind":"androidpublisher#productPurchase"}'
+answer play_answer subscription 3 0 '{"startTime":"2024-06-01T12:00:00Z","subscriptionState":"SUBSCRIPTION_STATE_ACTIVE","lineItems":[{"productId":"p","expiryTime":"2024-07-01T12:00:00.5Z"}]}'
+answer play_answer voided 8 0 '{"tokenPagination":{"nextPageToken":"n"},"voidedPurchases":[{"purchaseToken":"t","voidedTimeMillis":"5"}]}'
+answer play_answer token 9 0 '{"access_token":"ya29.x","expires_in":3599,"token_type":"Bearer"}'
+answer play_answer error 0 205 '{"error":{"code":410,"message":"gone","status":"GONE"}}'
 seed ocsp_response tests/vectors/testpki-ocsp/resp-*.der
 seed pubsub_token tests/vectors/google/pubsub-jwks*.json
 mkdir -p fuzz/corpus/pubsub_token fuzz/corpus/wire
