@@ -12,7 +12,7 @@ console.log(`\nwasm size: ${wasm.length.toLocaleString('en')} bytes raw, ${gz.to
 record('size', {
   path: 'wasm, gzip -9',
   ours: `${gz.toLocaleString('en')} B (${wasm.length.toLocaleString('en')} B raw)`,
-  peer: `the size ratchet (tests/js/size-baseline.json): ${ratchet.wasmGzipBytes.toLocaleString('en')} B`,
+  peer: `the size ratchet's recorded figure (a build may pass it by 2% at most): ${ratchet.wasmGzipBytes.toLocaleString('en')} B`,
   ratio: `${(gz / GOAL).toFixed(2)}× the goal`,
   goal: '≤ 150,000 B',
   met: gz <= GOAL,
