@@ -142,3 +142,18 @@ test('an answer carrying a field the package writes is MALFORMED_INPUT, in both 
   const g = playFake([{ body: { purchaseState: 0, purchaseTimeMillis: '1', purchaseTimeMs: 2 } }]);
   await rejectsCode(playClient(g).getProductPurchase({ packageName: 'com.example.app', productId: 'gems', token: 't' }), 'MALFORMED_INPUT');
 });
+
+test("an upstream that echoes the request's Authorization header: the token never reaches details", async () => {
+  // Apple's bearer JWT, echoed as a proxy might; then Google's access token with its dot escaped.
+  const f = fake((req) => ({ status: 400, body: { errorCode: 4000000, errorMessage: `rejected ${req.headers.Authorization}` } }));
+  const e = await rejectsCode(appleClient(f, 'Sandbox', { retries: 0 }).getTransactionInfo('1'), 'API_ERROR');
+  const sent = f.sent[0].headers.Authorization.replace(/^Bearer /, '');
+  for (const part of sent.split('.')) assert.ok(!JSON.stringify(e.details).includes(part), JSON.stringify(e.details));
+  assert.match(e.details.errorMessage, /<redacted>/);
+
+  // A 401 renews the token once and sends the call again: both answers echo.
+  const echo = (req) => ({ status: 401, body: `{"error":{"code":401,"status":"UNAUTHENTICATED","message":"bad ${req.headers.Authorization.replace('Bearer ', '').replace('-', '\\u002d')}"}}` });
+  const g = playFake([echo, echo]);
+  const e2 = await rejectsCode(playClient(g, { retries: 0 }).getProductPurchase({ packageName: 'com.example.app', productId: 'gems', token: 't' }), 'API_ERROR');
+  assert.ok(!JSON.stringify(e2.details).includes('tok-'), JSON.stringify(e2.details));
+});
