@@ -85,7 +85,7 @@ fn bearer_token_follows_apples_rules_and_is_reused() {
 fn requests_have_apples_shapes() {
     let a = api(Environment::Sandbox);
     let r = request(&a, "getTransactionInfo", json!({"transactionId":"2000000012345678"}));
-    assert_eq!((r.method, r.url.as_str()), (Method::Get, "https://api.storekit-sandbox.itunes.apple.com/inApps/v1/transactions/2000000012345678"));
+    assert_eq!((r.method, r.url.as_str()), (Method::Get, "https://api.storekit-sandbox.apple.com/inApps/v1/transactions/2000000012345678"));
     assert!(r.headers.get("authorization").unwrap().starts_with("Bearer ey"));
     assert_eq!(r.headers.get("accept"), Some("application/json"));
     assert_eq!((r.body.as_deref(), r.headers.get("content-type")), (None, None));
@@ -101,7 +101,7 @@ fn requests_have_apples_shapes() {
     );
     assert_eq!(
         r.url,
-        "https://api.storekit-sandbox.itunes.apple.com/inApps/v2/history/1?revision=rev%2F1&startDate=1&endDate=2&productId=a&productId=b\
+        "https://api.storekit-sandbox.apple.com/inApps/v2/history/1?revision=rev%2F1&startDate=1&endDate=2&productId=a&productId=b\
          &productType=CONSUMABLE&sort=DESCENDING&subscriptionGroupIdentifier=g&inAppOwnershipType=PURCHASED&revoked=false"
     );
     assert!(request(&a, "getTransactionHistory", json!({"transactionId":"1"})).url.ends_with("/inApps/v1/history/1"));
@@ -139,7 +139,7 @@ fn requests_have_apples_shapes() {
 #[test]
 fn retention_messaging_requests_have_apples_shapes() {
     let a = api(Environment::Sandbox);
-    let url = |r: &iap_verify::api::HttpRequest| r.url.trim_start_matches("https://api.storekit-sandbox.itunes.apple.com").to_owned();
+    let url = |r: &iap_verify::api::HttpRequest| r.url.trim_start_matches("https://api.storekit-sandbox.apple.com").to_owned();
     let id = "a1b2c3d4-0000-4000-8000-000000000001";
 
     // The image's bytes are the body, sent by the transport: the core declares their type only, and
@@ -301,7 +301,7 @@ fn environments_and_keys() {
     let verifier = |env| SignedDataVerifier::with_roots(Some(&[pki("root-ec.der")]), false, env, "com.example.app", Some(42)).unwrap();
     let key = pki("leaf-ec.pk8");
     let p = AppStoreServerApi::new(&key, "K", "I", "com.example.app", verifier(Environment::Production), None).unwrap();
-    assert_eq!(ServerApi::base_url(&p), "https://api.storekit.itunes.apple.com");
+    assert_eq!(ServerApi::base_url(&p), "https://api.storekit.apple.com");
     let e = AppStoreServerApi::new(&key, "K", "I", "com.example.app", verifier(Environment::Xcode), None).unwrap_err();
     assert_eq!(e.code(), "INVALID_ARGUMENT");
     let local = AppStoreServerApi::new(&key, "K", "I", "b", verifier(Environment::Sandbox), Some("http://127.0.0.1:9/")).unwrap();

@@ -26,10 +26,11 @@ use crate::api::{normalize_base_url, require, Args, Endpoint, Headers, HttpRespo
 use crate::error::{upstream_text, Error, Result, StoreApiError};
 use crate::limits;
 
-/// Production host.
-pub const PRODUCTION_URL: &str = "https://api.storekit.itunes.apple.com";
-/// Sandbox host.
-pub const SANDBOX_URL: &str = "https://api.storekit-sandbox.itunes.apple.com";
+/// Production host (Apple moved the API here from `api.storekit.itunes.apple.com` on 2026-05-05;
+/// Apple's library 3.1.0 uses it too).
+pub const PRODUCTION_URL: &str = "https://api.storekit.apple.com";
+/// Sandbox host (formerly `api.storekit-sandbox.itunes.apple.com`).
+pub const SANDBOX_URL: &str = "https://api.storekit-sandbox.apple.com";
 /// What Apple's library uses for `LocalTesting` (a placeholder; pass `baseUrl`).
 pub const LOCAL_TESTING_URL: &str = "https://local-testing-base-url";
 /// How long a bearer token is valid (Apple refuses more than an hour).

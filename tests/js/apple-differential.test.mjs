@@ -130,3 +130,13 @@ test("AppStoreServerAPIClient: every method of Apple's client exists here and se
   }
   assert.deepEqual([sent.ours.length, sent.apple.length], [methods.length, methods.length]);
 });
+
+test("AppStoreServerAPIClient: the same hosts as Apple's client (Apple's domain change of 2026-05-05)", () => {
+  const pem = `-----BEGIN PRIVATE KEY-----\n${pki('leaf-ec.pk8').toString('base64')}\n-----END PRIVATE KEY-----\n`;
+  for (const env of ['Production', 'Sandbox']) {
+    const theirs = new apple.AppStoreServerAPIClient(pem, 'K', 'I', 'com.example.app', env, 1234);
+    const ours = new iap.AppStoreServerAPIClient(pem, 'K', 'I', 'com.example.app', env, { appAppleId: 1234 });
+    assert.equal(ours.baseUrl, theirs.urlBase, env);
+  }
+  assert.equal(apple.AppStoreServerAPIClient.PRODUCTION_URL, 'https://api.storekit.apple.com');
+});
