@@ -473,11 +473,10 @@ impl AppStoreServerApi {
         let bundle_id = o.str("bundleId")?;
         let verifier = SignedDataVerifier::with_roots(roots.as_deref(), false, environment, bundle_id.as_str(), o.opt_long("appAppleId")?)?;
         let key = o.str("signingKey")?;
-        let base_url = o.opt_str("baseUrl")?;
-        let insecure = o.opt_bool("allowInsecureHttp")?.unwrap_or(false);
-        let mut api = Self::new(key.as_bytes(), &o.str("keyId")?, &o.str("issuerId")?, &bundle_id, verifier, if insecure { None } else { base_url.as_deref() })?;
-        if let (true, Some(url)) = (insecure, &base_url) {
-            api.base_url = normalize_base_url(url, true)?;
+        // As the NHN APIs: the default host first, then the caller's, checked with their http rule.
+        let mut api = Self::new(key.as_bytes(), &o.str("keyId")?, &o.str("issuerId")?, &bundle_id, verifier, None)?;
+        if let Some(url) = o.opt_str("baseUrl")? {
+            api.base_url = normalize_base_url(&url, o.opt_bool("allowInsecureHttp")?.unwrap_or(false))?;
         }
         Ok(api)
     }
