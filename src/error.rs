@@ -279,7 +279,6 @@ impl Error {
         Error::InvalidPublicKey { reason: reason.into() }
     }
 
-    #[allow(dead_code)] // used by the certificate chain checks
     pub(crate) fn bad_chain(reason: impl Into<String>) -> Self {
         Error::InvalidChain { reason: reason.into(), unreadable: false }
     }
@@ -289,7 +288,6 @@ impl Error {
         Error::InvalidChain { reason: reason.into(), unreadable: true }
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the JS boundary and option checks
     pub(crate) fn invalid_argument(reason: impl Into<String>) -> Self {
         Error::InvalidArgument { reason: reason.into() }
     }

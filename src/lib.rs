@@ -38,6 +38,7 @@ pub mod der;
 pub mod error;
 pub mod fuzzing;
 pub mod google;
+pub mod host;
 pub mod limits;
 pub mod nhn;
 pub mod ocsp;
@@ -51,7 +52,7 @@ pub mod time;
 pub mod x509;
 
 pub use error::{Error, Result};
-pub use signed_json::{PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
+pub use signed_json::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson, VerifiedSignedPurchase};
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -471,6 +471,27 @@ pub trait OcspTransport {
     fn nonce(&self) -> Option<Vec<u8>>;
 }
 
+/// An [`OcspTransport`] behind a pointer, for a driver compiled once for every transport.
+pub(crate) trait DynTransport {
+    fn check_all_boxed<'a>(
+        &'a self,
+        targets: &'a [OcspTarget],
+        cache: &'a OcspCache,
+        now: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + 'a>>;
+}
+
+impl<T: OcspTransport> DynTransport for T {
+    fn check_all_boxed<'a>(
+        &'a self,
+        targets: &'a [OcspTarget],
+        cache: &'a OcspCache,
+        now: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + 'a>> {
+        Box::pin(check_all(targets, cache, now, self))
+    }
+}
+
 /// Asks about every target (the cache first), concurrently; `Ok` when every answer is a current,
 /// verified `good`. The first target's error wins, as if they were checked in order.
 pub async fn check_all<T: OcspTransport>(targets: &[OcspTarget], cache: &OcspCache, now: i64, transport: &T) -> Result<()> {

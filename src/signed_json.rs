@@ -10,6 +10,7 @@ use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::host::{check_signature, run_ready, Algorithm, RingOnly, SignatureCheck, SignatureHost};
 use crate::rsa::RsaPublicKey;
 use crate::{b64, limits};
 
@@ -21,8 +22,8 @@ pub trait PurchaseScheme: sealed::Algorithms + 'static {
     type Purchase: DeserializeOwned;
     /// What the signed data is called in errors.
     const WHAT: &'static str;
-    /// The hash's name in WebCrypto (and node:crypto), for host engines.
-    const HASH: &'static str;
+    /// The algorithm a host is asked to check (see [`crate::host`]).
+    const ALGORITHM: Algorithm;
 }
 
 pub(crate) mod sealed {
@@ -55,21 +56,33 @@ pub struct SignedPurchaseVerifier<S> {
     scheme: PhantomData<S>,
 }
 
-/// Purchase data whose signature verified. Only [`SignedPurchaseVerifier::verify`] (and, inside
-/// the crate, a host engine's check) makes one.
+/// Purchase data whose signature verified. Only [`SignedPurchaseVerifier::verify`] makes one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedSignedPurchase<S: PurchaseScheme> {
     purchase: S::Purchase,
 }
 
 impl<S: PurchaseScheme> VerifiedSignedPurchase<S> {
+    /// The decoded purchase.
     pub fn purchase(&self) -> &S::Purchase {
         &self.purchase
     }
 
+    /// Takes the decoded purchase out.
     pub fn into_purchase(self) -> S::Purchase {
         self.purchase
     }
+}
+
+/// Verified purchase data as JSON, for a binding that hands it to a JavaScript engine.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VerifiedJson {
+    /// The purchase as the JSON object the store signed, read through the purchase model's schema:
+    /// exactly what serializing the typed purchase gives.
+    Object(Map<String, Value>),
+    /// The signed bytes are UTF-8 JSON whose plain `JSON.parse` is exactly that object, so the
+    /// binding may parse the text as received instead of converting the object.
+    AsSent,
 }
 
 impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
@@ -87,62 +100,45 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     /// Errors: `INVALID_SIGNATURE`, then `MALFORMED_INPUT` if the signed bytes are not a JSON
     /// object of purchase fields, `INPUT_TOO_LARGE`.
     pub fn verify(&self, signed_data: &[u8], signature_base64: &str) -> Result<VerifiedSignedPurchase<S>> {
-        self.verify_signature(signed_data, signature_base64)?;
-        self.decode_host_verified(signed_data)
-    }
-
-    fn verify_signature(&self, signed_data: &[u8], signature_base64: &str) -> Result<()> {
-        let signature = self.prepare(signed_data, signature_base64)?;
-        let alg = if self.legacy { S::LEGACY } else { S::MODERN };
-        self.key.verify(alg, signed_data, &signature)
-    }
-
-    /// The checks before the signature itself (sizes, signature base64), returning the raw
-    /// signature. Lets a host engine (node:crypto, WebCrypto) do the one RSA operation between
-    /// `prepare` and the crate's own decoding step, with the same results and errors as
-    /// [`Self::verify`].
-    pub fn prepare(&self, signed_data: &[u8], signature_base64: &str) -> Result<Vec<u8>> {
-        limits::check(S::WHAT, signed_data.len(), limits::MAX_SIGNED_DATA)?;
-        limits::check("signature", signature_base64.len(), limits::MAX_SIGNATURE_TEXT)?;
-        // A signature that is not base64 cannot verify: same answer as a wrong one.
-        b64::decode_standard("signature", signature_base64).map_err(|_| Error::InvalidSignature)
-    }
-
-    /// The checked key (SubjectPublicKeyInfo DER) and the hash name of this scheme, for a host
-    /// engine.
-    pub fn host_key(&self) -> (&[u8], &'static str) {
-        (self.key.spki_der(), S::HASH)
-    }
-
-    /// Decodes data whose signature a host engine has verified after [`Self::prepare`].
-    /// Crate-private: nothing outside the crate can make a verified value without a check.
-    pub(crate) fn decode_host_verified(&self, signed_data: &[u8]) -> Result<VerifiedSignedPurchase<S>> {
-        let purchase = serde_json::from_value(Value::Object(self.decode_host_verified_json(signed_data)?))
+        run_ready(self.check_with(&RingOnly, signed_data, signature_base64))??;
+        let purchase = serde_json::from_value(Value::Object(self.decode_json(signed_data)?))
             .map_err(|e| Error::malformed(S::WHAT, e.to_string()))?;
         Ok(VerifiedSignedPurchase { purchase })
     }
 
-    /// [`Self::decode_host_verified`], the purchase as the JSON object the store signed, read
-    /// through the purchase model's schema ([`crate::wire`]): exactly what serializing the typed
-    /// purchase gives, without the model's derived code (the wasm layer returns this).
-    pub(crate) fn decode_host_verified_json(&self, signed_data: &[u8]) -> Result<Map<String, Value>> {
+    /// [`Self::verify`] with the RSA check asked of `host` first, the purchase as JSON. With
+    /// `as_sent_allowed` (the caller can parse the bytes exactly as received), plain-shaped data
+    /// is returned as [`VerifiedJson::AsSent`]. Same checks, same results, same errors.
+    pub async fn verify_json_with<H: SignatureHost>(
+        &self,
+        host: &H,
+        signed_data: &[u8],
+        signature_base64: &str,
+        as_sent_allowed: bool,
+    ) -> Result<VerifiedJson> {
+        self.check_with(host, signed_data, signature_base64).await?;
+        if as_sent_allowed && crate::as_sent::is_as_sent(signed_data, S::FIELDS) {
+            return Ok(VerifiedJson::AsSent);
+        }
+        self.decode_json(signed_data).map(VerifiedJson::Object)
+    }
+
+    /// The checks before the signature (sizes, signature base64), then the signature.
+    async fn check_with<H: SignatureHost>(&self, host: &H, signed_data: &[u8], signature_base64: &str) -> Result<()> {
+        limits::check(S::WHAT, signed_data.len(), limits::MAX_SIGNED_DATA)?;
+        limits::check("signature", signature_base64.len(), limits::MAX_SIGNATURE_TEXT)?;
+        // A signature that is not base64 cannot verify: same answer as a wrong one.
+        let signature = b64::decode_standard("signature", signature_base64).map_err(|_| Error::InvalidSignature)?;
+        let check = SignatureCheck { algorithm: S::ALGORITHM, key: self.key.spki_der(), message: signed_data, signature: &signature };
+        let alg = if self.legacy { S::LEGACY } else { S::MODERN };
+        check_signature(host, check, || self.key.verify(alg, signed_data, &signature)).await
+    }
+
+    /// The verified data as the JSON object the store signed, read through the purchase model's
+    /// schema ([`crate::wire`]).
+    fn decode_json(&self, signed_data: &[u8]) -> Result<Map<String, Value>> {
         let object = decode_object::<Value>(S::WHAT, signed_data)?;
         crate::wire::read_object(object, S::FIELDS).map_err(|reason| Error::MalformedInput { what: S::WHAT, reason, offset: None })
-    }
-
-    /// Whether `signed_data` (valid or not) is JSON whose plain `JSON.parse` is exactly what
-    /// [`Self::decode_host_verified_json`] returns ([`crate::as_sent`]): then the wasm layer hands
-    /// out the text as received, parsed by the host, instead of re-serializing the decoded object.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn is_as_sent(&self, signed_data: &[u8]) -> bool {
-        crate::as_sent::is_as_sent(signed_data, S::FIELDS)
-    }
-
-    /// [`Self::verify`], the purchase as the JSON object (see [`Self::decode_host_verified_json`]).
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn verify_json(&self, signed_data: &[u8], signature_base64: &str) -> Result<Map<String, Value>> {
-        self.verify_signature(signed_data, signature_base64)?;
-        self.decode_host_verified_json(signed_data)
     }
 }
 

@@ -39,10 +39,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::models::{AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
+use super::notification::{add_decoded, nested_jws, NESTED};
+use crate::host::{check_signature, run_ready, Algorithm, DynHost, RingOnly, SignatureCheck, SignatureHost};
 use crate::wire::{self, Field};
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::ocsp::{OcspCache, OcspTarget, OcspTransport};
+use crate::ocsp::{DynTransport, OcspCache, OcspTarget, OcspTransport};
 use crate::x509::{ext, Certificate, KeyKind, PublicKey, TrustAnchors, Validity};
 
 /// How many verified chains a [`SignedDataVerifier`] remembers.
@@ -95,6 +97,31 @@ impl Model {
     #[allow(dead_code)] // used on wasm32 only
     pub(crate) fn wire_fields(&self) -> &'static [Field] {
         self.fields
+    }
+}
+
+/// What a signed payload is: which model it is read as, and which of Apple's checks follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignedKind {
+    /// `signedTransactionInfo`.
+    Transaction,
+    /// `signedRenewalInfo`.
+    RenewalInfo,
+    /// `signedAppTransactionInfo`.
+    AppTransaction,
+    /// A notification's `signedPayload` (App Store Server Notifications V2).
+    Notification,
+}
+
+impl SignedKind {
+    fn model(self) -> Model {
+        match self {
+            SignedKind::Transaction => TRANSACTION,
+            SignedKind::RenewalInfo => RENEWAL_INFO,
+            SignedKind::AppTransaction => APP_TRANSACTION,
+            SignedKind::Notification => NOTIFICATION,
+        }
     }
 }
 
@@ -227,15 +254,8 @@ impl SignedDataVerifier {
         self.online
     }
 
-    /// The online step for a JWS whose signature and validity have been checked: a current
-    /// `good` OCSP answer for the leaf and the intermediate (cached ones first), through the
-    /// caller's `transport`. Nothing to do offline or for Xcode/LocalTesting data.
-    pub(crate) async fn check_online<T: OcspTransport>(&self, prepared: &PreparedJws<'_>, now: i64, transport: &T) -> Result<()> {
-        crate::ocsp::check_all(prepared.ocsp_targets(), &self.ocsp_cache, now, transport).await
-    }
-
-    /// `INVALID_ARGUMENT` when online checks are on: a synchronous call cannot make them.
-    pub(crate) fn refuse_online(&self) -> Result<()> {
+    /// `INVALID_ARGUMENT` when online checks are on: a call without a transport cannot make them.
+    fn refuse_online(&self) -> Result<()> {
         if self.online {
             return Err(Error::invalid_argument(
                 "enableOnlineChecks: true needs the ...Async methods (OCSP requests are sent with fetch); \
@@ -252,38 +272,17 @@ impl SignedDataVerifier {
 
     /// `signedTransactionInfo` / a transaction from the App Store Server API.
     pub fn verify_and_decode_transaction(&self, jws: &str, now: i64) -> Result<VerifiedTransaction> {
-        self.transaction_json(jws, now)?.typed()
-    }
-
-    /// [`Self::verify_and_decode_transaction`], the payload as the JSON object.
-    pub(crate) fn transaction_json(&self, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
-        let v = self.verify_jws(jws, now, TRANSACTION)?;
-        self.check_transaction(&v.payload)?;
-        Ok(v)
+        self.json(SignedKind::Transaction, jws, now)?.typed()
     }
 
     /// `signedRenewalInfo`. Renewal info has no bundle id: only the environment is checked.
     pub fn verify_and_decode_renewal_info(&self, jws: &str, now: i64) -> Result<VerifiedRenewalInfo> {
-        self.renewal_info_json(jws, now)?.typed()
-    }
-
-    /// [`Self::verify_and_decode_renewal_info`], the payload as the JSON object.
-    pub(crate) fn renewal_info_json(&self, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
-        let v = self.verify_jws(jws, now, RENEWAL_INFO)?;
-        self.check_renewal_info(&v.payload)?;
-        Ok(v)
+        self.json(SignedKind::RenewalInfo, jws, now)?.typed()
     }
 
     /// `signedAppTransactionInfo`. The effective date is `receiptCreationDate`.
     pub fn verify_and_decode_app_transaction(&self, jws: &str, now: i64) -> Result<VerifiedAppTransaction> {
-        self.app_transaction_json(jws, now)?.typed()
-    }
-
-    /// [`Self::verify_and_decode_app_transaction`], the payload as the JSON object.
-    pub(crate) fn app_transaction_json(&self, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
-        let v = self.verify_jws(jws, now, APP_TRANSACTION)?;
-        self.check_app_transaction(&v.payload)?;
-        Ok(v)
+        self.json(SignedKind::AppTransaction, jws, now)?.typed()
     }
 
     /// [`Self::verify_and_decode_transaction`] with the online checks, for a verifier made with
@@ -295,12 +294,81 @@ impl SignedDataVerifier {
         now: i64,
         transport: &T,
     ) -> Result<VerifiedTransaction> {
-        let prepared = self.prepare(jws)?;
-        prepared.verify_signature()?;
-        let v = prepared.decode(now, TRANSACTION)?;
-        self.check_online(&prepared, now, transport).await?;
-        self.check_transaction(&v.payload)?;
+        let (v, _) = self.verify_json_online_with(SignedKind::Transaction, jws, now, &RingOnly, transport).await?;
         v.typed()
+    }
+
+    /// A payload of `kind` as its JSON object, offline, every check by ring.
+    pub(crate) fn json(&self, kind: SignedKind, jws: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+        run_ready(self.drive(kind, jws, now, &RingOnly, None))?.map(|(v, _)| v)
+    }
+
+    /// Every step of the module doc for a payload of `kind`, each ES256 check asked of `host` first
+    /// (see [`crate::host`]); for a notification, its nested JWS too, each verified the same way
+    /// and added decoded. Returns the payload as its JSON object, and its JSON text when a binding
+    /// may parse that instead: UTF-8 JSON whose plain `JSON.parse` is exactly the object (never for
+    /// a notification). A verifier made with online checks refuses (`INVALID_ARGUMENT`): use
+    /// [`Self::verify_json_online_with`].
+    pub async fn verify_json_with<H: SignatureHost>(&self, kind: SignedKind, jws: &str, now: i64, host: &H) -> Result<WithText> {
+        self.drive(kind, jws, now, host, None).await
+    }
+
+    /// [`Self::verify_json_with`] with the online checks (a verifier made with
+    /// `enable_online_checks`; none otherwise): OCSP requests through `transport`, after the
+    /// signature and validity of each JWS and before its app checks.
+    pub async fn verify_json_online_with<H: SignatureHost, T: OcspTransport>(
+        &self,
+        kind: SignedKind,
+        jws: &str,
+        now: i64,
+        host: &H,
+        transport: &T,
+    ) -> Result<WithText> {
+        self.drive(kind, jws, now, host, Some(transport)).await
+    }
+
+    /// The one driver behind every form: not generic, so a binary carries one copy of it whatever
+    /// hosts and transports it uses.
+    async fn drive(&self, kind: SignedKind, jws: &str, now: i64, host: &dyn DynHost, transport: Option<&dyn DynTransport>) -> Result<WithText> {
+        if transport.is_none() {
+            self.refuse_online()?;
+        }
+        if kind != SignedKind::Notification {
+            return self.one(kind, jws, now, host, transport).await;
+        }
+        let (mut v, _) = self.one(kind, jws, now, host, transport).await?;
+        let kinds = [SignedKind::Transaction, SignedKind::RenewalInfo, SignedKind::AppTransaction];
+        for (nested, kind) in NESTED.into_iter().zip(kinds) {
+            let Some(jws) = nested_jws(v.payload(), nested) else { continue };
+            let (decoded, _) = self.one(kind, &jws, now, host, transport).await?;
+            add_decoded(v.payload_mut(), nested, decoded.into_payload());
+        }
+        Ok((v, None))
+    }
+
+    /// One JWS: steps 1–4, the online step, then the app checks of `kind`.
+    async fn one(&self, kind: SignedKind, jws: &str, now: i64, host: &dyn DynHost, transport: Option<&dyn DynTransport>) -> Result<WithText> {
+        let prepared = self.prepare(jws)?;
+        let check = SignatureCheck {
+            algorithm: Algorithm::EcdsaP256Sha256,
+            key: &prepared.chain.key.key,
+            message: prepared.signing_input(),
+            signature: &prepared.signature,
+        };
+        check_signature(host, check, || prepared.verify_signature()).await?;
+        let verified = prepared.decode_text(now, kind.model())?;
+        // The online step after the local ones: a forged token never reaches the network.
+        if let Some(transport) = transport {
+            transport.check_all_boxed(prepared.ocsp_targets(), &self.ocsp_cache, now).await?;
+        }
+        let payload = verified.0.payload();
+        match kind {
+            SignedKind::Transaction => self.check_transaction(payload),
+            SignedKind::RenewalInfo => self.check_renewal_info(payload),
+            SignedKind::AppTransaction => self.check_app_transaction(payload),
+            SignedKind::Notification => self.check_notification(payload),
+        }?;
+        Ok(verified)
     }
 
     /// Apple's transaction checks: bundle id, then environment.
@@ -354,16 +422,16 @@ impl SignedDataVerifier {
         Ok(())
     }
 
-    /// Steps 1–4 of the module doc; returns the decoded payload, read as `model`.
+    /// Steps 1–4 of the module doc by ring, offline; the decoded payload, read as `model`.
     pub(crate) fn verify_jws(&self, jws: &str, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
         self.refuse_online()?;
         let prepared = self.prepare(jws)?;
         prepared.verify_signature()?;
-        prepared.decode(now, model)
+        prepared.decode_text(now, model).map(|(verified, _)| verified)
     }
 
     /// Step 1 and 2: shape, algorithm, chain (cached). The signature is not checked yet.
-    pub(crate) fn prepare<'a>(&self, jws: &'a str) -> Result<PreparedJws<'a>> {
+    fn prepare<'a>(&self, jws: &'a str) -> Result<PreparedJws<'a>> {
         limits::check("JWS", jws.len(), limits::MAX_JWS)?;
         let mut parts = jws.split('.');
         let (Some(h64), Some(p64), Some(s64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
@@ -496,13 +564,13 @@ pub fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
     validities.iter().try_for_each(|v| v.check_at(at))
 }
 
-/// A verified payload, and its JSON text when it may be handed out as sent.
-pub(crate) type WithText = (Verified<Map<String, Value>>, Option<String>);
+/// A verified payload as its JSON object, and its JSON text when a binding may parse that instead
+/// (see [`SignedDataVerifier::verify_json_with`]).
+pub type WithText = (Verified<Map<String, Value>>, Option<String>);
 
 /// A JWS whose shape, algorithm and certificate chain have been checked, and whose ES256
-/// signature has not (yet). Crate-private: the wasm layer may check the signature with the host's
-/// WebCrypto instead of ring, then call [`PreparedJws::decode_host_verified`].
-pub(crate) struct PreparedJws<'a> {
+/// signature has not (yet).
+struct PreparedJws<'a> {
     signing_input: &'a str,
     payload_b64: &'a str,
     signature: [u8; 64],
@@ -514,25 +582,13 @@ pub(crate) struct PreparedJws<'a> {
 
 impl PreparedJws<'_> {
     /// `header.payload` as received: what the signature covers.
-    pub(crate) fn signing_input(&self) -> &[u8] {
+    fn signing_input(&self) -> &[u8] {
         self.signing_input.as_bytes()
-    }
-
-    /// The raw `r‖s` signature.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn signature(&self) -> &[u8; 64] {
-        &self.signature
-    }
-
-    /// The signing key: the uncompressed P-256 point of the verified leaf (or Xcode's certificate).
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn key_point(&self) -> &[u8] {
-        &self.chain.key.key
     }
 
     /// What to ask OCSP responders about (leaf, intermediate), or nothing when offline (or for
     /// Xcode/LocalTesting data, which has no chain).
-    pub(crate) fn ocsp_targets(&self) -> &[OcspTarget] {
+    fn ocsp_targets(&self) -> &[OcspTarget] {
         if self.online {
             &self.chain.ocsp
         } else {
@@ -541,18 +597,12 @@ impl PreparedJws<'_> {
     }
 
     /// Step 3 with ring.
-    pub(crate) fn verify_signature(&self) -> Result<()> {
+    fn verify_signature(&self) -> Result<()> {
         self.chain.key.verify(&signature::ECDSA_P256_SHA256_FIXED, self.signing_input(), &self.signature)
     }
 
-    /// Step 4 after [`Self::verify_signature`] succeeded: the payload read as `model`.
-    fn decode(&self, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
-        self.decode_text(now, model).map(|(verified, _)| verified)
-    }
-
-    /// [`Self::decode`], and the payload's JSON text when its plain `JSON.parse` is exactly the
-    /// decoded payload ([`crate::as_sent`]), for the wasm layer to hand out instead of
-    /// re-serializing it.
+    /// Step 4 after the signature verified: the payload read as `model`, and its JSON text when
+    /// its plain `JSON.parse` is exactly the decoded payload ([`crate::as_sent`]).
     fn decode_text(&self, now: i64, model: Model) -> Result<WithText> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
         // The plain shape has no repeated key, so the scan could only pass. `Some(None)`: the
@@ -578,21 +628,6 @@ impl PreparedJws<'_> {
             None => None,
         };
         Ok((Verified { payload, test_data: self.test_data }, text))
-    }
-
-    /// Step 4 for a signature a host engine (node:crypto or WebCrypto) has verified over
-    /// [`Self::signing_input`] with [`Self::key_point`] (ECDSA P-256 SHA-256, IEEE P1363 `r‖s`).
-    /// Only the wasm layer calls it, and only after the host said the signature is valid.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn decode_host_verified(&self, now: i64, model: Model) -> Result<Verified<Map<String, Value>>> {
-        self.decode(now, model)
-    }
-
-    /// [`Self::decode_host_verified`] with the payload text when it may be handed out as sent
-    /// (see [`Self::decode_text`]).
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn decode_host_verified_text(&self, now: i64, model: Model) -> Result<WithText> {
-        self.decode_text(now, model)
     }
 }
 

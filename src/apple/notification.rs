@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use super::jws::{environment, typed, SignedDataVerifier, Verified, NOTIFICATION};
+use super::jws::{environment, typed, SignedDataVerifier, SignedKind, Verified};
 use super::models::{AppData, Environment, NotificationData, ResponseBodyV2DecodedPayload};
 use crate::wire::{self, Field};
 use crate::error::Result;
@@ -49,25 +49,9 @@ fn app_of(o: &Map<String, Value>) -> (Option<&str>, Option<i64>, Option<Environm
 impl SignedDataVerifier {
     /// Verifies and decodes a notification's `signedPayload`, including the nested JWS.
     pub fn verify_and_decode_notification(&self, signed_payload: &str, now: i64) -> Result<VerifiedNotification> {
-        let v = self.notification_json(signed_payload, now)?;
+        let v = self.json(SignedKind::Notification, signed_payload, now)?;
         let test_data = v.is_test_data();
         Ok(Verified::new(typed_notification(v.into_payload())?, test_data))
-    }
-
-    /// [`Self::verify_and_decode_notification`], the payload as the JSON object.
-    pub(crate) fn notification_json(&self, signed_payload: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
-        let mut v = self.verify_jws(signed_payload, now, NOTIFICATION)?;
-        self.check_notification(v.payload())?;
-        for (i, nested) in NESTED.into_iter().enumerate() {
-            let Some(jws) = nested_jws(v.payload(), nested) else { continue };
-            let decoded = match i {
-                0 => self.transaction_json(&jws, now)?,
-                1 => self.renewal_info_json(&jws, now)?,
-                _ => self.app_transaction_json(&jws, now)?,
-            };
-            add_decoded(v.payload_mut(), nested, decoded.into_payload());
-        }
-        Ok(v)
     }
 
     /// Apple's notification checks: bundle id and app Apple id (Production), then environment,

@@ -18,6 +18,7 @@ use serde::Serialize;
 use super::pkcs7::{self, Digest};
 use crate::der::{self, tag, Tlv};
 use crate::error::{Error, Result, Unit};
+use crate::host::{check_signature, run_ready, Algorithm, RingOnly, SignatureCheck, SignatureHost};
 use crate::limits;
 use crate::x509::{ext, Certificate, KeyKind, TrustAnchors, Validity};
 
@@ -237,13 +238,25 @@ impl AppReceiptVerifier {
 
     /// Verifies a DER/BER receipt.
     pub fn verify(&self, receipt: &[u8], opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
+        run_ready(self.verify_with(&RingOnly, receipt, opts))?
+    }
+
+    /// [`Self::verify`] with the RSA check of the content asked of `host` first (see
+    /// [`crate::host`]). Same checks, same order, same results and errors.
+    pub async fn verify_with<H: SignatureHost>(&self, host: &H, receipt: &[u8], opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
         let prepared = self.prepare(receipt)?;
-        prepared.verify_signature()?;
+        let check = SignatureCheck {
+            algorithm: prepared.algorithm(),
+            key: &prepared.chain.spki,
+            message: &prepared.sd.content,
+            signature: prepared.sd.signer.signature,
+        };
+        check_signature(host, check, || prepared.verify_signature()).await?;
         prepared.decode(opts)
     }
 
     /// Container, signer and chain (cached); the content signature is not checked yet.
-    pub(crate) fn prepare<'a>(&self, receipt: &'a [u8]) -> Result<PreparedReceipt<'a>> {
+    fn prepare<'a>(&self, receipt: &'a [u8]) -> Result<PreparedReceipt<'a>> {
         limits::check("receipt", receipt.len(), limits::MAX_RECEIPT_BYTES)?;
         let sd = pkcs7::parse(receipt)?;
         if let Some(chain) = self.cached(&sd) {
@@ -287,43 +300,23 @@ impl AppReceiptVerifier {
 }
 
 /// A receipt whose container, signer and chain have been checked, and whose content signature
-/// has not (yet). Crate-private: the wasm layer may check the signature with a host engine
-/// (node:crypto or WebCrypto) instead of ring, then call [`PreparedReceipt::decode_host_verified`].
-pub(crate) struct PreparedReceipt<'a> {
+/// has not (yet).
+struct PreparedReceipt<'a> {
     sd: pkcs7::SignedData<'a>,
     chain: Arc<CachedChain>,
 }
 
 impl PreparedReceipt<'_> {
-    /// The signer's SubjectPublicKeyInfo DER.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn signer_spki(&self) -> &[u8] {
-        &self.chain.spki
-    }
-
-    /// The WebCrypto name of the digest (`SHA-1` or `SHA-256`).
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn hash_name(&self) -> &'static str {
+    /// RSA PKCS#1 v1.5 with the SignerInfo's digest.
+    fn algorithm(&self) -> Algorithm {
         match self.sd.signer.digest {
-            Digest::Sha1 => "SHA-1",
-            Digest::Sha256 => "SHA-256",
+            Digest::Sha1 => Algorithm::RsaPkcs1Sha1,
+            Digest::Sha256 => Algorithm::RsaPkcs1Sha256,
         }
     }
 
-    /// The signed content octets.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn content(&self) -> &[u8] {
-        &self.sd.content
-    }
-
-    /// The RSA signature.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn signature(&self) -> &[u8] {
-        self.sd.signer.signature
-    }
-
-    /// The content signature with ring (RSA PKCS#1 v1.5, the SignerInfo's digest).
-    pub(crate) fn verify_signature(&self) -> Result<()> {
+    /// The content signature with ring.
+    fn verify_signature(&self) -> Result<()> {
         let alg: &'static dyn signature::VerificationAlgorithm = match self.sd.signer.digest {
             Digest::Sha1 => &signature::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
             Digest::Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,
@@ -331,7 +324,7 @@ impl PreparedReceipt<'_> {
         self.chain.key.verify(alg, &self.sd.content, self.sd.signer.signature)
     }
 
-    /// After [`Self::verify_signature`]: payload, validity at the creation date, the checks.
+    /// After the signature: payload, validity at the creation date, the checks.
     fn decode(&self, opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
         let receipt = parse_payload(&self.sd.content)?;
         let at = receipt.receipt_creation_date.unwrap_or(opts.now);
@@ -340,14 +333,6 @@ impl PreparedReceipt<'_> {
         }
         check_receipt(&receipt, opts)?;
         Ok(VerifiedAppReceipt { receipt })
-    }
-
-    /// The same for a signature a host engine (node:crypto or WebCrypto) has verified
-    /// (RSASSA-PKCS1-v1_5 with [`Self::hash_name`] and [`Self::signer_spki`] over [`Self::content`]).
-    /// Only the wasm layer calls it, and only after the host said the signature is valid.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn decode_host_verified(&self, opts: &ReceiptOptions<'_>) -> Result<VerifiedAppReceipt> {
-        self.decode(opts)
     }
 }
 

@@ -21,6 +21,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use serde_json::{json, Map, Value};
 
+use super::jws::SignedKind;
 use super::{Environment, SignedDataVerifier};
 use crate::api::{normalize_base_url, require, Args, Endpoint, Headers, HttpResponse, Kind, Method, Param, ServerApi};
 use crate::error::{upstream_text, Error, Result, StoreApiError};
@@ -440,10 +441,10 @@ impl AppStoreServerApi {
     fn decode(&self, field: &str, jws: &str, now_ms: i64) -> Result<Value> {
         let v = &self.verifier;
         let verified = match field {
-            "signedRenewalInfo" => v.renewal_info_json(jws, now_ms)?,
-            "signedPayload" => v.notification_json(jws, now_ms)?,
-            "signedAppTransactionInfo" => v.app_transaction_json(jws, now_ms)?,
-            _ => v.transaction_json(jws, now_ms)?,
+            "signedRenewalInfo" => v.json(SignedKind::RenewalInfo, jws, now_ms)?,
+            "signedPayload" => v.json(SignedKind::Notification, jws, now_ms)?,
+            "signedAppTransactionInfo" => v.json(SignedKind::AppTransaction, jws, now_ms)?,
+            _ => v.json(SignedKind::Transaction, jws, now_ms)?,
         };
         Ok(verified.into_json())
     }

@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::apple::jws::ms_from_f64;
 use crate::error::{Error, Result, Unit};
+use crate::host::{check_signature, run_ready, Algorithm, RingOnly, SignatureCheck, SignatureHost};
 use crate::rsa::{RsaPublicKey, MIN_BITS};
 use crate::signed_json::decode_object;
 use crate::{b64, limits};
@@ -152,15 +153,31 @@ impl VerifiedPushClaims {
 /// the module doc for every step. Errors: `MALFORMED_INPUT`, `INPUT_TOO_LARGE`,
 /// `INVALID_SIGNATURE`, `INVALID_TOKEN`.
 pub fn verify_push(authorization: &str, keys: &GoogleKeys, expected: &Expected, now: i64) -> Result<VerifiedPushClaims> {
+    run_ready(verify_push_with(&RingOnly, authorization, keys, expected, now))?
+}
+
+/// [`verify_push`] with the RS256 check asked of `host` first (see [`crate::host`]). Same checks,
+/// same order, same results and errors.
+pub async fn verify_push_with<H: SignatureHost>(
+    host: &H,
+    authorization: &str,
+    keys: &GoogleKeys,
+    expected: &Expected,
+    now: i64,
+) -> Result<VerifiedPushClaims> {
     let prepared = prepare(authorization, keys)?;
-    prepared.verify_signature()?;
+    let check = SignatureCheck {
+        algorithm: Algorithm::RsaPkcs1Sha256,
+        key: prepared.key.spki_der(),
+        message: prepared.signing_input.as_bytes(),
+        signature: &prepared.signature,
+    };
+    check_signature(host, check, || prepared.verify_signature()).await?;
     prepared.decode(expected, now)
 }
 
 /// A push token whose shape, header and key have been checked, and whose signature has not (yet).
-/// Crate-private: the wasm layer may check the signature with the host's crypto instead of ring,
-/// then call [`PreparedToken::decode_host_verified`].
-pub(crate) struct PreparedToken<'a> {
+struct PreparedToken<'a> {
     signing_input: &'a str,
     payload_b64: &'a str,
     signature: Vec<u8>,
@@ -170,7 +187,7 @@ pub(crate) struct PreparedToken<'a> {
 const WHAT: &str = "Pub/Sub push token";
 
 /// Steps 1 and 2.
-pub(crate) fn prepare<'a>(authorization: &'a str, keys: &'a GoogleKeys) -> Result<PreparedToken<'a>> {
+fn prepare<'a>(authorization: &'a str, keys: &'a GoogleKeys) -> Result<PreparedToken<'a>> {
     limits::check("authorization header", authorization.len(), limits::MAX_AUTHORIZATION_HEADER)?;
     let token = match authorization.trim().split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim_start(),
@@ -200,33 +217,9 @@ pub(crate) fn prepare<'a>(authorization: &'a str, keys: &'a GoogleKeys) -> Resul
 }
 
 impl PreparedToken<'_> {
-    /// `header.payload` as received: what the signature covers.
-    pub(crate) fn signing_input(&self) -> &[u8] {
-        self.signing_input.as_bytes()
-    }
-
-    /// The raw signature.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn signature(&self) -> &[u8] {
-        &self.signature
-    }
-
-    /// The signing key, DER SubjectPublicKeyInfo, for a host engine (RSASSA-PKCS1-v1_5 SHA-256).
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn key_spki(&self) -> &[u8] {
-        self.key.spki_der()
-    }
-
     /// Step 3 with ring.
-    pub(crate) fn verify_signature(&self) -> Result<()> {
-        self.key.verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, self.signing_input(), &self.signature)
-    }
-
-    /// Step 4 for a signature a host engine has verified over [`Self::signing_input`] with
-    /// [`Self::key_spki`]. Only the wasm layer calls it, and only after the host said valid.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn decode_host_verified(&self, expected: &Expected, now: i64) -> Result<VerifiedPushClaims> {
-        self.decode(expected, now)
+    fn verify_signature(&self) -> Result<()> {
+        self.key.verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, self.signing_input.as_bytes(), &self.signature)
     }
 
     /// Step 4, after the signature verified.

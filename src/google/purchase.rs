@@ -58,7 +58,7 @@ pub struct GooglePlay;
 impl PurchaseScheme for GooglePlay {
     type Purchase = GooglePurchase;
     const WHAT: &'static str = "Google purchase data";
-    const HASH: &'static str = "SHA-1";
+    const ALGORITHM: crate::host::Algorithm = crate::host::Algorithm::RsaPkcs1Sha1;
 }
 
 impl sealed::Algorithms for GooglePlay {

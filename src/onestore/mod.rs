@@ -56,7 +56,7 @@ pub struct OneStore;
 impl PurchaseScheme for OneStore {
     type Purchase = OneStorePurchase;
     const WHAT: &'static str = "ONE store purchase data";
-    const HASH: &'static str = "SHA-512";
+    const ALGORITHM: crate::host::Algorithm = crate::host::Algorithm::RsaPkcs1Sha512;
 }
 
 impl sealed::Algorithms for OneStore {

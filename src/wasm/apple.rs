@@ -10,12 +10,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
-use super::host::{run_sync, Engine, HostKeys, Scheme};
+use super::host::{Engine, HostKeys};
 use super::ocsp::FetchTransport;
 use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
-use crate::apple::jws::{self, ms_from_f64, Model, Verified};
+use crate::apple::jws::{self, ms_from_f64, SignedKind, Verified};
 use crate::apple::models::Environment;
-use crate::apple::notification::{add_decoded, nested_jws, NESTED};
+use crate::apple::notification::{nested_jws, NESTED};
+use crate::host::run_ready;
 use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
 use crate::apple::SignedDataVerifier as CoreSignedDataVerifier;
 use crate::error::Error;
@@ -333,29 +334,14 @@ fn call_options(o: &Options) -> JsResult<CallOptions> {
 
 fn verify_with(v: &CoreReceiptVerifier, host: &HostKeys, receipt: &JsValue, o: &CallOptions) -> JsResult<JsValue> {
     let bytes = receipt_bytes(receipt)?;
-    let verified = run_sync(receipt_checked(v, &Engine::Sync(host), &bytes, o)).unwrap_or_else(|| {
-        let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
-        v.verify(&bytes, &opts)
-    });
+    let verified = run_ready(receipt_checked(v, &Engine::Sync(host), &bytes, o)).and_then(|r| r);
     receipt_js(&verified.map_err(js_error)?)
 }
 
-/// The core's receipt checks with the RSA step by the host engine (or ring), in the core's order.
-async fn receipt_checked(
-    v: &CoreReceiptVerifier,
-    engine: &Engine<'_>,
-    bytes: &[u8],
-    o: &CallOptions,
-) -> Result<VerifiedAppReceipt, Error> {
+/// The core's receipt verification with the RSA step asked of the host engine.
+async fn receipt_checked(v: &CoreReceiptVerifier, engine: &Engine<'_>, bytes: &[u8], o: &CallOptions) -> Result<VerifiedAppReceipt, Error> {
     let opts = ReceiptOptions { bundle_id: o.bundle_id.as_deref(), device_id: o.device_id.as_ref().map(|d| &d[..]), now: o.now };
-    let prepared = v.prepare(bytes)?;
-    let scheme = Scheme::Rsa(prepared.hash_name());
-    match engine.check(scheme, prepared.signer_spki(), prepared.content(), prepared.signature()).await {
-        Some(true) => {}
-        Some(false) => return Err(Error::InvalidSignature),
-        None => prepared.verify_signature()?,
-    }
-    prepared.decode_host_verified(&opts)
+    v.verify_with(engine, bytes, &opts).await
 }
 
 /// A verified receipt as JS, its `inApp` entries registered so `toPurchase(receipt.inApp[i])`
@@ -590,13 +576,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        (|| {
-            let (jws, now) = async_args(&jws, "signedTransactionInfo", &options)?;
-            let checked = run_sync(transaction_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.transaction_json(&jws, now).map(|v| (v, None)));
-            transaction_js(&checked.map_err(js_error)?)
-        })()
-        .map_err(as_verification)
+        self.now(SignedKind::Transaction, &jws, "signedTransactionInfo", &options)
     }
 
     /// Verifies and decodes signed renewal info (`signedRenewalInfo`).
@@ -606,13 +586,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedRenewalInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        (|| {
-            let (jws, now) = async_args(&jws, "signedRenewalInfo", &options)?;
-            let checked = run_sync(renewal_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.renewal_info_json(&jws, now).map(|v| (v, None)));
-            checked_js(&checked.map_err(js_error)?)
-        })()
-        .map_err(as_verification)
+        self.now(SignedKind::RenewalInfo, &jws, "signedRenewalInfo", &options)
     }
 
     /// Verifies and decodes a signed app transaction (`signedAppTransactionInfo`).
@@ -622,13 +596,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedAppTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        (|| {
-            let (jws, now) = async_args(&jws, "signedAppTransactionInfo", &options)?;
-            let checked = run_sync(app_transaction_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.app_transaction_json(&jws, now).map(|v| (v, None)));
-            checked_js(&checked.map_err(js_error)?)
-        })()
-        .map_err(as_verification)
+        self.now(SignedKind::AppTransaction, &jws, "signedAppTransactionInfo", &options)
     }
 
     /// Verifies and decodes a notification's `signedPayload`, including its nested JWS.
@@ -638,13 +606,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> JsResult<JsValue> {
-        (|| {
-            let (jws, now) = async_args(&signed_payload, "signedPayload", &options)?;
-            let checked = run_sync(notification_async(&self.inner, &Engine::Sync(&self.host), None, &jws, now))
-                .unwrap_or_else(|| self.inner.notification_json(&jws, now));
-            notification_js(&checked.map_err(js_error)?)
-        })()
-        .map_err(as_verification)
+        self.now(SignedKind::Notification, &signed_payload, "signedPayload", &options)
     }
 
     /// Verifies and decodes a Retention Messaging API real-time request's `signedPayload`
@@ -671,12 +633,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
-        let args = async_args(&jws, "signedTransactionInfo", &options);
-        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
-        future_to_promise(async move {
-            let (jws, now) = args.map_err(as_verification)?;
-            transaction_js(&transaction_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
-        })
+        self.later(SignedKind::Transaction, &jws, "signedTransactionInfo", &options)
     }
 
     /// `verifyAndDecodeRenewalInfo`, ES256 by the host's crypto where it has one; returns a Promise.
@@ -686,12 +643,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedRenewalInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
-        let args = async_args(&jws, "signedRenewalInfo", &options);
-        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
-        future_to_promise(async move {
-            let (jws, now) = args.map_err(as_verification)?;
-            checked_js(&renewal_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
-        })
+        self.later(SignedKind::RenewalInfo, &jws, "signedRenewalInfo", &options)
     }
 
     /// `verifyAndDecodeAppTransaction`, ES256 by the host's crypto where it has one; returns a Promise.
@@ -701,12 +653,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedAppTransactionInfo, unchecked_param_type = "string")] jws: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
-        let args = async_args(&jws, "signedAppTransactionInfo", &options);
-        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
-        future_to_promise(async move {
-            let (jws, now) = args.map_err(as_verification)?;
-            checked_js(&app_transaction_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
-        })
+        self.later(SignedKind::AppTransaction, &jws, "signedAppTransactionInfo", &options)
     }
 
     /// `verifyAndDecodeNotification`, every ES256 check (nested JWS included) by the host's crypto
@@ -717,12 +664,7 @@ impl SignedDataVerifier {
         #[wasm_bindgen(js_name = signedPayload, unchecked_param_type = "string")] signed_payload: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "VerifyCallOptions")] options: JsValue,
     ) -> Promise {
-        let args = async_args(&signed_payload, "signedPayload", &options);
-        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
-        future_to_promise(async move {
-            let (jws, now) = args.map_err(as_verification)?;
-            notification_js(&notification_async(&inner, &Engine::Async(&host), Some(&online), &jws, now).await.map_err(jws_error)?)
-        })
+        self.later(SignedKind::Notification, &signed_payload, "signedPayload", &options)
     }
 
     /// `verifyAndDecodeRealtimeRequest` as a Promise (same checks, results and errors).
@@ -749,101 +691,41 @@ fn jws_error(e: Error) -> JsValue {
     as_verification(js_error(e))
 }
 
-/// The core's prepare step, the signature by the host (or ring), then the core's decode step.
-async fn verified_async(
-    inner: &CoreSignedDataVerifier,
-    host: &Engine<'_>,
-    online: Option<&FetchTransport>,
-    jws: &str,
-    now: i64,
-    model: Model,
-) -> Result<Checked, Error> {
-    if online.is_none() {
-        // The synchronous methods: online checks need fetch.
-        inner.refuse_online()?;
+/// A verified payload as JS: a transaction registered for `toPurchase`, a notification with its
+/// nested transaction registered.
+fn kind_js(kind: SignedKind, checked: &Checked) -> JsResult<JsValue> {
+    match kind {
+        SignedKind::Transaction => transaction_js(checked),
+        SignedKind::Notification => notification_js(&checked.0),
+        _ => checked_js(checked),
     }
-    let prepared = inner.prepare(jws)?;
-    match host.check(Scheme::Es256, prepared.key_point(), prepared.signing_input(), prepared.signature()).await {
-        Some(true) => {}
-        Some(false) => return Err(Error::InvalidSignature),
-        None => prepared.verify_signature()?,
-    }
-    let verified = prepared.decode_host_verified_text(now, model)?;
-    // The online step after the local ones: a forged token never reaches the network.
-    if let Some(transport) = online {
-        online_step(inner, &prepared, now, transport).await?;
-    }
-    Ok(verified)
 }
 
 /// A verified payload, and its JSON text when that may be handed out as sent.
 type Checked = jws::WithText;
 
-/// The OCSP step behind one boxed future: one copy in the module, not one per payload type and
-/// engine (the state machine would otherwise be inlined into each).
-fn online_step<'a>(
-    inner: &'a CoreSignedDataVerifier,
-    prepared: &'a crate::apple::jws::PreparedJws<'_>,
-    now: i64,
-    transport: &'a FetchTransport,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Error>> + 'a>> {
-    Box::pin(inner.check_online(prepared, now, transport))
-}
-
-async fn transaction_async(
-    inner: &CoreSignedDataVerifier,
-    host: &Engine<'_>,
-    online: Option<&FetchTransport>,
-    jws: &str,
-    now: i64,
-) -> Result<Checked, Error> {
-    let v = verified_async(inner, host, online, jws, now, jws::TRANSACTION).await?;
-    inner.check_transaction(v.0.payload())?;
-    Ok(v)
-}
-
-async fn renewal_async(
-    inner: &CoreSignedDataVerifier,
-    host: &Engine<'_>,
-    online: Option<&FetchTransport>,
-    jws: &str,
-    now: i64,
-) -> Result<Checked, Error> {
-    let v = verified_async(inner, host, online, jws, now, jws::RENEWAL_INFO).await?;
-    inner.check_renewal_info(v.0.payload())?;
-    Ok(v)
-}
-
-async fn app_transaction_async(
-    inner: &CoreSignedDataVerifier,
-    host: &Engine<'_>,
-    online: Option<&FetchTransport>,
-    jws: &str,
-    now: i64,
-) -> Result<Checked, Error> {
-    let v = verified_async(inner, host, online, jws, now, jws::APP_TRANSACTION).await?;
-    inner.check_app_transaction(v.0.payload())?;
-    Ok(v)
-}
-
-/// The same steps as the core's `notification_json`, in the same order.
-async fn notification_async(
-    inner: &CoreSignedDataVerifier,
-    host: &Engine<'_>,
-    online: Option<&FetchTransport>,
-    jws: &str,
-    now: i64,
-) -> Result<Verified<Map<String, Value>>, Error> {
-    let (mut v, _) = verified_async(inner, host, online, jws, now, jws::NOTIFICATION).await?;
-    inner.check_notification(v.payload())?;
-    for (i, nested) in NESTED.into_iter().enumerate() {
-        let Some(t) = nested_jws(v.payload(), nested) else { continue };
-        let decoded = match i {
-            0 => transaction_async(inner, host, online, &t, now).await?,
-            1 => renewal_async(inner, host, online, &t, now).await?,
-            _ => app_transaction_async(inner, host, online, &t, now).await?,
-        };
-        add_decoded(v.payload_mut(), nested, decoded.0.into_payload());
+impl SignedDataVerifier {
+    /// Every synchronous method: the core's verification driven by Node's synchronous engine
+    /// (ring where it has none), offline.
+    fn now(&self, kind: SignedKind, jws: &JsValue, what: &'static str, options: &JsValue) -> JsResult<JsValue> {
+        (|| {
+            let (jws, now) = async_args(jws, what, options)?;
+            let engine = Engine::Sync(&self.host);
+            let verify = self.inner.verify_json_with(kind, &jws, now, &engine);
+            kind_js(kind, &run_ready(verify).and_then(|r| r).map_err(js_error)?)
+        })()
+        .map_err(as_verification)
     }
-    Ok(v)
+
+    /// Every `…Async` method: the same verification with node:crypto or WebCrypto, and the online
+    /// checks through `fetch` when the verifier has them.
+    fn later(&self, kind: SignedKind, jws: &JsValue, what: &'static str, options: &JsValue) -> Promise {
+        let args = async_args(jws, what, options);
+        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
+        future_to_promise(async move {
+            let (jws, now) = args.map_err(as_verification)?;
+            let verified = inner.verify_json_online_with(kind, &jws, now, &Engine::Async(&host), &*online).await;
+            kind_js(kind, &verified.map_err(jws_error)?)
+        })
+    }
 }

@@ -4,17 +4,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::purchase::{as_sent_js, to_js_verified, Verified};
-use super::host::{run_sync, Engine, HostKeys, Scheme};
+use super::host::{Engine, HostKeys};
 use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
 use crate::google::{GooglePlay, VerifyOptions};
 use crate::limits;
 use crate::onestore::OneStore;
-use crate::{PurchaseScheme, SignedPurchaseVerifier};
+use crate::host::run_ready;
+use crate::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -84,32 +84,6 @@ impl Branded for OneStore {
     const BRAND: Verified = Verified::OneStore;
 }
 
-/// A verified purchase: decoded, or known to be exactly what `JSON.parse` makes of the text.
-enum Decoded {
-    Object(Map<String, Value>),
-    /// See [`crate::as_sent`]: the caller parses the signed data as it was passed.
-    AsSent,
-}
-
-/// The core's checks, the RSA step by the host engine (or ring), then the core's decoding, or,
-/// when `as_sent` allows it and the text is of the plain shape, none (see [`Decoded::AsSent`]).
-async fn verify_purchase<S: Branded>(
-    core: &SignedPurchaseVerifier<S>,
-    engine: &Engine<'_>,
-    data: &[u8],
-    signature_base64: &str,
-    as_sent: bool,
-) -> crate::Result<Decoded> {
-    let signature = core.prepare(data, signature_base64)?;
-    let (spki, hash) = core.host_key();
-    match engine.check(Scheme::Rsa(hash), spki, data, &signature).await {
-        Some(true) if as_sent && core.is_as_sent(data) => Ok(Decoded::AsSent),
-        Some(true) => core.decode_host_verified_json(data).map(Decoded::Object),
-        Some(false) => Err(crate::Error::InvalidSignature),
-        None => core.verify_json(data, signature_base64).map(Decoded::Object),
-    }
-}
-
 /// Whether the signed data may be handed out as passed: a JS string whose UTF-8 (what was
 /// verified) holds no U+FFFD, which is what a lone surrogate in the string would have become.
 fn as_sent_allowed(signed_data: &JsValue, data: &[u8]) -> bool {
@@ -169,19 +143,18 @@ impl<S: Branded> Purchases<S> {
         Ok((data, signature))
     }
 
-    fn js(signed_data: &JsValue, verified: &Decoded) -> JsResult<JsValue> {
+    fn js(signed_data: &JsValue, verified: &VerifiedJson) -> JsResult<JsValue> {
         match verified {
-            Decoded::Object(map) => to_js_verified(map, S::BRAND),
-            Decoded::AsSent => as_sent_js(signed_data, S::BRAND),
+            VerifiedJson::Object(map) => to_js_verified(map, S::BRAND),
+            VerifiedJson::AsSent => as_sent_js(signed_data, S::BRAND),
         }
     }
 
     fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
         let (data, signature) = Self::args(&signed_data, &signature)?;
-        let engine = Engine::Sync(&self.host);
         let as_sent = as_sent_allowed(&signed_data, &data);
-        let verified = run_sync(verify_purchase(&*self.core, &engine, &data, &signature, as_sent))
-            .unwrap_or_else(|| self.core.verify_json(&data, &signature).map(Decoded::Object))
+        let verified = run_ready(self.core.verify_json_with(&Engine::Sync(&self.host), &data, &signature, as_sent))
+            .and_then(|r| r)
             .map_err(js_error)?;
         Self::js(&signed_data, &verified)
     }
@@ -192,7 +165,7 @@ impl<S: Branded> Purchases<S> {
         future_to_promise(async move {
             let (data, signature) = args?;
             let as_sent = as_sent_allowed(&signed_data, &data);
-            let verified = verify_purchase(&*core, &Engine::Async(&host), &data, &signature, as_sent).await.map_err(js_error)?;
+            let verified = core.verify_json_with(&Engine::Async(&host), &data, &signature, as_sent).await.map_err(js_error)?;
             Self::js(&signed_data, &verified)
         })
     }

@@ -18,55 +18,43 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// A signature scheme whose algorithm is fixed by the format, never by the input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scheme {
-    /// RSASSA-PKCS1-v1_5; the key is a DER SubjectPublicKeyInfo. The name is the hash's.
-    Rsa(&'static str),
-    /// ECDSA P-256 with SHA-256, IEEE P1363 `r‖s`; the key is the uncompressed point `04‖X‖Y`.
-    Es256,
+use crate::host::{Algorithm, SignatureCheck, SignatureHost};
+
+/// The number the Node engine (`pkg/src/node-crypto.js`, `HASH`) knows an algorithm by: a number
+/// crosses the boundary without a string conversion. (2, SHA-384, no format uses.)
+fn node_id(algorithm: Algorithm) -> u32 {
+    match algorithm {
+        Algorithm::RsaPkcs1Sha1 => 0,
+        Algorithm::RsaPkcs1Sha256 => 1,
+        Algorithm::RsaPkcs1Sha512 => 3,
+        Algorithm::EcdsaP256Sha256 => 4,
+    }
 }
 
-impl Scheme {
-    /// The number the Node engine (`pkg/src/node-crypto.js`, `SCHEMES`) knows the scheme by: a
-    /// number crosses the boundary without a string conversion.
-    fn node_id(self) -> u32 {
-        match self {
-            Scheme::Rsa("SHA-1") => 0,
-            Scheme::Rsa("SHA-256") => 1,
-            Scheme::Rsa("SHA-384") => 2,
-            Scheme::Rsa(_) => 3,
-            Scheme::Es256 => 4,
-        }
+/// WebCrypto's `importKey` format and algorithm.
+fn webcrypto_import(algorithm: Algorithm) -> (&'static str, Object) {
+    let alg = Object::new();
+    if algorithm.is_rsa() {
+        set(&alg, "name", "RSASSA-PKCS1-v1_5");
+        set(&alg, "hash", algorithm.hash_name());
+        ("spki", alg)
+    } else {
+        set(&alg, "name", "ECDSA");
+        set(&alg, "namedCurve", "P-256");
+        ("raw", alg)
     }
+}
 
-    fn webcrypto_import(self) -> (&'static str, Object) {
-        let alg = Object::new();
-        match self {
-            Scheme::Rsa(hash) => {
-                set(&alg, "name", "RSASSA-PKCS1-v1_5");
-                set(&alg, "hash", hash);
-                ("spki", alg)
-            }
-            Scheme::Es256 => {
-                set(&alg, "name", "ECDSA");
-                set(&alg, "namedCurve", "P-256");
-                ("raw", alg)
-            }
-        }
+/// WebCrypto's `verify` algorithm.
+fn webcrypto_verify(algorithm: Algorithm) -> Object {
+    let alg = Object::new();
+    if algorithm.is_rsa() {
+        set(&alg, "name", "RSASSA-PKCS1-v1_5");
+    } else {
+        set(&alg, "name", "ECDSA");
+        set(&alg, "hash", algorithm.hash_name());
     }
-
-    fn webcrypto_verify(self) -> Object {
-        let alg = Object::new();
-        match self {
-            Scheme::Rsa(_) => set(&alg, "name", "RSASSA-PKCS1-v1_5"),
-            Scheme::Es256 => {
-                set(&alg, "name", "ECDSA");
-                set(&alg, "hash", "SHA-256");
-            }
-        }
-        alg
-    }
+    alg
 }
 
 fn set(obj: &Object, key: &str, value: &str) {
@@ -113,7 +101,7 @@ fn subtle() -> Option<Object> {
 
 /// One imported key: the Node `KeyObject` and/or the WebCrypto `CryptoKey` promise.
 struct Entry {
-    scheme: Scheme,
+    algorithm: Algorithm,
     key: Vec<u8>,
     /// `Some(Ok(KeyObject))`, or `Some(Err)` once Node refused it (then ring is used).
     node: Option<Result<JsValue, ()>>,
@@ -132,20 +120,20 @@ impl HostKeys {
     /// Apple rotates signing keys every year or two; a verifier rarely sees more than two.
     const CAPACITY: usize = 8;
 
-    fn with_entry<R>(&self, scheme: Scheme, key: &[u8], f: impl FnOnce(&mut Entry) -> R) -> R {
+    fn with_entry<R>(&self, algorithm: Algorithm, key: &[u8], f: impl FnOnce(&mut Entry) -> R) -> R {
         // An entry marked refused by both engines sends the check to ring.
-        let no_host = || Entry { scheme, key: key.to_vec(), node: Some(Err(())), subtle: Some(Err(())) };
+        let no_host = || Entry { algorithm, key: key.to_vec(), node: Some(Err(())), subtle: Some(Err(())) };
         // `f` calls only the package's own engine functions, which never call back into the
         // module; were the cache ever borrowed already, ring does the check instead of a panic.
         let Ok(mut entries) = self.entries.try_borrow_mut() else { return f(&mut no_host()) };
-        let pos = entries.iter().position(|e| e.scheme == scheme && e.key == key);
+        let pos = entries.iter().position(|e| e.algorithm == algorithm && e.key == key);
         let index = match pos {
             Some(i) => i,
             None => {
                 if entries.len() >= Self::CAPACITY {
                     entries.pop_front();
                 }
-                entries.push_back(Entry { scheme, key: key.to_vec(), node: None, subtle: None });
+                entries.push_back(Entry { algorithm, key: key.to_vec(), node: None, subtle: None });
                 entries.len() - 1
             }
         };
@@ -155,11 +143,11 @@ impl HostKeys {
         }
     }
 
-    fn node_key(&self, engine: &NodeEngine, scheme: Scheme, key: &[u8]) -> Option<JsValue> {
-        self.with_entry(scheme, key, |e| {
+    fn node_key(&self, engine: &NodeEngine, algorithm: Algorithm, key: &[u8]) -> Option<JsValue> {
+        self.with_entry(algorithm, key, |e| {
             if e.node.is_none() {
                 let imported = (engine.import_key)
-                    .call2(&JsValue::NULL, &scheme.node_id().into(), &Uint8Array::from(key))
+                    .call2(&JsValue::NULL, &node_id(algorithm).into(), &Uint8Array::from(key))
                     .ok()
                     .filter(|k| !k.is_undefined())
                     .ok_or(());
@@ -170,26 +158,27 @@ impl HostKeys {
     }
 
     /// Node's synchronous check: `Some(valid)`, or `None` without a Node engine (use ring).
-    pub(crate) fn verify_sync(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+    fn verify_sync(&self, c: &SignatureCheck<'_>) -> Option<bool> {
         let engine = node()?;
-        let key_object = self.node_key(&engine, scheme, key)?;
-        let message = view(message).unwrap_or_else(|| Uint8Array::from(message));
+        let key_object = self.node_key(&engine, c.algorithm, c.key)?;
+        let message = view(c.message).unwrap_or_else(|| Uint8Array::from(c.message));
         // `call4`, not `apply` of an array: no argument array to allocate on every check.
-        let scheme = JsValue::from(scheme.node_id());
-        engine.verify.call4(&JsValue::NULL, &scheme, &key_object, &message, &Uint8Array::from(signature)).ok()?.as_bool()
+        let id = JsValue::from(node_id(c.algorithm));
+        engine.verify.call4(&JsValue::NULL, &id, &key_object, &message, &Uint8Array::from(c.signature)).ok()?.as_bool()
     }
 
     /// The async check: node:crypto, else WebCrypto; `None` when neither can (use ring).
-    pub(crate) async fn verify(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
+    async fn verify(&self, c: &SignatureCheck<'_>) -> Option<bool> {
         // Node's synchronous check beats its thread pool here: the RSA/ECDSA operation takes tens
         // of microseconds, less than a round trip through the pool (measured in bench/).
-        if let Some(valid) = self.verify_sync(scheme, key, message, signature) {
+        if let Some(valid) = self.verify_sync(c) {
             return Some(valid);
         }
+        let (algorithm, key) = (c.algorithm, c.key);
         let subtle = subtle()?;
-        let key_promise = self.with_entry(scheme, key, |e| {
+        let key_promise = self.with_entry(algorithm, key, |e| {
             if e.subtle.is_none() {
-                let (format, alg) = scheme.webcrypto_import();
+                let (format, alg) = webcrypto_import(algorithm);
                 let args = Array::of5(&format.into(), &Uint8Array::from(key), &alg, &false.into(), &Array::of1(&"verify".into()));
                 e.subtle = Some(
                     method(&subtle, "importKey")
@@ -203,10 +192,10 @@ impl HostKeys {
         let Ok(crypto_key) = JsFuture::from(key_promise).await else {
             // Refused once, refused always: remembered, so that ring takes over at once next time
             // (a stored rejected promise would be reported as an unhandled rejection).
-            self.with_entry(scheme, key, |e| e.subtle = Some(Err(())));
+            self.with_entry(algorithm, key, |e| e.subtle = Some(Err(())));
             return None;
         };
-        let args = Array::of4(&scheme.webcrypto_verify(), &crypto_key, &Uint8Array::from(signature), &Uint8Array::from(message));
+        let args = Array::of4(&webcrypto_verify(algorithm), &crypto_key, &Uint8Array::from(c.signature), &Uint8Array::from(c.message));
         let promise = method(&subtle, "verify")?.apply(&subtle, &args).ok()?.dyn_into::<Promise>().ok()?;
         // A rejection here is about the inputs (a signature of the wrong length): invalid.
         Some(JsFuture::from(promise).await.ok()?.as_bool().unwrap_or(false))
@@ -226,34 +215,28 @@ fn view(bytes: &[u8]) -> Option<Uint8Array> {
     Some(Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), start, u32::try_from(bytes.len()).ok()?))
 }
 
-/// How a verification runs its signature check: the sync API with [`Engine::Sync`], the async API
-/// with [`Engine::Async`]; the verification steps around it are written once, as `async` code, for
-/// both. One type rather than a trait with one implementation per mode: every verification
-/// function is then compiled once, not once per mode (the module is smaller by the difference).
+/// The host of every verification ([`crate::host`]): the sync API with [`Engine::Sync`] (driven by
+/// [`crate::host::run_ready`]), the async API with [`Engine::Async`]. One type rather than one per
+/// mode: every verification of the core is then compiled once for the module, not once per mode.
 #[derive(Clone, Copy)]
 pub(crate) enum Engine<'a> {
-    /// Node's synchronous engine: no await ever pends (see [`run_sync`]).
+    /// Node's synchronous engine: no await ever pends.
     Sync(&'a HostKeys),
     /// node:crypto, or WebCrypto.
     Async(&'a HostKeys),
 }
 
-impl Engine<'_> {
-    /// `Some(valid)` from the host, or `None`: then the caller checks with ring.
-    pub(crate) async fn check(&self, scheme: Scheme, key: &[u8], message: &[u8], signature: &[u8]) -> Option<bool> {
-        match *self {
-            Engine::Sync(keys) => keys.verify_sync(scheme, key, message, signature),
-            Engine::Async(keys) => keys.verify(scheme, key, message, signature).await,
-        }
+impl SignatureHost for Engine<'_> {
+    fn check<'a>(&'a self, c: SignatureCheck<'a>) -> impl std::future::Future<Output = Option<bool>> + 'a {
+        self.answer(c)
     }
 }
 
-/// Runs a future that never pends (one driven by [`Engine::Sync`]) to its end, synchronously.
-pub(crate) fn run_sync<F: std::future::Future>(future: F) -> Option<F::Output> {
-    let mut future = std::pin::pin!(future);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    match future.as_mut().poll(&mut cx) {
-        std::task::Poll::Ready(out) => Some(out),
-        std::task::Poll::Pending => None,
+impl Engine<'_> {
+    async fn answer(&self, c: SignatureCheck<'_>) -> Option<bool> {
+        match *self {
+            Engine::Sync(keys) => keys.verify_sync(&c),
+            Engine::Async(keys) => keys.verify(&c).await,
+        }
     }
 }

@@ -4,7 +4,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::host::{HostKeys, Scheme};
+use super::host::{Engine, HostKeys};
+use crate::host::run_ready;
 use super::{js_error, string_arg, to_js, JsResult};
 use crate::error::Error;
 use crate::google::pubsub::{self, Expected, GoogleKeys};
@@ -38,14 +39,9 @@ impl PubSubKeys {
         let now = crate::apple::jws::ms_from_f64(now)
             .ok_or_else(|| js_error(Error::invalid_argument("now must be a finite number of epoch milliseconds")))?;
         let expected = Expected::new(audience, email).map_err(js_error)?;
-        let prepared = pubsub::prepare(authorization, &self.keys).map_err(js_error)?;
-        let checked = self.host.verify_sync(Scheme::Rsa("SHA-256"), prepared.key_spki(), prepared.signing_input(), prepared.signature());
-        let verified = match checked {
-            Some(true) => prepared.decode_host_verified(&expected, now),
-            Some(false) => Err(Error::InvalidSignature),
-            None => prepared.verify_signature().and_then(|()| prepared.decode_host_verified(&expected, now)),
-        }
-        .map_err(js_error)?;
+        let engine = Engine::Sync(&self.host);
+        let verify = pubsub::verify_push_with(&engine, authorization, &self.keys, &expected, now);
+        let verified = run_ready(verify).and_then(|r| r).map_err(js_error)?;
         to_js(verified.claims())
     }
 }

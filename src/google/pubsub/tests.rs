@@ -361,14 +361,46 @@ fn a_1024_bit_key_is_refused_when_the_set_is_read() {
     assert!(RsaKeyPair::from_pkcs8(&pkcs8(KEY_1024)).is_err());
 }
 
+/// A check as asked: algorithm, key, message, signature.
+type Asked = (crate::host::Algorithm, Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// Answers every check with `answer` and remembers what it was asked.
+struct Recorder {
+    answer: Option<bool>,
+    asked: std::cell::RefCell<Vec<Asked>>,
+}
+
+impl crate::host::SignatureHost for Recorder {
+    fn check<'a>(&'a self, c: crate::host::SignatureCheck<'a>) -> impl std::future::Future<Output = Option<bool>> + 'a {
+        self.asked.borrow_mut().push((c.algorithm, c.key.to_vec(), c.message.to_vec(), c.signature.to_vec()));
+        std::future::ready(self.answer)
+    }
+}
+
 #[test]
-fn prepare_then_host_verified_decode_matches_verify_push() {
+fn a_host_is_asked_the_one_rs256_check_and_its_answer_counts() {
     let k = keys();
     let t = token(&claims());
-    let prepared = prepare(&t, &k).unwrap();
-    assert_eq!(prepared.key_spki(), k.get("test-key-2048").unwrap().spki_der());
-    assert_eq!(prepared.signature().len(), 256);
-    assert!(t.ends_with(&b64url(prepared.signature())));
-    assert!(t.contains(std::str::from_utf8(prepared.signing_input()).unwrap()));
-    assert_eq!(prepared.decode_host_verified(&expected(), NOW).unwrap(), check(&t).unwrap());
+    let run = |answer, token: &str| {
+        let host = Recorder { answer, asked: Default::default() };
+        let r = crate::host::run_ready(verify_push_with(&host, token, &k, &expected(), NOW)).unwrap();
+        (r, host.asked.into_inner())
+    };
+    let (r, asked) = run(Some(true), &t);
+    assert_eq!(r.unwrap(), check(&t).unwrap());
+    let [(alg, key, message, signature)] = asked.as_slice() else { panic!("{asked:?}") };
+    assert_eq!(*alg, crate::host::Algorithm::RsaPkcs1Sha256);
+    assert_eq!(key.as_slice(), k.get("test-key-2048").unwrap().spki_der());
+    assert_eq!(signature.len(), 256);
+    assert!(t.ends_with(&b64url(signature)));
+    assert!(t.contains(std::str::from_utf8(message).unwrap()));
+    // The host's "no" is final; its "cannot" hands the check to ring, which refuses a forgery.
+    assert_eq!(run(Some(false), &t).0.unwrap_err().code(), "INVALID_SIGNATURE");
+    assert_eq!(run(None, &t).0.unwrap(), check(&t).unwrap());
+    let forged = format!("{}AAAA", &t[..t.len() - 4]);
+    assert_eq!(run(None, &forged).0.unwrap_err().code(), "INVALID_SIGNATURE");
+    // A token refused before the signature step never reaches the host.
+    let (r, asked) = run(Some(true), "Bearer x.y");
+    assert_eq!(r.unwrap_err().code(), "MALFORMED_INPUT");
+    assert!(asked.is_empty());
 }
