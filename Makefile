@@ -2,7 +2,7 @@
 # `make demo` and `make test` are all a new user needs; each target installs what it lacks.
 
 WASM_TARGET := wasm32-unknown-unknown
-WASM_RAW    := target/$(WASM_TARGET)/release/iap_verify.wasm
+WASM_RAW    := target/$(WASM_TARGET)/release/iap_verify_wasm.wasm
 PKG_WEB     := pkg/web
 # What rustc emits for wasm32 by default (wasm-bindgen drops the target_features section that
 # would let wasm-opt detect them).
@@ -18,8 +18,8 @@ setup:
 
 ## build: the wasm module and the npm package in pkg/
 build: setup
-	@echo "[build] cargo build --release --target $(WASM_TARGET)"
-	@cargo build --quiet --release --target $(WASM_TARGET)
+	@echo "[build] cargo build --release --target $(WASM_TARGET) -p iap-verify-wasm (the facade, wasm/)"
+	@cargo build --quiet --release --target $(WASM_TARGET) -p iap-verify-wasm
 	@echo "[build] wasm-bindgen --target web -> $(PKG_WEB)"
 	@rm -rf $(PKG_WEB)
 	@wasm-bindgen --target web --out-dir $(PKG_WEB) --out-name iap_verify $(WASM_RAW)
@@ -42,7 +42,8 @@ test-rust:
 lint: setup
 	@echo "[test] cargo clippy (warnings denied, no-panic lints on)"
 	@cargo clippy --quiet --all-targets -- -D warnings
-	@cargo clippy --quiet --lib --target $(WASM_TARGET) -- -D warnings
+	@cargo clippy --quiet --all-targets --all-features -- -D warnings
+	@cargo clippy --quiet -p iap-verify-wasm --target $(WASM_TARGET) -- -D warnings
 	@echo "[test] cargo doc (broken links denied)"
 	@RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 

@@ -417,10 +417,10 @@ mod tests {
                 }
             }
         }
-        check(crate::apple::jws::TRANSACTION.wire_fields());
-        check(crate::apple::jws::RENEWAL_INFO.wire_fields());
-        check(crate::apple::jws::APP_TRANSACTION.wire_fields());
-        check(crate::apple::jws::NOTIFICATION.wire_fields());
+        check(crate::apple::jws::TRANSACTION.fields);
+        check(crate::apple::jws::RENEWAL_INFO.fields);
+        check(crate::apple::jws::APP_TRANSACTION.fields);
+        check(crate::apple::jws::NOTIFICATION.fields);
         check(<crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS);
         check(<crate::onestore::OneStore as crate::signed_json::sealed::Algorithms>::FIELDS);
         check(FIELDS);
@@ -496,7 +496,7 @@ mod tests {
             let path = format!("{}/tests/vectors/google/{f}", env!("CARGO_MANIFEST_DIR"));
             let bytes = std::fs::read(&path).unwrap();
             let yes = check_with(&bytes, <crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS);
-            check_with(&bytes, crate::apple::jws::TRANSACTION.wire_fields());
+            check_with(&bytes, crate::apple::jws::TRANSACTION.fields);
             if f == "consumable.json" || f == "pending.json" {
                 assert!(yes, "{f} is the common shape");
             }
@@ -509,8 +509,8 @@ mod tests {
         for (name, model) in [("signedTransactionInfo", crate::apple::jws::TRANSACTION), ("signedRenewalInfo", crate::apple::jws::RENEWAL_INFO)] {
             let nested = notification["data"][name].as_str().unwrap();
             let payload = decode(nested.split('.').nth(1).unwrap());
-            check_with(&payload, model.wire_fields());
-            assert!(as_sent_text(&payload, model.wire_fields()).is_some(), "{name}");
+            check_with(&payload, model.fields);
+            assert!(as_sent_text(&payload, model.fields).is_some(), "{name}");
         }
     }
 }

@@ -267,7 +267,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn malformed(what: &'static str, reason: impl Into<String>) -> Self {
+    /// `MALFORMED_INPUT`: `what` could not be read, for `reason`.
+    pub fn malformed(what: &'static str, reason: impl Into<String>) -> Self {
         Error::MalformedInput { what, reason: reason.into(), offset: None }
     }
 
@@ -288,9 +289,31 @@ impl Error {
         Error::InvalidChain { reason: reason.into(), unreadable: true }
     }
 
-    pub(crate) fn invalid_argument(reason: impl Into<String>) -> Self {
+    /// `INVALID_ARGUMENT`: the caller passed something the API does not take, for `reason`.
+    pub fn invalid_argument(reason: impl Into<String>) -> Self {
         Error::InvalidArgument { reason: reason.into() }
     }
+}
+
+/// Replaces the contents of every `"..."` in `s` with `…`: for parser messages that echo values
+/// (which may be secrets or hostile text) before they are shown.
+pub fn strip_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut inside = false;
+    for c in s.chars() {
+        if c == '"' {
+            if !inside {
+                out.push_str("\"…");
+            }
+            if inside {
+                out.push('"');
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Text a server sent (an NHN `resultMessage`), made fit to show: data, never part of our own

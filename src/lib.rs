@@ -34,6 +34,8 @@
 pub mod api;
 pub mod apple;
 pub mod b64;
+#[cfg(feature = "binding")]
+pub mod binding;
 pub mod der;
 pub mod error;
 pub mod fuzzing;
@@ -53,6 +55,3 @@ pub mod x509;
 
 pub use error::{Error, Result};
 pub use signed_json::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson, VerifiedSignedPurchase};
-
-#[cfg(target_arch = "wasm32")]
-mod wasm;

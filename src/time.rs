@@ -6,6 +6,17 @@
 //! `2020-06-02T13:38:56+09:00` (Gamebase) and `2020-07-22T18:33:15+0100` (an offset without a
 //! colon, seen in Xcode receipts). Sub-millisecond digits are truncated.
 
+/// Epoch milliseconds from a JSON (or JavaScript) number, floored; `None` when it is not a finite,
+/// representable time (beyond ±8×10¹⁵ ms, about ±250,000 years).
+#[allow(clippy::cast_possible_truncation)] // range-checked just above the cast
+pub fn ms_from_f64(ms: f64) -> Option<i64> {
+    if ms.is_finite() && ms.abs() < 8.0e15 {
+        Some(ms.floor() as i64)
+    } else {
+        None
+    }
+}
+
 /// Days from 1970-01-01 to the given civil date (proleptic Gregorian; H. Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

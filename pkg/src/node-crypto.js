@@ -1,9 +1,9 @@
-// The Node engine for the WebAssembly module's signature checks (see src/wasm/host.rs): node:crypto
+// The Node engine for the WebAssembly module's signature checks (see wasm/src/engine.rs): node:crypto
 // with cached KeyObjects, registered by the Node entries (Bun loads them too). Each function
 // returns undefined when it cannot answer, and the module then checks with ring itself.
 import { createPublicKey, verify } from 'node:crypto';
 
-// Indexed by the scheme numbers of src/wasm/host.rs (`Scheme::node_id`); 4 is ES256.
+// Indexed by the algorithm numbers of wasm/src/engine.rs (`node_id`); 4 is ES256.
 const HASH = ['sha1', 'sha256', 'sha384', 'sha512', 'sha256'];
 const ES256 = 4;
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');

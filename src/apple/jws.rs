@@ -92,14 +92,6 @@ pub(crate) struct Model {
     date: &'static str,
 }
 
-impl Model {
-    /// The model's wire schema.
-    #[allow(dead_code)] // used on wasm32 only
-    pub(crate) fn wire_fields(&self) -> &'static [Field] {
-        self.fields
-    }
-}
-
 /// What a signed payload is: which model it is read as, and which of Apple's checks follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -619,7 +611,7 @@ impl PreparedJws<'_> {
         let value: Value = serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?;
         let payload = wire::read_object(value, model.fields).map_err(not_expected)?;
         // Online, as in Apple's library, the chain must be valid now, when its status is asked.
-        let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(ms_from_f64) };
+        let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(crate::time::ms_from_f64) };
         let at = signed.unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;
         let text = match as_sent {
@@ -659,14 +651,4 @@ fn ec_p256_key(cert: &Certificate<'_>) -> Result<PublicKey> {
         return Err(Error::bad_chain(format!("'{}' does not have a P-256 key (ES256)", cert.common_name())));
     }
     Ok(key)
-}
-
-/// Epoch ms from a JSON number, floored; `None` when it is not a finite, representable time.
-#[allow(clippy::cast_possible_truncation)] // range-checked just above the cast
-pub(crate) fn ms_from_f64(ms: f64) -> Option<i64> {
-    if ms.is_finite() && ms.abs() < 8.0e15 {
-        Some(ms.floor() as i64)
-    } else {
-        None
-    }
 }

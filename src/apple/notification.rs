@@ -34,6 +34,14 @@ pub(crate) fn nested_jws(n: &Map<String, Value>, nested: Nested) -> Option<Strin
     wire::object(n, nested.0).and_then(|o| wire::text(o, nested.2)).map(str::to_owned)
 }
 
+/// The decoded transaction a verified notification carries: what verification added beside its
+/// `data.signedTransactionInfo` (never a field of that name the input carried without it).
+pub fn decoded_transaction(notification: &Map<String, Value>) -> Option<&Value> {
+    let [transaction, ..] = NESTED;
+    nested_jws(notification, transaction)?;
+    wire::object(notification, transaction.0)?.get(transaction.3)
+}
+
 /// Adds the decoded payload of the JWS at `nested`.
 pub(crate) fn add_decoded(n: &mut Map<String, Value>, nested: Nested, decoded: Map<String, Value>) {
     if let Some(Value::Object(o)) = n.get_mut(nested.0) {

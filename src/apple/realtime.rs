@@ -22,7 +22,7 @@ impl SignedDataVerifier {
     }
 
     /// [`Self::verify_and_decode_realtime_request`], the payload as the JSON object.
-    pub(crate) fn realtime_request_json(&self, signed_payload: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
+    pub fn realtime_request_json(&self, signed_payload: &str, now: i64) -> Result<Verified<Map<String, Value>>> {
         let mut v = self.verify_jws(signed_payload, now, REALTIME_REQUEST)?;
         let body = DecodedRealtimeRequestBody(std::mem::take(v.payload_mut()));
         self.check_realtime_request(&body)?;

@@ -21,7 +21,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::apple::jws::ms_from_f64;
+use crate::time::ms_from_f64;
 use crate::error::{Error, Result, Unit};
 use crate::host::{check_signature, run_ready, Algorithm, RingOnly, SignatureCheck, SignatureHost};
 use crate::rsa::{RsaPublicKey, MIN_BITS};

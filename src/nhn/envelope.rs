@@ -53,26 +53,6 @@ pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Valu
     Ok(body.get_mut("result").map(Value::take).unwrap_or(Value::Null))
 }
 
-/// Replaces the contents of every `"..."` in `s` with `…` (for serde messages that echo values).
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub(crate) fn strip_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut inside = false;
-    for c in s.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…");
-            }
-            if inside {
-                out.push('"');
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -194,7 +174,7 @@ mod tests {
 
     #[test]
     fn strip_quoted_drops_values() {
-        assert_eq!(strip_quoted(r#"a "b" c "d""#), "a \"…\" c \"…\"");
+        assert_eq!(crate::error::strip_quoted(r#"a "b" c "d""#), "a \"…\" c \"…\"");
     }
 
     #[test]

@@ -22,8 +22,6 @@ mod model;
 mod tests;
 
 pub use envelope::ALREADY_CONSUMED_CODE;
-#[cfg(target_arch = "wasm32")]
-pub(crate) use envelope::strip_quoted;
 pub use crate::api::{FromJson, Headers, HttpRequest, HttpResponse, Method, Transport};
 pub use gamebase::{GamebaseApi, GamebaseClient};
 pub use iap::{IapApi, IapClient, PaymentRef};

@@ -13,12 +13,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{js_error, now_ms, to_js, JsResult};
-use crate::error::Error;
-use crate::limits;
-use crate::purchase::model::StoredPurchase;
-use crate::purchase::sources;
-use crate::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
+use crate::{js_error, now_ms, to_js, JsResult};
+use iap_verify::error::Error;
+use iap_verify::limits;
+use iap_verify::binding::{self, Snapshot};
+use iap_verify::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -205,7 +204,7 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
     let tag = kind.tag();
     let entry = js_sys::JsString::from(format!("{tag}\n{json}"));
     let start = u32::try_from(tag.len() + 1).unwrap_or(0);
-    let js = super::json_parse(&entry.slice(start, entry.length()))
+    let js = crate::json_parse(&entry.slice(start, entry.length()))
         .map_err(|_| js_error(Error::malformed("verified value", "not JSON")))?;
     let Some(object) = js.dyn_ref::<Object>() else {
         return Err(js_error(Error::invalid_argument("only objects can be registered as verified")));
@@ -215,12 +214,12 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
 }
 
 /// `JSON.parse(text)` of signed data known to parse to exactly what the core's decoding returns
-/// ([`crate::as_sent`]), registered as a verified value of `kind` with the text as its snapshot
+/// ([`iap_verify::as_sent`]), registered as a verified value of `kind` with the text as its snapshot
 /// (`toPurchase` reads snapshots through the model's schema, which makes it the same).
 pub(crate) fn as_sent_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
     let not_json = || js_error(Error::malformed("verified value", "not JSON"));
     let text = text.dyn_ref::<js_sys::JsString>().ok_or_else(not_json)?;
-    let js = super::json_parse(text).map_err(|_| not_json())?;
+    let js = crate::json_parse(text).map_err(|_| not_json())?;
     let Some(object) = js.dyn_ref::<Object>() else {
         return Err(js_error(Error::invalid_argument("only objects can be registered as verified")));
     };
@@ -235,10 +234,10 @@ pub(crate) fn as_sent_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
 /// The entries share one registry value, `[i, receipt JSON text]` (the text is one JS string for
 /// all of them): registering costs a few property operations per entry, not a serialization each.
 /// [`lookup`] turns it into the entry's snapshot, `{"receiptType": …, "entry": {…}}`.
-pub(crate) fn register_receipt_entries(verified: &crate::apple::receipt::VerifiedAppReceipt) -> JsResult<JsValue> {
+pub(crate) fn register_receipt_entries(verified: &iap_verify::apple::receipt::VerifiedAppReceipt) -> JsResult<JsValue> {
     let json = serde_json::to_string(verified).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
     let text = js_sys::JsString::from(json);
-    let js = super::json_parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))?;
+    let js = crate::json_parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))?;
     let array = Reflect::get(&js, &"inApp".into()).unwrap_or(JsValue::UNDEFINED);
     let Some(array) = array.dyn_ref::<js_sys::Array>() else { return Ok(js) };
     let text: JsValue = text.into();
@@ -295,9 +294,7 @@ fn lookup(object: &JsValue) -> Option<(Verified, String)> {
 
 /// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
 fn registered_purchase(json: &str) -> Result<Purchase, Error> {
-    serde_json::from_str::<StoredPurchase>(json)
-        .map(Purchase::from)
-        .map_err(|e| Error::malformed("purchase", e.to_string()))
+    binding::purchase(Snapshot::Purchase, json)
 }
 
 fn unverified(what: &str) -> JsValue {
@@ -305,15 +302,6 @@ fn unverified(what: &str) -> JsValue {
         "{what} must be a value returned by this package's verifiers (they register what they verified; copies, \
          JSON round trips and hand-made objects are not accepted)"
     )))
-}
-
-/// A snapshot read through its model's schema ([`crate::wire`]): what the verifier returned. A
-/// snapshot of the text as signed ([`as_sent_js`]) becomes the decoded object; one of the decoded
-/// object stays as it is (reading is idempotent).
-fn schema(v: serde_json::Value, fields: &'static [crate::wire::Field]) -> Result<serde_json::Value, Error> {
-    crate::wire::read_object(v, fields)
-        .map(serde_json::Value::Object)
-        .map_err(|reason| Error::malformed("verified value", reason))
 }
 
 /// The unified purchase of a verified value. `INVALID_ARGUMENT` for anything a verifier of this
@@ -324,30 +312,17 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
     let Some((kind, json)) = lookup(&verified) else {
         return Err(unverified("toPurchase's argument"));
     };
-    let value = || -> Result<serde_json::Value, Error> {
-        serde_json::from_str(&json).map_err(|e| Error::malformed("verified value", e.to_string()))
+    let kind = match kind {
+        Verified::Purchase => Snapshot::Purchase,
+        Verified::Google => Snapshot::Google,
+        Verified::OneStore => Snapshot::OneStore,
+        Verified::AppleTransaction => Snapshot::AppleTransaction,
+        Verified::AppleReceiptInApp => Snapshot::AppleReceiptInApp,
+        Verified::NhnRecord => Snapshot::NhnRecord,
+        Verified::GooglePlayProduct => Snapshot::GooglePlayProduct,
+        Verified::GooglePlaySubscription => Snapshot::GooglePlaySubscription,
     };
-    let purchase = match kind {
-        Verified::Purchase => registered_purchase(&json),
-        Verified::Google => value().and_then(|v| schema(v, <crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS)).and_then(|v| sources::google_purchase_data(&v)),
-        Verified::OneStore => value().and_then(|v| schema(v, <crate::onestore::OneStore as crate::signed_json::sealed::Algorithms>::FIELDS)).and_then(|v| sources::onestore_purchase_data(&v)),
-        Verified::AppleTransaction => value().and_then(|v| schema(v, crate::apple::jws::TRANSACTION.wire_fields())).and_then(|v| sources::apple_transaction(&v)),
-        Verified::AppleReceiptInApp => value().and_then(|v| {
-            sources::apple_receipt_in_app(
-                v.get("entry").unwrap_or(&serde_json::Value::Null),
-                v.get("receiptType").and_then(serde_json::Value::as_str),
-            )
-        }),
-        Verified::NhnRecord => value().and_then(|v| sources::nhn_record(&v)),
-        Verified::GooglePlayProduct => value().and_then(|v| {
-            let part = |k| v.get(k).unwrap_or(&serde_json::Value::Null);
-            sources::google_product_purchase(part("resource"), part("request"))
-        }),
-        Verified::GooglePlaySubscription => value().and_then(|v| {
-            let part = |k| v.get(k).unwrap_or(&serde_json::Value::Null);
-            sources::google_subscription_v2(part("resource"), part("request"))
-        }),
-    }
+    let purchase = binding::purchase(kind, &json)
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)
 }

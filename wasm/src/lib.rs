@@ -1,7 +1,7 @@
 //! The JavaScript boundary, and the only module that names wasm-bindgen or js-sys.
 //!
 //! It converts values (JSON text both ways: plain objects, 64-bit integers as numbers), turns
-//! [`crate::Error`] into the package's `IapError`, and reads `Date.now()` when the caller gives
+//! [`iap_verify::Error`] into the package's `IapError`, and reads `Date.now()` when the caller gives
 //! no `now`. Everything it calls is the pure core.
 
 use std::cell::RefCell;
@@ -11,14 +11,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::Error;
+use iap_verify::error::Error;
 
 mod api;
 mod apple;
 mod google;
 mod pubsub;
 mod purchase;
-mod host;
+mod engine;
 mod ocsp;
 mod play;
 
@@ -227,7 +227,7 @@ impl Options {
     pub(crate) fn now(&self) -> JsResult<i64> {
         let Some(v) = self.get("now") else { return Ok(now_ms()) };
         v.as_f64()
-            .and_then(crate::apple::jws::ms_from_f64)
+            .and_then(iap_verify::time::ms_from_f64)
             .ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into()))
     }
 }
@@ -260,12 +260,12 @@ pub(crate) fn now_ms() -> i64 {
 /// than `limit` before copying it into the module.
 pub(crate) fn bytes_arg(value: &JsValue, what: &'static str, limit: usize) -> JsResult<Vec<u8>> {
     if let Some(s) = js_string(value) {
-        crate::limits::check(what, s.len(), limit).map_err(js_error)?;
+        iap_verify::limits::check(what, s.len(), limit).map_err(js_error)?;
         return Ok(s.into_bytes());
     }
     if let Some(array) = value.dyn_ref::<Uint8Array>() {
         let len = usize::try_from(array.length()).unwrap_or(usize::MAX);
-        crate::limits::check(what, len, limit).map_err(js_error)?;
+        iap_verify::limits::check(what, len, limit).map_err(js_error)?;
         return Ok(array.to_vec());
     }
     Err(js_error(Error::invalid_argument(format!("{what} must be a string or a Uint8Array"))))
@@ -274,6 +274,6 @@ pub(crate) fn bytes_arg(value: &JsValue, what: &'static str, limit: usize) -> Js
 /// Reads a string argument, refusing anything longer than `limit` bytes of UTF-8.
 pub(crate) fn string_arg(value: &JsValue, what: &'static str, limit: usize) -> JsResult<String> {
     let s = js_string(value).ok_or_else(|| js_error(Error::invalid_argument(format!("{what} must be a string"))))?;
-    crate::limits::check(what, s.len(), limit).map_err(js_error)?;
+    iap_verify::limits::check(what, s.len(), limit).map_err(js_error)?;
     Ok(s)
 }

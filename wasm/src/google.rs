@@ -7,14 +7,14 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::purchase::{as_sent_js, to_js_verified, Verified};
-use super::host::{Engine, HostKeys};
-use super::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
-use crate::google::{GooglePlay, VerifyOptions};
-use crate::limits;
-use crate::onestore::OneStore;
-use crate::host::run_ready;
-use crate::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson};
+use crate::purchase::{as_sent_js, to_js_verified, Verified};
+use crate::engine::{Engine, HostKeys};
+use crate::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
+use iap_verify::google::{GooglePlay, VerifyOptions};
+use iap_verify::limits;
+use iap_verify::onestore::OneStore;
+use iap_verify::host::run_ready;
+use iap_verify::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -319,10 +319,10 @@ pub fn decode_google_notification(
         string_arg(&push_body, "pushBody", limits::MAX_NOTIFICATION)?
     } else if push_body.is_object() {
         let text = js_sys::JSON::stringify(&push_body)
-            .map_err(|_| js_error(crate::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
+            .map_err(|_| js_error(iap_verify::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
         string_arg(&text.into(), "pushBody", limits::MAX_NOTIFICATION)?
     } else {
-        return Err(js_error(crate::Error::invalid_argument("pushBody must be a string or an object")));
+        return Err(js_error(iap_verify::Error::invalid_argument("pushBody must be a string or an object")));
     };
-    to_js(&crate::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?)
+    to_js(&iap_verify::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?)
 }

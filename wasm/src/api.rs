@@ -7,14 +7,15 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::purchase::{register, Verified};
-use super::{js_error, to_js, JsResult};
-use crate::api::{Endpoint, ServerApi};
-use crate::error::{Error, Unit};
-use crate::limits;
-use crate::apple::server_api::AppStoreServerApi;
-use crate::google::GooglePlayApi;
-use crate::nhn::{strip_quoted, GamebaseApi, HttpResponse, IapApi};
+use crate::purchase::{register, Verified};
+use crate::{js_error, to_js, JsResult};
+use iap_verify::api::{Endpoint, ServerApi};
+use iap_verify::error::{Error, Unit};
+use iap_verify::limits;
+use iap_verify::apple::server_api::AppStoreServerApi;
+use iap_verify::google::GooglePlayApi;
+use iap_verify::error::strip_quoted;
+use iap_verify::nhn::{GamebaseApi, HttpResponse, IapApi};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -225,7 +226,7 @@ export interface PerformanceTestResultResponse {
 
 /// A caller's JS object as JSON, every key included (so that typos are errors, not ignored).
 pub(super) fn json_arg(value: JsValue, what: &'static str) -> JsResult<serde_json::Value> {
-    super::js_to_json(&value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e)))))
+    crate::js_to_json(&value).map_err(|e| js_error(Error::invalid_argument(format!("{what}: {}", strip_quoted(&e)))))
 }
 
 /// The response, refused before it is copied into the module when its body is over the limit
@@ -326,7 +327,7 @@ impl JsServerApi {
             Core::Iap(a) => parse_of(a, name, response, now_ms, true),
             Core::Gamebase(a) => parse_of(a, name, response, now_ms, true),
             Core::AppStore(a) => parse_of(a.as_ref(), name, response, now_ms, false),
-            Core::GooglePlay(a) => super::play::parse(a, name, response, now_ms, &params),
+            Core::GooglePlay(a) => crate::play::parse(a, name, response, now_ms, &params),
         }
     }
 }
@@ -336,7 +337,7 @@ impl JsServerApi {
 /// store, product and purchase time; the IAP API's lists name no store, the request did).
 fn records_js(json: &serde_json::Value) -> JsResult<JsValue> {
     let js = to_js(json)?;
-    let is_record = |v: &serde_json::Value| crate::purchase::sources::nhn_record(v).is_ok();
+    let is_record = iap_verify::binding::is_nhn_record;
     match json {
         serde_json::Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -376,8 +377,8 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
         },
         // The reason names the failure's kind; a caller's fetch may have made it up, so it is
         // cleaned like any upstream text.
-        "network" => Error::Network { reason: crate::error::upstream_text(reason, None) },
-        "malformed" => Error::malformed("store API response", crate::error::upstream_text(reason, None)),
+        "network" => Error::Network { reason: iap_verify::error::upstream_text(reason, None) },
+        "malformed" => Error::malformed("store API response", iap_verify::error::upstream_text(reason, None)),
         _ => Error::invalid_argument(reason),
     };
     js_error(e)

@@ -18,16 +18,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::host::{Algorithm, SignatureCheck, SignatureHost};
+use iap_verify::host::{Algorithm, SignatureCheck, SignatureHost};
 
 /// The number the Node engine (`pkg/src/node-crypto.js`, `HASH`) knows an algorithm by: a number
 /// crosses the boundary without a string conversion. (2, SHA-384, no format uses.)
-fn node_id(algorithm: Algorithm) -> u32 {
+/// `None` for an algorithm it has no number for (ring checks those).
+fn node_id(algorithm: Algorithm) -> Option<u32> {
     match algorithm {
-        Algorithm::RsaPkcs1Sha1 => 0,
-        Algorithm::RsaPkcs1Sha256 => 1,
-        Algorithm::RsaPkcs1Sha512 => 3,
-        Algorithm::EcdsaP256Sha256 => 4,
+        Algorithm::RsaPkcs1Sha1 => Some(0),
+        Algorithm::RsaPkcs1Sha256 => Some(1),
+        Algorithm::RsaPkcs1Sha512 => Some(3),
+        Algorithm::EcdsaP256Sha256 => Some(4),
+        _ => None,
     }
 }
 
@@ -146,9 +148,8 @@ impl HostKeys {
     fn node_key(&self, engine: &NodeEngine, algorithm: Algorithm, key: &[u8]) -> Option<JsValue> {
         self.with_entry(algorithm, key, |e| {
             if e.node.is_none() {
-                let imported = (engine.import_key)
-                    .call2(&JsValue::NULL, &node_id(algorithm).into(), &Uint8Array::from(key))
-                    .ok()
+                let imported = node_id(algorithm)
+                    .and_then(|id| (engine.import_key).call2(&JsValue::NULL, &id.into(), &Uint8Array::from(key)).ok())
                     .filter(|k| !k.is_undefined())
                     .ok_or(());
                 e.node = Some(imported);
@@ -163,7 +164,7 @@ impl HostKeys {
         let key_object = self.node_key(&engine, c.algorithm, c.key)?;
         let message = view(c.message).unwrap_or_else(|| Uint8Array::from(c.message));
         // `call4`, not `apply` of an array: no argument array to allocate on every check.
-        let id = JsValue::from(node_id(c.algorithm));
+        let id = JsValue::from(node_id(c.algorithm)?);
         engine.verify.call4(&JsValue::NULL, &id, &key_object, &message, &Uint8Array::from(c.signature)).ok()?.as_bool()
     }
 
@@ -215,8 +216,8 @@ fn view(bytes: &[u8]) -> Option<Uint8Array> {
     Some(Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), start, u32::try_from(bytes.len()).ok()?))
 }
 
-/// The host of every verification ([`crate::host`]): the sync API with [`Engine::Sync`] (driven by
-/// [`crate::host::run_ready`]), the async API with [`Engine::Async`]. One type rather than one per
+/// The host of every verification ([`iap_verify::host`]): the sync API with [`Engine::Sync`] (driven by
+/// [`iap_verify::host::run_ready`]), the async API with [`Engine::Async`]. One type rather than one per
 /// mode: every verification of the core is then compiled once for the module, not once per mode.
 #[derive(Clone, Copy)]
 pub(crate) enum Engine<'a> {

@@ -4,12 +4,12 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::host::{Engine, HostKeys};
-use crate::host::run_ready;
-use super::{js_error, string_arg, to_js, JsResult};
-use crate::error::Error;
-use crate::google::pubsub::{self, Expected, GoogleKeys};
-use crate::limits;
+use crate::engine::{Engine, HostKeys};
+use iap_verify::host::run_ready;
+use crate::{js_error, string_arg, to_js, JsResult};
+use iap_verify::error::Error;
+use iap_verify::google::pubsub::{self, Expected, GoogleKeys};
+use iap_verify::limits;
 
 /// Internal, for `pkg/src/pubsub.js`: Google's key set, parsed and checked once, with its keys
 /// imported into the host engines on first use. Not public API.
@@ -36,7 +36,7 @@ impl PubSubKeys {
     /// well under a millisecond.)
     /// `pkg/src/pubsub.js` has checked the argument types; sizes and everything else are the core's.
     pub fn verify(&self, authorization: &str, audience: &str, email: &str, now: f64) -> JsResult<JsValue> {
-        let now = crate::apple::jws::ms_from_f64(now)
+        let now = iap_verify::time::ms_from_f64(now)
             .ok_or_else(|| js_error(Error::invalid_argument("now must be a finite number of epoch milliseconds")))?;
         let expected = Expected::new(audience, email).map_err(js_error)?;
         let engine = Engine::Sync(&self.host);

@@ -9,10 +9,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::{invalid, JsResult, Options};
-use crate::error::{Error, Result};
-use crate::limits;
-use crate::ocsp::{OcspRequest, OcspTransport};
+use crate::{invalid, JsResult, Options};
+use iap_verify::error::{Error, Result};
+use iap_verify::limits;
+use iap_verify::ocsp::{OcspRequest, OcspTransport};
 
 /// Apple's library waits 30 s; the package's API clients 10 s, and so do the online checks.
 const DEFAULT_TIMEOUT_MS: f64 = 10_000.0;
@@ -94,7 +94,7 @@ impl FetchTransport {
         }
         // The package's capped reader (pkg/src/read-body.js): an oversized answer is refused by
         // its Content-Length or as soon as its stream passes the limit, never buffered whole.
-        let read = super::body_reader()
+        let read = crate::body_reader()
             .and_then(|f| f.call2(&JsValue::UNDEFINED, &res, &JsValue::from(limits::MAX_OCSP_RESPONSE)).ok())
             .and_then(|p| p.dyn_into::<Promise>().ok())
             .ok_or_else(|| network("the package is not initialized (no body reader)"))?;

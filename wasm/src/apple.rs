@@ -9,18 +9,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
-use super::host::{Engine, HostKeys};
-use super::ocsp::FetchTransport;
-use super::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
-use crate::apple::jws::{self, ms_from_f64, SignedKind, Verified};
-use crate::apple::models::Environment;
-use crate::apple::notification::{nested_jws, NESTED};
-use crate::host::run_ready;
-use crate::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
-use crate::apple::SignedDataVerifier as CoreSignedDataVerifier;
-use crate::error::Error;
-use crate::limits;
+use crate::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
+use crate::engine::{Engine, HostKeys};
+use crate::ocsp::FetchTransport;
+use crate::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
+use iap_verify::apple::jws::{self, SignedKind, Verified};
+use iap_verify::time::ms_from_f64;
+use iap_verify::apple::models::Environment;
+use iap_verify::apple::notification::decoded_transaction;
+use iap_verify::host::run_ready;
+use iap_verify::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
+use iap_verify::apple::SignedDataVerifier as CoreSignedDataVerifier;
+use iap_verify::error::Error;
+use iap_verify::limits;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -294,7 +295,7 @@ fn roots_arg(v: &JsValue) -> JsResult<Option<Vec<Vec<u8>>>> {
             (None, Some(b)) => b.to_vec(),
             (None, None) => return Err(invalid(what.into())),
         };
-        roots.extend(crate::apple::roots::root_certificates_from(&bytes).map_err(js_error)?);
+        roots.extend(iap_verify::apple::roots::root_certificates_from(&bytes).map_err(js_error)?);
     }
     Ok(Some(roots))
 }
@@ -315,9 +316,9 @@ fn device_arg(v: Option<JsValue>) -> JsResult<Option<[u8; 16]>> {
 
 /// A receipt argument: base64 text or DER/BER bytes.
 fn receipt_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
-    if let Some(s) = super::js_utf8(v) {
+    if let Some(s) = crate::js_utf8(v) {
         limits::check("receipt", s.len(), limits::MAX_RECEIPT_TEXT).map_err(js_error)?;
-        return crate::b64::decode_standard_bytes("receipt", &s).map_err(js_error);
+        return iap_verify::b64::decode_standard_bytes("receipt", &s).map_err(js_error);
     }
     bytes_arg(v, "receipt", limits::MAX_RECEIPT_BYTES)
 }
@@ -361,10 +362,10 @@ fn payload_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
 }
 
 /// [`payload_js`], from the payload's text when it may be handed out as sent (its `JSON.parse`
-/// is the decoded payload, see [`crate::as_sent`]).
+/// is the decoded payload, see [`iap_verify::as_sent`]).
 fn checked_js((v, text): &Checked) -> JsResult<JsValue> {
     let Some(text) = text else { return payload_js(v) };
-    let js = super::json_parse(&js_sys::JsString::from(text.as_str()))
+    let js = crate::json_parse(&js_sys::JsString::from(text.as_str()))
         .map_err(|_| js_error(Error::malformed("result", "not JSON")))?;
     if v.is_test_data() {
         let _ = Reflect::set(&js, &"testData".into(), &JsValue::TRUE);
@@ -388,11 +389,9 @@ fn transaction_js((v, text): &Checked) -> JsResult<JsValue> {
 /// A verified notification as JS; its decoded nested transaction is registered for `toPurchase`.
 fn notification_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
     let js = payload_js(v)?;
-    let [transaction @ (data, _, _, decoded), ..] = NESTED;
-    let nested = nested_jws(v.payload(), transaction).and(v.payload().get(data)).and_then(|d| d.get(decoded));
-    if let Some(t) = nested {
-        let data = Reflect::get(&js, &data.into()).unwrap_or(JsValue::UNDEFINED);
-        let nested = Reflect::get(&data, &decoded.into()).unwrap_or(JsValue::UNDEFINED);
+    if let Some(t) = decoded_transaction(v.payload()) {
+        let data = Reflect::get(&js, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let nested = Reflect::get(&data, &"decodedTransactionInfo".into()).unwrap_or(JsValue::UNDEFINED);
         register(&nested, Registered::AppleTransaction, t)?;
     }
     Ok(js)

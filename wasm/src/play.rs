@@ -4,13 +4,13 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::api::{json_arg, ms, response_arg, Core, JsServerApi};
-use super::purchase::{register, Verified};
-use super::{js_error, to_js, JsResult};
-use crate::api::ServerApi;
-use crate::error::Error;
-use crate::google::play_api::request_facts;
-use crate::google::GooglePlayApi;
+use crate::api::{json_arg, ms, response_arg, Core, JsServerApi};
+use crate::purchase::{register, Verified};
+use crate::{js_error, to_js, JsResult};
+use iap_verify::api::ServerApi;
+use iap_verify::error::Error;
+use iap_verify::google::play_api::request_facts;
+use iap_verify::google::GooglePlayApi;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
