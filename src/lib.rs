@@ -34,6 +34,7 @@
 pub mod api;
 pub mod apple;
 pub mod b64;
+mod clean_text;
 #[cfg(feature = "binding")]
 pub mod binding;
 pub mod der;

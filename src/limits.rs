@@ -9,14 +9,15 @@ pub const MAX_SIGNED_DATA: usize = 64 * 1024;
 pub const MAX_PUBLIC_KEY_TEXT: usize = 16 * 1024;
 /// A base64 signature. An RSA-8192 signature is 1,368 base64 characters.
 pub const MAX_SIGNATURE_TEXT: usize = 4 * 1024;
-/// An NHN IAP / Gamebase API response body. A consumable or subscription list entry is about
-/// 0.5 KiB, so this leaves room for thousands of entries.
+/// A server API's response body: NHN IAP and Gamebase, the App Store Server API, the Play
+/// Developer API and Google's token endpoint. The longest answers are lists; an NHN consumable or
+/// subscription entry is about 0.5 KiB, so this leaves room for thousands of entries.
 pub const MAX_API_RESPONSE: usize = 4 * 1024 * 1024;
 /// An OCSP response (real ones are 1–4 KiB, with the responder's certificate).
 pub const MAX_OCSP_RESPONSE: usize = 64 * 1024;
 
-/// Text from an upstream server (NHN's `resultMessage`) kept in an error's `details`, in
-/// characters. Longer text is cut (see [`crate::error::upstream_text`]).
+/// Text from an upstream server (NHN's `resultMessage`, a store's `errorMessage`) kept in an error's `details`, in
+/// characters. Longer text is cut, its last character `…`.
 pub const MAX_UPSTREAM_TEXT: usize = 256;
 
 /// Returns `INPUT_TOO_LARGE` when `len` bytes exceed `limit` bytes.

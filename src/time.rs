@@ -5,6 +5,11 @@
 //! The stores send `2024-02-23T17:27:16Z`, `2024-02-23T17:27:16.123456789Z` (Google, nanoseconds),
 //! `2020-06-02T13:38:56+09:00` (Gamebase) and `2020-07-22T18:33:15+0100` (an offset without a
 //! colon, seen in Xcode receipts). Sub-millisecond digits are truncated.
+//!
+//! Also the two readers of numbers as the stores' JSON carries them: [`int_value`] (a number or
+//! its decimal text) and [`time_value`] (that, or RFC 3339 text).
+
+use serde_json::Value;
 
 /// Epoch milliseconds from a JSON (or JavaScript) number, floored; `None` when it is not a finite,
 /// representable time (beyond ±8×10¹⁵ ms, about ±250,000 years).
@@ -142,6 +147,30 @@ pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_min * 60;
     secs.checked_mul(1_000)?.checked_add(millis)
+}
+
+/// An integer from a JSON number (fractional values truncated toward negative infinity, as
+/// Apple's fractional ms are) or a decimal string (Google's REST `*Millis` fields).
+pub(crate) fn int_value(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            let f = n.as_f64()?.floor();
+            // i64::MAX as f64 rounds up to 2^63, so the bound is exclusive.
+            if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+                #[allow(clippy::cast_possible_truncation)] // range checked just above
+                Some(f as i64)
+            } else {
+                None
+            }
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
+/// A time in ms: a number, a decimal string, or an RFC 3339 string.
+pub(crate) fn time_value(v: &Value) -> Option<i64> {
+    int_value(v).or_else(|| v.as_str().and_then(parse_rfc3339_ms))
 }
 
 #[cfg(test)]

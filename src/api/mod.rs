@@ -23,7 +23,8 @@ pub(crate) use args::{long_of, Args};
 pub(crate) use http::{encode_component, normalize_base_url, path_segment, require};
 pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StoreApiError};
+use crate::limits;
 
 /// Where a parameter goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,7 +412,20 @@ fn payments(a: &Args<'_>, name: &'static str, max: usize) -> Result<Value> {
             list.len()
         )));
     }
-    list.iter().map(|v| crate::nhn::PaymentRef::from_json(v).and_then(|p| p.validate().map(|()| p.to_json()))).collect()
+    list.iter().map(payment).collect()
+}
+
+/// One payment of a [`Kind::Payments`] list: its `paymentSeq` and `accessToken`, both required and
+/// not blank, other fields dropped (an entry of an NHN consumable list can be passed as it is).
+fn payment(v: &Value) -> Result<Value> {
+    let a = Args::new(v, "params", None)?;
+    let mut out = Map::new();
+    for key in ["paymentSeq", "accessToken"] {
+        let value = a.str(key)?;
+        require(key, &value)?;
+        out.insert(key.into(), value.into());
+    }
+    Ok(Value::Object(out))
 }
 
 /// The text of a scalar parameter in a path or a query.
@@ -529,6 +543,30 @@ pub(crate) fn typed_params<A, P: DeserializeOwned>(endpoint: &Endpoint<A>, v: &V
 /// A typed result as the JSON JS receives.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value).map_err(|e| Error::malformed("result", e.to_string()))
+}
+
+/// Reads a store's error body into the error; the text it keeps goes through
+/// [`upstream_text`](crate::clean_text::upstream_text) with the request's credential as the secret.
+pub(crate) type ErrorReader = fn(&mut StoreApiError, &Value, Option<&str>);
+
+/// A store API's answer: within the size limit; 2xx is its JSON body (`Null` when empty), anything
+/// else `API_ERROR` with what `read_error` finds in the body (`secret` redacted from the decoded
+/// strings, so that no escaping hides it) and the `Retry-After` header.
+pub(crate) fn open_store_answer(response: &HttpResponse, what: &'static str, read_error: ErrorReader, secret: Option<&str>) -> Result<Value> {
+    limits::check(what, response.body.len(), limits::MAX_API_RESPONSE)?;
+    let status = response.status;
+    if (200..300).contains(&status) {
+        if response.body.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        return serde_json::from_str(&response.body).map_err(|_| Error::malformed(what, "the body is not JSON"));
+    }
+    let mut e = StoreApiError { status, retryable: status >= 500 || status == 429, ..StoreApiError::default() };
+    e.retry_after_ms = response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(|s| s.saturating_mul(1000));
+    if let Ok(body) = serde_json::from_str::<Value>(&response.body) {
+        read_error(&mut e, &body, secret.filter(|s| !s.is_empty()));
+    }
+    Err(Error::StoreApi(Box::new(e)))
 }
 
 /// An API over a [`Transport`]: each call builds, sends once and parses. Retries are the

@@ -38,8 +38,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::models::{AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
-use super::notification::{add_decoded, nested_jws, NESTED};
+use super::models::{AppData, AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, NotificationData};
 use crate::host::{check_signature, run_ready, Algorithm, DynHost, RingOnly, SignatureCheck, SignatureHost};
 use crate::wire::{self, Field};
 use crate::error::{Error, Result};
@@ -380,6 +379,29 @@ impl SignedDataVerifier {
         self.check_environment(environment(a, "receiptType").as_ref())
     }
 
+    /// Apple's notification checks: bundle id and app Apple id (Production), then environment,
+    /// taken from `data`, `summary`, `externalPurchaseToken` or `appData`, as Apple picks them.
+    pub(crate) fn check_notification(&self, n: &Map<String, Value>) -> Result<()> {
+        let (bundle_id, app_apple_id, env) = if let Some(d) = wire::object(n, "data") {
+            app_of(d)
+        } else if let Some(s) = wire::object(n, "summary") {
+            app_of(s)
+        } else if let Some(t) = wire::object(n, "externalPurchaseToken") {
+            let env = if wire::text(t, "externalPurchaseId").is_some_and(|id| id.starts_with("SANDBOX")) {
+                Environment::Sandbox
+            } else {
+                Environment::Production
+            };
+            (wire::text(t, "bundleId"), wire::int(t, "appAppleId"), Some(env))
+        } else if let Some(a) = wire::object(n, "appData") {
+            app_of(a)
+        } else {
+            (None, None, None)
+        };
+        self.check_app(bundle_id, app_apple_id)?;
+        self.check_environment(env.as_ref())
+    }
+
     pub(crate) fn check_bundle_id(&self, actual: Option<&str>) -> Result<()> {
         if actual != Some(self.bundle_id.as_str()) {
             return Err(Error::InvalidAppIdentifier { expected: self.bundle_id.clone(), actual: actual.map(str::to_owned) });
@@ -621,6 +643,34 @@ impl PreparedJws<'_> {
         };
         Ok((Verified { payload, test_data: self.test_data }, text))
     }
+}
+
+/// Where a notification nests a JWS: the object (`data`, `appData`), the model's fields, the
+/// signed field, and the field its decoded payload is added as.
+pub(crate) type Nested = (&'static str, &'static [Field], &'static str, &'static str);
+
+/// The nested JWS of a notification, in the order they are verified.
+pub(crate) const NESTED: [Nested; 3] = [
+    ("data", NotificationData::FIELDS, "signedTransactionInfo", "decodedTransactionInfo"),
+    ("data", NotificationData::FIELDS, "signedRenewalInfo", "decodedRenewalInfo"),
+    ("appData", AppData::FIELDS, "signedAppTransactionInfo", "decodedAppTransactionInfo"),
+];
+
+/// The nested JWS text at `nested`, if the notification has one.
+pub(crate) fn nested_jws(n: &Map<String, Value>, nested: Nested) -> Option<String> {
+    wire::object(n, nested.0).and_then(|o| wire::text(o, nested.2)).map(str::to_owned)
+}
+
+/// Adds the decoded payload of the JWS at `nested`.
+pub(crate) fn add_decoded(n: &mut Map<String, Value>, nested: Nested, decoded: Map<String, Value>) {
+    if let Some(Value::Object(o)) = n.get_mut(nested.0) {
+        wire::insert_added(o, nested.1, nested.3, Value::Object(decoded));
+    }
+}
+
+/// Bundle id, app Apple id and environment of a notification's `data`, `summary` or `appData`.
+fn app_of(o: &Map<String, Value>) -> (Option<&str>, Option<i64>, Option<Environment>) {
+    (wire::text(o, "bundleId"), wire::int(o, "appAppleId"), environment(o, "environment"))
 }
 
 /// An environment field of a read payload.

@@ -10,29 +10,13 @@
 
 use serde_json::{Map, Value};
 
-use super::jws::{environment, typed, SignedDataVerifier, SignedKind, Verified};
-use super::models::{AppData, Environment, NotificationData, ResponseBodyV2DecodedPayload};
-use crate::wire::{self, Field};
+use super::jws::{nested_jws, typed, SignedDataVerifier, SignedKind, Verified, NESTED};
+use super::models::ResponseBodyV2DecodedPayload;
+use crate::wire;
 use crate::error::Result;
 
 /// A verified notification.
 pub type VerifiedNotification = Verified<ResponseBodyV2DecodedPayload>;
-
-/// Where a notification nests a JWS: the object (`data`, `appData`), the model's fields, the
-/// signed field, and the field its decoded payload is added as.
-pub(crate) type Nested = (&'static str, &'static [Field], &'static str, &'static str);
-
-/// The nested JWS of a notification, in the order they are verified.
-pub(crate) const NESTED: [Nested; 3] = [
-    ("data", NotificationData::FIELDS, "signedTransactionInfo", "decodedTransactionInfo"),
-    ("data", NotificationData::FIELDS, "signedRenewalInfo", "decodedRenewalInfo"),
-    ("appData", AppData::FIELDS, "signedAppTransactionInfo", "decodedAppTransactionInfo"),
-];
-
-/// The nested JWS text at `nested`, if the notification has one.
-pub(crate) fn nested_jws(n: &Map<String, Value>, nested: Nested) -> Option<String> {
-    wire::object(n, nested.0).and_then(|o| wire::text(o, nested.2)).map(str::to_owned)
-}
 
 /// The decoded transaction a verified notification carries: what verification added beside its
 /// `data.signedTransactionInfo` (never a field of that name the input carried without it).
@@ -42,47 +26,12 @@ pub fn decoded_transaction(notification: &Map<String, Value>) -> Option<&Value> 
     wire::object(notification, transaction.0)?.get(transaction.3)
 }
 
-/// Adds the decoded payload of the JWS at `nested`.
-pub(crate) fn add_decoded(n: &mut Map<String, Value>, nested: Nested, decoded: Map<String, Value>) {
-    if let Some(Value::Object(o)) = n.get_mut(nested.0) {
-        wire::insert_added(o, nested.1, nested.3, Value::Object(decoded));
-    }
-}
-
-/// Bundle id, app Apple id and environment of a notification's `data`, `summary` or `appData`.
-fn app_of(o: &Map<String, Value>) -> (Option<&str>, Option<i64>, Option<Environment>) {
-    (wire::text(o, "bundleId"), wire::int(o, "appAppleId"), environment(o, "environment"))
-}
-
 impl SignedDataVerifier {
     /// Verifies and decodes a notification's `signedPayload`, including the nested JWS.
     pub fn verify_and_decode_notification(&self, signed_payload: &str, now: i64) -> Result<VerifiedNotification> {
         let v = self.json(SignedKind::Notification, signed_payload, now)?;
         let test_data = v.is_test_data();
         Ok(Verified::new(typed_notification(v.into_payload())?, test_data))
-    }
-
-    /// Apple's notification checks: bundle id and app Apple id (Production), then environment,
-    /// taken from `data`, `summary`, `externalPurchaseToken` or `appData`, as Apple picks them.
-    pub(crate) fn check_notification(&self, n: &Map<String, Value>) -> Result<()> {
-        let (bundle_id, app_apple_id, env) = if let Some(d) = wire::object(n, "data") {
-            app_of(d)
-        } else if let Some(s) = wire::object(n, "summary") {
-            app_of(s)
-        } else if let Some(t) = wire::object(n, "externalPurchaseToken") {
-            let env = if wire::text(t, "externalPurchaseId").is_some_and(|id| id.starts_with("SANDBOX")) {
-                Environment::Sandbox
-            } else {
-                Environment::Production
-            };
-            (wire::text(t, "bundleId"), wire::int(t, "appAppleId"), Some(env))
-        } else if let Some(a) = wire::object(n, "appData") {
-            app_of(a)
-        } else {
-            (None, None, None)
-        };
-        self.check_app(bundle_id, app_apple_id)?;
-        self.check_environment(env.as_ref())
     }
 }
 
@@ -116,6 +65,8 @@ fn typed_notification(mut n: Map<String, Value>) -> Result<ResponseBodyV2Decoded
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::apple::jws::add_decoded;
+    use crate::wire::Field;
     use crate::apple::models::{AppTransaction, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
 
     fn read(text: &str, fields: &'static [Field]) -> Map<String, Value> {

@@ -23,9 +23,9 @@ use serde_json::{json, Map, Value};
 
 use super::jws::SignedKind;
 use super::{Environment, SignedDataVerifier};
-use crate::api::{normalize_base_url, require, Args, Endpoint, Headers, HttpResponse, Kind, Method, Param, ServerApi};
-use crate::error::{upstream_text, Error, Result, StoreApiError};
-use crate::limits;
+use crate::api::{normalize_base_url, open_store_answer, require, Args, Endpoint, Headers, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::clean_text::upstream_text;
+use crate::error::{Error, Result, StoreApiError};
 
 /// Production host (Apple moved the API here from `api.storekit.itunes.apple.com` on 2026-05-05;
 /// Apple's library 3.1.0 uses it too).
@@ -525,30 +525,6 @@ fn apple_error(e: &mut StoreApiError, body: &Value, secret: Option<&str>) {
     if e.error_name.is_some_and(|n| n.ends_with("_RETRYABLE")) {
         e.retryable = true;
     }
-}
-
-/// Reads a store's error body into the error; the text it keeps goes through
-/// [`upstream_text`] with the request's credential as the secret.
-pub(crate) type ErrorReader = fn(&mut StoreApiError, &Value, Option<&str>);
-
-/// A store API's answer: within the size limit; 2xx is its JSON body (`Null` when empty), anything
-/// else `API_ERROR` with what `read_error` finds in the body (`secret` redacted from the decoded
-/// strings, so that no escaping hides it) and the `Retry-After` header.
-pub(crate) fn open_store_answer(response: &HttpResponse, what: &'static str, read_error: ErrorReader, secret: Option<&str>) -> Result<Value> {
-    limits::check(what, response.body.len(), limits::MAX_API_RESPONSE)?;
-    let status = response.status;
-    if (200..300).contains(&status) {
-        if response.body.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        return serde_json::from_str(&response.body).map_err(|_| Error::malformed(what, "the body is not JSON"));
-    }
-    let mut e = StoreApiError { status, retryable: status >= 500 || status == 429, ..StoreApiError::default() };
-    e.retry_after_ms = response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(|s| s.saturating_mul(1000));
-    if let Ok(body) = serde_json::from_str::<Value>(&response.body) {
-        read_error(&mut e, &body, secret.filter(|s| !s.is_empty()));
-    }
-    Err(Error::StoreApi(Box::new(e)))
 }
 
 /// The P-256 key pair of a `.p8` (PEM) or PKCS#8 DER. ring needs the public key inside; a key

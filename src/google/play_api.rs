@@ -24,9 +24,9 @@ use ring::rand::SystemRandom;
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use serde_json::{json, Map, Value};
 
-use crate::api::{encode_component, normalize_base_url, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
-use crate::apple::server_api::open_store_answer;
-use crate::error::{upstream_text, Error, Result, StoreApiError};
+use crate::api::{encode_component, normalize_base_url, open_store_answer, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::clean_text::upstream_text;
+use crate::error::{Error, Result, StoreApiError};
 use crate::limits;
 
 /// Where the API is.
@@ -311,7 +311,7 @@ impl GooglePlayApi {
         }
         let expires_in = match body.get("expires_in") {
             None => ASSERTION_LIFETIME_S,
-            Some(v) => crate::purchase::sources::int_value(v).filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad("expires_in is not a number of seconds"))?,
+            Some(v) => crate::time::int_value(v).filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad("expires_in is not a number of seconds"))?,
         };
         let expires_at = now_ms.saturating_add(expires_in.saturating_mul(1000));
         *self.access.borrow_mut() = Some((token.to_owned(), expires_at));

@@ -9,7 +9,8 @@
 use serde_json::Value;
 
 use crate::api::HttpResponse;
-use crate::error::{upstream_text, Error, Result};
+use crate::clean_text::upstream_text;
+use crate::error::{Error, Result};
 use crate::limits;
 
 /// Result code of "the payment was already consumed" (reference §2.4).
@@ -170,11 +171,6 @@ mod tests {
         let long = format!("{}TOPSECRET", "a".repeat(limits::MAX_UPSTREAM_TEXT - 4));
         let shown = upstream_text(&long, Some("TOPSECRET"));
         assert!(!shown.contains("TOP"), "{shown}");
-    }
-
-    #[test]
-    fn strip_quoted_drops_values() {
-        assert_eq!(crate::error::strip_quoted(r#"a "b" c "d""#), "a \"…\" c \"…\"");
     }
 
     #[test]

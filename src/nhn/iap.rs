@@ -46,16 +46,6 @@ impl PaymentRef {
     pub fn new(payment_seq: impl Into<String>, access_token: impl Into<String>) -> Self {
         Self { payment_seq: payment_seq.into(), access_token: access_token.into() }
     }
-
-    pub(crate) fn validate(&self) -> Result<()> {
-        require("paymentSeq", &self.payment_seq)?;
-        require("accessToken", &self.access_token)
-    }
-
-    /// The two fields as the APIs' bodies carry them.
-    pub(crate) fn to_json(&self) -> Value {
-        serde_json::json!({ "paymentSeq": self.payment_seq, "accessToken": self.access_token })
-    }
 }
 
 /// Parameters of `POST /v1/service/consumable` (E2).

@@ -7,7 +7,7 @@
 //! three together for one-shot calls.
 //!
 //! Errors: `isSuccessful: false` is `API_ERROR` with `resultCode`/`resultMessage` (the server's
-//! text only in details, cleaned by [`crate::error::upstream_text`]; 5018 is
+//! text only in details, cleaned (see [`crate::Error::Api`]); 5018 is
 //! `ALREADY_CONSUMED`); a non-2xx status is `API_ERROR` with the status; a body that is not the
 //! envelope is `MALFORMED_INPUT`; over [`crate::limits::MAX_API_RESPONSE`] is `INPUT_TOO_LARGE`.
 //! Credentials never appear in errors or in `Debug` output.

@@ -18,7 +18,7 @@
 use serde_json::Value;
 
 use super::model::{Environment, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
-use crate::time::parse_rfc3339_ms;
+use crate::time::{int_value, time_value};
 use crate::error::{Error, Result};
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -28,32 +28,8 @@ fn text(v: &Value, key: &str) -> Option<String> {
     }
 }
 
-/// An integer from a JSON number (fractional values truncated toward negative infinity, as
-/// Apple's fractional ms are) or a decimal string (Google's REST `*Millis` fields).
-pub(crate) fn int_value(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            let f = n.as_f64()?.floor();
-            // i64::MAX as f64 rounds up to 2^63, so the bound is exclusive.
-            if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
-                #[allow(clippy::cast_possible_truncation)] // range checked just above
-                Some(f as i64)
-            } else {
-                None
-            }
-        }),
-        Value::String(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
-    }
-}
-
 fn int(v: &Value, key: &str) -> Option<i64> {
     v.get(key).and_then(int_value)
-}
-
-/// A time in ms: a number, a decimal string, or an RFC 3339 string.
-pub(crate) fn time_value(v: &Value) -> Option<i64> {
-    int_value(v).or_else(|| v.as_str().and_then(parse_rfc3339_ms))
 }
 
 fn flag(v: &Value, key: &str) -> Option<bool> {

@@ -49,7 +49,7 @@ use serde::Serialize;
 use serde_json::Map;
 use serde_json::Value;
 
-use super::sources::{int_value, time_value};
+use crate::time::{int_value, time_value};
 use crate::error::{Error, Result};
 
 /// Where a subscription is at an instant.
