@@ -2,7 +2,7 @@
 //! what `scripts/gen-endpoints.mjs` turns into the package's endpoint table and TypeScript types.
 //! A native program, so the declarations' doc lines and types stay out of the wasm module.
 
-use iap_verify::api::ServerApi;
+use iap_verify::endpoint::ServerApi;
 use iap_verify::apple::server_api::AppStoreServerApi;
 use iap_verify::google::GooglePlayApi;
 use iap_verify::nhn::{GamebaseApi, IapApi};

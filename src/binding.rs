@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::purchase::model::StoredPurchase;
 use crate::purchase::{sources, Purchase};
-use crate::signed_json::sealed::Algorithms;
-use crate::wire;
+use crate::signed_purchase::sealed::Algorithms;
+use crate::model_fields;
 
 /// What a snapshot is a snapshot of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,8 +49,8 @@ pub fn purchase(kind: Snapshot, json: &str) -> Result<Purchase> {
 }
 
 fn document(kind: Snapshot, v: Value) -> Result<Purchase> {
-    let read = |fields: &'static [wire::Field], v: Value| {
-        wire::read_object(v, fields).map(Value::Object).map_err(|reason| Error::malformed("verified value", reason))
+    let read = |fields: &'static [model_fields::Field], v: Value| {
+        model_fields::read_object(v, fields).map(Value::Object).map_err(|reason| Error::malformed("verified value", reason))
     };
     let part = |k| v.get(k).unwrap_or(&Value::Null);
     match kind {

@@ -247,7 +247,7 @@ pub fn nhn_response(data: &[u8]) {
 /// App Store Server API answers: arbitrary bytes as an endpoint's response, read with a client
 /// whose verifier trusts the test PKI (so signed fields that do verify go on to be decoded).
 pub fn app_store_answer(data: &[u8]) {
-    use crate::api::ServerApi;
+    use crate::endpoint::ServerApi;
     use crate::apple::server_api::{AppStoreServerApi, ENDPOINTS};
     use crate::apple::{Environment, SignedDataVerifier};
     const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-ec.der");
@@ -264,7 +264,7 @@ pub fn app_store_answer(data: &[u8]) {
 
 /// Play Developer API answers and OAuth token answers, with a service account of the test PKI.
 pub fn play_answer(data: &[u8]) {
-    use crate::api::ServerApi;
+    use crate::endpoint::ServerApi;
     use crate::google::play_api::{GooglePlayApi, ENDPOINTS};
     const KEY: &[u8] = include_bytes!("../tests/vectors/testpki/leaf-rsa.pk8");
     let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, KEY));
@@ -315,10 +315,10 @@ pub fn pubsub_token(data: &[u8]) {
 pub fn wire(data: &[u8]) {
     use crate::apple::jws::{APP_TRANSACTION, NOTIFICATION, RENEWAL_INFO, TRANSACTION};
     for model in [TRANSACTION, RENEWAL_INFO, APP_TRANSACTION, NOTIFICATION] {
-        let _ = crate::as_sent::is_as_sent(data, model.fields);
-        let _ = crate::as_sent::as_sent_text(data, model.fields);
+        let _ = crate::json_text::is_as_sent(data, model.fields);
+        let _ = crate::json_text::as_sent_text(data, model.fields);
         if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
-            let _ = crate::wire::read_object(v, model.fields);
+            let _ = crate::model_fields::read_object(v, model.fields);
         }
     }
 }

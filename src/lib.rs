@@ -31,7 +31,7 @@
 //! # Ok::<(), iap_verify::Error>(())
 //! ```
 
-pub mod api;
+pub mod endpoint;
 pub mod apple;
 pub mod b64;
 mod clean_text;
@@ -48,11 +48,11 @@ pub mod ocsp;
 pub mod onestore;
 pub mod purchase;
 pub mod rsa;
-mod as_sent;
-mod signed_json;
-mod wire;
+mod json_text;
+mod model_fields;
+pub mod signed_purchase;
 pub mod time;
 pub mod x509;
 
 pub use error::{Error, Result};
-pub use signed_json::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson, VerifiedSignedPurchase};
+pub use signed_purchase::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson, VerifiedSignedPurchase};

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{b64, pki, test_jws};
-use iap_verify::api::{HttpResponse, Method, ServerApi};
+use iap_verify::endpoint::{HttpResponse, Method, ServerApi};
 use iap_verify::apple::server_api::{self, AppStoreServerApi, ENDPOINTS};
 use iap_verify::apple::{Environment, SignedDataVerifier};
 use serde_json::{json, Value};
@@ -19,11 +19,11 @@ fn api(env: Environment) -> AppStoreServerApi {
     AppStoreServerApi::new(pem.as_bytes(), "KEY123", "issuer-uuid", "com.example.app", verifier, None).unwrap()
 }
 
-fn endpoint(name: &str) -> &'static iap_verify::api::Endpoint<AppStoreServerApi> {
+fn endpoint(name: &str) -> &'static iap_verify::endpoint::Endpoint<AppStoreServerApi> {
     AppStoreServerApi::endpoint(name).unwrap()
 }
 
-fn request(a: &AppStoreServerApi, name: &str, params: Value) -> iap_verify::api::HttpRequest {
+fn request(a: &AppStoreServerApi, name: &str, params: Value) -> iap_verify::endpoint::HttpRequest {
     a.request(endpoint(name), &params, NOW).unwrap()
 }
 
@@ -139,7 +139,7 @@ fn requests_have_apples_shapes() {
 #[test]
 fn retention_messaging_requests_have_apples_shapes() {
     let a = api(Environment::Sandbox);
-    let url = |r: &iap_verify::api::HttpRequest| r.url.trim_start_matches("https://api.storekit-sandbox.apple.com").to_owned();
+    let url = |r: &iap_verify::endpoint::HttpRequest| r.url.trim_start_matches("https://api.storekit-sandbox.apple.com").to_owned();
     let id = "a1b2c3d4-0000-4000-8000-000000000001";
 
     // The image's bytes are the body, sent by the transport: the core declares their type only, and

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{b64, pki};
-use iap_verify::api::{HttpRequest, HttpResponse, ServerApi};
+use iap_verify::endpoint::{HttpRequest, HttpResponse, ServerApi};
 use iap_verify::google::play_api::{self, GooglePlayApi, ENDPOINTS};
 use iap_verify::purchase::sources::{google_product_purchase, google_subscription_v2};
 use iap_verify::purchase::{PurchaseState, PurchaseType};

@@ -40,7 +40,7 @@ use serde_json::{Map, Value};
 
 use super::models::{AppData, AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, NotificationData};
 use crate::host::{check_signature, run_ready, Algorithm, DynHost, RingOnly, SignatureCheck, SignatureHost};
-use crate::wire::{self, Field};
+use crate::model_fields::{self, Field};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::ocsp::{DynTransport, OcspCache, OcspTarget, OcspTransport};
@@ -364,7 +364,7 @@ impl SignedDataVerifier {
 
     /// Apple's transaction checks: bundle id, then environment.
     pub(crate) fn check_transaction(&self, t: &Map<String, Value>) -> Result<()> {
-        self.check_bundle_id(wire::text(t, "bundleId"))?;
+        self.check_bundle_id(model_fields::text(t, "bundleId"))?;
         self.check_environment(environment(t, "environment").as_ref())
     }
 
@@ -375,25 +375,25 @@ impl SignedDataVerifier {
 
     /// Apple's app transaction checks: bundle id, app Apple id (Production), `receiptType`.
     pub(crate) fn check_app_transaction(&self, a: &Map<String, Value>) -> Result<()> {
-        self.check_app(wire::text(a, "bundleId"), wire::int(a, "appAppleId"))?;
+        self.check_app(model_fields::text(a, "bundleId"), model_fields::int(a, "appAppleId"))?;
         self.check_environment(environment(a, "receiptType").as_ref())
     }
 
     /// Apple's notification checks: bundle id and app Apple id (Production), then environment,
     /// taken from `data`, `summary`, `externalPurchaseToken` or `appData`, as Apple picks them.
     pub(crate) fn check_notification(&self, n: &Map<String, Value>) -> Result<()> {
-        let (bundle_id, app_apple_id, env) = if let Some(d) = wire::object(n, "data") {
+        let (bundle_id, app_apple_id, env) = if let Some(d) = model_fields::object(n, "data") {
             app_of(d)
-        } else if let Some(s) = wire::object(n, "summary") {
+        } else if let Some(s) = model_fields::object(n, "summary") {
             app_of(s)
-        } else if let Some(t) = wire::object(n, "externalPurchaseToken") {
-            let env = if wire::text(t, "externalPurchaseId").is_some_and(|id| id.starts_with("SANDBOX")) {
+        } else if let Some(t) = model_fields::object(n, "externalPurchaseToken") {
+            let env = if model_fields::text(t, "externalPurchaseId").is_some_and(|id| id.starts_with("SANDBOX")) {
                 Environment::Sandbox
             } else {
                 Environment::Production
             };
-            (wire::text(t, "bundleId"), wire::int(t, "appAppleId"), Some(env))
-        } else if let Some(a) = wire::object(n, "appData") {
+            (model_fields::text(t, "bundleId"), model_fields::int(t, "appAppleId"), Some(env))
+        } else if let Some(a) = model_fields::object(n, "appData") {
             app_of(a)
         } else {
             (None, None, None)
@@ -483,7 +483,7 @@ impl SignedDataVerifier {
     /// Steps 1 and 2 on the header: its JSON, `alg`, `crit`, and the `x5c` chain (cached).
     fn header_chain(&self, h64: &str, test_data: bool) -> Result<Arc<CachedChain>> {
         let header_json = crate::b64::decode_url("JWS header", h64)?;
-        crate::signed_json::check_unique_keys("JWS header", &header_json)?;
+        crate::json_text::check_unique_keys("JWS header", &header_json)?;
         let header: Header = serde_json::from_slice(&header_json)
             .map_err(|e| Error::malformed("JWS header", format!("not a JSON object: {e}")))?;
         if header.alg.as_deref() != Some("ES256") {
@@ -621,17 +621,17 @@ impl PreparedJws<'_> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
         // The plain shape has no repeated key, so the scan could only pass. `Some(None)`: the
         // payload text as it is; `Some(Some(text))`: its fields put in the decoded order.
-        let as_sent = match crate::as_sent::as_sent_text(&json, model.fields) {
+        let as_sent = match crate::json_text::as_sent_text(&json, model.fields) {
             Some(std::borrow::Cow::Borrowed(_)) => Some(None),
             Some(std::borrow::Cow::Owned(reordered)) => Some(Some(reordered)),
             None => None,
         };
         if as_sent.is_none() {
-            crate::signed_json::check_unique_keys("JWS payload", &json)?;
+            crate::json_text::check_unique_keys("JWS payload", &json)?;
         }
         let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
         let value: Value = serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?;
-        let payload = wire::read_object(value, model.fields).map_err(not_expected)?;
+        let payload = model_fields::read_object(value, model.fields).map_err(not_expected)?;
         // Online, as in Apple's library, the chain must be valid now, when its status is asked.
         let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(crate::time::ms_from_f64) };
         let at = signed.unwrap_or(now);
@@ -658,24 +658,24 @@ pub(crate) const NESTED: [Nested; 3] = [
 
 /// The nested JWS text at `nested`, if the notification has one.
 pub(crate) fn nested_jws(n: &Map<String, Value>, nested: Nested) -> Option<String> {
-    wire::object(n, nested.0).and_then(|o| wire::text(o, nested.2)).map(str::to_owned)
+    model_fields::object(n, nested.0).and_then(|o| model_fields::text(o, nested.2)).map(str::to_owned)
 }
 
 /// Adds the decoded payload of the JWS at `nested`.
 pub(crate) fn add_decoded(n: &mut Map<String, Value>, nested: Nested, decoded: Map<String, Value>) {
     if let Some(Value::Object(o)) = n.get_mut(nested.0) {
-        wire::insert_added(o, nested.1, nested.3, Value::Object(decoded));
+        model_fields::insert_added(o, nested.1, nested.3, Value::Object(decoded));
     }
 }
 
 /// Bundle id, app Apple id and environment of a notification's `data`, `summary` or `appData`.
 fn app_of(o: &Map<String, Value>) -> (Option<&str>, Option<i64>, Option<Environment>) {
-    (wire::text(o, "bundleId"), wire::int(o, "appAppleId"), environment(o, "environment"))
+    (model_fields::text(o, "bundleId"), model_fields::int(o, "appAppleId"), environment(o, "environment"))
 }
 
 /// An environment field of a read payload.
 pub(crate) fn environment(map: &Map<String, Value>, name: &str) -> Option<Environment> {
-    wire::text(map, name).map(Environment::from_wire)
+    model_fields::text(map, name).map(Environment::from_wire)
 }
 
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {

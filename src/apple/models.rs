@@ -10,8 +10,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-pub(crate) use crate::wire::Kind;
-use crate::wire::Wire;
+pub(crate) use crate::model_fields::Kind;
+use crate::model_fields::Wire;
 
 macro_rules! open_enum {
     ($(#[$m:meta])* $name:ident: str { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {

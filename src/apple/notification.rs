@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::jws::{nested_jws, typed, SignedDataVerifier, SignedKind, Verified, NESTED};
 use super::models::ResponseBodyV2DecodedPayload;
-use crate::wire;
+use crate::model_fields;
 use crate::error::Result;
 
 /// A verified notification.
@@ -23,7 +23,7 @@ pub type VerifiedNotification = Verified<ResponseBodyV2DecodedPayload>;
 pub fn decoded_transaction(notification: &Map<String, Value>) -> Option<&Value> {
     let [transaction, ..] = NESTED;
     nested_jws(notification, transaction)?;
-    wire::object(notification, transaction.0)?.get(transaction.3)
+    model_fields::object(notification, transaction.0)?.get(transaction.3)
 }
 
 impl SignedDataVerifier {
@@ -66,11 +66,11 @@ fn typed_notification(mut n: Map<String, Value>) -> Result<ResponseBodyV2Decoded
 mod tests {
     use super::*;
     use crate::apple::jws::add_decoded;
-    use crate::wire::Field;
+    use crate::model_fields::Field;
     use crate::apple::models::{AppTransaction, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
 
     fn read(text: &str, fields: &'static [Field]) -> Map<String, Value> {
-        wire::read_object(serde_json::from_str(text).unwrap(), fields).unwrap()
+        model_fields::read_object(serde_json::from_str(text).unwrap(), fields).unwrap()
     }
 
     /// The decoded payloads go where the typed model serializes them (after the known fields,

@@ -1,5 +1,5 @@
 //! The App Store Server API, sans-I/O: every endpoint of Apple's `AppStoreServerAPIClient` as a
-//! declaration (see [`crate::api`]), the ES256 bearer token Apple asks for, Apple's error bodies,
+//! declaration (see [`crate::endpoint`]), the ES256 bearer token Apple asks for, Apple's error bodies,
 //! and the signed data in each answer verified before it is returned.
 //!
 //! Auth (Apple, "Generating JSON Web Tokens for API requests"): header `alg: ES256`, `kid` (the
@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 
 use super::jws::SignedKind;
 use super::{Environment, SignedDataVerifier};
-use crate::api::{normalize_base_url, open_store_answer, require, Args, Endpoint, Headers, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::endpoint::{normalize_base_url, open_store_answer, require, Args, Endpoint, Headers, HttpResponse, Kind, Method, Param, ServerApi};
 use crate::clean_text::upstream_text;
 use crate::error::{Error, Result, StoreApiError};
 
@@ -504,7 +504,7 @@ impl ServerApi for AppStoreServerApi {
         let mut h = Headers::new();
         h.push("Authorization", format!("Bearer {}", self.bearer_token(now_ms)?));
         h.push("Accept", "application/json");
-        if endpoint.params.iter().any(|p| p.at == crate::api::At::Whole) {
+        if endpoint.params.iter().any(|p| p.at == crate::endpoint::At::Whole) {
             h.push("Content-Type", "application/json");
         }
         Ok(h)

@@ -7,6 +7,6 @@ pub mod pubsub;
 pub mod play_api;
 pub mod rtdn;
 
-pub use crate::signed_json::VerifyOptions;
+pub use crate::signed_purchase::VerifyOptions;
 pub use play_api::GooglePlayApi;
 pub use purchase::{GooglePlay, GooglePurchase, GoogleVerifier, VerifiedGooglePurchase};

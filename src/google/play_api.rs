@@ -1,5 +1,5 @@
 //! The Google Play Developer API (androidpublisher v3), sans-I/O: the purchase endpoints as
-//! declarations (see [`crate::api`]), the OAuth 2.0 service-account flow that authorizes them,
+//! declarations (see [`crate::endpoint`]), the OAuth 2.0 service-account flow that authorizes them,
 //! and Google's error bodies.
 //!
 //! Auth (RFC 7523, the JWT-bearer grant, as Google's "Using OAuth 2.0 for server to server
@@ -24,7 +24,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use serde_json::{json, Map, Value};
 
-use crate::api::{encode_component, normalize_base_url, open_store_answer, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::endpoint::{encode_component, normalize_base_url, open_store_answer, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
 use crate::clean_text::upstream_text;
 use crate::error::{Error, Result, StoreApiError};
 use crate::limits;
@@ -223,7 +223,7 @@ impl GooglePlayApi {
             }
         }
         let client_email = a.str("client_email")?;
-        crate::api::require("serviceAccount.client_email", &client_email)?;
+        crate::endpoint::require("serviceAccount.client_email", &client_email)?;
         let pem = a.str("private_key")?;
         let der = crate::b64::pem_or_der("serviceAccount.private_key", pem.as_bytes(), "PRIVATE KEY")
             .map_err(|_| Error::invalid_argument("serviceAccount.private_key is not a PEM PRIVATE KEY block"))?;

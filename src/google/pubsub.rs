@@ -25,7 +25,7 @@ use crate::time::ms_from_f64;
 use crate::error::{Error, Result, Unit};
 use crate::host::{check_signature, run_ready, Algorithm, RingOnly, SignatureCheck, SignatureHost};
 use crate::rsa::{RsaPublicKey, MIN_BITS};
-use crate::signed_json::decode_object;
+use crate::json_text::decode_object;
 use crate::{b64, limits};
 
 /// Where Google publishes the keys that sign its OIDC tokens, as a JWK set.

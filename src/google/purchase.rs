@@ -8,8 +8,8 @@ use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONL
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::wire::{Field, Kind};
-use crate::signed_json::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
+use crate::model_fields::{Field, Kind};
+use crate::signed_purchase::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
 /// The purchase as Google sends it. Absent fields stay absent; fields this version does not know
 /// are kept in `extra`, never dropped.

@@ -190,7 +190,7 @@ const KNOWN_KINDS: [&str; 4] =
 pub fn decode_push(body: &[u8]) -> Result<DeveloperNotification> {
     const WHAT: &str = "Pub/Sub push body";
     limits::check(WHAT, body.len(), limits::MAX_NOTIFICATION)?;
-    crate::signed_json::check_unique_keys(WHAT, body)?;
+    crate::json_text::check_unique_keys(WHAT, body)?;
     let push: PushBody = serde_json::from_slice(body).map_err(|e| Error::malformed(WHAT, e.to_string()))?;
     let data = b64::decode_standard("RTDN message data", &push.message.data)?;
     let meta = PushMetadata {
@@ -205,7 +205,7 @@ pub fn decode_push(body: &[u8]) -> Result<DeveloperNotification> {
 /// Decodes the `DeveloperNotification` JSON carried in `message.data`.
 pub fn decode_notification(data: &[u8], push: PushMetadata) -> Result<DeveloperNotification> {
     const WHAT: &str = "DeveloperNotification";
-    let mut fields: Map<String, Value> = crate::signed_json::decode_object(WHAT, data)?;
+    let mut fields: Map<String, Value> = crate::json_text::decode_object(WHAT, data)?;
     let kinds = KNOWN_KINDS.iter().filter(|k| fields.contains_key(**k)).count();
     if kinds > 1 {
         return Err(Error::malformed(WHAT, "more than one notification kind"));

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use crate::api::HttpResponse;
+use crate::endpoint::HttpResponse;
 use crate::clean_text::upstream_text;
 use crate::error::{Error, Result};
 use crate::limits;

@@ -13,7 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::envelope::RESPONSE;
-use crate::api::long_of;
+use crate::endpoint::long_of;
 use crate::error::{Error, Result};
 
 /// A result type read from the envelope's `result`.
@@ -155,12 +155,12 @@ pub(crate) fn decode_list<T: FromResult>(result: &Value) -> Result<Vec<T>> {
 
 /// Endpoint reader: a single-object result, as JSON for JS.
 pub(crate) fn one<A, T: FromResult + serde::Serialize>(_: &A, result: Value, _now_ms: i64) -> Result<Value> {
-    crate::api::to_json(&decode_one::<T>(&result)?)
+    crate::endpoint::to_json(&decode_one::<T>(&result)?)
 }
 
 /// Endpoint reader: a list result, as JSON for JS.
 pub(crate) fn list<A, T: FromResult + serde::Serialize>(_: &A, result: Value, _now_ms: i64) -> Result<Value> {
-    crate::api::to_json(&decode_list::<T>(&result)?)
+    crate::endpoint::to_json(&decode_list::<T>(&result)?)
 }
 
 /// Endpoint reader: an answer that carries only the envelope's header.
@@ -178,7 +178,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::api::Args;
+    use crate::endpoint::Args;
 
     struct T {
         seq: String,

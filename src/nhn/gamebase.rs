@@ -12,7 +12,7 @@ use super::envelope;
 use super::fields::{decode_list, decode_nothing, decode_one, list, nothing, one, FromResult, Obj};
 use super::iap::{declared_params, PaymentRef, PAYMENT};
 use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
-use crate::api::{
+use crate::endpoint::{
     encode_component, normalize_base_url, require, typed_endpoints, Args, typed_params, Client, Endpoint, FromJson, Headers,
     HttpRequest, HttpResponse, Kind, Method, Param, ServerApi, Transport,
 };
@@ -493,7 +493,7 @@ impl GamebaseApi {
     /// [`GAMEBASE_BASE_URL`]). `transaction_id`, when given, is sent as `X-TCGB-Transaction-Id`.
     pub fn new(app_id: &str, secret_key: &str, base_url: Option<&str>, transaction_id: Option<&str>) -> Result<Self> {
         require("appId", app_id)?;
-        crate::api::path_segment("appId", app_id)?;
+        crate::endpoint::path_segment("appId", app_id)?;
         require("secretKey", secret_key)?;
         let base_url = normalize_base_url(base_url.unwrap_or(GAMEBASE_BASE_URL), false)?;
         Ok(Self {

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::envelope;
 use super::fields::{decode_list, decode_one, list, one, FromResult, Obj};
-use crate::api::{
+use crate::endpoint::{
     normalize_base_url, require, typed_endpoints, Args, typed_params, Client, Endpoint, FromJson, Headers, HttpResponse, Kind,
     Method, Param, ServerApi,
 };
@@ -475,5 +475,5 @@ typed_endpoints!(IapApi {
     LIST_ITEMS_LEGACY: list_items_legacy_request(LegacyItemListParams), parse_list_items_legacy -> LegacyItemList = decode_one, list_items_legacy;
 });
 
-/// The IAP API over a [`crate::api::Transport`]: each call builds, sends once and parses.
+/// The IAP API over a [`crate::endpoint::Transport`]: each call builds, sends once and parses.
 pub type IapClient<T> = Client<IapApi, T>;

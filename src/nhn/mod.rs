@@ -22,7 +22,7 @@ mod model;
 mod tests;
 
 pub use envelope::ALREADY_CONSUMED_CODE;
-pub use crate::api::{FromJson, Headers, HttpRequest, HttpResponse, Method, Transport};
+pub use crate::endpoint::{FromJson, Headers, HttpRequest, HttpResponse, Method, Transport};
 pub use gamebase::{GamebaseApi, GamebaseClient};
 pub use iap::{IapApi, IapClient, PaymentRef};
 pub use model::{MarketId, ProductType, ReferenceStatus};

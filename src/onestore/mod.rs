@@ -7,10 +7,10 @@ use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_O
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::wire::{Field, Kind};
-use crate::signed_json::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
+use crate::model_fields::{Field, Kind};
+use crate::signed_purchase::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
-pub use crate::signed_json::VerifyOptions;
+pub use crate::signed_purchase::VerifyOptions;
 
 /// A ONE store purchase. Field names follow SDK v21 (`PurchaseData`); v17's `purchaseId` is kept.
 /// Parsed leniently: every field optional, unknown ones kept in `extra`.

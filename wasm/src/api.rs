@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use crate::purchase::{register, Verified};
 use crate::{js_error, to_js, JsResult};
-use iap_verify::api::{Endpoint, ServerApi};
+use iap_verify::endpoint::{Endpoint, ServerApi};
 use iap_verify::error::{Error, Unit};
 use iap_verify::limits;
 use iap_verify::apple::server_api::AppStoreServerApi;

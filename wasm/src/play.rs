@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::api::{json_arg, ms, response_arg, Core, JsServerApi};
 use crate::purchase::{register, Verified};
 use crate::{js_error, to_js, JsResult};
-use iap_verify::api::ServerApi;
+use iap_verify::endpoint::ServerApi;
 use iap_verify::error::Error;
 use iap_verify::google::play_api::request_facts;
 use iap_verify::google::GooglePlayApi;

@@ -606,18 +606,18 @@ macro_rules! typed_endpoints {
         impl $api {
             $(
                 $(#[doc = $doc])*
-                pub fn $request(&self, p: &$params) -> $crate::error::Result<$crate::api::HttpRequest> {
-                    $crate::api::ServerApi::request_typed(self, &$endpoint, p)
+                pub fn $request(&self, p: &$params) -> $crate::error::Result<$crate::endpoint::HttpRequest> {
+                    $crate::endpoint::ServerApi::request_typed(self, &$endpoint, p)
                 }
 
                 /// Reads the response of the request built by the method above.
-                pub fn $parse(&self, r: &$crate::api::HttpResponse) -> $crate::error::Result<$result> {
-                    $decode(&$crate::api::ServerApi::open(self, r)?)
+                pub fn $parse(&self, r: &$crate::endpoint::HttpResponse) -> $crate::error::Result<$result> {
+                    $decode(&$crate::endpoint::ServerApi::open(self, r)?)
                 }
             )*
         }
 
-        impl<T: $crate::api::Transport> $crate::api::Client<$api, T> {
+        impl<T: $crate::endpoint::Transport> $crate::endpoint::Client<$api, T> {
             $(
                 $(#[doc = $doc])*
                 pub fn $call(&mut self, p: &$params) -> $crate::error::Result<$result> {

@@ -223,7 +223,7 @@ mod tests {
     };
     use crate::google::{GooglePlay, GooglePurchase};
     use crate::onestore::{OneStore, OneStorePurchase};
-    use crate::signed_json::sealed::Algorithms;
+    use crate::signed_purchase::sealed::Algorithms;
 
     /// JSON values of every kind, and the numbers whose reading differs between kinds.
     const SCALARS: &[&str] = &[

@@ -1,6 +1,6 @@
 //! Recognizes signed JSON that needs no re-serialization: text that every conforming JSON parser
 //! (`JSON.parse` in particular) reads as exactly the object the crate's decoding of it returns
-//! ([`crate::signed_json`]'s duplicate-key rule, serde_json's parse, then [`crate::wire`]'s reader).
+//! (the duplicate-key rule of [`super::decode_object`], serde_json's parse, then [`crate::model_fields`]'s reader).
 //! The wasm layer then hands the caller `JSON.parse` of the text as received instead of
 //! serializing the decoded object and parsing that: the same object, with less work.
 //! [`as_sent_text`] also takes the outer object's known fields in any order (Apple writes its
@@ -14,7 +14,7 @@
 //!
 //! `true` needs: UTF-8; one JSON object, nothing after it but whitespace; depth at most [`MAX_DEPTH`]; no
 //! object with more than [`MAX_KEYS`] keys or a repeated key, and no key with an escape; the
-//! model's known fields first, in declaration order, none `null` (the order [`crate::wire`] keeps
+//! model's known fields first, in declaration order, none `null` (the order [`crate::model_fields`] keeps
 //! in place), each of its model's JSON type; numbers without exponent, of at most
 //! [`MAX_NUMBER`] characters, never a negative zero integer (`-0`, which one parser reads as `0` and
 //! another as `-0`), and integers where the model wants one of at most 18 digits; strings without
@@ -22,7 +22,7 @@
 
 use std::borrow::Cow;
 
-use crate::wire::{Field, Kind};
+use crate::model_fields::{Field, Kind};
 
 /// Deeper nesting is left to the full decoding.
 const MAX_DEPTH: usize = 32;
@@ -163,7 +163,7 @@ impl<'a> Scanner<'a> {
             self.ws();
             let known = fields.and_then(|f| {
                 let hint = last_known.map_or(0, |l| l.saturating_add(1));
-                crate::wire::field_index(f, key, hint).and_then(|i| f.get(i).map(|&(_, kind)| (i, kind)))
+                crate::model_fields::field_index(f, key, hint).and_then(|i| f.get(i).map(|&(_, kind)| (i, kind)))
             });
             let ok = match known {
                 Some((i, kind)) => {
@@ -350,8 +350,8 @@ mod tests {
     /// What the crate's decoding gives (`None` when it refuses the input), read back as the
     /// caller gets it: its JSON text parsed.
     fn decoded(bytes: &[u8], fields: &'static [Field]) -> Option<Value> {
-        let v = crate::signed_json::decode_object::<Value>("t", bytes).ok()?;
-        let map = crate::wire::read_object(v, fields).ok()?;
+        let v = crate::json_text::decode_object::<Value>("t", bytes).ok()?;
+        let map = crate::model_fields::read_object(v, fields).ok()?;
         serde_json::from_str(&serde_json::to_string(&map).ok()?).ok()
     }
 
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn model_field_names_are_distinct() {
-        // `wire::field_index` relies on it.
+        // `model_fields::field_index` relies on it.
         fn check(fields: &'static [Field]) {
             for (i, (n, k)) in fields.iter().enumerate() {
                 assert!(!fields[..i].iter().any(|(m, _)| m == n), "{n} twice");
@@ -421,8 +421,8 @@ mod tests {
         check(crate::apple::jws::RENEWAL_INFO.fields);
         check(crate::apple::jws::APP_TRANSACTION.fields);
         check(crate::apple::jws::NOTIFICATION.fields);
-        check(<crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS);
-        check(<crate::onestore::OneStore as crate::signed_json::sealed::Algorithms>::FIELDS);
+        check(<crate::google::GooglePlay as crate::signed_purchase::sealed::Algorithms>::FIELDS);
+        check(<crate::onestore::OneStore as crate::signed_purchase::sealed::Algorithms>::FIELDS);
         check(FIELDS);
     }
 
@@ -495,7 +495,7 @@ mod tests {
         for f in ["consumable.json", "pending.json", "subscription.json", "bom.json", "latin1.json", "duplicate-key.json", "duplicate-nested.json", "duplicate-unknown.json", "not-an-object.json", "consumable.reserialized.json"] {
             let path = format!("{}/tests/vectors/google/{f}", env!("CARGO_MANIFEST_DIR"));
             let bytes = std::fs::read(&path).unwrap();
-            let yes = check_with(&bytes, <crate::google::GooglePlay as crate::signed_json::sealed::Algorithms>::FIELDS);
+            let yes = check_with(&bytes, <crate::google::GooglePlay as crate::signed_purchase::sealed::Algorithms>::FIELDS);
             check_with(&bytes, crate::apple::jws::TRANSACTION.fields);
             if f == "consumable.json" || f == "pending.json" {
                 assert!(yes, "{f} is the common shape");
