@@ -3,7 +3,7 @@
 //! A native program, so the declarations' doc lines and types stay out of the wasm module.
 
 use iap_verify::endpoint::ServerApi;
-use iap_verify::apple::server_api::AppStoreServerApi;
+use iap_verify::apple::AppStoreServerApi;
 use iap_verify::google::GooglePlayApi;
 use iap_verify::nhn::{GamebaseApi, IapApi};
 use serde_json::{Map, Value};

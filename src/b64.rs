@@ -17,12 +17,12 @@ const URL_SAFE_NO_PAD: GeneralPurpose = GeneralPurpose::new(
 );
 
 /// Decodes standard base64, skipping ASCII whitespace.
-pub fn decode_standard(what: &'static str, text: &str) -> Result<Vec<u8>> {
+pub(crate) fn decode_standard(what: &'static str, text: &str) -> Result<Vec<u8>> {
     decode_standard_bytes(what, text.as_bytes())
 }
 
 /// [`decode_standard`] on the text's UTF-8 bytes (the same result and errors).
-pub fn decode_standard_bytes(what: &'static str, text: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn decode_standard_bytes(what: &'static str, text: &[u8]) -> Result<Vec<u8>> {
     let decoded = if text.iter().any(u8::is_ascii_whitespace) {
         let compact: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
         match fast_decode(&compact, &STANDARD_TABLE, true) {
@@ -39,7 +39,7 @@ pub fn decode_standard_bytes(what: &'static str, text: &[u8]) -> Result<Vec<u8>>
 }
 
 /// Decodes base64url without padding, as JWS segments are (RFC 7515 §2); no whitespace allowed.
-pub fn decode_url(what: &'static str, text: &str) -> Result<Vec<u8>> {
+pub(crate) fn decode_url(what: &'static str, text: &str) -> Result<Vec<u8>> {
     if let Some(bytes) = fast_decode(text.as_bytes(), &URL_TABLE, false) {
         return Ok(bytes);
     }
@@ -127,13 +127,13 @@ fn fast_decode(text: &[u8], table: &[u8; 256], padding: bool) -> Option<Vec<u8>>
 }
 
 /// Encodes base64url without padding, as JWS segments are.
-pub fn encode_url(bytes: &[u8]) -> String {
+pub(crate) fn encode_url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// The DER inside a PEM block labelled `label` (`-----BEGIN PRIVATE KEY-----`), or `bytes` as
 /// they are when they are not PEM text (already DER).
-pub fn pem_or_der(what: &'static str, bytes: &[u8], label: &str) -> Result<Vec<u8>> {
+pub(crate) fn pem_or_der(what: &'static str, bytes: &[u8], label: &str) -> Result<Vec<u8>> {
     let Ok(text) = std::str::from_utf8(bytes) else { return Ok(bytes.to_vec()) };
     let text = text.trim();
     if !text.starts_with("-----BEGIN ") {

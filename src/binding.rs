@@ -1,19 +1,26 @@
 //! For a language binding that hands verified values to its caller and takes them back (the
-//! wasm-bindgen facade in `wasm/`). Compiled only with the `binding` feature: nothing here checks
-//! a signature, so it is not part of the crate's ordinary surface, where a [`Purchase`] is made
-//! only from a verified type ([`crate::purchase::IntoPurchase`]).
+//! wasm-bindgen facade in `wasm/`). Compiled only with the `binding` feature, off by default.
 //!
-//! The contract: a binding keeps, for each value a verifier returned, a snapshot of the verified
-//! document where its caller cannot reach it (the facade keeps them in a `WeakMap` inside the
-//! module, keyed by the object it returned), and passes only such snapshots here.
+//! [`purchase`] is the one deliberate exception to the rule of the rest of the crate, where a
+//! [`Purchase`] is made only from a verified type ([`crate::purchase::IntoPurchase`]): it makes
+//! one from a JSON snapshot and checks no signature. The contract: a binding keeps, for each value
+//! a verifier returned, a snapshot of the verified document where its caller cannot reach it (the
+//! facade keeps them in a `WeakMap` inside the module, keyed by the object it returned), and
+//! passes only such snapshots here.
+//!
+//! The rest is what a binding needs beside the verifiers: the JSON forms of their results
+//! ([`crate::signed_purchase::VerifiedJson`], [`decoded_transaction`]) and the helpers the crate
+//! uses itself for arguments and error text ([`ms_from_f64`], [`decode_standard_bytes`],
+//! [`upstream_text`], [`strip_quoted`]).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use crate::apple::jws::{nested_jws, NESTED};
 use crate::error::{Error, Result};
+use crate::model_fields;
 use crate::purchase::model::StoredPurchase;
 use crate::purchase::{sources, Purchase};
 use crate::signed_purchase::sealed::Algorithms;
-use crate::model_fields;
 
 /// What a snapshot is a snapshot of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,4 +78,54 @@ fn document(kind: Snapshot, v: Value) -> Result<Purchase> {
 /// only those of an API answer).
 pub fn is_nhn_record(v: &Value) -> bool {
     sources::nhn_record(v).is_ok()
+}
+
+/// The parameters of a Play Developer API request that a [`Snapshot::GooglePlayProduct`] or
+/// [`Snapshot::GooglePlaySubscription`] keeps as its `request` beside the resource (Google's
+/// answer may leave out the product id and the token): `{ packageName, productId?,
+/// subscriptionId?, token }`, strings only.
+pub fn request_facts(params: &Value) -> Value {
+    let mut o = Map::new();
+    for k in ["packageName", "productId", "subscriptionId", "token"] {
+        if let Some(Value::String(s)) = params.get(k) {
+            o.insert(k.into(), s.as_str().into());
+        }
+    }
+    Value::Object(o)
+}
+
+/// The decoded transaction a verified notification carries (the JSON object of
+/// [`crate::apple::SignedDataVerifier::verify_json_with`] for
+/// [`SignedKind::Notification`](crate::apple::SignedKind::Notification)): what verification added
+/// beside its `data.signedTransactionInfo`, never a field of that name the input carried without it.
+pub fn decoded_transaction(notification: &Map<String, Value>) -> Option<&Value> {
+    let [transaction, ..] = NESTED;
+    nested_jws(notification, transaction)?;
+    model_fields::object(notification, transaction.0)?.get(transaction.3)
+}
+
+/// Epoch milliseconds from a JavaScript number, floored; `None` when it is not a finite,
+/// representable time (beyond ±8×10¹⁵ ms).
+pub fn ms_from_f64(ms: f64) -> Option<i64> {
+    crate::time::ms_from_f64(ms)
+}
+
+/// Standard base64 (padding optional, ASCII whitespace skipped) from the UTF-8 bytes of a text, as
+/// the verifiers read base64 arguments; `MALFORMED_INPUT` naming `what` otherwise.
+pub fn decode_standard_bytes(what: &'static str, text: &[u8]) -> Result<Vec<u8>> {
+    crate::b64::decode_standard_bytes(what, text)
+}
+
+/// Text a server or a transport sent, made fit to show in an error's details, as the crate's own
+/// API clients keep it: control and bidirectional formatting characters removed, `secret` and
+/// anything shaped like a credential replaced by `<redacted>`, cut to
+/// [`MAX_UPSTREAM_TEXT`](crate::limits::MAX_UPSTREAM_TEXT) characters.
+pub fn upstream_text(text: &str, secret: Option<&str>) -> String {
+    crate::clean_text::upstream_text(text, secret)
+}
+
+/// Replaces the contents of every `"..."` in `s` with `…`: for a parser message that echoes the
+/// values it refused (which may be secrets or hostile text) before it is shown.
+pub fn strip_quoted(s: &str) -> String {
+    crate::clean_text::strip_quoted(s)
 }

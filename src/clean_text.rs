@@ -6,7 +6,7 @@ use crate::limits;
 
 /// Replaces the contents of every `"..."` in `s` with `…`: for parser messages that echo values
 /// (which may be secrets or hostile text) before they are shown. Only a binding needs it (for the
-/// messages of its own JSON parser): [`crate::binding::strip_quoted`].
+/// messages of its own JSON parser): `binding::strip_quoted`.
 #[cfg(any(feature = "binding", test))]
 pub(crate) fn strip_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -9,51 +9,50 @@
 
 use crate::error::{Error, Result};
 
-pub mod tag {
-    pub const BOOLEAN: u8 = 0x01;
-    pub const INTEGER: u8 = 0x02;
-    pub const BIT_STRING: u8 = 0x03;
-    pub const OCTET_STRING: u8 = 0x04;
-    pub const NULL: u8 = 0x05;
-    pub const OID: u8 = 0x06;
-    pub const UTF8_STRING: u8 = 0x0c;
-    pub const PRINTABLE_STRING: u8 = 0x13;
-    pub const IA5_STRING: u8 = 0x16;
-    pub const UTC_TIME: u8 = 0x17;
-    pub const GENERALIZED_TIME: u8 = 0x18;
-    pub const SEQUENCE: u8 = 0x30;
-    pub const SET: u8 = 0x31;
+pub(crate) mod tag {
+    pub(crate) const BOOLEAN: u8 = 0x01;
+    pub(crate) const INTEGER: u8 = 0x02;
+    pub(crate) const BIT_STRING: u8 = 0x03;
+    pub(crate) const OCTET_STRING: u8 = 0x04;
+    pub(crate) const NULL: u8 = 0x05;
+    pub(crate) const OID: u8 = 0x06;
+    pub(crate) const UTF8_STRING: u8 = 0x0c;
+    pub(crate) const PRINTABLE_STRING: u8 = 0x13;
+    pub(crate) const IA5_STRING: u8 = 0x16;
+    pub(crate) const UTC_TIME: u8 = 0x17;
+    pub(crate) const GENERALIZED_TIME: u8 = 0x18;
+    pub(crate) const SEQUENCE: u8 = 0x30;
+    pub(crate) const SET: u8 = 0x31;
     /// Constructed bit (X.690 §8.1.2.5).
-    pub const CONSTRUCTED: u8 = 0x20;
+    pub(crate) const CONSTRUCTED: u8 = 0x20;
     /// `[n]` context-specific constructed, e.g. `CONTEXT_0 | n`.
-    pub const CONTEXT_CONSTRUCTED_0: u8 = 0xa0;
-    pub const CONTEXT_PRIMITIVE_0: u8 = 0x80;
+    pub(crate) const CONTEXT_CONSTRUCTED_0: u8 = 0xa0;
 }
 
 /// Deepest nesting of constructed BER values we follow. Real receipts nest about 8 deep.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// One tag-length-value. `value` is the content octets; `offset` their absolute position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tlv<'a> {
-    pub tag: u8,
-    pub value: &'a [u8],
+pub(crate) struct Tlv<'a> {
+    pub(crate) tag: u8,
+    pub(crate) value: &'a [u8],
     /// Absolute offset of `value[0]` in the outermost input.
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// The whole encoding, header included (what a signature covers, e.g. a TBSCertificate).
-    pub raw: &'a [u8],
+    pub(crate) raw: &'a [u8],
     /// True for a BER indefinite-length value; `value` then excludes the end-of-contents octets.
-    pub indefinite: bool,
+    pub(crate) indefinite: bool,
 }
 
 impl<'a> Tlv<'a> {
     /// A reader over this value's contents, keeping absolute offsets.
-    pub fn reader(&self, what: &'static str) -> Reader<'a> {
+    pub(crate) fn reader(&self, what: &'static str) -> Reader<'a> {
         Reader { input: self.value, pos: 0, base: self.offset, what }
     }
 
     /// Reads the contents with `f`, which must consume all of them.
-    pub fn read_all<T>(&self, what: &'static str, f: impl FnOnce(&mut Reader<'a>) -> Result<T>) -> Result<T> {
+    pub(crate) fn read_all<T>(&self, what: &'static str, f: impl FnOnce(&mut Reader<'a>) -> Result<T>) -> Result<T> {
         let mut r = self.reader(what);
         let out = f(&mut r)?;
         r.expect_end()?;
@@ -61,7 +60,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// The contents of a non-negative INTEGER without leading zero bytes.
-    pub fn unsigned_integer(&self, what: &'static str) -> Result<&'a [u8]> {
+    pub(crate) fn unsigned_integer(&self, what: &'static str) -> Result<&'a [u8]> {
         if self.tag != tag::INTEGER {
             return Err(Error::malformed_at(what, "expected INTEGER", self.offset));
         }
@@ -74,7 +73,7 @@ impl<'a> Tlv<'a> {
     }
 
     /// A small INTEGER (at most 8 content bytes), signed, as X.690 encodes it.
-    pub fn small_integer(&self, what: &'static str) -> Result<i64> {
+    pub(crate) fn small_integer(&self, what: &'static str) -> Result<i64> {
         if self.tag != tag::INTEGER || self.value.is_empty() || self.value.len() > 8 {
             return Err(Error::malformed_at(what, "expected a small INTEGER", self.offset));
         }
@@ -89,7 +88,7 @@ impl<'a> Tlv<'a> {
 
 /// A cursor over untrusted bytes.
 #[derive(Debug, Clone)]
-pub struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     input: &'a [u8],
     pos: usize,
     base: usize,
@@ -97,7 +96,7 @@ pub struct Reader<'a> {
 }
 
 /// Reads all of `input` with `f`; trailing bytes are `MALFORMED_INPUT`.
-pub fn read_all<'a, T>(
+pub(crate) fn read_all<'a, T>(
     what: &'static str,
     input: &'a [u8],
     f: impl FnOnce(&mut Reader<'a>) -> Result<T>,
@@ -109,20 +108,20 @@ pub fn read_all<'a, T>(
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(what: &'static str, input: &'a [u8]) -> Self {
+    pub(crate) fn new(what: &'static str, input: &'a [u8]) -> Self {
         Reader { input, pos: 0, base: 0, what }
     }
 
-    pub fn at_end(&self) -> bool {
+    pub(crate) fn at_end(&self) -> bool {
         self.pos >= self.input.len()
     }
 
     /// The absolute offset of the next byte.
-    pub fn offset(&self) -> usize {
+    pub(crate) fn offset(&self) -> usize {
         self.base.saturating_add(self.pos)
     }
 
-    pub fn expect_end(&self) -> Result<()> {
+    pub(crate) fn expect_end(&self) -> Result<()> {
         if self.at_end() {
             Ok(())
         } else {
@@ -134,7 +133,7 @@ impl<'a> Reader<'a> {
         Error::malformed_at(self.what, reason, self.offset())
     }
 
-    pub fn peek_tag(&self) -> Option<u8> {
+    pub(crate) fn peek_tag(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
 
@@ -178,7 +177,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one definite-length TLV (DER and definite BER).
-    pub fn read_tlv(&mut self) -> Result<Tlv<'a>> {
+    pub(crate) fn read_tlv(&mut self) -> Result<Tlv<'a>> {
         let start = self.pos;
         let (tag, len) = self.header()?;
         let len = len.ok_or_else(|| self.err("indefinite length where a definite one is required"))?;
@@ -189,7 +188,7 @@ impl<'a> Reader<'a> {
 
     /// Reads one TLV, definite or BER indefinite (contents end at the matching `00 00`). Nested
     /// indefinite values are walked to find the end, at most [`MAX_DEPTH`] deep.
-    pub fn read_ber_tlv(&mut self) -> Result<Tlv<'a>> {
+    pub(crate) fn read_ber_tlv(&mut self) -> Result<Tlv<'a>> {
         self.read_ber_tlv_depth(0)
     }
 
@@ -222,14 +221,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a definite TLV that must have tag `expected`.
-    pub fn expect(&mut self, expected: u8) -> Result<Tlv<'a>> {
+    pub(crate) fn expect(&mut self, expected: u8) -> Result<Tlv<'a>> {
         let at = self.offset();
         let tlv = self.read_tlv()?;
         self.check_tag(tlv, expected, at)
     }
 
     /// Reads a BER TLV (definite or indefinite) that must have tag `expected`.
-    pub fn expect_ber(&mut self, expected: u8) -> Result<Tlv<'a>> {
+    pub(crate) fn expect_ber(&mut self, expected: u8) -> Result<Tlv<'a>> {
         let at = self.offset();
         let tlv = self.read_ber_tlv()?;
         self.check_tag(tlv, expected, at)
@@ -247,7 +246,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads the next TLV only if its tag is `expected`.
-    pub fn optional(&mut self, expected: u8) -> Result<Option<Tlv<'a>>> {
+    pub(crate) fn optional(&mut self, expected: u8) -> Result<Option<Tlv<'a>>> {
         if self.peek_tag() == Some(expected) {
             self.read_tlv().map(Some)
         } else {
@@ -256,7 +255,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips everything left (for `...` extension points); the bytes are still length-checked.
-    pub fn skip_rest(&mut self) -> Result<()> {
+    pub(crate) fn skip_rest(&mut self) -> Result<()> {
         while !self.at_end() {
             self.read_tlv()?;
         }
@@ -266,44 +265,44 @@ impl<'a> Reader<'a> {
 
 /// Encodes an OID's content bytes at compile time is not possible in stable Rust without a macro
 /// crate, so OIDs are written as their DER content bytes with the dotted form in a comment.
-pub mod oid {
+pub(crate) mod oid {
     /// 1.2.840.113549.1.1.1 rsaEncryption
-    pub const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    pub(crate) const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
     /// 1.2.840.113549.1.1.5 sha1WithRSAEncryption
-    pub const SHA1_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
+    pub(crate) const SHA1_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05];
     /// 1.2.840.113549.1.1.11 sha256WithRSAEncryption
-    pub const SHA256_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+    pub(crate) const SHA256_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
     /// 1.2.840.113549.1.1.12 sha384WithRSAEncryption
-    pub const SHA384_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
+    pub(crate) const SHA384_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c];
     /// 1.2.840.113549.1.1.13 sha512WithRSAEncryption
-    pub const SHA512_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
+    pub(crate) const SHA512_WITH_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d];
     /// 1.2.840.10045.2.1 id-ecPublicKey
-    pub const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    pub(crate) const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
     /// 1.2.840.10045.3.1.7 prime256v1 (P-256)
-    pub const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    pub(crate) const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
     /// 1.3.132.0.34 secp384r1 (P-384)
-    pub const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+    pub(crate) const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
     /// 1.2.840.10045.4.3.2 ecdsa-with-SHA256
-    pub const ECDSA_WITH_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
+    pub(crate) const ECDSA_WITH_SHA256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
     /// 1.2.840.10045.4.3.3 ecdsa-with-SHA384
-    pub const ECDSA_WITH_SHA384: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
+    pub(crate) const ECDSA_WITH_SHA384: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03];
 }
 
 /// The parts of a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SubjectPublicKeyInfo<'a> {
+pub(crate) struct SubjectPublicKeyInfo<'a> {
     /// The algorithm OID's content bytes.
-    pub algorithm: &'a [u8],
+    pub(crate) algorithm: &'a [u8],
     /// The parameters TLV, if any (the curve OID for EC keys, NULL for RSA).
-    pub parameters: Option<Tlv<'a>>,
+    pub(crate) parameters: Option<Tlv<'a>>,
     /// The BIT STRING contents after the unused-bits byte: an RSAPublicKey for RSA, the
     /// uncompressed point for EC (both what ring's `UnparsedPublicKey` takes).
-    pub key: &'a [u8],
+    pub(crate) key: &'a [u8],
 }
 
 impl<'a> SubjectPublicKeyInfo<'a> {
     /// Parses a SubjectPublicKeyInfo SEQUENCE from its TLV.
-    pub fn from_tlv(tlv: &Tlv<'a>, what: &'static str) -> Result<Self> {
+    pub(crate) fn from_tlv(tlv: &Tlv<'a>, what: &'static str) -> Result<Self> {
         if tlv.tag != tag::SEQUENCE {
             return Err(Error::malformed_at(what, "expected SubjectPublicKeyInfo", tlv.offset));
         }
@@ -324,7 +323,7 @@ impl<'a> SubjectPublicKeyInfo<'a> {
     }
 
     /// Parses a whole DER SubjectPublicKeyInfo (nothing may follow it).
-    pub fn parse(der: &'a [u8], what: &'static str) -> Result<Self> {
+    pub(crate) fn parse(der: &'a [u8], what: &'static str) -> Result<Self> {
         let tlv = read_all(what, der, |r| r.read_tlv())?;
         Self::from_tlv(&tlv, what)
     }

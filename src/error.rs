@@ -115,7 +115,7 @@ impl OcspProblem {
 }
 
 /// The RFC 5280 §5.3.1 name of a CRLReason code.
-pub fn crl_reason_name(code: u8) -> &'static str {
+pub(crate) fn crl_reason_name(code: u8) -> &'static str {
     match code {
         0 => "unspecified",
         1 => "keyCompromise",

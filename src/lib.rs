@@ -31,15 +31,27 @@
 //! # Ok::<(), iap_verify::Error>(())
 //! ```
 
-pub mod endpoint;
-pub mod apple;
-pub mod b64;
+#![warn(missing_docs, unreachable_pub)]
+
+mod b64;
 mod clean_text;
+mod der;
+mod error;
+mod json_text;
+mod model_fields;
+mod rsa;
+mod time;
+mod x509;
+
+pub mod apple;
 #[cfg(feature = "binding")]
 pub mod binding;
-pub mod der;
-pub mod error;
+pub mod endpoint;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
 pub mod fuzzing;
+#[cfg(all(test, not(feature = "fuzzing")))]
+mod fuzzing;
 pub mod google;
 pub mod host;
 pub mod limits;
@@ -47,12 +59,6 @@ pub mod nhn;
 pub mod ocsp;
 pub mod onestore;
 pub mod purchase;
-pub mod rsa;
-mod json_text;
-mod model_fields;
 pub mod signed_purchase;
-pub mod time;
-pub mod x509;
 
-pub use error::{Error, Result};
-pub use signed_purchase::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson, VerifiedSignedPurchase};
+pub use error::{Error, OcspProblem, Result, StoreApiError, Unit};

@@ -34,10 +34,10 @@ pub enum Kind {
 }
 
 /// A field: wire name and kind.
-pub type Field = (&'static str, Kind);
+pub(crate) type Field = (&'static str, Kind);
 
 /// The [`Kind`] of a model field's type.
-pub trait Wire {
+pub(crate) trait Wire {
     const KIND: Kind;
 }
 

@@ -26,23 +26,23 @@ use crate::x509::{Certificate, PublicKey};
 const WHAT: &str = "OCSP response";
 
 /// Clock skew tolerated on `thisUpdate`/`nextUpdate` (Apple's library allows 60 s too).
-pub const LEEWAY_MS: i64 = 60_000;
+pub(crate) const LEEWAY_MS: i64 = 60_000;
 /// Verdicts an [`OcspCache`] keeps.
-pub const CACHE_SIZE: usize = 64;
+pub(crate) const CACHE_SIZE: usize = 64;
 
 mod oid {
     /// 1.3.6.1.5.5.7.1.1 id-pe-authorityInfoAccess
-    pub const AIA: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 1, 1];
+    pub(crate) const AIA: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 1, 1];
     /// 1.3.6.1.5.5.7.48.1 id-ad-ocsp
-    pub const AD_OCSP: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 0x30, 1];
+    pub(crate) const AD_OCSP: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 0x30, 1];
     /// 1.3.6.1.5.5.7.48.1.1 id-pkix-ocsp-basic
-    pub const BASIC: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 0x30, 1, 1];
+    pub(crate) const BASIC: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 0x30, 1, 1];
     /// 1.3.6.1.5.5.7.48.1.2 id-pkix-ocsp-nonce
-    pub const NONCE: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 0x30, 1, 2];
+    pub(crate) const NONCE: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 0x30, 1, 2];
     /// 1.3.6.1.5.5.7.3.9 id-kp-OCSPSigning
-    pub const OCSP_SIGNING: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 3, 9];
+    pub(crate) const OCSP_SIGNING: &[u8] = &[0x2b, 6, 1, 5, 5, 7, 3, 9];
     /// 2.16.840.1.101.3.4.2.1 id-sha256
-    pub const SHA256: &[u8] = &[0x60, 0x86, 0x48, 1, 0x65, 3, 4, 2, 1];
+    pub(crate) const SHA256: &[u8] = &[0x60, 0x86, 0x48, 1, 0x65, 3, 4, 2, 1];
 }
 
 /// What to send: `POST url` with these headers and this body.
@@ -60,7 +60,7 @@ pub struct OcspRequest {
 
 /// The status a responder vouched for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CertStatus {
+pub(crate) enum CertStatus {
     /// Not revoked.
     Good,
     /// Revoked at `time` (epoch ms), with the CRLReason code when the responder gave one.
@@ -69,15 +69,15 @@ pub enum CertStatus {
 
 /// A verified answer: the status and the window it is valid for (epoch ms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OcspVerdict {
-    pub status: CertStatus,
-    pub this_update: i64,
-    pub next_update: Option<i64>,
+pub(crate) struct OcspVerdict {
+    pub(crate) status: CertStatus,
+    pub(crate) this_update: i64,
+    pub(crate) next_update: Option<i64>,
 }
 
 /// One certificate whose status is asked, and the issuer that vouches for the answer.
 #[derive(Debug, Clone)]
-pub struct OcspTarget {
+pub(crate) struct OcspTarget {
     name: String,
     url: String,
     /// DER `CertID` (SHA-256), as sent and as the response must name it.
@@ -111,7 +111,7 @@ fn sha256(data: &[u8]) -> Vec<u8> {
 impl OcspTarget {
     /// `cert` as issued by `issuer_subject`/`issuer_key` (already verified by the chain check).
     /// `INVALID_CHAIN` when the certificate names no OCSP responder.
-    pub fn new(cert: &Certificate<'_>, issuer_subject: &[u8], issuer_key: &PublicKey) -> Result<Self> {
+    pub(crate) fn new(cert: &Certificate<'_>, issuer_subject: &[u8], issuer_key: &PublicKey) -> Result<Self> {
         let name = cert.common_name();
         let url = responder_url(cert)?.ok_or_else(|| {
             Error::bad_chain(format!("'{name}' names no OCSP responder (Authority Information Access), needed for online checks"))
@@ -130,18 +130,13 @@ impl OcspTarget {
         Ok(OcspTarget { name, url, cert_id, issuer_subject: issuer_subject.to_vec(), issuer_key: issuer_key.clone() })
     }
 
-    /// The subject CN, for messages.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// The DER CertID (also the [`OcspCache`] key).
-    pub fn cert_id(&self) -> &[u8] {
+    pub(crate) fn cert_id(&self) -> &[u8] {
         &self.cert_id
     }
 
     /// The request, with a nonce extension (RFC 8954) when `nonce` is given.
-    pub fn request(&self, nonce: Option<&[u8]>) -> OcspRequest {
+    pub(crate) fn request(&self, nonce: Option<&[u8]>) -> OcspRequest {
         // OCSPRequest { TBSRequest { requestList { Request { reqCert } }, [2] requestExtensions } }
         let mut tbs = tlv(tag::SEQUENCE, &tlv(tag::SEQUENCE, &self.cert_id));
         if let Some(n) = nonce {
@@ -158,19 +153,20 @@ impl OcspTarget {
     /// Judges a response to [`Self::request`] at `now`: a verified `good` is `Ok`; `revoked` is
     /// `INVALID_CHAIN` with `details.revoked`; everything else is an `OCSP_*` error or
     /// `MALFORMED_INPUT`. Never panics, whatever the bytes.
-    pub fn check_response(&self, der: &[u8], nonce: Option<&[u8]>, now: i64) -> Result<OcspVerdict> {
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn check_response(&self, der: &[u8], nonce: Option<&[u8]>, now: i64) -> Result<OcspVerdict> {
         self.verdict_result(self.judge(der, nonce, now)?)
     }
 
     /// [`Self::check_response`], but a verified `revoked` answer is `Ok` too (to be cached).
-    pub fn judge(&self, der: &[u8], nonce: Option<&[u8]>, now: i64) -> Result<OcspVerdict> {
+    pub(crate) fn judge(&self, der: &[u8], nonce: Option<&[u8]>, now: i64) -> Result<OcspVerdict> {
         let verdict = self.verify(der, nonce, now)?;
         check_fresh(&verdict, now).map_err(|problem| self.fail(problem))?;
         Ok(verdict)
     }
 
     /// `Ok` for good, the revocation error for revoked.
-    pub fn verdict_result(&self, verdict: OcspVerdict) -> Result<OcspVerdict> {
+    pub(crate) fn verdict_result(&self, verdict: OcspVerdict) -> Result<OcspVerdict> {
         match verdict.status {
             CertStatus::Good => Ok(verdict),
             CertStatus::Revoked { time, reason } => Err(Error::Revoked { subject: self.name.clone(), time, reason }),
@@ -275,7 +271,7 @@ fn inner<'a>(outer: &Tlv<'a>, t: u8) -> Option<Tlv<'a>> {
 }
 
 /// The first `id-ad-ocsp` URI (http or https) of the AIA extension, if any.
-pub fn responder_url(cert: &Certificate<'_>) -> Result<Option<String>> {
+pub(crate) fn responder_url(cert: &Certificate<'_>) -> Result<Option<String>> {
     let Some(aia) = cert.extension(oid::AIA) else { return Ok(None) };
     read_url(aia.value).ok_or_else(|| Error::bad_chain(format!("'{}' has an unreadable Authority Information Access", cert.common_name())))
 }
@@ -494,7 +490,7 @@ impl<T: OcspTransport> DynTransport for T {
 
 /// Asks about every target (the cache first), concurrently; `Ok` when every answer is a current,
 /// verified `good`. The first target's error wins, as if they were checked in order.
-pub async fn check_all<T: OcspTransport>(targets: &[OcspTarget], cache: &OcspCache, now: i64, transport: &T) -> Result<()> {
+pub(crate) async fn check_all<T: OcspTransport>(targets: &[OcspTarget], cache: &OcspCache, now: i64, transport: &T) -> Result<()> {
     let mut pending = Vec::new();
     for t in targets {
         match cache.get(t.cert_id(), now) {
@@ -528,13 +524,13 @@ pub async fn check_all<T: OcspTransport>(targets: &[OcspTarget], cache: &OcspCac
 /// nextUpdate`; a verdict without `nextUpdate` is never kept (RFC 6960 §4.2.2.1: newer
 /// information is always available).
 #[derive(Debug, Default)]
-pub struct OcspCache {
+pub(crate) struct OcspCache {
     entries: Mutex<VecDeque<(Vec<u8>, OcspVerdict)>>,
 }
 
 impl OcspCache {
     /// A usable verdict for this CertID at `now`.
-    pub fn get(&self, cert_id: &[u8], now: i64) -> Option<OcspVerdict> {
+    pub(crate) fn get(&self, cert_id: &[u8], now: i64) -> Option<OcspVerdict> {
         let entries = self.entries.lock().ok()?;
         entries
             .iter()
@@ -543,7 +539,7 @@ impl OcspCache {
     }
 
     /// Keeps a verified verdict (replacing one for the same CertID).
-    pub fn put(&self, cert_id: &[u8], verdict: OcspVerdict) {
+    pub(crate) fn put(&self, cert_id: &[u8], verdict: OcspVerdict) {
         if verdict.next_update.is_none() {
             return;
         }

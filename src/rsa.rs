@@ -10,15 +10,15 @@ use crate::error::{Error, Result};
 use crate::{b64, limits};
 
 /// Smallest modulus accepted by default. Real Play Console keys are 2048-bit.
-pub const MIN_BITS: usize = 2048;
+pub(crate) const MIN_BITS: usize = 2048;
 /// Smallest modulus accepted with the explicit legacy option (public test keys are 1024-bit).
-pub const MIN_LEGACY_BITS: usize = 1024;
+pub(crate) const MIN_LEGACY_BITS: usize = 1024;
 /// Largest modulus accepted (ring's limit for PKCS#1 verification).
-pub const MAX_BITS: usize = 8192;
+pub(crate) const MAX_BITS: usize = 8192;
 
 /// A checked RSA public key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RsaPublicKey {
+pub(crate) struct RsaPublicKey {
     /// DER RSAPublicKey (PKCS#1), the form ring takes.
     pkcs1: Vec<u8>,
     /// DER SubjectPublicKeyInfo, the form WebCrypto's `importKey('spki', ...)` takes.
@@ -28,14 +28,14 @@ pub struct RsaPublicKey {
 
 impl RsaPublicKey {
     /// Parses a base64 SubjectPublicKeyInfo and checks its size against `min_bits`..=[`MAX_BITS`].
-    pub fn from_spki_base64(text: &str, min_bits: usize) -> Result<Self> {
+    pub(crate) fn from_spki_base64(text: &str, min_bits: usize) -> Result<Self> {
         limits::check("public key", text.len(), limits::MAX_PUBLIC_KEY_TEXT)?;
         let der = b64::decode_standard("public key", text).map_err(|_| Error::bad_key("not base64"))?;
         Self::from_spki_der(&der, min_bits)
     }
 
     /// Parses a DER SubjectPublicKeyInfo and checks its size against `min_bits`..=[`MAX_BITS`].
-    pub fn from_spki_der(der: &[u8], min_bits: usize) -> Result<Self> {
+    pub(crate) fn from_spki_der(der: &[u8], min_bits: usize) -> Result<Self> {
         let spki = SubjectPublicKeyInfo::parse(der, "public key")
             .map_err(|e| Error::bad_key(format!("not a SubjectPublicKeyInfo ({e})")))?;
         if spki.algorithm != oid::RSA_ENCRYPTION {
@@ -78,7 +78,7 @@ impl RsaPublicKey {
 
     /// Builds the key from its big-endian modulus and exponent (a JWK's `n` and `e`, RFC 7518
     /// §6.3.1), then checks it as [`Self::from_spki_der`] does. Leading zero bytes are allowed.
-    pub fn from_components(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self> {
+    pub(crate) fn from_components(n: &[u8], e: &[u8], min_bits: usize) -> Result<Self> {
         // Longer than the largest accepted modulus: refused before any encoding.
         if n.len() > MAX_BITS / 8 + 1 || e.len() > 8 {
             return Err(Error::bad_key(format!("RSA key above the {MAX_BITS}-bit maximum")));
@@ -94,17 +94,17 @@ impl RsaPublicKey {
     }
 
     /// The checked key as DER SubjectPublicKeyInfo.
-    pub fn spki_der(&self) -> &[u8] {
+    pub(crate) fn spki_der(&self) -> &[u8] {
         &self.spki
     }
 
     /// Modulus size in bits.
-    pub fn bits(&self) -> usize {
+    pub(crate) fn bits(&self) -> usize {
         self.bits
     }
 
     /// Verifies an RSASSA-PKCS1-v1_5 signature over exactly `message`.
-    pub fn verify(&self, alg: &'static RsaParameters, message: &[u8], signature: &[u8]) -> Result<()> {
+    pub(crate) fn verify(&self, alg: &'static RsaParameters, message: &[u8], signature: &[u8]) -> Result<()> {
         UnparsedPublicKey::new(alg, &self.pkcs1)
             .verify(message, signature)
             .map_err(|_| Error::InvalidSignature)

@@ -72,7 +72,10 @@ impl<S: PurchaseScheme> VerifiedSignedPurchase<S> {
     }
 }
 
-/// Verified purchase data as JSON, for a binding that hands it to a JavaScript engine.
+/// Verified purchase data as JSON, for a binding that hands it to a JavaScript engine: what
+/// [`SignedPurchaseVerifier::verify_json_with`] returns. Only with the `binding` feature (nothing
+/// in the crate takes one back as proof of anything).
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum VerifiedJson {
     /// The purchase as the JSON object the store signed, read through the purchase model's schema:
@@ -106,7 +109,9 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
 
     /// [`Self::verify`] with the RSA check asked of `host` first, the purchase as JSON. With
     /// `as_sent_allowed` (the caller can parse the bytes exactly as received), plain-shaped data
-    /// is returned as [`VerifiedJson::AsSent`]. Same checks, same results, same errors.
+    /// is returned as [`VerifiedJson::AsSent`]. Same checks, same results, same errors. Only with
+    /// the `binding` feature.
+    #[cfg(any(feature = "binding", feature = "fuzzing", test))]
     pub async fn verify_json_with<H: SignatureHost>(
         &self,
         host: &H,

@@ -14,7 +14,7 @@ use serde_json::Value;
 /// Epoch milliseconds from a JSON (or JavaScript) number, floored; `None` when it is not a finite,
 /// representable time (beyond ±8×10¹⁵ ms, about ±250,000 years).
 #[allow(clippy::cast_possible_truncation)] // range-checked just above the cast
-pub fn ms_from_f64(ms: f64) -> Option<i64> {
+pub(crate) fn ms_from_f64(ms: f64) -> Option<i64> {
     if ms.is_finite() && ms.abs() < 8.0e15 {
         Some(ms.floor() as i64)
     } else {
@@ -64,7 +64,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 /// writes them inside its range (`2023-11-14T22:13:20.000Z`); beyond year 9999 or before year 0
 /// the year has a sign and six digits (`+275760-09-13T00:00:00.000Z`), as `toISOString` does, and
 /// outside even that it still writes the year, so any `i64` gives a string (for error messages).
-pub fn format_iso8601_ms(ms: i64) -> String {
+pub(crate) fn format_iso8601_ms(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let in_day = ms.rem_euclid(86_400_000);
     let (year, month, day) = civil_from_days(days);
@@ -86,7 +86,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 
 /// Parses an RFC 3339 date-time (with `Z` or a numeric offset) to epoch milliseconds.
 /// Returns `None` for anything else, including out-of-range fields.
-pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339_ms(text: &str) -> Option<i64> {
     let s = text.trim().as_bytes();
     let date = s.get(..10)?;
     if date.get(4) != Some(&b'-') || date.get(7) != Some(&b'-') {

@@ -13,27 +13,27 @@ use crate::der::{self, oid, tag, SubjectPublicKeyInfo, Tlv};
 use crate::error::{Error, Result};
 
 /// Extension and attribute OIDs (DER content bytes), dotted form in the comment.
-pub mod ext {
+pub(crate) mod ext {
     /// 2.5.29.19 basicConstraints
-    pub const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+    pub(crate) const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
     /// 2.5.29.15 keyUsage
-    pub const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+    pub(crate) const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
     /// 2.5.29.37 extKeyUsage
-    pub const EXT_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+    pub(crate) const EXT_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
     /// 2.5.29.14 subjectKeyIdentifier
-    pub const SUBJECT_KEY_ID: &[u8] = &[0x55, 0x1d, 0x0e];
+    pub(crate) const SUBJECT_KEY_ID: &[u8] = &[0x55, 0x1d, 0x0e];
     /// 2.5.29.35 authorityKeyIdentifier
-    pub const AUTHORITY_KEY_ID: &[u8] = &[0x55, 0x1d, 0x23];
+    pub(crate) const AUTHORITY_KEY_ID: &[u8] = &[0x55, 0x1d, 0x23];
     /// 2.5.29.32 certificatePolicies
-    pub const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
+    pub(crate) const CERTIFICATE_POLICIES: &[u8] = &[0x55, 0x1d, 0x20];
     /// 2.5.29.17 subjectAltName
-    pub const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+    pub(crate) const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
     /// 1.2.840.113635.100.6.11.1: Apple "Mac App Store receipt signing" marker (leaf).
-    pub const APPLE_RECEIPT_SIGNING: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x63, 0x64, 0x06, 0x0b, 0x01];
+    pub(crate) const APPLE_RECEIPT_SIGNING: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x63, 0x64, 0x06, 0x0b, 0x01];
     /// 1.2.840.113635.100.6.2.1: Apple "WWDR intermediate" marker.
-    pub const APPLE_WWDR_INTERMEDIATE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x63, 0x64, 0x06, 0x02, 0x01];
+    pub(crate) const APPLE_WWDR_INTERMEDIATE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x63, 0x64, 0x06, 0x02, 0x01];
     /// 2.5.4.3 commonName (an attribute type in a Name, not an extension).
-    pub const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+    pub(crate) const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 
     /// Critical extensions we understand; any other critical extension makes the certificate
     /// unusable (RFC 5280 §4.2). Key usages are not enforced: Apple's chains fix the roles.
@@ -52,48 +52,48 @@ const WHAT: &str = "certificate";
 
 /// One certificate extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Extension<'a> {
+pub(crate) struct Extension<'a> {
     /// The extension OID's content bytes.
-    pub oid: &'a [u8],
+    pub(crate) oid: &'a [u8],
     /// The `critical` flag (DEFAULT FALSE).
-    pub critical: bool,
+    pub(crate) critical: bool,
     /// The contents of `extnValue` (the DER of the extension's own value).
-    pub value: &'a [u8],
+    pub(crate) value: &'a [u8],
 }
 
 /// A parsed, not yet trusted, X.509 certificate borrowing its DER.
 #[derive(Debug, Clone)]
-pub struct Certificate<'a> {
+pub(crate) struct Certificate<'a> {
     /// The whole certificate DER.
-    pub raw: &'a [u8],
+    pub(crate) raw: &'a [u8],
     /// The TBSCertificate TLV, header included (what the issuer signed).
-    pub tbs: &'a [u8],
+    pub(crate) tbs: &'a [u8],
     /// The outer signatureAlgorithm OID's content bytes.
-    pub signature_algorithm: &'a [u8],
+    pub(crate) signature_algorithm: &'a [u8],
     /// The signature BIT STRING contents (no unused-bits byte).
-    pub signature: &'a [u8],
+    pub(crate) signature: &'a [u8],
     /// The serial number INTEGER contents as encoded.
-    pub serial: &'a [u8],
+    pub(crate) serial: &'a [u8],
     /// The issuer Name TLV, header included (compared byte for byte).
-    pub issuer: &'a [u8],
+    pub(crate) issuer: &'a [u8],
     /// The subject Name TLV, header included.
-    pub subject: &'a [u8],
+    pub(crate) subject: &'a [u8],
     /// notBefore, epoch milliseconds.
-    pub not_before: i64,
+    pub(crate) not_before: i64,
     /// notAfter, epoch milliseconds.
-    pub not_after: i64,
+    pub(crate) not_after: i64,
     /// The subject public key.
-    pub spki: SubjectPublicKeyInfo<'a>,
+    pub(crate) spki: SubjectPublicKeyInfo<'a>,
     /// The SubjectPublicKeyInfo TLV as encoded (what WebCrypto's `importKey('spki')` takes).
-    pub spki_der: &'a [u8],
+    pub(crate) spki_der: &'a [u8],
     /// The v3 extensions, in order.
-    pub extensions: Vec<Extension<'a>>,
+    pub(crate) extensions: Vec<Extension<'a>>,
 }
 
 impl<'a> Certificate<'a> {
     /// Parses one DER certificate; nothing may follow it. Failures are `INVALID_CHAIN`, marked
     /// unreadable.
-    pub fn parse(der: &'a [u8]) -> Result<Self> {
+    pub(crate) fn parse(der: &'a [u8]) -> Result<Self> {
         Self::parse_inner(der).map_err(|e| match e {
             Error::MalformedInput { reason, offset, .. } => Error::unreadable_chain(match offset {
                 Some(o) => format!("unreadable certificate: {reason} (at byte {o})"),
@@ -121,12 +121,12 @@ impl<'a> Certificate<'a> {
     }
 
     /// The extension with this OID, if present.
-    pub fn extension(&self, oid: &[u8]) -> Option<&Extension<'a>> {
+    pub(crate) fn extension(&self, oid: &[u8]) -> Option<&Extension<'a>> {
         self.extensions.iter().find(|e| e.oid == oid)
     }
 
     /// Whether basicConstraints says `cA: TRUE`.
-    pub fn is_ca(&self) -> Result<bool> {
+    pub(crate) fn is_ca(&self) -> Result<bool> {
         let Some(bc) = self.extension(ext::BASIC_CONSTRAINTS) else {
             return Ok(false);
         };
@@ -144,17 +144,17 @@ impl<'a> Certificate<'a> {
     }
 
     /// A printable name for messages: the subject CN, or `(no CN)`.
-    pub fn common_name(&self) -> String {
+    pub(crate) fn common_name(&self) -> String {
         common_name(self.subject).unwrap_or_else(|| "(no CN)".to_owned())
     }
 
     /// `CERTIFICATE_EXPIRED` unless `not_before <= at <= not_after`.
-    pub fn check_validity_at(&self, at: i64) -> Result<()> {
+    pub(crate) fn check_validity_at(&self, at: i64) -> Result<()> {
         check_validity(&self.common_name(), self.not_before, self.not_after, at)
     }
 
     /// `INVALID_CHAIN` unless the certificate carries the extension `oid`.
-    pub fn require_extension(&self, oid: &[u8], name: &str) -> Result<()> {
+    pub(crate) fn require_extension(&self, oid: &[u8], name: &str) -> Result<()> {
         if self.extension(oid).is_none() {
             return Err(Error::bad_chain(format!("'{}' lacks the {name} marker OID", self.common_name())));
         }
@@ -164,7 +164,7 @@ impl<'a> Certificate<'a> {
     /// Checks this certificate's signature with the issuer's public key. The algorithm is fixed
     /// by this certificate's signature algorithm and the issuer's key type (never anything else
     /// from the input); a mismatch or a bad signature is `INVALID_CHAIN`.
-    pub fn verify_signed_by(&self, issuer: &PublicKey) -> Result<()> {
+    pub(crate) fn verify_signed_by(&self, issuer: &PublicKey) -> Result<()> {
         let alg = signature_algorithm(self.signature_algorithm, issuer.kind)
             .ok_or_else(|| Error::bad_chain(format!("'{}' uses an unsupported signature algorithm", self.common_name())))?;
         UnparsedPublicKey::new(alg, &issuer.key)
@@ -173,7 +173,7 @@ impl<'a> Certificate<'a> {
     }
 
     /// The subject public key as an owned, typed key.
-    pub fn public_key(&self) -> Result<PublicKey> {
+    pub(crate) fn public_key(&self) -> Result<PublicKey> {
         PublicKey::from_spki(&self.spki)
     }
 }
@@ -321,7 +321,7 @@ fn common_name(name: &[u8]) -> Option<String> {
 /// The kind of a public key, which with a certificate's signature algorithm fixes the ring
 /// verification algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     /// RSA (rsaEncryption).
     Rsa,
     /// ECDSA on P-256.
@@ -333,17 +333,17 @@ pub enum KeyKind {
 /// An owned public key: its kind and the bytes ring takes (RSAPublicKey DER, or the uncompressed
 /// EC point).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     /// The key type.
-    pub kind: KeyKind,
+    pub(crate) kind: KeyKind,
     /// RSAPublicKey DER for RSA, `04‖X‖Y` for EC.
-    pub key: Vec<u8>,
+    pub(crate) key: Vec<u8>,
 }
 
 impl PublicKey {
     /// Reads the key type from a SubjectPublicKeyInfo. Anything but RSA, P-256 and P-384 is
     /// `INVALID_CHAIN` (certificate keys only come from chains).
-    pub fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self> {
+    pub(crate) fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self> {
         let kind = if spki.algorithm == oid::RSA_ENCRYPTION {
             KeyKind::Rsa
         } else if spki.algorithm == oid::EC_PUBLIC_KEY {
@@ -382,7 +382,7 @@ pub(crate) fn signature_algorithm(sig_alg: &[u8], issuer: KeyKind) -> Option<&'s
 
 /// One trust anchor, owned: what chain building needs from a root certificate.
 #[derive(Debug, Clone)]
-pub struct TrustAnchor {
+pub(crate) struct TrustAnchor {
     der: Vec<u8>,
     subject: Vec<u8>,
     key: PublicKey,
@@ -394,7 +394,7 @@ pub struct TrustAnchor {
 impl TrustAnchor {
     /// Parses a DER root certificate. Its own signature is not checked: it is trusted by
     /// configuration, not by what it says about itself.
-    pub fn from_der(der: &[u8]) -> Result<Self> {
+    pub(crate) fn from_der(der: &[u8]) -> Result<Self> {
         let c = Certificate::parse(der).map_err(|_| Error::invalid_argument("a root certificate is not a DER X.509 certificate"))?;
         let key = c.public_key().map_err(|_| Error::invalid_argument("a root certificate has an unsupported key"))?;
         Ok(TrustAnchor {
@@ -407,91 +407,84 @@ impl TrustAnchor {
         })
     }
 
-    /// The certificate DER.
-    pub fn der(&self) -> &[u8] {
-        &self.der
-    }
-
     /// The root's public key.
-    pub fn public_key(&self) -> &PublicKey {
+    pub(crate) fn public_key(&self) -> &PublicKey {
         &self.key
     }
 
     /// The subject CN, for messages.
-    pub fn name(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn name(&self) -> &str {
         &self.name
     }
 
     /// The subject Name DER.
-    pub fn subject(&self) -> &[u8] {
+    pub(crate) fn subject(&self) -> &[u8] {
         &self.subject
     }
 
-    /// `CERTIFICATE_EXPIRED` unless the root is valid at `at`.
-    pub fn check_validity_at(&self, at: i64) -> Result<()> {
-        check_validity(&self.name, self.not_before, self.not_after, at)
-    }
-
     /// The validity window as `(name, not_before, not_after)`.
-    pub fn validity(&self) -> Validity {
+    pub(crate) fn validity(&self) -> Validity {
         Validity { name: self.name.clone(), not_before: self.not_before, not_after: self.not_after }
     }
 }
 
 /// A validity window remembered for re-checking at each call.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Validity {
+pub(crate) struct Validity {
     /// The subject CN, for messages.
-    pub name: String,
+    pub(crate) name: String,
     /// notBefore, epoch ms.
-    pub not_before: i64,
+    pub(crate) not_before: i64,
     /// notAfter, epoch ms.
-    pub not_after: i64,
+    pub(crate) not_after: i64,
 }
 
 impl Validity {
     /// The window of a parsed certificate.
-    pub fn of(cert: &Certificate<'_>) -> Self {
+    pub(crate) fn of(cert: &Certificate<'_>) -> Self {
         Validity { name: cert.common_name(), not_before: cert.not_before, not_after: cert.not_after }
     }
 
     /// `CERTIFICATE_EXPIRED` unless `at` is inside the window.
-    pub fn check_at(&self, at: i64) -> Result<()> {
+    pub(crate) fn check_at(&self, at: i64) -> Result<()> {
         check_validity(&self.name, self.not_before, self.not_after, at)
     }
 }
 
 /// The pinned roots a chain must end at. Only roots: an intermediate is never an anchor.
 #[derive(Debug, Clone, Default)]
-pub struct TrustAnchors {
+pub(crate) struct TrustAnchors {
     anchors: Vec<TrustAnchor>,
 }
 
 impl TrustAnchors {
     /// Anchors from DER root certificates (`INVALID_ARGUMENT` for one that does not parse).
-    pub fn from_der<B: AsRef<[u8]>>(roots: &[B]) -> Result<Self> {
+    pub(crate) fn from_der<B: AsRef<[u8]>>(roots: &[B]) -> Result<Self> {
         let anchors = roots.iter().map(|r| TrustAnchor::from_der(r.as_ref())).collect::<Result<Vec<_>>>()?;
         Ok(TrustAnchors { anchors })
     }
 
     /// The anchors, in the order given.
-    pub fn iter(&self) -> impl Iterator<Item = &TrustAnchor> {
+    #[cfg(test)]
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &TrustAnchor> {
         self.anchors.iter()
     }
 
     /// Whether there are no anchors (then nothing verifies).
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.anchors.is_empty()
     }
 
     /// The anchor whose DER is exactly `der`, if any.
-    pub fn find_exact(&self, der: &[u8]) -> Option<&TrustAnchor> {
+    pub(crate) fn find_exact(&self, der: &[u8]) -> Option<&TrustAnchor> {
         self.anchors.iter().find(|a| a.der == der)
     }
 
     /// The anchor that issued `cert`: same subject as `cert`'s issuer and a key under which
     /// `cert`'s signature verifies. `INVALID_CHAIN` when none does.
-    pub fn find_issuer(&self, cert: &Certificate<'_>) -> Result<&TrustAnchor> {
+    pub(crate) fn find_issuer(&self, cert: &Certificate<'_>) -> Result<&TrustAnchor> {
         self.anchors
             .iter()
             .filter(|a| a.subject == cert.issuer)
@@ -587,5 +580,8 @@ mod tests {
         assert_eq!(anchors.find_issuer(&sk).unwrap_err().code(), "INVALID_CHAIN");
         assert!(anchors.find_exact(G3).is_some());
         assert_eq!(TrustAnchors::from_der(&[&b"nope"[..]]).unwrap_err().code(), "INVALID_ARGUMENT");
+        assert!(!anchors.is_empty());
+        // No roots: nothing verifies, but the empty set itself is not an error.
+        assert!(TrustAnchors::from_der::<Vec<u8>>(&[]).unwrap().is_empty());
     }
 }

@@ -495,44 +495,6 @@ fn es256_signatures_have_two_valid_forms_so_never_deduplicate_on_the_token() {
     assert_eq!(code(pki_v.verify_and_decode_transaction(&format!("{signed}.{}", b64url(&sig)), NOW)), "INVALID_SIGNATURE");
 }
 
-// ---- Apple's real chain, at the certificate level ------------------------------------------------
-
-fn pem(name: &str) -> Vec<u8> {
-    let text = std::fs::read_to_string(format!("{}/tests/vectors/public/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
-    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap()
-}
-
-#[test]
-fn real_apple_chain_like_apples_own_tests() {
-    use iap_verify::apple::jws::{check_validity_at, verify_x5c_chain};
-    let anchors = iap_verify::apple::roots::jws_roots();
-    let g6 = pem("apple-wwdr-g6.pem");
-    // "Should validate a real chain": the 2025 leaf at 2025-10-31.
-    let (_, windows) = verify_x5c_chain(&anchors, &pem("leaf-prod-ecc-receipt-signing-2025.pem"), &g6).unwrap();
-    check_validity_at(&windows, 1_761_962_975_000).unwrap();
-    // The expiry case of the same test file.
-    assert_eq!(check_validity_at(&windows, 2_280_946_846_000).unwrap_err().code(), "CERTIFICATE_EXPIRED");
-    // The 2021 leaf of the public JWS vectors: valid at their signed dates, expired now.
-    let (_, old) = verify_x5c_chain(&anchors, &pem("leaf-prod-ecc-receipt-signing-2021.pem"), &g6).unwrap();
-    check_validity_at(&old, 1_662_122_492_884).unwrap();
-    assert_eq!(check_validity_at(&old, NOW).unwrap_err().code(), "CERTIFICATE_EXPIRED");
-    // A receipt-signing RSA leaf is not an ES256 key; the intermediate must be G6's issuer too.
-    assert_eq!(verify_x5c_chain(&anchors, &pem("leaf-mas-itunes-receipt-signing-2024.pem"), &g6).unwrap_err().code(), "INVALID_CHAIN");
-    // The leaf as its own intermediate: not a CA.
-    let leaf = pem("leaf-prod-ecc-receipt-signing-2025.pem");
-    assert_eq!(verify_x5c_chain(&anchors, &leaf, &leaf).unwrap_err().code(), "INVALID_CHAIN");
-    // Apple's RSA receipt chains (SHA-1 2015 leaf via WWDR G1, SHA-256 2024 leaf via G5) link up
-    // under the bundled Apple Root CA with the receipt verifier's algorithms.
-    use iap_verify::x509::Certificate;
-    for (leaf, int) in [("leaf-mas-itunes-receipt-signing-2015.pem", "apple-wwdr-g1.pem"), ("leaf-mas-itunes-receipt-signing-2024.pem", "apple-wwdr-g5.pem")] {
-        let (l, i) = (pem(leaf), pem(int));
-        let (l, i) = (Certificate::parse(&l).unwrap(), Certificate::parse(&i).unwrap());
-        l.verify_signed_by(&i.public_key().unwrap()).unwrap();
-        iap_verify::apple::roots::receipt_roots().find_issuer(&i).unwrap();
-    }
-}
-
 #[test]
 fn a_verified_transaction_becomes_a_purchase() {
     use iap_verify::purchase::IntoPurchase;

@@ -11,8 +11,7 @@ use std::future::{ready, Ready};
 use common::{jws_with_header, x5c_header};
 use iap_verify::apple::models::Environment;
 use iap_verify::apple::SignedDataVerifier;
-use iap_verify::ocsp::{OcspRequest, OcspTarget, OcspTransport};
-use iap_verify::x509::Certificate;
+use iap_verify::ocsp::{OcspRequest, OcspTransport};
 use iap_verify::Error;
 
 fn v(name: &str) -> Vec<u8> {
@@ -66,12 +65,14 @@ fn token(leaf: &str, signed_date: i64) -> String {
 }
 
 /// A time when every pre-generated response is current except the one-minute "stale" one: an
-/// hour after they were made (read from resp-good.der, judged at a time inside its 100 years).
+/// hour after they were made. When they were made is resp-good.der's thisUpdate, which an online
+/// check before it (2020-09-13: the certificates are valid, the responses not made yet) reports
+/// in the error's details.
 fn now() -> i64 {
-    let (leaf, int) = (v("leaf-good.der"), v("int.der"));
-    let int = Certificate::parse(&int).unwrap();
-    let target = OcspTarget::new(&Certificate::parse(&leaf).unwrap(), int.subject, &int.public_key().unwrap()).unwrap();
-    target.judge(&v("resp-good.der"), None, 3_000_000_000_000).unwrap().this_update + 3_600_000
+    let early = 1_600_000_000_000;
+    let e = run(verifier(true).verify_and_decode_transaction_online(&token("good", 1), early, &Files::new())).unwrap_err();
+    assert_eq!(e.code(), "OCSP_STALE_RESPONSE", "{e}");
+    e.details()["thisUpdate"].as_i64().unwrap() + 3_600_000
 }
 
 #[test]

@@ -6,11 +6,9 @@
 
 mod common;
 
-use common::{b64, pki};
+use common::{b64, b64url_decode, cert_public_key, pki};
 use iap_verify::endpoint::{HttpRequest, HttpResponse, ServerApi};
-use iap_verify::google::play_api::{self, GooglePlayApi, ENDPOINTS};
-use iap_verify::purchase::sources::{google_product_purchase, google_subscription_v2};
-use iap_verify::purchase::{PurchaseState, PurchaseType};
+use iap_verify::google::GooglePlayApi;
 use ring::signature::{UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use serde_json::{json, Value};
 
@@ -51,7 +49,7 @@ fn parse(a: &GooglePlayApi, name: &str, status: u16, body: &str) -> iap_verify::
 }
 
 fn segment(token: &str, i: usize) -> Value {
-    serde_json::from_slice(&iap_verify::b64::decode_url("t", token.split('.').nth(i).unwrap()).unwrap()).unwrap()
+    serde_json::from_slice(&b64url_decode(token.split('.').nth(i).unwrap())).unwrap()
 }
 
 /// The form body's fields, percent-decoded.
@@ -97,13 +95,13 @@ fn the_token_request_carries_an_rs256_assertion_that_verifies_with_the_certifica
 
     // Verified with the public key of the certificate issued for that key, not the key pair.
     let cert = pki("leaf-rsa.der");
-    let public = iap_verify::x509::Certificate::parse(&cert).unwrap().public_key().unwrap();
+    let public = cert_public_key(&cert);
     let (input, sig) = jwt.rsplit_once('.').unwrap();
-    let sig = iap_verify::b64::decode_url("sig", sig).unwrap();
-    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public.key).verify(input.as_bytes(), &sig).unwrap();
+    let sig = b64url_decode(sig);
+    UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public).verify(input.as_bytes(), &sig).unwrap();
     // One changed claim and it no longer verifies.
     let forged = input.replacen(&input[input.find('.').unwrap() + 1..][..4], "AAAA", 1);
-    assert!(UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public.key).verify(forged.as_bytes(), &sig).is_err());
+    assert!(UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public).verify(forged.as_bytes(), &sig).is_err());
 }
 
 #[test]
@@ -206,7 +204,7 @@ fn every_request_shape() {
         ("listVoidedPurchases", json!({"packageName": "com.example.app", "startTime": 1_700_000_000_000_i64, "endTime": "1700000100000", "maxResults": 100, "token": "next/1", "type": 1, "includeQuantityBasedPartialRefund": true}), "GET",
             format!("{base}/voidedpurchases?startTime=1700000000000&endTime=1700000100000&maxResults=100&token=next%2F1&type=1&includeQuantityBasedPartialRefund=true"), None),
     ];
-    assert_eq!(ENDPOINTS.len(), 9);
+    assert_eq!(GooglePlayApi::endpoints().len(), 9);
     for (name, params, method, url, body) in cases {
         let r = request(&a, name, params);
         assert_eq!(r.method.as_str(), method, "{name}");
@@ -310,103 +308,6 @@ fn google_errors_410_401_5xx_429() {
     let e = parse(&a, "getProductPurchase", 403, &echo).unwrap_err();
     assert_eq!(e.details()["errorMessage"], "token <redacted> lacks scope");
     assert!(!format!("{e} {e:?} {}", e.details()).contains(ACCESS));
-}
-
-#[test]
-fn product_purchases_to_purchase_with_the_acknowledgement_deadline() {
-    let t = 1_717_243_200_000_i64;
-    let req = json!({"packageName": "com.example.app", "productId": "gems.100", "token": "tok-1"});
-    let mut v = json!({"purchaseTimeMillis": t.to_string(), "purchaseState": 0, "consumptionState": 0,
-        "acknowledgementState": 0, "orderId": "GPA.1", "obfuscatedExternalAccountId": "acc-9"});
-    let p = google_product_purchase(&v, &req).unwrap();
-    assert_eq!(p.product_id(), "gems.100");
-    assert_eq!(p.purchase_token(), Some("tok-1"));
-    assert_eq!(p.purchase_time(), t);
-    assert_eq!(p.needs_acknowledgement(), Some(true));
-    assert_eq!(p.acknowledge_by(), Some(t + 3 * 86_400_000));
-    assert_eq!(p.account_id(), Some("acc-9"));
-    assert_eq!(p.purchase_type(), None);
-    assert_eq!(p.environment().as_str(), "PRODUCTION");
-    let json = serde_json::to_value(&p).unwrap();
-    assert_eq!(json["needsAcknowledgement"], true);
-    assert_eq!(json["acknowledgeBy"], t + 259_200_000);
-
-    v["acknowledgementState"] = json!(1);
-    let p = google_product_purchase(&v, &req).unwrap();
-    assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(false), None));
-    assert!(serde_json::to_value(&p).unwrap().get("acknowledgeBy").is_none());
-    // Consumed: consuming acknowledged it, and it is a consumable.
-    v["acknowledgementState"] = json!(0);
-    v["consumptionState"] = json!(1);
-    let p = google_product_purchase(&v, &req).unwrap();
-    assert_eq!(p.needs_acknowledgement(), Some(false));
-    assert_eq!(p.product_type().as_str(), "CONSUMABLE");
-    // Pending: nothing to acknowledge yet. Test purchases are sandbox.
-    v["consumptionState"] = json!(0);
-    v["purchaseState"] = json!(2);
-    v["purchaseType"] = json!(0);
-    let p = google_product_purchase(&v, &req).unwrap();
-    assert_eq!(p.state(), &PurchaseState::Pending);
-    assert_eq!(p.needs_acknowledgement(), Some(false));
-    assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
-    assert_eq!(p.environment().as_str(), "SANDBOX");
-    // The answer's own productId and token win over the request's; without either, an error.
-    let own = json!({"purchaseTimeMillis": "1", "productId": "own", "purchaseToken": "own-tok"});
-    let p = google_product_purchase(&own, &req).unwrap();
-    assert_eq!((p.product_id(), p.purchase_token()), ("own", Some("own-tok")));
-    assert_eq!(p.needs_acknowledgement(), None);
-    assert_eq!(google_product_purchase(&json!({"purchaseTimeMillis": "1"}), &json!({})).unwrap_err().code(), "MALFORMED_INPUT");
-    assert_eq!(google_product_purchase(&json!({"productId": "x"}), &req).unwrap_err().code(), "MALFORMED_INPUT");
-    assert_eq!(google_product_purchase(&json!([]), &req).unwrap_err().code(), "MALFORMED_INPUT");
-}
-
-#[test]
-fn subscription_v2_to_purchase_with_the_acknowledgement_deadline() {
-    let req = json!({"packageName": "com.example.app", "token": "sub-tok"});
-    let mut v = json!({"startTime": "2024-06-01T12:00:00Z", "subscriptionState": "SUBSCRIPTION_STATE_ACTIVE",
-        "latestOrderId": "GPA.1-2-3..2", "acknowledgementState": "ACKNOWLEDGEMENT_STATE_PENDING",
-        "externalAccountIdentifiers": {"obfuscatedExternalAccountId": "acc"},
-        "lineItems": [{"productId": "monthly", "expiryTime": "2024-07-01T12:00:00Z"}, {"productId": "addon", "expiryTime": "2024-08-01T12:00:00Z"}]});
-    let p = google_subscription_v2(&v, &req).unwrap();
-    let start = 1_717_243_200_000_i64;
-    assert_eq!(p.product_id(), "monthly");
-    assert_eq!(p.purchase_time(), start);
-    assert_eq!(p.expires_time(), Some(1_722_513_600_000));
-    assert_eq!(p.transaction_id(), Some("GPA.1-2-3..2"));
-    assert_eq!(p.original_transaction_id(), Some("GPA.1-2-3"));
-    assert_eq!(p.purchase_token(), Some("sub-tok"));
-    assert_eq!(p.product_type().as_str(), "AUTO_RENEWABLE");
-    assert_eq!(p.account_id(), Some("acc"));
-    assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(true), Some(start + 259_200_000)));
-
-    v["acknowledgementState"] = json!("ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED");
-    v["testPurchase"] = json!({});
-    v["lineItems"][0]["prepaidPlan"] = json!({});
-    let p = google_subscription_v2(&v, &req).unwrap();
-    assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(false), None));
-    assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
-    assert_eq!(p.environment().as_str(), "SANDBOX");
-    assert_eq!(p.product_type().as_str(), "NON_RENEWING");
-
-    v["subscriptionState"] = json!("SUBSCRIPTION_STATE_PENDING");
-    v["acknowledgementState"] = json!("ACKNOWLEDGEMENT_STATE_PENDING");
-    let p = google_subscription_v2(&v, &req).unwrap();
-    assert_eq!(p.state(), &PurchaseState::Pending);
-    assert_eq!(p.needs_acknowledgement(), Some(false));
-    v["subscriptionState"] = json!("SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED");
-    assert_eq!(google_subscription_v2(&v, &req).unwrap().state(), &PurchaseState::Canceled);
-
-    for bad in [json!({"lineItems": [{"productId": "m"}]}), json!({"startTime": "2024-06-01T12:00:00Z", "lineItems": []}), json!({"startTime": "x", "lineItems": [{"productId": "m"}]})] {
-        assert_eq!(google_subscription_v2(&bad, &req).unwrap_err().code(), "MALFORMED_INPUT", "{bad}");
-    }
-}
-
-#[test]
-fn constants_are_google_s() {
-    assert_eq!(play_api::BASE_URL, "https://androidpublisher.googleapis.com");
-    assert_eq!(play_api::TOKEN_URL, "https://oauth2.googleapis.com/token");
-    assert_eq!(play_api::ACKNOWLEDGE_WINDOW_MS, 259_200_000);
-    assert_eq!(play_api::ASSERTION_LIFETIME_S, 3600);
 }
 
 // ---- hardening (issue 25) --------------------------------------------------------------------

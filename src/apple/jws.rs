@@ -47,7 +47,7 @@ use crate::ocsp::{DynTransport, OcspCache, OcspTarget, OcspTransport};
 use crate::x509::{ext, Certificate, KeyKind, PublicKey, TrustAnchors, Validity};
 
 /// How many verified chains a [`SignedDataVerifier`] remembers.
-pub const CHAIN_CACHE_SIZE: usize = 32;
+pub(crate) const CHAIN_CACHE_SIZE: usize = 32;
 
 /// A decoded payload whose signature and chain were verified. Only a [`SignedDataVerifier`]
 /// makes one.
@@ -194,11 +194,8 @@ pub struct SignedDataVerifier {
 }
 
 impl SignedDataVerifier {
-    /// `anchors`: the roots (Apple's: [`super::roots::jws_roots`]). With `enable_online_checks`
-    /// the synchronous methods refuse to verify (`INVALID_ARGUMENT`): OCSP needs the network,
-    /// which only the JS `…Async` methods use (see the module doc). `app_apple_id` is required for
-    /// Production, as Apple requires.
-    pub fn new(
+    /// [`Self::with_roots`] with the roots already parsed.
+    pub(crate) fn with_anchors(
         anchors: TrustAnchors,
         enable_online_checks: bool,
         environment: Environment,
@@ -225,7 +222,15 @@ impl SignedDataVerifier {
         })
     }
 
-    /// The same with DER roots; `None` means Apple's bundled roots.
+    /// A verifier trusting `roots` (DER certificates; `None` means Apple's bundled roots, Apple
+    /// Root CA - G3, G2 and Apple Root CA, see [`crate::apple::roots`]), for `environment`, the
+    /// app's `bundle_id` and, required for Production as Apple requires, its `app_apple_id`.
+    ///
+    /// With `enable_online_checks`, validity is judged at `now` and each chain needs a current
+    /// `good` OCSP answer: only [`Self::verify_and_decode_transaction_online`] (which sends the
+    /// requests through the caller's transport) verifies then; the other methods refuse
+    /// (`INVALID_ARGUMENT`). Errors: `INVALID_ARGUMENT` (a root that is not a certificate, an
+    /// unknown environment, no `app_apple_id` for Production).
     pub fn with_roots<B: AsRef<[u8]>>(
         roots: Option<&[B]>,
         enable_online_checks: bool,
@@ -237,7 +242,7 @@ impl SignedDataVerifier {
             Some(r) => TrustAnchors::from_der(r)?,
             None => super::roots::jws_roots(),
         };
-        Self::new(anchors, enable_online_checks, environment, bundle_id, app_apple_id)
+        Self::with_anchors(anchors, enable_online_checks, environment, bundle_id, app_apple_id)
     }
 
     /// Whether online (OCSP) checks are on.
@@ -549,7 +554,8 @@ impl SignedDataVerifier {
 /// the intermediate (a CA with OID …6.2.1), which is signed by one of `anchors`. Returns the leaf
 /// key and the validity windows of leaf, intermediate and root, which the caller checks at the
 /// effective date (see [`check_validity_at`]).
-pub fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_der: &[u8]) -> Result<(PublicKey, Vec<Validity>)> {
+#[cfg(test)]
+pub(crate) fn verify_x5c_chain(anchors: &TrustAnchors, leaf_der: &[u8], intermediate_der: &[u8]) -> Result<(PublicKey, Vec<Validity>)> {
     verify_chain(anchors, leaf_der, intermediate_der).map(|(key, validities, _)| (key, validities))
 }
 
@@ -574,7 +580,7 @@ fn verify_chain<'t>(
 }
 
 /// `CERTIFICATE_EXPIRED` unless every window contains `at` (epoch ms).
-pub fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
+pub(crate) fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> {
     validities.iter().try_for_each(|v| v.check_at(at))
 }
 
@@ -701,4 +707,47 @@ fn ec_p256_key(cert: &Certificate<'_>) -> Result<PublicKey> {
         return Err(Error::bad_chain(format!("'{}' does not have a P-256 key (ES256)", cert.common_name())));
     }
     Ok(key)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// 2026-11-18: every real Apple leaf in the vectors has expired.
+    const NOW: i64 = 1_795_000_000_000;
+
+    fn pem(name: &str) -> Vec<u8> {
+        let text = std::fs::read_to_string(format!("{}/tests/vectors/public/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let body: String = text.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).unwrap()
+    }
+
+    #[test]
+    fn real_apple_chain_like_apples_own_tests() {
+        let anchors = crate::apple::roots::jws_roots();
+        let g6 = pem("apple-wwdr-g6.pem");
+        // "Should validate a real chain": the 2025 leaf at 2025-10-31.
+        let (_, windows) = verify_x5c_chain(&anchors, &pem("leaf-prod-ecc-receipt-signing-2025.pem"), &g6).unwrap();
+        check_validity_at(&windows, 1_761_962_975_000).unwrap();
+        // The expiry case of the same test file.
+        assert_eq!(check_validity_at(&windows, 2_280_946_846_000).unwrap_err().code(), "CERTIFICATE_EXPIRED");
+        // The 2021 leaf of the public JWS vectors: valid at their signed dates, expired now.
+        let (_, old) = verify_x5c_chain(&anchors, &pem("leaf-prod-ecc-receipt-signing-2021.pem"), &g6).unwrap();
+        check_validity_at(&old, 1_662_122_492_884).unwrap();
+        assert_eq!(check_validity_at(&old, NOW).unwrap_err().code(), "CERTIFICATE_EXPIRED");
+        // A receipt-signing RSA leaf is not an ES256 key; the intermediate must be G6's issuer too.
+        assert_eq!(verify_x5c_chain(&anchors, &pem("leaf-mas-itunes-receipt-signing-2024.pem"), &g6).unwrap_err().code(), "INVALID_CHAIN");
+        // The leaf as its own intermediate: not a CA.
+        let leaf = pem("leaf-prod-ecc-receipt-signing-2025.pem");
+        assert_eq!(verify_x5c_chain(&anchors, &leaf, &leaf).unwrap_err().code(), "INVALID_CHAIN");
+        // Apple's RSA receipt chains (SHA-1 2015 leaf via WWDR G1, SHA-256 2024 leaf via G5) link up
+        // under the bundled Apple Root CA with the receipt verifier's algorithms.
+        for (leaf, int) in [("leaf-mas-itunes-receipt-signing-2015.pem", "apple-wwdr-g1.pem"), ("leaf-mas-itunes-receipt-signing-2024.pem", "apple-wwdr-g5.pem")] {
+            let (l, i) = (pem(leaf), pem(int));
+            let (l, i) = (Certificate::parse(&l).unwrap(), Certificate::parse(&i).unwrap());
+            l.verify_signed_by(&i.public_key().unwrap()).unwrap();
+            crate::apple::roots::receipt_roots().find_issuer(&i).unwrap();
+        }
+    }
 }

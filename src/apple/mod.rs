@@ -1,19 +1,29 @@
-//! Apple: legacy app receipts (PKCS#7, [`receipt`]) and StoreKit 2 / App Store Server signed data
-//! (JWS, [`jws`], [`models`], [`notification`], [`realtime`]).
+//! Apple: legacy app receipts (PKCS#7, [`AppReceiptVerifier`]) and StoreKit 2 / App Store Server
+//! signed data (JWS, [`SignedDataVerifier`]: transactions, renewal info, app transactions, App
+//! Store Server Notifications V2, Retention Messaging real-time requests), and the App Store
+//! Server API ([`AppStoreServerApi`]).
 //!
 //! Trust is pinned to Apple's roots, bundled in [`roots`]; callers may replace them (tests, Xcode's
 //! StoreKit certificate). Validity is judged at the date the data was signed (the receipt's
-//! creation date, the JWS `signedDate`), as Apple's own offline verifiers do.
+//! creation date, the JWS `signedDate`), as Apple's own offline verifiers do. The decoded JSON
+//! models are in [`models`].
 
-pub mod jws;
+pub(crate) mod jws;
 pub mod models;
-pub mod notification;
+mod notification;
 mod pkcs7;
-pub mod realtime;
-pub mod receipt;
+mod realtime;
+pub(crate) mod receipt;
 pub mod roots;
-pub mod server_api;
+pub(crate) mod server_api;
 
-pub use jws::SignedDataVerifier;
+pub use jws::{SignedDataVerifier, SignedKind, Verified, VerifiedAppTransaction, VerifiedRenewalInfo, VerifiedTransaction, WithText};
 pub use models::Environment;
-pub use receipt::{AppReceipt, AppReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
+pub use notification::VerifiedNotification;
+pub use realtime::VerifiedRealtimeRequest;
+pub use receipt::{
+    extract_transaction_id_from_app_receipt, extract_transaction_id_from_app_receipt_base64,
+    extract_transaction_id_from_transaction_receipt, parse_uuid, verify_app_receipt, AppReceipt, AppReceiptVerifier,
+    InAppPurchase, ReceiptOptions, UnknownAttribute, VerifiedAppReceipt,
+};
+pub use server_api::AppStoreServerApi;

@@ -12,19 +12,10 @@ use serde_json::{Map, Value};
 
 use super::jws::{nested_jws, typed, SignedDataVerifier, SignedKind, Verified, NESTED};
 use super::models::ResponseBodyV2DecodedPayload;
-use crate::model_fields;
 use crate::error::Result;
 
 /// A verified notification.
 pub type VerifiedNotification = Verified<ResponseBodyV2DecodedPayload>;
-
-/// The decoded transaction a verified notification carries: what verification added beside its
-/// `data.signedTransactionInfo` (never a field of that name the input carried without it).
-pub fn decoded_transaction(notification: &Map<String, Value>) -> Option<&Value> {
-    let [transaction, ..] = NESTED;
-    nested_jws(notification, transaction)?;
-    model_fields::object(notification, transaction.0)?.get(transaction.3)
-}
 
 impl SignedDataVerifier {
     /// Verifies and decodes a notification's `signedPayload`, including the nested JWS.
@@ -66,7 +57,7 @@ fn typed_notification(mut n: Map<String, Value>) -> Result<ResponseBodyV2Decoded
 mod tests {
     use super::*;
     use crate::apple::jws::add_decoded;
-    use crate::model_fields::Field;
+    use crate::model_fields::{self, Field};
     use crate::apple::models::{AppTransaction, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload};
 
     fn read(text: &str, fields: &'static [Field]) -> Map<String, Value> {

@@ -33,24 +33,24 @@ pub(crate) enum Digest {
 #[derive(Debug, Clone)]
 pub(crate) struct SignerInfo<'a> {
     /// The signer certificate's issuer Name TLV.
-    pub issuer: &'a [u8],
+    pub(crate) issuer: &'a [u8],
     /// The signer certificate's serial INTEGER contents.
-    pub serial: &'a [u8],
-    pub digest: Digest,
+    pub(crate) serial: &'a [u8],
+    pub(crate) digest: Digest,
     /// The RSA PKCS#1 v1.5 signature over the content octets.
-    pub signature: &'a [u8],
+    pub(crate) signature: &'a [u8],
 }
 
 /// A parsed, unverified SignedData.
 #[derive(Debug, Clone)]
 pub(crate) struct SignedData<'a> {
     /// The eContent octets (joined when BER split them into pieces).
-    pub content: Cow<'a, [u8]>,
+    pub(crate) content: Cow<'a, [u8]>,
     /// The contents of the `certificates` field as sent (the cache key of a verified chain).
-    pub certificate_set: &'a [u8],
+    pub(crate) certificate_set: &'a [u8],
     /// Each embedded certificate's DER.
-    pub certificates: Vec<&'a [u8]>,
-    pub signer: SignerInfo<'a>,
+    pub(crate) certificates: Vec<&'a [u8]>,
+    pub(crate) signer: SignerInfo<'a>,
 }
 
 /// Parses a ContentInfo holding SignedData. Nothing may follow it.

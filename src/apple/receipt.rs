@@ -25,7 +25,7 @@ use crate::x509::{ext, Certificate, KeyKind, TrustAnchors, Validity};
 const WHAT: &str = "receipt payload";
 
 /// How many verified chains an [`AppReceiptVerifier`] remembers.
-pub const CHAIN_CACHE_SIZE: usize = 16;
+pub(crate) const CHAIN_CACHE_SIZE: usize = 16;
 
 /// An attribute the parser does not interpret, kept as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,20 +211,20 @@ pub struct AppReceiptVerifier {
 
 impl Default for AppReceiptVerifier {
     fn default() -> Self {
-        Self::new(super::roots::receipt_roots())
+        Self::with_anchors(super::roots::receipt_roots())
     }
 }
 
 impl AppReceiptVerifier {
-    /// A verifier trusting `anchors` (use [`super::roots::receipt_roots`] for Apple's).
-    pub fn new(anchors: TrustAnchors) -> Self {
+    /// A verifier trusting `anchors`.
+    pub(crate) fn with_anchors(anchors: TrustAnchors) -> Self {
         AppReceiptVerifier { anchors, cache: Mutex::new(VecDeque::new()) }
     }
 
     /// A verifier from DER roots; `None` means Apple Root CA.
     pub fn with_roots<B: AsRef<[u8]>>(roots: Option<&[B]>) -> Result<Self> {
         match roots {
-            Some(r) => Ok(Self::new(TrustAnchors::from_der(r)?)),
+            Some(r) => Ok(Self::with_anchors(TrustAnchors::from_der(r)?)),
             None => Ok(Self::default()),
         }
     }
@@ -471,12 +471,12 @@ fn date(a: &Attribute<'_>) -> Result<Option<i64>> {
 
 /// `YYYY-MM-DDTHH:MM:SS[.fff]` then `Z`, `+hh:mm`, `+hhmm` (older Xcode) or `-…`, to epoch ms
 /// (the crate's one parser, [`crate::time::parse_rfc3339_ms`]).
-pub fn parse_rfc3339(s: &str) -> Option<i64> {
+pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
     crate::time::parse_rfc3339_ms(s)
 }
 
 /// Parses the payload (a DER `SET OF ReceiptAttribute`) into an [`AppReceipt`].
-pub fn parse_payload(content: &[u8]) -> Result<AppReceipt> {
+pub(crate) fn parse_payload(content: &[u8]) -> Result<AppReceipt> {
     let mut r = AppReceipt::default();
     attributes(content, |a| {
         match a.kind {

@@ -11,14 +11,14 @@ pub const APPLE_ROOT_CA_G2: &[u8] = include_bytes!("roots/apple-root-ca-g2.der")
 pub const APPLE_ROOT_CA_G3: &[u8] = include_bytes!("roots/apple-root-ca-g3.der");
 
 /// The default roots for app receipts: Apple Root CA.
-pub fn receipt_roots() -> TrustAnchors {
+pub(crate) fn receipt_roots() -> TrustAnchors {
     // The bundled bytes are pinned by a test, so parsing cannot fail; an empty set would only
     // make every verification fail closed.
     TrustAnchors::from_der(&[APPLE_ROOT_CA]).unwrap_or_default()
 }
 
 /// The default roots for JWS: Apple Root CA - G3 first, then G2 and Apple Root CA.
-pub fn jws_roots() -> TrustAnchors {
+pub(crate) fn jws_roots() -> TrustAnchors {
     TrustAnchors::from_der(&[APPLE_ROOT_CA_G3, APPLE_ROOT_CA_G2, APPLE_ROOT_CA]).unwrap_or_default()
 }
 

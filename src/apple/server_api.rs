@@ -29,17 +29,17 @@ use crate::error::{Error, Result, StoreApiError};
 
 /// Production host (Apple moved the API here from `api.storekit.itunes.apple.com` on 2026-05-05;
 /// Apple's library 3.1.0 uses it too).
-pub const PRODUCTION_URL: &str = "https://api.storekit.apple.com";
+pub(crate) const PRODUCTION_URL: &str = "https://api.storekit.apple.com";
 /// Sandbox host (formerly `api.storekit-sandbox.itunes.apple.com`).
-pub const SANDBOX_URL: &str = "https://api.storekit-sandbox.apple.com";
+pub(crate) const SANDBOX_URL: &str = "https://api.storekit-sandbox.apple.com";
 /// What Apple's library uses for `LocalTesting` (a placeholder; pass `baseUrl`).
-pub const LOCAL_TESTING_URL: &str = "https://local-testing-base-url";
+pub(crate) const LOCAL_TESTING_URL: &str = "https://local-testing-base-url";
 /// How long a bearer token is valid (Apple refuses more than an hour).
-pub const TOKEN_LIFETIME_S: i64 = 20 * 60;
+pub(crate) const TOKEN_LIFETIME_S: i64 = 20 * 60;
 /// A token this close to its end is replaced.
-pub const TOKEN_RENEW_BEFORE_S: i64 = 60;
+pub(crate) const TOKEN_RENEW_BEFORE_S: i64 = 60;
 /// Apple's audience claim.
-pub const AUDIENCE: &str = "appstoreconnect-v1";
+pub(crate) const AUDIENCE: &str = "appstoreconnect-v1";
 
 /// `what` in errors about an answer.
 const RESPONSE: &str = "App Store Server API response";
@@ -136,11 +136,8 @@ const ERROR_NAMES: &[(i64, &str)] = &[
     (5_000_001, "GENERAL_INTERNAL_RETRYABLE"),
 ];
 
-/// Apple's code for "transaction id not found", after which Apple documents trying the sandbox.
-pub const TRANSACTION_ID_NOT_FOUND: i64 = 4_040_010;
-
 /// The name Apple's library gives `code`.
-pub fn error_name(code: i64) -> Option<&'static str> {
+pub(crate) fn error_name(code: i64) -> Option<&'static str> {
     ERROR_NAMES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
@@ -196,7 +193,7 @@ const LOCALE: Param = Param::path("locale", Kind::Str);
 const PRODUCT_LOCALE: &[Param] = &[PRODUCT_ID, LOCALE];
 
 /// Every endpoint, with the method names of Apple's library.
-pub const ENDPOINTS: &[&Ep] = &[
+pub(crate) const ENDPOINTS: &[&Ep] = &[
     &get("getTransactionInfo", "/inApps/v1/transactions/{transactionId}")
         .params(ONE_ID)
         .positional(&["transactionId"])
@@ -542,4 +539,16 @@ pub(crate) fn sign_es256(key: &EcdsaKeyPair, header: &Value, claims: &Value) -> 
         .sign(&SystemRandom::new(), input.as_bytes())
         .map_err(|_| Error::invalid_argument("signing the token failed (no randomness source?)"))?;
     Ok(format!("{input}.{}", crate::b64::encode_url(sig.as_ref())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apples_error_codes_keep_their_names() {
+        assert_eq!(error_name(4_090_001), Some("MESSAGE_ALREADY_EXISTS"));
+        // Apple's "transaction id not found", after which Apple documents trying the sandbox.
+        assert_eq!(error_name(4_040_010), Some("TRANSACTION_ID_NOT_FOUND"));
+    }
 }

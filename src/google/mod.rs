@@ -4,7 +4,7 @@
 
 mod purchase;
 pub mod pubsub;
-pub mod play_api;
+pub(crate) mod play_api;
 pub mod rtdn;
 
 pub use crate::signed_purchase::VerifyOptions;

@@ -22,7 +22,7 @@ use std::cell::RefCell;
 
 use ring::rand::SystemRandom;
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::endpoint::{encode_component, normalize_base_url, open_store_answer, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
 use crate::clean_text::upstream_text;
@@ -30,18 +30,15 @@ use crate::error::{Error, Result, StoreApiError};
 use crate::limits;
 
 /// Where the API is.
-pub const BASE_URL: &str = "https://androidpublisher.googleapis.com";
+pub(crate) const BASE_URL: &str = "https://androidpublisher.googleapis.com";
 /// Google's OAuth 2.0 token endpoint (the key file's `token_uri`).
-pub const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
+pub(crate) const TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
 /// The scope the assertion asks for.
-pub const SCOPE: &str = "https://www.googleapis.com/auth/androidpublisher";
+pub(crate) const SCOPE: &str = "https://www.googleapis.com/auth/androidpublisher";
 /// The grant type of RFC 7523 §2.1.
-pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+pub(crate) const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// How long an assertion is valid (Google's maximum).
-pub const ASSERTION_LIFETIME_S: i64 = 3600;
-/// Google's acknowledgement window: a purchase not acknowledged within three days of purchase
-/// is refunded (Play Billing, "Process purchases").
-pub const ACKNOWLEDGE_WINDOW_MS: i64 = 3 * 24 * 60 * 60 * 1000;
+pub(crate) const ASSERTION_LIFETIME_S: i64 = 3600;
 
 const RESPONSE: &str = "Google Play Developer API response";
 const TOKEN_RESPONSE: &str = "Google OAuth token response";
@@ -63,7 +60,7 @@ const fn post(name: &'static str, path: &'static str) -> Ep {
 }
 
 /// The purchase endpoints, by the method names of the JS client.
-pub const ENDPOINTS: &[&Ep] = &[
+pub(crate) const ENDPOINTS: &[&Ep] = &[
     &Endpoint::new("getProductPurchase", Method::Get, "/{packageName}/purchases/products/{productId}/tokens/{token}", resource)
         .params(PRODUCT)
         .read()
@@ -135,7 +132,7 @@ fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
 /// Adds, at any depth, a number twin in epoch ms to every time of a resource: `xTimeMillis`
 /// (int64 as a decimal string) gets `xTimeMs`, an RFC 3339 `xTime` gets `xTimeMs`. Values that
 /// do not read as a time get no twin; nothing Google sent is changed or removed.
-pub fn add_time_twins(value: &mut Value) {
+pub(crate) fn add_time_twins(value: &mut Value) {
     match value {
         Value::Object(map) => {
             let mut twins = Vec::new();
@@ -383,18 +380,6 @@ fn google_error(e: &mut StoreApiError, body: &Value, secret: Option<&str>) {
     e.error_message = message.and_then(Value::as_str).map(|m| upstream_text(m, secret));
 }
 
-/// The request parameters a purchase's `toPurchase` needs beside the resource (Google's answer
-/// may leave out the product id and the token): `{ packageName, productId?, token }`.
-pub fn request_facts(params: &Value) -> Value {
-    let mut o = Map::new();
-    for k in ["packageName", "productId", "subscriptionId", "token"] {
-        if let Some(Value::String(s)) = params.get(k) {
-            o.insert(k.into(), s.as_str().into());
-        }
-    }
-    Value::Object(o)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -431,5 +416,12 @@ mod tests {
         let mut e = StoreApiError::default();
         google_error(&mut e, &json!({"error": 5}), None);
         assert_eq!(e.error_status, None);
+    }
+
+    #[test]
+    fn constants_are_google_s() {
+        assert_eq!(BASE_URL, "https://androidpublisher.googleapis.com");
+        assert_eq!(TOKEN_URL, "https://oauth2.googleapis.com/token");
+        assert_eq!(ASSERTION_LIFETIME_S, 3600);
     }
 }

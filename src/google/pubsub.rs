@@ -100,7 +100,7 @@ impl GoogleKeys {
     }
 
     /// The key with this `kid`.
-    pub fn get(&self, kid: &str) -> Option<&RsaPublicKey> {
+    pub(crate) fn get(&self, kid: &str) -> Option<&RsaPublicKey> {
         self.keys.iter().find(|(k, _)| k == kid).map(|(_, key)| key)
     }
 }

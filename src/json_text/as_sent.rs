@@ -33,6 +33,7 @@ const MAX_NUMBER: usize = 20;
 
 /// Whether `bytes` is a JSON object that every conforming parser reads as exactly what the crate's
 /// decoding through `fields` returns (see the module doc). `false` means "not known to be".
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 pub(crate) fn is_as_sent(bytes: &[u8], fields: &'static [Field]) -> bool {
     matches!(as_sent_text(bytes, fields), Some(Cow::Borrowed(_)))
 }

@@ -14,7 +14,9 @@ use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::{Error, Result};
 
-pub(crate) use as_sent::{as_sent_text, is_as_sent};
+pub(crate) use as_sent::as_sent_text;
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
+pub(crate) use as_sent::is_as_sent;
 
 /// Decodes a JSON object in which no object, at any depth, repeats a key.
 ///

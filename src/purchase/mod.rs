@@ -8,14 +8,14 @@
 //!
 //! Nothing here reads the clock or does I/O: instants are epoch milliseconds given by the caller.
 
-pub mod flow;
-pub mod model;
-pub mod sources;
-pub mod subscription;
+mod flow;
+pub(crate) mod model;
+pub(crate) mod sources;
+mod subscription;
 mod verified;
 
 pub use flow::{Applied, Effect, FlowEvent, FlowState, PaymentFlow, StartParams};
-pub use model::{Environment, IntoPurchase, Offer, ProductType, Purchase, PurchaseState, PurchaseType, Store};
+pub use model::{Environment, IntoPurchase, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
 pub use subscription::{
     subscription_status, subscription_status_json, SubscriptionInput, SubscriptionState, SubscriptionStatus,
 };

@@ -3,9 +3,10 @@
 //! Each function reads the decoded JSON of a document that a verifier already accepted (the
 //! signed Google / ONE store purchase data, the Apple JWS transaction payload, an NHN IAP or
 //! Gamebase API record) or, for the App Store receipt, the fields of one in-app entry. They are
-//! `pub` so that each verified type's [`super::IntoPurchase`] impl is one line; they are not a
-//! way to turn unverified JSON into a trusted purchase, which is why the JS package exposes only
-//! `toPurchase(verified)`.
+//! crate-private: each verified type's [`super::IntoPurchase`] impl is one line over them, and
+//! the `binding` feature's `binding::purchase` reads a binding's snapshots of verified values with
+//! them (the NHN records and Play Developer API resources, which only a binding registers as
+//! verified, exist only with it); nothing public turns unverified JSON into a trusted purchase.
 //!
 //! Field rules (the "why" of each mapping):
 //! * Times are epoch ms. Apple sends fractional ms in Xcode; they are truncated. Gamebase sends
@@ -18,8 +19,15 @@
 use serde_json::Value;
 
 use super::model::{Environment, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
-use crate::time::{int_value, time_value};
+use crate::time::int_value;
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
+use crate::time::time_value;
 use crate::error::{Error, Result};
+
+/// Google's acknowledgement window: a purchase not acknowledged within three days of purchase
+/// is refunded (Play Billing, "Process purchases").
+#[cfg(any(feature = "binding", test))]
+pub(crate) const ACKNOWLEDGE_WINDOW_MS: i64 = 3 * 24 * 60 * 60 * 1000;
 
 fn text(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
@@ -64,7 +72,7 @@ fn require_object(what: &'static str, v: &Value) -> Result<()> {
 /// means purchased (as the Play Billing Library reads it). The data does not say whether a
 /// one-time product is consumable, so its `productType` is `UNKNOWN` unless `autoRenewing` marks a
 /// subscription. No `orderId` means a licence-tester purchase: `SANDBOX` + `TEST`.
-pub fn google_purchase_data(v: &Value) -> Result<Purchase> {
+pub(crate) fn google_purchase_data(v: &Value) -> Result<Purchase> {
     const WHAT: &str = "Google purchase data";
     require_object(WHAT, v)?;
     let product_id =
@@ -118,7 +126,7 @@ pub fn google_purchase_data(v: &Value) -> Result<Purchase> {
 ///
 /// `purchaseState` 0 purchased, 1 canceled, 2 refunded. `recurringState` 0 or 1 marks an
 /// auto-renewing product (-1 means not one). Sandbox purchase ids start with `SANDBOX`.
-pub fn onestore_purchase_data(v: &Value) -> Result<Purchase> {
+pub(crate) fn onestore_purchase_data(v: &Value) -> Result<Purchase> {
     const WHAT: &str = "ONE store purchase data";
     require_object(WHAT, v)?;
     let order_id = text(v, "orderId");
@@ -182,7 +190,7 @@ fn apple_offer_type(n: i64) -> OfferType {
 ///
 /// `revocationDate` present → `REFUNDED`. `offerType` 3 (offer code) → `PROMO`. Non-production
 /// environments → `TEST`.
-pub fn apple_transaction(v: &Value) -> Result<Purchase> {
+pub(crate) fn apple_transaction(v: &Value) -> Result<Purchase> {
     const WHAT: &str = "Apple transaction";
     require_object(WHAT, v)?;
     let environment = apple_environment(v.get("environment").and_then(Value::as_str));
@@ -236,7 +244,7 @@ pub fn apple_transaction(v: &Value) -> Result<Purchase> {
 ///
 /// A cancellation date → `REFUNDED`; a promotional offer id or intro period → the offer;
 /// `productType` 0/1/2/3 → non-consumable / consumable / non-renewing / auto-renewable.
-pub fn apple_receipt_in_app(entry: &Value, receipt_type: Option<&str>) -> Result<Purchase> {
+pub(crate) fn apple_receipt_in_app(entry: &Value, receipt_type: Option<&str>) -> Result<Purchase> {
     const WHAT: &str = "Apple receipt in-app entry";
     require_object(WHAT, entry)?;
     let environment = apple_environment(receipt_type);
@@ -286,7 +294,8 @@ pub fn apple_receipt_in_app(entry: &Value, receipt_type: Option<&str>) -> Result
 /// (`purchaseTime`); an `expiryTime` of 0 means none (consumables). `referenceStatus` `REVOKED` →
 /// `REFUNDED`, `CANCELED_PRODUCT` → `CANCELED`, `PENDING` → `PENDING`. The legacy type name
 /// `AUTO_SUBSCRIPTION` reads as `AUTO_RENEWABLE`.
-pub fn nhn_record(v: &Value) -> Result<Purchase> {
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
+pub(crate) fn nhn_record(v: &Value) -> Result<Purchase> {
     const WHAT: &str = "NHN purchase record";
     require_object(WHAT, v)?;
     let store = Store::parse(&require(WHAT, "marketId", text(v, "marketId").or_else(|| text(v, "storeCode")))?);
@@ -333,6 +342,7 @@ pub fn nhn_record(v: &Value) -> Result<Purchase> {
 }
 
 /// The order id, and the original one without a renewal's `..n` suffix.
+#[cfg(any(feature = "binding", test))]
 fn google_orders(order_id: Option<String>) -> (Option<String>, Option<String>) {
     let original = order_id.as_deref().map(|o| o.split_once("..").map_or(o, |(first, _)| first).to_owned());
     (order_id, original)
@@ -340,9 +350,10 @@ fn google_orders(order_id: Option<String>) -> (Option<String>, Option<String>) {
 
 /// Whether a Google purchase still needs acknowledging, and by when (`ACKNOWLEDGE_WINDOW_MS`
 /// after `purchase_time`): only a completed purchase can be, and only one not yet acknowledged.
+#[cfg(any(feature = "binding", test))]
 fn google_acknowledgement(acknowledged: Option<bool>, state: &PurchaseState, purchase_time: i64) -> (Option<bool>, Option<i64>) {
     let needs = acknowledged.map(|a| !a && *state == PurchaseState::Purchased);
-    let by = needs.filter(|n| *n).map(|_| purchase_time.saturating_add(crate::google::play_api::ACKNOWLEDGE_WINDOW_MS));
+    let by = needs.filter(|n| *n).map(|_| purchase_time.saturating_add(ACKNOWLEDGE_WINDOW_MS));
     (needs, by)
 }
 
@@ -354,7 +365,8 @@ fn google_acknowledgement(acknowledged: Option<bool>, state: &PurchaseState, pur
 /// `SANDBOX` + `TEST`, 1 → `PROMO`, 2 → `REWARDED`; `consumptionState` 1 marks a consumable
 /// (consuming also acknowledges); `acknowledgementState` 0 → still to acknowledge, by purchase
 /// time + 3 days.
-pub fn google_product_purchase(v: &Value, request: &Value) -> Result<Purchase> {
+#[cfg(any(feature = "binding", test))]
+pub(crate) fn google_product_purchase(v: &Value, request: &Value) -> Result<Purchase> {
     const WHAT: &str = "Google ProductPurchase";
     require_object(WHAT, v)?;
     let state = match int(v, "purchaseState") {
@@ -405,7 +417,8 @@ pub fn google_product_purchase(v: &Value, request: &Value) -> Result<Purchase> {
 /// → `PENDING`, `…_PENDING_PURCHASE_CANCELED` → `CANCELED`, every other state `PURCHASED` (whether
 /// it entitles now is `subscriptionStatus`'s question). `testPurchase` → `SANDBOX` + `TEST`.
 /// `ACKNOWLEDGEMENT_STATE_PENDING` → still to acknowledge, by start time + 3 days.
-pub fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purchase> {
+#[cfg(any(feature = "binding", test))]
+pub(crate) fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purchase> {
     const WHAT: &str = "Google SubscriptionPurchaseV2";
     require_object(WHAT, v)?;
     let items = v.get("lineItems").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
@@ -636,5 +649,99 @@ pub(crate) mod tests {
         assert_eq!(p.expires_time(), None);
         assert_eq!(p.purchase_type(), Some(&PurchaseType::Promo));
         assert!(nhn_record(&json!({"productId":"p","purchaseTime":1})).is_err());
+    }
+
+    #[test]
+    fn product_purchases_to_purchase_with_the_acknowledgement_deadline() {
+        let t = 1_717_243_200_000_i64;
+        let req = json!({"packageName": "com.example.app", "productId": "gems.100", "token": "tok-1"});
+        let mut v = json!({"purchaseTimeMillis": t.to_string(), "purchaseState": 0, "consumptionState": 0,
+            "acknowledgementState": 0, "orderId": "GPA.1", "obfuscatedExternalAccountId": "acc-9"});
+        let p = google_product_purchase(&v, &req).unwrap();
+        assert_eq!(p.product_id(), "gems.100");
+        assert_eq!(p.purchase_token(), Some("tok-1"));
+        assert_eq!(p.purchase_time(), t);
+        assert_eq!(p.needs_acknowledgement(), Some(true));
+        assert_eq!(p.acknowledge_by(), Some(t + 3 * 86_400_000));
+        assert_eq!(p.account_id(), Some("acc-9"));
+        assert_eq!(p.purchase_type(), None);
+        assert_eq!(p.environment().as_str(), "PRODUCTION");
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["needsAcknowledgement"], true);
+        assert_eq!(json["acknowledgeBy"], t + 259_200_000);
+
+        v["acknowledgementState"] = json!(1);
+        let p = google_product_purchase(&v, &req).unwrap();
+        assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(false), None));
+        assert!(serde_json::to_value(&p).unwrap().get("acknowledgeBy").is_none());
+        // Consumed: consuming acknowledged it, and it is a consumable.
+        v["acknowledgementState"] = json!(0);
+        v["consumptionState"] = json!(1);
+        let p = google_product_purchase(&v, &req).unwrap();
+        assert_eq!(p.needs_acknowledgement(), Some(false));
+        assert_eq!(p.product_type().as_str(), "CONSUMABLE");
+        // Pending: nothing to acknowledge yet. Test purchases are sandbox.
+        v["consumptionState"] = json!(0);
+        v["purchaseState"] = json!(2);
+        v["purchaseType"] = json!(0);
+        let p = google_product_purchase(&v, &req).unwrap();
+        assert_eq!(p.state(), &PurchaseState::Pending);
+        assert_eq!(p.needs_acknowledgement(), Some(false));
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
+        assert_eq!(p.environment().as_str(), "SANDBOX");
+        // The answer's own productId and token win over the request's; without either, an error.
+        let own = json!({"purchaseTimeMillis": "1", "productId": "own", "purchaseToken": "own-tok"});
+        let p = google_product_purchase(&own, &req).unwrap();
+        assert_eq!((p.product_id(), p.purchase_token()), ("own", Some("own-tok")));
+        assert_eq!(p.needs_acknowledgement(), None);
+        assert_eq!(google_product_purchase(&json!({"purchaseTimeMillis": "1"}), &json!({})).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(google_product_purchase(&json!({"productId": "x"}), &req).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(google_product_purchase(&json!([]), &req).unwrap_err().code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
+    fn subscription_v2_to_purchase_with_the_acknowledgement_deadline() {
+        let req = json!({"packageName": "com.example.app", "token": "sub-tok"});
+        let mut v = json!({"startTime": "2024-06-01T12:00:00Z", "subscriptionState": "SUBSCRIPTION_STATE_ACTIVE",
+            "latestOrderId": "GPA.1-2-3..2", "acknowledgementState": "ACKNOWLEDGEMENT_STATE_PENDING",
+            "externalAccountIdentifiers": {"obfuscatedExternalAccountId": "acc"},
+            "lineItems": [{"productId": "monthly", "expiryTime": "2024-07-01T12:00:00Z"}, {"productId": "addon", "expiryTime": "2024-08-01T12:00:00Z"}]});
+        let p = google_subscription_v2(&v, &req).unwrap();
+        let start = 1_717_243_200_000_i64;
+        assert_eq!(p.product_id(), "monthly");
+        assert_eq!(p.purchase_time(), start);
+        assert_eq!(p.expires_time(), Some(1_722_513_600_000));
+        assert_eq!(p.transaction_id(), Some("GPA.1-2-3..2"));
+        assert_eq!(p.original_transaction_id(), Some("GPA.1-2-3"));
+        assert_eq!(p.purchase_token(), Some("sub-tok"));
+        assert_eq!(p.product_type().as_str(), "AUTO_RENEWABLE");
+        assert_eq!(p.account_id(), Some("acc"));
+        assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(true), Some(start + 259_200_000)));
+
+        v["acknowledgementState"] = json!("ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED");
+        v["testPurchase"] = json!({});
+        v["lineItems"][0]["prepaidPlan"] = json!({});
+        let p = google_subscription_v2(&v, &req).unwrap();
+        assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(false), None));
+        assert_eq!(p.purchase_type(), Some(&PurchaseType::Test));
+        assert_eq!(p.environment().as_str(), "SANDBOX");
+        assert_eq!(p.product_type().as_str(), "NON_RENEWING");
+
+        v["subscriptionState"] = json!("SUBSCRIPTION_STATE_PENDING");
+        v["acknowledgementState"] = json!("ACKNOWLEDGEMENT_STATE_PENDING");
+        let p = google_subscription_v2(&v, &req).unwrap();
+        assert_eq!(p.state(), &PurchaseState::Pending);
+        assert_eq!(p.needs_acknowledgement(), Some(false));
+        v["subscriptionState"] = json!("SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED");
+        assert_eq!(google_subscription_v2(&v, &req).unwrap().state(), &PurchaseState::Canceled);
+
+        for bad in [json!({"lineItems": [{"productId": "m"}]}), json!({"startTime": "2024-06-01T12:00:00Z", "lineItems": []}), json!({"startTime": "x", "lineItems": [{"productId": "m"}]})] {
+            assert_eq!(google_subscription_v2(&bad, &req).unwrap_err().code(), "MALFORMED_INPUT", "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_acknowledgement_window_is_googles() {
+        assert_eq!(ACKNOWLEDGE_WINDOW_MS, 259_200_000);
     }
 }

@@ -1,15 +1,16 @@
-//! [`IntoPurchase`] for the verified types of the store modules.
+//! [`IntoPurchase`] for the verified types of the store modules, and
+//! [`VerifiedAppReceipt::to_purchases`] for a receipt's in-app entries.
 //!
 //! Each verified type serializes to its store's own JSON field names, so the conversion goes
 //! through that JSON and the store's function in [`super::sources`]; one mapping per store.
-//! The Apple receipt's in-app entries and the NHN API records map through
-//! [`super::sources::apple_receipt_in_app`] and [`super::sources::nhn_record`] (their JSON).
+//! (The NHN API records and Play Developer API resources map through the same functions, but
+//! only for a binding's snapshots: see the `binding` feature.)
 
 use serde::Serialize;
 
 use super::model::{IntoPurchase, Purchase};
 use super::sources;
-use crate::apple::jws::Verified;
+use crate::apple::{Verified, VerifiedAppReceipt};
 use crate::apple::models::JwsTransactionDecodedPayload;
 use crate::error::{Error, Result};
 use crate::google::VerifiedGooglePurchase;
@@ -34,6 +35,22 @@ impl IntoPurchase for VerifiedOneStorePurchase {
 impl IntoPurchase for Verified<JwsTransactionDecodedPayload> {
     fn to_purchase(&self) -> Result<Purchase> {
         sources::apple_transaction(&to_value("Apple transaction", self.payload())?)
+    }
+}
+
+impl VerifiedAppReceipt {
+    /// The receipt's in-app purchases (attribute 17), in receipt order, each as a [`Purchase`]
+    /// of the App Store (`purchaseType` `TEST` unless the receipt's type is `Production`).
+    /// `MALFORMED_INPUT` when an entry lacks what a purchase needs (its product id,
+    /// transaction id or purchase date).
+    pub fn to_purchases(&self) -> Result<Vec<Purchase>> {
+        let receipt = self.receipt();
+        let receipt_type = receipt.receipt_type.as_deref();
+        receipt
+            .in_app
+            .iter()
+            .map(|entry| sources::apple_receipt_in_app(&to_value("Apple receipt in-app entry", entry)?, receipt_type))
+            .collect()
     }
 }
 

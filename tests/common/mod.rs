@@ -30,8 +30,59 @@ pub fn b64url(b: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
+pub fn b64url_decode(text: &str) -> Vec<u8> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).unwrap()
+}
+
+/// Epoch ms of a UTC time written `YYYY-MM-DDTHH:MM:SSZ` (the only form the tests use), computed
+/// here rather than by the crate's own parser.
 pub fn ms(rfc3339: &str) -> i64 {
-    iap_verify::apple::receipt::parse_rfc3339(rfc3339).unwrap()
+    let b = rfc3339.as_bytes();
+    assert!(b.len() == 20 && b[10] == b'T' && b[19] == b'Z', "{rfc3339}");
+    let n = |r: std::ops::Range<usize>| rfc3339[r].parse::<i64>().unwrap();
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    // Days from 1970-01-01 (proleptic Gregorian), H. Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    ((days * 24 + n(11..13)) * 60 + n(14..16)) * 60_000 + n(17..19) * 1000
+}
+
+// ---- DER reader (just enough to take a certificate apart) -------------------------------
+
+/// The TLVs of a DER sequence's contents, each as (tag, whole TLV, contents).
+pub fn der_items(mut input: &[u8]) -> Vec<(u8, &[u8], &[u8])> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        let tag = input[0];
+        let (len, header) = match input[1] {
+            n if n < 0x80 => (n as usize, 2),
+            n => {
+                let k = (n & 0x7f) as usize;
+                (input[2..2 + k].iter().fold(0usize, |acc, b| (acc << 8) | *b as usize), 2 + k)
+            }
+        };
+        out.push((tag, &input[..header + len], &input[header..header + len]));
+        input = &input[header + len..];
+    }
+    out
+}
+
+/// The fields of a certificate's TBSCertificate, without the optional `[0]` version.
+fn tbs_fields(cert: &[u8]) -> Vec<(u8, &[u8], &[u8])> {
+    let outer = der_items(cert);
+    let tbs = der_items(outer[0].2);
+    let tbs = der_items(tbs[0].2);
+    tbs.into_iter().skip_while(|f| f.0 == 0xa0).collect()
+}
+
+/// A certificate's public key as ring takes it: the contents of the SubjectPublicKeyInfo's BIT
+/// STRING (an RSA `RSAPublicKey`, or an EC point).
+pub fn cert_public_key(cert: &[u8]) -> Vec<u8> {
+    let spki = der_items(tbs_fields(cert)[5].2);
+    spki[1].2[1..].to_vec()
 }
 
 // ---- DER writer -------------------------------------------------------------------------
@@ -149,10 +200,11 @@ pub fn sign_receipt(content: &[u8], key_pk8: &[u8], signer_cert: &[u8], certs: &
     Signed { content: content.to_vec(), certs: certs.to_vec(), signer_cert: signer_cert.to_vec(), signature: sig }
 }
 
-/// The signer's issuer Name TLV and serial INTEGER TLV, read with the crate's own parser.
+/// The signer's IssuerAndSerialNumber: its certificate's issuer Name TLV and serial INTEGER.
 fn issuer_and_serial(cert: &[u8]) -> Vec<u8> {
-    let c = iap_verify::x509::Certificate::parse(cert).unwrap();
-    seq(&[c.issuer, &tlv(0x02, c.serial)])
+    let fields = tbs_fields(cert);
+    let (serial, issuer) = (fields[0].1, fields[2].1);
+    seq(&[issuer, serial])
 }
 
 impl Signed {

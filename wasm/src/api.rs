@@ -10,11 +10,11 @@ use wasm_bindgen::JsCast;
 use crate::purchase::{register, Verified};
 use crate::{js_error, to_js, JsResult};
 use iap_verify::endpoint::{Endpoint, ServerApi};
-use iap_verify::error::{Error, Unit};
+use iap_verify::{Error, Unit};
 use iap_verify::limits;
-use iap_verify::apple::server_api::AppStoreServerApi;
+use iap_verify::apple::AppStoreServerApi;
 use iap_verify::google::GooglePlayApi;
-use iap_verify::error::strip_quoted;
+use iap_verify::binding::strip_quoted;
 use iap_verify::nhn::{GamebaseApi, HttpResponse, IapApi};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -377,8 +377,8 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
         },
         // The reason names the failure's kind; a caller's fetch may have made it up, so it is
         // cleaned like any upstream text.
-        "network" => Error::Network { reason: iap_verify::error::upstream_text(reason, None) },
-        "malformed" => Error::malformed("store API response", iap_verify::error::upstream_text(reason, None)),
+        "network" => Error::Network { reason: iap_verify::binding::upstream_text(reason, None) },
+        "malformed" => Error::malformed("store API response", iap_verify::binding::upstream_text(reason, None)),
         _ => Error::invalid_argument(reason),
     };
     js_error(e)

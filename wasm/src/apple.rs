@@ -13,14 +13,14 @@ use crate::purchase::{as_sent_js, register, register_receipt_entries, to_js_veri
 use crate::engine::{Engine, HostKeys};
 use crate::ocsp::FetchTransport;
 use crate::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
-use iap_verify::apple::jws::{self, SignedKind, Verified};
-use iap_verify::time::ms_from_f64;
+use iap_verify::apple::{SignedKind, Verified, WithText};
+use iap_verify::binding::ms_from_f64;
 use iap_verify::apple::models::Environment;
-use iap_verify::apple::notification::decoded_transaction;
+use iap_verify::binding::decoded_transaction;
 use iap_verify::host::run_ready;
-use iap_verify::apple::receipt::{self, AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
+use iap_verify::apple::{AppReceiptVerifier as CoreReceiptVerifier, ReceiptOptions, VerifiedAppReceipt};
 use iap_verify::apple::SignedDataVerifier as CoreSignedDataVerifier;
-use iap_verify::error::Error;
+use iap_verify::Error;
 use iap_verify::limits;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -304,7 +304,7 @@ fn roots_arg(v: &JsValue) -> JsResult<Option<Vec<Vec<u8>>>> {
 fn device_arg(v: Option<JsValue>) -> JsResult<Option<[u8; 16]>> {
     let Some(v) = v else { return Ok(None) };
     if let Some(s) = v.as_string() {
-        return receipt::parse_uuid(&s).map(Some).map_err(js_error);
+        return iap_verify::apple::parse_uuid(&s).map(Some).map_err(js_error);
     }
     if let Some(a) = v.dyn_ref::<Uint8Array>() {
         return <[u8; 16]>::try_from(a.to_vec().as_slice())
@@ -318,7 +318,7 @@ fn device_arg(v: Option<JsValue>) -> JsResult<Option<[u8; 16]>> {
 fn receipt_bytes(v: &JsValue) -> JsResult<Vec<u8>> {
     if let Some(s) = crate::js_utf8(v) {
         limits::check("receipt", s.len(), limits::MAX_RECEIPT_TEXT).map_err(js_error)?;
-        return iap_verify::b64::decode_standard_bytes("receipt", &s).map_err(js_error);
+        return iap_verify::binding::decode_standard_bytes("receipt", &s).map_err(js_error);
     }
     bytes_arg(v, "receipt", limits::MAX_RECEIPT_BYTES)
 }
@@ -504,7 +504,7 @@ pub fn extract_transaction_id_from_app_receipt(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] receipt: JsValue,
 ) -> JsResult<JsValue> {
     let bytes = receipt_bytes(&receipt)?;
-    receipt::extract_transaction_id_from_app_receipt(&bytes).map(string_or_null).map_err(js_error)
+    iap_verify::apple::extract_transaction_id_from_app_receipt(&bytes).map(string_or_null).map_err(js_error)
 }
 
 /// `null` (not `undefined`) when absent, as Apple's library returns.
@@ -519,7 +519,7 @@ pub fn extract_transaction_id_from_transaction_receipt(
     #[wasm_bindgen(js_name = transactionReceipt, unchecked_param_type = "string")] transaction_receipt: JsValue,
 ) -> JsResult<JsValue> {
     let text = string_arg(&transaction_receipt, "transactionReceipt", limits::MAX_TRANSACTION_RECEIPT_TEXT)?;
-    receipt::extract_transaction_id_from_transaction_receipt(&text).map(string_or_null).map_err(js_error)
+    iap_verify::apple::extract_transaction_id_from_transaction_receipt(&text).map(string_or_null).map_err(js_error)
 }
 
 /// Apple's `SignedDataVerifier` (offline): verifies and decodes StoreKit 2 / App Store Server JWS.
@@ -701,7 +701,7 @@ fn kind_js(kind: SignedKind, checked: &Checked) -> JsResult<JsValue> {
 }
 
 /// A verified payload, and its JSON text when that may be handed out as sent.
-type Checked = jws::WithText;
+type Checked = WithText;
 
 impl SignedDataVerifier {
     /// Every synchronous method: the core's verification driven by Node's synchronous engine

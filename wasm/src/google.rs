@@ -14,7 +14,7 @@ use iap_verify::google::{GooglePlay, VerifyOptions};
 use iap_verify::limits;
 use iap_verify::onestore::OneStore;
 use iap_verify::host::run_ready;
-use iap_verify::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson};
+use iap_verify::signed_purchase::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"

@@ -11,7 +11,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use iap_verify::error::Error;
+use iap_verify::Error;
 
 mod api;
 mod apple;
@@ -227,7 +227,7 @@ impl Options {
     pub(crate) fn now(&self) -> JsResult<i64> {
         let Some(v) = self.get("now") else { return Ok(now_ms()) };
         v.as_f64()
-            .and_then(iap_verify::time::ms_from_f64)
+            .and_then(iap_verify::binding::ms_from_f64)
             .ok_or_else(|| invalid("now must be a finite number of epoch milliseconds".into()))
     }
 }

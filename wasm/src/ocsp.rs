@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::{invalid, JsResult, Options};
-use iap_verify::error::{Error, Result};
+use iap_verify::{Error, Result};
 use iap_verify::limits;
 use iap_verify::ocsp::{OcspRequest, OcspTransport};
 

@@ -8,8 +8,8 @@ use crate::api::{json_arg, ms, response_arg, Core, JsServerApi};
 use crate::purchase::{register, Verified};
 use crate::{js_error, to_js, JsResult};
 use iap_verify::endpoint::ServerApi;
-use iap_verify::error::Error;
-use iap_verify::google::play_api::request_facts;
+use iap_verify::Error;
+use iap_verify::binding::request_facts;
 use iap_verify::google::GooglePlayApi;
 
 #[wasm_bindgen(typescript_custom_section)]

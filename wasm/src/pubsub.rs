@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::engine::{Engine, HostKeys};
 use iap_verify::host::run_ready;
 use crate::{js_error, string_arg, to_js, JsResult};
-use iap_verify::error::Error;
+use iap_verify::Error;
 use iap_verify::google::pubsub::{self, Expected, GoogleKeys};
 use iap_verify::limits;
 
@@ -36,7 +36,7 @@ impl PubSubKeys {
     /// well under a millisecond.)
     /// `pkg/src/pubsub.js` has checked the argument types; sizes and everything else are the core's.
     pub fn verify(&self, authorization: &str, audience: &str, email: &str, now: f64) -> JsResult<JsValue> {
-        let now = iap_verify::time::ms_from_f64(now)
+        let now = iap_verify::binding::ms_from_f64(now)
             .ok_or_else(|| js_error(Error::invalid_argument("now must be a finite number of epoch milliseconds")))?;
         let expected = Expected::new(audience, email).map_err(js_error)?;
         let engine = Engine::Sync(&self.host);

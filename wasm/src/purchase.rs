@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::{js_error, now_ms, to_js, JsResult};
-use iap_verify::error::Error;
+use iap_verify::Error;
 use iap_verify::limits;
 use iap_verify::binding::{self, Snapshot};
 use iap_verify::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
@@ -234,7 +234,7 @@ pub(crate) fn as_sent_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
 /// The entries share one registry value, `[i, receipt JSON text]` (the text is one JS string for
 /// all of them): registering costs a few property operations per entry, not a serialization each.
 /// [`lookup`] turns it into the entry's snapshot, `{"receiptType": …, "entry": {…}}`.
-pub(crate) fn register_receipt_entries(verified: &iap_verify::apple::receipt::VerifiedAppReceipt) -> JsResult<JsValue> {
+pub(crate) fn register_receipt_entries(verified: &iap_verify::apple::VerifiedAppReceipt) -> JsResult<JsValue> {
     let json = serde_json::to_string(verified).map_err(|e| js_error(Error::malformed("result", e.to_string())))?;
     let text = js_sys::JsString::from(json);
     let js = crate::json_parse(&text).map_err(|_| js_error(Error::malformed("result", "not JSON")))?;
