@@ -13,12 +13,31 @@ use std::fmt;
 pub enum Error {
     /// `MALFORMED_INPUT`: not base64 / JSON / DER / JWS of the expected shape.
     /// `what` names the input; `offset` is the byte position where known.
-    MalformedInput { what: &'static str, reason: String, offset: Option<usize> },
+    MalformedInput {
+        /// The input, as the API names it (`receipt`, `JWS payload`, `Google purchase data`).
+        what: &'static str,
+        /// Why it could not be read (for people; never the secret or hostile bytes themselves).
+        reason: String,
+        /// The byte position of the fault in the input, where known.
+        offset: Option<usize>,
+    },
     /// `INPUT_TOO_LARGE`: the input is over a documented limit (see [`crate::limits`]); `limit`
     /// and `actual` count `unit`s.
-    InputTooLarge { what: &'static str, limit: usize, actual: usize, unit: Unit },
+    InputTooLarge {
+        /// The input, as the API names it.
+        what: &'static str,
+        /// The limit, in `unit`s.
+        limit: usize,
+        /// The input's size, in `unit`s.
+        actual: usize,
+        /// What `limit` and `actual` count.
+        unit: Unit,
+    },
     /// `INVALID_PUBLIC_KEY`: not a usable public key of the kind the format requires.
-    InvalidPublicKey { reason: String },
+    InvalidPublicKey {
+        /// What is wrong with it (its form, its size, its algorithm).
+        reason: String,
+    },
     /// `INVALID_SIGNATURE`: the signature does not verify over the bytes received (or a receipt
     /// hash does not match the device).
     InvalidSignature,
@@ -27,45 +46,110 @@ pub enum Error {
     /// cases where the certificates could not be read at all (no `x5c`, the wrong number of
     /// entries, not base64, not a certificate), which Apple's library reports as
     /// `INVALID_CERTIFICATE` rather than `VERIFICATION_FAILURE`.
-    InvalidChain { reason: String, unreadable: bool },
+    InvalidChain {
+        /// Which rule the chain broke.
+        reason: String,
+        /// The certificates could not be read at all.
+        unreadable: bool,
+    },
     /// `CERTIFICATE_EXPIRED`: a certificate was not valid at the effective date (epoch ms).
-    CertificateExpired { subject: String, not_before: i64, not_after: i64, at: i64 },
+    CertificateExpired {
+        /// The certificate's subject common name.
+        subject: String,
+        /// Its `notBefore`, epoch ms.
+        not_before: i64,
+        /// Its `notAfter`, epoch ms.
+        not_after: i64,
+        /// The effective date it was judged at, epoch ms.
+        at: i64,
+    },
     /// `INVALID_APP_IDENTIFIER`: bundle id, package name or app Apple id is not the expected one.
-    InvalidAppIdentifier { expected: String, actual: Option<String> },
+    InvalidAppIdentifier {
+        /// The identifier the verifier was configured with.
+        expected: String,
+        /// The one the data carries, if any.
+        actual: Option<String>,
+    },
     /// `INVALID_ENVIRONMENT`: Sandbox data where Production is expected, or the reverse.
-    InvalidEnvironment { expected: String, actual: Option<String> },
+    InvalidEnvironment {
+        /// The environment the verifier was configured with.
+        expected: String,
+        /// The one the data carries, if any.
+        actual: Option<String>,
+    },
     /// `INVALID_STATE_TRANSITION`: the payment-flow step is not allowed from the current state.
-    InvalidStateTransition { state: String, event: String },
+    InvalidStateTransition {
+        /// The flow's state (`RESERVED`, `CONSUME_REQUESTED`, …).
+        state: String,
+        /// The event that is not allowed in it (`PAID`, `DELIVERED`, …).
+        event: String,
+    },
     /// `ALREADY_CONSUMED`: the IAP server says the payment was consumed already (result code 5018).
     /// `result_message` is the server's text, cleaned (see [`Error::Api`]).
-    AlreadyConsumed { result_message: String },
+    AlreadyConsumed {
+        /// The server's `resultMessage`, cleaned.
+        result_message: String,
+    },
     /// `API_ERROR`: the IAP server answered `isSuccessful: false`, or with a non-2xx status.
     /// `result_message` is the server's text, cleaned: control and bidirectional formatting
     /// characters removed, anything shaped like a credential replaced by `<redacted>`, cut to
     /// [`MAX_UPSTREAM_TEXT`](crate::limits::MAX_UPSTREAM_TEXT) characters. The message (`Display`)
     /// never includes it.
-    Api { status: u16, result_code: Option<i64>, result_message: Option<String> },
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// The server's `resultCode`, when it sent one.
+        result_code: Option<i64>,
+        /// The server's `resultMessage`, cleaned, when it sent one.
+        result_message: Option<String>,
+    },
     /// `API_ERROR` from a store's own server API (App Store Server API, Play Developer API): the
     /// status, the store's error code (Apple's number and its name; Google's `error.status`), its
     /// text (cleaned as [`Error::Api`]'s, in details only) and the `Retry-After` it asked for.
     StoreApi(Box<StoreApiError>),
     /// `NETWORK_ERROR`: the request did not reach the server or the connection broke. Retryable.
-    Network { reason: String },
+    Network {
+        /// What the transport reported.
+        reason: String,
+    },
     /// `TIMEOUT`: no answer within the configured time. Retryable.
-    Timeout { after_ms: u64 },
+    Timeout {
+        /// How long it waited, in ms.
+        after_ms: u64,
+    },
     /// `INVALID_ARGUMENT`: the caller's options are not usable (e.g. an unknown environment name,
     /// online checks requested). Distinct from `MALFORMED_INPUT`, which is about untrusted data.
-    InvalidArgument { reason: String },
+    InvalidArgument {
+        /// What is wrong with the argument.
+        reason: String,
+    },
     /// `INVALID_CHAIN` with `details.revoked: true`: an OCSP responder vouched that the
     /// certificate was revoked at `time` (epoch ms), for the CRLReason `reason` when it said.
-    Revoked { subject: String, time: i64, reason: Option<u8> },
+    Revoked {
+        /// The revoked certificate's subject common name.
+        subject: String,
+        /// When it was revoked, epoch ms.
+        time: i64,
+        /// The CRLReason code (RFC 5280 §5.3.1), when the responder gave one.
+        reason: Option<u8>,
+    },
     /// `OCSP_*`: an online revocation check did not give a usable answer (see [`OcspProblem`]).
-    Ocsp { subject: String, problem: OcspProblem },
+    Ocsp {
+        /// The subject common name of the certificate asked about.
+        subject: String,
+        /// What was wrong with the answer.
+        problem: OcspProblem,
+    },
     /// `INVALID_TOKEN`: a signed token (the OIDC JWT of a Pub/Sub push) verified, or could not be
     /// matched to a key, but a claim is not the expected one: `claim` names it (`kid`, `iss`,
     /// `aud`, `email`, `email_verified`, `exp`, `iat`). The reason is fixed text: it never
     /// quotes the token or a value from it.
-    InvalidToken { claim: &'static str, reason: &'static str },
+    InvalidToken {
+        /// The claim (or header field) that failed.
+        claim: &'static str,
+        /// Why, in fixed text.
+        reason: &'static str,
+    },
 }
 
 /// Why an OCSP answer was not usable; each has its own code.
@@ -79,7 +163,14 @@ pub enum OcspProblem {
     BadSignature,
     /// `OCSP_STALE_RESPONSE`: `thisUpdate` is in the future or `nextUpdate` has passed (beyond
     /// the leeway) at `at`.
-    Stale { this_update: i64, next_update: Option<i64>, at: i64 },
+    Stale {
+        /// The response's `thisUpdate`, epoch ms.
+        this_update: i64,
+        /// Its `nextUpdate`, epoch ms, when it has one.
+        next_update: Option<i64>,
+        /// When it was judged, epoch ms.
+        at: i64,
+    },
     /// `OCSP_CERT_ID_MISMATCH`: the response is not about the certificate asked about.
     CertIdMismatch,
     /// `OCSP_NONCE_MISMATCH`: the response carries a nonce other than the one sent.
@@ -87,7 +178,10 @@ pub enum OcspProblem {
     /// `OCSP_RESPONDER_ERROR`: the responder answered an error status (RFC 6960 §4.2.1:
     /// 1 malformedRequest, 2 internalError, 3 tryLater, 5 sigRequired, 6 unauthorized).
     /// Retryable for 2 and 3.
-    Responder { status: u8 },
+    Responder {
+        /// The `OCSPResponseStatus`.
+        status: u8,
+    },
 }
 
 impl OcspProblem {

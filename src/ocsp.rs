@@ -1,8 +1,9 @@
-//! Online revocation checks: OCSP (RFC 6960), sans-I/O. [`OcspTarget`] is one certificate to ask
-//! about (with its issuer, which vouches for the answer); it builds the request
-//! ([`OcspTarget::request`]) and judges the response bytes ([`OcspTarget::check_response`]); the
-//! caller sends the request (the wasm layer uses `fetch`). [`OcspCache`] keeps verdicts for the
-//! response's validity.
+//! Online revocation checks: OCSP (RFC 6960), sans-I/O, for
+//! [`SignedDataVerifier::verify_and_decode_transaction_online`](crate::apple::SignedDataVerifier::verify_and_decode_transaction_online).
+//! The verifier says what to ask (the leaf, as its intermediate issued it, and the intermediate,
+//! as the root did), builds each [`OcspRequest`] and judges the answers; the caller's
+//! [`OcspTransport`] sends the requests (the wasm layer uses `fetch`). Verdicts are kept for the
+//! responses' validity, per verifier.
 //!
 //! Choices (Apple's `SignedDataVerifier` makes the same ones where it checks at all, see the README):
 //! - the CertID uses SHA-256; the request is a POST of `application/ocsp-request` to the

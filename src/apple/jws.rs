@@ -1,34 +1,4 @@
-//! StoreKit 2 / App Store Server signed data: compact JWS, ES256, an `x5c` chain to a pinned root.
-//!
-//! [`SignedDataVerifier`] follows Apple's `SignedDataVerifier` with `enableOnlineChecks = false`
-//! (store-formats §3.3.2), and is stricter where Apple's is loose:
-//!
-//! 1. the token is three base64url parts; the header's `alg` must be `ES256` — checked before
-//!    any key or certificate is read. The header, and after the signature the payload, must not
-//!    repeat a key in any object at any depth (`MALFORMED_INPUT`; see
-//!    the README for why);
-//! 2. `x5c` holds exactly three certificates. The leaf (`x5c[0]`, P-256, OID …6.11.1) must be signed
-//!    by the intermediate (`x5c[1]`, a CA with OID …6.2.1), and the intermediate by one of the
-//!    configured roots. `x5c[2]` must be a certificate but is never trusted as sent;
-//! 3. the signature is raw `r‖s` (64 bytes) over `header.payload`, with the leaf's key;
-//! 4. the payload is decoded, and the leaf, intermediate and root must be valid at the effective
-//!    date: the payload's `signedDate` (`receiptCreationDate` for an app transaction), or `now`
-//!    when it has none — Apple's rule, which is why an old notification without `signedDate`
-//!    fails once its leaf has expired (see the README);
-//! 5. then the app checks in Apple's order (bundle id, app Apple id for Production, environment).
-//!
-//! For `Xcode` and `LocalTesting`, Apple skips verification. We do not skip the signature: the
-//! token must carry exactly one certificate and verify under its key; there is no trust in it,
-//! so the result is marked as test data ([`Verified::is_test_data`]).
-//!
-//! Verified chains are cached per verifier (keyed by the x5c text, which fixes the bytes), so a
-//! hot call costs one ES256 check; validity is re-checked on every call.
-//!
-//! With `enable_online_checks`, as in Apple's library, validity is judged at `now` (not the
-//! signed date) and the leaf and the intermediate must each have a current `good` OCSP answer
-//! ([`crate::ocsp`]). The core stays sans-I/O: the chain says what to ask (an `OcspTarget` each),
-//! the caller (the wasm layer's `…Async` methods) sends the requests and hands the answers to the
-//! targets; the synchronous methods refuse to run with online checks on.
+//! StoreKit 2 / App Store Server signed data (JWS): documented on [`SignedDataVerifier`].
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -39,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::models::{AppData, AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, NotificationData};
-use crate::host::{check_signature, run_ready, Algorithm, DynHost, RingOnly, SignatureCheck, SignatureHost};
+use crate::host::{check_signature, run_ready, Algorithm, DynHost, RingOnly, SignatureCheck};
 use crate::model_fields::{self, Field};
 use crate::error::{Error, Result};
 use crate::limits;
@@ -91,9 +61,11 @@ pub(crate) struct Model {
     date: &'static str,
 }
 
-/// What a signed payload is: which model it is read as, and which of Apple's checks follow.
+/// What a signed payload is: which model it is read as, and which of Apple's checks follow. Public
+/// only with the `binding` feature, for [`SignedDataVerifier::verify_json_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(not(feature = "binding"), allow(unreachable_pub))]
 pub enum SignedKind {
     /// `signedTransactionInfo`.
     Transaction,
@@ -179,6 +151,38 @@ struct CachedChain {
 }
 
 /// Verifies and decodes Apple's signed data, as Apple's `SignedDataVerifier` does offline.
+///
+/// StoreKit 2 / App Store Server signed data: compact JWS, ES256, an `x5c` chain to a pinned root.
+///
+/// [`SignedDataVerifier`] follows Apple's `SignedDataVerifier` with `enableOnlineChecks = false`
+/// (store-formats §3.3.2), and is stricter where Apple's is loose:
+///
+/// 1. the token is three base64url parts; the header's `alg` must be `ES256` — checked before
+///    any key or certificate is read. The header, and after the signature the payload, must not
+///    repeat a key in any object at any depth (`MALFORMED_INPUT`; see
+///    the README for why);
+/// 2. `x5c` holds exactly three certificates. The leaf (`x5c[0]`, P-256, OID …6.11.1) must be signed
+///    by the intermediate (`x5c[1]`, a CA with OID …6.2.1), and the intermediate by one of the
+///    configured roots. `x5c[2]` must be a certificate but is never trusted as sent;
+/// 3. the signature is raw `r‖s` (64 bytes) over `header.payload`, with the leaf's key;
+/// 4. the payload is decoded, and the leaf, intermediate and root must be valid at the effective
+///    date: the payload's `signedDate` (`receiptCreationDate` for an app transaction), or `now`
+///    when it has none — Apple's rule, which is why an old notification without `signedDate`
+///    fails once its leaf has expired (see the README);
+/// 5. then the app checks in Apple's order (bundle id, app Apple id for Production, environment).
+///
+/// For `Xcode` and `LocalTesting`, Apple skips verification. We do not skip the signature: the
+/// token must carry exactly one certificate and verify under its key; there is no trust in it,
+/// so the result is marked as test data ([`Verified::is_test_data`]).
+///
+/// Verified chains are cached per verifier (keyed by the x5c text, which fixes the bytes), so a
+/// hot call costs one ES256 check; validity is re-checked on every call.
+///
+/// With `enable_online_checks`, as in Apple's library, validity is judged at `now` (not the
+/// signed date) and the leaf and the intermediate must each have a current `good` OCSP answer
+/// ([`crate::ocsp`]). The core stays sans-I/O: the chain says what to ask (an `OcspTarget` each),
+/// the caller (the wasm layer's `…Async` methods) sends the requests and hands the answers to the
+/// targets; the synchronous methods refuse to run with online checks on.
 #[derive(Debug)]
 pub struct SignedDataVerifier {
     anchors: TrustAnchors,
@@ -290,7 +294,7 @@ impl SignedDataVerifier {
         now: i64,
         transport: &T,
     ) -> Result<VerifiedTransaction> {
-        let (v, _) = self.verify_json_online_with(SignedKind::Transaction, jws, now, &RingOnly, transport).await?;
+        let (v, _) = self.drive(SignedKind::Transaction, jws, now, &RingOnly, Some(transport)).await?;
         v.typed()
     }
 
@@ -304,15 +308,18 @@ impl SignedDataVerifier {
     /// and added decoded. Returns the payload as its JSON object, and its JSON text when a binding
     /// may parse that instead: UTF-8 JSON whose plain `JSON.parse` is exactly the object (never for
     /// a notification). A verifier made with online checks refuses (`INVALID_ARGUMENT`): use
-    /// [`Self::verify_json_online_with`].
-    pub async fn verify_json_with<H: SignatureHost>(&self, kind: SignedKind, jws: &str, now: i64, host: &H) -> Result<WithText> {
+    /// [`Self::verify_json_online_with`]. Only with the `binding` feature.
+    #[cfg(feature = "binding")]
+    pub async fn verify_json_with<H: crate::host::SignatureHost>(&self, kind: SignedKind, jws: &str, now: i64, host: &H) -> Result<WithText> {
         self.drive(kind, jws, now, host, None).await
     }
 
     /// [`Self::verify_json_with`] with the online checks (a verifier made with
     /// `enable_online_checks`; none otherwise): OCSP requests through `transport`, after the
-    /// signature and validity of each JWS and before its app checks.
-    pub async fn verify_json_online_with<H: SignatureHost, T: OcspTransport>(
+    /// signature and validity of each JWS and before its app checks. Only with the `binding`
+    /// feature.
+    #[cfg(feature = "binding")]
+    pub async fn verify_json_online_with<H: crate::host::SignatureHost, T: OcspTransport>(
         &self,
         kind: SignedKind,
         jws: &str,
@@ -585,7 +592,8 @@ pub(crate) fn check_validity_at(validities: &[Validity], at: i64) -> Result<()> 
 }
 
 /// A verified payload as its JSON object, and its JSON text when a binding may parse that instead
-/// (see [`SignedDataVerifier::verify_json_with`]).
+/// (see `SignedDataVerifier::verify_json_with`, with the `binding` feature).
+#[cfg_attr(not(feature = "binding"), allow(unreachable_pub))]
 pub type WithText = (Verified<Map<String, Value>>, Option<String>);
 
 /// A JWS whose shape, algorithm and certificate chain have been checked, and whose ES256

@@ -17,7 +17,9 @@ pub(crate) mod receipt;
 pub mod roots;
 pub(crate) mod server_api;
 
-pub use jws::{SignedDataVerifier, SignedKind, Verified, VerifiedAppTransaction, VerifiedRenewalInfo, VerifiedTransaction, WithText};
+pub use jws::{SignedDataVerifier, Verified, VerifiedAppTransaction, VerifiedRenewalInfo, VerifiedTransaction};
+#[cfg(feature = "binding")]
+pub use jws::{SignedKind, WithText};
 pub use models::Environment;
 pub use notification::VerifiedNotification;
 pub use realtime::VerifiedRealtimeRequest;

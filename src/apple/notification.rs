@@ -1,12 +1,4 @@
-//! App Store Server Notifications V2: the `signedPayload` of the POST body, verified like any
-//! other signed data, then its nested `signedTransactionInfo`, `signedRenewalInfo` and
-//! `signedAppTransactionInfo` verified too and returned decoded next to the strings.
-//!
-//! Effective date: the notification's `signedDate`, or `now` when it has none (Apple's rule). Early
-//! 2022 notifications carry no `signedDate`; once their leaf has expired they fail with
-//! `CERTIFICATE_EXPIRED` at the current time, exactly as with Apple's library. A caller replaying
-//! archived notifications can pass the time it received them as `now`. We do not borrow the
-//! nested transaction's `signedDate` for the outer token: nothing signed ties the two dates.
+//! App Store Server Notifications V2: documented on [`SignedDataVerifier::verify_and_decode_notification`].
 
 use serde_json::{Map, Value};
 
@@ -19,6 +11,16 @@ pub type VerifiedNotification = Verified<ResponseBodyV2DecodedPayload>;
 
 impl SignedDataVerifier {
     /// Verifies and decodes a notification's `signedPayload`, including the nested JWS.
+    ///
+    /// App Store Server Notifications V2: the `signedPayload` of the POST body, verified like any
+    /// other signed data, then its nested `signedTransactionInfo`, `signedRenewalInfo` and
+    /// `signedAppTransactionInfo` verified too and returned decoded next to the strings.
+    ///
+    /// Effective date: the notification's `signedDate`, or `now` when it has none (Apple's rule). Early
+    /// 2022 notifications carry no `signedDate`; once their leaf has expired they fail with
+    /// `CERTIFICATE_EXPIRED` at the current time, exactly as with Apple's library. A caller replaying
+    /// archived notifications can pass the time it received them as `now`. We do not borrow the
+    /// nested transaction's `signedDate` for the outer token: nothing signed ties the two dates.
     pub fn verify_and_decode_notification(&self, signed_payload: &str, now: i64) -> Result<VerifiedNotification> {
         let v = self.json(SignedKind::Notification, signed_payload, now)?;
         let test_data = v.is_test_data();

@@ -1,13 +1,4 @@
-//! Apple app receipts (`appStoreReceiptURL`): verification of the PKCS#7 signature and the chain
-//! to a pinned root, and the full payload (store-formats §3.1).
-//!
-//! Order of work: parse the container; find the signer certificate by issuer and serial; check
-//! the chain signer → embedded intermediate → pinned root with Apple's marker OIDs (or a signer
-//! that *is* a pinned root, as Xcode's self-signed StoreKit certificate is; cached per verifier);
-//! check the RSA signature over the content octets (SHA-1 or SHA-256, as the SignerInfo says);
-//! only then parse the payload, and check every certificate's validity at the receipt creation
-//! date (field 12; `now` only when a receipt has none). Then the optional bundle id and device
-//! hash checks.
+//! Apple app receipts (PKCS#7): documented on [`AppReceiptVerifier`].
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -203,6 +194,16 @@ struct CachedChain {
 
 /// Verifies app receipts against a fixed set of roots, remembering verified chains so a hot
 /// call costs one RSA check (validity is still checked at every call).
+///
+/// # How a receipt is verified
+///
+/// Order of work: parse the container; find the signer certificate by issuer and serial; check
+/// the chain signer → embedded intermediate → pinned root with Apple's marker OIDs (or a signer
+/// that *is* a pinned root, as Xcode's self-signed StoreKit certificate is; cached per verifier);
+/// check the RSA signature over the content octets (SHA-1 or SHA-256, as the SignerInfo says);
+/// only then parse the payload, and check every certificate's validity at the receipt creation
+/// date (field 12; `now` only when a receipt has none). Then the optional bundle id and device
+/// hash checks.
 #[derive(Debug)]
 pub struct AppReceiptVerifier {
     anchors: TrustAnchors,

@@ -1,19 +1,4 @@
-//! The App Store Server API, sans-I/O: every endpoint of Apple's `AppStoreServerAPIClient` as a
-//! declaration (see [`crate::endpoint`]), the ES256 bearer token Apple asks for, Apple's error bodies,
-//! and the signed data in each answer verified before it is returned.
-//!
-//! Auth (Apple, "Generating JSON Web Tokens for API requests"): header `alg: ES256`, `kid` (the
-//! key id), `typ: JWT`; claims `iss` (issuer id), `iat`, `exp` (at most an hour later), `aud:
-//! "appstoreconnect-v1"`, `bid` (bundle id). The key is the `.p8` file, PKCS#8 P-256, signed with
-//! ring inside the module. A token lives [`TOKEN_LIFETIME_S`] and is reused until
-//! [`TOKEN_RENEW_BEFORE_S`] before it ends.
-//!
-//! Answers: a 2xx body is JSON (or empty: `PUT` updates answer 202 with nothing). Every signed
-//! field in it (`signedTransactionInfo`, `signedRenewalInfo`, `signedTransactions[]`,
-//! `signedPayload`, `signedAppTransactionInfo`), at any depth, is verified with the client's
-//! [`SignedDataVerifier`] and its decoded payload put beside it (`decodedTransactionInfo`, ...);
-//! one that does not verify fails the whole answer. Errors are `API_ERROR` with Apple's
-//! `errorCode` and its name; 429 carries `Retry-After`.
+//! The App Store Server API, sans-I/O: documented on [`AppStoreServerApi`].
 
 use std::cell::RefCell;
 
@@ -311,6 +296,23 @@ pub(crate) const ENDPOINTS: &[&Ep] = &[
 
 /// The App Store Server API for one app and key: builds requests (with the bearer token),
 /// checks answers. No I/O.
+///
+/// The App Store Server API, sans-I/O: every endpoint of Apple's `AppStoreServerAPIClient` as a
+/// declaration (see [`crate::endpoint`]), the ES256 bearer token Apple asks for, Apple's error bodies,
+/// and the signed data in each answer verified before it is returned.
+///
+/// Auth (Apple, "Generating JSON Web Tokens for API requests"): header `alg: ES256`, `kid` (the
+/// key id), `typ: JWT`; claims `iss` (issuer id), `iat`, `exp` (at most an hour later), `aud:
+/// "appstoreconnect-v1"`, `bid` (bundle id). The key is the `.p8` file, PKCS#8 P-256, signed with
+/// ring inside the module. A token lives 20 minutes and is reused until a minute before it
+/// ends.
+///
+/// Answers: a 2xx body is JSON (or empty: `PUT` updates answer 202 with nothing). Every signed
+/// field in it (`signedTransactionInfo`, `signedRenewalInfo`, `signedTransactions[]`,
+/// `signedPayload`, `signedAppTransactionInfo`), at any depth, is verified with the client's
+/// [`SignedDataVerifier`] and its decoded payload put beside it (`decodedTransactionInfo`, ...);
+/// one that does not verify fails the whole answer. Errors are `API_ERROR` with Apple's
+/// `errorCode` and its name; 429 carries `Retry-After`.
 pub struct AppStoreServerApi {
     base_url: String,
     key: EcdsaKeyPair,
@@ -378,8 +380,8 @@ impl AppStoreServerApi {
         self.verifier.environment()
     }
 
-    /// The bearer token at `now_ms`: the cached one while it has more than
-    /// [`TOKEN_RENEW_BEFORE_S`] left, else a new one.
+    /// The bearer token at `now_ms`: the cached one while it has more than a minute left, else a
+    /// new one (valid for 20 minutes).
     pub fn bearer_token(&self, now_ms: i64) -> Result<String> {
         let now = now_ms.div_euclid(1000);
         if let Some((token, exp)) = self.token.borrow().as_ref() {

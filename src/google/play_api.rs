@@ -1,22 +1,4 @@
-//! The Google Play Developer API (androidpublisher v3), sans-I/O: the purchase endpoints as
-//! declarations (see [`crate::endpoint`]), the OAuth 2.0 service-account flow that authorizes them,
-//! and Google's error bodies.
-//!
-//! Auth (RFC 7523, the JWT-bearer grant, as Google's "Using OAuth 2.0 for server to server
-//! applications" describes it): an assertion signed RS256 with the key file's PKCS#8
-//! `private_key` (ring, inside the module), header `alg: RS256`, `typ: JWT`, `kid` (the key
-//! file's `private_key_id`); claims `iss` (`client_email`), `scope`
-//! ([`SCOPE`]), `aud` (the token URL), `iat`, `exp` ([`ASSERTION_LIFETIME_S`] later; Google
-//! refuses more than an hour). [`GooglePlayApi::token_request`] posts it form-encoded to the
-//! token URL; [`GooglePlayApi::parse_token`] reads `{ access_token, expires_in, token_type }` and
-//! keeps the access token inside the API object, which every later request carries as
-//! `Authorization: Bearer`. When to ask for a new one (shortly before `expires_in`, once for many
-//! waiting calls, again after a 401) is the caller's: the JS client does it.
-//!
-//! Answers: a 2xx body is the documented resource, as JSON (or empty: acknowledge, consume and
-//! cancel answer nothing). Every time in it gets a number twin in epoch ms ([`add_time_twins`]).
-//! Errors are `API_ERROR` with the status and Google's `error.status` (`errorStatus`) and
-//! `error.message` (cleaned, in details only); 410 is a purchase token past its 60 days.
+//! The Google Play Developer API, sans-I/O: documented on [`GooglePlayApi`].
 
 use std::cell::RefCell;
 
@@ -163,6 +145,29 @@ pub(crate) fn add_time_twins(value: &mut Value) {
 
 /// The Play Developer API for one service account: signs the token assertion, builds requests
 /// (with the access token [`GooglePlayApi::parse_token`] kept), reads answers. No I/O.
+///
+/// The Google Play Developer API (androidpublisher v3), sans-I/O: the purchase endpoints as
+/// declarations (see [`crate::endpoint`]), the OAuth 2.0 service-account flow that authorizes them,
+/// and Google's error bodies.
+///
+/// Auth (RFC 7523, the JWT-bearer grant, as Google's "Using OAuth 2.0 for server to server
+/// applications" describes it): an assertion signed RS256 with the key file's PKCS#8
+/// `private_key` (ring, inside the module), header `alg: RS256`, `typ: JWT`, `kid` (the key
+/// file's `private_key_id`); claims `iss` (`client_email`), `scope`
+/// (`https://www.googleapis.com/auth/androidpublisher`), `aud` (the token URL), `iat`, `exp` (an
+/// hour later, the most Google accepts). [`GooglePlayApi::token_request`] posts it form-encoded to the
+/// token URL; [`GooglePlayApi::parse_token`] reads `{ access_token, expires_in, token_type }` and
+/// keeps the access token inside the API object, which every later request carries as
+/// `Authorization: Bearer`. When to ask for a new one (shortly before `expires_in`, once for many
+/// waiting calls, again after a 401) is the caller's: the JS client does it.
+///
+/// Answers: a 2xx body is the documented resource, as JSON (or empty: acknowledge, consume and
+/// cancel answer nothing). Every time in it gets a number twin in epoch ms, at any depth: an
+/// `xTimeMillis` (int64 as decimal text) gets `xTimeMs`, an RFC 3339 `xTime` gets `xTimeMs`;
+/// nothing Google sent is changed or removed, and an answer that already carries a field named
+/// like a twin (`…Ms`) is refused (`MALFORMED_INPUT`).
+/// Errors are `API_ERROR` with the status and Google's `error.status` (`errorStatus`) and
+/// `error.message` (cleaned, in details only); 410 is a purchase token past its 60 days.
 pub struct GooglePlayApi {
     base_url: String,
     token_url: String,
@@ -195,7 +200,7 @@ fn url_option(name: &'static str, url: &str, insecure: bool) -> Result<String> {
 
 impl GooglePlayApi {
     /// An API for the service account's key file (`service_account`: its JSON text or the parsed
-    /// object). `token_url` replaces the key file's `token_uri` (default [`TOKEN_URL`]).
+    /// object). `token_url` replaces the key file's `token_uri` (default `https://oauth2.googleapis.com/token`).
     pub fn new(service_account: &Value, base_url: Option<&str>, token_url: Option<&str>) -> Result<Self> {
         Self::build(service_account, base_url, token_url, false)
     }

@@ -16,7 +16,7 @@
 //!    expected audience; `exp` and `iat` are numbers, `now < exp + 60 s`, `iat <= now + 60 s`
 //!    and `exp` at most one day after `iat` (Google's tokens last one hour; they carry no `nbf`); `email` equals the push service account and `email_verified` is `true`.
 //!
-//! The leeway is [`LEEWAY_MS`] (60 s) both ways, for clock skew between Google and the server.
+//! The leeway is 60 s both ways, for clock skew between Google and the server.
 //! Every failure is a typed error; no message or detail quotes the token or any part of it.
 
 use serde_json::{Map, Value};
@@ -31,12 +31,12 @@ use crate::{b64, limits};
 /// Where Google publishes the keys that sign its OIDC tokens, as a JWK set.
 pub const GOOGLE_CERTS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
 /// The two issuer spellings Google uses in its ID tokens.
-pub const ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.google.com"];
+pub(crate) const ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.google.com"];
 /// Clock skew tolerated on `exp` and `iat`, in milliseconds.
-pub const LEEWAY_MS: i64 = 60_000;
+pub(crate) const LEEWAY_MS: i64 = 60_000;
 /// The longest lifetime (`exp - iat`) accepted, in milliseconds: one day. Google's push tokens
 /// live one hour; a longer one was not made by Pub/Sub.
-pub const MAX_LIFETIME_MS: i64 = 86_400_000;
+pub(crate) const MAX_LIFETIME_MS: i64 = 86_400_000;
 
 /// A JWK set of RSA signing keys (Google's `oauth2/v3/certs`), parsed and checked once.
 #[derive(Debug, Clone, PartialEq, Eq)]

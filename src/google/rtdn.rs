@@ -42,13 +42,16 @@ struct PushMessage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushMetadata {
+    /// The Pub/Sub message id (`messageId`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// RFC 3339, as Pub/Sub sends it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<String>,
+    /// The message's attributes, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Map<String, Value>>,
+    /// The Pub/Sub subscription that pushed it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription: Option<String>,
 }
@@ -60,19 +63,25 @@ pub struct PushMetadata {
 pub struct DeveloperNotification {
     /// `subscription`, `oneTimeProduct`, `voidedPurchase`, `test` or `unknown`.
     pub kind: &'static str,
+    /// The notification's version (`1.0`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The app's package name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package_name: Option<String>,
     /// Epoch milliseconds (Google sends a string; some tools send a number; both are read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_time_millis: Option<i64>,
+    /// Present for a subscription event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_notification: Option<SubscriptionNotification>,
+    /// Present for a one-time product event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_product_notification: Option<OneTimeProductNotification>,
+    /// Present for a voided purchase (refund, chargeback, revocation).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voided_purchase_notification: Option<VoidedPurchaseNotification>,
+    /// Present for a test notification sent from the Play Console.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_notification: Option<Map<String, Value>>,
     /// Fields this version does not know (newer notification kinds among them), as sent.
@@ -86,18 +95,22 @@ pub struct DeveloperNotification {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionNotification {
+    /// The notification's version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Google's number for the event (`SUBSCRIPTION_RENEWED` is 2, …).
     pub notification_type: i64,
     /// The name Google documents for `notification_type`, or `UNKNOWN` for a number this version
     /// does not know (the number is kept in `notification_type`).
     #[serde(default = "unknown_name", skip_deserializing)]
     pub notification_type_name: &'static str,
+    /// The token of the subscription purchase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
     /// Legacy; absent in newer notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
+    /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
 }
@@ -106,15 +119,21 @@ pub struct SubscriptionNotification {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OneTimeProductNotification {
+    /// The notification's version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Google's number for the event (1 purchased, 2 canceled).
     pub notification_type: i64,
+    /// The name Google documents for `notification_type`, or `UNKNOWN`.
     #[serde(default = "unknown_name", skip_deserializing)]
     pub notification_type_name: &'static str,
+    /// The token of the purchase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
+    /// The product id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
+    /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
 }
@@ -123,20 +142,25 @@ pub struct OneTimeProductNotification {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoidedPurchaseNotification {
+    /// The token of the voided purchase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
+    /// The order id of the voided purchase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// 1 subscription, 2 one-time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_type: Option<i64>,
+    /// `PRODUCT_TYPE_SUBSCRIPTION`, `PRODUCT_TYPE_ONE_TIME` or `UNKNOWN`.
     #[serde(default = "unknown_name", skip_deserializing)]
     pub product_type_name: &'static str,
     /// 1 full refund, 2 quantity-based partial refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_type: Option<i64>,
+    /// `REFUND_TYPE_FULL_REFUND`, `REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND` or `UNKNOWN`.
     #[serde(default = "unknown_name", skip_deserializing)]
     pub refund_type_name: &'static str,
+    /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
 }

@@ -421,25 +421,25 @@ const USER_ID: Param = Param::body("userId", Kind::Str);
 const MARKET_IDS: Param = Param::body("marketIds", Kind::Strings).optional();
 
 /// G1 `POST /consume`.
-pub const CONSUME: Endpoint<GamebaseApi> = Endpoint::new("consume", Method::Post, "/consume", one::<GamebaseApi, ConsumeResult>)
+pub(crate) const CONSUME: Endpoint<GamebaseApi> = Endpoint::new("consume", Method::Post, "/consume", one::<GamebaseApi, ConsumeResult>)
     .params(PAYMENT)
     .lenient()
     .doc("Consume one payment before delivering it (G1). Sent once, never retried.", "PaymentRef", "GamebaseConsumeResult");
 /// G2 `POST /consumable`.
-pub const LIST_CONSUMABLES: Endpoint<GamebaseApi> =
+pub(crate) const LIST_CONSUMABLES: Endpoint<GamebaseApi> =
     Endpoint::new("listConsumables", Method::Post, "/consumable", list::<GamebaseApi, Consumable>)
         .params(&[USER_ID, MARKET_IDS])
         .read()
         .doc("Unconsumed payments of a user (G2).", "GamebaseListConsumablesParams", "GamebaseConsumable[]");
 /// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
-pub const GET_PAYMENT_TRANSACTION: Endpoint<GamebaseApi> =
+pub(crate) const GET_PAYMENT_TRANSACTION: Endpoint<GamebaseApi> =
     Endpoint::new("getPaymentTransaction", Method::Get, "/payment/transaction", one::<GamebaseApi, PaymentTransaction>)
         .params(&[Param::query("accessToken", Kind::Str).required()])
         .string_arg("accessToken")
         .read()
         .doc("Server-side check of a client-supplied access token (G3).", "GetPaymentTransactionParams", "PaymentTransaction");
 /// G4 `POST /active-subscriptions`.
-pub const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<GamebaseApi> =
+pub(crate) const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<GamebaseApi> =
     Endpoint::new("listActiveSubscriptions", Method::Post, "/active-subscriptions", list::<GamebaseApi, ActiveSubscription>)
         .params(&[MARKET_IDS, Param::body("packageName", Kind::Str), USER_ID, Param::body("includeInactiveGoogleStatuses", Kind::Strings).optional()])
         .read()
@@ -447,7 +447,7 @@ pub const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<GamebaseApi> =
 /// G5 `POST /subscriptions/status` for 1 to [`SUBSCRIPTIONS_STATUS_BATCH`] payments; the clients
 /// send a longer list in batches (see [`GamebaseApi::subscriptions_status_batches`]) and
 /// concatenate the results in order.
-pub const SUBSCRIPTIONS_STATUS: Endpoint<GamebaseApi> =
+pub(crate) const SUBSCRIPTIONS_STATUS: Endpoint<GamebaseApi> =
     Endpoint::new("subscriptionsStatus", Method::Post, "/subscriptions/status", list::<GamebaseApi, SubscriptionStatus>)
         .params(&[Param::body("payments", Kind::Payments(SUBSCRIPTIONS_STATUS_BATCH))])
         .batch("payments", SUBSCRIPTIONS_STATUS_BATCH)
@@ -455,13 +455,13 @@ pub const SUBSCRIPTIONS_STATUS: Endpoint<GamebaseApi> =
         .read()
         .doc("Status of any number of subscriptions (G5): sent ten per request, results concatenated in order.", "SubscriptionsStatusParams", "GamebaseSubscriptionStatus[]");
 /// G6 `POST /subscriptions/cancel` (Google only): stop renewal, keep access until expiry.
-pub const CANCEL_SUBSCRIPTION: Endpoint<GamebaseApi> =
+pub(crate) const CANCEL_SUBSCRIPTION: Endpoint<GamebaseApi> =
     Endpoint::new("cancelSubscription", Method::Post, "/subscriptions/cancel", nothing::<GamebaseApi>)
         .params(PAYMENT)
         .lenient()
         .doc("Google only: stop a subscription's renewal (G6). Sent once, never retried.", "PaymentRef", "void");
 /// G7 `POST /subscriptions/revoke` (Google only): cancel now and refund.
-pub const REVOKE_SUBSCRIPTION: Endpoint<GamebaseApi> =
+pub(crate) const REVOKE_SUBSCRIPTION: Endpoint<GamebaseApi> =
     Endpoint::new("revokeSubscription", Method::Post, "/subscriptions/revoke", nothing::<GamebaseApi>)
         .params(PAYMENT)
         .lenient()

@@ -366,38 +366,38 @@ const USER_CHANNEL: Param = Param::body("userChannel", Kind::Str).or(DEFAULT_USE
 const USER_KEY: Param = Param::body("userKey", Kind::Str);
 
 /// E1 `POST /v1/service/consume`. Other fields of the payment are ignored.
-pub const CONSUME: Endpoint<IapApi> = Endpoint::new("consume", Method::Post, "/v1/service/consume", one::<IapApi, ConsumeResult>)
+pub(crate) const CONSUME: Endpoint<IapApi> = Endpoint::new("consume", Method::Post, "/v1/service/consume", one::<IapApi, ConsumeResult>)
     .params(PAYMENT)
     .lenient()
     .doc("Consume one payment before delivering it (E1). Sent once, never retried.", "PaymentRef", "IapConsumeResult");
 /// E2 `POST /v1/service/consumable`.
-pub const LIST_CONSUMABLES: Endpoint<IapApi> =
+pub(crate) const LIST_CONSUMABLES: Endpoint<IapApi> =
     Endpoint::new("listConsumables", Method::Post, "/v1/service/consumable", list::<IapApi, Consumable>)
         .params(&[MARKET_ID, USER_CHANNEL, USER_KEY])
         .read()
         .doc("Unconsumed payments of a user (E2).", "IapListConsumablesParams", "IapConsumable[]");
 /// E3 `POST /v1/service/activeSubscriptionList`.
-pub const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<IapApi> =
+pub(crate) const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<IapApi> =
     Endpoint::new("listActiveSubscriptions", Method::Post, "/v1/service/activeSubscriptionList", list::<IapApi, ActiveSubscription>)
         .params(&[MARKET_ID, Param::body("packageName", Kind::Str), USER_CHANNEL, USER_KEY])
         .read()
         .doc("Non-expired subscriptions of a user (E3).", "IapListActiveSubscriptionsParams", "IapActiveSubscription[]");
 /// L1 `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}`, without the AppKey.
-pub const CONSUME_LEGACY: Endpoint<IapApi> =
+pub(crate) const CONSUME_LEGACY: Endpoint<IapApi> =
     Endpoint::new("consumeLegacy", Method::Post, "/inapp/v3/consume/{paymentSeq}/items/{itemSeq}", one::<IapApi, LegacyConsumeResult>)
         .params(&[Param::path("paymentSeq", Kind::Str), Param::path("itemSeq", Kind::Long), Param::body("purchaseToken", Kind::Str)])
         .no_auth()
         .doc("Legacy consume v3 (L1). Sent once, never retried.", "LegacyConsumeParams", "LegacyConsumeResult");
 /// L2 `POST /standard/inapp/v1/consumable/list`, without the AppKey. `appSeq` goes as a
 /// string, as in the documented example.
-pub const LIST_CONSUMABLES_LEGACY: Endpoint<IapApi> =
+pub(crate) const LIST_CONSUMABLES_LEGACY: Endpoint<IapApi> =
     Endpoint::new("listConsumablesLegacy", Method::Post, "/standard/inapp/v1/consumable/list", list::<IapApi, LegacyConsumable>)
         .params(&[Param::body("appSeq", Kind::LongText), USER_CHANNEL, USER_KEY])
         .read()
         .no_auth()
         .doc("Legacy unconsumed list (L2).", "LegacyConsumablesParams", "LegacyConsumable[]");
 /// L3 `GET /standard/item/list/{appSeq}` (GET per the newer document), without the AppKey.
-pub const LIST_ITEMS_LEGACY: Endpoint<IapApi> =
+pub(crate) const LIST_ITEMS_LEGACY: Endpoint<IapApi> =
     Endpoint::new("listItemsLegacy", Method::Get, "/standard/item/list/{appSeq}", one::<IapApi, LegacyItemList>)
         .params(&[Param::path("appSeq", Kind::Long)])
         .read()

@@ -17,10 +17,13 @@ pub use crate::signed_purchase::VerifyOptions;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OneStorePurchase {
+    /// The order id (sandbox ids start with `SANDBOX`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// The app's package name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package_name: Option<String>,
+    /// The product id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Epoch milliseconds.
@@ -29,8 +32,10 @@ pub struct OneStorePurchase {
     /// v17's purchase id (sandbox ids start with `SANDBOX`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_id: Option<String>,
+    /// The token that identifies the purchase to ONE store's server API.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
+    /// The developer payload the app set at purchase.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_payload: Option<String>,
     /// 0 purchased, 1 canceled, 2 refunded.
@@ -39,6 +44,7 @@ pub struct OneStorePurchase {
     /// -1 not a subscription, 0 recurring, 1 cancellation reserved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_state: Option<i64>,
+    /// How many of the product were bought (absent means one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// 0 not acknowledged, 1 acknowledged.

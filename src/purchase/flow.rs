@@ -1,70 +1,4 @@
-//! The payment flow of NHN's server-to-server model as a pure reducer that never delivers twice.
-//!
-//! The app server creates a flow when it reserves a payment, then feeds it events (facts: "the
-//! store paid", "the IAP server consumed it") and performs the [`Effect`]s each transition returns
-//! (commands: "verify", "consume", "deliver"). The caller stores the flow ([`PaymentFlow::to_json`])
-//! in its own database **before** performing the effects, so a crash at any point resumes from
-//! the stored state without paying out twice.
-//!
-//! # States
-//!
-//! `RESERVED` → `PAID` → `VERIFIED` → `CONSUME_REQUESTED` → `CONSUMED` → `DELIVERED` →
-//! `COMPLETED`, and the ends `VERIFY_FAILED`, `USER_CANCELED`, `REFUNDED`, `CONSUMED_ELSEWHERE`.
-//!
-//! # Transitions (everything not listed is `INVALID_STATE_TRANSITION`, naming state and event)
-//!
-//! | from | event | to | effects |
-//! | --- | --- | --- | --- |
-//! | `RESERVED` | `PAID {accessToken}` | `PAID` | `VERIFY` |
-//! | `RESERVED` | `USER_CANCELED` | `USER_CANCELED` | |
-//! | `PAID` | `VERIFIED {purchase}` | `VERIFIED` | |
-//! | `PAID` | `VERIFY_FAILED {reason}` | `VERIFY_FAILED` | |
-//! | `PAID`, `VERIFIED` | `ALREADY_CONSUMED` (5018, we never sent a consume) | `CONSUMED_ELSEWHERE` (flagged) | `FLAG` |
-//! | `VERIFIED` | `CONSUME_REQUESTED` | `CONSUME_REQUESTED` | `CONSUME` (attempt 1) |
-//! | `CONSUME_REQUESTED` | `CONSUME_TIMEOUT` | `CONSUME_REQUESTED` | `CONSUME` (attempt n+1) |
-//! | `CONSUME_REQUESTED` | `CONSUMED` | `CONSUMED` | `DELIVER` |
-//! | `CONSUME_REQUESTED` (attempt ≥ 2) | `ALREADY_CONSUMED` (an earlier request of ours went through) | `CONSUMED` | `DELIVER` |
-//! | `CONSUME_REQUESTED` (attempt 1) | `ALREADY_CONSUMED` (the answer to our only request: not ours) | `CONSUMED_ELSEWHERE` (flagged) | `FLAG` |
-//! | `CONSUMED` | `DELIVERED` | `DELIVERED` | `COMPLETE` |
-//! | `DELIVERED` | `COMPLETED` | `COMPLETED` | |
-//! | `PAID` … `CONSUMED`, `VERIFY_FAILED`, `CONSUMED_ELSEWHERE` | `REFUNDED` | `REFUNDED` | |
-//! | `DELIVERED`, `COMPLETED` | `REFUNDED` | `REFUNDED` | `REVOKE` |
-//!
-//! # Rules
-//!
-//! 1. **Deliver only from `CONSUMED`; consume only from `VERIFIED`.** `DELIVER` is emitted only on
-//!    entering `CONSUMED`, which is reachable only from `CONSUME_REQUESTED`, which is reachable only
-//!    from `VERIFIED`. `DELIVERED` is accepted only in `CONSUMED`.
-//! 2. **Duplicates.** An event equal to one already applied to this flow (same type and payload) is
-//!    answered with `duplicate: true`, the flow unchanged and no effects, in whatever state the
-//!    flow is now. The same type with a different payload (a second `PAID` with another token) is
-//!    not a duplicate and is refused. `CONSUME_TIMEOUT` is a retry, never a duplicate.
-//! 3. **Consume timeouts are retried.** `CONSUME_TIMEOUT` (no answer: timeout, network error, or a
-//!    resume after a crash while the request was in flight) re-emits `CONSUME`. The IAP server
-//!    answers a repeated consume with 5018, which rule 4 reads correctly.
-//! 4. **5018 (already consumed).** 5018 means *a* consume went through; the flow's record says
-//!    whose. After a request of ours whose answer was lost (`CONSUME_REQUESTED` with attempt ≥ 2,
-//!    i.e. after a `CONSUME_TIMEOUT`) it was ours: `CONSUMED`, deliver. If we never sent one
-//!    (`PAID`, `VERIFIED`), or 5018 answers our first and only request (attempt 1: no earlier
-//!    request of ours exists that could have succeeded), someone else consumed the payment (the
-//!    client SDK, another server): `CONSUMED_ELSEWHERE`, no delivery, `flagged`, and a `FLAG`
-//!    effect for a person to look at. So every re-sent consume must be preceded by
-//!    `CONSUME_TIMEOUT` (the driver does this, also when resuming after a crash); a caller who
-//!    re-sends without it gets a flag, never a double grant.
-//! 5. **Refunds.** Before delivery a refund ends the flow with no effect (nothing was granted);
-//!    after delivery it asks for a `REVOKE`.
-//! 6. **The verified purchase must fit the flow**: same store, same product id, and the store's
-//!    state `PURCHASED`. Otherwise `VERIFIED` is refused with `INVALID_ARGUMENT` and the flow stays
-//!    in `PAID` (apply `VERIFY_FAILED`, or wait for a pending purchase).
-//! 7. **Stored JSON is checked.** [`PaymentFlow::from_json`] refuses unknown states, unknown or
-//!    missing fields, another format version, and combinations no sequence of events produces
-//!    (a `DELIVERED` flow with no purchase, a flag outside `CONSUMED_ELSEWHERE`…), with
-//!    `MALFORMED_INPUT`.
-//!
-//! Delivery is at-least-once across a crash between performing `DELIVER` and saving
-//! `DELIVERED`: the resumed flow is still `CONSUMED` and asks again. `DELIVER` carries the
-//! `paymentSeq` as an idempotency key; grant by it (NHN's docs say the same: "check your own
-//! grant DB by paymentSeq"), or save the grant and the flow in one transaction.
+//! The NHN server-to-server payment flow as a pure reducer: documented on [`PaymentFlow`].
 
 use serde::{Deserialize, Serialize};
 
@@ -287,6 +221,74 @@ pub struct Applied {
 const FORMAT_VERSION: u32 = 1;
 
 /// One payment's flow. Immutable: [`PaymentFlow::apply`] returns the next one.
+///
+/// The payment flow of NHN's server-to-server model as a pure reducer that never delivers twice.
+///
+/// The app server creates a flow when it reserves a payment, then feeds it events (facts: "the
+/// store paid", "the IAP server consumed it") and performs the [`Effect`]s each transition returns
+/// (commands: "verify", "consume", "deliver"). The caller stores the flow ([`PaymentFlow::to_json`])
+/// in its own database **before** performing the effects, so a crash at any point resumes from
+/// the stored state without paying out twice.
+///
+/// # States
+///
+/// `RESERVED` → `PAID` → `VERIFIED` → `CONSUME_REQUESTED` → `CONSUMED` → `DELIVERED` →
+/// `COMPLETED`, and the ends `VERIFY_FAILED`, `USER_CANCELED`, `REFUNDED`, `CONSUMED_ELSEWHERE`.
+///
+/// # Transitions (everything not listed is `INVALID_STATE_TRANSITION`, naming state and event)
+///
+/// | from | event | to | effects |
+/// | --- | --- | --- | --- |
+/// | `RESERVED` | `PAID {accessToken}` | `PAID` | `VERIFY` |
+/// | `RESERVED` | `USER_CANCELED` | `USER_CANCELED` | |
+/// | `PAID` | `VERIFIED {purchase}` | `VERIFIED` | |
+/// | `PAID` | `VERIFY_FAILED {reason}` | `VERIFY_FAILED` | |
+/// | `PAID`, `VERIFIED` | `ALREADY_CONSUMED` (5018, we never sent a consume) | `CONSUMED_ELSEWHERE` (flagged) | `FLAG` |
+/// | `VERIFIED` | `CONSUME_REQUESTED` | `CONSUME_REQUESTED` | `CONSUME` (attempt 1) |
+/// | `CONSUME_REQUESTED` | `CONSUME_TIMEOUT` | `CONSUME_REQUESTED` | `CONSUME` (attempt n+1) |
+/// | `CONSUME_REQUESTED` | `CONSUMED` | `CONSUMED` | `DELIVER` |
+/// | `CONSUME_REQUESTED` (attempt ≥ 2) | `ALREADY_CONSUMED` (an earlier request of ours went through) | `CONSUMED` | `DELIVER` |
+/// | `CONSUME_REQUESTED` (attempt 1) | `ALREADY_CONSUMED` (the answer to our only request: not ours) | `CONSUMED_ELSEWHERE` (flagged) | `FLAG` |
+/// | `CONSUMED` | `DELIVERED` | `DELIVERED` | `COMPLETE` |
+/// | `DELIVERED` | `COMPLETED` | `COMPLETED` | |
+/// | `PAID` … `CONSUMED`, `VERIFY_FAILED`, `CONSUMED_ELSEWHERE` | `REFUNDED` | `REFUNDED` | |
+/// | `DELIVERED`, `COMPLETED` | `REFUNDED` | `REFUNDED` | `REVOKE` |
+///
+/// # Rules
+///
+/// 1. **Deliver only from `CONSUMED`; consume only from `VERIFIED`.** `DELIVER` is emitted only on
+///    entering `CONSUMED`, which is reachable only from `CONSUME_REQUESTED`, which is reachable only
+///    from `VERIFIED`. `DELIVERED` is accepted only in `CONSUMED`.
+/// 2. **Duplicates.** An event equal to one already applied to this flow (same type and payload) is
+///    answered with `duplicate: true`, the flow unchanged and no effects, in whatever state the
+///    flow is now. The same type with a different payload (a second `PAID` with another token) is
+///    not a duplicate and is refused. `CONSUME_TIMEOUT` is a retry, never a duplicate.
+/// 3. **Consume timeouts are retried.** `CONSUME_TIMEOUT` (no answer: timeout, network error, or a
+///    resume after a crash while the request was in flight) re-emits `CONSUME`. The IAP server
+///    answers a repeated consume with 5018, which rule 4 reads correctly.
+/// 4. **5018 (already consumed).** 5018 means *a* consume went through; the flow's record says
+///    whose. After a request of ours whose answer was lost (`CONSUME_REQUESTED` with attempt ≥ 2,
+///    i.e. after a `CONSUME_TIMEOUT`) it was ours: `CONSUMED`, deliver. If we never sent one
+///    (`PAID`, `VERIFIED`), or 5018 answers our first and only request (attempt 1: no earlier
+///    request of ours exists that could have succeeded), someone else consumed the payment (the
+///    client SDK, another server): `CONSUMED_ELSEWHERE`, no delivery, `flagged`, and a `FLAG`
+///    effect for a person to look at. So every re-sent consume must be preceded by
+///    `CONSUME_TIMEOUT` (the driver does this, also when resuming after a crash); a caller who
+///    re-sends without it gets a flag, never a double grant.
+/// 5. **Refunds.** Before delivery a refund ends the flow with no effect (nothing was granted);
+///    after delivery it asks for a `REVOKE`.
+/// 6. **The verified purchase must fit the flow**: same store, same product id, and the store's
+///    state `PURCHASED`. Otherwise `VERIFIED` is refused with `INVALID_ARGUMENT` and the flow stays
+///    in `PAID` (apply `VERIFY_FAILED`, or wait for a pending purchase).
+/// 7. **Stored JSON is checked.** [`PaymentFlow::from_json`] refuses unknown states, unknown or
+///    missing fields, another format version, and combinations no sequence of events produces
+///    (a `DELIVERED` flow with no purchase, a flag outside `CONSUMED_ELSEWHERE`…), with
+///    `MALFORMED_INPUT`.
+///
+/// Delivery is at-least-once across a crash between performing `DELIVER` and saving
+/// `DELIVERED`: the resumed flow is still `CONSUMED` and asks again. `DELIVER` carries the
+/// `paymentSeq` as an idempotency key; grant by it (NHN's docs say the same: "check your own
+/// grant DB by paymentSeq"), or save the grant and the flow in one transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "FlowRecord")]
 pub struct PaymentFlow {

@@ -1,49 +1,4 @@
-//! Whether a subscriber is entitled at an instant, from what each store says.
-//!
-//! One answer shape for every source: [`SubscriptionStatus`] `{ status, entitled, expiresTime,
-//! autoRenewing, gracePeriodEndTime?, reason? }`. `entitled` is true exactly for `ACTIVE`,
-//! `CANCELED` (auto-renew off, paid period not over) and `IN_GRACE_PERIOD`.
-//!
-//! # Rules common to every store
-//!
-//! * **Periods are half-open.** A period ending at `expiresTime` entitles for `at < expiresTime`;
-//!   at exactly `expiresTime` it is over. The same holds for the grace period's end.
-//! * **A stale "entitled" state is not trusted past its end.** A state read earlier (`ACTIVE`,
-//!   `CANCELED`, in grace) judged at an instant after its `expiresTime` gives `EXPIRED`, not
-//!   entitled, with a `reason` saying to refresh: the store may have renewed it, but nothing
-//!   given here says so.
-//! * **Contradicting input is an error, never a grant**: an expiry before the purchase/start
-//!   time, a grace period ending before the expiry, renewal info of another subscription
-//!   (`MALFORMED_INPUT` / `INVALID_ARGUMENT`).
-//!
-//! # Sources
-//!
-//! * `APPLE`: a `JWSTransactionDecodedPayload` and optionally its `JWSRenewalInfoDecodedPayload`,
-//!   optionally with the `notificationType`/`subtype`/`status` of the notification that carried
-//!   them; or a whole verified notification (`notification`, whose `data.decodedTransactionInfo`,
-//!   `data.decodedRenewalInfo` and `data.status` are used). `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
-//!   (the newer transaction carries the entitlement). `EXPIRED`,
-//!   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
-//!   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
-//!   `gracePeriodExpiresDate`, then `IN_BILLING_RETRY` if `isInBillingRetryPeriod` (or the
-//!   notification is `DID_FAIL_TO_RENEW` / status 3), else `EXPIRED` (reason from
-//!   `expirationIntent`).
-//! * `GOOGLE`: a `SubscriptionPurchaseV2`. `subscriptionState` decides (`ON_HOLD`, `PAUSED`,
-//!   `PENDING`, `EXPIRED` as such; `PENDING_PURCHASE_CANCELED` → `EXPIRED`); `expiresTime` is the
-//!   latest line item `expiryTime`, which Google extends to the end of a grace period, so that is
-//!   also `gracePeriodEndTime`. An unknown state is judged by `expiryTime`, with a reason.
-//! * `GOOGLE_RTDN`: the latest real-time developer notification plus the purchase it refers to
-//!   (a `SubscriptionPurchaseV2`, or the v1 shape with `expiryTimeMillis`). A notification that
-//!   names a state (canceled, on hold, grace, paused, revoked, expired, pending purchase
-//!   canceled; recovered/renewed/purchased/restarted → active; a `voidedPurchaseNotification` →
-//!   revoked) decides; the others (price
-//!   change, deferred, pause schedule, unknown codes) leave it to the purchase.
-//! * `NHN`: an NHN IAP / Gamebase subscription record (`expiryTime` or `expiryTimeMillis`,
-//!   `referenceStatus`). `REVOKED`/`CANCELED_PRODUCT` → `REVOKED`, `CANCELED_SUBSCRIPTION` →
-//!   `CANCELED`, `IN_GRACE` → `IN_GRACE_PERIOD`, `ON_HOLD`, `PAUSED`, `EXPIRED`, `PENDING` as
-//!   such; `PURCHASED`, `REPURCHASED`, `RESTARTED`, `RENEWED`, `RECOVERED`, `PAUSE_SCHEDULED` →
-//!   `ACTIVE`; absent, `NOT_APPOINTED` or unknown → by `expiryTime` (NHN reports `PURCHASED`
-//!   for everything when Google RTDN is not configured).
+//! Whether a subscriber is entitled at an instant: documented on [`subscription_status`].
 
 use serde::Serialize;
 use serde_json::Map;
@@ -188,7 +143,54 @@ fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
     }
 }
 
-/// The status at `at` (epoch ms). See the module docs for every rule.
+/// The status at `at` (epoch ms), by the rules below.
+///
+/// Whether a subscriber is entitled at an instant, from what each store says.
+///
+/// One answer shape for every source: [`SubscriptionStatus`] `{ status, entitled, expiresTime,
+/// autoRenewing, gracePeriodEndTime?, reason? }`. `entitled` is true exactly for `ACTIVE`,
+/// `CANCELED` (auto-renew off, paid period not over) and `IN_GRACE_PERIOD`.
+///
+/// # Rules common to every store
+///
+/// * **Periods are half-open.** A period ending at `expiresTime` entitles for `at < expiresTime`;
+///   at exactly `expiresTime` it is over. The same holds for the grace period's end.
+/// * **A stale "entitled" state is not trusted past its end.** A state read earlier (`ACTIVE`,
+///   `CANCELED`, in grace) judged at an instant after its `expiresTime` gives `EXPIRED`, not
+///   entitled, with a `reason` saying to refresh: the store may have renewed it, but nothing
+///   given here says so.
+/// * **Contradicting input is an error, never a grant**: an expiry before the purchase/start
+///   time, a grace period ending before the expiry, renewal info of another subscription
+///   (`MALFORMED_INPUT` / `INVALID_ARGUMENT`).
+///
+/// # Sources
+///
+/// * `APPLE`: a `JWSTransactionDecodedPayload` and optionally its `JWSRenewalInfoDecodedPayload`,
+///   optionally with the `notificationType`/`subtype`/`status` of the notification that carried
+///   them; or a whole verified notification (`notification`, whose `data.decodedTransactionInfo`,
+///   `data.decodedRenewalInfo` and `data.status` are used). `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
+///   (the newer transaction carries the entitlement). `EXPIRED`,
+///   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
+///   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
+///   `gracePeriodExpiresDate`, then `IN_BILLING_RETRY` if `isInBillingRetryPeriod` (or the
+///   notification is `DID_FAIL_TO_RENEW` / status 3), else `EXPIRED` (reason from
+///   `expirationIntent`).
+/// * `GOOGLE`: a `SubscriptionPurchaseV2`. `subscriptionState` decides (`ON_HOLD`, `PAUSED`,
+///   `PENDING`, `EXPIRED` as such; `PENDING_PURCHASE_CANCELED` → `EXPIRED`); `expiresTime` is the
+///   latest line item `expiryTime`, which Google extends to the end of a grace period, so that is
+///   also `gracePeriodEndTime`. An unknown state is judged by `expiryTime`, with a reason.
+/// * `GOOGLE_RTDN`: the latest real-time developer notification plus the purchase it refers to
+///   (a `SubscriptionPurchaseV2`, or the v1 shape with `expiryTimeMillis`). A notification that
+///   names a state (canceled, on hold, grace, paused, revoked, expired, pending purchase
+///   canceled; recovered/renewed/purchased/restarted → active; a `voidedPurchaseNotification` →
+///   revoked) decides; the others (price
+///   change, deferred, pause schedule, unknown codes) leave it to the purchase.
+/// * `NHN`: an NHN IAP / Gamebase subscription record (`expiryTime` or `expiryTimeMillis`,
+///   `referenceStatus`). `REVOKED`/`CANCELED_PRODUCT` → `REVOKED`, `CANCELED_SUBSCRIPTION` →
+///   `CANCELED`, `IN_GRACE` → `IN_GRACE_PERIOD`, `ON_HOLD`, `PAUSED`, `EXPIRED`, `PENDING` as
+///   such; `PURCHASED`, `REPURCHASED`, `RESTARTED`, `RENEWED`, `RECOVERED`, `PAUSE_SCHEDULED` →
+///   `ACTIVE`; absent, `NOT_APPOINTED` or unknown → by `expiryTime` (NHN reports `PURCHASED`
+///   for everything when Google RTDN is not configured).
 pub fn subscription_status(input: &SubscriptionInput, at: i64) -> Result<SubscriptionStatus> {
     match input {
         SubscriptionInput::Apple { transaction, renewal_info, notification_type, subtype, status } => {
