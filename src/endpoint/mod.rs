@@ -1,4 +1,6 @@
-//! Server APIs as declarations (DESIGN §8), sans-I/O.
+//! Server APIs as declarations, sans-I/O: the mechanism behind [`crate::nhn`]'s clients,
+//! [`AppStoreServerApi`](crate::apple::AppStoreServerApi) and
+//! [`GooglePlayApi`](crate::google::GooglePlayApi).
 //!
 //! An endpoint is a value: its method, path template, parameters (each with where it goes: path,
 //! query or body), whether it is a read (retried on retryable errors) or a mutation (sent once),
