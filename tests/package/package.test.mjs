@@ -48,7 +48,7 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
     'LICENSE', 'README.md', 'package.json', 'index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs',
     'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', 'web/endpoints.js', 'web/endpoints.d.ts', ...sources, ...manual,
     // iap-verify/verify: the same entries (generated from the ones above), its API and types, its module.
-    ...['index.d.ts', 'init.d.ts', 'api.js', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs'].map((f) => `verify/${f}`),
+    ...['index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs'].map((f) => `verify/${f}`),
     'verify/web/iap_verify.js', 'verify/web/iap_verify_bg.wasm',
   ];
   assert.deepEqual(files, expected.sort());
