@@ -4,6 +4,7 @@
 WASM_TARGET := wasm32-unknown-unknown
 WASM_RAW    := target/$(WASM_TARGET)/release/iap_verify_wasm.wasm
 PKG_WEB     := pkg/web
+PKG_VERIFY  := pkg/verify/web
 # What rustc emits for wasm32 by default (wasm-bindgen drops the target_features section that
 # would let wasm-opt detect them).
 WASM_OPT_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -25,6 +26,11 @@ build: setup
 	@wasm-bindgen --target web --out-dir $(PKG_WEB) --out-name iap_verify $(WASM_RAW)
 	@echo "[build] wasm-opt -Oz --converge (binaryen from npm; Debian's version 108 breaks externref tables)"
 	@node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_WEB)/iap_verify_bg.wasm -o $(PKG_WEB)/iap_verify_bg.wasm
+	@echo "[build] the module for the edge (iap-verify/verify): --no-default-features -> $(PKG_VERIFY)"
+	@cargo build --quiet --release --target $(WASM_TARGET) -p iap-verify-wasm --no-default-features
+	@rm -rf $(PKG_VERIFY)
+	@wasm-bindgen --target web --out-dir $(PKG_VERIFY) --out-name iap_verify $(WASM_RAW)
+	@node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_VERIFY)/iap_verify_bg.wasm -o $(PKG_VERIFY)/iap_verify_bg.wasm
 	@node scripts/build-pkg.mjs
 
 ## test: everything CI runs
@@ -44,6 +50,7 @@ lint: setup
 	@cargo clippy --quiet --all-targets -- -D warnings
 	@cargo clippy --quiet --all-targets --all-features -- -D warnings
 	@cargo clippy --quiet -p iap-verify-wasm --target $(WASM_TARGET) -- -D warnings
+	@cargo clippy --quiet -p iap-verify-wasm --target $(WASM_TARGET) --no-default-features -- -D warnings
 	@echo "[test] cargo doc (broken links denied)"
 	@RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 

@@ -9,8 +9,11 @@ const results = JSON.parse(readFileSync(new URL('bench/results.json', root), 'ut
 // The rows of issue 15's table, in its order.
 const ORDER = [
   'size',
+  'size-verify',
   'coldstart-node',
+  'coldstart-node-verify',
   'coldstart-workerd',
+  'coldstart-workerd-verify',
   'google',
   'receipt-text',
   'receipt-der',

@@ -1,4 +1,4 @@
-// Records the size of the built wasm (pkg/web/iap_verify_bg.wasm, after `make build`) in
+// Records the size of the built wasm modules (pkg/web/ and pkg/verify/web/, after `make build`) in
 // tests/js/size-baseline.json, the figure tests/js/size.test.mjs holds the module to (it fails when
 // the gzipped module grows more than 2% past it). Run it when a change shrinks the module, or when
 // one grows it for a reason, and give the reason in the commit that changes the file.
@@ -8,13 +8,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url);
-const wasm = readFileSync(new URL('pkg/web/iap_verify_bg.wasm', root));
 const file = new URL('tests/js/size-baseline.json', root);
-const gz = gzipSync(wasm, { level: 9 }).length;
 const before = JSON.parse(readFileSync(file, 'utf8'));
-const change = ((gz / before.wasmGzipBytes - 1) * 100).toFixed(2);
-console.log(`wasm: ${wasm.length} bytes raw, ${gz} gzipped; baseline ${before.wasmGzipBytes} (${change >= 0 ? '+' : ''}${change}%)`);
+const after = { ...before };
+for (const [path, key, rawKey] of [
+  ['pkg/web/iap_verify_bg.wasm', 'wasmGzipBytes', 'wasmRawBytes'],
+  ['pkg/verify/web/iap_verify_bg.wasm', 'verifyWasmGzipBytes', 'verifyWasmRawBytes'],
+]) {
+  const wasm = readFileSync(new URL(path, root));
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  const change = before[key] ? `${((gz / before[key] - 1) * 100).toFixed(2)}%` : 'new';
+  console.log(`${path}: ${wasm.length} bytes raw, ${gz} gzipped; baseline ${before[key]} (${change})`);
+  after[key] = gz;
+  after[rawKey] = wasm.length;
+}
 if (!process.argv.includes('--check')) {
-  writeFileSync(file, `${JSON.stringify({ ...before, wasmGzipBytes: gz, wasmRawBytes: wasm.length }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(after, null, 2)}\n`);
   console.log(`wrote ${file.pathname}`);
 }

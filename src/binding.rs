@@ -47,31 +47,72 @@ pub enum Snapshot {
 /// The unified purchase of a snapshot of `kind`. A snapshot of a signed text is read through its
 /// model's schema first, which makes it the decoded object the verifier returned (reading a decoded
 /// object again changes nothing). `MALFORMED_INPUT` when the document lacks what a purchase needs.
+///
+/// One function per kind rather than one taking the kind: a binding built without some sources
+/// (the module for the edge has no API clients) then carries none of their code.
 pub fn purchase(kind: Snapshot, json: &str) -> Result<Purchase> {
-    if kind == Snapshot::Purchase {
-        // Straight from the text: the path a saved flow takes.
-        return serde_json::from_str::<StoredPurchase>(json).map(Purchase::from).map_err(|e| Error::malformed("purchase", e.to_string()));
+    match kind {
+        Snapshot::Google => google(json),
+        Snapshot::OneStore => onestore(json),
+        Snapshot::AppleTransaction => apple_transaction(json),
+        Snapshot::AppleReceiptInApp => apple_receipt_in_app(json),
+        Snapshot::NhnRecord => nhn_record(json),
+        Snapshot::GooglePlayProduct => play_product(json),
+        Snapshot::GooglePlaySubscription => play_subscription(json),
+        Snapshot::Purchase => stored(json),
     }
-    document(kind, serde_json::from_str(json).map_err(|e| Error::malformed("verified value", e.to_string()))?)
 }
 
-fn document(kind: Snapshot, v: Value) -> Result<Purchase> {
-    let read = |fields: &'static [model_fields::Field], v: Value| {
-        model_fields::read_object(v, fields).map(Value::Object).map_err(|reason| Error::malformed("verified value", reason))
-    };
-    let part = |k| v.get(k).unwrap_or(&Value::Null);
-    match kind {
-        Snapshot::Google => sources::google_purchase_data(&read(crate::google::GooglePlay::FIELDS, v)?),
-        Snapshot::OneStore => sources::onestore_purchase_data(&read(crate::onestore::OneStore::FIELDS, v)?),
-        Snapshot::AppleTransaction => sources::apple_transaction(&read(crate::apple::jws::TRANSACTION.fields, v)?),
-        Snapshot::AppleReceiptInApp => sources::apple_receipt_in_app(part("entry"), part("receiptType").as_str()),
-        Snapshot::NhnRecord => sources::nhn_record(&v),
-        Snapshot::GooglePlayProduct => sources::google_product_purchase(part("resource"), part("request")),
-        Snapshot::GooglePlaySubscription => sources::google_subscription_v2(part("resource"), part("request")),
-        Snapshot::Purchase => serde_json::from_value::<StoredPurchase>(v)
-            .map(Purchase::from)
-            .map_err(|e| Error::malformed("purchase", e.to_string())),
-    }
+fn value(json: &str) -> Result<Value> {
+    serde_json::from_str(json).map_err(|e| Error::malformed("verified value", e.to_string()))
+}
+
+/// The snapshot read through `fields`: a snapshot of the signed text becomes the decoded object.
+fn read(json: &str, fields: &'static [model_fields::Field]) -> Result<Value> {
+    model_fields::read_object(value(json)?, fields).map(Value::Object).map_err(|reason| Error::malformed("verified value", reason))
+}
+
+/// [`Snapshot::Google`].
+pub fn google(json: &str) -> Result<Purchase> {
+    sources::google_purchase_data(&read(json, crate::google::GooglePlay::FIELDS)?)
+}
+
+/// [`Snapshot::OneStore`].
+pub fn onestore(json: &str) -> Result<Purchase> {
+    sources::onestore_purchase_data(&read(json, crate::onestore::OneStore::FIELDS)?)
+}
+
+/// [`Snapshot::AppleTransaction`].
+pub fn apple_transaction(json: &str) -> Result<Purchase> {
+    sources::apple_transaction(&read(json, crate::apple::jws::TRANSACTION.fields)?)
+}
+
+/// [`Snapshot::AppleReceiptInApp`].
+pub fn apple_receipt_in_app(json: &str) -> Result<Purchase> {
+    let v = value(json)?;
+    sources::apple_receipt_in_app(v.get("entry").unwrap_or(&Value::Null), v.get("receiptType").and_then(Value::as_str))
+}
+
+/// [`Snapshot::NhnRecord`].
+pub fn nhn_record(json: &str) -> Result<Purchase> {
+    sources::nhn_record(&value(json)?)
+}
+
+/// [`Snapshot::GooglePlayProduct`].
+pub fn play_product(json: &str) -> Result<Purchase> {
+    let v = value(json)?;
+    sources::google_product_purchase(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
+}
+
+/// [`Snapshot::GooglePlaySubscription`].
+pub fn play_subscription(json: &str) -> Result<Purchase> {
+    let v = value(json)?;
+    sources::google_subscription_v2(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
+}
+
+/// [`Snapshot::Purchase`], straight from the text: the path a saved flow takes.
+pub fn stored(json: &str) -> Result<Purchase> {
+    serde_json::from_str::<StoredPurchase>(json).map(Purchase::from).map_err(|e| Error::malformed("purchase", e.to_string()))
 }
 
 /// Whether `v` is an NHN IAP / Gamebase record a purchase can be made from (a binding registers

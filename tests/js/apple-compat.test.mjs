@@ -1,3 +1,4 @@
+// runtimes: also iap-verify/verify
 // Apple compatibility: the behaviours of the unit tests of Apple's own library
 // (@apple/app-store-server-library 3.1.0, dist/tests/unit-tests/jws_verification.test.js and
 // receipt_utility.test.js, plus DecodedRealtimeRequestBody.test.js for the Retention Messaging

@@ -1,3 +1,4 @@
+// runtimes: also iap-verify/verify
 // The async twins (WebCrypto where the host has it, ring otherwise) give exactly the sync results
 // and errors, case by case.
 import { test } from 'node:test';

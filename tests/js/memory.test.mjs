@@ -1,3 +1,4 @@
+// runtimes: also iap-verify/verify
 // 10,000 verifications (valid and invalid, every kind) in one instance: after a warm-up the
 // module's linear memory stops growing. A leak of even a few bytes per call would show.
 import { test } from 'node:test';

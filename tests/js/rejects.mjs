@@ -1,4 +1,4 @@
-// One assertion shared by the client tests: `promise` rejects with an IapError of `code`.
+// Assertions shared by the tests: a call throws, or a promise rejects, with an IapError of `code`.
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
 
@@ -12,4 +12,17 @@ export async function rejectsCode(promise, code) {
     return e;
   }
   assert.fail(`expected ${code}`);
+}
+
+/** Returns the IapError `fn` throws; fails unless it throws one with `code`. */
+export function throwsCode(fn, code) {
+  let caught;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof iap.IapError, `expected IapError ${code}, got ${caught}`);
+  assert.equal(caught.code, code, caught.message);
+  return caught;
 }

@@ -1,3 +1,4 @@
+// runtimes: also iap-verify/verify
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';

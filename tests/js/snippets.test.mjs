@@ -60,7 +60,7 @@ after(() => {
 
 /** The block as a module beside this file, its package imports pointed at the package under test. */
 function moduleOf(block) {
-  const SUBPATHS = { '': './load.mjs', '/emulator': '../../pkg/src/emulator.js', '/postgres': '../../pkg/src/postgres.js', '/init': '../../pkg/init.mjs' };
+  const SUBPATHS = { '': './load.mjs', '/emulator': '../../pkg/src/emulator.js', '/postgres': '../../pkg/src/postgres.js', '/init': '../../pkg/init.mjs', '/verify': '../../pkg/verify/node.mjs' };
   let imports = 0;
   const code = block.code.replace(/\bfrom '(iap-verify(\/[\w-]+)?)'/g, (_, spec, sub = '') => {
     assert.ok(sub in SUBPATHS, `${block.file}:${block.line}: imports ${spec}, which the package does not export`);
@@ -304,6 +304,13 @@ const HARNESSES = {
 
   // ---- Google Play and ONE store
   'readme-google': checkGoogleQuickStart,
+  'edge-verify': async (block) => {
+    process.env.GOOGLE_PLAY_LICENSE_KEY = vectorText('google/test-key-2048.pub');
+    const { productOf } = await load(block);
+    assert.equal(productOf(vector('google/consumable.json'), vectorText('google/consumable.sig').trim()), 'gem_pack_100');
+    const forged = vectorText('google/consumable.json').replace('gem_pack_100', 'gem_pack_999');
+    assert.equal(productOf(forged, vectorText('google/consumable.sig').trim()), null);
+  },
   'google-verify': async (block) => {
     process.env.GOOGLE_PLAY_LICENSE_KEY = vectorText('google/test-key-2048.pub');
     process.env.ONESTORE_LICENSE_KEY = vectorText('onestore/test-key-2048.pub');

@@ -55,17 +55,25 @@ function nodeOnlyReason(file, seen = new Set()) {
   return null;
 }
 
-/** The test files of tests/js, split into those every runtime runs and the Node-only ones. */
+/** The marker of a portable test file that runs against `iap-verify/verify` too. */
+export const VERIFY_MARKER = /^\/\/ runtimes: also iap-verify\/verify$/m;
+
+/**
+ * The test files of tests/js, split into those every runtime runs and the Node-only ones, and the
+ * portable ones marked to run against the module for the edge as well.
+ */
 export function selectTests() {
   const portable = [];
   const nodeOnly = [];
+  const verify = [];
   for (const name of readdirSync(jsDir).sort()) {
     if (!name.endsWith('.test.mjs')) continue;
     const reason = nodeOnlyReason(join(jsDir, name));
     if (reason) nodeOnly.push({ name, reason });
     else portable.push(name);
+    if (!reason && VERIFY_MARKER.test(readFileSync(join(jsDir, name), 'utf8'))) verify.push(name);
   }
-  return { portable, nodeOnly };
+  return { portable, nodeOnly, verify };
 }
 
 function walk(dir) {
@@ -98,7 +106,7 @@ function embeddedFiles() {
  *   browser); the wasm is fetched from `web/iap_verify_bg.wasm` beside it.
  * `services` (addresses of servers the runner started on the host) replaces tests/js/services.mjs.
  */
-export async function bundleSuite({ target, outDir, projectDir, portable, services = {} }) {
+export async function bundleSuite({ target, outDir, projectDir, portable, services = {}, spec = 'iap-verify', suffix = '' }) {
   const entryLines = ["import { beginFile, endFile, run } from 'iap-harness/test.mjs';", 'export async function main() {'];
   for (const name of portable) {
     entryLines.push(`  beginFile(${JSON.stringify(name)});`, `  await import(${JSON.stringify(`./${name}`)});`, '  endFile();');
@@ -132,8 +140,8 @@ export async function bundleSuite({ target, outDir, projectDir, portable, servic
       b.onLoad({ filter: /.*/, namespace: 'iap-embedded' }, () => ({ contents: embedded, loader: 'js' }));
       // The package under test: tests/js/load.mjs becomes the package's public name.
       b.onResolve({ filter: /^\.\/load\.mjs$/ }, async (a) => {
-        if (!bundled) return { path: 'iap-verify', external: true };
-        return b.resolve('iap-verify', { kind: 'import-statement', resolveDir: projectDir });
+        if (!bundled) return { path: spec, external: true };
+        return b.resolve(spec, { kind: 'import-statement', resolveDir: projectDir });
       });
       b.onResolve({ filter: /\.wasm$/ }, () => ({ path: 'iap_verify_bg.wasm', external: true }));
       // Each test file sees its own virtual location, so `new URL('../vectors/x', import.meta.url)`
@@ -145,7 +153,7 @@ export async function bundleSuite({ target, outDir, projectDir, portable, servic
     },
   };
 
-  const outfile = join(outDir, { esm: 'suite.mjs', cjs: 'suite.cjs', browser: 'suite.browser.mjs', 'browser-bundled': 'suite.bundled.mjs', workerd: 'worker.mjs' }[target]);
+  const outfile = join(outDir, { esm: `suite${suffix}.mjs`, cjs: `suite${suffix}.cjs`, browser: `suite${suffix}.browser.mjs`, 'browser-bundled': 'suite.bundled.mjs', workerd: 'worker.mjs' }[target]);
   await build({
     stdin: { contents: entryLines.join('\n'), resolveDir: jsDir, sourcefile: 'suite-entry.mjs', loader: 'js' },
     outfile,

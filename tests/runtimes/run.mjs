@@ -10,6 +10,9 @@
 //   workerd    workerd test, no nodejs_compat        -> exports "workerd" (workerd.mjs, bundled)
 //   chromium   headless Debian chromium, playwright  -> exports "browser" (browser.mjs, import map)
 //   chromium-esbuild  the same page, suite and package bundled by esbuild for the browser
+//
+// Then the files marked `// runtimes: also iap-verify/verify` run again in every runtime against
+// `iap-verify/verify`, the module for the edge (rows marked "verify").
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -50,13 +53,19 @@ function parseResult({ code, out, err }) {
   return result;
 }
 
-const LAUNCH_ESM = `import { main } from './suite.mjs';
-console.log('IAPENTRY ' + import.meta.resolve('iap-verify'));
+/** The package's two modules: what the suite imports, its files' suffix, its wasm and browser entry. */
+const FLAVORS = {
+  full: { spec: 'iap-verify', suffix: '', wasm: 'web/iap_verify_bg.wasm', browser: 'browser.mjs', label: '' },
+  verify: { spec: 'iap-verify/verify', suffix: '-verify', wasm: 'verify/web/iap_verify_bg.wasm', browser: 'verify/browser.mjs', label: 'verify' },
+};
+
+const launchEsm = (f) => `import { main } from './suite${f.suffix}.mjs';
+console.log('IAPENTRY ' + import.meta.resolve('${f.spec}'));
 const result = await main();
 console.log('IAPRESULT ' + JSON.stringify(result));
 `;
-const LAUNCH_CJS = `const { main } = require('./suite.cjs');
-console.log('IAPENTRY ' + require.resolve('iap-verify'));
+const launchCjs = (f) => `const { main } = require('./suite${f.suffix}.cjs');
+console.log('IAPENTRY ' + require.resolve('${f.spec}'));
 main().then((result) => console.log('IAPRESULT ' + JSON.stringify(result)));
 `;
 
@@ -82,51 +91,51 @@ const suiteWorker :Workerd.Worker = (
 `;
 
 const runtimes = {
-  async 'node-esm'(p) {
-    return parseResult(await exec(process.execPath, ['launch.mjs'], p.projectDir));
+  async 'node-esm'(p, f) {
+    return parseResult(await exec(process.execPath, [`launch${f.suffix}.mjs`], p.projectDir));
   },
-  async 'node-cjs'(p) {
-    return parseResult(await exec(process.execPath, ['launch.cjs'], p.projectDir));
+  async 'node-cjs'(p, f) {
+    return parseResult(await exec(process.execPath, [`launch${f.suffix}.cjs`], p.projectDir));
   },
-  async deno(p) {
+  async deno(p, f) {
     // No --allow-read: the deno entry loads its wasm with a source-phase import. The network
     // permission covers only the runner's local IAP server.
     const net = p.services.emulator ? [`--allow-net=${new URL(p.services.emulator.url).host}`] : [];
-    return parseResult(await exec(bin('deno'), ['run', '--no-lock', '--no-prompt', ...net, 'launch.mjs'], p.projectDir));
+    return parseResult(await exec(bin('deno'), ['run', '--no-lock', '--no-prompt', ...net, `launch${f.suffix}.mjs`], p.projectDir));
   },
-  async bun(p) {
-    return parseResult(await exec(bin('bun'), ['launch.mjs'], p.projectDir));
+  async bun(p, f) {
+    return parseResult(await exec(bin('bun'), [`launch${f.suffix}.mjs`], p.projectDir));
   },
-  async workerd(p) {
-    const dir = join(p.work, 'workerd');
-    await bundleSuite({ target: 'workerd', outDir: dir, projectDir: p.projectDir, portable: p.portable, services: p.services });
-    copyFileSync(join(p.projectDir, 'node_modules/iap-verify/web/iap_verify_bg.wasm'), join(dir, 'iap_verify_bg.wasm'));
+  async workerd(p, f) {
+    const dir = join(p.work, `workerd${f.suffix}`);
+    await bundleSuite({ target: 'workerd', outDir: dir, projectDir: p.projectDir, portable: f.files, services: p.services, spec: f.spec });
+    copyFileSync(join(p.projectDir, 'node_modules/iap-verify', f.wasm), join(dir, 'iap_verify_bg.wasm'));
     writeFileSync(join(dir, 'config.capnp'), workerdConfig());
     const r = parseResult(await exec(bin('workerd'), ['test', '--verbose', 'config.capnp'], dir));
-    r.entry ??= 'workerd.mjs (bundled)';
+    r.entry ??= `${f.suffix ? 'verify/' : ''}workerd.mjs (bundled)`;
     return r;
   },
-  async chromium(p) {
+  async chromium(p, f) {
     // The package unbundled, as a page without a build step loads it: an import map.
-    const html = `<script type="importmap">{ "imports": { "iap-verify": "/pkg/browser.mjs" } }</script>
+    const html = `<script type="importmap">{ "imports": { "${f.spec}": "/pkg/${f.browser}" } }</script>
 <script type="module">
-  import { main } from '/suite.browser.mjs';
+  import { main } from '/suite${f.suffix}.browser.mjs';
   main().then((r) => { window.__iapResult = r; }, (e) => { window.__iapResult = { error: String(e && e.stack || e) }; });
 </script>`;
-    return inChromium(p, html, 'browser.mjs (import map)');
+    return inChromium(p, html, `${f.browser} (import map)`);
   },
-  async 'chromium-esbuild'(p) {
+  async 'chromium-esbuild'(p, f) {
     // Suite and package bundled by esbuild for the browser, the wasm copied to web/ beside the
     // bundle, as the README tells esbuild users.
-    const dir = join(p.work, 'bundled');
-    await bundleSuite({ target: 'browser-bundled', outDir: dir, projectDir: p.projectDir, portable: p.portable, services: p.services });
+    const dir = join(p.work, `bundled${f.suffix}`);
+    await bundleSuite({ target: 'browser-bundled', outDir: dir, projectDir: p.projectDir, portable: f.files, services: p.services, spec: f.spec });
     mkdirSync(join(dir, 'web'), { recursive: true });
-    copyFileSync(join(p.projectDir, 'node_modules/iap-verify/web/iap_verify_bg.wasm'), join(dir, 'web/iap_verify_bg.wasm'));
+    copyFileSync(join(p.projectDir, 'node_modules/iap-verify', f.wasm), join(dir, 'web/iap_verify_bg.wasm'));
     const html = `<script type="module">
-  import { main } from '/bundled/suite.bundled.mjs';
+  import { main } from '/bundled${f.suffix}/suite.bundled.mjs';
   main().then((r) => { window.__iapResult = r; }, (e) => { window.__iapResult = { error: String(e && e.stack || e) }; });
 </script>`;
-    return inChromium(p, html, 'browser.mjs (esbuild bundle)');
+    return inChromium(p, html, `${f.browser} (esbuild bundle)`);
   },
 };
 
@@ -155,9 +164,9 @@ async function inChromium(p, body, entry) {
       if (url.origin !== origin) return route.abort();
       let file;
       if (url.pathname === '/') file = join(p.work, 'index.html');
-      else if (url.pathname === '/suite.browser.mjs') file = join(p.work, 'suite.browser.mjs');
+      else if (/^\/suite(-verify)?\.browser\.mjs$/.test(url.pathname)) file = join(p.work, url.pathname.slice(1));
       else if (url.pathname.startsWith('/pkg/')) file = join(p.projectDir, 'node_modules/iap-verify', url.pathname.slice('/pkg/'.length));
-      else if (url.pathname.startsWith('/bundled/')) file = join(p.work, url.pathname.slice(1));
+      else if (/^\/bundled(-verify)?\//.test(url.pathname)) file = join(p.work, url.pathname.slice(1));
       else return route.continue(); // the local IAP server's API
       if (!existsSync(file)) return route.fulfill(page404);
       const ext = file.slice(file.lastIndexOf('.'));
@@ -200,29 +209,37 @@ async function startServices() {
   return { services, stop: async () => Promise.all(stops.map((f) => f())) };
 }
 
-const { portable, nodeOnly } = selectTests();
+const { portable, nodeOnly, verify } = selectTests();
+FLAVORS.full.files = portable;
+FLAVORS.verify.files = verify;
 const project = installedProject('iap-verify-runtimes-');
 project.portable = portable;
 const hosted = await startServices();
 project.services = hosted.services;
 try {
   const services = hosted.services;
-  await bundleSuite({ target: 'esm', outDir: project.projectDir, portable, services });
-  await bundleSuite({ target: 'cjs', outDir: project.projectDir, portable, services });
-  await bundleSuite({ target: 'browser', outDir: project.work, portable, services });
+  for (const f of Object.values(FLAVORS)) {
+    const common = { portable: f.files, services, spec: f.spec, suffix: f.suffix };
+    await bundleSuite({ target: 'esm', outDir: project.projectDir, ...common });
+    await bundleSuite({ target: 'cjs', outDir: project.projectDir, ...common });
+    await bundleSuite({ target: 'browser', outDir: project.work, ...common });
+    writeFileSync(join(project.projectDir, `launch${f.suffix}.mjs`), launchEsm(f));
+    writeFileSync(join(project.projectDir, `launch${f.suffix}.cjs`), launchCjs(f));
+  }
   if (services.emulator) console.log(`[runtimes] local IAP server for the suite: ${services.emulator.url}`);
-  writeFileSync(join(project.projectDir, 'launch.mjs'), LAUNCH_ESM);
-  writeFileSync(join(project.projectDir, 'launch.cjs'), LAUNCH_CJS);
 
   console.log(`[runtimes] suite: ${portable.length} files of tests/js (${portable.join(', ')})`);
+  console.log(`[runtimes] against iap-verify/verify too: ${verify.length} files (${verify.join(', ')})`);
+  if (verify.length === 0) throw new Error('no test file is marked to run against iap-verify/verify');
   for (const { name, reason } of nodeOnly) console.log(`[runtimes] Node only (node --test): ${name}, ${reason}`);
 
   const rows = [];
-  for (const name of wanted) {
+  for (const f of Object.values(FLAVORS)) for (const runtime of wanted) {
+    const name = f.label ? `${runtime} (${f.label})` : runtime;
     const started = Date.now();
     let r;
     try {
-      r = await runtimes[name](project);
+      r = await runtimes[runtime](project, f);
     } catch (e) {
       r = { error: String(e?.stack ?? e) };
     }

@@ -11,6 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
 use crate::engine::{Engine, HostKeys};
+#[cfg(feature = "online")]
 use crate::ocsp::FetchTransport;
 use crate::{as_verification, bytes_arg, invalid, is_absent, js_error, string_arg, to_js, JsResult, Options};
 use iap_verify::apple::{SignedKind, Verified, WithText};
@@ -528,6 +529,7 @@ pub struct SignedDataVerifier {
     inner: Rc<CoreSignedDataVerifier>,
     host: Rc<HostKeys>,
     /// How the `…Async` methods send OCSP requests when online checks are on.
+    #[cfg(feature = "online")]
     online: Rc<FetchTransport>,
 }
 
@@ -552,7 +554,14 @@ impl SignedDataVerifier {
     ) -> JsResult<SignedDataVerifier> {
         let roots = roots_arg(&root_certificates)?;
         let online = enable_online_checks.as_bool().ok_or_else(|| invalid("enableOnlineChecks must be a boolean".into()))?;
+        #[cfg(feature = "online")]
         let transport = FetchTransport::from_options(&options)?;
+        #[cfg(not(feature = "online"))]
+        if online || !is_absent(&options) {
+            return Err(invalid(
+                "online checks (OCSP) are not in this module (iap-verify/verify verifies offline): import 'iap-verify' for them".into(),
+            ));
+        }
         let env = environment
             .as_string()
             .ok_or_else(|| invalid("environment must be 'Sandbox', 'Production', 'Xcode' or 'LocalTesting'".into()))?;
@@ -565,7 +574,12 @@ impl SignedDataVerifier {
         };
         let inner = CoreSignedDataVerifier::with_roots(roots.as_deref(), online, Environment::from_wire(&env), bundle_id, app_apple_id)
             .map_err(js_error)?;
-        Ok(SignedDataVerifier { inner: Rc::new(inner), host: Rc::default(), online: Rc::new(transport) })
+        Ok(SignedDataVerifier {
+            inner: Rc::new(inner),
+            host: Rc::default(),
+            #[cfg(feature = "online")]
+            online: Rc::new(transport),
+        })
     }
 
     /// Verifies and decodes a signed transaction (`signedTransactionInfo`).
@@ -720,10 +734,15 @@ impl SignedDataVerifier {
     /// checks through `fetch` when the verifier has them.
     fn later(&self, kind: SignedKind, jws: &JsValue, what: &'static str, options: &JsValue) -> Promise {
         let args = async_args(jws, what, options);
-        let (inner, host, online) = (Rc::clone(&self.inner), Rc::clone(&self.host), Rc::clone(&self.online));
+        let (inner, host) = (Rc::clone(&self.inner), Rc::clone(&self.host));
+        #[cfg(feature = "online")]
+        let online = Rc::clone(&self.online);
         future_to_promise(async move {
             let (jws, now) = args.map_err(as_verification)?;
+            #[cfg(feature = "online")]
             let verified = inner.verify_json_online_with(kind, &jws, now, &Engine::Async(&host), &*online).await;
+            #[cfg(not(feature = "online"))]
+            let verified = inner.verify_json_with(kind, &jws, now, &Engine::Async(&host)).await;
             kind_js(kind, &verified.map_err(jws_error)?)
         })
     }

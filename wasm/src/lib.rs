@@ -13,14 +13,20 @@ use wasm_bindgen::JsCast;
 
 use iap_verify::Error;
 
+#[cfg(feature = "clients")]
 mod api;
 mod apple;
+mod engine;
+#[cfg(feature = "flow")]
+mod flow;
 mod google;
+#[cfg(feature = "online")]
+mod ocsp;
+#[cfg(feature = "clients")]
+mod play;
+#[cfg(feature = "pubsub")]
 mod pubsub;
 mod purchase;
-mod engine;
-mod ocsp;
-mod play;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 
@@ -122,6 +128,7 @@ pub fn register_error_class(class: Function, verification: Option<Function>, rea
 }
 
 /// The registered body reader (see [`register_error_class`]).
+#[cfg(feature = "online")]
 pub(crate) fn body_reader() -> Option<Function> {
     BODY_READER.with(|c| c.borrow().clone())
 }
@@ -178,6 +185,7 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 /// A caller's JS value as JSON (`JSON.stringify`), every key included, so that a misspelt option
 /// is an error rather than ignored. Values JSON cannot hold (functions, `undefined` members) are
 /// dropped by `JSON.stringify` as everywhere; a BigInt or a cycle is refused.
+#[cfg(feature = "clients")]
 pub(crate) fn js_to_json(value: &JsValue) -> Result<serde_json::Value, String> {
     let text = js_sys::JSON::stringify(value).map_err(|_| "not representable as JSON".to_string())?;
     let text = text.as_string().ok_or_else(|| "not representable as JSON".to_string())?;

@@ -1,4 +1,4 @@
-//! JS bindings for the purchase logic: `toPurchase`, the `PaymentFlow` class and
+//! JS bindings for the purchase logic: `toPurchase` and
 //! `subscriptionStatus`.
 //!
 //! **The brand.** JS objects can be forged, so "only verified values" is enforced with a
@@ -16,8 +16,8 @@ use wasm_bindgen::JsCast;
 use crate::{js_error, now_ms, to_js, JsResult};
 use iap_verify::Error;
 use iap_verify::limits;
-use iap_verify::binding::{self, Snapshot};
-use iap_verify::purchase::{subscription_status_json, FlowEvent, PaymentFlow, Purchase, StartParams};
+use iap_verify::binding;
+use iap_verify::purchase::subscription_status_json;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS: &'static str = r#"
@@ -62,51 +62,6 @@ export interface Purchase {
   /** The verified document, as decoded. */
   source: Record<string, unknown>;
 }
-/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
-export type VerifiedValue = GooglePurchase | OneStorePurchase | ProductPurchase | SubscriptionPurchaseV2;
-
-export type FlowState = 'RESERVED' | 'PAID' | 'VERIFIED' | 'CONSUME_REQUESTED' | 'CONSUMED' | 'DELIVERED' | 'COMPLETED'
-  | 'VERIFY_FAILED' | 'USER_CANCELED' | 'REFUNDED' | 'CONSUMED_ELSEWHERE';
-/** Facts reported to a flow. */
-export type FlowEvent =
-  | { type: 'PAID'; accessToken: string }
-  | { type: 'USER_CANCELED' }
-  | { type: 'VERIFIED'; purchase: Purchase }
-  | { type: 'VERIFY_FAILED'; reason: string }
-  | { type: 'CONSUME_REQUESTED' }
-  | { type: 'CONSUMED' }
-  | { type: 'ALREADY_CONSUMED' }
-  | { type: 'CONSUME_TIMEOUT' }
-  | { type: 'DELIVERED' }
-  | { type: 'COMPLETED' }
-  | { type: 'REFUNDED'; reason?: string };
-/** Commands returned by a transition, to perform after saving the flow. */
-export type Effect =
-  | { type: 'VERIFY'; paymentSeq: string; accessToken: string }
-  | { type: 'CONSUME'; paymentSeq: string; accessToken: string; attempt: number }
-  | { type: 'DELIVER'; paymentSeq: string; userId: string; productId: string; quantity: number }
-  | { type: 'COMPLETE'; paymentSeq: string }
-  | { type: 'REVOKE'; paymentSeq: string; userId: string; productId: string; quantity: number }
-  | { type: 'FLAG'; paymentSeq: string; reason: string };
-export interface FlowStart { paymentSeq: string; userId: string; store: StoreCode; productId: string }
-export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }
-/** The stored form of a flow (`flow.toJSON()`); restore it with `PaymentFlow.fromJSON`. */
-export interface PaymentFlowJSON {
-  version: 1;
-  paymentSeq: string;
-  userId: string;
-  store: StoreCode;
-  productId: string;
-  state: FlowState;
-  accessToken?: string;
-  purchase?: Purchase;
-  delivered: boolean;
-  flagged: boolean;
-  consumeAttempts: number;
-  reason?: string;
-  history: string[];
-}
-
 export type SubscriptionStatusCode = 'ACTIVE' | 'CANCELED' | 'IN_GRACE_PERIOD' | 'IN_BILLING_RETRY' | 'ON_HOLD' | 'PAUSED'
   | 'EXPIRED' | 'REVOKED' | 'PENDING';
 export interface SubscriptionStatus {
@@ -130,6 +85,22 @@ export type SubscriptionInput =
   | { source: 'NHN'; record: Record<string, unknown> };
 "#;
 
+/// What `toPurchase` accepts, in TypeScript: the Play Developer API's answers only where the
+/// clients are in the module.
+#[cfg(feature = "clients")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_VERIFIED: &'static str = r#"
+/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
+export type VerifiedValue = GooglePurchase | OneStorePurchase | ProductPurchase | SubscriptionPurchaseV2;
+"#;
+
+#[cfg(not(feature = "clients"))]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_VERIFIED: &'static str = r#"
+/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
+export type VerifiedValue = GooglePurchase | OneStorePurchase;
+"#;
+
 /// What a registered object was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verified {
@@ -141,10 +112,13 @@ pub(crate) enum Verified {
     AppleTransaction,
     /// One in-app entry of a verified receipt, registered as `{"receiptType": …, "entry": {…}}`.
     AppleReceiptInApp,
+    #[cfg(feature = "clients")]
     /// An NHN IAP / Gamebase API record.
     NhnRecord,
+    #[cfg(feature = "clients")]
     /// A Play Developer API `ProductPurchase`, registered as `{"request": …, "resource": …}`.
     GooglePlayProduct,
+    #[cfg(feature = "clients")]
     /// A Play Developer API `SubscriptionPurchaseV2`, registered likewise.
     GooglePlaySubscription,
     /// A `Purchase` returned by `toPurchase`.
@@ -158,8 +132,11 @@ impl Verified {
             Verified::OneStore => "ONESTORE",
             Verified::AppleTransaction => "APPLE_TRANSACTION",
             Verified::AppleReceiptInApp => "APPLE_RECEIPT_IN_APP",
+            #[cfg(feature = "clients")]
             Verified::NhnRecord => "NHN_RECORD",
+            #[cfg(feature = "clients")]
             Verified::GooglePlayProduct => "GOOGLE_PLAY_PRODUCT",
+            #[cfg(feature = "clients")]
             Verified::GooglePlaySubscription => "GOOGLE_PLAY_SUBSCRIPTION",
             Verified::Purchase => "PURCHASE",
         }
@@ -171,8 +148,11 @@ impl Verified {
             Verified::OneStore,
             Verified::AppleTransaction,
             Verified::AppleReceiptInApp,
+            #[cfg(feature = "clients")]
             Verified::NhnRecord,
+            #[cfg(feature = "clients")]
             Verified::GooglePlayProduct,
+            #[cfg(feature = "clients")]
             Verified::GooglePlaySubscription,
             Verified::Purchase,
         ]
@@ -281,7 +261,7 @@ fn receipt_entry(index: &JsValue, text: &JsValue) -> Option<String> {
 }
 
 /// The snapshot (JSON text) registered for `object`, if it is a registered object.
-fn lookup(object: &JsValue) -> Option<(Verified, String)> {
+pub(crate) fn lookup(object: &JsValue) -> Option<(Verified, String)> {
     let object = object.dyn_ref::<Object>()?;
     let entry = REGISTRY.with(|r| r.get(object));
     if let Some(pair) = entry.dyn_ref::<js_sys::Array>() {
@@ -292,12 +272,7 @@ fn lookup(object: &JsValue) -> Option<(Verified, String)> {
     Some((Verified::from_tag(tag)?, json.to_owned()))
 }
 
-/// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
-fn registered_purchase(json: &str) -> Result<Purchase, Error> {
-    binding::purchase(Snapshot::Purchase, json)
-}
-
-fn unverified(what: &str) -> JsValue {
+pub(crate) fn unverified(what: &str) -> JsValue {
     js_error(Error::invalid_argument(format!(
         "{what} must be a value returned by this package's verifiers (they register what they verified; copies, \
          JSON round trips and hand-made objects are not accepted)"
@@ -312,24 +287,26 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
     let Some((kind, json)) = lookup(&verified) else {
         return Err(unverified("toPurchase's argument"));
     };
-    let kind = match kind {
-        Verified::Purchase => Snapshot::Purchase,
-        Verified::Google => Snapshot::Google,
-        Verified::OneStore => Snapshot::OneStore,
-        Verified::AppleTransaction => Snapshot::AppleTransaction,
-        Verified::AppleReceiptInApp => Snapshot::AppleReceiptInApp,
-        Verified::NhnRecord => Snapshot::NhnRecord,
-        Verified::GooglePlayProduct => Snapshot::GooglePlayProduct,
-        Verified::GooglePlaySubscription => Snapshot::GooglePlaySubscription,
-    };
-    let purchase = binding::purchase(kind, &json)
+    let purchase = match kind {
+        Verified::Purchase => binding::stored(&json),
+        Verified::Google => binding::google(&json),
+        Verified::OneStore => binding::onestore(&json),
+        Verified::AppleTransaction => binding::apple_transaction(&json),
+        Verified::AppleReceiptInApp => binding::apple_receipt_in_app(&json),
+        #[cfg(feature = "clients")]
+        Verified::NhnRecord => binding::nhn_record(&json),
+        #[cfg(feature = "clients")]
+        Verified::GooglePlayProduct => binding::play_product(&json),
+        #[cfg(feature = "clients")]
+        Verified::GooglePlaySubscription => binding::play_subscription(&json),
+    }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)
 }
 
 /// JSON text of a JS value (a string is taken as JSON text already), size-checked before it is
 /// copied into the module.
-fn json_text(value: &JsValue, what: &'static str, limit: usize) -> JsResult<String> {
+pub(crate) fn json_text(value: &JsValue, what: &'static str, limit: usize) -> JsResult<String> {
     let text = match value.as_string() {
         Some(s) => s,
         None => js_sys::JSON::stringify(value)
@@ -339,141 +316,6 @@ fn json_text(value: &JsValue, what: &'static str, limit: usize) -> JsResult<Stri
     };
     limits::check(what, text.len(), limit).map_err(js_error)?;
     Ok(text)
-}
-
-fn event_from_js(event: &JsValue) -> JsResult<FlowEvent> {
-    let Some(object) = event.dyn_ref::<Object>() else {
-        return Err(js_error(Error::invalid_argument("the event must be an object with a `type`")));
-    };
-    let kind = Reflect::get(object, &"type".into()).ok().and_then(|t| t.as_string());
-    if kind.as_deref() == Some("VERIFIED") {
-        let keys = Object::keys(object);
-        let only_known = keys.iter().all(|k| matches!(k.as_string().as_deref(), Some("type" | "purchase")));
-        if !only_known {
-            return Err(js_error(Error::invalid_argument("VERIFIED takes only `type` and `purchase`")));
-        }
-        let purchase = Reflect::get(object, &"purchase".into()).unwrap_or(JsValue::UNDEFINED);
-        return match lookup(&purchase) {
-            Some((Verified::Purchase, json)) => {
-                registered_purchase(&json).map(|p| FlowEvent::Verified { purchase: Box::new(p) }).map_err(js_error)
-            }
-            _ => Err(unverified("VERIFIED's purchase (from toPurchase)")),
-        };
-    }
-    let text = json_text(event, "payment flow event", limits::MAX_FLOW_FIELD * 4)?;
-    serde_json::from_str(&text).map_err(|e| js_error(Error::invalid_argument(format!("payment flow event: {e}"))))
-}
-
-/// One payment's flow through verify → consume → deliver → complete (see the README's
-/// "Purchase state"). Immutable: `apply` returns the next flow.
-#[wasm_bindgen(js_name = PaymentFlow)]
-pub struct JsPaymentFlow {
-    inner: PaymentFlow,
-}
-
-#[wasm_bindgen(js_class = PaymentFlow)]
-impl JsPaymentFlow {
-    /// A new flow in `RESERVED`.
-    pub fn start(#[wasm_bindgen(unchecked_param_type = "FlowStart")] params: JsValue) -> JsResult<JsPaymentFlow> {
-        let text = json_text(&params, "start parameters", limits::MAX_FLOW_FIELD * 4)?;
-        let params: StartParams = serde_json::from_str(&text)
-            .map_err(|e| js_error(Error::invalid_argument(format!("start parameters: {e}"))))?;
-        Ok(JsPaymentFlow { inner: PaymentFlow::start(params).map_err(js_error)? })
-    }
-
-    /// Applies one event: `{ flow, effects, duplicate }`. Save `flow` before performing `effects`.
-    #[wasm_bindgen(unchecked_return_type = "Applied")]
-    pub fn apply(&self, #[wasm_bindgen(unchecked_param_type = "FlowEvent")] event: JsValue) -> JsResult<JsValue> {
-        let event = event_from_js(&event)?;
-        let applied = self.inner.apply(&event).map_err(js_error)?;
-        let out = Object::new();
-        let effects = to_js(&applied.effects)?;
-        let flow = JsValue::from(JsPaymentFlow { inner: applied.flow });
-        // Setting properties on a fresh plain object cannot fail.
-        let _ = Reflect::set(&out, &"flow".into(), &flow);
-        let _ = Reflect::set(&out, &"effects".into(), &effects);
-        let _ = Reflect::set(&out, &"duplicate".into(), &applied.duplicate.into());
-        Ok(out.into())
-    }
-
-    /// The effects the current state waits on (`VERIFY`, `CONSUME`, `DELIVER`, `COMPLETE`), for
-    /// resuming a stored flow.
-    #[wasm_bindgen(js_name = pendingEffects, unchecked_return_type = "Effect[]")]
-    pub fn pending_effects(&self) -> JsResult<JsValue> {
-        to_js(&self.inner.pending_effects())
-    }
-
-    /// The stored form, a plain object (`JSON.stringify(flow)` uses it).
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "PaymentFlowJSON")]
-    pub fn to_json(&self) -> JsResult<JsValue> {
-        to_js(&self.inner)
-    }
-
-    /// Restores a stored flow (the object or its JSON text). Tampered or old JSON (unknown
-    /// state, missing or unknown fields, impossible combinations) is `MALFORMED_INPUT`.
-    #[wasm_bindgen(js_name = fromJSON)]
-    pub fn from_json(
-        #[wasm_bindgen(unchecked_param_type = "PaymentFlowJSON | string")] stored: JsValue,
-    ) -> JsResult<JsPaymentFlow> {
-        let text = json_text(&stored, "payment flow", limits::MAX_FLOW_JSON)?;
-        Ok(JsPaymentFlow { inner: PaymentFlow::from_json(&text).map_err(js_error)? })
-    }
-
-    /// The current state.
-    #[wasm_bindgen(getter, unchecked_return_type = "FlowState")]
-    pub fn state(&self) -> String {
-        self.inner.state().as_str().to_owned()
-    }
-    /// NHN payment number.
-    #[wasm_bindgen(getter, js_name = paymentSeq)]
-    pub fn payment_seq(&self) -> String {
-        self.inner.payment_seq().to_owned()
-    }
-    /// The app's user id.
-    #[wasm_bindgen(getter, js_name = userId)]
-    pub fn user_id(&self) -> String {
-        self.inner.user_id().to_owned()
-    }
-    /// The store code.
-    #[wasm_bindgen(getter, unchecked_return_type = "StoreCode")]
-    pub fn store(&self) -> String {
-        self.inner.store().as_str().to_owned()
-    }
-    /// The product id.
-    #[wasm_bindgen(getter, js_name = productId)]
-    pub fn product_id(&self) -> String {
-        self.inner.product_id().to_owned()
-    }
-    /// The consume token, once paid.
-    #[wasm_bindgen(getter, js_name = accessToken)]
-    pub fn access_token(&self) -> Option<String> {
-        self.inner.access_token().map(str::to_owned)
-    }
-    /// The verified purchase, once verified (a copy: not accepted by `VERIFIED` of another flow).
-    #[wasm_bindgen(getter, unchecked_return_type = "Purchase | undefined")]
-    pub fn purchase(&self) -> JsResult<JsValue> {
-        self.inner.purchase().map_or(Ok(JsValue::UNDEFINED), to_js)
-    }
-    /// Whether the item was granted.
-    #[wasm_bindgen(getter)]
-    pub fn delivered(&self) -> bool {
-        self.inner.delivered()
-    }
-    /// Whether a person should look at this payment (consumed elsewhere).
-    #[wasm_bindgen(getter)]
-    pub fn flagged(&self) -> bool {
-        self.inner.flagged()
-    }
-    /// Consume requests asked for so far.
-    #[wasm_bindgen(getter, js_name = consumeAttempts)]
-    pub fn consume_attempts(&self) -> u32 {
-        self.inner.consume_attempts()
-    }
-    /// Why the flow ended, when known.
-    #[wasm_bindgen(getter)]
-    pub fn reason(&self) -> Option<String> {
-        self.inner.reason().map(str::to_owned)
-    }
 }
 
 /// Subscription status at `at` (epoch ms; default now) from Apple, Google or NHN input.
