@@ -1,9 +1,10 @@
 //! For a language binding that hands verified values to its caller and takes them back (the
 //! wasm-bindgen facade in `wasm/`). Compiled only with the `binding` feature, off by default.
 //!
-//! [`purchase`] is the one deliberate exception to the rule of the rest of the crate, where a
-//! [`Purchase`] is made only from a verified type ([`crate::purchase::IntoPurchase`]): it makes
-//! one from a JSON snapshot and checks no signature. The contract: a binding keeps, for each value
+//! [`purchase`] (and the function per [`Snapshot`] kind it calls, [`google`] … [`stored`]) is the
+//! one deliberate exception to the rule of the rest of the crate, where a [`Purchase`] is made
+//! only from a verified type ([`crate::purchase::IntoPurchase`]): it makes one from a JSON
+//! snapshot and checks no signature. The contract: a binding keeps, for each value
 //! a verifier returned, a snapshot of the verified document where its caller cannot reach it (the
 //! facade keeps them in a `WeakMap` inside the module, keyed by the object it returned), and
 //! passes only such snapshots here.
