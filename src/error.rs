@@ -196,14 +196,14 @@ impl OcspProblem {
         }
     }
 
-    fn code(self) -> &'static str {
+    fn error_code(self) -> ErrorCode {
         match self {
-            OcspProblem::Unknown => "OCSP_STATUS_UNKNOWN",
-            OcspProblem::BadSignature => "OCSP_INVALID_SIGNATURE",
-            OcspProblem::Stale { .. } => "OCSP_STALE_RESPONSE",
-            OcspProblem::CertIdMismatch => "OCSP_CERT_ID_MISMATCH",
-            OcspProblem::NonceMismatch => "OCSP_NONCE_MISMATCH",
-            OcspProblem::Responder { .. } => "OCSP_RESPONDER_ERROR",
+            OcspProblem::Unknown => ErrorCode::OcspStatusUnknown,
+            OcspProblem::BadSignature => ErrorCode::OcspInvalidSignature,
+            OcspProblem::Stale { .. } => ErrorCode::OcspStaleResponse,
+            OcspProblem::CertIdMismatch => ErrorCode::OcspCertIdMismatch,
+            OcspProblem::NonceMismatch => ErrorCode::OcspNonceMismatch,
+            OcspProblem::Responder { .. } => ErrorCode::OcspResponderError,
         }
     }
 }
@@ -277,26 +277,101 @@ impl Unit {
 /// The result type of the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Declares [`ErrorCode`]: each variant with its stable text, once. The JS `IapErrorCode` union
+/// and the package's list of codes are generated from this table (`examples/declarations.rs`).
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal,)*) => {
+        /// Every stable error code, the `code` of an [`Error`] (and of the package's `IapError`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the order the error documentation lists them.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as it is written (`INVALID_SIGNATURE`).
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// Not base64, JSON, DER or a JWS of the expected shape.
+    MalformedInput = "MALFORMED_INPUT",
+    /// Over a documented size limit.
+    InputTooLarge = "INPUT_TOO_LARGE",
+    /// Not a usable public key, or too weak.
+    InvalidPublicKey = "INVALID_PUBLIC_KEY",
+    /// The signature does not verify.
+    InvalidSignature = "INVALID_SIGNATURE",
+    /// The certificate chain is wrong, untrusted or revoked.
+    InvalidChain = "INVALID_CHAIN",
+    /// A certificate was not valid at the effective date.
+    CertificateExpired = "CERTIFICATE_EXPIRED",
+    /// Another app's data (bundle id, package name, app Apple id).
+    InvalidAppIdentifier = "INVALID_APP_IDENTIFIER",
+    /// Another environment's data.
+    InvalidEnvironment = "INVALID_ENVIRONMENT",
+    /// A payment-flow step the state does not allow.
+    InvalidStateTransition = "INVALID_STATE_TRANSITION",
+    /// The store says the purchase was consumed already.
+    AlreadyConsumed = "ALREADY_CONSUMED",
+    /// A server API answered with an error.
+    ApiError = "API_ERROR",
+    /// The request failed on the way.
+    NetworkError = "NETWORK_ERROR",
+    /// No answer in time.
+    Timeout = "TIMEOUT",
+    /// The caller's own arguments are unusable.
+    InvalidArgument = "INVALID_ARGUMENT",
+    /// A signed token's claims do not hold.
+    InvalidToken = "INVALID_TOKEN",
+    /// OCSP: the responder does not know the certificate.
+    OcspStatusUnknown = "OCSP_STATUS_UNKNOWN",
+    /// OCSP: the answer's signature does not verify.
+    OcspInvalidSignature = "OCSP_INVALID_SIGNATURE",
+    /// OCSP: the answer is not current.
+    OcspStaleResponse = "OCSP_STALE_RESPONSE",
+    /// OCSP: the answer is about another certificate.
+    OcspCertIdMismatch = "OCSP_CERT_ID_MISMATCH",
+    /// OCSP: the answer does not echo our nonce.
+    OcspNonceMismatch = "OCSP_NONCE_MISMATCH",
+    /// OCSP: the responder refused to answer.
+    OcspResponderError = "OCSP_RESPONDER_ERROR",
+}
+
 impl Error {
     /// The stable code, as JS sees it in `IapError.code`.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The stable code as a value ([`ErrorCode::ALL`] lists every one).
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Error::MalformedInput { .. } => "MALFORMED_INPUT",
-            Error::InputTooLarge { .. } => "INPUT_TOO_LARGE",
-            Error::InvalidPublicKey { .. } => "INVALID_PUBLIC_KEY",
-            Error::InvalidSignature => "INVALID_SIGNATURE",
-            Error::InvalidChain { .. } | Error::Revoked { .. } => "INVALID_CHAIN",
-            Error::CertificateExpired { .. } => "CERTIFICATE_EXPIRED",
-            Error::InvalidAppIdentifier { .. } => "INVALID_APP_IDENTIFIER",
-            Error::InvalidEnvironment { .. } => "INVALID_ENVIRONMENT",
-            Error::InvalidStateTransition { .. } => "INVALID_STATE_TRANSITION",
-            Error::AlreadyConsumed { .. } => "ALREADY_CONSUMED",
-            Error::Api { .. } | Error::StoreApi(_) => "API_ERROR",
-            Error::Network { .. } => "NETWORK_ERROR",
-            Error::Timeout { .. } => "TIMEOUT",
-            Error::InvalidArgument { .. } => "INVALID_ARGUMENT",
-            Error::Ocsp { problem, .. } => problem.code(),
-            Error::InvalidToken { .. } => "INVALID_TOKEN",
+            Error::MalformedInput { .. } => ErrorCode::MalformedInput,
+            Error::InputTooLarge { .. } => ErrorCode::InputTooLarge,
+            Error::InvalidPublicKey { .. } => ErrorCode::InvalidPublicKey,
+            Error::InvalidSignature => ErrorCode::InvalidSignature,
+            Error::InvalidChain { .. } | Error::Revoked { .. } => ErrorCode::InvalidChain,
+            Error::CertificateExpired { .. } => ErrorCode::CertificateExpired,
+            Error::InvalidAppIdentifier { .. } => ErrorCode::InvalidAppIdentifier,
+            Error::InvalidEnvironment { .. } => ErrorCode::InvalidEnvironment,
+            Error::InvalidStateTransition { .. } => ErrorCode::InvalidStateTransition,
+            Error::AlreadyConsumed { .. } => ErrorCode::AlreadyConsumed,
+            Error::Api { .. } | Error::StoreApi(_) => ErrorCode::ApiError,
+            Error::Network { .. } => ErrorCode::NetworkError,
+            Error::Timeout { .. } => ErrorCode::Timeout,
+            Error::InvalidArgument { .. } => ErrorCode::InvalidArgument,
+            Error::Ocsp { problem, .. } => problem.error_code(),
+            Error::InvalidToken { .. } => ErrorCode::InvalidToken,
         }
     }
 
@@ -569,6 +644,14 @@ mod tests {
              2023-11-14T22:13:20.001Z (1700000000001 epoch ms): valid from 2020-09-13T12:26:40.000Z \
              (1600000000000) to 2023-11-14T22:13:20.000Z (1700000000000)"
         );
+    }
+
+    #[test]
+    fn the_list_of_codes_is_every_code_an_error_has() {
+        let made: std::collections::BTreeSet<_> = every_variant().into_iter().map(|(e, _, _)| e.code()).collect();
+        let listed: std::collections::BTreeSet<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed.len(), ErrorCode::ALL.len(), "a code is listed twice");
+        assert_eq!(made, listed);
     }
 
     #[test]

@@ -231,4 +231,4 @@ pub mod onestore;
 pub mod purchase;
 pub mod signed_purchase;
 
-pub use error::{Error, OcspProblem, Result, StoreApiError, Unit};
+pub use error::{Error, ErrorCode, OcspProblem, Result, StoreApiError, Unit};

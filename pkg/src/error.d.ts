@@ -1,26 +1,7 @@
-/** Stable error codes. New codes may be added; existing ones are never renamed. */
-export type IapErrorCode =
-  | 'MALFORMED_INPUT'
-  | 'INPUT_TOO_LARGE'
-  | 'INVALID_PUBLIC_KEY'
-  | 'INVALID_SIGNATURE'
-  | 'INVALID_CHAIN'
-  | 'CERTIFICATE_EXPIRED'
-  | 'INVALID_APP_IDENTIFIER'
-  | 'INVALID_ENVIRONMENT'
-  | 'INVALID_STATE_TRANSITION'
-  | 'ALREADY_CONSUMED'
-  | 'API_ERROR'
-  | 'NETWORK_ERROR'
-  | 'TIMEOUT'
-  | 'INVALID_ARGUMENT'
-  | 'OCSP_STATUS_UNKNOWN'
-  | 'OCSP_INVALID_SIGNATURE'
-  | 'OCSP_STALE_RESPONSE'
-  | 'OCSP_CERT_ID_MISMATCH'
-  | 'OCSP_NONCE_MISMATCH'
-  | 'OCSP_RESPONDER_ERROR'
-  | 'INVALID_TOKEN';
+// The codes: generated from the Rust core's list (ErrorCode in src/error.rs).
+import type { IapErrorCode } from '../web/codes.js';
+
+export type { IapErrorCode };
 
 /** Every error the package throws. */
 export declare class IapError extends Error {

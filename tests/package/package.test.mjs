@@ -46,7 +46,7 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   assert.ok(manual.length >= 17 && manual.includes('docs/apple.md'), manual.join());
   const expected = [
     'LICENSE', 'README.md', 'package.json', 'index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs',
-    'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', 'web/endpoints.js', 'web/endpoints.d.ts', ...sources, ...manual,
+    'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', 'web/endpoints.js', 'web/endpoints.d.ts', 'web/codes.d.ts', ...sources, ...manual,
     // iap-verify/verify: the same entries (generated from the ones above), its API and types, its module.
     ...['index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs'].map((f) => `verify/${f}`),
     'verify/web/iap_verify.js', 'verify/web/iap_verify_bg.wasm',

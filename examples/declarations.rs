@@ -1,0 +1,26 @@
+//! Prints the declarations the package's JavaScript side is generated from, as JSON:
+//! `{ "endpoints": { "<api>": [declaration, ...] }, "errorCodes": ["MALFORMED_INPUT", ...] }`.
+//! `scripts/gen-endpoints.mjs` turns them into the endpoint table, the client classes' TypeScript
+//! and the `IapErrorCode` union. A native program, so the declarations' doc lines and types stay
+//! out of the wasm module.
+
+use iap_verify::apple::AppStoreServerApi;
+use iap_verify::endpoint::ServerApi;
+use iap_verify::google::GooglePlayApi;
+use iap_verify::nhn::{GamebaseApi, IapApi};
+use iap_verify::ErrorCode;
+use serde_json::{json, Map, Value};
+
+fn describe<A: ServerApi>() -> Value {
+    A::endpoints().iter().map(|e| e.describe()).collect()
+}
+
+fn main() {
+    let mut endpoints = Map::new();
+    endpoints.insert("iap".into(), describe::<IapApi>());
+    endpoints.insert("gamebase".into(), describe::<GamebaseApi>());
+    endpoints.insert("appstore".into(), describe::<AppStoreServerApi>());
+    endpoints.insert("googleplay".into(), describe::<GooglePlayApi>());
+    let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+    println!("{}", json!({ "endpoints": endpoints, "errorCodes": codes }));
+}
