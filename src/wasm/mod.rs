@@ -16,6 +16,7 @@ use crate::error::Error;
 mod api;
 mod apple;
 mod google;
+mod inspect;
 mod pubsub;
 mod purchase;
 mod host;

@@ -127,3 +127,42 @@ test('certificate reader: truncations, bit flips and random bytes return nothing
   const deep = new Uint8Array(4000).fill(0x30).map((v, i) => (i % 2 ? 0x80 : 0x30));
   assert.deepEqual(receiptCertificates(deep), []);
 });
+
+test('inspect describes the certificates of every vector as the page reader did (subject, issuer, serial, validity), with their SHA-256', async () => {
+  const iap = await import('../../pkg/node.mjs');
+  const { __describeCertificates } = await import('../../pkg/web/iap_verify.js');
+  const { createHash } = await import('node:crypto');
+  const { readdirSync } = await import('node:fs');
+  const same = (ours, old, what) => {
+    assert.deepEqual(ours.map(({ subject, issuer, serial, notBefore, notAfter }) => ({ subject, issuer, serial, notBefore, notAfter })),
+      old.map(({ subject, issuer, serial, notBefore, notAfter }) => ({ subject, issuer, serial, notBefore, notAfter })), what);
+    ours.forEach((c, i) => assert.equal(c.sha256, createHash('sha256').update(old[i].der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'), what));
+  };
+  let compared = 0;
+  for (const f of readdirSync(PUBLIC)) {
+    if (f.endsWith('.b64') && f.startsWith('apple-receipt')) {
+      const r = iap.inspect(publicText(f));
+      same(r.certificates ?? [], receiptCertificates(base64ToBytes(publicText(f))).map(describeCertificate), f);
+      compared += r.certificates.length;
+    } else if (f.endsWith('.jws')) {
+      const r = iap.inspect(publicText(f), { type: 'apple-transaction' });
+      same(r.certificates ?? [], jwsCertificates(peekJws(publicText(f).trim()).header, base64ToBytes).map(describeCertificate).filter(Boolean), f);
+      compared += r.certificates?.length ?? 0;
+    }
+  }
+  for (const f of readdirSync(`${OURS}testpki`).filter((n) => n.endsWith('.der'))) {
+    const der = new Uint8Array(readFileSync(`${OURS}testpki/${f}`));
+    if (f.startsWith('receipt-openssl')) {
+      same(iap.inspect(der).certificates, receiptCertificates(der).map(describeCertificate), f);
+    } else if (!f.startsWith('receipt')) {
+      same(__describeCertificates(der, false), [describeCertificate(der)], f);
+    }
+    compared++;
+  }
+  for (const f of readdirSync(`${PUBLIC}certs`).filter((n) => n.endsWith('.pem'))) {
+    const der = parseRoots([readFileSync(`${PUBLIC}certs/${f}`, 'utf8')])[0];
+    same(__describeCertificates(der, false), [describeCertificate(der)], f);
+    compared++;
+  }
+  assert.ok(compared > 50, `${compared} certificates compared`);
+});
