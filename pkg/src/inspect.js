@@ -35,7 +35,7 @@ const note = (code, message, extra) => ({ code, message, ...extra });
 /**
  * Detects what `input` is, verifies it (or decodes it, for the kinds that carry no signature, or
  * with `decodeOnly`), and says what a person needs to know about the result: notes, and for Apple
- * data the certificates it carries. See docs/cli.md ("inspect: the command's engine").
+ * data the certificates it carries. The manual: docs/cli.md, "inspect(): the command's engine".
  *
  * Errors: anything about the input is returned, never thrown: an input it does not recognize
  * (`kind` undefined, MALFORMED_INPUT), malformed data, a signature or chain that does not verify,
