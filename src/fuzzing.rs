@@ -172,9 +172,11 @@ pub fn purchase_sources(data: &[u8]) {
     let _ = sources::apple_receipt_in_app(&v, v.get("receiptType").and_then(serde_json::Value::as_str));
 }
 
-/// X.509 certificates: parse, read the parts chain building reads, and use one as an anchor.
+/// X.509 certificates: parse, read the parts chain building reads, use one as an anchor, and
+/// describe one for display.
 pub fn x509(data: &[u8]) {
     use crate::x509::{Certificate, TrustAnchors};
+    let _ = crate::x509::describe(data);
     if let Ok(c) = Certificate::parse(data) {
         let _ = c.is_ca();
         let _ = c.common_name();
@@ -191,7 +193,7 @@ pub fn x509(data: &[u8]) {
 }
 
 /// Apple app receipts: the PKCS#7 container (DER and BER), the chain, the payload alone, and the
-/// transaction id extractors (receipt and iOS 6 plist text).
+/// transaction id extractors (receipt and iOS 6 plist text), and the certificates described.
 pub fn apple_receipt(data: &[u8]) {
     use crate::apple::receipt::{self, AppReceiptVerifier, ReceiptOptions};
     const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-rsa.der");
@@ -201,16 +203,18 @@ pub fn apple_receipt(data: &[u8]) {
     }
     let _ = receipt::parse_payload(data);
     let _ = receipt::extract_transaction_id_from_app_receipt(data);
+    let _ = receipt::describe_certificates(data);
     let _ = receipt::extract_transaction_id_from_transaction_receipt(&String::from_utf8_lossy(data));
 }
 
 /// Apple JWS: every verifier method, with the test PKI root and in the Xcode environment, and the
-/// payload models decoded from arbitrary JSON.
+/// payload models decoded from arbitrary JSON, and the x5c certificates described.
 pub fn apple_jws(data: &[u8]) {
     use crate::apple::models::{AppTransaction, Environment, ResponseBodyV2DecodedPayload};
     use crate::apple::SignedDataVerifier;
     const ROOT: &[u8] = include_bytes!("../tests/vectors/testpki/root-ec.der");
     let text = String::from_utf8_lossy(data);
+    let _ = crate::apple::jws::describe_certificates(&text);
     for env in [Environment::Sandbox, Environment::Xcode] {
         if let Ok(v) = SignedDataVerifier::with_roots(Some(&[ROOT]), false, env, "com.example.app", Some(1)) {
             let _ = v.verify_and_decode_transaction(&text, 0);

@@ -232,3 +232,4 @@ pub mod purchase;
 pub mod signed_purchase;
 
 pub use error::{Error, ErrorCode, OcspProblem, Result, StoreApiError, Unit};
+pub use x509::{describe as describe_certificate, CertificateInfo, NamePart};

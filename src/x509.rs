@@ -7,7 +7,10 @@
 //! nothing about a parsed certificate is trusted until a `verify_*`/`check_*` call says so. Any
 //! failure to parse a certificate that is part of a chain is reported as `INVALID_CHAIN`.
 
+use std::fmt::Write as _;
+
 use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
+use serde::Serialize;
 
 use crate::der::{self, oid, tag, SubjectPublicKeyInfo, Tlv};
 use crate::error::{Error, Result};
@@ -92,7 +95,7 @@ pub(crate) struct Certificate<'a> {
 
 impl<'a> Certificate<'a> {
     /// Parses one DER certificate; nothing may follow it. Failures are `INVALID_CHAIN`, marked
-    /// unreadable.
+    /// unreadable ([`describe`] reads with the same parser but reports `MALFORMED_INPUT`).
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self> {
         Self::parse_inner(der).map_err(|e| match e {
             Error::MalformedInput { reason, offset, .. } => Error::unreadable_chain(match offset {
@@ -316,6 +319,129 @@ fn common_name(name: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// One attribute of a Name (subject or issuer), as shown to people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamePart {
+    /// `CN`, `OU`, `O`, `C`, `L`, `ST` or `E`; any other attribute type as its dotted OID.
+    pub key: String,
+    /// The value's bytes as UTF-8 (lossy), whatever its string type.
+    pub value: String,
+}
+
+/// What a certificate says about itself, for people to read (the dashboard, the command line).
+/// Nothing in it is checked or trusted: whether a chain is trusted is decided by the verifiers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInfo {
+    /// The subject's attributes, in the order of the certificate.
+    pub subject: Vec<NamePart>,
+    /// The issuer's attributes, in the order of the certificate.
+    pub issuer: Vec<NamePart>,
+    /// The serial number as lowercase hex, without the zero byte DER puts before a high bit.
+    pub serial: String,
+    /// notBefore, epoch milliseconds.
+    pub not_before: i64,
+    /// notAfter, epoch milliseconds.
+    pub not_after: i64,
+    /// `EC P-256`, `EC P-384`, `RSA`, or the key algorithm's dotted OID.
+    pub key_algorithm: String,
+    /// Whether basicConstraints says `cA: TRUE`.
+    pub is_ca: bool,
+    /// SHA-256 of the DER, uppercase hex pairs joined by colons (as browsers and `openssl -fingerprint` show it).
+    pub sha256: String,
+}
+
+/// Describes one DER certificate for display: subject, issuer, serial, validity, key, CA flag and
+/// fingerprint. The certificate is read by the chain builder's parser ([`Certificate::parse`]);
+/// anything it refuses, and a basicConstraints it cannot read, is `MALFORMED_INPUT`. Never trusts
+/// or verifies anything.
+pub fn describe(der: &[u8]) -> Result<CertificateInfo> {
+    let c = Certificate::parse_inner(der)?;
+    let is_ca = c.is_ca().map_err(|_| Error::malformed(WHAT, "unreadable basicConstraints"))?;
+    let serial = match c.serial {
+        [0, rest @ ..] if rest.first().is_some_and(|b| b & 0x80 != 0) => rest,
+        s => s,
+    };
+    let key_algorithm = match PublicKey::from_spki(&c.spki).map(|k| k.kind) {
+        Ok(KeyKind::EcP256) => "EC P-256".to_owned(),
+        Ok(KeyKind::EcP384) => "EC P-384".to_owned(),
+        Ok(KeyKind::Rsa) => "RSA".to_owned(),
+        Err(_) => dotted(c.spki.algorithm),
+    };
+    Ok(CertificateInfo {
+        subject: name_parts(c.subject)?,
+        issuer: name_parts(c.issuer)?,
+        serial: hex(serial, "").to_ascii_lowercase(),
+        not_before: c.not_before,
+        not_after: c.not_after,
+        key_algorithm,
+        is_ca,
+        sha256: hex(ring::digest::digest(&ring::digest::SHA256, der).as_ref(), ":"),
+    })
+}
+
+/// Uppercase hex pairs joined by `sep`.
+fn hex(bytes: &[u8], sep: &str) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        for nibble in [b >> 4, b & 15] {
+            out.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+        }
+    }
+    out
+}
+
+/// The attributes of a Name TLV (SEQUENCE of SET of SEQUENCE { type, value, ... }), in order.
+fn name_parts(name: &[u8]) -> Result<Vec<NamePart>> {
+    let mut parts = Vec::new();
+    let mut rdns = der::read_all(WHAT, name, |r| r.expect(tag::SEQUENCE))?.reader(WHAT);
+    while !rdns.at_end() {
+        let mut atvs = rdns.expect(tag::SET)?.reader(WHAT);
+        while !atvs.at_end() {
+            let mut a = atvs.expect(tag::SEQUENCE)?.reader(WHAT);
+            let t = a.expect(tag::OID)?.value;
+            let v = a.read_tlv()?.value;
+            let key = match t {
+                [0x55, 0x04, 3] => "CN",
+                [0x55, 0x04, 6] => "C",
+                [0x55, 0x04, 7] => "L",
+                [0x55, 0x04, 8] => "ST",
+                [0x55, 0x04, 10] => "O",
+                [0x55, 0x04, 11] => "OU",
+                [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01] => "E",
+                _ => "",
+            };
+            let key = if key.is_empty() { dotted(t) } else { key.to_owned() };
+            parts.push(NamePart { key, value: String::from_utf8_lossy(v).into_owned() });
+        }
+    }
+    Ok(parts)
+}
+
+/// An OID's content bytes in dotted form (`2.5.4.3`); bits beyond 64 in one arc are dropped, and
+/// an unfinished last arc is left out (display only).
+fn dotted(oid: &[u8]) -> String {
+    let mut out = String::new();
+    let mut arc: u64 = 0;
+    for &b in oid {
+        arc = (arc << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            let _ = if out.is_empty() {
+                let first = arc.min(80) / 40;
+                write!(out, "{first}.{}", arc.saturating_sub(first * 40))
+            } else {
+                write!(out, ".{arc}")
+            };
+            arc = 0;
+        }
+    }
+    out
 }
 
 /// The kind of a public key, which with a certificate's signature algorithm fixes the ring
@@ -569,6 +695,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn parts(n: &[NamePart]) -> Vec<(&str, &str)> {
+        n.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect()
+    }
+
+    #[test]
+    fn describes_certificates_for_display() {
+        // The figures `openssl x509 -noout -text -fingerprint -sha256` prints for the same files.
+        let g3 = describe(G3).unwrap();
+        let g3_name = [("CN", "Apple Root CA - G3"), ("OU", "Apple Certification Authority"), ("O", "Apple Inc."), ("C", "US")];
+        assert_eq!(parts(&g3.subject), g3_name);
+        assert_eq!(parts(&g3.issuer), g3_name);
+        assert_eq!(g3.serial, "2dc5fc88d2c54b95");
+        // 2014-04-30T18:19:06Z → 2039-04-30T18:19:06Z
+        assert_eq!((g3.not_before, g3.not_after), (1_398_881_946_000, 2_187_800_346_000));
+        assert_eq!((g3.key_algorithm.as_str(), g3.is_ca), ("EC P-384", true));
+        assert_eq!(g3.sha256, "63:34:3A:BF:B8:9A:6A:03:EB:B5:7E:9B:3F:5F:A7:BE:7C:4F:5C:75:6F:30:17:B3:A8:C4:88:C3:65:3E:91:79");
+
+        let root = describe(APPLE_ROOT).unwrap();
+        assert_eq!(parts(&root.subject), [("C", "US"), ("O", "Apple Inc."), ("OU", "Apple Certification Authority"), ("CN", "Apple Root CA")]);
+        assert_eq!((root.serial.as_str(), root.key_algorithm.as_str(), root.is_ca), ("02", "RSA", true));
+        assert_eq!(root.sha256, "B0:B1:73:0E:CB:C7:FF:45:05:14:2C:49:F1:29:5E:6E:DA:6B:CA:ED:7E:2C:68:C5:BE:91:B5:A1:10:01:F0:24");
+
+        // No CN; a serial whose high bit is set loses DER's sign byte; the e-mail attribute.
+        let t = describe(TEST_CA).unwrap();
+        assert_eq!(parts(&t.subject), [("C", "US"), ("ST", "California"), ("L", "Cupertino")]);
+        assert_eq!((t.serial.as_str(), t.key_algorithm.as_str()), ("b51ce402e21f9a5b", "EC P-256"));
+        let sk = describe(STOREKIT).unwrap();
+        assert_eq!(parts(&sk.subject), [("CN", "StoreKit"), ("O", "StoreKit"), ("OU", "StoreKit"), ("C", "US"), ("E", "StoreKit")]);
+
+        // A leaf is not a CA; an unknown attribute type is named by its OID.
+        let leaf = describe(include_bytes!("../tests/vectors/testpki/leaf-ec.der")).unwrap();
+        assert!(!leaf.is_ca);
+        assert_eq!(dotted(&[0x55, 0x04, 0x05]), "2.5.4.5");
+        assert_eq!(dotted(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x63, 0x64, 0x06, 0x0b, 0x01]), "1.2.840.113635.100.6.11.1");
+        assert_eq!(dotted(&[0x88, 0x37, 0x03]), "2.999.3");
+        assert_eq!(dotted(&[]), "");
+    }
+
+    #[test]
+    fn describe_reports_malformed_input_never_panics() {
+        for n in 0..G3.len() {
+            assert_eq!(describe(G3.get(..n).unwrap()).unwrap_err().code(), "MALFORMED_INPUT");
+        }
+        for i in 0..APPLE_ROOT.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut m = APPLE_ROOT.to_vec();
+                m[i] ^= flip;
+                if let Err(e) = describe(&m) {
+                    assert_eq!(e.code(), "MALFORMED_INPUT");
+                }
+            }
+        }
+        assert_eq!(describe(b"").unwrap_err().code(), "MALFORMED_INPUT");
     }
 
     #[test]

@@ -565,3 +565,25 @@ fn unreadable_certificates_are_marked_for_apples_invalid_certificate_status() {
     assert_eq!(unreadable(&no_oid), ("INVALID_CHAIN", false));
     assert_eq!(unreadable(&test_jws(&payload, "leaf-ec", "int-ec-nooid", "root-ec")), ("INVALID_CHAIN", false));
 }
+
+#[test]
+fn x5c_certificates_are_described_for_display_in_the_order_sent() {
+    use iap_verify::apple::describe_jws_certificates as describe_certificates;
+    let certs: Vec<_> = describe_certificates(public_text("apple-jws-gopay-notification-did-renew-sandbox.jws").trim()).unwrap().into_iter().map(Result::unwrap).collect();
+    assert_eq!(certs.len(), 3);
+    assert_eq!(certs[0].not_after, 1_695_523_833_000); // 2023-09-24T02:50:33Z
+    assert_eq!(certs[0].key_algorithm, "EC P-256");
+    assert_eq!(certs[2].subject.first().map(|p| p.value.as_str()), Some("Apple Root CA - G3"));
+    assert_eq!(certs[2].sha256, "63:34:3A:BF:B8:9A:6A:03:EB:B5:7E:9B:3F:5F:A7:BE:7C:4F:5C:75:6F:30:17:B3:A8:C4:88:C3:65:3E:91:79");
+    // Xcode's tokens carry one certificate; a header without x5c, or not a JWS, is a typed error.
+    assert_eq!(describe_certificates(public_text("apple-jws-xcode-signed-transaction.jws").trim()).unwrap().len(), 1);
+    assert_eq!(code(describe_certificates(public_text("apple-jws-testca-missingX5CHeaderClaim.jws").trim())), "INVALID_CHAIN");
+    assert_eq!(code(describe_certificates("e30.e30.sig")), "INVALID_CHAIN");
+    assert_eq!(code(describe_certificates("%%%")), "MALFORMED_INPUT");
+    // An entry that is not a certificate, or not base64, is that entry's error; the others are still described.
+    let g3 = b64(&public("apple-root-AppleRootCA-G3.cer"));
+    let header = b64url(format!(r#"{{"alg":"ES256","x5c":["MAMCAQE=","%%","{g3}"]}}"#).as_bytes());
+    let described = describe_certificates(&format!("{header}.e30.sig")).unwrap();
+    let codes: Vec<_> = described.iter().map(|r| r.as_ref().map(|c| c.key_algorithm.as_str()).map_err(|e| e.code())).collect();
+    assert_eq!(codes, [Err("MALFORMED_INPUT"), Err("MALFORMED_INPUT"), Ok("EC P-384")]);
+}

@@ -358,3 +358,28 @@ fn default_roots_and_free_function() {
     assert_eq!(code(verify_app_receipt(&pki("receipt-openssl-sha256.der"), none, &opts(NOW))), "INVALID_CHAIN");
     assert_eq!(code(AppReceiptVerifier::with_roots(Some(&[b"junk".to_vec()]))), "INVALID_ARGUMENT");
 }
+
+#[test]
+fn receipt_certificates_are_described_for_display_in_the_order_sent() {
+    use iap_verify::apple::{describe_receipt_certificates as describe_certificates, describe_receipt_certificates_base64 as describe_certificates_base64};
+    let cn = |c: &iap_verify::CertificateInfo| c.subject.iter().find(|p| p.key == "CN").map(|p| p.value.clone()).unwrap();
+    // The App Store's DER receipt: leaf, WWDR G5, Apple Root CA.
+    let g5 = describe_certificates_base64(&public_text("apple-receipt-tpinapp-sandbox-g5.b64")).unwrap();
+    let g5: Vec<_> = g5.into_iter().map(Result::unwrap).collect();
+    assert_eq!(g5.iter().map(cn).collect::<Vec<_>>(), [
+        "Mac App Store and iTunes Store Receipt Signing",
+        "Apple Worldwide Developer Relations Certification Authority",
+        "Apple Root CA",
+    ]);
+    assert_eq!(g5[0].issuer, g5[1].subject);
+    assert_eq!(g5[0].not_after, ms("2026-08-23T14:50:02Z"));
+    assert_eq!((g5[0].is_ca, g5[1].is_ca, g5[2].is_ca), (false, true, true));
+    // Xcode's BER receipt carries one certificate, StoreKit's own.
+    let xcode = describe_certificates_base64(&public_text("apple-receipt-xcode-backyardbirds-with-purchase.b64")).unwrap();
+    assert_eq!(xcode.len(), 1);
+    let sk = xcode.into_iter().next().unwrap().unwrap();
+    assert_eq!((cn(&sk).as_str(), sk.not_before, sk.not_after), ("StoreKit", ms("2020-04-01T17:52:35Z"), ms("2040-03-27T17:52:35Z")));
+    // Not a receipt: a typed error, never a panic.
+    assert_eq!(code(describe_certificates(b"\x30\x03\x02\x01\x01")), "MALFORMED_INPUT");
+    assert_eq!(code(describe_certificates_base64("not base64!")), "MALFORMED_INPUT");
+}

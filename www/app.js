@@ -1,6 +1,7 @@
 // The dashboard page: wires the form, the package (loaded from ../pkg/browser.mjs, the browser
-// entry) and the renderers. Verification runs here, in the browser; only purchase lookups go to
-// the dashboard server (same origin), which holds the API credentials.
+// entry, whose inspect() verifies and describes what is pasted) and the renderers. Verification
+// runs here, in the browser; only purchase lookups go to the dashboard server (same origin),
+// which holds the API credentials.
 import { KINDS, detect, bytesToBase64 } from '../pkg/src/detect.js';
 import { verifyInput, parseRoots } from './verify.js';
 import { KNOWN_FIELDS } from './fields.js';
@@ -31,15 +32,12 @@ async function loadPackage() {
 
 for (const [k, label] of Object.entries(KINDS)) $('kind-override').append(h('option', { value: k }, label));
 
+/** The kind shown (chosen under Options, or detected); verification reads the input itself. */
 function currentDetection() {
-  const text = $('input').value;
   const override = $('kind-override').value;
-  if (droppedBytes) return { kind: override || 'apple-receipt', input: droppedBytes };
-  const d = detect(text);
-  if (!override) return d;
-  if (override.endsWith('-purchase')) return { kind: override, input: text };
-  if (override === 'apple-notification' && d.kind === 'apple-notification') return d;
-  return { kind: override, input: text.trim() };
+  if (droppedBytes) return { kind: override || 'apple-receipt' };
+  const d = detect($('input').value);
+  return override ? { kind: override } : d;
 }
 
 function updateDetection() {
@@ -170,7 +168,8 @@ $('verify-form').addEventListener('submit', (e) => {
   if (!iap) return;
   const d = currentDetection();
   if (!d.kind) return;
-  const r = verifyInput(iap, settings, d, { signature: $('signature').value, key: $('key').value, at: atValue() });
+  const input = droppedBytes ?? $('input').value;
+  const r = verifyInput(iap, settings, { input, type: $('kind-override').value || undefined, kind: d.kind }, { signature: $('signature').value, key: $('key').value, at: atValue() });
   // The verdict is a live region (role=status): screen readers announce it, focus stays put.
   showResult(r);
 });

@@ -1,7 +1,6 @@
 // DOM rendering of verification results. Every value from the input goes through textContent
 // (never innerHTML): the data is untrusted.
 import { isTimeKey } from './verify.js';
-import { nameLine, fingerprint } from './certs.js';
 
 /** Creates an element: h('td', { class: 'x', dataset: {...} }, child, 'text', ...). */
 export function h(tag, attrs = {}, ...kids) {
@@ -147,13 +146,17 @@ export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } 
   return rows;
 }
 
-/** The certificates the input carries, leaf first, with their validity at the judged date. */
+/** "CN, OU, O, C" in that order of importance, for one line. */
+export function nameLine(parts) {
+  const order = ['CN', 'OU', 'O', 'C'];
+  return order.flatMap((k) => parts.filter((p) => p.key === k).map((p) => p.value)).join(', ');
+}
+
+/** The certificates the input carries (the package's descriptions), leaf first, with their validity at the judged date. */
 export function chainTable(chain, { open = false } = {}) {
   const roles = chain.certs.length === 1 ? ['Self-signed'] : ['Leaf (signer)', 'Intermediate', 'Root (as sent)'];
   const items = chain.certs.map((c, i) => {
     const valid = c.notBefore <= chain.judgedAt && chain.judgedAt <= c.notAfter;
-    const fp = h('code', { class: 'fp' }, '…');
-    fingerprint(c.der).then((f) => (fp.textContent = f ?? 'unavailable'));
     const cn = c.subject.filter((p) => p.key === 'CN').map((p) => p.value).join(', ') || nameLine(c.subject);
     const rest = c.subject.filter((p) => p.key !== 'CN');
     return h('li', { class: 'cert' },
@@ -164,7 +167,7 @@ export function chainTable(chain, { open = false } = {}) {
         h('dt', {}, 'Issuer'), h('dd', {}, nameLine(c.issuer)),
         h('dt', {}, 'Valid'), h('dd', { class: 'validity' }, timeCell(c.notBefore), h('span', { class: 'arrow', 'aria-label': 'to' }, '→'), timeCell(c.notAfter)),
         h('dt', {}, 'Serial'), h('dd', {}, h('code', {}, c.serial)),
-        h('dt', {}, 'SHA-256'), h('dd', {}, fp)));
+        h('dt', {}, 'SHA-256'), h('dd', {}, h('code', { class: 'fp' }, c.sha256))));
   });
   const allValid = chain.certs.every((c) => c.notBefore <= chain.judgedAt && chain.judgedAt <= c.notAfter);
   const path = chain.certs.map((c) => c.subject.filter((p) => p.key === 'CN').map((p) => p.value).join(', ') || nameLine(c.subject)).join('  ←  ');

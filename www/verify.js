@@ -1,9 +1,7 @@
-// Verification of one detected input with the package, and everything shown around the verdict:
-// notes, the certificates the input carries, and a subscription timeline with its status now.
-import { KINDS, base64ToBytes, peekJws } from '../pkg/src/detect.js';
-import { describeCertificate, jwsCertificates, receiptCertificates } from './certs.js';
-
-const ENVIRONMENTS = ['Production', 'Sandbox', 'Xcode', 'LocalTesting'];
+// Verification of one input with the package's inspect(), and everything shown around the
+// verdict: the notes in the page's words, the certificates the input carries (described by the
+// package), and a subscription timeline with its status now.
+import { KINDS, base64ToBytes } from '../pkg/src/detect.js';
 
 /** Plain words for each error code, for people who do not read ASN.1. */
 export const EXPLAIN = {
@@ -46,200 +44,93 @@ export function parseRoots(list) {
   return out;
 }
 
-/** Runs `call(roots)` with Apple's roots, then with the extra roots of Settings if the chain was not trusted. */
-function withRoots(iap, settings, call) {
-  try {
-    return { value: call(null), notes: [] };
-  } catch (e) {
-    const extra = parseRoots(settings.roots);
-    if (extra.length === 0 || e?.code !== 'INVALID_CHAIN') throw e;
-    return { value: call(extra), notes: ['Trusted through an extra root from Settings, not an Apple root.'] };
+/** inspect's notes in the page's words, by code (the library's name its options). */
+const NOTE_TEXT = {
+  TRUSTED_BY_EXTRA_ROOT: () => 'Trusted through an extra root from Settings, not an Apple root.',
+  TEST_DATA: () => 'TEST DATA: signed by a local Xcode / StoreKit key, not by Apple.',
+  BUNDLE_ID_NOT_CHECKED: (r) => (r.kind === 'apple-receipt' ? 'Bundle id not checked: set one in Settings to require it.' : 'Bundle id not checked: taken from the data itself. Set one in Settings to require it.'),
+  ENVIRONMENT_NOT_CHECKED: () => 'Environment not checked: taken from the data itself. Set one in Settings to require it.',
+  TRAILING_NEWLINE_IGNORED: () => 'Verified without the trailing newline of the pasted text.',
+  MISSING_SIGNATURE_OR_KEY: (r, n) => {
+    const key = `${r.kind === 'onestore-purchase' ? 'ONE store' : 'Google Play'} licence key`;
+    const missing = (n.missing ?? []).map((m) => (m === 'key' ? key : m)).join(' and ');
+    return `Not verified: no ${missing}. Paste the signature below the data, and the app's licence key in Settings.`;
+  },
+  NO_SIGNATURE: () => 'A Pub/Sub push body carries no signature: only the push request itself (its OIDC token) can be authenticated.',
+  NOT_VERIFIABLE_OFFLINE: () => 'An iOS 6 transaction receipt cannot be verified offline: look the transaction id up with the App Store Server API.',
+  GUESSED_KIND: () => 'The kind was guessed from a minimal payload; choose another under "Kind" if it is wrong.',
+};
+/** The order the page lists notes in: trust first, how the kind was chosen last. */
+const NOTE_ORDER = ['TRUSTED_BY_EXTRA_ROOT', 'TEST_DATA', 'BUNDLE_ID_NOT_CHECKED', 'ENVIRONMENT_NOT_CHECKED', 'TRAILING_NEWLINE_IGNORED', 'MISSING_SIGNATURE_OR_KEY', 'NO_SIGNATURE', 'NOT_VERIFIABLE_OFFLINE', 'GUESSED_KIND'];
+
+function notesOf(r) {
+  const rank = (n) => (NOTE_ORDER.includes(n.code) ? NOTE_ORDER.indexOf(n.code) : NOTE_ORDER.length - 1);
+  let notes = [...r.notes].sort((a, b) => rank(a) - rank(b));
+  if (r.error?.code === 'INVALID_PUBLIC_KEY' && /1024-bit/.test(r.error.message ?? '')) {
+    const hint = 'A 1024-bit key: real Play Console keys are 2048-bit. For old test data, tick "Accept 1024-bit keys" in Settings.';
+    return [hint, ...notes.filter((n) => n.code === 'GUESSED_KIND').map((n) => NOTE_TEXT.GUESSED_KIND(r, n))];
   }
+  return notes.map((n) => NOTE_TEXT[n.code]?.(r, n) ?? n.message);
 }
 
-function chainInfo(certs, judgedAt, judgedBy, note) {
-  const described = certs.map(describeCertificate).filter(Boolean);
-  if (described.length === 0) return undefined;
-  return { certs: described, judgedAt, judgedBy, note };
+/** The verdict's error: a value the data does not supply is asked for in Settings. */
+function errorFor(e) {
+  const option = e?.code === 'INVALID_ARGUMENT' ? e.details?.option : undefined;
+  if (option === 'environment') {
+    const env = e.details.value;
+    return { code: e.code, message: `The environment is ${env === undefined ? 'not in the data' : `"${env}"`}: choose one in Settings.` };
+  }
+  if (option === 'appAppleId') return { code: e.code, message: 'Production data needs the App Apple ID: set it in Settings.' };
+  return e;
 }
 
-function appleJws(iap, settings, kind, jws, now, atGiven) {
-  const { header, payload } = peekJws(jws);
-  const method = {
-    'apple-transaction': 'verifyAndDecodeTransaction',
-    'apple-renewal-info': 'verifyAndDecodeRenewalInfo',
-    'apple-app-transaction': 'verifyAndDecodeAppTransaction',
-    'apple-notification': 'verifyAndDecodeNotification',
-  }[kind];
-  const notes = [];
-  const env = settings.environment || payload?.environment || payload?.data?.environment || payload?.summary?.environment || payload?.receiptType;
-  const bundleId = settings.bundleId || payload?.bundleId || payload?.data?.bundleId || payload?.summary?.bundleId || '';
-  const appAppleIdText = settings.appAppleId || payload?.appAppleId || payload?.data?.appAppleId || payload?.summary?.appAppleId;
-  const appAppleId = appAppleIdText === undefined || appAppleIdText === '' ? undefined : Number(appAppleIdText);
-  if (!settings.bundleId && kind !== 'apple-renewal-info') notes.push('Bundle id not checked: taken from the data itself. Set one in Settings to require it.');
-  if (!settings.environment) notes.push('Environment not checked: taken from the data itself. Set one in Settings to require it.');
-  const signedDate = kind === 'apple-app-transaction' ? payload?.receiptCreationDate ?? payload?.signedDate : payload?.signedDate;
-  const judgedAt = typeof signedDate === 'number' ? signedDate : now;
-  const judgedBy = typeof signedDate === 'number'
-    ? (kind === 'apple-app-transaction' && payload?.receiptCreationDate ? 'receiptCreationDate' : 'signedDate')
-    : `${atGiven ? 'the time set under Options' : 'now'}: the data has no signed date`;
-  const certs = jwsCertificates(header, base64ToBytes);
-  const chain = chainInfo(certs, judgedAt, judgedBy, certs.length === 3 ? 'The third certificate is shown as sent; trust comes from the configured root, never from it.' : undefined);
-  const base = { unverified: withNestedDecoded(payload), chain };
-  if (!ENVIRONMENTS.includes(env)) {
-    return invalid({ code: 'INVALID_ARGUMENT', message: `The environment is ${env === undefined ? 'not in the data' : `"${env}"`}: choose one in Settings.` }, base);
+/** The certificates the input carries, and what their validity is judged at, in the page's words. */
+function chainOf(r, atGiven) {
+  if (!r.certificates) return undefined;
+  let judgedBy = r.judgedBy;
+  if (judgedBy === 'now') {
+    if (r.kind !== 'apple-receipt') judgedBy = `${atGiven ? 'the time set under Options' : 'now'}: the data has no signed date`;
+    else if (r.status === 'verified') judgedBy = 'now (the receipt has no creation date)';
+    else judgedBy = 'now: the receipt\'s own creation date is read only once it verifies';
   }
-  if (env === 'Production' && (appAppleId === undefined || !Number.isSafeInteger(appAppleId))) {
-    return invalid({ code: 'INVALID_ARGUMENT', message: 'Production data needs the App Apple ID: set it in Settings.' }, base);
-  }
-  try {
-    const r = withRoots(iap, settings, (roots) => new iap.SignedDataVerifier(roots, false, env, bundleId, appAppleId)[method](jws, { now }));
-    if (r.value?.testData) notes.unshift('TEST DATA: signed by a local Xcode / StoreKit key, not by Apple.');
-    return { status: 'verified', value: r.value, notes: [...r.notes, ...notes], chain };
-  } catch (e) {
-    return invalid(e, { ...base, notes });
-  }
-}
-
-/**
- * For display when verification failed: a notification's nested JWS decoded without any check,
- * placed where a verified notification has them (`data.decodedTransactionInfo`, ...).
- */
-function withNestedDecoded(payload) {
-  if (!payload || typeof payload !== 'object') return payload;
-  const out = structuredClone(payload);
-  const nested = [
-    ['data', 'signedTransactionInfo', 'decodedTransactionInfo'],
-    ['data', 'signedRenewalInfo', 'decodedRenewalInfo'],
-    ['appData', 'signedAppTransactionInfo', 'decodedAppTransactionInfo'],
-  ];
-  for (const [parent, signed, decoded] of nested) {
-    const p = out[parent];
-    if (p && typeof p === 'object' && typeof p[signed] === 'string') {
-      const inner = peekJws(p[signed].trim()).payload;
-      if (inner !== undefined) p[decoded] = inner;
-    }
-  }
-  return out;
-}
-
-function appleReceipt(iap, settings, input, now) {
-  const bytes = typeof input === 'string' ? base64ToBytes(input) : input;
-  const certs = bytes ? receiptCertificates(bytes) : [];
-  const options = { now };
-  if (settings.bundleId) options.bundleId = settings.bundleId;
-  const notes = settings.bundleId ? [] : ['Bundle id not checked: set one in Settings to require it.'];
-  try {
-    const r = withRoots(iap, settings, (roots) => iap.verifyAppReceipt(input, roots ? { ...options, rootCertificates: roots } : options));
-    const created = r.value?.receiptCreationDate;
-    const chain = chainInfo(certs, created ?? now, created !== undefined ? 'receiptCreationDate' : 'now (the receipt has no creation date)');
-    return { status: 'verified', value: r.value, notes: [...r.notes, ...notes], chain };
-  } catch (e) {
-    let tx;
-    try {
-      tx = iap.extractTransactionIdFromAppReceipt(input);
-    } catch {
-      tx = undefined;
-    }
-    const chain = chainInfo(certs, now, 'now: the receipt\'s own creation date is read only once it verifies');
-    return invalid(e, { unverified: tx === undefined ? undefined : { transactionId: tx }, chain, notes });
-  }
-}
-
-function signedPurchase(iap, settings, kind, text, signature, keyOverride) {
-  const store = kind === 'onestore-purchase' ? 'onestore' : 'google';
-  const key = (keyOverride || (store === 'onestore' ? settings.onestoreKey : settings.googleKey) || '').trim();
-  let unverified;
-  try {
-    unverified = JSON.parse(text);
-  } catch {
-    unverified = undefined;
-  }
-  if (!signature.trim() || !key) {
-    const missing = [!signature.trim() && 'signature', !key && `${store === 'onestore' ? 'ONE store' : 'Google Play'} licence key`].filter(Boolean).join(' and ');
-    return {
-      status: 'decoded',
-      value: unverified,
-      notes: [`Not verified: no ${missing}. Paste the signature below the data, and the app's licence key in Settings.`],
-    };
-  }
-  const Verifier = store === 'onestore' ? iap.OneStoreVerifier : iap.GoogleVerifier;
-  try {
-    const verifier = new Verifier(key, { allowLegacy1024BitKeys: settings.allowLegacyKeys === true });
-    const bytes = new TextEncoder().encode(text);
-    try {
-      return { status: 'verified', value: verifier.verify(bytes, signature.trim()), notes: [] };
-    } catch (e) {
-      // A paste often gains or loses the final newline; the signature may cover the text without it.
-      const trimmed = text.replace(/[\r\n]+$/, '');
-      if (e?.code !== 'INVALID_SIGNATURE' || trimmed === text) throw e;
-      const value = verifier.verify(new TextEncoder().encode(trimmed), signature.trim());
-      return { status: 'verified', value, notes: ['Verified without the trailing newline of the pasted text.'] };
-    }
-  } catch (e) {
-    const r = invalid(e, { unverified });
-    if (e?.code === 'INVALID_PUBLIC_KEY' && /1024-bit/.test(e.message ?? '')) {
-      r.notes = ['A 1024-bit key: real Play Console keys are 2048-bit. For old test data, tick "Accept 1024-bit keys" in Settings.'];
-    }
-    return r;
-  }
+  const note = r.kind !== 'apple-receipt' && r.certificates.length === 3 ? 'The third certificate is shown as sent; trust comes from the configured root, never from it.' : undefined;
+  return { certs: r.certificates, judgedAt: r.judgedAt, judgedBy, note };
 }
 
 /**
- * Verifies one input. `detected` comes from `detect`; `extra` holds what the form adds:
- * `{ signature, key, at }` (at: epoch ms to judge at, or undefined for now).
+ * Verifies one input with the package's `inspect`. `input` is the pasted text or a dropped file's
+ * bytes; `type` the kind chosen under Options (undefined: detected); `kind` the kind shown (which
+ * licence key of Settings applies). `extra` holds what the form adds: `{ signature, key, at }`
+ * (at: epoch ms to judge at, or undefined for now).
  */
-export function verifyInput(iap, settings, detected, extra = {}) {
+export function verifyInput(iap, settings, { input, type, kind }, extra = {}) {
   const now = extra.at ?? Date.now();
-  const { kind, input } = detected;
+  const atGiven = extra.at !== undefined;
+  const options = {
+    type: type || undefined,
+    key: extra.key || (kind === 'onestore-purchase' ? settings.onestoreKey : settings.googleKey) || undefined,
+    signature: extra.signature,
+    allowLegacy1024BitKeys: settings.allowLegacyKeys === true,
+    bundleId: settings.bundleId || undefined,
+    environment: settings.environment || undefined,
+    appAppleId: settings.appAppleId ? Number(settings.appAppleId) : undefined,
+    extraRoots: parseRoots(settings.roots),
+    now,
+  };
   let r;
-  switch (kind) {
-    case 'google-purchase':
-    case 'onestore-purchase':
-      r = signedPurchase(iap, settings, kind, typeof input === 'string' ? input : new TextDecoder().decode(input), extra.signature ?? '', extra.key);
-      break;
-    case 'apple-receipt':
-      r = appleReceipt(iap, settings, input, now);
-      break;
-    case 'apple-transaction':
-    case 'apple-renewal-info':
-    case 'apple-app-transaction':
-    case 'apple-notification':
-      r = appleJws(iap, settings, kind, input, now, extra.at !== undefined);
-      break;
-    case 'google-rtdn':
-      try {
-        r = {
-          status: 'decoded',
-          value: iap.decodeGoogleNotification(input),
-          notes: ['A Pub/Sub push body carries no signature: only the push request itself (its OIDC token) can be authenticated.'],
-        };
-      } catch (e) {
-        r = invalid(e);
-      }
-      break;
-    case 'apple-transaction-receipt':
-      try {
-        r = {
-          status: 'decoded',
-          value: { transactionId: iap.extractTransactionIdFromTransactionReceipt(input) },
-          notes: ['An iOS 6 transaction receipt cannot be verified offline: look the transaction id up with the App Store Server API.'],
-        };
-      } catch (e) {
-        r = invalid(e);
-      }
-      break;
-    default:
-      r = invalid({ code: 'MALFORMED_INPUT', message: 'Unknown input kind.' });
+  try {
+    r = iap.inspect(input, options);
+  } catch (e) {
+    return { ...invalid(e), kind, kindLabel: KINDS[kind], notes: [], judgedNow: now, atGiven };
   }
-  r.kind = kind;
-  r.kindLabel = KINDS[kind];
-  r.notes ??= [];
-  if (detected.guessed) r.notes.push('The kind was guessed from a minimal payload; choose another under "Kind" if it is wrong.');
-  if (r.status === 'verified' || r.status === 'decoded') r.subscription = subscriptionOf(iap, kind, r.value, now);
-  r.judgedNow = now;
-  r.atGiven = extra.at !== undefined;
-  return r;
+  const out = r.status === 'invalid'
+    ? { ...invalid(errorFor(r.error)), unverified: r.unverified }
+    : { status: r.status, value: r.result };
+  Object.assign(out, { kind: r.kind, kindLabel: r.label, notes: notesOf(r), chain: chainOf(r, atGiven) });
+  if (r.status === 'verified' || r.status === 'decoded') out.subscription = subscriptionOf(iap, r.kind, r.result, now);
+  out.judgedNow = now;
+  out.atGiven = atGiven;
+  return out;
 }
 
 function ev(label, time, cls) {

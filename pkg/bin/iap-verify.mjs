@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `iap-verify`: verify or decode one purchase, receipt, signed transaction or notification, or a
 // JSON Lines batch of them, from the command line. Exit codes: 0 verified, 1 invalid (the error
-// code is printed), 2 usage error. The detection and the output live here; every check is the
-// package's own (the same WebAssembly module the library uses).
+// code is printed), 2 usage error. What an input is and whether it checks out is the package's
+// `inspect()` (the same call the dashboard makes); the flags, the words and the output live here.
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as iap from '../node.mjs';
-import { KINDS, detect, isJws, peekJws } from '../src/detect.js';
+import { KINDS } from '../src/detect.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -135,160 +135,66 @@ function parseTime(value) {
 }
 
 /**
- * What the input is (the shared detection, `../src/detect.js`), or a usage error that says why not:
- * { kind, input, guessed?, notes }, where input is what the verifier takes (the exact bytes for
- * signed JSON) and notes say how a guessed kind was chosen.
+ * What `inspect` says about one input (the package's own detection, verification and decoding),
+ * or a usage error for what the command line must supply: an input it cannot tell, a purchase
+ * without --signature and --key, Apple data whose environment or App Apple ID is not in it.
  */
-function detectInput(bytes, { store, type }) {
-  const text = decoder.decode(bytes);
-  if (type !== undefined) {
-    if (!(type in KINDS)) throw new UsageError(`--type ${type}: expected one of ${Object.keys(KINDS).join(', ')}`);
-    return { kind: type, input: type.endsWith('-purchase') ? bytes : type === 'apple-receipt' && bytes[0] === 0x30 ? bytes : text.trim(), notes: [] };
+function inspectInput(ctx, bytes, decodeOnly) {
+  if (ctx.type !== undefined && !Object.hasOwn(KINDS, ctx.type)) throw new UsageError(`--type ${ctx.type}: expected one of ${Object.keys(KINDS).join(', ')}`);
+  const r = iap.inspect(bytes, {
+    type: ctx.type,
+    store: ctx.store,
+    key: ctx.key,
+    signature: ctx.signature,
+    allowLegacy1024BitKeys: ctx.allowLegacy,
+    extraRoots: ctx.roots,
+    now: ctx.now,
+    bundleId: ctx.bundleId,
+    environment: ctx.environment,
+    appAppleId: ctx.appAppleId,
+    decodeOnly,
+  });
+  if (r.kind === undefined) throw new UsageError(`cannot tell what this input is: ${r.error.details.reason} (see --help for the recognized inputs, or use --type)`);
+  if (r.notes.some((n) => n.code === 'MISSING_SIGNATURE_OR_KEY')) throw new UsageError('a signed purchase needs --signature and --key (the text, or @file)');
+  const option = r.error?.code === 'INVALID_ARGUMENT' ? r.error.details?.option : undefined;
+  if (option === 'environment') {
+    const env = r.error.details.value;
+    throw new UsageError(`the environment is ${env === undefined ? 'not in the payload' : `'${env}'`}: pass --environment`);
   }
-  const d = detect(text, bytes, { store });
-  if (d.kind === undefined) throw new UsageError(`cannot tell what this input is: ${d.reason} (see --help for the recognized inputs, or use --type)`);
-  // A minimal payload (test data) names none of the fields that tell the Apple kinds apart: take
-  // the kind it fits best (the detector's rule) and say so, with the way to choose another.
-  if (d.guessed) {
-    const note = `read as ${KINDS[d.kind]}, the kind its payload fits best: the payload names none of the fields that tell the Apple kinds apart (--type chooses another)`;
-    return { ...d, notes: [note] };
+  if (option === 'appAppleId') throw new UsageError('Production data: pass --app-apple-id');
+  return r;
+}
+
+/** inspect's notes in this command's words: they name its flags where the library's name options. */
+const NOTE_TEXT = {
+  GUESSED_KIND: (r) => `read as ${r.label}, the kind its payload fits best: the payload names none of the fields that tell the Apple kinds apart (--type chooses another)`,
+  TEST_DATA: () => 'TEST DATA: signed by a local Xcode/StoreKit key, not by Apple',
+  TRUSTED_BY_EXTRA_ROOT: () => 'trusted through a --root certificate, not an Apple root',
+  BUNDLE_ID_NOT_CHECKED: () => 'bundle id not checked (taken from the payload; pass --bundle-id to require one)',
+  ENVIRONMENT_NOT_CHECKED: () => 'environment not checked (taken from the payload; pass --environment to require one)',
+  TRAILING_NEWLINE_IGNORED: () => "verified without the file's final newline",
+  NO_SIGNATURE: () => 'a Pub/Sub push body carries no signature: authenticate the push request (its OIDC token) before trusting it',
+  NOT_VERIFIABLE_OFFLINE: () => 'an iOS 6 transaction receipt cannot be verified offline; look the transaction up with the App Store Server API',
+};
+
+/**
+ * The notes printed: of an invalid input, only how its kind was chosen. The command has never
+ * said "bundle id not checked" of a receipt, and has always said it of renewal info (which has
+ * no bundle id, so inspect does not): both kept as they were.
+ */
+function notesOf(r, ctx) {
+  let notes = r.notes;
+  if (r.status === 'invalid') notes = notes.filter((n) => n.code === 'GUESSED_KIND');
+  else if (r.kind === 'apple-receipt') notes = notes.filter((n) => n.code !== 'BUNDLE_ID_NOT_CHECKED');
+  else if (r.kind === 'apple-renewal-info' && r.verified && ctx.bundleId === undefined) {
+    const at = notes.findIndex((n) => n.code === 'ENVIRONMENT_NOT_CHECKED');
+    notes = [...notes.slice(0, at < 0 ? notes.length : at), { code: 'BUNDLE_ID_NOT_CHECKED' }, ...notes.slice(at < 0 ? notes.length : at)];
   }
-  return { ...d, notes: [] };
-}
-
-/** Runs `call(roots)` with Apple's roots, then, if the chain is untrusted, with the --root ones. */
-function withRoots(ctx, call) {
-  try {
-    return { value: call(null), notes: [] };
-  } catch (e) {
-    if (ctx.roots.length === 0 || !(e instanceof iap.IapError) || e.code !== 'INVALID_CHAIN') throw e;
-    return { value: call(ctx.roots), notes: ['trusted through a --root certificate, not an Apple root'] };
-  }
-}
-
-function signedDataVerifier(ctx, payload, roots) {
-  const env = ctx.environment ?? payload?.environment ?? payload?.data?.environment ?? payload?.receiptType;
-  const bundleId = ctx.bundleId ?? payload?.bundleId ?? payload?.data?.bundleId ?? payload?.summary?.bundleId ?? '';
-  const appAppleId = ctx.appAppleId ?? payload?.appAppleId ?? payload?.data?.appAppleId ?? payload?.summary?.appAppleId;
-  if (!ENVIRONMENTS.includes(env)) throw new UsageError(`the environment is ${env === undefined ? 'not in the payload' : `'${env}'`}: pass --environment`);
-  if (env === 'Production' && appAppleId === undefined) throw new UsageError('Production data: pass --app-apple-id');
-  return new iap.SignedDataVerifier(roots, false, env, bundleId, appAppleId);
-}
-
-function appleJws(ctx, jws, method) {
-  const { payload } = peekJws(jws);
-  const notes = [];
-  if (ctx.bundleId === undefined) notes.push('bundle id not checked (taken from the payload; pass --bundle-id to require one)');
-  if (ctx.environment === undefined) notes.push('environment not checked (taken from the payload; pass --environment to require one)');
-  const r = withRoots(ctx, (roots) => signedDataVerifier(ctx, payload, roots)[method](jws, { now: ctx.now }));
-  const test = r.value?.testData ? ['TEST DATA: signed by a local Xcode/StoreKit key, not by Apple'] : [];
-  return { result: r.value, notes: [...test, ...r.notes, ...notes] };
-}
-
-function needKeyAndSignature(ctx) {
-  if (ctx.key === undefined || ctx.signature === undefined) throw new UsageError('a signed purchase needs --signature and --key (the text, or @file)');
-}
-
-function signedPurchase(ctx, bytes, Verifier) {
-  needKeyAndSignature(ctx);
-  const verifier = new Verifier(ctx.key, { allowLegacy1024BitKeys: ctx.allowLegacy });
-  try {
-    return { result: verifier.verify(bytes, ctx.signature), notes: [] };
-  } catch (e) {
-    // Editors add a final newline to saved files; the signature may cover the bytes without it.
-    const last = bytes[bytes.length - 1];
-    if (!(e instanceof iap.IapError) || e.code !== 'INVALID_SIGNATURE' || (last !== 0x0a && last !== 0x0d)) throw e;
-    let end = bytes.length;
-    while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
-    try {
-      return { result: verifier.verify(bytes.subarray(0, end), ctx.signature), notes: ["verified without the file's final newline"] };
-    } catch {
-      throw e;
-    }
-  }
-}
-
-/** Verifies one detected input. Returns { result, notes, verified }; throws IapError if invalid. */
-function verifyOne(ctx, kind, input) {
-  switch (kind) {
-    case 'google-purchase':
-      return { verified: true, ...signedPurchase(ctx, toBytes(input), iap.GoogleVerifier) };
-    case 'onestore-purchase':
-      return { verified: true, ...signedPurchase(ctx, toBytes(input), iap.OneStoreVerifier) };
-    case 'apple-receipt': {
-      const options = { now: ctx.now };
-      if (ctx.bundleId !== undefined) options.bundleId = ctx.bundleId;
-      const r = withRoots(ctx, (roots) => iap.verifyAppReceipt(input, roots ? { ...options, rootCertificates: roots } : options));
-      return { verified: true, result: r.value, notes: r.notes };
-    }
-    case 'apple-transaction':
-      return { verified: true, ...appleJws(ctx, input, 'verifyAndDecodeTransaction') };
-    case 'apple-renewal-info':
-      return { verified: true, ...appleJws(ctx, input, 'verifyAndDecodeRenewalInfo') };
-    case 'apple-app-transaction':
-      return { verified: true, ...appleJws(ctx, input, 'verifyAndDecodeAppTransaction') };
-    case 'apple-notification':
-      return { verified: true, ...appleJws(ctx, input, 'verifyAndDecodeNotification') };
-    case 'google-rtdn':
-      return {
-        verified: false,
-        result: iap.decodeGoogleNotification(input),
-        notes: ['a Pub/Sub push body carries no signature: authenticate the push request (its OIDC token) before trusting it'],
-      };
-    case 'apple-transaction-receipt':
-      return {
-        verified: false,
-        result: { transactionId: iap.extractTransactionIdFromTransactionReceipt(input) },
-        notes: ['an iOS 6 transaction receipt cannot be verified offline; look the transaction up with the App Store Server API'],
-      };
-    default:
-      throw new UsageError(`unknown kind ${kind}`);
-  }
+  return notes.map((n) => NOTE_TEXT[n.code]?.(r) ?? n.message);
 }
 
 function toBytes(input) {
   return typeof input === 'string' ? new TextEncoder().encode(input) : input;
-}
-
-function decodeJwsDeep(jws) {
-  const { header, payload } = peekJws(jws);
-  if (payload === undefined) throw new iap.IapError('MALFORMED_INPUT', 'the JWS payload is not base64url JSON', { details: { input: 'JWS' } });
-  // A notification nests signed transaction and renewal info; show them decoded too.
-  const data = payload.data;
-  if (data && typeof data === 'object') {
-    for (const k of ['signedTransactionInfo', 'signedRenewalInfo']) {
-      if (typeof data[k] === 'string' && isJws(data[k])) data[k] = peekJws(data[k]).payload ?? data[k];
-    }
-  }
-  return { header: { alg: header?.alg, x5cCount: Array.isArray(header?.x5c) ? header.x5c.length : 0 }, payload };
-}
-
-/** Decodes one detected input without any verification. */
-function decodeOne(kind, input) {
-  switch (kind) {
-    case 'google-purchase':
-    case 'onestore-purchase':
-      try {
-        return JSON.parse(decoder.decode(toBytes(input)));
-      } catch (e) {
-        throw new iap.IapError('MALFORMED_INPUT', `not JSON: ${e.message}`, { details: { input: 'purchase data' } });
-      }
-    case 'apple-transaction':
-    case 'apple-renewal-info':
-    case 'apple-app-transaction':
-    case 'apple-notification':
-      return decodeJwsDeep(input);
-    case 'google-rtdn':
-      return iap.decodeGoogleNotification(input);
-    case 'apple-receipt':
-      // The receipt's fields are read only after its signature checks out (verify); unverified,
-      // the package gives what Apple's ReceiptUtility gives: the transaction id to look up.
-      return { transactionId: iap.extractTransactionIdFromAppReceipt(input) };
-    case 'apple-transaction-receipt':
-      return { transactionId: iap.extractTransactionIdFromTransactionReceipt(input) };
-    default:
-      throw new UsageError(`unknown kind ${kind}`);
-  }
 }
 
 /** The package's option names that have a flag here: messages name the flag instead. */
@@ -326,8 +232,8 @@ function contextFrom(values) {
   };
 }
 
-function printHuman(out, { status, kind, result, notes, error }) {
-  const lines = [`${status}  ${KINDS[kind] ?? kind}`];
+function printHuman(out, { status, label, result, notes, error }) {
+  const lines = [`${status}  ${label}`];
   for (const n of notes ?? []) lines.push(`note: ${n}`);
   if (error) lines.push(`${error.code}: ${error.message}`);
   if (result !== undefined) lines.push(JSON.stringify(result, null, 2));
@@ -336,30 +242,26 @@ function printHuman(out, { status, kind, result, notes, error }) {
 
 function single(command, values, positionals, io) {
   const ctx = contextFrom(values);
-  const { kind, input, guessed, notes: detected } = detectInput(readInput(positionals[0]), ctx);
-  const marks = guessed ? { guessed: true } : {};
-  if (command === 'decode') {
-    const result = decodeOne(kind, input);
-    const notes = detected.length > 0 ? { notes: detected } : {};
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: false, kind, ...marks, unverified: true, result, ...notes })}\n`);
-    else printHuman(io.stdout, { status: 'UNVERIFIED (decoded only, nothing was checked)', kind, result, notes: detected });
-    return 0;
-  }
-  try {
-    const r = verifyOne(ctx, kind, input);
-    const notes = [...detected, ...r.notes];
-    const status = r.verified ? 'VERIFIED' : 'DECODED (this kind of input carries no signature)';
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: r.verified, kind, ...marks, result: r.result, notes })}\n`);
-    else printHuman(io.stdout, { status, kind, result: r.result, notes });
-    return 0;
-  } catch (e) {
-    if (!(e instanceof iap.IapError)) throw e;
+  const r = inspectInput(ctx, readInput(positionals[0]), command === 'decode');
+  const { kind } = r;
+  const marks = r.guessed ? { guessed: true } : {};
+  const notes = notesOf(r, ctx);
+  if (r.status === 'invalid') {
     // The caller's own values (e.g. a misspelt environment) are a usage error, not bad data.
-    const code = e.code === 'INVALID_ARGUMENT' ? 2 : 1;
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, kind, ...marks, error: errorJson(e), ...(detected.length > 0 ? { notes: detected } : {}) })}\n`);
-    else printHuman(io.stdout, { status: 'INVALID', kind, error: errorJson(e), notes: detected });
+    const code = r.error.code === 'INVALID_ARGUMENT' ? 2 : 1;
+    if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, kind, ...marks, error: errorJson(r.error), ...(notes.length > 0 ? { notes } : {}) })}\n`);
+    else printHuman(io.stdout, { status: 'INVALID', label: r.label, error: errorJson(r.error), notes });
     return code;
   }
+  if (command === 'decode') {
+    if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: false, kind, ...marks, unverified: true, result: r.result, ...(notes.length > 0 ? { notes } : {}) })}\n`);
+    else printHuman(io.stdout, { status: 'UNVERIFIED (decoded only, nothing was checked)', label: r.label, result: r.result, notes });
+    return 0;
+  }
+  const status = r.verified ? 'VERIFIED' : 'DECODED (this kind of input carries no signature)';
+  if (values.json) io.stdout.write(`${JSON.stringify({ ok: true, verified: r.verified, kind, ...marks, result: r.result, notes })}\n`);
+  else printHuman(io.stdout, { status, label: r.label, result: r.result, notes });
+  return 0;
 }
 
 /** One batch line: the input bytes and the per-line overrides. */
@@ -430,21 +332,18 @@ function batch(values, positionals, io) {
         environment: o.environment ?? base.environment,
         appAppleId: o.appAppleId ?? base.appAppleId,
       };
-      const { kind, input, guessed, notes: detected } = detectInput(item.bytes, ctx);
-      const marks = guessed ? { guessed: true } : {};
-      try {
-        const r = verifyOne(ctx, kind, input);
-        counts[r.verified ? 'verified' : 'decoded']++;
-        out = { ok: true, verified: r.verified, kind, ...marks, result: r.result };
-        const notes = [...detected, ...r.notes];
-        if (notes.length > 0) out.notes = notes;
-      } catch (e) {
-        if (!(e instanceof iap.IapError)) throw e;
+      const r = inspectInput(ctx, item.bytes, false);
+      const marks = r.guessed ? { guessed: true } : {};
+      const notes = notesOf(r, ctx);
+      if (r.status === 'invalid') {
         counts.invalid++;
-        byCode[e.code] = (byCode[e.code] ?? 0) + 1;
-        out = { ok: false, kind, ...marks, error: errorJson(e) };
-        if (detected.length > 0) out.notes = detected;
+        byCode[r.error.code] = (byCode[r.error.code] ?? 0) + 1;
+        out = { ok: false, kind: r.kind, ...marks, error: errorJson(r.error) };
+      } else {
+        counts[r.verified ? 'verified' : 'decoded']++;
+        out = { ok: true, verified: r.verified, kind: r.kind, ...marks, result: r.result };
       }
+      if (notes.length > 0) out.notes = notes;
     } catch (e) {
       if (!(e instanceof UsageError) && !(e instanceof SyntaxError)) throw e;
       counts.unusable++;

@@ -7,3 +7,4 @@ export { verifyPubSubPush } from './pubsub.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';
+export { inspect } from './inspect.js';

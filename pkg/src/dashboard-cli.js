@@ -64,7 +64,7 @@ Environment (overrides the config file):
 const PKG_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Files of the package the page may load: the browser entry and what it imports. */
-const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|pubsub|run-payment|flow-store|detect|read-body)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/, /^web\/endpoints\.js$/];
+const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|pubsub|run-payment|flow-store|detect|inspect|read-body)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/, /^web\/endpoints\.js$/];
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

@@ -692,6 +692,18 @@ pub(crate) fn environment(map: &Map<String, Value>, name: &str) -> Option<Enviro
     model_fields::text(map, name).map(Environment::from_wire)
 }
 
+/// The `x5c` certificates of a compact JWS's header, described for display in the order sent
+/// ([`crate::x509::describe`]; an entry that is not base64 DER is its own `MALFORMED_INPUT`). A
+/// header without an `x5c` array is `INVALID_CHAIN`, as the verifiers say. Nothing is verified:
+/// use it to show a JWS's chain, never to decide anything.
+pub fn describe_certificates(jws: &str) -> Result<Vec<Result<crate::x509::CertificateInfo>>> {
+    limits::check("JWS", jws.len(), limits::MAX_JWS)?;
+    let h64 = jws.split('.').next().unwrap_or_default();
+    let header: Header = serde_json::from_slice(&crate::b64::decode_url("JWS header", h64)?)
+        .map_err(|e| Error::malformed("JWS header", format!("not a JSON object: {e}")))?;
+    Ok(x5c_strings(header.x5c.as_ref())?.into_iter().map(|b64| crate::x509::describe(&crate::b64::decode_standard("x5c", b64)?)).collect())
+}
+
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {
     let items = match x5c {
         Some(serde_json::Value::Array(items)) => items,

@@ -17,13 +17,17 @@ pub(crate) mod receipt;
 pub mod roots;
 pub(crate) mod server_api;
 
-pub use jws::{SignedDataVerifier, Verified, VerifiedAppTransaction, VerifiedRenewalInfo, VerifiedTransaction};
+pub use jws::{
+    describe_certificates as describe_jws_certificates, SignedDataVerifier, Verified, VerifiedAppTransaction, VerifiedRenewalInfo,
+    VerifiedTransaction,
+};
 #[cfg(feature = "binding")]
 pub use jws::{SignedKind, WithText};
 pub use models::Environment;
 pub use notification::VerifiedNotification;
 pub use realtime::VerifiedRealtimeRequest;
 pub use receipt::{
+    describe_certificates as describe_receipt_certificates, describe_certificates_base64 as describe_receipt_certificates_base64,
     extract_transaction_id_from_app_receipt, extract_transaction_id_from_app_receipt_base64,
     extract_transaction_id_from_transaction_receipt, parse_uuid, verify_app_receipt, AppReceipt, AppReceiptVerifier,
     InAppPurchase, ReceiptOptions, UnknownAttribute, VerifiedAppReceipt,

@@ -540,6 +540,20 @@ fn parse_in_app(value: &[u8]) -> Result<InAppPurchase> {
     Ok(p)
 }
 
+/// The certificates a receipt carries (DER or BER PKCS#7), described for display in the order
+/// sent ([`crate::x509::describe`]; each one that cannot be read is its own error). Nothing is
+/// verified: use it to show a receipt's chain, never to decide anything.
+pub fn describe_certificates(receipt: &[u8]) -> Result<Vec<Result<crate::x509::CertificateInfo>>> {
+    limits::check("receipt", receipt.len(), limits::MAX_RECEIPT_BYTES)?;
+    Ok(pkcs7::parse(receipt)?.certificates.into_iter().map(crate::x509::describe).collect())
+}
+
+/// The same for a base64 receipt.
+pub fn describe_certificates_base64(receipt: &str) -> Result<Vec<Result<crate::x509::CertificateInfo>>> {
+    limits::check("receipt", receipt.len(), limits::MAX_RECEIPT_TEXT)?;
+    describe_certificates(&crate::b64::decode_standard("receipt", receipt)?)
+}
+
 /// Apple's `ReceiptUtility.extractTransactionIdFromAppReceipt`: the first transaction id (1703,
 /// or 1705 if it comes first) of the first in-app entry that has one, or `None`. It does **not**
 /// verify the receipt: use it only to ask the App Store Server API, whose answer is signed.

@@ -649,6 +649,22 @@ const HARNESSES = {
       folder.remove();
     }
   },
+  'cli-inspect': async (block) => {
+    const { explain } = await load(block);
+    const receipt = explain(vectorText('public/apple-receipt-tpinapp-sandbox-g5.b64'));
+    assert.match(receipt, /^Apple app receipt: verified\nnote BUNDLE_ID_NOT_CHECKED: /);
+    assert.match(receipt, /\nMac App Store and iTunes Store Receipt Signing: valid at its receiptCreationDate, SHA-256 F5:2E:5E:9E:/);
+    assert.match(receipt, /\nApple Root CA: valid at its receiptCreationDate, SHA-256 B0:B1:73:0E:CB:C7:FF:45:05:14:2C:49:F1:29:5E:6E:DA:6B:CA:ED:7E:2C:68:C5:BE:91:B5:A1:10:01:F0:24$/);
+    // A notification without signedDate, judged now, after its leaf expired: the chain says why.
+    const expired = explain(vectorText('public/apple-jws-gopay-notification-did-renew-sandbox.jws'));
+    assert.match(expired, /^App Store Server Notification V2: INVALID \(CERTIFICATE_EXPIRED\)\n/);
+    assert.match(expired, /\nProd ECC Mac App Store and iTunes Store Receipt Signing: NOT valid at its now, /);
+    const keys = { key: vectorText('google/test-key-2048.pub'), signature: vectorText('google/consumable.sig') };
+    assert.equal(explain(vectorText('google/consumable.json'), keys), 'Google Play purchase: verified');
+    assert.equal(explain(vectorText('google/consumable.json').replace('gem_pack_100', 'gem_pack_999'), keys), 'Google Play purchase: INVALID (INVALID_SIGNATURE)');
+    assert.match(explain(vectorText('google/consumable.json')), /^Google Play purchase: decoded\nnote MISSING_SIGNATURE_OR_KEY: /);
+    assert.equal(explain('hello, world'), 'not recognized: not a recognized format');
+  },
   'cli-lookup': async (block) => {
     const lines = commandsOf(block);
     assert.equal(lines.length, 2);

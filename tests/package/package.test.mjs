@@ -361,7 +361,7 @@ test('the dashboard from the installed packages: iap-verify-dashboard is optiona
   assert.equal(without.status, 2, without.stdout);
   assert.match(without.stderr, /optional package iap-verify-dashboard, which is not installed: npm install iap-verify-dashboard/);
   const dash = JSON.parse(execFileSync('npm', ['pack', './www', '--json', '--pack-destination', p.work, '--loglevel=error'], { cwd: repo, encoding: 'utf8' }))[0];
-  assert.deepEqual(dash.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'app.js', 'certs.js', 'fields.js', 'index.html', 'package.json', 'render.js', 'settings.js', 'style.css', 'verify.js']);
+  assert.deepEqual(dash.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'app.js', 'fields.js', 'index.html', 'package.json', 'render.js', 'settings.js', 'style.css', 'verify.js']);
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(p.work, dash.filename)], { cwd: p.projectDir, stdio: 'pipe' });
   await dashboardServes();
 });

@@ -8,6 +8,7 @@ import {
   verifyOneStorePurchase,
   decodeGoogleNotification,
   IapError,
+  inspect,
   type GooglePurchase,
 } from 'iap-verify';
 import { init } from 'iap-verify/init';
@@ -69,3 +70,10 @@ void wrongPlay.getProductPurchase({ packageName: 'p', productId: 'x' });
 void wrongPlay.revokeSubscriptionPurchaseV2({ packageName: 'p', token: 't' });
 // @ts-expect-error startTime is epoch ms, a number
 void wrongPlay.listVoidedPurchases({ packageName: 'p', startTime: 'yesterday' });
+
+// @ts-expect-error inspect: not a kind
+inspect(data, { type: 'amazon-purchase' });
+// @ts-expect-error inspect: a misspelt option
+inspect(data, { bundleID: 'com.example' });
+// @ts-expect-error inspect: a parsed object is not an input
+inspect({ signedPayload: data });

@@ -1,12 +1,14 @@
 // The page's own modules in Node (no browser): kind detection (pkg/src/detect.js, which the
-// `iap-verify` command shares) on every public vector, the
-// certificate reader on DER and BER receipts and JWS headers, and that neither throws on garbage.
+// package's inspect() uses) on every public vector, the certificates inspect() describes for the
+// page's chain table on DER and BER receipts and JWS headers, and that neither throws on garbage.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { base64ToBytes, bytesToBase64, detect, peekJws } from '../../pkg/src/detect.js';
-import { describeCertificate, jwsCertificates, nameLine, receiptCertificates } from '../../www/certs.js';
+import { createHash } from 'node:crypto';
+import * as iap from '../../pkg/node.mjs';
+import { nameLine } from '../../www/render.js';
 import { parseRoots } from '../../www/verify.js';
 
 const PUBLIC = fileURLToPath(new URL('../vectors/public/', import.meta.url));
@@ -75,7 +77,7 @@ test('base64 helpers round-trip, standard and URL-safe', () => {
 });
 
 test('certificates: DER receipt (3, Apple), BER Xcode receipt (1, StoreKit), JWS x5c (3, G3)', () => {
-  const g5 = receiptCertificates(base64ToBytes(publicText('apple-receipt-tpinapp-sandbox-g5.b64'))).map(describeCertificate);
+  const g5 = iap.inspect(publicText('apple-receipt-tpinapp-sandbox-g5.b64')).certificates;
   assert.deepEqual(g5.map((c) => nameLine(c.subject)), [
     'Mac App Store and iTunes Store Receipt Signing, Apple Worldwide Developer Relations, Apple Inc., US',
     'Apple Worldwide Developer Relations Certification Authority, G5, Apple Inc., US',
@@ -83,47 +85,52 @@ test('certificates: DER receipt (3, Apple), BER Xcode receipt (1, StoreKit), JWS
   ]);
   assert.equal(new Date(g5[0].notAfter).toISOString(), '2026-08-23T14:50:02.000Z');
   assert.equal(nameLine(g5[0].issuer), nameLine(g5[1].subject));
-  const xcode = receiptCertificates(base64ToBytes(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'))).map(describeCertificate);
+  const xcode = iap.inspect(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64')).certificates;
   assert.deepEqual(xcode.map((c) => [nameLine(c.subject), new Date(c.notBefore).toISOString(), new Date(c.notAfter).toISOString()]), [
     ['StoreKit, StoreKit, StoreKit, US', '2020-04-01T17:52:35.000Z', '2040-03-27T17:52:35.000Z'],
   ]);
-  const jws = jwsCertificates(peekJws(publicText('apple-jws-gopay-notification-did-renew-sandbox.jws')).header, base64ToBytes).map(describeCertificate);
+  const jws = iap.inspect(publicText('apple-jws-gopay-notification-did-renew-sandbox.jws')).certificates;
   assert.equal(jws.length, 3);
   assert.equal(new Date(jws[0].notAfter).toISOString(), '2023-09-24T02:50:33.000Z');
   assert.match(nameLine(jws[2].subject), /^Apple Root CA - G3/);
   // The root file itself, and PEM / base64 roots as Settings hold them.
   const root = readFileSync(`${PUBLIC}apple-root-AppleRootCA-G3.cer`);
-  assert.deepEqual(Buffer.from(jws[2].der), root);
+  assert.equal(jws[2].sha256, createHash('sha256').update(root).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:'));
   const pem = `-----BEGIN CERTIFICATE-----\n${root.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
   assert.equal(parseRoots([pem + '\n' + pem]).length, 2);
   assert.equal(parseRoots([root.toString('base64')]).length, 1);
   assert.equal(parseRoots(['not a certificate']).length, 0);
 });
 
-test('certificate reader: truncations, bit flips and random bytes return nothing or something, never throw', () => {
+test('certificates: truncations, bit flips and random bytes give a result, never a throw', () => {
   const receipt = base64ToBytes(publicText('apple-receipt-xcode-backyardbirds-with-purchase.b64'));
-  const cert = readFileSync(`${PUBLIC}apple-root-AppleRootCA-G3.cer`);
+  const cert = new Uint8Array(readFileSync(`${PUBLIC}apple-root-AppleRootCA-G3.cer`));
+  // A certificate reaches the reader as a JWS x5c entry.
+  const b64url = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const withX5c = (der) => `${b64url({ alg: 'ES256', x5c: [bytesToBase64(der)] })}.${b64url({ transactionId: '1', environment: 'Sandbox' })}.c2ln`;
+  const check = (r) => {
+    assert.equal(typeof r.status, 'string');
+    for (const c of r.certificates ?? []) assert.equal(typeof c.sha256, 'string');
+  };
   let seed = 12345;
   const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  for (const base of [receipt, new Uint8Array(cert)]) {
-    for (let n = 0; n < base.length; n += Math.max(1, Math.floor(base.length / 300))) {
-      receiptCertificates(base.subarray(0, n));
-      describeCertificate(base.subarray(0, n));
-    }
-    for (let i = 0; i < 2000; i++) {
+  for (let n = 0; n < receipt.length; n += Math.max(1, Math.floor(receipt.length / 300))) check(iap.inspect(receipt.subarray(0, n), { type: 'apple-receipt' }));
+  for (let n = 0; n < cert.length; n += 3) check(iap.inspect(withX5c(cert.subarray(0, n))));
+  for (let i = 0; i < 1000; i++) {
+    for (const base of [receipt, cert]) {
       const b = base.slice();
       for (let k = 0; k < 3; k++) b[Math.floor(rand() * b.length)] ^= 1 << Math.floor(rand() * 8);
-      receiptCertificates(b);
-      describeCertificate(b);
+      check(base === receipt ? iap.inspect(b, { type: 'apple-receipt' }) : iap.inspect(withX5c(b)));
     }
   }
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 1000; i++) {
     const b = new Uint8Array(1 + Math.floor(rand() * 64)).map(() => Math.floor(rand() * 256));
     b[0] = 0x30;
-    receiptCertificates(b);
-    describeCertificate(b);
+    check(iap.inspect(b));
+    check(iap.inspect(withX5c(b)));
   }
   // Deep indefinite-length nesting stops at the depth limit.
   const deep = new Uint8Array(4000).fill(0x30).map((v, i) => (i % 2 ? 0x80 : 0x30));
-  assert.deepEqual(receiptCertificates(deep), []);
+  const r = iap.inspect(deep);
+  assert.deepEqual([r.kind, r.status, r.certificates], ['apple-receipt', 'invalid', undefined]);
 });

@@ -20,6 +20,8 @@ mod engine;
 #[cfg(feature = "flow")]
 mod flow;
 mod google;
+#[cfg(feature = "inspect")]
+mod inspect;
 #[cfg(feature = "online")]
 mod ocsp;
 #[cfg(feature = "clients")]
