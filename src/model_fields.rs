@@ -60,6 +60,47 @@ impl Wire for Value {
     const KIND: Kind = Kind::Any;
 }
 
+/// Declares a payload model: a struct whose fields are all optional (absent when `None`, written
+/// in declaration order) with unknown fields kept in the named catch-all (`other` unless given),
+/// and its wire schema (`FIELDS`, what [`read_object`] reads a signed payload through), from one
+/// list, so the two cannot drift apart. Every store's signed payload is declared with it.
+macro_rules! model {
+    ($(#[$m:meta])* $name:ident ($rest:ident) { $($(#[$fm:meta])* $field:ident $wire:literal : $ty:ty $(= $kind:expr)?),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct $name {
+            $($(#[$fm])* #[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
+            /// Fields this version does not know, kept as sent.
+            #[serde(flatten)]
+            pub $rest: ::serde_json::Map<String, ::serde_json::Value>,
+        }
+        impl $name {
+            /// The wire names and JSON kinds of the fields, in declaration (and serialization) order.
+            pub(crate) const FIELDS: &'static [$crate::model_fields::Field] =
+                &[$(($wire, $crate::model_fields::kind!($ty $(, $kind)?)),)*];
+        }
+        impl $crate::model_fields::Wire for $name {
+            const KIND: $crate::model_fields::Kind = $crate::model_fields::Kind::Object($name::FIELDS);
+        }
+    };
+    ($(#[$m:meta])* $name:ident { $($body:tt)* }) => {
+        $crate::model_fields::model! { $(#[$m])* $name (other) { $($body)* } }
+    };
+}
+pub(crate) use model;
+
+/// The JSON kind a model field's type accepts (`null` always reads as absent).
+macro_rules! kind {
+    ($ty:ty) => {
+        <$ty as $crate::model_fields::Wire>::KIND
+    };
+    ($ty:ty, $kind:expr) => {
+        $kind
+    };
+}
+pub(crate) use kind;
+
 /// The index of the (non-[`Kind::Added`]) field named `name`, searched from `hint` on and then
 /// from the start: a model's names are distinct, so this is the one index whatever the hint, and
 /// with the hint just past the previous field a payload in declaration order finds each field at

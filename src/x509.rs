@@ -354,7 +354,7 @@ pub struct CertificateInfo {
 }
 
 /// Describes one DER certificate for display: subject, issuer, serial, validity, key, CA flag and
-/// fingerprint. The certificate is read by the chain builder's parser ([`Certificate::parse`]);
+/// fingerprint. The certificate is read by the parser the chain checks use;
 /// anything it refuses, and a basicConstraints it cannot read, is `MALFORMED_INPUT`. Never trusts
 /// or verifies anything.
 pub fn describe(der: &[u8]) -> Result<CertificateInfo> {

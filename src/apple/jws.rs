@@ -693,7 +693,7 @@ pub(crate) fn environment(map: &Map<String, Value>, name: &str) -> Option<Enviro
 }
 
 /// The `x5c` certificates of a compact JWS's header, described for display in the order sent
-/// ([`crate::x509::describe`]; an entry that is not base64 DER is its own `MALFORMED_INPUT`). A
+/// ([`crate::describe_certificate`]; an entry that is not base64 DER is its own `MALFORMED_INPUT`). A
 /// header without an `x5c` array is `INVALID_CHAIN`, as the verifiers say. Nothing is verified:
 /// use it to show a JWS's chain, never to decide anything.
 pub fn describe_certificates(jws: &str) -> Result<Vec<Result<crate::x509::CertificateInfo>>> {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 pub(crate) use crate::model_fields::Kind;
-use crate::model_fields::Wire;
+use crate::model_fields::{model, Wire};
 
 macro_rules! open_enum {
     ($(#[$m:meta])* $name:ident: str { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
@@ -341,39 +341,6 @@ open_enum! {
         /// `UNREPORTED`
         Unreported = "UNREPORTED",
     }
-}
-
-/// Declares a payload struct: every field optional, absent when `None`, unknown fields kept; and
-/// its wire schema ([`Model`]), from the same list, so the two cannot drift apart.
-macro_rules! model {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident $wire:literal : $ty:ty $(= $kind:expr)?),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $name {
-            $($(#[$fm])* #[serde(rename = $wire, default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
-            /// Fields this version does not know, kept as sent.
-            #[serde(flatten)]
-            pub other: Map<String, Value>,
-        }
-        impl $name {
-            /// The wire names and JSON kinds of the fields, in declaration (and serialization) order.
-            pub(crate) const FIELDS: &'static [(&'static str, Kind)] = &[$(($wire, kind!($ty $(, $kind)?)),)*];
-        }
-        impl Wire for $name {
-            const KIND: Kind = Kind::Object($name::FIELDS);
-        }
-    };
-}
-
-/// The JSON kind a field's type accepts (`null` always reads as absent).
-macro_rules! kind {
-    ($ty:ty) => {
-        <$ty as Wire>::KIND
-    };
-    ($ty:ty, $kind:expr) => {
-        $kind
-    };
 }
 
 model! {

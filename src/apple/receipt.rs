@@ -541,7 +541,7 @@ fn parse_in_app(value: &[u8]) -> Result<InAppPurchase> {
 }
 
 /// The certificates a receipt carries (DER or BER PKCS#7), described for display in the order
-/// sent ([`crate::x509::describe`]; each one that cannot be read is its own error). Nothing is
+/// sent ([`crate::describe_certificate`]; each one that cannot be read is its own error). Nothing is
 /// verified: use it to show a receipt's chain, never to decide anything.
 pub fn describe_certificates(receipt: &[u8]) -> Result<Vec<Result<crate::x509::CertificateInfo>>> {
     limits::check("receipt", receipt.len(), limits::MAX_RECEIPT_BYTES)?;

@@ -1,59 +1,41 @@
 //! Google Play signed purchase data: [`GooglePlay`], the scheme of [`GoogleVerifier`].
 
 use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use crate::model_fields::{Field, Kind};
+use crate::model_fields::{model, Field};
 use crate::signed_purchase::{sealed, PurchaseScheme, SignedPurchaseVerifier, VerifiedSignedPurchase};
 
-/// The purchase as Google sends it. Absent fields stay absent; fields this version does not know
-/// are kept in `extra`, never dropped.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GooglePurchase {
-    /// `GPA.1234-5678-9012-34567` (renewals add `..N`); absent for test purchases.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<String>,
-    /// The app's package name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub package_name: Option<String>,
-    /// The product id (single-product purchases).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<String>,
-    /// Multi-product purchases list their products here.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_ids: Option<Vec<String>>,
-    /// Epoch milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time: Option<i64>,
-    /// 0 purchased, 4 pending (1 canceled and 2 refunded in the legacy AIDL API).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_state: Option<i64>,
-    /// The token that identifies the purchase to the Play Developer API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_token: Option<String>,
-    /// How many of the product were bought (absent means one).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<i64>,
-    /// Whether the purchase was acknowledged.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub acknowledged: Option<bool>,
-    /// Whether a subscription renews automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_renewing: Option<bool>,
-    /// The app's obfuscated account id, if it set one at purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub obfuscated_account_id: Option<String>,
-    /// The app's obfuscated profile id, if it set one at purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub obfuscated_profile_id: Option<String>,
-    /// The legacy developer payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub developer_payload: Option<String>,
-    /// Every other field, as sent.
-    #[serde(flatten, skip_serializing_if = "Map::is_empty")]
-    pub extra: Map<String, Value>,
+model! {
+    /// The purchase as Google sends it. Absent fields stay absent; fields this version does not know
+    /// are kept in `extra`, never dropped.
+    GooglePurchase (extra) {
+        /// `GPA.1234-5678-9012-34567` (renewals add `..N`); absent for test purchases.
+        order_id "orderId": String,
+        /// The app's package name.
+        package_name "packageName": String,
+        /// The product id (single-product purchases).
+        product_id "productId": String,
+        /// Multi-product purchases list their products here.
+        product_ids "productIds": Vec<String>,
+        /// Epoch milliseconds.
+        purchase_time "purchaseTime": i64,
+        /// 0 purchased, 4 pending (1 canceled and 2 refunded in the legacy AIDL API).
+        purchase_state "purchaseState": i64,
+        /// The token that identifies the purchase to the Play Developer API.
+        purchase_token "purchaseToken": String,
+        /// How many of the product were bought (absent means one).
+        quantity "quantity": i64,
+        /// Whether the purchase was acknowledged.
+        acknowledged "acknowledged": bool,
+        /// Whether a subscription renews automatically.
+        auto_renewing "autoRenewing": bool,
+        /// The app's obfuscated account id, if it set one at purchase.
+        obfuscated_account_id "obfuscatedAccountId": String,
+        /// The app's obfuscated profile id, if it set one at purchase.
+        obfuscated_profile_id "obfuscatedProfileId": String,
+        /// The legacy developer payload.
+        developer_payload "developerPayload": String,
+    }
 }
 
 /// Google Play's scheme: SHA1withRSA, decoding to [`GooglePurchase`].
@@ -73,21 +55,7 @@ impl PurchaseScheme for GooglePlay {
 impl sealed::Algorithms for GooglePlay {
     const MODERN: &'static RsaParameters = &RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY;
     const LEGACY: &'static RsaParameters = &RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY;
-    const FIELDS: &'static [Field] = &[
-        ("orderId", Kind::Str),
-        ("packageName", Kind::Str),
-        ("productId", Kind::Str),
-        ("productIds", Kind::Strs),
-        ("purchaseTime", Kind::Int),
-        ("purchaseState", Kind::Int),
-        ("purchaseToken", Kind::Str),
-        ("quantity", Kind::Int),
-        ("acknowledged", Kind::Bool),
-        ("autoRenewing", Kind::Bool),
-        ("obfuscatedAccountId", Kind::Str),
-        ("obfuscatedProfileId", Kind::Str),
-        ("developerPayload", Kind::Str),
-    ];
+    const FIELDS: &'static [Field] = GooglePurchase::FIELDS;
 }
 
 /// The Play Console licence key, parsed and checked once. `verify` takes exactly the bytes of
