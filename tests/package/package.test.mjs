@@ -95,15 +95,20 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // dashboard and the emulator, 5.6 KiB; the dashboard's limits and bounded lookups, runPayment's
   // checks of its store, the capped body reader, their types: 22 KiB in all) and the manual pages
   // that document them: 574.3 KiB unpacked, 166.8 KiB packed beyond the wasm, 67 files.
-  // Then iap-verify/verify (its second glue, types and entries, about 80 KiB unpacked; its wasm is
-  // left out of these figures like the first).
+  // Then iap-verify/verify (its second glue, held apart below like its wasm; its entries and types,
+  // 12 KiB) and inspect() (pkg/src/inspect.js and its types, 22 KiB, while the CLI lost 4.5 KiB and
+  // the dashboard's own BER reader went): 609.5 KiB unpacked beyond the modules and the edge glue.
+  // The ceiling moves to 620 KiB for that; moving the emulator into its own package (issue 26,
+  // item 5) will take about 100 KiB out of this one.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 600 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 620 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
-  assert.ok(p.packed.size < gz + 180 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  // (The edge module's glue is held apart here too, at its gzipped size.)
+  const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
+  assert.ok(p.packed.size < gz + edgeGlueGz + 180 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 
