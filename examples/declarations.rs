@@ -1,7 +1,7 @@
 //! Prints the declarations the package's JavaScript side is generated from, as JSON:
-//! `{ "endpoints": { "<api>": [declaration, ...] }, "errorCodes": ["MALFORMED_INPUT", ...] }`.
-//! `scripts/gen-endpoints.mjs` turns them into the endpoint table, the client classes' TypeScript
-//! and the `IapErrorCode` union. A native program, so the declarations' doc lines and types stay
+//! `{ "endpoints": { "<api>": [declaration, ...] }, "errorCodes": [...], "knownFields": {...} }`.
+//! `scripts/gen-endpoints.mjs` turns them into the endpoint table, the client classes' TypeScript,
+//! the `IapErrorCode` union and the dashboard's lists of known fields (`www/fields.js`). A native program, so the declarations' doc lines and types stay
 //! out of the wasm module.
 
 use iap_verify::apple::AppStoreServerApi;
@@ -22,5 +22,6 @@ fn main() {
     endpoints.insert("appstore".into(), describe::<AppStoreServerApi>());
     endpoints.insert("googleplay".into(), describe::<GooglePlayApi>());
     let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
-    println!("{}", json!({ "endpoints": endpoints, "errorCodes": codes }));
+    let known: Map<String, Value> = iap_verify::binding::known_fields().into_iter().map(|(kind, names)| (kind.into(), json!(names))).collect();
+    println!("{}", json!({ "endpoints": endpoints, "errorCodes": codes, "knownFields": known }));
 }

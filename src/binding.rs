@@ -116,6 +116,24 @@ pub fn stored(json: &str) -> Result<Purchase> {
     serde_json::from_str::<StoredPurchase>(json).map(Purchase::from).map_err(|e| Error::malformed("purchase", e.to_string()))
 }
 
+/// The wire names of the fields each signed document is read with, by the kind names of the
+/// package's `inspect` (`google-purchase`, `apple-transaction`, ...): what a display of a verified
+/// value knows. Fields the package adds (a nested JWS decoded) are not among them.
+pub fn known_fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    let names = |fields: &'static [model_fields::Field]| {
+        fields.iter().filter(|(_, kind)| !matches!(kind, model_fields::Kind::Added)).map(|(name, _)| *name).collect()
+    };
+    vec![
+        ("google-purchase", names(crate::google::GooglePlay::FIELDS)),
+        ("onestore-purchase", names(crate::onestore::OneStore::FIELDS)),
+        ("apple-transaction", names(crate::apple::jws::TRANSACTION.fields)),
+        ("apple-renewal-info", names(crate::apple::jws::RENEWAL_INFO.fields)),
+        ("apple-app-transaction", names(crate::apple::jws::APP_TRANSACTION.fields)),
+        ("apple-notification", names(crate::apple::jws::NOTIFICATION.fields)),
+        ("apple-receipt", crate::apple::receipt::RECEIPT_FIELDS.to_vec()),
+    ]
+}
+
 /// Whether `v` is an NHN IAP / Gamebase record a purchase can be made from (a binding registers
 /// only those of an API answer).
 pub fn is_nhn_record(v: &Value) -> bool {

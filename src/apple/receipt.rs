@@ -79,6 +79,14 @@ pub struct InAppPurchase {
     pub unknown_attributes: Vec<UnknownAttribute>,
 }
 
+/// The wire names of [`AppReceipt`]'s fields, in serialization order (a test holds them to the
+/// struct): what the dashboard knows of a receipt.
+pub(crate) const RECEIPT_FIELDS: &[&str] = &[
+    "receiptType", "appItemId", "bundleId", "applicationVersion", "opaqueValue", "sha1Hash", "transactionDate",
+    "fulfillmentToolVersion", "ageRating", "developerId", "receiptCreationDate", "downloadId", "inApp",
+    "originalPurchaseDate", "originalApplicationVersion", "expirationDate", "unknownAttributes",
+];
+
 /// The app receipt payload, store-formats §3.1.3. Dates are epoch ms; byte values are base64.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -612,6 +620,35 @@ fn plist_value<'t>(text: &'t str, key: &str) -> Option<&'t str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field set, serialized: exactly the names of `RECEIPT_FIELDS`, in its order.
+    #[test]
+    fn receipt_fields_are_the_struct_fields() {
+        let some = || Some("x".to_owned());
+        let receipt = AppReceipt {
+            receipt_type: some(),
+            app_item_id: some(),
+            bundle_id: some(),
+            application_version: some(),
+            opaque_value: some(),
+            sha1_hash: some(),
+            transaction_date: Some(1),
+            fulfillment_tool_version: Some(1),
+            age_rating: some(),
+            developer_id: some(),
+            receipt_creation_date: Some(1),
+            download_id: some(),
+            in_app: Vec::new(),
+            original_purchase_date: Some(1),
+            original_application_version: some(),
+            expiration_date: Some(1),
+            unknown_attributes: vec![UnknownAttribute { kind: 99, version: 1, value: String::new() }],
+            raw: RawFields::default(),
+        };
+        let json = serde_json::to_value(&receipt).unwrap_or_default();
+        let names: Vec<&str> = json.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+        assert_eq!(names, RECEIPT_FIELDS);
+    }
 
     #[test]
     fn rfc3339_variants() {
