@@ -30,14 +30,19 @@ const transaction = pub('apple-jws-gopay-notification-did-renew-sandbox.jws');
 const note = pub('apple-jws-aporat-notification-test-sandbox.jws');
 const push = own('rtdn/subscription-renewed.json');
 
+/** `ONLY=google node bench/against.mjs ...` runs the paths whose title contains it; ROUNDS sets the rounds. */
+const only = process.env.ONLY?.toLowerCase();
+const rounds = Number(process.env.ROUNDS ?? 15);
+
 /** One path: a candidate per build that has it (`make(m)` returns the operation or undefined). */
 async function path(title, make, opts) {
+  if (only && !title.toLowerCase().includes(only)) return;
   const candidates = {};
   for (const [name, m] of Object.entries(builds)) {
     const fn = make(m);
     if (fn) candidates[name] = fn;
   }
-  const stats = await compare(title, candidates, { baseline: 'other build', ...opts });
+  const stats = await compare(title, candidates, { baseline: 'other build', rounds, ...opts });
   rows.push([title, median(stats, 'other build'), median(stats, 'this build'), stats.find((s) => s.name.endsWith('verify'))?.median]);
 }
 const rows = [];
