@@ -630,7 +630,7 @@ impl PreparedJws<'_> {
     }
 
     /// Step 4 after the signature verified: the payload read as `model`, and its JSON text when
-    /// its plain `JSON.parse` is exactly the decoded payload ([`crate::as_sent`]).
+    /// its plain `JSON.parse` is exactly the decoded payload ([`crate::json_text::as_sent`]).
     fn decode_text(&self, now: i64, model: Model) -> Result<WithText> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
         // The plain shape has no repeated key, so the scan could only pass. `Some(None)`: the

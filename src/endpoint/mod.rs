@@ -181,7 +181,7 @@ pub struct Endpoint<A: 'static> {
     /// The client method's name (usually `name`).
     pub call: &'static str,
     /// One line for the docs and the generated types. Build-time facts (the TypeScript generator
-    /// reads them from a native build, `examples/endpoints.rs`): not in the wasm module.
+    /// reads them from a native build, `examples/declarations.rs`): not in the wasm module.
     #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
     /// HTTP method.
@@ -327,7 +327,7 @@ impl<A> Endpoint<A> {
         self.params.iter().map(|p| read_param(&a, p)).collect()
     }
 
-    /// The declaration as JSON, for the JS layer and the generated types (`examples/endpoints.rs`
+    /// The declaration as JSON, for the JS layer and the generated types (`examples/declarations.rs`
     /// prints every API's; `scripts/gen-endpoints.mjs` writes them into the package).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn describe(&self) -> Value {

@@ -1,6 +1,6 @@
 //! JS bindings for the server APIs, sans-I/O: one class, `__ServerApi`, builds the request of any
 //! declared endpoint and parses its response. The declarations themselves reach JS at build time
-//! (`examples/endpoints.rs` prints them, `scripts/gen-endpoints.mjs` writes the table
+//! (`examples/declarations.rs` prints them, `scripts/gen-endpoints.mjs` writes the table
 //! `pkg/src/clients.js` makes the public classes from, and their types). The types of parameters
 //! and results are below.
 

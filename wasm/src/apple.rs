@@ -363,7 +363,7 @@ fn payload_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
 }
 
 /// [`payload_js`], from the payload's text when it may be handed out as sent (its `JSON.parse`
-/// is the decoded payload, see [`iap_verify::as_sent`]).
+/// is the decoded payload, see the core's `json_text::as_sent`).
 fn checked_js((v, text): &Checked) -> JsResult<JsValue> {
     let Some(text) = text else { return payload_js(v) };
     let js = crate::json_parse(&js_sys::JsString::from(text.as_str()))

@@ -194,7 +194,7 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
 }
 
 /// `JSON.parse(text)` of signed data known to parse to exactly what the core's decoding returns
-/// ([`iap_verify::as_sent`]), registered as a verified value of `kind` with the text as its snapshot
+/// (the core's `json_text::as_sent`), registered as a verified value of `kind` with the text as its snapshot
 /// (`toPurchase` reads snapshots through the model's schema, which makes it the same).
 pub(crate) fn as_sent_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
     let not_json = || js_error(Error::malformed("verified value", "not JSON"));
