@@ -81,6 +81,7 @@ pub struct InAppPurchase {
 
 /// The wire names of [`AppReceipt`]'s fields, in serialization order (a test holds them to the
 /// struct): what the dashboard knows of a receipt.
+#[cfg(any(test, feature = "binding"))]
 pub(crate) const RECEIPT_FIELDS: &[&str] = &[
     "receiptType", "appItemId", "bundleId", "applicationVersion", "opaqueValue", "sha1Hash", "transactionDate",
     "fulfillmentToolVersion", "ageRating", "developerId", "receiptCreationDate", "downloadId", "inApp",
