@@ -1,8 +1,9 @@
 //! For a language binding that hands verified values to its caller and takes them back (the
 //! wasm-bindgen facade in `wasm/`). Compiled only with the `binding` feature, off by default.
 //!
-//! [`purchase`] (and the function per [`Snapshot`] kind it calls, [`google`] … [`stored`]) is the
-//! one deliberate exception to the rule of the rest of the crate, where a [`Purchase`] is made
+//! The function per kind of snapshot ([`google`], [`onestore`], [`apple_transaction`],
+//! [`apple_receipt_in_app`], [`nhn_record`], [`play_product`], [`play_subscription`], [`stored`]) is
+//! the one deliberate exception to the rule of the rest of the crate, where a [`Purchase`] is made
 //! only from a verified type ([`crate::purchase::IntoPurchase`]): it makes one from a JSON
 //! snapshot and checks no signature. The contract: a binding keeps, for each value
 //! a verifier returned, a snapshot of the verified document where its caller cannot reach it (the
@@ -23,46 +24,11 @@ use crate::purchase::model::StoredPurchase;
 use crate::purchase::{sources, Purchase};
 use crate::signed_purchase::sealed::Algorithms;
 
-/// What a snapshot is a snapshot of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Snapshot {
-    /// A Google Play purchase as the verifier returned it, or its signed text.
-    Google,
-    /// A ONE store purchase as the verifier returned it, or its signed text.
-    OneStore,
-    /// An App Store `JWSTransactionDecodedPayload` as the verifier returned it, or its text.
-    AppleTransaction,
-    /// One in-app entry of a verified receipt: `{"receiptType": …, "entry": {…}}`.
-    AppleReceiptInApp,
-    /// An NHN IAP / Gamebase API record.
-    NhnRecord,
-    /// A Play Developer API `ProductPurchase`: `{"request": …, "resource": …}`.
-    GooglePlayProduct,
-    /// A Play Developer API `SubscriptionPurchaseV2`: `{"request": …, "resource": …}`.
-    GooglePlaySubscription,
-    /// A [`Purchase`] as serialized.
-    Purchase,
-}
-
-/// The unified purchase of a snapshot of `kind`. A snapshot of a signed text is read through its
-/// model's schema first, which makes it the decoded object the verifier returned (reading a decoded
-/// object again changes nothing). `MALFORMED_INPUT` when the document lacks what a purchase needs.
-///
-/// One function per kind rather than one taking the kind: a binding built without some sources
-/// (the module for the edge has no API clients) then carries none of their code.
-pub fn purchase(kind: Snapshot, json: &str) -> Result<Purchase> {
-    match kind {
-        Snapshot::Google => google(json),
-        Snapshot::OneStore => onestore(json),
-        Snapshot::AppleTransaction => apple_transaction(json),
-        Snapshot::AppleReceiptInApp => apple_receipt_in_app(json),
-        Snapshot::NhnRecord => nhn_record(json),
-        Snapshot::GooglePlayProduct => play_product(json),
-        Snapshot::GooglePlaySubscription => play_subscription(json),
-        Snapshot::Purchase => stored(json),
-    }
-}
+// The snapshots, one function per kind (a binding built without some sources, as the module for
+// the edge has no API clients, then carries none of their code). A snapshot of a signed text is
+// read through its model's schema first, which makes it the decoded object the verifier returned
+// (reading a decoded object again changes nothing). `MALFORMED_INPUT` when the document lacks what
+// a purchase needs.
 
 fn value(json: &str) -> Result<Value> {
     serde_json::from_str(json).map_err(|e| Error::malformed("verified value", e.to_string()))
@@ -73,45 +39,45 @@ fn read(json: &str, fields: &'static [model_fields::Field]) -> Result<Value> {
     model_fields::read_object(value(json)?, fields).map(Value::Object).map_err(|reason| Error::malformed("verified value", reason))
 }
 
-/// [`Snapshot::Google`].
+/// A Google Play purchase as the verifier returned it, or its signed text.
 pub fn google(json: &str) -> Result<Purchase> {
     sources::google_purchase_data(&read(json, crate::google::GooglePlay::FIELDS)?)
 }
 
-/// [`Snapshot::OneStore`].
+/// A ONE store purchase as the verifier returned it, or its signed text.
 pub fn onestore(json: &str) -> Result<Purchase> {
     sources::onestore_purchase_data(&read(json, crate::onestore::OneStore::FIELDS)?)
 }
 
-/// [`Snapshot::AppleTransaction`].
+/// An App Store `JWSTransactionDecodedPayload` as the verifier returned it, or its text.
 pub fn apple_transaction(json: &str) -> Result<Purchase> {
     sources::apple_transaction(&read(json, crate::apple::jws::TRANSACTION.fields)?)
 }
 
-/// [`Snapshot::AppleReceiptInApp`].
+/// One in-app entry of a verified receipt: `{"receiptType": …, "entry": {…}}`.
 pub fn apple_receipt_in_app(json: &str) -> Result<Purchase> {
     let v = value(json)?;
     sources::apple_receipt_in_app(v.get("entry").unwrap_or(&Value::Null), v.get("receiptType").and_then(Value::as_str))
 }
 
-/// [`Snapshot::NhnRecord`].
+/// An NHN IAP / Gamebase API record.
 pub fn nhn_record(json: &str) -> Result<Purchase> {
     sources::nhn_record(&value(json)?)
 }
 
-/// [`Snapshot::GooglePlayProduct`].
+/// A Play Developer API `ProductPurchase`: `{"request": …, "resource": …}`.
 pub fn play_product(json: &str) -> Result<Purchase> {
     let v = value(json)?;
     sources::google_product_purchase(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
 }
 
-/// [`Snapshot::GooglePlaySubscription`].
+/// A Play Developer API `SubscriptionPurchaseV2`: `{"request": …, "resource": …}`.
 pub fn play_subscription(json: &str) -> Result<Purchase> {
     let v = value(json)?;
     sources::google_subscription_v2(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
 }
 
-/// [`Snapshot::Purchase`], straight from the text: the path a saved flow takes.
+/// A [`Purchase`] as serialized, straight from the text: the path a saved flow takes.
 pub fn stored(json: &str) -> Result<Purchase> {
     serde_json::from_str::<StoredPurchase>(json).map(Purchase::from).map_err(|e| Error::malformed("purchase", e.to_string()))
 }
@@ -140,8 +106,8 @@ pub fn is_nhn_record(v: &Value) -> bool {
     sources::nhn_record(v).is_ok()
 }
 
-/// The parameters of a Play Developer API request that a [`Snapshot::GooglePlayProduct`] or
-/// [`Snapshot::GooglePlaySubscription`] keeps as its `request` beside the resource (Google's
+/// The parameters of a Play Developer API request that a [`play_product`] or
+/// [`play_subscription`] snapshot keeps as its `request` beside the resource (Google's
 /// answer may leave out the product id and the token): `{ packageName, productId?,
 /// subscriptionId?, token }`, strings only.
 pub fn request_facts(params: &Value) -> Value {

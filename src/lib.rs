@@ -195,8 +195,8 @@
 //! # Features
 //!
 //! - `binding` (off): what a language binding needs to hand verified values out and take them
-//!   back (the `binding` module; the wasm facade enables it). Its `binding::purchase` (and the
-//!   function per snapshot kind beside it) makes a [`Purchase`](purchase::Purchase) from a
+//!   back (the `binding` module; the wasm facade enables it). Its function per kind of snapshot
+//!   (`binding::google`, … `binding::stored`) makes a [`Purchase`](purchase::Purchase) from a
 //!   binding's own snapshot of a verified value, the one place that checks no signature; nothing
 //!   else public makes a purchase or a verified type from unverified input.
 //! - `fuzzing` (off): the fuzz targets' entry points, for the cargo-fuzz crate in `fuzz/`.

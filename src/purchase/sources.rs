@@ -4,7 +4,7 @@
 //! signed Google / ONE store purchase data, the Apple JWS transaction payload, an NHN IAP or
 //! Gamebase API record) or, for the App Store receipt, the fields of one in-app entry. They are
 //! crate-private: each verified type's [`super::IntoPurchase`] impl is one line over them, and
-//! the `binding` feature's `binding::purchase` reads a binding's snapshots of verified values with
+//! the `binding` feature's functions read a binding's snapshots of verified values with
 //! them (the NHN records and Play Developer API resources, which only a binding registers as
 //! verified, exist only with it); nothing public turns unverified JSON into a trusted purchase.
 //!

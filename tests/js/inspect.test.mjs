@@ -5,23 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
+import { throwsCode } from './rejects.mjs';
 import { own, ownText, publicBytes, publicText } from './vectors.mjs';
 
 const codes = (r) => r.notes.map((n) => n.code);
 const googleOptions = () => ({ key: ownText('google/test-key-2048.pub'), signature: ownText('google/consumable.sig') });
 const b64url = (obj) => btoa(JSON.stringify(obj)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const unsignedJws = (payload) => `${b64url({ alg: 'ES256' })}.${b64url(payload)}.c2ln`;
-
-function throwsCode(fn, code) {
-  let caught;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof iap.IapError, `expected an IapError ${code}, got ${caught}`);
-  assert.equal(caught.code, code, caught.message);
-}
 
 test('inspect: signed purchase JSON verified under its key; without one decoded; tampered invalid with the fields beside', () => {
   const data = ownText('google/consumable.json');

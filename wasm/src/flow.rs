@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::purchase::{json_text, lookup, unverified, Verified};
-use iap_verify::binding::{self, Snapshot};
+use iap_verify::binding;
 use iap_verify::purchase::Purchase;
 use crate::{js_error, to_js, JsResult};
 use iap_verify::Error;
@@ -59,7 +59,7 @@ export interface PaymentFlowJSON {
 
 /// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
 fn registered_purchase(json: &str) -> Result<Purchase, Error> {
-    binding::purchase(Snapshot::Purchase, json)
+    binding::stored(json)
 }
 
 fn event_from_js(event: &JsValue) -> JsResult<FlowEvent> {
