@@ -1,7 +1,9 @@
 //! Prints the declarations the package's JavaScript side is generated from, as JSON:
-//! `{ "endpoints": { "<api>": [declaration, ...] }, "errorCodes": [...], "knownFields": {...} }`.
+//! `{ "endpoints": { "<api>": [declaration, ...] }, "errorCodes": [...], "knownFields": {...},
+//! "models": [{ "name", "docs", "decl" }, ...] }`.
 //! `scripts/gen-endpoints.mjs` turns them into the endpoint table, the client classes' TypeScript,
-//! the `IapErrorCode` union and the dashboard's lists of known fields (`www/fields.js`). A native program, so the declarations' doc lines and types stay
+//! the `IapErrorCode` union, the models' TypeScript (`pkg/web/models.d.ts`) and the dashboard's lists
+//! of known fields (`www/fields.js`). A native program, so the declarations' doc lines and types stay
 //! out of the wasm module.
 
 use iap_verify::apple::AppStoreServerApi;
@@ -23,5 +25,9 @@ fn main() {
     endpoints.insert("googleplay".into(), describe::<GooglePlayApi>());
     let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     let known: Map<String, Value> = iap_verify::binding::known_fields().into_iter().map(|(kind, names)| (kind.into(), json!(names))).collect();
-    println!("{}", json!({ "endpoints": endpoints, "errorCodes": codes, "knownFields": known }));
+    let models: Vec<Value> = iap_verify::typescript::declarations()
+        .into_iter()
+        .map(|d| json!({ "name": d.name, "docs": d.docs, "decl": d.decl }))
+        .collect();
+    println!("{}", json!({ "endpoints": endpoints, "errorCodes": codes, "knownFields": known, "models": models }));
 }

@@ -52,6 +52,7 @@ if (disposable.length > 0) {
 if (/^\s+\[Symbol\.dispose\]/m.test(typed)) throw new Error(`${dtsUrl.pathname}: a [Symbol.dispose] member is left`);
 }
 fixTypes(new URL('web/iap_verify.d.ts', pkg));
+addDeclarations(new URL('web/iap_verify.d.ts', pkg));
 writeVerifyEntries();
 
 copyFileSync(new URL('../LICENSE', import.meta.url), new URL('LICENSE', pkg));
@@ -69,6 +70,23 @@ const gz = gzipSync(wasm, { level: 9 }).length;
 const baseline = JSON.parse(readFileSync(new URL('../tests/js/size-baseline.json', import.meta.url), 'utf8')).wasmGzipBytes;
 const change = ((gz / baseline - 1) * 100).toFixed(2);
 console.log(`wasm: ${wasm.length} bytes raw, ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB; recorded baseline ${baseline}, ${change >= 0 ? '+' : ''}${change}%, tests/js/size.test.mjs allows +2%)`);
+
+/**
+ * The module's declarations beside wasm-bindgen's (which declares the exported functions and
+ * classes): the models, generated from the Rust core by scripts/gen-endpoints.mjs (web/models.d.ts),
+ * and the facade's hand-written options and parameters (wasm/ts/*.d.ts), in one file, so that every
+ * name the signatures use resolves where they are declared. Appended after a mark, which a second
+ * run replaces.
+ */
+function addDeclarations(dtsUrl) {
+  const MARK = '// Models (generated from the Rust core) and the facade\'s options (wasm/ts/):';
+  const read = readFileSync(dtsUrl, 'utf8');
+  const dts = read.includes(MARK) ? read.slice(0, read.indexOf(MARK)) : read;
+  const tsDir = new URL('../wasm/ts/', import.meta.url);
+  const parts = [readFileSync(new URL('web/models.d.ts', pkg), 'utf8')];
+  for (const f of readdirSync(tsDir).filter((f) => f.endsWith('.d.ts')).sort()) parts.push(readFileSync(new URL(f, tsDir), 'utf8'));
+  writeFileSync(dtsUrl, `${dts.trimEnd()}\n\n${MARK}\n\n${parts.map((p) => p.trim()).join('\n\n')}\n`);
+}
 
 /**
  * `iap-verify/verify`, the entries of the module for the edge (pkg/verify/, its wasm-bindgen output

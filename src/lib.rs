@@ -230,6 +230,8 @@ pub mod ocsp;
 pub mod onestore;
 pub mod purchase;
 pub mod signed_purchase;
+#[cfg(feature = "typescript")]
+pub mod typescript;
 
 pub use error::{Error, ErrorCode, OcspProblem, Result, StoreApiError, Unit};
 pub use x509::{describe as describe_certificate, CertificateInfo, NamePart};

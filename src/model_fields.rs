@@ -66,6 +66,7 @@ impl Wire for Value {
 /// list, so the two cannot drift apart. Every store's signed payload is declared with it.
 macro_rules! model {
     ($(#[$m:meta])* $name:ident ($rest:ident) { $($(#[$fm:meta])* $field:ident $wire:literal : $ty:ty $(= $kind:expr)?),* $(,)? }) => {
+        #[cfg_attr(feature = "typescript", derive(::ts_rs::TS), ts(optional_fields))]
         $(#[$m])*
         #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]

@@ -14,7 +14,7 @@ pub(crate) use crate::model_fields::Kind;
 use crate::model_fields::{model, Wire};
 
 macro_rules! open_enum {
-    ($(#[$m:meta])* $name:ident: str { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident: str $(as $ts:literal)? { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
@@ -39,6 +39,8 @@ macro_rules! open_enum {
         impl Wire for $name {
             const KIND: Kind = Kind::Str;
         }
+        #[cfg(feature = "typescript")]
+        $crate::typescript::open_enum_ts!($name: str $(as $ts)? [$($s),*]);
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok(Self::from_wire(&String::deserialize(d)?))
@@ -70,6 +72,8 @@ macro_rules! open_enum {
         impl Wire for $name {
             const KIND: Kind = Kind::Int;
         }
+        #[cfg(feature = "typescript")]
+        $crate::typescript::open_enum_ts!($name: int);
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok(Self::from_wire(i64::deserialize(d)?))
@@ -115,7 +119,7 @@ open_enum! {
 
 open_enum! {
     /// `inAppOwnershipType`.
-    InAppOwnershipType: str {
+    InAppOwnershipType: str as "InAppOwnershipType" {
         /// `PURCHASED`
         Purchased = "PURCHASED",
         /// `FAMILY_SHARED`
@@ -125,7 +129,7 @@ open_enum! {
 
 open_enum! {
     /// `transactionReason`.
-    TransactionReason: str {
+    TransactionReason: str as "TransactionReason" {
         /// `PURCHASE`
         Purchase = "PURCHASE",
         /// `RENEWAL`
@@ -135,7 +139,7 @@ open_enum! {
 
 open_enum! {
     /// `offerDiscountType`.
-    OfferDiscountType: str {
+    OfferDiscountType: str as "OfferDiscountType" {
         /// `FREE_TRIAL`
         FreeTrial = "FREE_TRIAL",
         /// `PAY_AS_YOU_GO`
@@ -149,7 +153,7 @@ open_enum! {
 
 open_enum! {
     /// `revocationType`.
-    RevocationType: str {
+    RevocationType: str as "RevocationType" {
         /// `REFUND_FULL`
         RefundFull = "REFUND_FULL",
         /// `REFUND_PRORATED`
@@ -237,7 +241,7 @@ open_enum! {
 
 open_enum! {
     /// `consumptionRequestReason`.
-    ConsumptionRequestReason: str {
+    ConsumptionRequestReason: str as "ConsumptionRequestReason" {
         /// `UNINTENDED_PURCHASE`
         UnintendedPurchase = "UNINTENDED_PURCHASE",
         /// `FULFILLMENT_ISSUE`
@@ -253,7 +257,7 @@ open_enum! {
 
 open_enum! {
     /// `notificationType` (App Store Server Notifications V2).
-    NotificationTypeV2: str {
+    NotificationTypeV2: str as "NotificationTypeV2" {
         /// `SUBSCRIBED`
         Subscribed = "SUBSCRIBED",
         /// `DID_CHANGE_RENEWAL_PREF`
@@ -305,7 +309,7 @@ open_enum! {
 
 open_enum! {
     /// `subtype` (App Store Server Notifications V2).
-    Subtype: str {
+    Subtype: str as "Subtype" {
         /// `INITIAL_BUY`
         InitialBuy = "INITIAL_BUY",
         /// `RESUBSCRIBE`
@@ -345,6 +349,7 @@ open_enum! {
 
 model! {
     /// A StoreKit 2 / App Store Server API transaction (`JWSTransactionDecodedPayload`).
+    #[cfg_attr(feature = "typescript", ts(rename = "JWSTransactionDecodedPayload"))]
     JwsTransactionDecodedPayload {
         /// Original transaction id.
         original_transaction_id "originalTransactionId": String,
@@ -417,6 +422,7 @@ model! {
 
 model! {
     /// Subscription renewal info (`JWSRenewalInfoDecodedPayload`). It has no bundle id.
+    #[cfg_attr(feature = "typescript", ts(rename = "JWSRenewalInfoDecodedPayload"))]
     JwsRenewalInfoDecodedPayload {
         /// Why the subscription expired.
         expiration_intent "expirationIntent": ExpirationIntent,
@@ -533,6 +539,7 @@ model! {
 
 model! {
     /// A notification's `summary` (renewal date extension results).
+    #[cfg_attr(feature = "typescript", ts(rename = "NotificationSummary"))]
     Summary {
         /// Environment.
         environment "environment": Environment,
@@ -569,6 +576,7 @@ model! {
 
 model! {
     /// A notification's `appData`.
+    #[cfg_attr(feature = "typescript", ts(rename = "NotificationAppData"))]
     AppData {
         /// App Apple id.
         app_apple_id "appAppleId": i64,

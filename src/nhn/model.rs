@@ -52,6 +52,9 @@ macro_rules! open_enum {
             }
         }
 
+        #[cfg(feature = "typescript")]
+        $crate::typescript::open_enum_ts!($name: str [$($s),*]);
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())

@@ -8,6 +8,7 @@ use crate::limits;
 
 /// Where a payment is. See the module docs for the transitions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FlowState {
     /// Created for a purchase request; the store has not paid yet.
@@ -67,6 +68,7 @@ impl FlowState {
 
 /// A fact the caller reports to the flow. JSON: `{"type": "PAID", "accessToken": "…"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum FlowEvent {
     /// The store paid; `accessToken` is NHN's per-payment consume token.
@@ -82,6 +84,7 @@ pub enum FlowEvent {
     #[serde(skip_deserializing)]
     Verified {
         /// The verified purchase (boxed: it is much larger than the other events).
+        #[cfg_attr(feature = "typescript", ts(as = "Purchase"))]
         purchase: Box<Purchase>,
     },
     /// Verification failed.
@@ -105,6 +108,7 @@ pub enum FlowEvent {
     Refunded {
         /// Why, for the record.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         reason: Option<String>,
     },
 }
@@ -135,6 +139,7 @@ impl FlowEvent {
 
 /// A command for the caller, to perform after saving the flow that returned it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE", rename_all_fields = "camelCase")]
 pub enum Effect {
     /// Verify the purchase (store signature / receipt, or Gamebase G3), then apply `VERIFIED` or
@@ -193,6 +198,7 @@ pub enum Effect {
 
 /// What [`PaymentFlow::start`] needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "FlowStart"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StartParams {
     /// NHN payment number (a 16-digit string).
@@ -291,7 +297,9 @@ const FORMAT_VERSION: u32 = 1;
 /// grant DB by paymentSeq"), or save the grant and the flow in one transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", try_from = "FlowRecord")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "PaymentFlowJSON", optional_fields))]
 pub struct PaymentFlow {
+    #[cfg_attr(feature = "typescript", ts(type = "1"))]
     version: u32,
     payment_seq: String,
     user_id: String,

@@ -25,7 +25,10 @@ pub trait IntoPurchase {
 
 /// Declares a string enum open to new values: known ones by name, the rest kept raw.
 macro_rules! open_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident as $ts:literal { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        #[cfg(feature = "typescript")]
+        $crate::typescript::open_enum_ts!($name: str as $ts [$($text),+]);
+
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum $name {
@@ -75,7 +78,7 @@ macro_rules! open_enum {
 
 open_enum! {
     /// The store, as NHN's market codes name it (`marketId` / `storeCode`).
-    Store {
+    Store as "StoreCode" {
         /// Google Play.
         GooglePlay = "GG",
         /// The App Store.
@@ -87,7 +90,7 @@ open_enum! {
 
 open_enum! {
     /// What kind of product was bought.
-    ProductType {
+    ProductType as "PurchaseProductType" {
         /// Used up and bought again (must be consumed at the IAP server before delivery).
         Consumable = "CONSUMABLE",
         /// Bought once, owned for good.
@@ -103,7 +106,7 @@ open_enum! {
 
 open_enum! {
     /// Where the purchase was made.
-    Environment {
+    Environment as "PurchaseEnvironment" {
         /// Real money.
         Production = "PRODUCTION",
         /// The store's sandbox (Apple Sandbox, Google licence testers, ONE store sandbox).
@@ -115,7 +118,7 @@ open_enum! {
 
 open_enum! {
     /// The purchase's own state as the store reported it.
-    PurchaseState {
+    PurchaseState as "PurchaseState" {
         /// Paid.
         Purchased = "PURCHASED",
         /// Awaiting payment (Google pending purchases): do not deliver.
@@ -129,7 +132,7 @@ open_enum! {
 
 open_enum! {
     /// How the purchase was made, when it was not an ordinary paid purchase.
-    PurchaseType {
+    PurchaseType as "PurchaseType" {
         /// Promotion code, offer code or App Store promoted purchase.
         Promo = "PROMO",
         /// A test purchase (sandbox, licence tester, Xcode). Takes precedence over `PROMO`,
@@ -140,7 +143,7 @@ open_enum! {
 
 open_enum! {
     /// The kind of subscription offer applied.
-    OfferType {
+    OfferType as "PurchaseOfferType" {
         /// Introductory offer (Apple offerType 1, receipt intro period).
         Introductory = "INTRODUCTORY",
         /// Promotional offer (Apple offerType 2, receipt `promotional_offer_id`).
@@ -154,6 +157,7 @@ open_enum! {
 
 /// A subscription offer that applied to the purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "PurchaseOffer"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Offer {
     /// The kind of offer.
@@ -171,29 +175,45 @@ pub struct Offer {
 /// `Deserialize`: purchase JSON (say, sent by a client) must never become a `Purchase`. The
 /// crate restores the ones it stored itself, inside a saved [`super::PaymentFlow`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct Purchase {
+    /// The store.
     pub(crate) store: Store,
+    /// The product id.
     pub(crate) product_id: String,
+    /// Order / transaction id; Google test purchases have none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) transaction_id: Option<String>,
+    /// The first transaction of a subscription (Apple).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) original_transaction_id: Option<String>,
+    /// The store's purchase token (Google Play, ONE store).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) purchase_token: Option<String>,
+    /// NHN payment number, for purchases read from an NHN record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) payment_seq: Option<String>,
+    /// Epoch ms.
     pub(crate) purchase_time: i64,
+    /// End of the paid period (epoch ms), for subscriptions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) expires_time: Option<i64>,
+    /// How many were bought.
     pub(crate) quantity: u32,
+    /// What was bought.
     pub(crate) product_type: ProductType,
+    /// Where it was bought.
     pub(crate) environment: Environment,
+    /// The store's view of the purchase. Only `PURCHASED` may be delivered.
     pub(crate) state: PurchaseState,
+    /// `PROMO` or `TEST`; absent for ordinary purchases.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) purchase_type: Option<PurchaseType>,
+    /// The subscription offer that applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) offer: Option<Offer>,
+    /// The app's account id as the store carries it (obfuscatedAccountId, appAccountToken, NHN userId).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) account_id: Option<String>,
     /// Google Play API purchases: whether it still has to be acknowledged (Google refunds a
@@ -204,6 +224,7 @@ pub struct Purchase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) acknowledge_by: Option<i64>,
     /// The verified document this purchase came from, as decoded.
+    #[cfg_attr(feature = "typescript", ts(type = "Record<string, unknown>"))]
     pub(crate) source: serde_json::Value,
 }
 

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 
 /// Where a subscription is at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SubscriptionStatusCode"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SubscriptionState {
     /// Paid period running, renews. Entitled.
@@ -40,6 +41,7 @@ impl SubscriptionState {
 
 /// The answer of [`subscription_status`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionStatus {
     /// Where the subscription is.
@@ -52,9 +54,11 @@ pub struct SubscriptionStatus {
     pub auto_renewing: bool,
     /// End of the grace period (epoch ms), when in one or known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub grace_period_end_time: Option<i64>,
     /// Why, when the status is not the plain reading of the input.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub reason: Option<String>,
 }
 

@@ -12,51 +12,6 @@ use iap_verify::Error;
 use iap_verify::limits;
 use iap_verify::purchase::{FlowEvent, PaymentFlow, StartParams};
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS: &'static str = r#"
-export type FlowState = 'RESERVED' | 'PAID' | 'VERIFIED' | 'CONSUME_REQUESTED' | 'CONSUMED' | 'DELIVERED' | 'COMPLETED'
-  | 'VERIFY_FAILED' | 'USER_CANCELED' | 'REFUNDED' | 'CONSUMED_ELSEWHERE';
-/** Facts reported to a flow. */
-export type FlowEvent =
-  | { type: 'PAID'; accessToken: string }
-  | { type: 'USER_CANCELED' }
-  | { type: 'VERIFIED'; purchase: Purchase }
-  | { type: 'VERIFY_FAILED'; reason: string }
-  | { type: 'CONSUME_REQUESTED' }
-  | { type: 'CONSUMED' }
-  | { type: 'ALREADY_CONSUMED' }
-  | { type: 'CONSUME_TIMEOUT' }
-  | { type: 'DELIVERED' }
-  | { type: 'COMPLETED' }
-  | { type: 'REFUNDED'; reason?: string };
-/** Commands returned by a transition, to perform after saving the flow. */
-export type Effect =
-  | { type: 'VERIFY'; paymentSeq: string; accessToken: string }
-  | { type: 'CONSUME'; paymentSeq: string; accessToken: string; attempt: number }
-  | { type: 'DELIVER'; paymentSeq: string; userId: string; productId: string; quantity: number }
-  | { type: 'COMPLETE'; paymentSeq: string }
-  | { type: 'REVOKE'; paymentSeq: string; userId: string; productId: string; quantity: number }
-  | { type: 'FLAG'; paymentSeq: string; reason: string };
-export interface FlowStart { paymentSeq: string; userId: string; store: StoreCode; productId: string }
-export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }
-/** The stored form of a flow (`flow.toJSON()`); restore it with `PaymentFlow.fromJSON`. */
-export interface PaymentFlowJSON {
-  version: 1;
-  paymentSeq: string;
-  userId: string;
-  store: StoreCode;
-  productId: string;
-  state: FlowState;
-  accessToken?: string;
-  purchase?: Purchase;
-  delivered: boolean;
-  flagged: boolean;
-  consumeAttempts: number;
-  reason?: string;
-  history: string[];
-}
-"#;
-
 /// A registered purchase, read straight from its JSON text (the same code path as a saved flow).
 fn registered_purchase(json: &str) -> Result<Purchase, Error> {
     binding::stored(json)

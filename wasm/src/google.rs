@@ -16,56 +16,6 @@ use iap_verify::onestore::OneStore;
 use iap_verify::host::run_ready;
 use iap_verify::signed_purchase::{PurchaseScheme, SignedPurchaseVerifier, VerifiedJson};
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS: &'static str = r#"
-/** Options for the Google Play and ONE store verifiers. */
-export interface KeyOptions {
-  /** Accept 1024-bit licence keys (public test data). Default false: real keys are 2048-bit. */
-  allowLegacy1024BitKeys?: boolean;
-}
-
-/** A verified Google Play purchase, as Google sends it. Absent fields are absent. */
-export interface GooglePurchase {
-  orderId?: string;
-  packageName?: string;
-  productId?: string;
-  productIds?: string[];
-  /** Epoch milliseconds. */
-  purchaseTime?: number;
-  /** 0 purchased, 4 pending. */
-  purchaseState?: number;
-  purchaseToken?: string;
-  quantity?: number;
-  acknowledged?: boolean;
-  autoRenewing?: boolean;
-  obfuscatedAccountId?: string;
-  obfuscatedProfileId?: string;
-  developerPayload?: string;
-  /** Fields this version does not know, as sent. */
-  [unknownField: string]: unknown;
-}
-
-/** A verified ONE store purchase (SDK v17 to v21 field names). */
-export interface OneStorePurchase {
-  orderId?: string;
-  packageName?: string;
-  productId?: string;
-  /** Epoch milliseconds. */
-  purchaseTime?: number;
-  purchaseId?: string;
-  purchaseToken?: string;
-  developerPayload?: string;
-  /** 0 purchased, 1 canceled, 2 refunded. */
-  purchaseState?: number;
-  /** -1 not a subscription, 0 recurring, 1 cancellation reserved. */
-  recurringState?: number;
-  quantity?: number;
-  /** 0 not acknowledged, 1 acknowledged. */
-  acknowledgeState?: number;
-  [unknownField: string]: unknown;
-}
-"#;
-
 fn key_options(value: &JsValue) -> JsResult<VerifyOptions> {
     let o = Options::read(value, "options", &["allowLegacy1024BitKeys"])?;
     Ok(VerifyOptions { allow_legacy_1024_bit_keys: o.flag("allowLegacy1024BitKeys")? })
@@ -258,56 +208,6 @@ purchase_verifier! {
     #[doc = " the verifiers of the last four keys and options are kept, so a repeated key is parsed once."]
     fn verify_onestore_purchase = "verifyOneStorePurchase";
 }
-
-#[wasm_bindgen(typescript_custom_section)]
-const TS_RTDN: &'static str = r#"
-/** A decoded Google Play real-time developer notification. NOT verified: authenticate the push
- * request (the Pub/Sub OIDC token in its Authorization header) before trusting it. */
-export interface DeveloperNotification {
-  kind: 'subscription' | 'oneTimeProduct' | 'voidedPurchase' | 'test' | 'unknown';
-  version?: string;
-  packageName?: string;
-  /** Epoch milliseconds. */
-  eventTimeMillis?: number;
-  subscriptionNotification?: {
-    version?: string;
-    notificationType: number;
-    /** e.g. 'SUBSCRIPTION_RENEWED'; 'UNKNOWN' for a number this version does not know. */
-    notificationTypeName: string;
-    purchaseToken?: string;
-    subscriptionId?: string;
-    [unknownField: string]: unknown;
-  };
-  oneTimeProductNotification?: {
-    version?: string;
-    notificationType: number;
-    notificationTypeName: 'ONE_TIME_PRODUCT_PURCHASED' | 'ONE_TIME_PRODUCT_CANCELED' | 'UNKNOWN';
-    purchaseToken?: string;
-    sku?: string;
-    [unknownField: string]: unknown;
-  };
-  voidedPurchaseNotification?: {
-    purchaseToken?: string;
-    orderId?: string;
-    productType?: number;
-    productTypeName: 'PRODUCT_TYPE_SUBSCRIPTION' | 'PRODUCT_TYPE_ONE_TIME' | 'UNKNOWN';
-    refundType?: number;
-    refundTypeName: 'REFUND_TYPE_FULL_REFUND' | 'REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND' | 'UNKNOWN';
-    [unknownField: string]: unknown;
-  };
-  testNotification?: { version?: string; [unknownField: string]: unknown };
-  /** Fields (and notification kinds) this version does not know, as sent. */
-  extra?: Record<string, unknown>;
-  /** The Pub/Sub envelope. */
-  push: { messageId?: string; publishTime?: string; attributes?: Record<string, string>; subscription?: string };
-}
-
-/** The body Cloud Pub/Sub POSTs to a push endpoint. */
-export interface PubSubPushBody {
-  message: { data: string; messageId?: string; publishTime?: string; attributes?: Record<string, string> };
-  subscription?: string;
-}
-"#;
 
 /// Decodes a Google RTDN from its Pub/Sub push body (the request body as a string, or the parsed
 /// object). Decoding only: the body carries no signature.

@@ -19,88 +19,8 @@ use iap_verify::limits;
 use iap_verify::binding;
 use iap_verify::purchase::subscription_status_json;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS: &'static str = r#"
-/** NHN market codes; other stores' codes pass through as sent. */
-export type StoreCode = 'GG' | 'AS' | 'ONESTORE' | (string & {});
-/** Product kinds; a value this version does not know is kept as sent (`UNKNOWN` when the store does not say). */
-export type PurchaseProductType = 'CONSUMABLE' | 'NON_CONSUMABLE' | 'AUTO_RENEWABLE' | 'NON_RENEWING' | 'CONSUMABLE_AUTO_RENEWABLE' | 'UNKNOWN' | (string & {});
-/** `TEST` is local testing (Xcode); store sandboxes and licence testers are `SANDBOX`. */
-export type PurchaseEnvironment = 'PRODUCTION' | 'SANDBOX' | 'TEST' | (string & {});
-/** The store's view of the purchase. Only `PURCHASED` may be delivered. */
-export type PurchaseState = 'PURCHASED' | 'PENDING' | 'CANCELED' | 'REFUNDED' | (string & {});
-/** A subscription offer. */
-export interface PurchaseOffer {
-  type: 'INTRODUCTORY' | 'PROMOTIONAL' | 'OFFER_CODE' | 'WIN_BACK' | (string & {});
-  id?: string;
-}
-/** One purchase, whatever the store. Times are epoch milliseconds. Made only by `toPurchase`. */
-export interface Purchase {
-  store: StoreCode;
-  productId: string;
-  /** Order / transaction id; Google test purchases have none. */
-  transactionId?: string;
-  originalTransactionId?: string;
-  purchaseToken?: string;
-  /** NHN payment number, for purchases read from an NHN record. */
-  paymentSeq?: string;
-  purchaseTime: number;
-  expiresTime?: number;
-  quantity: number;
-  productType: PurchaseProductType;
-  environment: PurchaseEnvironment;
-  state: PurchaseState;
-  /** `PROMO` (promotion code, offer code, promoted purchase) or `TEST`; absent for ordinary purchases. */
-  purchaseType?: 'PROMO' | 'TEST' | (string & {});
-  offer?: PurchaseOffer;
-  /** The app's account id as the store carries it (obfuscatedAccountId, appAccountToken, NHN userId). */
-  accountId?: string;
-  /** Play Developer API purchases: whether it must still be acknowledged (Google refunds it after three days otherwise). */
-  needsAcknowledgement?: boolean;
-  /** While it needs acknowledging: the deadline, purchase time + 3 days (epoch ms). */
-  acknowledgeBy?: number;
-  /** The verified document, as decoded. */
-  source: Record<string, unknown>;
-}
-export type SubscriptionStatusCode = 'ACTIVE' | 'CANCELED' | 'IN_GRACE_PERIOD' | 'IN_BILLING_RETRY' | 'ON_HOLD' | 'PAUSED'
-  | 'EXPIRED' | 'REVOKED' | 'PENDING';
-export interface SubscriptionStatus {
-  status: SubscriptionStatusCode;
-  /** True exactly for ACTIVE, CANCELED and IN_GRACE_PERIOD. */
-  entitled: boolean;
-  /** End of the paid period (epoch ms); null when the input has none (pending). */
-  expiresTime: number | null;
-  autoRenewing: boolean;
-  gracePeriodEndTime?: number;
-  reason?: string;
-}
-/** What `subscriptionStatus` reads, tagged by `source`; store documents in their own JSON shapes. */
-export type SubscriptionInput =
-  | { source: 'APPLE'; transaction: Record<string, unknown>; renewalInfo?: Record<string, unknown>;
-      notificationType?: string; subtype?: string; status?: number }
-  | { source: 'APPLE'; notification: Record<string, unknown>; transaction?: Record<string, unknown>;
-      renewalInfo?: Record<string, unknown> }
-  | { source: 'GOOGLE'; subscription: Record<string, unknown> }
-  | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
-  | { source: 'NHN'; record: Record<string, unknown> };
-"#;
-
 /// What `toPurchase` accepts, in TypeScript: the Play Developer API's answers only where the
 /// clients are in the module.
-#[cfg(feature = "clients")]
-#[wasm_bindgen(typescript_custom_section)]
-const TS_VERIFIED: &'static str = r#"
-/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
-export type VerifiedValue = GooglePurchase | OneStorePurchase | ProductPurchase | SubscriptionPurchaseV2;
-"#;
-
-#[cfg(not(feature = "clients"))]
-#[wasm_bindgen(typescript_custom_section)]
-const TS_VERIFIED: &'static str = r#"
-/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
-export type VerifiedValue = GooglePurchase | OneStorePurchase;
-"#;
-
 /// What a registered object was made from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verified {

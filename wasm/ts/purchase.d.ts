@@ -1,0 +1,18 @@
+// The TypeScript of wasm/src/purchase.rs that is not a model: options, parameters and answers as JavaScript
+// passes and reads them. The models are generated from their Rust declarations (pkg/web/models.d.ts);
+// scripts/build-pkg.mjs puts both into the declarations of the module (pkg/web/iap_verify.d.ts).
+
+/** What `subscriptionStatus` reads, tagged by `source`; store documents in their own JSON shapes. */
+export type SubscriptionInput =
+  | { source: 'APPLE'; transaction: Record<string, unknown>; renewalInfo?: Record<string, unknown>;
+      notificationType?: string; subtype?: string; status?: number }
+  | { source: 'APPLE'; notification: Record<string, unknown>; transaction?: Record<string, unknown>;
+      renewalInfo?: Record<string, unknown> }
+  | { source: 'GOOGLE'; subscription: Record<string, unknown> }
+  | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
+  | { source: 'NHN'; record: Record<string, unknown> };
+
+/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
+export type VerifiedValue = GooglePurchase | OneStorePurchase | ProductPurchase | SubscriptionPurchaseV2;
+
+export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }
