@@ -123,6 +123,7 @@ pub fn declarations() -> Vec<Declaration> {
     c.visit::<crate::apple::models::JwsRenewalInfoDecodedPayload>();
     c.visit::<crate::apple::models::AppTransaction>();
     c.visit::<crate::apple::models::ResponseBodyV2DecodedPayload>();
+    c.visit::<crate::google::rtdn::DeveloperNotification>();
     c.visit::<crate::purchase::Purchase>();
     c.visit::<crate::purchase::SubscriptionStatus>();
     c.visit::<crate::purchase::FlowEvent>();

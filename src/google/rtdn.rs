@@ -40,6 +40,7 @@ struct PushMessage {
 
 /// The Pub/Sub envelope of a notification.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PushMetadata {
     /// The Pub/Sub message id (`messageId`).
@@ -50,6 +51,7 @@ pub struct PushMetadata {
     pub publish_time: Option<String>,
     /// The message's attributes, as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(type = "Record<string, string>"))]
     pub attributes: Option<Map<String, Value>>,
     /// The Pub/Sub subscription that pushed it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,9 +61,11 @@ pub struct PushMetadata {
 /// A decoded `DeveloperNotification`. Exactly one of the notification fields is present for the
 /// kinds this version knows; a kind it does not know is kept in `extra` and `kind` is `"unknown"`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct DeveloperNotification {
     /// `subscription`, `oneTimeProduct`, `voidedPurchase`, `test` or `unknown`.
+    #[cfg_attr(feature = "typescript", ts(type = "'subscription' | 'oneTimeProduct' | 'voidedPurchase' | 'test' | 'unknown'"))]
     pub kind: &'static str,
     /// The notification's version (`1.0`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,9 +87,11 @@ pub struct DeveloperNotification {
     pub voided_purchase_notification: Option<VoidedPurchaseNotification>,
     /// Present for a test notification sent from the Play Console.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional, type = "{ version?: string; [unknownField: string]: unknown }"))]
     pub test_notification: Option<Map<String, Value>>,
     /// Fields this version does not know (newer notification kinds among them), as sent.
     #[serde(skip_serializing_if = "Map::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(optional, type = "Record<string, unknown>"))]
     pub extra: Map<String, Value>,
     /// The Pub/Sub envelope.
     pub push: PushMetadata,
@@ -93,6 +99,7 @@ pub struct DeveloperNotification {
 
 /// `subscriptionNotification`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionNotification {
     /// The notification's version.
@@ -117,6 +124,7 @@ pub struct SubscriptionNotification {
 
 /// `oneTimeProductNotification`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct OneTimeProductNotification {
     /// The notification's version.
@@ -126,6 +134,7 @@ pub struct OneTimeProductNotification {
     pub notification_type: i64,
     /// The name Google documents for `notification_type`, or `UNKNOWN`.
     #[serde(default = "unknown_name", skip_deserializing)]
+    #[cfg_attr(feature = "typescript", ts(type = "'ONE_TIME_PRODUCT_PURCHASED' | 'ONE_TIME_PRODUCT_CANCELED' | 'UNKNOWN'"))]
     pub notification_type_name: &'static str,
     /// The token of the purchase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +149,7 @@ pub struct OneTimeProductNotification {
 
 /// `voidedPurchaseNotification`: a refund, chargeback or revocation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct VoidedPurchaseNotification {
     /// The token of the voided purchase.
@@ -153,12 +163,14 @@ pub struct VoidedPurchaseNotification {
     pub product_type: Option<i64>,
     /// `PRODUCT_TYPE_SUBSCRIPTION`, `PRODUCT_TYPE_ONE_TIME` or `UNKNOWN`.
     #[serde(default = "unknown_name", skip_deserializing)]
+    #[cfg_attr(feature = "typescript", ts(type = "'PRODUCT_TYPE_SUBSCRIPTION' | 'PRODUCT_TYPE_ONE_TIME' | 'UNKNOWN'"))]
     pub product_type_name: &'static str,
     /// 1 full refund, 2 quantity-based partial refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_type: Option<i64>,
     /// `REFUND_TYPE_FULL_REFUND`, `REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND` or `UNKNOWN`.
     #[serde(default = "unknown_name", skip_deserializing)]
+    #[cfg_attr(feature = "typescript", ts(type = "'REFUND_TYPE_FULL_REFUND' | 'REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND' | 'UNKNOWN'"))]
     pub refund_type_name: &'static str,
     /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
