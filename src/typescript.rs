@@ -88,6 +88,22 @@ macro_rules! open_enum_ts {
 }
 pub(crate) use open_enum_ts;
 
+/// `Record<string, unknown>`: what a field of JSON objects kept as sent is declared as (in
+/// `#[ts(as = "Option<UnknownFields>", optional)]`, which also makes a field that serialization
+/// omits when empty optional).
+pub struct UnknownFields;
+
+impl TS for UnknownFields {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &Config) -> String {
+        "Record<string, unknown>".into()
+    }
+    fn inline(cfg: &Config) -> String {
+        Self::name(cfg)
+    }
+}
+
 /// Collects the declarations of the types it visits and of their dependencies, once each.
 struct Collect<'a> {
     cfg: &'a Config,
@@ -123,6 +139,7 @@ pub fn declarations() -> Vec<Declaration> {
     c.visit::<crate::apple::models::JwsRenewalInfoDecodedPayload>();
     c.visit::<crate::apple::models::AppTransaction>();
     c.visit::<crate::apple::models::ResponseBodyV2DecodedPayload>();
+    c.visit::<crate::apple::AppReceipt>();
     c.visit::<crate::google::rtdn::DeveloperNotification>();
     c.visit::<crate::purchase::Purchase>();
     c.visit::<crate::purchase::SubscriptionStatus>();

@@ -20,6 +20,7 @@ pub(crate) const CHAIN_CACHE_SIZE: usize = 16;
 
 /// An attribute the parser does not interpret, kept as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "ReceiptUnknownAttribute"))]
 pub struct UnknownAttribute {
     /// The attribute type number.
     #[serde(rename = "type")]
@@ -32,50 +33,52 @@ pub struct UnknownAttribute {
 
 /// One in-app purchase receipt (attribute 17), store-formats §3.1.4. Dates are epoch ms.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "AppReceiptInAppPurchase", optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InAppPurchase {
-    /// 1701
+    /// How many were bought (attribute 1701).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// 1702
+    /// The product id (1702).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// 1703
+    /// The transaction id (1703).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
-    /// 1704
+    /// Purchase date, epoch ms (1704).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_date: Option<i64>,
-    /// 1705
+    /// The original transaction id (1705).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction_id: Option<String>,
-    /// 1706
+    /// Original purchase date, epoch ms (1706).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_purchase_date: Option<i64>,
     /// 1707 (undocumented): 0 non-consumable, 1 consumable, 2 non-renewing, 3 auto-renewable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<i64>,
-    /// 1708
+    /// Subscription expiry, epoch ms (1708).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_date: Option<i64>,
     /// 1711, as a decimal string (ids stay strings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_order_line_item_id: Option<String>,
-    /// 1712
+    /// Cancellation (refund) date, epoch ms (1712).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancellation_date: Option<i64>,
-    /// 1713
+    /// Whether a free trial (1713).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_trial_period: Option<bool>,
-    /// 1719
+    /// Whether in an introductory offer period (1719).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_intro_offer_period: Option<bool>,
-    /// 1721
+    /// The promotional offer id (1721).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub promotional_offer_id: Option<String>,
     /// Every other attribute, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
     pub unknown_attributes: Vec<UnknownAttribute>,
 }
 
@@ -90,6 +93,7 @@ pub(crate) const RECEIPT_FIELDS: &[&str] = &[
 
 /// The app receipt payload, store-formats §3.1.3. Dates are epoch ms; byte values are base64.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppReceipt {
@@ -99,22 +103,22 @@ pub struct AppReceipt {
     /// 1 (undocumented): the App Store item id, as a decimal string (0 in sandbox).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_item_id: Option<String>,
-    /// 2
+    /// The bundle id (attribute 2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_id: Option<String>,
-    /// 3 (CFBundleVersion)
+    /// The app version, CFBundleVersion (3).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_version: Option<String>,
-    /// 4, base64
+    /// An opaque value, base64 (4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opaque_value: Option<String>,
-    /// 5, base64 of the 20-byte SHA-1 device hash
+    /// The SHA-1 device hash, base64 (5).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha1_hash: Option<String>,
-    /// 8 (undocumented)
+    /// Transaction date, epoch ms (8, undocumented).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_date: Option<i64>,
-    /// 9 (undocumented)
+    /// Fulfillment tool version (9, undocumented).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fulfillment_tool_version: Option<i64>,
     /// 10 (undocumented), e.g. `4+`
@@ -123,25 +127,26 @@ pub struct AppReceipt {
     /// 11 (undocumented), decimal string
     #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_id: Option<String>,
-    /// 12
+    /// Receipt creation date, epoch ms (12).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_creation_date: Option<i64>,
     /// 15 (undocumented), decimal string
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_id: Option<String>,
-    /// 17, in order
+    /// The in-app purchases, in order (17).
     pub in_app: Vec<InAppPurchase>,
-    /// 18
+    /// Original purchase date of the app, epoch ms (18).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_purchase_date: Option<i64>,
-    /// 19
+    /// The app version first bought (19).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_application_version: Option<String>,
-    /// 21 (volume purchase receipts; Xcode writes 4001-01-01)
+    /// Receipt expiry, epoch ms (21: volume purchase receipts; Xcode writes 4001-01-01).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<i64>,
     /// Every other attribute (6, 7, 13, 14, 16, 20, 25, …), in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
     pub unknown_attributes: Vec<UnknownAttribute>,
     #[serde(skip)]
     raw: RawFields,

@@ -91,7 +91,7 @@ pub struct DeveloperNotification {
     pub test_notification: Option<Map<String, Value>>,
     /// Fields this version does not know (newer notification kinds among them), as sent.
     #[serde(skip_serializing_if = "Map::is_empty")]
-    #[cfg_attr(feature = "typescript", ts(optional, type = "Record<string, unknown>"))]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<crate::typescript::UnknownFields>", optional))]
     pub extra: Map<String, Value>,
     /// The Pub/Sub envelope.
     pub push: PushMetadata,

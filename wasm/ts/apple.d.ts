@@ -23,52 +23,6 @@ export interface AppReceiptVerifyOptions {
   deviceId?: string | Uint8Array;
   now?: number;
 }
-/** An attribute the library does not interpret, kept as sent. */
-export interface ReceiptUnknownAttribute {
-  type: number;
-  version: number;
-  /** The raw OCTET STRING contents, base64. */
-  value: string;
-}
-/** One in-app purchase of an app receipt. Dates are epoch ms; absent fields are absent. */
-export interface AppReceiptInAppPurchase {
-  quantity?: number;
-  productId?: string;
-  transactionId?: string;
-  purchaseDate?: number;
-  originalTransactionId?: string;
-  originalPurchaseDate?: number;
-  /** 0 non-consumable, 1 consumable, 2 non-renewing, 3 auto-renewable (undocumented). */
-  productType?: number;
-  expiresDate?: number;
-  webOrderLineItemId?: string;
-  cancellationDate?: number;
-  isTrialPeriod?: boolean;
-  isInIntroOfferPeriod?: boolean;
-  promotionalOfferId?: string;
-  unknownAttributes?: ReceiptUnknownAttribute[];
-}
-/** A verified app receipt. Dates are epoch ms; byte values are base64. */
-export interface AppReceipt {
-  /** `Production`, `ProductionSandbox`, `Xcode`, ... */
-  receiptType?: string;
-  appItemId?: string;
-  bundleId?: string;
-  applicationVersion?: string;
-  opaqueValue?: string;
-  sha1Hash?: string;
-  transactionDate?: number;
-  fulfillmentToolVersion?: number;
-  ageRating?: string;
-  developerId?: string;
-  receiptCreationDate?: number;
-  downloadId?: string;
-  inApp: AppReceiptInAppPurchase[];
-  originalPurchaseDate?: number;
-  originalApplicationVersion?: string;
-  expirationDate?: number;
-  unknownAttributes?: ReceiptUnknownAttribute[];
-}
 /** The sixth `SignedDataVerifier` argument: how the online checks (OCSP) are sent. */
 export interface OnlineCheckOptions {
   /** Used instead of the global `fetch`; must honour `init.signal` for the timeout. */
