@@ -43,7 +43,7 @@ pub(crate) fn open_union(values: &[&str]) -> String {
 /// where it is used, or declared under the TypeScript name given after `as`), an integer one as
 /// `number` (its values are documented on the field).
 macro_rules! open_enum_ts {
-    ($name:ident: str as $ts:literal [$($s:literal),*]) => {
+    ($name:ident: str as $ts:expr, [$($s:literal),*]) => {
         impl ::ts_rs::TS for $name {
             type WithoutGenerics = Self;
             type OptionInnerType = Self;
@@ -57,7 +57,7 @@ macro_rules! open_enum_ts {
                 format!("type {} = {};", $ts, <Self as ::ts_rs::TS>::inline(cfg))
             }
             fn output_path() -> Option<::std::path::PathBuf> {
-                Some(concat!($ts, ".ts").into())
+                Some(format!("{}.ts", $ts).into())
             }
         }
     };
@@ -141,6 +141,18 @@ pub fn declarations() -> Vec<Declaration> {
     c.visit::<crate::apple::models::ResponseBodyV2DecodedPayload>();
     c.visit::<crate::apple::AppReceipt>();
     c.visit::<crate::google::rtdn::DeveloperNotification>();
+    c.visit::<crate::nhn::PaymentRef>();
+    c.visit::<crate::nhn::iap::ConsumeResult>();
+    c.visit::<crate::nhn::iap::Consumable>();
+    c.visit::<crate::nhn::iap::ActiveSubscription>();
+    c.visit::<crate::nhn::iap::LegacyConsumeResult>();
+    c.visit::<crate::nhn::iap::LegacyConsumable>();
+    c.visit::<crate::nhn::iap::LegacyItemList>();
+    c.visit::<crate::nhn::gamebase::ConsumeResult>();
+    c.visit::<crate::nhn::gamebase::Consumable>();
+    c.visit::<crate::nhn::gamebase::PaymentTransaction>();
+    c.visit::<crate::nhn::gamebase::ActiveSubscription>();
+    c.visit::<crate::nhn::gamebase::SubscriptionStatus>();
     c.visit::<crate::purchase::Purchase>();
     c.visit::<crate::purchase::SubscriptionStatus>();
     c.visit::<crate::purchase::FlowEvent>();

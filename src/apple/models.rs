@@ -40,7 +40,7 @@ macro_rules! open_enum {
             const KIND: Kind = Kind::Str;
         }
         #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: str $(as $ts)? [$($s),*]);
+        $crate::typescript::open_enum_ts!($name: str $(as $ts,)? [$($s),*]);
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 Ok(Self::from_wire(&String::deserialize(d)?))

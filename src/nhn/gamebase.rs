@@ -84,6 +84,7 @@ declared_params!(
 
 /// Result of a consume (G1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseConsumeResult"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConsumeResult {
@@ -107,6 +108,7 @@ pub struct ConsumeResult {
 /// One unconsumed payment (G2). `purchaseTime` is ISO-8601 with offset, as sent; `purchaseTimeMillis`
 /// is the same instant in epoch milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseConsumable"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Consumable {
@@ -145,6 +147,7 @@ pub struct Consumable {
 
 /// One payment as Gamebase knows it (G3): the server-side check of a client-supplied token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaymentTransaction {
@@ -196,6 +199,7 @@ pub struct PaymentTransaction {
 /// One active subscription (G4). Times are ISO-8601 strings with offset, as sent, each with an
 /// epoch-millisecond twin (`expiryTimeMillis`, ...) when it reads as one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseActiveSubscription"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActiveSubscription {
@@ -262,6 +266,7 @@ pub struct ActiveSubscription {
 
 /// The status of one subscription (G5).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseSubscriptionStatus"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SubscriptionStatus {

@@ -33,6 +33,7 @@ pub const DEFAULT_USER_CHANNEL: &str = "GF";
 /// per-payment access token (the SDK's `purchaseToken`). Other fields are ignored, so an entry
 /// of a consumable or subscription list can be passed as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentRef {
     /// NHN payment number, a 16-digit string.
@@ -131,6 +132,7 @@ declared_params!(
 
 /// Result of a consume (E1): what was consumed, at what price.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "IapConsumeResult"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConsumeResult {
@@ -144,6 +146,7 @@ pub struct ConsumeResult {
 
 /// One unconsumed payment (E2).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "IapConsumable"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Consumable {
@@ -161,6 +164,7 @@ pub struct Consumable {
 
 /// One non-expired subscription (E3). Times are epoch milliseconds, as sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "IapActiveSubscription"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActiveSubscription {
@@ -204,6 +208,7 @@ pub struct ActiveSubscription {
 
 /// Result of the legacy consume (L1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyConsumeResult {
@@ -215,6 +220,7 @@ pub struct LegacyConsumeResult {
 
 /// One unconsumed payment in the legacy list (L2).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyConsumable {
@@ -232,6 +238,7 @@ pub struct LegacyConsumable {
 
 /// The legacy item list (L3).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyItemList {
@@ -250,6 +257,7 @@ pub struct LegacyItemList {
 
 /// One item of the legacy item list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LegacyItem {

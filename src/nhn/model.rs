@@ -53,7 +53,7 @@ macro_rules! open_enum {
         }
 
         #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: str [$($s),*]);
+        $crate::typescript::open_enum_ts!($name: str as stringify!($name), [$($s),*]);
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -27,7 +27,7 @@ pub trait IntoPurchase {
 macro_rules! open_enum {
     ($(#[$m:meta])* $name:ident as $ts:literal { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: str as $ts [$($text),+]);
+        $crate::typescript::open_enum_ts!($name: str as $ts, [$($text),+]);
 
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -16,22 +16,6 @@ export interface HttpResponse {
   headers?: Record<string, string>;
   body: string;
 }
-/** Store code. Values not listed here are passed through as sent. */
-export type MarketId = 'GG' | 'AS' | 'ONESTORE' | 'GALAXY' | 'AMAZON' | 'HUAWEI' | 'MYCARD' | 'TS' | (string & {});
-/** IAP console product type; new values are passed through as sent. */
-export type ProductType = 'CONSUMABLE' | 'AUTO_RENEWABLE' | 'CONSUMABLE_AUTO_RENEWABLE' | (string & {});
-/** Gamebase `referenceStatus` of a Google subscription; new values are passed through as sent. */
-export type ReferenceStatus =
-  | 'PURCHASED' | 'REPURCHASED' | 'RESTARTED' | 'PENDING' | 'RENEWED' | 'RECOVERED' | 'PAUSE_SCHEDULED'
-  | 'PAUSED' | 'REVOKED' | 'CANCELED_PRODUCT' | 'CANCELED_SUBSCRIPTION' | 'ON_HOLD' | 'IN_GRACE'
-  | 'EXPIRED' | 'NOT_APPOINTED' | (string & {});
-/** One payment as the app hands it to its server: NHN's payment number and its access token. */
-export interface PaymentRef {
-  /** 16-digit payment number, a string. */
-  paymentSeq: string;
-  /** Payment access token (the SDK's purchaseToken). */
-  accessToken: string;
-}
 export interface IapApiOptions {
   /** The IAP AppKey from the console (URL & Appkey). Not a secret: every app embeds it. */
   appKey: string;
@@ -43,24 +27,6 @@ export interface IapListActiveSubscriptionsParams { marketId: MarketId; packageN
 export interface LegacyConsumeParams { paymentSeq: string; itemSeq: number; purchaseToken: string }
 export interface LegacyConsumablesParams { appSeq: number; userKey: string; userChannel?: string }
 export interface LegacyItemListParams { appSeq: number }
-/** What a consume returns. `price` may carry decimals. */
-export interface IapConsumeResult { price: number; currency: string; productSeq: number }
-export interface IapConsumable { paymentSeq: string; productSeq: number; currency: string; price: number; accessToken: string }
-/** Times are epoch milliseconds, as the IAP server sends them. */
-export interface IapActiveSubscription {
-  paymentSeq: string; productSeq: number; productId: string; productType: ProductType;
-  channel?: string; userId?: string; appId?: string; currency: string; price: number;
-  paymentId?: string; originalPaymentId?: string;
-  purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number;
-}
-export interface LegacyConsumeResult { price: number; currency: string }
-export interface LegacyConsumable { paymentSeq: string; itemSeq: number; currency: string; price: number; purchaseToken: string }
-export interface LegacyItem {
-  itemSeq: number; itemName?: string; marketItemId?: string; usingStatus?: string;
-  /** As sent, e.g. "2014-12-05 07:02:34" (zone unstated). */
-  regYmdt?: string; appName?: string; marketId?: MarketId;
-}
-export interface LegacyItemList { appSeq?: number; appUsingStatus?: string; marketAppId?: string; itemList: LegacyItem[] }
 export interface GamebaseApiOptions {
   /** The NHN Cloud project id. */
   appId: string;
@@ -77,39 +43,6 @@ export interface GamebaseListActiveSubscriptionsParams {
   userId: string; packageName: string; marketIds?: MarketId[]; includeInactiveGoogleStatuses?: ReferenceStatus[];
 }
 export interface SubscriptionsStatusParams { payments: PaymentRef[] }
-export interface GamebaseConsumeResult {
-  price: number; currency: string; productSeq: number; marketId?: MarketId; gamebaseProductId?: string; payload?: string;
-}
-/** `purchaseTime` is ISO-8601 with offset, as Gamebase sends it; `purchaseTimeMillis` the same instant in epoch ms. */
-export interface GamebaseConsumable {
-  paymentSeq: string; productSeq: number; currency: string; price: number; accessToken: string;
-  marketId?: MarketId; paymentId?: string; gamebaseProductId?: string; purchaseTime?: string; purchaseTimeMillis?: number;
-  payload?: string; isTestPurchase?: boolean;
-}
-export interface PaymentTransaction {
-  paymentSeq: string; productSeq: number; currency: string; price: number;
-  /** Whether the payment can still be consumed. */
-  isConsumable: boolean;
-  marketId?: MarketId; accessToken?: string; paymentId?: string;
-  /** ONE store only. */
-  paymentToken?: string; productType?: ProductType; userId?: string; gamebaseProductId?: string;
-  purchaseTime?: string; purchaseTimeMillis?: number; payload?: string; isTestPurchase?: boolean;
-}
-export interface GamebaseActiveSubscription {
-  paymentSeq: string; productSeq: number; productId: string; productType: ProductType; price: number; currency: string;
-  accessToken: string; marketId?: MarketId; userId?: string; originalPaymentId?: string; paymentId?: string;
-  linkedPaymentId?: string; gamebaseProductId?: string; payload?: string;
-  /** ISO-8601 as sent; the `*Millis` twins are the same instants in epoch ms (absent if unreadable). */
-  purchaseTime?: string; expiryTime?: string; renewTime?: string;
-  purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; isTestPurchase?: boolean;
-  referenceStatus?: ReferenceStatus;
-}
-/** One payment's row of Gamebase's `POST /subscriptions/status` (not `subscriptionStatus()`'s result). */
-export interface GamebaseSubscriptionStatus {
-  paymentSeq: string; userId?: string; accessToken?: string; paymentId?: string; originalPaymentId?: string;
-  purchaseTime?: string; expiryTime?: string; renewTime?: string;
-  purchaseTimeMillis?: number; expiryTimeMillis?: number; renewTimeMillis?: number; referenceStatus?: ReferenceStatus;
-}
 
 /** Options of the sans-I/O `AppStoreServerApi` (the client takes them as Apple's constructor arguments). */
 export interface AppStoreServerApiOptions {
