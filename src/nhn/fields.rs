@@ -119,6 +119,11 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// The `MALFORMED_INPUT` of a list entry that lacks what one API requires of it: `parent[index].key`.
+pub(crate) fn missing(parent: &str, index: usize, key: &str, expected: &str) -> Error {
+    bad(parent, Some(index), Some(key), expected)
+}
+
 fn bad(parent: &str, index: Option<usize>, key: Option<&str>, expected: &str) -> Error {
     let mut path = parent.to_owned();
     if let Some(i) = index {

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::envelope;
 use super::fields::{decode_list, decode_nothing, decode_one, list, nothing, one, FromResult, Obj};
+use super::record::{ActiveSubscription, ConsumeResult, Consumable, SubscriptionTimes};
 use super::iap::{declared_params, PaymentRef, PAYMENT};
 use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
 use crate::endpoint::{
@@ -82,69 +83,6 @@ declared_params!(
 
 // ---- results ----
 
-/// Result of a consume (G1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseConsumeResult"))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ConsumeResult {
-    /// Price (may carry decimals).
-    pub price: f64,
-    /// Currency code.
-    pub currency: String,
-    /// Console item number.
-    pub product_seq: i64,
-    /// Store code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub market_id: Option<MarketId>,
-    /// Gamebase product id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gamebase_product_id: Option<String>,
-    /// Developer payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
-}
-
-/// One unconsumed payment (G2). `purchaseTime` is ISO-8601 with offset, as sent; `purchaseTimeMillis`
-/// is the same instant in epoch milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseConsumable"))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Consumable {
-    /// NHN payment number.
-    pub payment_seq: String,
-    /// Console item number.
-    pub product_seq: i64,
-    /// Currency code.
-    pub currency: String,
-    /// Price.
-    pub price: f64,
-    /// Token to consume with.
-    pub access_token: String,
-    /// Store code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub market_id: Option<MarketId>,
-    /// Store order / transaction id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<String>,
-    /// Gamebase product id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gamebase_product_id: Option<String>,
-    /// Purchase time, ISO-8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time: Option<String>,
-    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time_millis: Option<i64>,
-    /// Developer payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
-    /// Whether this was a store test purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_test_purchase: Option<bool>,
-}
-
 /// One payment as Gamebase knows it (G3): the server-side check of a client-supplied token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
@@ -196,74 +134,6 @@ pub struct PaymentTransaction {
     pub is_test_purchase: Option<bool>,
 }
 
-/// One active subscription (G4). Times are ISO-8601 strings with offset, as sent, each with an
-/// epoch-millisecond twin (`expiryTimeMillis`, ...) when it reads as one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseActiveSubscription"))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ActiveSubscription {
-    /// NHN payment number.
-    pub payment_seq: String,
-    /// Console item number.
-    pub product_seq: i64,
-    /// Store product id.
-    pub product_id: String,
-    /// Product type.
-    pub product_type: ProductType,
-    /// Price.
-    pub price: f64,
-    /// Currency code.
-    pub currency: String,
-    /// Store code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub market_id: Option<MarketId>,
-    /// Gamebase user id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Access token: with `payment_seq`, what cancel, revoke and the status lookup take.
-    pub access_token: String,
-    /// First store payment id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_payment_id: Option<String>,
-    /// Latest store payment id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<String>,
-    /// Google: the original transaction on cancel/repurchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_payment_id: Option<String>,
-    /// Gamebase product id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gamebase_product_id: Option<String>,
-    /// Developer payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
-    /// Latest purchase / renewal time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time: Option<String>,
-    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time_millis: Option<i64>,
-    /// Expiry time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry_time: Option<String>,
-    /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry_time_millis: Option<i64>,
-    /// Renewal time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew_time: Option<String>,
-    /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew_time_millis: Option<i64>,
-    /// Whether this was a store test purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_test_purchase: Option<bool>,
-    /// Google only: the subscription's state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference_status: Option<ReferenceStatus>,
-}
-
 /// The status of one subscription (G5).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "GamebaseSubscriptionStatus"))]
@@ -284,24 +154,9 @@ pub struct SubscriptionStatus {
     /// First store payment id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_payment_id: Option<String>,
-    /// Latest purchase / renewal time, ISO-8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time: Option<String>,
-    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time_millis: Option<i64>,
-    /// Expiry time, ISO-8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry_time: Option<String>,
-    /// `expiryTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry_time_millis: Option<i64>,
-    /// Renewal time, ISO-8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew_time: Option<String>,
-    /// `renewTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew_time_millis: Option<i64>,
+    /// Purchase, expiry and renewal times.
+    #[serde(flatten)]
+    pub times: SubscriptionTimes,
     /// Google only: the subscription's state.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_status: Option<ReferenceStatus>,
@@ -309,39 +164,6 @@ pub struct SubscriptionStatus {
 
 fn millis(t: Option<&String>) -> Option<i64> {
     t.and_then(|t| iso8601_millis(t))
-}
-
-impl FromResult for ConsumeResult {
-    fn from_result(o: &Obj<'_>) -> Result<Self> {
-        Ok(Self {
-            price: o.num("price")?,
-            currency: o.str("currency")?,
-            product_seq: o.long("productSeq")?,
-            market_id: o.opt_enumerated("marketId")?,
-            gamebase_product_id: o.opt_str("gamebaseProductId")?,
-            payload: o.opt_str("payload")?,
-        })
-    }
-}
-
-impl FromResult for Consumable {
-    fn from_result(o: &Obj<'_>) -> Result<Self> {
-        let purchase_time = o.opt_str("purchaseTime")?;
-        Ok(Self {
-            payment_seq: o.seq("paymentSeq")?,
-            product_seq: o.long("productSeq")?,
-            currency: o.str("currency")?,
-            price: o.num("price")?,
-            access_token: o.str("accessToken")?,
-            market_id: o.opt_enumerated("marketId")?,
-            payment_id: o.opt_str("paymentId")?,
-            gamebase_product_id: o.opt_str("gamebaseProductId")?,
-            purchase_time_millis: millis(purchase_time.as_ref()),
-            purchase_time,
-            payload: o.opt_str("payload")?,
-            is_test_purchase: o.opt_bool("isTestPurchase")?,
-        })
-    }
 }
 
 impl FromResult for PaymentTransaction {
@@ -368,54 +190,33 @@ impl FromResult for PaymentTransaction {
     }
 }
 
-impl FromResult for ActiveSubscription {
-    fn from_result(o: &Obj<'_>) -> Result<Self> {
-        let (purchase_time, expiry_time, renew_time) = (o.opt_str("purchaseTime")?, o.opt_str("expiryTime")?, o.opt_str("renewTime")?);
-        Ok(Self {
-            payment_seq: o.seq("paymentSeq")?,
-            product_seq: o.long("productSeq")?,
-            product_id: o.str("productId")?,
-            product_type: o.enumerated("productType")?,
-            price: o.num("price")?,
-            currency: o.str("currency")?,
-            access_token: o.str("accessToken")?,
-            market_id: o.opt_enumerated("marketId")?,
-            user_id: o.opt_str("userId")?,
-            original_payment_id: o.opt_str("originalPaymentId")?,
-            payment_id: o.opt_str("paymentId")?,
-            linked_payment_id: o.opt_str("linkedPaymentId")?,
-            gamebase_product_id: o.opt_str("gamebaseProductId")?,
-            payload: o.opt_str("payload")?,
-            purchase_time_millis: millis(purchase_time.as_ref()),
-            expiry_time_millis: millis(expiry_time.as_ref()),
-            renew_time_millis: millis(renew_time.as_ref()),
-            purchase_time,
-            expiry_time,
-            renew_time,
-            is_test_purchase: o.opt_bool("isTestPurchase")?,
-            reference_status: o.opt_enumerated("referenceStatus")?,
-        })
-    }
-}
-
 impl FromResult for SubscriptionStatus {
     fn from_result(o: &Obj<'_>) -> Result<Self> {
-        let (purchase_time, expiry_time, renew_time) = (o.opt_str("purchaseTime")?, o.opt_str("expiryTime")?, o.opt_str("renewTime")?);
         Ok(Self {
             payment_seq: o.seq("paymentSeq")?,
             user_id: o.opt_str("userId")?,
             access_token: o.opt_str("accessToken")?,
             payment_id: o.opt_str("paymentId")?,
             original_payment_id: o.opt_str("originalPaymentId")?,
-            purchase_time_millis: millis(purchase_time.as_ref()),
-            expiry_time_millis: millis(expiry_time.as_ref()),
-            renew_time_millis: millis(renew_time.as_ref()),
-            purchase_time,
-            expiry_time,
-            renew_time,
+            times: SubscriptionTimes::from_result(o)?,
             reference_status: o.opt_enumerated("referenceStatus")?,
         })
     }
+}
+
+/// G4's reader: the shared [`ActiveSubscription`], with the access token Gamebase always sends
+/// required (it is what cancel, revoke and the status lookup take).
+pub(crate) fn decode_subscriptions(result: &Value) -> Result<Vec<ActiveSubscription>> {
+    let list: Vec<ActiveSubscription> = decode_list(result)?;
+    match list.iter().position(|s| s.access_token.is_none()) {
+        Some(i) => Err(super::fields::missing("result", i, "accessToken", "a string")),
+        None => Ok(list),
+    }
+}
+
+/// G4's endpoint reader: [`decode_subscriptions`], as JSON for JS.
+fn subscriptions(_: &GamebaseApi, result: Value, _now_ms: i64) -> Result<Value> {
+    crate::endpoint::to_json(&decode_subscriptions(&result)?)
 }
 
 // ---- the API ----
@@ -429,13 +230,13 @@ const MARKET_IDS: Param = Param::body("marketIds", Kind::Strings).optional();
 pub(crate) const CONSUME: Endpoint<GamebaseApi> = Endpoint::new("consume", Method::Post, "/consume", one::<GamebaseApi, ConsumeResult>)
     .params(PAYMENT)
     .lenient()
-    .doc("Consume one payment before delivering it (G1). Sent once, never retried.", "PaymentRef", "GamebaseConsumeResult");
+    .doc("Consume one payment before delivering it (G1). Sent once, never retried.", "PaymentRef", "NhnConsumeResult");
 /// G2 `POST /consumable`.
 pub(crate) const LIST_CONSUMABLES: Endpoint<GamebaseApi> =
     Endpoint::new("listConsumables", Method::Post, "/consumable", list::<GamebaseApi, Consumable>)
         .params(&[USER_ID, MARKET_IDS])
         .read()
-        .doc("Unconsumed payments of a user (G2).", "GamebaseListConsumablesParams", "GamebaseConsumable[]");
+        .doc("Unconsumed payments of a user (G2).", "GamebaseListConsumablesParams", "NhnConsumable[]");
 /// G3 `GET /payment/transaction?accessToken=…` (the token percent-encoded).
 pub(crate) const GET_PAYMENT_TRANSACTION: Endpoint<GamebaseApi> =
     Endpoint::new("getPaymentTransaction", Method::Get, "/payment/transaction", one::<GamebaseApi, PaymentTransaction>)
@@ -445,7 +246,7 @@ pub(crate) const GET_PAYMENT_TRANSACTION: Endpoint<GamebaseApi> =
         .doc("Server-side check of a client-supplied access token (G3).", "GetPaymentTransactionParams", "PaymentTransaction");
 /// G4 `POST /active-subscriptions`.
 pub(crate) const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<GamebaseApi> =
-    Endpoint::new("listActiveSubscriptions", Method::Post, "/active-subscriptions", list::<GamebaseApi, ActiveSubscription>)
+    Endpoint::new("listActiveSubscriptions", Method::Post, "/active-subscriptions", subscriptions)
         .params(&[MARKET_IDS, Param::body("packageName", Kind::Str), USER_ID, Param::body("includeInactiveGoogleStatuses", Kind::Strings).optional()])
         .read()
         .doc("Active subscriptions of a user (G4).", "GamebaseListActiveSubscriptionsParams", "GamebaseActiveSubscription[]");
@@ -586,7 +387,7 @@ typed_endpoints!(GamebaseApi {
     /// G3: look a payment up by its access token.
     GET_PAYMENT_TRANSACTION: get_payment_transaction_request(GetPaymentTransactionParams), parse_get_payment_transaction -> PaymentTransaction = decode_one, get_payment_transaction;
     /// G4: active subscriptions of a user.
-    LIST_ACTIVE_SUBSCRIPTIONS: list_active_subscriptions_request(ListActiveSubscriptionsParams), parse_list_active_subscriptions -> Vec<ActiveSubscription> = decode_list, list_active_subscriptions;
+    LIST_ACTIVE_SUBSCRIPTIONS: list_active_subscriptions_request(ListActiveSubscriptionsParams), parse_list_active_subscriptions -> Vec<ActiveSubscription> = decode_subscriptions, list_active_subscriptions;
     /// G5 for at most ten payments (more is `INVALID_ARGUMENT`).
     SUBSCRIPTIONS_STATUS: subscriptions_status_request(SubscriptionsStatusParams), parse_subscriptions_status -> Vec<SubscriptionStatus> = decode_list, subscriptions_status;
     /// G6: stop a Google subscription's renewal.

@@ -13,11 +13,12 @@ use serde_json::Value;
 
 use super::envelope;
 use super::fields::{decode_list, decode_one, list, one, FromResult, Obj};
+use super::record::{ActiveSubscription, ConsumeResult, Consumable};
 use crate::endpoint::{
     normalize_base_url, require, typed_endpoints, Args, typed_params, Client, Endpoint, FromJson, Headers, HttpResponse, Kind,
     Method, Param, ServerApi,
 };
-use super::model::{MarketId, ProductType};
+use super::model::MarketId;
 use crate::error::Result;
 
 /// Production host of the IAP server API.
@@ -130,82 +131,6 @@ declared_params!(
 
 // ---- results (what the server sends; unknown fields ignored, as NHN asks) ----
 
-/// Result of a consume (E1): what was consumed, at what price.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "IapConsumeResult"))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ConsumeResult {
-    /// Price; a JSON number that may carry decimals.
-    pub price: f64,
-    /// ISO 4217 currency code.
-    pub currency: String,
-    /// Console item number.
-    pub product_seq: i64,
-}
-
-/// One unconsumed payment (E2).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "IapConsumable"))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Consumable {
-    /// NHN payment number.
-    pub payment_seq: String,
-    /// Console item number.
-    pub product_seq: i64,
-    /// Currency code.
-    pub currency: String,
-    /// Price.
-    pub price: f64,
-    /// Token to consume this payment with.
-    pub access_token: String,
-}
-
-/// One non-expired subscription (E3). Times are epoch milliseconds, as sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "IapActiveSubscription"))]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ActiveSubscription {
-    /// NHN payment number.
-    pub payment_seq: String,
-    /// Console item number.
-    pub product_seq: i64,
-    /// Store product id.
-    pub product_id: String,
-    /// Product type.
-    pub product_type: ProductType,
-    /// User channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Package name / bundle id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<String>,
-    /// Currency code.
-    pub currency: String,
-    /// Price.
-    pub price: f64,
-    /// Latest (renewed) store payment id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<String>,
-    /// First store payment id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_payment_id: Option<String>,
-    /// Latest renewal time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time_millis: Option<i64>,
-    /// Expiry time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expiry_time_millis: Option<i64>,
-    /// Renewal registration / notification time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub renew_time_millis: Option<i64>,
-}
-
 /// Result of the legacy consume (L1).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
@@ -283,45 +208,6 @@ pub struct LegacyItem {
     pub market_id: Option<MarketId>,
 }
 
-impl FromResult for ConsumeResult {
-    fn from_result(o: &Obj<'_>) -> Result<Self> {
-        Ok(Self { price: o.num("price")?, currency: o.str("currency")?, product_seq: o.long("productSeq")? })
-    }
-}
-
-impl FromResult for Consumable {
-    fn from_result(o: &Obj<'_>) -> Result<Self> {
-        Ok(Self {
-            payment_seq: o.seq("paymentSeq")?,
-            product_seq: o.long("productSeq")?,
-            currency: o.str("currency")?,
-            price: o.num("price")?,
-            access_token: o.str("accessToken")?,
-        })
-    }
-}
-
-impl FromResult for ActiveSubscription {
-    fn from_result(o: &Obj<'_>) -> Result<Self> {
-        Ok(Self {
-            payment_seq: o.seq("paymentSeq")?,
-            product_seq: o.long("productSeq")?,
-            product_id: o.str("productId")?,
-            product_type: o.enumerated("productType")?,
-            channel: o.opt_str("channel")?,
-            user_id: o.opt_str("userId")?,
-            app_id: o.opt_str("appId")?,
-            currency: o.str("currency")?,
-            price: o.num("price")?,
-            payment_id: o.opt_str("paymentId")?,
-            original_payment_id: o.opt_str("originalPaymentId")?,
-            purchase_time_millis: o.opt_long("purchaseTimeMillis")?,
-            expiry_time_millis: o.opt_long("expiryTimeMillis")?,
-            renew_time_millis: o.opt_long("renewTimeMillis")?,
-        })
-    }
-}
-
 impl FromResult for LegacyConsumeResult {
     fn from_result(o: &Obj<'_>) -> Result<Self> {
         Ok(Self { price: o.num("price")?, currency: o.str("currency")? })
@@ -377,19 +263,19 @@ const USER_KEY: Param = Param::body("userKey", Kind::Str);
 pub(crate) const CONSUME: Endpoint<IapApi> = Endpoint::new("consume", Method::Post, "/v1/service/consume", one::<IapApi, ConsumeResult>)
     .params(PAYMENT)
     .lenient()
-    .doc("Consume one payment before delivering it (E1). Sent once, never retried.", "PaymentRef", "IapConsumeResult");
+    .doc("Consume one payment before delivering it (E1). Sent once, never retried.", "PaymentRef", "NhnConsumeResult");
 /// E2 `POST /v1/service/consumable`.
 pub(crate) const LIST_CONSUMABLES: Endpoint<IapApi> =
     Endpoint::new("listConsumables", Method::Post, "/v1/service/consumable", list::<IapApi, Consumable>)
         .params(&[MARKET_ID, USER_CHANNEL, USER_KEY])
         .read()
-        .doc("Unconsumed payments of a user (E2).", "IapListConsumablesParams", "IapConsumable[]");
+        .doc("Unconsumed payments of a user (E2).", "IapListConsumablesParams", "NhnConsumable[]");
 /// E3 `POST /v1/service/activeSubscriptionList`.
 pub(crate) const LIST_ACTIVE_SUBSCRIPTIONS: Endpoint<IapApi> =
     Endpoint::new("listActiveSubscriptions", Method::Post, "/v1/service/activeSubscriptionList", list::<IapApi, ActiveSubscription>)
         .params(&[MARKET_ID, Param::body("packageName", Kind::Str), USER_CHANNEL, USER_KEY])
         .read()
-        .doc("Non-expired subscriptions of a user (E3).", "IapListActiveSubscriptionsParams", "IapActiveSubscription[]");
+        .doc("Non-expired subscriptions of a user (E3).", "IapListActiveSubscriptionsParams", "NhnActiveSubscription[]");
 /// L1 `POST /inapp/v3/consume/{paymentSeq}/items/{itemSeq}`, without the AppKey.
 pub(crate) const CONSUME_LEGACY: Endpoint<IapApi> =
     Endpoint::new("consumeLegacy", Method::Post, "/inapp/v3/consume/{paymentSeq}/items/{itemSeq}", one::<IapApi, LegacyConsumeResult>)

@@ -17,6 +17,7 @@ mod fields;
 pub mod gamebase;
 pub mod iap;
 mod model;
+mod record;
 
 #[cfg(test)]
 mod tests;
@@ -26,3 +27,4 @@ pub use crate::endpoint::{FromJson, Headers, HttpRequest, HttpResponse, Method, 
 pub use gamebase::{GamebaseApi, GamebaseClient};
 pub use iap::{IapApi, IapClient, PaymentRef};
 pub use model::{MarketId, ProductType, ReferenceStatus};
+pub use record::{ActiveSubscription, ConsumeResult, Consumable, SubscriptionTimes};

@@ -130,8 +130,8 @@ fn iap_active_subscriptions_reference_example_with_duplicate_key() {
     assert_eq!(s.product_seq, 1000009);
     assert_eq!(s.payment_seq, "2018102610330423");
     assert_eq!(s.product_type, ProductType::AutoRenewable);
-    assert_eq!(s.expiry_time_millis, Some(1541134994548));
-    assert_eq!(s.renew_time_millis, Some(1540523045377));
+    assert_eq!(s.times.expiry_time_millis, Some(1541134994548));
+    assert_eq!(s.times.renew_time_millis, Some(1540523045377));
     assert_eq!(s.payment_id.as_deref(), Some("GPA.3375-2193-1175-57698"));
     assert_eq!(s.channel.as_deref(), Some("GF"));
 
@@ -370,7 +370,7 @@ fn gamebase_list_active_subscriptions() {
     assert_eq!(s.product_type, ProductType::ConsumableAutoRenewable);
     assert_eq!(s.reference_status, Some(ReferenceStatus::Unknown("SOMETHING_NEW".into())));
     assert_eq!(s.linked_payment_id, None);
-    assert_eq!(s.expiry_time.as_deref(), Some("2020-06-09T13:38:56+09:00"));
+    assert_eq!(s.times.expiry_time.as_deref(), Some("2020-06-09T13:38:56+09:00"));
     let req = &c.transport().sent[0];
     assert_eq!(req.url, format!("{GB}/active-subscriptions"));
     assert_gb_headers(req);
@@ -378,6 +378,32 @@ fn gamebase_list_active_subscriptions() {
         body_of(req),
         json!({"packageName":"com.example","userId":"QXG774PMRZMWR3BR","includeInactiveGoogleStatuses":["ON_HOLD"]})
     );
+}
+
+#[test]
+fn one_record_model_serves_both_apis() {
+    // The IAP server's E3 record and Gamebase's G4 record read into the same type; Gamebase's must
+    // carry the access token its cancel, revoke and status calls take, the IAP server's never does.
+    let iap = IapApi::new("k", None).unwrap();
+    let e3 = json!([{"paymentSeq":"2018102610330423","productSeq":1,"productId":"p","productType":"AUTO_RENEWABLE",
+                     "currency":"KRW","price":1000,"expiryTimeMillis":1541134994548_i64}]);
+    let s: Vec<crate::nhn::ActiveSubscription> = iap.parse_list_active_subscriptions(&HttpResponse::new(200, ok(e3.clone()))).unwrap();
+    assert_eq!((s[0].access_token.as_deref(), s[0].times.expiry_time_millis), (None, Some(1541134994548)));
+    let gb = GamebaseApi::new("app", "s", None, None).unwrap();
+    let e = gb.parse_list_active_subscriptions(&HttpResponse::new(200, ok(e3))).unwrap_err();
+    assert_eq!(e.code(), "MALFORMED_INPUT");
+    assert!(e.to_string().contains("result[0].accessToken"), "{e}");
+    let mut with_token = json!([{"paymentSeq":"1","productSeq":1,"productId":"p","productType":"AUTO_RENEWABLE",
+                                 "currency":"KRW","price":1,"accessToken":"t"}]);
+    let s: Vec<crate::nhn::ActiveSubscription> = gb.parse_list_active_subscriptions(&HttpResponse::new(200, ok(with_token.clone()))).unwrap();
+    assert_eq!(s[0].access_token.as_deref(), Some("t"));
+    // A second entry without it is refused too, by its index.
+    let first = with_token[0].clone();
+    let mut second = first.clone();
+    second.as_object_mut().unwrap().remove("accessToken");
+    with_token = json!([first, second]);
+    let e = gb.parse_list_active_subscriptions(&HttpResponse::new(200, ok(with_token))).unwrap_err();
+    assert!(e.to_string().contains("result[1].accessToken"), "{e}");
 }
 
 fn status_item(seq: &str) -> Value {
@@ -533,15 +559,16 @@ fn gamebase_times_get_epoch_millisecond_twins() {
     let gb = GamebaseApi::new("app", "s", None, None).unwrap();
     let r = HttpResponse::new(200, ok(Value::Array(vec![status_item("1")])));
     let s = &gb.parse_subscriptions_status(&r).unwrap()[0];
-    assert_eq!(s.purchase_time_millis, Some(1_591_072_736_000));
-    assert_eq!(s.expiry_time_millis, Some(1_591_677_536_000));
+    assert_eq!(s.times.purchase_time_millis, Some(1_591_072_736_000));
+    assert_eq!(s.times.expiry_time_millis, Some(1_591_677_536_000));
     let v = serde_json::to_value(s).unwrap();
     assert_eq!(v["expiryTime"], "2020-06-09T13:38:56+09:00");
     assert_eq!(v["expiryTimeMillis"], 1_591_677_536_000_i64);
-    // A time it cannot read keeps its string and gets no twin; the twin is never read from input.
+    // A time it cannot read keeps its string and gets no twin: beside a text, the twin is never read
+    // from the input.
     let odd = json!([{"paymentSeq":"1","expiryTime":"next tuesday","expiryTimeMillis":5}]);
     let s = &gb.parse_subscriptions_status(&HttpResponse::new(200, ok(odd))).unwrap()[0];
-    assert_eq!((s.expiry_time.as_deref(), s.expiry_time_millis), (Some("next tuesday"), None));
+    assert_eq!((s.times.expiry_time.as_deref(), s.times.expiry_time_millis), (Some("next tuesday"), None));
     let t = gb.parse_get_payment_transaction(&HttpResponse::new(200, vector("gamebase-payment-transaction.json"))).unwrap();
     assert_eq!(t.purchase_time_millis, Some(1_591_072_736_000));
 }

@@ -126,3 +126,12 @@ export interface PerformanceTestResultResponse {
   responseTimes: { average: number; p50: number; p90: number; p95: number; p99: number };
   failures: Record<string, number>;
 }
+
+/** The payment records both NHN APIs answer with are one model each (`Nhn…`); these names say
+ * which API an answer came from. Gamebase always sends a subscription's access token. */
+export type IapConsumeResult = NhnConsumeResult;
+export type GamebaseConsumeResult = NhnConsumeResult;
+export type IapConsumable = NhnConsumable;
+export type GamebaseConsumable = NhnConsumable;
+export type IapActiveSubscription = NhnActiveSubscription;
+export type GamebaseActiveSubscription = NhnActiveSubscription & { accessToken: string };
