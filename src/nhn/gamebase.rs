@@ -10,9 +10,9 @@ use serde_json::Value;
 
 use super::envelope;
 use super::fields::{decode_list, decode_nothing, decode_one, list, nothing, one, FromResult, Obj};
-use super::record::{ActiveSubscription, ConsumeResult, Consumable, SubscriptionTimes};
+use super::record::{ActiveSubscription, ConsumeResult, Consumable, Payment, SubscriptionTimes};
 use super::iap::{declared_params, PaymentRef, PAYMENT};
-use super::model::{iso8601_millis, MarketId, ProductType, ReferenceStatus};
+use super::model::{MarketId, ProductType, ReferenceStatus};
 use crate::endpoint::{
     encode_component, normalize_base_url, require, typed_endpoints, Args, typed_params, Client, Endpoint, FromJson, Headers,
     HttpRequest, HttpResponse, Kind, Method, Param, ServerApi, Transport,
@@ -89,25 +89,14 @@ declared_params!(
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaymentTransaction {
-    /// NHN payment number: compare it with the one the client sent.
-    pub payment_seq: String,
-    /// Console item number.
-    pub product_seq: i64,
-    /// Currency code.
-    pub currency: String,
-    /// Price.
-    pub price: f64,
+    /// The payment: compare its `payment_seq` with the one the client sent.
+    #[serde(flatten)]
+    pub payment: Payment,
     /// Whether the payment can still be consumed.
     pub is_consumable: bool,
-    /// Store code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub market_id: Option<MarketId>,
     /// Access token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    /// Store order / transaction id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payment_id: Option<String>,
     /// ONE store only: purchase id (V5) or purchase token (V6, V7).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_token: Option<String>,
@@ -117,21 +106,6 @@ pub struct PaymentTransaction {
     /// Gamebase user id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// Gamebase product id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gamebase_product_id: Option<String>,
-    /// Purchase time, ISO-8601.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time: Option<String>,
-    /// `purchaseTime` in epoch milliseconds, when it reads as ISO-8601 with a zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchase_time_millis: Option<i64>,
-    /// Developer payload.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
-    /// Whether this was a store test purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_test_purchase: Option<bool>,
 }
 
 /// The status of one subscription (G5).
@@ -162,30 +136,15 @@ pub struct SubscriptionStatus {
     pub reference_status: Option<ReferenceStatus>,
 }
 
-fn millis(t: Option<&String>) -> Option<i64> {
-    t.and_then(|t| iso8601_millis(t))
-}
-
 impl FromResult for PaymentTransaction {
     fn from_result(o: &Obj<'_>) -> Result<Self> {
-        let purchase_time = o.opt_str("purchaseTime")?;
         Ok(Self {
-            payment_seq: o.seq("paymentSeq")?,
-            product_seq: o.long("productSeq")?,
-            currency: o.str("currency")?,
-            price: o.num("price")?,
+            payment: Payment::from_result(o)?,
             is_consumable: o.bool("isConsumable")?,
-            market_id: o.opt_enumerated("marketId")?,
             access_token: o.opt_str("accessToken")?,
-            payment_id: o.opt_str("paymentId")?,
             payment_token: o.opt_str("paymentToken")?,
             product_type: o.opt_enumerated("productType")?,
             user_id: o.opt_str("userId")?,
-            gamebase_product_id: o.opt_str("gamebaseProductId")?,
-            purchase_time_millis: millis(purchase_time.as_ref()),
-            purchase_time,
-            payload: o.opt_str("payload")?,
-            is_test_purchase: o.opt_bool("isTestPurchase")?,
         })
     }
 }

@@ -27,4 +27,4 @@ pub use crate::endpoint::{FromJson, Headers, HttpRequest, HttpResponse, Method, 
 pub use gamebase::{GamebaseApi, GamebaseClient};
 pub use iap::{IapApi, IapClient, PaymentRef};
 pub use model::{MarketId, ProductType, ReferenceStatus};
-pub use record::{ActiveSubscription, ConsumeResult, Consumable, SubscriptionTimes};
+pub use record::{ActiveSubscription, ConsumeResult, Consumable, Payment, SubscriptionTimes};

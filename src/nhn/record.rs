@@ -31,22 +31,21 @@ pub struct ConsumeResult {
     pub payload: Option<String>,
 }
 
-/// One unconsumed payment (IAP E2, Gamebase G2).
+/// What every NHN payment record says of its payment: the number, the item, the price, and what
+/// Gamebase adds (absent in the IAP server's records).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "NhnConsumable"))]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "NhnPayment"))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct Consumable {
+pub struct Payment {
     /// NHN payment number.
     pub payment_seq: String,
     /// Console item number.
     pub product_seq: i64,
     /// Currency code.
     pub currency: String,
-    /// Price.
+    /// Price; a JSON number that may carry decimals.
     pub price: f64,
-    /// Token to consume this payment with.
-    pub access_token: String,
     /// Store code (Gamebase).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub market_id: Option<MarketId>,
@@ -68,6 +67,19 @@ pub struct Consumable {
     /// Whether this was a store test purchase (Gamebase).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_test_purchase: Option<bool>,
+}
+
+/// One unconsumed payment (IAP E2, Gamebase G2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "NhnConsumable"))]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Consumable {
+    /// The payment.
+    #[serde(flatten)]
+    pub payment: Payment,
+    /// Token to consume this payment with.
+    pub access_token: String,
 }
 
 /// A subscription's times: Gamebase sends ISO-8601 text with offset, each given here with its
@@ -191,7 +203,7 @@ impl FromResult for ConsumeResult {
     }
 }
 
-impl FromResult for Consumable {
+impl FromResult for Payment {
     fn from_result(o: &Obj<'_>) -> Result<Self> {
         let (purchase_time, purchase_time_millis) = time(o, "purchaseTime")?;
         Ok(Self {
@@ -199,7 +211,6 @@ impl FromResult for Consumable {
             product_seq: o.long("productSeq")?,
             currency: o.str("currency")?,
             price: o.num("price")?,
-            access_token: o.str("accessToken")?,
             market_id: o.opt_enumerated("marketId")?,
             payment_id: o.opt_str("paymentId")?,
             gamebase_product_id: o.opt_str("gamebaseProductId")?,
@@ -208,6 +219,12 @@ impl FromResult for Consumable {
             payload: o.opt_str("payload")?,
             is_test_purchase: o.opt_bool("isTestPurchase")?,
         })
+    }
+}
+
+impl FromResult for Consumable {
+    fn from_result(o: &Obj<'_>) -> Result<Self> {
+        Ok(Self { payment: Payment::from_result(o)?, access_token: o.str("accessToken")? })
     }
 }
 

@@ -93,8 +93,8 @@ fn iap_list_consumables_reference_example() {
     let list = c.list_consumables(&p).unwrap();
     assert_eq!(list.len(), 1);
     let it = &list[0];
-    assert_eq!(it.payment_seq, "2016122110023124");
-    assert_eq!((it.product_seq, it.price, it.currency.as_str()), (1000292, 1000.0, "KRW"));
+    assert_eq!(it.payment.payment_seq, "2016122110023124");
+    assert_eq!((it.payment.product_seq, it.payment.price, it.payment.currency.as_str()), (1000292, 1000.0, "KRW"));
     assert!(it.access_token.starts_with("oJgM1"));
 
     let req = &c.transport().sent[0];
@@ -151,7 +151,7 @@ fn iap_lists_accept_missing_result_and_ignore_unknown_fields() {
     ]);
     let p = iap::ListConsumablesParams { market_id: MarketId::Apple, user_key: "u".into(), user_channel: "GF".into() };
     assert!(c.list_consumables(&p).unwrap().is_empty());
-    assert_eq!(c.list_consumables(&p).unwrap()[0].price, 0.99);
+    assert_eq!(c.list_consumables(&p).unwrap()[0].payment.price, 0.99);
 }
 
 #[test]
@@ -306,10 +306,10 @@ fn gamebase_list_consumables() {
     }]))]);
     let p = gamebase::ListConsumablesParams { user_id: "QXG774PMRZMWR3BR".into(), market_ids: Some(vec![MarketId::Google, MarketId::Amazon]) };
     let list = c.list_consumables(&p).unwrap();
-    assert_eq!(list[0].market_id, Some(MarketId::OneStore));
-    assert_eq!(list[0].purchase_time.as_deref(), Some("2020-06-02T13:38:56+09:00"));
-    assert_eq!(list[0].payload, None);
-    assert_eq!(list[0].is_test_purchase, Some(false));
+    assert_eq!(list[0].payment.market_id, Some(MarketId::OneStore));
+    assert_eq!(list[0].payment.purchase_time.as_deref(), Some("2020-06-02T13:38:56+09:00"));
+    assert_eq!(list[0].payment.payload, None);
+    assert_eq!(list[0].payment.is_test_purchase, Some(false));
     let req = &c.transport().sent[0];
     assert_eq!(req.url, format!("{GB}/consumable"));
     assert_gb_headers(req);
@@ -530,11 +530,11 @@ fn vector_files_parse_as_documented() {
     let r = |name| HttpResponse::new(200, vector(name));
     assert_eq!(iap.parse_consume(&r("iap-consume.json")).unwrap().product_seq, 12345);
     assert_eq!(iap.parse_consume(&r("iap-consume-already-consumed.json")).unwrap_err().code(), "ALREADY_CONSUMED");
-    assert_eq!(iap.parse_list_consumables(&r("iap-consumable.json")).unwrap()[0].product_seq, 1000292);
+    assert_eq!(iap.parse_list_consumables(&r("iap-consumable.json")).unwrap()[0].payment.product_seq, 1000292);
     assert_eq!(iap.parse_list_active_subscriptions(&r("iap-active-subscriptions-duplicate-key.json")).unwrap()[0].product_seq, 1000009);
     assert_eq!(gb.parse_consume(&r("gamebase-failure.json")).unwrap_err().details()["resultCode"], -4010002);
     let t = gb.parse_get_payment_transaction(&r("gamebase-payment-transaction.json")).unwrap();
-    assert_eq!((t.price, t.is_consumable), (2.29, true));
+    assert_eq!((t.payment.price, t.is_consumable), (2.29, true));
 }
 
 #[test]
@@ -570,7 +570,7 @@ fn gamebase_times_get_epoch_millisecond_twins() {
     let s = &gb.parse_subscriptions_status(&HttpResponse::new(200, ok(odd))).unwrap()[0];
     assert_eq!((s.times.expiry_time.as_deref(), s.times.expiry_time_millis), (Some("next tuesday"), None));
     let t = gb.parse_get_payment_transaction(&HttpResponse::new(200, vector("gamebase-payment-transaction.json"))).unwrap();
-    assert_eq!(t.purchase_time_millis, Some(1_591_072_736_000));
+    assert_eq!(t.payment.purchase_time_millis, Some(1_591_072_736_000));
 }
 
 #[test]
