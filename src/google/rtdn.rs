@@ -7,36 +7,11 @@
 //! trusting anything decoded here. Even then, treat a notification as a hint: fetch the purchase
 //! from the Play Developer API with its `purchaseToken` before granting or revoking.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::{b64, limits};
-
-/// What Pub/Sub POSTs to a push endpoint.
-#[derive(Debug, Deserialize)]
-struct PushBody {
-    message: PushMessage,
-    #[serde(default)]
-    subscription: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PushMessage {
-    data: String,
-    // Pub/Sub sends each of these twice, in camelCase and snake_case.
-    #[serde(default)]
-    message_id: Option<String>,
-    #[serde(default, rename = "message_id")]
-    message_id_snake: Option<String>,
-    #[serde(default)]
-    publish_time: Option<String>,
-    #[serde(default, rename = "publish_time")]
-    publish_time_snake: Option<String>,
-    #[serde(default)]
-    attributes: Option<Map<String, Value>>,
-}
 
 /// The Pub/Sub envelope of a notification.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,24 +73,23 @@ pub struct DeveloperNotification {
 }
 
 /// `subscriptionNotification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct SubscriptionNotification {
     /// The notification's version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Google's number for the event (`SUBSCRIPTION_RENEWED` is 2, …).
     pub notification_type: i64,
     /// The name Google documents for `notification_type`, or `UNKNOWN` for a number this version
     /// does not know (the number is kept in `notification_type`).
-    #[serde(default = "unknown_name", skip_deserializing)]
-    pub notification_type_name: &'static str,
+        pub notification_type_name: &'static str,
     /// The token of the subscription purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
     /// Legacy; absent in newer notifications.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
@@ -123,24 +97,23 @@ pub struct SubscriptionNotification {
 }
 
 /// `oneTimeProductNotification`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct OneTimeProductNotification {
     /// The notification's version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Google's number for the event (1 purchased, 2 canceled).
     pub notification_type: i64,
     /// The name Google documents for `notification_type`, or `UNKNOWN`.
-    #[serde(default = "unknown_name", skip_deserializing)]
-    #[cfg_attr(feature = "typescript", ts(type = "'ONE_TIME_PRODUCT_PURCHASED' | 'ONE_TIME_PRODUCT_CANCELED' | 'UNKNOWN'"))]
+        #[cfg_attr(feature = "typescript", ts(type = "'ONE_TIME_PRODUCT_PURCHASED' | 'ONE_TIME_PRODUCT_CANCELED' | 'UNKNOWN'"))]
     pub notification_type_name: &'static str,
     /// The token of the purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
     /// The product id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
@@ -148,37 +121,31 @@ pub struct OneTimeProductNotification {
 }
 
 /// `voidedPurchaseNotification`: a refund, chargeback or revocation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct VoidedPurchaseNotification {
     /// The token of the voided purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase_token: Option<String>,
     /// The order id of the voided purchase.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// 1 subscription, 2 one-time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_type: Option<i64>,
     /// `PRODUCT_TYPE_SUBSCRIPTION`, `PRODUCT_TYPE_ONE_TIME` or `UNKNOWN`.
-    #[serde(default = "unknown_name", skip_deserializing)]
-    #[cfg_attr(feature = "typescript", ts(type = "'PRODUCT_TYPE_SUBSCRIPTION' | 'PRODUCT_TYPE_ONE_TIME' | 'UNKNOWN'"))]
+        #[cfg_attr(feature = "typescript", ts(type = "'PRODUCT_TYPE_SUBSCRIPTION' | 'PRODUCT_TYPE_ONE_TIME' | 'UNKNOWN'"))]
     pub product_type_name: &'static str,
     /// 1 full refund, 2 quantity-based partial refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_type: Option<i64>,
     /// `REFUND_TYPE_FULL_REFUND`, `REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND` or `UNKNOWN`.
-    #[serde(default = "unknown_name", skip_deserializing)]
-    #[cfg_attr(feature = "typescript", ts(type = "'REFUND_TYPE_FULL_REFUND' | 'REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND' | 'UNKNOWN'"))]
+        #[cfg_attr(feature = "typescript", ts(type = "'REFUND_TYPE_FULL_REFUND' | 'REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND' | 'UNKNOWN'"))]
     pub refund_type_name: &'static str,
     /// Fields this version does not know, as sent.
     #[serde(flatten, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
-}
-
-fn unknown_name() -> &'static str {
-    "UNKNOWN"
 }
 
 /// Google's names for `subscriptionNotification.notificationType`
@@ -226,74 +193,137 @@ const KNOWN_KINDS: [&str; 4] =
 pub fn decode_push(body: &[u8]) -> Result<DeveloperNotification> {
     const WHAT: &str = "Pub/Sub push body";
     limits::check(WHAT, body.len(), limits::MAX_NOTIFICATION)?;
-    crate::json_text::check_unique_keys(WHAT, body)?;
-    let push: PushBody = serde_json::from_slice(body).map_err(|e| Error::malformed(WHAT, e.to_string()))?;
-    let data = b64::decode_standard("RTDN message data", &push.message.data)?;
+    let mut push = Fields::new(WHAT, crate::json_text::decode_object(WHAT, body)?);
+    let mut message = Fields::new(WHAT, push.object("message")?.ok_or_else(|| Error::malformed(WHAT, "`message` is missing"))?);
+    let data = message.string("data")?.ok_or_else(|| Error::malformed(WHAT, "`message.data` is missing"))?;
+    let data = b64::decode_standard("RTDN message data", &data)?;
+    // Pub/Sub sends the message id and publish time twice, in camelCase and snake_case.
+    let (message_id, message_id_snake) = (message.string("messageId")?, message.string("message_id")?);
+    let (publish_time, publish_time_snake) = (message.string("publishTime")?, message.string("publish_time")?);
     let meta = PushMetadata {
-        message_id: push.message.message_id.or(push.message.message_id_snake),
-        publish_time: push.message.publish_time.or(push.message.publish_time_snake),
-        attributes: push.message.attributes,
-        subscription: push.subscription,
+        message_id: message_id.or(message_id_snake),
+        publish_time: publish_time.or(publish_time_snake),
+        attributes: message.object("attributes")?,
+        subscription: push.string("subscription")?,
     };
     decode_notification(&data, meta)
+}
+
+/// A JSON object read field by field (what a field holds is checked; `null` is absent), the
+/// fields not taken kept. Read by hand rather than through derived deserializers: the same checks
+/// in a fraction of the WebAssembly.
+struct Fields {
+    what: &'static str,
+    map: Map<String, Value>,
+}
+
+impl Fields {
+    fn new(what: &'static str, map: Map<String, Value>) -> Self {
+        Self { what, map }
+    }
+
+    fn take(&mut self, key: &str, expected: &str, read: impl FnOnce(Value) -> Option<Value>) -> Result<Option<Value>> {
+        match self.map.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => read(v).map(Some).ok_or_else(|| Error::malformed(self.what, format!("`{key}` is not {expected}"))),
+        }
+    }
+
+    fn string(&mut self, key: &str) -> Result<Option<String>> {
+        Ok(match self.take(key, "a string", |v| v.is_string().then_some(v))? {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        })
+    }
+
+    fn int(&mut self, key: &str) -> Result<Option<i64>> {
+        Ok(self.take(key, "an integer", |v| v.as_i64().is_some().then_some(v))?.and_then(|v| v.as_i64()))
+    }
+
+    fn object(&mut self, key: &str) -> Result<Option<Map<String, Value>>> {
+        Ok(match self.take(key, "an object", |v| v.is_object().then_some(v))? {
+            Some(Value::Object(m)) => Some(m),
+            _ => None,
+        })
+    }
+
+    /// A nested notification object, read as `T` by `read`.
+    fn nested<T>(&mut self, key: &'static str, read: impl FnOnce(Fields) -> Result<T>) -> Result<Option<T>> {
+        self.object(key)?.map(|m| read(Fields::new(key, m))).transpose()
+    }
+
+    /// What is left, refusing a key this library writes itself (a decoded notification must not
+    /// carry a name that looks like ours but was sent).
+    fn rest(self, written: &[&str]) -> Result<Map<String, Value>> {
+        match written.iter().find(|k| self.map.contains_key(**k)) {
+            Some(k) => Err(Error::malformed(self.what, format!("`{k}` is written by this library, not read"))),
+            None => Ok(self.map),
+        }
+    }
+}
+
+fn required(what: &'static str, key: &str, v: Option<i64>) -> Result<i64> {
+    v.ok_or_else(|| Error::malformed(what, format!("`{key}` is missing")))
 }
 
 /// Decodes the `DeveloperNotification` JSON carried in `message.data`.
 pub fn decode_notification(data: &[u8], push: PushMetadata) -> Result<DeveloperNotification> {
     const WHAT: &str = "DeveloperNotification";
-    let mut fields: Map<String, Value> = crate::json_text::decode_object(WHAT, data)?;
-    let kinds = KNOWN_KINDS.iter().filter(|k| fields.contains_key(**k)).count();
-    if kinds > 1 {
+    let mut fields = Fields::new(WHAT, crate::json_text::decode_object(WHAT, data)?);
+    if KNOWN_KINDS.iter().filter(|k| fields.map.contains_key(**k)).count() > 1 {
         return Err(Error::malformed(WHAT, "more than one notification kind"));
     }
-    let take_str = |fields: &mut Map<String, Value>, key: &str| -> Result<Option<String>> {
-        match fields.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(Error::malformed(WHAT, format!("`{key}` is not a string"))),
-        }
-    };
-    let version = take_str(&mut fields, "version")?;
-    let package_name = take_str(&mut fields, "packageName")?;
-    let event_time_millis = match fields.remove("eventTimeMillis") {
+    let version = fields.string("version")?;
+    let package_name = fields.string("packageName")?;
+    // Google sends a string; some tools send a number; both are read.
+    let event_time_millis = match fields.map.remove("eventTimeMillis") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(
-            s.parse::<i64>().map_err(|_| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?,
-        ),
-        Some(Value::Number(n)) => {
-            Some(n.as_i64().ok_or_else(|| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?)
-        }
-        Some(_) => return Err(Error::malformed(WHAT, "`eventTimeMillis` is not an integer")),
+        Some(Value::String(s)) => Some(s.parse::<i64>().map_err(|_| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?),
+        Some(v) => Some(v.as_i64().ok_or_else(|| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?),
     };
-
-    fn take<T: serde::de::DeserializeOwned>(fields: &mut Map<String, Value>, key: &str) -> Result<Option<T>> {
-        fields
-            .remove(key)
-            .map(|v| serde_json::from_value(v).map_err(|e| Error::malformed("DeveloperNotification", format!("`{key}`: {e}"))))
-            .transpose()
-    }
-    let mut subscription: Option<SubscriptionNotification> = take(&mut fields, "subscriptionNotification")?;
-    if let Some(s) = subscription.as_mut() {
-        s.notification_type_name = subscription_type_name(s.notification_type);
-    }
-    let mut one_time: Option<OneTimeProductNotification> = take(&mut fields, "oneTimeProductNotification")?;
-    if let Some(o) = one_time.as_mut() {
-        o.notification_type_name = one_time_type_name(o.notification_type);
-    }
-    let mut voided: Option<VoidedPurchaseNotification> = take(&mut fields, "voidedPurchaseNotification")?;
-    if let Some(v) = voided.as_mut() {
-        v.product_type_name = match v.product_type {
-            Some(1) => "PRODUCT_TYPE_SUBSCRIPTION",
-            Some(2) => "PRODUCT_TYPE_ONE_TIME",
-            _ => "UNKNOWN",
-        };
-        v.refund_type_name = match v.refund_type {
-            Some(1) => "REFUND_TYPE_FULL_REFUND",
-            Some(2) => "REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND",
-            _ => "UNKNOWN",
-        };
-    }
-    let test: Option<Map<String, Value>> = take(&mut fields, "testNotification")?;
+    let subscription = fields.nested("subscriptionNotification", |mut f| {
+        let notification_type = required(f.what, "notificationType", f.int("notificationType")?)?;
+        Ok(SubscriptionNotification {
+            version: f.string("version")?,
+            notification_type,
+            notification_type_name: subscription_type_name(notification_type),
+            purchase_token: f.string("purchaseToken")?,
+            subscription_id: f.string("subscriptionId")?,
+            extra: f.rest(&["notificationTypeName"])?,
+        })
+    })?;
+    let one_time = fields.nested("oneTimeProductNotification", |mut f| {
+        let notification_type = required(f.what, "notificationType", f.int("notificationType")?)?;
+        Ok(OneTimeProductNotification {
+            version: f.string("version")?,
+            notification_type,
+            notification_type_name: one_time_type_name(notification_type),
+            purchase_token: f.string("purchaseToken")?,
+            sku: f.string("sku")?,
+            extra: f.rest(&["notificationTypeName"])?,
+        })
+    })?;
+    let voided = fields.nested("voidedPurchaseNotification", |mut f| {
+        let (product_type, refund_type) = (f.int("productType")?, f.int("refundType")?);
+        Ok(VoidedPurchaseNotification {
+            purchase_token: f.string("purchaseToken")?,
+            order_id: f.string("orderId")?,
+            product_type,
+            product_type_name: match product_type {
+                Some(1) => "PRODUCT_TYPE_SUBSCRIPTION",
+                Some(2) => "PRODUCT_TYPE_ONE_TIME",
+                _ => "UNKNOWN",
+            },
+            refund_type,
+            refund_type_name: match refund_type {
+                Some(1) => "REFUND_TYPE_FULL_REFUND",
+                Some(2) => "REFUND_TYPE_QUANTITY_BASED_PARTIAL_REFUND",
+                _ => "UNKNOWN",
+            },
+            extra: f.rest(&["productTypeName", "refundTypeName"])?,
+        })
+    })?;
+    let test = fields.object("testNotification")?;
     let kind = match (&subscription, &one_time, &voided, &test) {
         (Some(_), ..) => "subscription",
         (_, Some(_), ..) => "oneTimeProduct",
@@ -310,7 +340,7 @@ pub fn decode_notification(data: &[u8], push: PushMetadata) -> Result<DeveloperN
         one_time_product_notification: one_time,
         voided_purchase_notification: voided,
         test_notification: test,
-        extra: fields,
+        extra: fields.map,
         push,
     })
 }
@@ -385,11 +415,27 @@ mod tests {
             push(r#"{"packageName":7}"#),
             push(r#"{"subscriptionNotification":{"notificationType":"two"}}"#),
             push(r#"{"subscriptionNotification":{"notificationType":2},"testNotification":{}}"#),
+            br#"{"message":{"data":null}}"#.to_vec(),
+            br#"{"message":"x"}"#.to_vec(),
+            br#"{"message":{"data":"e30=","attributes":[]}}"#.to_vec(),
+            push(r#"{"subscriptionNotification":{}}"#),
+            push(r#"{"subscriptionNotification":{"notificationType":2.5}}"#),
+            push(r#"{"subscriptionNotification":{"notificationType":2,"purchaseToken":7}}"#),
+            push(r#"{"testNotification":[]}"#),
+            // A name this library writes, sent in the notification, is refused rather than kept
+            // beside (or instead of) the one it derives.
+            push(r#"{"subscriptionNotification":{"notificationType":2,"notificationTypeName":"SUBSCRIPTION_EXPIRED"}}"#),
+            push(r#"{"oneTimeProductNotification":{"notificationType":1,"notificationTypeName":"X"}}"#),
+            push(r#"{"voidedPurchaseNotification":{"refundTypeName":"REFUND_TYPE_FULL_REFUND"}}"#),
         ];
         for body in cases {
             let e = decode_push(&body).unwrap_err();
             assert_eq!(e.code(), "MALFORMED_INPUT", "{}", String::from_utf8_lossy(&body));
         }
+        // `null` is absent, for the optional fields of the envelope and of a notification alike.
+        let n = decode_push(br#"{"message":{"data":"eyJzdWJzY3JpcHRpb25Ob3RpZmljYXRpb24iOnsibm90aWZpY2F0aW9uVHlwZSI6MiwicHVyY2hhc2VUb2tlbiI6bnVsbH19","messageId":null},"subscription":null}"#).unwrap();
+        let sub = n.subscription_notification.unwrap();
+        assert_eq!((sub.notification_type_name, sub.purchase_token, n.push.message_id), ("SUBSCRIPTION_RENEWED", None, None));
         let big = vec![b' '; limits::MAX_NOTIFICATION + 1];
         assert_eq!(decode_push(&big).unwrap_err().code(), "INPUT_TOO_LARGE");
     }
