@@ -140,7 +140,7 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     /// The verified data as the JSON object the store signed, read through the purchase model's
     /// schema ([`crate::model_fields`]).
     fn decode_json(&self, signed_data: &[u8]) -> Result<Map<String, Value>> {
-        let object = crate::json_text::decode_object::<Value>(S::WHAT, signed_data)?;
+        let object = Value::Object(crate::json_text::decode_object(S::WHAT, signed_data)?);
         crate::model_fields::read_object(object, S::FIELDS).map_err(|reason| Error::MalformedInput { what: S::WHAT, reason, offset: None })
     }
 }

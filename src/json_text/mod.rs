@@ -10,7 +10,8 @@ mod as_sent;
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
 
@@ -24,14 +25,99 @@ pub(crate) use as_sent::is_as_sent;
 /// which one wins (first, last, error). An app server and a fraud tool reading the same purchase
 /// differently is exactly the ambiguity a forger wants, so a duplicate is `MALFORMED_INPUT`,
 /// in a nested object or an unknown field as much as at the top.
-pub(crate) fn decode_object<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T> {
+///
+/// One pass: the object is built as it is read, and a key its object already holds is the error
+/// (keys compared after unescaping, so `"a"` and `"\u0061"` are the same key).
+pub(crate) fn decode_object(what: &'static str, bytes: &[u8]) -> Result<Map<String, Value>> {
     let malformed = |e: serde_json::Error| {
         let offset = offset_of(bytes, e.line(), e.column());
         Error::MalformedInput { what, reason: e.to_string(), offset }
     };
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    de.deserialize_map(UniqueKeys).map_err(malformed)?;
-    serde_json::from_slice(bytes).map_err(malformed)
+    let value = de.deserialize_map(UniqueValue).map_err(malformed)?;
+    de.end().map_err(malformed)?;
+    match value {
+        Value::Object(map) => Ok(map),
+        // deserialize_map gives an object or an error.
+        _ => Err(Error::malformed(what, "expected a JSON object")),
+    }
+}
+
+/// Builds any JSON value as serde_json's own `Value` would, refusing an object that repeats a key.
+/// Depth is bounded by serde_json's recursion limit, so deep nesting is an error, not a stack overflow.
+#[derive(Clone, Copy)]
+struct UniqueValue;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> std::result::Result<Value, A::Error> {
+        let mut map = Map::new();
+        while let Some(key) = access.next_key::<String>()? {
+            if map.contains_key(&key) {
+                return Err(duplicate(&key));
+            }
+            let value = access.next_value_seed(self)?;
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(self)? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        // JSON has no NaN or infinity, so serde_json never hands one over; `null` as its Value does.
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+}
+
+/// The duplicate-key error. Debug-escaped: control and bidi characters in a key never reach a
+/// message raw.
+fn duplicate<E: serde::de::Error>(key: &str) -> E {
+    let shown: String = key.chars().take(KEY_SHOWN).collect();
+    E::custom(format!("duplicate key {shown:?}"))
 }
 
 /// The duplicate-key rule of [`decode_object`] for JSON that is not itself the signed bytes (a
@@ -123,9 +209,7 @@ impl<'de> Visitor<'de> for UniqueKeys {
         let mut seen: HashSet<Key<'de>> = HashSet::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if seen.contains(&key) {
-                // Debug-escaped: control and bidi characters in a key never reach a message raw.
-                let shown: String = key.0.chars().take(KEY_SHOWN).collect();
-                return Err(serde::de::Error::custom(format!("duplicate key {shown:?}")));
+                return Err(duplicate(&key.0));
             }
             map.next_value_seed(self)?;
             seen.insert(key);
@@ -166,13 +250,12 @@ impl<'de> Visitor<'de> for UniqueKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Map, Value};
 
     #[test]
     fn objects_only_and_no_duplicates() {
-        assert!(decode_object::<Map<String, Value>>("t", br#"{"a":1,"b":{"a":2}}"#).is_ok());
+        assert!(decode_object("t", br#"{"a":1,"b":{"a":2}}"#).is_ok());
         for bad in [&br#"[1]"#[..], br#""x""#, br#"{"a":1,"a":2}"#, b"{", b"", b"\xef\xbb\xbf{}"] {
-            let e = decode_object::<Map<String, Value>>("t", bad).unwrap_err();
+            let e = decode_object("t", bad).unwrap_err();
             assert_eq!(e.code(), "MALFORMED_INPUT", "{}", String::from_utf8_lossy(bad));
         }
     }
@@ -184,7 +267,7 @@ mod tests {
             br#"{"a":[],"b":{},"c":null,"d":true,"e":-1.5e3,"f":"\u0000"}"#,
         ];
         for good in ok {
-            assert!(decode_object::<Map<String, Value>>("t", good).is_ok(), "{}", String::from_utf8_lossy(good));
+            assert!(decode_object("t", good).is_ok(), "{}", String::from_utf8_lossy(good));
             assert!(check_unique_keys("t", good).is_ok());
         }
         for (bad, key) in [
@@ -193,7 +276,7 @@ mod tests {
             (br#"{"a":1,"\u0061":2}"#, "\"a\""),
             (r#"{"k":{"\ud83d\ude00":1,"😀":2}}"#.as_bytes(), "\"😀\""),
         ] {
-            let e = decode_object::<Map<String, Value>>("t", bad).unwrap_err();
+            let e = decode_object("t", bad).unwrap_err();
             assert!(e.to_string().starts_with(&format!("malformed t: duplicate key {key}")), "{e}");
             let e = check_unique_keys("t", bad).unwrap_err();
             assert_eq!(e.code(), "MALFORMED_INPUT");
@@ -216,14 +299,14 @@ mod tests {
     fn a_hostile_key_is_escaped_and_cut_in_the_message() {
         let key = format!("\u{202e}\u{1b}[2J{}", "k".repeat(1000));
         let doc = format!("{{{k}:1,{k}:2}}", k = serde_json::to_string(&key).unwrap());
-        let m = decode_object::<Map<String, Value>>("t", doc.as_bytes()).unwrap_err().to_string();
+        let m = decode_object("t", doc.as_bytes()).unwrap_err().to_string();
         assert!(m.contains(r"\u{202e}\u{1b}[2J"), "{m}");
         assert!(!m.contains('\u{202e}') && !m.contains('\u{1b}') && m.len() < 200, "{m}");
     }
 
     #[test]
     fn error_offsets_point_into_the_input() {
-        let e = decode_object::<Map<String, Value>>("t", b"{\n\"a\":1,\n\"a\":2}").unwrap_err();
+        let e = decode_object("t", b"{\n\"a\":1,\n\"a\":2}").unwrap_err();
         match e {
             Error::MalformedInput { offset: Some(o), .. } => assert!((9..=15).contains(&o), "{o}"),
             other => panic!("{other:?}"),
@@ -233,7 +316,7 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
-        let e = decode_object::<Map<String, Value>>("t", deep.as_bytes()).unwrap_err();
+        let e = decode_object("t", deep.as_bytes()).unwrap_err();
         assert_eq!(e.code(), "MALFORMED_INPUT");
     }
 }
