@@ -1,7 +1,7 @@
 //! Prints the declarations the package's JavaScript side is generated from, as JSON:
 //! `{ "endpoints": { "<api>": [declaration, ...] }, "errorCodes": [...], "knownFields": {...} }`.
 //! `scripts/gen-endpoints.mjs` turns them into the endpoint table, the client classes' TypeScript,
-//! the `IapErrorCode` union and the dashboard's lists of known fields (`www/fields.js`). A native program, so the declarations' doc lines and types stay
+//! the `IapErrorCode` union and the dashboard's lists of known fields (`www/page/fields.js`). A native program, so the declarations' doc lines and types stay
 //! out of the wasm module.
 
 use iap_verify::apple::AppStoreServerApi;

@@ -4,7 +4,9 @@
 // code is printed), 2 usage error. What an input is and whether it checks out is the package's
 // `inspect()` (the same call the dashboard makes); the flags, the words and the output live here.
 import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as iap from '../node.mjs';
 import { KINDS } from '../src/detect.js';
@@ -17,9 +19,11 @@ Usage:
   iap-verify verify <file|-> [options]   detect the input, verify it, print the decoded result
   iap-verify decode <file|-> [options]   decode without verifying (printed as UNVERIFIED)
   iap-verify batch  <file|-> [options]   verify a JSON Lines file, write JSON Lines results
-  iap-verify emulator [--port N] [--host H] [--seed FILE]   local NHN IAP server (see its --help)
-  iap-verify dashboard [...]             the dashboard (see its --help; its page is the optional
-                                         package iap-verify-dashboard)
+  iap-verify emulator [--port N] [--host H] [--seed FILE]   the local server that plays the
+                                         stores (see its --help): the package iap-verify-emulator,
+                                         installed apart (npm install iap-verify-emulator)
+  iap-verify dashboard [...]             the support dashboard (see its --help): the package
+                                         iap-verify-dashboard, installed apart
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify apple <what> <id> [...]     look a purchase up with the App Store Server API (see its --help)
   iap-verify google <what> <ids> [...]   look a purchase up with the Play Developer API (see its --help)
@@ -361,26 +365,60 @@ function batch(values, positionals, io) {
   return counts.invalid + counts.unusable > 0 ? 1 : 0;
 }
 
-/** Commands in their own modules, loaded when used: the module, and its function when not `main`. */
+/**
+ * Commands in their own modules, loaded when used: this package's (`file`, and `fn` when the
+ * function is not `main`), or another package's (`package`, imported by `specifier`).
+ */
 const PLUGINS = {
-  emulator: ['../src/emulator-cli.js'],
-  dashboard: ['../src/dashboard-cli.js'],
-  db: ['../src/db-cli.js'],
-  apple: ['../src/lookup-cli.js'],
-  google: ['../src/lookup-cli.js', 'google'],
+  emulator: { package: 'iap-verify-emulator', specifier: 'iap-verify-emulator/cli' },
+  dashboard: { package: 'iap-verify-dashboard', specifier: 'iap-verify-dashboard' },
+  db: { file: '../src/db-cli.js' },
+  apple: { file: '../src/lookup-cli.js' },
+  google: { file: '../src/lookup-cli.js', fn: 'google' },
 };
 
-async function plugin(command, argv, io) {
-  const [file, fn = 'main'] = PLUGINS[command];
-  let mod;
+/** True when `e` says that the package `name` itself is not installed (not one of its imports). */
+const packageMissing = (e, name) => e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`'${name}'`);
+
+/**
+ * Another package's module, from the user's project: beside this package (where npm installs it),
+ * else from the current folder (this package installed globally). Undefined when it is not installed.
+ */
+async function importPackage(specifier, name) {
   try {
-    mod = await import(new URL(file, import.meta.url).href);
+    return await import(specifier);
   } catch (e) {
-    if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    io.stderr.write(`iap-verify: the '${command}' command is not part of this build (${file.slice(3)} is missing)\n`);
-    return 2;
+    if (!packageMissing(e, name)) throw e;
   }
-  const r = await mod[fn](argv);
+  let file;
+  try {
+    file = createRequire(join(process.cwd(), 'package.json')).resolve(specifier);
+  } catch (e) {
+    if (e?.code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+  return import(pathToFileURL(file).href);
+}
+
+async function plugin(command, argv, io) {
+  const p = PLUGINS[command];
+  let mod;
+  if (p.package) {
+    mod = await importPackage(p.specifier, p.package);
+    if (mod === undefined) {
+      io.stderr.write(`iap-verify: '${command}' is the optional package ${p.package}, which is not installed: npm install ${p.package}\n`);
+      return 2;
+    }
+  } else {
+    try {
+      mod = await import(new URL(p.file, import.meta.url).href);
+    } catch (e) {
+      if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      io.stderr.write(`iap-verify: the '${command}' command is not part of this build (${p.file.slice(3)} is missing)\n`);
+      return 2;
+    }
+  }
+  const r = await mod[p.fn ?? 'main'](argv);
   // A number is an exit code; anything else (a running server) keeps the process alive.
   return typeof r === 'number' ? r : undefined;
 }

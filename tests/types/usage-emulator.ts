@@ -1,6 +1,6 @@
 // The emulator's App Store face, typed: its credentials feed AppStoreServerAPIClient as they are.
 import { AppStoreServerAPIClient } from 'iap-verify';
-import { startEmulator, type EmulatorAppStoreTransaction } from 'iap-verify/emulator';
+import { startEmulator, type EmulatorAppStoreTransaction } from 'iap-verify-emulator';
 
 export async function appStoreUsage(): Promise<string | undefined> {
   const emu = await startEmulator({ port: 0, appStore: { bundleId: 'com.example.game', pageSize: 5, products: [{ productId: 'p', type: 'Consumable', price: 990 }] } });

@@ -1,24 +1,25 @@
-// `iap-verify dashboard`: serves the support dashboard (www/) and the browser build of this package,
-// and answers the dashboard's purchase lookups by calling the NHN IAP server API and the Gamebase
-// API itself. The AppKey and the Gamebase secret key stay in this process: the browser only ever
-// sees lookup results. Without a configured server it starts the local IAP server (seeded), so the
-// dashboard works on a machine with no NHN account.
+// `iap-verify-dashboard` (also `iap-verify dashboard`, which loads this module when the package is
+// installed): serves the support dashboard's page (page/ of this package) and the browser build of
+// iap-verify, and answers the page's purchase lookups by calling the NHN IAP server API and the
+// Gamebase API itself. The AppKey and the Gamebase secret key stay in this process: the browser
+// only ever sees lookup results. Without a configured server it starts the local IAP server of
+// iap-verify-emulator (seeded), so the dashboard works on a machine with no NHN account.
 //
 // Only the two read calls a support lookup needs are exposed (unconsumed payments, active
 // subscriptions); nothing here can consume, cancel or refund, whatever the browser sends.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, posix, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import * as iap from '../node.mjs';
-import { startEmulator } from './emulator.js';
+import * as iap from 'iap-verify';
+import { startEmulator } from 'iap-verify-emulator';
+import { hostCheck } from 'iap-verify-emulator/host-check';
 import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
-import { hostCheck } from './host-check.js';
 
-const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--allowed-host NAME]... [--public-origin URL]
-                           [--config FILE] [--emulator | --no-emulator] [--seed FILE] [--www DIR]
+const usage = (name) => `usage: ${name} [--port N] [--host HOST] [--allowed-host NAME]... [--public-origin URL]
+       [--config FILE] [--emulator | --no-emulator] [--seed FILE] [--www DIR]
 
 Serves the support dashboard: decoding and verification run in the browser (nothing you paste
 leaves it); purchase lookups go through this process, which holds the API credentials.
@@ -44,8 +45,8 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
-  --seed FILE      seed of the local IAP server (default: the package's)
-  --www DIR        the dashboard's files (default: the installed iap-verify-dashboard package)
+  --seed FILE      seed of the local IAP server (default: iap-verify-emulator's)
+  --www DIR        the dashboard's files (default: page/ of iap-verify-dashboard)
 
 Limits: a lookup's body is at most 16 KiB (413 at the limit, and the connection closes); a
 request's headers must arrive within 10 s and the whole request within 30 s (408); at most 64
@@ -61,10 +62,82 @@ Environment (overrides the config file):
   GOOGLE_APPLICATION_CREDENTIALS (the service account's key file), GOOGLE_PLAY_PACKAGE_NAME,
   GOOGLE_PLAY_BASE_URL, GOOGLE_TOKEN_URL`;
 
-const PKG_DIR = fileURLToPath(new URL('../', import.meta.url));
+/** The library's folder: the installed iap-verify, found the way this module imports it. */
+const PKG_DIR = normalize(dirname(createRequire(import.meta.url).resolve('iap-verify/package.json')) + sep);
 
-/** Files of the package the page may load: the browser entry and what it imports. */
-const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|pubsub|run-payment|flow-store|detect|inspect|read-body)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/, /^web\/endpoints\.js$/];
+/** The page of this package. */
+const PAGE_DIR = fileURLToPath(new URL('../page/', import.meta.url));
+
+/**
+ * What the page imports from the library, by name. When the page's modules are served, each of
+ * these specifiers is resolved to the file the library's `exports` give a browser (as a bundler or
+ * an import map would; an inline import map would need an exception in the CSP). The page may load
+ * those files and what they import, nothing else of the library.
+ */
+const PAGE_IMPORTS = ['iap-verify', 'iap-verify/detect'];
+
+/** Where the page's HTML gets the preload of the library's browser entry (else served as it is). */
+const PRELOAD_MARK = '<!-- iap-verify preload -->';
+
+/** The library's specifiers in a module: static and dynamic imports, re-exports. */
+const BARE_IMPORTS = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(iap-verify(?:\/[\w-]+)?)\2/g;
+
+/** The file a browser gets for `specifier` from the library's `exports` (its `browser`, `import` or `default` condition). */
+function browserTarget(manifest, specifier) {
+  const subpath = specifier === manifest.name ? '.' : `.${specifier.slice(manifest.name.length)}`;
+  const pick = (target) => {
+    if (typeof target === 'string') return target;
+    if (target === null || typeof target !== 'object') return undefined;
+    for (const [condition, value] of Object.entries(target)) {
+      if (condition !== 'browser' && condition !== 'import' && condition !== 'default') continue;
+      const found = pick(value);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const target = pick(manifest.exports?.[subpath]);
+  if (target === undefined || !target.startsWith('./')) throw new Error(`${manifest.name} ${manifest.version} exports nothing for a browser at ${specifier}`);
+  return posix.normalize(target);
+}
+
+/** Relative imports (static, dynamic, re-exports) and `new URL('…', import.meta.url)` assets of a module. */
+const MODULE_REFS = [/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g, /\bnew URL\(\s*['"]([^'"/][^'"]*)['"]\s*,\s*import\.meta\.url\s*\)/g];
+
+/** The library's files reachable from `entries` (package-relative paths): the only ones served under /pkg/. */
+function moduleGraph(entries) {
+  const files = new Set();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const rel = queue.shift();
+    if (files.has(rel) || rel.startsWith('../') || !existsSync(join(PKG_DIR, rel))) continue;
+    files.add(rel);
+    if (!/\.m?js$/.test(rel)) continue;
+    const code = readFileSync(join(PKG_DIR, rel), 'utf8');
+    for (const re of MODULE_REFS) {
+      for (const m of code.matchAll(re)) queue.push(posix.normalize(posix.join(posix.dirname(rel), m[1])));
+    }
+  }
+  return files;
+}
+
+/**
+ * The page's view of the library: each specifier of PAGE_IMPORTS as a file of the library (served
+ * under pkg/), the files the page may load, and `resolve(code, rel)`, which points the library's
+ * specifiers in the page's module `rel` at those files.
+ */
+function pageLibrary() {
+  const manifest = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
+  const targets = Object.fromEntries(PAGE_IMPORTS.map((s) => [s, browserTarget(manifest, s)]));
+  return {
+    targets,
+    files: moduleGraph(Object.values(targets)),
+    preload: `<link rel="modulepreload" href="pkg/${targets[manifest.name]}">`,
+    resolve(code, rel) {
+      const up = '../'.repeat(rel.split('/').length - 1) || './';
+      return code.replace(BARE_IMPORTS, (all, before, quote, spec) => (Object.hasOwn(targets, spec) ? `${before}${quote}${up}pkg/${targets[spec]}${quote}` : all));
+    },
+  };
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -180,28 +253,12 @@ function googleSample(emulator) {
   return p ? { token: p.token, productId: p.productId } : undefined;
 }
 
-/**
- * Where the dashboard's files are: an explicit dir; in the repository, www/ itself (so edits show
- * without a rebuild); in an installed package, the optional package `iap-verify-dashboard` (www/
- * packed on its own), installed beside this one.
- */
+/** Where the dashboard's files are: an explicit dir, else this package's page. */
 function findWww(explicit) {
-  const inRepo = existsSync(join(PKG_DIR, '..', 'Cargo.toml'));
-  const candidates = explicit ? [explicit] : [...(inRepo ? [join(PKG_DIR, '..', 'www')] : []), ...installedDashboard()];
-  for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
+  const dir = explicit ?? PAGE_DIR;
+  if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
   if (explicit) throw new UsageError(`--www ${explicit}: no index.html there`);
-  throw new UsageError(`the dashboard's page is the optional package ${DASHBOARD_PACKAGE}, which is not installed: npm install ${DASHBOARD_PACKAGE} (beside iap-verify), or pass --www DIR`);
-}
-
-const DASHBOARD_PACKAGE = 'iap-verify-dashboard';
-
-/** The installed `iap-verify-dashboard` package's directory, as a list of zero or one. */
-function installedDashboard() {
-  try {
-    return [dirname(createRequire(import.meta.url).resolve(`${DASHBOARD_PACKAGE}/package.json`))];
-  } catch {
-    return [];
-  }
+  throw new Error(`${dir}: the page of iap-verify-dashboard is missing (reinstall the package)`);
 }
 
 /** An ISO-8601 time as sent by Gamebase, or epoch ms as sent by the IAP API, as epoch ms. */
@@ -376,13 +433,19 @@ function readBody(req) {
   });
 }
 
-async function serveFile(res, root, rel) {
+/**
+ * Sends a file of `root`. `page`, for the page's own files, is what pageLibrary() made: a module gets
+ * the library's specifiers resolved, the HTML the preload of its browser entry where it is marked.
+ */
+async function serveFile(res, root, rel, page) {
   const path = normalize(join(root, rel));
   if (!path.startsWith(root)) return send(res, 404, 'not found');
   try {
     const s = await stat(path);
     if (!s.isFile()) return send(res, 404, 'not found');
-    const body = await readFile(path);
+    let body = await readFile(path);
+    if (page && /\.m?js$/.test(path)) body = Buffer.from(page.resolve(body.toString('utf8'), rel.split(sep).join('/')));
+    else if (page && extname(path) === '.html') body = Buffer.from(body.toString('utf8').replace(PRELOAD_MARK, () => page.preload));
     send(res, 200, body, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
       'content-security-policy': CSP,
@@ -418,6 +481,7 @@ export async function startDashboard(options = {}) {
     throw new UsageError(e.message);
   }
   const www = findWww(options.www);
+  const page = pageLibrary();
   const conf = loadConfig({ config: options.config, env });
   const configured = conf.iap !== undefined || conf.gamebase !== undefined;
   const useEmulator = options.emulator ?? !configured;
@@ -494,7 +558,7 @@ export async function startDashboard(options = {}) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
       if (url.pathname.startsWith('/pkg/')) {
         const rel = url.pathname.slice('/pkg/'.length);
-        if (!PKG_PUBLIC.some((re) => re.test(rel))) return send(res, 404, 'not found');
+        if (!page.files.has(rel)) return send(res, 404, 'not found');
         return serveFile(res, PKG_DIR, rel);
       }
       let rel;
@@ -503,10 +567,10 @@ export async function startDashboard(options = {}) {
       } catch {
         return send(res, 404, 'not found');
       }
-      return serveFile(res, www, rel);
+      return serveFile(res, www, rel, page);
     } catch (e) {
       // Never echo request data or configuration: the message could carry a secret.
-      console.error(`iap-verify dashboard: ${req.method} ${req.url?.split('?')[0]}: ${e?.name ?? 'Error'}`);
+      console.error(`iap-verify-dashboard: ${req.method} ${req.url?.split('?')[0]}: ${e?.name ?? 'Error'}`);
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
       else res.destroy();
     }
@@ -543,18 +607,20 @@ export async function startDashboard(options = {}) {
  * Runs the dashboard command. Resolves with the running dashboard (tests close it); the process
  * keeps serving until SIGINT/SIGTERM. Resolves with an exit code instead when the arguments are wrong.
  * @param {string[]} argv arguments after the command name
- * @param {{ log?: (line: string) => void, signals?: boolean, env?: Record<string, string | undefined> }} [io]
+ * @param {{ log?: (line: string) => void, signals?: boolean, env?: Record<string, string | undefined>, name?: string }} [io]
+ *   `name`: the command's name in messages (default `iap-verify dashboard`; the package's bin says
+ *   `iap-verify-dashboard`)
  */
-export async function main(argv = [], { log = console.log, signals = true, env = process.env } = {}) {
+export async function main(argv = [], { log = console.log, signals = true, env = process.env, name = 'iap-verify dashboard' } = {}) {
   let opts;
   try {
     opts = parse(argv);
     if (opts.help) {
-      log(USAGE);
+      log(usage(name));
       return 0;
     }
     const dash = await startDashboard({ ...opts, env });
-    log(`iap-verify dashboard: ${dash.url}`);
+    log(`${name}: ${dash.url}`);
     if (dash.emulator) {
       log(`  lookups go to the local IAP server at ${dash.emulator.url} (seeded; try user id "user-1" or "user-2")`);
     } else {
@@ -574,11 +640,11 @@ export async function main(argv = [], { log = console.log, signals = true, env =
     return dash;
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`iap-verify dashboard: ${e.message}\n\n${USAGE}`);
+      console.error(`${name}: ${e.message}\n\n${usage(name)}`);
       return 2;
     }
     if (e?.code === 'EADDRINUSE') {
-      console.error(`iap-verify dashboard: port ${opts?.port} is in use; pass --port N (0 picks a free one)`);
+      console.error(`${name}: port ${opts?.port} is in use; pass --port N (0 picks a free one)`);
       return 2;
     }
     throw e;

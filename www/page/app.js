@@ -1,8 +1,9 @@
-// The dashboard page: wires the form, the package (loaded from ../pkg/browser.mjs, the browser
-// entry, whose inspect() verifies and describes what is pasted) and the renderers. Verification
+// The dashboard page: wires the form, the library (`iap-verify`, its browser entry, which the
+// dashboard server resolves for the page; its inspect() verifies and describes what is pasted) and
+// the renderers. Verification
 // runs here, in the browser; only purchase lookups go to the dashboard server (same origin),
 // which holds the API credentials.
-import { KINDS, detect, bytesToBase64 } from '../pkg/src/detect.js';
+import { KINDS, detect, bytesToBase64 } from 'iap-verify/detect';
 import { verifyInput, parseRoots } from './verify.js';
 import { KNOWN_FIELDS } from './fields.js';
 import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
@@ -18,7 +19,7 @@ let droppedBytes;
 async function loadPackage() {
   const engine = $('engine');
   try {
-    iap = await import('../pkg/browser.mjs');
+    iap = await import('iap-verify');
     engine.textContent = 'Verifier loaded (WebAssembly). Nothing you paste leaves this browser.';
     engine.classList.add('ready');
     updateDetection();

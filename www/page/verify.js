@@ -1,7 +1,7 @@
 // Verification of one input with the package's inspect(), and everything shown around the
 // verdict: the notes in the page's words, the certificates the input carries (described by the
 // package), and a subscription timeline with its status now.
-import { KINDS, base64ToBytes } from '../pkg/src/detect.js';
+import { KINDS, base64ToBytes } from 'iap-verify/detect';
 
 /** Plain words for each error code, for people who do not read ASN.1. */
 export const EXPLAIN = {

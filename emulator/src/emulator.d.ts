@@ -195,7 +195,7 @@ export declare function startEmulator(options?: {
    * throws a TypeError.
    */
   allowedHosts?: string[];
-  /** A seed object, a JSON file path or URL; default pkg/src/emulator-seed.json. */
+  /** A seed object, a JSON file path or URL; default: this package's src/emulator-seed.json. */
   seed?: object | string | URL;
   /** Time source in epoch ms; default Date.now. */
   clock?: () => number;

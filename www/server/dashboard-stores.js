@@ -3,7 +3,7 @@
 // API (a purchase token, the recent voided purchases). The keys stay in the dashboard process; the
 // browser gets rows of facts: ids, products, dates, states. Only reads are exposed.
 import { readFileSync } from 'node:fs';
-import * as iap from '../node.mjs';
+import * as iap from 'iap-verify';
 
 /** Apple's subscription status numbers (App Store Server API, `status`). */
 const APPLE_STATUS = { 1: 'ACTIVE', 2: 'EXPIRED', 3: 'BILLING_RETRY', 4: 'BILLING_GRACE_PERIOD', 5: 'REVOKED' };
