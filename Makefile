@@ -17,7 +17,8 @@ all: build
 setup:
 	@scripts/setup.sh
 
-## build: the wasm module and the npm package in pkg/
+## build: the wasm module, the library in pkg/, and the three packages packed into target/packages/
+## (iap-verify from pkg/, iap-verify-emulator from emulator/, iap-verify-dashboard from www/)
 build: setup
 	@echo "[build] cargo build --release --target $(WASM_TARGET) -p iap-verify-wasm (the facade, wasm/)"
 	@cargo build --quiet --release --target $(WASM_TARGET) -p iap-verify-wasm
@@ -32,6 +33,8 @@ build: setup
 	@wasm-bindgen --target web --out-dir $(PKG_VERIFY) --out-name iap_verify $(WASM_RAW)
 	@node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_VERIFY)/iap_verify_bg.wasm -o $(PKG_VERIFY)/iap_verify_bg.wasm
 	@node scripts/build-pkg.mjs
+	@echo "[build] npm pack ./pkg ./emulator ./www -> target/packages/"
+	@node scripts/pack.mjs
 
 ## test: everything CI runs
 test: test-repo test-rust lint build test-js test-postgres test-package test-examples test-runtimes test-www
@@ -72,7 +75,7 @@ test-www: build
 
 ## dashboard: the support dashboard at http://127.0.0.1:8790/ (the local IAP server unless one is configured)
 dashboard: build
-	@node pkg/bin/iap-verify.mjs dashboard $(DASHBOARD_ARGS)
+	@node www/bin/iap-verify-dashboard.mjs $(DASHBOARD_ARGS)
 
 ## screenshot: regenerate docs/dashboard.png (shown in README.md)
 screenshot: build
