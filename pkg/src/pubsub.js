@@ -13,7 +13,7 @@
 // - A token that fails before its key is looked up (not a Bearer JWT, not RS256) never causes
 //   a fetch.
 import { __PubSubKeys } from '../web/iap_verify.js';
-import { call } from './clients.js';
+import { call } from './transport.js';
 import { IapError } from './error.js';
 
 const CERTS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
