@@ -14,7 +14,7 @@ const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs', 'deadli
 /**
  * How a client sends: its checked transport options, and the API's name for messages.
  * @typedef {{ fetch: import('./clients.js').FetchLike, timeoutMs: number, retries: number, retryDelayMs: number,
- *   deadlineMs: number, api?: string }} Transport
+ *   deadlineMs?: number, api?: string }} Transport
  */
 /** @typedef {import('../web/iap_verify.js').HttpRequest} HttpRequest */
 /** @typedef {import('../web/iap_verify.js').HttpResponse} HttpResponse */
