@@ -13,7 +13,7 @@ let ready;
  * Loads and instantiates the WebAssembly module. Idempotent: later calls return the first call's
  * promise (a failed load may be retried). `input` defaults to `web/iap_verify_bg.wasm` next to this
  * file, fetched with the global `fetch` and compiled while it streams.
- * @param {import('./init.js').WasmSource | Promise<Response>} [input]
+ * @param {import('iap-verify/init').WasmSource | Promise<Response>} [input]
  * @returns {Promise<void>}
  */
 export function init(input) {
