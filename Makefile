@@ -83,11 +83,16 @@ screenshot: build
 	@mkdir -p docs
 	@node tests/www/screenshot.mjs docs/dashboard.png
 
-## test-package: the tarball as users install it (ESM, CJS, TypeScript, the bin, Deno), the types
+## test-package: the JS type check of each package, the tarballs as users install them (ESM, CJS,
+## TypeScript, the bins, Deno), the types
 test-package: build
+	@echo "[test] the packages' JS against their .d.ts: tsc -p pkg (strict), -p emulator, -p www (checkJs)"
+	@node_modules/.bin/tsc -p pkg
+	@node_modules/.bin/tsc -p emulator
+	@node_modules/.bin/tsc -p www
 	@echo "[test] TypeScript: tsc --noEmit --strict on tests/types (usage*.ts compile, wrong*.ts fail where marked)"
 	@node_modules/.bin/tsc -p tests/types/tsconfig.json
-	@echo "[test] packaging: npm pack ./pkg, offline install into an empty project, imports, contents, sizes"
+	@echo "[test] packaging: the tarballs of target/packages/, installed offline into empty projects: imports, bins, contents, sizes"
 	@node --test tests/package/
 
 ## test-examples: each program of examples/ in an empty folder, with the package from its tarball

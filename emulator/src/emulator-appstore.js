@@ -32,7 +32,10 @@ const TYPES = {
 };
 const SUBSCRIPTION = TYPES.AUTO_RENEWABLE;
 
-/** Apple's `errorCode`s used here, with Apple's messages. */
+/**
+ * Apple's `errorCode`s used here, with Apple's messages: `[HTTP status, errorCode, errorMessage]`.
+ * @type {Record<string, [number, number, string]>}
+ */
 const E = {
   badRequest: [400, 4000000, 'Invalid request.'],
   revision: [400, 4000005, 'Invalid request revision.'],
@@ -120,7 +123,20 @@ const intIn = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
  * (the `.p8` PEM whose public half checks the tokens; generated when absent) or `publicKey` (PEM:
  * only check tokens, the emulator then cannot hand out a key), `pageSize`, `products`, `transactions`.
  */
+/**
+ * The seed's `appStore` section, or `startEmulator`'s `appStore` options over it.
+ * @typedef {import('./emulator.js').EmulatorAppStoreOptions & { reviewState?: string }} AppStoreSeed
+ */
+/**
+ * What the server gives each face: its clock, the time offsets it resolves, its URL once it listens.
+ * @typedef {{ now(): number, resolveTime(value: unknown, start: number): number | null, url(): string }} FaceContext
+ */
+
 export class AppStoreFace {
+  /**
+   * @param {AppStoreSeed} options
+   * @param {FaceContext} ctx
+   */
   constructor(options = {}, ctx) {
     this.ctx = ctx; // { now(), resolveTime(value, start) }
     this.options = options;
@@ -143,6 +159,10 @@ export class AppStoreFace {
 
   // ------------------------------------------------------------ state
 
+  /**
+   * @param {AppStoreSeed} [seed]
+   * @param {number} [start]
+   */
   reset(seed = {}, start = this.ctx.now()) {
     const o = { ...seed, ...this.options };
     this.config = {

@@ -42,7 +42,17 @@ const rfc3339 = (ms) => new Date(ms).toISOString();
  * `privateKey` (PKCS#8 PEM; made at start when absent), `products` (one-time purchases by token),
  * `subscriptions`, `voided`.
  */
+/**
+ * The seed's `googlePlay` section, or `startEmulator`'s `googlePlay` options over it.
+ * @typedef {{ packageName?: string, clientEmail?: string, privateKey?: string, pageSize?: number,
+ *   products?: object[], subscriptions?: object[], voided?: Array<{ voidedTime?: number | string }> }} GooglePlaySeed
+ */
+
 export class GooglePlayFace {
+  /**
+   * @param {GooglePlaySeed} options
+   * @param {import('./emulator-appstore.js').FaceContext} ctx
+   */
   constructor(options = {}, ctx) {
     this.ctx = ctx; // { now(), resolveTime(value, start), url() }
     this.options = options;
@@ -57,6 +67,10 @@ export class GooglePlayFace {
     return path === TOKEN_PATH || path.startsWith(PREFIX);
   }
 
+  /**
+   * @param {GooglePlaySeed} [seed]
+   * @param {number} [start]
+   */
   reset(seed = {}, start = this.ctx.now()) {
     const o = { ...seed, ...this.options };
     const at = (v) => this.ctx.resolveTime(v, start);

@@ -40,6 +40,7 @@ const CONSUMABLE_TYPES = new Set(['CONSUMABLE', 'CONSUMABLE_AUTO_RENEWABLE']);
 // [resultCode, resultMessage]. 1100/2111/2112/5000/5018 are NHN IAP's documented codes;
 // -4010001/-4010004/-4060001/-4000005 are Gamebase's documented general codes. Which one a wrong
 // AppKey gets from the real IAP server is not documented: 1100 is this emulator's choice.
+/** @type {Record<string, [number, string]>} */
 const CODES = {
   invalidParameters: [1100, 'INVALID_PARAMETERS'],
   contentType: [2111, 'HTTP_CONTENT_TYPE_NOT_SUPPORT'],
@@ -615,8 +616,8 @@ async function handle(s, req, res, check) {
 export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts = [], seed, clock = Date.now, appStore, googlePlay } = {}) {
   const check = hostCheck({ bindHost: host, allowedHosts });
   const state = new EmulatorState(loadSeed(seed), clock, { appStore, googlePlay });
-  const apple = state.face('appStore');
-  const play = state.face('googlePlay');
+  const apple = /** @type {AppStoreFace} */ (state.face('appStore'));
+  const play = /** @type {GooglePlayFace} */ (state.face('googlePlay'));
   const sockets = new Set();
   const server = createServer((req, res) => {
     handle(state, req, res, check).catch((e) => {
@@ -629,9 +630,9 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve(undefined));
   });
-  const actual = server.address().port;
+  const actual = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   check.listening(actual);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   state.url = `http://${shownHost}:${actual}`;

@@ -453,6 +453,32 @@ test('iap-verify-emulator and iap-verify-dashboard import iap-verify (and each o
   }
 });
 
+test("each package's JS type check covers every JS file it ships (tsconfig.json files), and passes", async () => {
+  const ts = (await import('typescript')).default;
+  // Left out on purpose, each said in its tsconfig.json: deno.mjs (TypeScript does not parse its
+  // source-phase import), the generated edge entries and the wasm-bindgen glue.
+  const NOT_CHECKED = { 'iap-verify': [/^deno\.mjs$/, /^verify\//, /^web\//] };
+  let checked = 0;
+  for (const [name, packed] of Object.entries(p.all)) {
+    const config = ts.readConfigFile(join(repo, packed.dir, 'tsconfig.json'), ts.sys.readFile);
+    assert.equal(config.error, undefined, `${packed.dir}/tsconfig.json`);
+    const { compilerOptions, files } = config.config;
+    assert.equal(compilerOptions.checkJs, true);
+    assert.equal(compilerOptions.allowJs, true);
+    assert.equal(compilerOptions.noEmit, true);
+    const js = packed.files.map((f) => f.path).filter((f) => /\.(m|c)?js$/.test(f)).filter((f) => !(NOT_CHECKED[name] ?? []).some((re) => re.test(f)));
+    assert.ok(js.length >= 5, `${name}: ${js.join()}`);
+    assert.deepEqual(js.filter((f) => !files.includes(f)), [], `${packed.dir}/tsconfig.json does not list these shipped JS files`);
+    checked += js.length;
+    // And it passes (what make test-package runs first).
+    const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, packed.dir)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `tsc -p ${packed.dir}:\n${r.stdout}${r.stderr}`);
+  }
+  // The library's check is strict.
+  assert.equal(ts.readConfigFile(join(repo, 'pkg/tsconfig.json'), ts.sys.readFile).config.compilerOptions.strict, true);
+  assert.ok(checked >= 35, `${checked} files checked`);
+});
+
 test('the three packages side by side: imports, the bins, and `iap-verify emulator` / `iap-verify dashboard` resolved from the project', async () => {
   const code = `import { IapClient } from 'iap-verify';
 import { startEmulator } from 'iap-verify-emulator';

@@ -9,7 +9,16 @@ import { KNOWN_FIELDS } from './fields.js';
 import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
 import { loadSettings, saveSettings, clearSettings } from './settings.js';
 
-const $ = (id) => document.getElementById(id);
+/** The page's element with this id (index.html has each one this file names). */
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** A form field of the page: an input, a textarea or a select (each has a text `value`). */
+const fieldEl = (/** @type {string} */ id) => /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */ ($(id));
+/** A checkbox or text input of the page. */
+const inputEl = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
+/** A select of the page. */
+const selectEl = (/** @type {string} */ id) => /** @type {HTMLSelectElement} */ ($(id));
+/** The file input an event came from. */
+const fileInput = (/** @type {Event} */ e) => /** @type {HTMLInputElement} */ (e.target);
 
 let iap;
 let settings = loadSettings();
@@ -33,24 +42,27 @@ async function loadPackage() {
 
 for (const [k, label] of Object.entries(KINDS)) $('kind-override').append(h('option', { value: k }, label));
 
-/** The kind shown (chosen under Options, or detected); verification reads the input itself. */
+/**
+ * The kind shown (chosen under Options, or detected); verification reads the input itself.
+ * @returns {{ kind?: string, guessed?: true, reason?: string }}
+ */
 function currentDetection() {
-  const override = $('kind-override').value;
+  const override = fieldEl('kind-override').value;
   if (droppedBytes) return { kind: override || 'apple-receipt' };
-  const d = detect($('input').value);
+  const d = detect(fieldEl('input').value);
   return override ? { kind: override } : d;
 }
 
 function updateDetection() {
   const d = currentDetection();
   const kindEl = $('kind');
-  const empty = $('input').value.trim() === '' && !droppedBytes;
+  const empty = fieldEl('input').value.trim() === '' && !droppedBytes;
   if (empty) kindEl.textContent = 'Nothing to check yet.';
   else if (d.kind) kindEl.replaceChildren('Detected: ', h('strong', {}, KINDS[d.kind]), d.guessed ? ' (guessed)' : '', droppedBytes ? ` · binary file, ${droppedBytes.length.toLocaleString('en')} bytes` : '');
   else kindEl.replaceChildren(h('span', { class: 'warn-text' }, `Not recognized: ${d.reason}.`), ' Choose the kind under Options.');
   const signed = d.kind === 'google-purchase' || d.kind === 'onestore-purchase';
   $('signed-fields').hidden = !signed;
-  $('verify-btn').disabled = !iap || empty || !d.kind;
+  /** @type {HTMLButtonElement} */ ($('verify-btn')).disabled = !iap || empty || !d.kind;
 }
 
 $('input').addEventListener('input', () => {
@@ -64,7 +76,7 @@ async function takeFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const binary = bytes[0] === 0x30;
   droppedBytes = binary ? bytes : undefined;
-  $('input').value = binary ? `(binary file ${file.name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : new TextDecoder().decode(bytes);
+  fieldEl('input').value = binary ? `(binary file ${file.name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : new TextDecoder().decode(bytes);
   updateDetection();
 }
 
@@ -81,15 +93,15 @@ drop.addEventListener('drop', (e) => {
   if (file) takeFile(file);
 });
 $('file').addEventListener('change', (e) => {
-  const file = e.target.files?.[0];
+  const file = fileInput(e).files?.[0];
   if (file) takeFile(file);
-  e.target.value = '';
+  fileInput(e).value = '';
 });
 
 $('clear').addEventListener('click', () => {
   droppedBytes = undefined;
-  for (const id of ['input', 'signature', 'key', 'at']) $(id).value = '';
-  $('kind-override').value = '';
+  for (const id of ['input', 'signature', 'key', 'at']) fieldEl(id).value = '';
+  fieldEl('kind-override').value = '';
   updateDetection();
   showIdle();
   $('input').focus();
@@ -98,7 +110,7 @@ $('clear').addEventListener('click', () => {
 $('input').addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
-    $('verify-form').requestSubmit();
+    /** @type {HTMLFormElement} */ ($('verify-form')).requestSubmit();
   }
 });
 
@@ -119,7 +131,7 @@ function showIdle() {
 }
 
 function atValue() {
-  const v = $('at').value;
+  const v = fieldEl('at').value;
   if (!v) return undefined;
   const ms = Date.parse(`${v}Z`);
   return Number.isFinite(ms) ? ms : undefined;
@@ -169,40 +181,40 @@ $('verify-form').addEventListener('submit', (e) => {
   if (!iap) return;
   const d = currentDetection();
   if (!d.kind) return;
-  const input = droppedBytes ?? $('input').value;
-  const r = verifyInput(iap, settings, { input, type: $('kind-override').value || undefined, kind: d.kind }, { signature: $('signature').value, key: $('key').value, at: atValue() });
+  const input = droppedBytes ?? fieldEl('input').value;
+  const r = verifyInput(iap, settings, { input, type: fieldEl('kind-override').value || undefined, kind: d.kind }, { signature: fieldEl('signature').value, key: fieldEl('key').value, at: atValue() });
   // The verdict is a live region (role=status): screen readers announce it, focus stays put.
   showResult(r);
 });
 
 // ---- settings ---------------------------------------------------------------------------------
 
-const dialog = $('settings');
+const dialog = /** @type {HTMLDialogElement} */ ($('settings'));
 function fillSettings() {
-  $('s-google').value = settings.googleKey;
-  $('s-onestore').value = settings.onestoreKey;
-  $('s-legacy').checked = settings.allowLegacyKeys;
-  $('s-bundle').value = settings.bundleId;
-  $('s-env').value = settings.environment;
-  $('s-appid').value = settings.appAppleId;
-  $('s-roots').value = settings.roots.join('\n');
+  fieldEl('s-google').value = settings.googleKey;
+  fieldEl('s-onestore').value = settings.onestoreKey;
+  inputEl('s-legacy').checked = settings.allowLegacyKeys;
+  fieldEl('s-bundle').value = settings.bundleId;
+  fieldEl('s-env').value = settings.environment;
+  fieldEl('s-appid').value = settings.appAppleId;
+  fieldEl('s-roots').value = settings.roots.join('\n');
   countRoots();
 }
 function countRoots() {
-  const n = parseRoots([$('s-roots').value]).length;
+  const n = parseRoots([fieldEl('s-roots').value]).length;
   $('s-roots-count').textContent = n === 0 ? 'No extra roots: Apple\'s roots only.' : `${n} extra root${n === 1 ? '' : 's'}, tried when Apple's roots do not vouch for the data.`;
 }
 $('s-roots').addEventListener('input', countRoots);
 $('s-roots-file').addEventListener('change', async (e) => {
-  for (const file of e.target.files ?? []) {
+  for (const file of fileInput(e).files ?? []) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const text = new TextDecoder().decode(bytes);
     const pem = text.includes('-----BEGIN CERTIFICATE-----')
       ? text.trim()
       : `-----BEGIN CERTIFICATE-----\n${bytesToBase64(bytes).replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
-    $('s-roots').value = [$('s-roots').value.trim(), pem].filter(Boolean).join('\n');
+    fieldEl('s-roots').value = [fieldEl('s-roots').value.trim(), pem].filter(Boolean).join('\n');
   }
-  e.target.value = '';
+  fileInput(e).value = '';
   countRoots();
 });
 $('open-settings').addEventListener('click', () => {
@@ -213,15 +225,15 @@ $('open-settings').addEventListener('click', () => {
 });
 dialog.addEventListener('close', () => {
   if (dialog.returnValue !== 'save') return;
-  const rootsText = $('s-roots').value.trim();
+  const rootsText = fieldEl('s-roots').value.trim();
   const pems = rootsText.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? (rootsText ? [rootsText] : []);
   settings = {
-    googleKey: $('s-google').value.trim(),
-    onestoreKey: $('s-onestore').value.trim(),
-    allowLegacyKeys: $('s-legacy').checked,
-    bundleId: $('s-bundle').value.trim(),
-    environment: $('s-env').value,
-    appAppleId: $('s-appid').value.trim(),
+    googleKey: fieldEl('s-google').value.trim(),
+    onestoreKey: fieldEl('s-onestore').value.trim(),
+    allowLegacyKeys: inputEl('s-legacy').checked,
+    bundleId: fieldEl('s-bundle').value.trim(),
+    environment: fieldEl('s-env').value,
+    appAppleId: fieldEl('s-appid').value.trim(),
     roots: pems,
   };
   saveSettings(settings);
@@ -281,7 +293,7 @@ function lookupRow(r) {
 
 $('lookup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const userId = $('user-id').value.trim();
+  const userId = fieldEl('user-id').value.trim();
   const statusEl = $('lookup-status');
   const table = document.querySelector('[data-testid="lookup-results"]');
   if (!userId) {
@@ -290,8 +302,8 @@ $('lookup-form').addEventListener('submit', async (e) => {
     $('user-id').focus();
     return;
   }
-  const body = { userId, store: $('store').value };
-  if (!$('api-field').hidden) body.api = $('api').value;
+  const body = { userId, store: fieldEl('store').value };
+  if (!$('api-field').hidden) body.api = fieldEl('api').value;
   await postLookup({
     form: $('lookup-form'), statusEl, table, tbody: $('lookup-body'), url: '/api/lookup', body, row: lookupRow,
     summary(rows, out) {
@@ -364,16 +376,16 @@ function storeRow(r) {
 
 /** The id field says what to paste; the product field is for Google tokens only; voided takes none. */
 function storeFormFields() {
-  const by = $('store-by').value;
+  const by = fieldEl('store-by').value;
   const byId = {
     'apple:order': ['Order ID', 'e.g. MK5TTTVWJH'], 'apple:transaction': ['Transaction ID', 'e.g. 2000000100000003'],
     'google:token': ['Purchase token', 'the token the app sent'],
   }[by];
   $('store-id-field').hidden = !byId;
-  $('store-id').required = Boolean(byId);
+  inputEl('store-id').required = Boolean(byId);
   if (byId) {
     $('store-id-field').querySelector('label').textContent = byId[0];
-    $('store-id').placeholder = byId[1];
+    inputEl('store-id').placeholder = byId[1];
   }
   $('store-product-field').hidden = by !== 'google:token';
 }
@@ -390,9 +402,9 @@ async function loadStoreConfig() {
     ];
     $('store-lookup-source').textContent = `${says.join(' ')} Keys stay on the dashboard server.`;
     // Only the lookups of configured stores can be chosen.
-    for (const o of $('store-by').options) o.disabled = !conf.storeApis?.[o.value.split(':')[0]];
-    const first = [...$('store-by').options].find((o) => !o.disabled);
-    if (first && $('store-by').selectedOptions[0]?.disabled) $('store-by').value = first.value;
+    for (const o of selectEl('store-by').options) o.disabled = !conf.storeApis?.[o.value.split(':')[0]];
+    const first = [...selectEl('store-by').options].find((o) => !o.disabled);
+    if (first && selectEl('store-by').selectedOptions[0]?.disabled) fieldEl('store-by').value = first.value;
     storeFormFields();
     $('store-lookup-form').querySelector('button').disabled = !first;
   } catch {
@@ -402,10 +414,10 @@ async function loadStoreConfig() {
 
 $('store-lookup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const id = $('store-id').value.trim();
-  const [store, by] = $('store-by').value.split(':');
+  const id = fieldEl('store-id').value.trim();
+  const [store, by] = fieldEl('store-by').value.split(':');
   const needsId = !$('store-id-field').hidden;
-  const productId = $('store-product-field').hidden ? '' : $('store-product').value.trim();
+  const productId = $('store-product-field').hidden ? '' : fieldEl('store-product').value.trim();
   const statusEl = $('store-lookup-status');
   const table = document.querySelector('[data-testid="store-lookup-results"]');
   if (needsId && !id) {

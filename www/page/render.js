@@ -84,6 +84,8 @@ function valueCell(key, value, path) {
 /**
  * Rows of a decoded object, nested objects and arrays as labelled groups. `known` is the set of
  * field names the store documents for this kind; others are tagged as unknown (kept as sent).
+ * @param {unknown} obj
+ * @param {{ known?: Set<string>, verified?: boolean, path?: string, depth?: number }} [options]
  */
 export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } = {}) {
   const rows = [];

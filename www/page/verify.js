@@ -45,6 +45,10 @@ export function parseRoots(list) {
 }
 
 /** inspect's notes in the page's words, by code (the library's name its options). */
+/**
+ * inspect's notes in the page's words, by code.
+ * @type {Record<string, (r: import('iap-verify').InspectResult, n: import('iap-verify').InspectNote) => string>}
+ */
 const NOTE_TEXT = {
   TRUSTED_BY_EXTRA_ROOT: () => 'Trusted through an extra root from Settings, not an Apple root.',
   TEST_DATA: () => 'TEST DATA: signed by a local Xcode / StoreKit key, not by Apple.',
@@ -103,6 +107,9 @@ function chainOf(r, atGiven) {
  * licence key of Settings applies). `extra` holds what the form adds: `{ signature, key, at }`
  * (at: epoch ms to judge at, or undefined for now).
  */
+/**
+ * @returns {Record<string, any>} what the page renders: `status`, `value` or the error's `code`, `message` and `explanation`, `kind`, `notes`, `chain`, `subscription`, ...
+ */
 export function verifyInput(iap, settings, { input, type, kind }, extra = {}) {
   const now = extra.at ?? Date.now();
   const atGiven = extra.at !== undefined;
@@ -123,6 +130,7 @@ export function verifyInput(iap, settings, { input, type, kind }, extra = {}) {
   } catch (e) {
     return { ...invalid(e), kind, kindLabel: KINDS[kind], notes: [], judgedNow: now, atGiven };
   }
+  /** @type {Record<string, any>} */
   const out = r.status === 'invalid'
     ? { ...invalid(errorFor(r.error)), unverified: r.unverified }
     : { status: r.status, value: r.result };

@@ -204,6 +204,8 @@ const nonEmpty = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : u
 /**
  * The servers to call, from the config file and the environment (which wins). Only complete
  * entries count: the IAP API needs an AppKey, Gamebase an app id and a secret key.
+ * @param {{ config?: string, env?: Record<string, string | undefined> }} [options]
+ * @returns {import('./dashboard-cli.js').DashboardConfig & { appStore?: Record<string, unknown>, googlePlay?: Record<string, unknown> }} the store APIs' beside NHN's
  */
 export function loadConfig({ config, env = process.env } = {}) {
   let file = {};
@@ -579,9 +581,9 @@ export async function startDashboard(options = {}) {
   server.maxConnections = limits.maxConnections;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve(undefined));
   });
-  const address = server.address();
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   check.listening(address.port);
   const shownHost = host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const origin = `http://${shownHost}:${address.port}`;

@@ -71,7 +71,13 @@ export function storeConfig(file = {}, env = process.env) {
 }
 
 /** Only the options that are set. */
-const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+/**
+ * `o` without its undefined fields.
+ * @template {object} T
+ * @param {T} o
+ * @returns {T}
+ */
+const defined = (o) => /** @type {T} */ (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)));
 
 /** The clients for the configured stores. */
 export function storeClients(conf) {
