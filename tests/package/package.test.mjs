@@ -108,16 +108,18 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // The ceiling moved to 620 KiB for that. Then the emulator (with its seed and the Host checks),
   // the dashboard's server and the manual's pages on both went to packages of their own (issue 26,
   // item 5; iap-verify/detect's types came in): 418.4 KiB unpacked beyond the modules and the edge
-  // glue, 66 files. The ceilings follow: 440 KiB unpacked, 130 KiB packed beyond the wasm.
+  // glue, 66 files; then the JSDoc types of its JS (checked by tsc -p pkg, strict) and transport.js
+  // split out of clients.js: 446.8 KiB, 67 files. The ceilings follow: 460 KiB unpacked, 140 KiB
+  // packed beyond the wasm.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 440 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 460 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
-  assert.ok(p.packed.size < gz + edgeGlueGz + 130 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  assert.ok(p.packed.size < gz + edgeGlueGz + 140 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 
@@ -566,7 +568,8 @@ async function pageModulesServed(pageUrl) {
     seen.add(url);
     const r = await fetch(url);
     assert.equal(r.status, 200, url);
-    const code = await r.text();
+    // Comments left out: JSDoc names types with import('…'), which no browser loads.
+    const code = (await r.text()).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
     // Static and dynamic imports: only relative ones reach the browser (a bare specifier would not load).
     for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
       assert.match(m[1], /^\.{1,2}\//, `${url} imports ${m[1]}`);
