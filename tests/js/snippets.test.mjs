@@ -282,29 +282,39 @@ async function checkDashboardStarts(block) {
   // In this repository the packages are linked into node_modules (the packaging test installs
   // them from their tarballs). Port 0: any free port, as the default may be taken.
   const folder = shellFolder();
-  const child = spawn('bash', ['-c', `exec ${lines[1].replace(/^npx /, '')} --port 0`], { cwd: folder.dir, env: { ...process.env, PATH: folder.path } });
+  const server = serving(folder, `${lines[1].replace(/^npx /, '')} --port 0`, /iap-verify[ -]dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
   try {
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /iap-verify[ -]dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-    });
+    const url = await server.address;
     const res = await fetch(url);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<script[^>]+src=/);
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
   } finally {
-    child.kill();
+    server.child.kill();
     folder.remove();
   }
+}
+
+/**
+ * A documented command that starts a server, run in `folder`: `address` resolves with the first
+ * group of `ready` once its output matches (rejects if it exits first or prints nothing in 20 s).
+ */
+function serving(folder, command, ready) {
+  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: folder.dir, env: { ...process.env, PATH: folder.path } });
+  const address = new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+  return { child, address };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -718,25 +728,13 @@ const HARNESSES = {
     assert.match(lines[1], /^npx iap-verify-emulator --port 8787$/);
     // Port 0 instead of the documented one, which may be taken: it prints each API's base URL.
     const folder = shellFolder();
-    const child = spawn('bash', ['-c', `exec ${lines[1].replace(/^npx /, '').replace('--port 8787', '--port 0')}`], { cwd: folder.dir, env: { ...process.env, PATH: folder.path } });
+    const server = serving(folder, lines[1].replace(/^npx /, '').replace('--port 8787', '--port 0'), /IAP emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*App Store API[\s\S]*Play API/);
     try {
-      const url = await new Promise((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /IAP emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*App Store API[\s\S]*Play API/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-      });
+      const url = await server.address;
       const state = await (await fetch(`${url}/admin/state`)).json();
       assert.ok(state.payments.length > 0, 'seeded');
     } finally {
-      child.kill();
+      server.child.kill();
       folder.remove();
     }
   },
