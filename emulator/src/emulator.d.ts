@@ -74,6 +74,8 @@ export interface EmulatorGooglePlay {
   renew(renewal: { token: string; expiryTime?: number | string }): Record<string, unknown>;
   /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list. */
   void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number }): Record<string, unknown>;
+  /** The one-time purchases it holds now (copies), by token: the seed's and those added since. */
+  productPurchases(): Array<{ token: string; productId: string; purchaseState: 0 | 1 | 2; acknowledgementState: 0 | 1; [field: string]: unknown }>;
 }
 
 /** A product of the seed's `appStore.products`. */

@@ -658,6 +658,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         addSubscription: (p) => play.addSubscription(p),
         renew: (r) => play.renew(r),
         void: (v) => play.void({ ...v, voidedTime: resolveTime(v?.voidedTime, state.now()) ?? undefined }),
+        productPurchases: () => play.state().products.map((p) => ({ ...p })),
       };
     },
     state,

@@ -550,3 +550,19 @@ test('the emulator is importable by package name as iap-verify-emulator, beside 
     rmSync(app, { recursive: true });
   }
 });
+
+test("the emulator's Google face lists its one-time purchases (copies), as the dashboard reads them", async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    const seeded = emu.googlePlay.productPurchases().find((p) => p.token === 'play-token-unacknowledged');
+    assert.deepEqual([seeded.productId, seeded.purchaseState, seeded.acknowledgementState], ['gem_500', 0, 0]);
+    emu.googlePlay.addProductPurchase({ token: 'listed-token', productId: 'gem_500', acknowledged: true });
+    const added = emu.googlePlay.productPurchases().find((p) => p.token === 'listed-token');
+    assert.equal(added.acknowledgementState, 1);
+    // Copies: changing one changes nothing the server holds.
+    seeded.acknowledgementState = 1;
+    assert.equal(emu.googlePlay.productPurchases().find((p) => p.token === 'play-token-unacknowledged').acknowledgementState, 0);
+  } finally {
+    await emu.close();
+  }
+});

@@ -38,3 +38,11 @@ export async function googlePlayUsage(): Promise<boolean | undefined> {
   await emu.close();
   return p.needsAcknowledgement;
 }
+
+/** The Google Play face's purchases, as the dashboard reads them for its sample token. */
+export async function googlePlayPurchases(): Promise<string | undefined> {
+  const emu = await startEmulator({ port: 0 });
+  const pending = emu.googlePlay.productPurchases().find((p) => p.purchaseState === 0 && p.acknowledgementState === 0);
+  await emu.close();
+  return pending?.token;
+}
