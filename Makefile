@@ -86,7 +86,7 @@ screenshot: build
 ## test-package: the JS type check of each package, the tarballs as users install them (ESM, CJS,
 ## TypeScript, the bins, Deno), the types
 test-package: build
-	@echo "[test] the packages' JS against their .d.ts: tsc -p pkg (strict), -p emulator, -p www (checkJs)"
+	@echo "[test] the packages' JS against their .d.ts, strict: tsc -p pkg, -p emulator, -p www (checkJs)"
 	@node_modules/.bin/tsc -p pkg
 	@node_modules/.bin/tsc -p emulator
 	@node_modules/.bin/tsc -p www

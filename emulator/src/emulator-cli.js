@@ -4,7 +4,7 @@
 import { startEmulator } from './emulator.js';
 import { checkAllowedHost } from './host-check.js';
 
-const usage = (name) => `usage: ${name} [--port N] [--host HOST] [--allowed-host NAME]... [--seed FILE]
+const usage = (/** @type {string} */ name) => `usage: ${name} [--port N] [--host HOST] [--allowed-host NAME]... [--seed FILE]
 
 Serves the NHN Cloud IAP server API, the Gamebase purchase API, the App Store Server API and the
 Google Play Developer API (with Google's OAuth token endpoint) from memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
@@ -19,12 +19,14 @@ Requests that carry an Origin other than http://NAME:PORT of an answered name ge
 another site cannot drive it through a browser), and POST /admin/* is taken only with
 Content-Type: application/json (415 otherwise).`;
 
+/** @param {string[]} argv */
 function parse(argv) {
   const args = [...argv];
   if (args[0] === 'emulator') args.shift();
+  /** @type {{ port: number, host: string, allowedHosts: string[], seed?: string, help: boolean }} */
   const opts = { port: 8787, host: '127.0.0.1', allowedHosts: [], seed: undefined, help: false };
   while (args.length > 0) {
-    const a = args.shift();
+    const a = /** @type {string} */ (args.shift());
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => {
       const v = inline ?? args.shift();
@@ -56,7 +58,7 @@ export async function main(argv = [], { log = console.log, signals = true, name 
   try {
     opts = parse(argv);
   } catch (e) {
-    console.error(`${name}: ${e.message}\n\n${usage(name)}`);
+    console.error(`${name}: ${/** @type {Error} */ (e).message}\n\n${usage(name)}`);
     return 2;
   }
   if (opts.help) {

@@ -74,8 +74,11 @@ export interface EmulatorGooglePlay {
   renew(renewal: { token: string; expiryTime?: number | string }): Record<string, unknown>;
   /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list. */
   void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number }): Record<string, unknown>;
-  /** The one-time purchases it holds now (copies), by token: the seed's and those added since. */
-  productPurchases(): Array<{ token: string; productId: string; purchaseState: 0 | 1 | 2; acknowledgementState: 0 | 1; [field: string]: unknown }>;
+  /**
+   * The one-time purchases it holds now (copies): the seed's and those added since. `purchaseState`
+   * 0 purchased, 1 canceled (voided), 2 pending; `acknowledgementState` and `consumptionState` 0 or 1.
+   */
+  productPurchases(): Array<{ token: string; productId: string; purchaseState: number; acknowledgementState: number; consumptionState: number; [field: string]: unknown }>;
 }
 
 /** A product of the seed's `appStore.products`. */
