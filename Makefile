@@ -17,7 +17,8 @@ all: build
 setup:
 	@scripts/setup.sh
 
-## build: the wasm module and the npm package in pkg/
+## build: the wasm module, the library in pkg/, and the three packages packed into target/packages/
+## (iap-verify from pkg/, iap-verify-emulator from emulator/, iap-verify-dashboard from www/)
 build: setup
 	@echo "[build] cargo build --release --target $(WASM_TARGET) -p iap-verify-wasm (the facade, wasm/)"
 	@cargo build --quiet --release --target $(WASM_TARGET) -p iap-verify-wasm
@@ -32,6 +33,8 @@ build: setup
 	@wasm-bindgen --target web --out-dir $(PKG_VERIFY) --out-name iap_verify $(WASM_RAW)
 	@node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers $(WASM_OPT_FEATURES) $(PKG_VERIFY)/iap_verify_bg.wasm -o $(PKG_VERIFY)/iap_verify_bg.wasm
 	@node scripts/build-pkg.mjs
+	@echo "[build] npm pack ./pkg ./emulator ./www -> target/packages/"
+	@node scripts/pack.mjs
 
 ## test: everything CI runs
 test: test-repo test-rust lint build test-js test-postgres test-package test-examples test-runtimes test-www
@@ -72,7 +75,7 @@ test-www: build
 
 ## dashboard: the support dashboard at http://127.0.0.1:8790/ (the local IAP server unless one is configured)
 dashboard: build
-	@node pkg/bin/iap-verify.mjs dashboard $(DASHBOARD_ARGS)
+	@node www/bin/iap-verify-dashboard.mjs $(DASHBOARD_ARGS)
 
 ## screenshot: regenerate docs/dashboard.png (shown in README.md)
 screenshot: build
@@ -80,11 +83,16 @@ screenshot: build
 	@mkdir -p docs
 	@node tests/www/screenshot.mjs docs/dashboard.png
 
-## test-package: the tarball as users install it (ESM, CJS, TypeScript, the bin, Deno), the types
+## test-package: the JS type check of each package, the tarballs as users install them (ESM, CJS,
+## TypeScript, the bins, Deno), the types
 test-package: build
+	@echo "[test] the packages' JS against their .d.ts, strict: tsc -p pkg, -p emulator, -p www (checkJs)"
+	@node_modules/.bin/tsc -p pkg
+	@node_modules/.bin/tsc -p emulator
+	@node_modules/.bin/tsc -p www
 	@echo "[test] TypeScript: tsc --noEmit --strict on tests/types (usage*.ts compile, wrong*.ts fail where marked)"
 	@node_modules/.bin/tsc -p tests/types/tsconfig.json
-	@echo "[test] packaging: npm pack ./pkg, offline install into an empty project, imports, contents, sizes"
+	@echo "[test] packaging: the tarballs of target/packages/, installed offline into empty projects: imports, bins, contents, sizes"
 	@node --test tests/package/
 
 ## test-examples: each program of examples/ in an empty folder, with the package from its tarball

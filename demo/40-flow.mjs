@@ -5,7 +5,7 @@
 // by the 5018 rule, still with one delivery.
 import { createSign } from 'node:crypto';
 import { GoogleVerifier, IapClient, PaymentFlow, runPayment } from '../pkg/node.mjs';
-import { startEmulator } from '../pkg/src/emulator.js';
+import { startEmulator } from '../emulator/src/emulator.js';
 import { read } from './lib.mjs';
 
 const emu = await startEmulator({ port: 0 });

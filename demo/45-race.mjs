@@ -5,7 +5,7 @@
 // same race with the consume's answer lost: still one consume, one delivery, no fraud flag.
 import { createSign } from 'node:crypto';
 import { IapClient, PaymentFlow, createMemoryFlowStore, runPayment, verifyGooglePurchase } from '../pkg/node.mjs';
-import { startEmulator } from '../pkg/src/emulator.js';
+import { startEmulator } from '../emulator/src/emulator.js';
 import { read } from './lib.mjs';
 
 const emu = await startEmulator({ port: 0 });

@@ -3,7 +3,7 @@
 // test PKI it made at start, and checks the client's ES256 bearer token. The backend trusts only
 // that root, so every value printed below passed the full chain check.
 import { AppStoreServerAPIClient } from '../pkg/node.mjs';
-import { startEmulator } from '../pkg/src/emulator.js';
+import { startEmulator } from '../emulator/src/emulator.js';
 
 const emu = await startEmulator({ port: 0 });
 const say = (text) => console.log(`  ${text}`);

@@ -3,7 +3,7 @@
 // token endpoint and the API, and checks the RS256 assertion the client signs with the service
 // account's key. The backend never trusts the app: it asks Google about the token it was sent.
 import { GooglePlayClient, toPurchase } from '../pkg/node.mjs';
-import { startEmulator } from '../pkg/src/emulator.js';
+import { startEmulator } from '../emulator/src/emulator.js';
 
 const emu = await startEmulator({ port: 0 });
 const say = (text) => console.log(`  ${text}`);

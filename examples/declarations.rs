@@ -3,7 +3,7 @@
 //! "models": [{ "name", "docs", "decl" }, ...] }`.
 //! `scripts/gen-endpoints.mjs` turns them into the endpoint table, the client classes' TypeScript,
 //! the `IapErrorCode` union, the models' TypeScript (`pkg/web/models.d.ts`) and the dashboard's lists
-//! of known fields (`www/fields.js`). A native program, so the declarations' doc lines and types stay
+//! of known fields (`www/page/fields.js`). A native program, so the declarations' doc lines and types stay
 //! out of the wasm module.
 
 use iap_verify::apple::AppStoreServerApi;

@@ -7,7 +7,7 @@
 try {
   module.exports = require('./node.mjs');
 } catch (e) {
-  if (e && e.code === 'ERR_REQUIRE_ESM') {
+  if (/** @type {NodeJS.ErrnoException | undefined} */ (e)?.code === 'ERR_REQUIRE_ESM') {
     throw new Error(
       `iap-verify: require() of this package needs require(esm), on by default from Node.js 20.19 and 22.12, and not available in this one (${process.version}). Use import, or a newer Node.js.`,
       { cause: e },

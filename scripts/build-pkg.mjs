@@ -1,4 +1,4 @@
-// Finishes pkg/ after wasm-bindgen: fixes up the generated types, copies the licence and the manual
+// Finishes pkg/ (the library) after wasm-bindgen: fixes up the generated types, copies the licence and the manual
 // (docs/*.md to pkg/docs/, checking that every link of the package README and the manual resolves
 // inside the package), and prints the wasm size (raw and gzipped).
 // (node.cjs is hand-written: it require()s node.mjs, so the package holds one copy of the glue.)
@@ -58,10 +58,8 @@ writeVerifyEntries();
 copyFileSync(new URL('../LICENSE', import.meta.url), new URL('LICENSE', pkg));
 // The package README (pkg/README.md) is committed; the manual is copied beside it.
 shipDocs();
-// The dashboard's page is not in this package: www/ is the optional package iap-verify-dashboard
-// (`npm pack ./www`), which `iap-verify dashboard` finds when it is installed beside this one.
-rmSync(new URL('www', pkg), { recursive: true, force: true });
-copyFileSync(new URL('../LICENSE', import.meta.url), new URL('../www/LICENSE', import.meta.url));
+// The local server (emulator/) and the dashboard (www/) are packages of their own, packed beside
+// this one by scripts/pack.mjs.
 
 const lean = readFileSync(new URL('verify/web/iap_verify_bg.wasm', pkg));
 console.log(`wasm for the edge (iap-verify/verify): ${lean.length} bytes raw, ${gzipSync(lean, { level: 9 }).length} bytes gzipped`);

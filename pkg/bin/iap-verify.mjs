@@ -4,7 +4,9 @@
 // code is printed), 2 usage error. What an input is and whether it checks out is the package's
 // `inspect()` (the same call the dashboard makes); the flags, the words and the output live here.
 import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as iap from '../node.mjs';
 import { KINDS } from '../src/detect.js';
@@ -17,9 +19,11 @@ Usage:
   iap-verify verify <file|-> [options]   detect the input, verify it, print the decoded result
   iap-verify decode <file|-> [options]   decode without verifying (printed as UNVERIFIED)
   iap-verify batch  <file|-> [options]   verify a JSON Lines file, write JSON Lines results
-  iap-verify emulator [--port N] [--host H] [--seed FILE]   local NHN IAP server (see its --help)
-  iap-verify dashboard [...]             the dashboard (see its --help; its page is the optional
-                                         package iap-verify-dashboard)
+  iap-verify emulator [--port N] [--host H] [--seed FILE]   the local server that plays the
+                                         stores (see its --help): the package iap-verify-emulator,
+                                         installed apart (npm install iap-verify-emulator)
+  iap-verify dashboard [...]             the support dashboard (see its --help): the package
+                                         iap-verify-dashboard, installed apart
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify apple <what> <id> [...]     look a purchase up with the App Store Server API (see its --help)
   iap-verify google <what> <ids> [...]   look a purchase up with the Play Developer API (see its --help)
@@ -72,6 +76,18 @@ Each result line is {"line", "id"?, "ok", "kind", "result" | "error"}; a summary
 Exit codes: 0 verified (batch: every line), 1 invalid (batch: any line), 2 usage error.
 `;
 
+/** @typedef {import('../src/inspect.js').InspectResult} InspectResult */
+/** @typedef {import('../src/error.js').IapError} IapError */
+/** @typedef {{ write(s: string): unknown, isTTY?: boolean }} Out */
+/** @typedef {{ stdout: Out, stderr: Out }} Io */
+/** @typedef {{ [flag: string]: string | boolean | string[] | undefined }} Values parseArgs's values */
+/**
+ * What the command line asks of inspect(): the flags, or a batch line's overrides of them.
+ * @typedef {{ store?: 'google' | 'onestore', type?: string, key?: string, signature?: string, allowLegacy: boolean,
+ *   roots: Uint8Array[], now: number, bundleId?: string, environment?: string, appAppleId?: number }} Context
+ */
+
+/** @satisfies {NonNullable<import('node:util').ParseArgsConfig['options']>} */
 const OPTIONS = {
   signature: { type: 'string' },
   key: { type: 'string' },
@@ -96,37 +112,53 @@ class UsageError extends Error {}
 
 const decoder = new TextDecoder('utf-8');
 
+/**
+ * A file's bytes, or standard input's for `-`.
+ * @param {string | undefined} path
+ */
 function readInput(path) {
   if (path === undefined) throw new UsageError('no input: give a file, or - for standard input');
   try {
     return new Uint8Array(readFileSync(path === '-' ? 0 : path));
   } catch (e) {
-    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${e.code ?? e.message}`);
+    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${errnoText(e)}`);
   }
 }
 
-/** `--key`/`--signature` values: the text itself, or `@file` for a file's contents (trimmed). */
+/** What readFileSync's error says: its code, else its message. */
+const errnoText = (/** @type {unknown} */ e) => {
+  const { code, message } = /** @type {NodeJS.ErrnoException} */ (e);
+  return code ?? message;
+};
+
+/**
+ * `--key`/`--signature` values: the text itself, or `@file` for a file's contents (trimmed).
+ * @param {string | undefined} value
+ * @param {string} flag
+ */
 function textOrFile(value, flag) {
   if (value === undefined || !value.startsWith('@')) return value;
   try {
     return readFileSync(value.slice(1), 'utf8').trim();
   } catch (e) {
-    throw new UsageError(`${flag} ${value}: cannot read the file (${e.code ?? e.message})`);
+    throw new UsageError(`${flag} ${value}: cannot read the file (${errnoText(e)})`);
   }
 }
 
+/** @param {string} path a certificate file, DER or PEM */
 function readRoot(path) {
   let bytes;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UsageError(`--root ${path}: cannot read the file (${e.code ?? e.message})`);
+    throw new UsageError(`--root ${path}: cannot read the file (${errnoText(e)})`);
   }
   const text = bytes.toString('latin1');
   const pem = text.match(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/);
   return new Uint8Array(pem ? Buffer.from(pem[1].replace(/\s+/g, ''), 'base64') : bytes);
 }
 
+/** @param {string | undefined} value */
 function parseTime(value) {
   if (value === undefined) return undefined;
   const ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
@@ -138,11 +170,15 @@ function parseTime(value) {
  * What `inspect` says about one input (the package's own detection, verification and decoding),
  * or a usage error for what the command line must supply: an input it cannot tell, a purchase
  * without --signature and --key, Apple data whose environment or App Apple ID is not in it.
+ * @param {Context} ctx
+ * @param {Uint8Array} bytes
+ * @param {boolean} decodeOnly
  */
 function inspectInput(ctx, bytes, decodeOnly) {
   if (ctx.type !== undefined && !Object.hasOwn(KINDS, ctx.type)) throw new UsageError(`--type ${ctx.type}: expected one of ${Object.keys(KINDS).join(', ')}`);
   const r = iap.inspect(bytes, {
-    type: ctx.type,
+    // Checked: a kind, and (contextFrom) one of the environments; inspect checks the rest.
+    type: /** @type {import('../src/inspect.js').InputKind | undefined} */ (ctx.type),
     store: ctx.store,
     key: ctx.key,
     signature: ctx.signature,
@@ -150,22 +186,25 @@ function inspectInput(ctx, bytes, decodeOnly) {
     extraRoots: ctx.roots,
     now: ctx.now,
     bundleId: ctx.bundleId,
-    environment: ctx.environment,
+    environment: /** @type {import('../src/inspect.js').InspectOptions['environment']} */ (ctx.environment),
     appAppleId: ctx.appAppleId,
     decodeOnly,
   });
-  if (r.kind === undefined) throw new UsageError(`cannot tell what this input is: ${r.error.details.reason} (see --help for the recognized inputs, or use --type)`);
+  if (r.kind === undefined) throw new UsageError(`cannot tell what this input is: ${r.error?.details?.reason} (see --help for the recognized inputs, or use --type)`);
   if (r.notes.some((n) => n.code === 'MISSING_SIGNATURE_OR_KEY')) throw new UsageError('a signed purchase needs --signature and --key (the text, or @file)');
   const option = r.error?.code === 'INVALID_ARGUMENT' ? r.error.details?.option : undefined;
   if (option === 'environment') {
-    const env = r.error.details.value;
+    const env = r.error?.details?.value;
     throw new UsageError(`the environment is ${env === undefined ? 'not in the payload' : `'${env}'`}: pass --environment`);
   }
   if (option === 'appAppleId') throw new UsageError('Production data: pass --app-apple-id');
   return r;
 }
 
-/** inspect's notes in this command's words: they name its flags where the library's name options. */
+/**
+ * inspect's notes in this command's words: they name its flags where the library's name options.
+ * @type {Partial<Record<import('../src/inspect.js').InspectNoteCode, (r: InspectResult) => string>>}
+ */
 const NOTE_TEXT = {
   GUESSED_KIND: (r) => `read as ${r.label}, the kind its payload fits best: the payload names none of the fields that tell the Apple kinds apart (--type chooses another)`,
   TEST_DATA: () => 'TEST DATA: signed by a local Xcode/StoreKit key, not by Apple',
@@ -181,8 +220,11 @@ const NOTE_TEXT = {
  * The notes printed: of an invalid input, only how its kind was chosen. The command has never
  * said "bundle id not checked" of a receipt, and has always said it of renewal info (which has
  * no bundle id, so inspect does not): both kept as they were.
+ * @param {InspectResult} r
+ * @param {Context} ctx
  */
 function notesOf(r, ctx) {
+  /** @type {Array<{ code: import('../src/inspect.js').InspectNoteCode, message?: string }>} */
   let notes = r.notes;
   if (r.status === 'invalid') notes = notes.filter((n) => n.code === 'GUESSED_KIND');
   else if (r.kind === 'apple-receipt') notes = notes.filter((n) => n.code !== 'BUNDLE_ID_NOT_CHECKED');
@@ -190,28 +232,43 @@ function notesOf(r, ctx) {
     const at = notes.findIndex((n) => n.code === 'ENVIRONMENT_NOT_CHECKED');
     notes = [...notes.slice(0, at < 0 ? notes.length : at), { code: 'BUNDLE_ID_NOT_CHECKED' }, ...notes.slice(at < 0 ? notes.length : at)];
   }
-  return notes.map((n) => NOTE_TEXT[n.code]?.(r) ?? n.message);
+  return notes.map((n) => NOTE_TEXT[n.code]?.(r) ?? n.message ?? n.code);
 }
 
+/** @param {string | Uint8Array} input */
 function toBytes(input) {
   return typeof input === 'string' ? new TextEncoder().encode(input) : input;
 }
 
-/** The package's option names that have a flag here: messages name the flag instead. */
+/**
+ * The package's option names that have a flag here: messages name the flag instead.
+ * @type {Record<string, string>}
+ */
 const OPTION_FLAGS = { allowLegacy1024BitKeys: '--allow-legacy-1024-bit-keys', rootCertificates: '--root' };
 
+/**
+ * @param {IapError} e
+ * @returns {{ code: string, message: string, details?: Record<string, unknown> }}
+ */
 function errorJson(e) {
   const message = e.message.replace(/\b(allowLegacy1024BitKeys|rootCertificates)\b/g, (name) => OPTION_FLAGS[name]);
+  /** @type {{ code: string, message: string, details?: Record<string, unknown> }} */
   const out = { code: e.code, message };
   if (e.details !== undefined) out.details = e.details;
   return out;
 }
 
+/**
+ * @param {Values} values the flags (their types are OPTIONS')
+ * @returns {Context}
+ */
 function contextFrom(values) {
-  const store = values.store;
+  const str = (/** @type {string} */ flag) => /** @type {string | undefined} */ (values[flag]);
+  const store = str('store');
   if (store !== undefined && store !== 'google' && store !== 'onestore') throw new UsageError(`--store ${store}: expected google or onestore`);
-  if (values.environment !== undefined && !ENVIRONMENTS.includes(values.environment)) {
-    throw new UsageError(`--environment ${values.environment}: expected one of ${ENVIRONMENTS.join(', ')}`);
+  const environment = str('environment');
+  if (environment !== undefined && !ENVIRONMENTS.includes(environment)) {
+    throw new UsageError(`--environment ${environment}: expected one of ${ENVIRONMENTS.join(', ')}`);
   }
   let appAppleId;
   if (values['app-apple-id'] !== undefined) {
@@ -220,18 +277,22 @@ function contextFrom(values) {
   }
   return {
     store,
-    type: values.type,
-    key: textOrFile(values.key, '--key'),
-    signature: textOrFile(values.signature, '--signature'),
+    type: str('type'),
+    key: textOrFile(str('key'), '--key'),
+    signature: textOrFile(str('signature'), '--signature'),
     allowLegacy: values['allow-legacy-1024-bit-keys'] === true,
-    roots: (values.root ?? []).map(readRoot),
-    now: parseTime(values.at) ?? Date.now(),
-    bundleId: values['bundle-id'],
-    environment: values.environment,
+    roots: (/** @type {string[] | undefined} */ (values.root) ?? []).map(readRoot),
+    now: parseTime(str('at')) ?? Date.now(),
+    bundleId: str('bundle-id'),
+    environment,
     appAppleId,
   };
 }
 
+/**
+ * @param {Out} out
+ * @param {{ status: string, label?: string, result?: unknown, notes?: string[], error?: { code: string, message: string } }} shown
+ */
 function printHuman(out, { status, label, result, notes, error }) {
   const lines = [`${status}  ${label}`];
   for (const n of notes ?? []) lines.push(`note: ${n}`);
@@ -240,6 +301,13 @@ function printHuman(out, { status, label, result, notes, error }) {
   out.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * `verify` or `decode` of one input.
+ * @param {'verify' | 'decode'} command
+ * @param {Values} values
+ * @param {string[]} positionals
+ * @param {Io} io
+ */
 function single(command, values, positionals, io) {
   const ctx = contextFrom(values);
   const r = inspectInput(ctx, readInput(positionals[0]), command === 'decode');
@@ -247,10 +315,12 @@ function single(command, values, positionals, io) {
   const marks = r.guessed ? { guessed: true } : {};
   const notes = notesOf(r, ctx);
   if (r.status === 'invalid') {
+    // inspect's invalid result always has its error.
+    const error = /** @type {IapError} */ (r.error);
     // The caller's own values (e.g. a misspelt environment) are a usage error, not bad data.
-    const code = r.error.code === 'INVALID_ARGUMENT' ? 2 : 1;
-    if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, kind, ...marks, error: errorJson(r.error), ...(notes.length > 0 ? { notes } : {}) })}\n`);
-    else printHuman(io.stdout, { status: 'INVALID', label: r.label, error: errorJson(r.error), notes });
+    const code = error.code === 'INVALID_ARGUMENT' ? 2 : 1;
+    if (values.json) io.stdout.write(`${JSON.stringify({ ok: false, kind, ...marks, error: errorJson(error), ...(notes.length > 0 ? { notes } : {}) })}\n`);
+    else printHuman(io.stdout, { status: 'INVALID', label: r.label, error: errorJson(error), notes });
     return code;
   }
   if (command === 'decode') {
@@ -264,7 +334,11 @@ function single(command, values, positionals, io) {
   return 0;
 }
 
-/** One batch line: the input bytes and the per-line overrides. */
+/**
+ * One batch line: the input bytes and the per-line overrides (the line's JSON, checked by name).
+ * @param {string} line
+ * @returns {{ bytes: Uint8Array, id?: unknown, overrides: Record<string, any> }}
+ */
 function batchItem(line) {
   const value = JSON.parse(line);
   if (typeof value === 'string') return { bytes: toBytes(value), overrides: {} };
@@ -284,10 +358,15 @@ function batchItem(line) {
   throw new UsageError('an object line needs "input" (or is a {"signedPayload"} / {"message"} body)');
 }
 
+/**
+ * @param {Io} io
+ * @param {boolean} enabled
+ * @returns {{ tick(i: number, total: number): void, done(): void }}
+ */
 function progressBar(io, enabled) {
   if (!enabled) return { tick() {}, done() {} };
   let last = 0;
-  const draw = (i, total) => {
+  const draw = (/** @type {number} */ i, /** @type {number} */ total) => {
     const width = 30;
     const filled = total === 0 ? width : Math.round((i / total) * width);
     io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${i}/${total}`);
@@ -306,6 +385,12 @@ function progressBar(io, enabled) {
   };
 }
 
+/**
+ * `batch`: a JSON Lines file of inputs.
+ * @param {Values} values
+ * @param {string[]} positionals
+ * @param {Io} io
+ */
 function batch(values, positionals, io) {
   const base = contextFrom(values);
   const lines = decoder.decode(readInput(positionals[0])).split(/\r?\n/);
@@ -313,10 +398,13 @@ function batch(values, positionals, io) {
   const showProgress = io.stderr.isTTY === true && values['no-progress'] !== true;
   const bar = progressBar(io, showProgress);
   const counts = { verified: 0, decoded: 0, invalid: 0, unusable: 0 };
+  /** @type {Record<string, number>} */
   const byCode = {};
   const started = Date.now();
   work.forEach(({ text, line }, i) => {
+    /** @type {Record<string, unknown>} */
     let out;
+    /** @type {unknown} */
     let id;
     try {
       const item = batchItem(text);
@@ -336,9 +424,10 @@ function batch(values, positionals, io) {
       const marks = r.guessed ? { guessed: true } : {};
       const notes = notesOf(r, ctx);
       if (r.status === 'invalid') {
+        const error = /** @type {IapError} */ (r.error);
         counts.invalid++;
-        byCode[r.error.code] = (byCode[r.error.code] ?? 0) + 1;
-        out = { ok: false, kind: r.kind, ...marks, error: errorJson(r.error) };
+        byCode[error.code] = (byCode[error.code] ?? 0) + 1;
+        out = { ok: false, kind: r.kind, ...marks, error: errorJson(error) };
       } else {
         counts[r.verified ? 'verified' : 'decoded']++;
         out = { ok: true, verified: r.verified, kind: r.kind, ...marks, result: r.result };
@@ -361,26 +450,75 @@ function batch(values, positionals, io) {
   return counts.invalid + counts.unusable > 0 ? 1 : 0;
 }
 
-/** Commands in their own modules, loaded when used: the module, and its function when not `main`. */
+/**
+ * Commands in their own modules, loaded when used: this package's (`file`, and `fn` when the
+ * function is not `main`), or another package's (`package`, imported by `specifier`).
+ * @type {Record<string, { package: string, specifier: string } | { file: string, fn?: string }>}
+ */
 const PLUGINS = {
-  emulator: ['../src/emulator-cli.js'],
-  dashboard: ['../src/dashboard-cli.js'],
-  db: ['../src/db-cli.js'],
-  apple: ['../src/lookup-cli.js'],
-  google: ['../src/lookup-cli.js', 'google'],
+  emulator: { package: 'iap-verify-emulator', specifier: 'iap-verify-emulator/cli' },
+  dashboard: { package: 'iap-verify-dashboard', specifier: 'iap-verify-dashboard' },
+  db: { file: '../src/db-cli.js' },
+  apple: { file: '../src/lookup-cli.js' },
+  google: { file: '../src/lookup-cli.js', fn: 'google' },
 };
 
-async function plugin(command, argv, io) {
-  const [file, fn = 'main'] = PLUGINS[command];
-  let mod;
+/** True when `e` says that the package `name` itself is not installed (not one of its imports). */
+const packageMissing = (/** @type {unknown} */ e, /** @type {string} */ name) => {
+  const { code, message } = /** @type {NodeJS.ErrnoException} */ (e ?? {});
+  return code === 'ERR_MODULE_NOT_FOUND' && String(message).includes(`'${name}'`);
+};
+
+/** @typedef {Record<string, (argv: string[]) => unknown>} CommandModule a command's module: its functions by name */
+
+/**
+ * Another package's module, from the user's project: beside this package (where npm installs it),
+ * else from the current folder (this package installed globally). Undefined when it is not installed.
+ * @param {string} specifier
+ * @param {string} name the package
+ * @returns {Promise<CommandModule | undefined>}
+ */
+async function importPackage(specifier, name) {
   try {
-    mod = await import(new URL(file, import.meta.url).href);
+    return await import(specifier);
   } catch (e) {
-    if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    io.stderr.write(`iap-verify: the '${command}' command is not part of this build (${file.slice(3)} is missing)\n`);
-    return 2;
+    if (!packageMissing(e, name)) throw e;
   }
-  const r = await mod[fn](argv);
+  let file;
+  try {
+    file = createRequire(join(process.cwd(), 'package.json')).resolve(specifier);
+  } catch (e) {
+    if (/** @type {NodeJS.ErrnoException} */ (e).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+  return import(pathToFileURL(file).href);
+}
+
+/**
+ * @param {string} command a key of PLUGINS
+ * @param {string[]} argv
+ * @param {Io} io
+ */
+async function plugin(command, argv, io) {
+  const p = PLUGINS[command];
+  /** @type {CommandModule | undefined} */
+  let mod;
+  if ('package' in p) {
+    mod = await importPackage(p.specifier, p.package);
+    if (mod === undefined) {
+      io.stderr.write(`iap-verify: '${command}' is the optional package ${p.package}, which is not installed: npm install ${p.package}\n`);
+      return 2;
+    }
+  } else {
+    try {
+      mod = /** @type {CommandModule} */ (await import(new URL(p.file, import.meta.url).href));
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+      io.stderr.write(`iap-verify: the '${command}' command is not part of this build (${p.file.slice(3)} is missing)\n`);
+      return 2;
+    }
+  }
+  const r = await mod[('fn' in p && p.fn) || 'main'](argv);
   // A number is an exit code; anything else (a running server) keeps the process alive.
   return typeof r === 'number' ? r : undefined;
 }
@@ -388,6 +526,8 @@ async function plugin(command, argv, io) {
 /**
  * The command line, testable: returns the exit code (or undefined while a server keeps running).
  * @param {string[]} argv arguments after `iap-verify`
+ * @param {Io} [io]
+ * @returns {Promise<number | undefined>}
  */
 export async function main(argv, io = { stdout: process.stdout, stderr: process.stderr }) {
   const [command, ...rest] = argv;
@@ -396,10 +536,11 @@ export async function main(argv, io = { stdout: process.stdout, stderr: process.
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    io.stderr.write(`iap-verify: ${e.message}\nRun 'iap-verify --help' for the options.\n`);
+    io.stderr.write(`iap-verify: ${/** @type {TypeError} */ (e).message}\nRun 'iap-verify --help' for the options.\n`);
     return 2;
   }
-  const { values, positionals } = parsed;
+  const { positionals } = parsed;
+  const values = /** @type {Values} */ (parsed.values);
   if (values.help || command === 'help') {
     io.stdout.write(HELP);
     return 0;

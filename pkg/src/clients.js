@@ -20,134 +20,71 @@
 // - A call, retries included, ends by its deadline (`deadlineMs`, default 60 s from its start): a
 //   wait for a retry (Retry-After, or the backoff) that would end past it is not waited for; the
 //   last error is thrown instead.
-import { __ServerApi, __nhnClientError, __nhnResponseLimit } from '../web/iap_verify.js';
+import { __ServerApi, __nhnClientError } from '../web/iap_verify.js';
 import { ENDPOINTS } from '../web/endpoints.js';
-import { readBytes } from './read-body.js';
+import { argumentError, call, transportOptions } from './transport.js';
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_RETRIES = 2;
-const DEFAULT_RETRY_DELAY_MS = 200;
-const DEFAULT_DEADLINE_MS = 60_000;
-const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs', 'deadlineMs'];
+/**
+ * One endpoint's declaration, as web/endpoints.js (generated from the Rust declarations) lists it.
+ * @typedef {{ name: string, call: string, read: boolean, positional: string[], stringArg?: string,
+ *   batch?: { param: string, size: number }, pages?: string, nextPage?: string, raw?: string }} Endpoint
+ */
+/** @typedef {import('./transport.js').Transport} Transport */
+/** @typedef {import('../web/iap_verify.js').HttpRequest} HttpRequest */
+/** @typedef {import('../web/iap_verify.js').HttpResponse} HttpResponse */
+/** @typedef {Record<string, unknown>} Params a call's parameters, checked by the core */
+/**
+ * An instance of a sans-I/O class as this file calls it: its methods are defined from the
+ * declarations by name (their public types are web/endpoints.d.ts, generated from the same list).
+ * @typedef {{ readonly baseUrl: string }
+ *   & Record<`${string}Request`, (params?: Params) => HttpRequest>
+ *   & Record<`parse${string}`, (response: HttpResponse, params?: Params) => unknown>} SansIoInstance
+ */
+/** @typedef {new (options: unknown) => SansIoInstance} SansIoClass */
+/**
+ * What a client's constructor arguments make (see clientClass).
+ * @typedef {{ options: unknown, apiOptions: unknown,
+ *   fallback?: { apiOptions: object, when(err: unknown, endpoint: Endpoint): boolean } }} ClientInit
+ */
+/** @typedef {{ ready(used?: number): Promise<number> }} ClientAuth */
 
-export function argumentError(reason) {
-  return __nhnClientError('argument', reason, 0);
-}
+/** The declarations of server API `api`. */
+const endpointsOf = (/** @type {string} */ api) => /** @type {Endpoint[]} */ (ENDPOINTS[api]);
 
+/**
+ * @param {Record<string, unknown>} options
+ * @param {string[]} keys
+ */
 function pick(options, keys) {
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
   return out;
 }
 
-export function transportOptions(options, apiKeys, className) {
-  if (options === null || typeof options !== 'object') throw argumentError(`${className} needs an options object`);
-  for (const k of Object.keys(options)) {
-    if (!apiKeys.includes(k) && !CLIENT_OPTIONS.includes(k)) throw argumentError(`${className}: unknown option "${k}"`);
-  }
-  const {
-    fetch: fetchFn,
-    timeoutMs = DEFAULT_TIMEOUT_MS,
-    retries = DEFAULT_RETRIES,
-    retryDelayMs = DEFAULT_RETRY_DELAY_MS,
-    deadlineMs = DEFAULT_DEADLINE_MS,
-  } = options;
-  if (fetchFn !== undefined && typeof fetchFn !== 'function') throw argumentError(`${className}: fetch must be a function`);
-  if (fetchFn === undefined && typeof globalThis.fetch !== 'function') {
-    throw argumentError(`${className}: this runtime has no global fetch; pass one as options.fetch`);
-  }
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw argumentError(`${className}: timeoutMs must be a positive number`);
-  if (!(Number.isInteger(retries) && retries >= 0)) throw argumentError(`${className}: retries must be a whole number >= 0`);
-  if (!(Number.isFinite(retryDelayMs) && retryDelayMs >= 0)) throw argumentError(`${className}: retryDelayMs must be >= 0`);
-  if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) throw argumentError(`${className}: deadlineMs must be a positive number`);
-  return {
-    // Called as plain functions: a host fetch invoked as a method of another object throws
-    // "Illegal invocation" in browsers. The global one is looked up per call, so a fetch
-    // installed later (or stubbed in tests) is used.
-    fetch: fetchFn ? (url, init) => fetchFn(url, init) : (url, init) => globalThis.fetch(url, init),
-    timeoutMs,
-    retries,
-    retryDelayMs,
-    deadlineMs,
-  };
-}
+const upper = (/** @type {string} */ s) => s[0].toUpperCase() + s.slice(1);
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The body as text, or `{ oversize }` once it passes the core's limit (see read-body.js). */
-async function readBody(res) {
-  const read = await readBytes(res, __nhnResponseLimit());
-  return read.bytes === undefined ? read : { text: new TextDecoder().decode(read.bytes) };
-}
-
-/** Sends one request built by the core; resolves with the core's HttpResponse shape. */
-export async function sendOnce(transport, request) {
-  const controller = new AbortController();
-  let timer;
-  // Rejects when the time is up, even if the fetch in use ignores the abort signal.
-  const expired = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(__nhnClientError('timeout', '', transport.timeoutMs));
-    }, transport.timeoutMs);
-  });
-  const exchange = (async () => {
-    const init = { method: request.method, headers: request.headers, signal: controller.signal, redirect: 'manual' };
-    if (request.body !== undefined) init.body = request.body;
-    let res;
-    let body;
-    try {
-      res = await transport.fetch(request.url, init);
-      // The body is read under the same timer: a server that stalls mid-body times out too.
-      body = await readBody(res);
-    } catch (e) {
-      // Only the failure's kind: the URL, headers (the secret key) and body stay out of the message.
-      const cause = e?.cause?.code ?? e?.name ?? 'Error';
-      throw __nhnClientError('network', `fetch failed (${cause})`, 0);
-    }
-    if (body.oversize !== undefined) throw __nhnClientError('too_large', transport.api ?? '', body.oversize);
-    const headers = {};
-    if (res.headers && typeof res.headers.forEach === 'function') res.headers.forEach((v, k) => { headers[k] = v; });
-    return { status: res.status, headers, body: body.text };
-  })();
-  // After a timeout the losing exchange may still reject; that rejection is expected and ignored.
-  exchange.catch(() => {});
-  try {
-    return await Promise.race([exchange, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** build → send → parse, with retries for reads, all within the call's deadline. */
-export async function call(transport, request, parse, { retry }) {
-  const attempts = retry ? transport.retries + 1 : 1;
-  const deadline = Date.now() + (transport.deadlineMs ?? DEFAULT_DEADLINE_MS);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return parse(await sendOnce(transport, request));
-    } catch (e) {
-      if (!retry || attempt >= attempts || e?.retryable !== true) throw e;
-      // A store's Retry-After is honoured, but never past the call's deadline: a wait that would
-      // end after it is the caller's to decide on (details.retryAfterMs says how long).
-      const wait = e.details?.retryAfterMs ?? transport.retryDelayMs * 2 ** (attempt - 1);
-      if (Date.now() + wait >= deadline) throw e;
-      await sleep(wait);
-    }
-  }
-}
-
-const upper = (s) => s[0].toUpperCase() + s.slice(1);
-
+/**
+ * @template T
+ * @param {T[]} list
+ * @param {number} size
+ */
 function chunks(list, size) {
+  /** @type {T[][]} */
   const out = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }
 
-/** The parameters object of a client call from its arguments, as the declaration says. */
+/**
+ * The parameters object of a client call from its arguments, as the declaration says.
+ * @param {Endpoint} endpoint
+ * @param {unknown[]} args
+ * @returns {Params | undefined} (anything else the caller passed goes to the core, which refuses it)
+ */
 function paramsOf(endpoint, args) {
   if (endpoint.positional.length > 0) {
+    /** @type {Params} */
     const params = {};
     const named = endpoint.positional.filter((n) => !n.startsWith('...'));
     endpoint.positional.forEach((name, i) => {
@@ -161,6 +98,7 @@ function paramsOf(endpoint, args) {
       // It cannot stand in for a positional argument (the transaction id, the revision, the API
       // version): those are the method's own, whatever the object holds.
       if (typeof arg !== 'object') throw argumentError(`${endpoint.call}: ${name.slice(3)} must be an object`);
+      // (An array is an object too: the core refuses its fields.)
       const taken = named.find((n) => Object.hasOwn(arg, n));
       if (taken !== undefined) throw argumentError(`${endpoint.call}: ${name.slice(3)}.${taken} is not a field of it; ${taken} is an argument of its own`);
       Object.assign(params, arg);
@@ -170,17 +108,25 @@ function paramsOf(endpoint, args) {
   const [p] = args;
   if (endpoint.stringArg && typeof p === 'string') return { [endpoint.stringArg]: p };
   if (endpoint.batch && Array.isArray(p)) return { [endpoint.batch.param]: p };
-  return p;
+  return /** @type {Params | undefined} */ (p);
 }
 
-/** The bytes of a raw body: a non-empty Uint8Array (a Buffer is one) or ArrayBuffer, as a Uint8Array. */
+/**
+ * The bytes of a raw body: a non-empty Uint8Array (a Buffer is one) or ArrayBuffer, as a Uint8Array.
+ * @param {unknown} bytes
+ * @param {string} name
+ */
 function rawBody(bytes, name) {
   const view = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   if (!(view instanceof Uint8Array) || view.byteLength === 0) throw argumentError(`params.${name} must be non-empty bytes (a Uint8Array or ArrayBuffer)`);
   return view;
 }
 
-/** The batched parameters of a batch endpoint: one object per batch (none for an empty list). */
+/**
+ * The batched parameters of a batch endpoint: one object per batch (none for an empty list).
+ * @param {Endpoint & { batch: { param: string, size: number } }} endpoint
+ * @param {Params | undefined} params
+ */
 function batchesOf(endpoint, params) {
   const { param, size } = endpoint.batch;
   const list = params?.[param];
@@ -192,11 +138,18 @@ function batchesOf(endpoint, params) {
 /**
  * The sans-I/O class of server API `api`: `<name>Request(params)` → `{ method, url, headers, body }`
  * and `parse<Name>(response)` per declared endpoint, `<name>Requests(list)` for batched ones.
+ * Those methods are defined on the prototype from the declarations; `SansIoInstance` is how this
+ * file calls them by name (the public types are web/endpoints.d.ts, generated from the same list).
+ * @param {string} api
+ * @param {Record<string, (this: SansIoInstance, ...args: never[]) => unknown>} [extra] more methods
+ * @param {Array<'tokenRequest' | 'parseToken'>} [timed] the core's methods that take the time last
+ * @returns {SansIoClass}
  */
 function sansIoClass(api, extra = {}, timed = []) {
   class SansIo {
     #core;
 
+    /** @param {object} options checked by the core */
     constructor(options) {
       this.#core = new __ServerApi(api, options);
     }
@@ -207,35 +160,37 @@ function sansIoClass(api, extra = {}, timed = []) {
     }
 
     static {
-      const define = (name, value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
-      for (const e of ENDPOINTS[api]) {
-        define(`${e.name}Request`, function (params) {
+      const define = (/** @type {string} */ name, /** @type {Function} */ value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+      for (const e of endpointsOf(api)) {
+        define(`${e.name}Request`, /** @this {SansIo} @param {Params | undefined} params */ function (params) {
           if (!e.raw) return this.#core.request(e.name, params, Date.now());
           // A raw body (an image) is sent as the caller's bytes; the core builds the rest.
-          const { [e.raw]: bytes, ...rest } = params ?? {};
+          const { [e.raw]: bytes, ...rest } = /** @type {Params} */ (params ?? {});
           const request = this.#core.request(e.name, rest, Date.now());
           request.body = rawBody(bytes, e.raw);
           return request;
         });
-        define(`parse${upper(e.name)}`, function (response, params) {
+        define(`parse${upper(e.name)}`, /** @this {SansIo} @param {HttpResponse} response @param {Params} [params] */ function (response, params) {
           return this.#core.parse(e.name, response, Date.now(), params);
         });
-        if (e.batch) {
-          define(`${e.name}Requests`, function (list) {
-            return batchesOf(e, { [e.batch.param]: list }).map((p) => this.#core.request(e.name, p, Date.now()));
+        const { batch } = e;
+        if (batch) {
+          define(`${e.name}Requests`, /** @this {SansIo} @param {unknown[]} list */ function (list) {
+            return batchesOf({ ...e, batch }, { [batch.param]: list }).map((p) => this.#core.request(e.name, p, Date.now()));
           });
         }
       }
       for (const [name, value] of Object.entries(extra)) define(name, value);
       // The core's own methods that take the time last (the Play API's token exchange).
       for (const name of timed) {
-        define(name, function (...args) {
-          return this.#core[name](...args, Date.now());
+        define(name, /** @this {SansIo} @param {[] | [HttpResponse]} args */ function (...args) {
+          return name === 'tokenRequest' ? this.#core.tokenRequest(Date.now()) : this.#core.parseToken(/** @type {HttpResponse} */ (args[0]), Date.now());
         });
       }
     }
   }
-  return SansIo;
+  // Its endpoint methods are defined above, by name: the class's own type does not know them.
+  return /** @type {SansIoClass} */ (/** @type {unknown} */ (SansIo));
 }
 
 /**
@@ -245,19 +200,30 @@ function sansIoClass(api, extra = {}, timed = []) {
  * constructor's arguments into `{ options, apiOptions, fallback? }`: the transport options, the
  * sans-I/O options, and the options of a second API tried when `fallback.when(error)` says so
  * (Apple's production → sandbox).
+ * @param {string} api
+ * @param {SansIoClass} SansIo
+ * @param {{ apiKeys: string[], clientKeys?: string[], check?: (options: Record<string, unknown>) => void,
+ *   init?: (...args: unknown[]) => ClientInit, auth?: (api: SansIoInstance, transport: Transport) => ClientAuth }} spec
  */
 function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, init, auth }) {
-  const byOptions = (options) => ({ options, apiOptions: options && typeof options === 'object' ? pick(options, apiKeys) : options });
+  /** @type {(...args: unknown[]) => ClientInit} */
+  const byOptions = (options) => ({ options, apiOptions: options && typeof options === 'object' ? pick(/** @type {Record<string, unknown>} */ (options), apiKeys) : options });
   class Client {
+    /** @type {SansIoInstance} */
     #api;
+    /** @type {ClientAuth | undefined} */
     #auth;
+    /** @type {{ api: SansIoInstance, when(err: unknown, endpoint: Endpoint): boolean } | undefined} */
     #fallback;
+    /** @type {Transport} */
     #transport;
 
+    /** @param {unknown[]} args the constructor's arguments, for `init` */
     constructor(...args) {
       const { options, apiOptions, fallback } = (init ?? byOptions)(...args);
       this.#transport = { ...transportOptions(options, [...apiKeys, ...clientKeys], this.constructor.name), api };
-      check(options);
+      // transportOptions has checked that the options are an object.
+      check(/** @type {Record<string, unknown>} */ (options));
       this.#api = new SansIo(apiOptions);
       if (fallback) this.#fallback = { api: new SansIo(fallback.apiOptions), when: fallback.when };
       if (auth) this.#auth = auth(this.#api, this.#transport);
@@ -269,8 +235,11 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
     }
 
     static {
+      /** @typedef {(client: Client, sansIo: SansIoInstance, e: Endpoint, params: Params | undefined) => Promise<unknown>} Attempt */
+      /** @type {Attempt} */
       const attempt = (client, sansIo, e, params) =>
         call(client.#transport, sansIo[`${e.name}Request`](params), (r) => sansIo[`parse${upper(e.name)}`](r, params), { retry: e.read });
+      /** @type {Attempt} */
       const once = async (client, sansIo, e, params) => {
         if (!client.#auth) return await attempt(client, sansIo, e, params);
         // An API whose token is fetched (OAuth): a 401 renews it once and sends the call once more
@@ -279,11 +248,13 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
         try {
           return await attempt(client, sansIo, e, params);
         } catch (err) {
-          if (err?.code !== 'API_ERROR' || err.details?.status !== 401) throw err;
+          const { code, details } = /** @type {{ code?: string, details?: { status?: number } }} */ (err ?? {});
+          if (code !== 'API_ERROR' || details?.status !== 401) throw err;
           await client.#auth.ready(used);
           return await attempt(client, sansIo, e, params);
         }
       };
+      /** @type {(client: Client, e: Endpoint, params: Params | undefined) => Promise<unknown>} */
       const send = async (client, e, params) => {
         try {
           return await once(client, client.#api, e, params);
@@ -292,29 +263,34 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
           return await once(client, client.#fallback.api, e, params);
         }
       };
-      const define = (name, value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
-      for (const e of ENDPOINTS[api]) {
-        define(e.call, async function (...args) {
+      const define = (/** @type {string} */ name, /** @type {Function} */ value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+      /** The value at a dotted path of an answer (`tokenPagination.nextPageToken`). */
+      const at = (/** @type {unknown} */ value, /** @type {string} */ path) =>
+        path.split('.').reduce((v, k) => (v !== null && typeof v === 'object' ? /** @type {Record<string, unknown>} */ (v)[k] : undefined), value);
+      for (const e of endpointsOf(api)) {
+        const { batch, pages } = e;
+        define(e.call, /** @this {Client} @param {unknown[]} args */ async function (...args) {
           const params = paramsOf(e, args);
-          if (!e.batch) return await send(this, e, params);
+          if (!batch) return await send(this, e, params);
           // One batch after the other, results concatenated in order; a failed batch fails the call.
           const all = [];
-          for (const part of batchesOf(e, params)) all.push(...(await send(this, e, part)));
+          // A batch endpoint's answer is a list (the core's).
+          for (const part of batchesOf({ ...e, batch }, params)) all.push(.../** @type {unknown[]} */ (await send(this, e, part)));
           return all;
         });
-        if (e.pages) {
-          define(`${e.call}Pages`, async function* (...args) {
+        if (pages) {
+          define(`${e.call}Pages`, /** @this {Client} @param {unknown[]} args */ async function* (...args) {
             let params = paramsOf(e, args);
             for (;;) {
               const page = await send(this, e, params);
               yield page;
               // Google's pages end when the next-page token is absent; Apple's when hasMore is not true.
-              const next = e.nextPage ? e.nextPage.split('.').reduce((v, k) => v?.[k], page) : page?.[e.pages];
-              if (e.nextPage ? next === undefined || next === null || next === '' : page?.hasMore !== true) return;
-              if (typeof next !== 'string' || next === '' || next === params?.[e.pages]) {
-                throw __nhnClientError('malformed', `the page says there is more but has no new ${e.pages}`, 0);
+              const next = at(page, e.nextPage ?? pages);
+              if (e.nextPage ? next === undefined || next === null || next === '' : at(page, 'hasMore') !== true) return;
+              if (typeof next !== 'string' || next === '' || next === params?.[pages]) {
+                throw __nhnClientError('malformed', `the page says there is more but has no new ${pages}`, 0);
               }
-              params = { ...params, [e.pages]: next };
+              params = { ...params, [pages]: next };
             }
           });
         }
@@ -324,7 +300,12 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
   return Client;
 }
 
-/** Names a generated class (for messages and stack traces). */
+/**
+ * Names a generated class (for messages and stack traces).
+ * @template {Function} C
+ * @param {C} cls
+ * @param {string} name
+ */
 const named = (cls, name) => Object.defineProperty(cls, 'name', { value: name });
 
 /** Sans-I/O NHN Cloud IAP server API: `new IapApi({ appKey, baseUrl? })`. */
@@ -365,17 +346,25 @@ export const GamebaseClient = named(clientClass('gamebase', GamebaseApi, {
   },
 }), 'GamebaseClient');
 
-/** Standard base64 of bytes, in any runtime (no Buffer). */
+/**
+ * Standard base64 of bytes, in any runtime (no Buffer).
+ * @param {Uint8Array} bytes
+ */
 function base64(bytes) {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 
-const isBytes = (v) => v instanceof Uint8Array || v instanceof ArrayBuffer;
-const bytesOf = (v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v);
+/** @returns {v is Uint8Array | ArrayBuffer} */
+const isBytes = (/** @type {unknown} */ v) => v instanceof Uint8Array || v instanceof ArrayBuffer;
+const bytesOf = (/** @type {Uint8Array | ArrayBuffer} */ v) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v);
 
-/** A root certificate as base64 DER, from DER bytes, PEM text or base64 text. */
+/**
+ * A root certificate as base64 DER, from DER bytes, PEM text or base64 text.
+ * @param {unknown} root anything else is passed on, for the core to refuse
+ * @returns {unknown}
+ */
 function rootText(root) {
   if (isBytes(root)) {
     const b = bytesOf(root);
@@ -387,14 +376,17 @@ function rootText(root) {
   return (pem ? pem[1] : root).replace(/\s+/g, '');
 }
 
-/** The .p8 key as PEM text, from its text or its bytes (PEM or DER). */
+/**
+ * The .p8 key as PEM text, from its text or its bytes (PEM or DER).
+ * @param {unknown} key anything else is passed on, for the core to refuse
+ */
 function keyText(key) {
   if (!isBytes(key)) return key;
   const b = bytesOf(key);
   return b[0] === 0x30 ? `-----BEGIN PRIVATE KEY-----\n${base64(b)}\n-----END PRIVATE KEY-----\n` : new TextDecoder().decode(b);
 }
 
-const withoutUndefined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const withoutUndefined = (/** @type {Record<string, unknown>} */ o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /** Sans-I/O App Store Server API: `new AppStoreServerApi({ signingKey, keyId, issuerId, bundleId, environment, ... })`. */
 export const AppStoreServerApi = named(sansIoClass('appstore'), 'AppStoreServerApi');
@@ -410,9 +402,11 @@ export const AppStoreServerAPIClient = named(
   clientClass('appstore', AppStoreServerApi, {
     apiKeys: [],
     clientKeys: ['baseUrl', 'rootCertificates', 'appAppleId', 'fallbackToSandbox', 'sandboxBaseUrl', 'allowInsecureHttp'],
-    init(signingKey, keyId, issuerId, bundleId, environment, options = {}) {
-      if (options === null || typeof options !== 'object') throw argumentError('AppStoreServerAPIClient: options must be an object');
-      const roots = options.rootCertificates;
+    init(signingKey, keyId, issuerId, bundleId, environment, given = {}) {
+      if (given === null || typeof given !== 'object') throw argumentError('AppStoreServerAPIClient: options must be an object');
+      // Checked by transportOptions (the keys) and the core (the values).
+      const options = /** @type {import('./clients.js').AppStoreServerAPIClientOptions} */ (given);
+      const roots = /** @type {unknown} */ (options.rootCertificates);
       if (roots !== undefined && !Array.isArray(roots)) throw argumentError('AppStoreServerAPIClient: rootCertificates must be a list');
       const apiOptions = withoutUndefined({
         signingKey: keyText(signingKey),
@@ -430,7 +424,10 @@ export const AppStoreServerAPIClient = named(
         options.fallbackToSandbox === true && environment === 'Production'
           ? {
               apiOptions: withoutUndefined({ ...apiOptions, environment: 'Sandbox', baseUrl: options.sandboxBaseUrl }),
-              when: (err, endpoint) => endpoint.read && err?.code === 'API_ERROR' && err.details?.errorCode === 4040010,
+              when: (/** @type {unknown} */ err, /** @type {Endpoint} */ endpoint) => {
+                const { code, details } = /** @type {{ code?: string, details?: { errorCode?: number } }} */ (err ?? {});
+                return endpoint.read && code === 'API_ERROR' && details?.errorCode === 4040010;
+              },
             }
           : undefined;
       return { options, apiOptions, fallback };
@@ -447,13 +444,17 @@ const TOKEN_RENEW_BEFORE_MS = 60_000;
  * however many calls wait for it. `ready()` resolves with the token's generation; `ready(used)`
  * after a 401 renews it unless a newer one than `used` came meanwhile. The token itself stays in
  * the core (`tokenRequest`/`parseToken`); this only knows when it expires.
+ * @param {SansIoInstance} api
+ * @param {Transport} transport
+ * @returns {ClientAuth}
  */
 function oauthToken(api, transport) {
   let generation = 0;
   let expiresAt = 0;
+  /** @type {Promise<number> | undefined} */
   let pending;
   const renew = () =>
-    (pending ??= call(transport, api.tokenRequest(), (r) => api.parseToken(r), { retry: true })
+    (pending ??= call(transport, api.tokenRequest(), (r) => /** @type {import('../web/iap_verify.js').GoogleAccessTokenInfo} */ (api.parseToken(r)), { retry: true })
       .then((info) => {
         expiresAt = info.expiresAtMs;
         generation += 1;

@@ -24,7 +24,7 @@ export async function main(argv = [], { stdout = process.stdout, stderr = proces
   try {
     parsed = parseArgs({ args: argv, options: { url: { type: 'string' }, table: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    stderr.write(`iap-verify db: ${e.message}\n\n${USAGE}\n`);
+    stderr.write(`iap-verify db: ${/** @type {TypeError} */ (e).message}\n\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -33,7 +33,7 @@ export async function main(argv = [], { stdout = process.stdout, stderr = proces
     stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (!['migrate', 'sql'].includes(action) || extra.length > 0) {
+  if (action === undefined || !['migrate', 'sql'].includes(action) || extra.length > 0) {
     stderr.write(`iap-verify db: ${action === undefined ? 'missing action' : `unknown action '${[action, ...extra].join(' ')}'`}\n\n${USAGE}\n`);
     return 2;
   }
@@ -42,7 +42,7 @@ export async function main(argv = [], { stdout = process.stdout, stderr = proces
   try {
     sql = migrationSql({ table });
   } catch (e) {
-    stderr.write(`iap-verify db: --table: ${e.message}\n`);
+    stderr.write(`iap-verify db: --table: ${/** @type {import('./error.js').IapError} */ (e).message}\n`);
     return 2;
   }
   if (action === 'sql') {
@@ -69,7 +69,7 @@ export async function main(argv = [], { stdout = process.stdout, stderr = proces
     return 0;
   } catch (e) {
     // pg's messages name the host and database, never the password.
-    stderr.write(`iap-verify db migrate: ${e.message}\n`);
+    stderr.write(`iap-verify db migrate: ${/** @type {Error} */ (e).message}\n`);
     return 1;
   } finally {
     await client.end().catch(() => {});

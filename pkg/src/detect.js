@@ -2,7 +2,10 @@
 // Pure functions over web-platform globals (atob, TextDecoder): no package calls, so detection never
 // depends on verification, and no Node built-ins, so the page can load this file as it is.
 
-/** Every kind the page handles, with its label. */
+/**
+ * Every kind the page handles, with its label.
+ * @type {Readonly<Record<import('./inspect.js').InputKind, string>>}
+ */
 export const KINDS = {
   'google-purchase': 'Google Play purchase',
   'onestore-purchase': 'ONE store purchase',
@@ -18,7 +21,11 @@ export const KINDS = {
 const JWS_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const B64_RE = /^[A-Za-z0-9+/=\s]+$/;
 
-/** Standard or URL-safe base64 (padding optional, whitespace ignored) to bytes; undefined if not base64. */
+/**
+ * Standard or URL-safe base64 (padding optional, whitespace ignored) to bytes; undefined if not base64.
+ * @param {string} text
+ * @returns {Uint8Array | undefined}
+ */
 export function base64ToBytes(text) {
   const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
   const padded = clean + '='.repeat((4 - (clean.length % 4)) % 4);
@@ -32,6 +39,7 @@ export function base64ToBytes(text) {
   }
 }
 
+/** @param {Uint8Array} bytes */
 export function bytesToBase64(bytes) {
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -40,6 +48,10 @@ export function bytesToBase64(bytes) {
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * @param {Uint8Array} bytes
+ * @returns {unknown}
+ */
 function jsonOf(bytes) {
   try {
     return JSON.parse(utf8.decode(bytes));
@@ -48,7 +60,10 @@ function jsonOf(bytes) {
   }
 }
 
-/** A compact JWS split and its header and payload decoded, without any check. */
+/**
+ * A compact JWS split and its header and payload decoded, without any check.
+ * @param {string} jws
+ */
 export function peekJws(jws) {
   const [h, p] = jws.split('.');
   const header = h ? jsonOf(base64ToBytes(h) ?? new Uint8Array()) : undefined;
@@ -56,11 +71,16 @@ export function peekJws(jws) {
   return { header, payload };
 }
 
+/** @param {string} text */
 export function isJws(text) {
   return JWS_RE.test(text);
 }
 
-/** Which Apple JWS payload this is (the same fields Apple's models name). */
+/**
+ * Which Apple JWS payload this is (the same fields Apple's models name).
+ * @param {unknown} payload
+ * @returns {'apple-notification' | 'apple-renewal-info' | 'apple-transaction' | 'apple-app-transaction' | undefined}
+ */
 export function jwsKind(payload) {
   if (payload === null || typeof payload !== 'object') return undefined;
   if ('notificationType' in payload) return 'apple-notification';
@@ -72,7 +92,11 @@ export function jwsKind(payload) {
   return undefined;
 }
 
-/** A best guess for minimal payloads (test data): a bundle id means a transaction, else renewal info. */
+/**
+ * A best guess for minimal payloads (test data): a bundle id means a transaction, else renewal info.
+ * @param {unknown} payload
+ * @returns {'apple-transaction' | 'apple-renewal-info' | undefined}
+ */
 function jwsGuess(payload) {
   if (payload === null || typeof payload !== 'object') return undefined;
   if ('bundleId' in payload) return 'apple-transaction';
@@ -80,7 +104,10 @@ function jwsGuess(payload) {
   return undefined;
 }
 
-/** ONE store purchase data carries fields Google's does not. */
+/**
+ * ONE store purchase data carries fields Google's does not.
+ * @param {Record<string, unknown>} obj
+ */
 function looksOneStore(obj) {
   return 'purchaseId' in obj || 'recurringState' in obj || (typeof obj.orderId === 'string' && obj.orderId.startsWith('ONESTORE'));
 }
@@ -92,6 +119,10 @@ function looksOneStore(obj) {
  * JSON the raw bytes if given, else the text exactly as it came: the signature covers those bytes),
  * or `{ kind: undefined, reason }`. `guessed` marks a JWS whose minimal payload (test data) names
  * none of the fields that tell the kinds apart.
+ * @param {string} text
+ * @param {Uint8Array} [bytes]
+ * @param {{ store?: 'google' | 'onestore' }} [options]
+ * @returns {import('./detect.js').Detected}
  */
 export function detect(text, bytes, { store } = {}) {
   if (bytes && bytes[0] === 0x30) return { kind: 'apple-receipt', input: bytes };

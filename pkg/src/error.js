@@ -48,6 +48,11 @@ export const VerificationStatus = Object.freeze({
  * VERIFICATION_FAILURE, a signed payload of the wrong shape as FAILURE, and an OCSP responder it
  * cannot reach as RETRYABLE_VERIFICATION_FAILURE; a revoked certificate is FAILURE.
  */
+/**
+ * @param {string} code
+ * @param {Record<string, unknown>} [details]
+ * @returns {import('./error.js').VerificationStatus}
+ */
 export function verificationStatusOf(code, details) {
   switch (code) {
     case 'INVALID_APP_IDENTIFIER':
@@ -70,7 +75,10 @@ export function verificationStatusOf(code, details) {
   }
 }
 
-/** The code a `VerificationException` made from a bare status (Apple's constructor) carries. */
+/**
+ * The code a `VerificationException` made from a bare status (Apple's constructor) carries.
+ * @type {Record<number, import('./error.js').IapErrorCode | undefined>}
+ */
 const CODE_OF_STATUS = {
   2: 'NETWORK_ERROR',
   3: 'INVALID_APP_IDENTIFIER',
@@ -89,12 +97,12 @@ export class VerificationException extends IapError {
   /**
    * Apple's constructor: `new VerificationException(status, cause?)` (for code that makes its own,
    * e.g. in tests); the code is derived from the status.
-   * @param {number} status a `VerificationStatus`
-   * @param {Error} [cause]
+   * @param {import('./error.js').VerificationStatus} status a `VerificationStatus`
+   * @param {unknown} [cause]
    */
   constructor(status, cause) {
     const code = CODE_OF_STATUS[status] ?? 'INVALID_SIGNATURE';
-    super(code, `verification failed: ${VerificationStatus[status] ?? status}`, {
+    super(code, `verification failed: ${/** @type {Record<number, string | undefined>} */ (VerificationStatus)[status] ?? status}`, {
       cause,
       retryable: status === VerificationStatus.RETRYABLE_VERIFICATION_FAILURE,
     });

@@ -22,13 +22,23 @@ import { IapError } from './error.js';
  * @returns {import('./flow-store.js').MemoryFlowStore}
  */
 export function createMemoryFlowStore() {
+  /** @type {Map<string, import('./flow-store.js').FlowRecord>} */
   const records = new Map();
+  /** @type {Map<string, Promise<unknown>>} */
   const locks = new Map();
 
-  /** Runs `fn` with the paymentSeq's lock held (a promise chain per key). */
+  /**
+   * Runs `fn` with the paymentSeq's lock held (a promise chain per key).
+   * @template T
+   * @param {string} paymentSeq
+   * @param {() => T | Promise<T>} fn
+   * @returns {Promise<T>}
+   */
   const locked = async (paymentSeq, fn) => {
     const before = locks.get(paymentSeq) ?? Promise.resolve();
-    let release;
+    /** @type {() => void} */
+    let release = () => {};
+    /** @type {Promise<void>} */
     const mine = new Promise((resolve) => {
       release = resolve;
     });
@@ -42,18 +52,24 @@ export function createMemoryFlowStore() {
       if (locks.get(paymentSeq) === tail) locks.delete(paymentSeq);
     }
   };
+  /** @param {import('./flow-store.js').FlowRecord | undefined} r */
   const copy = (r) => (r ? { flow: structuredClone(r.flow), version: r.version } : null);
+  /** @param {unknown} paymentSeq */
   const key = (paymentSeq) => {
     if (typeof paymentSeq !== 'string' || paymentSeq === '') {
       throw new IapError('INVALID_ARGUMENT', 'flow store: `paymentSeq` must be a non-empty string');
     }
     return paymentSeq;
   };
+  /**
+   * @param {unknown} flow
+   * @returns {import('../web/iap_verify.js').PaymentFlowJSON}
+   */
   const json = (flow) => {
     if (flow === null || typeof flow !== 'object') {
       throw new IapError('INVALID_ARGUMENT', 'flow store: `flow` must be the object from flow.toJSON()');
     }
-    return structuredClone(flow);
+    return /** @type {import('../web/iap_verify.js').PaymentFlowJSON} */ (structuredClone(flow));
   };
 
   return {
@@ -86,14 +102,14 @@ export function createMemoryFlowStore() {
       return locked(k, async () => {
         const r = records.get(k);
         if (!r) throw new IapError('INVALID_ARGUMENT', `flow store: no flow stored for paymentSeq ${k}`);
-        const next = await fn({ ...copy(r), transaction: undefined });
+        const next = await fn({ ...r, flow: structuredClone(r.flow), transaction: undefined });
         if (next != null) records.set(k, { flow: json(next), version: r.version + 1 });
-        return copy(records.get(k));
+        return /** @type {import('./flow-store.js').FlowRecord} */ (copy(records.get(k)));
       });
     },
     /** Every stored record, for tests and the demo: `[paymentSeq, { flow, version }]`. */
     entries() {
-      return [...records].map(([k, r]) => [k, copy(r)]);
+      return [...records].map(([k, r]) => /** @type {[string, import('./flow-store.js').FlowRecord]} */ ([k, copy(r)]));
     },
   };
 }

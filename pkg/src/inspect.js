@@ -17,6 +17,18 @@ import {
 
 const OPTIONS = ['type', 'store', 'key', 'signature', 'allowLegacy1024BitKeys', 'bundleId', 'environment', 'appAppleId', 'extraRoots', 'now', 'decodeOnly'];
 const ENVIRONMENTS = ['Production', 'Sandbox', 'Xcode', 'LocalTesting'];
+/** @typedef {import('./inspect.js').InputKind} InputKind */
+/** @typedef {import('./inspect.js').InspectOptions} InspectOptions */
+/** @typedef {import('./inspect.js').InspectNote} InspectNote */
+/** @typedef {import('./inspect.js').CertificateInfo} CertificateInfo */
+/** @typedef {import('../web/iap_verify.js').RootCertificate} RootCertificate */
+/**
+ * What one kind's step says: the InspectResult without the kind (inspect adds it).
+ * @typedef {Omit<import('./inspect.js').InspectResult, 'kind' | 'label' | 'guessed' | 'verified'>} Step
+ */
+/** @typedef {'apple-transaction' | 'apple-renewal-info' | 'apple-app-transaction' | 'apple-notification'} JwsKind */
+
+/** @type {Record<JwsKind, 'verifyAndDecodeTransaction' | 'verifyAndDecodeRenewalInfo' | 'verifyAndDecodeAppTransaction' | 'verifyAndDecodeNotification'>} */
 const JWS_METHODS = {
   'apple-transaction': 'verifyAndDecodeTransaction',
   'apple-renewal-info': 'verifyAndDecodeRenewalInfo',
@@ -29,8 +41,17 @@ const MAX_RECEIPT_TEXT = 6 * 1024 * 1024;
 const MAX_X5C = 3;
 
 const utf8 = new TextDecoder('utf-8');
-const toBytes = (input) => (typeof input === 'string' ? new TextEncoder().encode(input) : input);
+const toBytes = (/** @type {string | Uint8Array} */ input) => (typeof input === 'string' ? new TextEncoder().encode(input) : input);
+/**
+ * @param {import('./inspect.js').InspectNoteCode} code
+ * @param {string} message
+ * @param {{ missing?: Array<'signature' | 'key'> }} [extra]
+ * @returns {InspectNote}
+ */
 const note = (code, message, extra) => ({ code, message, ...extra });
+/** The value at `path` in decoded JSON (undefined where a step is not an object): what a payload says, unchecked. */
+const field = (/** @type {unknown} */ value, /** @type {string[]} */ ...path) =>
+  path.reduce((v, k) => (v !== null && typeof v === 'object' ? /** @type {Record<string, unknown>} */ (v)[k] : undefined), value);
 
 /**
  * Detects what `input` is, verifies it (or decodes it, for the kinds that carry no signature, or
@@ -57,6 +78,7 @@ export function inspect(input, options) {
   const isBytes = input instanceof Uint8Array;
   if (typeof input !== 'string' && !isBytes) throw new IapError('INVALID_ARGUMENT', 'inspect: the input must be a string or a Uint8Array');
   const text = isBytes ? utf8.decode(input) : input;
+  /** @type {import('./detect.js').Detected} */
   const found = o.type === undefined ? detect(text, isBytes ? input : undefined, { store: o.store }) : asType(o.type, input, text, o.store);
   if (found.kind === undefined) {
     const error = new IapError('MALFORMED_INPUT', `not an input inspect recognizes: ${found.reason}`, { details: { reason: found.reason } });
@@ -64,12 +86,17 @@ export function inspect(input, options) {
   }
   const { kind } = found;
   const now = o.now ?? Date.now();
+  // What each verifier takes (detect gives text, or bytes where it was given bytes); the
+  // verifiers check their input themselves.
+  const { input: given } = found;
+  const asText = () => /** @type {string} */ (given);
+  /** @type {Step} */
   let r;
-  if (kind === 'google-purchase' || kind === 'onestore-purchase') r = signedPurchase(kind, found.input, o);
-  else if (kind === 'apple-receipt') r = appReceipt(found.input, o, now);
-  else if (kind in JWS_METHODS) r = appleJws(kind, found.input, o, now);
-  else if (kind === 'google-rtdn') r = unsigned(() => decodeGoogleNotification(found.input), o, NO_SIGNATURE);
-  else r = unsigned(() => ({ transactionId: extractTransactionIdFromTransactionReceipt(found.input) }), o, NOT_VERIFIABLE_OFFLINE);
+  if (kind === 'google-purchase' || kind === 'onestore-purchase') r = signedPurchase(kind, given, o);
+  else if (kind === 'apple-receipt') r = appReceipt(given, o, now);
+  else if (kind === 'apple-transaction-receipt') r = unsigned(() => ({ transactionId: extractTransactionIdFromTransactionReceipt(asText()) }), o, NOT_VERIFIABLE_OFFLINE);
+  else if (kind === 'google-rtdn') r = unsigned(() => decodeGoogleNotification(asText()), o, NO_SIGNATURE);
+  else r = appleJws(kind, asText(), o, now);
   const guessed = found.guessed
     ? [note('GUESSED_KIND', `read as ${KINDS[kind]}, the kind its payload fits best: the payload names none of the fields that tell the Apple kinds apart (the type option chooses another)`)]
     : [];
@@ -77,6 +104,10 @@ export function inspect(input, options) {
   return { kind, label: KINDS[kind], ...(found.guessed ? { guessed: true } : {}), status, verified: status === 'verified', ...rest, notes: [...guessed, ...notes] };
 }
 
+/**
+ * @param {InspectOptions | undefined} options checked here
+ * @returns {InspectOptions}
+ */
 function readOptions(options) {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw new IapError('INVALID_ARGUMENT', 'inspect: options must be an object');
@@ -85,7 +116,10 @@ function readOptions(options) {
   }
   const o = { ...options };
   // Unset text options may come as '' from a form: the same as absent.
-  for (const k of ['type', 'store', 'key', 'signature', 'bundleId', 'environment']) if (o[k] === '' || o[k] === null) o[k] = undefined;
+  for (const k of /** @type {const} */ (['type', 'store', 'key', 'signature', 'bundleId', 'environment'])) {
+    const v = /** @type {unknown} */ (o[k]);
+    if (v === '' || v === null) o[k] = undefined;
+  }
   if (o.type !== undefined && !Object.hasOwn(KINDS, o.type)) throw new IapError('INVALID_ARGUMENT', `inspect: type ${o.type}: expected one of ${Object.keys(KINDS).join(', ')}`);
   if (o.store !== undefined && o.store !== 'google' && o.store !== 'onestore') throw new IapError('INVALID_ARGUMENT', `inspect: store ${o.store}: expected google or onestore`);
   if (typeof o.key === 'string') o.key = o.key.trim();
@@ -93,7 +127,14 @@ function readOptions(options) {
   return o;
 }
 
-/** The input as the verifier of a kind the caller chose takes it. */
+/**
+ * The input as the verifier of a kind the caller chose takes it.
+ * @param {InputKind} type
+ * @param {string | Uint8Array} input
+ * @param {string} text
+ * @param {'google' | 'onestore' | undefined} store
+ * @returns {import('./detect.js').Detected}
+ */
 function asType(type, input, text, store) {
   // Signed JSON: the exact bytes or text; a DER file: its bytes.
   if (type.endsWith('-purchase')) return { kind: type, input };
@@ -104,12 +145,21 @@ function asType(type, input, text, store) {
   return { kind: type, input: text.trim() };
 }
 
-/** A result for an IapError; anything else is a bug and is thrown. */
+/**
+ * A result for an IapError; anything else is a bug and is thrown.
+ * @param {unknown} e
+ * @param {Partial<Step>} [extra]
+ * @returns {Step}
+ */
 function failed(e, extra) {
   if (!(e instanceof IapError)) throw e;
   return { status: 'invalid', error: e, notes: [], ...extra };
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @returns {unknown}
+ */
 function jsonOf(bytes) {
   try {
     return JSON.parse(utf8.decode(bytes));
@@ -118,19 +168,28 @@ function jsonOf(bytes) {
   }
 }
 
-/** Google Play and ONE store purchase JSON with its signature, under the app's licence key. */
+/**
+ * Google Play and ONE store purchase JSON with its signature, under the app's licence key.
+ * @param {'google-purchase' | 'onestore-purchase'} kind
+ * @param {string | Uint8Array} input
+ * @param {InspectOptions} o
+ * @returns {Step}
+ */
 function signedPurchase(kind, input, o) {
   const bytes = toBytes(input);
   if (o.decodeOnly) {
     try {
       return { status: 'decoded', result: JSON.parse(utf8.decode(bytes)), notes: [] };
     } catch (e) {
-      return failed(new IapError('MALFORMED_INPUT', `not JSON: ${e.message}`, { details: { input: 'purchase data' } }));
+      return failed(new IapError('MALFORMED_INPUT', `not JSON: ${/** @type {SyntaxError} */ (e).message}`, { details: { input: 'purchase data' } }));
     }
   }
   const unverified = jsonOf(bytes);
-  const missing = [!o.signature && 'signature', !o.key && 'key'].filter(Boolean);
-  if (missing.length > 0) {
+  /** @type {Array<'signature' | 'key'>} */
+  const missing = [];
+  if (!o.signature) missing.push('signature');
+  if (!o.key) missing.push('key');
+  if (missing.length > 0 || o.key === undefined || o.signature === undefined) {
     return { status: 'decoded', result: unverified, notes: [note('MISSING_SIGNATURE_OR_KEY', `not verified: no ${missing.join(' and ')} given`, { missing })] };
   }
   const Verifier = kind === 'onestore-purchase' ? OneStoreVerifier : GoogleVerifier;
@@ -155,7 +214,13 @@ function signedPurchase(kind, input, o) {
   }
 }
 
-/** Runs `call(roots)` with Apple's roots, then, if the chain is untrusted, with `extraRoots`. */
+/**
+ * Runs `call(roots)` with Apple's roots, then, if the chain is untrusted, with `extraRoots`.
+ * @template T
+ * @param {InspectOptions} o
+ * @param {(roots: RootCertificate[] | null) => T} call
+ * @returns {{ value: T, notes: InspectNote[] }}
+ */
 function withRoots(o, call) {
   try {
     return { value: call(null), notes: [] };
@@ -168,11 +233,21 @@ function withRoots(o, call) {
 const bundleNote = () => note('BUNDLE_ID_NOT_CHECKED', "bundle id not checked: the data's own was taken (the bundleId option requires one)");
 const environmentNote = () => note('ENVIRONMENT_NOT_CHECKED', "environment not checked: the data's own was taken (the environment option requires one)");
 
-/** The certificates and the instant their validity is judged at, when any could be read. */
+/**
+ * The certificates and the instant their validity is judged at, when any could be read.
+ * @param {CertificateInfo[]} certificates
+ * @param {number} judgedAt
+ * @param {'signedDate' | 'receiptCreationDate' | 'now'} judgedBy
+ * @returns {Pick<Step, 'certificates' | 'judgedAt' | 'judgedBy'>}
+ */
 function chain(certificates, judgedAt, judgedBy) {
   return certificates.length > 0 ? { certificates, judgedAt, judgedBy } : {};
 }
 
+/**
+ * @param {string | Uint8Array} input
+ * @returns {CertificateInfo[]}
+ */
 function receiptCertificates(input) {
   if (typeof input === 'string' && input.length > MAX_RECEIPT_TEXT) return [];
   const bytes = typeof input === 'string' ? base64ToBytes(input) : input;
@@ -185,8 +260,14 @@ function receiptCertificates(input) {
   }
 }
 
+/**
+ * @param {unknown} header a JWS header, decoded without any check
+ * @returns {CertificateInfo[]}
+ */
 function jwsCertificates(header) {
-  const x5c = Array.isArray(header?.x5c) ? header.x5c.slice(0, MAX_X5C) : [];
+  const given = field(header, 'x5c');
+  const x5c = Array.isArray(given) ? given.slice(0, MAX_X5C) : [];
+  /** @type {CertificateInfo[]} */
   const out = [];
   for (const b64 of x5c) {
     const der = typeof b64 === 'string' ? base64ToBytes(b64) : undefined;
@@ -200,7 +281,13 @@ function jwsCertificates(header) {
   return out;
 }
 
-/** An Apple app receipt (PKCS#7), base64 text or DER bytes. */
+/**
+ * An Apple app receipt (PKCS#7), base64 text or DER bytes.
+ * @param {string | Uint8Array} input
+ * @param {InspectOptions} o
+ * @param {number} now
+ * @returns {Step}
+ */
 function appReceipt(input, o, now) {
   const certificates = receiptCertificates(input);
   if (o.decodeOnly) {
@@ -212,6 +299,7 @@ function appReceipt(input, o, now) {
       return failed(e, chain(certificates, now, 'now'));
     }
   }
+  /** @type {import('../web/iap_verify.js').AppReceiptVerifyOptions} */
   const options = { now };
   if (o.bundleId !== undefined) options.bundleId = o.bundleId;
   const notes = o.bundleId === undefined ? [bundleNote()] : [];
@@ -233,52 +321,67 @@ function appReceipt(input, o, now) {
 /**
  * For display when verification failed: a notification's nested JWS decoded without any check,
  * placed where a verified notification has them (`data.decodedTransactionInfo`, ...).
+ * @param {unknown} payload
  */
 function withNestedDecoded(payload) {
   if (!payload || typeof payload !== 'object') return payload;
-  const out = structuredClone(payload);
+  const out = /** @type {Record<string, unknown>} */ (structuredClone(payload));
   const nested = [
     ['data', 'signedTransactionInfo', 'decodedTransactionInfo'],
     ['data', 'signedRenewalInfo', 'decodedRenewalInfo'],
     ['appData', 'signedAppTransactionInfo', 'decodedAppTransactionInfo'],
   ];
   for (const [parent, signed, decoded] of nested) {
-    const p = out[parent];
-    if (p && typeof p === 'object' && typeof p[signed] === 'string') {
-      const inner = peekJws(p[signed].trim()).payload;
+    const p = /** @type {Record<string, unknown> | null | undefined} */ (out[parent]);
+    const value = p && typeof p === 'object' ? p[signed] : undefined;
+    if (p && typeof value === 'string') {
+      const inner = peekJws(value.trim()).payload;
       if (inner !== undefined) p[decoded] = inner;
     }
   }
   return out;
 }
 
-/** `decodeOnly`: the header's algorithm and chain length, the payload with a notification's nested JWS decoded in place. */
+/**
+ * `decodeOnly`: the header's algorithm and chain length, the payload with a notification's nested JWS decoded in place.
+ * @param {unknown} header
+ * @param {unknown} payload
+ */
 function decodedJws(header, payload) {
-  const data = payload.data;
+  const data = /** @type {Record<string, unknown> | null | undefined} */ (field(payload, 'data'));
   if (data && typeof data === 'object') {
     for (const k of ['signedTransactionInfo', 'signedRenewalInfo']) {
-      if (typeof data[k] === 'string' && isJws(data[k])) data[k] = peekJws(data[k]).payload ?? data[k];
+      const v = data[k];
+      if (typeof v === 'string' && isJws(v)) data[k] = peekJws(v).payload ?? v;
     }
   }
-  return { header: { alg: header?.alg, x5cCount: Array.isArray(header?.x5c) ? header.x5c.length : 0 }, payload };
+  const x5c = field(header, 'x5c');
+  return { header: { alg: field(header, 'alg'), x5cCount: Array.isArray(x5c) ? x5c.length : 0 }, payload };
 }
 
-/** A StoreKit 2 / App Store Server JWS: transaction, renewal info, app transaction or notification. */
+/**
+ * A StoreKit 2 / App Store Server JWS: transaction, renewal info, app transaction or notification.
+ * @param {JwsKind} kind
+ * @param {string} jws
+ * @param {InspectOptions} o
+ * @param {number} now
+ * @returns {Step}
+ */
 function appleJws(kind, jws, o, now) {
   const { header, payload } = peekJws(jws);
   const certificates = jwsCertificates(header);
-  const signedDate = kind === 'apple-app-transaction' ? payload?.receiptCreationDate ?? payload?.signedDate : payload?.signedDate;
-  const judgedBy = typeof signedDate !== 'number' ? 'now' : kind === 'apple-app-transaction' && typeof payload?.receiptCreationDate === 'number' ? 'receiptCreationDate' : 'signedDate';
+  const signedDate = kind === 'apple-app-transaction' ? field(payload, 'receiptCreationDate') ?? field(payload, 'signedDate') : field(payload, 'signedDate');
+  const judgedBy = typeof signedDate !== 'number' ? 'now' : kind === 'apple-app-transaction' && typeof field(payload, 'receiptCreationDate') === 'number' ? 'receiptCreationDate' : 'signedDate';
   const shown = chain(certificates, typeof signedDate === 'number' ? signedDate : now, judgedBy);
   if (o.decodeOnly) {
     if (payload === undefined) return failed(new IapError('MALFORMED_INPUT', 'the JWS payload is not base64url JSON', { details: { input: 'JWS' } }), shown);
     return { status: 'decoded', result: decodedJws(header, payload), notes: [], ...shown };
   }
-  const env = o.environment ?? payload?.environment ?? payload?.data?.environment ?? payload?.summary?.environment ?? payload?.receiptType;
-  const bundleId = o.bundleId ?? payload?.bundleId ?? payload?.data?.bundleId ?? payload?.summary?.bundleId ?? '';
-  const appAppleId = o.appAppleId ?? payload?.appAppleId ?? payload?.data?.appAppleId ?? payload?.summary?.appAppleId;
+  const env = o.environment ?? field(payload, 'environment') ?? field(payload, 'data', 'environment') ?? field(payload, 'summary', 'environment') ?? field(payload, 'receiptType');
+  const bundleId = o.bundleId ?? field(payload, 'bundleId') ?? field(payload, 'data', 'bundleId') ?? field(payload, 'summary', 'bundleId') ?? '';
+  const appAppleId = o.appAppleId ?? field(payload, 'appAppleId') ?? field(payload, 'data', 'appAppleId') ?? field(payload, 'summary', 'appAppleId');
   const unverified = withNestedDecoded(payload);
-  if (!ENVIRONMENTS.includes(env)) {
+  if (typeof env !== 'string' || !ENVIRONMENTS.includes(env)) {
     const message = `the environment is ${env === undefined ? 'not in the data' : `'${env}'`}: pass the environment option`;
     return failed(new IapError('INVALID_ARGUMENT', message, { details: { option: 'environment', value: env } }), { unverified, ...shown });
   }
@@ -289,8 +392,12 @@ function appleJws(kind, jws, o, now) {
   // Renewal info has no bundle id: it is never checked, so there is nothing to say.
   const notes = [...(o.bundleId === undefined && kind !== 'apple-renewal-info' ? [bundleNote()] : []), ...(o.environment === undefined ? [environmentNote()] : [])];
   try {
-    const r = withRoots(o, (roots) => new SignedDataVerifier(roots, false, env, bundleId, appAppleId)[JWS_METHODS[kind]](jws, { now }));
-    const test = r.value?.testData ? [note('TEST_DATA', 'test data: signed by a local Xcode / StoreKit key, not by Apple')] : [];
+    // The data's own bundle id and App Apple ID, as read: the verifier checks what it is given.
+    const verifier = (/** @type {RootCertificate[] | null} */ roots) =>
+      new SignedDataVerifier(roots, false, /** @type {import('./apple.js').Environment} */ (env), /** @type {string} */ (bundleId), /** @type {number | undefined} */ (appAppleId));
+    /** @type {{ value: unknown, notes: InspectNote[] }} */
+    const r = withRoots(o, (roots) => verifier(roots)[JWS_METHODS[kind]](jws, { now }));
+    const test = field(r.value, 'testData') ? [note('TEST_DATA', 'test data: signed by a local Xcode / StoreKit key, not by Apple')] : [];
     return { status: 'verified', result: r.value, notes: [...test, ...r.notes, ...notes], ...shown };
   } catch (e) {
     return failed(e, { unverified, notes, ...shown });
@@ -300,7 +407,13 @@ function appleJws(kind, jws, o, now) {
 const NO_SIGNATURE = note('NO_SIGNATURE', 'a Pub/Sub push body carries no signature: authenticate the push request (its OIDC token, verifyPubSubPush) before trusting it');
 const NOT_VERIFIABLE_OFFLINE = note('NOT_VERIFIABLE_OFFLINE', 'an iOS 6 transaction receipt cannot be verified offline: look the transaction id up with the App Store Server API');
 
-/** The kinds that carry no signature: decoded, with a note on what would authenticate them. */
+/**
+ * The kinds that carry no signature: decoded, with a note on what would authenticate them.
+ * @param {() => unknown} decode
+ * @param {InspectOptions} o
+ * @param {InspectNote} why
+ * @returns {Step}
+ */
 function unsigned(decode, o, why) {
   try {
     return { status: 'decoded', result: decode(), notes: o.decodeOnly ? [] : [{ ...why }] };

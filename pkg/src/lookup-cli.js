@@ -28,6 +28,16 @@ options (each also read from the environment variable named in brackets):
   --base-url <url>       another host (a local server)
   --root <file>          a root the signed data must chain to, DER or PEM (repeatable; default Apple's)`;
 
+/** @typedef {Record<string, string | boolean | string[] | undefined>} Values parseArgs's values */
+/** @typedef {NodeJS.ProcessEnv | Record<string, string | undefined>} Env */
+/** @typedef {import('./clients.js').FetchLike} FetchLike */
+/**
+ * One lookup: the ids it takes after `what`, and what it runs with the client and them.
+ * @template C
+ * @typedef {{ args: string[], run(client: C, ...idsAndValues: any[]): Promise<unknown> }} Lookup
+ */
+
+/** @satisfies {NonNullable<import('node:util').ParseArgsConfig['options']>} */
 const OPTIONS = {
   key: { type: 'string' },
   'key-id': { type: 'string' },
@@ -41,10 +51,16 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 };
 
-/** Every page of a paginated method as one answer: the last page's fields, the lists joined. */
+/**
+ * Every page of a paginated method as one answer: the last page's fields, the lists joined.
+ * @param {AsyncIterable<{ signedTransactions?: string[], decodedTransactions?: unknown[], hasMore?: boolean, revision?: string }>} pages
+ */
 async function allPages(pages) {
+  /** @type {string[]} */
   const signed = [];
+  /** @type {unknown[]} */
   const decoded = [];
+  /** @type {{ hasMore?: boolean, revision?: string }} */
   let last = {};
   for await (const page of pages) {
     signed.push(...(page.signedTransactions ?? []));
@@ -55,10 +71,13 @@ async function allPages(pages) {
   return { ...rest, signedTransactions: signed, decodedTransactions: decoded };
 }
 
+/** @typedef {import('./clients.js').AppStoreServerAPIClient} Apple */
+/** @param {(client: Apple, id: string) => Promise<unknown>} run */
 const one = (run) => ({ args: ['id'], run });
+/** @type {Record<string, Lookup<Apple>>} */
 const APPLE = {
   transaction: one((c, id) => c.getTransactionInfo(id)),
-  history: one((c, id) => allPages(c.getTransactionHistoryPages(id, null, {}, 'v2'))),
+  history: one((c, id) => allPages(c.getTransactionHistoryPages(id, undefined, {}, 'v2'))),
   statuses: one((c, id) => c.getAllSubscriptionStatuses(id)),
   order: one((c, id) => c.lookUpOrderId(id)),
   refunds: one((c, id) => allPages(c.getRefundHistoryPages(id))),
@@ -67,10 +86,18 @@ const APPLE = {
 /**
  * One lookup command: parses `argv` with `options`, checks `what` against `lookups` and its ids,
  * makes the client with `client(values, env, fetch)` and prints the answer as JSON.
+ * @template C
+ * @param {string} name
+ * @param {string} usageText
+ * @param {NonNullable<import('node:util').ParseArgsConfig['options']>} options
+ * @param {Record<string, Lookup<C>>} lookups
+ * @param {(values: Values, env: Env, fetch: FetchLike | undefined) => C} client
+ * @param {string[]} argv
+ * @param {LookupIo} [io]
  * @returns {Promise<number>} 0 found, 1 refused by the store or not verified (the error is printed), 2 usage
  */
 async function lookup(name, usageText, options, lookups, client, argv, { stdout = process.stdout, stderr = process.stderr, env = process.env, fetch } = {}) {
-  const usage = (why) => {
+  const usage = (/** @type {string} */ why) => {
     stderr.write(`iap-verify ${name}: ${why}\n\n${usageText}\n`);
     return 2;
   };
@@ -78,15 +105,16 @@ async function lookup(name, usageText, options, lookups, client, argv, { stdout 
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    return usage(e.message);
+    return usage(/** @type {TypeError} */ (e).message);
   }
-  const { values: v, positionals } = parsed;
+  const { positionals } = parsed;
+  const v = /** @type {Values} */ (parsed.values);
   if (v.help) {
     stdout.write(`${usageText}\n`);
     return 0;
   }
   const [what, ...ids] = positionals;
-  if (!Object.hasOwn(lookups, what ?? '')) return usage(what === undefined ? 'missing what to look up' : `unknown lookup '${what}'`);
+  if (what === undefined || !Object.hasOwn(lookups, what)) return usage(what === undefined ? 'missing what to look up' : `unknown lookup '${what}'`);
   const { args, run } = lookups[what];
   if (ids.length < args.length) return usage(`missing the ${args.slice(ids.length).join(' and the ')} after '${what}'`);
   if (ids.length > args.length) return usage(`unexpected '${ids.slice(args.length).join(' ')}'`);
@@ -109,25 +137,64 @@ async function lookup(name, usageText, options, lookups, client, argv, { stdout 
   }
 }
 
+/**
+ * Where a lookup writes, its environment, and the fetch its client uses (tests).
+ * @typedef {{ stdout?: { write(s: string): unknown }, stderr?: { write(s: string): unknown }, env?: Env, fetch?: FetchLike }} LookupIo
+ */
+
 class UsageError extends Error {}
 
-/** A file's contents, or a usage error naming it. */
-function read(file, as) {
+/**
+ * A file's text, or a usage error naming it.
+ * @param {string} file
+ */
+function read(file) {
   try {
-    return as === 'bytes' ? new Uint8Array(readFileSync(file)) : readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${e.path ?? file} (${e.code ?? e.message})`);
+    throw unreadable(file, e);
   }
 }
 
-/** Flags missing from both the command line and the environment, as a usage error. */
+/**
+ * A file's bytes, or a usage error naming it.
+ * @param {string} file
+ */
+function readBytes(file) {
+  try {
+    return new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+}
+
+/**
+ * @param {string} file
+ * @param {unknown} e what readFileSync threw
+ */
+function unreadable(file, e) {
+  const { path, code, message } = /** @type {NodeJS.ErrnoException} */ (e);
+  return new UsageError(`cannot read ${path ?? file} (${code ?? message})`);
+}
+
+/**
+ * Flags missing from both the command line and the environment, as a usage error.
+ * @param {Array<[flag: string, variable: string, value: unknown]>} list
+ * @returns {asserts list is Array<[string, string, string]>}
+ */
 function need(list) {
   const missing = list.filter(([, , value]) => !value);
   if (missing.length > 0) throw new UsageError(`missing ${missing.map(([f, e]) => `${f} (or ${e})`).join(', ')}`);
 }
 
+/**
+ * @param {Values} v
+ * @param {Env} env
+ * @param {FetchLike | undefined} fetch
+ */
 function appleClient(v, env, fetch) {
-  const opt = (flag, name) => v[flag] ?? env[name];
+  // Every Apple flag but --root and --fallback-to-sandbox is a string option.
+  const opt = (/** @type {string} */ flag, /** @type {string} */ name) => /** @type {string | undefined} */ (v[flag]) ?? env[name];
   const keyFile = opt('key', 'APPLE_P8_KEY_FILE');
   need([
     ['--key', 'APPLE_P8_KEY_FILE', keyFile],
@@ -135,17 +202,18 @@ function appleClient(v, env, fetch) {
     ['--issuer-id', 'APPLE_ISSUER_ID', opt('issuer-id', 'APPLE_ISSUER_ID')],
     ['--bundle-id', 'APPLE_BUNDLE_ID', opt('bundle-id', 'APPLE_BUNDLE_ID')],
   ]);
-  const key = read(keyFile);
-  const roots = v.root?.map((f) => read(f, 'bytes'));
+  const key = read(/** @type {string} */ (keyFile));
+  const roots = /** @type {string[] | undefined} */ (v.root)?.map(readBytes);
   const appAppleId = opt('app-apple-id', 'APPLE_APP_ID');
   return new iap.AppStoreServerAPIClient(
     key,
-    opt('key-id', 'APPLE_KEY_ID'),
-    opt('issuer-id', 'APPLE_ISSUER_ID'),
-    opt('bundle-id', 'APPLE_BUNDLE_ID'),
-    opt('environment', 'APPLE_ENVIRONMENT') ?? 'Production',
+    /** @type {string} */ (opt('key-id', 'APPLE_KEY_ID')),
+    /** @type {string} */ (opt('issuer-id', 'APPLE_ISSUER_ID')),
+    /** @type {string} */ (opt('bundle-id', 'APPLE_BUNDLE_ID')),
+    // The client checks the environment's name.
+    /** @type {import('./apple.js').Environment} */ (opt('environment', 'APPLE_ENVIRONMENT') ?? 'Production'),
     {
-      ...(v['base-url'] ? { baseUrl: v['base-url'] } : {}),
+      ...(v['base-url'] ? { baseUrl: /** @type {string} */ (v['base-url']) } : {}),
       ...(roots ? { rootCertificates: roots } : {}),
       ...(appAppleId ? { appAppleId: Number(appAppleId) } : {}),
       ...(v['fallback-to-sandbox'] ? { fallbackToSandbox: true } : {}),
@@ -154,7 +222,11 @@ function appleClient(v, env, fetch) {
   );
 }
 
-/** `iap-verify apple …` */
+/**
+ * `iap-verify apple …`
+ * @param {string[]} [argv]
+ * @param {LookupIo} [io]
+ */
 export const main = (argv = [], io = {}) => lookup('apple', APPLE_USAGE, OPTIONS, APPLE, appleClient, argv, io);
 
 const GOOGLE_USAGE = `usage: iap-verify google <what> <ids> [options]
@@ -173,6 +245,7 @@ options (each also read from the environment variable named in brackets):
   --base-url <url>          another API host (a local server)
   --token-url <url>         another OAuth token endpoint (a local server)`;
 
+/** @satisfies {NonNullable<import('node:util').ParseArgsConfig['options']>} */
 const GOOGLE_OPTIONS = {
   'service-account': { type: 'string' },
   package: { type: 'string' },
@@ -183,18 +256,26 @@ const GOOGLE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 };
 
-/** A purchase answer with its purchase model (state, acknowledgement deadline) beside it. */
+/**
+ * A purchase answer with its purchase model (state, acknowledgement deadline) beside it.
+ * @param {import('../web/iap_verify.js').ProductPurchase | import('../web/iap_verify.js').SubscriptionPurchaseV2} answer
+ */
 const withPurchase = (answer) => ({ ...answer, purchase: iap.toPurchase(answer) });
 
+/** @typedef {{ play: import('./clients.js').GooglePlayClient, packageName: string }} Play */
+
+/** @type {Record<string, Lookup<Play>>} */
 const GOOGLE = {
-  product: { args: ['productId', 'token'], run: async ({ play, packageName }, productId, token) => withPurchase(await play.getProductPurchase({ packageName, productId, token })) },
-  subscription: { args: ['token'], run: async ({ play, packageName }, token) => withPurchase(await play.getSubscriptionPurchaseV2({ packageName, token })) },
+  product: { args: ['productId', 'token'], run: async ({ play, packageName }, /** @type {string} */ productId, /** @type {string} */ token) => withPurchase(await play.getProductPurchase({ packageName, productId, token })) },
+  subscription: { args: ['token'], run: async ({ play, packageName }, /** @type {string} */ token) => withPurchase(await play.getSubscriptionPurchaseV2({ packageName, token })) },
   voided: {
     args: [],
-    run: async ({ play, packageName }, v) => {
+    run: async ({ play, packageName }, /** @type {Values} */ v) => {
+      /** @type {import('../web/iap_verify.js').ListVoidedPurchasesParams} */
       const params = { packageName };
-      if (v['start-time'] !== undefined) params.startTime = v['start-time'];
-      if (v.type !== undefined) params.type = v.type;
+      // The flags' text: the core reads these int64 parameters from digits too.
+      if (v['start-time'] !== undefined) params.startTime = /** @type {number} */ (/** @type {unknown} */ (v['start-time']));
+      if (v.type !== undefined) params.type = /** @type {0 | 1} */ (/** @type {unknown} */ (v.type));
       const voidedPurchases = [];
       for await (const page of play.listVoidedPurchasesPages(params)) voidedPurchases.push(...(page.voidedPurchases ?? []));
       return { voidedPurchases };
@@ -202,21 +283,32 @@ const GOOGLE = {
   },
 };
 
+/**
+ * @param {Values} v
+ * @param {Env} env
+ * @param {FetchLike | undefined} fetch
+ * @returns {Play}
+ */
 function googleClient(v, env, fetch) {
-  const file = v['service-account'] ?? env.GOOGLE_APPLICATION_CREDENTIALS;
-  const packageName = v.package ?? env.GOOGLE_PLAY_PACKAGE_NAME;
+  // String options.
+  const file = /** @type {string | undefined} */ (v['service-account']) ?? env.GOOGLE_APPLICATION_CREDENTIALS;
+  const packageName = /** @type {string | undefined} */ (v.package) ?? env.GOOGLE_PLAY_PACKAGE_NAME;
   need([
     ['--service-account', 'GOOGLE_APPLICATION_CREDENTIALS', file],
     ['--package', 'GOOGLE_PLAY_PACKAGE_NAME', packageName],
   ]);
   const play = new iap.GooglePlayClient({
-    serviceAccount: read(file),
-    ...(v['base-url'] ? { baseUrl: v['base-url'] } : {}),
-    ...(v['token-url'] ? { tokenUrl: v['token-url'] } : {}),
+    serviceAccount: read(/** @type {string} */ (file)),
+    ...(v['base-url'] ? { baseUrl: /** @type {string} */ (v['base-url']) } : {}),
+    ...(v['token-url'] ? { tokenUrl: /** @type {string} */ (v['token-url']) } : {}),
     ...(fetch ? { fetch } : {}),
   });
-  return { play, packageName };
+  return { play, packageName: /** @type {string} */ (packageName) };
 }
 
-/** `iap-verify google …` */
+/**
+ * `iap-verify google …`
+ * @param {string[]} [argv]
+ * @param {LookupIo} [io]
+ */
 export const google = (argv = [], io = {}) => lookup('google', GOOGLE_USAGE, GOOGLE_OPTIONS, GOOGLE, googleClient, argv, io);

@@ -6,10 +6,14 @@ import { createPublicKey, verify } from 'node:crypto';
 // Indexed by the algorithm numbers of wasm/src/engine.rs (`node_id`); 4 is ES256.
 const HASH = ['sha1', 'sha256', 'sha384', 'sha512', 'sha256'];
 const ES256 = 4;
-const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
+const b64url = (/** @type {Uint8Array} */ bytes) => Buffer.from(bytes).toString('base64url');
 
 export const nodeCrypto = {
-  /** @returns {import('node:crypto').KeyObject | {key: KeyObject, dsaEncoding: string} | undefined} */
+  /**
+   * @param {number} scheme
+   * @param {Uint8Array} key
+   * @returns {import('node:crypto').KeyObject | import('node:crypto').VerifyKeyObjectInput | undefined}
+   */
   importKey(scheme, key) {
     try {
       if (scheme === ES256) {
@@ -22,6 +26,12 @@ export const nodeCrypto = {
       return undefined;
     }
   },
+  /**
+   * @param {number} scheme
+   * @param {import('node:crypto').KeyObject | import('node:crypto').VerifyKeyObjectInput} key what importKey returned
+   * @param {Uint8Array} data
+   * @param {Uint8Array} signature
+   */
   verify(scheme, key, data, signature) {
     try {
       return verify(HASH[scheme], data, key, signature);

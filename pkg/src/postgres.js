@@ -11,7 +11,10 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** The flow's end states, as SQL: the unfinished index and `unfinished()` leave these out. */
 const ENDED = "('COMPLETED', 'VERIFY_FAILED', 'USER_CANCELED', 'REFUNDED', 'CONSUMED_ELSEWHERE')";
 
-/** `name` or `schema.name`, checked and double-quoted; anything else is INVALID_ARGUMENT. */
+/**
+ * `name` or `schema.name`, checked and double-quoted; anything else is INVALID_ARGUMENT.
+ * @param {unknown} table
+ */
 function tableName(table) {
   const parts = typeof table === 'string' ? table.split('.') : [];
   if (parts.length < 1 || parts.length > 2 || !parts.every((p) => IDENT.test(p))) {
@@ -50,12 +53,14 @@ export async function migrate(pool, options) {
   await pool.query(migrationSql(options));
 }
 
+/** @param {unknown} paymentSeq */
 function checkSeq(paymentSeq) {
   if (typeof paymentSeq !== 'string' || paymentSeq === '') {
     throw new IapError('INVALID_ARGUMENT', 'postgres flow store: `paymentSeq` must be a non-empty string');
   }
 }
 
+/** @param {import('../web/iap_verify.js').PaymentFlowJSON} flow checked here: callers may pass anything */
 function checkFlow(flow) {
   if (flow === null || typeof flow !== 'object' || typeof flow.state !== 'string') {
     throw new IapError('INVALID_ARGUMENT', 'postgres flow store: `flow` must be the object from flow.toJSON()');
@@ -63,19 +68,23 @@ function checkFlow(flow) {
   return JSON.stringify(flow);
 }
 
-/** A row as the contract's record; bigint comes back from pg as a string. */
+/**
+ * A row as the contract's record; bigint comes back from pg as a string.
+ * @param {{ flow: unknown, version: unknown } | undefined} row
+ * @returns {import('./flow-store.js').FlowRecord | null}
+ */
 function record(row) {
   if (!row) return null;
   const version = Number(row.version);
   if (!Number.isSafeInteger(version) || version < 1) {
     throw new IapError('MALFORMED_INPUT', `postgres flow store: version ${String(row.version)} is not a positive integer`);
   }
-  return { flow: typeof row.flow === 'string' ? JSON.parse(row.flow) : row.flow, version };
+  return { flow: typeof row.flow === 'string' ? JSON.parse(row.flow) : /** @type {import('../web/iap_verify.js').PaymentFlowJSON} */ (row.flow), version };
 }
 
 /**
  * A flow store on PostgreSQL. Run `migrate(pool)` (or `iap-verify db migrate`) once first.
- * @param {{ query: Function, connect: Function }} pool a `pg.Pool`
+ * @param {import('./postgres.js').PgPoolLike} pool a `pg.Pool`
  * @param {{ table?: string }} [options] the table (default `iap_payment_flow`)
  * @returns {import('./postgres.js').PostgresFlowStore}
  */
@@ -116,6 +125,7 @@ export function createPostgresFlowStore(pool, { table = DEFAULT_TABLE } = {}) {
     async deliverInTransaction(paymentSeq, fn) {
       checkSeq(paymentSeq);
       const client = await pool.connect();
+      /** @type {unknown} */
       let broken;
       try {
         await client.query('BEGIN');
@@ -147,7 +157,7 @@ export function createPostgresFlowStore(pool, { table = DEFAULT_TABLE } = {}) {
         throw new IapError('INVALID_ARGUMENT', 'postgres flow store: `updatedBefore` must be epoch ms and `limit` a positive integer');
       }
       const r = await pool.query(sql.unfinished, [new Date(updatedBefore), limit]);
-      return r.rows.map((row) => row.payment_seq);
+      return r.rows.map((/** @type {{ payment_seq: string }} */ row) => row.payment_seq);
     },
   };
 }

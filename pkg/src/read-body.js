@@ -4,9 +4,15 @@
 // cap, so an endless or oversized body is never buffered whole. A response without a stream (a
 // caller's fetch that returns a plain object) is read whole; the caller's limit check still runs.
 
-/** `{ bytes }` (a Uint8Array), or `{ oversize }` (the size seen) once the body passes `limit` bytes. */
+/**
+ * `{ bytes }` (a Uint8Array), or `{ oversize }` (the size seen) once the body passes `limit` bytes.
+ * @param {{ headers?: { get?(name: string): string | null, forEach?(cb: (value: string, key: string) => void): void }, body?: { cancel?(): Promise<void>, getReader?(): ReadableStreamDefaultReader<Uint8Array> } | null,
+ *   arrayBuffer?(): Promise<ArrayBuffer>, text(): Promise<string> }} res a fetch Response, or an object that looks like one
+ * @param {number} limit
+ * @returns {Promise<{ bytes: Uint8Array, oversize?: undefined } | { oversize: number, bytes?: undefined }>}
+ */
 export async function readBytes(res, limit) {
-  const headers = res.headers && typeof res.headers.get === 'function' ? res.headers : undefined;
+  const headers = res.headers && typeof res.headers.get === 'function' ? /** @type {{ get(name: string): string | null }} */ (res.headers) : undefined;
   // A compressed body's Content-Length is not the size it decompresses to: only trusted uncompressed.
   const declared = headers && !headers.get('content-encoding') ? Number(headers.get('content-length')) : NaN;
   if (declared > limit) {

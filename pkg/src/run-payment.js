@@ -3,12 +3,48 @@
 import { PaymentFlow, toPurchase } from '../web/iap_verify.js';
 import { IapError } from './error.js';
 
-const isAlreadyConsumed = (e) =>
-  e != null && (e.code === 'ALREADY_CONSUMED' || (e.details != null && e.details.resultCode === 5018));
+/** @typedef {import('../web/iap_verify.js').Effect} Effect */
+/** @typedef {import('../web/iap_verify.js').FlowEvent} FlowEvent */
+/** @typedef {import('../web/iap_verify.js').PaymentFlowJSON} PaymentFlowJSON */
+/** @typedef {{ flow: PaymentFlow, version: number }} Checked a store's record, checked */
+/**
+ * Where the run reads and writes its flow: over a store (`checkRecord`, and `deliverInTransaction`
+ * when the store has it) or over the `save` callback.
+ * @typedef {Checked & { load(): Promise<Checked | null>, update(next: PaymentFlow, expected: number): Promise<boolean> }
+ *   & ({ checkRecord?: undefined, deliverInTransaction?: undefined }
+ *     | { checkRecord(r: unknown, what: string, minVersion?: number): Checked,
+ *         deliverInTransaction?: (fn: (locked: import('./flow-store.js').FlowRecord & { transaction: unknown }) => Promise<PaymentFlowJSON | null>) => Promise<unknown> })} Db
+ */
 
-const isRetryable = (e) => e != null && e.retryable === true;
+/** What a failed call says of itself: an IapError's fields, or nothing. */
+const fieldsOf = (/** @type {unknown} */ e) => /** @type {{ code?: unknown, retryable?: unknown, details?: { resultCode?: unknown } | null }} */ (e ?? {});
 
+const isAlreadyConsumed = (/** @type {unknown} */ e) => {
+  const { code, details } = fieldsOf(e);
+  return code === 'ALREADY_CONSUMED' || (details != null && details.resultCode === 5018);
+};
+
+const isRetryable = (/** @type {unknown} */ e) => fieldsOf(e).retryable === true;
+
+/**
+ * @param {string} message
+ * @param {Record<string, unknown>} [details]
+ */
 const bad = (message, details) => new IapError('INVALID_ARGUMENT', `runPayment: ${message}`, details ? { details } : {});
+
+/**
+ * The effect of type `type` among `effects`: in each state the reducer asks for one, of the kind
+ * that state needs (an INVALID_STATE_TRANSITION if it ever does not, rather than a call without it).
+ * @template {Effect['type']} T
+ * @param {Effect[]} effects
+ * @param {T} type
+ * @returns {Extract<Effect, { type: T }>}
+ */
+function effectOf(effects, type) {
+  const effect = effects.find((e) => e.type === type);
+  if (effect === undefined) throw new IapError('INVALID_STATE_TRANSITION', `runPayment: the flow asks for no ${type} effect`);
+  return /** @type {Extract<Effect, { type: T }>} */ (effect);
+}
 
 /**
  * Refused compare-and-set writes in one step before runPayment gives up with a retryable
@@ -18,7 +54,7 @@ const bad = (message, details) => new IapError('INVALID_ARGUMENT', `runPayment: 
 const MAX_STALE_WRITES = 5;
 const MAX_REFUSED_WRITES = 100;
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a payment from `PAID` to an end state: verify → consume at the IAP server → deliver →
@@ -75,7 +111,7 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  *   when another instance got ahead, the stored flow that instance is carrying on
  */
 export async function runPayment(options) {
-  const { verify, consume, deliver, complete, flag, maxConsumeAttempts = 3 } = options ?? {};
+  const { verify, consume, deliver, complete, flag, maxConsumeAttempts = 3 } = options ?? /** @type {Partial<import('./run-payment.js').RunPaymentOptions>} */ ({});
   for (const [name, fn] of Object.entries({ verify, consume, deliver })) {
     if (typeof fn !== 'function') throw bad(`\`${name}\` must be a function`);
   }
@@ -98,6 +134,8 @@ export async function runPayment(options) {
    * Applies `event` and writes the result. Returns the effects to perform now, or `null` when
    * the write was refused because another instance wrote first: then `current` is the stored
    * flow, and the caller stops unless the conflict rules say otherwise.
+   * @param {FlowEvent} event
+   * @returns {Promise<Effect[] | null>}
    */
   const write = async (event) => {
     const { flow: next, effects, duplicate } = current.apply(event);
@@ -117,6 +155,8 @@ export async function runPayment(options) {
    * re-sent the same consume, say); otherwise the other instance is ahead and `null` says stop.
    * A store that keeps refusing the write ends in a retryable TIMEOUT, bounded: MAX_STALE_WRITES
    * refusals after which the version did not move, MAX_REFUSED_WRITES refusals in all.
+   * @param {FlowEvent} event
+   * @returns {Promise<Effect[] | null>}
    */
   const record = async (event) => {
     let stale = 0;
@@ -152,10 +192,10 @@ export async function runPayment(options) {
           { details: { state: current.state } },
         );
       case 'PAID': {
-        const [effect] = current.pendingEffects();
-        let purchase;
+        const effect = effectOf(current.pendingEffects(), 'VERIFY');
+        let verified;
         try {
-          purchase = await verify(effect, current);
+          verified = await verify(effect, current);
         } catch (e) {
           if (e instanceof IapError && !e.retryable) {
             if ((await record({ type: 'VERIFY_FAILED', reason: `${e.code}: ${e.message}` })) === null) return current;
@@ -165,8 +205,11 @@ export async function runPayment(options) {
         }
         // Throws INVALID_ARGUMENT, outside the VERIFY_FAILED path, when `verify` returned
         // something no verifier made: that is a bug in the caller, not a bad purchase.
-        purchase = toPurchase(purchase);
+        // toPurchase also takes a Purchase it made (handed back as registered), which its generated
+        // type, VerifiedValue, does not list.
+        const purchase = toPurchase(/** @type {import('../web/iap_verify.js').VerifiedValue} */ (verified));
         if (purchase.state === 'PENDING') return current;
+        /** @type {FlowEvent} */
         let event = { type: 'VERIFIED', purchase };
         try {
           current.apply(event); // only to ask the reducer whether the purchase fits (rule 6)
@@ -183,7 +226,7 @@ export async function runPayment(options) {
         const effects = await write({ type: 'CONSUME_REQUESTED' });
         if (effects === null) return current;
         consumeRequests += 1;
-        if (!(await consumeOnce(effects[0]))) return current;
+        if (!(await consumeOnce(effectOf(effects, 'CONSUME')))) return current;
         break;
       }
       case 'CONSUME_REQUESTED': {
@@ -197,15 +240,14 @@ export async function runPayment(options) {
         const effects = await write({ type: 'CONSUME_TIMEOUT' });
         if (effects === null) return current;
         consumeRequests += 1;
-        if (!(await consumeOnce(effects[0]))) return current;
+        if (!(await consumeOnce(effectOf(effects, 'CONSUME')))) return current;
         break;
       }
       case 'CONSUMED':
         if (!(await deliverOnce())) return current;
         break;
       case 'DELIVERED': {
-        const [effect] = current.pendingEffects();
-        if (typeof complete === 'function') await complete(effect, current);
+        if (typeof complete === 'function') await complete(effectOf(current.pendingEffects(), 'COMPLETE'), current);
         if ((await record({ type: 'COMPLETED' })) === null) return current;
         break;
       }
@@ -217,6 +259,7 @@ export async function runPayment(options) {
   /**
    * Sends one consume and records its answer; no answer leaves CONSUME_REQUESTED for a retry.
    * False when another instance is ahead (stop).
+   * @param {Extract<Effect, { type: 'CONSUME' }>} effect
    */
   async function consumeOnce(effect) {
     try {
@@ -241,29 +284,29 @@ export async function runPayment(options) {
 
   /** Delivers and records DELIVERED, in one transaction where the store has them. */
   async function deliverOnce() {
-    if (!db.deliverInTransaction) {
-      const [effect] = current.pendingEffects();
-      await deliver(effect, current, { transaction: undefined });
+    if (!db.checkRecord || !db.deliverInTransaction) {
+      await deliver(effectOf(current.pendingEffects(), 'DELIVER'), current, { transaction: undefined });
       return (await record({ type: 'DELIVERED' })) !== null;
     }
+    const { checkRecord } = db;
     let delivered = false;
+    /** @type {number | undefined} */
     let lockedVersion;
     const r = await db.deliverInTransaction(async (lockedRecord) => {
       // The record is locked: what it says now is what every other instance will see. It is
       // checked as `load`'s answer is (this payment's flow, a version that never goes back)
       // before anything is delivered on its word.
-      const { flow: locked, version: v } = db.checkRecord(lockedRecord, 'the record `store.deliverInTransaction` locked', version);
+      const { flow: locked, version: v } = checkRecord(lockedRecord, 'the record `store.deliverInTransaction` locked', version);
       lockedVersion = v;
       if (locked.state !== 'CONSUMED') return null;
-      const [effect] = locked.pendingEffects();
-      await deliver(effect, locked, { transaction: lockedRecord.transaction });
+      await deliver(effectOf(locked.pendingEffects(), 'DELIVER'), locked, { transaction: lockedRecord.transaction });
       delivered = true;
       return locked.apply({ type: 'DELIVERED' }).flow.toJSON();
     });
-    const after = db.checkRecord(r, 'the record `store.deliverInTransaction` resolved with', lockedVersion ?? version);
+    const after = checkRecord(r, 'the record `store.deliverInTransaction` resolved with', lockedVersion ?? version);
     // What fn returned was written in the lock's transaction: the record is now that flow, one
     // version up. Anything else (the write dropped, say) would deliver again on the next pass.
-    if (delivered && (after.flow.state !== 'DELIVERED' || after.version !== lockedVersion + 1)) {
+    if (delivered && (after.flow.state !== 'DELIVERED' || lockedVersion === undefined || after.version !== lockedVersion + 1)) {
       throw new IapError(
         'MALFORMED_INPUT',
         `runPayment: the item of paymentSeq ${current.paymentSeq} was delivered, but \`store.deliverInTransaction\` did not record DELIVERED (it answered ${after.flow.state}, version ${after.version}, for the write over version ${lockedVersion})`,
@@ -279,6 +322,8 @@ export async function runPayment(options) {
 /**
  * The flow and the three operations runPayment needs, over a store or over the `save` callback.
  * `flow` and `version` are where the run starts.
+ * @param {import('./run-payment.js').RunPaymentOptions} options
+ * @returns {Promise<Db>}
  */
 async function open(options) {
   const { flow, store, save } = options;
@@ -288,7 +333,7 @@ async function open(options) {
     return {
       flow: flow instanceof PaymentFlow ? flow : PaymentFlow.fromJSON(flow),
       version: 0,
-      update: async (next) => {
+      update: async (/** @type {PaymentFlow} */ next) => {
         await save(next.toJSON());
         return true;
       },
@@ -297,7 +342,7 @@ async function open(options) {
   }
   if (save !== undefined) throw bad('give either `store` or `save`, not both');
   if (store === null || typeof store !== 'object') throw bad('`store` must be a flow store object');
-  for (const name of ['load', 'insert', 'update']) {
+  for (const name of /** @type {const} */ (['load', 'insert', 'update'])) {
     if (typeof store[name] !== 'function') throw bad(`\`store.${name}\` must be a function`);
   }
   const given = flow === undefined ? undefined : flow instanceof PaymentFlow ? flow : PaymentFlow.fromJSON(flow);
@@ -309,12 +354,17 @@ async function open(options) {
   /**
    * A record from the store, checked: an object with a positive integer version (at least
    * `minVersion`: versions never go back) and a flow of this payment. `what` names it in errors.
+   * @param {unknown} given
+   * @param {string} what
+   * @returns {Checked}
    */
-  const checkRecord = (r, what, minVersion = 1) => {
-    if (r === null || typeof r !== 'object' || !Number.isSafeInteger(r.version) || r.version < 1) {
+  const checkRecord = (given, what, minVersion = 1) => {
+    const r = /** @type {{ flow?: unknown, version?: unknown } | null} */ (given);
+    if (r === null || typeof r !== 'object' || typeof r.version !== 'number' || !Number.isSafeInteger(r.version) || r.version < 1) {
       throw bad(`${what} must be { flow, version } with a positive integer version`);
     }
-    const f = PaymentFlow.fromJSON(r.flow);
+    // fromJSON checks the flow itself (a PaymentFlowJSON, or its text).
+    const f = PaymentFlow.fromJSON(/** @type {PaymentFlowJSON} */ (r.flow));
     if (f.paymentSeq !== paymentSeq) {
       throw new IapError('MALFORMED_INPUT', `runPayment: ${what} is the flow of payment ${f.paymentSeq}, not of ${paymentSeq}`, {
         details: { paymentSeq, flowPaymentSeq: f.paymentSeq },
@@ -327,6 +377,8 @@ async function open(options) {
     }
     return { flow: f, version: r.version };
   };
+  const { deliverInTransaction } = store;
+  /** @returns {Promise<Checked | null>} */
   const load = async () => {
     const r = await store.load(paymentSeq);
     if (r === null || r === undefined) return null;
@@ -344,8 +396,7 @@ async function open(options) {
     ...start,
     load,
     checkRecord,
-    update: async (next, expected) => (await store.update(paymentSeq, next.toJSON(), expected)) === true,
-    deliverInTransaction:
-      typeof store.deliverInTransaction === 'function' ? (fn) => store.deliverInTransaction(paymentSeq, fn) : undefined,
+    update: async (/** @type {PaymentFlow} */ next, /** @type {number} */ expected) => (await store.update(paymentSeq, next.toJSON(), expected)) === true,
+    deliverInTransaction: typeof deliverInTransaction === 'function' ? (fn) => deliverInTransaction.call(store, paymentSeq, fn) : undefined,
   };
 }

@@ -1,5 +1,5 @@
 // The examples in examples/, each run as a user would run it: the folder copied into an empty
-// temporary directory, the package installed there from the packed tarball (`npm pack ./pkg`), its
+// temporary directory, the package installed there from the tarball `make build` packed, its
 // other dependencies from npm (offline: the root `npm ci` has them in the cache), then started
 // with the public and self-made test vectors as input. Nothing is imported from the repository.
 import { test, before, after } from 'node:test';
@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repo } from '../runtimes/project.mjs';
+import { packedPackages, repo } from '../runtimes/project.mjs';
 
 const bin = (name) => join(repo, 'node_modules/.bin', name);
 const vector = (p) => join(repo, 'tests/vectors', p);
@@ -19,8 +19,7 @@ let tarball;
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'iap-verify-examples-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', './pkg', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: repo, encoding: 'utf8' }))[0];
-  tarball = join(work, packed.filename);
+  tarball = packedPackages()['iap-verify'].tarball;
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from '../../pkg/node.mjs';
-import { startEmulator } from '../../pkg/src/emulator.js';
+import { startEmulator } from '../../emulator/src/emulator.js';
 
 let production;
 let sandbox;

@@ -136,24 +136,12 @@ test('usage errors are exit 2', () => {
   assert.match(r.err, /cannot tell what this input is/);
 });
 
-test('emulator and dashboard dispatch to their modules, or say they are missing', async () => {
+test('emulator and dashboard dispatch to their packages (linked into node_modules in this repository)', async () => {
+  // Without them installed, the command says how to get them: tests/package/ installs the tarballs.
   for (const command of ['emulator', 'dashboard']) {
     const r = cli([command, '--help']);
-    const present = (() => {
-      try {
-        readFileSync(fileURLToPath(new URL(`../../pkg/src/${command}-cli.js`, import.meta.url)));
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    if (present) {
-      assert.equal(r.code, 0, r.err);
-      assert.match(r.out, new RegExp(`iap-verify ${command}`));
-    } else {
-      assert.equal(r.code, 2);
-      assert.match(r.err, new RegExp(`the '${command}' command is not part of this build`));
-    }
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, new RegExp(`^usage: iap-verify ${command} `));
   }
 });
 

@@ -1,10 +1,10 @@
-// The dashboard's store lookups, server side (pkg/src/dashboard-stores.js), for Google Play: a
+// The dashboard's store lookups, server side (www/server/dashboard-stores.js), for Google Play: a
 // purchase token (one-time product or subscription) with its acknowledgement state and refund, and
 // the voided purchases, against the Play fake; the requests checked. Node only (it reads key files
 // with node:fs). The Apple lookups and the page are tested in tests/www/ against the local server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LOOKUP_LIMITS, storeLookup } from '../../pkg/src/dashboard-stores.js';
+import { LOOKUP_LIMITS, storeLookup } from '../../www/server/dashboard-stores.js';
 import { playClient, playFake } from './google-play-fake.mjs';
 
 const HOUR = 3_600_000;

@@ -1,13 +1,13 @@
 // The local IAP server's own guards (issue 25, item 3): the Host allow-list it shares with the
-// dashboard (pkg/src/host-check.js), foreign Origins refused, admin writes taken only as
+// dashboard (emulator/src/host-check.js), foreign Origins refused, admin writes taken only as
 // application/json. A page on another site can neither drive /admin/* blindly (a "simple"
 // cross-origin POST) nor read /admin/*/credentials by rebinding its name to the emulator.
 // runtimes: node-only (raw requests with chosen Host headers through node:http)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { startEmulator } from '../../pkg/src/emulator.js';
-import { main as emulatorMain } from '../../pkg/src/emulator-cli.js';
+import { startEmulator } from '../../emulator/src/emulator.js';
+import { main as emulatorMain } from '../../emulator/src/emulator-cli.js';
 
 let emu;
 before(async () => {

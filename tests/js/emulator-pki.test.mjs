@@ -1,11 +1,11 @@
-// The emulator's own test PKI (pkg/src/emulator-pki.js) read back by node:crypto and by the
+// The emulator's own test PKI (emulator/src/emulator-pki.js) read back by node:crypto and by the
 // package's verifier, and the App Store face's key options. Node only: it uses node:crypto.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import * as iap from './load.mjs';
-import { APPLE_MARKER_OIDS, certificate, createAppStorePki, oid, pem, time } from '../../pkg/src/emulator-pki.js';
-import { startEmulator } from '../../pkg/src/emulator.js';
+import { APPLE_MARKER_OIDS, certificate, createAppStorePki, oid, pem, time } from '../../emulator/src/emulator-pki.js';
+import { startEmulator } from '../../emulator/src/emulator.js';
 
 const has = (der, dotted) => Buffer.from(der).includes(oid(dotted));
 

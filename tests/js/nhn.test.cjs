@@ -4,7 +4,7 @@ const assert = require('node:assert/strict');
 const iap = require('../../pkg/node.cjs');
 
 test('require(): IapClient and GamebaseClient work against the emulator', async () => {
-  const { startEmulator } = await import('../../pkg/src/emulator.js');
+  const { startEmulator } = await import('../../emulator/src/emulator.js');
   const emu = await startEmulator();
   try {
     const c = new iap.IapClient({ appKey: emu.iap.appKey, baseUrl: emu.url });

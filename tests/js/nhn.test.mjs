@@ -1,10 +1,10 @@
-// IapClient and GamebaseClient against the local IAP server (pkg/src/emulator.js): every method,
+// IapClient and GamebaseClient against the local IAP server (emulator/src/emulator.js): every method,
 // every fault, and the same calls through an injected fetch.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from './load.mjs';
-import { startEmulator } from '../../pkg/src/emulator.js';
-import { main as emulatorMain } from '../../pkg/src/emulator-cli.js';
+import { startEmulator } from '../../emulator/src/emulator.js';
+import { main as emulatorMain } from '../../emulator/src/emulator-cli.js';
 
 let emu;
 const PACKAGE = 'com.example.game';
@@ -527,16 +527,17 @@ test('emulator CLI: main() starts a server on the given port', async () => {
   }
 });
 
-test('the emulator is importable by package name as iap-verify/emulator', async () => {
+test('the emulator is importable by package name as iap-verify-emulator, beside iap-verify', async () => {
   const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  // An app with the package installed (a symlink stands in for npm install).
+  // An app with both packages installed (symlinks stand in for npm install).
   const app = mkdtempSync(join(tmpdir(), 'iap-app-'));
   try {
     mkdirSync(join(app, 'node_modules'));
     symlinkSync(new URL('../../pkg', import.meta.url).pathname, join(app, 'node_modules', 'iap-verify'), 'dir');
-    writeFileSync(join(app, 'main.mjs'), "export { startEmulator } from 'iap-verify/emulator';\nexport { IapClient } from 'iap-verify';\n");
+    symlinkSync(new URL('../../emulator', import.meta.url).pathname, join(app, 'node_modules', 'iap-verify-emulator'), 'dir');
+    writeFileSync(join(app, 'main.mjs'), "export { startEmulator } from 'iap-verify-emulator';\nexport { IapClient } from 'iap-verify';\n");
     const mod = await import(join(app, 'main.mjs'));
     const other = await mod.startEmulator();
     try {
@@ -547,5 +548,21 @@ test('the emulator is importable by package name as iap-verify/emulator', async 
     }
   } finally {
     rmSync(app, { recursive: true });
+  }
+});
+
+test("the emulator's Google face lists its one-time purchases (copies), as the dashboard reads them", async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    const seeded = emu.googlePlay.productPurchases().find((p) => p.token === 'play-token-unacknowledged');
+    assert.deepEqual([seeded.productId, seeded.purchaseState, seeded.acknowledgementState], ['gem_500', 0, 0]);
+    emu.googlePlay.addProductPurchase({ token: 'listed-token', productId: 'gem_500', acknowledged: true });
+    const added = emu.googlePlay.productPurchases().find((p) => p.token === 'listed-token');
+    assert.equal(added.acknowledgementState, 1);
+    // Copies: changing one changes nothing the server holds.
+    seeded.acknowledgementState = 1;
+    assert.equal(emu.googlePlay.productPurchases().find((p) => p.token === 'play-token-unacknowledged').acknowledgementState, 0);
+  } finally {
+    await emu.close();
   }
 });

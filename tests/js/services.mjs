@@ -4,7 +4,7 @@
 // Deno, Bun, workerd and the browser.
 
 /**
- * The local IAP server (pkg/src/emulator.js): `{ url, iap: { appKey, appSeq, ... }, gamebase:
+ * The local IAP server (emulator/src/emulator.js): `{ url, iap: { appKey, appSeq, ... }, gamebase:
  * { appId, secretKey }, appStore: { keyId, issuerId, bundleId, appAppleId, environment, signingKey,
  * rootCertificate (DER bytes), rootCertificatePem }, googlePlay: { packageName, serviceAccount },
  * close() }`, or null when this build has no
@@ -13,7 +13,7 @@
 export async function emulator() {
   let mod;
   try {
-    mod = await import('../../pkg/src/emulator.js');
+    mod = await import('../../emulator/src/emulator.js');
   } catch (e) {
     if (e?.code === 'ERR_MODULE_NOT_FOUND') return null;
     throw e;

@@ -1,10 +1,10 @@
-// Every code block of the package README (pkg/README.md) and of the manual (docs/*.md) runs here,
-// as written. Each block is preceded by `<!-- snippet: name -->`, and each name has a harness
+// Every code block of the package READMEs (pkg/README.md, emulator/README.md, www/README.md) and
+// of the manual (docs/*.md) runs here, as written. Each block is preceded by `<!-- snippet: name -->`, and each name has a harness
 // below: a `js` block is written to a module beside this file (its `iap-verify` imports pointed at
 // the package under test, as ./load.mjs does for the whole suite), imported, and what it exports is
 // called with real data (the vectors of tests/vectors/, the emulator, the fakes of this folder); a
-// `sh` block's commands run against pkg/bin/iap-verify.mjs in a temporary folder holding the files
-// they name. A block without a name, a name without a harness, a harness without a block, or a
+// `sh` block's commands run against the packages' bins (pkg/bin/iap-verify.mjs and the other two) in
+// a temporary folder holding the files they name. A block without a name, a name without a harness, a harness without a block, or a
 // block that did not run, fails.
 // runtimes: node-only (it writes modules and runs processes)
 import { test, after } from 'node:test';
@@ -23,8 +23,8 @@ const vectorText = (p) => vector(p).toString('utf8');
 // ---------------------------------------------------------------------------------------------
 // The blocks
 
-/** The documents whose code blocks run: the package README and every page of docs/. */
-const DOCUMENTS = ['pkg/README.md', ...readdirSync(join(repo, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+/** The documents whose code blocks run: the packages' READMEs and every page of docs/. */
+const DOCUMENTS = ['pkg/README.md', 'emulator/README.md', 'www/README.md', ...readdirSync(join(repo, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
 
 /** Every fenced block of `file`: { file, line, lang, name, code }; name is null when unnamed. */
 function blocksOf(file) {
@@ -60,12 +60,15 @@ after(() => {
 
 /** The block as a module beside this file, its package imports pointed at the package under test. */
 function moduleOf(block) {
-  const SUBPATHS = { '': './load.mjs', '/emulator': '../../pkg/src/emulator.js', '/postgres': '../../pkg/src/postgres.js', '/init': '../../pkg/init.mjs', '/verify': '../../pkg/verify/node.mjs' };
+  const SUBPATHS = {
+    'iap-verify': './load.mjs', 'iap-verify/postgres': '../../pkg/src/postgres.js', 'iap-verify/init': '../../pkg/init.mjs',
+    'iap-verify/verify': '../../pkg/verify/node.mjs', 'iap-verify/detect': '../../pkg/src/detect.js', 'iap-verify-emulator': '../../emulator/src/emulator.js',
+  };
   let imports = 0;
-  const code = block.code.replace(/\bfrom '(iap-verify(\/[\w-]+)?)'/g, (_, spec, sub = '') => {
-    assert.ok(sub in SUBPATHS, `${block.file}:${block.line}: imports ${spec}, which the package does not export`);
+  const code = block.code.replace(/\bfrom '(iap-verify[\w/-]*)'/g, (_, spec) => {
+    assert.ok(spec in SUBPATHS, `${block.file}:${block.line}: imports ${spec}, which the packages do not export`);
     imports++;
-    return `from '${SUBPATHS[sub]}'`;
+    return `from '${SUBPATHS[spec]}'`;
   });
   assert.ok(imports > 0, `${block.file}:${block.line}: the block does not import the package`);
   const file = join(here, `.snippet-${block.name}-${process.pid}.mjs`);
@@ -86,13 +89,18 @@ function throwsCode(fn, code) {
 // ---------------------------------------------------------------------------------------------
 // Running a sh block
 
-/** A temporary folder with `iap-verify` on the PATH (this repository's bin) and the given files. */
+/** The packages' commands: this repository's bins. */
+const BINS = { 'iap-verify': 'pkg/bin/iap-verify.mjs', 'iap-verify-emulator': 'emulator/bin/iap-verify-emulator.mjs', 'iap-verify-dashboard': 'www/bin/iap-verify-dashboard.mjs' };
+
+/** A temporary folder with the packages' commands on the PATH (this repository's bins) and the given files. */
 function shellFolder(files = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'iap-verify-snippet-'));
   const bin = join(dir, '.bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'iap-verify'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(repo, 'pkg/bin/iap-verify.mjs'))} "$@"\n`);
-  chmodSync(join(bin, 'iap-verify'), 0o755);
+  for (const [name, file] of Object.entries(BINS)) {
+    writeFileSync(join(bin, name), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(repo, file))} "$@"\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
   for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
   return { dir, path: `${bin}:${process.env.PATH}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -121,14 +129,14 @@ async function sh(folder, line, { env = {}, append = '' } = {}) {
   });
 }
 
-/** An install line, checked by its form: the package manager's install of one of these packages. */
+/** An install line, checked by its form: the package manager's install of some of these packages. */
 function checkInstallLines(block, packages) {
   const lines = commandsOf(block);
   assert.ok(lines.length > 0);
   for (const l of lines) {
-    const m = /^(?:npm install|bun add) ([\w-]+)\s*(?:#.*)?$/.exec(l);
+    const m = /^(?:npm install(?: --save-dev)?|bun add) ([\w -]+?)\s*(?:#.*)?$/.exec(l);
     assert.ok(m, `${block.file}:${block.line}: not an install line: ${l}`);
-    assert.ok(packages.includes(m[1]), `${block.file}:${block.line}: installs ${m[1]}`);
+    for (const name of m[1].split(' ')) assert.ok(packages.includes(name), `${block.file}:${block.line}: installs ${name}`);
   }
   return lines.length;
 }
@@ -261,37 +269,52 @@ async function cliFiles() {
   };
 }
 
-/** `npx iap-verify dashboard`: it prints its address and serves the page there. */
+/**
+ * `npx iap-verify dashboard` (the library's command) or `npx iap-verify-dashboard` (the package's):
+ * it prints its address and serves the page there.
+ */
 async function checkDashboardStarts(block) {
   const lines = commandsOf(block);
-  assert.deepEqual(lines, ['npm install iap-verify-dashboard', 'npx iap-verify dashboard']);
+  assert.equal(lines.length, 2);
+  assert.equal(lines[0], 'npm install iap-verify-dashboard');
+  assert.ok(['npx iap-verify dashboard', 'npx iap-verify-dashboard'].includes(lines[1]), lines[1]);
   checkInstallLines({ ...block, code: lines[0] }, ['iap-verify-dashboard']);
-  // In this repository the bin finds the page in www/ (an installed project needs the optional
-  // package; the packaging test installs it). Port 0: any free port, as the default may be taken.
+  // In this repository the packages are linked into node_modules (the packaging test installs
+  // them from their tarballs). Port 0: any free port, as the default may be taken.
   const folder = shellFolder();
-  const child = spawn('bash', ['-c', `exec ${lines[1].replace(/^npx iap-verify/, 'iap-verify')} --port 0`], { cwd: folder.dir, env: { ...process.env, PATH: folder.path } });
+  const server = serving(folder, `${lines[1].replace(/^npx /, '')} --port 0`, /iap-verify[ -]dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
   try {
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /iap-verify dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
-    });
+    const url = await server.address;
     const res = await fetch(url);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /<script[^>]+src=/);
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
   } finally {
-    child.kill();
+    server.child.kill();
     folder.remove();
   }
+}
+
+/**
+ * A documented command that starts a server, run in `folder`: `address` resolves with the first
+ * group of `ready` once its output matches (rejects if it exits first or prints nothing in 20 s).
+ */
+function serving(folder, command, ready) {
+  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: folder.dir, env: { ...process.env, PATH: folder.path } });
+  const address = new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no address printed: ${out}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+  return { child, address };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,7 +547,7 @@ const HARNESSES = {
 
   // ---- NHN, the emulator
   'nhn-consume': async (block) => {
-    const { startEmulator } = await import('../../pkg/src/emulator.js');
+    const { startEmulator } = await import('../../emulator/src/emulator.js');
     const emu = await startEmulator();
     const realFetch = globalThis.fetch;
     const hosts = [];
@@ -668,7 +691,7 @@ const HARNESSES = {
   'cli-lookup': async (block) => {
     const lines = commandsOf(block);
     assert.equal(lines.length, 2);
-    const { startEmulator } = await import('../../pkg/src/emulator.js');
+    const { startEmulator } = await import('../../emulator/src/emulator.js');
     // The stores, played by the emulator with the documented ids; the commands are sent to it
     // with --base-url (and Apple's data, signed by the emulator's test root, checked with --root).
     const emu = await startEmulator({
@@ -698,13 +721,37 @@ const HARNESSES = {
   },
   'readme-dashboard': checkDashboardStarts,
   'dashboard-start': checkDashboardStarts,
+  'emulator-install': async (block) => {
+    const lines = commandsOf(block);
+    assert.equal(lines.length, 2);
+    checkInstallLines({ ...block, code: lines[0] }, ['iap-verify', 'iap-verify-emulator']);
+    assert.match(lines[1], /^npx iap-verify-emulator --port 8787$/);
+    // Port 0 instead of the documented one, which may be taken: it prints each API's base URL.
+    const folder = shellFolder();
+    const server = serving(folder, lines[1].replace(/^npx /, '').replace('--port 8787', '--port 0'), /IAP emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n[\s\S]*App Store API[\s\S]*Play API/);
+    try {
+      const url = await server.address;
+      const state = await (await fetch(`${url}/admin/state`)).json();
+      assert.ok(state.payments.length > 0, 'seeded');
+    } finally {
+      server.child.kill();
+      folder.remove();
+    }
+  },
+  'cli-detect': async (block) => {
+    const { label } = await load(block);
+    assert.equal(label(vectorText('google/consumable.json')), 'Google Play purchase');
+    assert.equal(label(vectorText('onestore/v21.json')), 'ONE store purchase');
+    assert.equal(label(JSON.stringify({ signedPayload: 'a.b.c' })), 'App Store Server Notification V2');
+    assert.equal(label('hello, world'), 'not recognized: not a recognized format');
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
 // The tests
 
-test('every code block of the package README and the manual is named, once, and has a harness', () => {
-  assert.ok(DOCUMENTS.includes('pkg/README.md') && DOCUMENTS.includes('docs/apple.md'), DOCUMENTS.join());
+test('every code block of the package READMEs and the manual is named, once, and has a harness', () => {
+  assert.ok(DOCUMENTS.includes('pkg/README.md') && DOCUMENTS.includes('emulator/README.md') && DOCUMENTS.includes('www/README.md') && DOCUMENTS.includes('docs/apple.md'), DOCUMENTS.join());
   const unnamed = BLOCKS.filter((b) => b.name === null).map((b) => `${b.file}:${b.line}`);
   assert.deepEqual(unnamed, [], 'blocks without a <!-- snippet: name --> line before them');
   const names = BLOCKS.map((b) => b.name);

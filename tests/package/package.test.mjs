@@ -1,30 +1,37 @@
-// The package as a user installs it: `npm pack ./pkg`, the tarball installed offline into an
-// empty project, then imported from ESM, CommonJS, TypeScript, the `iap-verify` bin and Deno
-// (local path). Also: what the tarball holds, its size, and the TypeScript checks (usage.ts must
-// compile under --strict, wrong.ts must fail where it says, no `any` in public signatures).
+// The packages as a user installs them: the tarballs `make build` packs into target/packages/
+// (iap-verify from pkg/, iap-verify-emulator from emulator/, iap-verify-dashboard from www/),
+// installed offline into empty projects: the library alone, then the three side by side. Imported
+// from ESM, CommonJS, TypeScript, the bins and Deno (local path). Also: what each tarball holds,
+// the library's size, and the TypeScript checks (usage.ts must compile under --strict, wrong.ts
+// must fail where it says, no `any` in public signatures).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { installedProject, repo } from '../runtimes/project.mjs';
+import { emptyProject, installPackages, installedProject, repo } from '../runtimes/project.mjs';
 
 const bin = (name) => join(repo, 'node_modules/.bin', name);
 const vector = (p) => readFileSync(join(repo, 'tests/vectors', p), 'utf8');
+// p: a project with the library alone; all: one with the three packages installed side by side.
 let p;
+let all;
 
 before(() => {
   p = installedProject('iap-verify-package-');
+  all = emptyProject('iap-verify-packages-');
+  installPackages(all.projectDir, ['iap-verify', 'iap-verify-emulator', 'iap-verify-dashboard'], p.all);
 });
 after(() => {
-  if (p) rmSync(p.work, { recursive: true, force: true });
+  for (const project of [p, all]) if (project) rmSync(project.work, { recursive: true, force: true });
 });
 
 const installed = () => join(p.projectDir, 'node_modules/iap-verify');
 const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: p.projectDir, encoding: 'utf8', ...opts });
+const runAll = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: all.projectDir, encoding: 'utf8', ...opts });
 
 test('the tarball holds the entries, types, wasm, bin and licence, and nothing else', (t) => {
   const files = p.packed.files.map((f) => f.path).sort();
@@ -37,13 +44,13 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   }
   for (const f of pointed) assert.ok(files.includes(f.replace(/^\.\//, '')), `${f} is referenced by package.json but not packed`);
   // Exactly these files: the entries, types, bin and generated glue, and the committed sources of
-  // pkg/src (so a new source file needs no edit here, and anything else packed fails). The
-  // dashboard's page (www/) is the optional package iap-verify-dashboard, not part of this one.
+  // pkg/src (so a new source file needs no edit here, and anything else packed fails). The local
+  // server and the dashboard are packages of their own (emulator/, www/), tested below.
   const sources = execFileSync('git', ['ls-files', 'pkg/src'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^pkg\//, ''));
   assert.ok(sources.includes('src/api.js') && sources.includes('src/detect.js'));
   // The manual: every committed page of docs/ but the repository's own notes (scripts/pkg-docs.mjs).
   const manual = execFileSync('git', ['ls-files', 'docs/*.md'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => f !== 'docs/development.md');
-  assert.ok(manual.length >= 17 && manual.includes('docs/apple.md'), manual.join());
+  assert.ok(manual.length >= 15 && manual.includes('docs/apple.md'), manual.join());
   const expected = [
     'LICENSE', 'README.md', 'package.json', 'index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs',
     'bin/iap-verify.mjs', 'web/iap_verify.js', 'web/iap_verify.d.ts', 'web/iap_verify_bg.wasm', 'web/endpoints.js', 'web/endpoints.d.ts', 'web/codes.d.ts', ...sources, ...manual,
@@ -98,17 +105,21 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // Then iap-verify/verify (its second glue, held apart below like its wasm; its entries and types,
   // 12 KiB) and inspect() (pkg/src/inspect.js and its types, 22 KiB, while the CLI lost 4.5 KiB and
   // the dashboard's own BER reader went): 609.5 KiB unpacked beyond the modules and the edge glue.
-  // The ceiling moves to 620 KiB for that; moving the emulator into its own package (issue 26,
-  // item 5) will take about 100 KiB out of this one.
+  // The ceiling moved to 620 KiB for that. Then the emulator (with its seed and the Host checks),
+  // the dashboard's server and the manual's pages on both went to packages of their own (issue 26,
+  // item 5; iap-verify/detect's types came in): 418.4 KiB unpacked beyond the modules and the edge
+  // glue, 66 files; then the JSDoc types of its JS (checked by tsc -p pkg, strict) and transport.js
+  // split out of clients.js: 446.8 KiB, 67 files. The ceilings follow: 460 KiB unpacked, 140 KiB
+  // packed beyond the wasm.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 620 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 460 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
-  assert.ok(p.packed.size < gz + edgeGlueGz + 180 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  assert.ok(p.packed.size < gz + edgeGlueGz + 140 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 
@@ -127,7 +138,7 @@ test("the package's README is the user's door, the manual ships beside it, and n
   assert.match(readme, /^npm install iap-verify$/m);
   // The manual: every page of docs/ but the repository's notes, byte for byte.
   const pages = p.packed.files.map((f) => f.path).filter((f) => f.startsWith('docs/'));
-  assert.ok(pages.length >= 17, pages.join());
+  assert.ok(pages.length >= 15, pages.join());
   assert.ok(!pages.includes('docs/development.md'));
   for (const page of pages) assert.equal(readFileSync(join(installed(), page), 'utf8'), readFileSync(join(repo, page), 'utf8'), page);
   // The README links to every page of the manual.
@@ -229,8 +240,8 @@ function typecheck(files, { lib = ['es2022', 'dom', 'esnext.disposable'], types 
     },
     files,
   };
-  writeFileSync(join(p.projectDir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
-  return run(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+  writeFileSync(join(all.projectDir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  return runAll(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
 }
 
 test('TypeScript: tests/types compiles under --strict and every @ts-expect-error line is an error', () => {
@@ -242,7 +253,7 @@ test('TypeScript: tests/types compiles under --strict and every @ts-expect-error
   const sources = readdirSync(dir).filter((f) => /^(usage|wrong)[\w-]*\.ts$/.test(f)).sort();
   assert.ok(sources.includes('usage.ts') && sources.includes('wrong.ts'));
   const names = sources.map((f) => f.replace(/\.ts$/, '.mts'));
-  sources.forEach((f, i) => cpSync(join(dir, f), join(p.projectDir, names[i])));
+  sources.forEach((f, i) => cpSync(join(dir, f), join(all.projectDir, names[i])));
   const r = typecheck(names);
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
   // Without the directives, each marked line is an error of its own (so no directive is idle).
@@ -253,7 +264,7 @@ test('TypeScript: tests/types compiles under --strict and every @ts-expect-error
     if (expected === 0) continue;
     total += expected;
     const bare = `bare-${f.replace(/\.ts$/, '.mts')}`;
-    writeFileSync(join(p.projectDir, bare), text.replaceAll('// @ts-expect-error', '// (expected error)'));
+    writeFileSync(join(all.projectDir, bare), text.replaceAll('// @ts-expect-error', '// (expected error)'));
     const failed = typecheck([bare]);
     assert.notEqual(failed.status, 0);
     const errorLines = new Set([...failed.stdout.matchAll(new RegExp(`${bare.replace('.', '\\.')}\\((\\d+),`, 'g'))].map((m) => m[1]));
@@ -263,7 +274,7 @@ test('TypeScript: tests/types compiles under --strict and every @ts-expect-error
 });
 
 test('TypeScript: a CommonJS project with only @types/node (no DOM lib) compiles', () => {
-  writeFileSync(join(p.projectDir, 'use.cts'), `import iap = require('iap-verify');
+  writeFileSync(join(all.projectDir, 'use.cts'), `import iap = require('iap-verify');
 const v = new iap.GoogleVerifier('key');
 const p: iap.GooglePurchase = v.verify('{}', 'sig');
 export const id: string | undefined = p.orderId;
@@ -272,17 +283,22 @@ export const id: string | undefined = p.orderId;
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
 });
 
-test('TypeScript: every entry compiles under --strict on the default lib, with and without @types/node', () => {
+test('TypeScript: every entry of the three packages compiles under --strict on the default lib, with and without @types/node', () => {
   // No `lib` and no `target`: what TypeScript picks by itself. `module` decides the implied target:
   // nodenext -> esnext (its lib has Symbol.dispose), node16 -> es2022 (no Symbol.dispose), and
   // esnext/bundler -> ES5 (no Symbol value at all). The .d.ts files are checked in full
   // (skipLibCheck off), so importing every entry covers all of them.
-  writeFileSync(join(p.projectDir, 'entries.mts'), `import * as iap from 'iap-verify';
+  writeFileSync(join(all.projectDir, 'entries.mts'), `import * as iap from 'iap-verify';
 import * as init from 'iap-verify/init';
-import * as emulator from 'iap-verify/emulator';
+import * as detect from 'iap-verify/detect';
 import * as postgres from 'iap-verify/postgres';
+import * as emulator from 'iap-verify-emulator';
+import * as emulatorCli from 'iap-verify-emulator/cli';
+import * as hostCheck from 'iap-verify-emulator/host-check';
+import * as dashboard from 'iap-verify-dashboard';
 export type Verifier = iap.GoogleVerifier;
-export const names: string[] = [typeof iap.SignedDataVerifier, typeof init.init, typeof emulator, typeof postgres.migrate];
+export const names: string[] = [typeof iap.SignedDataVerifier, typeof init.init, typeof detect.detect, typeof postgres.migrate,
+  typeof emulator.startEmulator, typeof emulatorCli.main, typeof hostCheck.hostCheck, typeof dashboard.startDashboard];
 `);
   const seen = [];
   for (const modes of [{ module: 'nodenext' }, { module: 'node16', moduleResolution: 'node16' }, { module: 'esnext', moduleResolution: 'bundler' }]) {
@@ -294,7 +310,7 @@ export const names: string[] = [typeof iap.SignedDataVerifier, typeof init.init,
   }
   assert.equal(seen.length, 6);
   // The classes still type-check with `using` where the lib knows Symbol.dispose.
-  writeFileSync(join(p.projectDir, 'using.mts'), `import { GoogleVerifier } from 'iap-verify';
+  writeFileSync(join(all.projectDir, 'using.mts'), `import { GoogleVerifier } from 'iap-verify';
 export function f(key: string): string | undefined {
   using v = new GoogleVerifier(key);
   return v.verify('{}', 'sig').orderId;
@@ -360,41 +376,212 @@ test('the bin: npx iap-verify --help and verify', () => {
   assert.equal(JSON.parse(r.stdout).result.orderId, 'GPA.3301-1234-5678-90123');
 });
 
-test('the dashboard from the installed packages: iap-verify-dashboard is optional; with it, the page and every module it imports are served', async () => {
-  // Without the optional package: a usage error that says what to install.
-  const without = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['dashboard', '--port', '0']);
-  assert.equal(without.status, 2, without.stdout);
-  assert.match(without.stderr, /optional package iap-verify-dashboard, which is not installed: npm install iap-verify-dashboard/);
-  const dash = JSON.parse(execFileSync('npm', ['pack', './www', '--json', '--pack-destination', p.work, '--loglevel=error'], { cwd: repo, encoding: 'utf8' }))[0];
-  assert.deepEqual(dash.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'app.js', 'fields.js', 'index.html', 'package.json', 'render.js', 'settings.js', 'style.css', 'verify.js']);
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', join(p.work, dash.filename)], { cwd: p.projectDir, stdio: 'pipe' });
-  await dashboardServes();
+test('without iap-verify-emulator and iap-verify-dashboard, `iap-verify emulator` and `iap-verify dashboard` say how to get them', () => {
+  for (const [command, name] of [['emulator', 'iap-verify-emulator'], ['dashboard', 'iap-verify-dashboard']]) {
+    assert.ok(!existsSync(join(p.projectDir, 'node_modules', name)), `${name} is installed in the library-only project`);
+    const r = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), [command, '--port', '0'], { timeout: 20_000 });
+    assert.equal(r.status, 2, `${command}: ${r.stdout}${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `iap-verify: '${command}' is the optional package ${name}, which is not installed: npm install ${name}\n`);
+    // The library's own bin only: the other packages' bins come with them.
+    assert.ok(!existsSync(join(p.projectDir, 'node_modules/.bin', name)), `${name}'s bin without its package`);
+  }
+  // The command's help names both packages.
+  const help = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['--help']);
+  assert.match(help.stdout, /iap-verify-emulator/);
+  assert.match(help.stdout, /iap-verify-dashboard/);
 });
 
-async function dashboardServes() {
-  const { pathToFileURL } = await import('node:url');
-  const { startDashboard } = await import(pathToFileURL(join(installed(), 'src/dashboard-cli.js')).href);
-  const dash = await startDashboard({ port: 0, emulator: false, env: {} });
+/** The tracked files of a package's folder that are not for its users (the JS type check's config). */
+const NOT_PACKED = ['tsconfig.json'];
+
+for (const [dir, name, generated] of [['emulator', 'iap-verify-emulator', ['LICENSE']], ['www', 'iap-verify-dashboard', ['LICENSE']]]) {
+  test(`${name}: the tarball holds every file of ${dir}/ a user needs (its files list is complete), and nothing else`, () => {
+    const packed = p.all[name];
+    const files = packed.files.map((f) => f.path).sort();
+    const tracked = execFileSync('git', ['ls-files', dir], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.slice(dir.length + 1));
+    const expected = [...tracked.filter((f) => !NOT_PACKED.includes(f)), ...generated].sort();
+    assert.deepEqual(files, expected);
+    const manifest = JSON.parse(readFileSync(join(repo, dir, 'package.json'), 'utf8'));
+    // Every file the manifest points at is packed.
+    const pointed = [manifest.types, ...Object.values(manifest.bin)];
+    for (const target of Object.values(manifest.exports)) pointed.push(...(typeof target === 'string' ? [target] : Object.values(target)));
+    for (const f of pointed) assert.ok(files.includes(f.replace(/^\.\//, '')), `${f} is referenced by ${dir}/package.json but not packed`);
+    for (const f of files) {
+      assert.doesNotMatch(f, /(^|\/)tests?\//, `a test file is packed: ${f}`);
+      assert.doesNotMatch(f, /\.(map|pem|key|der|cer|p12|tgz|rs|toml|lock|wasm)$|(^|\/)\.env|\.test\.|(^|\/)tsconfig/, `${f} must not be packed`);
+    }
+    assert.equal(manifest.version, p.packed.version, 'one version for the three packages');
+    assert.equal(manifest.peerDependencies['iap-verify'], p.packed.version, 'iap-verify is a peer at the same version');
+    assert.match(readFileSync(join(all.projectDir, 'node_modules', name, 'LICENSE'), 'utf8'), /MIT License|Permission is hereby granted/);
+    // The README is the user's: it installs this package and names no path of this repository.
+    const readme = readFileSync(join(all.projectDir, 'node_modules', name, 'README.md'), 'utf8');
+    assert.equal(readme, readFileSync(join(repo, dir, 'README.md'), 'utf8'));
+    assert.match(readme, new RegExp(`^# ${name}\\n`));
+    assert.match(readme, new RegExp(`^npm install [\\w -]*\\b${name}$`, 'm'));
+    for (const re of [/\bmake (?:demo|test|build|dashboard)\b/, /(?<![\w.-])tests?\//, /(?<![\w.-])(?:pkg|www|emulator|docs|scripts)\//, /npm pack/, /\bcargo\b/, /\]\((?!https:|#|LICENSE\))/]) {
+      assert.doesNotMatch(readme, re, `${name}'s README names something only the repository has`);
+    }
+  });
+}
+
+test('iap-verify-emulator and iap-verify-dashboard import iap-verify (and each other) only through public exports', () => {
+  const manifests = Object.fromEntries(['iap-verify', 'iap-verify-emulator', 'iap-verify-dashboard'].map((n) => [n, JSON.parse(readFileSync(join(all.projectDir, 'node_modules', n, 'package.json'), 'utf8'))]));
+  const seen = new Set();
+  for (const name of ['iap-verify-emulator', 'iap-verify-dashboard']) {
+    const root = join(all.projectDir, 'node_modules', name);
+    for (const f of p.all[name].files.map((x) => x.path).filter((x) => /\.m?js$/.test(x))) {
+      const code = readFileSync(join(root, f), 'utf8');
+      for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) {
+        const spec = m[1];
+        if (spec.startsWith('.')) {
+          assert.ok(!join(f, '..', spec).startsWith('..'), `${name}/${f} imports ${spec}, outside its package`);
+          continue;
+        }
+        if (spec.startsWith('node:')) continue;
+        const pkgName = Object.keys(manifests).find((n) => spec === n || spec.startsWith(`${n}/`));
+        assert.ok(pkgName && pkgName !== name, `${name}/${f} imports ${spec}`);
+        const subpath = `.${spec.slice(pkgName.length)}`;
+        assert.ok(Object.hasOwn(manifests[pkgName].exports, subpath), `${name}/${f} imports ${spec}, which ${pkgName} does not export`);
+        const declared = { ...manifests[name].dependencies, ...manifests[name].peerDependencies };
+        assert.ok(pkgName in declared, `${name} imports ${pkgName} without depending on it`);
+        seen.add(`${name} -> ${spec}`);
+      }
+    }
+  }
+  // The dashboard's server and page use the library and the emulator by name.
+  for (const edge of ['iap-verify-dashboard -> iap-verify', 'iap-verify-dashboard -> iap-verify/detect', 'iap-verify-dashboard -> iap-verify-emulator', 'iap-verify-dashboard -> iap-verify-emulator/host-check']) {
+    assert.ok(seen.has(edge), `${edge} not seen: ${[...seen].join(', ')}`);
+  }
+});
+
+test("each package's JS type check covers every JS file it ships (tsconfig.json files), and passes", async () => {
+  const ts = (await import('typescript')).default;
+  // Left out on purpose, each said in its tsconfig.json: deno.mjs (TypeScript does not parse its
+  // source-phase import), the generated edge entries and the wasm-bindgen glue.
+  const NOT_CHECKED = { 'iap-verify': [/^deno\.mjs$/, /^verify\//, /^web\//] };
+  let checked = 0;
+  for (const [name, packed] of Object.entries(p.all)) {
+    const config = ts.readConfigFile(join(repo, packed.dir, 'tsconfig.json'), ts.sys.readFile);
+    assert.equal(config.error, undefined, `${packed.dir}/tsconfig.json`);
+    const { compilerOptions, files } = config.config;
+    assert.equal(compilerOptions.checkJs, true);
+    assert.equal(compilerOptions.allowJs, true);
+    assert.equal(compilerOptions.noEmit, true);
+    const js = packed.files.map((f) => f.path).filter((f) => /\.(m|c)?js$/.test(f)).filter((f) => !(NOT_CHECKED[name] ?? []).some((re) => re.test(f)));
+    assert.ok(js.length >= 5, `${name}: ${js.join()}`);
+    assert.deepEqual(js.filter((f) => !files.includes(f)), [], `${packed.dir}/tsconfig.json does not list these shipped JS files`);
+    checked += js.length;
+    // And it passes (what make test-package runs first).
+    const r = spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, packed.dir)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `tsc -p ${packed.dir}:\n${r.stdout}${r.stderr}`);
+  }
+  // Each check is strict.
+  for (const dir of ['pkg', 'emulator', 'www']) assert.equal(ts.readConfigFile(join(repo, dir, 'tsconfig.json'), ts.sys.readFile).config.compilerOptions.strict, true, dir);
+  assert.ok(checked >= 35, `${checked} files checked`);
+});
+
+test('the three packages side by side: imports, the bins, and `iap-verify emulator` / `iap-verify dashboard` resolved from the project', async () => {
+  const code = `import { IapClient } from 'iap-verify';
+import { startEmulator } from 'iap-verify-emulator';
+import { startDashboard } from 'iap-verify-dashboard';
+import { detect } from 'iap-verify/detect';
+const emu = await startEmulator({ port: 0 });
+const { paymentSeq, accessToken } = emu.addPayment({ userId: 'u', productId: 'gem_500' });
+const r = await new IapClient({ appKey: emu.iap.appKey, baseUrl: emu.url }).consume({ paymentSeq, accessToken });
+await emu.close();
+console.log(r.productSeq, typeof startDashboard, detect('a.b.c').kind);`;
+  writeFileSync(join(all.projectDir, 'three.mjs'), code);
+  const r = runAll(process.execPath, ['three.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '1000002 function undefined\n');
+  // The library's command finds both packages in the project; each package has its own bin.
+  const binDir = join(all.projectDir, 'node_modules/.bin');
+  for (const [args, usage] of [[['iap-verify', 'emulator', '--help'], 'usage: iap-verify emulator '], [['iap-verify-emulator', '--help'], 'usage: iap-verify-emulator '],
+    [['iap-verify', 'dashboard', '--help'], 'usage: iap-verify dashboard '], [['iap-verify-dashboard', '--help'], 'usage: iap-verify-dashboard ']]) {
+    const h = runAll(join(binDir, args[0]), args.slice(1));
+    assert.equal(h.status, 0, `${args.join(' ')}: ${h.stderr}`);
+    assert.ok(h.stdout.startsWith(usage), `${args.join(' ')}: ${h.stdout}`);
+  }
+  // Both servers start from the bins and answer.
+  const emu = await started(join(binDir, 'iap-verify-emulator'), ['--port', '0'], /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   try {
-    const html = await (await fetch(dash.url)).text();
-    const queue = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => new URL(m[1], dash.url).href);
-    assert.ok(queue.length > 0, 'the page loads a script');
-    const seen = new Set();
-    while (queue.length > 0) {
-      const url = queue.shift();
-      if (seen.has(url)) continue;
-      seen.add(url);
-      const res = await fetch(url);
-      assert.equal(res.status, 200, url);
-      const code = await res.text();
-      // Static and dynamic imports of relative specifiers (the wasm glue fetches its .wasm by URL).
-      for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g)) queue.push(new URL(m[1], url).href);
-    }
-    for (const must of ['/app.js', '/pkg/src/detect.js', '/pkg/browser.mjs', '/pkg/web/iap_verify.js']) {
-      assert.ok([...seen].some((u) => new URL(u).pathname === must), `${must} is part of the page's module graph`);
-    }
+    const res = await fetch(`${emu.match[1]}/admin/state`);
+    assert.equal(res.status, 200);
+    assert.ok(Array.isArray((await res.json()).payments));
   } finally {
-    await dash.close();
+    await emu.stop();
+  }
+  const dash = await started(join(binDir, 'iap-verify'), ['dashboard', '--port', '0'], /iap-verify dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
+  try {
+    await pageModulesServed(dash.match[1]);
+    const config = await (await fetch(`${dash.match[1]}api/config`)).json();
+    assert.equal(config.emulator, true, 'with nothing configured, the dashboard starts the emulator it depends on');
+  } finally {
+    await dash.stop();
+  }
+  // Installed globally, the library's command finds them in the current project: here, a copy of
+  // the library outside the project runs in the project's folder.
+  const elsewhere = join(all.work, 'global');
+  mkdirSync(elsewhere);
+  cpSync(join(all.projectDir, 'node_modules/iap-verify'), join(elsewhere, 'iap-verify'), { recursive: true });
+  const g = runAll(process.execPath, [join(elsewhere, 'iap-verify/bin/iap-verify.mjs'), 'emulator', '--help']);
+  assert.equal(g.status, 0, g.stderr);
+  assert.match(g.stdout, /^usage: iap-verify emulator /);
+});
+
+/** Starts a server process; resolves once `ready` matches its standard output, with `stop()`. */
+function started(cmd, args, ready) {
+  const child = spawn(cmd, args, { cwd: all.projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill())));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in 20 s: ${out}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const match = ready.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ match, stop });
+      }
+    });
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (c) => reject(new Error(`${args.join(' ')} exited with ${c}: ${out}`)));
+  });
+}
+
+/**
+ * Every module of the page loads from the dashboard: its own, and the library's, whose specifiers
+ * (the page imports `iap-verify` by name) the server resolves as it serves the page.
+ */
+async function pageModulesServed(pageUrl) {
+  const res = await fetch(pageUrl);
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+  assert.match(html, /<link rel="modulepreload" href="pkg\/browser\.mjs">/);
+  const queue = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => new URL(m[1], pageUrl).href);
+  assert.ok(queue.length > 0, 'the page loads a script');
+  const seen = new Set();
+  while (queue.length > 0) {
+    const url = queue.shift();
+    if (seen.has(url)) continue;
+    seen.add(url);
+    const r = await fetch(url);
+    assert.equal(r.status, 200, url);
+    // Comments left out: JSDoc names types with import('…'), which no browser loads.
+    const code = (await r.text()).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    // Static and dynamic imports: only relative ones reach the browser (a bare specifier would not load).
+    for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
+      assert.match(m[1], /^\.{1,2}\//, `${url} imports ${m[1]}`);
+      queue.push(new URL(m[1], url).href);
+    }
+  }
+  for (const must of ['/app.js', '/pkg/src/detect.js', '/pkg/browser.mjs', '/pkg/web/iap_verify.js']) {
+    assert.ok([...seen].some((u) => new URL(u).pathname === must), `${must} is part of the page's module graph`);
+  }
+  assert.equal((await fetch(new URL('pkg/web/iap_verify_bg.wasm', pageUrl))).status, 200, 'the wasm the glue fetches');
+  for (const hidden of ['pkg/node.mjs', 'pkg/src/postgres.js', 'pkg/package.json', 'server/dashboard-cli.js', 'package.json']) {
+    assert.equal((await fetch(new URL(hidden, pageUrl))).status, 404, hidden);
   }
 }
 

@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '../../pkg/src/emulator.js';
+import { startEmulator } from '../../emulator/src/emulator.js';
 import { IapError } from '../../pkg/node.mjs';
 import { createPostgresFlowStore, migrate, migrationSql } from '../../pkg/src/postgres.js';
 import { main as cli } from '../../pkg/bin/iap-verify.mjs';

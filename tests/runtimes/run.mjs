@@ -196,7 +196,7 @@ for (const name of wanted) {
 async function startServices() {
   const services = {};
   const stops = [];
-  const emulatorFile = join(repo, 'pkg/src/emulator.js');
+  const emulatorFile = join(repo, 'emulator/src/emulator.js');
   if (existsSync(emulatorFile)) {
     const { startEmulator } = await import(pathToFileURL(emulatorFile).href);
     const emu = await startEmulator({ port: 0, host: '127.0.0.1' });

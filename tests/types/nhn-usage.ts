@@ -2,7 +2,7 @@
 // tarball): the NHN clients' public types name real shapes, not `any`.
 import { IapClient, GamebaseClient, IapApi, IapError } from 'iap-verify';
 import type { IapConsumable, GamebaseActiveSubscription, HttpRequest, GamebaseSubscriptionStatus, PaymentRef } from 'iap-verify';
-import { startEmulator } from 'iap-verify/emulator';
+import { startEmulator } from 'iap-verify-emulator';
 
 export async function usage(): Promise<number> {
   const emu = await startEmulator({ port: 0 });

@@ -1,6 +1,6 @@
 // The emulator's App Store face, typed: its credentials feed AppStoreServerAPIClient as they are.
 import { AppStoreServerAPIClient } from 'iap-verify';
-import { startEmulator, type EmulatorAppStoreTransaction } from 'iap-verify/emulator';
+import { startEmulator, type EmulatorAppStoreTransaction } from 'iap-verify-emulator';
 
 export async function appStoreUsage(): Promise<string | undefined> {
   const emu = await startEmulator({ port: 0, appStore: { bundleId: 'com.example.game', pageSize: 5, products: [{ productId: 'p', type: 'Consumable', price: 990 }] } });
@@ -37,4 +37,12 @@ export async function googlePlayUsage(): Promise<boolean | undefined> {
   const p = toPurchase(await play.getProductPurchase({ packageName: g.packageName, productId: 'gem_500', token: 't1' }));
   await emu.close();
   return p.needsAcknowledgement;
+}
+
+/** The Google Play face's purchases, as the dashboard reads them for its sample token. */
+export async function googlePlayPurchases(): Promise<string | undefined> {
+  const emu = await startEmulator({ port: 0 });
+  const pending = emu.googlePlay.productPurchases().find((p) => p.purchaseState === 0 && p.acknowledgementState === 0);
+  await emu.close();
+  return pending?.token;
 }

@@ -21,3 +21,13 @@ const by: 'signedDate' | 'receiptCreationDate' | 'now' | undefined = r.judgedBy;
 inspect(file, { type: 'google-purchase', key: 'k', signature: 's', allowLegacy1024BitKeys: true });
 inspect(pasted, { store: 'onestore', bundleId: 'com.example', environment: 'Sandbox', appAppleId: 1, extraRoots: [root, 'PEM'], now: 0, decodeOnly: true });
 void [k, s, ok, firstCode, missing, e, fingerprint, cn, when, by];
+
+// iap-verify/detect: detection alone, as the dashboard's page does it.
+import { KINDS, detect, base64ToBytes, bytesToBase64, peekJws, isJws, jwsKind, type Detected } from 'iap-verify/detect';
+const d: Detected = detect(pasted, file, { store: 'google' });
+const label: string | undefined = d.kind === undefined ? d.reason : KINDS[d.kind];
+const input: string | Uint8Array | undefined = d.kind === undefined ? undefined : d.input;
+const bytes: Uint8Array | undefined = base64ToBytes(bytesToBase64(file));
+const header: unknown = peekJws(pasted).header;
+const apple: InputKind | undefined = isJws(pasted) ? jwsKind(peekJws(pasted).payload) : undefined;
+void [label, input, bytes, header, apple];

@@ -52,7 +52,7 @@ init(null);
 init().then((x: number) => x);
 
 // The emulator's App Store options.
-import { startEmulator as startEmu } from 'iap-verify/emulator';
+import { startEmulator as startEmu } from 'iap-verify-emulator';
 // @ts-expect-error environment is Sandbox or Production
 void startEmu({ appStore: { environment: 'Xcode' } });
 // @ts-expect-error a refund names its transaction
@@ -77,3 +77,13 @@ inspect(data, { type: 'amazon-purchase' });
 inspect(data, { bundleID: 'com.example' });
 // @ts-expect-error inspect: a parsed object is not an input
 inspect({ signedPayload: data });
+
+// iap-verify/detect and iap-verify-dashboard.
+import { detect as wrongDetect } from 'iap-verify/detect';
+import { startDashboard as wrongDashboard } from 'iap-verify-dashboard';
+// @ts-expect-error detect: the store is google or onestore
+wrongDetect('{}', undefined, { store: 'amazon' });
+// @ts-expect-error detect: a result without a kind has no input
+void (wrongDetect('x').kind === undefined && wrongDetect('x').input);
+// @ts-expect-error startDashboard: a misspelt option
+void wrongDashboard({ allowedHost: ['x'] });

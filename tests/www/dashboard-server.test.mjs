@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, main, startDashboard } from '../../pkg/src/dashboard-cli.js';
-import { startEmulator } from '../../pkg/src/emulator.js';
+import { loadConfig, main, startDashboard } from '../../www/server/dashboard-cli.js';
+import { startEmulator } from '../../emulator/src/emulator.js';
 
 const post = (url, body, headers = {}) =>
   fetch(`${url}api/lookup`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -179,7 +179,7 @@ describe('dashboard server', () => {
       assert.equal((await fetch(`${dash.url}api/consume`, { method: 'POST' })).status, 404, 'no write call is exposed');
       assert.equal(await withHost(dash.url, 'evil.example:80'), 421, 'DNS rebinding: unknown Host refused');
       assert.equal(await withHost(dash.url, `localhost:${dash.port}`), 200);
-      for (const path of ['pkg/node.mjs', 'pkg/src/emulator-seed.json', 'pkg/src/dashboard-cli.js', '..%2fCargo.toml', '%E0%A4%A']) {
+      for (const path of ['pkg/node.mjs', 'pkg/src/emulator-seed.json', 'server/dashboard-cli.js', '..%2fCargo.toml', '%E0%A4%A']) {
         assert.equal((await fetch(dash.url + path)).status, 404, path);
       }
       const page = await fetch(dash.url);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startDashboard } from '../../pkg/src/dashboard-cli.js';
+import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { CHROMIUM, launchChromium } from './chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

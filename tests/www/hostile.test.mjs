@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { createSign, generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startDashboard } from '../../pkg/src/dashboard-cli.js';
+import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { children, encode, readTlv } from '../js/der.mjs';
 

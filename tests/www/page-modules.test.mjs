@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { base64ToBytes, bytesToBase64, detect, peekJws } from '../../pkg/src/detect.js';
 import { createHash } from 'node:crypto';
 import * as iap from '../../pkg/node.mjs';
-import { nameLine } from '../../www/render.js';
-import { parseRoots } from '../../www/verify.js';
+import { nameLine } from '../../www/page/render.js';
+import { parseRoots } from '../../www/page/verify.js';
 
 const PUBLIC = fileURLToPath(new URL('../vectors/public/', import.meta.url));
 const OURS = fileURLToPath(new URL('../vectors/', import.meta.url));

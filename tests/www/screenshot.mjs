@@ -3,7 +3,7 @@
 // lookup against the local IAP server. Usage: node tests/www/screenshot.mjs [out.png]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startDashboard } from '../../pkg/src/dashboard-cli.js';
+import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { launchChromium } from './chromium.mjs';
 
 const PUBLIC = fileURLToPath(new URL('../vectors/public/', import.meta.url));

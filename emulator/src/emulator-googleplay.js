@@ -32,40 +32,91 @@ const DAY = 86_400_000;
 const QUERYABLE_MS = 60 * DAY;
 const VOIDED_WINDOW_MS = 30 * DAY;
 
+/** @typedef {import('./emulator-replies.js').Json} Json */
+/** @typedef {import('./emulator-replies.js').LogEntry} LogEntry */
+/** @typedef {import('node:http').IncomingMessage} Request */
+/**
+ * A one-time purchase the face holds.
+ * @typedef {{ token: string, productId: string, purchaseTimeMillis: number, purchaseState: number, consumptionState: number,
+ *   acknowledgementState: number, quantity: number, orderId: string, obfuscatedExternalAccountId?: string, test: boolean,
+ *   developerPayload?: string }} ProductRecord
+ */
+/**
+ * A subscription the face holds.
+ * @typedef {{ token: string, productId: string, startTime: number, expiryTime: number, state: string, acknowledged: boolean,
+ *   autoRenew: boolean, latestOrderId: string, test: boolean, renewals?: number, canceledAt?: number }} SubscriptionRecord
+ */
+/**
+ * A voided purchase, as Google lists it (and whether it was a subscription).
+ * @typedef {{ kind: string, purchaseToken: string, orderId: string, purchaseTimeMillis: string, voidedTimeMillis: string,
+ *   voidedSource: number, voidedReason: number, subscription: boolean }} VoidedRecord
+ */
+
+/**
+ * @param {number} code
+ * @param {string} status
+ * @param {string} message
+ */
 const googleError = (code, status, message) => json({ error: { code, message, status, errors: [{ message, domain: 'global', reason: status }] } }, code);
-const oauthError = (error, description) => json({ error, error_description: description }, 400);
+const oauthError = (/** @type {string} */ error, /** @type {string} */ description) => json({ error, error_description: description }, 400);
 const notFound = () => googleError(404, 'NOT_FOUND', 'The purchase token was not found.');
-const rfc3339 = (ms) => new Date(ms).toISOString();
+const rfc3339 = (/** @type {number} */ ms) => new Date(ms).toISOString();
 
 /**
  * The Google Play face. The seed's `googlePlay` section: `packageName`, `clientEmail`,
  * `privateKey` (PKCS#8 PEM; made at start when absent), `products` (one-time purchases by token),
  * `subscriptions`, `voided`.
  */
+/**
+ * The seed's `googlePlay` section, or `startEmulator`'s `googlePlay` options over it.
+ * @typedef {{ packageName?: string, clientEmail?: string, privateKey?: string, pageSize?: number,
+ *   products?: object[], subscriptions?: object[], voided?: Array<{ voidedTime?: number | string }> }} GooglePlaySeed
+ */
+
 export class GooglePlayFace {
+  config = { packageName: '', clientEmail: '', pageSize: 1000 };
+  /** @type {Map<string, number>} token -> expiry (epoch ms) */
+  accessTokens = new Map();
+  /** @type {Map<string, ProductRecord>} */
+  products = new Map();
+  /** @type {Map<string, SubscriptionRecord>} */
+  subscriptions = new Map();
+  /** @type {VoidedRecord[]} */
+  voided = [];
+  orders = 0;
+
+  /**
+   * @param {GooglePlaySeed} options
+   * @param {import('./emulator-appstore.js').FaceContext} ctx
+   */
   constructor(options = {}, ctx) {
     this.ctx = ctx; // { now(), resolveTime(value, start), url() }
     this.options = options;
     const pem = options.privateKey
-      ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+      ?? /** @type {string} a PEM export is text */ (generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
     this.key = { pem, publicKey: createPublicKey(createPrivateKey(pem)), id: randomBytes(20).toString('hex') };
   }
 
   name = 'googlePlay';
 
+  /** @param {string} path */
   matches(path) {
     return path === TOKEN_PATH || path.startsWith(PREFIX);
   }
 
+  /**
+   * @param {GooglePlaySeed} [seed]
+   * @param {number} [start]
+   */
   reset(seed = {}, start = this.ctx.now()) {
     const o = { ...seed, ...this.options };
-    const at = (v) => this.ctx.resolveTime(v, start);
+    const at = (/** @type {unknown} */ v) => this.ctx.resolveTime(v, start);
     this.config = {
       packageName: o.packageName ?? 'com.example.game',
       clientEmail: o.clientEmail ?? 'iap-verify@emulator-project.iam.gserviceaccount.com',
       pageSize: Number(o.pageSize ?? 1000),
     };
-    this.accessTokens = new Map(); // token -> expiry (epoch ms)
+    this.accessTokens = new Map();
     this.products = new Map();
     this.subscriptions = new Map();
     this.voided = [];
@@ -83,9 +134,11 @@ export class GooglePlayFace {
   /**
    * Adds a one-time purchase: `{ token, productId, purchaseTime?, purchaseState?, acknowledged?,
    * consumed?, quantity?, accountId?, test? }` (times: epoch ms or offsets such as "-1h").
+   * @param {Json} p checked here
    */
   addProductPurchase(p, start = this.ctx.now()) {
     const token = String(p.token ?? randomBytes(24).toString('base64url'));
+    /** @type {ProductRecord} */
     const purchase = {
       token,
       productId: String(p.productId),
@@ -105,10 +158,12 @@ export class GooglePlayFace {
   /**
    * Adds a subscription: `{ token, productId, startTime?, expiryTime?, state? (ACTIVE, CANCELED,
    * IN_GRACE_PERIOD, ON_HOLD, PAUSED, EXPIRED, PENDING), acknowledged?, autoRenew? }`.
+   * @param {Json} p checked here
    */
   addSubscription(p, start = this.ctx.now()) {
     const token = String(p.token ?? randomBytes(24).toString('base64url'));
     const startTime = this.ctx.resolveTime(p.startTime, start) ?? this.ctx.now();
+    /** @type {SubscriptionRecord} */
     const sub = {
       token,
       productId: String(p.productId),
@@ -127,12 +182,13 @@ export class GooglePlayFace {
   /**
    * Renews a subscription for another period: `{ token, expiryTime? }` (default the old expiry + 30
    * days). Google's order id of a renewal is the first one's with `..N` counting the renewals.
+   * @param {Json | null | undefined} input checked here
    */
   renew(input) {
     const s = this.subscriptions.get(String(input?.token));
     if (!s) throw new RangeError(`no Google Play subscription with token ${input?.token}`);
     const from = Math.max(s.expiryTime, this.ctx.now());
-    s.expiryTime = this.ctx.resolveTime(input.expiryTime, from) ?? from + 30 * DAY;
+    s.expiryTime = this.ctx.resolveTime(input?.expiryTime, from) ?? from + 30 * DAY;
     s.renewals = (s.renewals ?? 0) + 1;
     s.latestOrderId = `${s.latestOrderId.replace(/\.\.\d+$/, '')}..${s.renewals}`;
     s.state = 'ACTIVE';
@@ -140,7 +196,10 @@ export class GooglePlayFace {
     return this.subscriptionResource(s);
   }
 
-  /** Voids a purchase (a refund or chargeback): `{ token, voidedTime?, voidedSource?, voidedReason? }`. */
+  /**
+   * Voids a purchase (a refund or chargeback): `{ token, voidedTime?, voidedSource?, voidedReason? }`.
+   * @param {Json} v checked here
+   */
   void(v) {
     const token = String(v.token);
     const p = this.products.get(token);
@@ -149,11 +208,14 @@ export class GooglePlayFace {
     const voidedTimeMillis = v.voidedTime ?? this.ctx.now();
     if (p) p.purchaseState = 1;
     if (s) s.state = 'EXPIRED';
+    // One of them is there.
+    const held = /** @type {ProductRecord | SubscriptionRecord} */ (p ?? s);
+    /** @type {VoidedRecord} */
     const entry = {
       kind: 'androidpublisher#voidedPurchase',
       purchaseToken: token,
-      orderId: p?.orderId ?? s.latestOrderId,
-      purchaseTimeMillis: String(p?.purchaseTimeMillis ?? s.startTime),
+      orderId: p?.orderId ?? /** @type {SubscriptionRecord} */ (held).latestOrderId,
+      purchaseTimeMillis: String(p?.purchaseTimeMillis ?? /** @type {SubscriptionRecord} */ (held).startTime),
       voidedTimeMillis: String(voidedTimeMillis),
       voidedSource: Number(v.voidedSource ?? 0),
       voidedReason: Number(v.voidedReason ?? 1),
@@ -164,7 +226,9 @@ export class GooglePlayFace {
     return entry;
   }
 
+  /** @param {ProductRecord} p */
   productResource(p) {
+    /** @type {Json} */
     const r = {
       kind: 'androidpublisher#productPurchase',
       purchaseTimeMillis: String(p.purchaseTimeMillis),
@@ -180,8 +244,10 @@ export class GooglePlayFace {
     return r;
   }
 
+  /** @param {SubscriptionRecord} s */
   subscriptionResource(s) {
     const plan = s.autoRenew && s.state === 'ACTIVE' ? { autoRenewingPlan: { autoRenewEnabled: true } } : {};
+    /** @type {Json} */
     const r = {
       kind: 'androidpublisher#subscriptionPurchaseV2',
       regionCode: 'KR',
@@ -211,7 +277,7 @@ export class GooglePlayFace {
     return {
       packageName: this.config.packageName,
       serviceAccount: {
-        type: 'service_account',
+        type: /** @type {const} */ ('service_account'),
         project_id: 'emulator-project',
         private_key_id: this.key.id,
         private_key: this.key.pem,
@@ -224,7 +290,11 @@ export class GooglePlayFace {
 
   // ------------------------------------------------------------ auth
 
-  /** Why the assertion is refused, or null. `aud` must be this token endpoint as the client reached it. */
+  /**
+   * Why the assertion is refused, or null. `aud` must be this token endpoint as the client reached it.
+   * @param {string | null} assertion
+   * @param {string} tokenUrl
+   */
   checkAssertion(assertion, tokenUrl) {
     const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(assertion ?? '');
     if (!m) return 'the assertion is not a compact JWS';
@@ -243,6 +313,11 @@ export class GooglePlayFace {
     return null;
   }
 
+  /**
+   * @param {Request} req
+   * @param {string | undefined} text
+   * @param {LogEntry} entry
+   */
   token(req, text, entry) {
     if (req.method !== 'POST') return googleError(405, 'METHOD_NOT_ALLOWED', 'POST only');
     const form = new URLSearchParams(text ?? '');
@@ -259,7 +334,10 @@ export class GooglePlayFace {
 
   // ------------------------------------------------------------ routes
 
-  /** Google's bodies for the fault statuses that have one. */
+  /**
+   * Google's bodies for the fault statuses that have one.
+   * @param {number} status
+   */
   faultReply(status) {
     if (status === 429) return googleError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded.');
     if (status === 500) return googleError(500, 'INTERNAL', 'Internal error encountered.');
@@ -267,11 +345,19 @@ export class GooglePlayFace {
     return null;
   }
 
+  /**
+   * @param {Request} req
+   * @param {string} path
+   * @param {URLSearchParams} query
+   * @param {Json | undefined} body
+   * @param {LogEntry} entry
+   * @param {string} [text]
+   */
   route(req, path, query, body, entry, text) {
     if (path === TOKEN_PATH) return this.token(req, text, entry);
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expires = bearer ? this.accessTokens.get(bearer) : undefined;
-    if (!(expires > this.ctx.now())) {
+    if (!(expires !== undefined && expires > this.ctx.now())) {
       entry.authError = bearer ? 'the access token is unknown or expired' : 'no Bearer access token';
       return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
     }
@@ -281,7 +367,7 @@ export class GooglePlayFace {
     // Google answers a package this account cannot see with 403; the emulator knows one package.
     if (pkg !== this.config.packageName) return googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission');
     const m = req.method;
-    const is = (method, ...pattern) => m === method && rest.length === pattern.length && pattern.every((p, i) => p === '*' || p === rest[i]);
+    const is = (/** @type {string} */ method, /** @type {string[]} */ ...pattern) => m === method && rest.length === pattern.length && pattern.every((p, i) => p === '*' || p === rest[i]);
     if (kind === 'products' && rest[1] === 'tokens') {
       const [productId, , tokenAction] = rest;
       const [token, action] = tokenAction.split(':');
@@ -335,7 +421,10 @@ export class GooglePlayFace {
     return googleError(404, 'NOT_FOUND', `no route ${m} ${path}`);
   }
 
-  /** Cancels a subscription (v1 and v2 alike): it stops renewing and runs to its expiry. */
+  /**
+   * Cancels a subscription (v1 and v2 alike): it stops renewing and runs to its expiry.
+   * @param {SubscriptionRecord} s
+   */
   cancel(s) {
     s.state = 'CANCELED';
     s.autoRenew = false;
@@ -343,15 +432,19 @@ export class GooglePlayFace {
     return empty(200);
   }
 
-  /** 410 Gone for a purchase Google no longer answers for (older than 60 days), else null. */
+  /**
+   * 410 Gone for a purchase Google no longer answers for (older than 60 days), else null.
+   * @param {number | undefined} since
+   */
   gone(since) {
     if (since === undefined || this.ctx.now() - since <= QUERYABLE_MS) return null;
     return googleError(410, 'GONE', 'The purchase token is no longer valid.');
   }
 
+  /** @param {URLSearchParams} query */
   voidedList(query) {
     const now = this.ctx.now();
-    const num = (k) => (query.get(k) === null ? undefined : Number(query.get(k)));
+    const num = (/** @type {string} */ k) => (query.get(k) === null ? undefined : Number(query.get(k)));
     const startTime = num('startTime') ?? now - VOIDED_WINDOW_MS;
     const endTime = num('endTime') ?? now;
     const type = num('type') ?? 0;
@@ -364,9 +457,11 @@ export class GooglePlayFace {
     if (startTime < now - VOIDED_WINDOW_MS - 60_000) return googleError(400, 'INVALID_ARGUMENT', 'startTime is too far in the past.');
     const list = this.voided.filter((v) => Number(v.voidedTimeMillis) >= startTime && Number(v.voidedTimeMillis) <= endTime && (type === 1 || !v.subscription));
     // The page token is the emulator's own: the offset, opaque to clients.
-    const offset = query.get('token') === null ? 0 : Number.parseInt(Buffer.from(query.get('token'), 'base64url').toString(), 10);
+    const pageToken = query.get('token');
+    const offset = pageToken === null ? 0 : Number.parseInt(Buffer.from(pageToken, 'base64url').toString(), 10);
     if (!Number.isInteger(offset) || offset < 0) return googleError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
     const page = list.slice(offset, offset + maxResults).map(({ subscription, ...v }) => v);
+    /** @type {Json} */
     const body = { pageInfo: { totalResults: list.length, resultPerPage: page.length, startIndex: offset } };
     if (page.length > 0) body.voidedPurchases = page;
     if (offset + page.length < list.length) body.tokenPagination = { nextPageToken: Buffer.from(String(offset + page.length)).toString('base64url') };
@@ -375,10 +470,15 @@ export class GooglePlayFace {
 
   // ------------------------------------------------------------ admin
 
-  /** `/admin/googleplay/...`: a reply, or null when the path is not this face's. */
+  /**
+   * `/admin/googleplay/...`: a reply, or null when the path is not this face's.
+   * @param {Request} req
+   * @param {string} path
+   * @param {Json | undefined} body
+   */
   admin(req, path, body) {
     if (!path.startsWith('/admin/googleplay/')) return null;
-    const many = (f) => (Array.isArray(body) ? body.map((x) => f(x ?? {})) : f(body ?? {}));
+    const many = (/** @type {(x: Json) => unknown} */ f) => (Array.isArray(body) ? body.map((x) => f(x ?? {})) : f(body ?? {}));
     switch (`${req.method} ${path.slice('/admin/googleplay'.length)}`) {
       case 'GET /credentials':
         return json(this.info());

@@ -12,6 +12,12 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 
 // ---------------------------------------------------------------- DER
 
+/** @typedef {import('node:crypto').KeyObject} KeyObject */
+/** @typedef {Buffer | Uint8Array | number[]} Bytes */
+/** @typedef {{ CN?: string, OU?: string, O?: string, C?: string }} NameParts */
+/** @typedef {{ name: NameParts, privateKey: KeyObject, publicKey: KeyObject }} Signer */
+
+/** @param {number} n */
 function lengthBytes(n) {
   if (n < 0x80) return [n];
   const out = [];
@@ -19,23 +25,30 @@ function lengthBytes(n) {
   return [0x80 | out.length, ...out];
 }
 
-/** One TLV; `parts` are Buffers/Uint8Arrays concatenated as its contents. */
+/**
+ * One TLV; `parts` are Buffers/Uint8Arrays concatenated as its contents.
+ * @param {number} tag
+ * @param {...Bytes} parts
+ */
 export function tlv(tag, ...parts) {
   const body = Buffer.concat(parts.map((p) => Buffer.from(p)));
   return Buffer.concat([Buffer.from([tag, ...lengthBytes(body.length)]), body]);
 }
 
-export const seq = (...parts) => tlv(0x30, ...parts);
-export const set = (...parts) => tlv(0x31, ...parts);
-export const octets = (bytes) => tlv(0x04, bytes);
-export const bool = (v) => tlv(0x01, [v ? 0xff : 0x00]);
+export const seq = (/** @type {Bytes[]} */ ...parts) => tlv(0x30, ...parts);
+export const set = (/** @type {Bytes[]} */ ...parts) => tlv(0x31, ...parts);
+export const octets = (/** @type {Bytes} */ bytes) => tlv(0x04, bytes);
+export const bool = (/** @type {boolean} */ v) => tlv(0x01, [v ? 0xff : 0x00]);
 export const nullValue = () => Buffer.from([0x05, 0x00]);
 /** A BIT STRING of whole bytes, or with `unused` trailing bits of the last byte unused. */
-export const bits = (bytes, unused = 0) => tlv(0x03, [unused], bytes);
+export const bits = (/** @type {Bytes} */ bytes, unused = 0) => tlv(0x03, [unused], bytes);
 /** An EXPLICIT context tag [n] around `inner`. */
-export const explicit = (n, inner) => tlv(0xa0 | n, inner);
+export const explicit = (/** @type {number} */ n, /** @type {Bytes} */ inner) => tlv(0xa0 | n, inner);
 
-/** A non-negative INTEGER from big-endian bytes (minimal, with a 0 byte if the top bit is set). */
+/**
+ * A non-negative INTEGER from big-endian bytes (minimal, with a 0 byte if the top bit is set).
+ * @param {Bytes} bytes
+ */
 export function integer(bytes) {
   let b = Buffer.from(bytes);
   let i = 0;
@@ -45,7 +58,10 @@ export function integer(bytes) {
   return tlv(0x02, b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
 }
 
-/** An OBJECT IDENTIFIER from its dotted form. */
+/**
+ * An OBJECT IDENTIFIER from its dotted form.
+ * @param {string} dotted
+ */
 export function oid(dotted) {
   const arcs = dotted.split('.').map(Number);
   const out = [40 * arcs[0] + arcs[1]];
@@ -57,7 +73,10 @@ export function oid(dotted) {
   return tlv(0x06, out);
 }
 
-/** UTCTime for 1950–2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5); seconds, Z. */
+/**
+ * UTCTime for 1950–2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5); seconds, Z.
+ * @param {number} ms
+ */
 export function time(ms) {
   const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
   const digits = iso.slice(0, 19).replace(/[-T:]/g, '');
@@ -82,9 +101,12 @@ const OID = {
 };
 export const APPLE_MARKER_OIDS = { leaf: OID.appleReceiptSigning, intermediate: OID.appleWwdrIntermediate };
 
-/** A Name from `{ CN, OU, O, C }` (in the order C, O, OU, CN as certificates usually list them). */
+/**
+ * A Name from `{ CN, OU, O, C }` (in the order C, O, OU, CN as certificates usually list them).
+ * @param {NameParts} parts
+ */
 export function name({ CN, OU, O, C }) {
-  const rdn = (type, value, tag = 0x0c) => set(seq(oid(type), tlv(tag, Buffer.from(value, 'utf8'))));
+  const rdn = (/** @type {string} */ type, /** @type {string} */ value, tag = 0x0c) => set(seq(oid(type), tlv(tag, Buffer.from(value, 'utf8'))));
   const parts = [];
   if (C) parts.push(rdn(OID.country, C, 0x13)); // PrintableString
   if (O) parts.push(rdn(OID.organization, O));
@@ -93,20 +115,26 @@ export function name({ CN, OU, O, C }) {
   return seq(...parts);
 }
 
-const extension = (type, critical, value) => seq(oid(type), ...(critical ? [bool(true)] : []), octets(value));
+const extension = (/** @type {string} */ type, /** @type {boolean} */ critical, /** @type {Bytes} */ value) => seq(oid(type), ...(critical ? [bool(true)] : []), octets(value));
 
-/** The uncompressed EC point of a P-256 public KeyObject (what SubjectPublicKeyInfo carries). */
+/**
+ * The uncompressed EC point of a P-256 public KeyObject (what SubjectPublicKeyInfo carries).
+ * @param {KeyObject} publicKey
+ */
 function ecPoint(publicKey) {
-  const { x, y } = publicKey.export({ format: 'jwk' });
+  // An EC key's JWK has both coordinates.
+  const { x, y } = /** @type {{ x: string, y: string }} */ (publicKey.export({ format: 'jwk' }));
   return Buffer.concat([Buffer.from([4]), Buffer.from(x, 'base64url'), Buffer.from(y, 'base64url')]);
 }
 
-const keyId = (publicKey) => createHash('sha1').update(ecPoint(publicKey)).digest();
+const keyId = (/** @type {KeyObject} */ publicKey) => createHash('sha1').update(ecPoint(publicKey)).digest();
 
 /**
  * A DER certificate. `issuer` is `{ name, privateKey, publicKey }` of the signer (the subject itself
  * for a self-signed root); `role` is 'root', 'intermediate' or 'leaf' and fixes the extensions;
  * `markers: false` leaves Apple's marker extension out (for negative tests).
+ * @param {{ subject: NameParts, publicKey: KeyObject, issuer: Signer, role: 'root' | 'intermediate' | 'leaf',
+ *   notBefore: number, notAfter: number, markers?: boolean }} spec
  */
 export function certificate({ subject, publicKey, issuer, role, notBefore, notAfter, markers = true }) {
   const serial = randomBytes(9);
@@ -138,7 +166,10 @@ export function certificate({ subject, publicKey, issuer, role, notBefore, notAf
   return seq(tbs, algorithm, bits(signature));
 }
 
-/** PEM text of DER bytes. */
+/**
+ * PEM text of DER bytes.
+ * @param {Bytes} der
+ */
 export function pem(der, label = 'CERTIFICATE') {
   const b64 = Buffer.from(der).toString('base64').replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`;
@@ -156,6 +187,11 @@ const YEAR_MS = 365.25 * 86_400_000;
 export function createAppStorePki({ now = Date.now(), organization = 'iap-verify emulator' } = {}) {
   const notBefore = now - 30 * YEAR_MS;
   const notAfter = now + 30 * YEAR_MS;
+  /**
+   * @param {NameParts} subject
+   * @param {'root' | 'intermediate' | 'leaf'} role
+   * @param {Signer} [issuer]
+   */
   const make = (subject, role, issuer) => {
     const keys = p256();
     const self = { name: subject, ...keys };
@@ -174,13 +210,18 @@ export function createAppStorePki({ now = Date.now(), organization = 'iap-verify
     notBefore,
     notAfter,
     /** An ES256 compact JWS of `payload` with the chain in `x5c`, as Apple signs its data. */
-    signJws: (payload) => signJws(payload, leaf.privateKey, { alg: 'ES256', x5c }),
+    signJws: (/** @type {unknown} */ payload) => signJws(payload, leaf.privateKey, { alg: 'ES256', x5c }),
   };
 }
 
-/** An ES256 compact JWS (raw r‖s signature, RFC 7518 §3.4) of `payload` under `header`. */
+/**
+ * An ES256 compact JWS (raw r‖s signature, RFC 7518 §3.4) of `payload` under `header`.
+ * @param {unknown} payload
+ * @param {KeyObject} privateKey
+ * @param {Record<string, unknown>} header
+ */
 export function signJws(payload, privateKey, header) {
-  const part = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const part = (/** @type {unknown} */ v) => Buffer.from(JSON.stringify(v)).toString('base64url');
   const input = `${part(header)}.${part(payload)}`;
   const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${sig.toString('base64url')}`;
@@ -189,5 +230,5 @@ export function signJws(payload, privateKey, header) {
 /** A P-256 key pair for the App Store Server API's bearer tokens: the `.p8` PEM and the public key. */
 export function createApiSigningKey() {
   const { privateKey, publicKey } = p256();
-  return { privateKey, publicKey, pem: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+  return { privateKey, publicKey, pem: /** @type {string} a PEM export is text */ (privateKey.export({ type: 'pkcs8', format: 'pem' })) };
 }

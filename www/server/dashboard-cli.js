@@ -1,24 +1,34 @@
-// `iap-verify dashboard`: serves the support dashboard (www/) and the browser build of this package,
-// and answers the dashboard's purchase lookups by calling the NHN IAP server API and the Gamebase
-// API itself. The AppKey and the Gamebase secret key stay in this process: the browser only ever
-// sees lookup results. Without a configured server it starts the local IAP server (seeded), so the
-// dashboard works on a machine with no NHN account.
+// `iap-verify-dashboard` (also `iap-verify dashboard`, which loads this module when the package is
+// installed): serves the support dashboard's page (page/ of this package) and the browser build of
+// iap-verify, and answers the page's purchase lookups by calling the NHN IAP server API and the
+// Gamebase API itself. The AppKey and the Gamebase secret key stay in this process: the browser
+// only ever sees lookup results. Without a configured server it starts the local IAP server of
+// iap-verify-emulator (seeded), so the dashboard works on a machine with no NHN account.
 //
 // Only the two read calls a support lookup needs are exposed (unconsumed payments, active
 // subscriptions); nothing here can consume, cancel or refund, whatever the browser sends.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, posix, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import * as iap from '../node.mjs';
-import { startEmulator } from './emulator.js';
+import * as iap from 'iap-verify';
+import { startEmulator } from 'iap-verify-emulator';
+import { hostCheck } from 'iap-verify-emulator/host-check';
 import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
-import { hostCheck } from './host-check.js';
 
-const USAGE = `usage: iap-verify dashboard [--port N] [--host HOST] [--allowed-host NAME]... [--public-origin URL]
-                           [--config FILE] [--emulator | --no-emulator] [--seed FILE] [--www DIR]
+/** @typedef {import('node:http').IncomingMessage} Request */
+/** @typedef {import('node:http').ServerResponse} Response */
+/** @typedef {import('./dashboard-cli.js').DashboardConfig} DashboardConfig */
+/**
+ * The NHN APIs lookups go to: each one's configuration and client.
+ * @typedef {{ iap?: { conf: NonNullable<DashboardConfig['iap']>, client: import('iap-verify').IapClient },
+ *   gamebase?: { conf: NonNullable<DashboardConfig['gamebase']>, client: import('iap-verify').GamebaseClient } }} Sources
+ */
+
+const usage = (/** @type {string} */ name) => `usage: ${name} [--port N] [--host HOST] [--allowed-host NAME]... [--public-origin URL]
+       [--config FILE] [--emulator | --no-emulator] [--seed FILE] [--www DIR]
 
 Serves the support dashboard: decoding and verification run in the browser (nothing you paste
 leaves it); purchase lookups go through this process, which holds the API credentials.
@@ -44,8 +54,8 @@ leaves it); purchase lookups go through this process, which holds the API creden
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
-  --seed FILE      seed of the local IAP server (default: the package's)
-  --www DIR        the dashboard's files (default: the installed iap-verify-dashboard package)
+  --seed FILE      seed of the local IAP server (default: iap-verify-emulator's)
+  --www DIR        the dashboard's files (default: page/ of iap-verify-dashboard)
 
 Limits: a lookup's body is at most 16 KiB (413 at the limit, and the connection closes); a
 request's headers must arrive within 10 s and the whole request within 30 s (408); at most 64
@@ -61,11 +71,98 @@ Environment (overrides the config file):
   GOOGLE_APPLICATION_CREDENTIALS (the service account's key file), GOOGLE_PLAY_PACKAGE_NAME,
   GOOGLE_PLAY_BASE_URL, GOOGLE_TOKEN_URL`;
 
-const PKG_DIR = fileURLToPath(new URL('../', import.meta.url));
+/** The library's folder: the installed iap-verify, found the way this module imports it. */
+const PKG_DIR = normalize(dirname(createRequire(import.meta.url).resolve('iap-verify/package.json')) + sep);
 
-/** Files of the package the page may load: the browser entry and what it imports. */
-const PKG_PUBLIC = [/^browser\.mjs$/, /^init\.mjs$/, /^src\/(api|error|apple|clients|pubsub|run-payment|flow-store|detect|inspect|read-body)\.js$/, /^web\/iap_verify(\.js|_bg\.wasm)$/, /^web\/endpoints\.js$/];
+/** The page of this package. */
+const PAGE_DIR = fileURLToPath(new URL('../page/', import.meta.url));
 
+/**
+ * What the page imports from the library, by name. When the page's modules are served, each of
+ * these specifiers is resolved to the file the library's `exports` give a browser (as a bundler or
+ * an import map would; an inline import map would need an exception in the CSP). The page may load
+ * those files and what they import, nothing else of the library.
+ */
+const PAGE_IMPORTS = ['iap-verify', 'iap-verify/detect'];
+
+/** Where the page's HTML gets the preload of the library's browser entry (else served as it is). */
+const PRELOAD_MARK = '<!-- iap-verify preload -->';
+
+/** The library's specifiers in a module: static and dynamic imports, re-exports. */
+const BARE_IMPORTS = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(iap-verify(?:\/[\w-]+)?)\2/g;
+
+/**
+ * The file a browser gets for `specifier` from the library's `exports` (its `browser`, `import` or `default` condition).
+ * @param {{ name: string, version: string, exports?: Record<string, unknown> }} manifest
+ * @param {string} specifier
+ * @returns {string}
+ */
+function browserTarget(manifest, specifier) {
+  const subpath = specifier === manifest.name ? '.' : `.${specifier.slice(manifest.name.length)}`;
+  /** @type {(target: unknown) => string | undefined} */
+  const pick = (target) => {
+    if (typeof target === 'string') return target;
+    if (target === null || typeof target !== 'object') return undefined;
+    for (const [condition, value] of Object.entries(target)) {
+      if (condition !== 'browser' && condition !== 'import' && condition !== 'default') continue;
+      const found = pick(value);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const target = pick(manifest.exports?.[subpath]);
+  if (target === undefined || !target.startsWith('./')) throw new Error(`${manifest.name} ${manifest.version} exports nothing for a browser at ${specifier}`);
+  return posix.normalize(target);
+}
+
+/** Relative imports (static, dynamic, re-exports) and `new URL('…', import.meta.url)` assets of a module. */
+const MODULE_REFS = [/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g, /\bnew URL\(\s*['"]([^'"/][^'"]*)['"]\s*,\s*import\.meta\.url\s*\)/g];
+
+/**
+ * The library's files reachable from `entries` (package-relative paths): the only ones served under /pkg/.
+ * @param {string[]} entries
+ */
+function moduleGraph(entries) {
+  /** @type {Set<string>} */
+  const files = new Set();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const rel = /** @type {string} */ (queue.shift());
+    if (files.has(rel) || rel.startsWith('../') || !existsSync(join(PKG_DIR, rel))) continue;
+    files.add(rel);
+    if (!/\.m?js$/.test(rel)) continue;
+    const code = readFileSync(join(PKG_DIR, rel), 'utf8');
+    for (const re of MODULE_REFS) {
+      for (const m of code.matchAll(re)) queue.push(posix.normalize(posix.join(posix.dirname(rel), m[1])));
+    }
+  }
+  return files;
+}
+
+/**
+ * The page's view of the library: each specifier of PAGE_IMPORTS as a file of the library (served
+ * under pkg/), the files the page may load, and `resolve(code, rel)`, which points the library's
+ * specifiers in the page's module `rel` at those files.
+ */
+function pageLibrary() {
+  const manifest = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
+  const targets = Object.fromEntries(PAGE_IMPORTS.map((s) => [s, browserTarget(manifest, s)]));
+  return {
+    targets,
+    files: moduleGraph(Object.values(targets)),
+    preload: `<link rel="modulepreload" href="pkg/${targets[manifest.name]}">`,
+    /**
+     * @param {string} code
+     * @param {string} rel
+     */
+    resolve(code, rel) {
+      const up = '../'.repeat(rel.split('/').length - 1) || './';
+      return code.replace(BARE_IMPORTS, (/** @type {string} */ all, /** @type {string} */ before, /** @type {string} */ quote, /** @type {string} */ spec) => (Object.hasOwn(targets, spec) ? `${before}${quote}${up}pkg/${targets[spec]}${quote}` : all));
+    },
+  };
+}
+
+/** @type {Record<string, string | undefined>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -95,12 +192,17 @@ const STORES = ['GG', 'AS', 'ONESTORE'];
 /** A mistake in the command line or the configuration: exit code 2. */
 class UsageError extends Error {}
 
+/** @param {string[]} argv */
 function parse(argv) {
   const args = [...argv];
   if (args[0] === 'dashboard') args.shift();
+  /**
+   * @type {{ port: number, host: string, allowedHosts: string[], publicOrigin: string[], config?: string,
+   *   emulator?: boolean, seed?: string, www?: string, help: boolean }}
+   */
   const opts = { port: 8790, host: '127.0.0.1', allowedHosts: [], publicOrigin: [], config: undefined, emulator: undefined, seed: undefined, www: undefined, help: false };
   while (args.length > 0) {
-    const a = args.shift();
+    const a = /** @type {string} */ (args.shift());
     const eq = a.indexOf('=');
     const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
     const value = () => {
@@ -126,25 +228,28 @@ function parse(argv) {
   return opts;
 }
 
-const nonEmpty = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const nonEmpty = (/** @type {unknown} */ v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /**
  * The servers to call, from the config file and the environment (which wins). Only complete
  * entries count: the IAP API needs an AppKey, Gamebase an app id and a secret key.
+ * @param {{ config?: string, env?: Record<string, string | undefined> }} [options]
+ * @returns {DashboardConfig & ReturnType<typeof storeConfig>} the store APIs' beside NHN's
  */
 export function loadConfig({ config, env = process.env } = {}) {
+  /** @type {Record<string, any>} the file's JSON, read field by field */
   let file = {};
   if (config !== undefined) {
     let text;
     try {
       text = readFileSync(config, 'utf8');
     } catch (e) {
-      throw new UsageError(`--config ${config}: cannot read it (${e.code ?? e.message})`);
+      throw new UsageError(`--config ${config}: cannot read it (${errnoText(e)})`);
     }
     try {
       file = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`--config ${config}: not JSON (${e.message})`);
+      throw new UsageError(`--config ${config}: not JSON (${/** @type {SyntaxError} */ (e).message})`);
     }
     if (file === null || typeof file !== 'object') throw new UsageError(`--config ${config}: expected a JSON object`);
   }
@@ -165,46 +270,48 @@ export function loadConfig({ config, env = process.env } = {}) {
   try {
     stores = storeConfig(file, env);
   } catch (e) {
-    throw new UsageError(`${e.path ?? 'a store key file'}: cannot read it (${e.code ?? e.message})`);
+    throw new UsageError(`${/** @type {NodeJS.ErrnoException} */ (e).path ?? 'a store key file'}: cannot read it (${errnoText(e)})`);
   }
+  const { appKey } = iapConf;
+  const { appId, secretKey } = gbConf;
   return {
-    iap: iapConf.appKey ? iapConf : undefined,
-    gamebase: gbConf.appId && gbConf.secretKey ? gbConf : undefined,
-    ...Object.fromEntries(Object.entries(stores).filter(([, v]) => v !== undefined)),
+    iap: appKey ? { ...iapConf, appKey } : undefined,
+    gamebase: appId && secretKey ? { ...gbConf, appId, secretKey } : undefined,
+    ...(stores.appStore ? { appStore: stores.appStore } : {}),
+    ...(stores.googlePlay ? { googlePlay: stores.googlePlay } : {}),
   };
 }
 
-/** The local server's first purchase that still needs acknowledging, `{ token, productId }`. */
+/** What a failed file read says: its code, else its message. */
+const errnoText = (/** @type {unknown} */ e) => {
+  const { code, message } = /** @type {NodeJS.ErrnoException} */ (e);
+  return code ?? message;
+};
+
+/**
+ * The local server's first purchase that still needs acknowledging, `{ token, productId }`.
+ * @param {import('iap-verify-emulator').Emulator} emulator
+ */
 function googleSample(emulator) {
-  const p = emulator.state.face('googlePlay').state().products.find((x) => x.purchaseState === 0 && x.acknowledgementState === 0);
+  const p = emulator.googlePlay.productPurchases().find((x) => x.purchaseState === 0 && x.acknowledgementState === 0);
   return p ? { token: p.token, productId: p.productId } : undefined;
 }
 
 /**
- * Where the dashboard's files are: an explicit dir; in the repository, www/ itself (so edits show
- * without a rebuild); in an installed package, the optional package `iap-verify-dashboard` (www/
- * packed on its own), installed beside this one.
+ * Where the dashboard's files are: an explicit dir, else this package's page.
+ * @param {string | undefined} explicit
  */
 function findWww(explicit) {
-  const inRepo = existsSync(join(PKG_DIR, '..', 'Cargo.toml'));
-  const candidates = explicit ? [explicit] : [...(inRepo ? [join(PKG_DIR, '..', 'www')] : []), ...installedDashboard()];
-  for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
+  const dir = explicit ?? PAGE_DIR;
+  if (existsSync(join(dir, 'index.html'))) return normalize(dir + sep);
   if (explicit) throw new UsageError(`--www ${explicit}: no index.html there`);
-  throw new UsageError(`the dashboard's page is the optional package ${DASHBOARD_PACKAGE}, which is not installed: npm install ${DASHBOARD_PACKAGE} (beside iap-verify), or pass --www DIR`);
+  throw new Error(`${dir}: the page of iap-verify-dashboard is missing (reinstall the package)`);
 }
 
-const DASHBOARD_PACKAGE = 'iap-verify-dashboard';
-
-/** The installed `iap-verify-dashboard` package's directory, as a list of zero or one. */
-function installedDashboard() {
-  try {
-    return [dirname(createRequire(import.meta.url).resolve(`${DASHBOARD_PACKAGE}/package.json`))];
-  } catch {
-    return [];
-  }
-}
-
-/** An ISO-8601 time as sent by Gamebase, or epoch ms as sent by the IAP API, as epoch ms. */
+/**
+ * An ISO-8601 time as sent by Gamebase, or epoch ms as sent by the IAP API, as epoch ms.
+ * @param {unknown} v
+ */
 function ms(v) {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && v !== '') {
@@ -214,17 +321,27 @@ function ms(v) {
   return undefined;
 }
 
-/** Status of an NHN subscription record now, from the package's purchase-state logic. */
+/**
+ * Status of an NHN subscription record now, from the package's purchase-state logic.
+ * @param {Record<string, unknown>} record
+ */
 function statusOf(record) {
   try {
     const s = iap.subscriptionStatus({ source: 'NHN', record });
     return { status: s.status, entitled: s.entitled };
   } catch (e) {
-    return { status: record.referenceStatus ?? 'UNKNOWN', statusError: e.code ?? 'ERROR' };
+    return { status: record.referenceStatus ?? 'UNKNOWN', statusError: /** @type {{ code?: string }} */ (e ?? {}).code ?? 'ERROR' };
   }
 }
 
-function row(kind, r, extra = {}) {
+/**
+ * One row of the lookup's answer: the record's fields the page shows, and `extra`.
+ * @param {string} kind
+ * @param {object} record an IAP or Gamebase answer's record
+ * @param {Record<string, unknown>} [extra]
+ */
+function row(kind, record, extra = {}) {
+  const r = /** @type {Record<string, unknown>} */ (record);
   return {
     kind,
     paymentSeq: r.paymentSeq,
@@ -244,15 +361,21 @@ function row(kind, r, extra = {}) {
   };
 }
 
-/** Calls the configured APIs for one user and store; Gamebase when configured (it has times), else IAP. */
+/**
+ * Calls the configured APIs for one user and store; Gamebase when configured (it has times), else IAP.
+ * @param {Sources} sources
+ * @param {{ userId: string, store: string, api?: string }} request checked by the caller
+ */
 async function lookup(sources, { userId, store, api }) {
   const use = api ?? (sources.gamebase ? 'gamebase' : 'iap');
   if (use === 'gamebase') {
-    const { client, conf } = sources.gamebase ?? {};
-    if (!client) throw new iap.IapError('INVALID_ARGUMENT', 'no Gamebase server is configured');
-    const marketIds = store === 'ALL' ? [] : [store];
+    if (!sources.gamebase) throw new iap.IapError('INVALID_ARGUMENT', 'no Gamebase server is configured');
+    const { client, conf } = sources.gamebase;
+    /** @type {import('iap-verify').MarketId[]} */
+    const marketIds = store === 'ALL' ? [] : [/** @type {import('iap-verify').MarketId} */ (store)];
     const consumables = await client.listConsumables({ userId, marketIds });
     const rows = consumables.map((r) => row('unconsumed', r, { status: 'UNCONSUMED' }));
+    /** @type {string[]} */
     const notes = [];
     if (conf.packageName) {
       const subs = await client.listActiveSubscriptions({ userId, packageName: conf.packageName, marketIds });
@@ -260,11 +383,11 @@ async function lookup(sources, { userId, store, api }) {
     } else notes.push('active subscriptions not listed: no packageName configured for Gamebase');
     return { api: 'gamebase', rows, notes };
   }
-  const { client, conf } = sources.iap ?? {};
-  if (!client) throw new iap.IapError('INVALID_ARGUMENT', 'no IAP server is configured');
+  if (!sources.iap) throw new iap.IapError('INVALID_ARGUMENT', 'no IAP server is configured');
+  const { client, conf } = sources.iap;
   // The IAP server API takes one store per call: "all" is one call per store.
   const rows = [];
-  for (const marketId of store === 'ALL' ? STORES : [store]) {
+  for (const marketId of /** @type {import('iap-verify').MarketId[]} */ (store === 'ALL' ? STORES : [store])) {
     const consumables = await client.listConsumables({ marketId, userKey: userId });
     rows.push(...consumables.map((r) => row('unconsumed', { ...r, marketId }, { status: 'UNCONSUMED' })));
     if (conf.packageName) {
@@ -276,15 +399,34 @@ async function lookup(sources, { userId, store, api }) {
   return { api: 'iap', rows, notes };
 }
 
+/**
+ * @param {Response} res
+ * @param {number} status
+ * @param {string | Buffer} body
+ * @param {Record<string, string>} [headers]
+ */
 function send(res, status, body, headers = {}) {
   res.writeHead(status, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
   res.end(body);
 }
 
+/**
+ * @param {Response} res
+ * @param {number} status
+ * @param {unknown} value
+ * @param {Record<string, string>} [headers]
+ */
 function sendJson(res, status, value, headers = {}) {
   send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }
 
+/**
+ * @param {Response} res
+ * @param {number} status
+ * @param {string} code
+ * @param {string} message
+ * @param {Record<string, unknown>} [details]
+ */
 function sendError(res, status, code, message, details) {
   sendJson(res, status, { error: { code, message, ...(details ? { details } : {}) } });
 }
@@ -297,7 +439,9 @@ function sendError(res, status, code, message, details) {
 const PUBLIC_DETAILS = ['status', 'resultCode', 'resultMessage', 'input', 'limit', 'actual', 'afterMs', 'errorCode', 'errorName', 'errorStatus', 'errorMessage'];
 const MAX_PUBLIC_TEXT = 256;
 
+/** @param {import('iap-verify').IapError} e */
 function publicError(e) {
+  /** @type {Record<string, string | number>} */
   const details = {};
   for (const k of PUBLIC_DETAILS) {
     const v = e.details?.[k];
@@ -309,7 +453,12 @@ function publicError(e) {
   return { code, message, details: Object.keys(details).length > 0 ? details : undefined };
 }
 
-/** A lookup's JSON body, or undefined once an error answer has been sent. */
+/**
+ * A lookup's JSON body, or undefined once an error answer has been sent.
+ * @param {Request} req
+ * @param {Response} res
+ * @returns {Promise<any>} the client's JSON, checked field by field by the caller
+ */
 async function lookupBody(req, res) {
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
     sendError(res, 415, 'INVALID_ARGUMENT', 'send the lookup as application/json');
@@ -334,7 +483,11 @@ async function lookupBody(req, res) {
   }
 }
 
-/** Sends what `run` resolves with; a package error as its public part (400 for the caller's, else 502). */
+/**
+ * Sends what `run` resolves with; a package error as its public part (400 for the caller's, else 502).
+ * @param {Response} res
+ * @param {() => Promise<unknown>} run
+ */
 async function answer(res, run) {
   try {
     return sendJson(res, 200, await run());
@@ -349,6 +502,8 @@ async function answer(res, run) {
  * The request body as text, at most MAX_BODY bytes. A larger one is refused (INPUT_TOO_LARGE) as
  * soon as it is known: from its Content-Length before anything is read, else at the chunk that
  * crosses the limit; reading stops there.
+ * @param {Request} req
+ * @returns {Promise<string>}
  */
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -359,8 +514,9 @@ function readBody(req) {
       return;
     }
     let size = 0;
+    /** @type {Buffer[]} */
     const chunks = [];
-    const onData = (c) => {
+    const onData = (/** @type {Buffer} */ c) => {
       size += c.length;
       if (size <= MAX_BODY) {
         chunks.push(c);
@@ -376,13 +532,25 @@ function readBody(req) {
   });
 }
 
-async function serveFile(res, root, rel) {
+/**
+ * Sends a file of `root`. `page`, for the page's own files, is what pageLibrary() made: a module gets
+ * the library's specifiers resolved, the HTML the preload of its browser entry where it is marked.
+ */
+/**
+ * @param {Response} res
+ * @param {string} root
+ * @param {string} rel
+ * @param {ReturnType<typeof pageLibrary>} [page]
+ */
+async function serveFile(res, root, rel, page) {
   const path = normalize(join(root, rel));
   if (!path.startsWith(root)) return send(res, 404, 'not found');
   try {
     const s = await stat(path);
     if (!s.isFile()) return send(res, 404, 'not found');
-    const body = await readFile(path);
+    let body = await readFile(path);
+    if (page && /\.m?js$/.test(path)) body = Buffer.from(page.resolve(body.toString('utf8'), rel.split(sep).join('/')));
+    else if (page && extname(path) === '.html') body = Buffer.from(body.toString('utf8').replace(PRELOAD_MARK, () => page.preload));
     send(res, 200, body, {
       'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
       'content-security-policy': CSP,
@@ -402,8 +570,9 @@ async function serveFile(res, root, rel) {
  */
 export async function startDashboard(options = {}) {
   const { port = 8790, host = '127.0.0.1', env = process.env } = options;
+  /** @type {Record<keyof typeof DEFAULT_LIMITS, number>} */
   const limits = { ...DEFAULT_LIMITS };
-  for (const k of Object.keys(DEFAULT_LIMITS)) {
+  for (const k of /** @type {Array<keyof typeof DEFAULT_LIMITS>} */ (Object.keys(DEFAULT_LIMITS))) {
     const v = options[k];
     if (v === undefined) continue;
     if (!Number.isSafeInteger(v) || v < 1) throw new UsageError(`${k} must be a positive integer`);
@@ -415,18 +584,21 @@ export async function startDashboard(options = {}) {
     const publicOrigins = options.publicOrigin === undefined ? [] : [options.publicOrigin].flat();
     check = hostCheck({ bindHost: host, allowedHosts: options.allowedHosts ?? [], publicOrigins });
   } catch (e) {
-    throw new UsageError(e.message);
+    throw new UsageError(/** @type {TypeError} */ (e).message);
   }
   const www = findWww(options.www);
+  const page = pageLibrary();
   const conf = loadConfig({ config: options.config, env });
   const configured = conf.iap !== undefined || conf.gamebase !== undefined;
   const useEmulator = options.emulator ?? !configured;
+  /** @type {import('iap-verify-emulator').Emulator | undefined} */
   let emulator;
   if (useEmulator) {
     emulator = await startEmulator({ port: 0, seed: options.seed });
     conf.iap = { appKey: emulator.iap.appKey, baseUrl: emulator.url, packageName: emulator.iap.packageName };
     conf.gamebase = { appId: emulator.gamebase.appId, secretKey: emulator.gamebase.secretKey, baseUrl: emulator.url, packageName: emulator.iap.packageName };
   }
+  /** @type {Sources} */
   const sources = {};
   if (conf.iap) sources.iap = { conf: conf.iap, client: new iap.IapClient({ appKey: conf.iap.appKey, ...(conf.iap.baseUrl ? { baseUrl: conf.iap.baseUrl } : {}) }) };
   if (conf.gamebase) {
@@ -435,7 +607,8 @@ export async function startDashboard(options = {}) {
   }
   if (emulator?.appStore && !conf.appStore) {
     const a = emulator.appStore;
-    conf.appStore = { signingKey: a.signingKey, keyId: a.keyId, issuerId: a.issuerId, bundleId: a.bundleId, environment: a.environment, appAppleId: a.appAppleId, baseUrl: emulator.url, rootCertificates: [a.rootCertificate] };
+    // The emulator made its key (no publicKey was given), so it has the .p8.
+    conf.appStore = { signingKey: /** @type {string} */ (a.signingKey), keyId: a.keyId, issuerId: a.issuerId, bundleId: a.bundleId, environment: a.environment, appAppleId: a.appAppleId, baseUrl: emulator.url, rootCertificates: [a.rootCertificate] };
   }
   if (emulator?.googlePlay && !conf.googlePlay) {
     const g = emulator.googlePlay;
@@ -494,7 +667,7 @@ export async function startDashboard(options = {}) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
       if (url.pathname.startsWith('/pkg/')) {
         const rel = url.pathname.slice('/pkg/'.length);
-        if (!PKG_PUBLIC.some((re) => re.test(rel))) return send(res, 404, 'not found');
+        if (!page.files.has(rel)) return send(res, 404, 'not found');
         return serveFile(res, PKG_DIR, rel);
       }
       let rel;
@@ -503,10 +676,10 @@ export async function startDashboard(options = {}) {
       } catch {
         return send(res, 404, 'not found');
       }
-      return serveFile(res, www, rel);
+      return serveFile(res, www, rel, page);
     } catch (e) {
       // Never echo request data or configuration: the message could carry a secret.
-      console.error(`iap-verify dashboard: ${req.method} ${req.url?.split('?')[0]}: ${e?.name ?? 'Error'}`);
+      console.error(`iap-verify-dashboard: ${req.method} ${req.url?.split('?')[0]}: ${/** @type {{ name?: string }} */ (e ?? {}).name ?? 'Error'}`);
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
       else res.destroy();
     }
@@ -515,9 +688,9 @@ export async function startDashboard(options = {}) {
   server.maxConnections = limits.maxConnections;
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve(undefined));
   });
-  const address = server.address();
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   check.listening(address.port);
   const shownHost = host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const origin = `http://${shownHost}:${address.port}`;
@@ -530,10 +703,10 @@ export async function startDashboard(options = {}) {
     emulator,
     apis: publicConfig.apis,
     close: async () => {
-      await new Promise((resolve) => {
+      await /** @type {Promise<void>} */ (new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
-      });
+      }));
       if (emulator) await emulator.close();
     },
   };
@@ -543,18 +716,20 @@ export async function startDashboard(options = {}) {
  * Runs the dashboard command. Resolves with the running dashboard (tests close it); the process
  * keeps serving until SIGINT/SIGTERM. Resolves with an exit code instead when the arguments are wrong.
  * @param {string[]} argv arguments after the command name
- * @param {{ log?: (line: string) => void, signals?: boolean, env?: Record<string, string | undefined> }} [io]
+ * @param {{ log?: (line: string) => void, signals?: boolean, env?: Record<string, string | undefined>, name?: string }} [io]
+ *   `name`: the command's name in messages (default `iap-verify dashboard`; the package's bin says
+ *   `iap-verify-dashboard`)
  */
-export async function main(argv = [], { log = console.log, signals = true, env = process.env } = {}) {
+export async function main(argv = [], { log = console.log, signals = true, env = process.env, name = 'iap-verify dashboard' } = {}) {
   let opts;
   try {
     opts = parse(argv);
     if (opts.help) {
-      log(USAGE);
+      log(usage(name));
       return 0;
     }
     const dash = await startDashboard({ ...opts, env });
-    log(`iap-verify dashboard: ${dash.url}`);
+    log(`${name}: ${dash.url}`);
     if (dash.emulator) {
       log(`  lookups go to the local IAP server at ${dash.emulator.url} (seeded; try user id "user-1" or "user-2")`);
     } else {
@@ -574,11 +749,11 @@ export async function main(argv = [], { log = console.log, signals = true, env =
     return dash;
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`iap-verify dashboard: ${e.message}\n\n${USAGE}`);
+      console.error(`${name}: ${e.message}\n\n${usage(name)}`);
       return 2;
     }
-    if (e?.code === 'EADDRINUSE') {
-      console.error(`iap-verify dashboard: port ${opts?.port} is in use; pass --port N (0 picks a free one)`);
+    if (/** @type {NodeJS.ErrnoException} */ (e ?? {}).code === 'EADDRINUSE') {
+      console.error(`${name}: port ${opts?.port} is in use; pass --port N (0 picks a free one)`);
       return 2;
     }
     throw e;

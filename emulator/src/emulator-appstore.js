@@ -32,7 +32,10 @@ const TYPES = {
 };
 const SUBSCRIPTION = TYPES.AUTO_RENEWABLE;
 
-/** Apple's `errorCode`s used here, with Apple's messages. */
+/**
+ * Apple's `errorCode`s used here, with Apple's messages: `[HTTP status, errorCode, errorMessage]`.
+ * @type {Record<string, [number, number, string]>}
+ */
 const E = {
   badRequest: [400, 4000000, 'Invalid request.'],
   revision: [400, 4000005, 'Invalid request revision.'],
@@ -108,19 +111,91 @@ const NOTIFICATION_TYPES = new Set([
   'REFUND_DECLINED', 'REFUND_REVERSED', 'RENEWAL_EXTENDED', 'RENEWAL_EXTENSION', 'REVOKE', 'SUBSCRIBED', 'TEST',
 ]);
 
-const apiError = ([status, errorCode, errorMessage]) => ({ status, body: { errorCode, errorMessage }, headers: {} });
-const digits = (n) => Array.from(randomBytes(n), (b) => b % 10).join('');
+/** @typedef {import('./emulator-replies.js').Json} Json */
+/** @typedef {import('./emulator-replies.js').FaceReply} FaceReply */
+/** @typedef {import('./emulator-replies.js').LogEntry} LogEntry */
+/** @typedef {import('node:http').IncomingMessage} Request */
+/** @typedef {import('./emulator.js').EmulatorAppStoreProduct} Product */
+/**
+ * A transaction the face holds (its fields are the signed transaction's, and who bought it).
+ * @typedef {{ transactionId: string, originalTransactionId: string, customer: string, productId: string, type: string,
+ *   subscriptionGroupIdentifier?: string, webOrderLineItemId?: string, purchaseDate: number, originalPurchaseDate: number,
+ *   expiresDate?: number, quantity: number, appAccountToken?: string, inAppOwnershipType: string, revocationDate?: number,
+ *   revocationReason?: number, storefront: string, storefrontId: string, transactionReason: string, price: number,
+ *   currency: string, orderId: string, finished: boolean, finishedByServer?: boolean, modifiedDate: number, extensions: number[] }} Transaction
+ */
+/**
+ * A notification the face made (and kept for the history), with what it is about.
+ * @typedef {{ notificationType: string, subtype?: string, notificationUUID: string, signedDate: number, customer?: string,
+ *   transactionId?: string, signedPayload: string, sendAttempts: Array<{ sendAttemptResult: string }> }} Notification
+ */
+/**
+ * The customer's app transaction.
+ * @typedef {{ appTransactionId: string, originalPurchaseDate: number, deviceVerification: string, deviceVerificationNonce: string }} AppTransaction
+ */
+
+/** An error answer: `[HTTP status, errorCode, errorMessage]` as Apple sends it. */
+const apiError = (/** @type {[number, number, string]} */ [status, errorCode, errorMessage]) => ({ status, body: { errorCode, errorMessage }, headers: {} });
+/**
+ * A reply (an error answer of find()), not a transaction.
+ * @param {Transaction | FaceReply} x
+ * @returns {x is FaceReply}
+ */
+const isReply = (x) => 'headers' in x;
+const digits = (/** @type {number} */ n) => Array.from(randomBytes(n), (b) => b % 10).join('');
 /** An order id of the shape on Apple's receipt e-mails (ten capital letters and digits). */
 const orderId = () => Array.from(randomBytes(10), (b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'[b % 32]).join('');
-const intIn = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
+const intIn = (/** @type {unknown} */ v, /** @type {number} */ lo, /** @type {number} */ hi) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+
+/**
+ * The seed's `appStore` section, or `startEmulator`'s `appStore` options over it.
+ * @typedef {import('./emulator.js').EmulatorAppStoreOptions & { reviewState?: string }} AppStoreSeed
+ */
+/**
+ * What the server gives each face: its clock, the time offsets it resolves, its URL once it listens.
+ * @typedef {{ now(): number, resolveTime(value: unknown, start: number): number | null, url(): string }} FaceContext
+ */
 
 /**
  * The App Store face. `options` (from `startEmulator({ appStore })`) and the seed's `appStore`
  * section configure it: `bundleId`, `appAppleId`, `environment`, `keyId`, `issuerId`, `signingKey`
  * (the `.p8` PEM whose public half checks the tokens; generated when absent) or `publicKey` (PEM:
  * only check tokens, the emulator then cannot hand out a key), `pageSize`, `products`, `transactions`.
+ * It starts empty; reset(), which the server calls first, fills it from the seed.
  */
 export class AppStoreFace {
+  /** @type {{ bundleId: string, appAppleId: number, environment: 'Sandbox' | 'Production', keyId: string, issuerId: string, pageSize: number, reviewState: string }} */
+  config = { bundleId: '', appAppleId: 0, environment: 'Sandbox', keyId: '', issuerId: '', pageSize: 20, reviewState: 'APPROVED' };
+  /** @type {Map<string, Product>} */
+  products = new Map();
+  /** @type {Map<string, Transaction>} */
+  transactions = new Map();
+  /** @type {Map<string, Json>} originalTransactionId -> renewal info */
+  renewals = new Map();
+  /** @type {Map<string, AppTransaction>} customer -> app transaction */
+  appTransactions = new Map();
+  /** @type {Notification[]} */
+  notifications = [];
+  /** @type {Map<string, Notification>} token -> notification */
+  testNotifications = new Map();
+  /** @type {Map<string, Json>} requestIdentifier -> ExtendRenewalDateResponse */
+  extendRequests = new Map();
+  /** @type {Map<string, Json>} `${productId}/${requestIdentifier}` -> status */
+  massExtensions = new Map();
+  /** @type {Json[]} */
+  consumption = [];
+  /**
+   * Retention messaging: images, messages, default messages (`${productId}/${locale}` -> message id), the realtime URL, performance tests.
+   * @type {{ images: Map<string, Json>, messages: Map<string, Json>, defaults: Map<string, string>, realtimeURL: string | null, tests: Map<string, Json> }}
+   */
+  messaging = { images: new Map(), messages: new Map(), defaults: new Map(), realtimeURL: null, tests: new Map() };
+  counter = 0;
+
+
+  /**
+   * @param {AppStoreSeed} options
+   * @param {FaceContext} ctx
+   */
   constructor(options = {}, ctx) {
     this.ctx = ctx; // { now(), resolveTime(value, start) }
     this.options = options;
@@ -129,7 +204,7 @@ export class AppStoreFace {
       this.apiKey = { publicKey: createPublicKey(options.publicKey), pem: null };
     } else if (options.signingKey) {
       const privateKey = createPrivateKey(options.signingKey);
-      this.apiKey = { publicKey: createPublicKey(privateKey), pem: privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+      this.apiKey = { publicKey: createPublicKey(privateKey), pem: /** @type {string} a PEM export is text */ (privateKey.export({ type: 'pkcs8', format: 'pem' })) };
     } else {
       this.apiKey = createApiSigningKey();
     }
@@ -137,12 +212,17 @@ export class AppStoreFace {
 
   name = 'appStore';
 
+  /** @param {string} path */
   matches(path) {
     return path.startsWith(PREFIX);
   }
 
   // ------------------------------------------------------------ state
 
+  /**
+   * @param {AppStoreSeed} [seed]
+   * @param {number} [start]
+   */
   reset(seed = {}, start = this.ctx.now()) {
     const o = { ...seed, ...this.options };
     this.config = {
@@ -156,25 +236,27 @@ export class AppStoreFace {
     };
     this.products = new Map((o.products ?? []).map((p) => [p.productId, { ...p }]));
     this.transactions = new Map();
-    this.renewals = new Map(); // originalTransactionId -> renewal info
-    this.appTransactions = new Map(); // customer -> app transaction
+    this.renewals = new Map();
+    this.appTransactions = new Map();
     this.notifications = [];
-    this.testNotifications = new Map(); // token -> notification
-    this.extendRequests = new Map(); // requestIdentifier -> ExtendRenewalDateResponse
-    this.massExtensions = new Map(); // `${productId}/${requestIdentifier}` -> status
+    this.testNotifications = new Map();
+    this.extendRequests = new Map();
+    this.massExtensions = new Map();
     this.consumption = [];
     this.messaging = { images: new Map(), messages: new Map(), defaults: new Map(), realtimeURL: null, tests: new Map() };
     this.counter = 0;
     for (const t of o.transactions ?? []) this.addTransaction(t, start);
   }
 
+  /** @param {unknown} productId */
   product(productId) {
-    const p = this.products.get(productId);
+    const p = this.products.get(String(productId));
     if (!p) throw new RangeError(`no App Store product ${productId} (the seed's appStore.products)`);
     return p;
   }
 
   nextId() {
+    /** @type {string} */
     let id;
     do {
       this.counter += 1;
@@ -188,9 +270,10 @@ export class AppStoreFace {
    * purchaseDate?, expiresDate?, orderId?, appAccountToken?, quantity?, finished?, revocationDate?,
    * revocationReason?, inAppOwnershipType?, storefront? }`, or a renewal when `originalTransactionId`
    * names an existing subscription. Times: epoch ms or offsets such as "-1h".
+   * @param {Json} input checked here
    */
   addTransaction(input, start = this.ctx.now()) {
-    const at = (v) => this.ctx.resolveTime(v, start);
+    const at = (/** @type {unknown} */ v) => this.ctx.resolveTime(v, start);
     const original = input.originalTransactionId !== undefined ? this.transactions.get(String(input.originalTransactionId)) : undefined;
     if (input.originalTransactionId !== undefined && !original) throw new RangeError(`no transaction ${input.originalTransactionId} to renew`);
     const product = this.product(input.productId ?? original?.productId);
@@ -198,6 +281,7 @@ export class AppStoreFace {
     if (this.transactions.has(transactionId)) throw new RangeError(`transaction ${transactionId} exists`);
     const subscription = product.type === SUBSCRIPTION;
     const purchaseDate = at(input.purchaseDate) ?? (original ? this.latest(original.transactionId).expiresDate : null) ?? this.ctx.now();
+    /** @type {Transaction} */
     const t = {
       transactionId,
       originalTransactionId: original?.transactionId ?? transactionId,
@@ -245,29 +329,38 @@ export class AppStoreFace {
     return this.describe(t);
   }
 
-  /** Refunds a transaction: `{ transactionId, revocationDate?, revocationReason? (0 other, 1 app issue) }`. */
+  /**
+   * Refunds a transaction: `{ transactionId, revocationDate?, revocationReason? (0 other, 1 app issue) }`.
+   * @param {Json | null | undefined} input checked here
+   */
   refund(input) {
     const t = this.transactions.get(String(input?.transactionId));
     if (!t) throw new RangeError(`no transaction ${input?.transactionId}`);
     if (t.revocationDate !== undefined) throw new RangeError(`transaction ${t.transactionId} is already refunded`);
-    t.revocationDate = this.ctx.resolveTime(input.revocationDate, this.ctx.now()) ?? this.ctx.now();
-    t.revocationReason = input.revocationReason ?? 0;
+    t.revocationDate = this.ctx.resolveTime(input?.revocationDate, this.ctx.now()) ?? this.ctx.now();
+    t.revocationReason = input?.revocationReason ?? 0;
     t.modifiedDate = this.ctx.now();
     this.notify('REFUND', undefined, t, t.revocationDate);
     return this.describe(t);
   }
 
-  /** Renews a subscription: `{ originalTransactionId, transactionId?, purchaseDate?, expiresDate? }`. */
+  /**
+   * Renews a subscription: `{ originalTransactionId, transactionId?, purchaseDate?, expiresDate? }`.
+   * @param {Json | null | undefined} input checked here
+   */
   renew(input) {
     const original = this.transactions.get(String(input?.originalTransactionId));
     if (!original || original.type !== SUBSCRIPTION) throw new RangeError(`no subscription ${input?.originalTransactionId}`);
     return this.addTransaction({ ...input, originalTransactionId: original.originalTransactionId });
   }
 
-  /** Changes a subscription's renewal info: autoRenewStatus, isInBillingRetryPeriod, gracePeriodExpiresDate, expirationIntent, autoRenewProductId. */
+  /**
+   * Changes a subscription's renewal info: autoRenewStatus, isInBillingRetryPeriod, gracePeriodExpiresDate, expirationIntent, autoRenewProductId.
+   * @param {Json | null | undefined} input checked here
+   */
   setRenewalInfo(input) {
     const r = this.renewals.get(String(input?.originalTransactionId));
-    if (!r) throw new RangeError(`no subscription ${input?.originalTransactionId}`);
+    if (!r || !input) throw new RangeError(`no subscription ${input?.originalTransactionId}`);
     for (const k of ['autoRenewStatus', 'isInBillingRetryPeriod', 'expirationIntent', 'autoRenewProductId', 'priceIncreaseStatus']) {
       if (input[k] !== undefined) r[k] = input[k];
     }
@@ -275,28 +368,38 @@ export class AppStoreFace {
     return { ...r };
   }
 
-  /** The customer's app transaction (made on first use; the app was bought a day before the first purchase). */
+  /**
+   * The customer's app transaction (made on first use; the app was bought a day before the first purchase).
+   * @param {string} customer
+   * @param {number} [at]
+   * @returns {AppTransaction}
+   */
   appTransaction(customer, at) {
     const known = this.appTransactions.get(customer);
     if (known && at !== undefined && at - DAY < known.originalPurchaseDate) known.originalPurchaseDate = at - DAY;
     if (!known) {
       this.appTransactions.set(customer, {
         appTransactionId: `70${digits(16)}`,
-        originalPurchaseDate: at - DAY,
+        // A customer's app transaction is made with their first purchase, at its date.
+        originalPurchaseDate: /** @type {number} */ (at) - DAY,
         deviceVerification: randomBytes(48).toString('base64'),
         deviceVerificationNonce: randomUUID(),
       });
     }
-    return this.appTransactions.get(customer);
+    return /** @type {AppTransaction} */ (this.appTransactions.get(customer));
   }
 
-  /** The last transaction of a subscription (by purchase date). */
+  /**
+   * The last transaction of a subscription (by purchase date).
+   * @param {string} originalTransactionId
+   */
   latest(originalTransactionId) {
     return [...this.transactions.values()]
       .filter((t) => t.originalTransactionId === originalTransactionId)
       .reduce((a, b) => (b.purchaseDate >= a.purchaseDate ? b : a));
   }
 
+  /** @param {Transaction} t */
   describe(t) {
     const { extensions, ...rest } = t;
     return { ...rest, extensions: extensions.length };
@@ -335,6 +438,7 @@ export class AppStoreFace {
 
   // ------------------------------------------------------------ signed data
 
+  /** @param {Transaction} t */
   transactionPayload(t) {
     return dropUndefined({
       transactionId: t.transactionId, originalTransactionId: t.originalTransactionId, webOrderLineItemId: t.webOrderLineItemId,
@@ -348,19 +452,27 @@ export class AppStoreFace {
     });
   }
 
+  /** @param {Transaction} t */
   signTransaction(t) {
     return this.pki.signJws(this.transactionPayload(t));
   }
 
+  /** @param {string} originalTransactionId a subscription's */
   signRenewal(originalTransactionId) {
     const r = this.renewals.get(originalTransactionId);
-    const customer = this.transactions.get(originalTransactionId).customer;
+    const customer = /** @type {Transaction} */ (this.transactions.get(originalTransactionId)).customer;
     return this.pki.signJws(dropUndefined({
       ...r, signedDate: this.ctx.now(), environment: this.config.environment,
       appTransactionId: this.appTransaction(customer).appTransactionId,
     }));
   }
 
+  /**
+   * @param {string} notificationType
+   * @param {string | undefined} subtype
+   * @param {Transaction | undefined} t
+   * @param {number} [at]
+   */
   notify(notificationType, subtype, t, at) {
     const signedDate = Math.min(at ?? this.ctx.now(), this.ctx.now());
     const data = dropUndefined({
@@ -369,9 +481,11 @@ export class AppStoreFace {
       signedRenewalInfo: t?.type === SUBSCRIPTION ? this.signRenewal(t.originalTransactionId) : undefined,
       status: t?.type === SUBSCRIPTION ? this.subscriptionStatus(t.originalTransactionId) : undefined,
     });
-    const payload = dropUndefined({ notificationType, subtype, notificationUUID: randomUUID(), data, version: '2.0', signedDate });
+    const notificationUUID = randomUUID();
+    const payload = dropUndefined({ notificationType, subtype, notificationUUID, data, version: '2.0', signedDate });
+    /** @type {Notification} */
     const n = {
-      notificationType, subtype, notificationUUID: payload.notificationUUID, signedDate, customer: t?.customer,
+      notificationType, subtype, notificationUUID, signedDate, customer: t?.customer,
       transactionId: t?.transactionId, signedPayload: this.pki.signJws(payload),
       // The emulator sends notifications nowhere, so there are no send attempts to report.
       sendAttempts: [],
@@ -381,12 +495,13 @@ export class AppStoreFace {
     return n;
   }
 
+  /** @param {string} originalTransactionId */
   subscriptionStatus(originalTransactionId) {
     const last = this.latest(originalTransactionId);
     const r = this.renewals.get(originalTransactionId) ?? {};
     const now = this.ctx.now();
     if (last.revocationDate !== undefined) return 5;
-    if (last.expiresDate > now) return 1;
+    if ((last.expiresDate ?? 0) > now) return 1;
     if (r.gracePeriodExpiresDate > now) return 4;
     if (r.isInBillingRetryPeriod) return 3;
     return 2;
@@ -394,7 +509,10 @@ export class AppStoreFace {
 
   // ------------------------------------------------------------ auth
 
-  /** Why the bearer token is refused, or null when it passes. */
+  /**
+   * Why the bearer token is refused, or null when it passes.
+   * @param {string | undefined} header
+   */
   checkToken(header) {
     const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? '');
     if (!m) return 'no Bearer token of three base64url parts';
@@ -419,23 +537,35 @@ export class AppStoreFace {
 
   // ------------------------------------------------------------ routes
 
-  /** The reply of a fault `status`: Apple's bodies for 429 and 500, a proxy's HTML page otherwise. */
+  /**
+   * The reply of a fault `status`: Apple's bodies for 429 and 500, a proxy's HTML page otherwise.
+   * @param {number} status
+   */
   faultReply(status) {
     if (status === 429) return apiError(E.rateLimit);
     if (status === 500) return apiError(E.internalRetryable);
     return null;
   }
 
+  /**
+   * @param {Request} req
+   * @param {string} path
+   * @param {URLSearchParams} query
+   * @param {Json | undefined} body
+   * @param {LogEntry} entry
+   * @returns {FaceReply}
+   */
   route(req, path, query, body, entry) {
     const refused = this.checkToken(req.headers.authorization);
     if (refused) {
-      entry.authError = refused.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+      const reason = refused.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+      entry.authError = reason;
       // Apple's 401 is text, no errorCode; the reason is the emulator's addition.
-      return { status: 401, body: `Unauthenticated\n\nRequest ID: ${randomBytes(13).toString('hex').toUpperCase()}.0.0`, headers: { 'Content-Type': 'text/plain', 'X-Emulator-Reason': entry.authError } };
+      return { status: 401, body: `Unauthenticated\n\nRequest ID: ${randomBytes(13).toString('hex').toUpperCase()}.0.0`, headers: { 'Content-Type': 'text/plain', 'X-Emulator-Reason': reason } };
     }
     const m = req.method;
     const seg = path.slice(PREFIX.length).split('/').map((s) => decodeURIComponent(s));
-    const is = (method, ...pattern) => m === method && seg.length === pattern.length && pattern.every((p, i) => p === '*' || p === seg[i]);
+    const is = (/** @type {string} */ method, /** @type {string[]} */ ...pattern) => m === method && seg.length === pattern.length && pattern.every((p, i) => p === '*' || p === seg[i]);
     if (is('GET', 'v1', 'transactions', 'appTransactions', '*')) return this.appTransactionInfo(seg[3]);
     if (is('PUT', 'v1', 'transactions', 'consumption', '*')) return this.consumptionV1(seg[3], body);
     if (is('PUT', 'v2', 'transactions', 'consumption', '*')) return this.consumptionV2(seg[3], body);
@@ -453,13 +583,17 @@ export class AppStoreFace {
     if (is('GET', 'v1', 'notifications', 'test', '*')) return this.testNotificationStatus(seg[3]);
     if (is('POST', 'v1', 'transactions', '*', 'finish')) return this.finish(seg[2]);
     if (seg[0] === 'v1' && seg[1] === 'messaging') {
-      const r = this.messagingRoute(m, seg.slice(2), query, body, req.headers);
+      const r = this.messagingRoute(String(m), seg.slice(2), query, body, req.headers);
       if (r) return r;
     }
     return { status: 404, body: `no App Store Server API route ${m} ${path}`, headers: { 'Content-Type': 'text/plain' } };
   }
 
-  /** The transaction `id` names, or an error reply. */
+  /**
+   * The transaction `id` names, or an error reply.
+   * @param {string} id
+   * @returns {Transaction | FaceReply}
+   */
   find(id, { original = false } = {}) {
     if (!/^\d{1,20}$/.test(id)) return apiError(original ? E.originalTransactionId : E.transactionId);
     const t = this.transactions.get(id);
@@ -467,17 +601,25 @@ export class AppStoreFace {
     return t;
   }
 
+  /** @param {string} customer */
   customerTransactions(customer) {
     return [...this.transactions.values()].filter((t) => t.customer === customer);
   }
 
+  /** @param {string} id */
   transactionInfo(id) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     return json({ signedTransactionInfo: this.signTransaction(t) });
   }
 
-  /** One page of `list` from the offset in `revision` (opaque to clients; the emulator's encoding). */
+  /**
+   * One page of `list` from the offset in `revision` (opaque to clients; the emulator's encoding).
+   * @template T
+   * @param {T[]} list
+   * @param {string | null | undefined} revision
+   * @param {string} key
+   */
   page(list, revision, key) {
     let offset = 0;
     if (revision !== null && revision !== undefined) {
@@ -490,9 +632,14 @@ export class AppStoreFace {
     return { items, hasMore: next < list.length, revision: b64url({ k: key, o: next }) };
   }
 
+  /**
+   * @param {string} version
+   * @param {string} id
+   * @param {URLSearchParams} query
+   */
   history(version, id, query) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     let list = this.customerTransactions(t.customer);
     const startDate = query.get('startDate');
     const endDate = query.get('endDate');
@@ -505,9 +652,9 @@ export class AppStoreFace {
     if (productIds.length) list = list.filter((x) => productIds.includes(x.productId));
     const productTypes = query.getAll('productType');
     if (productTypes.some((p) => !(p in TYPES))) return apiError(E.productType);
-    if (productTypes.length) list = list.filter((x) => productTypes.some((p) => TYPES[p] === x.type));
+    if (productTypes.length) list = list.filter((x) => productTypes.some((p) => TYPES[/** @type {keyof typeof TYPES} checked above */ (p)] === x.type));
     const groups = query.getAll('subscriptionGroupIdentifier');
-    if (groups.length) list = list.filter((x) => groups.includes(x.subscriptionGroupIdentifier));
+    if (groups.length) list = list.filter((x) => x.subscriptionGroupIdentifier !== undefined && groups.includes(x.subscriptionGroupIdentifier));
     const ownership = query.get('inAppOwnershipType');
     if (ownership !== null && !['FAMILY_SHARED', 'PURCHASED'].includes(ownership)) return apiError(E.ownership);
     if (ownership !== null) list = list.filter((x) => x.inAppOwnershipType === ownership);
@@ -530,11 +677,16 @@ export class AppStoreFace {
     });
   }
 
+  /**
+   * @param {string} id
+   * @param {URLSearchParams} query
+   */
   statuses(id, query) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     const wanted = query.getAll('status');
     if (wanted.some((s) => !['1', '2', '3', '4', '5'].includes(s))) return apiError(E.status);
+    /** @type {Map<string | undefined, Json[]>} */
     const groups = new Map();
     const originals = new Set(this.customerTransactions(t.customer).filter((x) => x.type === SUBSCRIPTION).map((x) => x.originalTransactionId));
     for (const original of originals) {
@@ -542,8 +694,9 @@ export class AppStoreFace {
       if (wanted.length && !wanted.includes(String(status))) continue;
       const last = this.latest(original);
       const group = last.subscriptionGroupIdentifier;
-      if (!groups.has(group)) groups.set(group, []);
-      groups.get(group).push({ status, originalTransactionId: original, signedTransactionInfo: this.signTransaction(last), signedRenewalInfo: this.signRenewal(original) });
+      const members = groups.get(group) ?? [];
+      groups.set(group, members);
+      members.push({ status, originalTransactionId: original, signedTransactionInfo: this.signTransaction(last), signedRenewalInfo: this.signRenewal(original) });
     }
     return json({
       environment: this.config.environment, bundleId: this.config.bundleId, appAppleId: this.config.appAppleId,
@@ -551,25 +704,34 @@ export class AppStoreFace {
     });
   }
 
+  /** @param {string} id */
   lookUpOrder(id) {
     const list = [...this.transactions.values()].filter((t) => t.orderId === id);
     return json({ status: list.length ? 0 : 1, signedTransactions: list.map((t) => this.signTransaction(t)) });
   }
 
+  /**
+   * @param {string} id
+   * @param {URLSearchParams} query
+   */
   refundHistory(id, query) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     const list = this.customerTransactions(t.customer)
       .filter((x) => x.revocationDate !== undefined)
-      .sort((a, b) => a.revocationDate - b.revocationDate || a.transactionId.localeCompare(b.transactionId));
+      .sort((a, b) => (a.revocationDate ?? 0) - (b.revocationDate ?? 0) || a.transactionId.localeCompare(b.transactionId));
     const p = this.page(list, query.get('revision'), `refund:${t.customer}`);
     if (!p) return apiError(E.revision);
     return json({ signedTransactions: p.items.map((x) => this.signTransaction(x)), revision: p.revision, hasMore: p.hasMore });
   }
 
+  /**
+   * @param {string} id
+   * @param {Json | undefined} body
+   */
   consumptionV1(id, body) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     // ConsumptionRequest (v1): Apple marks every field but refundPreference as required.
     const b = body && typeof body === 'object' ? body : {};
     if (b.customerConsented !== true) return apiError(E.consented);
@@ -588,9 +750,13 @@ export class AppStoreFace {
     return empty(202);
   }
 
+  /**
+   * @param {string} id
+   * @param {Json | undefined} body
+   */
   consumptionV2(id, body) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     const b = body && typeof body === 'object' ? body : {};
     if (b.customerConsented !== true) return apiError(E.consented);
     if (typeof b.sampleContentProvided !== 'boolean') return apiError(E.sampleContent);
@@ -602,9 +768,13 @@ export class AppStoreFace {
     return empty(202);
   }
 
+  /**
+   * @param {string} id
+   * @param {Json | undefined} body
+   */
   extend(id, body) {
     const t = this.find(id, { original: true });
-    if (t.status) return t;
+    if (isReply(t)) return t;
     const b = body && typeof body === 'object' ? body : {};
     const invalid = checkExtension(b);
     if (invalid) return invalid;
@@ -616,22 +786,29 @@ export class AppStoreFace {
     return json(result.response);
   }
 
-  /** Extends one subscription by `extendByDays`: Apple allows two extensions a year, active ones only. */
+  /**
+   * Extends one subscription by `extendByDays`: Apple allows two extensions a year, active ones only.
+   * @param {Transaction} original
+   * @param {Json} b checked (checkExtension)
+   * @returns {{ error: [number, number, string], response?: undefined } | { response: Json, error?: undefined }}
+   */
   extendOne(original, b) {
     const now = this.ctx.now();
     if (original.inAppOwnershipType === 'FAMILY_SHARED') return { error: E.familyExtension };
     const last = this.latest(original.transactionId);
-    if (last.revocationDate !== undefined || !(last.expiresDate > now)) return { error: E.ineligible };
+    if (last.revocationDate !== undefined || !((last.expiresDate ?? 0) > now)) return { error: E.ineligible };
     const recent = original.extensions.filter((at) => at > now - 365 * DAY);
     if (recent.length >= 2) return { error: E.maxExtension };
     original.extensions.push(now);
-    last.expiresDate += b.extendByDays * DAY;
+    // An active subscription's last transaction has its expiry (checked above).
+    last.expiresDate = /** @type {number} */ (last.expiresDate) + b.extendByDays * DAY;
     last.modifiedDate = now;
-    this.renewals.get(original.transactionId).renewalDate = last.expiresDate;
+    /** @type {Json} */ (this.renewals.get(original.transactionId)).renewalDate = last.expiresDate;
     this.notify('RENEWAL_EXTENDED', undefined, last, now);
     return { response: { originalTransactionId: original.transactionId, webOrderLineItemId: last.webOrderLineItemId, success: true, effectiveDate: last.expiresDate } };
   }
 
+  /** @param {Json | undefined} body */
   massExtend(body) {
     const b = body && typeof body === 'object' ? body : {};
     const invalid = checkExtension(b);
@@ -639,7 +816,7 @@ export class AppStoreFace {
     const product = this.products.get(b.productId);
     if (!product || product.type !== SUBSCRIPTION) return apiError(E.productId);
     const codes = b.storefrontCountryCodes;
-    if (codes !== undefined && (!Array.isArray(codes) || codes.some((c) => typeof c !== 'string' || !/^[A-Z]{3}$/.test(c)))) return apiError(E.storefront);
+    if (codes !== undefined && (!Array.isArray(codes) || codes.some((/** @type {unknown} */ c) => typeof c !== 'string' || !/^[A-Z]{3}$/.test(c)))) return apiError(E.storefront);
     const key = `${b.productId}/${b.requestIdentifier}`;
     if (!this.massExtensions.has(key)) {
       let succeededCount = 0;
@@ -647,7 +824,7 @@ export class AppStoreFace {
       const originals = [...this.transactions.values()].filter((t) => t.type === SUBSCRIPTION && t.transactionId === t.originalTransactionId);
       for (const o of originals) {
         const last = this.latest(o.transactionId);
-        if (last.productId !== b.productId || !(last.expiresDate > this.ctx.now()) || last.revocationDate !== undefined) continue;
+        if (last.productId !== b.productId || !((last.expiresDate ?? 0) > this.ctx.now()) || last.revocationDate !== undefined) continue;
         if (codes && !codes.includes(last.storefront)) continue;
         if (this.extendOne(o, b).error) failedCount += 1;
         else succeededCount += 1;
@@ -658,11 +835,19 @@ export class AppStoreFace {
     return json({ requestIdentifier: b.requestIdentifier });
   }
 
+  /**
+   * @param {string} productId
+   * @param {string} requestIdentifier
+   */
   massExtendStatus(productId, requestIdentifier) {
     const s = this.massExtensions.get(`${productId}/${requestIdentifier}`);
     return s ? json(s) : apiError(E.statusNotFound);
   }
 
+  /**
+   * @param {URLSearchParams} query
+   * @param {Json | undefined} body
+   */
   notificationHistory(query, body) {
     const b = body && typeof body === 'object' ? body : {};
     const now = this.ctx.now();
@@ -677,7 +862,7 @@ export class AppStoreFace {
     if (b.notificationSubtype !== undefined) list = list.filter((n) => n.subtype === b.notificationSubtype);
     if (b.transactionId !== undefined) {
       const t = this.find(String(b.transactionId));
-      if (t.status) return t;
+      if (isReply(t)) return t;
       list = list.filter((n) => n.customer === t.customer);
     }
     if (b.onlyFailures === true) list = list.filter((n) => n.sendAttempts.some((a) => a.sendAttemptResult !== 'SUCCESS'));
@@ -697,15 +882,20 @@ export class AppStoreFace {
     return json({ testNotificationToken: token });
   }
 
+  /** @param {string} token */
   testNotificationStatus(token) {
     if (!/^[0-9a-f-]{36}_\d+$/i.test(token)) return apiError(E.testToken);
     const n = this.testNotifications.get(token);
     return n ? json({ signedPayload: n.signedPayload, sendAttempts: n.sendAttempts }) : apiError(E.testNotFound);
   }
 
+  /**
+   * @param {string} id
+   * @param {Json | undefined} body
+   */
   setAppAccountToken(id, body) {
     const t = this.find(id, { original: true });
-    if (t.status) return t.body.errorCode === E.originalNotFound[1] ? apiError(E.notFound) : t;
+    if (isReply(t)) return /** @type {Json} */ (t.body).errorCode === E.originalNotFound[1] ? apiError(E.notFound) : t;
     const token = body?.appAccountToken;
     if (typeof token !== 'string' || !UUID.test(token)) return apiError(E.appAccountToken);
     if (t.originalTransactionId !== t.transactionId) return apiError(E.notOriginal);
@@ -719,13 +909,14 @@ export class AppStoreFace {
     return empty(200);
   }
 
+  /** @param {string} id */
   appTransactionInfo(id) {
     // Any transaction id of the customer, or the app transaction id itself.
     const byApp = [...this.appTransactions].find(([, a]) => a.appTransactionId === id);
     let customer = byApp?.[0];
     if (!customer) {
       const t = this.find(id);
-      if (t.status) return t;
+      if (isReply(t)) return t;
       customer = t.customer;
     }
     const a = this.appTransaction(customer);
@@ -740,9 +931,10 @@ export class AppStoreFace {
     });
   }
 
+  /** @param {string} id */
   finish(id) {
     const t = this.find(id);
-    if (t.status) return t;
+    if (isReply(t)) return t;
     t.finished = true;
     t.finishedByServer = true;
     return empty(200);
@@ -758,10 +950,18 @@ export class AppStoreFace {
   // state), alt text holds at most 150 characters, and a performance test stays PENDING: the
   // emulator never calls your endpoint.
 
+  /**
+   * @param {string} m the method
+   * @param {string[]} seg the path's segments after /v1/messaging/
+   * @param {URLSearchParams} query
+   * @param {Json | undefined} body
+   * @param {import('node:http').IncomingHttpHeaders} headers
+   * @returns {FaceReply | null}
+   */
   messagingRoute(m, seg, query, body, headers) {
     const r = this.messaging;
     const [what, id, locale, ...rest] = seg;
-    const lowerUuid = (v) => UUID.test(v) && v === v.toLowerCase();
+    const lowerUuid = (/** @type {string} */ v) => UUID.test(v) && v === v.toLowerCase();
     if (what === 'image' && id === 'list' && seg.length === 2 && m === 'GET') return json({ imageIdentifiers: [...r.images.values()] });
     if (what === 'message' && id === 'list' && seg.length === 2 && m === 'GET') return json({ messageIdentifiers: [...r.messages.values()].map(({ messageIdentifier, messageState }) => ({ messageIdentifier, messageState })) });
     if (what === 'image' && seg.length === 2) {
@@ -837,7 +1037,7 @@ export class AppStoreFace {
     if (what === 'performanceTest' && seg.length === 1 && m === 'POST') {
       if (typeof body?.originalTransactionId !== 'string') return apiError(E.performanceTest);
       const t = this.find(body.originalTransactionId, { original: true });
-      if (t.status) return t;
+      if (isReply(t)) return t;
       if (!r.realtimeURL) return apiError(E.realtimeNotFound);
       if ([...r.tests.values()].some((x) => x.result === 'PENDING')) return apiError(E.existingTest);
       const config = { maxConcurrentRequests: 10, totalRequests: 100, totalDuration: 60_000, responseTimeThreshold: 700, successRateThreshold: 99 };
@@ -855,9 +1055,12 @@ export class AppStoreFace {
     return null;
   }
 
-  /** Why an UploadMessageRequestBody is refused, or null. */
+  /**
+   * Why an UploadMessageRequestBody is refused, or null.
+   * @param {Json | undefined} b
+   */
   checkMessage(b) {
-    const text = (v) => typeof v === 'string' && v.length > 0;
+    const text = (/** @type {unknown} */ v) => typeof v === 'string' && v.length > 0;
     if (!b || typeof b !== 'object' || !text(b.header) || !text(b.body)) return apiError(E.badRequest);
     if ([...b.header].length > 66) return apiError(E.headerTooLong);
     if ([...b.body].length > 144) return apiError(E.bodyTooLong);
@@ -876,11 +1079,16 @@ export class AppStoreFace {
 
   // ------------------------------------------------------------ admin
 
-  /** `/admin/appstore/...`: a reply, or null when the path is not this face's. */
+  /**
+   * `/admin/appstore/...`: a reply, or null when the path is not this face's.
+   * @param {Request} req
+   * @param {string} path
+   * @param {Json | undefined} body
+   */
   admin(req, path, body) {
     if (!path.startsWith('/admin/appstore/')) return null;
     const route = `${req.method} ${path.slice('/admin/appstore'.length)}`;
-    const many = (f) => (Array.isArray(body) ? body.map((x) => f(x ?? {})) : f(body ?? {}));
+    const many = (/** @type {(x: Json) => unknown} */ f) => (Array.isArray(body) ? body.map((x) => f(x ?? {})) : f(body ?? {}));
     switch (route) {
       case 'GET /root':
         return { status: 200, body: pem(this.pki.root.der), headers: { 'Content-Type': 'application/x-pem-file' } };
@@ -905,8 +1113,9 @@ export class AppStoreFace {
 }
 
 /** The images a stored message uses. */
-const imagesOf = (message) => [message.image, ...(message.bulletPoints ?? [])].filter(Boolean).map((i) => i.imageIdentifier);
+const imagesOf = (/** @type {Json} */ message) => [message.image, ...(message.bulletPoints ?? [])].filter(Boolean).map((i) => i.imageIdentifier);
 
+/** @param {Json} b */
 function checkExtension(b) {
   if (!intIn(b.extendByDays, 1, 90)) return apiError(E.extendByDays);
   if (!intIn(b.extendReasonCode, 0, 3)) return apiError(E.extendReason);
@@ -914,6 +1123,7 @@ function checkExtension(b) {
   return null;
 }
 
+/** @param {Record<string, unknown>} o */
 function dropUndefined(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

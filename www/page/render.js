@@ -2,16 +2,33 @@
 // (never innerHTML): the data is untrusted.
 import { isTimeKey } from './verify.js';
 
-/** Creates an element: h('td', { class: 'x', dataset: {...} }, child, 'text', ...). */
+/** @typedef {import('iap-verify').CertificateInfo} CertificateInfo */
+/** @typedef {import('iap-verify').NamePart} NamePart */
+/** @typedef {{ label: string, time: number, cls: string }} TimelineEvent */
+/**
+ * What the page shows of a subscription: its status now (or why there is none) and its events.
+ * @typedef {{ status?: import('iap-verify').SubscriptionStatus, statusError?: { code?: string, message?: string }, events: TimelineEvent[],
+ *   product?: string, periods?: number }} SubscriptionView
+ */
+/** @typedef {{ certs: CertificateInfo[], judgedAt: number, judgedBy: string, note?: string }} Chain */
+
+/**
+ * Creates an element: h('td', { class: 'x', dataset: {...} }, child, 'text', ...).
+ * @param {string} tag
+ * @param {Record<string, unknown>} [attrs] `class`, `dataset` (an object), `style` (an object of
+ *   properties), `on<event>` (a listener), anything else an attribute (true: present)
+ * @param {...unknown} kids nodes, text (anything else is shown as its String), lists of them; null, undefined and false are left out
+ * @returns {HTMLElement}
+ */
 export function h(tag, attrs = {}, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
+    if (k === 'class') el.className = String(v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
     // Through the CSSOM: the page's CSP refuses inline style attributes.
-    else if (k === 'style') for (const [prop, val] of Object.entries(v)) el.style.setProperty(prop, String(val));
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'style') for (const [prop, val] of Object.entries(/** @type {object} */ (v))) el.style.setProperty(prop, String(val));
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), /** @type {EventListener} */ (v));
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const kid of kids.flat()) if (kid !== undefined && kid !== null && kid !== false) el.append(kid instanceof Node ? kid : String(kid));
@@ -21,9 +38,12 @@ export function h(tag, attrs = {}, ...kids) {
 /** Entries of a list of objects rendered at first; the rest on request. */
 const SHOWN_ITEMS = 100;
 
-const pad = (n, w = 2) => String(n).padStart(w, '0');
+const pad = (/** @type {number} */ n, w = 2) => String(n).padStart(w, '0');
 
-/** Local time with its offset, e.g. "2026-11-26 13:41:32 GMT+9". */
+/**
+ * Local time with its offset, e.g. "2026-11-26 13:41:32 GMT+9".
+ * @param {number} ms
+ */
 export function localTime(ms) {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return String(ms);
@@ -34,13 +54,17 @@ export function localTime(ms) {
   return `${y < 0 ? '-' : ''}${pad(Math.abs(y), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${zone}`;
 }
 
+/** @param {number} ms */
 export function utcTime(ms) {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return String(ms);
   return d.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z').replace(/Z$/, ' UTC');
 }
 
-/** A time cell: local and UTC, the raw number on hover and for copying. */
+/**
+ * A time cell: local and UTC, the raw number on hover and for copying.
+ * @param {unknown} ms
+ */
 export function timeCell(ms) {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return h('span', { class: 'muted' }, '—');
   return h('span', { class: 'time', title: `${ms} (epoch ms)` }, h('time', { datetime: new Date(ms).toISOString() }, localTime(ms)), h('span', { class: 'utc' }, utcTime(ms)));
@@ -48,7 +72,11 @@ export function timeCell(ms) {
 
 const ID_KEY = /(Id|ID|Token|UUID|Uuid|Seq|Hash|Value|Identifier|orderId|purchaseToken)$/;
 
-/** A button that copies `text`; says so for screen readers and sighted users alike. */
+/**
+ * A button that copies `text`; says so for screen readers and sighted users alike.
+ * @param {string} text
+ * @param {string} label
+ */
 export function copyButton(text, label) {
   const b = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${label}`, title: 'Copy' }, 'Copy');
   b.addEventListener('click', async () => {
@@ -69,6 +97,11 @@ export function copyButton(text, label) {
   return b;
 }
 
+/**
+ * @param {string} key
+ * @param {unknown} value
+ * @param {string} path
+ */
 function valueCell(key, value, path) {
   if (value === null) return h('span', { class: 'muted' }, 'null');
   if (typeof value === 'number' && isTimeKey(key)) return timeCell(value);
@@ -84,8 +117,11 @@ function valueCell(key, value, path) {
 /**
  * Rows of a decoded object, nested objects and arrays as labelled groups. `known` is the set of
  * field names the store documents for this kind; others are tagged as unknown (kept as sent).
+ * @param {unknown} obj
+ * @param {{ known?: Set<string>, verified?: boolean, path?: string, depth?: number }} [options]
  */
 export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } = {}) {
+  /** @type {HTMLElement[]} */
   const rows = [];
   if (obj === null || typeof obj !== 'object') return rows;
   for (const [key, value] of Object.entries(obj)) {
@@ -99,7 +135,7 @@ export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } 
     // Receipt attributes the package does not interpret: one line each, as sent.
     if (key === 'unknownAttributes' && Array.isArray(value)) {
       rows.push(h('tr', {}, h('th', { scope: 'row', style: { '--depth': depth } }, key, h('span', { class: 'tag warn', title: 'Receipt attributes Apple does not document; kept as sent.' }, `${value.length} undocumented`)),
-        h('td', {}, h('ul', { class: 'attrs' }, ...value.map((a) => h('li', {}, h('span', { class: 'muted' }, `type ${a?.type} v${a?.version}: `), h('code', {}, String(a?.value ?? '')), ` (base64)`))))));
+        h('td', {}, h('ul', { class: 'attrs' }, ...value.map((/** @type {{ type?: unknown, version?: unknown, value?: unknown } | null} */ a) => h('li', {}, h('span', { class: 'muted' }, `type ${a?.type} v${a?.version}: `), h('code', {}, String(a?.value ?? '')), ` (base64)`))))));
       continue;
     }
     if (value !== null && typeof value === 'object') {
@@ -111,8 +147,9 @@ export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } 
       }
       const label = isArray ? `${key} (${value.length})` : key;
       const decodedJws = /^decoded[A-Z]/.test(key);
+      /** @type {HTMLElement[]} */
       const body = [];
-      const itemRows = (item, i) => [
+      const itemRows = (/** @type {unknown} */ item, /** @type {number} */ i) => [
         ...(isArray ? [h('tr', { class: 'group sub' }, h('th', { colspan: 2, style: { '--depth': depth + 1 } }, `${key}[${i}]`))] : []),
         ...fieldRows(item, { known, verified, path: isArray ? `${p}[${i}]` : p, depth: depth + 1 }),
       ];
@@ -123,7 +160,7 @@ export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } 
         const rest = nested.length - SHOWN_ITEMS;
         const more = h('tr', { class: 'more' }, h('td', { colspan: 2, style: { '--depth': depth + 1 } },
           h('button', { type: 'button', class: 'ghost', 'data-testid': 'show-more' }, `Show the other ${rest.toLocaleString('en')} of ${nested.length.toLocaleString('en')} ${key} entries`)));
-        more.querySelector('button').addEventListener('click', () => {
+        /** @type {HTMLButtonElement} */ (more.querySelector('button')).addEventListener('click', () => {
           const all = document.createDocumentFragment();
           nested.slice(SHOWN_ITEMS).forEach((item, i) => all.append(...itemRows(item, i + SHOWN_ITEMS)));
           more.replaceWith(all);
@@ -146,13 +183,20 @@ export function fieldRows(obj, { known, verified = true, path = '', depth = 0 } 
   return rows;
 }
 
-/** "CN, OU, O, C" in that order of importance, for one line. */
+/**
+ * "CN, OU, O, C" in that order of importance, for one line.
+ * @param {NamePart[]} parts
+ */
 export function nameLine(parts) {
   const order = ['CN', 'OU', 'O', 'C'];
   return order.flatMap((k) => parts.filter((p) => p.key === k).map((p) => p.value)).join(', ');
 }
 
-/** The certificates the input carries (the package's descriptions), leaf first, with their validity at the judged date. */
+/**
+ * The certificates the input carries (the package's descriptions), leaf first, with their validity at the judged date.
+ * @param {Chain} chain
+ * @param {{ open?: boolean }} [options]
+ */
 export function chainTable(chain, { open = false } = {}) {
   const roles = chain.certs.length === 1 ? ['Self-signed'] : ['Leaf (signer)', 'Intermediate', 'Root (as sent)'];
   const items = chain.certs.map((c, i) => {
@@ -180,9 +224,14 @@ export function chainTable(chain, { open = false } = {}) {
     chain.note ? h('p', { class: 'muted small' }, chain.note) : null);
 }
 
+/** @type {Record<string, string | undefined>} */
 const STATUS_CLASS = { ACTIVE: 'ok', CANCELED: 'warn', IN_GRACE_PERIOD: 'warn', IN_BILLING_RETRY: 'bad', ON_HOLD: 'bad', PAUSED: 'warn', EXPIRED: 'muted', REVOKED: 'bad', PENDING: 'warn' };
 
-/** Status now and the timeline of a subscription. */
+/**
+ * Status now and the timeline of a subscription.
+ * @param {SubscriptionView} sub
+ * @param {number} now
+ */
 export function subscriptionView(sub, now, nowLabel = 'Now') {
   const s = sub.status;
   const head = s
@@ -198,7 +247,7 @@ export function subscriptionView(sub, now, nowLabel = 'Now') {
   const min = Math.min(...times);
   const max = Math.max(...times);
   const span = Math.max(1, max - min);
-  const x = (t) => `${(((t - min) / span) * 100).toFixed(2)}%`;
+  const x = (/** @type {number} */ t) => `${(((t - min) / span) * 100).toFixed(2)}%`;
   const track = h('div', { class: 'track', 'aria-hidden': 'true' },
     ...events.map((e) => h('span', { class: `dot ${e.cls}`, style: { left: x(e.time) }, title: `${e.label}: ${utcTime(e.time)}` })),
     h('span', { class: 'dot now', style: { left: x(now) }, title: `Now: ${utcTime(now)}` }));

@@ -74,6 +74,11 @@ export interface EmulatorGooglePlay {
   renew(renewal: { token: string; expiryTime?: number | string }): Record<string, unknown>;
   /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list. */
   void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number }): Record<string, unknown>;
+  /**
+   * The one-time purchases it holds now (copies): the seed's and those added since. `purchaseState`
+   * 0 purchased, 1 canceled (voided), 2 pending; `acknowledgementState` and `consumptionState` 0 or 1.
+   */
+  productPurchases(): Array<{ token: string; productId: string; purchaseState: number; acknowledgementState: number; consumptionState: number; [field: string]: unknown }>;
 }
 
 /** A product of the seed's `appStore.products`. */
@@ -195,7 +200,7 @@ export declare function startEmulator(options?: {
    * throws a TypeError.
    */
   allowedHosts?: string[];
-  /** A seed object, a JSON file path or URL; default pkg/src/emulator-seed.json. */
+  /** A seed object, a JSON file path or URL; default: this package's src/emulator-seed.json. */
   seed?: object | string | URL;
   /** Time source in epoch ms; default Date.now. */
   clock?: () => number;

@@ -40,6 +40,7 @@ const CONSUMABLE_TYPES = new Set(['CONSUMABLE', 'CONSUMABLE_AUTO_RENEWABLE']);
 // [resultCode, resultMessage]. 1100/2111/2112/5000/5018 are NHN IAP's documented codes;
 // -4010001/-4010004/-4060001/-4000005 are Gamebase's documented general codes. Which one a wrong
 // AppKey gets from the real IAP server is not documented: 1100 is this emulator's choice.
+/** @type {Record<string, [number, string]>} */
 const CODES = {
   invalidParameters: [1100, 'INVALID_PARAMETERS'],
   contentType: [2111, 'HTTP_CONTENT_TYPE_NOT_SUPPORT'],
@@ -52,7 +53,29 @@ const CODES = {
   gbInvalidParam: [-4000005, 'Missing or invalid parameter'],
 };
 
+/**
+ * An item of the seed: one IAP product of the app.
+ * @typedef {{ productSeq: number, productId: string, productType: string, marketId: string, price: number,
+ *   currency: string, itemName?: string, gamebaseProductId?: string }} Item
+ */
+/**
+ * A payment the emulator holds.
+ * @typedef {{ paymentSeq: string, accessToken: string, userId: string, productSeq: number, marketId: string,
+ *   paymentId: string, originalPaymentId: string, purchaseTime: number, expiryTime: number | null, renewTime: number | null,
+ *   consumed: boolean, refunded: boolean, referenceStatus?: string, payload?: string, isTestPurchase: boolean }} Payment
+ */
+/** @typedef {import('./emulator-replies.js').Fault} Fault */
+/** @typedef {import('./emulator-replies.js').LogEntry} LogEntry */
+/** @typedef {import('./emulator-replies.js').Json} Json */
+/** @typedef {import('node:http').IncomingMessage} Request */
+/** @typedef {import('./emulator.js').Emulator} Emulator */
+
 class Reply {
+  /**
+   * @param {number} status
+   * @param {Json} body
+   * @param {Record<string, string>} [headers]
+   */
   constructor(status, body, headers = {}) {
     this.status = status;
     this.body = body;
@@ -60,55 +83,85 @@ class Reply {
   }
 }
 
-/** Reads a seed: an object, a path or file URL to a JSON file, or the default seed. */
+/**
+ * Reads a seed: an object, a path or file URL to a JSON file, or the default seed.
+ * @param {object | string | URL | null} [seed]
+ * @returns {Json}
+ */
 export function loadSeed(seed) {
   if (seed === undefined || seed === null) seed = DEFAULT_SEED_URL;
   if (typeof seed === 'string' || seed instanceof URL) return JSON.parse(readFileSync(seed, 'utf8'));
   return structuredClone(seed);
 }
 
+/** @type {Record<string, number>} */
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/**
+ * A seed's time: epoch ms, an offset from `start` ("-1h", "+30d"), or a date text; null when absent.
+ * @param {unknown} value
+ * @param {number} start
+ * @returns {number | null}
+ */
 export function resolveTime(value, start) {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return value;
   const m = /^([+-])(\d+)(ms|s|m|h|d)$/.exec(String(value));
   if (m) return start + (m[1] === '-' ? -1 : 1) * Number(m[2]) * UNITS[m[3]];
-  const t = Date.parse(value);
+  const t = Date.parse(String(value));
   if (Number.isNaN(t)) throw new Error(`emulator seed: cannot read time ${JSON.stringify(value)}`);
   return t;
 }
 
-/** ISO-8601 with the +09:00 offset Gamebase uses in its examples. */
+/**
+ * ISO-8601 with the +09:00 offset Gamebase uses in its examples.
+ * @param {number | null | undefined} ms
+ */
 function isoKst(ms) {
   if (ms === null || ms === undefined) return undefined;
   return new Date(ms + KST_OFFSET_MS).toISOString().replace(/\.\d{3}Z$/, '+09:00');
 }
 
+/** @param {number} ms */
 function yyyymmdd(ms) {
   return new Date(ms + KST_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
-/** A store order id of the store's usual shape (random digits). */
+/**
+ * A store order id of the store's usual shape (random digits).
+ * @param {string} marketId
+ * @param {string} paymentSeq
+ */
 function storePaymentId(marketId, paymentSeq) {
-  const digits = (n) => Array.from(randomBytes(n), (b) => b % 10).join('');
+  const digits = (/** @type {number} */ n) => Array.from(randomBytes(n), (b) => b % 10).join('');
   if (marketId === 'GG') return `GPA.${digits(4)}-${digits(4)}-${digits(4)}-${digits(5)}`;
   if (marketId === 'AS') return `2000000${digits(9)}`;
   return `${marketId}-${paymentSeq}`;
 }
 
+/** @param {unknown} [result] */
 function ok(result) {
+  /** @type {Json} */
   const body = { header: { isSuccessful: true, resultCode: 0, resultMessage: 'SUCCESS' } };
   if (result !== undefined) body.result = result;
   return new Reply(200, body);
 }
 
+/**
+ * @param {[number, string]} code
+ * @param {string} [detail]
+ */
 function fail([resultCode, resultMessage], detail) {
   const message = detail ? `${resultMessage}: ${detail}` : resultMessage;
   return new Reply(200, { header: { isSuccessful: false, resultCode, resultMessage: message } });
 }
 
+/**
+ * @param {unknown} text the X-Emulator-Fault header, or a queued fault's `fault`
+ * @returns {Fault}
+ */
 function parseFault(text) {
+  /** @type {Fault} */
   const fault = {};
   for (const part of String(text).split(',').map((s) => s.trim()).filter(Boolean)) {
     const [k, v] = part.split('=');
@@ -122,8 +175,35 @@ function parseFault(text) {
   return fault;
 }
 
-/** The in-memory IAP backend: items, payments, clock, faults and a request log. */
+/** The seed's IAP app and Gamebase project when it names none (the emulator's own, fake). */
+const DEFAULT_IAP = Object.freeze({ appKey: 'emulator-iap-appkey', appSeq: 1000, packageName: 'com.example.game' });
+const DEFAULT_GAMEBASE = Object.freeze({ appId: 'emulator-project', secretKey: 'emulator-gamebase-secret' });
+
+/**
+ * The in-memory IAP backend: items, payments, clock, faults and a request log. It starts empty;
+ * reset(), which the constructor calls, fills it from the seed.
+ */
 class EmulatorState {
+  startedAt = 0;
+  /** @type {{ appKey: string, appSeq: number, packageName: string, appName?: string }} */
+  iap = { ...DEFAULT_IAP };
+  /** @type {{ appId: string, secretKey: string }} */
+  gamebase = { ...DEFAULT_GAMEBASE };
+  /** @type {Item[]} */
+  items = [];
+  /** @type {Map<string, Payment>} */
+  payments = new Map();
+  counter = 0;
+  /** @type {Array<Fault & { times: number }>} */
+  faults = [];
+  /** @type {LogEntry[]} */
+  log = [];
+
+  /**
+   * @param {Json} seed
+   * @param {() => number} clock
+   * @param {{ appStore?: import('./emulator-appstore.js').AppStoreSeed, googlePlay?: import('./emulator-googleplay.js').GooglePlaySeed }} [faceOptions]
+   */
   constructor(seed, clock, faceOptions = {}) {
     this.seed = seed;
     this.baseClock = clock;
@@ -135,6 +215,7 @@ class EmulatorState {
     this.reset();
   }
 
+  /** @param {string} name */
   face(name) {
     return this.faces.find((f) => f.name === name);
   }
@@ -143,9 +224,9 @@ class EmulatorState {
     const seed = structuredClone(this.seed);
     this.offsetMs = 0;
     this.startedAt = this.baseClock();
-    this.iap = { appKey: 'emulator-iap-appkey', appSeq: 1000, packageName: 'com.example.game', ...seed.iap };
-    this.gamebase = { appId: 'emulator-project', secretKey: 'emulator-gamebase-secret', ...seed.gamebase };
-    this.items = (seed.items ?? []).map((i) => ({ ...i }));
+    this.iap = { ...DEFAULT_IAP, ...seed.iap };
+    this.gamebase = { ...DEFAULT_GAMEBASE, ...seed.gamebase };
+    this.items = (seed.items ?? []).map((/** @type {Item} */ i) => ({ ...i }));
     this.payments = new Map();
     this.counter = 0;
     this.faults = [];
@@ -158,11 +239,24 @@ class EmulatorState {
     return this.baseClock() + this.offsetMs;
   }
 
+  /** @param {unknown} productSeq */
   item(productSeq) {
     return this.items.find((i) => i.productSeq === Number(productSeq));
   }
 
-  /** Adds a payment as if the store had charged the user and NHN had verified it. */
+  /**
+   * The item of a payment held (addPayment made it for an item of the seed).
+   * @param {Payment} p
+   * @returns {Item}
+   */
+  itemOf(p) {
+    return /** @type {Item} */ (this.item(p.productSeq));
+  }
+
+  /**
+   * Adds a payment as if the store had charged the user and NHN had verified it.
+   * @param {Json} input checked here
+   */
   addPayment(input, start = this.now()) {
     const item = input.productSeq !== undefined
       ? this.item(input.productSeq)
@@ -179,6 +273,7 @@ class EmulatorState {
     const subscription = SUBSCRIPTION_TYPES.has(item.productType);
     const marketId = input.marketId ?? item.marketId;
     const paymentId = input.paymentId ?? storePaymentId(marketId, paymentSeq);
+    /** @type {Payment} */
     const payment = {
       paymentSeq,
       accessToken: input.accessToken ?? randomBytes(30).toString('base64url'),
@@ -200,34 +295,51 @@ class EmulatorState {
     return this.describe(payment);
   }
 
-  /** A payment as the admin endpoints show it. */
+  /**
+   * A payment as the admin endpoints show it.
+   * @param {Payment} p
+   */
   describe(p) {
-    const item = this.item(p.productSeq);
+    const item = this.itemOf(p);
     return { ...p, productId: item.productId, productType: item.productType, price: item.price, currency: item.currency };
   }
 
+  /**
+   * @param {unknown} userId
+   * @param {(marketId: string) => boolean} markets
+   */
   consumables(userId, markets) {
     return [...this.payments.values()].filter((p) => {
-      const item = this.item(p.productSeq);
+      const item = this.itemOf(p);
       return p.userId === userId && !p.consumed && !p.refunded && CONSUMABLE_TYPES.has(item.productType) && markets(p.marketId);
     });
   }
 
+  /**
+   * @param {unknown} userId
+   * @param {(marketId: string) => boolean} markets
+   * @param {unknown} packageName
+   * @param {unknown[]} [includeStatuses]
+   */
   activeSubscriptions(userId, markets, packageName, includeStatuses = []) {
     if (packageName !== this.iap.packageName) return [];
     const now = this.now();
     return [...this.payments.values()].filter((p) => {
-      const item = this.item(p.productSeq);
+      const item = this.itemOf(p);
       if (p.userId !== userId || !SUBSCRIPTION_TYPES.has(item.productType) || !markets(p.marketId) || p.refunded) return false;
-      return p.expiryTime > now || includeStatuses.includes(p.referenceStatus);
+      return (p.expiryTime ?? 0) > now || includeStatuses.includes(p.referenceStatus);
     });
   }
 
-  /** Consume by (paymentSeq, token). Returns the payment, or a failure Reply. */
+  /**
+   * Consume by (paymentSeq, token). Returns the payment, or a failure Reply.
+   * @param {unknown} paymentSeq
+   * @param {unknown} token
+   */
   consume(paymentSeq, token, tokenField = 'accessToken') {
     const p = this.payments.get(String(paymentSeq ?? ''));
     if (!p || !token || p.accessToken !== token) return fail(CODES.consumeFailed, `invalid paymentSeq or ${tokenField}`);
-    const item = this.item(p.productSeq);
+    const item = this.itemOf(p);
     if (!CONSUMABLE_TYPES.has(item.productType)) return fail(CODES.consumeFailed, `${item.productType} payments are not consumed`);
     if (p.refunded) return fail(CODES.consumeFailed, 'the payment was refunded');
     if (p.consumed) return fail(CODES.alreadyConsumed, 'the payment was already consumed');
@@ -235,6 +347,7 @@ class EmulatorState {
     return p;
   }
 
+  /** @param {string} path */
   takeFault(path) {
     const i = this.faults.findIndex((f) => !f.path || path.includes(f.path));
     if (i < 0) return null;
@@ -247,16 +360,31 @@ class EmulatorState {
 
 // ---------------------------------------------------------------- API handlers
 
+/** @param {Request} req */
 function isJson(req) {
   return /^application\/json\b/i.test(req.headers['content-type'] ?? '');
 }
 
+/**
+ * Which stores a list call asks for: the list, else the one store, else all (Gamebase: but Amazon).
+ * @param {unknown} single
+ * @param {unknown} list
+ * @param {{ allButAmazon: boolean }} options
+ * @returns {(marketId: string) => boolean}
+ */
 function marketFilter(single, list, { allButAmazon }) {
   const wanted = Array.isArray(list) && list.length > 0 ? list : single ? [single] : null;
   if (wanted) return (m) => wanted.includes(m);
   return allButAmazon ? (m) => m !== 'AMAZON' : () => true;
 }
 
+/**
+ * The IAP server API's routes; null for another path.
+ * @param {EmulatorState} s
+ * @param {Request} req
+ * @param {string} path
+ * @param {Json | undefined} body
+ */
 function iapRoutes(s, req, path, body) {
   const legacyConsume = /^\/inapp\/v3\/consume\/([^/]+)\/items\/([^/]+)$/.exec(path);
   const legacyItems = /^\/standard\/item\/list\/([^/]+)$/.exec(path);
@@ -286,7 +414,7 @@ function iapRoutes(s, req, path, body) {
   if (path === '/v1/service/consume') {
     const p = s.consume(body.paymentSeq, body.accessToken);
     if (p instanceof Reply) return p;
-    const item = s.item(p.productSeq);
+    const item = s.itemOf(p);
     return ok({ price: item.price, currency: item.currency, productSeq: item.productSeq });
   }
   if (legacyConsume) {
@@ -295,7 +423,7 @@ function iapRoutes(s, req, path, body) {
     if (known && known.productSeq !== itemSeq) return fail(CODES.consumeFailed, 'itemSeq does not match the payment');
     const p = s.consume(seq, body.purchaseToken, 'purchaseToken');
     if (p instanceof Reply) return p;
-    const item = s.item(p.productSeq);
+    const item = s.itemOf(p);
     const reply = ok({ price: item.price, currency: item.currency });
     reply.body.header.resultMessage = 'request is successful';
     return reply;
@@ -305,7 +433,7 @@ function iapRoutes(s, req, path, body) {
     if (!body.marketId) return fail(CODES.invalidParameters, 'marketId is required');
     const list = s.consumables(body.userKey, marketFilter(body.marketId, null, { allButAmazon: false }));
     return ok(list.map((p) => {
-      const i = s.item(p.productSeq);
+      const i = s.itemOf(p);
       return { paymentSeq: p.paymentSeq, productSeq: p.productSeq, currency: i.currency, price: i.price, accessToken: p.accessToken };
     }));
   }
@@ -313,7 +441,7 @@ function iapRoutes(s, req, path, body) {
     if (!body.marketId || !body.packageName) return fail(CODES.invalidParameters, 'marketId and packageName are required');
     const list = s.activeSubscriptions(body.userKey, marketFilter(body.marketId, null, { allButAmazon: false }), body.packageName);
     return ok(list.map((p) => {
-      const i = s.item(p.productSeq);
+      const i = s.itemOf(p);
       return {
         channel: body.userChannel ?? 'GF', userId: p.userId, paymentSeq: p.paymentSeq, appId: s.iap.packageName,
         productId: i.productId, productType: i.productType, productSeq: i.productSeq, currency: i.currency, price: i.price,
@@ -325,18 +453,26 @@ function iapRoutes(s, req, path, body) {
   // legacyList
   if (Number(body.appSeq) !== Number(s.iap.appSeq)) return fail(CODES.invalidParameters, 'unknown appSeq');
   return ok(s.consumables(body.userKey, () => true).map((p) => {
-    const i = s.item(p.productSeq);
+    const i = s.itemOf(p);
     return { paymentSeq: p.paymentSeq, itemSeq: p.productSeq, currency: i.currency, price: i.price, purchaseToken: p.accessToken };
   }));
 }
 
 const GAMEBASE_PREFIX = /^\/tcgb-inapp\/v1\.3\/apps\/([^/]+)(\/.*)$/;
 
+/**
+ * The Gamebase API's routes; null for another path.
+ * @param {EmulatorState} s
+ * @param {Request} req
+ * @param {string} path
+ * @param {URLSearchParams} query
+ * @param {Json | undefined} body
+ */
 function gamebaseRoutes(s, req, path, query, body) {
   const m = GAMEBASE_PREFIX.exec(path);
   if (!m) return null;
   const [appId, route] = [decodeURIComponent(m[1]), m[2]];
-  const txId = req.headers['x-tcgb-transaction-id'] || randomUUID();
+  const txId = String(req.headers['x-tcgb-transaction-id'] || randomUUID());
   const reply = gamebaseRoute(s, req, appId, route, query, body);
   // Gamebase echoes the transaction id in the header object and as a response header.
   reply.body.header = { transactionId: txId, ...reply.body.header };
@@ -344,15 +480,24 @@ function gamebaseRoutes(s, req, path, query, body) {
   return reply;
 }
 
+/**
+ * @param {EmulatorState} s
+ * @param {Request} req
+ * @param {string} appId
+ * @param {string} route
+ * @param {URLSearchParams} query
+ * @param {Json | undefined} body
+ * @returns {Reply}
+ */
 function gamebaseRoute(s, req, appId, route, query, body) {
   if (appId !== s.gamebase.appId) return fail(CODES.gbInvalidAppId, `appId:${appId}`);
   if (req.headers['x-secret-key'] !== s.gamebase.secretKey) return fail(CODES.gbInvalidSecret);
-  const post = (r) => route === r && req.method === 'POST';
+  const post = (/** @type {string} */ r) => route === r && req.method === 'POST';
   if (route === '/payment/transaction' && req.method === 'GET') {
     const token = query.get('accessToken');
     const p = [...s.payments.values()].find((x) => x.accessToken === token);
     if (!p) return fail(CODES.gbInvalidParam, 'unknown accessToken');
-    const i = s.item(p.productSeq);
+    const i = s.itemOf(p);
     return ok({
       paymentSeq: p.paymentSeq, productSeq: p.productSeq, currency: i.currency, price: i.price, marketId: p.marketId,
       accessToken: p.accessToken, paymentId: p.paymentId,
@@ -372,14 +517,14 @@ function gamebaseRoute(s, req, appId, route, query, body) {
   if (post('/consume')) {
     const p = s.consume(body.paymentSeq, body.accessToken);
     if (p instanceof Reply) return p;
-    const i = s.item(p.productSeq);
+    const i = s.itemOf(p);
     return ok({ price: i.price, currency: i.currency, productSeq: i.productSeq, marketId: p.marketId, gamebaseProductId: i.gamebaseProductId, payload: p.payload });
   }
   if (post('/consumable')) {
     if (!body.userId) return fail(CODES.gbInvalidParam, 'userId');
     const list = s.consumables(body.userId, marketFilter(body.marketId, body.marketIds, { allButAmazon: true }));
     return ok(list.map((p) => {
-      const i = s.item(p.productSeq);
+      const i = s.itemOf(p);
       return {
         paymentSeq: p.paymentSeq, productSeq: p.productSeq, currency: i.currency, price: i.price, marketId: p.marketId,
         accessToken: p.accessToken, paymentId: p.paymentId, gamebaseProductId: i.gamebaseProductId,
@@ -391,7 +536,7 @@ function gamebaseRoute(s, req, appId, route, query, body) {
     if (!body.userId || !body.packageName) return fail(CODES.gbInvalidParam, 'userId and packageName are required');
     const list = s.activeSubscriptions(body.userId, marketFilter(body.marketId, body.marketIds, { allButAmazon: true }), body.packageName, body.includeInactiveGoogleStatuses ?? []);
     return ok(list.map((p) => {
-      const i = s.item(p.productSeq);
+      const i = s.itemOf(p);
       return {
         marketId: p.marketId, userId: p.userId, paymentSeq: p.paymentSeq, accessToken: p.accessToken, productSeq: p.productSeq,
         productId: i.productId, productType: i.productType, originalPaymentId: p.originalPaymentId, paymentId: p.paymentId,
@@ -406,10 +551,10 @@ function gamebaseRoute(s, req, appId, route, query, body) {
     if (!Array.isArray(payments) || payments.length === 0 || payments.length > 10) {
       return fail(CODES.gbInvalidParam, 'payments must hold 1 to 10 entries');
     }
-    const found = payments
-      .map((q) => s.payments.get(String(q?.paymentSeq)))
-      .filter((p, k) => p && p.accessToken === payments[k].accessToken && SUBSCRIPTION_TYPES.has(s.item(p.productSeq).productType));
-    return ok(found.map((p) => ({
+    const found = /** @type {Payment[]} */ (payments
+      .map((/** @type {Json | null} */ q) => s.payments.get(String(q?.paymentSeq)))
+      .filter((/** @type {Payment | undefined} */ p, /** @type {number} */ k) => p && p.accessToken === payments[k].accessToken && SUBSCRIPTION_TYPES.has(s.itemOf(p).productType)));
+    return ok(found.map((/** @type {Payment} */ p) => ({
       userId: p.userId, paymentSeq: p.paymentSeq, accessToken: p.accessToken, paymentId: p.paymentId,
       originalPaymentId: p.originalPaymentId, purchaseTime: isoKst(p.purchaseTime), expiryTime: isoKst(p.expiryTime),
       renewTime: isoKst(p.renewTime), referenceStatus: p.referenceStatus,
@@ -418,7 +563,7 @@ function gamebaseRoute(s, req, appId, route, query, body) {
   // cancel / revoke: Google subscriptions only.
   const p = s.payments.get(String(body.paymentSeq ?? ''));
   if (!p || p.accessToken !== body.accessToken) return fail(CODES.gbInvalidParam, 'invalid paymentSeq or accessToken');
-  if (p.marketId !== 'GG' || !SUBSCRIPTION_TYPES.has(s.item(p.productSeq).productType)) {
+  if (p.marketId !== 'GG' || !SUBSCRIPTION_TYPES.has(s.itemOf(p).productType)) {
     return fail(CODES.gbInvalidParam, 'only Google subscriptions can be cancelled or revoked');
   }
   if (route === '/subscriptions/cancel') {
@@ -426,16 +571,23 @@ function gamebaseRoute(s, req, appId, route, query, body) {
   } else {
     p.referenceStatus = 'REVOKED';
     p.refunded = true;
-    p.expiryTime = Math.min(p.expiryTime, s.now());
+    p.expiryTime = Math.min(p.expiryTime ?? Infinity, s.now());
   }
   return ok();
 }
 
 // ---------------------------------------------------------------- admin
 
+/**
+ * The admin routes (the faces' first); null for another path.
+ * @param {EmulatorState} s
+ * @param {Request} req
+ * @param {string} path
+ * @param {Json | undefined} body
+ */
 function adminRoutes(s, req, path, body) {
   if (!path.startsWith('/admin/')) return null;
-  const json = (status, value) => new Reply(status, value);
+  const json = (/** @type {number} */ status, /** @type {Json} */ value) => new Reply(status, value);
   const route = `${req.method} ${path}`;
   // A page on another site may POST here without asking first only as text/plain, a form or
   // without a type (a "simple" request): a write is taken as JSON alone. (DELETE is never sent
@@ -460,6 +612,7 @@ function adminRoutes(s, req, path, body) {
       case 'POST /admin/faults': {
         const list = Array.isArray(body) ? body : [body];
         for (const f of list) {
+          /** @type {Fault} */
           const fault = typeof f?.fault === 'string' ? parseFault(f.fault) : {};
           if (f?.delayMs !== undefined) fault.delayMs = Number(f.delayMs);
           if (f?.status !== undefined) fault.status = Number(f.status);
@@ -491,17 +644,22 @@ function adminRoutes(s, req, path, body) {
         return json(404, { error: `no admin route ${route}` });
     }
   } catch (e) {
-    return json(400, { error: e.message });
+    return json(400, { error: /** @type {Error} */ (e).message });
   }
 }
 
 // ---------------------------------------------------------------- server
 
+/**
+ * @param {Request} req
+ * @returns {Promise<string>}
+ */
 function readBody(req) {
   return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
-    req.on('data', (c) => {
+    req.on('data', (/** @type {Buffer} */ c) => {
       size += c.length;
       if (size > MAX_BODY) {
         reject(new Error('body too large'));
@@ -513,14 +671,24 @@ function readBody(req) {
   });
 }
 
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {{ status: number, body: unknown, headers: Record<string, string> }} reply
+ */
 function send(res, reply) {
   const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(text), ...reply.headers });
   res.end(text);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * @param {EmulatorState} s
+ * @param {Request} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {import('./host-check.js').HostCheck} check
+ */
 async function handle(s, req, res, check) {
   // Only the names it knows (no DNS rebinding to read /admin/*/credentials), and no request a
   // page on another site sends through a browser (host-check.js, shared with the dashboard).
@@ -530,7 +698,7 @@ async function handle(s, req, res, check) {
   if (!check.originAllowed(req)) {
     return send(res, new Reply(403, { error: 'cross-origin request refused' }, { Connection: 'close' }));
   }
-  const url = new URL(req.url, 'http://emulator');
+  const url = new URL(req.url ?? '/', 'http://emulator');
   const path = url.pathname;
   let text;
   try {
@@ -548,6 +716,7 @@ async function handle(s, req, res, check) {
   const admin = adminRoutes(s, req, path, body);
   if (admin) return send(res, admin);
 
+  /** @type {LogEntry} */
   const entry = { at: s.now(), method: req.method, path, fault: null, aborted: false, status: null };
   s.log.push(entry);
   const fault = req.headers['x-emulator-fault'] ? parseFault(req.headers['x-emulator-fault']) : s.takeFault(path);
@@ -570,6 +739,7 @@ async function handle(s, req, res, check) {
     }
     if (fault.status) {
       entry.status = fault.status;
+      /** @type {Record<string, string>} */
       const retryAfter = Number.isFinite(fault.retryAfter) ? { 'Retry-After': String(fault.retryAfter) } : {};
       const own = face?.faultReply(fault.status);
       if (own) return send(res, { ...own, headers: { ...own.headers, ...retryAfter } });
@@ -589,8 +759,10 @@ async function handle(s, req, res, check) {
     ?? gamebaseRoutes(s, req, path, url.searchParams, body)
     ?? new Reply(404, { header: { isSuccessful: false, resultCode: 404, resultMessage: `no route ${req.method} ${path}` } });
   entry.status = reply.status;
-  entry.resultCode = reply.body?.header?.resultCode;
-  if (reply.body?.errorCode !== undefined) entry.errorCode = reply.body.errorCode;
+  // A JSON answer's result code (NHN's envelope) or error code (Apple's); a text one has neither.
+  const answered = /** @type {Json | undefined} */ (typeof reply.body === 'object' && reply.body !== null ? reply.body : undefined);
+  entry.resultCode = answered?.header?.resultCode;
+  if (answered?.errorCode !== undefined) entry.errorCode = answered.errorCode;
   if (fault?.lose) {
     // The request took effect (a consume is consumed), but the answer never arrives.
     entry.status = 'lost';
@@ -602,21 +774,20 @@ async function handle(s, req, res, check) {
 
 /**
  * Starts the emulator.
- * @param {{ port?: number, host?: string, allowedHosts?: string[], seed?: object | string | URL, clock?: () => number, appStore?: object, googlePlay?: object }} [options]
+ * @param {Parameters<typeof import('./emulator.js').startEmulator>[0]} [options]
  *   `port` 0 (the default) picks a free one; `allowedHosts` Host names answered besides the
  *   loopback names and the listen address (any other Host gets 421; an Origin that is not
  *   `http://NAME:PORT` of an answered name gets 403); `seed` an object, a JSON file path, or the default;
  *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
  *   settings over the seed's `appStore` section (see ./emulator-appstore.js), `googlePlay` the
  *   Google Play face's over the seed's `googlePlay` section (./emulator-googleplay.js).
- * @returns {Promise<{ url: string, port: number, hostNames: string[], iap: object, gamebase: object, appStore: object, googlePlay: object,
- *   state: EmulatorState, addPayment(p: object): object, close(): Promise<void> }>}
+ * @returns {Promise<Emulator & { state: EmulatorState }>}
  */
 export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts = [], seed, clock = Date.now, appStore, googlePlay } = {}) {
   const check = hostCheck({ bindHost: host, allowedHosts });
   const state = new EmulatorState(loadSeed(seed), clock, { appStore, googlePlay });
-  const apple = state.face('appStore');
-  const play = state.face('googlePlay');
+  const apple = /** @type {AppStoreFace} */ (state.face('appStore'));
+  const play = /** @type {GooglePlayFace} */ (state.face('googlePlay'));
   const sockets = new Set();
   const server = createServer((req, res) => {
     handle(state, req, res, check).catch((e) => {
@@ -629,9 +800,9 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, resolve);
+    server.listen(port, host, () => resolve(undefined));
   });
-  const actual = server.address().port;
+  const actual = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
   check.listening(actual);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   state.url = `http://${shownHost}:${actual}`;
@@ -641,6 +812,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
     hostNames: check.names,
     get iap() { return { ...state.iap }; },
     get gamebase() { return { ...state.gamebase }; },
+    /** @returns {Emulator['appStore']} */
     get appStore() {
       return {
         ...apple.info(),
@@ -650,6 +822,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         setRenewalInfo: (r) => apple.setRenewalInfo(r),
       };
     },
+    /** @returns {Emulator['googlePlay']} */
     get googlePlay() {
       return {
         ...play.info(),
@@ -657,6 +830,7 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         addSubscription: (p) => play.addSubscription(p),
         renew: (r) => play.renew(r),
         void: (v) => play.void({ ...v, voidedTime: resolveTime(v?.voidedTime, state.now()) ?? undefined }),
+        productPurchases: () => play.state().products.map((p) => ({ ...p })),
       };
     },
     state,

@@ -1,14 +1,14 @@
-// `iap-verify emulator [--port N] [--host H] [--seed FILE]`: runs the local IAP server until
-// interrupted. The package's CLI dispatcher calls `main` with the arguments after the command name
-// (a leading "emulator" is tolerated too).
+// `iap-verify-emulator [--port N] [--host H] [--seed FILE]` (also `iap-verify emulator`, which
+// loads this module when the package is installed): runs the local IAP server until interrupted.
+// `main` takes the arguments after the command name (a leading "emulator" is tolerated too).
 import { startEmulator } from './emulator.js';
 import { checkAllowedHost } from './host-check.js';
 
-const USAGE = `usage: iap-verify emulator [--port N] [--host HOST] [--allowed-host NAME]... [--seed FILE]
+const usage = (/** @type {string} */ name) => `usage: ${name} [--port N] [--host HOST] [--allowed-host NAME]... [--seed FILE]
 
 Serves the NHN Cloud IAP server API, the Gamebase purchase API, the App Store Server API and the
 Google Play Developer API (with Google's OAuth token endpoint) from memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
-JSON file in the format of pkg/src/emulator-seed.json (the default).
+JSON file in the format of the package's src/emulator-seed.json (the default).
 
   --allowed-host NAME  a Host name the emulator answers besides localhost, 127.0.0.1, [::1] and the
                        address it listens on (every address of this machine for 0.0.0.0 or ::):
@@ -19,12 +19,14 @@ Requests that carry an Origin other than http://NAME:PORT of an answered name ge
 another site cannot drive it through a browser), and POST /admin/* is taken only with
 Content-Type: application/json (415 otherwise).`;
 
+/** @param {string[]} argv */
 function parse(argv) {
   const args = [...argv];
   if (args[0] === 'emulator') args.shift();
+  /** @type {{ port: number, host: string, allowedHosts: string[], seed?: string, help: boolean }} */
   const opts = { port: 8787, host: '127.0.0.1', allowedHosts: [], seed: undefined, help: false };
   while (args.length > 0) {
-    const a = args.shift();
+    const a = /** @type {string} */ (args.shift());
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = () => {
       const v = inline ?? args.shift();
@@ -48,18 +50,19 @@ function parse(argv) {
  * Runs the emulator command. Resolves with the running emulator (tests close it); the process
  * keeps serving until SIGINT/SIGTERM. Returns an exit code instead when the arguments are wrong.
  * @param {string[]} argv arguments after the command name
- * @param {{ log?: (line: string) => void, signals?: boolean }} [io]
+ * @param {{ log?: (line: string) => void, signals?: boolean, name?: string }} [io] `name`: the
+ *   command's name in messages (default `iap-verify emulator`; the package's bin says `iap-verify-emulator`)
  */
-export async function main(argv = [], { log = console.log, signals = true } = {}) {
+export async function main(argv = [], { log = console.log, signals = true, name = 'iap-verify emulator' } = {}) {
   let opts;
   try {
     opts = parse(argv);
   } catch (e) {
-    console.error(`iap-verify emulator: ${e.message}\n\n${USAGE}`);
+    console.error(`${name}: ${/** @type {Error} */ (e).message}\n\n${usage(name)}`);
     return 2;
   }
   if (opts.help) {
-    log(USAGE);
+    log(usage(name));
     return 0;
   }
   const emu = await startEmulator({ port: opts.port, host: opts.host, allowedHosts: opts.allowedHosts, seed: opts.seed });

@@ -3,15 +3,36 @@
 // API (a purchase token, the recent voided purchases). The keys stay in the dashboard process; the
 // browser gets rows of facts: ids, products, dates, states. Only reads are exposed.
 import { readFileSync } from 'node:fs';
-import * as iap from '../node.mjs';
+import * as iap from 'iap-verify';
 
-/** Apple's subscription status numbers (App Store Server API, `status`). */
+/** @typedef {import('iap-verify').JWSTransactionDecodedPayload} Transaction */
+/** @typedef {import('iap-verify').VoidedPurchase} VoidedPurchase */
+/**
+ * The App Store Server API's configuration (a key and its ids), as storeConfig reads it.
+ * @typedef {{ signingKey: string, keyId: string, issuerId: string, bundleId: string, environment: string,
+ *   appAppleId?: number, baseUrl?: string, rootCertificates?: Uint8Array[] }} AppStoreConfig
+ */
+/**
+ * The Play Developer API's configuration (a service account's key file and the package).
+ * @typedef {{ serviceAccount: string | import('iap-verify').ServiceAccountKey, packageName: string, baseUrl?: string, tokenUrl?: string }} GooglePlayConfig
+ */
+/**
+ * The store clients, by store.
+ * @typedef {{ apple?: { conf: AppStoreConfig, client: import('iap-verify').AppStoreServerAPIClient },
+ *   google?: { conf: GooglePlayConfig, client: import('iap-verify').GooglePlayClient } }} StoreClients
+ */
+/** @typedef {{ rows: object[], notes: string[], truncated?: true }} LookupAnswer */
+
+/**
+ * Apple's subscription status numbers (App Store Server API, `status`).
+ * @type {Record<number, string | undefined>}
+ */
 const APPLE_STATUS = { 1: 'ACTIVE', 2: 'EXPIRED', 3: 'BILLING_RETRY', 4: 'BILLING_GRACE_PERIOD', 5: 'REVOKED' };
 
-const nonEmpty = (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const nonEmpty = (/** @type {unknown} */ v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
 /** A lookup the caller got wrong (HTTP 400). */
-const bad = (message) => new iap.IapError('INVALID_ARGUMENT', message);
+const bad = (/** @type {string} */ message) => new iap.IapError('INVALID_ARGUMENT', message);
 
 /**
  * What one lookup may cost. `maxPages`: pages read of each paginated list (Apple's transaction and
@@ -24,8 +45,14 @@ export const LOOKUP_LIMITS = Object.freeze({ maxPages: 20, voidedTtlMs: 60_000 }
 /**
  * The items of at most `LOOKUP_LIMITS.maxPages` pages of `pages`, and whether the last page read
  * said there were more (`more(page)`): `{ items, truncated }`.
+ * @template P, T
+ * @param {AsyncIterable<P>} pages
+ * @param {(page: P) => T[] | undefined} itemsOf
+ * @param {(page: P) => boolean} more
+ * @returns {Promise<{ items: T[], truncated: boolean }>}
  */
 async function collect(pages, itemsOf, more) {
+  /** @type {T[]} */
   const items = [];
   let read = 0;
   for await (const page of pages) {
@@ -37,11 +64,14 @@ async function collect(pages, itemsOf, more) {
   return { items, truncated: false };
 }
 
-const truncatedNote = (what) => `truncated: only the first ${LOOKUP_LIMITS.maxPages} pages of ${what} were read`;
+const truncatedNote = (/** @type {string} */ what) => `truncated: only the first ${LOOKUP_LIMITS.maxPages} pages of ${what} were read`;
 
 /**
  * The App Store and Play configuration from the config file's `appStore` / `googlePlay` objects
  * and the environment (which wins). A key is read from its file here, once.
+ * @param {{ appStore?: Record<string, any>, googlePlay?: Record<string, any> }} [file] the config file's JSON (checked here, field by field)
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {{ appStore?: AppStoreConfig, googlePlay?: GooglePlayConfig }}
  */
 export function storeConfig(file = {}, env = process.env) {
   const fa = file.appStore ?? {};
@@ -54,7 +84,7 @@ export function storeConfig(file = {}, env = process.env) {
     environment: nonEmpty(env.APPLE_ENVIRONMENT) ?? nonEmpty(fa.environment) ?? 'Production',
     appAppleId: Number(nonEmpty(env.APPLE_APP_ID) ?? fa.appAppleId) || undefined,
     baseUrl: nonEmpty(env.APPLE_BASE_URL) ?? nonEmpty(fa.baseUrl),
-    rootCertificates: fa.rootCertificateFiles?.map((f) => new Uint8Array(readFileSync(f))),
+    rootCertificates: fa.rootCertificateFiles?.map((/** @type {string} */ f) => new Uint8Array(readFileSync(f))),
   };
   const fg = file.googlePlay ?? {};
   const accountFile = nonEmpty(env.GOOGLE_APPLICATION_CREDENTIALS) ?? nonEmpty(fg.serviceAccountFile);
@@ -64,22 +94,36 @@ export function storeConfig(file = {}, env = process.env) {
     baseUrl: nonEmpty(env.GOOGLE_PLAY_BASE_URL) ?? nonEmpty(fg.baseUrl),
     tokenUrl: nonEmpty(env.GOOGLE_TOKEN_URL) ?? nonEmpty(fg.tokenUrl),
   };
+  const { signingKey, keyId, issuerId, bundleId } = appStore;
+  const { serviceAccount, packageName } = googlePlay;
   return {
-    appStore: appStore.signingKey && appStore.keyId && appStore.issuerId && appStore.bundleId ? appStore : undefined,
-    googlePlay: googlePlay.serviceAccount && googlePlay.packageName ? googlePlay : undefined,
+    appStore: signingKey && keyId && issuerId && bundleId ? { ...appStore, signingKey, keyId, issuerId, bundleId } : undefined,
+    googlePlay: serviceAccount && packageName ? { ...googlePlay, serviceAccount, packageName } : undefined,
   };
 }
 
-/** Only the options that are set. */
-const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+/**
+ * `o` without its undefined fields: only the options that are set.
+ * @template {object} T
+ * @param {T} o
+ * @returns {T}
+ */
+const defined = (o) => /** @type {T} */ (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)));
 
-/** The clients for the configured stores. */
+/**
+ * The clients for the configured stores.
+ * @param {{ appStore?: AppStoreConfig, googlePlay?: GooglePlayConfig }} conf
+ * @returns {StoreClients}
+ */
 export function storeClients(conf) {
+  /** @type {StoreClients} */
   const out = {};
   const a = conf.appStore;
   if (a) {
     const options = defined({ baseUrl: a.baseUrl, appAppleId: a.appAppleId, rootCertificates: a.rootCertificates, fallbackToSandbox: a.environment === 'Production' });
-    out.apple = { conf: a, client: new iap.AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, a.environment, options) };
+    // The client checks the environment's name.
+    const environment = /** @type {import('iap-verify').Environment} */ (a.environment);
+    out.apple = { conf: a, client: new iap.AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, environment, options) };
   }
   const g = conf.googlePlay;
   if (g) {
@@ -89,7 +133,11 @@ export function storeClients(conf) {
   return out;
 }
 
-/** One transaction as the support page shows it. */
+/**
+ * One transaction as the support page shows it.
+ * @param {Partial<Transaction>} t
+ * @param {Record<string, unknown>} [extra]
+ */
 function appleRow(t, extra = {}) {
   return {
     store: 'apple',
@@ -111,9 +159,15 @@ function appleRow(t, extra = {}) {
 }
 
 /** Apple's transactions of at most maxPages pages: `{ items, truncated }`. */
-const appleTransactions = (pages) => collect(pages, (page) => page?.decodedTransactions, (page) => page?.hasMore === true);
+const appleTransactions = (/** @type {AsyncIterable<import('iap-verify').HistoryResponse | import('iap-verify').RefundHistoryResponse>} */ pages) =>
+  collect(pages, (page) => page?.decodedTransactions, (page) => page?.hasMore === true);
 
-/** `{ store: 'apple', by: 'order' | 'transaction', id }` → rows and notes. */
+/**
+ * `{ store: 'apple', by: 'order' | 'transaction', id }` → rows and notes.
+ * @param {NonNullable<StoreClients['apple']>} clients
+ * @param {{ by?: unknown, id: string }} request
+ * @returns {Promise<LookupAnswer>}
+ */
 async function appleLookup({ client }, { by, id }) {
   if (by === 'order') {
     const r = await client.lookUpOrderId(id);
@@ -123,12 +177,13 @@ async function appleLookup({ client }, { by, id }) {
   }
   if (by !== 'transaction') throw bad("by: one of 'order', 'transaction'");
   const [historyRead, refundsRead] = await Promise.all([
-    appleTransactions(client.getTransactionHistoryPages(id, null, {}, 'v2')),
+    appleTransactions(client.getTransactionHistoryPages(id, undefined, {}, 'v2')),
     appleTransactions(client.getRefundHistoryPages(id)),
   ]);
   const history = historyRead.items;
   const refunded = new Set(refundsRead.items.map((t) => t.transactionId));
   const rows = history.map((t) => appleRow(t, { refunded: refunded.has(t.transactionId) || t.revocationDate !== undefined }));
+  /** @type {string[]} */
   const notes = [];
   if (historyRead.truncated) notes.push(truncatedNote('the transaction history'));
   if (refundsRead.truncated) notes.push(truncatedNote('the refund history (a refund may not show)'));
@@ -143,7 +198,7 @@ async function appleLookup({ client }, { by, id }) {
         rows.push(
           appleRow(t, {
             kind: 'subscription',
-            status: APPLE_STATUS[last.status] ?? String(last.status),
+            status: (last.status === undefined ? undefined : APPLE_STATUS[last.status]) ?? String(last.status),
             autoRenew: renewal.autoRenewStatus === 1,
             renewalTime: renewal.renewalDate,
             group: group.subscriptionGroupIdentifier,
@@ -157,25 +212,35 @@ async function appleLookup({ client }, { by, id }) {
 }
 
 /** Google's voided-purchase reasons and sources (VoidedPurchase, Play Developer API). */
+/** @type {Record<number, string | undefined>} */
 const VOIDED_REASON = { 0: 'other', 1: 'remorse', 2: 'not received', 3: 'defective', 4: 'accidental purchase', 5: 'fraud', 6: 'friendly fraud', 7: 'chargeback', 8: 'unacknowledged purchase' };
+/** @type {Record<number, string | undefined>} */
 const VOIDED_SOURCE = { 0: 'user', 1: 'developer', 2: 'Google' };
 
 /**
  * The recent voided purchases (Google keeps 30 days), subscriptions included, at most maxPages
  * pages: `{ items, truncated }`.
+ * @param {import('iap-verify').GooglePlayClient} client
+ * @param {string} packageName
  */
 function voidedPurchases(client, packageName) {
-  const more = (page) => typeof page?.tokenPagination?.nextPageToken === 'string' && page.tokenPagination.nextPageToken !== '';
+  const more = (/** @type {import('iap-verify').VoidedPurchasesListResponse} */ page) => typeof page?.tokenPagination?.nextPageToken === 'string' && page.tokenPagination.nextPageToken !== '';
   return collect(client.listVoidedPurchasesPages({ packageName, type: 1 }), (page) => page?.voidedPurchases, more);
 }
 
-/** The voided list token lookups share, per client: `{ at, list: Promise }`. */
+/**
+ * The voided list token lookups share, per client: `{ at, list: Promise }`.
+ * @type {WeakMap<object, { at: number, packageName: string, list: ReturnType<typeof voidedPurchases> }>}
+ */
 const voidedCache = new WeakMap();
 
 /**
  * The voided purchases for a token lookup: the list fetched less than `voidedTtlMs` ago (or being
  * fetched now) when there is one, else fetched and kept. A failed fetch is not kept. `fresh`
  * fetches anew whatever is kept (the `voided` lookup).
+ * @param {import('iap-verify').GooglePlayClient} client
+ * @param {string} packageName
+ * @param {() => number} now
  */
 function voidedFor(client, packageName, now, fresh = false) {
   const kept = voidedCache.get(client);
@@ -190,7 +255,10 @@ function voidedFor(client, packageName, now, fresh = false) {
   return list;
 }
 
-/** A voided purchase as the support page shows it. */
+/**
+ * A voided purchase as the support page shows it.
+ * @param {VoidedPurchase} v
+ */
 function voidedRow(v) {
   return {
     store: 'google',
@@ -198,8 +266,8 @@ function voidedRow(v) {
     purchaseToken: v.purchaseToken,
     purchaseTime: v.purchaseTimeMs,
     revocationTime: v.voidedTimeMs,
-    revocationReason: VOIDED_REASON[v.voidedReason] ?? v.voidedReason,
-    voidedBy: VOIDED_SOURCE[v.voidedSource] ?? v.voidedSource,
+    revocationReason: label(VOIDED_REASON, v.voidedReason),
+    voidedBy: label(VOIDED_SOURCE, v.voidedSource),
     refunded: true,
   };
 }
@@ -208,6 +276,10 @@ function voidedRow(v) {
  * `{ store: 'google', by: 'token', id, productId? }`: the purchase (a one-time product when the
  * product id is given, else a subscription), its acknowledgement state, and whether it was voided;
  * `{ store: 'google', by: 'voided' }`: the recent voided purchases.
+ * @param {NonNullable<StoreClients['google']>} clients
+ * @param {{ by?: unknown, id: string, productId?: string }} request
+ * @param {{ now: () => number }} clock
+ * @returns {Promise<LookupAnswer>}
  */
 async function googleLookup({ client, conf }, { by, id, productId }, { now }) {
   const packageName = conf.packageName;
@@ -220,11 +292,13 @@ async function googleLookup({ client, conf }, { by, id, productId }, { now }) {
   if (by !== 'token') throw bad("by: one of 'token', 'voided'");
   const product = nonEmpty(productId);
   const [answer, voidedRead] = await Promise.all([
-    product ? client.getProductPurchase({ packageName, productId: product, token: id }) : client.getSubscriptionPurchaseV2({ packageName, token: id }),
+    /** @type {Promise<Partial<import('iap-verify').ProductPurchase & import('iap-verify').SubscriptionPurchaseV2>>} */ (
+      product ? client.getProductPurchase({ packageName, productId: product, token: id }) : client.getSubscriptionPurchaseV2({ packageName, token: id })
+    ),
     voidedFor(client, packageName, now),
   ]);
   const voided = voidedRead.items;
-  const p = iap.toPurchase(answer);
+  const p = iap.toPurchase(/** @type {import('iap-verify').VerifiedValue} */ (answer));
   const v = voided.find((x) => x.purchaseToken === id);
   const subscription = !product;
   const row = {
@@ -243,13 +317,21 @@ async function googleLookup({ client, conf }, { by, id, productId }, { now }) {
     acknowledgeBy: p.acknowledgeBy,
     environment: p.environment,
     refunded: v !== undefined,
-    ...(v ? { revocationTime: v.voidedTimeMs, revocationReason: VOIDED_REASON[v.voidedReason] ?? v.voidedReason } : {}),
+    ...(v ? { revocationTime: v.voidedTimeMs, revocationReason: label(VOIDED_REASON, v.voidedReason) } : {}),
   };
+  /** @type {string[]} */
   const notes = [];
-  if (p.needsAcknowledgement) notes.push(`not acknowledged yet: Google refunds it on ${new Date(p.acknowledgeBy).toISOString()} unless the app's server acknowledges or consumes it`);
+  if (p.needsAcknowledgement) notes.push(`not acknowledged yet: Google refunds it on ${new Date(/** @type {number} */ (p.acknowledgeBy)).toISOString()} unless the app's server acknowledges or consumes it`);
   if (voidedRead.truncated) notes.push(truncatedNote('the voided purchases (a refund may not show)'));
   return { rows: [row], notes, ...(voidedRead.truncated ? { truncated: true } : {}) };
 }
+
+/**
+ * A code's label where Google documents it, else the code as sent.
+ * @param {Record<number, string | undefined>} labels
+ * @param {number | undefined} code
+ */
+const label = (labels, code) => (code === undefined ? undefined : labels[code]) ?? code;
 
 const LOOKUPS = { apple: appleLookup, google: googleLookup };
 /** Lookups that take no id. */
@@ -258,13 +340,21 @@ const NO_ID = new Set(['google:voided']);
 /**
  * Runs one store lookup, checking the request first. `options.now` is the clock of the voided
  * list kept for token lookups (default Date.now).
+ * @param {StoreClients} clients
+ * @param {Record<string, unknown> | null | undefined} given the request's JSON, checked here
+ * @param {{ now?: () => number }} [options]
  */
-export async function storeLookup(clients, body, { now = Date.now } = {}) {
-  const store = body?.store;
-  if (typeof store !== 'string' || !Object.hasOwn(LOOKUPS, store)) throw bad(`store: one of ${Object.keys(LOOKUPS).join(', ')}`);
+export async function storeLookup(clients, given, { now = Date.now } = {}) {
+  const body = given ?? {};
+  const store = body.store;
+  if (store !== 'apple' && store !== 'google') throw bad(`store: one of ${Object.keys(LOOKUPS).join(', ')}`);
   if (!Object.hasOwn(clients, store)) throw bad(`no ${store === 'apple' ? 'App Store Server API' : 'Play Developer API'} credentials are configured`);
   const id = nonEmpty(body.id);
   if (!NO_ID.has(`${store}:${body.by}`) && (!id || id.length > 512)) throw bad('id: 1 to 512 characters');
   if (body.productId !== undefined && (typeof body.productId !== 'string' || body.productId.length > 256)) throw bad('productId: a string of at most 256 characters');
-  return { store, ...(await LOOKUPS[store](clients[store], { ...body, id }, { now })) };
+  const request = { ...body, id: /** @type {string} */ (id), productId: /** @type {string | undefined} */ (body.productId) };
+  const answer = store === 'apple'
+    ? await appleLookup(/** @type {NonNullable<StoreClients['apple']>} */ (clients.apple), request)
+    : await googleLookup(/** @type {NonNullable<StoreClients['google']>} */ (clients.google), request, { now });
+  return { store, ...answer };
 }

@@ -20,7 +20,10 @@ export const LOOPBACK_NAMES = Object.freeze(['localhost', '127.0.0.1', '::1']);
 /** Addresses that mean "every interface" when listened on. */
 const WILDCARD = new Set(['0.0.0.0', '::', '']);
 
-/** A name as compared: lower case, without a trailing dot, an IPv6 literal without brackets. */
+/**
+ * A name as compared: lower case, without a trailing dot, an IPv6 literal without brackets.
+ * @param {unknown} name
+ */
 function canonical(name) {
   let n = String(name).toLowerCase();
   if (n.startsWith('[') && n.endsWith(']')) n = n.slice(1, -1);
@@ -28,7 +31,10 @@ function canonical(name) {
   return n;
 }
 
-/** A DNS name (labels of letters, digits, `-` and `_`) or an IP literal; else undefined. */
+/**
+ * A DNS name (labels of letters, digits, `-` and `_`) or an IP literal; else undefined.
+ * @param {string} name
+ */
 function validName(name) {
   const n = canonical(name);
   if (isIP(n) !== 0) return n;
@@ -36,14 +42,20 @@ function validName(name) {
   return /^(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*$/.test(n) ? n : undefined;
 }
 
-/** The name in a Host header (`name`, `name:port`, `[v6]:port`), canonical; undefined if malformed. */
+/**
+ * The name in a Host header (`name`, `name:port`, `[v6]:port`), canonical; undefined if malformed.
+ * @param {unknown} value
+ */
 export function hostHeaderName(value) {
   if (typeof value !== 'string') return undefined;
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s/\\@]+))(?::\d{1,5})?$/.exec(value);
   return m ? validName(m[1] ?? m[2]) : undefined;
 }
 
-/** A name given with --allowed-host, checked: its canonical form, or a TypeError. */
+/**
+ * A name given with --allowed-host, checked: its canonical form, or a TypeError.
+ * @param {unknown} name
+ */
 export function checkAllowedHost(name) {
   const n = typeof name === 'string' ? validName(name) : undefined;
   if (n === undefined) throw new TypeError(`--allowed-host ${JSON.stringify(name)}: not a host name or IP address (give the name alone, without scheme, port or path)`);
@@ -51,6 +63,7 @@ export function checkAllowedHost(name) {
 }
 
 /** An origin given with --public-origin (`https://host[:port]`, nothing after): its serialized form, or a TypeError. */
+/** @param {unknown} value */
 export function checkPublicOrigin(value) {
   let u;
   try {
@@ -65,6 +78,7 @@ export function checkPublicOrigin(value) {
 }
 
 /** The canonical names that reach a server bound to `bindHost`: the address itself, or all of the machine's for a wildcard. */
+/** @param {string | undefined} bindHost */
 function boundNames(bindHost) {
   const b = canonical(bindHost ?? '');
   if (!WILDCARD.has(b)) return [b];
@@ -81,7 +95,8 @@ function boundNames(bindHost) {
  * The checks for one server. `bindHost` is the address it listens on, `allowedHosts` and
  * `publicOrigins` what --allowed-host and --public-origin gave (checked here: a TypeError for a
  * bad one). Call `listening(port)` once the port is known (the origins include it).
- * @param {{ bindHost?: string, allowedHosts?: string[], publicOrigins?: string[] }} options
+ * @param {{ bindHost?: string, allowedHosts?: string[], publicOrigins?: string[] }} [options]
+ * @returns {import('./host-check.js').HostCheck}
  */
 export function hostCheck({ bindHost = '127.0.0.1', allowedHosts = [], publicOrigins = [] } = {}) {
   const names = new Set(LOOPBACK_NAMES);
@@ -93,6 +108,7 @@ export function hostCheck({ bindHost = '127.0.0.1', allowedHosts = [], publicOri
     origins.add(origin);
     names.add(canonical(new URL(origin).hostname));
   }
+  /** @type {string | undefined} */
   let port;
   return {
     /** The Host names answered (canonical), for messages. */

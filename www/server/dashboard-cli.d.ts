@@ -1,4 +1,4 @@
-import type { Emulator } from './emulator.js';
+import type { Emulator } from 'iap-verify-emulator';
 
 /** The servers the dashboard calls for lookups (from a config file and the environment). */
 export interface DashboardConfig {
@@ -29,7 +29,7 @@ export interface DashboardOptions {
   emulator?: boolean;
   /** Seed of the local IAP server. */
   seed?: string;
-  /** The dashboard's files. Default: www/ of the repository, or the package's copy. */
+  /** The dashboard's files. Default: page/ of this package. */
   www?: string;
   /** Read instead of process.env (IAP_APPKEY, GAMEBASE_SECRET_KEY, ...). */
   env?: Record<string, string | undefined>;
@@ -69,8 +69,12 @@ export interface Dashboard {
 
 export declare function loadConfig(options?: { config?: string; env?: Record<string, string | undefined> }): DashboardConfig;
 export declare function startDashboard(options?: DashboardOptions): Promise<Dashboard>;
-/** `iap-verify dashboard ...`: an exit code for usage errors, else the running dashboard. */
+/**
+ * The command line of the `iap-verify-dashboard` bin (and of `iap-verify dashboard`): an exit code
+ * for `--help` (0) and usage errors (2), else the running dashboard. `io.name` is the command's name
+ * in messages (default `iap-verify dashboard`).
+ */
 export declare function main(
   argv?: string[],
-  io?: { log?: (line: string) => void; signals?: boolean; env?: Record<string, string | undefined> },
+  io?: { log?: (line: string) => void; signals?: boolean; env?: Record<string, string | undefined>; name?: string },
 ): Promise<number | Dashboard>;

@@ -1,29 +1,62 @@
-// The dashboard page: wires the form, the package (loaded from ../pkg/browser.mjs, the browser
-// entry, whose inspect() verifies and describes what is pasted) and the renderers. Verification
+// The dashboard page: wires the form, the library (`iap-verify`, its browser entry, which the
+// dashboard server resolves for the page; its inspect() verifies and describes what is pasted) and
+// the renderers. Verification
 // runs here, in the browser; only purchase lookups go to the dashboard server (same origin),
 // which holds the API credentials.
-import { KINDS, detect, bytesToBase64 } from '../pkg/src/detect.js';
+import { KINDS, detect, bytesToBase64 } from 'iap-verify/detect';
 import { verifyInput, parseRoots } from './verify.js';
 import { KNOWN_FIELDS } from './fields.js';
 import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
 import { loadSettings, saveSettings, clearSettings } from './settings.js';
 
-const $ = (id) => document.getElementById(id);
+/** The page's element with this id (index.html has each one this file names). */
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** A form field of the page: an input, a textarea or a select (each has a text `value`). */
+const fieldEl = (/** @type {string} */ id) => /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */ ($(id));
+/** A checkbox or text input of the page. */
+const inputEl = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id));
+/** A select of the page. */
+const selectEl = (/** @type {string} */ id) => /** @type {HTMLSelectElement} */ ($(id));
+/** The file input an event came from. */
+const fileInput = (/** @type {Event} */ e) => /** @type {HTMLInputElement} */ (e.target);
+/** A form's (first) button. */
+const formButton = (/** @type {string} */ id) => /** @type {HTMLButtonElement} */ ($(id).querySelector('button'));
 
+/**
+ * A row of /api/lookup (server/dashboard-cli.js makes them).
+ * @typedef {{ kind?: string, paymentSeq?: string, marketId?: string, productSeq?: number, productId?: string, price?: number,
+ *   currency?: string, paymentId?: string, purchaseTime?: number, expiryTime?: number, status?: string, referenceStatus?: string, test?: boolean }} LookupRow
+ */
+/**
+ * A row of /api/store-lookup (server/dashboard-stores.js makes them).
+ * @typedef {{ store?: string, kind?: string, transactionId?: string, originalTransactionId?: string, productId?: string, type?: string,
+ *   price?: number, currency?: string, purchaseTime?: number, expiryTime?: number, status?: string, refunded?: boolean,
+ *   revocationTime?: number, revocationReason?: unknown, acknowledged?: boolean, consumed?: boolean, needsAcknowledgement?: boolean,
+ *   acknowledgeBy?: number, environment?: string }} StoreRow
+ */
+/**
+ * What a lookup answers: rows and notes, or the error.
+ * @typedef {{ rows?: object[], notes?: string[], api?: string, error?: { code?: string, message?: string, details?: { errorName?: string } } }} LookupAnswer
+ */
+
+/** @type {typeof import('iap-verify') | undefined} */
 let iap;
 let settings = loadSettings();
-/** The bytes of a dropped binary file (a DER receipt), which the textarea cannot hold. */
+/**
+ * The bytes of a dropped binary file (a DER receipt), which the textarea cannot hold.
+ * @type {Uint8Array | undefined}
+ */
 let droppedBytes;
 
 async function loadPackage() {
   const engine = $('engine');
   try {
-    iap = await import('../pkg/browser.mjs');
+    iap = await import('iap-verify');
     engine.textContent = 'Verifier loaded (WebAssembly). Nothing you paste leaves this browser.';
     engine.classList.add('ready');
     updateDetection();
   } catch (e) {
-    engine.textContent = `The verifier did not load: ${e.message}. Serve this page with "iap-verify dashboard".`;
+    engine.textContent = `The verifier did not load: ${/** @type {Error} */ (e).message}. Serve this page with "iap-verify dashboard".`;
     engine.classList.add('failed');
   }
 }
@@ -32,24 +65,27 @@ async function loadPackage() {
 
 for (const [k, label] of Object.entries(KINDS)) $('kind-override').append(h('option', { value: k }, label));
 
-/** The kind shown (chosen under Options, or detected); verification reads the input itself. */
+/**
+ * The kind shown (chosen under Options, or detected); verification reads the input itself.
+ * @returns {{ kind?: string, guessed?: true, reason?: string }}
+ */
 function currentDetection() {
-  const override = $('kind-override').value;
+  const override = fieldEl('kind-override').value;
   if (droppedBytes) return { kind: override || 'apple-receipt' };
-  const d = detect($('input').value);
+  const d = detect(fieldEl('input').value);
   return override ? { kind: override } : d;
 }
 
 function updateDetection() {
   const d = currentDetection();
   const kindEl = $('kind');
-  const empty = $('input').value.trim() === '' && !droppedBytes;
+  const empty = fieldEl('input').value.trim() === '' && !droppedBytes;
   if (empty) kindEl.textContent = 'Nothing to check yet.';
-  else if (d.kind) kindEl.replaceChildren('Detected: ', h('strong', {}, KINDS[d.kind]), d.guessed ? ' (guessed)' : '', droppedBytes ? ` · binary file, ${droppedBytes.length.toLocaleString('en')} bytes` : '');
+  else if (d.kind) kindEl.replaceChildren('Detected: ', h('strong', {}, KINDS[/** @type {import('iap-verify').InputKind} the detected or chosen one */ (d.kind)]), d.guessed ? ' (guessed)' : '', droppedBytes ? ` · binary file, ${droppedBytes.length.toLocaleString('en')} bytes` : '');
   else kindEl.replaceChildren(h('span', { class: 'warn-text' }, `Not recognized: ${d.reason}.`), ' Choose the kind under Options.');
   const signed = d.kind === 'google-purchase' || d.kind === 'onestore-purchase';
   $('signed-fields').hidden = !signed;
-  $('verify-btn').disabled = !iap || empty || !d.kind;
+  /** @type {HTMLButtonElement} */ ($('verify-btn')).disabled = !iap || empty || !d.kind;
 }
 
 $('input').addEventListener('input', () => {
@@ -58,12 +94,15 @@ $('input').addEventListener('input', () => {
 });
 $('kind-override').addEventListener('change', updateDetection);
 
-/** A dropped or chosen file: a binary receipt (DER) stays bytes, everything else is read as text. */
+/**
+ * A dropped or chosen file: a binary receipt (DER) stays bytes, everything else is read as text.
+ * @param {File} file
+ */
 async function takeFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const binary = bytes[0] === 0x30;
   droppedBytes = binary ? bytes : undefined;
-  $('input').value = binary ? `(binary file ${file.name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : new TextDecoder().decode(bytes);
+  fieldEl('input').value = binary ? `(binary file ${file.name}: ${bytesToBase64(bytes.subarray(0, 48))}…)` : new TextDecoder().decode(bytes);
   updateDetection();
 }
 
@@ -80,15 +119,15 @@ drop.addEventListener('drop', (e) => {
   if (file) takeFile(file);
 });
 $('file').addEventListener('change', (e) => {
-  const file = e.target.files?.[0];
+  const file = fileInput(e).files?.[0];
   if (file) takeFile(file);
-  e.target.value = '';
+  fileInput(e).value = '';
 });
 
 $('clear').addEventListener('click', () => {
   droppedBytes = undefined;
-  for (const id of ['input', 'signature', 'key', 'at']) $(id).value = '';
-  $('kind-override').value = '';
+  for (const id of ['input', 'signature', 'key', 'at']) fieldEl(id).value = '';
+  fieldEl('kind-override').value = '';
   updateDetection();
   showIdle();
   $('input').focus();
@@ -97,7 +136,7 @@ $('clear').addEventListener('click', () => {
 $('input').addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
     e.preventDefault();
-    $('verify-form').requestSubmit();
+    /** @type {HTMLFormElement} */ ($('verify-form')).requestSubmit();
   }
 });
 
@@ -118,18 +157,22 @@ function showIdle() {
 }
 
 function atValue() {
-  const v = $('at').value;
+  const v = fieldEl('at').value;
   if (!v) return undefined;
   const ms = Date.parse(`${v}Z`);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** CERTIFICATE_EXPIRED details in dates rather than epoch milliseconds. */
+/**
+ * CERTIFICATE_EXPIRED details in dates rather than epoch milliseconds.
+ * @param {Record<string, unknown> | undefined} d
+ */
 function validityDetail(d) {
   if (!d || typeof d.at !== 'number' || typeof d.notAfter !== 'number') return null;
-  return h('span', { class: 'v-detail' }, `Certificate "${d.subject ?? '?'}" is valid from ${utcTime(d.notBefore)} to ${utcTime(d.notAfter)}; judged at ${utcTime(d.at)}.`);
+  return h('span', { class: 'v-detail' }, `Certificate "${d.subject ?? '?'}" is valid from ${utcTime(/** @type {number} */ (d.notBefore))} to ${utcTime(d.notAfter)}; judged at ${utcTime(d.at)}.`);
 }
 
+/** @param {import('./verify.js').Verification} r */
 function showResult(r) {
   const v = $('verdict');
   v.className = `verdict ${r.status}`;
@@ -143,11 +186,11 @@ function showResult(r) {
       h('span', { class: 'v-text' }, r.explanation ?? ''),
       validityDetail(r.details) ?? h('span', { class: 'v-detail' }, r.message ?? ''));
   }
-  $('notes').replaceChildren(...r.notes.map((n) => h('li', {}, n)));
+  $('notes').replaceChildren(...(r.notes ?? []).map((n) => h('li', {}, n)));
 
   const subSection = $('sub-section');
   subSection.hidden = !r.subscription;
-  if (r.subscription) $('sub').replaceChildren(subscriptionView(r.subscription, r.judgedNow, r.atGiven ? 'Judged at (Options)' : 'Now'));
+  if (r.subscription) $('sub').replaceChildren(subscriptionView(r.subscription, /** @type {number} verifyInput sets it */ (r.judgedNow), r.atGiven ? 'Judged at (Options)' : 'Now'));
 
   $('chain-section').hidden = !r.chain;
   if (r.chain) $('chain').replaceChildren(chainTable(r.chain, { open: r.code === 'INVALID_CHAIN' || r.code === 'CERTIFICATE_EXPIRED' }));
@@ -158,7 +201,7 @@ function showResult(r) {
   $('fields-h').textContent = r.status === 'invalid' ? 'Fields (decoded without verification: do not trust them)' : 'Fields';
   fs.classList.toggle('untrusted', r.status === 'invalid');
   if (value !== undefined && value !== null) {
-    const rows = typeof value === 'object' ? fieldRows(value, { known: KNOWN_FIELDS[r.kind], verified: r.status === 'verified' }) : [h('tr', {}, h('th', {}, 'value'), h('td', {}, String(value)))];
+    const rows = typeof value === 'object' ? fieldRows(value, { known: r.kind === undefined ? undefined : KNOWN_FIELDS[r.kind], verified: r.status === 'verified' }) : [h('tr', {}, h('th', {}, 'value'), h('td', {}, String(value)))];
     $('fields-body').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 2, class: 'muted' }, '(no fields)'))]));
   }
 }
@@ -168,40 +211,40 @@ $('verify-form').addEventListener('submit', (e) => {
   if (!iap) return;
   const d = currentDetection();
   if (!d.kind) return;
-  const input = droppedBytes ?? $('input').value;
-  const r = verifyInput(iap, settings, { input, type: $('kind-override').value || undefined, kind: d.kind }, { signature: $('signature').value, key: $('key').value, at: atValue() });
+  const input = droppedBytes ?? fieldEl('input').value;
+  const r = verifyInput(iap, settings, { input, type: fieldEl('kind-override').value || undefined, kind: d.kind }, { signature: fieldEl('signature').value, key: fieldEl('key').value, at: atValue() });
   // The verdict is a live region (role=status): screen readers announce it, focus stays put.
   showResult(r);
 });
 
 // ---- settings ---------------------------------------------------------------------------------
 
-const dialog = $('settings');
+const dialog = /** @type {HTMLDialogElement} */ ($('settings'));
 function fillSettings() {
-  $('s-google').value = settings.googleKey;
-  $('s-onestore').value = settings.onestoreKey;
-  $('s-legacy').checked = settings.allowLegacyKeys;
-  $('s-bundle').value = settings.bundleId;
-  $('s-env').value = settings.environment;
-  $('s-appid').value = settings.appAppleId;
-  $('s-roots').value = settings.roots.join('\n');
+  fieldEl('s-google').value = settings.googleKey;
+  fieldEl('s-onestore').value = settings.onestoreKey;
+  inputEl('s-legacy').checked = settings.allowLegacyKeys;
+  fieldEl('s-bundle').value = settings.bundleId;
+  fieldEl('s-env').value = settings.environment;
+  fieldEl('s-appid').value = settings.appAppleId;
+  fieldEl('s-roots').value = settings.roots.join('\n');
   countRoots();
 }
 function countRoots() {
-  const n = parseRoots([$('s-roots').value]).length;
+  const n = parseRoots([fieldEl('s-roots').value]).length;
   $('s-roots-count').textContent = n === 0 ? 'No extra roots: Apple\'s roots only.' : `${n} extra root${n === 1 ? '' : 's'}, tried when Apple's roots do not vouch for the data.`;
 }
 $('s-roots').addEventListener('input', countRoots);
 $('s-roots-file').addEventListener('change', async (e) => {
-  for (const file of e.target.files ?? []) {
+  for (const file of fileInput(e).files ?? []) {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const text = new TextDecoder().decode(bytes);
     const pem = text.includes('-----BEGIN CERTIFICATE-----')
       ? text.trim()
       : `-----BEGIN CERTIFICATE-----\n${bytesToBase64(bytes).replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----`;
-    $('s-roots').value = [$('s-roots').value.trim(), pem].filter(Boolean).join('\n');
+    fieldEl('s-roots').value = [fieldEl('s-roots').value.trim(), pem].filter(Boolean).join('\n');
   }
-  e.target.value = '';
+  fileInput(e).value = '';
   countRoots();
 });
 $('open-settings').addEventListener('click', () => {
@@ -212,15 +255,15 @@ $('open-settings').addEventListener('click', () => {
 });
 dialog.addEventListener('close', () => {
   if (dialog.returnValue !== 'save') return;
-  const rootsText = $('s-roots').value.trim();
+  const rootsText = fieldEl('s-roots').value.trim();
   const pems = rootsText.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? (rootsText ? [rootsText] : []);
   settings = {
-    googleKey: $('s-google').value.trim(),
-    onestoreKey: $('s-onestore').value.trim(),
-    allowLegacyKeys: $('s-legacy').checked,
-    bundleId: $('s-bundle').value.trim(),
-    environment: $('s-env').value,
-    appAppleId: $('s-appid').value.trim(),
+    googleKey: fieldEl('s-google').value.trim(),
+    onestoreKey: fieldEl('s-onestore').value.trim(),
+    allowLegacyKeys: inputEl('s-legacy').checked,
+    bundleId: fieldEl('s-bundle').value.trim(),
+    environment: fieldEl('s-env').value,
+    appAppleId: fieldEl('s-appid').value.trim(),
     roots: pems,
   };
   saveSettings(settings);
@@ -233,7 +276,9 @@ $('reset-settings').addEventListener('click', () => {
 
 // ---- purchase lookup ----------------------------------------------------------------------------
 
+/** @type {Record<string, string | undefined>} */
 const STATUS_CLASS = { ACTIVE: 'ok', UNCONSUMED: 'warn', CANCELED: 'warn', IN_GRACE_PERIOD: 'warn', EXPIRED: 'muted', REVOKED: 'bad', ON_HOLD: 'bad', PAUSED: 'warn', PENDING: 'warn' };
+/** @type {Record<string, string | undefined>} */
 const STORE_NAMES = { GG: 'Google Play', AS: 'App Store', ONESTORE: 'ONE store' };
 
 async function loadLookupConfig() {
@@ -251,10 +296,11 @@ async function loadLookupConfig() {
       : `${conf.emulator ? 'Local IAP server (emulator, seeded data: try user-1 or user-2)' : 'Configured servers'}: ${apis.map((a) => `${a === 'gamebase' ? 'Gamebase' : 'IAP'} at ${conf.apis[a].baseUrl}`).join(', ')}. Credentials stay on the server.`;
   } catch {
     $('lookup-source').textContent = 'Lookup needs the dashboard server ("iap-verify dashboard"); this page was opened without it.';
-    $('lookup-form').querySelector('button').disabled = true;
+    formButton('lookup-form').disabled = true;
   }
 }
 
+/** @param {unknown} price */
 function money(price) {
   if (typeof price !== 'number') return '—';
   try {
@@ -264,12 +310,13 @@ function money(price) {
   }
 }
 
+/** @param {LookupRow} r */
 function lookupRow(r) {
   const status = r.status ?? 'UNKNOWN';
   return h('tr', {},
     h('td', {}, h('span', { class: 'id' }, h('code', {}, r.paymentSeq ?? '—'), r.paymentSeq ? copyButton(r.paymentSeq, `paymentSeq ${r.paymentSeq}`) : null)),
     h('td', {}, r.kind === 'subscription' ? 'Subscription' : 'Unconsumed'),
-    h('td', {}, STORE_NAMES[r.marketId] ?? r.marketId ?? '—'),
+    h('td', {}, (r.marketId === undefined ? undefined : STORE_NAMES[r.marketId]) ?? r.marketId ?? '—'),
     h('td', {}, h('div', {}, r.productId ?? '—'), r.productSeq !== undefined ? h('div', { class: 'muted small' }, `productSeq ${r.productSeq}`) : null, r.paymentId ? h('div', { class: 'muted small' }, r.paymentId) : null),
     h('td', { class: 'num' }, money(r.price)),
     h('td', {}, r.currency ?? '—'),
@@ -280,7 +327,7 @@ function lookupRow(r) {
 
 $('lookup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const userId = $('user-id').value.trim();
+  const userId = fieldEl('user-id').value.trim();
   const statusEl = $('lookup-status');
   const table = document.querySelector('[data-testid="lookup-results"]');
   if (!userId) {
@@ -289,10 +336,11 @@ $('lookup-form').addEventListener('submit', async (e) => {
     $('user-id').focus();
     return;
   }
-  const body = { userId, store: $('store').value };
-  if (!$('api-field').hidden) body.api = $('api').value;
+  /** @type {{ userId: string, store: string, api?: string }} */
+  const body = { userId, store: fieldEl('store').value };
+  if (!$('api-field').hidden) body.api = fieldEl('api').value;
   await postLookup({
-    form: $('lookup-form'), statusEl, table, tbody: $('lookup-body'), url: '/api/lookup', body, row: lookupRow,
+    form: $('lookup-form'), statusEl, table: /** @type {HTMLElement} */ (table), tbody: $('lookup-body'), url: '/api/lookup', body, row: lookupRow,
     summary(rows, out) {
       const unconsumed = rows.filter((r) => r.kind === 'unconsumed').length;
       return `${rows.length === 0 ? 'Nothing found' : `${unconsumed} unconsumed payment${unconsumed === 1 ? '' : 's'}, ${rows.length - unconsumed} active subscription${rows.length - unconsumed === 1 ? '' : 's'}`} for "${userId}" (${body.store === 'ALL' ? 'all stores' : STORE_NAMES[body.store]}, via ${out.api === 'gamebase' ? 'Gamebase' : 'IAP server'} API).${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
@@ -300,14 +348,20 @@ $('lookup-form').addEventListener('submit', async (e) => {
   });
 });
 
-/** One lookup form's round trip: the POST, the error line (with the store's error name), the rows, the summary. */
+/**
+ * One lookup form's round trip: the POST, the error line (with the store's error name), the rows, the summary.
+ * @template R
+ * @param {{ form: HTMLElement, statusEl: HTMLElement, table: HTMLElement, tbody: HTMLElement, url: string, body: object,
+ *   row: (r: R) => HTMLElement, summary: (rows: R[], out: LookupAnswer) => string }} lookup
+ */
 async function postLookup({ form, statusEl, table, tbody, url, body, row, summary }) {
   statusEl.className = 'lookup-status';
   statusEl.textContent = 'Looking up…';
-  const button = form.querySelector('button');
+  const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
   button.disabled = true;
   try {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    /** @type {LookupAnswer} */
     const out = await res.json().catch(() => ({ error: { code: 'MALFORMED_INPUT', message: `HTTP ${res.status}, not JSON` } }));
     if (!res.ok || out.error) {
       table.hidden = true;
@@ -316,14 +370,15 @@ async function postLookup({ form, statusEl, table, tbody, url, body, row, summar
       statusEl.textContent = `Lookup failed: ${out.error?.code ?? res.status}${name}: ${out.error?.message ?? ''}`;
       return;
     }
-    const rows = out.rows ?? [];
+    // The dashboard server's rows, of the kind this form asks for.
+    const rows = /** @type {R[]} */ (out.rows ?? []);
     tbody.replaceChildren(...rows.map(row));
     table.hidden = rows.length === 0;
     statusEl.className = 'lookup-status';
     statusEl.textContent = summary(rows, out);
   } catch (err) {
     statusEl.className = 'lookup-status bad';
-    statusEl.textContent = `Lookup failed: NETWORK_ERROR: ${err.message}`;
+    statusEl.textContent = `Lookup failed: NETWORK_ERROR: ${/** @type {Error} */ (err).message}`;
   } finally {
     button.disabled = false;
   }
@@ -331,18 +386,23 @@ async function postLookup({ form, statusEl, table, tbody, url, body, row, summar
 
 // ---- store lookup (App Store Server API and Play Developer API, through the dashboard server) --
 
+/** @type {Record<string, string | undefined>} */
 const STATE_CLASS = {
   ACTIVE: 'ok', PURCHASED: 'ok', REFUNDED: 'bad', REVOKED: 'bad', EXPIRED: 'muted', BILLING_RETRY: 'warn', BILLING_GRACE_PERIOD: 'warn',
   IN_GRACE_PERIOD: 'warn', ON_HOLD: 'warn', PAUSED: 'warn', PENDING: 'warn', CANCELED: 'muted',
 };
 
-/** Google's acknowledgement facts under the state: acknowledged, consumed, or the deadline. */
+/**
+ * Google's acknowledgement facts under the state: acknowledged, consumed, or the deadline.
+ * @param {StoreRow} r
+ */
 function acknowledgement(r) {
   if (r.store !== 'google' || r.acknowledged === undefined) return null;
   if (r.needsAcknowledgement) return h('div', { class: 'warn small', 'data-testid': 'ack-deadline' }, 'not acknowledged: refunded by Google ', timeCell(r.acknowledgeBy), ' unless acknowledged');
   return h('div', { class: 'muted small' }, [r.acknowledged ? 'acknowledged' : 'not acknowledged', r.consumed ? 'consumed' : null].filter(Boolean).join(', '));
 }
 
+/** @param {StoreRow} r */
 function storeRow(r) {
   const state = r.status ?? (r.refunded ? 'REFUNDED' : 'PURCHASED');
   const cls = STATE_CLASS[state] ?? '';
@@ -363,16 +423,17 @@ function storeRow(r) {
 
 /** The id field says what to paste; the product field is for Google tokens only; voided takes none. */
 function storeFormFields() {
-  const by = $('store-by').value;
-  const byId = {
+  const by = fieldEl('store-by').value;
+  /** @type {[string, string] | undefined} */
+  const byId = /** @type {Record<string, [string, string] | undefined>} */ ({
     'apple:order': ['Order ID', 'e.g. MK5TTTVWJH'], 'apple:transaction': ['Transaction ID', 'e.g. 2000000100000003'],
     'google:token': ['Purchase token', 'the token the app sent'],
-  }[by];
+  })[by];
   $('store-id-field').hidden = !byId;
-  $('store-id').required = Boolean(byId);
+  inputEl('store-id').required = Boolean(byId);
   if (byId) {
-    $('store-id-field').querySelector('label').textContent = byId[0];
-    $('store-id').placeholder = byId[1];
+    /** @type {HTMLLabelElement} */ ($('store-id-field').querySelector('label')).textContent = byId[0];
+    inputEl('store-id').placeholder = byId[1];
   }
   $('store-product-field').hidden = by !== 'google:token';
 }
@@ -389,22 +450,22 @@ async function loadStoreConfig() {
     ];
     $('store-lookup-source').textContent = `${says.join(' ')} Keys stay on the dashboard server.`;
     // Only the lookups of configured stores can be chosen.
-    for (const o of $('store-by').options) o.disabled = !conf.storeApis?.[o.value.split(':')[0]];
-    const first = [...$('store-by').options].find((o) => !o.disabled);
-    if (first && $('store-by').selectedOptions[0]?.disabled) $('store-by').value = first.value;
+    for (const o of selectEl('store-by').options) o.disabled = !conf.storeApis?.[o.value.split(':')[0]];
+    const first = [...selectEl('store-by').options].find((o) => !o.disabled);
+    if (first && selectEl('store-by').selectedOptions[0]?.disabled) fieldEl('store-by').value = first.value;
     storeFormFields();
-    $('store-lookup-form').querySelector('button').disabled = !first;
+    formButton('store-lookup-form').disabled = !first;
   } catch {
-    $('store-lookup-form').querySelector('button').disabled = true;
+    formButton('store-lookup-form').disabled = true;
   }
 }
 
 $('store-lookup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const id = $('store-id').value.trim();
-  const [store, by] = $('store-by').value.split(':');
+  const id = fieldEl('store-id').value.trim();
+  const [store, by] = fieldEl('store-by').value.split(':');
   const needsId = !$('store-id-field').hidden;
-  const productId = $('store-product-field').hidden ? '' : $('store-product').value.trim();
+  const productId = $('store-product-field').hidden ? '' : fieldEl('store-product').value.trim();
   const statusEl = $('store-lookup-status');
   const table = document.querySelector('[data-testid="store-lookup-results"]');
   if (needsId && !id) {
@@ -415,7 +476,7 @@ $('store-lookup-form').addEventListener('submit', async (e) => {
   }
   const body = { store, by, ...(needsId ? { id } : {}), ...(productId ? { productId } : {}) };
   await postLookup({
-    form: $('store-lookup-form'), statusEl, table, tbody: $('store-lookup-body'), url: '/api/store-lookup', body, row: storeRow,
+    form: $('store-lookup-form'), statusEl, table: /** @type {HTMLElement} */ (table), tbody: $('store-lookup-body'), url: '/api/store-lookup', body, row: storeRow,
     summary(rows, out) {
       const refunded = rows.filter((r) => r.refunded).length;
       const what = needsId ? `${by} "${id}"` : 'the last 30 days';

@@ -1,0 +1,24 @@
+// iap-verify-dashboard from JS, and the Host checks of iap-verify-emulator it uses: what their
+// READMEs document. Nothing here runs.
+import { startDashboard, loadConfig, main, type Dashboard, type DashboardConfig } from 'iap-verify-dashboard';
+import { main as emulatorMain } from 'iap-verify-emulator/cli';
+import { hostCheck, checkAllowedHost, checkPublicOrigin, hostHeaderName, LOOPBACK_NAMES } from 'iap-verify-emulator/host-check';
+
+export async function dashboardUsage(): Promise<string> {
+  const dash: Dashboard = await startDashboard({ port: 0, emulator: true, allowedHosts: ['support.internal'], publicOrigin: 'https://support.example.com', maxConnections: 16 });
+  const seeded: string | undefined = dash.emulator?.iap.appKey;
+  const conf: DashboardConfig = loadConfig({ env: { IAP_APPKEY: 'k' } });
+  const names: string[] = dash.hostNames;
+  await dash.close();
+  const code = await main(['--help'], { log: () => {}, signals: false, name: 'iap-verify-dashboard' });
+  const emu = await emulatorMain(['--port', '0'], { signals: false });
+  if (typeof emu !== 'number') await emu.close();
+  return `${seeded}${conf.iap?.appKey}${names.join()}${typeof code === 'number' ? code : code.url}`;
+}
+
+export function hostCheckUsage(host: string | undefined, origin: string | undefined): boolean {
+  const check = hostCheck({ bindHost: '0.0.0.0', allowedHosts: [checkAllowedHost('iap-emulator')], publicOrigins: [checkPublicOrigin('https://a.example')] });
+  check.listening(8787);
+  const known: boolean = LOOPBACK_NAMES.includes(hostHeaderName(host) ?? '');
+  return known || (check.hostAllowed({ headers: { host } }) && check.originAllowed({ headers: { origin } }));
+}
