@@ -110,12 +110,15 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // item 5; iap-verify/detect's types came in): 418.4 KiB unpacked beyond the modules and the edge
   // glue, 66 files; then the JSDoc types of its JS (checked by tsc -p pkg, strict) and transport.js
   // split out of clients.js: 446.8 KiB, 67 files. The ceilings follow: 460 KiB unpacked, 140 KiB
-  // packed beyond the wasm.
+  // packed beyond the wasm. The same day the models' TypeScript became generated from their Rust
+  // declarations (issue 26 item 3), every field with its doc comment, and NHN's records, the app
+  // receipt and RTDN joined them: web/iap_verify.d.ts 45.8 -> 67.8 KiB, 468.6 KiB unpacked in all.
+  // The unpacked ceiling moves to 480 KiB for that.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 460 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 480 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
