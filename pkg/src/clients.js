@@ -20,7 +20,7 @@
 // - A call, retries included, ends by its deadline (`deadlineMs`, default 60 s from its start): a
 //   wait for a retry (Retry-After, or the backoff) that would end past it is not waited for; the
 //   last error is thrown instead.
-import { __ServerApi, __nhnClientError } from '../web/iap_verify.js';
+import { __ServerApi, __clientError } from '../web/iap_verify.js';
 import { ENDPOINTS } from '../web/endpoints.js';
 import { argumentError, call, transportOptions } from './transport.js';
 
@@ -288,7 +288,7 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
               const next = at(page, e.nextPage ?? pages);
               if (e.nextPage ? next === undefined || next === null || next === '' : at(page, 'hasMore') !== true) return;
               if (typeof next !== 'string' || next === '' || next === params?.[pages]) {
-                throw __nhnClientError('malformed', `the page says there is more but has no new ${pages}`, 0);
+                throw __clientError('malformed', `the page says there is more but has no new ${pages}`, 0);
               }
               params = { ...params, [pages]: next };
             }

@@ -2,7 +2,7 @@
 // the global one looked up at call time), one timeout per attempt, a body read up to the core's
 // limit, retries of reads within the call's deadline (see clients.js for the rules). Shared by the
 // clients (clients.js) and the Pub/Sub key fetch (pubsub.js); not public API.
-import { __nhnClientError, __nhnResponseLimit } from '../web/iap_verify.js';
+import { __clientError, __responseLimit } from '../web/iap_verify.js';
 import { readBytes } from './read-body.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -21,7 +21,7 @@ const CLIENT_OPTIONS = ['fetch', 'timeoutMs', 'retries', 'retryDelayMs', 'deadli
 
 /** @param {string} reason */
 export function argumentError(reason) {
-  return __nhnClientError('argument', reason, 0);
+  return __clientError('argument', reason, 0);
 }
 
 /**
@@ -71,7 +71,7 @@ const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
  * @returns {Promise<{ oversize: number, text?: undefined } | { text: string, oversize?: undefined }>}
  */
 async function readBody(res) {
-  const read = await readBytes(res, __nhnResponseLimit());
+  const read = await readBytes(res, __responseLimit());
   return read.bytes === undefined ? { oversize: read.oversize } : { text: new TextDecoder().decode(read.bytes) };
 }
 
@@ -90,7 +90,7 @@ export async function sendOnce(transport, request) {
   const expired = new Promise((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(__nhnClientError('timeout', '', transport.timeoutMs));
+      reject(__clientError('timeout', '', transport.timeoutMs));
     }, transport.timeoutMs);
   });
   const exchange = (async () => {
@@ -108,9 +108,9 @@ export async function sendOnce(transport, request) {
       // Only the failure's kind: the URL, headers (the secret key) and body stay out of the message.
       const err = /** @type {{ cause?: { code?: string }, name?: string } | undefined} */ (e);
       const cause = err?.cause?.code ?? err?.name ?? 'Error';
-      throw __nhnClientError('network', `fetch failed (${cause})`, 0);
+      throw __clientError('network', `fetch failed (${cause})`, 0);
     }
-    if (body.oversize !== undefined) throw __nhnClientError('too_large', transport.api ?? '', body.oversize);
+    if (body.oversize !== undefined) throw __clientError('too_large', transport.api ?? '', body.oversize);
     /** @type {Record<string, string>} */
     const headers = {};
     if (res.headers && typeof res.headers.forEach === 'function') res.headers.forEach((v, k) => { headers[k] = v; });

@@ -38,9 +38,9 @@ declare module '../web/iap_verify.js' {
     free(): void;
   }
   /** The package's error for a transport failure (`network`, `timeout`, `too_large`), a malformed answer, or a bad argument. */
-  export function __nhnClientError(kind: 'network' | 'timeout' | 'too_large' | 'malformed' | 'argument', reason: string, n: number): Error;
+  export function __clientError(kind: 'network' | 'timeout' | 'too_large' | 'malformed' | 'argument', reason: string, n: number): Error;
   /** The most bytes an API response body may have. */
-  export function __nhnResponseLimit(): number;
+  export function __responseLimit(): number;
   /** The certificates of a receipt (`receipt` true) or the one DER certificate given, described. */
   export function __describeCertificates(input: Uint8Array | number[], receipt: boolean): CertificateInfo[];
   /** Google's key set for Pub/Sub push tokens, parsed and checked once. */

@@ -149,9 +149,10 @@ fn records_js(json: &serde_json::Value) -> JsResult<JsValue> {
 /// Internal, for `pkg/src/clients.js`: the package's error for a transport failure, so that
 /// codes, messages and `retryable` come from the one error model. `kind` is `"network"`
 /// (`reason` says what failed), `"timeout"` (`n` is the time allowed, in ms), `"too_large"` (`n`
-/// is the body's size as far as it was read, or its Content-Length) or `"argument"` (a bad client
-/// option).
-#[wasm_bindgen(js_name = __nhnClientError, skip_typescript)]
+/// is the body's size as far as it was read, or its Content-Length), `"malformed"` (an answer the
+/// client cannot use, such as a page that says there is more but has no next token) or
+/// `"argument"` (a bad client option).
+#[wasm_bindgen(js_name = __clientError, skip_typescript)]
 pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
     // `as` saturates (NaN is 0), so any JS number gives a sane count.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -179,7 +180,7 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
 
 /// Internal, for `pkg/src/clients.js`: the most bytes an API response body may have, so that the
 /// client stops reading a larger one as it arrives.
-#[wasm_bindgen(js_name = __nhnResponseLimit, skip_typescript)]
+#[wasm_bindgen(js_name = __responseLimit, skip_typescript)]
 pub fn response_limit() -> f64 {
     // 4 MiB: exact in an f64.
     #[allow(clippy::cast_precision_loss)]

@@ -12,7 +12,12 @@ export type SubscriptionInput =
   | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
   | { source: 'NHN'; record: Record<string, unknown> };
 
-/** What `toPurchase` accepts: a value returned by one of this package's verifiers. */
-export type VerifiedValue = GooglePurchase | OneStorePurchase | ProductPurchase | SubscriptionPurchaseV2;
+/** What `toPurchase` accepts: a value returned by one of this package's verifiers or clients (a
+ * verified purchase, transaction or receipt entry, a Play Developer API purchase, an NHN payment
+ * record), or a `Purchase` it returned. At run time the value must be the very object the package
+ * handed out; a copy or a look-alike is refused. */
+export type VerifiedValue =
+  | GooglePurchase | OneStorePurchase | JWSTransactionDecodedPayload | AppReceiptInAppPurchase
+  | ProductPurchase | SubscriptionPurchaseV2 | NhnConsumable | NhnActiveSubscription | PaymentTransaction | Purchase;
 
 export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }
