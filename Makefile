@@ -47,6 +47,8 @@ test-repo:
 test-rust:
 	@echo "[test] cargo test"
 	@cargo test --quiet
+	@echo "[test] cargo test --features typescript (the declarations the package's types are generated from)"
+	@cargo test --quiet --features typescript --lib typescript::
 
 lint: setup
 	@echo "[test] cargo clippy (warnings denied, no-panic lints on)"
