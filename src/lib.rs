@@ -209,6 +209,7 @@ mod der;
 mod error;
 mod json_text;
 mod model_fields;
+mod open_enum;
 mod rsa;
 mod time;
 mod x509;

@@ -7,80 +7,13 @@
 //! Apple sends them. Fields this version does not know are kept in `other` and serialized back,
 //! so a JS caller sees every field Apple signed.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub(crate) use crate::model_fields::Kind;
-use crate::model_fields::{model, Wire};
+use crate::model_fields::model;
+use crate::open_enum::open_enum;
 
-macro_rules! open_enum {
-    ($(#[$m:meta])* $name:ident: str $(as $ts:literal)? { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vm])* $variant,)*
-            /// A value this version does not know, kept as sent.
-            Unknown(String),
-        }
-        impl $name {
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self { $(Self::$variant => $s,)* Self::Unknown(s) => s }
-            }
-            /// Decodes a wire value; unknown values are kept.
-            pub fn from_wire(s: &str) -> Self {
-                match s { $($s => Self::$variant,)* other => Self::Unknown(other.to_owned()) }
-            }
-        }
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.as_str()) }
-        }
-        impl Wire for $name {
-            const KIND: Kind = Kind::Str;
-        }
-        #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: str $(as $ts,)? [$($s),*]);
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(Self::from_wire(&String::deserialize(d)?))
-            }
-        }
-    };
-    ($(#[$m:meta])* $name:ident: int { $($(#[$vm:meta])* $variant:ident = $n:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $($(#[$vm])* $variant,)*
-            /// A value this version does not know, kept as sent.
-            Unknown(i64),
-        }
-        impl $name {
-            /// The wire value.
-            pub fn as_i64(&self) -> i64 {
-                match self { $(Self::$variant => $n,)* Self::Unknown(n) => *n }
-            }
-            /// Decodes a wire value; unknown values are kept.
-            pub fn from_wire(n: i64) -> Self {
-                match n { $($n => Self::$variant,)* other => Self::Unknown(other) }
-            }
-        }
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_i64(self.as_i64()) }
-        }
-        impl Wire for $name {
-            const KIND: Kind = Kind::Int;
-        }
-        #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: int);
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(Self::from_wire(i64::deserialize(d)?))
-            }
-        }
-    };
-}
 
 open_enum! {
     /// Where the data comes from (`Environment` in Apple's library).

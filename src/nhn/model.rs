@@ -1,71 +1,12 @@
 //! Values shared by both APIs: open enums (a value we do not know is kept, never an error) and
 //! the ISO-8601 reading of Gamebase times.
 
-use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
-/// An enum over the documented string values plus `Unknown(raw)` for anything new. It goes
-/// over JSON and to JS as the plain string.
-macro_rules! open_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal,)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(from = "String", into = "String")]
-        pub enum $name {
-            $($(#[$vm])* $var,)*
-            /// A value this version does not know, exactly as the server sent it.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire string.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$var => $s,)*
-                    $name::Unknown(raw) => raw,
-                }
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(s: String) -> Self {
-                match s.as_str() {
-                    $($s => $name::$var,)*
-                    _ => $name::Unknown(s),
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                Self::from(s.to_owned())
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                match v {
-                    $name::Unknown(raw) => raw,
-                    other => other.as_str().to_owned(),
-                }
-            }
-        }
-
-        #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: str as stringify!($name), [$($s),*]);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use crate::open_enum::open_enum;
 
 open_enum! {
     /// Store code (`marketId`), reference §6.3.
-    MarketId {
+    MarketId: str as "MarketId" {
         /// `GG`: Google Play.
         Google = "GG",
         /// `AS`: Apple App Store.
@@ -87,7 +28,7 @@ open_enum! {
 
 open_enum! {
     /// Product type in the IAP console (reference §6.2).
-    ProductType {
+    ProductType: str as "ProductType" {
         /// `CONSUMABLE`: one-time consumable.
         Consumable = "CONSUMABLE",
         /// `AUTO_RENEWABLE`: auto-renewable subscription.
@@ -99,7 +40,7 @@ open_enum! {
 
 open_enum! {
     /// Gamebase `referenceStatus` of a Google subscription (reference §4.2 notes).
-    ReferenceStatus {
+    ReferenceStatus: str as "ReferenceStatus" {
         /// `PURCHASED`.
         Purchased = "PURCHASED",
         /// `REPURCHASED`.

@@ -716,7 +716,7 @@ mod tests {
             "purchaseToken": "tok", "quantity": 2
         }))
         .unwrap();
-        Purchase { store: Store::parse(store), ..p }
+        Purchase { store: Store::from_wire(store), ..p }
     }
 
     fn start() -> PaymentFlow {

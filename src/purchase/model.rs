@@ -8,9 +8,10 @@
 //! Store enums are *open*: a value we do not know (a new store code, product type, Apple
 //! environment) becomes `Unknown(raw)` and round-trips as the raw string, never an error.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::open_enum::open_enum;
 
 /// Turns a verified value into a [`Purchase`].
 ///
@@ -23,62 +24,10 @@ pub trait IntoPurchase {
     fn to_purchase(&self) -> Result<Purchase>;
 }
 
-/// Declares a string enum open to new values: known ones by name, the rest kept raw.
-macro_rules! open_enum {
-    ($(#[$m:meta])* $name:ident as $ts:literal { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        #[cfg(feature = "typescript")]
-        $crate::typescript::open_enum_ts!($name: str as $ts, [$($text),+]);
-
-        $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vm])* $variant,)+
-            /// A value this version does not know, kept as sent.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire form (the raw value for `Unknown`).
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $text,)+
-                    $name::Unknown(raw) => raw,
-                }
-            }
-
-            /// Parses the wire form; never fails.
-            pub fn parse(text: &str) -> Self {
-                match text {
-                    $($text => $name::$variant,)+
-                    other => $name::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                let raw = String::deserialize(d)?;
-                Ok($name::parse(&raw))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 open_enum! {
     /// The store, as NHN's market codes name it (`marketId` / `storeCode`).
-    Store as "StoreCode" {
+    Store: str as "StoreCode" {
         /// Google Play.
         GooglePlay = "GG",
         /// The App Store.
@@ -90,7 +39,7 @@ open_enum! {
 
 open_enum! {
     /// What kind of product was bought.
-    ProductType as "PurchaseProductType" {
+    ProductType: str as "PurchaseProductType" {
         /// Used up and bought again (must be consumed at the IAP server before delivery).
         Consumable = "CONSUMABLE",
         /// Bought once, owned for good.
@@ -106,7 +55,7 @@ open_enum! {
 
 open_enum! {
     /// Where the purchase was made.
-    Environment as "PurchaseEnvironment" {
+    Environment: str as "PurchaseEnvironment" {
         /// Real money.
         Production = "PRODUCTION",
         /// The store's sandbox (Apple Sandbox, Google licence testers, ONE store sandbox).
@@ -118,7 +67,7 @@ open_enum! {
 
 open_enum! {
     /// The purchase's own state as the store reported it.
-    PurchaseState as "PurchaseState" {
+    PurchaseState: str as "PurchaseState" {
         /// Paid.
         Purchased = "PURCHASED",
         /// Awaiting payment (Google pending purchases): do not deliver.
@@ -132,7 +81,7 @@ open_enum! {
 
 open_enum! {
     /// How the purchase was made, when it was not an ordinary paid purchase.
-    PurchaseType as "PurchaseType" {
+    PurchaseType: str as "PurchaseType" {
         /// Promotion code, offer code or App Store promoted purchase.
         Promo = "PROMO",
         /// A test purchase (sandbox, licence tester, Xcode). Takes precedence over `PROMO`,
@@ -143,7 +92,7 @@ open_enum! {
 
 open_enum! {
     /// The kind of subscription offer applied.
-    OfferType as "PurchaseOfferType" {
+    OfferType: str as "PurchaseOfferType" {
         /// Introductory offer (Apple offerType 1, receipt intro period).
         Introductory = "INTRODUCTORY",
         /// Promotional offer (Apple offerType 2, receipt `promotional_offer_id`).
@@ -373,8 +322,8 @@ mod tests {
 
     #[test]
     fn open_enums_keep_unknown_values() {
-        assert_eq!(Store::parse("GG"), Store::GooglePlay);
-        assert_eq!(Store::parse("GALAXY"), Store::Unknown("GALAXY".into()));
+        assert_eq!(Store::from_wire("GG"), Store::GooglePlay);
+        assert_eq!(Store::from_wire("GALAXY"), Store::Unknown("GALAXY".into()));
         let json = serde_json::to_string(&Store::Unknown("GALAXY".into())).unwrap_or_default();
         assert_eq!(json, "\"GALAXY\"");
         let back: ProductType = serde_json::from_str("\"SOMETHING_NEW\"").unwrap_or(ProductType::Consumable);

@@ -298,7 +298,7 @@ pub(crate) fn apple_receipt_in_app(entry: &Value, receipt_type: Option<&str>) ->
 pub(crate) fn nhn_record(v: &Value) -> Result<Purchase> {
     const WHAT: &str = "NHN purchase record";
     require_object(WHAT, v)?;
-    let store = Store::parse(&require(WHAT, "marketId", text(v, "marketId").or_else(|| text(v, "storeCode")))?);
+    let store = Store::from_wire(&require(WHAT, "marketId", text(v, "marketId").or_else(|| text(v, "storeCode")))?);
     let time = |keys: &[&str]| keys.iter().find_map(|k| v.get(*k).and_then(time_value));
     let test = flag(v, "isTestPurchase") == Some(true)
         || v.get("purchaseType").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("test"));
@@ -321,7 +321,7 @@ pub(crate) fn nhn_record(v: &Value) -> Result<Purchase> {
         quantity: quantity(WHAT, v)?,
         product_type: match v.get("productType").and_then(Value::as_str) {
             Some("AUTO_SUBSCRIPTION") => ProductType::AutoRenewable,
-            Some(t) => ProductType::parse(t),
+            Some(t) => ProductType::from_wire(t),
             None => ProductType::Unknown("UNKNOWN".into()),
         },
         environment: if test { Environment::Sandbox } else { Environment::Production },
