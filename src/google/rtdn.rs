@@ -222,29 +222,40 @@ impl Fields {
         Self { what, map }
     }
 
-    fn take(&mut self, key: &str, expected: &str, read: impl FnOnce(Value) -> Option<Value>) -> Result<Option<Value>> {
-        match self.map.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => read(v).map(Some).ok_or_else(|| Error::malformed(self.what, format!("`{key}` is not {expected}"))),
-        }
+    /// The value of `key`, taken out; `None` when absent or `null`.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.map.remove(key).filter(|v| !v.is_null())
+    }
+
+    fn wrong(&self, key: &str, expected: &str) -> Error {
+        Error::malformed(self.what, format!("`{key}` is {expected}"))
     }
 
     fn string(&mut self, key: &str) -> Result<Option<String>> {
-        Ok(match self.take(key, "a string", |v| v.is_string().then_some(v))? {
-            Some(Value::String(s)) => Some(s),
-            _ => None,
-        })
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(self.wrong(key, "not a string")),
+        }
     }
 
     fn int(&mut self, key: &str) -> Result<Option<i64>> {
-        Ok(self.take(key, "an integer", |v| v.as_i64().is_some().then_some(v))?.and_then(|v| v.as_i64()))
+        match self.take(key) {
+            None => Ok(None),
+            Some(v) => v.as_i64().map(Some).ok_or_else(|| self.wrong(key, "not an integer")),
+        }
+    }
+
+    fn required_int(&mut self, key: &str) -> Result<i64> {
+        self.int(key)?.ok_or_else(|| self.wrong(key, "missing"))
     }
 
     fn object(&mut self, key: &str) -> Result<Option<Map<String, Value>>> {
-        Ok(match self.take(key, "an object", |v| v.is_object().then_some(v))? {
-            Some(Value::Object(m)) => Some(m),
-            _ => None,
-        })
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m)),
+            Some(_) => Err(self.wrong(key, "not an object")),
+        }
     }
 
     /// A nested notification object, read as `T` by `read`.
@@ -260,10 +271,6 @@ impl Fields {
             None => Ok(self.map),
         }
     }
-}
-
-fn required(what: &'static str, key: &str, v: Option<i64>) -> Result<i64> {
-    v.ok_or_else(|| Error::malformed(what, format!("`{key}` is missing")))
 }
 
 /// Decodes the `DeveloperNotification` JSON carried in `message.data`.
@@ -282,7 +289,7 @@ pub fn decode_notification(data: &[u8], push: PushMetadata) -> Result<DeveloperN
         Some(v) => Some(v.as_i64().ok_or_else(|| Error::malformed(WHAT, "`eventTimeMillis` is not an integer"))?),
     };
     let subscription = fields.nested("subscriptionNotification", |mut f| {
-        let notification_type = required(f.what, "notificationType", f.int("notificationType")?)?;
+        let notification_type = f.required_int("notificationType")?;
         Ok(SubscriptionNotification {
             version: f.string("version")?,
             notification_type,
@@ -293,7 +300,7 @@ pub fn decode_notification(data: &[u8], push: PushMetadata) -> Result<DeveloperN
         })
     })?;
     let one_time = fields.nested("oneTimeProductNotification", |mut f| {
-        let notification_type = required(f.what, "notificationType", f.int("notificationType")?)?;
+        let notification_type = f.required_int("notificationType")?;
         Ok(OneTimeProductNotification {
             version: f.string("version")?,
             notification_type,

@@ -171,21 +171,21 @@ pub struct ActiveSubscription {
 
 /// `key` as ISO-8601 text (Gamebase) and its milliseconds: read from the text when there is one
 /// (never from the input then, so the two cannot disagree; none when the text does not read as a
-/// time with a zone), else `key` + `Millis` as sent (the IAP server sends only those).
-fn time(o: &Obj<'_>, key: &str) -> Result<(Option<String>, Option<i64>)> {
+/// time with a zone), else `millis_key` as sent (the IAP server sends only those).
+fn time(o: &Obj<'_>, key: &str, millis_key: &str) -> Result<(Option<String>, Option<i64>)> {
     let text = o.opt_str(key)?;
     let millis = match &text {
         Some(t) => iso8601_millis(t),
-        None => o.opt_long(&format!("{key}Millis"))?,
+        None => o.opt_long(millis_key)?,
     };
     Ok((text, millis))
 }
 
 impl FromResult for SubscriptionTimes {
     fn from_result(o: &Obj<'_>) -> Result<Self> {
-        let (purchase_time, purchase_time_millis) = time(o, "purchaseTime")?;
-        let (expiry_time, expiry_time_millis) = time(o, "expiryTime")?;
-        let (renew_time, renew_time_millis) = time(o, "renewTime")?;
+        let (purchase_time, purchase_time_millis) = time(o, "purchaseTime", "purchaseTimeMillis")?;
+        let (expiry_time, expiry_time_millis) = time(o, "expiryTime", "expiryTimeMillis")?;
+        let (renew_time, renew_time_millis) = time(o, "renewTime", "renewTimeMillis")?;
         Ok(Self { purchase_time, purchase_time_millis, expiry_time, expiry_time_millis, renew_time, renew_time_millis })
     }
 }
@@ -205,7 +205,7 @@ impl FromResult for ConsumeResult {
 
 impl FromResult for Payment {
     fn from_result(o: &Obj<'_>) -> Result<Self> {
-        let (purchase_time, purchase_time_millis) = time(o, "purchaseTime")?;
+        let (purchase_time, purchase_time_millis) = time(o, "purchaseTime", "purchaseTimeMillis")?;
         Ok(Self {
             payment_seq: o.seq("paymentSeq")?,
             product_seq: o.long("productSeq")?,
