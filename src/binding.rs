@@ -31,7 +31,7 @@ use crate::signed_purchase::sealed::Algorithms;
 // a purchase needs.
 
 fn value(json: &str) -> Result<Value> {
-    serde_json::from_str(json).map_err(|e| Error::malformed("verified value", e.to_string()))
+    serde_json::from_slice(json.as_bytes()).map_err(|e| Error::malformed("verified value", e.to_string()))
 }
 
 /// The snapshot read through `fields`: a snapshot of the signed text becomes the decoded object.
@@ -79,7 +79,8 @@ pub fn play_subscription(json: &str) -> Result<Purchase> {
 
 /// A [`Purchase`] as serialized, straight from the text: the path a saved flow takes.
 pub fn stored(json: &str) -> Result<Purchase> {
-    serde_json::from_str::<StoredPurchase>(json).map(Purchase::from).map_err(|e| Error::malformed("purchase", e.to_string()))
+    let value = serde_json::from_slice(json.as_bytes()).map_err(|e| Error::malformed("purchase", e.to_string()))?;
+    StoredPurchase::from_value(value).map_err(|reason| Error::malformed("purchase", reason))
 }
 
 /// The wire names of the fields each signed document is read with, by the kind names of the

@@ -170,7 +170,7 @@ fn receipt_entry(index: &JsValue, text: &JsValue) -> Option<String> {
     LAST_RECEIPT.with(|last| {
         let mut last = last.try_borrow_mut().ok()?;
         if last.as_ref().is_none_or(|(t, _)| t != text) {
-            let receipt: serde_json::Value = serde_json::from_str(&text.as_string()?).ok()?;
+            let receipt: serde_json::Value = serde_json::from_slice(text.as_string()?.as_bytes()).ok()?;
             *last = Some((text.clone(), receipt));
         }
         let (_, receipt) = last.as_ref()?;
