@@ -138,7 +138,7 @@ struct Header(Map<String, Value>);
 
 impl Header {
     fn decode(h64: &str) -> Result<Self> {
-        crate::json_text::decode_object("JWS header", &crate::b64::decode_url("JWS header", h64)?).map(Header)
+        crate::json_text::decode_inner_object("JWS header", &crate::b64::decode_url("JWS header", h64)?).map(Header)
     }
 
     fn member(&self, name: &str) -> Option<&Value> {
@@ -658,7 +658,7 @@ impl PreparedJws<'_> {
         };
         let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
         let value = if as_sent.is_none() {
-            Value::Object(crate::json_text::decode_object("JWS payload", &json)?)
+            Value::Object(crate::json_text::decode_inner_object("JWS payload", &json)?)
         } else {
             serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?
         };

@@ -42,6 +42,18 @@ pub(crate) fn decode_object(what: &'static str, bytes: &[u8]) -> Result<Map<Stri
     }
 }
 
+/// [`decode_object`] of JSON found inside another encoding (base64 in a token): a parser's
+/// position is then one of the decoded JSON, not of the input, so it goes in the reason, saying so,
+/// and the error has no offset.
+pub(crate) fn decode_inner_object(what: &'static str, bytes: &[u8]) -> Result<Map<String, Value>> {
+    decode_object(what, bytes).map_err(|e| match e {
+        Error::MalformedInput { what, reason, .. } => {
+            Error::MalformedInput { what, reason: format!("{reason} of the decoded JSON"), offset: None }
+        }
+        other => other,
+    })
+}
+
 /// Builds any JSON value as serde_json's own `Value` would, refusing an object that repeats a key.
 /// Depth is bounded by serde_json's recursion limit, so deep nesting is an error, not a stack overflow.
 #[derive(Clone, Copy)]
@@ -185,6 +197,17 @@ mod tests {
             Error::MalformedInput { offset: Some(o), .. } => assert!((9..=15).contains(&o), "{o}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn inner_json_errors_say_so_and_point_nowhere_in_the_input() {
+        match decode_inner_object("t", b"{\n\"a\":1,\n\"a\":2}").unwrap_err() {
+            Error::MalformedInput { offset: None, reason, .. } => {
+                assert!(reason.starts_with("duplicate key \"a\"") && reason.ends_with(" of the decoded JSON"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(decode_inner_object("t", br#"{"a":{"a":1}}"#).is_ok());
     }
 
     #[test]
