@@ -54,10 +54,11 @@ pub fn apple_transaction(json: &str) -> Result<Purchase> {
     sources::apple_transaction(&read(json, crate::apple::jws::TRANSACTION.fields)?)
 }
 
-/// One in-app entry of a verified receipt: `{"receiptType": …, "entry": {…}}`.
-pub fn apple_receipt_in_app(json: &str) -> Result<Purchase> {
-    let v = value(json)?;
-    sources::apple_receipt_in_app(v.get("entry").unwrap_or(&Value::Null), v.get("receiptType").and_then(Value::as_str))
+/// In-app entry `index` of a verified receipt, from the receipt's JSON form (parsed once by the
+/// binding for all of its entries).
+pub fn apple_receipt_in_app(receipt: &Value, index: usize) -> Result<Purchase> {
+    let entry = receipt.get("inApp").and_then(|entries| entries.get(index)).unwrap_or(&Value::Null);
+    sources::apple_receipt_in_app(entry, receipt.get("receiptType").and_then(Value::as_str))
 }
 
 /// An NHN IAP / Gamebase API record.
