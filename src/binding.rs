@@ -54,6 +54,15 @@ pub fn apple_transaction(json: &str) -> Result<Purchase> {
     sources::apple_transaction(&read(json, crate::apple::jws::TRANSACTION.fields)?)
 }
 
+/// The event of a verified App Store notification, from its snapshot (the decoded JSON object,
+/// with the verifier's `data.decodedTransactionInfo`).
+pub fn apple_event(json: &str) -> Result<crate::purchase::StoreEvent> {
+    match value(json)? {
+        Value::Object(n) => crate::purchase::event::apple(&n),
+        _ => Err(Error::malformed("verified value", "not an object")),
+    }
+}
+
 /// In-app entry `index` of a verified receipt, from the receipt's JSON form (parsed once by the
 /// binding for all of its entries).
 pub fn apple_receipt_in_app(receipt: &Value, index: usize) -> Result<Purchase> {

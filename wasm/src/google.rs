@@ -215,14 +215,19 @@ purchase_verifier! {
 pub fn decode_google_notification(
     #[wasm_bindgen(js_name = pushBody, unchecked_param_type = "string | PubSubPushBody")] push_body: JsValue,
 ) -> JsResult<JsValue> {
-    let body = if push_body.is_string() {
-        string_arg(&push_body, "pushBody", limits::MAX_NOTIFICATION)?
-    } else if push_body.is_object() {
-        let text = js_sys::JSON::stringify(&push_body)
-            .map_err(|_| js_error(iap_verify::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
-        string_arg(&text.into(), "pushBody", limits::MAX_NOTIFICATION)?
-    } else {
-        return Err(js_error(iap_verify::Error::invalid_argument("pushBody must be a string or an object")));
-    };
+    let body = push_body_text(&push_body)?;
     to_js(&iap_verify::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?)
+}
+
+/// A Pub/Sub push body given as its text or as the parsed object, as text, size-checked.
+pub(crate) fn push_body_text(push_body: &JsValue) -> JsResult<String> {
+    if push_body.is_string() {
+        string_arg(push_body, "pushBody", limits::MAX_NOTIFICATION)
+    } else if push_body.is_object() {
+        let text = js_sys::JSON::stringify(push_body)
+            .map_err(|_| js_error(iap_verify::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
+        string_arg(&text.into(), "pushBody", limits::MAX_NOTIFICATION)
+    } else {
+        Err(js_error(iap_verify::Error::invalid_argument("pushBody must be a string or an object")))
+    }
 }

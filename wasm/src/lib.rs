@@ -17,6 +17,8 @@ use iap_verify::Error;
 mod api;
 mod apple;
 mod engine;
+#[cfg(feature = "events")]
+mod event;
 #[cfg(feature = "flow")]
 mod flow;
 mod google;

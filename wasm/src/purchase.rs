@@ -30,6 +30,8 @@ pub(crate) enum Verified {
     OneStore,
     /// `JWSTransactionDecodedPayload` from `verifyAndDecodeTransaction`.
     AppleTransaction,
+    /// `ResponseBodyV2DecodedPayload` from `verifyAndDecodeNotification`.
+    AppleNotification,
     #[cfg(feature = "clients")]
     /// An NHN IAP / Gamebase API record.
     NhnRecord,
@@ -49,6 +51,7 @@ impl Verified {
             Verified::Google => "GOOGLE",
             Verified::OneStore => "ONESTORE",
             Verified::AppleTransaction => "APPLE_TRANSACTION",
+            Verified::AppleNotification => "APPLE_NOTIFICATION",
             #[cfg(feature = "clients")]
             Verified::NhnRecord => "NHN_RECORD",
             #[cfg(feature = "clients")]
@@ -64,6 +67,7 @@ impl Verified {
             Verified::Google,
             Verified::OneStore,
             Verified::AppleTransaction,
+            Verified::AppleNotification,
             #[cfg(feature = "clients")]
             Verified::NhnRecord,
             #[cfg(feature = "clients")]
@@ -196,7 +200,7 @@ fn registered(object: &JsValue) -> Option<Entry> {
 
 /// The snapshot (JSON text) registered for `object`, if it is a registered object other than a
 /// receipt entry.
-#[cfg(feature = "flow")]
+#[cfg(any(feature = "flow", feature = "events"))]
 pub(crate) fn lookup(object: &JsValue) -> Option<(Verified, String)> {
     match registered(object)? {
         Entry::Snapshot(kind, json) => Some((kind, json)),
@@ -229,6 +233,9 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
         Verified::Google => binding::google(&json),
         Verified::OneStore => binding::onestore(&json),
         Verified::AppleTransaction => binding::apple_transaction(&json),
+        Verified::AppleNotification => Err(Error::invalid_argument(
+            "a notification is not a purchase: pass its data.decodedTransactionInfo to toPurchase",
+        )),
         #[cfg(feature = "clients")]
         Verified::NhnRecord => binding::nhn_record(&json),
         #[cfg(feature = "clients")]
