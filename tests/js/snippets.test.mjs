@@ -393,6 +393,19 @@ const HARNESSES = {
     await assert.rejects(notificationOrReason(new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.example.app'), payload), (e) =>
       e instanceof iap.VerificationException && e.status === iap.VerificationStatus.VERIFICATION_FAILURE && e.code === 'INVALID_CHAIN');
   },
+  'notification-handler': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const { handleNotification } = await load(block);
+    const post = (body, headers = {}) => new Request('https://backend.example.com/notifications', { method: 'POST', body, headers });
+    // Signed by the test PKI, not Apple: the snippet's verifier (Apple's roots) refuses it, and nothing is dispatched.
+    const apple = await handleNotification(post(JSON.stringify({ signedPayload: await testNotification(fake) })));
+    assert.equal(apple.status, 401);
+    // A push without its token: refused before any key is fetched.
+    const push = JSON.stringify({ message: { data: btoa('{}'), messageId: '1' }, subscription: 's' });
+    assert.equal((await handleNotification(post(push))).status, 401);
+    assert.equal((await handleNotification(post('not json'))).status, 400);
+    assert.equal((await handleNotification(new Request('https://backend.example.com/notifications'))).status, 405);
+  },
   'apple-notification': async (block) => {
     const fake = await import('./app-store-fake.mjs');
     const iap = await import('./load.mjs');
