@@ -62,7 +62,7 @@ after(() => {
 function moduleOf(block) {
   const SUBPATHS = {
     'iap-verify': './load.mjs', 'iap-verify/postgres': '../../pkg/src/postgres.js', 'iap-verify/init': '../../pkg/init.mjs',
-    'iap-verify/verify': '../../pkg/verify/node.mjs', 'iap-verify/detect': '../../pkg/src/detect.js', 'iap-verify-emulator': '../../emulator/src/emulator.js',
+    'iap-verify/verify': '../../pkg/verify/node.mjs', 'iap-verify/detect': '../../pkg/src/detect.js', 'iap-verify/testing': '../../pkg/src/testing.js', 'iap-verify-emulator': '../../emulator/src/emulator.js',
   };
   let imports = 0;
   const code = block.code.replace(/\bfrom '(iap-verify[\w/-]*)'/g, (_, spec) => {
@@ -405,6 +405,10 @@ const HARNESSES = {
     assert.equal((await handleNotification(post(push))).status, 401);
     assert.equal((await handleNotification(post('not json'))).status, 400);
     assert.equal((await handleNotification(new Request('https://backend.example.com/notifications'))).status, 405);
+  },
+  'testing-endpoint': async (block) => {
+    const { result } = await load(block);
+    assert.deepEqual(result, { status: 200, events: ['REFUNDED'] });
   },
   'apple-notification': async (block) => {
     const fake = await import('./app-store-fake.mjs');
