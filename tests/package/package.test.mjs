@@ -76,8 +76,15 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   assert.match(licence, /MIT License|Permission is hereby granted/);
   for (const f of files) {
     const body = readFileSync(join(installed(), f));
-    // A PEM private key block with key material in it (code that writes the PEM label is fine).
-    assert.ok(!/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/]{40}/.test(body.toString('latin1')), `${f} holds a private key`);
+    // A PEM private key block with key material in it (code that writes the PEM label is fine),
+    // except the published test key of iap-verify/testing, which must be exactly that one.
+    let text = body.toString('latin1');
+    if (f === 'src/testing.js') {
+      const testKey = readFileSync(new URL('../vectors/google/test-key-2048.pem', import.meta.url), 'latin1').trim();
+      assert.ok(text.includes(testKey), 'src/testing.js holds the published test key');
+      text = text.replace(testKey, '');
+    }
+    assert.ok(!/-----BEGIN [A-Z ]*PRIVATE KEY-----\s*[A-Za-z0-9+/]{40}/.test(text), `${f} holds a private key`);
     assert.ok(!body.includes('sourceMappingURL'), `${f} points at a source map`);
   }
   const wasm = readFileSync(join(installed(), 'web/iap_verify_bg.wasm'));
@@ -191,19 +198,23 @@ try { pgStore.createPostgresFlowStore({}); } catch (e) { console.log(e.name, e.c
   writeFileSync(join(p.projectDir, 'pgstore.mjs'), code);
   const r = run(process.execPath, ['pgstore.mjs']);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, 'DEFAULT_TABLE,createPostgresFlowStore,migrate,migrationSql function\nIapError INVALID_ARGUMENT\n');
+  assert.equal(
+    r.stdout,
+    'DEFAULT_NOTIFICATION_TABLE,DEFAULT_TABLE,createPostgresFlowStore,createPostgresNotificationStore,migrate,migrateNotifications,migrationSql,notificationMigrationSql function\nIapError INVALID_ARGUMENT\n',
+  );
   // Its module graph: no wasm glue, no pg.
   const graph = (file, seen = new Set()) => {
     if (seen.has(file)) return seen;
     seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)) {
-      if (m[1].startsWith('.')) graph(join(file, '..', m[1]), seen);
-      else seen.add(m[1]);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^'";]*from\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm)) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith('.')) graph(join(file, '..', spec), seen);
+      else seen.add(spec);
     }
     return seen;
   };
   const deps = [...graph(join(installed(), 'src/postgres.js'))].map((f) => f.replace(`${installed()}/`, ''));
-  assert.deepEqual(deps.sort(), ['src/error.js', 'src/postgres.js']);
+  assert.deepEqual(deps.sort(), ['src/error.js', 'src/postgres-notifications.js', 'src/postgres.js']);
   // The command's `db sql` needs no database and no pg either.
   const sql = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['db', 'sql']);
   assert.equal(sql.status, 0, sql.stderr);
