@@ -55,7 +55,8 @@ export declare const MAX_NOTIFICATION_BODY: number;
 export declare function createNotificationHandler(options: NotificationHandlerOptions): (request: Request) => Promise<Response>;
 
 /** The subset of node:http's request the adapter reads. */
-export interface NodeRequest extends AsyncIterable<Uint8Array | string> {
+export interface NodeRequest {
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array | string, unknown, undefined>;
   method?: string;
   url?: string;
   headers: Record<string, string | string[] | undefined>;

@@ -67,7 +67,7 @@ export function createNotificationHandler(options) {
   const { apple, google, dedupe, on, onError, leaseMs = DEFAULT_LEASE_MS } = options ?? /** @type {Partial<import('./notifications.js').NotificationHandlerOptions>} */ ({});
   if (typeof on !== 'function') throw bad('`on` must be a function (it handles each event)');
   if (onError !== undefined && typeof onError !== 'function') throw bad('`onError` must be a function');
-  if (dedupe === null || typeof dedupe !== 'object' || !['claim', 'complete', 'release'].every((m) => typeof /** @type {Record<string, unknown>} */ (dedupe)[m] === 'function')) {
+  if (dedupe === null || typeof dedupe !== 'object' || !['claim', 'complete', 'release'].every((m) => typeof /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (dedupe))[m] === 'function')) {
     throw bad('`dedupe` must be a notification store (createMemoryNotificationStore(), createPostgresNotificationStore(pool))');
   }
   if (apple === undefined && google === undefined) throw bad('configure `apple`, `google`, or both');
@@ -91,7 +91,7 @@ export function createNotificationHandler(options) {
   /**
    * Runs `on` once per notification id.
    * @param {import('../web/iap_verify.js').StoreEvent} event
-   * @param {unknown} raw
+   * @param {import('./notifications.js').NotificationEvent['raw']} raw
    * @param {Request} request
    */
   const dispatch = async (event, raw, request) => {
