@@ -9,3 +9,4 @@ export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKey
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';
 export { inspect, InspectOptions, InspectResult, InspectNote, InspectNoteCode, InputKind, CertificateInfo, NamePart } from './src/inspect.js';
+export { PromotionalOfferSignatureCreator, PromotionalOfferV2SignatureCreator, IntroductoryOfferEligibilitySignatureCreator, AdvancedCommerceInAppSignatureCreator, AdvancedCommerceInAppRequest } from './src/signature-creators.js';

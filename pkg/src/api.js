@@ -8,3 +8,9 @@ export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';
 export { inspect } from './inspect.js';
+export {
+  PromotionalOfferSignatureCreator,
+  PromotionalOfferV2SignatureCreator,
+  IntroductoryOfferEligibilitySignatureCreator,
+  AdvancedCommerceInAppSignatureCreator,
+} from './signature-creators.js';

@@ -380,7 +380,7 @@ function rootText(root) {
  * The .p8 key as PEM text, from its text or its bytes (PEM or DER).
  * @param {unknown} key anything else is passed on, for the core to refuse
  */
-function keyText(key) {
+export function keyText(key) {
   if (!isBytes(key)) return key;
   const b = bytesOf(key);
   return b[0] === 0x30 ? `-----BEGIN PRIVATE KEY-----\n${base64(b)}\n-----END PRIVATE KEY-----\n` : new TextDecoder().decode(b);

@@ -96,7 +96,10 @@ impl PromotionalOfferSignatureCreator {
     }
 
     /// The text that is signed: the seven fields joined by U+2063, the token and the nonce in
-    /// lower case, the timestamp (epoch ms) in decimal.
+    /// lower case, the timestamp (epoch ms) in decimal. Lower case here is ASCII's: Apple defines
+    /// both as UUIDs, and full Unicode case tables would add 11 KB to the WebAssembly module. (The
+    /// JS class lower-cases them with JavaScript's `toLowerCase` first, as Apple's library does,
+    /// so that any text signs exactly as Apple's would.)
     pub fn payload(
         &self,
         product_identifier: &str,
@@ -110,8 +113,8 @@ impl PromotionalOfferSignatureCreator {
             self.key_id.clone(),
             field("productIdentifier", product_identifier)?.to_owned(),
             field("subscriptionOfferID", subscription_offer_id)?.to_owned(),
-            field("appAccountToken", app_account_token)?.to_lowercase(),
-            field("nonce", nonce)?.to_lowercase(),
+            field("appAccountToken", app_account_token)?.to_ascii_lowercase(),
+            field("nonce", nonce)?.to_ascii_lowercase(),
             timestamp.to_string(),
         ];
         Ok(parts.join(&SEPARATOR.to_string()))
