@@ -471,7 +471,9 @@ impl AppStoreServerApi {
         };
         let environment = Environment::from_wire(&o.str("environment")?);
         let bundle_id = o.str("bundleId")?;
-        let verifier = SignedDataVerifier::with_roots(roots.as_deref(), false, environment, bundle_id.as_str(), o.opt_long("appAppleId")?)?;
+        // Apple's client takes no app Apple id: without one, Production answers are checked for
+        // everything but it (see SignedDataVerifier::for_api_answers).
+        let verifier = SignedDataVerifier::for_api_answers(roots.as_deref(), environment, bundle_id.as_str(), o.opt_long("appAppleId")?)?;
         let key = o.str("signingKey")?;
         // As the NHN APIs: the default host first, then the caller's, checked with their http rule.
         let mut api = Self::new(key.as_bytes(), &o.str("keyId")?, &o.str("issuerId")?, &bundle_id, verifier, None)?;
