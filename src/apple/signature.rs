@@ -266,11 +266,11 @@ impl AdvancedCommerceInAppSignatureCreator {
     pub fn create_signature(&self, request_json: &str, nonce: &str, now_ms: i64) -> Result<String> {
         const WHAT: &str = "Advanced Commerce request";
         crate::limits::check(WHAT, request_json.len(), MAX_ADVANCED_COMMERCE_REQUEST)?;
-        match serde_json::from_str::<Value>(request_json) {
-            Ok(Value::Object(_)) => {}
-            Ok(_) => return Err(Error::invalid_argument("the Advanced Commerce request must be an object")),
-            Err(e) => return Err(Error::malformed(WHAT, e.to_string())),
+        // Read by the package's one JSON object reader: a request is an object, its keys unique.
+        if !request_json.trim_start().starts_with('{') {
+            return Err(Error::invalid_argument("the Advanced Commerce request must be an object"));
         }
+        crate::json_text::decode_object(WHAT, request_json.as_bytes())?;
         let mut claims = Map::new();
         claims.insert("request".into(), crate::b64::encode_standard(request_json.as_bytes()).into());
         self.0.sign(claims, nonce, now_ms)
