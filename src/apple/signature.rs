@@ -168,13 +168,8 @@ impl JwsSigner {
         claims.insert("iat".into(), now_ms.div_euclid(1000).into());
         claims.insert("aud".into(), self.audience.into());
         claims.insert("iss".into(), self.issuer_id.clone().into());
-        let input = format!(
-            "{}.{}",
-            crate::b64::encode_url(Value::Object(header).to_string().as_bytes()),
-            crate::b64::encode_url(Value::Object(claims).to_string().as_bytes())
-        );
-        let sig = self.key.sign(&SystemRandom::new(), input.as_bytes()).map_err(|_| signing_failed())?;
-        Ok(format!("{input}.{}", crate::b64::encode_url(sig.as_ref())))
+        // The signing of the App Store Server API's bearer token: one ES256 path in the module.
+        super::server_api::sign_es256(&self.key, &Value::Object(header), &Value::Object(claims))
     }
 
     fn debug(&self, name: &str, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

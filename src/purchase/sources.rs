@@ -380,33 +380,53 @@ pub(crate) fn google_product_purchase(v: &Value, request: &Value) -> Result<Purc
     let consumed = int(v, "consumptionState") == Some(1);
     let purchase_time = require(WHAT, "purchaseTimeMillis", int(v, "purchaseTimeMillis"))?;
     let acknowledged = int(v, "acknowledgementState").map(|a| a == 1 || consumed);
+    let product_id = require(WHAT, "productId", text(v, "productId").or_else(|| text(request, "productId")))?;
+    let purchase_type = match kind {
+        Some(0) => Some(PurchaseType::Test),
+        Some(1) => Some(PurchaseType::Promo),
+        Some(2) => Some(PurchaseType::Unknown("REWARDED".into())),
+        _ => None,
+    };
+    let token = text(v, "purchaseToken").or_else(|| text(request, "token"));
+    Ok(play_one_time(v, product_id, token, purchase_time, quantity(WHAT, v)?, (consumed, test, acknowledged), state, purchase_type))
+}
+
+/// The `Purchase` of a Play one-time purchase (v1 or v2), from what each reader found: the order
+/// id and the account id are read from `v` (both versions name them alike).
+#[cfg(any(feature = "binding", test))]
+#[allow(clippy::too_many_arguments)]
+fn play_one_time(
+    v: &Value,
+    product_id: String,
+    purchase_token: Option<String>,
+    purchase_time: i64,
+    quantity: u32,
+    (consumed, test, acknowledged): (bool, bool, Option<bool>),
+    state: PurchaseState,
+    purchase_type: Option<PurchaseType>,
+) -> Purchase {
     let (needs_acknowledgement, acknowledge_by) = google_acknowledgement(acknowledged, &state, purchase_time);
     let (transaction_id, original_transaction_id) = google_orders(text(v, "orderId"));
-    Ok(Purchase {
+    Purchase {
         store: Store::GooglePlay,
-        product_id: require(WHAT, "productId", text(v, "productId").or_else(|| text(request, "productId")))?,
+        product_id,
         transaction_id,
         original_transaction_id,
-        purchase_token: text(v, "purchaseToken").or_else(|| text(request, "token")),
+        purchase_token,
         payment_seq: None,
         purchase_time,
         expires_time: None,
-        quantity: quantity(WHAT, v)?,
+        quantity,
         product_type: if consumed { ProductType::Consumable } else { ProductType::Unknown("UNKNOWN".into()) },
         environment: if test { Environment::Sandbox } else { Environment::Production },
         state,
-        purchase_type: match kind {
-            Some(0) => Some(PurchaseType::Test),
-            Some(1) => Some(PurchaseType::Promo),
-            Some(2) => Some(PurchaseType::Unknown("REWARDED".into())),
-            _ => None,
-        },
+        purchase_type,
         offer: None,
         account_id: text(v, "obfuscatedExternalAccountId"),
         needs_acknowledgement,
         acknowledge_by,
         source: v.clone(),
-    })
+    }
 }
 
 /// A Play Developer API `SubscriptionPurchaseV2` (purchases.subscriptionsv2.get), with the
@@ -498,28 +518,9 @@ pub(crate) fn google_product_purchase_v2(v: &Value, request: &Value) -> Result<P
         Some("ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED") => Some(true),
         _ => None,
     };
-    let (needs_acknowledgement, acknowledge_by) = google_acknowledgement(acknowledged, &state, purchase_time);
-    let (transaction_id, original_transaction_id) = google_orders(text(v, "orderId"));
-    Ok(Purchase {
-        store: Store::GooglePlay,
-        product_id: require(WHAT, "productLineItem[0].productId", text(first, "productId"))?,
-        transaction_id,
-        original_transaction_id,
-        purchase_token: text(request, "token"),
-        payment_seq: None,
-        purchase_time,
-        expires_time: None,
-        quantity: quantity(WHAT, details)?,
-        product_type: if consumed { ProductType::Consumable } else { ProductType::Unknown("UNKNOWN".into()) },
-        environment: if test { Environment::Sandbox } else { Environment::Production },
-        state,
-        purchase_type: test.then_some(PurchaseType::Test),
-        offer: None,
-        account_id: text(v, "obfuscatedExternalAccountId"),
-        needs_acknowledgement,
-        acknowledge_by,
-        source: v.clone(),
-    })
+    let product_id = require(WHAT, "productLineItem[0].productId", text(first, "productId"))?;
+    let quantity = quantity(WHAT, details)?;
+    Ok(play_one_time(v, product_id, text(request, "token"), purchase_time, quantity, (consumed, test, acknowledged), state, test.then_some(PurchaseType::Test)))
 }
 
 #[cfg(test)]
