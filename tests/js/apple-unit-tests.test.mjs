@@ -56,8 +56,8 @@ const DIFFERENCES = {
     ].map((n) => [n, LOCAL_TESTING]),
   ),
   'DecodedRealtimeRequestBody.test.js': { 'should decode a realtime request': LOCAL_TESTING },
-  // Every test of this file: see CLIENT. (Those that pass do so without reaching an assertion about
-  // the request: their callback, in makeFetchRequest, is never called by this package's client.)
+  // Every test of this file, not run: see CLIENT. (Run against ours, 5 of its 47 pass without
+  // reaching an assertion, their calls not awaited, and every call would go to the network.)
   'api_client.test.js': '*',
 };
 
@@ -90,6 +90,11 @@ for (const file of files) {
   describe(`Apple's ${file}`, () => {
     for (const { name, fn } of cases) {
       const differs = DIFFERENCES[file] === '*' ? CLIENT : DIFFERENCES[file]?.[name];
+      if (DIFFERENCES[file] === '*') {
+        c.differs += 1;
+        it(name, { skip: `differs: ${differs}` }, () => {});
+        continue;
+      }
       it(differs ? `${name} (differs: ${differs.split(':')[0]})` : name, async () => {
         let error;
         try {
@@ -99,7 +104,7 @@ for (const file of files) {
         } finally {
           standin.jest.useRealTimers();
         }
-        if (differs && (error || DIFFERENCES[file] !== '*')) {
+        if (differs) {
           assert.ok(error, `passes now: remove it from DIFFERENCES (${differs})`);
           c.differs += 1;
           return;
@@ -112,7 +117,8 @@ for (const file of files) {
 }
 
 after(() => {
-  const rows = Object.entries(counts).map(([f, { total, passed, differs }]) => `${f}: ${passed} of ${total} pass, ${differs} differ on purpose`);
+  const rows = Object.entries(counts).map(([f, { total, passed, differs }]) =>
+    `${f}: ${passed} of ${total} pass, ${differs} differ on purpose${DIFFERENCES[f] === '*' ? ' (not run)' : ''}`);
   console.log(`Apple's unit tests against iap-verify (modules redirected: ${redirected().join(', ')}):\n  ${rows.join('\n  ')}`);
   for (const { total, passed, differs } of Object.values(counts)) assert.equal(passed + differs, total);
 });
