@@ -42,7 +42,11 @@ fn field<'a>(what: &'static str, value: &'a str) -> Result<&'a str> {
     Ok(value)
 }
 
+/// The longest `.p8` key read (one is about 240 bytes of PEM).
+const MAX_KEY: usize = 16 * 1024;
+
 fn key_pair(signing_key: &[u8], alg: &'static ring::signature::EcdsaSigningAlgorithm) -> Result<EcdsaKeyPair> {
+    crate::limits::check("signingKey", signing_key.len(), MAX_KEY)?;
     let der = crate::b64::pem_or_der("signingKey", signing_key, "PRIVATE KEY")?;
     EcdsaKeyPair::from_pkcs8(alg, &der, &SystemRandom::new())
         .map_err(|_| Error::invalid_argument("signingKey is not a PKCS#8 P-256 private key (the .p8 file from App Store Connect)"))
