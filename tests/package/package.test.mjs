@@ -113,12 +113,17 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // packed beyond the wasm. The same day the models' TypeScript became generated from their Rust
   // declarations (issue 26 item 3), every field with its doc comment, and NHN's records, the app
   // receipt and RTDN joined them: web/iap_verify.d.ts 45.8 -> 67.8 KiB, 468.6 KiB unpacked in all.
-  // The unpacked ceiling moves to 480 KiB for that.
+  // The unpacked ceiling moves to 480 KiB for that. On 2026-12-07 (issue 29) Apple's names came in:
+  // every runtime export of Apple's library 3.1.0 (src/apple-names.js, 14 KiB, and its types, 21 KiB),
+  // every type of its index.d.ts (the Advanced Commerce, retention messaging and commitment models,
+  // 13 KiB in web/iap_verify.d.ts), the four signature creators (10 KiB with their types), the Play
+  // client's new calls and the Advanced Commerce calls (their types and generated methods): 553.4 KiB.
+  // The ceiling moves to 560 KiB for that.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 480 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 560 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
