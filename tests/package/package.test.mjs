@@ -118,7 +118,7 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // every type of its index.d.ts (the Advanced Commerce, retention messaging and commitment models,
   // 13 KiB in web/iap_verify.d.ts), the four signature creators (10 KiB with their types), the Play
   // client's new calls and the Advanced Commerce calls (their types and generated methods): 553.4 KiB.
-  // The ceiling moves to 560 KiB for that.
+  // The ceiling moves to 560 KiB for that, and the packed one beyond the wasm from 140 to 160 KiB.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
@@ -127,7 +127,7 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
-  assert.ok(p.packed.size < gz + edgeGlueGz + 140 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  assert.ok(p.packed.size < gz + edgeGlueGz + 160 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 
