@@ -10,3 +10,7 @@ export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOp
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';
 export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY, NotificationHandlerOptions, NotificationStore, MemoryNotificationStore, NotificationEvent, NotificationProblem, NodeRequest, NodeResponse } from './src/notifications.js';
 export { inspect, InspectOptions, InspectResult, InspectNote, InspectNoteCode, InputKind, CertificateInfo, NamePart } from './src/inspect.js';
+export { PromotionalOfferSignatureCreator, PromotionalOfferV2SignatureCreator, IntroductoryOfferEligibilitySignatureCreator, AdvancedCommerceInAppSignatureCreator, AdvancedCommerceInAppRequest } from './src/signature-creators.js';
+export * from './src/apple-names.js';
+// Names the models declare too (open unions of Apple's values): Apple's value, the models' type.
+export { InAppOwnershipType, NotificationTypeV2, OfferDiscountType, ProductType, RevocationType, Subtype, TransactionReason } from './src/apple-names.js';

@@ -79,10 +79,11 @@ function clientArgs(e) {
       .map((p) => {
         if (p.startsWith('...')) {
           optional = true;
-          return `${p.slice(3)}?: ${e.paramsType}`;
+          return `${p.slice(3)}?: ${e.paramsType} | null`;
         }
         optional ||= !e.args[p][1];
-        return `${p}${optional ? '?' : ''}: ${argType(e, p)}`;
+        // An optional argument may be null too (Apple's paging loop passes `revision: string | null`).
+        return `${p}${optional ? '?' : ''}: ${argType(e, p)}${optional ? ' | null' : ''}`;
       })
       .join(', ');
   }

@@ -126,6 +126,11 @@ fn fast_decode(text: &[u8], table: &[u8; 256], padding: bool) -> Option<Vec<u8>>
     Some(out)
 }
 
+/// Encodes standard base64 with padding (what Node's `Buffer#toString('base64')` gives).
+pub(crate) fn encode_standard(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// Encodes base64url without padding, as JWS segments are.
 pub(crate) fn encode_url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)

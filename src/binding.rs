@@ -81,6 +81,12 @@ pub fn play_product(json: &str) -> Result<Purchase> {
     sources::google_product_purchase(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
 }
 
+/// A Play Developer API `ProductPurchaseV2`: `{"request": …, "resource": …}`.
+pub fn play_product_v2(json: &str) -> Result<Purchase> {
+    let v = value(json)?;
+    sources::google_product_purchase_v2(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
+}
+
 /// A Play Developer API `SubscriptionPurchaseV2`: `{"request": …, "resource": …}`.
 pub fn play_subscription(json: &str) -> Result<Purchase> {
     let v = value(json)?;

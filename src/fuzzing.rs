@@ -46,6 +46,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("pubsub_token", pubsub_token),
     ("wire", wire),
     ("store_event", store_event),
+    ("signature_creators", signature_creators),
 ];
 
 /// The first byte as an HTTP status (so 2xx, 3xx, 4xx and 5xx paths all run), the rest as the body.
@@ -279,6 +280,38 @@ pub fn app_store_answer(data: &[u8]) {
     let Some((&pick, rest)) = data.split_first() else { return };
     if let Some(e) = ENDPOINTS.get(usize::from(pick) % ENDPOINTS.len()) {
         let _ = api.parse(e, &response(rest), 1_717_243_300_000);
+    }
+}
+
+/// Apple's signature creators: the first byte picks what the rest is (a `.p8` key, PEM or DER, for
+/// each creator; an Advanced Commerce request's JSON text; the v1 fields, split at NUL bytes).
+pub fn signature_creators(data: &[u8]) {
+    use crate::apple::signature::*;
+    const KEY: &[u8] = include_bytes!("../tests/vectors/testpki/leaf-ec.pk8");
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let text = String::from_utf8_lossy(rest);
+    match pick % 4 {
+        0 => {
+            let _ = PromotionalOfferSignatureCreator::new(rest, "k", "b").and_then(|c| c.create_signature("p", "o", "", "n", 0));
+            let _ = PromotionalOfferV2SignatureCreator::new(rest, "k", "i", "b");
+        }
+        1 => {
+            if let Ok(c) = AdvancedCommerceInAppSignatureCreator::new(KEY, "k", "i", "b") {
+                let _ = c.create_signature(&text, "n", 0);
+            }
+        }
+        2 => {
+            if let Ok(c) = PromotionalOfferSignatureCreator::new(KEY, "k", "b") {
+                let mut f = text.split('\0');
+                let mut next = || f.next().unwrap_or_default();
+                let _ = c.create_signature(next(), next(), next(), next(), i64::from(pick));
+            }
+        }
+        _ => {
+            if let Ok(c) = IntroductoryOfferEligibilitySignatureCreator::new(KEY, "k", "i", "b") {
+                let _ = c.create_signature(&text, pick & 0x10 != 0, &text, &text, i64::MIN);
+            }
+        }
     }
 }
 

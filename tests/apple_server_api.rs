@@ -223,8 +223,37 @@ fn every_endpoint_is_declared_once_with_apples_method() {
     for e in AppStoreServerApi::endpoints() {
         let mutation = matches!(e.method, Method::Put | Method::Delete)
             || ["requestTestNotification", "extendRenewalDateForAllActiveSubscribers", "finishTransaction", "initiatePerformanceTest"]
-                .contains(&e.name);
+                .contains(&e.name)
+            || e.path.starts_with("/advancedCommerce/");
         assert_eq!(e.read, !mutation, "{}", e.name);
+    }
+}
+
+#[test]
+fn advanced_commerce_calls_post_the_request_and_verify_the_answer() {
+    let a = api(Environment::Sandbox);
+    let request = json!({"requestInfo": {"requestReferenceId": "ref-1"}, "storefront": "USA"});
+    for (name, path) in [
+        ("cancelSubscription", "/advancedCommerce/v1/subscription/cancel/7"),
+        ("changeSubscriptionMetadata", "/advancedCommerce/v1/subscription/changeMetadata/7"),
+        ("changeSubscriptionPrice", "/advancedCommerce/v1/subscription/changePrice/7"),
+        ("migrateSubscription", "/advancedCommerce/v1/subscription/migrate/7"),
+        ("requestTransactionRefund", "/advancedCommerce/v1/transaction/requestRefund/7"),
+        ("revokeSubscription", "/advancedCommerce/v1/subscription/revoke/7"),
+    ] {
+        let r = a.request(endpoint(name), &json!({"transactionId": "7", "request": request}), NOW).unwrap();
+        assert_eq!(r.method, Method::Post, "{name}");
+        assert!(r.url.ends_with(path), "{name}: {}", r.url);
+        assert_eq!(serde_json::from_str::<Value>(r.body.as_deref().unwrap()).unwrap(), request);
+        assert_eq!(r.headers.get("content-type"), Some("application/json"));
+        assert!(r.headers.get("authorization").unwrap().starts_with("Bearer "));
+        // The answer's signed transaction is verified and decoded; a forged one fails the call.
+        let v = parse(&a, name, 200, &json!({"signedTransactionInfo": tx("7")}).to_string()).unwrap();
+        assert_eq!(v["decodedTransactionInfo"]["transactionId"], "7");
+        let forged = format!("{}x", tx("7"));
+        assert!(parse(&a, name, 200, &json!({"signedTransactionInfo": forged}).to_string()).is_err());
+        // No request, or not an object: refused before anything is sent.
+        assert_eq!(a.request(endpoint(name), &json!({"transactionId": "7"}), NOW).unwrap_err().code(), "INVALID_ARGUMENT");
     }
 }
 

@@ -204,7 +204,23 @@ fn every_request_shape() {
         ("listVoidedPurchases", json!({"packageName": "com.example.app", "startTime": 1_700_000_000_000_i64, "endTime": "1700000100000", "maxResults": 100, "token": "next/1", "type": 1, "includeQuantityBasedPartialRefund": true}), "GET",
             format!("{base}/voidedpurchases?startTime=1700000000000&endTime=1700000100000&maxResults=100&token=next%2F1&type=1&includeQuantityBasedPartialRefund=true"), None),
     ];
-    assert_eq!(GooglePlayApi::endpoints().len(), 9);
+    let app = "https://androidpublisher.googleapis.com/androidpublisher/v3/applications/com.example.app";
+    let ids = ["GPA.1111-2222-3333-44444", "GPA.5555-6666-7777-88888"];
+    let mut cases = cases;
+    cases.extend([
+        ("getProductPurchaseV2", json!({"packageName": "com.example.app", "token": tok}), "GET", format!("{base}/productsv2/tokens/{enc}"), None),
+        ("deferSubscriptionPurchaseV2", json!({"packageName": "com.example.app", "token": tok, "deferralContext": {"deferDuration": "604800s", "etag": "e1"}}), "POST",
+            format!("{base}/subscriptionsv2/tokens/{enc}:defer"), Some(json!({"deferralContext": {"deferDuration": "604800s", "etag": "e1"}}))),
+        ("acknowledgeSubscriptionPurchase", json!({"packageName": "com.example.app", "subscriptionId": "monthly", "token": tok, "externalAccountIds": {"obfuscatedAccountId": "a1"}}), "POST",
+            format!("{base}/subscriptions/monthly/tokens/{enc}:acknowledge"), Some(json!({"externalAccountIds": {"obfuscatedAccountId": "a1"}}))),
+        ("getOrder", json!({"packageName": "com.example.app", "orderId": ids[0]}), "GET", format!("{app}/orders/{}", ids[0]), None),
+        ("batchGetOrders", json!({"packageName": "com.example.app", "orderIds": ids}), "GET", format!("{app}/orders:batchGet?orderIds={}&orderIds={}", ids[0], ids[1]), None),
+        ("refundOrder", json!({"packageName": "com.example.app", "orderId": ids[0], "revoke": true}), "POST", format!("{app}/orders/{}:refund?revoke=true", ids[0]), None),
+        ("reviewRefundOrder", json!({"packageName": "com.example.app", "orderId": ids[0], "pendingRefundToken": "prt", "refundPreference": "DECLINE", "sampleContentProvided": false,
+            "consumptionPercentageMilliunits": 50_000, "consumptionUsageEvents": [{"consumptionTime": "2026-11-01T10:00:00Z"}]}), "POST", format!("{app}/orders/{}:reviewrefund", ids[0]),
+            Some(json!({"pendingRefundToken": "prt", "refundPreference": "DECLINE", "sampleContentProvided": false, "consumptionPercentageMilliunits": 50_000, "consumptionUsageEvents": [{"consumptionTime": "2026-11-01T10:00:00Z"}]}))),
+    ]);
+    assert_eq!(GooglePlayApi::endpoints().len(), 15);
     for (name, params, method, url, body) in cases {
         let r = request(&a, name, params);
         assert_eq!(r.method.as_str(), method, "{name}");
@@ -216,6 +232,9 @@ fn every_request_shape() {
         // Reads are retried, mutations sent once.
         assert_eq!(GooglePlayApi::endpoint(name).unwrap().read, method == "GET", "{name}");
     }
+    // 1000 distinct ids are one request.
+    let many: Vec<String> = (0..1000).map(|i| format!("GPA.{i}")).collect();
+    assert_eq!(request(&a, "batchGetOrders", json!({"packageName": "p", "orderIds": many})).url.matches("orderIds=").count(), 1000);
     let voided = GooglePlayApi::endpoint("listVoidedPurchases").unwrap().describe();
     assert_eq!(voided["pages"], "token");
     assert_eq!(voided["nextPage"], "tokenPagination.nextPageToken");
@@ -235,6 +254,16 @@ fn bad_parameters_are_refused_before_anything_is_sent() {
         ("listVoidedPurchases", json!({"packageName": "p", "startTime": "yesterday"})),
         ("listVoidedPurchases", json!({"packageName": "p", "includeQuantityBasedPartialRefund": "yes"})),
         ("listVoidedPurchases", json!({})),
+        ("batchGetOrders", json!({"packageName": "p", "orderIds": []})),
+        ("batchGetOrders", json!({"packageName": "p", "orderIds": ["a", "a"]})),
+        ("batchGetOrders", json!({"packageName": "p", "orderIds": ["a", " "]})),
+        ("batchGetOrders", json!({"packageName": "p", "orderIds": (0..1001).map(|i| format!("GPA.{i}")).collect::<Vec<_>>()})),
+        ("batchGetOrders", json!({"packageName": "p"})),
+        ("reviewRefundOrder", json!({"packageName": "p", "orderId": "o", "refundPreference": "DECLINE", "sampleContentProvided": false})),
+        ("reviewRefundOrder", json!({"packageName": "p", "orderId": "o", "pendingRefundToken": "t", "refundPreference": "DECLINE"})),
+        ("reviewRefundOrder", json!({"packageName": "p", "orderId": "o", "pendingRefundToken": "t", "refundPreference": "DECLINE", "sampleContentProvided": false, "consumptionUsageEvents": ["x"]})),
+        ("deferSubscriptionPurchaseV2", json!({"packageName": "p", "token": "t"})),
+        ("getOrder", json!({"packageName": "p", "orderId": ""})),
     ] {
         assert_eq!(a.request(ep(name), &params, NOW).unwrap_err().code(), "INVALID_ARGUMENT", "{name} {params}");
     }

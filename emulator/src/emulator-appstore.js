@@ -18,6 +18,8 @@ import { createApiSigningKey, createAppStorePki, pem } from './emulator-pki.js';
 import { empty, fromB64urlJson as fromB64url, json, toB64urlJson as b64url } from './emulator-replies.js';
 
 export const PREFIX = '/inApps/';
+/** The Advanced Commerce API's calls, on the same host with the same token. */
+export const ADVANCED_COMMERCE_PREFIX = '/advancedCommerce/v1/';
 const AUDIENCE = 'appstoreconnect-v1';
 /** Clock skew accepted on `iat`/`exp`, seconds. */
 export const TOKEN_LEEWAY_S = 60;
@@ -214,7 +216,7 @@ export class AppStoreFace {
 
   /** @param {string} path */
   matches(path) {
-    return path.startsWith(PREFIX);
+    return path.startsWith(PREFIX) || path.startsWith(ADVANCED_COMMERCE_PREFIX);
   }
 
   // ------------------------------------------------------------ state
@@ -564,6 +566,7 @@ export class AppStoreFace {
       return { status: 401, body: `Unauthenticated\n\nRequest ID: ${randomBytes(13).toString('hex').toUpperCase()}.0.0`, headers: { 'Content-Type': 'text/plain', 'X-Emulator-Reason': reason } };
     }
     const m = req.method;
+    if (path.startsWith(ADVANCED_COMMERCE_PREFIX)) return this.advancedCommerce(String(m), path.slice(ADVANCED_COMMERCE_PREFIX.length).split('/').map((s) => decodeURIComponent(s)), body);
     const seg = path.slice(PREFIX.length).split('/').map((s) => decodeURIComponent(s));
     const is = (/** @type {string} */ method, /** @type {string[]} */ ...pattern) => m === method && seg.length === pattern.length && pattern.every((p, i) => p === '*' || p === seg[i]);
     if (is('GET', 'v1', 'transactions', 'appTransactions', '*')) return this.appTransactionInfo(seg[3]);
@@ -929,6 +932,36 @@ export class AppStoreFace {
         deviceVerificationNonce: a.deviceVerificationNonce, appTransactionId: a.appTransactionId, originalPlatform: 'iOS', signedDate: now,
       }),
     });
+  }
+
+  /**
+   * The Advanced Commerce API's six calls (Apple's documentation: `POST`, a request with
+   * `requestInfo.requestReferenceId`, answered with the transaction's and, for a subscription, its
+   * renewal info, signed). What each changes is the emulator's reading of Apple's words: cancel
+   * turns renewal off, revoke and requestRefund refund the transaction, changeMetadata / changePrice
+   * / migrate answer with the signed data unchanged (the emulator has no Advanced Commerce catalog).
+   * @param {string} m
+   * @param {string[]} seg after /advancedCommerce/v1/
+   * @param {Json | undefined} body
+   * @returns {FaceReply}
+   */
+  advancedCommerce(m, seg, body) {
+    const [scope, action, id, ...extra] = seg;
+    const known = scope === 'subscription' ? ['cancel', 'changeMetadata', 'changePrice', 'migrate', 'revoke'] : scope === 'transaction' ? ['requestRefund'] : [];
+    if (m !== 'POST' || extra.length > 0 || !known.includes(action) || id === undefined) {
+      return { status: 404, body: `no Advanced Commerce API route ${m} /advancedCommerce/v1/${seg.join('/')}`, headers: { 'Content-Type': 'text/plain' } };
+    }
+    const info = body && typeof body === 'object' && !Array.isArray(body) ? body.requestInfo : undefined;
+    if (!info || typeof info !== 'object' || typeof /** @type {Json} */ (info).requestReferenceId !== 'string') return apiError(E.badRequest);
+    const t = this.find(id);
+    if (isReply(t)) return t;
+    if (scope === 'subscription' && t.type !== SUBSCRIPTION) return apiError(E.transactionId);
+    if (action === 'cancel') this.setRenewalInfo({ originalTransactionId: t.originalTransactionId, autoRenewStatus: 0 });
+    if ((action === 'revoke' || action === 'requestRefund') && t.revocationDate === undefined) this.refund({ transactionId: t.transactionId });
+    return json(dropUndefined({
+      signedTransactionInfo: this.signTransaction(t),
+      signedRenewalInfo: t.type === SUBSCRIPTION ? this.signRenewal(t.originalTransactionId) : undefined,
+    }));
   }
 
   /** @param {string} id */

@@ -16,7 +16,16 @@
 //   acknowledgementState ACKNOWLEDGEMENT_STATE_…, lineItems[] with productId and expiryTime;
 // - voided purchases: the last 30 days by default, `startTime`/`endTime` in ms, `type` 0 products
 //   only or 1 with subscriptions, `maxResults` (at most 1000), pages by `token` and
-//   `tokenPagination.nextPageToken`.
+//   `tokenPagination.nextPageToken`; refunds by quantity only with includeQuantityBasedPartialRefund
+//   (`voidedQuantity`), `voidedSource` 0 user, 1 developer, 2 Google;
+// - purchases.productsv2: `productLineItem[]` (`productOfferDetails`: quantity, refundableQuantity,
+//   consumptionState CONSUMPTION_STATE_…), `purchaseStateContext.purchaseState` PURCHASED /
+//   CANCELLED / PENDING, `purchaseCompletionTime` absent while pending, `testPurchaseContext`;
+// - subscriptionsv2.defer: `deferralContext { deferDuration, etag, validateOnly }`, the etag the
+//   subscription was read with, answered `{ itemExpiryTimeDetails: [{ productId, expiryTime }] }`;
+// - orders: `orders/{orderId}`, `orders:batchGet?orderIds=…` (1–1000 distinct ids, one unknown
+//   fails all), `:refund?revoke=`, `:reviewrefund` with the pending refund review's token; an Order
+//   has `state`, `lineItems`, `orderHistory` (processedEvent, refundEvent, partialRefundEvents).
 // Where Google says nothing, the choice is the emulator's and a comment says so.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { empty, fromB64urlJson, json } from './emulator-replies.js';
@@ -39,17 +48,22 @@ const VOIDED_WINDOW_MS = 30 * DAY;
  * A one-time purchase the face holds.
  * @typedef {{ token: string, productId: string, purchaseTimeMillis: number, purchaseState: number, consumptionState: number,
  *   acknowledgementState: number, quantity: number, orderId: string, obfuscatedExternalAccountId?: string, test: boolean,
- *   developerPayload?: string }} ProductRecord
+ *   developerPayload?: string, refunded?: number, refunds?: Array<{ time: number, quantity: number }> }} ProductRecord
  */
 /**
  * A subscription the face holds.
  * @typedef {{ token: string, productId: string, startTime: number, expiryTime: number, state: string, acknowledged: boolean,
- *   autoRenew: boolean, latestOrderId: string, test: boolean, renewals?: number, canceledAt?: number }} SubscriptionRecord
+ *   autoRenew: boolean, latestOrderId: string, test: boolean, renewals?: number, canceledAt?: number,
+ *   externalAccountIds?: Json, refundedAt?: number }} SubscriptionRecord
  */
 /**
  * A voided purchase, as Google lists it (and whether it was a subscription).
  * @typedef {{ kind: string, purchaseToken: string, orderId: string, purchaseTimeMillis: string, voidedTimeMillis: string,
- *   voidedSource: number, voidedReason: number, subscription: boolean }} VoidedRecord
+ *   voidedSource: number, voidedReason: number, subscription: boolean, voidedQuantity?: number }} VoidedRecord
+ */
+/**
+ * A pending refund review: the token Google's notification carries, and the developer's answer.
+ * @typedef {{ token: string, orderId: string, refundReason: number, answer?: Json }} RefundReview
  */
 
 /**
@@ -84,6 +98,8 @@ export class GooglePlayFace {
   /** @type {VoidedRecord[]} */
   voided = [];
   orders = 0;
+  /** @type {Map<string, RefundReview>} by token */
+  reviews = new Map();
 
   /**
    * @param {GooglePlaySeed} options
@@ -121,6 +137,7 @@ export class GooglePlayFace {
     this.subscriptions = new Map();
     this.voided = [];
     this.orders = 0;
+    this.reviews = new Map();
     for (const p of o.products ?? []) this.addProductPurchase(p, start);
     for (const p of o.subscriptions ?? []) this.addSubscription(p, start);
     for (const v of o.voided ?? []) this.void({ ...v, voidedTime: at(v.voidedTime) ?? start });
@@ -206,8 +223,18 @@ export class GooglePlayFace {
     const s = this.subscriptions.get(token);
     if (!p && !s) throw new RangeError(`no Google Play purchase with token ${token}`);
     const voidedTimeMillis = v.voidedTime ?? this.ctx.now();
-    if (p) p.purchaseState = 1;
-    if (s) s.state = 'EXPIRED';
+    // A refund of part of a one-time purchase's quantity leaves the rest (and the purchase) as it was.
+    const partial = p && v.quantity !== undefined && Number(v.quantity) < p.quantity - (p.refunded ?? 0);
+    if (p) {
+      const q = v.quantity === undefined ? p.quantity - (p.refunded ?? 0) : Number(v.quantity);
+      p.refunded = (p.refunded ?? 0) + q;
+      (p.refunds ??= []).push({ time: Number(voidedTimeMillis), quantity: q });
+      if (!partial) p.purchaseState = 1;
+    }
+    if (s) {
+      s.state = 'EXPIRED';
+      s.refundedAt = Number(voidedTimeMillis);
+    }
     // One of them is there.
     const held = /** @type {ProductRecord | SubscriptionRecord} */ (p ?? s);
     /** @type {VoidedRecord} */
@@ -221,6 +248,7 @@ export class GooglePlayFace {
       voidedReason: Number(v.voidedReason ?? 1),
       subscription: Boolean(s),
     };
+    if (partial) entry.voidedQuantity = Number(v.quantity);
     this.voided.push(entry);
     this.voided.sort((a, b) => Number(a.voidedTimeMillis) - Number(b.voidedTimeMillis));
     return entry;
@@ -244,6 +272,100 @@ export class GooglePlayFace {
     return r;
   }
 
+  /** @param {ProductRecord} p */
+  productV2Resource(p) {
+    const state = ['PURCHASED', 'CANCELLED', 'PENDING'][p.purchaseState] ?? 'PURCHASED';
+    /** @type {Json} */
+    const r = {
+      kind: 'androidpublisher#productPurchaseV2',
+      productLineItem: [{
+        productId: p.productId,
+        productOfferDetails: {
+          purchaseOptionId: 'buy',
+          quantity: p.quantity,
+          refundableQuantity: Math.max(0, p.quantity - (p.refunded ?? 0)),
+          consumptionState: p.consumptionState === 1 ? 'CONSUMPTION_STATE_CONSUMED' : 'CONSUMPTION_STATE_YET_TO_BE_CONSUMED',
+        },
+      }],
+      purchaseStateContext: { purchaseState: state },
+      orderId: p.orderId,
+      regionCode: 'KR',
+      acknowledgementState: p.acknowledgementState === 1 ? 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED' : 'ACKNOWLEDGEMENT_STATE_PENDING',
+    };
+    if (state !== 'PENDING') r.purchaseCompletionTime = rfc3339(p.purchaseTimeMillis);
+    if (p.test) r.testPurchaseContext = { fopType: 'TEST' };
+    if (p.obfuscatedExternalAccountId) r.obfuscatedExternalAccountId = p.obfuscatedExternalAccountId;
+    return r;
+  }
+
+  /**
+   * The order `orderId` (a one-time purchase's, or a subscription's latest), or undefined.
+   * @param {string} orderId
+   */
+  order(orderId) {
+    const money = (/** @type {number} */ micros) => ({ currencyCode: 'KRW', units: String(Math.floor(micros / 1e6)), nanos: 0 });
+    const p = [...this.products.values()].find((x) => x.orderId === orderId);
+    if (p) {
+      const refunded = p.refunded ?? 0;
+      /** @type {Json} */
+      const history = { processedEvent: { eventTime: rfc3339(p.purchaseTimeMillis) } };
+      const full = refunded >= p.quantity;
+      const partial = (p.refunds ?? []).filter(() => !full);
+      if (full) history.refundEvent = { eventTime: rfc3339(p.refunds?.at(-1)?.time ?? this.ctx.now()), refundReason: 'OTHER' };
+      if (partial.length) history.partialRefundEvents = partial.map((r) => ({ createTime: rfc3339(r.time), processTime: rfc3339(r.time), state: 'PROCESSED_SUCCESSFULLY', refundDetails: { quantity: r.quantity } }));
+      const pending = [...this.reviews.values()].some((r) => r.orderId === orderId && !r.answer);
+      return {
+        orderId,
+        purchaseToken: p.token,
+        state: pending ? 'PENDING_REFUND' : full ? 'REFUNDED' : refunded > 0 ? 'PARTIALLY_REFUNDED' : p.purchaseState === 2 ? 'PENDING' : 'PROCESSED',
+        createTime: rfc3339(p.purchaseTimeMillis),
+        lastEventTime: rfc3339(Math.max(p.purchaseTimeMillis, ...(p.refunds ?? []).map((r) => r.time))),
+        buyerAddress: { buyerCountry: 'KR' },
+        total: money(1_100_000_000 * p.quantity),
+        tax: money(100_000_000 * p.quantity),
+        lineItems: [{ productId: p.productId, productTitle: p.productId, total: money(1_100_000_000 * p.quantity), oneTimePurchaseDetails: { purchaseOptionId: 'buy', quantity: p.quantity } }],
+        orderHistory: history,
+        salesChannel: 'IN_APP',
+      };
+    }
+    const s = [...this.subscriptions.values()].find((x) => x.latestOrderId === orderId);
+    if (!s) return undefined;
+    /** @type {Json} */
+    const history = { processedEvent: { eventTime: rfc3339(s.startTime) } };
+    if (s.refundedAt !== undefined) history.refundEvent = { eventTime: rfc3339(s.refundedAt), refundReason: 'OTHER' };
+    return {
+      orderId,
+      purchaseToken: s.token,
+      state: s.refundedAt !== undefined ? 'REFUNDED' : 'PROCESSED',
+      createTime: rfc3339(s.startTime),
+      lastEventTime: rfc3339(s.refundedAt ?? s.startTime),
+      buyerAddress: { buyerCountry: 'KR' },
+      total: money(5_500_000_000),
+      lineItems: [{ productId: s.productId, subscriptionDetails: { basePlanId: 'monthly', servicePeriodStartTime: rfc3339(s.startTime), servicePeriodEndTime: rfc3339(s.expiryTime) } }],
+      orderHistory: history,
+      salesChannel: 'IN_APP',
+    };
+  }
+
+  /**
+   * Opens a pending refund review of `orderId` (what Google's notification announces); its token.
+   * @param {Json} input `{ orderId, refundReason? }`
+   */
+  openRefundReview(input) {
+    const orderId = String(input.orderId);
+    if (!this.order(orderId)) throw new RangeError(`no Google Play order ${orderId}`);
+    const review = { token: `prt-${randomBytes(12).toString('base64url')}`, orderId, refundReason: Number(input.refundReason ?? 7) };
+    this.reviews.set(review.token, review);
+    // The notification, as independent implementations describe it (Google does not document it yet).
+    return { ...review, notification: { version: '1.0', packageName: this.config.packageName, eventTimeMillis: String(this.ctx.now()),
+      pendingRefundReviewNotification: { version: '1.0', pendingRefundToken: review.token, orderId, refundReason: review.refundReason } } };
+  }
+
+  /** @param {SubscriptionRecord} s its etag: what the subscription reads as now */
+  etag(s) {
+    return Buffer.from(`${s.state}|${s.expiryTime}|${s.autoRenew}`).toString('base64url');
+  }
+
   /** @param {SubscriptionRecord} s */
   subscriptionResource(s) {
     const plan = s.autoRenew && s.state === 'ACTIVE' ? { autoRenewingPlan: { autoRenewEnabled: true } } : {};
@@ -258,6 +380,7 @@ export class GooglePlayFace {
       lineItems: [{ productId: s.productId, expiryTime: rfc3339(s.expiryTime), ...plan }],
     };
     if (s.test) r.testPurchase = {};
+    r.etag = this.etag(s);
     if (s.state === 'CANCELED') r.canceledStateContext = { userInitiatedCancellation: { cancelTime: rfc3339(s.canceledAt ?? this.ctx.now()) } };
     return r;
   }
@@ -268,6 +391,7 @@ export class GooglePlayFace {
       products: [...this.products.values()],
       subscriptions: [...this.subscriptions.values()],
       voided: this.voided,
+      refundReviews: [...this.reviews.values()],
       accessTokens: this.accessTokens.size,
     };
   }
@@ -363,10 +487,14 @@ export class GooglePlayFace {
     }
     const seg = path.slice(PREFIX.length).split('/').map((s) => decodeURIComponent(s));
     const [pkg, purchases, kind, ...rest] = seg;
-    if (purchases !== 'purchases') return googleError(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
-    // Google answers a package this account cannot see with 403; the emulator knows one package.
-    if (pkg !== this.config.packageName) return googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission');
     const m = req.method;
+    if (pkg !== this.config.packageName && (purchases === 'purchases' || purchases?.startsWith('orders'))) {
+      // Google answers a package this account cannot see with 403; the emulator knows one package.
+      return googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission');
+    }
+    if (purchases === 'orders:batchGet' && m === 'GET' && kind === undefined) return this.batchGet(query);
+    if (purchases === 'orders' && kind !== undefined && rest.length === 0) return this.orderRoute(String(m), kind, query, body);
+    if (purchases !== 'purchases') return googleError(404, 'NOT_FOUND', `no route ${req.method} ${path}`);
     const is = (/** @type {string} */ method, /** @type {string[]} */ ...pattern) => m === method && rest.length === pattern.length && pattern.every((p, i) => p === '*' || p === rest[i]);
     if (kind === 'products' && rest[1] === 'tokens') {
       const [productId, , tokenAction] = rest;
@@ -404,6 +532,12 @@ export class GooglePlayFace {
         return json({});
       }
       if (m === 'POST' && action === 'cancel') return this.cancel(s);
+      if (m === 'POST' && action === 'defer') return this.defer(s, body);
+    }
+    if (kind === 'productsv2' && rest[0] === 'tokens' && rest.length === 2 && m === 'GET') {
+      const p = this.products.get(rest[1]);
+      if (!p) return notFound();
+      return this.gone(p.purchaseTimeMillis) ?? json(this.productV2Resource(p));
     }
     if (kind === 'subscriptions' && rest[1] === 'tokens' && rest.length === 3) {
       const [subscriptionId, , tokenAction] = rest;
@@ -413,12 +547,81 @@ export class GooglePlayFace {
       if (m === 'POST' && action === 'acknowledge') {
         if (s.acknowledged) return googleError(400, 'FAILED_PRECONDITION', 'The subscription purchase is already acknowledged.');
         s.acknowledged = true;
+        if (body?.externalAccountIds && typeof body.externalAccountIds === 'object') s.externalAccountIds = body.externalAccountIds;
         return empty(200);
       }
       if (m === 'POST' && action === 'cancel') return this.cancel(s);
     }
     if (kind === 'voidedpurchases' && rest.length === 0 && m === 'GET') return this.voidedList(query);
     return googleError(404, 'NOT_FOUND', `no route ${m} ${path}`);
+  }
+
+  /**
+   * subscriptionsv2.defer: the expiry moves by `deferDuration` ("604800s"), if `etag` is the one
+   * the subscription reads with now (the emulator's answer to a stale one: 409 ABORTED).
+   * @param {SubscriptionRecord} s
+   * @param {Json | undefined} body
+   */
+  defer(s, body) {
+    const ctx = body?.deferralContext;
+    const seconds = /^(\d+)(?:\.\d+)?s$/.exec(String(ctx?.deferDuration ?? ''))?.[1];
+    if (!ctx || typeof ctx !== 'object' || seconds === undefined) return googleError(400, 'INVALID_ARGUMENT', 'deferralContext.deferDuration is required (a Duration such as "86400s").');
+    if (typeof ctx.etag !== 'string' || ctx.etag === '') return googleError(400, 'INVALID_ARGUMENT', 'deferralContext.etag is required.');
+    if (ctx.etag !== this.etag(s)) return googleError(409, 'ABORTED', 'The etag does not match the subscription; read it again.');
+    const expiryTime = s.expiryTime + Number(seconds) * 1000;
+    if (ctx.validateOnly !== true) s.expiryTime = expiryTime;
+    return json({ itemExpiryTimeDetails: [{ productId: s.productId, expiryTime: rfc3339(expiryTime) }] });
+  }
+
+  /** @param {URLSearchParams} query */
+  batchGet(query) {
+    const ids = query.getAll('orderIds');
+    if (ids.length < 1 || ids.length > 1000 || new Set(ids).size !== ids.length) {
+      return googleError(400, 'INVALID_ARGUMENT', 'orderIds must hold 1 to 1000 distinct ids.');
+    }
+    const orders = ids.map((id) => this.order(id));
+    // One unknown id fails the whole request.
+    if (orders.some((o) => o === undefined)) return googleError(404, 'NOT_FOUND', 'An order was not found.');
+    return json({ orders });
+  }
+
+  /**
+   * `orders/{orderId}` and its `:refund` and `:reviewrefund`.
+   * @param {string} m
+   * @param {string} idAction
+   * @param {URLSearchParams} query
+   * @param {Json | undefined} body
+   */
+  orderRoute(m, idAction, query, body) {
+    const [orderId, action] = idAction.split(':');
+    const order = this.order(orderId);
+    if (!order) return googleError(404, 'NOT_FOUND', 'The order was not found.');
+    if (m === 'GET' && !action) return json(order);
+    if (m === 'POST' && action === 'refund') {
+      if (order.state === 'REFUNDED') return googleError(400, 'FAILED_PRECONDITION', 'The order is already refunded.');
+      const token = String(order.purchaseToken);
+      const s = this.subscriptions.get(token);
+      // revoke=true ends a subscription's access now; a refund alone lets it run to its expiry.
+      if (s && query.get('revoke') !== 'true') {
+        s.refundedAt = this.ctx.now();
+        s.autoRenew = false;
+        return empty(200);
+      }
+      this.void({ token, voidedSource: 1, voidedReason: 0 });
+      return empty(200);
+    }
+    if (m === 'POST' && action === 'reviewrefund') {
+      const review = this.reviews.get(String(body?.pendingRefundToken));
+      if (!review || review.orderId !== orderId) return googleError(400, 'INVALID_ARGUMENT', 'pendingRefundToken is not a pending refund review of this order.');
+      if (typeof body?.refundPreference !== 'string' || typeof body?.sampleContentProvided !== 'boolean') {
+        return googleError(400, 'INVALID_ARGUMENT', 'refundPreference and sampleContentProvided are required.');
+      }
+      // Only the first answer counts (independent implementations say so; the emulator refuses a second).
+      if (review.answer) return googleError(400, 'FAILED_PRECONDITION', 'The refund review was already answered.');
+      review.answer = body;
+      return empty(200);
+    }
+    return googleError(404, 'NOT_FOUND', `no route ${m} orders/${idAction}`);
   }
 
   /**
@@ -455,7 +658,9 @@ export class GooglePlayFace {
     if (startTime > endTime) return googleError(400, 'INVALID_ARGUMENT', 'startTime must be before endTime.');
     // Google refuses a start more than 30 days back.
     if (startTime < now - VOIDED_WINDOW_MS - 60_000) return googleError(400, 'INVALID_ARGUMENT', 'startTime is too far in the past.');
-    const list = this.voided.filter((v) => Number(v.voidedTimeMillis) >= startTime && Number(v.voidedTimeMillis) <= endTime && (type === 1 || !v.subscription));
+    const partial = query.get('includeQuantityBasedPartialRefund') === 'true';
+    const list = this.voided.filter((v) => Number(v.voidedTimeMillis) >= startTime && Number(v.voidedTimeMillis) <= endTime && (type === 1 || !v.subscription)
+      && (partial || v.voidedQuantity === undefined));
     // The page token is the emulator's own: the offset, opaque to clients.
     const pageToken = query.get('token');
     const offset = pageToken === null ? 0 : Number.parseInt(Buffer.from(pageToken, 'base64url').toString(), 10);
@@ -492,6 +697,10 @@ export class GooglePlayFace {
         return json(many((x) => this.renew(x)));
       case 'POST /voided':
         return json(many((x) => this.void({ ...x, voidedTime: this.ctx.resolveTime(x.voidedTime, this.ctx.now()) ?? undefined })), 201);
+      case 'POST /refund-reviews':
+        return json(many((x) => this.openRefundReview(x)), 201);
+      case 'GET /refund-reviews':
+        return json([...this.reviews.values()]);
       default:
         return json({ error: `no admin route ${req.method} ${path}` }, 404);
     }

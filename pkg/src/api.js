@@ -5,7 +5,16 @@ export { IapError, VerificationException, VerificationStatus, verificationStatus
 export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient } from './clients.js';
 export { verifyPubSubPush } from './pubsub.js';
 export { Environment } from './apple.js';
+export * from './apple-names.js';
+// Also type names of the models (web/): named here, Apple's values win over the star export.
+export { InAppOwnershipType, NotificationTypeV2, OfferDiscountType, ProductType, RevocationType, Subtype, TransactionReason } from './apple-names.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';
 export { inspect } from './inspect.js';
 export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY } from './notifications.js';
+export {
+  PromotionalOfferSignatureCreator,
+  PromotionalOfferV2SignatureCreator,
+  IntroductoryOfferEligibilitySignatureCreator,
+  AdvancedCommerceInAppSignatureCreator,
+} from './signature-creators.js';

@@ -78,3 +78,6 @@ export interface GooglePlayClientOptions extends TransportOptions {
   /** The constructor refuses to run in a browser page unless this is true. Do not set it in production. */
   dangerouslyAllowBrowser?: boolean;
 }
+
+/** Internal (the signature creators): the .p8 key as PEM text, from its text or bytes. Not exported by the package. */
+export declare function keyText(key: unknown): unknown;

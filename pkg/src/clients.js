@@ -23,6 +23,7 @@
 import { __ServerApi, __clientError } from '../web/iap_verify.js';
 import { ENDPOINTS } from '../web/endpoints.js';
 import { argumentError, call, transportOptions } from './transport.js';
+import { APIException } from './apple-names.js';
 
 /**
  * One endpoint's declaration, as web/endpoints.js (generated from the Rust declarations) lists it.
@@ -203,9 +204,10 @@ function sansIoClass(api, extra = {}, timed = []) {
  * @param {string} api
  * @param {SansIoClass} SansIo
  * @param {{ apiKeys: string[], clientKeys?: string[], check?: (options: Record<string, unknown>) => void,
- *   init?: (...args: unknown[]) => ClientInit, auth?: (api: SansIoInstance, transport: Transport) => ClientAuth }} spec
+ *   init?: (...args: unknown[]) => ClientInit, auth?: (api: SansIoInstance, transport: Transport) => ClientAuth,
+ *   mapError?: (error: unknown) => unknown }} spec `mapError` turns a call's final error into the one thrown
  */
-function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, init, auth }) {
+function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, init, auth, mapError = (e) => e }) {
   /** @type {(...args: unknown[]) => ClientInit} */
   const byOptions = (options) => ({ options, apiOptions: options && typeof options === 'object' ? pick(/** @type {Record<string, unknown>} */ (options), apiKeys) : options });
   class Client {
@@ -257,10 +259,14 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
       /** @type {(client: Client, e: Endpoint, params: Params | undefined) => Promise<unknown>} */
       const send = async (client, e, params) => {
         try {
-          return await once(client, client.#api, e, params);
+          try {
+            return await once(client, client.#api, e, params);
+          } catch (err) {
+            if (!client.#fallback?.when(err, e)) throw err;
+            return await once(client, client.#fallback.api, e, params);
+          }
         } catch (err) {
-          if (!client.#fallback?.when(err, e)) throw err;
-          return await once(client, client.#fallback.api, e, params);
+          throw mapError(err);
         }
       };
       const define = (/** @type {string} */ name, /** @type {Function} */ value) => Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
@@ -380,7 +386,7 @@ function rootText(root) {
  * The .p8 key as PEM text, from its text or its bytes (PEM or DER).
  * @param {unknown} key anything else is passed on, for the core to refuse
  */
-function keyText(key) {
+export function keyText(key) {
   if (!isBytes(key)) return key;
   const b = bytesOf(key);
   return b[0] === 0x30 ? `-----BEGIN PRIVATE KEY-----\n${base64(b)}\n-----END PRIVATE KEY-----\n` : new TextDecoder().decode(b);
@@ -432,6 +438,8 @@ export const AppStoreServerAPIClient = named(
           : undefined;
       return { options, apiOptions, fallback };
     },
+    // Apple's catch blocks: `e instanceof APIException`, `e.httpStatusCode`, `e.apiError`.
+    mapError: APIException.from,
   }),
   'AppStoreServerAPIClient',
 );

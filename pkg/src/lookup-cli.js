@@ -235,6 +235,8 @@ what:
   product <productId> <token>        Get a one-time product purchase, and whether it still needs
                                      acknowledging and by when
   subscription <token>               Get a subscription purchase (v2), the same
+  order <orderId>                    Get an order (GPA.…, the id on the customer's receipt e-mail):
+                                     its state, refunds and history, and the purchase it is for
   voided                             List the voided purchases (refunds, chargebacks; every page)
 
 options (each also read from the environment variable named in brackets):
@@ -268,6 +270,18 @@ const withPurchase = (answer) => ({ ...answer, purchase: iap.toPurchase(answer) 
 const GOOGLE = {
   product: { args: ['productId', 'token'], run: async ({ play, packageName }, /** @type {string} */ productId, /** @type {string} */ token) => withPurchase(await play.getProductPurchase({ packageName, productId, token })) },
   subscription: { args: ['token'], run: async ({ play, packageName }, /** @type {string} */ token) => withPurchase(await play.getSubscriptionPurchaseV2({ packageName, token })) },
+  order: {
+    args: ['orderId'],
+    run: async ({ play, packageName }, /** @type {string} */ orderId) => {
+      const order = await play.getOrder({ packageName, orderId });
+      const token = order.purchaseToken;
+      if (!token) return order;
+      // The purchase the order is for, by its token: a subscription's (v2) or a one-time product's (productsv2).
+      const subscription = order.lineItems?.some((i) => i.subscriptionDetails !== undefined);
+      const answer = subscription ? await play.getSubscriptionPurchaseV2({ packageName, token }) : await play.getProductPurchaseV2({ packageName, token });
+      return { ...order, purchase: iap.toPurchase(answer) };
+    },
+  },
   voided: {
     args: [],
     run: async ({ play, packageName }, /** @type {Values} */ v) => {

@@ -37,6 +37,12 @@ declare module '../web/iap_verify.js' {
     parse(name: string, response: HttpResponse, nowMs: number, params?: object): unknown;
     free(): void;
   }
+  /** One of Apple's signature creators (src/signature-creators.js), by its class name. */
+  export class __SignatureCreator {
+    constructor(kind: string, signingKey: unknown, keyId: unknown, issuerId: unknown, bundleId: unknown);
+    sign(args: unknown[], nowMs: number, nonce?: string): string;
+    free(): void;
+  }
   /** The package's error for a transport failure (`network`, `timeout`, `too_large`), a malformed answer, or a bad argument. */
   export function __clientError(kind: 'network' | 'timeout' | 'too_large' | 'malformed' | 'argument', reason: string, n: number): Error;
   /** The most bytes an API response body may have. */

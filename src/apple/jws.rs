@@ -268,6 +268,27 @@ impl SignedDataVerifier {
         Self::with_anchors(anchors, enable_online_checks, environment, bundle_id, app_apple_id)
     }
 
+    /// The verifier of an App Store Server API client's answers: [`Self::with_roots`] offline,
+    /// except that Production does not need `app_apple_id` (Apple's client does not ask for it).
+    /// Without it, the app Apple id of the data is not compared (the bundle id, the environment
+    /// and the chain still are); with it, it is, as by [`Self::with_roots`].
+    pub(crate) fn for_api_answers<B: AsRef<[u8]>>(
+        roots: Option<&[B]>,
+        environment: Environment,
+        bundle_id: impl Into<String>,
+        app_apple_id: Option<i64>,
+    ) -> Result<Self> {
+        // Made as a Sandbox verifier (no app Apple id needed), then set to the environment asked.
+        let mut v = Self::with_roots(roots, false, Environment::Sandbox, bundle_id, app_apple_id)?;
+        if let Environment::Unknown(e) = &environment {
+            return Err(Error::invalid_argument(format!(
+                "unknown environment '{e}' (expected Sandbox, Production, Xcode or LocalTesting)"
+            )));
+        }
+        v.environment = environment;
+        Ok(v)
+    }
+
     /// Whether online (OCSP) checks are on.
     pub fn online_checks(&self) -> bool {
         self.online
@@ -446,9 +467,10 @@ impl SignedDataVerifier {
         self.check_app_apple_id(app_apple_id)
     }
 
-    /// The app Apple id, checked only when the environment is Production (Apple's rule).
+    /// The app Apple id, checked only when the environment is Production (Apple's rule), and only
+    /// by a verifier that knows it (one for API answers may not, see [`Self::for_api_answers`]).
     pub(crate) fn check_app_apple_id(&self, app_apple_id: Option<i64>) -> Result<()> {
-        if self.environment == Environment::Production && app_apple_id != self.app_apple_id {
+        if self.environment == Environment::Production && self.app_apple_id.is_some() && app_apple_id != self.app_apple_id {
             return Err(Error::InvalidAppIdentifier {
                 expected: self.app_apple_id.map(|i| i.to_string()).unwrap_or_default(),
                 actual: app_apple_id.map(|i| i.to_string()),

@@ -16,6 +16,7 @@ mod realtime;
 pub(crate) mod receipt;
 pub mod roots;
 pub(crate) mod server_api;
+pub mod signature;
 
 pub use jws::{
     describe_certificates as describe_jws_certificates, SignedDataVerifier, Verified, VerifiedAppTransaction, VerifiedRenewalInfo,
@@ -33,3 +34,7 @@ pub use receipt::{
     InAppPurchase, ReceiptOptions, UnknownAttribute, VerifiedAppReceipt,
 };
 pub use server_api::AppStoreServerApi;
+pub use signature::{
+    AdvancedCommerceInAppSignatureCreator, IntroductoryOfferEligibilitySignatureCreator, PromotionalOfferSignatureCreator,
+    PromotionalOfferV2SignatureCreator,
+};

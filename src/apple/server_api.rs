@@ -290,7 +290,28 @@ pub(crate) const ENDPOINTS: &[&Ep] = &[
         .params(&[Param::path("requestId", Kind::Str)])
         .positional(&["requestId"])
         .doc("Get Performance Test Results.", "string", "PerformanceTestResultResponse"),
+    // Advanced Commerce API (paths from Apple's documentation; no official Node client has these
+    // calls yet, so the method names are this package's). Same host and token as the rest.
+    &advanced("cancelSubscription", "/advancedCommerce/v1/subscription/cancel/{transactionId}")
+        .doc("Advanced Commerce: Cancel a Subscription (turn off its renewal). Sent once.", "AdvancedCommerceSubscriptionCancelRequest", "AdvancedCommerceSubscriptionCancelResponse"),
+    &advanced("changeSubscriptionMetadata", "/advancedCommerce/v1/subscription/changeMetadata/{transactionId}")
+        .doc("Advanced Commerce: Change Subscription Metadata (descriptors, items' SKU, name, description). Sent once.", "AdvancedCommerceSubscriptionChangeMetadataRequest", "AdvancedCommerceSubscriptionChangeMetadataResponse"),
+    &advanced("changeSubscriptionPrice", "/advancedCommerce/v1/subscription/changePrice/{transactionId}")
+        .doc("Advanced Commerce: Change Subscription Price. Sent once.", "AdvancedCommerceSubscriptionPriceChangeRequest", "AdvancedCommerceSubscriptionPriceChangeResponse"),
+    &advanced("migrateSubscription", "/advancedCommerce/v1/subscription/migrate/{transactionId}")
+        .doc("Advanced Commerce: Migrate a Subscription from In-App Purchase to Advanced Commerce. Sent once.", "AdvancedCommerceSubscriptionMigrateRequest", "AdvancedCommerceSubscriptionMigrateResponse"),
+    &advanced("requestTransactionRefund", "/advancedCommerce/v1/transaction/requestRefund/{transactionId}")
+        .doc("Advanced Commerce: Request Transaction Refund. Sent once.", "AdvancedCommerceRequestRefundRequest", "AdvancedCommerceRequestRefundResponse"),
+    &advanced("revokeSubscription", "/advancedCommerce/v1/subscription/revoke/{transactionId}")
+        .doc("Advanced Commerce: Revoke a Subscription (refund and end access). Sent once.", "AdvancedCommerceSubscriptionRevokeRequest", "AdvancedCommerceSubscriptionRevokeResponse"),
 ];
+
+/// An Advanced Commerce call: `POST` of a caller-built request for a transaction; its signed
+/// transaction and renewal info verified like every answer's.
+const fn advanced(name: &'static str, path: &'static str) -> Ep {
+    const PARAMS: &[Param] = &[TRANSACTION_ID, Param::whole("request")];
+    Endpoint::new(name, Method::Post, path, verified).params(PARAMS).positional(&["transactionId", "request"])
+}
 
 // ---- the API ----
 
@@ -471,7 +492,9 @@ impl AppStoreServerApi {
         };
         let environment = Environment::from_wire(&o.str("environment")?);
         let bundle_id = o.str("bundleId")?;
-        let verifier = SignedDataVerifier::with_roots(roots.as_deref(), false, environment, bundle_id.as_str(), o.opt_long("appAppleId")?)?;
+        // Apple's client takes no app Apple id: without one, Production answers are checked for
+        // everything but it (see SignedDataVerifier::for_api_answers).
+        let verifier = SignedDataVerifier::for_api_answers(roots.as_deref(), environment, bundle_id.as_str(), o.opt_long("appAppleId")?)?;
         let key = o.str("signingKey")?;
         // As the NHN APIs: the default host first, then the caller's, checked with their http rule.
         let mut api = Self::new(key.as_bytes(), &o.str("keyId")?, &o.str("issuerId")?, &bundle_id, verifier, None)?;

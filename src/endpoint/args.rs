@@ -101,6 +101,15 @@ impl<'a> Args<'a> {
         items.iter().map(|i| n(i).ok_or_else(|| self.err(key, "a list of integers"))).collect::<Result<Vec<_>>>().map(Some)
     }
 
+    /// An optional list of JSON objects, as they are.
+    pub(crate) fn opt_objects(&self, key: &str) -> Result<Option<&'a Vec<Value>>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) if items.iter().all(Value::is_object) => Ok(Some(items)),
+            Some(_) => Err(self.err(key, "a list of objects")),
+        }
+    }
+
     /// A required list.
     pub(crate) fn list(&self, key: &str) -> Result<&'a Vec<Value>> {
         self.get(key).and_then(Value::as_array).ok_or_else(|| self.err(key, "a list"))

@@ -60,6 +60,10 @@ pub enum Kind {
     Strings,
     /// A list of whole numbers.
     Longs,
+    /// A list of between 1 and `max` distinct, non-blank strings (Google's `orders:batchGet` ids).
+    StringSet(usize),
+    /// A list of JSON objects, passed as they are.
+    Objects,
     /// A list of payments, `{ paymentSeq, accessToken }` each (other fields ignored), between 1
     /// and `max` of them.
     Payments(usize),
@@ -76,10 +80,11 @@ impl Kind {
             Kind::Str => "string",
             Kind::Long | Kind::LongText => "number",
             Kind::Bool => "boolean",
-            Kind::Strings => "string[]",
+            Kind::Strings | Kind::StringSet(_) => "string[]",
             Kind::Longs => "number[]",
             Kind::Payments(_) => "PaymentRef[]",
             Kind::Object => "object",
+            Kind::Objects => "object[]",
             Kind::Bytes(_) => "Uint8Array | ArrayBuffer",
         }
     }
@@ -386,7 +391,9 @@ fn read_param(a: &Args<'_>, p: &Param) -> Result<Value> {
         Kind::Bool => a.opt_bool(p.key)?.map(Value::from),
         Kind::Strings => a.opt_strings::<String>(p.key)?.map(Value::from),
         Kind::Longs => a.opt_longs(p.key)?.map(Value::from),
+        Kind::StringSet(max) => a.opt_strings::<String>(p.key)?.map(|list| string_set(p.key, list, max)).transpose()?,
         Kind::Object => a.opt_object(p.key)?.cloned(),
+        Kind::Objects => a.opt_objects(p.key)?.cloned().map(Value::Array),
         Kind::Payments(max) => Some(payments(a, p.key, max)?),
         // The bytes travel beside the request, never through the core.
         Kind::Bytes(_) => return Ok(Value::Null),
@@ -400,6 +407,21 @@ fn read_param(a: &Args<'_>, p: &Param) -> Result<Value> {
         },
         None => Ok(Value::Null),
     }
+}
+
+/// A [`Kind::StringSet`]: 1 to `max` strings, none blank, none twice.
+fn string_set(name: &'static str, list: Vec<String>, max: usize) -> Result<Value> {
+    if list.is_empty() || list.len() > max {
+        return Err(Error::invalid_argument(format!("params.{name} must hold between 1 and {max} ids, got {}", list.len())));
+    }
+    for (i, id) in list.iter().enumerate() {
+        require(name, id)?;
+        // Quadratic, on at most `max` (1000) ids: a hash set of strings would be more code in the module.
+        if list.get(..i).is_some_and(|before| before.contains(id)) {
+            return Err(Error::invalid_argument(format!("params.{name} holds an id twice (they must be distinct)")));
+        }
+    }
+    Ok(Value::from(list))
 }
 
 /// A list of `{ paymentSeq, accessToken }`, other fields dropped.

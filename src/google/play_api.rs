@@ -36,6 +36,9 @@ const TOKEN: Param = Param::path("token", Kind::Str);
 const PRODUCT: &[Param] = &[PACKAGE, Param::path("productId", Kind::Str), TOKEN];
 const SUBSCRIPTION: &[Param] = &[PACKAGE, Param::path("subscriptionId", Kind::Str), TOKEN];
 const PAYLOAD: Param = Param::body("developerPayload", Kind::Str).optional();
+const ORDER: &[Param] = &[PACKAGE, Param::path("orderId", Kind::Str)];
+/// The most ids one `orders:batchGet` takes (Google's limit; they must be distinct).
+pub(crate) const MAX_BATCH_ORDERS: usize = 1000;
 
 const fn post(name: &'static str, path: &'static str) -> Ep {
     Endpoint::new(name, Method::Post, path, resource)
@@ -67,7 +70,14 @@ pub(crate) const ENDPOINTS: &[&Ep] = &[
         .params(SUBSCRIPTION)
         .doc("purchases.subscriptions.cancel (v1): stop renewals. Sent once.", "SubscriptionPurchaseParams", "void"),
     &post("acknowledgeSubscriptionPurchase", "/{packageName}/purchases/subscriptions/{subscriptionId}/tokens/{token}:acknowledge")
-        .params(&[PACKAGE, Param::path("subscriptionId", Kind::Str), TOKEN, PAYLOAD])
+        .params(&[
+            PACKAGE,
+            Param::path("subscriptionId", Kind::Str),
+            TOKEN,
+            PAYLOAD,
+            // Since 2025-11-19, for re-subscriptions bought in the Play Store (outOfAppPurchaseContext).
+            Param::body("externalAccountIds", Kind::Object).optional(),
+        ])
         .doc("purchases.subscriptions.acknowledge (v1; v2 has none). Sent once.", "AcknowledgeSubscriptionPurchaseParams", "void"),
     &Endpoint::new("listVoidedPurchases", Method::Get, "/{packageName}/purchases/voidedpurchases", resource)
         .params(&[
@@ -83,7 +93,36 @@ pub(crate) const ENDPOINTS: &[&Ep] = &[
         .read()
         .pages("token")
         .next_page("tokenPagination.nextPageToken")
-        .doc("purchases.voidedpurchases.list, one page; `token` from the previous page's tokenPagination.nextPageToken.", "ListVoidedPurchasesParams", "VoidedPurchasesListResponse"),
+        .doc("purchases.voidedpurchases.list, one page (with includeQuantityBasedPartialRefund, partial refunds by quantity too: voidedQuantity); `token` from the previous page's tokenPagination.nextPageToken.", "ListVoidedPurchasesParams", "VoidedPurchasesListResponse"),
+    &Endpoint::new("getProductPurchaseV2", Method::Get, "/{packageName}/purchases/productsv2/tokens/{token}", resource)
+        .params(&[PACKAGE, TOKEN])
+        .read()
+        .doc("purchases.productsv2.getproductpurchasev2: a one-time purchase (line items with quantities and refundable quantities, purchase options, rentals, pre-orders, pending).", "ProductPurchaseV2Params", "ProductPurchaseV2"),
+    &post("deferSubscriptionPurchaseV2", "/{packageName}/purchases/subscriptionsv2/tokens/{token}:defer")
+        .params(&[PACKAGE, TOKEN, Param::body("deferralContext", Kind::Object)])
+        .doc("purchases.subscriptionsv2.defer: move the expiry later (deferralContext: deferDuration, the etag of the subscription as read, validateOnly?). Sent once.", "DeferSubscriptionPurchaseV2Params", "DeferSubscriptionPurchaseV2Response"),
+    &Endpoint::new("getOrder", Method::Get, "/{packageName}/orders/{orderId}", resource)
+        .params(ORDER)
+        .read()
+        .doc("orders.get: one order (GPA.…), its line items, revenue and history.", "GetOrderParams", "PlayOrder"),
+    &Endpoint::new("batchGetOrders", Method::Get, "/{packageName}/orders:batchGet", resource)
+        .params(&[PACKAGE, Param::query("orderIds", Kind::StringSet(MAX_BATCH_ORDERS)).required()])
+        .read()
+        .doc("orders.batchget: 1 to 1000 distinct orders; one unknown id fails the whole call.", "BatchGetOrdersParams", "BatchGetOrdersResponse"),
+    &post("refundOrder", "/{packageName}/orders/{orderId}:refund")
+        .params(&[PACKAGE, Param::path("orderId", Kind::Str), Param::query("revoke", Kind::Bool)])
+        .doc("orders.refund: refund an order (revoke: also end access). Sent once.", "RefundOrderParams", "void"),
+    &post("reviewRefundOrder", "/{packageName}/orders/{orderId}:reviewrefund")
+        .params(&[
+            PACKAGE,
+            Param::path("orderId", Kind::Str),
+            Param::body("pendingRefundToken", Kind::Str),
+            Param::body("refundPreference", Kind::Str),
+            Param::body("sampleContentProvided", Kind::Bool),
+            Param::body("consumptionPercentageMilliunits", Kind::Long).optional(),
+            Param::body("consumptionUsageEvents", Kind::Objects).optional(),
+        ])
+        .doc("orders.reviewrefund: your answer to a pending refund review notification. Sent once.", "ReviewRefundOrderParams", "void"),
 ];
 
 /// The endpoints' reader: the resource as sent, with the number twins of its times.

@@ -82,7 +82,7 @@ pub enum EventType {
 /// | `REFUNDED` | `REFUND` (`partial` when `revocationType` is `REFUND_PRORATED`) | `voidedPurchaseNotification` (`partial` for refund type 2) |
 /// | `REVOKED` | `REVOKE` | subscription 12 `REVOKED` |
 /// | `PRICE_CHANGE` | `PRICE_INCREASE`; `PRICE_CHANGE` | subscription 8 `PRICE_CHANGE_CONFIRMED`, 19 `PRICE_CHANGE_UPDATED`, 22 `PRICE_STEP_UP_CONSENT_UPDATED` |
-/// | `REFUND_REQUESTED` | `CONSUMPTION_REQUEST` (deadline: `signedDate` + 12 h) | |
+/// | `REFUND_REQUESTED` | `CONSUMPTION_REQUEST` (deadline: `signedDate` + 12 h) | `pendingRefundReviewNotification` (deadline: `eventTimeMillis` + 24 h, unconfirmed by Google; `reason`: `refundReason`) |
 /// | `PLAN_CHANGED` | `DID_CHANGE_RENEWAL_PREF`; `OFFER_REDEEMED` (`UPGRADE`, `DOWNGRADE`) | subscription 17 `ITEMS_CHANGED` |
 /// | `PENDING_CANCELED` | | subscription 20 `PENDING_PURCHASE_CANCELED`; one-time 2 `ONE_TIME_PRODUCT_CANCELED` |
 /// | `TEST` | `TEST` | `testNotification` |
@@ -133,6 +133,10 @@ pub struct StoreEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purchase: Option<Purchase>,
 }
+
+/// Google's answer window for a pending refund review: 24 hours from the notification, as
+/// independent implementations say (Google's RTDN reference does not document the notification).
+const GOOGLE_REFUND_REVIEW_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Apple's answer window for a consumption request (App Store Server API, "Send Consumption
 /// Information": within 12 hours of the notification).
@@ -262,6 +266,11 @@ pub(crate) fn google(n: &DeveloperNotification) -> Result<StoreEvent> {
         event.partial = Some(v.refund_type == Some(2));
         event.purchase_token.clone_from(&v.purchase_token);
         event.order_id.clone_from(&v.order_id);
+    } else if let Some(r) = &n.pending_refund_review_notification {
+        event.event_type = T::RefundRequested;
+        event.order_id = r.get("orderId").and_then(Value::as_str).map(str::to_owned);
+        event.reason = r.get("refundReason").and_then(crate::time::int_value).map(|code| code.to_string());
+        event.deadline = n.event_time_millis.map(|t| t.saturating_add(GOOGLE_REFUND_REVIEW_WINDOW_MS));
     } else if n.test_notification.is_some() {
         event.event_type = T::Test;
     }
@@ -410,6 +419,9 @@ mod tests {
         assert_eq!((voided.event_type, voided.partial, voided.order_id.as_deref()), (T::Refunded, Some(true), Some("GPA.1")));
         let full = with("voidedPurchaseNotification", json!({ "purchaseToken": "t2", "orderId": "GPA.1", "productType": 2, "refundType": 1 }));
         assert_eq!(full.partial, Some(false));
+        let review = with("pendingRefundReviewNotification", json!({ "version": "1.0", "pendingRefundToken": "prt-1", "orderId": "GPA.9", "refundReason": 7 }));
+        assert_eq!((review.event_type, review.store_type.as_str()), (T::RefundRequested, "pendingRefundReview"));
+        assert_eq!((review.order_id.as_deref(), review.reason.as_deref(), review.deadline), (Some("GPA.9"), Some("7"), Some(1700 + 24 * 3_600_000)));
         let test = with("testNotification", json!({ "version": "1.0" }));
         assert_eq!((test.event_type, test.store_type.as_str()), (T::Test, "test"));
     }

@@ -380,33 +380,53 @@ pub(crate) fn google_product_purchase(v: &Value, request: &Value) -> Result<Purc
     let consumed = int(v, "consumptionState") == Some(1);
     let purchase_time = require(WHAT, "purchaseTimeMillis", int(v, "purchaseTimeMillis"))?;
     let acknowledged = int(v, "acknowledgementState").map(|a| a == 1 || consumed);
+    let product_id = require(WHAT, "productId", text(v, "productId").or_else(|| text(request, "productId")))?;
+    let purchase_type = match kind {
+        Some(0) => Some(PurchaseType::Test),
+        Some(1) => Some(PurchaseType::Promo),
+        Some(2) => Some(PurchaseType::Unknown("REWARDED".into())),
+        _ => None,
+    };
+    let token = text(v, "purchaseToken").or_else(|| text(request, "token"));
+    Ok(play_one_time(v, product_id, token, purchase_time, quantity(WHAT, v)?, (consumed, test, acknowledged), state, purchase_type))
+}
+
+/// The `Purchase` of a Play one-time purchase (v1 or v2), from what each reader found: the order
+/// id and the account id are read from `v` (both versions name them alike).
+#[cfg(any(feature = "binding", test))]
+#[allow(clippy::too_many_arguments)]
+fn play_one_time(
+    v: &Value,
+    product_id: String,
+    purchase_token: Option<String>,
+    purchase_time: i64,
+    quantity: u32,
+    (consumed, test, acknowledged): (bool, bool, Option<bool>),
+    state: PurchaseState,
+    purchase_type: Option<PurchaseType>,
+) -> Purchase {
     let (needs_acknowledgement, acknowledge_by) = google_acknowledgement(acknowledged, &state, purchase_time);
     let (transaction_id, original_transaction_id) = google_orders(text(v, "orderId"));
-    Ok(Purchase {
+    Purchase {
         store: Store::GooglePlay,
-        product_id: require(WHAT, "productId", text(v, "productId").or_else(|| text(request, "productId")))?,
+        product_id,
         transaction_id,
         original_transaction_id,
-        purchase_token: text(v, "purchaseToken").or_else(|| text(request, "token")),
+        purchase_token,
         payment_seq: None,
         purchase_time,
         expires_time: None,
-        quantity: quantity(WHAT, v)?,
+        quantity,
         product_type: if consumed { ProductType::Consumable } else { ProductType::Unknown("UNKNOWN".into()) },
         environment: if test { Environment::Sandbox } else { Environment::Production },
         state,
-        purchase_type: match kind {
-            Some(0) => Some(PurchaseType::Test),
-            Some(1) => Some(PurchaseType::Promo),
-            Some(2) => Some(PurchaseType::Unknown("REWARDED".into())),
-            _ => None,
-        },
+        purchase_type,
         offer: None,
         account_id: text(v, "obfuscatedExternalAccountId"),
         needs_acknowledgement,
         acknowledge_by,
         source: v.clone(),
-    })
+    }
 }
 
 /// A Play Developer API `SubscriptionPurchaseV2` (purchases.subscriptionsv2.get), with the
@@ -459,6 +479,50 @@ pub(crate) fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purch
     })
 }
 
+/// A Play Developer API `ProductPurchaseV2` (purchases.productsv2.getproductpurchasev2), with
+/// the request it answered (`token`: the resource does not repeat it).
+///
+/// The first line item gives the product and the quantity (`productOfferDetails.quantity`; its
+/// `refundableQuantity`, the purchase option, a rental's or a pre-order's details stay in
+/// `source`). `purchaseStateContext.purchaseState` `PURCHASED` / `CANCELLED` / `PENDING` →
+/// `PURCHASED` / `CANCELED` / `PENDING`; `purchaseCompletionTime` is the purchase time (a pending
+/// purchase has none yet: 0); `testPurchaseContext` → `SANDBOX` + `TEST`; every line item
+/// `CONSUMPTION_STATE_CONSUMED` marks a consumable (consuming also acknowledges);
+/// `ACKNOWLEDGEMENT_STATE_PENDING` → still to acknowledge, by purchase time + 3 days.
+#[cfg(any(feature = "binding", test))]
+pub(crate) fn google_product_purchase_v2(v: &Value, request: &Value) -> Result<Purchase> {
+    const WHAT: &str = "Google ProductPurchaseV2";
+    require_object(WHAT, v)?;
+    let items = v.get("productLineItem").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    let first = items.first().unwrap_or(&Value::Null);
+    let details = first.get("productOfferDetails").unwrap_or(&Value::Null);
+    let state = match v.get("purchaseStateContext").and_then(|c| c.get("purchaseState")).and_then(Value::as_str) {
+        None | Some("PURCHASED") => PurchaseState::Purchased,
+        Some("CANCELLED") => PurchaseState::Canceled,
+        Some("PENDING") => PurchaseState::Pending,
+        Some(other) => PurchaseState::Unknown(other.to_owned()),
+    };
+    let completed = v.get("purchaseCompletionTime").and_then(time_value);
+    let purchase_time = match (completed, &state) {
+        (Some(t), _) => t,
+        (None, PurchaseState::Pending) => 0,
+        (None, _) => return Err(Error::malformed(WHAT, "missing \"purchaseCompletionTime\"")),
+    };
+    let test = v.get("testPurchaseContext").is_some_and(|t| !t.is_null());
+    let consumed = !items.is_empty()
+        && items.iter().all(|i| {
+            i.get("productOfferDetails").and_then(|d| d.get("consumptionState")).and_then(Value::as_str) == Some("CONSUMPTION_STATE_CONSUMED")
+        });
+    let acknowledged = match v.get("acknowledgementState").and_then(Value::as_str) {
+        Some("ACKNOWLEDGEMENT_STATE_PENDING") => Some(consumed),
+        Some("ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED") => Some(true),
+        _ => None,
+    };
+    let product_id = require(WHAT, "productLineItem[0].productId", text(first, "productId"))?;
+    let quantity = quantity(WHAT, details)?;
+    Ok(play_one_time(v, product_id, text(request, "token"), purchase_time, quantity, (consumed, test, acknowledged), state, test.then_some(PurchaseType::Test)))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 pub(crate) mod tests {
@@ -475,6 +539,44 @@ pub(crate) mod tests {
         let jws = vector(name);
         let payload = jws.trim().split('.').nth(1).unwrap();
         serde_json::from_slice(&crate::b64::decode_url("jws", payload).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn play_product_purchase_v2() {
+        let v = json!({
+            "kind": "androidpublisher#productPurchaseV2",
+            "productLineItem": [{ "productId": "gems_100", "productOfferDetails": {
+                "purchaseOptionId": "buy", "offerId": "launch", "quantity": 3, "refundableQuantity": 2,
+                "consumptionState": "CONSUMPTION_STATE_YET_TO_BE_CONSUMED" } }],
+            "purchaseStateContext": { "purchaseState": "PURCHASED" },
+            "orderId": "GPA.1234-5678-9012-34567",
+            "obfuscatedExternalAccountId": "user-7",
+            "purchaseCompletionTime": "2026-11-01T10:00:00.250Z",
+            "acknowledgementState": "ACKNOWLEDGEMENT_STATE_PENDING"
+        });
+        let p = google_product_purchase_v2(&v, &json!({ "token": "tok" })).unwrap();
+        assert_eq!((p.product_id.as_str(), p.quantity, p.purchase_token.as_deref()), ("gems_100", 3, Some("tok")));
+        assert_eq!(p.purchase_time, 1_793_527_200_250);
+        assert_eq!(p.state, PurchaseState::Purchased);
+        assert_eq!(p.needs_acknowledgement, Some(true));
+        assert_eq!(p.acknowledge_by, Some(1_793_527_200_250 + ACKNOWLEDGE_WINDOW_MS));
+        assert_eq!(p.account_id.as_deref(), Some("user-7"));
+        assert_eq!(p.environment, Environment::Production);
+        assert_eq!(p.transaction_id.as_deref(), Some("GPA.1234-5678-9012-34567"));
+        // Pending: no completion time yet, nothing to acknowledge; a test purchase; consumed.
+        let pending = json!({ "productLineItem": [{ "productId": "p", "productOfferDetails": { "consumptionState": "CONSUMPTION_STATE_CONSUMED" } }],
+            "purchaseStateContext": { "purchaseState": "PENDING" }, "testPurchaseContext": { "fopType": "TEST" },
+            "acknowledgementState": "ACKNOWLEDGEMENT_STATE_PENDING" });
+        let p = google_product_purchase_v2(&pending, &json!({})).unwrap();
+        assert_eq!((p.state, p.purchase_time, p.needs_acknowledgement), (PurchaseState::Pending, 0, Some(false)));
+        assert_eq!((p.environment, p.purchase_type, p.product_type), (Environment::Sandbox, Some(PurchaseType::Test), ProductType::Consumable));
+        let cancelled = json!({ "productLineItem": [{ "productId": "p" }], "purchaseStateContext": { "purchaseState": "CANCELLED" }, "purchaseCompletionTime": "2026-11-01T10:00:00Z" });
+        assert_eq!(google_product_purchase_v2(&cancelled, &json!({})).unwrap().state, PurchaseState::Canceled);
+        // Refused: no line item, a completed purchase without its time, a quantity of 0.
+        assert!(google_product_purchase_v2(&json!({ "purchaseCompletionTime": "2026-11-01T10:00:00Z" }), &json!({})).is_err());
+        assert!(google_product_purchase_v2(&json!({ "productLineItem": [{ "productId": "p" }] }), &json!({})).is_err());
+        let zero = json!({ "productLineItem": [{ "productId": "p", "productOfferDetails": { "quantity": 0 } }], "purchaseCompletionTime": "2026-11-01T10:00:00Z" });
+        assert!(google_product_purchase_v2(&zero, &json!({})).is_err());
     }
 
     #[test]

@@ -259,9 +259,10 @@ test('arguments: each missing or wrong one is INVALID_ARGUMENT naming it; no sec
     () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Xcode', { fetch: f.fetch }),
     () => new iap.AppStoreServerAPIClient('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', 'K', 'I', 'b', 'Sandbox', { fetch: f.fetch }),
     () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Sandbox', { fetch: f.fetch, typo: 1 }),
-    () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Production', { fetch: f.fetch }),
+    () => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'b', 'Production', { fetch: f.fetch, appAppleId: 'x' }),
   ];
   const names = [/keyId/, /Xcode/, /signingKey/, /typo/, /appAppleId/];
+  // (Production without appAppleId is Apple's own call: accepted, see the test below.)
   cases.forEach((make, i) => {
     assert.throws(make, (e) => e instanceof iap.IapError && ['INVALID_ARGUMENT', 'MALFORMED_INPUT'].includes(e.code) && names[i].test(e.message), String(i));
   });
@@ -280,4 +281,24 @@ test('arguments: each missing or wrong one is INVALID_ARGUMENT naming it; no sec
     const all = `${e.message} ${JSON.stringify(e.details)} ${e.stack}`;
     for (const secret of [token, token.split('.')[2], b64(leafKey).slice(0, 40), 'PRIVATE KEY']) assert.ok(!all.includes(secret), all);
   }
+});
+
+test("Apple's five-argument constructor in Production: no appAppleId needed; without one, all but the app Apple id is checked", async () => {
+  // Apple's own call has no sixth argument; the options here only point it at the fake and the test root.
+  assert.equal(new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'com.example.app', iap.Environment.PRODUCTION).baseUrl, 'https://api.storekit.apple.com');
+  const note = (appAppleId, bundleId = 'com.example.app') =>
+    jws({ notificationType: 'TEST', notificationUUID: 'u', signedDate: SIGNED, data: { bundleId, appAppleId, environment: 'Production' } });
+  const prod = (f, extra = {}) => new iap.AppStoreServerAPIClient(PEM, 'K', 'I', 'com.example.app', 'Production', { baseUrl: 'https://apple.test', fetch: f.fetch, rootCertificates: [ROOT], ...extra });
+  const answer = async (appAppleId, bundleId) => ({ body: { signedPayload: await note(appAppleId, bundleId), firstSendAttemptResult: 'SUCCESS' } });
+  // Without an appAppleId: any app Apple id in the data passes; bundle id, environment and chain do not.
+  const r = await prod(fake(await answer(999))).getTestNotificationStatus('t');
+  assert.equal(r.decodedPayload.data.appAppleId, 999);
+  await rejects(prod(fake(await answer(999, 'com.other'))).getTestNotificationStatus('t'), 'INVALID_APP_IDENTIFIER');
+  await rejects(prod(fake({ body: { signedTransactionInfo: await tx('1', 'Sandbox') } })).getTransactionInfo('1'), 'INVALID_ENVIRONMENT');
+  assert.equal((await prod(fake({ body: { signedTransactionInfo: await tx('1', 'Production') } })).getTransactionInfo('1')).decodedTransactionInfo.environment, 'Production');
+  // With one, it is compared too.
+  await rejects(prod(fake(await answer(999)), { appAppleId: 42 }).getTestNotificationStatus('t'), 'INVALID_APP_IDENTIFIER');
+  assert.equal((await prod(fake(await answer(42)), { appAppleId: 42 }).getTestNotificationStatus('t')).decodedPayload.data.appAppleId, 42);
+  // Apple's SignedDataVerifier still requires it for Production, as Apple's does.
+  assert.throws(() => new iap.SignedDataVerifier(null, false, 'Production', 'com.example.app'), (e) => e.code === 'INVALID_ARGUMENT');
 });

@@ -487,3 +487,31 @@ test('bearer tokens: the client\'s passes; a wrong key, kid, iss, bid, aud, typ,
     assert.match(r.text, /^Unauthenticated/);
   }
 });
+
+test('Advanced Commerce API: the six calls post their request, answer with verified signed data; cancel and revoke change state', async (t) => {
+  if (!emu) return t.skip(NONE);
+  const c = client();
+  const request = { requestInfo: { requestReferenceId: 'ref-1' }, storefront: 'USA' };
+  for (const m of ['changeSubscriptionMetadata', 'changeSubscriptionPrice', 'migrateSubscription']) {
+    const r = await c[m](SUB, request);
+    assert.equal(r.decodedTransactionInfo.transactionId, SUB, m);
+    assert.equal(r.decodedRenewalInfo.originalTransactionId, r.decodedTransactionInfo.originalTransactionId, m);
+  }
+  const cancelled = await c.cancelSubscription(SUB, request);
+  assert.equal(cancelled.decodedRenewalInfo.autoRenewStatus, iap.AutoRenewStatus.OFF);
+  const revoked = await c.revokeSubscription(SUB, request);
+  assert.equal(typeof revoked.decodedTransactionInfo.revocationDate, 'number');
+  const sent = (await admin('GET', '/admin/requests')).requests.filter((r) => r.path.startsWith('/advancedCommerce/'));
+  assert.deepEqual(sent.map((r) => `${r.method} ${r.path}`), [
+    `POST /advancedCommerce/v1/subscription/changeMetadata/${SUB}`,
+    `POST /advancedCommerce/v1/subscription/changePrice/${SUB}`,
+    `POST /advancedCommerce/v1/subscription/migrate/${SUB}`,
+    `POST /advancedCommerce/v1/subscription/cancel/${SUB}`,
+    `POST /advancedCommerce/v1/subscription/revoke/${SUB}`,
+  ]);
+  // A request without its requestInfo, an unknown transaction: Apple's errors.
+  await rejects(c.requestTransactionRefund(SUB, { storefront: 'USA' }), 'API_ERROR', 4000000);
+  await rejects(c.cancelSubscription('9999999999', request), 'API_ERROR', 4040010);
+  // Not an object: refused before anything is sent.
+  await rejects(c.cancelSubscription(SUB, 'cancel'), 'INVALID_ARGUMENT');
+});

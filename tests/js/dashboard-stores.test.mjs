@@ -61,6 +61,33 @@ test('a subscription token: Google\'s state and acknowledgement, the latest expi
   assert.ok(f.api.some((q) => q.path.endsWith('/purchases/subscriptionsv2/tokens/tok-s')));
 });
 
+test('a Google order id (GPA.…): the order\'s state, price and partial refunds, and the purchase it is for', async () => {
+  const order = {
+    orderId: 'GPA.3333-1234-5678-90123', purchaseToken: 'tok-o', state: 'PARTIALLY_REFUNDED', createTime: '2026-11-01T10:00:00Z',
+    total: { currencyCode: 'KRW', units: '3300', nanos: 500_000_000 },
+    lineItems: [{ productId: 'gem_500', oneTimePurchaseDetails: { quantity: 3 } }],
+    orderHistory: { processedEvent: { eventTime: '2026-11-01T10:00:00Z' }, partialRefundEvents: [{ refundDetails: { quantity: 1 } }] },
+  };
+  const v2 = { productLineItem: [{ productId: 'gem_500', productOfferDetails: { quantity: 3, refundableQuantity: 2 } }], purchaseStateContext: { purchaseState: 'PURCHASED' },
+    purchaseCompletionTime: '2026-11-01T10:00:00Z', acknowledgementState: 'ACKNOWLEDGEMENT_STATE_PENDING', testPurchaseContext: { fopType: 'TEST' } };
+  const { f, clients } = stores([{ body: order }, { body: v2 }]);
+  const { rows, notes } = await storeLookup(clients, { store: 'google', by: 'order', id: 'GPA.3333-1234-5678-90123' });
+  const [r] = rows;
+  assert.deepEqual(
+    [r.transactionId, r.productId, r.type, r.quantity, r.price, r.currency, r.status, r.refunded, r.purchaseTime, r.needsAcknowledgement, r.environment],
+    ['GPA.3333-1234-5678-90123', 'gem_500', 'One-time product', 3, 3_300_500, 'KRW', 'PARTIALLY_REFUNDED', true, Date.parse('2026-11-01T10:00:00Z'), true, 'SANDBOX'],
+  );
+  assert.equal(notes[0], '1 partial refund (by quantity)');
+  assert.match(notes[1], /not acknowledged yet/);
+  assert.deepEqual(f.api.map((q) => q.path), [
+    '/androidpublisher/v3/applications/com.example.app/orders/GPA.3333-1234-5678-90123',
+    '/androidpublisher/v3/applications/com.example.app/purchases/productsv2/tokens/tok-o',
+  ]);
+  // An order Google does not know: a note, not an error.
+  const unknown = stores([{ status: 404, body: { error: { code: 404, message: 'not found', status: 'NOT_FOUND' } } }]);
+  assert.deepEqual(await storeLookup(unknown.clients, { store: 'google', by: 'order', id: 'GPA.0' }), { store: 'google', rows: [], notes: ['Google knows no order GPA.0'] });
+});
+
 test('the voided purchases: every page, each with who voided it and why; no id needed', async () => {
   const { f, clients } = stores([
     { body: { voidedPurchases: [{ purchaseToken: 'v1', orderId: 'GPA.9', purchaseTimeMillis: '1', voidedTimeMillis: '2', voidedReason: 1, voidedSource: 0 }], tokenPagination: { nextPageToken: 'p2' } } },
@@ -81,7 +108,7 @@ test('wrong requests are INVALID_ARGUMENT before anything is sent; Google\'s ref
   for (const body of [
     { store: 'google', by: 'token' },
     { store: 'google', by: 'token', id: 'x'.repeat(513) },
-    { store: 'google', by: 'order', id: 'x' },
+    { store: 'google', by: 'receipt', id: 'x' },
     { store: 'google', by: 'token', id: 't', productId: 5 },
     { store: 'play', by: 'token', id: 't' },
   ]) {

@@ -233,3 +233,95 @@ test('a service account the server does not know: invalid_grant, and no key, ass
   assert.equal(res.status, 401);
   assert.equal((await res.json()).error.status, 'UNAUTHENTICATED');
 });
+
+test('productsv2: line items with quantities, pending without a completion time, toPurchase; refunds by quantity in the voided list', async (t) => {
+  if (!emu) return t.skip(NONE);
+  const c = client();
+  const [added] = await admin('POST', '/admin/googleplay/products', [{ token: 'play-v2-three', productId: 'gem_100', quantity: 3, accountId: 'user-9', orderId: 'GPA.3300-9999-0000-00001' }]);
+  assert.equal(added.quantity, 3);
+  const v2 = await c.getProductPurchaseV2({ packageName: pkg(), token: 'play-v2-three' });
+  assert.equal(v2.productLineItem[0].productId, 'gem_100');
+  assert.deepEqual([v2.productLineItem[0].productOfferDetails.quantity, v2.productLineItem[0].productOfferDetails.refundableQuantity], [3, 3]);
+  assert.equal(v2.purchaseStateContext.purchaseState, 'PURCHASED');
+  assert.equal(typeof v2.purchaseCompletionTimeMs, 'number');
+  const p = iap.toPurchase(v2);
+  assert.deepEqual([p.productId, p.quantity, p.purchaseToken, p.transactionId, p.accountId, p.needsAcknowledgement, p.environment],
+    ['gem_100', 3, 'play-v2-three', 'GPA.3300-9999-0000-00001', 'user-9', true, 'SANDBOX']);
+  const pending = await c.getProductPurchaseV2({ packageName: pkg(), token: 'play-token-pending' });
+  assert.equal(pending.purchaseStateContext.purchaseState, 'PENDING');
+  assert.equal(pending.purchaseCompletionTime, undefined);
+  assert.equal(iap.toPurchase(pending).state, 'PENDING');
+  await rejects(c.getProductPurchaseV2({ packageName: pkg(), token: 'nope' }), 'API_ERROR', 404);
+
+  // One of the three refunded: the rest stays refundable, and the list shows it only when asked.
+  await admin('POST', '/admin/googleplay/voided', { token: 'play-v2-three', quantity: 1 });
+  const after1 = await c.getProductPurchaseV2({ packageName: pkg(), token: 'play-v2-three' });
+  assert.equal(after1.productLineItem[0].productOfferDetails.refundableQuantity, 2);
+  assert.equal(after1.purchaseStateContext.purchaseState, 'PURCHASED');
+  const plain = await c.listVoidedPurchases({ packageName: pkg() });
+  assert.ok(!(plain.voidedPurchases ?? []).some((v) => v.purchaseToken === 'play-v2-three'));
+  const withPartial = await c.listVoidedPurchases({ packageName: pkg(), includeQuantityBasedPartialRefund: true });
+  assert.equal(withPartial.voidedPurchases.find((v) => v.purchaseToken === 'play-v2-three').voidedQuantity, 1);
+  const order = await c.getOrder({ packageName: pkg(), orderId: 'GPA.3300-9999-0000-00001' });
+  assert.equal(order.state, 'PARTIALLY_REFUNDED');
+  assert.equal(order.orderHistory.partialRefundEvents[0].refundDetails.quantity, 1);
+});
+
+test('orders: get, batchGet (one unknown id fails all), refund, and a pending refund review answered once', async (t) => {
+  if (!emu) return t.skip(NONE);
+  const c = client();
+  const ids = ['GPA.3300-1111-2222-00001', 'GPA.3300-1111-3333-00001..0'];
+  const one = await c.getOrder({ packageName: pkg(), orderId: ids[0] });
+  assert.deepEqual([one.orderId, one.state, one.purchaseToken, one.lineItems[0].productId], [ids[0], 'PROCESSED', 'play-token-unacknowledged', 'gem_500']);
+  assert.equal(typeof one.createTimeMs, 'number');
+  const both = await c.batchGetOrders({ packageName: pkg(), orderIds: ids });
+  assert.deepEqual(both.orders.map((o) => o.orderId), ids);
+  assert.equal(both.orders[1].lineItems[0].subscriptionDetails.basePlanId, 'monthly');
+  await rejects(c.batchGetOrders({ packageName: pkg(), orderIds: [ids[0], 'GPA.0000-0000-0000-00000'] }), 'API_ERROR', 404);
+  await rejects(c.batchGetOrders({ packageName: pkg(), orderIds: [ids[0], ids[0]] }), 'INVALID_ARGUMENT');
+  await rejects(c.getOrder({ packageName: pkg(), orderId: 'GPA.0000-0000-0000-00000' }), 'API_ERROR', 404);
+
+  // A pending refund review: the notification's token, answered once.
+  const [review] = await admin('POST', '/admin/googleplay/refund-reviews', [{ orderId: ids[0] }]);
+  assert.equal((await c.getOrder({ packageName: pkg(), orderId: ids[0] })).state, 'PENDING_REFUND');
+  const pushBody = { message: { data: btoa(JSON.stringify(review.notification)), messageId: '1' }, subscription: 'projects/p/subscriptions/s' };
+  const n = iap.decodeGoogleNotification(pushBody);
+  assert.equal(n.kind, 'pendingRefundReview');
+  const token = n.pendingRefundReviewNotification.pendingRefundToken;
+  await rejects(c.reviewRefundOrder({ packageName: pkg(), orderId: ids[0], pendingRefundToken: 'wrong', refundPreference: 'DECLINE', sampleContentProvided: false }), 'API_ERROR', 400);
+  await c.reviewRefundOrder({ packageName: pkg(), orderId: ids[0], pendingRefundToken: token, refundPreference: 'DECLINE', sampleContentProvided: true, consumptionPercentageMilliunits: 100000 });
+  await rejects(c.reviewRefundOrder({ packageName: pkg(), orderId: ids[0], pendingRefundToken: token, refundPreference: 'APPROVE', sampleContentProvided: true }), 'API_ERROR', 400);
+  const [stored] = await admin('GET', '/admin/googleplay/refund-reviews');
+  assert.deepEqual([stored.answer.refundPreference, stored.answer.consumptionPercentageMilliunits], ['DECLINE', 100000]);
+
+  // A refund of a one-time order voids the purchase; a second is refused.
+  await c.refundOrder({ packageName: pkg(), orderId: ids[0] });
+  assert.equal((await c.getOrder({ packageName: pkg(), orderId: ids[0] })).state, 'REFUNDED');
+  await rejects(c.refundOrder({ packageName: pkg(), orderId: ids[0] }), 'API_ERROR', 400);
+  const voided = await c.listVoidedPurchases({ packageName: pkg() });
+  assert.equal(voided.voidedPurchases.find((v) => v.orderId === ids[0]).voidedSource, 1);
+  // Refunding a subscription's order with revoke ends it.
+  await c.refundOrder({ packageName: pkg(), orderId: ids[1], revoke: true });
+  assert.equal((await c.getSubscriptionPurchaseV2({ packageName: pkg(), token: 'play-sub-active' })).subscriptionState, 'SUBSCRIPTION_STATE_EXPIRED');
+});
+
+test('subscriptionsv2.defer with the etag it was read with; a stale etag is refused; acknowledge with externalAccountIds', async (t) => {
+  if (!emu) return t.skip(NONE);
+  const c = client();
+  const sub = { packageName: pkg(), token: 'play-sub-active' };
+  const before = await c.getSubscriptionPurchaseV2(sub);
+  const r = await c.deferSubscriptionPurchaseV2({ ...sub, deferralContext: { deferDuration: '604800s', etag: before.etag, validateOnly: true } });
+  assert.equal(r.itemExpiryTimeDetails[0].expiryTimeMs, before.lineItems[0].expiryTimeMs + 7 * DAY);
+  assert.equal((await c.getSubscriptionPurchaseV2(sub)).lineItems[0].expiryTimeMs, before.lineItems[0].expiryTimeMs, 'validateOnly changes nothing');
+  await c.deferSubscriptionPurchaseV2({ ...sub, deferralContext: { deferDuration: '604800s', etag: before.etag } });
+  const deferred = await c.getSubscriptionPurchaseV2(sub);
+  assert.equal(deferred.lineItems[0].expiryTimeMs, before.lineItems[0].expiryTimeMs + 7 * DAY);
+  await rejects(c.deferSubscriptionPurchaseV2({ ...sub, deferralContext: { deferDuration: '86400s', etag: before.etag } }), 'API_ERROR', 409);
+  await rejects(c.deferSubscriptionPurchaseV2({ ...sub, deferralContext: { deferDuration: '86400s' } }), 'API_ERROR', 400);
+
+  const [added] = await admin('POST', '/admin/googleplay/subscriptions', [{ token: 'play-sub-resub', productId: 'vip_monthly', acknowledged: false }]);
+  assert.equal(added.acknowledgementState, 'ACKNOWLEDGEMENT_STATE_PENDING');
+  await c.acknowledgeSubscriptionPurchase({ packageName: pkg(), subscriptionId: 'vip_monthly', token: 'play-sub-resub', externalAccountIds: { obfuscatedAccountId: 'acct-1' } });
+  const state = await admin('GET', '/admin/googleplay/state');
+  assert.deepEqual(state.subscriptions.find((s) => s.token === 'play-sub-resub').externalAccountIds, { obfuscatedAccountId: 'acct-1' });
+});

@@ -96,6 +96,19 @@ test('iap-verify google: a product, a subscription and the voided purchases; the
     assert.equal(s.code, 0, s.err);
     assert.deepEqual([JSON.parse(s.out).purchase.productId, JSON.parse(s.out).purchase.needsAcknowledgement], ['monthly', false]);
 
+    // A Google order id (GPA.…): the order, and the purchase it is for, read by its token (productsv2).
+    const order = { orderId: 'GPA.3333-1234-5678-90123', purchaseToken: 'tok-o', state: 'PROCESSED', createTime: '2026-11-01T10:00:00Z', lineItems: [{ productId: 'gems.100', oneTimePurchaseDetails: { quantity: 2 } }] };
+    const v2 = { productLineItem: [{ productId: 'gems.100', productOfferDetails: { quantity: 2, refundableQuantity: 2 } }], purchaseStateContext: { purchaseState: 'PURCHASED' },
+      purchaseCompletionTime: '2026-11-01T10:00:00Z', acknowledgementState: 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED', orderId: 'GPA.3333-1234-5678-90123' };
+    const o = await play(['order', 'GPA.3333-1234-5678-90123', ...flags], [{ body: order }, { body: v2 }]);
+    assert.equal(o.code, 0, o.err);
+    const oa = JSON.parse(o.out);
+    assert.deepEqual([oa.state, oa.createTimeMs, oa.purchase.quantity, oa.purchase.purchaseToken, oa.purchase.transactionId], ['PROCESSED', Date.parse('2026-11-01T10:00:00Z'), 2, 'tok-o', 'GPA.3333-1234-5678-90123']);
+    assert.deepEqual(o.f.api.map((r) => r.path), [
+      '/androidpublisher/v3/applications/com.example.app/orders/GPA.3333-1234-5678-90123',
+      '/androidpublisher/v3/applications/com.example.app/purchases/productsv2/tokens/tok-o',
+    ]);
+
     // Every page of the voided purchases, filters passed through.
     const v = await play(['voided', ...flags, '--start-time', '1717243200000', '--type', '1'], [
       { body: { voidedPurchases: [{ purchaseToken: 'v1', voidedTimeMillis: '1717243200001' }], tokenPagination: { nextPageToken: 'n2' } } },

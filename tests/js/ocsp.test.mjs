@@ -120,7 +120,7 @@ test('a slow responder is a retryable TIMEOUT; an unreachable one a retryable NE
   assert.ok(!e.message.includes('127.0.0.1'), 'no URL in the message');
 });
 
-test('the global fetch is used when none is given; the sync methods refuse online checks', async () => {
+test('the global fetch is used when none is given; the Apple-named methods do the online checks too, returning a Promise', async () => {
   const saved = globalThis.fetch;
   let calls = 0;
   globalThis.fetch = (url, init) => {
@@ -134,7 +134,15 @@ test('the global fetch is used when none is given; the sync methods refuse onlin
     globalThis.fetch = saved;
   }
   const v = verifier({ fetch: toLocal });
-  assert.throws(() => v.verifyAndDecodeTransaction('a.b.c'), (e) => e.code === 'INVALID_ARGUMENT' && /Async/.test(e.message));
+  // Apple's code, `await verifier.verifyAndDecodeTransaction(jws)` with enableOnlineChecks: true.
+  asked.length = 0;
+  const pending = v.verifyAndDecodeTransaction(await token('good', { transactionId: '9' }));
+  assert.ok(pending instanceof Promise);
+  assert.equal((await pending).transactionId, '9');
+  assert.deepEqual(asked.map((a) => a.path).sort(), ['good', 'root'], 'the OCSP checks were made');
+  await rejectsCode(verifier({ fetch: toLocal }).verifyAndDecodeNotification(await token('revoked')), 'INVALID_CHAIN');
+  // Offline verifiers keep answering synchronously.
+  assert.equal(typeof new iap.SignedDataVerifier([pki('root.der')], false, 'Sandbox', 'com.example.app').verifyAndDecodeTransaction, 'function');
   assert.throws(() => verifier({ fetch: 'nope' }), (e) => e.code === 'INVALID_ARGUMENT');
   assert.throws(() => verifier({ timeoutMs: 0 }), (e) => e.code === 'INVALID_ARGUMENT');
   assert.throws(() => verifier({ proxy: 1 }), (e) => e.code === 'INVALID_ARGUMENT');

@@ -478,6 +478,20 @@ const HARNESSES = {
       '/inApps/v2/refund/lookup/11',
     ]);
   },
+  'promotional-offer': async (block) => {
+    const { own } = await import('./vectors.mjs');
+    const { createPublicKey, verify } = await import('node:crypto');
+    process.env.APPLE_KEY_ID = 'KEY123';
+    process.env.APPLE_ISSUER_ID = 'issuer-1';
+    const key = `-----BEGIN PRIVATE KEY-----\n${own('testpki/leaf-ec.pk8').toString('base64')}\n-----END PRIVATE KEY-----\n`;
+    const { winBackSignature } = await load(block);
+    const jws = winBackSignature(key, '2000000000000001');
+    const [h, p, sig] = jws.split('.');
+    const ok = verify('sha256', Buffer.from(`${h}.${p}`), { key: createPublicKey(key), dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
+    assert.ok(ok, 'the JWS verifies with the key\'s public half');
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    assert.deepEqual([claims.aud, claims.productId, claims.offerIdentifier, claims.transactionId, claims.bid, claims.iss], ['promotional-offer', 'com.example.monthly', 'WINBACK_50', '2000000000000001', 'com.example.app', 'issuer-1']);
+  },
   'play-api': async (block) => {
     const { PREFIX, SERVICE_ACCOUNT, playClient, playFake } = await import('./google-play-fake.mjs');
     process.env.GOOGLE_SERVICE_ACCOUNT_JSON = JSON.stringify(SERVICE_ACCOUNT);
@@ -707,7 +721,7 @@ const HARNESSES = {
   },
   'cli-lookup': async (block) => {
     const lines = commandsOf(block);
-    assert.equal(lines.length, 2);
+    assert.equal(lines.length, 3);
     const { startEmulator } = await import('../../emulator/src/emulator.js');
     // The stores, played by the emulator with the documented ids; the commands are sent to it
     // with --base-url (and Apple's data, signed by the emulator's test root, checked with --root).
@@ -731,6 +745,11 @@ const HARNESSES = {
       const purchase = JSON.parse(google.stdout);
       assert.equal(purchase.purchase.productId, 'gem_500');
       assert.equal(purchase.purchase.needsAcknowledgement, true);
+      // The Google order id of the same purchase: the order, and the purchase it is for.
+      const order2 = await sh(folder, lines[2], { env, append: `--base-url ${emu.url}` });
+      assert.equal(order2.status, 0, order2.stdout + order2.stderr);
+      const o = JSON.parse(order2.stdout);
+      assert.deepEqual([o.orderId, o.state, o.purchase.purchaseToken, o.purchase.needsAcknowledgement], ['GPA.3300-1111-2222-00001', 'PROCESSED', 'play-token-unacknowledged', true]);
     } finally {
       folder.remove();
       await emu.close();

@@ -120,20 +120,25 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // packed beyond the wasm. The same day the models' TypeScript became generated from their Rust
   // declarations (issue 26 item 3), every field with its doc comment, and NHN's records, the app
   // receipt and RTDN joined them: web/iap_verify.d.ts 45.8 -> 67.8 KiB, 468.6 KiB unpacked in all.
-  // The unpacked ceiling moves to 480 KiB for that.
-  // On 2026-12-07 the notification handler and its stores (notifications.js, postgres-notifications.js,
+  // The unpacked ceiling moves to 480 KiB for that. On 2026-12-07 (issue 29) Apple's names came in:
+  // every runtime export of Apple's library 3.1.0 (src/apple-names.js, 14 KiB, and its types, 21 KiB),
+  // every type of its index.d.ts (the Advanced Commerce, retention messaging and commitment models,
+  // 13 KiB in web/iap_verify.d.ts), the four signature creators (10 KiB with their types), the Play
+  // client's new calls and the Advanced Commerce calls (their types and generated methods): 553.4 KiB.
+  // The ceiling moves to 560 KiB for that, and the packed one beyond the wasm from 140 to 160 KiB.
+  // And the notification handler and its stores (notifications.js, postgres-notifications.js,
   // their types: 20 KiB), iap-verify/testing (its published test keys and signers: 16 KiB), the
   // event's types and the manual's section on both (14 KiB): 520.6 KiB unpacked, about 149 KiB packed
-  // beyond the wasm and the edge glue. The ceilings move to 540 KiB unpacked and 155 KiB packed.
+  // beyond the wasm and the edge glue. Both together (measured at the merge): CEILINGS.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 540 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 560 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
-  assert.ok(p.packed.size < gz + edgeGlueGz + 155 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  assert.ok(p.packed.size < gz + edgeGlueGz + 160 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 

@@ -468,7 +468,13 @@ type Checked = WithText;
 impl SignedDataVerifier {
     /// Every synchronous method: the core's verification driven by Node's synchronous engine
     /// (ring where it has none), offline.
+    /// With online checks on they return the `…Async` method's Promise instead, as Apple's
+    /// methods (which always return one) do the checks.
     fn now(&self, kind: SignedKind, jws: &JsValue, what: &'static str, options: &JsValue) -> JsResult<JsValue> {
+        #[cfg(feature = "online")]
+        if self.inner.online_checks() {
+            return Ok(self.later(kind, jws, what, options).into());
+        }
         (|| {
             let (jws, now) = async_args(jws, what, options)?;
             let engine = Engine::Sync(&self.host);

@@ -31,6 +31,8 @@ mod play;
 #[cfg(feature = "pubsub")]
 mod pubsub;
 mod purchase;
+#[cfg(feature = "clients")]
+mod signature;
 
 pub(crate) type JsResult<T> = Result<T, JsValue>;
 

@@ -54,6 +54,7 @@ pub(super) fn parse(api: &GooglePlayApi, name: &str, response: JsValue, now_ms: 
     let kind = match name {
         "getProductPurchase" => Verified::GooglePlayProduct,
         "getSubscriptionPurchaseV2" => Verified::GooglePlaySubscription,
+        "getProductPurchaseV2" => Verified::GooglePlayProductV2,
         _ => return Ok(js),
     };
     let request = if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { json_arg(params.clone(), "params")? };

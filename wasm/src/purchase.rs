@@ -41,6 +41,9 @@ pub(crate) enum Verified {
     #[cfg(feature = "clients")]
     /// A Play Developer API `SubscriptionPurchaseV2`, registered likewise.
     GooglePlaySubscription,
+    #[cfg(feature = "clients")]
+    /// A Play Developer API `ProductPurchaseV2`, registered likewise.
+    GooglePlayProductV2,
     /// A `Purchase` returned by `toPurchase`.
     Purchase,
 }
@@ -58,6 +61,8 @@ impl Verified {
             Verified::GooglePlayProduct => "GOOGLE_PLAY_PRODUCT",
             #[cfg(feature = "clients")]
             Verified::GooglePlaySubscription => "GOOGLE_PLAY_SUBSCRIPTION",
+            #[cfg(feature = "clients")]
+            Verified::GooglePlayProductV2 => "GOOGLE_PLAY_PRODUCT_V2",
             Verified::Purchase => "PURCHASE",
         }
     }
@@ -74,6 +79,8 @@ impl Verified {
             Verified::GooglePlayProduct,
             #[cfg(feature = "clients")]
             Verified::GooglePlaySubscription,
+            #[cfg(feature = "clients")]
+            Verified::GooglePlayProductV2,
             Verified::Purchase,
         ]
         .into_iter()
@@ -242,6 +249,8 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
         Verified::GooglePlayProduct => binding::play_product(&json),
         #[cfg(feature = "clients")]
         Verified::GooglePlaySubscription => binding::play_subscription(&json),
+        #[cfg(feature = "clients")]
+        Verified::GooglePlayProductV2 => binding::play_product_v2(&json),
     }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)

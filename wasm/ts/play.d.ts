@@ -34,7 +34,88 @@ export interface CancelSubscriptionPurchaseV2Params extends SubscriptionPurchase
   cancellationContext: { cancellationType: 'USER_REQUESTED_STOP_RENEWALS' | 'DEVELOPER_REQUESTED_STOP_PAYMENTS' | (string & {}) };
 }
 export interface SubscriptionPurchaseParams { packageName: string; subscriptionId: string; token: string }
-export interface AcknowledgeSubscriptionPurchaseParams extends SubscriptionPurchaseParams { developerPayload?: string }
+export interface AcknowledgeSubscriptionPurchaseParams extends SubscriptionPurchaseParams {
+  developerPayload?: string;
+  /** For a re-subscription bought in the Play Store (its `outOfAppPurchaseContext`): the ids to link it to. */
+  externalAccountIds?: { obfuscatedAccountId?: string; obfuscatedProfileId?: string };
+}
+export interface ProductPurchaseV2Params { packageName: string; token: string }
+/** Google's ProductPurchaseV2 (productsv2); `purchaseCompletionTimeMs` is `purchaseCompletionTime` in epoch ms. */
+export interface ProductPurchaseV2 {
+  kind?: string;
+  productLineItem?: {
+    productId?: string;
+    productOfferDetails?: {
+      offerId?: string; purchaseOptionId?: string; offerTags?: string[]; offerToken?: string;
+      quantity?: number;
+      /** What is left after refunds by quantity. */
+      refundableQuantity?: number;
+      consumptionState?: 'CONSUMPTION_STATE_UNSPECIFIED' | 'CONSUMPTION_STATE_YET_TO_BE_CONSUMED' | 'CONSUMPTION_STATE_CONSUMED' | (string & {});
+      /** Set for a rental. */
+      rentOfferDetails?: Record<string, unknown>;
+      preorderOfferDetails?: { preorderReleaseTime?: string; preorderReleaseTimeMs?: number };
+      [field: string]: unknown;
+    };
+  }[];
+  purchaseStateContext?: { purchaseState?: 'PURCHASED' | 'CANCELLED' | 'PENDING' | (string & {}) };
+  /** Only for test purchases. */
+  testPurchaseContext?: { fopType?: string };
+  orderId?: string; obfuscatedExternalAccountId?: string; obfuscatedExternalProfileId?: string; regionCode?: string;
+  /** Absent until the payment completes (pending). */
+  purchaseCompletionTime?: string; purchaseCompletionTimeMs?: number;
+  acknowledgementState?: 'ACKNOWLEDGEMENT_STATE_UNSPECIFIED' | 'ACKNOWLEDGEMENT_STATE_PENDING' | 'ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED' | (string & {});
+  [field: string]: unknown;
+}
+export interface DeferSubscriptionPurchaseV2Params extends SubscriptionPurchaseV2Params {
+  /** `etag` is the subscription's, as getSubscriptionPurchaseV2 read it (required by Google). */
+  deferralContext: { deferDuration: string; etag: string; validateOnly?: boolean };
+}
+export interface DeferSubscriptionPurchaseV2Response { itemExpiryTimeDetails?: { productId?: string; expiryTime?: string; expiryTimeMs?: number }[] }
+export interface GetOrderParams { packageName: string; orderId: string }
+export interface BatchGetOrdersParams { packageName: string; /** 1 to 1000 distinct order ids. */ orderIds: string[] }
+export interface RefundOrderParams { packageName: string; orderId: string; /** Also end the purchase's access. */ revoke?: boolean }
+export interface ReviewRefundOrderParams {
+  packageName: string; orderId: string;
+  /** From the pending refund review notification. */
+  pendingRefundToken: string;
+  /** Google's values (APPROVE, DECLINE, NEUTRAL in third-party code; not confirmed in Google's reference). */
+  refundPreference: string;
+  sampleContentProvided: boolean;
+  /** 0 to 100,000. */
+  consumptionPercentageMilliunits?: number;
+  consumptionUsageEvents?: {
+    consumptionItemDescription?: string; consumptionTime?: string; ipAddress?: string;
+    location?: Record<string, unknown>; obfuscatedAccountId?: string; obfuscatedProfileId?: string;
+  }[];
+}
+/** Money as Google writes it. */
+export interface PlayMoney { currencyCode?: string; units?: string; nanos?: number }
+/** Google's Order (orders.get; `Order` is Apple's sort order in this package); each RFC 3339 `…Time` has a `…TimeMs` twin in epoch ms. */
+export interface PlayOrder {
+  orderId?: string; purchaseToken?: string;
+  state?: 'STATE_UNSPECIFIED' | 'PENDING' | 'PROCESSED' | 'CANCELED' | 'PENDING_REFUND' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | (string & {});
+  createTime?: string; createTimeMs?: number; lastEventTime?: string; lastEventTimeMs?: number;
+  buyerAddress?: { buyerCountry?: string; buyerPostcode?: string; buyerState?: string };
+  total?: PlayMoney; tax?: PlayMoney; developerRevenueInBuyerCurrency?: PlayMoney;
+  lineItems?: {
+    productId?: string; productTitle?: string; listingPrice?: PlayMoney; tax?: PlayMoney; total?: PlayMoney;
+    oneTimePurchaseDetails?: { offerId?: string; purchaseOptionId?: string; quantity?: number; [field: string]: unknown };
+    subscriptionDetails?: { basePlanId?: string; offerId?: string; servicePeriodStartTime?: string; servicePeriodEndTime?: string; [field: string]: unknown };
+    paidAppDetails?: Record<string, unknown>;
+    [field: string]: unknown;
+  }[];
+  orderDetails?: { taxInclusive?: boolean };
+  orderHistory?: {
+    processedEvent?: { eventTime?: string };
+    cancellationEvent?: { eventTime?: string };
+    refundEvent?: { eventTime?: string; refundReason?: string; refundDetails?: Record<string, unknown> };
+    partialRefundEvents?: { createTime?: string; processTime?: string; state?: string; refundDetails?: Record<string, unknown> }[];
+    [field: string]: unknown;
+  };
+  salesChannel?: string; pointsDetails?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+export interface BatchGetOrdersResponse { orders?: PlayOrder[] }
 export interface ListVoidedPurchasesParams {
   packageName: string; startTime?: number; endTime?: number; maxResults?: number; startIndex?: number; token?: string;
   /** 0: in-app products only (Google's default); 1: subscriptions too. */
@@ -73,8 +154,10 @@ export interface VoidedPurchase {
   voidedTimeMillis?: string; voidedTimeMs?: number; orderId?: string;
   /** 0 user, 1 developer, 2 Google. */
   voidedSource?: number;
-  /** 0 other, 1 remorse, 2 not received, 3 defective, 4 accidental purchase, 5 fraud, 6 friendly fraud, 7 chargeback, 8 unacknowledged purchase. */
-  voidedReason?: number; voidedQuantity?: number;
+  /** 0 other, 1 remorse, 2 not received, 3 defective, 4 accidental purchase, 5 fraud, 6 friendly fraud, 7 chargeback, 8 unacknowledged purchase (refunded after 3 days unacknowledged). */
+  voidedReason?: number;
+  /** The quantity refunded, for a refund by quantity (listed with includeQuantityBasedPartialRefund). */
+  voidedQuantity?: number;
 }
 export interface VoidedPurchasesListResponse {
   pageInfo?: { totalResults?: number; resultPerPage?: number; startIndex?: number };

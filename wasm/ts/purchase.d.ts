@@ -18,6 +18,6 @@ export type SubscriptionInput =
  * handed out; a copy or a look-alike is refused. */
 export type VerifiedValue =
   | GooglePurchase | OneStorePurchase | JWSTransactionDecodedPayload | AppReceiptInAppPurchase
-  | ProductPurchase | SubscriptionPurchaseV2 | NhnConsumable | NhnActiveSubscription | PaymentTransaction | Purchase;
+  | ProductPurchase | ProductPurchaseV2 | SubscriptionPurchaseV2 | NhnConsumable | NhnActiveSubscription | PaymentTransaction | Purchase;
 
 export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }

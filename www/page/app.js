@@ -427,6 +427,7 @@ function storeFormFields() {
   /** @type {[string, string] | undefined} */
   const byId = /** @type {Record<string, [string, string] | undefined>} */ ({
     'apple:order': ['Order ID', 'e.g. MK5TTTVWJH'], 'apple:transaction': ['Transaction ID', 'e.g. 2000000100000003'],
+    'google:order': ['Order ID', 'e.g. GPA.3300-1111-2222-00001'],
     'google:token': ['Purchase token', 'the token the app sent'],
   })[by];
   $('store-id-field').hidden = !byId;
@@ -443,7 +444,7 @@ async function loadStoreConfig() {
   try {
     const conf = await (await fetch('/api/config', { headers: { accept: 'application/json' } })).json();
     const { apple, google } = conf.storeApis ?? {};
-    const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: conf.storeSamples?.google ? ` (local server, seeded: try token ${conf.storeSamples.google.token} with product ${conf.storeSamples.google.productId})` : ' (local server)' };
+    const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: conf.storeSamples?.google ? ` (local server, seeded: try token ${conf.storeSamples.google.token} with product ${conf.storeSamples.google.productId}, or order GPA.3300-1111-2222-00001)` : ' (local server)' };
     const says = [
       apple ? `App Store Server API at ${apple.baseUrl}${conf.emulator ? seeded.apple : ''}.` : 'No App Store Server API credentials are configured.',
       google ? `Play Developer API at ${google.baseUrl}${conf.emulator ? seeded.google : ''}.` : 'No Play Developer API service account is configured.',

@@ -289,7 +289,8 @@ async function googleLookup({ client, conf }, { by, id, productId }, { now }) {
     if (truncated) notes.push(truncatedNote('the voided purchases'));
     return { rows: list.map(voidedRow), notes, ...(truncated ? { truncated: true } : {}) };
   }
-  if (by !== 'token') throw bad("by: one of 'token', 'voided'");
+  if (by === 'order') return googleOrder(client, packageName, id);
+  if (by !== 'token') throw bad("by: one of 'token', 'order', 'voided'");
   const product = nonEmpty(productId);
   const [answer, voidedRead] = await Promise.all([
     /** @type {Promise<Partial<import('iap-verify').ProductPurchase & import('iap-verify').SubscriptionPurchaseV2>>} */ (
@@ -324,6 +325,65 @@ async function googleLookup({ client, conf }, { by, id, productId }, { now }) {
   if (p.needsAcknowledgement) notes.push(`not acknowledged yet: Google refunds it on ${new Date(/** @type {number} */ (p.acknowledgeBy)).toISOString()} unless the app's server acknowledges or consumes it`);
   if (voidedRead.truncated) notes.push(truncatedNote('the voided purchases (a refund may not show)'));
   return { rows: [row], notes, ...(voidedRead.truncated ? { truncated: true } : {}) };
+}
+
+/**
+ * `{ store: 'google', by: 'order', id }`: the order (`GPA.…`, the id on the customer's receipt
+ * e-mail) from the Orders API, its state and refunds, and the purchase it is for (productsv2 or
+ * subscriptionsv2, by the order's purchase token) with its acknowledgement.
+ * @param {import('iap-verify').GooglePlayClient} client
+ * @param {string} packageName
+ * @param {string} orderId
+ * @returns {Promise<LookupAnswer>}
+ */
+async function googleOrder(client, packageName, orderId) {
+  /** @type {import('iap-verify').PlayOrder} */
+  let order;
+  try {
+    order = await client.getOrder({ packageName, orderId });
+  } catch (e) {
+    if (/** @type {{ details?: { status?: number } }} */ (e)?.details?.status === 404) return { rows: [], notes: [`Google knows no order ${orderId}`] };
+    throw e;
+  }
+  const item = order.lineItems?.[0] ?? {};
+  const subscription = item.subscriptionDetails !== undefined;
+  const price = (/** @type {import('iap-verify').PlayMoney | undefined} */ m) => (m?.units === undefined ? undefined : Number(m.units) * 1000 + Math.round((m.nanos ?? 0) / 1e6));
+  /** @type {string[]} */
+  const notes = [];
+  /** @type {import('iap-verify').Purchase | undefined} */
+  let p;
+  if (order.purchaseToken) {
+    try {
+      const token = order.purchaseToken;
+      p = iap.toPurchase(subscription ? await client.getSubscriptionPurchaseV2({ packageName, token }) : await client.getProductPurchaseV2({ packageName, token }));
+    } catch (e) {
+      notes.push(`the purchase of this order could not be read (${/** @type {{ code?: string }} */ (e)?.code ?? 'error'})`);
+    }
+  }
+  const refundTime = order.orderHistory?.refundEvent?.eventTime;
+  const row = {
+    store: 'google',
+    transactionId: order.orderId,
+    purchaseToken: order.purchaseToken,
+    productId: item.productId,
+    type: subscription ? 'Subscription' : 'One-time product',
+    quantity: item.oneTimePurchaseDetails?.quantity ?? p?.quantity,
+    price: price(order.total),
+    currency: order.total?.currencyCode,
+    purchaseTime: order.createTimeMs,
+    expiryTime: p?.expiresTime,
+    status: order.state ?? 'UNKNOWN',
+    needsAcknowledgement: p?.needsAcknowledgement,
+    acknowledgeBy: p?.acknowledgeBy,
+    environment: p?.environment,
+    refunded: order.state === 'REFUNDED' || order.state === 'PARTIALLY_REFUNDED',
+    ...(refundTime ? { revocationTime: Date.parse(refundTime) } : {}),
+  };
+  const partial = order.orderHistory?.partialRefundEvents?.length ?? 0;
+  if (partial > 0) notes.push(`${partial} partial refund${partial === 1 ? '' : 's'} (by quantity)`);
+  if (order.state === 'PENDING_REFUND') notes.push('a refund of this order is pending: Google may ask for a review (reviewRefundOrder)');
+  if (p?.needsAcknowledgement) notes.push(`not acknowledged yet: Google refunds it on ${new Date(/** @type {number} */ (p.acknowledgeBy)).toISOString()} unless the app's server acknowledges or consumes it`);
+  return { rows: [row], notes };
 }
 
 /**
