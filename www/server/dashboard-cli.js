@@ -879,7 +879,7 @@ export async function startDashboard(options = {}) {
           }
           const { id } = sessions.create(who.user, who.role, 'oidc');
           await audit.append({ user: who.user, role: who.role, action: 'sign-in', result: 'ok', detail: 'oidc' });
-          res.writeHead(303, { location: './', 'cache-control': 'no-store', 'set-cookie': [clear, cookie(cookieName, id, { secure, sameSite: 'Strict', maxAgeS: Math.floor(sessions.absoluteMs / 1000) })] });
+          res.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': [clear, cookie(cookieName, id, { secure, sameSite: 'Strict', maxAgeS: Math.floor(sessions.absoluteMs / 1000) })] });
           return res.end();
         }
         const route = ROUTES[`${req.method} ${url.pathname}`];
