@@ -123,10 +123,15 @@ export async function postgresAudit(url, retentionDays) {
     throw new Error('audit.postgres needs the pg package: npm install pg');
   }
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await pool.query(`CREATE TABLE IF NOT EXISTS iap_verify_dashboard_audit (
+  try {
+    await pool.query(`CREATE TABLE IF NOT EXISTS iap_verify_dashboard_audit (
     id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, role text NOT NULL,
     action text NOT NULL, store text, target text, result text NOT NULL, detail text)`);
-  await pool.query('CREATE INDEX IF NOT EXISTS iap_verify_dashboard_audit_at ON iap_verify_dashboard_audit (at)');
+    await pool.query('CREATE INDEX IF NOT EXISTS iap_verify_dashboard_audit_at ON iap_verify_dashboard_audit (at)');
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
   return {
     kind: 'postgres',
     retentionDays,
