@@ -67,7 +67,7 @@ leaves it); purchase lookups go through this process, which holds the API creden
                                    "idleMinutes"},
                           "audit": {"postgres": URL | "file": PATH, "retentionDays"},
                           "settingsFile": PATH, "rateLimit": {"perMinute", "signInPerMinute"}}
-                   (paths relative to the config file; docs/deployment.md)
+                   (paths relative to the config file; the README's "A team" section)
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
@@ -744,7 +744,7 @@ export async function startDashboard(options = {}) {
   }
   const signIn = accounts !== undefined || oidc !== undefined;
   if (!signIn && !isLoopback(host)) {
-    throw new UsageError(`--host ${host} reaches beyond this machine: configure sign-in first ("auth" in the config file: an accounts file or an OpenID Connect provider; docs/deployment.md)`);
+    throw new UsageError(`--host ${host} reaches beyond this machine: configure sign-in first ("auth" in the config file: an accounts file or an OpenID Connect provider; see the README's "A team" section)`);
   }
   const sessions = new Sessions({ absoluteMs: (authConf?.sessionHours ?? 8) * 3_600_000, idleMs: (authConf?.idleMinutes ?? 30) * 60_000 });
   const limiter = new RateLimit({ max: perMinute, windowMs: 60_000 });
