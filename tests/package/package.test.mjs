@@ -548,7 +548,7 @@ test('`npx iap-verify-dashboard --config FILE` from the tarball: accounts hashed
   assert.match(hashed.stdout, /^scrypt\$131072\$8\$1\$[\w-]+\$[\w-]+\n$/);
   writeFileSync(join(dir, 'accounts.json'), JSON.stringify({ users: [{ name: 'ada', role: 'agent', password: hashed.stdout.trim() }] }));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ auth: { accountsFile: 'accounts.json' }, audit: { file: 'audit.jsonl' } }));
-  const dash = await started('npx', ['--offline', '--no-install', 'iap-verify-dashboard', '--config', join(dir, 'config.json'), '--port', '0', '--emulator'], /iap-verify-dashboard: (http:\/\/127\.0\.0\.1:\d+\/)[\s\S]*sign-in required; audit trail: file/);
+  const dash = await started('npx', ['--offline', '--no-install', 'iap-verify-dashboard', '--config', join(dir, 'config.json'), '--port', '0', '--emulator'], /iap-verify-dashboard: (http:\/\/127\.0\.0\.1:\d+\/)[\s\S]*sign-in required; audit trail: file/, { group: true });
   try {
     const base = dash.match[1];
     assert.deepEqual(await (await fetch(`${base}api/health`)).json(), { status: 'ok', signIn: true, audit: 'file' });
@@ -566,11 +566,16 @@ test('`npx iap-verify-dashboard --config FILE` from the tarball: accounts hashed
   }
 });
 
-/** Starts a server process; resolves once `ready` matches its standard output, with `stop()`. */
-function started(cmd, args, ready) {
-  const child = spawn(cmd, args, { cwd: all.projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a server process; resolves once `ready` matches its standard output, with `stop()`.
+ * `group`: the command starts the server as a child of its own (npx): it runs in a process group of
+ * its own, and `stop()` ends that group, so no server is left holding the output pipe.
+ */
+function started(cmd, args, ready, { group = false } = {}) {
+  const child = spawn(cmd, args, { cwd: all.projectDir, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   let out = '';
-  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill())));
+  const kill = () => (group ? process.kill(-child.pid, 'SIGTERM') : child.kill());
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), kill())));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in 20 s: ${out}`)), 20_000);
     child.stdout.on('data', (d) => {
