@@ -218,6 +218,34 @@ describe('a support team in headless Chromium', { skip }, () => {
     }
   });
 
+  test('through the provider, a user no role names is refused, and a forged callback is too; both audited', async () => {
+    const dash = await startDashboard({ port: plainPort, ...teamOptions('refused', `http://127.0.0.1:${plainPort}/api/auth/callback`) });
+    const base = dash.url.replace(/\/$/, '');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(base);
+      await page.getByTestId('signin-oidc').click();
+      await page.waitForURL((u) => u.href.startsWith(provider.issuer));
+      await page.locator('input[name="login"]').fill('nobody@example.test');
+      await page.locator('input[name="password"]').fill('whatever');
+      await page.locator('button[type="submit"]').first().click();
+      await page.waitForURL((u) => u.href.startsWith(`${base}/api/auth/callback`));
+      assert.match(await page.locator('body').innerText(), /no role in this dashboard/);
+      assert.deepEqual((await context.cookies()).filter((c) => /iapv_session$/.test(c.name)), []);
+      // A callback this browser did not start (no login cookie, a made-up code and state).
+      const forged = await fetch(`${base}/api/auth/callback?code=made-up&state=made-up`);
+      assert.equal(forged.status, 400);
+      assert.equal(forged.headers.get('set-cookie')?.includes('iapv_session='), false);
+      const entries = readFileSync(join(dir, 'refused.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.ok(entries.some((e) => e.user === 'nobody@example.test' && e.action === 'sign-in' && e.result === 'refused' && e.detail === 'oidc: no role'));
+      assert.ok(entries.some((e) => e.action === 'sign-in' && e.result === 'error' && /^oidc: /.test(e.detail)));
+    } finally {
+      await context.close();
+      await dash.close();
+    }
+  });
+
   test('behind nginx with TLS (a throwaway certificate) and --public-origin', { skip: skipTls }, async () => {
     // The certificate for localhost, made now.
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
