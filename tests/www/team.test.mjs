@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { startOidcProvider } from './oidc-provider.mjs';
+import { hashPassword } from '../../www/server/dashboard-auth.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const NGINX = '/usr/sbin/nginx';
@@ -82,6 +83,7 @@ async function signIn(base, email, { shots } = {}) {
   await page.goto(base);
   await page.getByTestId('signin-oidc').waitFor();
   assert.equal(await page.locator('#lookup').isVisible(), false, 'nothing but the sign-in before signing in');
+  assert.equal(await page.getByTestId('signin-user').isVisible(), false, 'no local accounts configured: no password form');
   if (shots) await page.screenshot({ path: `${ARTIFACTS}${shots}-signin.png` });
   await page.getByTestId('signin-oidc').click();
   await page.waitForURL((u) => u.href.startsWith(provider.issuer));
@@ -214,6 +216,36 @@ describe('a support team in headless Chromium', { skip }, () => {
       assert.ok(entries.some((e) => e.user === USERS.max && e.action === 'sign-in' && e.detail === 'oidc' && e.role === 'admin'));
       assert.ok(!trail.includes(provider.clientSecret));
     } finally {
+      await dash.close();
+    }
+  });
+
+  test('local accounts beside the provider: the password form signs in, a wrong password is told, sign-out', async () => {
+    writeFileSync(join(dir, 'accounts.json'), JSON.stringify({ users: [{ name: 'lee', role: 'admin', password: await hashPassword('lee-local-password') }] }));
+    const options = teamOptions('local', `http://127.0.0.1:${plainPort}/api/auth/callback`);
+    const dash = await startDashboard({ port: plainPort, ...options, auth: { ...options.auth, accountsFile: join(dir, 'accounts.json') } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(dash.url);
+      await page.getByTestId('signin-user').waitFor();
+      assert.equal(await page.getByTestId('signin-oidc').isVisible(), true);
+      await page.getByTestId('signin-user').fill('lee');
+      await page.getByTestId('signin-password').fill('not-the-password');
+      await page.getByTestId('signin-submit').click();
+      await page.locator('[data-testid="signin-status"]:has-text("Sign-in failed")').waitFor();
+      assert.match(await page.getByTestId('signin-status').innerText(), /wrong user name or password/);
+      await page.screenshot({ path: `${ARTIFACTS}team-local-signin.png` });
+      await page.getByTestId('signin-password').fill('lee-local-password');
+      await page.getByTestId('signin-submit').click();
+      await page.getByTestId('role').waitFor();
+      assert.match(await page.getByTestId('role').innerText(), /admin/i);
+      assert.equal(await page.getByTestId('who').innerText(), 'lee');
+      await page.locator('#audit').waitFor();
+      await page.getByTestId('sign-out').click();
+      await page.getByTestId('signin-user').waitFor();
+    } finally {
+      await context.close();
       await dash.close();
     }
   });
