@@ -69,9 +69,10 @@ test-postgres: build
 	@echo "[test] PostgreSQL flow store: races, faults and killed processes (tests/postgres/)"
 	@scripts/with-postgres.sh node --test tests/postgres/
 
-## test-www: the dashboard in headless Chromium (Debian's; installed when missing), screenshots in tests/www/artifacts/
+## test-www: the dashboard in headless Chromium (Debian's; installed when missing), screenshots in tests/www/artifacts/;
+## a team signing in through a local OpenID Connect provider (oidc-provider), also behind Debian's nginx with TLS
 test-www: build
-	@scripts/setup.sh chromium
+	@scripts/setup.sh chromium nginx
 	@echo "[test] dashboard in headless Chromium (tests/www/)"
 	@node --test tests/www/
 

@@ -9,8 +9,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = new URL('../', import.meta.url);
 const pkg = new URL('pkg/', root);
 
-/** Pages of docs/ that are about working on this repository, not for the package's users. */
-export const NOT_SHIPPED = ['development.md'];
+/**
+ * Pages of docs/ that the library does not ship: the notes on working on this repository, and the
+ * dashboard's deployment guide (the dashboard is its own package, whose README has the essentials).
+ */
+export const NOT_SHIPPED = ['development.md', 'deployment.md'];
 
 /** The manual's pages that the package ships, by file name. */
 export function shippedPages() {

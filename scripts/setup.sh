@@ -3,7 +3,7 @@
 # Debian's clang (ring's C code for wasm32), the wasm32 Rust target, the
 # wasm-bindgen CLI at exactly the version Cargo.lock pins, and the npm dev dependencies (esbuild,
 # binaryen's wasm-opt, typescript, and the runtimes the tests use: deno, bun, workerd, playwright-core).
-# Extra Debian packages can be asked for: `scripts/setup.sh chromium postgresql`.
+# Extra Debian packages can be asked for: `scripts/setup.sh chromium postgresql nginx`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,8 @@ for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium) ;;
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql) ;;
+    # The reverse proxy of the dashboard's TLS test; its package's own service is not used.
+    nginx) [ -x /usr/sbin/nginx ] || apt_pkgs+=(nginx-light openssl) ;;
     *) apt_pkgs+=("$extra") ;;
   esac
 done

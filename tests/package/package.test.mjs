@@ -49,7 +49,7 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   const sources = execFileSync('git', ['ls-files', 'pkg/src'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^pkg\//, ''));
   assert.ok(sources.includes('src/api.js') && sources.includes('src/detect.js'));
   // The manual: every committed page of docs/ but the repository's own notes (scripts/pkg-docs.mjs).
-  const manual = execFileSync('git', ['ls-files', 'docs/*.md'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => f !== 'docs/development.md');
+  const manual = execFileSync('git', ['ls-files', 'docs/*.md'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).filter((f) => f !== 'docs/development.md' && f !== 'docs/deployment.md');
   assert.ok(manual.length >= 15 && manual.includes('docs/apple.md'), manual.join());
   const expected = [
     'LICENSE', 'README.md', 'package.json', 'index.d.ts', 'init.d.ts', 'node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs',
@@ -159,6 +159,7 @@ test("the package's README is the user's door, the manual ships beside it, and n
   const pages = p.packed.files.map((f) => f.path).filter((f) => f.startsWith('docs/'));
   assert.ok(pages.length >= 15, pages.join());
   assert.ok(!pages.includes('docs/development.md'));
+  assert.ok(!pages.includes('docs/deployment.md'), "the dashboard's deployment guide is not the library's");
   for (const page of pages) assert.equal(readFileSync(join(installed(), page), 'utf8'), readFileSync(join(repo, page), 'utf8'), page);
   // The README links to every page of the manual.
   for (const page of pages) assert.ok(readme.includes(`](${page})`), `the README does not link to ${page}`);
@@ -463,6 +464,12 @@ test('iap-verify-emulator and iap-verify-dashboard import iap-verify (and each o
         }
         if (spec.startsWith('node:')) continue;
         const pkgName = Object.keys(manifests).find((n) => spec === n || spec.startsWith(`${n}/`));
+        if (!pkgName && name === 'iap-verify-dashboard') {
+          // Sign-in through OpenID Connect: a dependency of the dashboard's own.
+          assert.ok(Object.hasOwn(manifests[name].dependencies ?? {}, spec), `${name}/${f} imports ${spec} without depending on it`);
+          seen.add(`${name} -> ${spec}`);
+          continue;
+        }
         assert.ok(pkgName && pkgName !== name, `${name}/${f} imports ${spec}`);
         const subpath = `.${spec.slice(pkgName.length)}`;
         assert.ok(Object.hasOwn(manifests[pkgName].exports, subpath), `${name}/${f} imports ${spec}, which ${pkgName} does not export`);
@@ -553,11 +560,42 @@ console.log(r.productSeq, typeof startDashboard, detect('a.b.c').kind);`;
   assert.match(g.stdout, /^usage: iap-verify emulator /);
 });
 
-/** Starts a server process; resolves once `ready` matches its standard output, with `stop()`. */
-function started(cmd, args, ready) {
-  const child = spawn(cmd, args, { cwd: all.projectDir, stdio: ['ignore', 'pipe', 'pipe'] });
+test('`npx iap-verify-dashboard --config FILE` from the tarball: accounts hashed by its own hash-password, sign-in, health, the audit file', async () => {
+  const dir = join(all.work, 'team');
+  mkdirSync(dir);
+  const hashed = runAll('npx', ['--offline', '--no-install', 'iap-verify-dashboard', 'hash-password'], { input: 'a long enough password\n' });
+  assert.equal(hashed.status, 0, hashed.stderr);
+  assert.match(hashed.stdout, /^scrypt\$131072\$8\$1\$[\w-]+\$[\w-]+\n$/);
+  writeFileSync(join(dir, 'accounts.json'), JSON.stringify({ users: [{ name: 'ada', role: 'agent', password: hashed.stdout.trim() }] }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ auth: { accountsFile: 'accounts.json' }, audit: { file: 'audit.jsonl' } }));
+  const dash = await started('npx', ['--offline', '--no-install', 'iap-verify-dashboard', '--config', join(dir, 'config.json'), '--port', '0', '--emulator'], /iap-verify-dashboard: (http:\/\/127\.0\.0\.1:\d+\/)[\s\S]*sign-in required; audit trail: file/, { group: true });
+  try {
+    const base = dash.match[1];
+    assert.deepEqual(await (await fetch(`${base}api/health`)).json(), { status: 'ok', signIn: true, audit: 'file' });
+    assert.equal((await fetch(`${base}api/config`)).status, 401);
+    const login = await fetch(`${base}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ada', password: 'a long enough password' }) });
+    assert.equal(login.status, 200);
+    const auth = { cookie: login.headers.get('set-cookie').split(';')[0], 'x-csrf-token': (await login.json()).csrf };
+    const res = await fetch(`${base}api/lookup`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'user-1' }) });
+    assert.equal(res.status, 200);
+    await pageModulesServed(base);
+    const trail = readFileSync(join(dir, 'audit.jsonl'), 'utf8');
+    assert.match(trail, /"user":"ada","role":"agent","action":"lookup"/);
+  } finally {
+    await dash.stop();
+  }
+});
+
+/**
+ * Starts a server process; resolves once `ready` matches its standard output, with `stop()`.
+ * `group`: the command starts the server as a child of its own (npx): it runs in a process group of
+ * its own, and `stop()` ends that group, so no server is left holding the output pipe.
+ */
+function started(cmd, args, ready, { group = false } = {}) {
+  const child = spawn(cmd, args, { cwd: all.projectDir, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
   let out = '';
-  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill())));
+  const kill = () => (group ? process.kill(-child.pid, 'SIGTERM') : child.kill());
+  const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), kill())));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${args.join(' ')}: not ready in 20 s: ${out}`)), 20_000);
     child.stdout.on('data', (d) => {

@@ -8,6 +8,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, main, startDashboard } from '../../www/server/dashboard-cli.js';
+import { hashPassword } from '../../www/server/dashboard-auth.js';
+
+// Bound beyond loopback the dashboard needs sign-in: one local account, its audit trail in a temp folder.
+const teamDir = mkdtempSync(join(tmpdir(), 'iapv-dash-team-'));
+const TEAM_PASSWORD = 'agent-password-1';
+writeFileSync(join(teamDir, 'accounts.json'), JSON.stringify({ users: [{ name: 'ada', role: 'agent', password: await hashPassword(TEAM_PASSWORD) }] }));
+writeFileSync(join(teamDir, 'config.json'), JSON.stringify({ auth: { accountsFile: 'accounts.json' }, audit: { file: 'audit.jsonl' }, rateLimit: { perMinute: 100000 } }));
+const team = { auth: { accountsFile: join(teamDir, 'accounts.json') }, audit: { file: join(teamDir, 'audit.jsonl') }, rateLimit: { perMinute: 100000 } };
+/** A signed-in session's headers (cookie and CSRF token) for the dashboard at `url`. */
+async function signedIn(url) {
+  const res = await fetch(new URL('/api/auth/login', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'ada', password: TEAM_PASSWORD }) });
+  assert.equal(res.status, 200);
+  return { cookie: res.headers.get('set-cookie').split(';')[0], 'x-csrf-token': (await res.json()).csrf };
+}
 import { startEmulator } from '../../emulator/src/emulator.js';
 
 const post = (url, body, headers = {}) =>
@@ -192,7 +206,8 @@ describe('dashboard server', () => {
   });
 
   test('Host allow-list: bound to 0.0.0.0, a foreign Host is refused on every /api route; loopback names and --allowed-host are not', async () => {
-    const dash = await startDashboard({ port: 0, host: '0.0.0.0', emulator: true, env: {} });
+    const dash = await startDashboard({ port: 0, host: '0.0.0.0', emulator: true, env: {}, ...team });
+    const auth = await signedIn(dash.url);
     try {
       for (const call of API_CALLS) {
         for (const host of ['evil.example', `evil.example:${dash.port}`, 'EVIL.example.', '127.0.0.1.evil.example', '[::1', 'localhost@evil.example']) {
@@ -204,7 +219,7 @@ describe('dashboard server', () => {
         const rebound = await raw(dash.url, { ...call, headers: { host: `evil.example:${dash.port}`, origin: `http://evil.example:${dash.port}` } });
         assert.equal(rebound.status, 421, call.path);
         for (const host of [`127.0.0.1:${dash.port}`, `localhost:${dash.port}`, `[::1]:${dash.port}`, 'LOCALHOST']) {
-          const r = await raw(dash.url, { ...call, headers: { host } });
+          const r = await raw(dash.url, { ...call, headers: { host, ...auth } });
           assert.equal(r.status, 200, `${call.path} with Host ${host}: ${r.body}`);
         }
       }
@@ -212,21 +227,22 @@ describe('dashboard server', () => {
     } finally {
       await dash.close();
     }
-    const named = await startDashboard({ port: 0, host: '0.0.0.0', emulator: true, env: {}, allowedHosts: ['support.internal', 'Dash.Example.'] });
+    const named = await startDashboard({ port: 0, host: '0.0.0.0', emulator: true, env: {}, allowedHosts: ['support.internal', 'Dash.Example.'], ...team });
+    const auth2 = await signedIn(named.url);
     try {
       for (const call of API_CALLS) {
         for (const host of [`support.internal:${named.port}`, 'dash.example', `dash.example:${named.port}`]) {
-          assert.equal((await raw(named.url, { ...call, headers: { host } })).status, 200, `${call.path} with Host ${host}`);
+          assert.equal((await raw(named.url, { ...call, headers: { host, ...auth2 } })).status, 200, `${call.path} with Host ${host}`);
         }
         assert.equal((await raw(named.url, { ...call, headers: { host: 'evil.example' } })).status, 421, call.path);
       }
       // Origins come from the allow-list: any allowed name at this port, never the request's Host.
       const lookup = API_CALLS[1];
       const host = `support.internal:${named.port}`;
-      assert.equal((await raw(named.url, { ...lookup, headers: { host, origin: `http://support.internal:${named.port}` } })).status, 200);
-      assert.equal((await raw(named.url, { ...lookup, headers: { host, origin: `http://dash.example:${named.port}` } })).status, 200);
+      assert.equal((await raw(named.url, { ...lookup, headers: { host, origin: `http://support.internal:${named.port}`, ...auth2 } })).status, 200);
+      assert.equal((await raw(named.url, { ...lookup, headers: { host, origin: `http://dash.example:${named.port}`, ...auth2 } })).status, 200);
       for (const origin of ['http://evil.example', `http://evil.example:${named.port}`, `https://support.internal:${named.port}`, 'http://support.internal:1', 'null']) {
-        assert.equal((await raw(named.url, { ...lookup, headers: { host, origin } })).status, 403, origin);
+        assert.equal((await raw(named.url, { ...lookup, headers: { host, origin, ...auth2 } })).status, 403, origin);
       }
     } finally {
       await named.close();
@@ -281,15 +297,19 @@ describe('dashboard server', () => {
     console.error = (l) => errors.push(l);
     try {
       for (const bad of [['--public-origin', 'support.example.com'], ['--public-origin', 'https://support.example.com/path'], ['--public-origin', 'ftp://x.example'],
-        ['--allowed-host', ''], ['--allowed-host', 'a b'], ['--allowed-host', 'x.example/'], ['--allowed-host']]) {
+        ['--allowed-host', ''], ['--allowed-host', 'a b'], ['--allowed-host', 'x.example/'], ['--allowed-host'],
+        // Beyond loopback without sign-in.
+        ['--port', '0', '--host', '0.0.0.0', '--no-emulator']]) {
         assert.equal(await main(bad, { log, signals: false, env: {} }), 2, bad.join(' '));
       }
     } finally {
       console.error = realError;
     }
-    const dash = await main(['--port', '0', '--host', '0.0.0.0', '--allowed-host', 'a.example', '--allowed-host=b.example', '--public-origin', 'https://support.example.com'], { log, signals: false, env: {} });
+    const dash = await main(['--port', '0', '--host', '0.0.0.0', '--config', join(teamDir, 'config.json'), '--allowed-host', 'a.example', '--allowed-host=b.example', '--public-origin', 'https://support.example.com'], { log, signals: false, env: {} });
+    assert.match(lines.join('\n'), /sign-in required; audit trail: file/);
+    const auth = await signedIn(dash.url);
     try {
-      for (const host of ['a.example', 'b.example', 'support.example.com']) assert.equal((await raw(dash.url, { headers: { host } })).status, 200, host);
+      for (const host of ['a.example', 'b.example', 'support.example.com']) assert.equal((await raw(dash.url, { headers: { host, ...auth } })).status, 200, host);
       assert.equal((await raw(dash.url, { headers: { host: 'c.example' } })).status, 421);
     } finally {
       await dash.close();

@@ -208,7 +208,7 @@ describe('hostile data in headless Chromium', { skip }, () => {
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation (nothing even tried to load or run)');
     assert.deepEqual(problems, []);
     const origin = new URL(dash.url).origin;
-    const own = /^\/(|index\.html|app\.js|verify\.js|render\.js|fields\.js|settings\.js|style\.css|favicon\.(ico|svg)|api\/(config|lookup)|pkg\/(browser\.mjs|init\.mjs|src\/[a-z-]+\.js|web\/(iap_verify(\.js|_bg\.wasm)|endpoints\.js)))$/;
+    const own = /^\/(|index\.html|app\.js|team\.js|verify\.js|render\.js|fields\.js|settings\.js|style\.css|favicon\.(ico|svg)|api\/(config|lookup|session|actions|settings|audit)|pkg\/(browser\.mjs|init\.mjs|src\/[a-z-]+\.js|web\/(iap_verify(\.js|_bg\.wasm)|endpoints\.js)))$/;
     for (const url of requests) {
       const u = new URL(url);
       assert.equal(u.origin, origin, `fetched from elsewhere: ${url.slice(0, 120)}`);

@@ -7,7 +7,8 @@ import { KINDS, detect, bytesToBase64 } from 'iap-verify/detect';
 import { verifyInput, parseRoots } from './verify.js';
 import { KNOWN_FIELDS } from './fields.js';
 import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
-import { loadSettings, saveSettings, clearSettings } from './settings.js';
+import { DEFAULTS, loadSettings, saveSettings, clearSettings } from './settings.js';
+import { api, startTeam } from './team.js';
 
 /** The page's element with this id (index.html has each one this file names). */
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -42,6 +43,23 @@ const formButton = (/** @type {string} */ id) => /** @type {HTMLButtonElement} *
 /** @type {typeof import('iap-verify') | undefined} */
 let iap;
 let settings = loadSettings();
+/** Whether the dashboard server holds the settings (then this browser's are not used). */
+let serverSettings = false;
+
+/** The settings the server holds for the team, when it holds them. */
+async function loadServerSettings() {
+  const res = await api('/api/settings').catch(() => undefined);
+  if (!res?.ok) return;
+  const out = await res.json();
+  if (out.held !== 'server') return;
+  serverSettings = true;
+  settings = { ...DEFAULTS, roots: [], ...out.settings };
+  $('settings-where').textContent = out.editable
+    ? 'Held by the dashboard server and shared by the team (public keys and expectations only; the store keys never leave the server). Saving changes them for everyone.'
+    : 'Held by the dashboard server and shared by the team; only an admin can change them.';
+  /** @type {HTMLButtonElement} */ (document.querySelector('[data-testid="save-settings"]')).disabled = !out.editable;
+  $('reset-settings').hidden = true;
+}
 /**
  * The bytes of a dropped binary file (a DER receipt), which the textarea cannot hold.
  * @type {Uint8Array | undefined}
@@ -266,9 +284,15 @@ dialog.addEventListener('close', () => {
     appAppleId: fieldEl('s-appid').value.trim(),
     roots: pems,
   };
+  if (serverSettings) {
+    // Held by the dashboard server for the whole team; only an admin may change them.
+    api('/api/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
+    return;
+  }
   saveSettings(settings);
 });
 $('reset-settings').addEventListener('click', () => {
+  if (serverSettings) return;
   clearSettings();
   settings = loadSettings();
   fillSettings();
@@ -283,7 +307,7 @@ const STORE_NAMES = { GG: 'Google Play', AS: 'App Store', ONESTORE: 'ONE store' 
 
 async function loadLookupConfig() {
   try {
-    const res = await fetch('/api/config', { headers: { accept: 'application/json' } });
+    const res = await api('/api/config');
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const conf = await res.json();
     // Gamebase first: its answers carry purchase times and test flags.
@@ -360,7 +384,7 @@ async function postLookup({ form, statusEl, table, tbody, url, body, row, summar
   const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'));
   button.disabled = true;
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await api(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     /** @type {LookupAnswer} */
     const out = await res.json().catch(() => ({ error: { code: 'MALFORMED_INPUT', message: `HTTP ${res.status}, not JSON` } }));
     if (!res.ok || out.error) {
@@ -442,7 +466,7 @@ $('store-by').addEventListener('change', storeFormFields);
 
 async function loadStoreConfig() {
   try {
-    const conf = await (await fetch('/api/config', { headers: { accept: 'application/json' } })).json();
+    const conf = await (await api('/api/config')).json();
     const { apple, google } = conf.storeApis ?? {};
     const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: conf.storeSamples?.google ? ` (local server, seeded: try token ${conf.storeSamples.google.token} with product ${conf.storeSamples.google.productId}, or order GPA.3300-1111-2222-00001)` : ' (local server)' };
     const says = [
@@ -491,6 +515,10 @@ $('store-lookup-form').addEventListener('submit', async (e) => {
 
 showIdle();
 updateDetection();
-loadLookupConfig();
-loadStoreConfig();
 loadPackage();
+startTeam().then((ready) => {
+  if (!ready) return;
+  loadServerSettings();
+  loadLookupConfig();
+  loadStoreConfig();
+});

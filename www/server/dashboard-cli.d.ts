@@ -39,6 +39,41 @@ export interface DashboardOptions {
   requestTimeoutMs?: number;
   /** Connections open at once; more are closed as they arrive. Default 64 (Node's: no cap). */
   maxConnections?: number;
+  /** Sign-in (else the config file's `auth`). Required to listen beyond loopback. */
+  auth?: DashboardAuth;
+  /** The audit trail (else the config file's `audit`). Default: a file beside the config file when sign-in is on, else memory. */
+  audit?: { postgres?: string; file?: string; retentionDays?: number };
+  /** A JSON file holding the page's settings for everyone (else each browser keeps its own). */
+  settingsFile?: string;
+  /** API requests per user per minute (default 120) and sign-in attempts per client address (default 10); 429 past them. */
+  rateLimit?: { perMinute?: number; signInPerMinute?: number };
+}
+
+export type DashboardRole = 'viewer' | 'agent' | 'admin';
+
+/** Sign-in: local accounts (a file of scrypt hashes), an OpenID Connect provider, or both. */
+export interface DashboardAuth {
+  /** `{ "users": [{ "name", "role", "password": "scrypt$…" }] }` (hashes from `iap-verify-dashboard hash-password`). */
+  accountsFile?: string;
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    clientSecret?: string;
+    /** Default: the first public origin + /api/auth/callback. */
+    redirectUri?: string;
+    /** Default "openid email profile". */
+    scopes?: string;
+    /** Who gets each role: verified e-mail addresses, or "group:NAME" for a `groups` claim. */
+    roles?: Partial<Record<DashboardRole, string[]>>;
+    /** The role of a user no list names; default null (refused). */
+    defaultRole?: DashboardRole | null;
+    /** Accept an http issuer (tests; always allowed on loopback). */
+    allowHttp?: boolean;
+  };
+  /** A session ends this long after sign-in. Default 8. */
+  sessionHours?: number;
+  /** ... or this long after its last request. Default 30. */
+  idleMinutes?: number;
 }
 
 /** The limits a running dashboard applies. */
@@ -64,6 +99,10 @@ export interface Dashboard {
   readonly emulator?: Emulator;
   /** Where lookups go (never the credentials). */
   readonly apis: Partial<Record<'iap' | 'gamebase', { baseUrl: string; packageName: string | null }>>;
+  /** Whether sign-in is required. */
+  readonly signIn: boolean;
+  /** Where the audit trail goes. */
+  readonly audit: 'postgres' | 'file' | 'memory';
   close(): Promise<void>;
 }
 

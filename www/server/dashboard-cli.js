@@ -5,9 +5,13 @@
 // only ever sees lookup results. Without a configured server it starts the local IAP server of
 // iap-verify-emulator (seeded), so the dashboard works on a machine with no NHN account.
 //
-// Only the two read calls a support lookup needs are exposed (unconsumed payments, active
-// subscriptions); nothing here can consume, cancel or refund, whatever the browser sends.
+// Shared by a team (a config file's `auth`), every API call needs a signed-in session whose role
+// allows it (viewer: verify and look up; agent: also the customer actions of dashboard-actions.js;
+// admin: also the settings and the audit trail), and every look-up and action is audited
+// (dashboard-audit.js). Alone on 127.0.0.1 with no `auth`, it is one person's tool as before:
+// no sign-in, that person acts as admin, and it says so.
 import { createServer } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, normalize, posix, sep } from 'node:path';
@@ -17,6 +21,11 @@ import * as iap from 'iap-verify';
 import { startEmulator } from 'iap-verify-emulator';
 import { hostCheck } from 'iap-verify-emulator/host-check';
 import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
+import { Sessions, RateLimit, cookie, hashPassword, isRole, loadAccounts, oidcClient, parseCookies, roleAtLeast, verifyPassword } from './dashboard-auth.js';
+import { memoryAudit, openAudit } from './dashboard-audit.js';
+import { publicActions, readAction } from './dashboard-actions.js';
+import { writeFile, rename } from 'node:fs/promises';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 
 /** @typedef {import('node:http').IncomingMessage} Request */
 /** @typedef {import('node:http').ServerResponse} Response */
@@ -34,8 +43,9 @@ Serves the support dashboard: decoding and verification run in the browser (noth
 leaves it); purchase lookups go through this process, which holds the API credentials.
 
   --port N         listen port (default 8790; 0 picks a free one)
-  --host HOST      listen address (default 127.0.0.1). The lookup API has no login of its own:
-                   expose it beyond this machine only behind your own access control
+  --host HOST      listen address (default 127.0.0.1). Beyond loopback it refuses to start unless
+                   the config file configures sign-in ("auth"); on loopback without it, whoever
+                   uses this machine's browser is the one (admin) user
   --allowed-host NAME
                    a Host name the dashboard answers besides localhost, 127.0.0.1, [::1] and the
                    address it listens on (every address of this machine for 0.0.0.0 or ::); repeat
@@ -50,7 +60,14 @@ leaves it); purchase lookups go through this process, which holds the API creden
                           "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
                                        "environment", "appAppleId", "baseUrl", "rootCertificateFiles"},
-                          "googlePlay": {"serviceAccountFile", "packageName", "baseUrl", "tokenUrl"}}
+                          "googlePlay": {"serviceAccountFile", "packageName", "baseUrl", "tokenUrl"},
+                          "auth": {"accountsFile", "oidc": {"issuer", "clientId", "clientSecret",
+                                   "redirectUri", "scopes", "roles": {"admin": [EMAIL | "group:NAME"],
+                                   "agent": [...], "viewer": [...]}, "defaultRole"}, "sessionHours",
+                                   "idleMinutes"},
+                          "audit": {"postgres": URL | "file": PATH, "retentionDays"},
+                          "settingsFile": PATH, "rateLimit": {"perMinute", "signInPerMinute"}}
+                   (paths relative to the config file; the README's "A team" section)
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
@@ -62,6 +79,8 @@ request's headers must arrive within 10 s and the whole request within 30 s (408
 connections are open at once. A store lookup reads at most 20 pages of each list (Apple's
 transaction and refund histories, Google's voided purchases) and says "truncated" past that; a
 token lookup reuses the voided-purchase list fetched in the last 60 s.
+
+  hash-password    reads a password on stdin, prints its scrypt hash for the accounts file
 
 Environment (overrides the config file):
   IAP_APPKEY, IAP_BASE_URL, IAP_PACKAGE_NAME
@@ -188,6 +207,71 @@ const MAX_BODY = 16 * 1024;
  */
 const DEFAULT_LIMITS = Object.freeze({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 64 });
 const STORES = ['GG', 'AS', 'ONESTORE'];
+
+
+/** Addresses that only this machine reaches. */
+const isLoopback = (/** @type {string} */ host) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * A team's setup, from the config file's `auth`, `audit`, `settingsFile` and `rateLimit` (or the
+ * same options given to startDashboard): paths relative to the config file.
+ * @typedef {{ accountsFile?: string, oidc?: { issuer: string, clientId: string, clientSecret?: string, redirectUri?: string,
+ *   scopes?: string, roles?: { admin?: string[], agent?: string[], viewer?: string[] }, defaultRole?: string | null, allowHttp?: boolean },
+ *   sessionHours?: number, idleMinutes?: number }} AuthOptions
+ * @typedef {{ postgres?: string, file?: string, retentionDays?: number }} AuditOptions
+ */
+
+/**
+ * The config file's team sections, paths made absolute.
+ * @param {string | undefined} config
+ */
+function teamSections(config) {
+  if (config === undefined) return {};
+  /** @type {Record<string, any>} */
+  const file = JSON.parse(readFileSync(config, 'utf8'));
+  const dir = dirname(resolvePath(config));
+  const at = (/** @type {unknown} */ p) => (typeof p === 'string' && p !== '' ? (isAbsolute(p) ? p : join(dir, p)) : undefined);
+  /** @type {{ auth?: AuthOptions, audit?: AuditOptions, settingsFile?: string, rateLimit?: { perMinute?: number, signInPerMinute?: number } }} */
+  const out = {};
+  if (file.auth && typeof file.auth === 'object') out.auth = { ...file.auth, accountsFile: at(file.auth.accountsFile) };
+  if (file.audit && typeof file.audit === 'object') out.audit = { ...file.audit, file: at(file.audit.file) };
+  if (typeof file.settingsFile === 'string') out.settingsFile = at(file.settingsFile);
+  if (file.rateLimit && typeof file.rateLimit === 'object') out.rateLimit = file.rateLimit;
+  return out;
+}
+
+/** The page's settings a server holds (the verifier's public keys and expectations; no secret). */
+const PAGE_SETTINGS = { googleKey: '', onestoreKey: '', allowLegacyKeys: false, bundleId: '', environment: '', appAppleId: '', roots: /** @type {string[]} */ ([]) };
+
+/**
+ * The page's settings from `v`, each field of its type and bounded, else its default.
+ * @param {any} v
+ */
+function pageSettings(v) {
+  /** @type {Record<string, unknown>} */
+  const out = { ...PAGE_SETTINGS, roots: [] };
+  for (const [k, d] of Object.entries(PAGE_SETTINGS)) {
+    const x = v?.[k];
+    if (Array.isArray(d)) out[k] = Array.isArray(x) ? x.filter((r) => typeof r === 'string' && r.length <= 8192).slice(0, 16) : [];
+    else if (typeof x === typeof d && (typeof x !== 'string' || x.length <= 4096)) out[k] = x;
+  }
+  return /** @type {typeof PAGE_SETTINGS} */ (out);
+}
+
+/** What each API route needs: the least role, and whether it changes anything (then a CSRF token). */
+/** @type {Record<string, { role: import('./dashboard-auth.js').Role, write?: true }>} */
+const ROUTES = {
+  'GET /api/config': { role: 'viewer' },
+  'POST /api/lookup': { role: 'viewer' },
+  'POST /api/store-lookup': { role: 'viewer' },
+  'GET /api/actions': { role: 'viewer' },
+  // Each action's own role is checked with the action (and audited with its id and target).
+  'POST /api/action': { role: 'viewer', write: true },
+  'GET /api/settings': { role: 'viewer' },
+  'PUT /api/settings': { role: 'admin', write: true },
+  'GET /api/audit': { role: 'admin' },
+  'POST /api/auth/logout': { role: 'viewer', write: true },
+};
 
 /** A mistake in the command line or the configuration: exit code 2. */
 class UsageError extends Error {}
@@ -426,9 +510,10 @@ function sendJson(res, status, value, headers = {}) {
  * @param {string} code
  * @param {string} message
  * @param {Record<string, unknown>} [details]
+ * @param {Record<string, string>} [headers]
  */
-function sendError(res, status, code, message, details) {
-  sendJson(res, status, { error: { code, message, ...(details ? { details } : {}) } });
+function sendError(res, status, code, message, details, headers = {}) {
+  sendJson(res, status, { error: { code, message, ...(details ? { details } : {}) } }, headers);
 }
 
 /**
@@ -499,6 +584,46 @@ async function answer(res, run) {
 }
 
 /**
+ * Runs `run`, appends the entry with its result to the audit trail (ok, or the error's code, never
+ * its message, which may quote what the store sent), then answers as `answer` does: the trail has
+ * the entry before the browser has the answer.
+ * @param {Response} res
+ * @param {{ user: string, role: string, action: string, store?: string, target?: string }} entry
+ * @param {() => Promise<unknown>} run
+ * @param {(e: { user: string, role: string, action: string, store?: string, target?: string, result: 'ok' | 'error', detail?: string }) => Promise<void>} append
+ */
+async function auditedAnswer(res, entry, run, append) {
+  /** @type {unknown} */
+  let value;
+  /** @type {unknown} */
+  let error;
+  let failed = false;
+  try {
+    value = await run();
+  } catch (e) {
+    failed = true;
+    error = e;
+  }
+  await append({ ...entry, result: failed ? 'error' : 'ok', ...(failed ? { detail: error instanceof iap.IapError ? error.code : 'INTERNAL' } : {}) });
+  return answer(res, async () => {
+    if (failed) throw error;
+    return value;
+  });
+}
+
+/** Constant-time equality of two tokens. */
+function safeEqual(/** @type {string} */ a, /** @type {string} */ b) {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+/** A hash no password matches, checked when the user name is unknown (same cost as a real one). */
+/** @type {Promise<string> | undefined} */
+let dummyHash;
+const DUMMY_HASH = () => (dummyHash ??= hashPassword(randomBytes(24).toString('base64url')));
+
+/**
  * The request body as text, at most MAX_BODY bytes. A larger one is refused (INPUT_TOO_LARGE) as
  * soon as it is known: from its Content-Length before anything is read, else at the chunk that
  * crosses the limit; reading stops there.
@@ -566,7 +691,8 @@ async function serveFile(res, root, rel, page) {
  * @param {{ port?: number, host?: string, allowedHosts?: string[], publicOrigin?: string | string[],
  *           config?: string, emulator?: boolean, seed?: string, www?: string,
  *           headersTimeoutMs?: number, requestTimeoutMs?: number, maxConnections?: number,
- *           env?: Record<string, string | undefined> }} [options]
+ *           env?: Record<string, string | undefined>, auth?: AuthOptions, audit?: AuditOptions, settingsFile?: string,
+ *           rateLimit?: { perMinute?: number, signInPerMinute?: number } }} [options]
  */
 export async function startDashboard(options = {}) {
   const { port = 8790, host = '127.0.0.1', env = process.env } = options;
@@ -589,6 +715,65 @@ export async function startDashboard(options = {}) {
   const www = findWww(options.www);
   const page = pageLibrary();
   const conf = loadConfig({ config: options.config, env });
+  const sections = teamSections(options.config);
+  const authConf = options.auth ?? sections.auth;
+  const settingsFile = options.settingsFile ?? sections.settingsFile;
+  const perMinute = options.rateLimit?.perMinute ?? sections.rateLimit?.perMinute ?? 120;
+  if (!Number.isSafeInteger(perMinute) || perMinute < 1) throw new UsageError('rateLimit.perMinute must be a positive integer');
+  /** @type {ReturnType<typeof loadAccounts> | undefined} */
+  let accounts;
+  if (authConf?.accountsFile) {
+    try {
+      accounts = loadAccounts(authConf.accountsFile);
+    } catch (e) {
+      throw new UsageError(`auth.accountsFile: ${/** @type {NodeJS.ErrnoException} */ (e).code ?? /** @type {Error} */ (e).message}`);
+    }
+  }
+  const publicOriginList = options.publicOrigin === undefined ? [] : [options.publicOrigin].flat();
+  // Cookies are Secure when the browser comes over TLS (a public origin in https).
+  const secure = publicOriginList.some((o) => /^https:/i.test(o));
+  /** @type {ReturnType<typeof oidcClient> | undefined} */
+  let oidc;
+  if (authConf?.oidc) {
+    const o = authConf.oidc;
+    if (!nonEmpty(o.issuer) || !nonEmpty(o.clientId)) throw new UsageError('auth.oidc needs issuer and clientId');
+    if (o.defaultRole != null && !isRole(o.defaultRole)) throw new UsageError('auth.oidc.defaultRole: viewer, agent, admin or null');
+    const redirectUri = o.redirectUri ?? (publicOriginList[0] ? `${publicOriginList[0].replace(/\/$/, '')}/api/auth/callback` : undefined);
+    if (!redirectUri) throw new UsageError('auth.oidc.redirectUri is needed without --public-origin (e.g. http://127.0.0.1:8790/api/auth/callback)');
+    oidc = oidcClient({ ...o, redirectUri, defaultRole: /** @type {import('./dashboard-auth.js').Role | null | undefined} */ (o.defaultRole), allowHttp: o.allowHttp === true || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(o.issuer) });
+  }
+  const signIn = accounts !== undefined || oidc !== undefined;
+  if (!signIn && !isLoopback(host)) {
+    throw new UsageError(`--host ${host} reaches beyond this machine: configure sign-in first ("auth" in the config file: an accounts file or an OpenID Connect provider; see the README's "A team" section)`);
+  }
+  const sessions = new Sessions({ absoluteMs: (authConf?.sessionHours ?? 8) * 3_600_000, idleMs: (authConf?.idleMinutes ?? 30) * 60_000 });
+  const limiter = new RateLimit({ max: perMinute, windowMs: 60_000 });
+  const signInPerMinute = options.rateLimit?.signInPerMinute ?? sections.rateLimit?.signInPerMinute ?? 10;
+  if (!Number.isSafeInteger(signInPerMinute) || signInPerMinute < 1) throw new UsageError('rateLimit.signInPerMinute must be a positive integer');
+  const loginLimiter = new RateLimit({ max: signInPerMinute, windowMs: 60_000 });
+  const auditConf = options.audit ?? sections.audit;
+  let audit;
+  try {
+    audit = auditConf || signIn ? await openAudit({ ...auditConf, file: auditConf?.file ?? (options.config ? join(dirname(resolvePath(options.config)), 'iap-verify-dashboard-audit.jsonl') : undefined) }) : memoryAudit();
+  } catch (e) {
+    throw new UsageError(`audit: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+  }
+  await audit.prune().catch(() => 0);
+  const pruneTimer = setInterval(() => audit.prune().catch(() => 0), 3_600_000);
+  pruneTimer.unref();
+  /** @type {typeof PAGE_SETTINGS | undefined} */
+  let heldSettings;
+  if (settingsFile) heldSettings = existsSync(settingsFile) ? pageSettings(JSON.parse(readFileSync(settingsFile, 'utf8'))) : pageSettings({});
+  const cookieName = secure ? '__Host-iapv_session' : 'iapv_session';
+  /**
+   * Answers with what `run` resolves with, and appends the entry with its result to the trail.
+   * @param {Response} res
+   * @param {{ user: string, role: string, action: string, store?: string, target?: string }} entry
+   * @param {() => Promise<unknown>} run
+   */
+  const audited = (res, entry, run) =>
+    auditedAnswer(res, entry, run, (e) => audit.append(e).catch(() => console.error('iap-verify-dashboard: the audit trail refused an entry')));
+  const loginCookie = 'iapv_login';
   const configured = conf.iap !== undefined || conf.gamebase !== undefined;
   const useEmulator = options.emulator ?? !configured;
   /** @type {import('iap-verify-emulator').Emulator | undefined} */
@@ -642,8 +827,120 @@ export async function startDashboard(options = {}) {
         if (!check.originAllowed(req)) {
           return sendError(res, 403, 'INVALID_ARGUMENT', 'cross-origin request refused (the origin behind a proxy is given with --public-origin)');
         }
-        if (url.pathname === '/api/config' && req.method === 'GET') return sendJson(res, 200, publicConfig);
-        if (url.pathname === '/api/lookup' && req.method === 'POST') {
+        if (url.pathname === '/api/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', signIn, audit: audit.kind });
+        const cookies = parseCookies(req.headers.cookie);
+        /** @type {import('./dashboard-auth.js').Session | undefined} */
+        const session = signIn ? sessions.get(cookies.get(cookieName)) : { user: 'local', role: 'admin', via: 'none', csrf: '', created: 0, seen: 0 };
+        const clientIp = req.socket.remoteAddress ?? '?';
+        if (url.pathname === '/api/session' && req.method === 'GET') {
+          return sendJson(res, 200, {
+            signIn: { required: signIn, local: accounts !== undefined, oidc: oidc !== undefined },
+            user: session ? { name: session.user, role: session.role, via: session.via } : null,
+            csrf: session?.csrf ?? null,
+          });
+        }
+        if (url.pathname === '/api/auth/login' && req.method === 'POST' && accounts) {
+          if (!loginLimiter.take(`ip:${clientIp}`).ok) return sendError(res, 429, 'RATE_LIMITED', 'too many sign-in attempts; wait a minute');
+          const body = await lookupBody(req, res);
+          if (body === undefined) return undefined;
+          const name = typeof body?.username === 'string' ? body.username.slice(0, 128) : '';
+          const password = typeof body?.password === 'string' ? body.password.slice(0, 1024) : '';
+          const account = accounts.get(name);
+          // A missing account costs a hash too: the answer's time does not say which names exist.
+          const ok = account ? await verifyPassword(password, account.password) : (await verifyPassword(password, await DUMMY_HASH()), false);
+          if (!ok || !account) {
+            await audit.append({ user: name || '?', role: '-', action: 'sign-in', result: 'refused', detail: 'local' });
+            return sendError(res, 401, 'INVALID_ARGUMENT', 'wrong user name or password');
+          }
+          const { id, session: s } = sessions.create(name, account.role, 'local');
+          await audit.append({ user: name, role: account.role, action: 'sign-in', result: 'ok', detail: 'local' });
+          return sendJson(res, 200, { user: { name, role: s.role, via: 'local' }, csrf: s.csrf }, { 'set-cookie': cookie(cookieName, id, { secure, sameSite: 'Strict', maxAgeS: Math.floor(sessions.absoluteMs / 1000) }) });
+        }
+        if (url.pathname === '/api/auth/oidc' && req.method === 'GET' && oidc) {
+          if (!loginLimiter.take(`ip:${clientIp}`).ok) return sendError(res, 429, 'RATE_LIMITED', 'too many sign-in attempts; wait a minute');
+          const { url: to, loginId } = await oidc.start();
+          // Lax: the provider's redirect back is a cross-site navigation, which Strict cookies miss.
+          return send(res, 302, '', { location: to, 'set-cookie': cookie(loginCookie, loginId, { secure, sameSite: 'Lax', maxAgeS: 600, path: '/api/auth/' }) });
+        }
+        if (url.pathname === '/api/auth/callback' && req.method === 'GET' && oidc) {
+          const clear = cookie(loginCookie, '', { secure, sameSite: 'Lax', maxAgeS: 0, path: '/api/auth/' });
+          let who;
+          try {
+            const redirect = new URL(/** @type {string} */ (oidc.redirectUri));
+            redirect.search = url.search;
+            who = await oidc.finish(cookies.get(loginCookie), redirect);
+          } catch (e) {
+            await audit.append({ user: '?', role: '-', action: 'sign-in', result: 'error', detail: `oidc: ${/** @type {{ code?: string, name?: string }} */ (e ?? {}).code ?? /** @type {Error} */ (e).name ?? 'Error'}` });
+            return send(res, 400, 'Sign-in failed. Go back to the dashboard and sign in again.', { 'content-type': 'text/plain; charset=utf-8', 'set-cookie': clear });
+          }
+          if (who.role === null) {
+            await audit.append({ user: who.user, role: '-', action: 'sign-in', result: 'refused', detail: 'oidc: no role' });
+            return send(res, 403, 'Signed in, but your account has no role in this dashboard: ask an admin.', { 'content-type': 'text/plain; charset=utf-8', 'set-cookie': clear });
+          }
+          const { id } = sessions.create(who.user, who.role, 'oidc');
+          await audit.append({ user: who.user, role: who.role, action: 'sign-in', result: 'ok', detail: 'oidc' });
+          res.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': [clear, cookie(cookieName, id, { secure, sameSite: 'Strict', maxAgeS: Math.floor(sessions.absoluteMs / 1000) })] });
+          return res.end();
+        }
+        const route = ROUTES[`${req.method} ${url.pathname}`];
+        if (!route) return sendError(res, 404, 'INVALID_ARGUMENT', 'no such API');
+        if (!session) return sendError(res, 401, 'UNAUTHENTICATED', 'sign in first');
+        if (signIn && req.method !== 'GET' && req.method !== 'HEAD' && !safeEqual(String(req.headers['x-csrf-token'] ?? ''), session.csrf)) {
+          return sendError(res, 403, 'INVALID_ARGUMENT', 'missing or wrong CSRF token (x-csrf-token)');
+        }
+        // Per user, for a team; alone on loopback (no sign-in) the one user is not limited, as before.
+        const rate = signIn ? limiter.take(`user:${session.user}`) : { ok: true, retryAfterS: 0 };
+        if (!rate.ok) return sendError(res, 429, 'RATE_LIMITED', `over ${perMinute} requests a minute for this user`, undefined, { 'retry-after': String(rate.retryAfterS) });
+        const who = { user: session.user, role: session.role };
+        if (!roleAtLeast(session.role, route.role)) {
+          await audit.append({ ...who, action: `${req.method} ${url.pathname}`, result: 'refused', detail: `needs ${route.role}` });
+          return sendError(res, 403, 'FORBIDDEN', `your role (${session.role}) may not do this; it needs ${route.role}`);
+        }
+        if (url.pathname === '/api/auth/logout') {
+          sessions.destroy(cookies.get(cookieName));
+          await audit.append({ ...who, action: 'sign-out', result: 'ok' });
+          return sendJson(res, 200, { signedOut: true }, { 'set-cookie': cookie(cookieName, '', { secure, sameSite: 'Strict', maxAgeS: 0 }) });
+        }
+        if (url.pathname === '/api/config') return sendJson(res, 200, publicConfig);
+        if (url.pathname === '/api/actions') return sendJson(res, 200, { role: session.role, actions: publicActions(stores) });
+        if (url.pathname === '/api/audit') {
+          const q = url.searchParams;
+          const entries = await audit.query({ user: q.get('user') || undefined, action: q.get('action') || undefined, target: q.get('target') || undefined, since: q.get('since') || undefined, limit: Number(q.get('limit')) || undefined });
+          return sendJson(res, 200, { kind: audit.kind, retentionDays: audit.retentionDays, entries });
+        }
+        if (url.pathname === '/api/settings' && req.method === 'GET') {
+          return sendJson(res, 200, heldSettings ? { held: 'server', settings: heldSettings, editable: roleAtLeast(session.role, 'admin') } : { held: 'browser' });
+        }
+        if (url.pathname === '/api/settings' && req.method === 'PUT') {
+          if (!settingsFile) return sendError(res, 409, 'INVALID_ARGUMENT', 'no settingsFile is configured: settings stay in each browser');
+          const body = await lookupBody(req, res);
+          if (body === undefined) return undefined;
+          heldSettings = pageSettings(body);
+          const tmp = `${settingsFile}.tmp`;
+          await writeFile(tmp, JSON.stringify(heldSettings, null, 2));
+          await rename(tmp, settingsFile);
+          await audit.append({ ...who, action: 'settings', result: 'ok' });
+          return sendJson(res, 200, { held: 'server', settings: heldSettings, editable: true });
+        }
+        if (url.pathname === '/api/action') {
+          const body = await lookupBody(req, res);
+          if (body === undefined) return undefined;
+          let chosen;
+          try {
+            chosen = readAction(body);
+          } catch (e) {
+            if (!(e instanceof iap.IapError)) throw e;
+            await audit.append({ ...who, action: `action:${String(body?.action ?? '?')}`, result: 'error', detail: e.code });
+            return sendError(res, 400, e.code, e.message);
+          }
+          const { action, input, target } = chosen;
+          if (!roleAtLeast(session.role, action.role)) {
+            await audit.append({ ...who, action: action.id, store: action.store, target, result: 'refused', detail: `needs ${action.role}` });
+            return sendError(res, 403, 'FORBIDDEN', `your role (${session.role}) may not do this; it needs ${action.role}`);
+          }
+          return await audited(res, { ...who, action: action.id, store: action.store, target }, () => action.run(stores, input));
+        }
+        if (url.pathname === '/api/lookup') {
           const body = await lookupBody(req, res);
           if (body === undefined) return undefined;
           const userId = nonEmpty(body?.userId);
@@ -655,12 +952,13 @@ export async function startDashboard(options = {}) {
           if (api !== undefined && !(typeof api === 'string' && Object.hasOwn(sources, api))) {
             return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
           }
-          return await answer(res, () => lookup(sources, { userId, store, api }));
+          return await audited(res, { ...who, action: 'lookup', store, target: userId }, () => lookup(sources, { userId, store, api }));
         }
-        if (url.pathname === '/api/store-lookup' && req.method === 'POST') {
+        if (url.pathname === '/api/store-lookup') {
           const body = await lookupBody(req, res);
           if (body === undefined) return undefined;
-          return await answer(res, () => storeLookup(stores, body));
+          const target = typeof body?.id === 'string' ? body.id : undefined;
+          return await audited(res, { ...who, action: `store-lookup:${String(body?.by ?? '?').slice(0, 20)}`, store: typeof body?.store === 'string' ? body.store : undefined, target }, () => storeLookup(stores, body));
         }
         return sendError(res, 404, 'INVALID_ARGUMENT', 'no such API');
       }
@@ -707,8 +1005,12 @@ export async function startDashboard(options = {}) {
         server.close(() => resolve());
         server.closeAllConnections?.();
       }));
+      clearInterval(pruneTimer);
+      await audit.close();
       if (emulator) await emulator.close();
     },
+    signIn,
+    audit: audit.kind,
   };
 }
 
@@ -722,6 +1024,19 @@ export async function startDashboard(options = {}) {
  */
 export async function main(argv = [], { log = console.log, signals = true, env = process.env, name = 'iap-verify dashboard' } = {}) {
   let opts;
+  if (argv[0] === 'hash-password' || (argv[0] === 'dashboard' && argv[1] === 'hash-password')) {
+    // The password from stdin (piped, or typed then Ctrl+D), never from the command line (ps, shell history).
+    const chunks = [];
+    for await (const c of process.stdin) chunks.push(c);
+    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    try {
+      log(await hashPassword(password));
+      return 0;
+    } catch (e) {
+      console.error(`${name} hash-password: ${/** @type {Error} */ (e).message}`);
+      return 2;
+    }
+  }
   try {
     opts = parse(argv);
     if (opts.help) {
@@ -735,9 +1050,9 @@ export async function main(argv = [], { log = console.log, signals = true, env =
     } else {
       for (const [name, a] of Object.entries(dash.apis)) log(`  ${name === 'iap' ? 'IAP server API' : 'Gamebase API'}: ${a.baseUrl}`);
     }
-    if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host)) {
-      log('  warning: listening beyond this machine; the lookup API has no login of its own');
-    }
+    log(dash.signIn
+      ? `  sign-in required; audit trail: ${dash.audit}`
+      : '  no sign-in: for one person on this machine only (you act as admin); audit trail kept in memory unless "audit" is configured');
     if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host) || opts.allowedHosts.length > 0 || opts.publicOrigin.length > 0) {
       log(`  answers the Host names ${dash.hostNames.join(', ')}${dash.publicOrigins.length > 0 ? `; public origin ${dash.publicOrigins.join(', ')}` : ''}`);
     }
