@@ -19,6 +19,8 @@ mod apple;
 mod engine;
 #[cfg(feature = "flow")]
 mod flow;
+#[cfg(feature = "flow")]
+mod lifecycle;
 mod google;
 #[cfg(feature = "inspect")]
 mod inspect;
