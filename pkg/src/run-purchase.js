@@ -142,10 +142,16 @@ export async function runPurchase(options) {
         continue;
       }
       if (answer !== 'SETTLED' && answer !== 'ALREADY_SETTLED') throw bad(`adapter.settle answered ${String(answer)}, not SETTLED or ALREADY_SETTLED`);
-      const next = await write({ type: answer });
-      if (next === null) return false;
-      await sideEffects(next);
-      return true;
+      // The store's answer is recorded even when another instance wrote meanwhile (it is the
+      // answer that instance awaits too), as long as the record still waits for one.
+      for (;;) {
+        const next = await write({ type: answer });
+        if (next !== null) {
+          await sideEffects(next);
+          return true;
+        }
+        if (current.state !== 'SETTLE_REQUESTED') return false;
+      }
     }
     return true;
   };
@@ -177,6 +183,9 @@ export async function runPurchase(options) {
     }
   };
 
+  // Conflict rule: a write refused because another instance wrote first stops this run (the
+  // other instance is ahead and carries the purchase on), except a settle's answer, which is
+  // recorded (above). The run returns the stored flow.
   for (let steps = 0; steps < 50; steps++) {
     const step = current.next();
     if (step === 'NONE' || step === 'WAIT') return current;
@@ -192,17 +201,17 @@ export async function runPurchase(options) {
         else if (purchase.state !== 'PURCHASED') event = { type: 'VERIFY_FAILED', reason: `the store says the purchase is ${purchase.state}` };
         else event = { type: 'VERIFIED', purchase };
       } else throw bad('adapter.verify must answer { purchase }, { pending: true } or { refused: reason }');
-      if ((await write(event)) === null) continue;
+      if ((await write(event)) === null) return current;
       if (event.type === 'VERIFIED' && verdict.settled === true) {
         const effects = await write({ type: 'ALREADY_SETTLED' });
-        if (effects) await sideEffects(effects);
+        if (effects === null) return current;
+        await sideEffects(effects);
       }
       continue;
     }
     if (step === 'REQUEST_SETTLE' || step === 'RETRY_SETTLE') {
       const effects = await write({ type: step === 'REQUEST_SETTLE' ? 'SETTLE_REQUESTED' : 'SETTLE_TIMEOUT' });
-      if (effects === null) continue;
-      if (!(await settle(effects))) continue;
+      if (effects === null || !(await settle(effects))) return current;
       continue;
     }
     if (step === 'DELIVER') {
@@ -211,7 +220,7 @@ export async function runPurchase(options) {
     }
     if (step === 'COMPLETE') {
       if (typeof complete === 'function') await complete(current);
-      await write({ type: 'COMPLETED' });
+      if ((await write({ type: 'COMPLETED' })) === null) return current;
       continue;
     }
   }
