@@ -246,3 +246,29 @@ test('runPurchase refuses a product outside the catalog and a malformed adapter 
   const entry = await store.purchase('ONESTORE', ONE.storeId);
   assert.equal(entry.state, 'SETTLE_REQUESTED');
 });
+
+test('App Store: verified with getTransactionInfo against the local server; nothing to settle, or finish when the catalog opts in', async (t) => {
+  if (!emu || typeof iap.AppStoreServerAPIClient !== 'function') return t.skip('no emulator');
+  const a = emu.appStore;
+  const c = new iap.AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, a.environment, {
+    baseUrl: emu.url, rootCertificates: [a.rootCertificate], appAppleId: a.appAppleId, retryDelayMs: 5,
+  });
+  // The signed transaction the server API answers, checked offline against the local server's root.
+  const verifier = new iap.SignedDataVerifier([a.rootCertificate], false, a.environment, a.bundleId, a.appAppleId);
+  const finished = [];
+  const adapter = iap.appStoreAdapter({
+    verify: async (flow) => ({ purchase: await verifier.verifyAndDecodeTransaction((await c.getTransactionInfo(flow.storeId)).signedTransactionInfo) }),
+    finish: (effect) => finished.push(effect.storeId),
+  });
+  const g = grants();
+  const purchase = { store: 'AS', storeId: '2000000100000004', productId: 'vip_monthly', userId: 'apple-user' };
+  for (const [finish, store] of [[false, iap.createMemoryPurchaseStore()], [true, iap.createMemoryPurchaseStore()]]) {
+    const cat = { vip_monthly: { kind: 'SUBSCRIPTION', ...(finish ? { finish: true } : {}) } };
+    const runs = await Promise.all([0, 1].map(() => iap.runPurchase({ store, adapter, catalog: cat, purchase, deliver: g.deliver })));
+    const flow = await iap.runPurchase({ store, adapter, catalog: cat, key: ['AS', '2000000100000004'], deliver: g.deliver });
+    assert.equal(flow.state, 'COMPLETED', runs.map((f) => f.state).join());
+    assert.equal(flow.settle, finish ? 'FINISH' : 'NONE');
+  }
+  assert.equal(g.got.get('AS 2000000100000004'), 2, 'once per store');
+  assert.deepEqual(finished, ['2000000100000004']);
+});
