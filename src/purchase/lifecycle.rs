@@ -331,7 +331,7 @@ const MAX_REOPENED: usize = 8;
 ///
 /// | from | event | to | effects |
 /// | --- | --- | --- | --- |
-/// | `RECEIVED`, `PENDING` | `VERIFIED {purchase}` (this store and product, `PURCHASED`) | `VERIFIED` | |
+/// | `RECEIVED`, `PENDING` | `VERIFIED {purchase}` (this store, product and id, `PURCHASED`) | `VERIFIED` | |
 /// | `RECEIVED`, `PENDING` | `PENDING` | `PENDING` | |
 /// | `RECEIVED`, `PENDING` | `VERIFY_FAILED` | `VERIFY_FAILED` (token dropped) | |
 /// | `VERIFIED` (consume, before any request of ours) | `ALREADY_SETTLED` | `CONSUMED_ELSEWHERE` (flagged) | `FLAG` |
@@ -553,6 +553,20 @@ impl PurchaseFlow {
         p.acknowledge_by().or_else(|| p.purchase_time().checked_add(ACKNOWLEDGE_WINDOW_MS))
     }
 
+    /// The id the verified purchase gives for this flow's `storeId`: its purchase token (Google
+    /// Play, ONE store) or transaction id (App Store); none for NHN, whose id is the paymentSeq
+    /// the store's purchase does not carry.
+    fn purchase_id<'a>(&self, p: &'a Purchase) -> Option<&'a str> {
+        if self.nhn {
+            return None;
+        }
+        match self.store {
+            Store::GooglePlay | Store::OneStore => p.purchase_token(),
+            Store::AppStore => p.transaction_id(),
+            _ => None,
+        }
+    }
+
     /// The per-state decision: what the driver does now.
     pub fn next_step(&self) -> Step {
         use PurchaseFlowState as S;
@@ -635,6 +649,14 @@ impl PurchaseFlow {
                         self.store,
                         self.product_id
                     )));
+                }
+                if let Some(id) = self.purchase_id(purchase) {
+                    if id != self.store_id {
+                        return Err(Error::invalid_argument(format!(
+                            "the verified purchase is {id}, but this flow is for {}",
+                            self.store_id
+                        )));
+                    }
                 }
                 if purchase.state() != &PurchaseState::Purchased {
                     return Err(Error::invalid_argument(format!(

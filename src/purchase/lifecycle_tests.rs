@@ -9,13 +9,15 @@ fn purchase(store: &str, product: &str, state: i64) -> Purchase {
         "purchaseToken": "tok", "quantity": 2, "obfuscatedAccountId": "acct-7"
     }))
     .unwrap();
-    Purchase { store: Store::from_wire(store), ..p }
+    // An App Store purchase's id is its transaction id.
+    let transaction_id = if store == "AS" { Some("tok".into()) } else { p.transaction_id.clone() };
+    Purchase { store: Store::from_wire(store), transaction_id, ..p }
 }
 
 fn start(store: &str, nhn: bool, kind: ProductKind, finish: bool) -> PurchaseFlow {
     PurchaseFlow::start(PurchaseStart {
         store: Store::from_wire(store),
-        store_id: "id-1".into(),
+        store_id: "tok".into(),
         nhn,
         user_id: None,
         product_id: "gem".into(),
@@ -113,6 +115,26 @@ fn pending_is_never_delivered_and_moves_on() {
     assert_eq!(a.flow.apply(&pending).unwrap_err().code(), "INVALID_ARGUMENT");
     let v = a.flow.apply(&verified("GG")).unwrap();
     assert_eq!(v.flow.next_step(), Step::Deliver);
+}
+
+#[test]
+fn the_verified_purchase_must_be_this_flows() {
+    let other = PurchaseFlow::start(PurchaseStart {
+        store: Store::GooglePlay,
+        store_id: "another-token".into(),
+        nhn: false,
+        user_id: None,
+        product_id: "gem".into(),
+        kind: ProductKind::Consumable,
+        finish: false,
+        token: None,
+    })
+    .unwrap();
+    let e = other.apply(&verified("GG")).unwrap_err();
+    assert_eq!(e.code(), "INVALID_ARGUMENT");
+    assert!(e.to_string().contains("another-token"), "{e}");
+    let e = start("GG", false, ProductKind::Consumable, false).apply(&PurchaseEvent::Verified { purchase: Box::new(purchase("GG", "coin", 0)) });
+    assert_eq!(e.unwrap_err().code(), "INVALID_ARGUMENT");
 }
 
 #[test]
