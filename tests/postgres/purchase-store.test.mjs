@@ -1,8 +1,9 @@
 // runPurchase's ledger on a real PostgreSQL (make test-postgres): the shared purchase store
 // contract, the migration from today's payment-flow table (its rows stay readable by runPayment
 // and appear in the ledger), and several backend instances on separate connections racing on one
-// purchase (Google Play and NHN against the emulator, ONE store against a fake; the App Store has
-// no server settle and is covered by the memory-store tests), one grant row, COMPLETED.
+// purchase (Google Play, the App Store and NHN against the emulator, ONE store against a fake that
+// answers as its docs say), a lost settle answer, and processes killed at every step of a Google
+// Play purchase: one grant row, COMPLETED.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from '../../pkg/node.mjs';
@@ -132,4 +133,73 @@ test('postgres, ONE store (a fake answering as its docs say): racing instances d
   await Promise.allSettled(Array.from({ length: 6 }, (_, i) => instance(t, adapter, purchase, `i${i}`)));
   await instance(t, adapter, purchase, 'after');
   await assertOnce(t, ['ONESTORE', 'TOKEN3000000312345'], 'ONE store');
+});
+
+test('postgres, App Store: six instances race on one transaction (verified offline from the local server\'s answer)', async () => {
+  const t = await fresh();
+  const a = emu.appStore;
+  const client = new iap.AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, a.environment, { baseUrl: emu.url, rootCertificates: [a.rootCertificate], appAppleId: a.appAppleId, retryDelayMs: 5 });
+  const verifier = new iap.SignedDataVerifier([a.rootCertificate], false, a.environment, a.bundleId, a.appAppleId);
+  const adapter = iap.appStoreAdapter({ verify: async (flow) => ({ purchase: await verifier.verifyAndDecodeTransaction((await client.getTransactionInfo(flow.storeId)).signedTransactionInfo) }) });
+  const purchase = { store: 'AS', storeId: '2000000100000004', productId: 'vip_monthly', userId: 'u-as' };
+  const cat = { vip_monthly: { kind: 'SUBSCRIPTION' } };
+  const run = (who) => iap.runPurchase({ store: t.store, adapter, catalog: cat, purchase, deliver: async (effect, flow, { transaction }) => {
+    await transaction.query(`INSERT INTO "${t.grants}" (store, store_id, who) VALUES ($1, $2, $3)`, [effect.store, effect.storeId, who]);
+  } });
+  await Promise.allSettled(Array.from({ length: 6 }, (_, i) => run(`i${i}`)));
+  assert.equal((await run('after')).state, 'COMPLETED');
+  await assertOnce(t, ['AS', '2000000100000004'], 'App Store');
+});
+
+/** Runs the purchase worker process; resolves with its exit code or signal and its output. */
+async function worker(job) {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./purchase-worker.mjs', import.meta.url))], {
+      env: { ...process.env, IAP_JOB: JSON.stringify(job) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out, ops: out.split('\n').filter((l) => l.startsWith('op ')).length }));
+  });
+}
+
+test('postgres, Google Play: a process killed at each step (and one racing it): one grant, consumed once, COMPLETED', async () => {
+  const t = await fresh();
+  let tokens = 0;
+  const newToken = async () => {
+    const token = `play-token-kill-${process.pid}-${++tokens}`;
+    await fetch(`${emu.url}/admin/googleplay/products`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ token, productId: 'gem_500', purchaseTime: '-1h' }]) });
+    return token;
+  };
+  const base = { table: t.table, grants: t.grants, url: emu.url, serviceAccount: emu.googlePlay.serviceAccount, packageName: emu.googlePlay.packageName };
+  const probe = await worker({ ...base, token: await newToken(), who: 'probe' });
+  assert.match(probe.out, /state COMPLETED/, probe.out);
+  let kills = 0;
+  for (let killAt = 0; killAt < probe.ops; killAt++) {
+    for (const racing of [false, true]) {
+      const token = await newToken();
+      const at = `killed at op ${killAt}${racing ? ' with a rival' : ''}`;
+      const [killed, rival] = await Promise.all([
+        worker({ ...base, token, who: `killed@${killAt}`, killAt }),
+        racing ? worker({ ...base, token, who: 'rival' }) : null,
+      ]);
+      if (racing) assert.ok(killed.signal === 'SIGKILL' || killed.code === 0, `${at}: ${killed.out}`);
+      else assert.equal(killed.signal, 'SIGKILL', `${at}: ${killed.out}`);
+      if (killed.signal === 'SIGKILL') kills += 1;
+      if (rival) assert.equal(rival.code, 0, `${at}: rival: ${rival.out}`);
+      const resumed = await worker({ ...base, token, who: 'resumed' });
+      assert.equal(resumed.code, 0, `${at}: resumed: ${resumed.out}`);
+      await assertOnce(t, ['GG', token], at);
+      const { products } = await (await fetch(`${emu.url}/admin/googleplay/state`)).json();
+      const product = products.find((x) => x.token === token);
+      assert.equal(product?.consumptionState, 1, `${at}: consumed at Google: ${JSON.stringify(product)}`);
+    }
+  }
+  assert.ok(kills >= probe.ops, `${kills} kills in ${2 * probe.ops} runs`);
+  console.log(`# ${kills} processes killed at ${probe.ops} steps, each purchase resumed`);
 });
