@@ -8,7 +8,7 @@ export { Environment } from './src/apple.js';
 export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKeySet } from './src/pubsub.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';
-export { runPurchase, applyRefund, reopenPurchase, settleUnsettled, RunPurchaseOptions, PurchaseAdapter, Verdict, CatalogEntry, PurchaseRequest } from './src/run-purchase.js';
+export { runPurchase, applyRefund, applyVoidedPurchases, reopenPurchase, settleUnsettled, RunPurchaseOptions, PurchaseAdapter, Verdict, CatalogEntry, PurchaseRequest } from './src/run-purchase.js';
 export { createMemoryPurchaseStore, PurchaseStore, MemoryPurchaseStore, PurchaseRecord, LedgerEntry } from './src/purchase-store.js';
 export { googlePlayAdapter, oneStoreAdapter, appStoreAdapter, nhnAdapter } from './src/adapters.js';
 export { inspect, InspectOptions, InspectResult, InspectNote, InspectNoteCode, InputKind, CertificateInfo, NamePart } from './src/inspect.js';

@@ -7,7 +7,7 @@ export { verifyPubSubPush } from './pubsub.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';
-export { runPurchase, applyRefund, reopenPurchase, settleUnsettled } from './run-purchase.js';
+export { runPurchase, applyRefund, applyVoidedPurchases, reopenPurchase, settleUnsettled } from './run-purchase.js';
 export { createMemoryPurchaseStore } from './purchase-store.js';
 export { googlePlayAdapter, oneStoreAdapter, appStoreAdapter, nhnAdapter } from './adapters.js';
 export { inspect } from './inspect.js';

@@ -65,6 +65,11 @@ export function applyRefund(options: {
   store: PurchaseStore; key: readonly [string, string]; reason?: string;
   revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown;
 }): Promise<PurchaseFlow | null>;
+/** Applies a Google Play listVoidedPurchases answer to the ledger: one REVOKE per delivered purchase, however often it is read. */
+export function applyVoidedPurchases(options: {
+  store: PurchaseStore; voided: unknown;
+  revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown;
+}): Promise<{ applied: string[]; unknown: string[] }>;
 export function reopenPurchase(options: { store: PurchaseStore; key: readonly [string, string]; by: string; reason: string }): Promise<PurchaseFlow>;
 export function settleUnsettled(
   options: Omit<RunPurchaseOptions, 'purchase' | 'key' | 'adapter'> & { adapters: Record<string, PurchaseAdapter>; limit?: number },

@@ -292,3 +292,27 @@ export async function settleUnsettled(options) {
   }
   return { settled, failed };
 }
+
+/**
+ * Applies a Google Play `listVoidedPurchases` answer (or its `voidedPurchases` array) to the
+ * ledger: each voided purchase stored under `['GG', purchaseToken]` is refunded, `revoke` called
+ * for what was delivered, exactly once however often the list is read. Purchases the ledger does
+ * not hold are returned in `unknown`.
+ * @param {{ store: PurchaseStore, voided: unknown, revoke(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown }} options
+ */
+export async function applyVoidedPurchases({ store, voided, revoke }) {
+  const list = Array.isArray(voided) ? voided : /** @type {{ voidedPurchases?: unknown } | null} */ (voided)?.voidedPurchases ?? [];
+  if (!Array.isArray(list)) throw bad('`voided` must be a listVoidedPurchases answer or its voidedPurchases array');
+  /** @type {string[]} */
+  const applied = [];
+  /** @type {string[]} */
+  const unknown = [];
+  for (const v of list) {
+    const token = v?.purchaseToken;
+    if (typeof token !== 'string' || token === '') throw bad('a voided purchase without a purchaseToken');
+    const reason = `voided by Google Play (voidedReason ${v.voidedReason ?? '?'}, voidedSource ${v.voidedSource ?? '?'})`;
+    const flow = await applyRefund({ store, key: ['GG', token], reason, revoke });
+    (flow === null ? unknown : applied).push(token);
+  }
+  return { applied, unknown };
+}

@@ -272,3 +272,24 @@ test('App Store: verified with getTransactionInfo against the local server; noth
   assert.equal(g.got.get('AS 2000000100000004'), 2, 'once per store');
   assert.deepEqual(finished, ['2000000100000004']);
 });
+
+test('Google Play voided purchases (listVoidedPurchases of the local server) revoke what was delivered, once', async (t) => {
+  if (!emu) return t.skip('no emulator');
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const flow = await iap.runPurchase({ store, adapter: google(), catalog, purchase: { store: 'GG', storeId: 'play-token-unacknowledged', productId: 'gem_500', userId: 'u-void' }, deliver: g.deliver });
+  assert.equal(flow.state, 'COMPLETED');
+  await admin('POST', '/admin/googleplay/voided', [{ token: 'play-token-unacknowledged' }]);
+  const client = new iap.GooglePlayClient({ serviceAccount: emu.googlePlay.serviceAccount, baseUrl: emu.url, retryDelayMs: 5, dangerouslyAllowBrowser: true });
+  const revoked = [];
+  for (let i = 0; i < 2; i++) {
+    const voided = await client.listVoidedPurchases({ packageName: emu.googlePlay.packageName, startTime: Date.now() - 10 * 86_400_000 });
+    const r = await iap.applyVoidedPurchases({ store, voided, revoke: (e) => revoked.push(e) });
+    assert.ok(r.applied.includes('play-token-unacknowledged'));
+    assert.ok(r.unknown.includes('play-token-refunded'), 'a voided purchase this ledger never held');
+  }
+  assert.deepEqual(revoked.map((e) => [e.type, e.storeId, e.userId]), [['REVOKE', 'play-token-unacknowledged', 'u-void']]);
+  const [entry] = await store.purchasesOf('u-void');
+  assert.equal(entry.state, 'REFUNDED');
+  assert.ok(entry.refundedAt >= entry.deliveredAt);
+});
