@@ -293,3 +293,29 @@ test('Google Play voided purchases (listVoidedPurchases of the local server) rev
   assert.equal(entry.state, 'REFUNDED');
   assert.ok(entry.refundedAt >= entry.deliveredAt);
 });
+
+test('oneStoreAdapter maps InvalidPurchaseState to ALREADY_SETTLED only when ONE store says acknowledged and not canceled', async () => {
+  const flow = iap.PurchaseFlow.start({ store: 'ONESTORE', storeId: 'TOKEN3000000312345', productId: 'gem_pack_100', kind: 'NON_CONSUMABLE' });
+  const effect = { type: 'SETTLE', store: 'ONESTORE', storeId: flow.storeId, productId: flow.productId, settle: 'ACKNOWLEDGE', attempt: 2 };
+  const acked = oneStoreFake();
+  acked.p.acknowledgeState = 1;
+  assert.equal(await iap.oneStoreAdapter({ client: acked }).settle(effect, flow), 'ALREADY_SETTLED');
+  assert.deepEqual(acked.calls, ['acknowledge', 'get']);
+  // Canceled (refunded) at ONE store: InvalidPurchaseState too, but not ours to call settled.
+  const canceled = oneStoreFake();
+  Object.assign(canceled.p, { acknowledgeState: 1, purchaseState: 1 });
+  await assert.rejects(iap.oneStoreAdapter({ client: canceled }).settle(effect, flow), (e) => e.details?.errorCode === 'InvalidPurchaseState');
+  // Any other ONE store error propagates untouched, without a look-up.
+  const down = { acknowledgePurchase: async () => { throw new iap.IapError('API_ERROR', 'x', { details: { errorCode: 'AccessTokenExpired' } }); }, getPurchaseDetails: async () => assert.fail('no look-up') };
+  await assert.rejects(iap.oneStoreAdapter({ client: down }).settle(effect, flow), (e) => e.details?.errorCode === 'AccessTokenExpired');
+});
+
+test('googlePlayAdapter maps a 400 FAILED_PRECONDITION only when Google says consumed', async (t) => {
+  if (!emu) return t.skip('no emulator');
+  const flow = iap.PurchaseFlow.start({ store: 'GG', storeId: 'play-token-pending', productId: 'gem_500', kind: 'CONSUMABLE' });
+  const effect = { type: 'SETTLE', store: 'GG', storeId: flow.storeId, productId: 'gem_500', settle: 'CONSUME', attempt: 2 };
+  // A pending purchase: Google answers FAILED_PRECONDITION, but it is not consumed.
+  await assert.rejects(google().settle(effect, flow), (e) => e.details?.errorStatus === 'FAILED_PRECONDITION');
+  const consumed = iap.PurchaseFlow.start({ store: 'GG', storeId: 'play-token-consumed', productId: 'gem_500', kind: 'CONSUMABLE' });
+  assert.equal(await google().settle({ ...effect, storeId: consumed.storeId }, consumed), 'ALREADY_SETTLED');
+});
