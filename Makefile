@@ -119,6 +119,7 @@ bench: build
 	@for f in bench/*.bench.mjs; do node "$$f" || exit 1; done
 	@node scripts/bench-readme.mjs
 	@scripts/with-postgres.sh node bench/flow-store.pg.mjs
+	@scripts/with-postgres.sh node bench/purchase-store.pg.mjs
 
 ## fuzz: every cargo-fuzz target for FUZZ_SECONDS (default 60) each; crashers kept as regressions
 fuzz:

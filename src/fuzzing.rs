@@ -34,6 +34,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("google_purchase", google_purchase),
     ("google_rtdn", google_rtdn),
     ("payment_flow", payment_flow),
+    ("purchase_flow", purchase_flow),
     ("subscription_status", subscription_status),
     ("purchase_sources", purchase_sources),
     ("x509", x509),
@@ -163,6 +164,45 @@ pub fn payment_flow(data: &[u8]) {
         if let Ok(flow) = PaymentFlow::start(params) {
             let _ = flow.apply(&event);
         }
+    }
+}
+
+/// A stored purchase flow (as `PurchaseFlow.fromJSON` reads it), its next step, every JSON event
+/// applied to it, and the bytes as an event and as start parameters.
+pub fn purchase_flow(data: &[u8]) {
+    use crate::purchase::{PurchaseEvent, PurchaseFlow, PurchaseStart};
+    let text = String::from_utf8_lossy(data);
+    let events = [
+        r#"{"type":"PENDING"}"#,
+        r#"{"type":"VERIFY_FAILED","reason":"r"}"#,
+        r#"{"type":"ALREADY_SETTLED"}"#,
+        r#"{"type":"SETTLE_REQUESTED"}"#,
+        r#"{"type":"SETTLED"}"#,
+        r#"{"type":"SETTLE_TIMEOUT"}"#,
+        r#"{"type":"DELIVERED"}"#,
+        r#"{"type":"COMPLETED"}"#,
+        r#"{"type":"REFUNDED"}"#,
+        r#"{"type":"REOPENED","by":"a","reason":"b"}"#,
+    ];
+    if let Ok(flow) = PurchaseFlow::from_json(&text) {
+        let _ = (flow.next_step(), flow.deliver_effect(), flow.unsettled(), flow.acknowledge_by());
+        for e in events.iter().filter_map(|e| PurchaseEvent::from_json(e).ok()) {
+            if let Ok(a) = flow.apply(&e) {
+                // What the reducer writes, it reads back.
+                if let Ok(j) = a.flow.to_json() {
+                    assert!(PurchaseFlow::from_json(&j).is_ok(), "a written flow did not read back: {j}");
+                }
+            }
+        }
+    }
+    if let Ok(event) = PurchaseEvent::from_json(&text) {
+        let start = PurchaseStart::from_json(r#"{"store":"GG","storeId":"t","productId":"p","kind":"CONSUMABLE"}"#);
+        if let Ok(flow) = start.and_then(PurchaseFlow::start) {
+            let _ = flow.apply(&event);
+        }
+    }
+    if let Ok(start) = PurchaseStart::from_json(&text) {
+        let _ = PurchaseFlow::start(start).map(|f| f.to_json());
     }
 }
 

@@ -44,3 +44,22 @@ export function notificationMigrationSql(options?: { table?: string }): string;
 export function migrateNotifications(pool: Pick<PgPoolLike, 'query'>, options?: { table?: string }): Promise<void>;
 /** A notification store on PostgreSQL through a `pg.Pool`. */
 export function createPostgresNotificationStore(pool: Pick<PgPoolLike, 'query'>, options?: { table?: string }): PostgresNotificationStore;
+import type { PurchaseStore, PurchaseRecord, LedgerEntry } from './purchase-store.js';
+import type { PurchaseFlowJSON } from '../web/iap_verify.js';
+
+/** runPurchase's ledger on PostgreSQL. */
+export interface PostgresPurchaseStore extends Required<PurchaseStore> {
+  deliverInTransaction(
+    store: string,
+    storeId: string,
+    fn: (locked: PurchaseRecord & { transaction: any }) => Promise<PurchaseFlowJSON | null>,
+  ): Promise<PurchaseRecord>;
+}
+export declare const DEFAULT_PURCHASE_TABLE: 'iap_purchase';
+/** The ledger's migration SQL (idempotent): its table, its indexes, and an index on today's payment-flow table's userId. */
+export function purchaseMigrationSql(options?: { table?: string; paymentTable?: string | null }): string;
+/** Runs the ledger's migration. */
+export function migratePurchases(pool: Pick<PgPoolLike, 'query'>, options?: { table?: string; paymentTable?: string | null }): Promise<void>;
+/** runPurchase's purchase store on PostgreSQL; with `paymentTable`, the ledger also reads runPayment's rows there. */
+export function createPostgresPurchaseStore(pool: PgPoolLike, options?: { table?: string; paymentTable?: string | null }): PostgresPurchaseStore;
+export type { LedgerEntry };

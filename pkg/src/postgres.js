@@ -4,6 +4,7 @@
 // one statement, so several backend instances can share payments safely (see flow-store.js for
 // the contract, the README for the conflict rules).
 import { IapError } from './error.js';
+import { ledgerColumns } from './purchase-store.js';
 
 export const DEFAULT_TABLE = 'iap_payment_flow';
 
@@ -164,3 +165,186 @@ export function createPostgresFlowStore(pool, { table = DEFAULT_TABLE } = {}) {
 
 // The notification store of createNotificationHandler (notifications.js), on the same pool.
 export { createPostgresNotificationStore, migrateNotifications, notificationMigrationSql, DEFAULT_NOTIFICATION_TABLE } from './postgres-notifications.js';
+// ---- The purchase ledger (runPurchase): one row per purchase, keyed by (store, store_id). ----
+
+export const DEFAULT_PURCHASE_TABLE = 'iap_purchase';
+
+/**
+ * The ledger's migration (idempotent): its table keyed by (store, store_id), with the columns the
+ * ledger's questions read and their indexes (a user's purchases newest first; unsettled purchases
+ * by deadline), and, on today's payment-flow table (`paymentTable`, default `iap_payment_flow`,
+ * `null` for none), an index on the flow's userId so that `purchasesOf` reads runPayment's rows in
+ * place: they stay where they are, unchanged and readable by runPayment and by the ledger.
+ * @param {{ table?: string, paymentTable?: string | null }} [options]
+ */
+export function purchaseMigrationSql({ table = DEFAULT_PURCHASE_TABLE, paymentTable = DEFAULT_TABLE } = {}) {
+  const t = tableName(table);
+  const base = table.split('.').pop();
+  let sql = `CREATE TABLE IF NOT EXISTS ${t} (
+  store          text NOT NULL,
+  store_id       text NOT NULL,
+  version        bigint NOT NULL CHECK (version > 0),
+  state          text NOT NULL,
+  user_id        text,
+  product_id     text NOT NULL,
+  flagged        boolean NOT NULL DEFAULT false,
+  unsettled      boolean NOT NULL DEFAULT false,
+  acknowledge_by bigint,
+  flow           jsonb NOT NULL,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  updated_at     timestamptz NOT NULL DEFAULT now(),
+  delivered_at   timestamptz,
+  settled_at     timestamptz,
+  refunded_at    timestamptz,
+  PRIMARY KEY (store, store_id)
+);
+CREATE INDEX IF NOT EXISTS "${base}_user" ON ${t} (user_id, created_at DESC) WHERE user_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS "${base}_unsettled" ON ${t} (acknowledge_by) WHERE unsettled;
+`;
+  if (paymentTable !== null) {
+    const p = tableName(paymentTable);
+    sql += `CREATE INDEX IF NOT EXISTS "${paymentTable.split('.').pop()}_user" ON ${p} ((flow->>'userId'), created_at DESC);
+`;
+  }
+  return sql;
+}
+
+/**
+ * Runs the ledger's migration on `pool`. Run `migrate` first when `paymentTable` is used.
+ * @param {{ query(sql: string): Promise<unknown> }} pool
+ * @param {{ table?: string, paymentTable?: string | null }} [options]
+ */
+export async function migratePurchases(pool, options) {
+  await pool.query(purchaseMigrationSql(options));
+}
+
+/** @param {unknown} v a timestamptz as pg returns it */
+const ms = (v) => (v == null ? null : v instanceof Date ? v.getTime() : new Date(String(v)).getTime());
+
+/**
+ * A purchase store (runPurchase's ledger) on PostgreSQL: the contract of purchase-store.js, every
+ * write a compare-and-set on the row's version, `deliverInTransaction` under a row lock. With
+ * `paymentTable` (default `iap_payment_flow`; `null` for none), `purchasesOf` and
+ * `purchase('NHN', paymentSeq)` also read runPayment's rows there.
+ * @param {import('./postgres.js').PgPoolLike} pool
+ * @param {{ table?: string, paymentTable?: string | null }} [options]
+ * @returns {import('./postgres.js').PostgresPurchaseStore}
+ */
+export function createPostgresPurchaseStore(pool, { table = DEFAULT_PURCHASE_TABLE, paymentTable = DEFAULT_TABLE } = {}) {
+  if (pool === null || typeof pool !== 'object' || typeof pool.query !== 'function' || typeof pool.connect !== 'function') {
+    throw new IapError('INVALID_ARGUMENT', 'createPostgresPurchaseStore: pass a pg.Pool (it needs query and connect)');
+  }
+  const t = tableName(table);
+  const p = paymentTable === null ? null : tableName(paymentTable);
+  const cols = 'store, store_id, user_id, product_id, state, flagged, created_at, delivered_at, settled_at, refunded_at, acknowledge_by';
+  // runPayment's rows as ledger entries: NHN payments, settled when consumed.
+  const legacy = p
+    ? `SELECT 'NHN' AS store, payment_seq AS store_id, flow->>'userId' AS user_id, flow->>'productId' AS product_id, state,
+         (flow->>'flagged')::boolean AS flagged, created_at,
+         CASE WHEN (flow->>'delivered')::boolean THEN updated_at END AS delivered_at,
+         CASE WHEN (flow->>'consumeAttempts')::int > 0 AND state IN ('CONSUMED', 'DELIVERED', 'COMPLETED') THEN updated_at END AS settled_at,
+         CASE WHEN state = 'REFUNDED' THEN updated_at END AS refunded_at, NULL::bigint AS acknowledge_by FROM ${p}`
+    : null;
+  const set = `user_id = $4, product_id = $5, state = $6, flagged = $7, unsettled = $8, acknowledge_by = $9,
+      delivered_at = COALESCE(delivered_at, CASE WHEN $10::boolean THEN now() END),
+      settled_at = COALESCE(settled_at, CASE WHEN $11::boolean THEN now() END),
+      refunded_at = COALESCE(refunded_at, CASE WHEN $12::boolean THEN now() END)`;
+  const sql = {
+    load: `SELECT flow, version FROM ${t} WHERE store = $1 AND store_id = $2`,
+    lock: `SELECT flow, version FROM ${t} WHERE store = $1 AND store_id = $2 FOR UPDATE`,
+    insert: `INSERT INTO ${t} (store, store_id, flow, version, user_id, product_id, state, flagged, unsettled, acknowledge_by, delivered_at, settled_at, refunded_at)
+      VALUES ($1, $2, $3::jsonb, 1, $4, $5, $6, $7, $8, $9, CASE WHEN $10::boolean THEN now() END, CASE WHEN $11::boolean THEN now() END, CASE WHEN $12::boolean THEN now() END)
+      ON CONFLICT (store, store_id) DO NOTHING`,
+    update: `UPDATE ${t} SET flow = $3::jsonb, version = version + 1, updated_at = now(), ${set} WHERE store = $1 AND store_id = $2 AND version = $13`,
+    one: `SELECT ${cols} FROM ${t} WHERE store = $1 AND store_id = $2`,
+    legacyOne: legacy ? `SELECT * FROM (${legacy} WHERE payment_seq = $1) l` : '',
+    of: `SELECT ${cols} FROM ${t} WHERE user_id = $1${legacy ? ` UNION ALL SELECT * FROM (${legacy} WHERE flow->>'userId' = $1) l` : ''} ORDER BY created_at DESC`,
+    unsettled: `SELECT store, store_id, acknowledge_by FROM ${t} WHERE unsettled ORDER BY acknowledge_by LIMIT $1`,
+  };
+  /** @param {string} store @param {string} storeId @param {any} flow */
+  const params = (store, storeId, flow) => {
+    checkKey(store, storeId);
+    const c = ledgerColumns(flow);
+    return [store, storeId, JSON.stringify(flow), c.userId, c.productId, c.state, c.flagged, c.unsettled, c.acknowledgeBy, c.delivered, c.settled, c.refunded];
+  };
+  /** @param {any} r */
+  const entry = (r) => ({
+    store: r.store,
+    storeId: r.store_id,
+    userId: r.user_id ?? null,
+    productId: r.product_id,
+    state: r.state,
+    flagged: r.flagged === true,
+    createdAt: /** @type {number} */ (ms(r.created_at)),
+    deliveredAt: ms(r.delivered_at),
+    settledAt: ms(r.settled_at),
+    refundedAt: ms(r.refunded_at),
+    acknowledgeBy: r.acknowledge_by == null ? null : Number(r.acknowledge_by),
+  });
+  return {
+    async load(store, storeId) {
+      checkKey(store, storeId);
+      return /** @type {any} */ (record((await pool.query(sql.load, [store, storeId])).rows[0]));
+    },
+    async insert(store, storeId, flow) {
+      return (await pool.query(sql.insert, params(store, storeId, flow))).rowCount === 1;
+    },
+    async update(store, storeId, flow, expectedVersion) {
+      if (!Number.isSafeInteger(expectedVersion)) throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `expectedVersion` must be an integer');
+      return (await pool.query(sql.update, [...params(store, storeId, flow), expectedVersion])).rowCount === 1;
+    },
+    async deliverInTransaction(store, storeId, fn) {
+      checkKey(store, storeId);
+      const client = await pool.connect();
+      /** @type {unknown} */
+      let broken;
+      try {
+        await client.query('BEGIN');
+        const locked = record((await client.query(sql.lock, [store, storeId])).rows[0]);
+        if (!locked) throw new IapError('INVALID_ARGUMENT', `postgres purchase store: nothing stored for ${store} ${storeId}`);
+        const next = await fn({ flow: /** @type {any} */ (locked.flow), version: locked.version, transaction: client });
+        /** @type {{ flow: any, version: number }} */
+        let result = locked;
+        if (next != null) {
+          const r = await client.query(sql.update, [...params(store, storeId, next), locked.version]);
+          if (r.rowCount !== 1) throw new IapError('INVALID_STATE_TRANSITION', `postgres purchase store: the locked row of ${store} ${storeId} changed`);
+          result = { flow: next, version: locked.version + 1 };
+        }
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollback) {
+          broken = rollback;
+        }
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async purchase(store, storeId) {
+      checkKey(store, storeId);
+      const r = (await pool.query(sql.one, [store, storeId])).rows[0];
+      if (r) return entry(r);
+      if (store !== 'NHN' || !sql.legacyOne) return null;
+      const l = (await pool.query(sql.legacyOne, [storeId])).rows[0];
+      return l ? entry(l) : null;
+    },
+    async purchasesOf(userId) {
+      if (typeof userId !== 'string' || userId === '') throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `userId` must be a non-empty string');
+      return (await pool.query(sql.of, [userId])).rows.map(entry);
+    },
+    async unsettled({ limit = 100 } = {}) {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `limit` must be a positive integer');
+      return (await pool.query(sql.unsettled, [limit])).rows.map((/** @type {any} */ r) => ({ store: r.store, storeId: r.store_id, acknowledgeBy: r.acknowledge_by == null ? null : Number(r.acknowledge_by) }));
+    },
+  };
+}
+
+/** @param {unknown} store @param {unknown} storeId */
+function checkKey(store, storeId) {
+  if (typeof store !== 'string' || store === '' || typeof storeId !== 'string' || storeId === '') {
+    throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `store` and `storeId` must be non-empty strings');
+  }
+}

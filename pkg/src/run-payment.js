@@ -26,6 +26,9 @@ const isAlreadyConsumed = (/** @type {unknown} */ e) => {
 
 const isRetryable = (/** @type {unknown} */ e) => fieldsOf(e).retryable === true;
 
+/** Codes a verify callback throws for a mistake of the caller's, never a verdict on the purchase. */
+const MISTAKES = new Set(['INVALID_ARGUMENT', 'INVALID_STATE_TRANSITION']);
+
 /**
  * @param {string} message
  * @param {Record<string, unknown>} [details]
@@ -80,7 +83,8 @@ const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(
  * - `verify(effect, flow)` → a `Purchase` from `toPurchase(...)`, or a verifier's result
  *   (`verifyGooglePurchase(...)`, …), which is passed through `toPurchase`. Throw a non-retryable
  *   `IapError` for a purchase that does not verify (the flow ends in `VERIFY_FAILED`); any other
- *   error propagates and leaves the flow in `PAID`. A genuine purchase that does not fit the flow
+ *   error, and `INVALID_ARGUMENT` / `INVALID_STATE_TRANSITION` (mistakes, not verdicts: a record
+ *   `toPurchase` does not take, say), propagates and leaves the flow in `PAID`. A genuine purchase that does not fit the flow
  *   (other product or store, refunded) also ends in `VERIFY_FAILED`; a value no verifier made
  *   throws `INVALID_ARGUMENT` and leaves the flow in `PAID`. A purchase that is still `PENDING`
  *   leaves the flow in `PAID` too (call again later).
@@ -197,7 +201,10 @@ export async function runPayment(options) {
         try {
           verified = await verify(effect, current);
         } catch (e) {
-          if (e instanceof IapError && !e.retryable) {
+          // A store's verdict on the purchase ends the flow; a mistake (INVALID_ARGUMENT: a value
+          // toPurchase does not take, a bad option; INVALID_STATE_TRANSITION) is not a verdict: it
+          // propagates and leaves the flow in PAID, as any non-IapError does.
+          if (e instanceof IapError && !e.retryable && !MISTAKES.has(e.code)) {
             if ((await record({ type: 'VERIFY_FAILED', reason: `${e.code}: ${e.message}` })) === null) return current;
             break;
           }

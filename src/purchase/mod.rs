@@ -5,6 +5,8 @@
 //!   a receipt's entries). Its fields are private; read them with the accessors.
 //! * [`PaymentFlow`]: the pure reducer of the NHN server-to-server payment flow (verify → consume
 //!   at the IAP server → deliver → complete) that never delivers twice.
+//! * [`PurchaseFlow`]: one lifecycle for every store (verify → deliver exactly once → settle
+//!   with the store → complete), the per-state decisions of the `runPurchase` driver.
 //! * [`subscription_status`]: whether a subscriber is entitled at an instant.
 //! * [`StoreEvent`]: every store's notification as one event, in one closed list of types.
 //!
@@ -18,6 +20,7 @@
 
 pub(crate) mod event;
 mod flow;
+mod lifecycle;
 pub(crate) mod model;
 pub(crate) mod sources;
 mod subscription;
@@ -25,6 +28,10 @@ mod verified;
 
 pub use event::{EventType, StoreEvent};
 pub use flow::{Applied, Effect, FlowEvent, FlowState, PaymentFlow, StartParams};
+pub use lifecycle::{
+    settle_for, ProductKind, PurchaseApplied, PurchaseEffect, PurchaseEvent, PurchaseFlow, PurchaseFlowState, PurchaseStart, Settle, Step,
+    ACKNOWLEDGE_WINDOW_MS,
+};
 pub use model::{Environment, IntoPurchase, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
 pub use subscription::{
     subscription_status, subscription_status_json, SubscriptionInput, SubscriptionState, SubscriptionStatus,

@@ -196,7 +196,6 @@ impl From<StoredPurchase> for Purchase {
     }
 }
 
-#[cfg(feature = "binding")]
 impl StoredPurchase {
     /// Reads the stored form from a JSON value already parsed.
     pub(crate) fn from_value(value: Value) -> std::result::Result<Purchase, String> {

@@ -311,7 +311,13 @@ pub(crate) fn nhn_record(v: &Value) -> Result<Purchase> {
     };
     Ok(Purchase {
         store,
-        product_id: require(WHAT, "productId", text(v, "productId").or_else(|| text(v, "marketItemId")))?,
+        // Gamebase's payment records (getPaymentTransaction, listConsumables) carry no store
+        // product id, only the Gamebase one: that is the product they name.
+        product_id: require(
+            WHAT,
+            "productId",
+            text(v, "productId").or_else(|| text(v, "marketItemId")).or_else(|| text(v, "gamebaseProductId")),
+        )?,
         transaction_id: text(v, "paymentId"),
         original_transaction_id: text(v, "originalPaymentId"),
         purchase_token: text(v, "paymentToken"),

@@ -50,8 +50,10 @@ pub struct SubscriptionStatus {
     pub entitled: bool,
     /// End of the current paid period (epoch ms), `null` when the input has none (pending).
     pub expires_time: Option<i64>,
-    /// Whether it will renew.
-    pub auto_renewing: bool,
+    /// Whether it will renew; `null` when the input does not say (Apple without renewal info, or
+    /// renewal info without `autoRenewStatus`), with a `reason`: unknown is never "off".
+    #[cfg_attr(feature = "typescript", ts(type = "boolean | null"))]
+    pub auto_renewing: Option<bool>,
     /// End of the grace period (epoch ms), when in one or known.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", ts(optional))]
@@ -103,7 +105,7 @@ pub enum SubscriptionInput {
 
 struct Builder {
     expires_time: Option<i64>,
-    auto_renewing: bool,
+    auto_renewing: Option<bool>,
     grace_period_end_time: Option<i64>,
 }
 
@@ -163,6 +165,8 @@ fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
 ///   `CANCELED`, in grace) judged at an instant after its `expiresTime` gives `EXPIRED`, not
 ///   entitled, with a `reason` saying to refresh: the store may have renewed it, but nothing
 ///   given here says so.
+/// * **What the input leaves unsaid is unknown, not "no"**: `autoRenewing` is `null` (with a
+///   `reason`) when the store's answer does not say whether the subscription renews.
 /// * **Contradicting input is an error, never a grant**: an expiry before the purchase/start
 ///   time, a grace period ending before the expiry, renewal info of another subscription
 ///   (`MALFORMED_INPUT` / `INVALID_ARGUMENT`).
@@ -175,7 +179,9 @@ fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
 ///   `data.decodedRenewalInfo` and `data.status` are used). `revocationDate`, `REFUND`, `REVOKE` or status 5 → `REVOKED`. `isUpgraded` → `EXPIRED`
 ///   (the newer transaction carries the entitlement). `EXPIRED`,
 ///   `GRACE_PERIOD_EXPIRED` or status 2 → `EXPIRED`. Otherwise by dates: before `expiresDate`
-///   `ACTIVE` (auto-renew on) or `CANCELED` (off); after it `IN_GRACE_PERIOD` until
+///   `ACTIVE` (auto-renew on) or `CANCELED` (off); when the input does not say (no renewal info,
+///   or renewal info without `autoRenewStatus`) `ACTIVE` with `autoRenewing: null` and a `reason`
+///   starting "renewal unknown", never `CANCELED`; after it `IN_GRACE_PERIOD` until
 ///   `gracePeriodExpiresDate`, then `IN_BILLING_RETRY` if `isInBillingRetryPeriod` (or the
 ///   notification is `DID_FAIL_TO_RENEW` / status 3), else `EXPIRED` (reason from
 ///   `expirationIntent`).
@@ -342,7 +348,7 @@ fn apple(
     }
     let b = Builder {
         expires_time: Some(expires),
-        auto_renewing: int(renewal, "autoRenewStatus") == Some(1),
+        auto_renewing: int(renewal, "autoRenewStatus").map(|v| v == 1),
         grace_period_end_time: grace,
     };
     if tx.get("revocationDate").is_some_and(|d| !d.is_null())
@@ -365,7 +371,19 @@ fn apple(
         return Ok(b.done(S::Expired, Some(why)));
     }
     if at < expires {
-        return Ok(b.done(if b.auto_renewing { S::Active } else { S::Canceled }, None));
+        return Ok(match b.auto_renewing {
+            Some(true) => b.done(S::Active, None),
+            Some(false) => b.done(S::Canceled, None),
+            // Paid for and not over: entitled; whether it renews, the input does not say.
+            None => b.done(
+                S::Active,
+                Some(if renewal.is_null() {
+                    "renewal unknown: no renewal info was given (pass signedRenewalInfo to know)".into()
+                } else {
+                    "renewal unknown: the renewal info has no autoRenewStatus".into()
+                }),
+            ),
+        });
     }
     if let Some(g) = grace {
         if at < g {
@@ -418,7 +436,7 @@ fn google_v2_parts(sub: &Value) -> Result<(Option<i64>, bool)> {
 fn google_v2(sub: &Value, at: i64) -> Result<SubscriptionStatus> {
     use SubscriptionState as S;
     let (expiry, auto) = google_v2_parts(sub)?;
-    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None };
+    let b = Builder { expires_time: expiry, auto_renewing: Some(auto), grace_period_end_time: None };
     let state = sub.get("subscriptionState").and_then(Value::as_str).unwrap_or("SUBSCRIPTION_STATE_UNSPECIFIED");
     Ok(match state {
         "SUBSCRIPTION_STATE_ACTIVE" => b.until_expiry(S::Active, expiry, at),
@@ -500,10 +518,10 @@ fn google_rtdn(notification: &Value, purchase: &Value, at: i64) -> Result<Subscr
         }
         (e, purchase.get("autoRenewing").and_then(Value::as_bool) == Some(true))
     };
-    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None };
+    let b = Builder { expires_time: expiry, auto_renewing: Some(auto), grace_period_end_time: None };
     Ok(match code {
         1 | 2 | 4 | 7 => b.until_expiry(S::Active, expiry, at),
-        3 => Builder { auto_renewing: false, ..b }.until_expiry(S::Canceled, expiry, at),
+        3 => Builder { auto_renewing: Some(false), ..b }.until_expiry(S::Canceled, expiry, at),
         5 => b.done(S::OnHold, None),
         6 => Builder { grace_period_end_time: expiry, ..b }.until_expiry(S::InGracePeriod, expiry, at),
         10 => b.done(S::Paused, None),
@@ -530,7 +548,7 @@ fn nhn(record: &Value, at: i64) -> Result<SubscriptionStatus> {
     let status = record.get("referenceStatus").and_then(Value::as_str);
     let renewing =
         !matches!(status, Some("CANCELED_SUBSCRIPTION" | "CANCELED_PRODUCT" | "REVOKED" | "EXPIRED" | "PENDING"));
-    let b = Builder { expires_time: expiry, auto_renewing: renewing, grace_period_end_time: None };
+    let b = Builder { expires_time: expiry, auto_renewing: Some(renewing), grace_period_end_time: None };
     Ok(match status {
         Some("PURCHASED" | "REPURCHASED" | "RESTARTED" | "RENEWED" | "RECOVERED" | "PAUSE_SCHEDULED") => {
             b.until_expiry(S::Active, expiry, at)
@@ -584,7 +602,7 @@ mod tests {
         let expires = 1_646_387_196_000;
         let s = check("purchase instant", input.clone(), 1_646_387_016_000, S::Active, true);
         assert_eq!(s.expires_time, Some(expires));
-        assert!(s.auto_renewing);
+        assert_eq!(s.auto_renewing, Some(true));
         check("1 ms before expiry", input.clone(), expires - 1, S::Active, true);
         check("exactly at expiry", input.clone(), expires, S::Expired, false);
         check("after expiry", input, expires + 1, S::Expired, false);
@@ -625,17 +643,26 @@ mod tests {
         let s = check("xcode active", input.clone(), 1_700_358_336_048, S::Active, true);
         assert_eq!(s.expires_time, Some(1_700_358_336_049));
         check("xcode at expiry (truncated ms)", input, 1_700_358_336_049, S::Expired, false);
-        // The test-CA renewal info carries no autoRenewStatus: auto-renew is not on.
+        // The test-CA renewal info carries no autoRenewStatus: renewal unknown (never CANCELED), with a reason.
         let ri = jws_payload("apple-jws-testca-renewalInfo.jws");
         let tx = json!({"environment": "Sandbox", "expiresDate": EXP});
         let s = check(
             "testca renewal info",
             json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}),
             EXP - 1,
-            S::Canceled,
+            S::Active,
             true,
         );
-        assert!(!s.auto_renewing);
+        assert_eq!(s.auto_renewing, None);
+        assert!(s.reason.as_deref().is_some_and(|r| r.contains("autoRenewStatus")), "{s:?}");
+        // No renewal info at all: the same.
+        let s = status(json!({"source":"APPLE","transaction":tx}), EXP - 1).unwrap();
+        assert_eq!((s.status, s.entitled, s.auto_renewing), (S::Active, true, None));
+        assert!(s.reason.as_deref().is_some_and(|r| r.starts_with("renewal unknown: no renewal info")), "{s:?}");
+        // Renewal info that says off: CANCELED, as before.
+        let off = json!({"autoRenewStatus": 0, "environment": "Sandbox"});
+        let s = status(json!({"source":"APPLE","transaction":tx,"renewalInfo":off}), EXP - 1).unwrap();
+        assert_eq!((s.status, s.auto_renewing, s.reason), (S::Canceled, Some(false), None));
         let tx = json!({"environment": "Production", "expiresDate": EXP});
         let e = status(json!({"source":"APPLE","transaction":tx,"renewalInfo":ri}), 0).unwrap_err();
         assert_eq!(e.code(), "INVALID_ARGUMENT", "Sandbox renewal info with a Production transaction");
@@ -674,7 +701,7 @@ mod tests {
             ("grace: after", with(json!({}), grace.clone()), GRACE + 1, S::InBillingRetry, false),
             ("billing retry", with(json!({}), retry.clone()), EXP + 5, S::InBillingRetry, false),
             ("expired, voluntary", with(json!({}), off.clone()), EXP + 5, S::Expired, false),
-            ("no renewal info", json!({"source":"APPLE","transaction": tx.clone()}), EXP - 1, S::Canceled, true),
+            ("no renewal info: renewal unknown, never CANCELED", json!({"source":"APPLE","transaction": tx.clone()}), EXP - 1, S::Active, true),
             ("REFUND notification", with(json!({"notificationType":"REFUND"}), on.clone()), EXP - 1, S::Revoked, false),
             ("status 5", with(json!({"status":5}), on.clone()), EXP - 1, S::Revoked, false),
             (
@@ -783,7 +810,7 @@ mod tests {
         }
         let s = check("grace end", v2("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", end, true), 0, S::InGracePeriod, true);
         assert_eq!(s.grace_period_end_time, Some(EXP));
-        assert!(s.auto_renewing);
+        assert_eq!(s.auto_renewing, Some(true));
         // Pending subscriptions have no line item expiry.
         let pending = json!({"source":"GOOGLE","subscription":{"subscriptionState":"SUBSCRIPTION_STATE_PENDING","lineItems":[{"productId":"m"}]}});
         assert_eq!(check("pending, no expiry", pending, 0, S::Pending, false).expires_time, None);
@@ -833,7 +860,7 @@ mod tests {
             check(name, input, at, want, entitled);
         }
         let s = check("canceled stops renewing", rtdn(json!(3), &v1), EXP - 1, S::Canceled, true);
-        assert!(!s.auto_renewing);
+        assert_eq!(s.auto_renewing, Some(false));
         let voided = json!({"source":"GOOGLE_RTDN","purchase":v1,"notification":{"voidedPurchaseNotification":
             {"purchaseToken":"t","orderId":"GPA.1","productType":1,"refundType":1}}});
         check("voided", voided, EXP - 1, S::Revoked, false);
@@ -882,7 +909,7 @@ mod tests {
             true,
         );
         assert_eq!(s.expires_time, Some(EXP));
-        assert!(!s.auto_renewing);
+        assert_eq!(s.auto_renewing, Some(false));
         let backwards = json!({"source":"NHN","record":{"expiryTimeMillis":1,"purchaseTimeMillis":2}});
         assert_eq!(status(backwards, 0).unwrap_err().code(), "MALFORMED_INPUT");
     }

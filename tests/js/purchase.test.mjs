@@ -430,3 +430,21 @@ test('runPayment: bad arguments', async () => {
   await rejectsCode(iap.runPayment({ flow: iap.PaymentFlow.start(START), ...w.callbacks }), 'INVALID_ARGUMENT');
   await rejectsCode(iap.runPayment({ flow: { state: 'PAID' }, ...w.callbacks }), 'MALFORMED_INPUT');
 });
+
+test('runPayment: a mistake inside verify (INVALID_ARGUMENT, TypeError) propagates and leaves the flow in PAID', async () => {
+  for (const mistake of [() => iap.toPurchase({ productId: 'gem_pack_100' }), () => null.purchase]) {
+    const w = world();
+    w.callbacks.verify = mistake;
+    await assert.rejects(iap.runPayment({ flow: paidFlow(), ...w.callbacks }), (e) => e instanceof TypeError || e.code === 'INVALID_ARGUMENT');
+    assert.deepEqual(w.saves, [], 'nothing recorded');
+    assert.equal(w.consumeRequests, 0);
+  }
+  const store = iap.createMemoryFlowStore();
+  const w = world();
+  w.callbacks.verify = () => {
+    throw new iap.IapError('INVALID_ARGUMENT', 'a Gamebase record toPurchase does not take');
+  };
+  const { save, ...callbacks } = w.callbacks;
+  await assert.rejects(iap.runPayment({ store, flow: paidFlow(), ...callbacks }), (e) => e.code === 'INVALID_ARGUMENT');
+  assert.equal((await store.load(paidFlow().paymentSeq)).flow.state, 'PAID');
+});

@@ -576,6 +576,51 @@ const HARNESSES = {
   'readme-rtdn': checkRtdnPush,
   'rtdn-push': checkRtdnPush,
 
+  // ---- One purchase lifecycle (docs/purchase-lifecycle.md)
+  'purchase-lifecycle': async (block) => {
+    const { handlePurchase, purchasesOf, catalog } = await load(block);
+    const iap = await import('./load.mjs');
+    const { startEmulator } = await import('../../emulator/src/emulator.js');
+    const emu = await startEmulator({ port: 0 });
+    try {
+      assert.equal(catalog.gem_500.kind, 'CONSUMABLE');
+      const client = new iap.GooglePlayClient({ serviceAccount: emu.googlePlay.serviceAccount, baseUrl: emu.url, retryDelayMs: 5 });
+      const grants = [];
+      const deps = { client, packageName: emu.googlePlay.packageName, grant: (effect, item) => void grants.push([effect.storeId, item.gems]) };
+      const req = { purchaseToken: 'play-token-unacknowledged', productId: 'gem_500', userId: 'reader-1' };
+      const states = await Promise.all([handlePurchase(req, deps), handlePurchase(req, deps)]);
+      assert.ok(states.includes('COMPLETED'), states.join());
+      assert.equal(await handlePurchase(req, deps), 'COMPLETED');
+      assert.deepEqual(grants, [['play-token-unacknowledged', 500]]);
+      assert.equal(await handlePurchase({ ...req, purchaseToken: 'play-token-pending' }, deps), 'PENDING');
+      const entries = await purchasesOf('reader-1');
+      assert.deepEqual(entries.map((e) => `${e.store} ${e.state}`).sort(), ['GG COMPLETED', 'GG PENDING']);
+    } finally {
+      await emu.close();
+    }
+  },
+  'purchase-sweeper': async (block) => {
+    const { sweep } = await load(block);
+    const iap = await import('./load.mjs');
+    const store = iap.createMemoryPurchaseStore();
+    const purchase = () => ({ purchase: iap.verifyOneStorePurchase(vectorText('onestore/v21.json'), vectorText('onestore/v21.sig'), vectorText('onestore/test-key-2048.pub')) });
+    let acknowledges = 0;
+    const adapter = {
+      store: 'ONESTORE',
+      verify: purchase,
+      settle: async () => {
+        if (++acknowledges === 1) throw new iap.IapError('API_ERROR', 'ServiceMaintenance', { details: { errorCode: 'ServiceMaintenance' } });
+        return 'SETTLED';
+      },
+    };
+    const catalog = { gem_pack_100: { kind: 'NON_CONSUMABLE' } };
+    const deliver = () => {};
+    await rejectsCode(iap.runPurchase({ store, adapter, catalog, deliver, purchase: { store: 'ONESTORE', storeId: 'TOKEN3000000312345', productId: 'gem_pack_100' } }), 'API_ERROR');
+    assert.equal((await store.unsettled()).length, 1);
+    assert.equal(await sweep({ store, adapters: { ONESTORE: adapter }, catalog, deliver }), 1);
+    assert.deepEqual(await store.unsettled(), []);
+  },
+
   // ---- NHN, the emulator
   'nhn-consume': async (block) => {
     const { startEmulator } = await import('../../emulator/src/emulator.js');

@@ -21,6 +21,8 @@ mod engine;
 mod event;
 #[cfg(feature = "flow")]
 mod flow;
+#[cfg(feature = "flow")]
+mod lifecycle;
 mod google;
 #[cfg(feature = "inspect")]
 mod inspect;

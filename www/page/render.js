@@ -239,7 +239,7 @@ export function subscriptionView(sub, now, nowLabel = 'Now') {
         h('span', { class: `badge ${STATUS_CLASS[s.status] ?? ''}` }, s.status.replace(/_/g, ' ')),
         h('span', {}, s.entitled ? 'Entitled now' : 'Not entitled now'),
         s.expiresTime ? h('span', { class: 'muted' }, 'paid until ', timeCell(s.expiresTime)) : null,
-        h('span', { class: 'muted' }, s.autoRenewing ? 'auto-renew on' : 'auto-renew off'),
+        h('span', { class: 'muted' }, s.autoRenewing == null ? 'auto-renew unknown' : s.autoRenewing ? 'auto-renew on' : 'auto-renew off'),
         s.reason ? h('span', { class: 'muted' }, s.reason) : null)
     : h('div', { class: 'status-now', 'data-testid': 'status' }, h('span', { class: 'badge muted' }, 'STATUS UNKNOWN'), h('span', { class: 'muted' }, sub.statusError?.message ?? ''));
   const events = [...sub.events].sort((a, b) => a.time - b.time);
