@@ -462,6 +462,12 @@ pub trait ServerApi: Sized + 'static {
     /// Checks a response's status and error body and returns its payload for the reader.
     fn open(&self, response: &HttpResponse) -> Result<Value>;
 
+    /// Checks the normalized values of a request to `endpoint` (one per declared parameter, in
+    /// order) beyond their kinds: the documented sizes and ranges an API has. Nothing by default.
+    fn check(&self, _endpoint: &Endpoint<Self>, _values: &[Value]) -> Result<()> {
+        Ok(())
+    }
+
     /// The endpoint called `name`.
     fn endpoint(name: &str) -> Result<&'static Endpoint<Self>> {
         Self::endpoints()
@@ -474,6 +480,7 @@ pub trait ServerApi: Sized + 'static {
     /// The request for `endpoint` with `params` (a JSON object), checked against its declaration.
     fn request(&self, endpoint: &Endpoint<Self>, params: &Value, now_ms: i64) -> Result<HttpRequest> {
         let values = endpoint.normalize(params)?;
+        self.check(endpoint, &values)?;
         let mut path = endpoint.path.to_owned();
         let mut query = Vec::new();
         let mut body = Map::new();

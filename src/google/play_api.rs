@@ -97,7 +97,7 @@ fn resource(_: &GooglePlayApi, mut body: Value, _now_ms: i64) -> Result<Value> {
 /// any depth; Google's resources name their int64 times `…Millis` and have no `…Ms` field) or, at
 /// the top, `purchase` (the model `iap-verify google` puts beside an answer). Kept, such a field
 /// would read as ours, derived from what Google sent, when it is not.
-fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
+pub(crate) fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
     match value {
         Value::Object(map) => {
             let ours = |k: &str| (top && k == "purchase") || k.strip_suffix("Ms").is_some_and(|base| base.ends_with(|c: char| c.is_ascii_lowercase()));

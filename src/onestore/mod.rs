@@ -3,6 +3,10 @@
 //! The same scheme as Google Play, with SHA-512: ONE store's own samples verify with
 //! `SHA512withRSA` over the UTF-8 bytes of the purchase JSON and the app's licence key.
 
+pub(crate) mod server_api;
+
+pub use server_api::{is_token_refused, MarketCode, OneStoreApi, OneStoreEnvironment};
+
 use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA512};
 
 use crate::model_fields::{model, Field};
