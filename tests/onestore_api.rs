@@ -130,6 +130,7 @@ fn token_endpoint_errors_never_show_the_secret() {
     for body in [
         format!(r#"{{"error":{{"code":"UnauthorizedAccess","message":"bad client_secret={SECRET}"}}}}"#),
         format!(r#"{{"error":"invalid_client","error_description":"secret {SECRET} refused"}}"#),
+        r#"{"error":{"code":"BadRequest","message":"body client_secret=s3cr3t%2B%2F%3Dclient%26secret"}}"#.to_owned(),
     ] {
         let e = a.parse_token(&HttpResponse::new(401, body), NOW).unwrap_err();
         assert_eq!(e.code(), "API_ERROR");

@@ -2,7 +2,7 @@
 // WebAssembly module; each one initializes it before re-exporting this file.
 export * from '../web/iap_verify.js';
 export { IapError, VerificationException, VerificationStatus, verificationStatusOf } from './error.js';
-export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient } from './clients.js';
+export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient, OneStoreApi, OneStoreClient } from './clients.js';
 export { verifyPubSubPush } from './pubsub.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';

@@ -415,9 +415,11 @@ impl OneStoreApi {
         }
     }
 
-    /// Text from ONE store, cleaned, with the client secret and the access token redacted.
+    /// Text from ONE store, cleaned, with the client secret (as sent, form-encoded, and as is)
+    /// and the access token redacted.
     fn clean(&self, text: &str) -> String {
-        let once = upstream_text(text, Some(&self.client_secret));
+        let sent = upstream_text(text, Some(&encode_component(&self.client_secret)));
+        let once = upstream_text(&sent, Some(&self.client_secret));
         match self.access.borrow().as_ref() {
             Some((token, _)) => upstream_text(&once, Some(token)),
             None => once,
