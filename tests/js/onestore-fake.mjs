@@ -28,7 +28,7 @@ export function oneStoreFake(replies = [], { token, expiresIn = 3600, delayMs = 
       if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
       const custom = await token?.(req, tokens.length);
       if (custom) return new Response(JSON.stringify(custom.body), { status: custom.status ?? 200 });
-      return Response.json({ client_id: form.get('client_id'), access_token: accessToken(tokens.length), token_type: 'bearer', expires_in: expiresIn, scope: 'DEFAULT' });
+      return new Response(JSON.stringify({ client_id: form.get('client_id'), access_token: accessToken(tokens.length), token_type: 'bearer', expires_in: expiresIn, scope: 'DEFAULT' }), { status: 200, headers: { 'content-type': 'application/json' } });
     }
     api.push(req);
     let r = replies.shift();
