@@ -3,7 +3,10 @@
 //! The same scheme as Google Play, with SHA-512: ONE store's own samples verify with
 //! `SHA512withRSA` over the UTF-8 bytes of the purchase JSON and the app's licence key.
 
+pub(crate) mod notification;
 pub(crate) mod server_api;
+
+pub use notification::{decode_subscription_notification, PnsSerialization, VerifiedOneStoreNotification};
 
 pub use server_api::{is_token_refused, MarketCode, OneStoreApi, OneStoreEnvironment};
 

@@ -112,3 +112,51 @@ export interface OneStoreSubscriptionDetail {
   };
   [field: string]: unknown;
 }
+
+/** A PNS message whose signature verified: every member ONE store sent but `signature`, as sent (version 3.1.0). Not an entitlement source: confirm with the server API. */
+export interface OneStorePaymentNotification {
+  /** `3.1.0D` in SANDBOX, `3.1.0` in COMMERCIAL. */
+  msgVersion?: string;
+  /** `packageName` in versions up to 3.0.0. */
+  clientId?: string;
+  packageName?: string;
+  productId?: string;
+  /** Always SINGLE_PAYMENT_TRANSACTION. */
+  messageType?: 'SINGLE_PAYMENT_TRANSACTION' | (string & {});
+  purchaseId?: string;
+  developerPayload?: string;
+  purchaseTimeMillis?: number;
+  purchaseState?: 'COMPLETED' | 'CANCELED' | (string & {});
+  /** A string since V6 (older senders: a number). */
+  price?: string | number;
+  priceCurrencyCode?: string;
+  productName?: string;
+  paymentTypeList?: { paymentMethod?: string; amount?: string | number; [field: string]: unknown }[];
+  billingKey?: string;
+  isTestMdn?: boolean;
+  purchaseToken?: string;
+  environment?: 'SANDBOX' | 'COMMERCIAL' | (string & {});
+  marketCode?: 'MKT_ONE' | 'MKT_GLB' | (string & {});
+  [field: string]: unknown;
+}
+/** An SNS message as sent (it is not signed), with `notificationTypeName` and `eventTimeMs` added. */
+export interface OneStoreSubscriptionNotification {
+  msgVersion?: string;
+  clientId?: string;
+  eventTimeMillis?: number;
+  eventTimeMs?: number;
+  subscriptionNotification: {
+    version?: string;
+    /** 1 RECOVERED, 2 RENEWED, 3 CANCELED, 4 PURCHASED, 5 ON_HOLD, 6 IN_GRACE_PERIOD, 7 RESTARTED, 8 PRICE_CHANGE_CONFIRMED, 9 DEFERRED, 10 PAUSED, 11 PAUSE_SCHEDULE_CHANGED, 12 REVOKED, 13 EXPIRED. */
+    notificationType: number;
+    /** `SUBSCRIPTION_…` for 1 to 13, `UNKNOWN` otherwise. */
+    notificationTypeName: string;
+    purchaseToken: string;
+    productId: string;
+    [field: string]: unknown;
+  };
+  /** Also filled from the guide's misspelt `environmenmt` when only that is present. */
+  environment?: 'SANDBOX' | 'COMMERCIAL' | (string & {});
+  marketCode?: 'MKT_ONE' | 'MKT_GLB' | (string & {});
+  [field: string]: unknown;
+}
