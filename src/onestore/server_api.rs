@@ -202,48 +202,13 @@ fn result(_: &OneStoreApi, _body: Value, _now_ms: i64) -> Result<Value> {
 /// in the market's zone (UTC+9 for `MKT_ONE`, UTC for `MKT_GLB`), as the guide says of times in
 /// answers. A value that reads as none of these gets no twin; nothing ONE store sent is changed.
 pub(crate) fn add_time_twins(value: &mut Value, market: MarketCode) {
-    match value {
-        Value::Object(map) => {
-            let mut twins = Vec::new();
-            for (k, v) in map.iter_mut() {
-                add_time_twins(v, market);
-                let name = if let Some(base) = k.strip_suffix("Millis") {
-                    format!("{base}Ms")
-                } else if k.ends_with("Time") {
-                    format!("{k}Ms")
-                } else {
-                    continue;
-                };
-                if let Some(ms) = time_in_market(v, market) {
-                    twins.push((name, ms));
-                }
-            }
-            for (name, ms) in twins {
-                map.entry(name).or_insert(Value::from(ms));
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| add_time_twins(v, market)),
-        _ => {}
-    }
+    crate::google::play_api::add_time_twins_in(value, Some(market.utc_offset()));
 }
 
 /// A time value of an answer as epoch ms (see [`add_time_twins`]).
+#[cfg(test)]
 pub(crate) fn time_in_market(v: &Value, market: MarketCode) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => {
-            let s = s.trim();
-            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                return s.parse().ok();
-            }
-            crate::time::parse_rfc3339_ms(s).or_else(|| {
-                // Without an offset: `yyyy-MM-dd[T ]HH:mm:ss[.fff]` and nothing after.
-                let local = s.len() >= 19 && s.len() <= 29 && s.bytes().skip(19).all(|b| b == b'.' || b.is_ascii_digit());
-                local.then(|| crate::time::parse_rfc3339_ms(&format!("{s}{}", market.utc_offset()))).flatten()
-            })
-        }
-        _ => None,
-    }
+    crate::google::play_api::twin_value(v, false, Some(market.utc_offset()))
 }
 
 // ---- the API ----
