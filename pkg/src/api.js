@@ -4,6 +4,7 @@ export * from '../web/iap_verify.js';
 export { IapError, VerificationException, VerificationStatus, verificationStatusOf } from './error.js';
 export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient, OneStoreApi, OneStoreClient } from './clients.js';
 export { verifyPubSubPush } from './pubsub.js';
+export { confirmOneStoreSubscriptionNotification } from './onestore.js';
 export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';

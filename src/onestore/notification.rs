@@ -16,14 +16,14 @@ const SNS: &str = "ONE store subscription notification";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PnsSerialization {
     /// Java, Jackson's `ObjectNode.toString()`: `/` as is; other control characters `\u00XX`
-    /// (upper-case hex); non-integral numbers as Java's `Double.toString` (`1.0E7`).
+    /// (upper-case hex); an integral double as `1100.0`.
     Jackson,
     /// PHP, `json_encode($message, JSON_UNESCAPED_UNICODE)`: `/` as `\/`, U+2028 and U+2029
-    /// escaped, control characters `\u00xx`; floats as PHP writes them (`100`, `1.0e+17`); an
-    /// empty object, decoded as an empty array, as `[]`.
+    /// escaped, control characters `\u00xx`; an integral double as `1100` (PHP's sample read a
+    /// number price); an empty object, decoded as an empty array, as `[]`.
     Php,
     /// Python, `json.dumps(message, ensure_ascii=False, separators=(',', ':'))`: `/` as is,
-    /// control characters `\u00xx`; floats as `repr` (`1e+16`).
+    /// control characters `\u00xx`; an integral double as `1100.0`.
     Python,
 }
 
@@ -55,6 +55,11 @@ impl VerifiedOneStoreNotification {
         &self.message
     }
 
+    /// The message, taken out.
+    pub fn into_message(self) -> Map<String, Value> {
+        self.message
+    }
+
     /// The serialization whose bytes the signature verified over.
     pub fn serialization(&self) -> PnsSerialization {
         self.form
@@ -75,10 +80,11 @@ impl OneStoreVerifier {
     ///
     /// Errors: `INPUT_TOO_LARGE` over 64 KiB; `MALFORMED_INPUT` when the body is not a JSON object,
     /// repeats a key at any depth, or has no string `signature`; `INVALID_SIGNATURE` otherwise.
-    /// Limits of the re-serialization (documented, not guessed at): a non-integral number is written
-    /// from its shortest round-trip digits in each form's style, so a float that one of the
-    /// serializers would write with more digits does not verify; PHP's turning of objects with
-    /// integer-like keys into lists is not reproduced.
+    /// Limits of the re-serialization (documented, not guessed at): doubles are written with their
+    /// shortest round-trip digits in plain notation, so one that a serializer writes in exponent
+    /// form (Java from 10^7, Python from 10^16, PHP from 10^17, and the small ones) does not
+    /// verify; PHP's turning of objects with integer-like keys into lists is not reproduced.
+    /// ONE store's PNS fields hold no such values (prices and amounts are strings since V6).
     pub fn verify_notification(&self, body: &[u8]) -> Result<VerifiedOneStoreNotification> {
         limits::check(PNS, body.len(), limits::MAX_NOTIFICATION)?;
         let received = crate::json_text::decode_object(PNS, body)?;
@@ -104,149 +110,67 @@ impl OneStoreVerifier {
     }
 }
 
-/// `message` as `form` writes it (see [`PnsSerialization`]).
+/// `message` as `form` writes it (see [`PnsSerialization`]): serde_json's compact text, which is
+/// Python's form for strings and integers (`/` as is, control characters `\u00xx`, non-ASCII as
+/// is), rewritten for the other two in one pass that knows where strings are.
 pub(crate) fn serialize(message: &Map<String, Value>, form: PnsSerialization) -> String {
-    let mut out = String::with_capacity(512);
-    write_object(message, form, &mut out);
-    out
-}
-
-fn write_object(map: &Map<String, Value>, form: PnsSerialization, out: &mut String) {
-    if map.is_empty() && form == PnsSerialization::Php {
-        // json_decode($body, true) makes `{}` an empty array, which json_encode writes as a list.
-        out.push_str("[]");
-        return;
+    let compact = serde_json::to_string(message).unwrap_or_default();
+    if form == PnsSerialization::Python {
+        return compact;
     }
-    out.push('{');
-    for (i, (k, v)) in map.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_string(k, form, out);
-        out.push(':');
-        write_value(v, form, out);
-    }
-    out.push('}');
-}
-
-fn write_value(v: &Value, form: PnsSerialization, out: &mut String) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => out.push_str(&i.to_string()),
-            (_, Some(u), _) => out.push_str(&u.to_string()),
-            (_, _, Some(f)) => out.push_str(&float_text(f, form)),
-            _ => out.push_str(&n.to_string()),
-        },
-        Value::String(s) => write_string(s, form, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(item, form, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => write_object(map, form, out),
-    }
-}
-
-fn write_string(s: &str, form: PnsSerialization, out: &mut String) {
-    const UPPER: &[u8; 16] = b"0123456789ABCDEF";
-    const LOWER: &[u8; 16] = b"0123456789abcdef";
     let php = form == PnsSerialization::Php;
-    out.push('"');
-    for c in s.chars() {
+    let mut out = String::with_capacity(compact.len() + 32);
+    let mut chars = compact.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                '\\' => {
+                    out.push(c);
+                    let Some(e) = chars.next() else { break };
+                    out.push(e);
+                    // Jackson writes the hex digits of `\u00XX` in upper case.
+                    if e == 'u' && !php {
+                        for _ in 0..4 {
+                            if let Some(h) = chars.next() {
+                                out.push(h.to_ascii_uppercase());
+                            }
+                        }
+                    }
+                }
+                '"' => {
+                    in_string = false;
+                    out.push(c);
+                }
+                '/' if php => out.push_str("\\/"),
+                '\u{2028}' if php => out.push_str("\\u2028"),
+                '\u{2029}' if php => out.push_str("\\u2029"),
+                c => out.push(c),
+            }
+            continue;
+        }
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '/' if php => out.push_str("\\/"),
-            '\u{2028}' if php => out.push_str("\\u2028"),
-            '\u{2029}' if php => out.push_str("\\u2029"),
-            c if u32::from(c) < 0x20 => {
-                let hex = if form == PnsSerialization::Jackson { UPPER } else { LOWER };
-                let n = u32::from(c);
-                out.push_str("\\u00");
-                for shift in [4, 0] {
-                    let digit = usize::try_from((n >> shift) & 0xf).unwrap_or(0);
-                    out.push(char::from(hex.get(digit).copied().unwrap_or(b'0')));
+            '"' => in_string = true,
+            // json_decode($body, true) makes `{}` an empty array, which json_encode writes as `[]`.
+            '{' if php && chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push_str("[]");
+                continue;
+            }
+            // An integral double: PHP writes `1100` where serde_json (and Java and Python) write `1100.0`.
+            '.' if php && chars.peek() == Some(&'0') => {
+                let mut ahead = chars.clone();
+                ahead.next();
+                if matches!(ahead.peek(), None | Some(',' | ']' | '}')) {
+                    chars.next();
+                    continue;
                 }
             }
-            c => out.push(c),
+            _ => {}
         }
+        out.push(c);
     }
-    out.push('"');
-}
-
-/// A non-integral JSON number as each serializer writes a double: from its shortest round-trip
-/// digits (Rust's `{:e}`), laid out as Java's `Double.toString`, PHP's `json_encode`
-/// (`serialize_precision = -1`) and Python's `repr`.
-fn float_text(f: f64, form: PnsSerialization) -> String {
-    if !f.is_finite() {
-        return "null".into();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = if digits.is_empty() { "0".to_owned() } else { digits };
-    let sign = if negative { "-" } else { "" };
-    // Fixed notation: the point after digit `exp` (counting from 0).
-    let fixed = || {
-        let n = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-        if exp < 0 {
-            let zeros = usize::try_from(-exp - 1).unwrap_or(0);
-            format!("{sign}0.{}{digits}", "0".repeat(zeros))
-        } else if exp + 1 >= n {
-            let zeros = usize::try_from(exp + 1 - n).unwrap_or(0);
-            format!("{sign}{digits}{}.0", "0".repeat(zeros))
-        } else {
-            let at = usize::try_from(exp + 1).unwrap_or(0);
-            let (int, frac) = digits.split_at(at.min(digits.len()));
-            format!("{sign}{int}.{frac}")
-        }
-    };
-    let (first, rest) = digits.split_at(1.min(digits.len()));
-    match form {
-        PnsSerialization::Jackson => {
-            let abs = f.abs();
-            if (1e-3..1e7).contains(&abs) || abs == 0.0 {
-                fixed()
-            } else {
-                let rest = if rest.is_empty() { "0" } else { rest };
-                format!("{sign}{first}.{rest}E{exp}")
-            }
-        }
-        PnsSerialization::Php => {
-            // PHP writes an integral double without `.0` (no JSON_PRESERVE_ZERO_FRACTION).
-            if (-4..17).contains(&exp) || f == 0.0 {
-                let t = fixed();
-                t.strip_suffix(".0").map_or(t.clone(), str::to_owned)
-            } else {
-                let rest = if rest.is_empty() { "0" } else { rest };
-                let esign = if exp < 0 { '-' } else { '+' };
-                format!("{sign}{first}.{rest}e{esign}{}", exp.abs())
-            }
-        }
-        PnsSerialization::Python => {
-            if (-4..16).contains(&exp) || f == 0.0 {
-                fixed()
-            } else {
-                let rest = if rest.is_empty() { String::new() } else { format!(".{rest}") };
-                let esign = if exp < 0 { '-' } else { '+' };
-                format!("{sign}{first}{rest}e{esign}{:02}", exp.abs())
-            }
-        }
-    }
+    out
 }
 
 /// Decodes an SNS message (the POST body ONE store sends to the app's Subscription Notification
@@ -299,36 +223,29 @@ mod tests {
 
     #[test]
     fn the_three_forms_differ_where_the_samples_do() {
-        let m = obj(json!({ "url": "a/b", "name": "원스토어", "ctl": "\u{1f}", "ls": "\u{2028}", "n": 5, "empty": {} }));
-        assert_eq!(serialize(&m, PnsSerialization::Jackson), "{\"url\":\"a/b\",\"name\":\"원스토어\",\"ctl\":\"\\u001F\",\"ls\":\"\u{2028}\",\"n\":5,\"empty\":{}}");
-        assert_eq!(serialize(&m, PnsSerialization::Php), "{\"url\":\"a\\/b\",\"name\":\"원스토어\",\"ctl\":\"\\u001f\",\"ls\":\"\\u2028\",\"n\":5,\"empty\":[]}");
-        assert_eq!(serialize(&m, PnsSerialization::Python), "{\"url\":\"a/b\",\"name\":\"원스토어\",\"ctl\":\"\\u001f\",\"ls\":\"\u{2028}\",\"n\":5,\"empty\":{}}");
+        let m = obj(json!({ "url": "a/b", "name": "원스토어", "ctl": "\u{1f}", "ls": "\u{2028}", "n": 5, "empty": {}, "esc": "\\u001f{}" }));
+        // `esc` is a backslash, `u001f` and braces as text: an escaped backslash, never an escape.
+        assert_eq!(serialize(&m, PnsSerialization::Jackson), "{\"url\":\"a/b\",\"name\":\"원스토어\",\"ctl\":\"\\u001F\",\"ls\":\"\u{2028}\",\"n\":5,\"empty\":{},\"esc\":\"\\\\u001f{}\"}");
+        assert_eq!(serialize(&m, PnsSerialization::Php), "{\"url\":\"a\\/b\",\"name\":\"원스토어\",\"ctl\":\"\\u001f\",\"ls\":\"\\u2028\",\"n\":5,\"empty\":[],\"esc\":\"\\\\u001f{}\"}");
+        assert_eq!(serialize(&m, PnsSerialization::Python), "{\"url\":\"a/b\",\"name\":\"원스토어\",\"ctl\":\"\\u001f\",\"ls\":\"\u{2028}\",\"n\":5,\"empty\":{},\"esc\":\"\\\\u001f{}\"}");
     }
 
     #[test]
-    fn floats_as_each_language_writes_them() {
+    fn integral_floats_and_the_limits_of_the_float_forms() {
         use PnsSerialization::{Jackson as J, Php as P, Python as Y};
-        for (f, j, p, y) in [
-            (1.5, "1.5", "1.5", "1.5"),
-            (100.0, "100.0", "100", "100.0"),
-            (0.001, "0.001", "0.001", "0.001"),
-            (0.0001, "1.0E-4", "0.0001", "0.0001"),
-            (0.00001, "1.0E-5", "1.0e-5", "1e-05"),
-            (1.5e-5, "1.5E-5", "1.5e-5", "1.5e-05"),
-            (1e7, "1.0E7", "10000000", "10000000.0"),
-            (1e15, "1.0E15", "1000000000000000", "1000000000000000.0"),
-            (1e16, "1.0E16", "10000000000000000", "1e+16"),
-            (1.5e16, "1.5E16", "15000000000000000", "1.5e+16"),
-            (1e17, "1.0E17", "1.0e+17", "1e+17"),
-            (1.2345678901234568e17, "1.2345678901234568E17", "1.2345678901234568e+17", "1.2345678901234568e+17"),
-            (-2.5e20, "-2.5E20", "-2.5e+20", "-2.5e+20"),
-            (0.0, "0.0", "0", "0.0"),
-            (-0.0, "-0.0", "-0", "-0.0"),
-            (0.1, "0.1", "0.1", "0.1"),
+        let m = |v: Value| obj(json!({ "price": v, "list": [v, "1.0"] }));
+        for (v, j, p, y) in [
+            (json!(1.5), "1.5", "1.5", "1.5"),
+            (json!(1100.0), "1100.0", "1100", "1100.0"),
+            (json!(0.001), "0.001", "0.001", "0.001"),
+            (json!(0.0), "0.0", "0", "0.0"),
+            (json!(-0.0), "-0.0", "-0", "-0.0"),
+            (json!(1100), "1100", "1100", "1100"),
         ] {
-            assert_eq!(float_text(f, J), j, "{f} Jackson");
-            assert_eq!(float_text(f, P), p, "{f} PHP");
-            assert_eq!(float_text(f, Y), y, "{f} Python");
+            for (form, want) in [(J, j), (P, p), (Y, y)] {
+                // The string "1.0" is not a number: never rewritten.
+                assert_eq!(serialize(&m(v.clone()), form), format!("{{\"price\":{want},\"list\":[{want},\"1.0\"]}}"), "{v} {form:?}");
+            }
         }
     }
 

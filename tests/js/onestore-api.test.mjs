@@ -251,3 +251,17 @@ test('sans-I/O OneStoreApi: tokenRequest, parseToken, then any request and its p
   assert.equal(a.parseGetPurchaseDetails({ status: 200, body: JSON.stringify(DETAILS) }, ids).purchaseTimeMs, T);
   assert.equal(a.parseConsumePurchase({ status: 200, body: JSON.stringify(SUCCESS.body) }), undefined);
 });
+
+test('confirmOneStoreSubscriptionNotification: decodes the SNS, reads getSubscriptionDetail for its product and token', async () => {
+  const sns = { msgVersion: '3.1.0', clientId: CLIENT_ID, eventTimeMillis: T, subscriptionNotification: { version: '1', notificationType: 4, purchaseToken: 'SUBTOKEN1', productId: 'vip.monthly' }, environment: 'SANDBOX', marketCode: 'MKT_ONE' };
+  const f = oneStoreFake([{ body: SUB }, oneStoreError(404, 'NoSuchData')]);
+  const c = oneStoreClient(f);
+  const { notification, subscription } = await iap.confirmOneStoreSubscriptionNotification(JSON.stringify(sns), c);
+  assert.equal(notification.subscriptionNotification.notificationTypeName, 'SUBSCRIPTION_PURCHASED');
+  assert.equal(subscription.expiryTimeMs, SUB.expiryTimeMillis);
+  assert.equal(f.api[0].url, `${PREFIX}/purchases/subscription/products/vip.monthly/SUBTOKEN1`);
+  // A message naming a purchase ONE store does not know: the lookup's error.
+  const e = await rejects(iap.confirmOneStoreSubscriptionNotification(sns, c), 'API_ERROR');
+  assert.equal(e.details.errorCode, 'NoSuchData');
+  await rejects(iap.confirmOneStoreSubscriptionNotification(sns, {}), 'INVALID_ARGUMENT');
+});

@@ -249,7 +249,7 @@ pub fn verify_onestore_notification(
     let text = notification_text(&body, "body")?;
     let verifier = Purchases::<OneStore>::cached(&CACHE, &license_key, &options)?;
     let verified = verifier.core.verify_notification(text.as_bytes()).map_err(js_error)?;
-    to_js(verified.message())
+    to_js(&serde_json::Value::Object(verified.into_message()))
 }
 
 /// Decodes a ONE store Subscription Notification (SNS). It is not signed: confirm it with
@@ -257,5 +257,5 @@ pub fn verify_onestore_notification(
 #[wasm_bindgen(js_name = decodeOneStoreSubscriptionNotification, unchecked_return_type = "OneStoreSubscriptionNotification")]
 pub fn decode_onestore_subscription_notification(#[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue) -> JsResult<JsValue> {
     let text = notification_text(&body, "body")?;
-    to_js(&iap_verify::onestore::decode_subscription_notification(text.as_bytes()).map_err(js_error)?)
+    to_js(&serde_json::Value::Object(iap_verify::onestore::decode_subscription_notification(text.as_bytes()).map_err(js_error)?))
 }
