@@ -341,7 +341,7 @@ impl OneStoreApi {
     }
 
     /// Reads the token answer and keeps its access token for the requests that follow. Returns
-    /// `{ tokenType, expiresIn, expiresAtMs, scope? }` (the token itself stays inside).
+    /// `{ tokenType, expiresIn, expiresAtMs }` (the token itself stays inside).
     pub fn parse_token(&self, response: &HttpResponse, now_ms: i64) -> Result<Value> {
         let body = self.open_as(response, TOKEN_RESPONSE)?;
         let bad = |why: &str| Error::malformed(TOKEN_RESPONSE, why.to_owned());
@@ -360,11 +360,7 @@ impl OneStoreApi {
         };
         let expires_at = now_ms.saturating_add(expires_in.saturating_mul(1000));
         *self.access.borrow_mut() = Some((token.to_owned(), expires_at));
-        let mut info = json!({ "tokenType": "Bearer", "expiresIn": expires_in, "expiresAtMs": expires_at });
-        if let (Some(scope), Some(o)) = (body.get("scope").and_then(Value::as_str), info.as_object_mut()) {
-            o.insert("scope".into(), upstream_text(scope, Some(token)).into());
-        }
-        Ok(info)
+        Ok(json!({ "tokenType": "Bearer", "expiresIn": expires_in, "expiresAtMs": expires_at }))
     }
 
     /// Forgets the access token (after `AccessTokenExpired` or `InvalidAccessToken`).

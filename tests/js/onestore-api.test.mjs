@@ -244,7 +244,7 @@ test('sans-I/O OneStoreApi: tokenRequest, parseToken, then any request and its p
   assert.equal(t.url, `${BASE_URL}/v7/oauth/token`);
   assert.equal(new URLSearchParams(t.body).get('client_secret'), CLIENT_SECRET);
   const info = a.parseToken({ status: 200, body: JSON.stringify({ client_id: CLIENT_ID, access_token: 'sans-io-token', token_type: 'bearer', expires_in: 3010, scope: 'DEFAULT' }) });
-  assert.deepEqual(Object.keys(info).sort(), ['expiresAtMs', 'expiresIn', 'scope', 'tokenType']);
+  assert.deepEqual(Object.keys(info).sort(), ['expiresAtMs', 'expiresIn', 'tokenType']);
   assert.equal(info.expiresIn, 3010);
   assert.ok(!JSON.stringify(info).includes('sans-io-token'));
   assert.equal(a.getPurchaseDetailsRequest(ids).headers.Authorization, 'Bearer sans-io-token');
@@ -264,4 +264,37 @@ test('confirmOneStoreSubscriptionNotification: decodes the SNS, reads getSubscri
   const e = await rejects(iap.confirmOneStoreSubscriptionNotification(sns, c), 'API_ERROR');
   assert.equal(e.details.errorCode, 'NoSuchData');
   await rejects(iap.confirmOneStoreSubscriptionNotification(sns, {}), 'INVALID_ARGUMENT');
+});
+
+test('toPurchase of getPurchaseDetails and getSubscriptionDetail: the request names product and token, the acknowledgement deadline is 3 days', async () => {
+  const f = oneStoreFake([{ body: DETAILS }, { body: { ...SUB, acknowledgementState: 0 } }, { body: { ...DETAILS, consumptionState: 1 } }]);
+  const c = oneStoreClient(f);
+  const p = iap.toPurchase(await c.getPurchaseDetails(ids));
+  assert.equal(p.store, 'ONESTORE');
+  assert.equal(p.productId, 'gem.100');
+  assert.equal(p.purchaseToken, 'TOKEN3000000312345');
+  assert.equal(p.transactionId, DETAILS.purchaseId);
+  assert.equal(p.purchaseTime, T);
+  assert.equal(p.environment, 'SANDBOX');
+  assert.equal(p.purchaseType, 'TEST');
+  assert.equal(p.needsAcknowledgement, true);
+  assert.equal(p.acknowledgeBy, T + 3 * 86_400_000);
+  const s = await c.getSubscriptionDetail({ productId: 'vip.monthly', purchaseToken: 'SUBTOKEN1' });
+  const sp = iap.toPurchase(s);
+  assert.equal(sp.productId, 'vip.monthly');
+  assert.equal(sp.productType, 'AUTO_RENEWABLE');
+  assert.equal(sp.expiresTime, SUB.expiryTimeMillis);
+  assert.equal(sp.acknowledgeBy, T + 3 * 86_400_000);
+  // Consumed counts as acknowledged.
+  assert.equal(iap.toPurchase(await c.getPurchaseDetails(ids)).needsAcknowledgement, false);
+  // A copy is not a verified value.
+  assert.throws(() => iap.toPurchase({ ...s }), (e) => e.code === 'INVALID_ARGUMENT');
+  // subscriptionStatus reads the detail by ONE store's state table.
+  const st = iap.subscriptionStatus({ source: 'ONESTORE', subscription: s }, T + 86_400_000);
+  assert.equal(st.status, 'ACTIVE');
+  assert.equal(st.entitled, true);
+  assert.equal(iap.subscriptionStatus({ source: 'ONESTORE', subscription: { ...s, autoRenewing: false } }, T + 86_400_000).status, 'CANCELED');
+  assert.equal(iap.subscriptionStatus({ source: 'ONESTORE', subscription: { ...s, paymentState: 0 } }, T + 86_400_000).status, 'IN_GRACE_PERIOD');
+  assert.equal(iap.subscriptionStatus({ source: 'ONESTORE', subscription: { ...s, paymentState: 0 } }, T + 31 * 86_400_000).status, 'ON_HOLD');
+  assert.equal(iap.subscriptionStatus({ source: 'ONESTORE', subscription: { ...s, autoRenewing: false, paymentState: null } }, T + 31 * 86_400_000).status, 'EXPIRED');
 });

@@ -69,12 +69,26 @@ pub(super) fn parse(api: &GooglePlayApi, name: &str, response: JsValue, now_ms: 
     Ok(js)
 }
 
-/// `parse` for ONE store's API.
-pub(super) fn parse_onestore(api: &OneStoreApi, name: &str, response: JsValue, now_ms: f64, _params: &JsValue) -> JsResult<JsValue> {
+/// `parse` for ONE store's API: the answer, and for a purchase or subscription its registration
+/// for `toPurchase` (with the request's product id and token and the client's environment, which
+/// the answer leaves out).
+pub(super) fn parse_onestore(api: &OneStoreApi, name: &str, response: JsValue, now_ms: f64, params: &JsValue) -> JsResult<JsValue> {
     let endpoint = OneStoreApi::endpoint(name).map_err(js_error)?;
     let value = api.parse(endpoint, &response_arg(response, OneStoreApi::RESPONSE)?, ms(now_ms)).map_err(js_error)?;
     if value.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
-    to_js(&value)
+    let js = to_js(&value)?;
+    let kind = match name {
+        "getPurchaseDetails" => Verified::OneStoreProduct,
+        "getSubscriptionDetail" => Verified::OneStoreSubscription,
+        _ => return Ok(js),
+    };
+    let request = if params.is_undefined() || params.is_null() { serde_json::json!({}) } else { json_arg(params.clone(), "params")? };
+    let mut facts = request_facts(&request);
+    if let Some(o) = facts.as_object_mut() {
+        o.insert("environment".into(), api.environment().as_str().into());
+    }
+    register(&js, kind, &serde_json::json!({ "request": facts, "resource": value }))?;
+    Ok(js)
 }

@@ -41,6 +41,12 @@ pub(crate) enum Verified {
     #[cfg(feature = "clients")]
     /// A Play Developer API `SubscriptionPurchaseV2`, registered likewise.
     GooglePlaySubscription,
+    #[cfg(feature = "clients")]
+    /// A ONE store `getPurchaseDetails` answer, registered as `{"request": …, "resource": …}`.
+    OneStoreProduct,
+    #[cfg(feature = "clients")]
+    /// A ONE store `getSubscriptionDetail` answer, registered likewise.
+    OneStoreSubscription,
     /// A `Purchase` returned by `toPurchase`.
     Purchase,
 }
@@ -58,6 +64,10 @@ impl Verified {
             Verified::GooglePlayProduct => "GOOGLE_PLAY_PRODUCT",
             #[cfg(feature = "clients")]
             Verified::GooglePlaySubscription => "GOOGLE_PLAY_SUBSCRIPTION",
+            #[cfg(feature = "clients")]
+            Verified::OneStoreProduct => "ONESTORE_PRODUCT",
+            #[cfg(feature = "clients")]
+            Verified::OneStoreSubscription => "ONESTORE_SUBSCRIPTION",
             Verified::Purchase => "PURCHASE",
         }
     }
@@ -74,6 +84,10 @@ impl Verified {
             Verified::GooglePlayProduct,
             #[cfg(feature = "clients")]
             Verified::GooglePlaySubscription,
+            #[cfg(feature = "clients")]
+            Verified::OneStoreProduct,
+            #[cfg(feature = "clients")]
+            Verified::OneStoreSubscription,
             Verified::Purchase,
         ]
         .into_iter()
@@ -219,6 +233,10 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
         Verified::GooglePlayProduct => binding::play_product(&json),
         #[cfg(feature = "clients")]
         Verified::GooglePlaySubscription => binding::play_subscription(&json),
+        #[cfg(feature = "clients")]
+        Verified::OneStoreProduct => binding::onestore_product(&json),
+        #[cfg(feature = "clients")]
+        Verified::OneStoreSubscription => binding::onestore_subscription(&json),
     }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)

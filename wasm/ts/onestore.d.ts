@@ -19,7 +19,7 @@ export interface OneStoreApiOptions {
   allowInsecureHttp?: boolean;
 }
 /** What `parseToken` read; the access token itself stays inside the API object. */
-export interface OneStoreAccessTokenInfo { tokenType: 'Bearer'; expiresIn: number; expiresAtMs: number; scope?: string }
+export interface OneStoreAccessTokenInfo { tokenType: 'Bearer'; expiresIn: number; expiresAtMs: number }
 export interface OneStorePurchaseParams {
   productId: string;
   /** ONE store documents at most 20 characters. */
