@@ -172,6 +172,10 @@ pub fn purchase_sources(data: &[u8]) {
     let _ = sources::apple_transaction(&v);
     let _ = sources::nhn_record(&v);
     let _ = sources::apple_receipt_in_app(&v, v.get("receiptType").and_then(serde_json::Value::as_str));
+    // ONE store's server answers, with the request facts a binding registers beside them.
+    let request = v.get("request").cloned().unwrap_or_default();
+    let _ = sources::onestore_purchase_details(&v, &request);
+    let _ = sources::onestore_subscription_detail(&v, &request);
 }
 
 /// X.509 certificates: parse, read the parts chain building reads, use one as an anchor, and

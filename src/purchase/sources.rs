@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 
 /// Google's acknowledgement window: a purchase not acknowledged within three days of purchase
 /// is refunded (Play Billing, "Process purchases").
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 pub(crate) const ACKNOWLEDGE_WINDOW_MS: i64 = 3 * 24 * 60 * 60 * 1000;
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -350,7 +350,7 @@ fn google_orders(order_id: Option<String>) -> (Option<String>, Option<String>) {
 
 /// Whether a Google purchase still needs acknowledging, and by when (`ACKNOWLEDGE_WINDOW_MS`
 /// after `purchase_time`): only a completed purchase can be, and only one not yet acknowledged.
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 fn google_acknowledgement(acknowledged: Option<bool>, state: &PurchaseState, purchase_time: i64) -> (Option<bool>, Option<i64>) {
     let needs = acknowledged.map(|a| !a && *state == PurchaseState::Purchased);
     let by = needs.filter(|n| *n).map(|_| purchase_time.saturating_add(ACKNOWLEDGE_WINDOW_MS));
@@ -467,7 +467,7 @@ pub(crate) fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purch
 /// `acknowledgeState` 0 (and not consumed, which counts as acknowledged) → still to acknowledge,
 /// by purchase time + 3 days (ONE store refunds a purchase not acknowledged within 3 days).
 /// SANDBOX (or a `SANDBOX…` purchase id) → `SANDBOX` + `TEST`.
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 pub(crate) fn onestore_purchase_details(v: &Value, request: &Value) -> Result<Purchase> {
     onestore_answer(v, request, false)
 }
@@ -478,13 +478,13 @@ pub(crate) fn onestore_purchase_details(v: &Value, request: &Value) -> Result<Pu
 /// `lastPurchaseId` the transaction; the state is always `PURCHASED` (whether it entitles now is
 /// `subscriptionStatus`'s question, source `ONESTORE`). `acknowledgementState` 0 → still to
 /// acknowledge, by start time + 3 days (only the first payment of a subscription needs it).
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 pub(crate) fn onestore_subscription_detail(v: &Value, request: &Value) -> Result<Purchase> {
     onestore_answer(v, request, true)
 }
 
 /// The two readings above, one function (their fields differ only in name).
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 fn onestore_answer(v: &Value, request: &Value, subscription: bool) -> Result<Purchase> {
     let (what, time_key, ack_key, id_key) = if subscription {
         ("ONE store subscription detail", "startTimeMillis", "acknowledgementState", "lastPurchaseId")
