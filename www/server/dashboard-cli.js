@@ -50,7 +50,8 @@ leaves it); purchase lookups go through this process, which holds the API creden
                           "gamebase": {"baseUrl", "appId", "secretKey", "packageName"},
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
                                        "environment", "appAppleId", "baseUrl", "rootCertificateFiles"},
-                          "googlePlay": {"serviceAccountFile", "packageName", "baseUrl", "tokenUrl"}}
+                          "googlePlay": {"serviceAccountFile", "packageName", "baseUrl", "tokenUrl"},
+                          "oneStore": {"clientId", "clientSecretFile", "environment", "marketCode", "baseUrl"}}
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
                    when neither a config file nor the environment names a server)
   --no-emulator    never start it; lookups fail until a server is configured
@@ -279,6 +280,7 @@ export function loadConfig({ config, env = process.env } = {}) {
     gamebase: appId && secretKey ? { ...gbConf, appId, secretKey } : undefined,
     ...(stores.appStore ? { appStore: stores.appStore } : {}),
     ...(stores.googlePlay ? { googlePlay: stores.googlePlay } : {}),
+    ...(stores.oneStore ? { oneStore: stores.oneStore } : {}),
   };
 }
 
@@ -613,6 +615,10 @@ export async function startDashboard(options = {}) {
   if (emulator?.googlePlay && !conf.googlePlay) {
     const g = emulator.googlePlay;
     conf.googlePlay = { serviceAccount: g.serviceAccount, packageName: g.packageName, baseUrl: emulator.url, tokenUrl: g.serviceAccount.token_uri };
+  }
+  if (emulator?.oneStore && !conf.oneStore) {
+    const o = emulator.oneStore;
+    conf.oneStore = { clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, marketCode: o.marketCode, baseUrl: emulator.url };
   }
   const stores = storeClients(conf);
   // What the page may know about the servers: where they are, never the credentials.
