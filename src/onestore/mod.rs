@@ -1,4 +1,5 @@
-//! ONE store (Korea): signed purchase data from the IAP SDK (v17 to v21).
+//! ONE store (Korea): signed purchase data from the IAP SDK (v17 to v21), the server API V7
+//! ([`OneStoreApi`]) and its notifications (PNS, verified; SNS, decoded).
 //!
 //! The same scheme as Google Play, with SHA-512: ONE store's own samples verify with
 //! `SHA512withRSA` over the UTF-8 bytes of the purchase JSON and the app's licence key.

@@ -232,7 +232,8 @@ pub(crate) fn time_in_market(v: &Value, market: MarketCode) -> Option<i64> {
 /// client does it. Sandbox and commercial tokens are independent: one object is one environment.
 ///
 /// Answers: a read's body is ONE store's resource as sent, each time with a `…Ms` number twin
-/// (see [`add_time_twins`]); a mutation answers `{"result":{"code":"Success"}}` and returns
+/// (`…Millis` → `…Ms`, `…Time` → `…TimeMs`; a time without an offset read in the market's zone,
+/// UTC+9 for `MKT_ONE`, UTC for `MKT_GLB`); a mutation answers `{"result":{"code":"Success"}}` and returns
 /// nothing. An `{"error":{"code","message"}}` body is `API_ERROR` with `details.errorCode` the
 /// code, whatever the HTTP status (the guide's own example shows `NoSuchData` with 400 where its
 /// table says 404); `ServiceMaintenance`, `InternalError` and any 5xx or 429 are retryable.
