@@ -482,8 +482,8 @@ $('store-lookup-form').addEventListener('submit', async (e) => {
     form: $('store-lookup-form'), statusEl, table: /** @type {HTMLElement} */ (table), tbody: $('store-lookup-body'), url: '/api/store-lookup', body, row: storeRow,
     summary(rows, out) {
       const refunded = rows.filter((r) => r.refunded).length;
-      const what = needsId ? `${by} "${id}"` : 'the last 30 days';
-      const source = store === 'apple' ? 'Every row comes from data Apple signed, verified on the server.' : 'Every row is Google\'s answer to the dashboard server.';
+      const what = needsId ? `${by} "${id}"` : store === 'onestore' ? 'the last month' : 'the last 30 days';
+      const source = store === 'apple' ? 'Every row comes from data Apple signed, verified on the server.' : `Every row is ${store === 'onestore' ? 'ONE store' : 'Google'}'s answer to the dashboard server.`;
       return `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${what}. ${source}${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
     },
   });
