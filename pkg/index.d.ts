@@ -9,4 +9,5 @@ export { confirmOneStoreSubscriptionNotification } from './src/onestore.js';
 export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKeySet } from './src/pubsub.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';
+export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY, NotificationHandlerOptions, NotificationStore, MemoryNotificationStore, NotificationEvent, NotificationProblem, NodeRequest, NodeResponse } from './src/notifications.js';
 export { inspect, InspectOptions, InspectResult, InspectNote, InspectNoteCode, InputKind, CertificateInfo, NamePart } from './src/inspect.js';

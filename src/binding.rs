@@ -32,7 +32,7 @@ use crate::signed_purchase::sealed::Algorithms;
 // a purchase needs.
 
 fn value(json: &str) -> Result<Value> {
-    serde_json::from_str(json).map_err(|e| Error::malformed("verified value", e.to_string()))
+    serde_json::from_slice(json.as_bytes()).map_err(|e| Error::malformed("verified value", e.to_string()))
 }
 
 /// The snapshot read through `fields`: a snapshot of the signed text becomes the decoded object.
@@ -55,10 +55,20 @@ pub fn apple_transaction(json: &str) -> Result<Purchase> {
     sources::apple_transaction(&read(json, crate::apple::jws::TRANSACTION.fields)?)
 }
 
-/// One in-app entry of a verified receipt: `{"receiptType": …, "entry": {…}}`.
-pub fn apple_receipt_in_app(json: &str) -> Result<Purchase> {
-    let v = value(json)?;
-    sources::apple_receipt_in_app(v.get("entry").unwrap_or(&Value::Null), v.get("receiptType").and_then(Value::as_str))
+/// The event of a verified App Store notification, from its snapshot (the decoded JSON object,
+/// with the verifier's `data.decodedTransactionInfo`).
+pub fn apple_event(json: &str) -> Result<crate::purchase::StoreEvent> {
+    match value(json)? {
+        Value::Object(n) => crate::purchase::event::apple(&n),
+        _ => Err(Error::malformed("verified value", "not an object")),
+    }
+}
+
+/// In-app entry `index` of a verified receipt, from the receipt's JSON form (parsed once by the
+/// binding for all of its entries).
+pub fn apple_receipt_in_app(receipt: &Value, index: usize) -> Result<Purchase> {
+    let entry = receipt.get("inApp").and_then(|entries| entries.get(index)).unwrap_or(&Value::Null);
+    sources::apple_receipt_in_app(entry, receipt.get("receiptType").and_then(Value::as_str))
 }
 
 /// An NHN IAP / Gamebase API record.
@@ -92,7 +102,8 @@ pub fn onestore_subscription(json: &str) -> Result<Purchase> {
 
 /// A [`Purchase`] as serialized, straight from the text: the path a saved flow takes.
 pub fn stored(json: &str) -> Result<Purchase> {
-    serde_json::from_str::<StoredPurchase>(json).map(Purchase::from).map_err(|e| Error::malformed("purchase", e.to_string()))
+    let value = serde_json::from_slice(json.as_bytes()).map_err(|e| Error::malformed("purchase", e.to_string()))?;
+    StoredPurchase::from_value(value).map_err(|reason| Error::malformed("purchase", reason))
 }
 
 /// The wire names of the fields each signed document is read with, by the kind names of the

@@ -47,6 +47,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("ocsp_response", ocsp_response),
     ("pubsub_token", pubsub_token),
     ("wire", wire),
+    ("store_event", store_event),
 ];
 
 /// The first byte as an HTTP status (so 2xx, 3xx, 4xx and 5xx paths all run), the rest as the body.
@@ -115,6 +116,17 @@ pub fn google_rtdn(data: &[u8]) {
     let _ = rtdn::decode_push(data);
     let meta = rtdn::PushMetadata { message_id: None, publish_time: None, attributes: None, subscription: None };
     let _ = rtdn::decode_notification(data, meta);
+}
+
+/// Notifications to the one event: any JSON object as a decoded App Store notification, any bytes as
+/// a Pub/Sub push of an RTDN.
+pub fn store_event(data: &[u8]) {
+    if let Ok(map) = crate::json_text::decode_object("t", data) {
+        let _ = crate::purchase::event::apple(&map);
+    }
+    if let Ok(n) = rtdn::decode_push(data) {
+        let _ = crate::purchase::StoreEvent::from_google(&n);
+    }
 }
 
 /// A stored payment flow (as `PaymentFlow.fromJSON` reads it), every event applied to it, and the

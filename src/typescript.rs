@@ -152,6 +152,7 @@ pub fn declarations() -> Vec<Declaration> {
     c.visit::<crate::nhn::gamebase::SubscriptionStatus>();
     c.visit::<crate::purchase::Purchase>();
     c.visit::<crate::purchase::SubscriptionStatus>();
+    c.visit::<crate::purchase::StoreEvent>();
     c.visit::<crate::purchase::FlowEvent>();
     c.visit::<crate::purchase::Effect>();
     c.visit::<crate::purchase::StartParams>();

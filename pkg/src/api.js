@@ -9,3 +9,4 @@ export { Environment } from './apple.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';
 export { inspect } from './inspect.js';
+export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY } from './notifications.js';

@@ -161,3 +161,6 @@ export function createPostgresFlowStore(pool, { table = DEFAULT_TABLE } = {}) {
     },
   };
 }
+
+// The notification store of createNotificationHandler (notifications.js), on the same pool.
+export { createPostgresNotificationStore, migrateNotifications, notificationMigrationSql, DEFAULT_NOTIFICATION_TABLE } from './postgres-notifications.js';

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use ring::signature;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::models::{AppData, AppTransaction, Environment, JwsRenewalInfoDecodedPayload, JwsTransactionDecodedPayload, NotificationData};
@@ -132,12 +132,31 @@ pub type VerifiedRenewalInfo = Verified<JwsRenewalInfoDecodedPayload>;
 /// A verified app transaction.
 pub type VerifiedAppTransaction = Verified<AppTransaction>;
 
-#[derive(Deserialize)]
-struct Header {
-    alg: Option<String>,
-    x5c: Option<serde_json::Value>,
+/// The JOSE header of a compact JWS: a JSON object in which no key repeats, its `alg`, `crit` and
+/// `x5c` read by hand (absent and `null` alike), other members ignored.
+struct Header(Map<String, Value>);
+
+impl Header {
+    fn decode(h64: &str) -> Result<Self> {
+        crate::json_text::decode_inner_object("JWS header", &crate::b64::decode_url("JWS header", h64)?).map(Header)
+    }
+
+    fn member(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|v| !v.is_null())
+    }
+
+    fn alg(&self) -> Option<&str> {
+        self.member("alg").and_then(Value::as_str)
+    }
+
     /// RFC 7515 §4.1.11: extensions the recipient must understand. We understand none.
-    crit: Option<serde_json::Value>,
+    fn has_crit(&self) -> bool {
+        self.member("crit").is_some()
+    }
+
+    fn x5c(&self) -> Option<&Value> {
+        self.member("x5c")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -494,17 +513,14 @@ impl SignedDataVerifier {
 
     /// Steps 1 and 2 on the header: its JSON, `alg`, `crit`, and the `x5c` chain (cached).
     fn header_chain(&self, h64: &str, test_data: bool) -> Result<Arc<CachedChain>> {
-        let header_json = crate::b64::decode_url("JWS header", h64)?;
-        crate::json_text::check_unique_keys("JWS header", &header_json)?;
-        let header: Header = serde_json::from_slice(&header_json)
-            .map_err(|e| Error::malformed("JWS header", format!("not a JSON object: {e}")))?;
-        if header.alg.as_deref() != Some("ES256") {
+        let header = Header::decode(h64)?;
+        if header.alg() != Some("ES256") {
             return Err(Error::malformed("JWS header", "alg must be ES256"));
         }
-        if header.crit.is_some() {
+        if header.has_crit() {
             return Err(Error::malformed("JWS header", "critical header extensions are not supported"));
         }
-        let x5c = x5c_strings(header.x5c.as_ref())?;
+        let x5c = x5c_strings(header.x5c())?;
         if test_data {
             let [only] = x5c.as_slice() else {
                 return Err(Error::unreadable_chain("Xcode/LocalTesting data must carry exactly one certificate"));
@@ -640,11 +656,12 @@ impl PreparedJws<'_> {
             Some(std::borrow::Cow::Owned(reordered)) => Some(Some(reordered)),
             None => None,
         };
-        if as_sent.is_none() {
-            crate::json_text::check_unique_keys("JWS payload", &json)?;
-        }
         let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
-        let value: Value = serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?;
+        let value = if as_sent.is_none() {
+            Value::Object(crate::json_text::decode_inner_object("JWS payload", &json)?)
+        } else {
+            serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?
+        };
         let payload = model_fields::read_object(value, model.fields).map_err(not_expected)?;
         // Online, as in Apple's library, the chain must be valid now, when its status is asked.
         let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(crate::time::ms_from_f64) };
@@ -699,9 +716,8 @@ pub(crate) fn environment(map: &Map<String, Value>, name: &str) -> Option<Enviro
 pub fn describe_certificates(jws: &str) -> Result<Vec<Result<crate::x509::CertificateInfo>>> {
     limits::check("JWS", jws.len(), limits::MAX_JWS)?;
     let h64 = jws.split('.').next().unwrap_or_default();
-    let header: Header = serde_json::from_slice(&crate::b64::decode_url("JWS header", h64)?)
-        .map_err(|e| Error::malformed("JWS header", format!("not a JSON object: {e}")))?;
-    Ok(x5c_strings(header.x5c.as_ref())?.into_iter().map(|b64| crate::x509::describe(&crate::b64::decode_standard("x5c", b64)?)).collect())
+    let header = Header::decode(h64)?;
+    Ok(x5c_strings(header.x5c())?.into_iter().map(|b64| crate::x509::describe(&crate::b64::decode_standard("x5c", b64)?)).collect())
 }
 
 fn x5c_strings(x5c: Option<&serde_json::Value>) -> Result<Vec<&str>> {

@@ -585,11 +585,11 @@ pub(crate) fn open_store_answer(response: &HttpResponse, what: &'static str, rea
         if response.body.trim().is_empty() {
             return Ok(Value::Null);
         }
-        return serde_json::from_str(&response.body).map_err(|_| Error::malformed(what, "the body is not JSON"));
+        return serde_json::from_slice(response.body.as_bytes()).map_err(|_| Error::malformed(what, "the body is not JSON"));
     }
     let mut e = StoreApiError { status, retryable: status >= 500 || status == 429, ..StoreApiError::default() };
     e.retry_after_ms = response.headers.get("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(|s| s.saturating_mul(1000));
-    if let Ok(body) = serde_json::from_str::<Value>(&response.body) {
+    if let Ok(body) = serde_json::from_slice::<Value>(response.body.as_bytes()) {
         read_error(&mut e, &body, secret.filter(|s| !s.is_empty()));
     }
     Err(Error::StoreApi(Box::new(e)))

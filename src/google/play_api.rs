@@ -241,7 +241,7 @@ impl GooglePlayApi {
             Value::String(text) => {
                 limits::check("serviceAccount", text.len(), limits::MAX_SIGNED_DATA)?;
                 // Neither the text nor serde's message (which can quote it) goes into the error.
-                parsed = serde_json::from_str::<Value>(text)
+                parsed = serde_json::from_slice::<Value>(text.as_bytes())
                     .map_err(|_| Error::invalid_argument("serviceAccount is not JSON (pass the key file's text or its parsed object)"))?;
                 &parsed
             }

@@ -25,7 +25,7 @@ use crate::time::ms_from_f64;
 use crate::error::{Error, Result, Unit};
 use crate::host::{check_signature, run_ready, Algorithm, RingOnly, SignatureCheck, SignatureHost};
 use crate::rsa::{RsaPublicKey, MIN_BITS};
-use crate::json_text::decode_object;
+use crate::json_text::{decode_inner_object, decode_object};
 use crate::{b64, limits};
 
 /// Where Google publishes the keys that sign its OIDC tokens, as a JWK set.
@@ -197,7 +197,7 @@ fn prepare<'a>(authorization: &'a str, keys: &'a GoogleKeys) -> Result<PreparedT
     let (Some(h64), Some(p64), Some(s64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(Error::malformed(WHAT, "a JWT has exactly three parts"));
     };
-    let header: Map<String, Value> = decode_object("JWT header", &b64::decode_url("JWT header", h64)?)?;
+    let header: Map<String, Value> = decode_inner_object("JWT header", &b64::decode_url("JWT header", h64)?)?;
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
         return Err(Error::malformed("JWT header", "alg must be RS256"));
     }
@@ -224,7 +224,7 @@ impl PreparedToken<'_> {
 
     /// Step 4, after the signature verified.
     fn decode(&self, expected: &Expected, now: i64) -> Result<VerifiedPushClaims> {
-        let claims: Map<String, Value> = decode_object("JWT payload", &b64::decode_url("JWT payload", self.payload_b64)?)?;
+        let claims: Map<String, Value> = decode_inner_object("JWT payload", &b64::decode_url("JWT payload", self.payload_b64)?)?;
         check_claims(&claims, expected, now)?;
         Ok(VerifiedPushClaims { claims })
     }

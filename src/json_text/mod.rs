@@ -1,13 +1,12 @@
 //! JSON as received, read exactly: what every parser of the same text agrees on.
 //!
-//! - The duplicate-key rule: [`decode_object`] and [`check_unique_keys`] refuse a document in which
-//!   an object, at any depth, repeats a key (parsers disagree on which value wins).
+//! - The duplicate-key rule: [`decode_object`] refuses a document in which an object, at any
+//!   depth, repeats a key (parsers disagree on which value wins).
 //! - Signed JSON that needs no re-serialization ([`as_sent`]): text whose plain `JSON.parse` is
 //!   exactly the object the crate's decoding returns, which a binding may hand out as received.
 
 mod as_sent;
 
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
@@ -41,6 +40,18 @@ pub(crate) fn decode_object(what: &'static str, bytes: &[u8]) -> Result<Map<Stri
         // deserialize_map gives an object or an error.
         _ => Err(Error::malformed(what, "expected a JSON object")),
     }
+}
+
+/// [`decode_object`] of JSON found inside another encoding (base64 in a token): a parser's
+/// position is then one of the decoded JSON, not of the input, so it goes in the reason, saying so,
+/// and the error has no offset.
+pub(crate) fn decode_inner_object(what: &'static str, bytes: &[u8]) -> Result<Map<String, Value>> {
+    decode_object(what, bytes).map_err(|e| match e {
+        Error::MalformedInput { what, reason, .. } => {
+            Error::MalformedInput { what, reason: format!("{reason} of the decoded JSON"), offset: None }
+        }
+        other => other,
+    })
 }
 
 /// Builds any JSON value as serde_json's own `Value` would, refusing an object that repeats a key.
@@ -120,21 +131,6 @@ fn duplicate<E: serde::de::Error>(key: &str) -> E {
     E::custom(format!("duplicate key {shown:?}"))
 }
 
-/// The duplicate-key rule of [`decode_object`] for JSON that is not itself the signed bytes (a
-/// JWS header or payload, base64 inside the token; a Pub/Sub push body): one scan of the whole
-/// document, and a duplicate at any depth is `MALFORMED_INPUT`. Other faults (not JSON, trailing
-/// data, too deep) are left to the typed parse that follows, which reports them as before.
-pub(crate) fn check_unique_keys(what: &'static str, bytes: &[u8]) -> Result<()> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde::de::DeserializeSeed::deserialize(UniqueKeys, &mut de) {
-        // The walk accepts every JSON type, so its only data error is a duplicate key.
-        Err(e) if e.classify() == serde_json::error::Category::Data => {
-            Err(Error::malformed(what, format!("{e} of the decoded JSON")))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Converts serde_json's 1-based line/column into a byte offset, where it has one.
 fn offset_of(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
     if line == 0 {
@@ -150,102 +146,6 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
 
 /// Keys longer than this are cut in the message (they are untrusted text).
 const KEY_SHOWN: usize = 64;
-
-/// An object key as unescaped: borrowed from the input when it has no escapes.
-#[derive(PartialEq, Eq, Hash)]
-struct Key<'de>(std::borrow::Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string key")
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E>(self, v: String) -> std::result::Result<Key<'de>, E> {
-        Ok(Key(std::borrow::Cow::Owned(v)))
-    }
-}
-
-/// Walks any JSON value, failing at the first object that repeats a key (compared after
-/// unescaping, so `"a"` and `"\u0061"` are the same key). Depth is bounded by serde_json's
-/// recursion limit, so deep nesting is an error, not a stack overflow.
-#[derive(Clone, Copy)]
-struct UniqueKeys;
-
-impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for UniqueKeys {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        // The keys seen, borrowed from the input where they have no escapes.
-        let mut seen: HashSet<Key<'de>> = HashSet::new();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if seen.contains(&key) {
-                return Err(duplicate(&key.0));
-            }
-            map.next_value_seed(self)?;
-            seen.insert(key);
-        }
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while seq.next_element_seed(self)?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> std::result::Result<(), E> {
-        Ok(())
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -268,7 +168,6 @@ mod tests {
         ];
         for good in ok {
             assert!(decode_object("t", good).is_ok(), "{}", String::from_utf8_lossy(good));
-            assert!(check_unique_keys("t", good).is_ok());
         }
         for (bad, key) in [
             (&br#"{"foo":{"x":1,"x":2}}"#[..], "\"x\""),
@@ -277,22 +176,9 @@ mod tests {
             (r#"{"k":{"\ud83d\ude00":1,"😀":2}}"#.as_bytes(), "\"😀\""),
         ] {
             let e = decode_object("t", bad).unwrap_err();
-            assert!(e.to_string().starts_with(&format!("malformed t: duplicate key {key}")), "{e}");
-            let e = check_unique_keys("t", bad).unwrap_err();
             assert_eq!(e.code(), "MALFORMED_INPUT");
             assert!(e.to_string().starts_with(&format!("malformed t: duplicate key {key}")), "{e}");
         }
-        // Top-level arrays are scanned too (the typed parse refuses them later with its own words).
-        assert_eq!(check_unique_keys("t", br#"[{"x":1,"x":1}]"#).unwrap_err().code(), "MALFORMED_INPUT");
-    }
-
-    #[test]
-    fn the_scan_leaves_other_faults_to_the_typed_parse() {
-        for other in [&b""[..], b"{", b"not json", b"{} trailing", b"\xef\xbb\xbf{}"] {
-            assert!(check_unique_keys("t", other).is_ok(), "{}", String::from_utf8_lossy(other));
-        }
-        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(check_unique_keys("t", deep.as_bytes()).is_ok(), "too deep is the parser's error, not a stack overflow");
     }
 
     #[test]
@@ -311,6 +197,17 @@ mod tests {
             Error::MalformedInput { offset: Some(o), .. } => assert!((9..=15).contains(&o), "{o}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn inner_json_errors_say_so_and_point_nowhere_in_the_input() {
+        match decode_inner_object("t", b"{\n\"a\":1,\n\"a\":2}").unwrap_err() {
+            Error::MalformedInput { offset: None, reason, .. } => {
+                assert!(reason.starts_with("duplicate key \"a\"") && reason.ends_with(" of the decoded JSON"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(decode_inner_object("t", br#"{"a":{"a":1}}"#).is_ok());
     }
 
     #[test]

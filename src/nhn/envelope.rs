@@ -30,7 +30,7 @@ pub(crate) fn open(response: &HttpResponse, secret: Option<&str>) -> Result<Valu
     limits::check(RESPONSE, response.body.len(), limits::MAX_API_RESPONSE)?;
     let status = response.status;
     let ok_status = (200..300).contains(&status);
-    let parsed: Option<Value> = serde_json::from_str(&response.body).ok();
+    let parsed: Option<Value> = serde_json::from_slice(response.body.as_bytes()).ok();
     let header = parsed.as_ref().and_then(|v| v.get("header")).and_then(Value::as_object);
     let successful = header.and_then(|h| h.get("isSuccessful")).and_then(Value::as_bool);
 

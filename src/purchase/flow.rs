@@ -572,7 +572,7 @@ impl PaymentFlow {
     /// (`INPUT_TOO_LARGE` over [`limits::MAX_FLOW_JSON`]).
     pub fn from_json(text: &str) -> Result<PaymentFlow> {
         limits::check(WHAT, text.len(), limits::MAX_FLOW_JSON)?;
-        serde_json::from_str(text).map_err(|e| Error::malformed(WHAT, e.to_string()))
+        serde_json::from_slice(text.as_bytes()).map_err(|e| Error::malformed(WHAT, e.to_string()))
     }
 
     fn refuse(&self, event: &FlowEvent) -> Error {

@@ -6,6 +6,7 @@
 //! * [`PaymentFlow`]: the pure reducer of the NHN server-to-server payment flow (verify → consume
 //!   at the IAP server → deliver → complete) that never delivers twice.
 //! * [`subscription_status`]: whether a subscriber is entitled at an instant.
+//! * [`StoreEvent`]: every store's notification as one event, in one closed list of types.
 //!
 //! The store enums ([`Store`], [`ProductType`], [`Environment`], …) are *open*: a value this
 //! version does not know (a new store code, product type, Apple environment) becomes
@@ -15,12 +16,14 @@
 //!
 //! [`VerifiedAppReceipt::to_purchases`]: crate::apple::VerifiedAppReceipt::to_purchases
 
+pub(crate) mod event;
 mod flow;
 pub(crate) mod model;
 pub(crate) mod sources;
 mod subscription;
 mod verified;
 
+pub use event::{EventType, StoreEvent};
 pub use flow::{Applied, Effect, FlowEvent, FlowState, PaymentFlow, StartParams};
 pub use model::{Environment, IntoPurchase, Offer, OfferType, ProductType, Purchase, PurchaseState, PurchaseType, Store};
 pub use subscription::{

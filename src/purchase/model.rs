@@ -9,6 +9,7 @@
 //! environment) becomes `Unknown(raw)` and round-trips as the raw string, never an error.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::open_enum::open_enum;
@@ -105,9 +106,9 @@ open_enum! {
 }
 
 /// A subscription offer that applied to the purchase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields, rename = "PurchaseOffer"))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Offer {
     /// The kind of offer.
     #[serde(rename = "type")]
@@ -180,62 +181,130 @@ pub struct Purchase {
 /// The stored form of a [`Purchase`], read back only from JSON this crate wrote (a saved flow,
 /// the JS registry of verified values). Crate-private so that no caller can deserialize a
 /// purchase.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct StoredPurchase {
-    store: Store,
-    product_id: String,
-    #[serde(default)]
-    transaction_id: Option<String>,
-    #[serde(default)]
-    original_transaction_id: Option<String>,
-    #[serde(default)]
-    purchase_token: Option<String>,
-    #[serde(default)]
-    payment_seq: Option<String>,
-    purchase_time: i64,
-    #[serde(default)]
-    expires_time: Option<i64>,
-    quantity: u32,
-    product_type: ProductType,
-    environment: Environment,
-    state: PurchaseState,
-    #[serde(default)]
-    purchase_type: Option<PurchaseType>,
-    #[serde(default)]
-    offer: Option<Offer>,
-    #[serde(default)]
-    account_id: Option<String>,
-    #[serde(default)]
-    needs_acknowledgement: Option<bool>,
-    #[serde(default)]
-    acknowledge_by: Option<i64>,
-    source: serde_json::Value,
+pub(crate) struct StoredPurchase(Purchase);
+
+impl<'de> Deserialize<'de> for StoredPurchase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let map = Map::deserialize(d)?;
+        Stored(map).purchase().map(StoredPurchase).map_err(serde::de::Error::custom)
+    }
 }
 
 impl From<StoredPurchase> for Purchase {
     fn from(s: StoredPurchase) -> Self {
-        Purchase {
-            store: s.store,
-            product_id: s.product_id,
-            transaction_id: s.transaction_id,
-            original_transaction_id: s.original_transaction_id,
-            purchase_token: s.purchase_token,
-            payment_seq: s.payment_seq,
-            purchase_time: s.purchase_time,
-            expires_time: s.expires_time,
-            quantity: s.quantity,
-            product_type: s.product_type,
-            environment: s.environment,
-            state: s.state,
-            purchase_type: s.purchase_type,
-            offer: s.offer,
-            account_id: s.account_id,
-            needs_acknowledgement: s.needs_acknowledgement,
-            acknowledge_by: s.acknowledge_by,
-            source: s.source,
+        s.0
+    }
+}
+
+#[cfg(feature = "binding")]
+impl StoredPurchase {
+    /// Reads the stored form from a JSON value already parsed.
+    pub(crate) fn from_value(value: Value) -> std::result::Result<Purchase, String> {
+        match value {
+            Value::Object(map) => Stored(map).purchase(),
+            _ => Err("invalid type: expected an object".into()),
         }
     }
+}
+
+/// The reader of the stored form: as strict as the serialization is exact (every field of its
+/// type, `null` only where a field is optional, no field it does not write). Hand-written rather
+/// than derived: a derived visitor for these 18 fields was 16 KB of the module for the edge, and
+/// the errors are the same ones (`missing field`, `unknown field`, `invalid type`), naming the field.
+struct Stored(Map<String, Value>);
+
+type Read<T> = std::result::Result<T, String>;
+
+impl Stored {
+    fn purchase(mut self) -> Read<Purchase> {
+        let purchase = Purchase {
+            store: self.enumerated("store")?,
+            product_id: self.string("productId")?,
+            transaction_id: self.opt_string("transactionId")?,
+            original_transaction_id: self.opt_string("originalTransactionId")?,
+            purchase_token: self.opt_string("purchaseToken")?,
+            payment_seq: self.opt_string("paymentSeq")?,
+            purchase_time: self.int("purchaseTime")?,
+            expires_time: self.opt_int("expiresTime")?,
+            quantity: self.int("quantity")?,
+            product_type: self.enumerated("productType")?,
+            environment: self.enumerated("environment")?,
+            state: self.enumerated("state")?,
+            purchase_type: self.opt_string("purchaseType")?.map(PurchaseType::from),
+            offer: self.opt_offer()?,
+            account_id: self.opt_string("accountId")?,
+            needs_acknowledgement: match self.take("needsAcknowledgement") {
+                None => None,
+                Some(Value::Bool(b)) => Some(b),
+                Some(_) => return Err(invalid("needsAcknowledgement", "a boolean")),
+            },
+            acknowledge_by: self.opt_int("acknowledgeBy")?,
+            source: self.0.remove("source").ok_or_else(|| missing("source"))?,
+        };
+        self.none_left()?;
+        Ok(purchase)
+    }
+
+    /// The value of `key`, taken out; `None` when absent or `null`.
+    fn take(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|v| !v.is_null())
+    }
+
+    fn opt_string(&mut self, key: &'static str) -> Read<Option<String>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(invalid(key, "a string")),
+        }
+    }
+
+    fn string(&mut self, key: &'static str) -> Read<String> {
+        self.opt_string(key)?.ok_or_else(|| missing(key))
+    }
+
+    fn enumerated<E: From<String>>(&mut self, key: &'static str) -> Read<E> {
+        self.string(key).map(E::from)
+    }
+
+    /// An integer that fits `T` (`i64` for times, `u32` for the quantity).
+    fn opt_int<T: TryFrom<i64>>(&mut self, key: &'static str) -> Read<Option<T>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(v) => v.as_i64().and_then(|n| T::try_from(n).ok()).map(Some).ok_or_else(|| invalid(key, "an integer in range")),
+        }
+    }
+
+    fn int<T: TryFrom<i64>>(&mut self, key: &'static str) -> Read<T> {
+        self.opt_int(key)?.ok_or_else(|| missing(key))
+    }
+
+    fn opt_offer(&mut self) -> Read<Option<Offer>> {
+        match self.take("offer") {
+            None => Ok(None),
+            Some(Value::Object(map)) => {
+                let mut offer = Stored(map);
+                let read = Offer { kind: offer.enumerated("type")?, id: offer.opt_string("id")? };
+                offer.none_left()?;
+                Ok(Some(read))
+            }
+            Some(_) => Err(invalid("offer", "an object")),
+        }
+    }
+
+    fn none_left(&self) -> Read<()> {
+        match self.0.keys().next() {
+            Some(k) => Err(format!("unknown field `{}`", k.chars().take(64).collect::<String>())),
+            None => Ok(()),
+        }
+    }
+}
+
+fn missing(key: &str) -> String {
+    format!("missing field `{key}`")
+}
+
+fn invalid(key: &str, expected: &str) -> String {
+    format!("invalid type for `{key}`: expected {expected}")
 }
 
 impl Purchase {

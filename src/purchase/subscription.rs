@@ -224,7 +224,7 @@ pub fn subscription_status(input: &SubscriptionInput, at: i64) -> Result<Subscri
 /// Parses the JSON text of a [`SubscriptionInput`] (size-limited) and answers at `at`.
 pub fn subscription_status_json(text: &str, at: i64) -> Result<SubscriptionStatus> {
     crate::limits::check(INPUT, text.len(), crate::limits::MAX_SUBSCRIPTION_JSON)?;
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::malformed(INPUT, e.to_string()))?;
+    let value: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| Error::malformed(INPUT, e.to_string()))?;
     subscription_status(&SubscriptionInput::from_json(value)?, at)
 }
 

@@ -62,7 +62,7 @@ after(() => {
 function moduleOf(block) {
   const SUBPATHS = {
     'iap-verify': './load.mjs', 'iap-verify/postgres': '../../pkg/src/postgres.js', 'iap-verify/init': '../../pkg/init.mjs',
-    'iap-verify/verify': '../../pkg/verify/node.mjs', 'iap-verify/detect': '../../pkg/src/detect.js', 'iap-verify-emulator': '../../emulator/src/emulator.js',
+    'iap-verify/verify': '../../pkg/verify/node.mjs', 'iap-verify/detect': '../../pkg/src/detect.js', 'iap-verify/testing': '../../pkg/src/testing.js', 'iap-verify-emulator': '../../emulator/src/emulator.js',
   };
   let imports = 0;
   const code = block.code.replace(/\bfrom '(iap-verify[\w/-]*)'/g, (_, spec) => {
@@ -392,6 +392,23 @@ const HARNESSES = {
     // Anything else is rethrown, still a VerificationException with Apple's status.
     await assert.rejects(notificationOrReason(new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.example.app'), payload), (e) =>
       e instanceof iap.VerificationException && e.status === iap.VerificationStatus.VERIFICATION_FAILURE && e.code === 'INVALID_CHAIN');
+  },
+  'notification-handler': async (block) => {
+    const fake = await import('./app-store-fake.mjs');
+    const { handleNotification } = await load(block);
+    const post = (body, headers = {}) => new Request('https://backend.example.com/notifications', { method: 'POST', body, headers });
+    // Signed by the test PKI, not Apple: the snippet's verifier (Apple's roots) refuses it, and nothing is dispatched.
+    const apple = await handleNotification(post(JSON.stringify({ signedPayload: await testNotification(fake) })));
+    assert.equal(apple.status, 401);
+    // A push without its token: refused before any key is fetched.
+    const push = JSON.stringify({ message: { data: btoa('{}'), messageId: '1' }, subscription: 's' });
+    assert.equal((await handleNotification(post(push))).status, 401);
+    assert.equal((await handleNotification(post('not json'))).status, 400);
+    assert.equal((await handleNotification(new Request('https://backend.example.com/notifications'))).status, 405);
+  },
+  'testing-endpoint': async (block) => {
+    const { result } = await load(block);
+    assert.deepEqual(result, { status: 200, events: ['REFUNDED'] });
   },
   'apple-notification': async (block) => {
     const fake = await import('./app-store-fake.mjs');

@@ -131,9 +131,13 @@ fn transaction_js((v, text): &Checked) -> JsResult<JsValue> {
     Ok(js)
 }
 
-/// A verified notification as JS; its decoded nested transaction is registered for `toPurchase`.
+/// A verified notification as JS, registered; its decoded nested transaction is registered for `toPurchase`.
 fn notification_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
-    let js = payload_js(v)?;
+    // Registered, so that its event (`appleNotificationEvent`) is made from what was verified.
+    let js = to_js_verified(v.payload(), Registered::AppleNotification)?;
+    if v.is_test_data() {
+        let _ = Reflect::set(&js, &"testData".into(), &JsValue::TRUE);
+    }
     if let Some(t) = decoded_transaction(v.payload()) {
         let data = Reflect::get(&js, &"data".into()).unwrap_or(JsValue::UNDEFINED);
         let nested = Reflect::get(&data, &"decodedTransactionInfo".into()).unwrap_or(JsValue::UNDEFINED);

@@ -37,7 +37,7 @@ fn event_from_js(event: &JsValue) -> JsResult<FlowEvent> {
         };
     }
     let text = json_text(event, "payment flow event", limits::MAX_FLOW_FIELD * 4)?;
-    serde_json::from_str(&text).map_err(|e| js_error(Error::invalid_argument(format!("payment flow event: {e}"))))
+    serde_json::from_slice(text.as_bytes()).map_err(|e| js_error(Error::invalid_argument(format!("payment flow event: {e}"))))
 }
 
 /// One payment's flow through verify → consume → deliver → complete (see the README's
@@ -52,7 +52,7 @@ impl JsPaymentFlow {
     /// A new flow in `RESERVED`.
     pub fn start(#[wasm_bindgen(unchecked_param_type = "FlowStart")] params: JsValue) -> JsResult<JsPaymentFlow> {
         let text = json_text(&params, "start parameters", limits::MAX_FLOW_FIELD * 4)?;
-        let params: StartParams = serde_json::from_str(&text)
+        let params: StartParams = serde_json::from_slice(text.as_bytes())
             .map_err(|e| js_error(Error::invalid_argument(format!("start parameters: {e}"))))?;
         Ok(JsPaymentFlow { inner: PaymentFlow::start(params).map_err(js_error)? })
     }

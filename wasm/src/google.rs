@@ -229,8 +229,13 @@ fn notification_text(body: &JsValue, what: &'static str) -> JsResult<String> {
 pub fn decode_google_notification(
     #[wasm_bindgen(js_name = pushBody, unchecked_param_type = "string | PubSubPushBody")] push_body: JsValue,
 ) -> JsResult<JsValue> {
-    let body = notification_text(&push_body, "pushBody")?;
+    let body = push_body_text(&push_body)?;
     to_js(&iap_verify::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?)
+}
+
+/// A Pub/Sub push body given as its text or as the parsed object, as text, size-checked.
+pub(crate) fn push_body_text(push_body: &JsValue) -> JsResult<String> {
+    notification_text(push_body, "pushBody")
 }
 
 /// Verifies a ONE store Payment Notification (PNS: the body ONE store POSTs to the app's Payment

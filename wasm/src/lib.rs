@@ -17,6 +17,8 @@ use iap_verify::Error;
 mod api;
 mod apple;
 mod engine;
+#[cfg(feature = "events")]
+mod event;
 #[cfg(feature = "flow")]
 mod flow;
 mod google;
@@ -191,7 +193,7 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 pub(crate) fn js_to_json(value: &JsValue) -> Result<serde_json::Value, String> {
     let text = js_sys::JSON::stringify(value).map_err(|_| "not representable as JSON".to_string())?;
     let text = text.as_string().ok_or_else(|| "not representable as JSON".to_string())?;
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// A caller's options object. `undefined` and `null` mean no options; any other non-object, and any

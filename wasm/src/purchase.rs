@@ -30,8 +30,8 @@ pub(crate) enum Verified {
     OneStore,
     /// `JWSTransactionDecodedPayload` from `verifyAndDecodeTransaction`.
     AppleTransaction,
-    /// One in-app entry of a verified receipt, registered as `{"receiptType": …, "entry": {…}}`.
-    AppleReceiptInApp,
+    /// `ResponseBodyV2DecodedPayload` from `verifyAndDecodeNotification`.
+    AppleNotification,
     #[cfg(feature = "clients")]
     /// An NHN IAP / Gamebase API record.
     NhnRecord,
@@ -57,7 +57,7 @@ impl Verified {
             Verified::Google => "GOOGLE",
             Verified::OneStore => "ONESTORE",
             Verified::AppleTransaction => "APPLE_TRANSACTION",
-            Verified::AppleReceiptInApp => "APPLE_RECEIPT_IN_APP",
+            Verified::AppleNotification => "APPLE_NOTIFICATION",
             #[cfg(feature = "clients")]
             Verified::NhnRecord => "NHN_RECORD",
             #[cfg(feature = "clients")]
@@ -77,7 +77,7 @@ impl Verified {
             Verified::Google,
             Verified::OneStore,
             Verified::AppleTransaction,
-            Verified::AppleReceiptInApp,
+            Verified::AppleNotification,
             #[cfg(feature = "clients")]
             Verified::NhnRecord,
             #[cfg(feature = "clients")]
@@ -174,9 +174,9 @@ thread_local! {
     static LAST_RECEIPT: std::cell::RefCell<Option<(JsValue, serde_json::Value)>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The snapshot of in-app entry `index` of the receipt whose JSON text is `text`:
-/// `{"receiptType": …, "entry": {…}}`, as it was registered before receipts shared one value.
-fn receipt_entry(index: &JsValue, text: &JsValue) -> Option<String> {
+/// The purchase of in-app entry `index` of the receipt whose JSON text is `text` (a registry
+/// value shared by the receipt's entries); `None` when the value is not such a pair.
+fn receipt_entry(index: &JsValue, text: &JsValue) -> Option<Result<iap_verify::purchase::Purchase, Error>> {
     let index = index.as_f64().filter(|f| f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(f))?;
     // A whole number in u32's range (registered from one): exact as usize.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -184,26 +184,42 @@ fn receipt_entry(index: &JsValue, text: &JsValue) -> Option<String> {
     LAST_RECEIPT.with(|last| {
         let mut last = last.try_borrow_mut().ok()?;
         if last.as_ref().is_none_or(|(t, _)| t != text) {
-            let receipt: serde_json::Value = serde_json::from_str(&text.as_string()?).ok()?;
+            let receipt: serde_json::Value = serde_json::from_slice(text.as_string()?.as_bytes()).ok()?;
             *last = Some((text.clone(), receipt));
         }
         let (_, receipt) = last.as_ref()?;
-        let entry = receipt.get("inApp")?.get(index)?;
-        let snapshot = serde_json::json!({ "receiptType": receipt.get("receiptType").and_then(serde_json::Value::as_str), "entry": entry });
-        serde_json::to_string(&snapshot).ok()
+        Some(binding::apple_receipt_in_app(receipt, index))
     })
 }
 
-/// The snapshot (JSON text) registered for `object`, if it is a registered object.
-pub(crate) fn lookup(object: &JsValue) -> Option<(Verified, String)> {
+/// What the registry holds for `object`: a receipt entry's `[index, receipt text]` pair, or a tagged
+/// snapshot (JSON text).
+enum Entry {
+    /// A receipt entry: `[index, receipt text]`.
+    ReceiptEntry(js_sys::Array),
+    /// Anything else: its kind and snapshot.
+    Snapshot(Verified, String),
+}
+
+fn registered(object: &JsValue) -> Option<Entry> {
     let object = object.dyn_ref::<Object>()?;
     let entry = REGISTRY.with(|r| r.get(object));
     if let Some(pair) = entry.dyn_ref::<js_sys::Array>() {
-        return Some((Verified::AppleReceiptInApp, receipt_entry(&pair.get(0), &pair.get(1))?));
+        return Some(Entry::ReceiptEntry(pair.clone()));
     }
     let entry = entry.as_string()?;
     let (tag, json) = entry.split_once('\n')?;
-    Some((Verified::from_tag(tag)?, json.to_owned()))
+    Some(Entry::Snapshot(Verified::from_tag(tag)?, json.to_owned()))
+}
+
+/// The snapshot (JSON text) registered for `object`, if it is a registered object other than a
+/// receipt entry.
+#[cfg(any(feature = "flow", feature = "events"))]
+pub(crate) fn lookup(object: &JsValue) -> Option<(Verified, String)> {
+    match registered(object)? {
+        Entry::Snapshot(kind, json) => Some((kind, json)),
+        Entry::ReceiptEntry(_) => None,
+    }
 }
 
 pub(crate) fn unverified(what: &str) -> JsValue {
@@ -218,15 +234,22 @@ pub(crate) fn unverified(what: &str) -> JsValue {
 /// needs (a product id, a purchase time).
 #[wasm_bindgen(js_name = toPurchase, unchecked_return_type = "Purchase")]
 pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verified: JsValue) -> JsResult<JsValue> {
-    let Some((kind, json)) = lookup(&verified) else {
-        return Err(unverified("toPurchase's argument"));
+    let unverified = || unverified("toPurchase's argument");
+    let (kind, json) = match registered(&verified).ok_or_else(unverified)? {
+        Entry::Snapshot(kind, json) => (kind, json),
+        Entry::ReceiptEntry(pair) => {
+            let purchase = receipt_entry(&pair.get(0), &pair.get(1)).ok_or_else(unverified)?.map_err(js_error)?;
+            return to_js_verified(&purchase, Verified::Purchase);
+        }
     };
     let purchase = match kind {
         Verified::Purchase => binding::stored(&json),
         Verified::Google => binding::google(&json),
         Verified::OneStore => binding::onestore(&json),
         Verified::AppleTransaction => binding::apple_transaction(&json),
-        Verified::AppleReceiptInApp => binding::apple_receipt_in_app(&json),
+        Verified::AppleNotification => Err(Error::invalid_argument(
+            "a notification is not a purchase: pass its data.decodedTransactionInfo to toPurchase",
+        )),
         #[cfg(feature = "clients")]
         Verified::NhnRecord => binding::nhn_record(&json),
         #[cfg(feature = "clients")]

@@ -1,0 +1,45 @@
+//! Every store's notification as one event (`StoreEvent`): the JS boundary of the core's
+//! `purchase::StoreEvent`.
+
+use iap_verify::purchase::StoreEvent;
+use iap_verify::binding;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+
+use crate::purchase::{lookup, register, Verified};
+use crate::{js_error, to_js, JsResult};
+
+/// The event as JS, its `purchase` registered as one `toPurchase` returned.
+fn event_js(event: &StoreEvent) -> JsResult<JsValue> {
+    let js = to_js(event)?;
+    if let Some(purchase) = &event.purchase {
+        let object = Reflect::get(&js, &"purchase".into()).unwrap_or(JsValue::UNDEFINED);
+        register(&object, Verified::Purchase, purchase)?;
+    }
+    Ok(js)
+}
+
+/// The event of a notification `verifyAndDecodeNotification` (or its `...Async` form) returned.
+/// `INVALID_ARGUMENT` for anything else: the event is made from what was verified, not from the
+/// object handed in.
+#[wasm_bindgen(js_name = appleNotificationEvent, unchecked_return_type = "StoreEvent")]
+pub fn apple_notification_event(
+    #[wasm_bindgen(unchecked_param_type = "ResponseBodyV2DecodedPayload")] notification: JsValue,
+) -> JsResult<JsValue> {
+    match lookup(&notification) {
+        Some((Verified::AppleNotification, json)) => event_js(&binding::apple_event(&json).map_err(js_error)?),
+        _ => Err(crate::purchase::unverified("appleNotificationEvent's argument")),
+    }
+}
+
+/// The event of a Google real-time developer notification, from the Pub/Sub push body (text or the
+/// parsed object). Decoding verifies nothing: call it for a push whose `Authorization` token
+/// `verifyPubSubPush` accepted.
+#[wasm_bindgen(js_name = googleNotificationEvent, unchecked_return_type = "StoreEvent")]
+pub fn google_notification_event(
+    #[wasm_bindgen(js_name = pushBody, unchecked_param_type = "string | PubSubPushBody")] push_body: JsValue,
+) -> JsResult<JsValue> {
+    let body = crate::google::push_body_text(&push_body)?;
+    let notification = iap_verify::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?;
+    event_js(&StoreEvent::from_google(&notification).map_err(js_error)?)
+}
