@@ -10,6 +10,7 @@ use iap_verify::apple::AppStoreServerApi;
 use iap_verify::endpoint::ServerApi;
 use iap_verify::google::GooglePlayApi;
 use iap_verify::nhn::{GamebaseApi, IapApi};
+use iap_verify::onestore::OneStoreApi;
 use iap_verify::ErrorCode;
 use serde_json::{json, Map, Value};
 
@@ -23,6 +24,7 @@ fn main() {
     endpoints.insert("gamebase".into(), describe::<GamebaseApi>());
     endpoints.insert("appstore".into(), describe::<AppStoreServerApi>());
     endpoints.insert("googleplay".into(), describe::<GooglePlayApi>());
+    endpoints.insert("onestore".into(), describe::<OneStoreApi>());
     let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
     let known: Map<String, Value> = iap_verify::binding::known_fields().into_iter().map(|(kind, names)| (kind.into(), json!(names))).collect();
     let models: Vec<Value> = iap_verify::typescript::declarations()

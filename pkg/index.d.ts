@@ -3,8 +3,9 @@
 // projects compiled without the DOM lib type-check); the JS-only parts are declared here.
 export * from './web/iap_verify.js';
 export { IapError, IapErrorCode, VerificationException, VerificationStatus, verificationStatusOf } from './src/error.js';
-export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, AppStoreServerAPIClientOptions, GooglePlayApi, GooglePlayClient, GooglePlayClientOptions, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
+export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, AppStoreServerAPIClientOptions, GooglePlayApi, GooglePlayClient, GooglePlayClientOptions, OneStoreApi, OneStoreClient, OneStoreClientOptions, IapClientOptions, GamebaseClientOptions, TransportOptions, FetchLike } from './src/clients.js';
 export { Environment } from './src/apple.js';
+export { confirmOneStoreSubscriptionNotification } from './src/onestore.js';
 export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKeySet } from './src/pubsub.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';

@@ -42,6 +42,19 @@ export const APIS = [
       '  /** Reads the token answer and keeps the access token inside for the requests that follow. */\n  parseToken(response: HttpResponse): GoogleAccessTokenInfo;\n',
     parseParams: true,
   },
+  {
+    api: 'onestore',
+    sansIo: 'OneStoreApi',
+    sansIoOptions: 'OneStoreApiOptions',
+    client: 'OneStoreClient',
+    clientOptions: 'OneStoreClientOptions',
+    // The OAuth client-credentials exchange of the sans-I/O class, and the request's parameters for toPurchase.
+    sansIoExtra:
+      '  /** The token request: client_id, client_secret and grant_type=client_credentials, form-encoded. */\n  tokenRequest(): HttpRequest;\n' +
+      '  /** Reads the token answer and keeps the access token inside for the requests that follow. */\n  parseToken(response: HttpResponse): OneStoreAccessTokenInfo;\n',
+    tokenInfo: 'OneStoreAccessTokenInfo',
+    parseParams: true,
+  },
 ];
 
 const table = Object.fromEntries(APIS.map(({ api }) => [api, declared[api]]));
@@ -95,7 +108,7 @@ function clientArgs(e) {
 
 const used = new Set(['HttpRequest', 'HttpResponse']);
 let classes = '';
-for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor, sansIoExtra, parseParams } of APIS) {
+for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor, sansIoExtra, tokenInfo, parseParams } of APIS) {
   used.add(sansIoOptions);
   let s = `/** Sans-I/O: builds each request and reads each response; you send them. */\nexport declare class ${sansIo} {\n  constructor(options: ${sansIoOptions});\n  readonly baseUrl: string;\n`;
   let c = `export declare class ${client} {\n  constructor(${ctor ?? `options: ${clientOptions}`});\n  readonly baseUrl: string;\n`;
@@ -111,7 +124,7 @@ for (const { api, sansIo, sansIoOptions, client, clientOptions, ctor, sansIoExtr
   }
   if (sansIoExtra) {
     s += sansIoExtra;
-    used.add('GoogleAccessTokenInfo');
+    used.add(tokenInfo ?? 'GoogleAccessTokenInfo');
   }
   if (api === 'gamebase') s += '  /** Reads a cancel or revoke answer (the header only). */\n  parseHeaderOnly(response: HttpResponse): void;\n';
   classes += `${s}}\n\n${c}}\n\n`;

@@ -2,7 +2,8 @@
 //! wasm-bindgen facade in `wasm/`). Compiled only with the `binding` feature, off by default.
 //!
 //! The function per kind of snapshot ([`google`], [`onestore`], [`apple_transaction`],
-//! [`apple_receipt_in_app`], [`nhn_record`], [`play_product`], [`play_subscription`], [`stored`]) is
+//! [`apple_receipt_in_app`], [`nhn_record`], [`play_product`], [`play_subscription`], [`onestore_product`],
+//! [`onestore_subscription`], [`stored`]) is
 //! the one deliberate exception to the rule of the rest of the crate, where a [`Purchase`] is made
 //! only from a verified type ([`crate::purchase::IntoPurchase`]): it makes one from a JSON
 //! snapshot and checks no signature. The contract: a binding keeps, for each value
@@ -93,6 +94,18 @@ pub fn play_subscription(json: &str) -> Result<Purchase> {
     sources::google_subscription_v2(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
 }
 
+/// A ONE store `getPurchaseDetails` answer: `{"request": …, "resource": …}`.
+pub fn onestore_product(json: &str) -> Result<Purchase> {
+    let v = value(json)?;
+    sources::onestore_purchase_details(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
+}
+
+/// A ONE store `getSubscriptionDetail` answer: `{"request": …, "resource": …}`.
+pub fn onestore_subscription(json: &str) -> Result<Purchase> {
+    let v = value(json)?;
+    sources::onestore_subscription_detail(v.get("resource").unwrap_or(&Value::Null), v.get("request").unwrap_or(&Value::Null))
+}
+
 /// A [`Purchase`] as serialized, straight from the text: the path a saved flow takes.
 pub fn stored(json: &str) -> Result<Purchase> {
     let value = serde_json::from_slice(json.as_bytes()).map_err(|e| Error::malformed("purchase", e.to_string()))?;
@@ -129,7 +142,7 @@ pub fn is_nhn_record(v: &Value) -> bool {
 /// subscriptionId?, token }`, strings only.
 pub fn request_facts(params: &Value) -> Value {
     let mut o = Map::new();
-    for k in ["packageName", "productId", "subscriptionId", "token"] {
+    for k in ["packageName", "productId", "subscriptionId", "token", "purchaseToken"] {
         if let Some(Value::String(s)) = params.get(k) {
             o.insert(k.into(), s.as_str().into());
         }

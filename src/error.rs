@@ -236,6 +236,9 @@ pub struct StoreApiError {
     pub error_name: Option<&'static str>,
     /// Google's `error.status` (`NOT_FOUND`, `PERMISSION_DENIED`, ...).
     pub error_status: Option<String>,
+    /// ONE store's `error.code` (`NoSuchData`, `AccessTokenExpired`, ...): a name, where Apple's
+    /// code is a number; both are `details.errorCode` in JS.
+    pub error_code_name: Option<String>,
     /// The store's message, cleaned.
     pub error_message: Option<String>,
     /// `Retry-After`, in ms, when the store sent one.
@@ -410,7 +413,9 @@ impl Error {
                 "status": status, "resultCode": result_code, "resultMessage": result_message
             }),
             Error::StoreApi(e) => json!({
-                "status": e.status, "errorCode": e.error_code, "errorName": e.error_name,
+                "status": e.status,
+                "errorCode": e.error_code.map(serde_json::Value::from).or_else(|| e.error_code_name.clone().map(serde_json::Value::from)),
+                "errorName": e.error_name,
                 "errorStatus": e.error_status, "errorMessage": e.error_message, "retryAfterMs": e.retry_after_ms,
             }),
             Error::Timeout { after_ms } => json!({ "afterMs": after_ms }),
@@ -514,6 +519,9 @@ impl fmt::Display for Error {
                 (Some(name), Some(code), _) => write!(f, "the store refused the request: {name} ({code}, HTTP {})", e.status),
                 (None, Some(code), _) => write!(f, "the store refused the request with error code {code} (HTTP {})", e.status),
                 (_, None, Some(status)) => write!(f, "the store refused the request: {status} (HTTP {})", e.status),
+                (_, None, None) if e.error_code_name.is_some() => {
+                    write!(f, "the store refused the request: {} (HTTP {})", e.error_code_name.as_deref().unwrap_or_default(), e.status)
+                }
                 _ => write!(f, "the store answered HTTP {}", e.status),
             },
             Error::Network { reason } => write!(f, "network error: {reason}"),

@@ -43,6 +43,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("nhn_response", nhn_response),
     ("app_store_answer", app_store_answer),
     ("play_answer", play_answer),
+    ("onestore_answer", onestore_answer),
+    ("onestore_notification", onestore_notification),
     ("ocsp_response", ocsp_response),
     ("pubsub_token", pubsub_token),
     ("wire", wire),
@@ -223,6 +225,10 @@ pub fn purchase_sources(data: &[u8]) {
     let _ = sources::apple_transaction(&v);
     let _ = sources::nhn_record(&v);
     let _ = sources::apple_receipt_in_app(&v, v.get("receiptType").and_then(serde_json::Value::as_str));
+    // ONE store's server answers, with the request facts a binding registers beside them.
+    let request = v.get("request").cloned().unwrap_or_default();
+    let _ = sources::onestore_purchase_details(&v, &request);
+    let _ = sources::onestore_subscription_detail(&v, &request);
 }
 
 /// X.509 certificates: parse, read the parts chain building reads, use one as an anchor, and
@@ -370,6 +376,38 @@ pub fn play_answer(data: &[u8]) {
         Some(e) => drop(api.parse(e, &r, 1_717_243_300_000)),
         None => drop(api.parse_token(&r, 1_717_243_300_000)),
     }
+}
+
+/// ONE store server API answers and OAuth token answers, in both markets (the market decides the
+/// zone of times without an offset).
+pub fn onestore_answer(data: &[u8]) {
+    use crate::endpoint::ServerApi;
+    use crate::onestore::server_api::ENDPOINTS;
+    use crate::onestore::{MarketCode, OneStoreApi, OneStoreEnvironment};
+    // The first byte picks the market, the token answer or an endpoint; the rest is the response.
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let market = if pick & 0x80 == 0 { MarketCode::One } else { MarketCode::Global };
+    let Ok(api) = OneStoreApi::new("com.example.app", "secret", OneStoreEnvironment::Sandbox, market, None) else { return };
+    let r = response(rest);
+    let now = 1_717_243_300_000;
+    if api.parse_token(&HttpResponse::new(200, r#"{"access_token":"t","expires_in":3600}"#), now).is_err() {
+        return;
+    }
+    match ENDPOINTS.get(usize::from(pick & 0x7f) % (ENDPOINTS.len() + 1)) {
+        Some(e) => drop(api.parse(e, &r, now)),
+        None => drop(api.parse_token(&r, now)),
+    }
+}
+
+/// ONE store notifications: the bytes as a PNS body checked with the test licence key (parsed,
+/// re-serialized in each sample's form, checked), and as an SNS body.
+pub fn onestore_notification(data: &[u8]) {
+    use crate::onestore::{decode_subscription_notification, OneStoreVerifier, VerifyOptions};
+    const KEY: &str = include_str!("../tests/vectors/onestore/test-key-2048.pub");
+    if let Ok(v) = OneStoreVerifier::new(KEY, VerifyOptions::default()) {
+        let _ = v.verify_notification(data);
+    }
+    let _ = decode_subscription_notification(data);
 }
 
 /// OCSP responses, judged for the test PKI's leaf as its intermediate issued it, with and

@@ -181,7 +181,7 @@
 //! | --- | --- |
 //! | [`apple`] | App Store: [`AppReceiptVerifier`](apple::AppReceiptVerifier) (app receipts), [`SignedDataVerifier`](apple::SignedDataVerifier) (StoreKit 2 transactions, renewal info, app transactions, server notifications, Retention Messaging requests), [`AppStoreServerApi`](apple::AppStoreServerApi); the decoded JSON [`models`](apple::models) and the bundled [`roots`](apple::roots) |
 //! | [`google`] | Google Play: [`GoogleVerifier`](google::GoogleVerifier) (signed purchases), [`rtdn`](google::rtdn) (real-time developer notifications), [`pubsub`](google::pubsub) (push authentication), [`GooglePlayApi`](google::GooglePlayApi) (Play Developer API) |
-//! | [`onestore`] | ONE store: [`OneStoreVerifier`](onestore::OneStoreVerifier) |
+//! | [`onestore`] | ONE store: [`OneStoreVerifier`](onestore::OneStoreVerifier) (signed purchases, and PNS with [`verify_notification`](onestore::OneStoreVerifier::verify_notification)), [`decode_subscription_notification`](onestore::decode_subscription_notification) (SNS), [`OneStoreApi`](onestore::OneStoreApi) (server API V7) |
 //! | [`signed_purchase`] | the signed-purchase scheme Google Play and ONE store share (the generic verifier behind theirs) |
 //! | [`purchase`] | the one purchase model, the payment flow, subscription status |
 //! | [`nhn`] | NHN Cloud IAP and Gamebase purchase APIs |

@@ -137,6 +137,13 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
         check_signature(host, check, || self.key.verify(alg, signed_data, &signature)).await
     }
 
+    /// Whether `signature` is the store's over exactly `message`, with the key's algorithm (for
+    /// other messages the store signs with the same key: ONE store's PNS).
+    pub(crate) fn check_raw(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        let alg = if self.legacy { S::LEGACY } else { S::MODERN };
+        self.key.verify(alg, message, signature)
+    }
+
     /// The verified data as the JSON object the store signed, read through the purchase model's
     /// schema ([`crate::model_fields`]).
     fn decode_json(&self, signed_data: &[u8]) -> Result<Map<String, Value>> {

@@ -13,6 +13,8 @@ export interface Emulator {
   readonly appStore: EmulatorAppStore;
   /** The Google Play face (Google's token endpoint at /token, the Play Developer API under /androidpublisher/). */
   readonly googlePlay: EmulatorGooglePlay;
+  /** The ONE store face (OAuth at /v7/oauth/token, the server API V7 under /v7/apps/), which sends PNS and SNS. */
+  readonly oneStore: EmulatorOneStore;
   /** Adds a payment as if the store had charged the user; returns it with its token. */
   addPayment(payment: EmulatorPaymentInput): EmulatorPayment;
   close(): Promise<void>;
@@ -52,6 +54,30 @@ export interface EmulatorAppStore {
  * `new GooglePlayClient({ serviceAccount: g.serviceAccount, baseUrl: emu.url })` (the key file's
  * `token_uri` is the emulator's token endpoint).
  */
+/**
+ * What a `OneStoreClient` needs to talk to the emulator:
+ * `new OneStoreClient({ clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, baseUrl: emu.url })`;
+ * PNS verify with `verifyOneStoreNotification(body, o.licenseKey)`.
+ */
+export interface EmulatorOneStore {
+  clientId: string;
+  clientSecret: string;
+  /** The licence key (base64 SPKI) the emulator signs PNS with; its private half is made at start. */
+  licenseKey: string;
+  environment: 'SANDBOX' | 'COMMERCIAL';
+  marketCode: 'MKT_ONE' | 'MKT_GLB';
+  /** Adds a purchase (`type` 'inapp' or 'auto') and sends its PNS; returns getPurchaseDetails' answer. */
+  addPurchase(purchase: { productId: string; purchaseToken?: string; type?: 'inapp' | 'auto'; purchaseTime?: number | string;
+    acknowledged?: boolean; consumed?: boolean; quantity?: number; developerPayload?: string; price?: string }): Record<string, unknown>;
+  /** Adds a subscription (sandbox clocks: a month is 5 minutes) and sends its SNS; returns getSubscriptionDetail's answer. */
+  addSubscription(subscription: { productId: string; purchaseToken?: string; period?: 'WEEK' | 'MONTH' | 'QUARTER' | 'HALF' | 'YEAR';
+    startTime?: number | string; acknowledged?: boolean; failRenewal?: boolean }): Record<string, unknown>;
+  /** Every PNS and SNS sent (or tried): `{ kind, url, body, status }`. */
+  notifications(): Array<{ kind: 'PNS' | 'SNS'; url: string | null; body: Record<string, unknown>; status: number | string | null }>;
+  /** Resolves once every notification under way has been answered or failed. */
+  settled(): Promise<void>;
+}
+
 export interface EmulatorGooglePlay {
   packageName: string;
   /** The service account's JSON key file, as Google's console hands it out; the key is made at start. */
@@ -208,4 +234,7 @@ export declare function startEmulator(options?: {
   appStore?: EmulatorAppStoreOptions;
   /** The Google Play face's settings, over the seed's `googlePlay` section (`privateKey`: your own PKCS#8 PEM). */
   googlePlay?: { packageName?: string; clientEmail?: string; privateKey?: string; pageSize?: number };
+  /** The ONE store face's settings, over the seed's `oneStore` section (`pnsUrl`, `snsUrl`: where notifications go). */
+  oneStore?: { clientId?: string; clientSecret?: string; licensePrivateKey?: string; environment?: 'SANDBOX' | 'COMMERCIAL';
+    marketCode?: 'MKT_ONE' | 'MKT_GLB'; tokenLifetimeS?: number; pnsUrl?: string; snsUrl?: string };
 }): Promise<Emulator>;

@@ -19,7 +19,7 @@
 //
 // Store faces (./emulator-appstore.js: the App Store Server API under /inApps/;
 // ./emulator-googleplay.js: Google's token endpoint at /token and the Play Developer API under
-// /androidpublisher/) plug in as objects with `name` (their seed section), `reset(seed, start)`,
+// /androidpublisher/; ./emulator-onestore.js: ONE store's OAuth and server API V7 under /v7/) plug in as objects with `name` (their seed section), `reset(seed, start)`,
 // `matches(path)`, `route(req, path, query, body, logEntry, bodyText)`, `faultReply(status)` (the store's own error body for a
 // fault status, or null for the HTML page), `admin(req, path, body)` and `state()`.
 import { createServer } from 'node:http';
@@ -27,6 +27,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppStoreFace } from './emulator-appstore.js';
 import { GooglePlayFace } from './emulator-googleplay.js';
+import { OneStoreFace } from './emulator-onestore.js';
 import { hostCheck } from './host-check.js';
 
 /** The seed used when none is given. */
@@ -202,7 +203,8 @@ class EmulatorState {
   /**
    * @param {Json} seed
    * @param {() => number} clock
-   * @param {{ appStore?: import('./emulator-appstore.js').AppStoreSeed, googlePlay?: import('./emulator-googleplay.js').GooglePlaySeed }} [faceOptions]
+   * @param {{ appStore?: import('./emulator-appstore.js').AppStoreSeed, googlePlay?: import('./emulator-googleplay.js').GooglePlaySeed,
+   *   oneStore?: import('./emulator-onestore.js').OneStoreSeed }} [faceOptions]
    */
   constructor(seed, clock, faceOptions = {}) {
     this.seed = seed;
@@ -211,7 +213,7 @@ class EmulatorState {
     // `url` is the server's, once it listens (the Play face writes it into the key file's token_uri).
     this.url = 'http://127.0.0.1';
     const ctx = { now: () => this.now(), resolveTime, url: () => this.url };
-    this.faces = [new AppStoreFace(faceOptions.appStore ?? {}, ctx), new GooglePlayFace(faceOptions.googlePlay ?? {}, ctx)];
+    this.faces = [new AppStoreFace(faceOptions.appStore ?? {}, ctx), new GooglePlayFace(faceOptions.googlePlay ?? {}, ctx), new OneStoreFace(faceOptions.oneStore ?? {}, ctx)];
     this.reset();
   }
 
@@ -780,14 +782,16 @@ async function handle(s, req, res, check) {
  *   `http://NAME:PORT` of an answered name gets 403); `seed` an object, a JSON file path, or the default;
  *   `clock` the time source in epoch ms (default `Date.now`); `appStore` the App Store face's
  *   settings over the seed's `appStore` section (see ./emulator-appstore.js), `googlePlay` the
- *   Google Play face's over the seed's `googlePlay` section (./emulator-googleplay.js).
+ *   Google Play face's over the seed's `googlePlay` section (./emulator-googleplay.js), `oneStore`
+ *   the ONE store face's over the seed's `oneStore` section (./emulator-onestore.js).
  * @returns {Promise<Emulator & { state: EmulatorState }>}
  */
-export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts = [], seed, clock = Date.now, appStore, googlePlay } = {}) {
+export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts = [], seed, clock = Date.now, appStore, googlePlay, oneStore } = {}) {
   const check = hostCheck({ bindHost: host, allowedHosts });
-  const state = new EmulatorState(loadSeed(seed), clock, { appStore, googlePlay });
+  const state = new EmulatorState(loadSeed(seed), clock, { appStore, googlePlay, oneStore });
   const apple = /** @type {AppStoreFace} */ (state.face('appStore'));
   const play = /** @type {GooglePlayFace} */ (state.face('googlePlay'));
+  const one = /** @type {OneStoreFace} */ (state.face('oneStore'));
   const sockets = new Set();
   const server = createServer((req, res) => {
     handle(state, req, res, check).catch((e) => {
@@ -831,6 +835,16 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         renew: (r) => play.renew(r),
         void: (v) => play.void({ ...v, voidedTime: resolveTime(v?.voidedTime, state.now()) ?? undefined }),
         productPurchases: () => play.state().products.map((p) => ({ ...p })),
+      };
+    },
+    /** @returns {Emulator['oneStore']} */
+    get oneStore() {
+      return {
+        ...one.info(),
+        addPurchase: (p) => one.addPurchase(p),
+        addSubscription: (s) => one.addSubscription(s),
+        notifications: () => one.sent.map((n) => ({ ...n })),
+        settled: () => one.settled(),
       };
     },
     state,

@@ -24,3 +24,12 @@ for f in tests/vectors/public/apple-jws-*.jws; do
   python3 -c 'import sys, base64; p = open(sys.argv[1]).read().strip().split(".")[1]; sys.stdout.buffer.write(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))' "$f" \
     > "fuzz/corpus/wire/seed-$(basename "$f").json" 2>/dev/null || true
 done
+# ONE store: PNS and SNS bodies; API answers (the first byte picks the endpoint, the second is the status).
+seed onestore_notification tests/vectors/onestore/pns-*.json tests/vectors/onestore/sns-*.json
+mkdir -p fuzz/corpus/onestore_answer
+printf '\0\0%s' '{"consumptionState":0,"purchaseState":0,"purchaseTime":1717243200000,"purchaseId":"P","acknowledgeState":0,"quantity":1}' > fuzz/corpus/onestore_answer/seed-details
+printf '\1\0%s' '{"startTime":1717243200000,"expiryTime":"2024-07-01 12:00:00","autoRenewing":true}' > fuzz/corpus/onestore_answer/seed-recurring
+printf '\6\0%s' '{"continuationKey":"k","voidedPurchaseList ":[{"purchaseId":"P","voidedTime":1}]}' > fuzz/corpus/onestore_answer/seed-voided
+printf '\7\0%s' '{"expiryTimeMillis":1719835200000,"priceChange":{"applyTimeMillis":1722427200000}}' > fuzz/corpus/onestore_answer/seed-subscription
+printf '\2\310%s' '{"error":{"code":"ServiceMaintenance","message":"later"}}' > fuzz/corpus/onestore_answer/seed-error
+printf '\13\0%s' '{"access_token":"x","token_type":"bearer","expires_in":3010,"scope":"DEFAULT"}' > fuzz/corpus/onestore_answer/seed-token

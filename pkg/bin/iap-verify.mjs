@@ -27,6 +27,7 @@ Usage:
   iap-verify db migrate|sql [--url URL]  the PostgreSQL table of iap-verify/postgres
   iap-verify apple <what> <id> [...]     look a purchase up with the App Store Server API (see its --help)
   iap-verify google <what> <ids> [...]   look a purchase up with the Play Developer API (see its --help)
+  iap-verify onestore <what> <ids> [...] look a purchase up with ONE store's server API V7 (see its --help)
   iap-verify --help | --version
 
 Inputs recognized by 'verify' and 'decode' (- reads standard input):
@@ -461,6 +462,7 @@ const PLUGINS = {
   db: { file: '../src/db-cli.js' },
   apple: { file: '../src/lookup-cli.js' },
   google: { file: '../src/lookup-cli.js', fn: 'google' },
+  onestore: { file: '../src/lookup-cli.js', fn: 'onestore' },
 };
 
 /** True when `e` says that the package `name` itself is not installed (not one of its imports). */

@@ -2,8 +2,9 @@
 // WebAssembly module; each one initializes it before re-exporting this file.
 export * from '../web/iap_verify.js';
 export { IapError, VerificationException, VerificationStatus, verificationStatusOf } from './error.js';
-export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient } from './clients.js';
+export { IapApi, GamebaseApi, IapClient, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient, OneStoreApi, OneStoreClient } from './clients.js';
 export { verifyPubSubPush } from './pubsub.js';
+export { confirmOneStoreSubscriptionNotification } from './onestore.js';
 export { Environment } from './apple.js';
 export * from './apple-names.js';
 // Also type names of the models (web/): named here, Apple's values win over the star export.

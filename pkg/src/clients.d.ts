@@ -1,6 +1,6 @@
 // The classes (IapApi, IapClient, GamebaseApi, GamebaseClient) are declared from the Rust endpoint
 // declarations by scripts/gen-endpoints.mjs; their options are declared here.
-export { IapApi, IapClient, GamebaseApi, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient } from '../web/endpoints.js';
+export { IapApi, IapClient, GamebaseApi, GamebaseClient, AppStoreServerApi, AppStoreServerAPIClient, GooglePlayApi, GooglePlayClient, OneStoreApi, OneStoreClient } from '../web/endpoints.js';
 import type { ServiceAccountKey } from '../web/iap_verify.js';
 
 /** A `fetch`-compatible function (the global one, undici, a proxy, a mock). */
@@ -81,3 +81,18 @@ export interface GooglePlayClientOptions extends TransportOptions {
 
 /** Internal (the signature creators): the .p8 key as PEM text, from its text or bytes. Not exported by the package. */
 export declare function keyText(key: unknown): unknown;
+/** Options of `OneStoreClient`. */
+export interface OneStoreClientOptions extends TransportOptions {
+  /** The app's client id: its package name if registered before 2025-03-20, its PID after. */
+  clientId: string;
+  /** The client secret (Developer Center, licence management). Never in an error, a detail or a log. */
+  clientSecret: string;
+  /** SANDBOX (https://sbpp.onestore.net) or COMMERCIAL (https://iap-apis.onestore.net). */
+  environment: 'SANDBOX' | 'COMMERCIAL';
+  /** Sent as `x-market-code`; also the time zone of answers' times without an offset (MKT_ONE UTC+9, MKT_GLB UTC). Default MKT_ONE. */
+  marketCode?: 'MKT_ONE' | 'MKT_GLB';
+  /** Replaces the environment's host. `http://` only to a loopback host (see `allowInsecureHttp`). */
+  baseUrl?: string;
+  /** The constructor refuses to run in a browser page unless this is true. Do not set it in production. */
+  dangerouslyAllowBrowser?: boolean;
+}

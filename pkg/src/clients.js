@@ -47,7 +47,7 @@ import { APIException } from './apple-names.js';
  * @typedef {{ options: unknown, apiOptions: unknown,
  *   fallback?: { apiOptions: object, when(err: unknown, endpoint: Endpoint): boolean } }} ClientInit
  */
-/** @typedef {{ ready(used?: number): Promise<number> }} ClientAuth */
+/** @typedef {{ ready(used?: number): Promise<number>, refused(err: unknown): boolean }} ClientAuth */
 
 /** The declarations of server API `api`. */
 const endpointsOf = (/** @type {string} */ api) => /** @type {Endpoint[]} */ (ENDPOINTS[api]);
@@ -244,14 +244,14 @@ function clientClass(api, SansIo, { apiKeys, clientKeys = [], check = () => {}, 
       /** @type {Attempt} */
       const once = async (client, sansIo, e, params) => {
         if (!client.#auth) return await attempt(client, sansIo, e, params);
-        // An API whose token is fetched (OAuth): a 401 renews it once and sends the call once more
+        // An API whose token is fetched (OAuth): a refused token (Google: 401; ONE store:
+        // AccessTokenExpired or InvalidAccessToken) is renewed once and the call sent once more
         // (a refused call was not carried out, so a mutation too may be sent again).
         const used = await client.#auth.ready();
         try {
           return await attempt(client, sansIo, e, params);
         } catch (err) {
-          const { code, details } = /** @type {{ code?: string, details?: { status?: number } }} */ (err ?? {});
-          if (code !== 'API_ERROR' || details?.status !== 401) throw err;
+          if (!client.#auth.refused(err)) throw err;
           await client.#auth.ready(used);
           return await attempt(client, sansIo, e, params);
         }
@@ -444,19 +444,27 @@ export const AppStoreServerAPIClient = named(
   'AppStoreServerAPIClient',
 );
 
-/** An access token renewed this long before it expires. */
+/** Google's access token is renewed this long before it expires. */
 const TOKEN_RENEW_BEFORE_MS = 60_000;
 
+/** Google refuses a token with 401. */
+const refusedBy401 = (/** @type {unknown} */ err) => {
+  const { code, details } = /** @type {{ code?: string, details?: { status?: number } }} */ (err ?? {});
+  return code === 'API_ERROR' && details?.status === 401;
+};
+
 /**
- * The OAuth access token of one client: fetched when missing or about to expire, one request
- * however many calls wait for it. `ready()` resolves with the token's generation; `ready(used)`
- * after a 401 renews it unless a newer one than `used` came meanwhile. The token itself stays in
- * the core (`tokenRequest`/`parseToken`); this only knows when it expires.
+ * The OAuth access token of one client: fetched when missing or about to expire (under
+ * `renewBeforeMs` left), one request however many calls wait for it. `ready()` resolves with the
+ * token's generation; `ready(used)` after a refusal renews it unless a newer one than `used` came
+ * meanwhile. The token itself stays in the core (`tokenRequest`/`parseToken`); this only knows
+ * when it expires.
  * @param {SansIoInstance} api
  * @param {Transport} transport
+ * @param {{ renewBeforeMs?: number, refused?: (err: unknown) => boolean }} [rules]
  * @returns {ClientAuth}
  */
-function oauthToken(api, transport) {
+function oauthToken(api, transport, { renewBeforeMs = TOKEN_RENEW_BEFORE_MS, refused = refusedBy401 } = {}) {
   let generation = 0;
   let expiresAt = 0;
   /** @type {Promise<number> | undefined} */
@@ -472,9 +480,10 @@ function oauthToken(api, transport) {
         pending = undefined;
       }));
   return {
+    refused,
     async ready(used) {
       if (pending) return await pending;
-      if (used === undefined ? Date.now() < expiresAt - TOKEN_RENEW_BEFORE_MS : used !== generation) return generation;
+      if (used === undefined ? Date.now() < expiresAt - renewBeforeMs : used !== generation) return generation;
       // Refused or expiring: no call waits on it any more, even if the renewal fails.
       expiresAt = 0;
       return await renew();
@@ -503,8 +512,46 @@ export const GooglePlayClient = named(
         );
       }
     },
-    auth: oauthToken,
+    auth: (api, transport) => oauthToken(api, transport),
   }),
   'GooglePlayClient',
+);
+
+/** Sans-I/O ONE store server API V7: `new OneStoreApi({ clientId, clientSecret, environment, marketCode?, baseUrl? })`; `tokenRequest()` and `parseToken(response)` first. */
+export const OneStoreApi = named(sansIoClass('onestore', {}, ['tokenRequest', 'parseToken']), 'OneStoreApi');
+
+/** ONE store renews a token asked for with under 600 s left; so does the client. */
+const ONESTORE_RENEW_BEFORE_MS = 600_000;
+
+/**
+ * Client of ONE store's IAP server API V7:
+ * `new OneStoreClient({ clientId, clientSecret, environment: 'SANDBOX' | 'COMMERCIAL', marketCode?, baseUrl?, fetch?, timeoutMs?, retries?, retryDelayMs? })`.
+ * The access token (client credentials) stays inside the module, one per client (so per
+ * environment: sandbox and commercial tokens are separate), fetched once however many calls wait,
+ * renewed when under 600 s are left and once after `AccessTokenExpired` or `InvalidAccessToken`.
+ * Reads are retried on ServiceMaintenance, 5xx and network trouble; mutations are sent once.
+ * Server-side only: refused in a browser page unless `dangerouslyAllowBrowser: true`.
+ */
+export const OneStoreClient = named(
+  clientClass('onestore', OneStoreApi, {
+    apiKeys: ['clientId', 'clientSecret', 'environment', 'marketCode', 'baseUrl', 'allowInsecureHttp'],
+    clientKeys: ['dangerouslyAllowBrowser'],
+    check(options) {
+      if (looksLikeBrowser() && options.dangerouslyAllowBrowser !== true) {
+        throw argumentError(
+          'OneStoreClient: the client secret must not be used in a browser (anyone could read it and cancel or consume purchases); call it from your server',
+        );
+      }
+    },
+    auth: (api, transport) =>
+      oauthToken(api, transport, {
+        renewBeforeMs: ONESTORE_RENEW_BEFORE_MS,
+        refused(err) {
+          const { code, details } = /** @type {{ code?: string, details?: { errorCode?: unknown } }} */ (err ?? {});
+          return code === 'API_ERROR' && (details?.errorCode === 'AccessTokenExpired' || details?.errorCode === 'InvalidAccessToken');
+        },
+      }),
+  }),
+  'OneStoreClient',
 );
 

@@ -1,7 +1,8 @@
-// `iap-verify apple <what> <id>` and `iap-verify google <what> <ids>`: look a purchase up with the
-// App Store Server API or the Play Developer API, from a terminal (customer support, debugging).
+// `iap-verify apple <what> <id>`, `iap-verify google <what> <ids>` and `iap-verify onestore <what>
+// <ids>`: look a purchase up with the App Store Server API, the Play Developer API or ONE store's
+// server API V7, from a terminal (customer support, debugging).
 // The output is the client's answer as JSON: the store's fields and, beside each signed one (Apple),
-// its verified decoding, or the purchase model with its acknowledgement deadline (Google).
+// its verified decoding, or the purchase model with its acknowledgement deadline (Google, ONE store).
 // Credentials come from flags or the environment, never from the command line itself when
 // avoidable (the keys are files). Only reads: nothing here acknowledges, consumes or refunds.
 import { readFileSync } from 'node:fs';
@@ -326,3 +327,99 @@ function googleClient(v, env, fetch) {
  * @param {LookupIo} [io]
  */
 export const google = (argv = [], io = {}) => lookup('google', GOOGLE_USAGE, GOOGLE_OPTIONS, GOOGLE, googleClient, argv, io);
+
+const ONESTORE_USAGE = `usage: iap-verify onestore <what> <ids> [options]
+
+what:
+  purchase <productId> <purchaseToken>      getPurchaseDetails: a managed product purchase, and
+                                            whether it still needs acknowledging and by when
+  subscription <productId> <purchaseToken>  getSubscriptionDetail, the same, and its status now
+  voided                                    getVoidedPurchases (every page; by voided time)
+
+options (each also read from the environment variable named in brackets):
+  --client-id <id>          the app's client id (package name, or PID after 2025-03-20) [ONESTORE_CLIENT_ID]
+  --client-secret-file <f>  a file holding the client secret [ONESTORE_CLIENT_SECRET_FILE]; or
+                            the secret itself in [ONESTORE_CLIENT_SECRET] (never on the command line)
+  --environment <env>       SANDBOX or COMMERCIAL [ONESTORE_ENVIRONMENT] (default COMMERCIAL)
+  --market <code>           MKT_ONE (default) or MKT_GLB [ONESTORE_MARKET_CODE]
+  --start-time <ms>         voided: from this time (epoch ms; at most one month back)
+  --end-time <ms>           voided: to this time (epoch ms; not in the future)
+  --base-url <url>          another host (a local server)`;
+
+/** @satisfies {NonNullable<import('node:util').ParseArgsConfig['options']>} */
+const ONESTORE_OPTIONS = {
+  'client-id': { type: 'string' },
+  'client-secret-file': { type: 'string' },
+  environment: { type: 'string' },
+  market: { type: 'string' },
+  'start-time': { type: 'string' },
+  'end-time': { type: 'string' },
+  'base-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** @typedef {import('./clients.js').OneStoreClient} One */
+
+/** @type {Record<string, Lookup<One>>} */
+const ONESTORE = {
+  purchase: {
+    args: ['productId', 'purchaseToken'],
+    run: async (c, /** @type {string} */ productId, /** @type {string} */ purchaseToken) => {
+      const answer = await c.getPurchaseDetails({ productId, purchaseToken });
+      return { ...answer, purchase: iap.toPurchase(answer) };
+    },
+  },
+  subscription: {
+    args: ['productId', 'purchaseToken'],
+    run: async (c, /** @type {string} */ productId, /** @type {string} */ purchaseToken) => {
+      const answer = await c.getSubscriptionDetail({ productId, purchaseToken });
+      return { ...answer, purchase: iap.toPurchase(answer), status: iap.subscriptionStatus({ source: 'ONESTORE', subscription: answer }, Date.now()) };
+    },
+  },
+  voided: {
+    args: [],
+    run: async (c, /** @type {Values} */ v) => {
+      /** @type {import('../web/iap_verify.js').OneStoreVoidedPurchasesParams} */
+      const params = {};
+      // The flags' text: the core reads these int64 parameters from digits too.
+      if (v['start-time'] !== undefined) params.startTime = /** @type {number} */ (/** @type {unknown} */ (v['start-time']));
+      if (v['end-time'] !== undefined) params.endTime = /** @type {number} */ (/** @type {unknown} */ (v['end-time']));
+      const voidedPurchaseList = [];
+      for await (const page of c.getVoidedPurchasesPages(params)) voidedPurchaseList.push(...(page.voidedPurchaseList ?? []));
+      return { voidedPurchaseList };
+    },
+  },
+};
+
+/**
+ * @param {Values} v
+ * @param {Env} env
+ * @param {FetchLike | undefined} fetch
+ * @returns {One}
+ */
+function oneStoreClient(v, env, fetch) {
+  const opt = (/** @type {string} */ flag, /** @type {string} */ name) => /** @type {string | undefined} */ (v[flag]) ?? env[name];
+  const clientId = opt('client-id', 'ONESTORE_CLIENT_ID');
+  const secretFile = opt('client-secret-file', 'ONESTORE_CLIENT_SECRET_FILE');
+  const secret = secretFile ? read(secretFile).trim() : env.ONESTORE_CLIENT_SECRET;
+  need([
+    ['--client-id', 'ONESTORE_CLIENT_ID', clientId],
+    ['--client-secret-file', 'ONESTORE_CLIENT_SECRET_FILE or ONESTORE_CLIENT_SECRET', secret],
+  ]);
+  return new iap.OneStoreClient({
+    clientId: /** @type {string} */ (clientId),
+    clientSecret: /** @type {string} */ (secret),
+    // The client checks both names.
+    environment: /** @type {'SANDBOX' | 'COMMERCIAL'} */ (opt('environment', 'ONESTORE_ENVIRONMENT') ?? 'COMMERCIAL'),
+    ...(opt('market', 'ONESTORE_MARKET_CODE') ? { marketCode: /** @type {'MKT_ONE' | 'MKT_GLB'} */ (opt('market', 'ONESTORE_MARKET_CODE')) } : {}),
+    ...(v['base-url'] ? { baseUrl: /** @type {string} */ (v['base-url']) } : {}),
+    ...(fetch ? { fetch } : {}),
+  });
+}
+
+/**
+ * `iap-verify onestore …`
+ * @param {string[]} [argv]
+ * @param {LookupIo} [io]
+ */
+export const onestore = (argv = [], io = {}) => lookup('onestore', ONESTORE_USAGE, ONESTORE_OPTIONS, ONESTORE, oneStoreClient, argv, io);

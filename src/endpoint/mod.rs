@@ -314,22 +314,13 @@ impl<A> Endpoint<A> {
     /// The media type of the caller's bytes, when the body is raw ([`At::Raw`]): the request has
     /// no `body` and the transport sends those bytes.
     pub fn raw_body(&self) -> Option<&'static str> {
-        self.params.iter().find_map(|p| match (p.at, p.kind) {
-            (At::Raw, Kind::Bytes(media_type)) => Some(media_type),
-            _ => None,
-        })
+        raw_body_of(self.params)
     }
 
     /// Reads and checks `params` against the declaration: one value per declared parameter, in
     /// order (`Null` for an absent optional one), defaults applied.
     pub fn normalize(&self, params: &Value) -> Result<Vec<Value>> {
-        let names: Vec<&str> = self.params.iter().map(|p| p.key).collect();
-        let known = match self.extra {
-            Extra::Refuse => Some(names.as_slice()),
-            Extra::Ignore => None,
-        };
-        let a = Args::new(params, "params", known)?;
-        self.params.iter().map(|p| read_param(&a, p)).collect()
+        normalize_params(self.params, self.extra, params)
     }
 
     /// The declaration as JSON, for the JS layer and the generated types (`examples/declarations.rs`
@@ -371,6 +362,67 @@ impl<A> Endpoint<A> {
         }
         Value::Object(o)
     }
+}
+
+// The work of the methods above and of `ServerApi::request`, in functions that are not generic over
+// the API: one copy in the wasm module, not one per API.
+
+fn raw_body_of(params: &[Param]) -> Option<&'static str> {
+    params.iter().find_map(|p| match (p.at, p.kind) {
+        (At::Raw, Kind::Bytes(media_type)) => Some(media_type),
+        _ => None,
+    })
+}
+
+fn normalize_params(declared: &[Param], extra: Extra, params: &Value) -> Result<Vec<Value>> {
+    let names: Vec<&str> = declared.iter().map(|p| p.key).collect();
+    let known = match extra {
+        Extra::Refuse => Some(names.as_slice()),
+        Extra::Ignore => None,
+    };
+    let a = Args::new(params, "params", known)?;
+    declared.iter().map(|p| read_param(&a, p)).collect()
+}
+
+/// The path with its query, and the body, of a request whose parameters are `values`.
+fn path_and_body(template: &str, declared: &[Param], values: Vec<Value>) -> Result<(String, Option<String>)> {
+    let mut path = template.to_owned();
+    let mut query = Vec::new();
+    let mut body = Map::new();
+    let mut whole_body = None;
+    for (p, v) in declared.iter().zip(values) {
+        if v.is_null() {
+            continue;
+        }
+        match p.at {
+            At::Path => path = path.replace(&format!("{{{}}}", p.name), &path_segment(p.key, &wire_text(&v))?),
+            At::Query => match &v {
+                Value::Array(items) => query.extend(items.iter().map(|i| (p.name, wire_text(i)))),
+                one => query.push((p.name, wire_text(one))),
+            },
+            At::Body if p.kind == Kind::LongText => {
+                body.insert(p.name.into(), wire_text(&v).into());
+            }
+            At::Body => {
+                body.insert(p.name.into(), v);
+            }
+            At::Whole => whole_body = Some(v),
+            At::Raw => {}
+        }
+    }
+    for (i, (k, v)) in query.iter().enumerate() {
+        path.push(if i == 0 { '?' } else { '&' });
+        path.push_str(&encode_component(k));
+        path.push('=');
+        path.push_str(&encode_component(v));
+    }
+    let has_body = declared.iter().any(|p| matches!(p.at, At::Body | At::Whole));
+    let body = match whole_body {
+        Some(v) => Some(v.to_string()),
+        None if has_body => Some(Value::Object(body).to_string()),
+        None => None,
+    };
+    Ok((path, body))
 }
 
 fn read_param(a: &Args<'_>, p: &Param) -> Result<Value> {
@@ -484,6 +536,12 @@ pub trait ServerApi: Sized + 'static {
     /// Checks a response's status and error body and returns its payload for the reader.
     fn open(&self, response: &HttpResponse) -> Result<Value>;
 
+    /// Checks the normalized values of a request to `endpoint` (one per declared parameter, in
+    /// order) beyond their kinds: the documented sizes and ranges an API has. Nothing by default.
+    fn check(&self, _endpoint: &Endpoint<Self>, _values: &[Value]) -> Result<()> {
+        Ok(())
+    }
+
     /// The endpoint called `name`.
     fn endpoint(name: &str) -> Result<&'static Endpoint<Self>> {
         Self::endpoints()
@@ -496,43 +554,9 @@ pub trait ServerApi: Sized + 'static {
     /// The request for `endpoint` with `params` (a JSON object), checked against its declaration.
     fn request(&self, endpoint: &Endpoint<Self>, params: &Value, now_ms: i64) -> Result<HttpRequest> {
         let values = endpoint.normalize(params)?;
-        let mut path = endpoint.path.to_owned();
-        let mut query = Vec::new();
-        let mut body = Map::new();
-        let mut whole_body = None;
-        for (p, v) in endpoint.params.iter().zip(values) {
-            if v.is_null() {
-                continue;
-            }
-            match p.at {
-                At::Path => path = path.replace(&format!("{{{}}}", p.name), &path_segment(p.key, &wire_text(&v))?),
-                At::Query => match &v {
-                    Value::Array(items) => query.extend(items.iter().map(|i| (p.name, wire_text(i)))),
-                    one => query.push((p.name, wire_text(one))),
-                },
-                At::Body if p.kind == Kind::LongText => {
-                    body.insert(p.name.into(), wire_text(&v).into());
-                }
-                At::Body => {
-                    body.insert(p.name.into(), v);
-                }
-                At::Whole => whole_body = Some(v),
-                At::Raw => {}
-            }
-        }
-        let mut url = format!("{}{}{path}", self.base_url(), self.prefix());
-        for (i, (k, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&encode_component(k));
-            url.push('=');
-            url.push_str(&encode_component(v));
-        }
-        let has_body = endpoint.params.iter().any(|p| matches!(p.at, At::Body | At::Whole));
-        let body = match whole_body {
-            Some(v) => Some(v.to_string()),
-            None if has_body => Some(Value::Object(body).to_string()),
-            None => None,
-        };
+        self.check(endpoint, &values)?;
+        let (path, body) = path_and_body(endpoint.path, endpoint.params, values)?;
+        let url = format!("{}{}{path}", self.base_url(), self.prefix());
         let mut headers = self.headers(endpoint, now_ms)?;
         if let Some(media_type) = endpoint.raw_body() {
             headers.push("Content-Type", media_type);

@@ -136,7 +136,7 @@ fn resource(_: &GooglePlayApi, mut body: Value, _now_ms: i64) -> Result<Value> {
 /// any depth; Google's resources name their int64 times `…Millis` and have no `…Ms` field) or, at
 /// the top, `purchase` (the model `iap-verify google` puts beside an answer). Kept, such a field
 /// would read as ours, derived from what Google sent, when it is not.
-fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
+pub(crate) fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
     match value {
         Value::Object(map) => {
             let ours = |k: &str| (top && k == "purchase") || k.strip_suffix("Ms").is_some_and(|base| base.ends_with(|c: char| c.is_ascii_lowercase()));
@@ -154,20 +154,26 @@ fn refuse_derived_fields(value: &Value, top: bool) -> Result<()> {
 /// (int64 as a decimal string) gets `xTimeMs`, an RFC 3339 `xTime` gets `xTimeMs`. Values that
 /// do not read as a time get no twin; nothing Google sent is changed or removed.
 pub(crate) fn add_time_twins(value: &mut Value) {
+    add_time_twins_in(value, None);
+}
+
+/// [`add_time_twins`] with Google's rules (`zone` `None`), or ONE store's (`zone` the offset of
+/// the market's times, `+09:00` or `Z`): there a number or decimal text is epoch ms under either
+/// name, and a date-time without an offset is read in the zone.
+pub(crate) fn add_time_twins_in(value: &mut Value, zone: Option<&'static str>) {
     match value {
         Value::Object(map) => {
             let mut twins = Vec::new();
             for (k, v) in map.iter_mut() {
-                add_time_twins(v);
-                let Value::String(s) = v else { continue };
-                let (name, ms) = if let Some(base) = k.strip_suffix("Millis") {
-                    (format!("{base}Ms"), s.trim().parse::<i64>().ok())
+                add_time_twins_in(v, zone);
+                let (name, millis) = if let Some(base) = k.strip_suffix("Millis") {
+                    (format!("{base}Ms"), true)
                 } else if k.ends_with("Time") {
-                    (format!("{k}Ms"), crate::time::parse_rfc3339_ms(s))
+                    (format!("{k}Ms"), false)
                 } else {
                     continue;
                 };
-                if let Some(ms) = ms {
+                if let Some(ms) = twin_value(v, millis, zone) {
                     twins.push((name, ms));
                 }
             }
@@ -175,9 +181,32 @@ pub(crate) fn add_time_twins(value: &mut Value) {
                 map.entry(name).or_insert(Value::from(ms));
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(add_time_twins),
+        Value::Array(items) => items.iter_mut().for_each(|v| add_time_twins_in(v, zone)),
         _ => {}
     }
+}
+
+/// The epoch ms of one time value (see [`add_time_twins_in`]).
+pub(crate) fn twin_value(v: &Value, millis: bool, zone: Option<&'static str>) -> Option<i64> {
+    let s = match v {
+        Value::Number(n) if zone.is_some() => return n.as_i64(),
+        Value::String(s) => s.trim(),
+        _ => return None,
+    };
+    if millis || zone.is_some() {
+        if let Ok(n) = s.parse::<i64>() {
+            return Some(n);
+        }
+    }
+    if millis && zone.is_none() {
+        return None;
+    }
+    crate::time::parse_rfc3339_ms(s).or_else(|| {
+        // Without an offset: `yyyy-MM-dd[T ]HH:mm:ss[.fff]` and nothing after.
+        let zone = zone?;
+        let local = (19..=29).contains(&s.len()) && s.bytes().skip(19).all(|b| b == b'.' || b.is_ascii_digit());
+        local.then(|| crate::time::parse_rfc3339_ms(&format!("{s}{zone}"))).flatten()
+    })
 }
 
 // ---- the API ----

@@ -1,7 +1,15 @@
-//! ONE store (Korea): signed purchase data from the IAP SDK (v17 to v21).
+//! ONE store (Korea): signed purchase data from the IAP SDK (v17 to v21), the server API V7
+//! ([`OneStoreApi`]) and its notifications (PNS, verified; SNS, decoded).
 //!
 //! The same scheme as Google Play, with SHA-512: ONE store's own samples verify with
 //! `SHA512withRSA` over the UTF-8 bytes of the purchase JSON and the app's licence key.
+
+pub(crate) mod notification;
+pub(crate) mod server_api;
+
+pub use notification::{decode_subscription_notification, PnsSerialization, VerifiedOneStoreNotification};
+
+pub use server_api::{is_token_refused, MarketCode, OneStoreApi, OneStoreEnvironment};
 
 use ring::signature::{RsaParameters, RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY, RSA_PKCS1_2048_8192_SHA512};
 

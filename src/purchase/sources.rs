@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 
 /// Google's acknowledgement window: a purchase not acknowledged within three days of purchase
 /// is refunded (Play Billing, "Process purchases").
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 pub(crate) const ACKNOWLEDGE_WINDOW_MS: i64 = 3 * 24 * 60 * 60 * 1000;
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -356,7 +356,7 @@ fn google_orders(order_id: Option<String>) -> (Option<String>, Option<String>) {
 
 /// Whether a Google purchase still needs acknowledging, and by when (`ACKNOWLEDGE_WINDOW_MS`
 /// after `purchase_time`): only a completed purchase can be, and only one not yet acknowledged.
-#[cfg(any(feature = "binding", test))]
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
 fn google_acknowledgement(acknowledged: Option<bool>, state: &PurchaseState, purchase_time: i64) -> (Option<bool>, Option<i64>) {
     let needs = acknowledged.map(|a| !a && *state == PurchaseState::Purchased);
     let by = needs.filter(|n| *n).map(|_| purchase_time.saturating_add(ACKNOWLEDGE_WINDOW_MS));
@@ -527,6 +527,78 @@ pub(crate) fn google_product_purchase_v2(v: &Value, request: &Value) -> Result<P
     let product_id = require(WHAT, "productLineItem[0].productId", text(first, "productId"))?;
     let quantity = quantity(WHAT, details)?;
     Ok(play_one_time(v, product_id, text(request, "token"), purchase_time, quantity, (consumed, test, acknowledged), state, test.then_some(PurchaseType::Test)))
+}
+
+/// A ONE store `getPurchaseDetails` answer (a managed product, read over TLS with the app's
+/// token), with the request it answered (`productId`, `purchaseToken`, and the client's
+/// `environment`: the answer names none of them).
+///
+/// `purchaseState` 0 → `PURCHASED`, 1 → `CANCELED`; `consumptionState` 1 marks a consumable;
+/// `acknowledgeState` 0 (and not consumed, which counts as acknowledged) → still to acknowledge,
+/// by purchase time + 3 days (ONE store refunds a purchase not acknowledged within 3 days).
+/// SANDBOX (or a `SANDBOX…` purchase id) → `SANDBOX` + `TEST`.
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
+pub(crate) fn onestore_purchase_details(v: &Value, request: &Value) -> Result<Purchase> {
+    onestore_answer(v, request, false)
+}
+
+/// A ONE store `getSubscriptionDetail` answer, with the request it answered (as above).
+///
+/// `startTimeMillis` is the purchase time, `expiryTimeMillis` the end of the current period,
+/// `lastPurchaseId` the transaction; the state is always `PURCHASED` (whether it entitles now is
+/// `subscriptionStatus`'s question, source `ONESTORE`). `acknowledgementState` 0 → still to
+/// acknowledge, by start time + 3 days (only the first payment of a subscription needs it).
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
+pub(crate) fn onestore_subscription_detail(v: &Value, request: &Value) -> Result<Purchase> {
+    onestore_answer(v, request, true)
+}
+
+/// The two readings above, one function (their fields differ only in name).
+#[cfg(any(feature = "binding", feature = "fuzzing", test))]
+fn onestore_answer(v: &Value, request: &Value, subscription: bool) -> Result<Purchase> {
+    let (what, time_key, ack_key, id_key) = if subscription {
+        ("ONE store subscription detail", "startTimeMillis", "acknowledgementState", "lastPurchaseId")
+    } else {
+        ("ONE store purchase details", "purchaseTime", "acknowledgeState", "purchaseId")
+    };
+    require_object(what, v)?;
+    let state = match int(v, "purchaseState").filter(|_| !subscription) {
+        None | Some(0) => PurchaseState::Purchased,
+        Some(1) => PurchaseState::Canceled,
+        Some(n) => PurchaseState::Unknown(n.to_string()),
+    };
+    let consumed = !subscription && int(v, "consumptionState") == Some(1);
+    let purchase_time = require(what, time_key, int(v, time_key))?;
+    let acknowledged = int(v, ack_key).map(|a| a == 1 || consumed);
+    let (needs_acknowledgement, acknowledge_by) = google_acknowledgement(acknowledged, &state, purchase_time);
+    let id = text(v, id_key);
+    let sandbox = request.get("environment").and_then(Value::as_str) == Some("SANDBOX") || id.as_deref().is_some_and(|i| i.starts_with("SANDBOX"));
+    Ok(Purchase {
+        store: Store::OneStore,
+        product_id: require(what, "productId", text(request, "productId"))?,
+        original_transaction_id: if subscription { None } else { id.clone() },
+        transaction_id: id,
+        purchase_token: text(request, "purchaseToken"),
+        payment_seq: None,
+        purchase_time,
+        expires_time: if subscription { int(v, "expiryTimeMillis") } else { None },
+        quantity: if subscription { 1 } else { quantity(what, v)? },
+        product_type: if subscription {
+            ProductType::AutoRenewable
+        } else if consumed {
+            ProductType::Consumable
+        } else {
+            ProductType::Unknown("UNKNOWN".into())
+        },
+        purchase_type: sandbox.then_some(PurchaseType::Test),
+        environment: if sandbox { Environment::Sandbox } else { Environment::Production },
+        state,
+        offer: None,
+        account_id: None,
+        needs_acknowledgement,
+        acknowledge_by,
+        source: v.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -846,6 +918,55 @@ pub(crate) mod tests {
         for bad in [json!({"lineItems": [{"productId": "m"}]}), json!({"startTime": "2024-06-01T12:00:00Z", "lineItems": []}), json!({"startTime": "x", "lineItems": [{"productId": "m"}]})] {
             assert_eq!(google_subscription_v2(&bad, &req).unwrap_err().code(), "MALFORMED_INPUT", "{bad}");
         }
+    }
+
+    #[test]
+    fn onestore_server_answers_to_purchase_with_the_acknowledgement_deadline() {
+        let t = 1_717_243_200_000_i64;
+        let request = json!({ "productId": "gem.100", "purchaseToken": "TOKEN1", "environment": "COMMERCIAL" });
+        let details = json!({ "consumptionState": 0, "developerPayload": "", "purchaseState": 0, "purchaseTime": t, "purchaseId": "P1", "acknowledgeState": 0, "quantity": 2 });
+        let p = onestore_purchase_details(&details, &request).unwrap();
+        assert_eq!(p.store, Store::OneStore);
+        assert_eq!(p.product_id, "gem.100");
+        assert_eq!(p.purchase_token.as_deref(), Some("TOKEN1"));
+        assert_eq!(p.transaction_id.as_deref(), Some("P1"));
+        assert_eq!(p.quantity, 2);
+        assert_eq!(p.environment, Environment::Production);
+        assert_eq!(p.purchase_type, None);
+        assert_eq!(p.needs_acknowledgement, Some(true));
+        assert_eq!(p.acknowledge_by, Some(t + 3 * 24 * 3600 * 1000));
+        // Consumed counts as acknowledged; acknowledged needs nothing; canceled needs nothing.
+        for (change, needs) in [(json!({ "consumptionState": 1 }), false), (json!({ "acknowledgeState": 1 }), false), (json!({ "purchaseState": 1 }), false)] {
+            let mut d = details.clone();
+            d.as_object_mut().unwrap().extend(change.as_object().unwrap().clone());
+            let p = onestore_purchase_details(&d, &request).unwrap();
+            assert_eq!(p.needs_acknowledgement, Some(needs), "{change}");
+            assert_eq!(p.acknowledge_by, None);
+        }
+        let mut canceled = details.clone();
+        canceled["purchaseState"] = json!(1);
+        assert_eq!(onestore_purchase_details(&canceled, &request).unwrap().state, PurchaseState::Canceled);
+        // The sandbox: from the client's environment, or a SANDBOX purchase id.
+        let sandbox = onestore_purchase_details(&details, &json!({ "productId": "gem.100", "environment": "SANDBOX" })).unwrap();
+        assert_eq!((sandbox.environment, sandbox.purchase_type), (Environment::Sandbox, Some(PurchaseType::Test)));
+        let mut sid = details.clone();
+        sid["purchaseId"] = json!("SANDBOX300000");
+        assert_eq!(onestore_purchase_details(&sid, &request).unwrap().environment, Environment::Sandbox);
+        // What a purchase needs.
+        assert_eq!(onestore_purchase_details(&details, &json!({})).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(onestore_purchase_details(&json!({ "purchaseState": 0 }), &request).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(onestore_purchase_details(&json!([]), &request).unwrap_err().code(), "MALFORMED_INPUT");
+
+        let sub = json!({ "acknowledgementState": 0, "autoRenewing": true, "paymentState": 1, "startTimeMillis": t, "expiryTimeMillis": t + 30 * 86_400_000_i64, "lastPurchaseId": "L2" });
+        let p = onestore_subscription_detail(&sub, &request).unwrap();
+        assert_eq!(p.product_type, ProductType::AutoRenewable);
+        assert_eq!(p.expires_time, Some(t + 30 * 86_400_000));
+        assert_eq!(p.transaction_id.as_deref(), Some("L2"));
+        assert_eq!(p.acknowledge_by, Some(t + 3 * 24 * 3600 * 1000));
+        let mut acked = sub.clone();
+        acked["acknowledgementState"] = json!(1);
+        assert_eq!(onestore_subscription_detail(&acked, &request).unwrap().needs_acknowledgement, Some(false));
+        assert_eq!(onestore_subscription_detail(&json!({ "expiryTimeMillis": t }), &request).unwrap_err().code(), "MALFORMED_INPUT");
     }
 
     #[test]

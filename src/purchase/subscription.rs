@@ -96,6 +96,11 @@ pub enum SubscriptionInput {
         /// `SubscriptionPurchaseV2`, or the v1 `SubscriptionPurchase` (`expiryTimeMillis`).
         purchase: Value,
     },
+    /// ONE store: `getSubscriptionDetail`.
+    OneStore {
+        /// The subscription detail, as the server API answers it.
+        subscription: Value,
+    },
     /// NHN IAP / Gamebase subscription record.
     Nhn {
         /// The record (`expiryTime`, `referenceStatus`, …).
@@ -195,6 +200,15 @@ fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
 ///   canceled; recovered/renewed/purchased/restarted → active; a `voidedPurchaseNotification` →
 ///   revoked) decides; the others (price
 ///   change, deferred, pause schedule, unknown codes) leave it to the purchase.
+/// * `ONESTORE`: a `getSubscriptionDetail` answer, read by ONE store's state table (developer
+///   guide, "정기 결제 적용하기"): before `expiryTimeMillis`, `paymentState` 0 is the grace
+///   period (ONE store sets the expiry to the grace end), `autoRenewing` false a reserved
+///   cancellation (`CANCELED`, entitled to the expiry), otherwise `ACTIVE` (paid, free period or
+///   deferred product change); after it, `autoRenewing` with `paymentState` 0 is `PAUSED` while a
+///   pause window (`pauseStartTimeMillis`..`pauseEndTimeMillis`, or to `autoResumeTimeMillis`)
+///   holds the instant, else `ON_HOLD`; `autoRenewing` false is `REVOKED` when the period was cut
+///   at the cancellation (`paymentState` null and `expiryTimeMillis` not after
+///   `cancelledTimeMillis`: the table's "past, immediate"), else `EXPIRED`.
 /// * `NHN`: an NHN IAP / Gamebase subscription record (`expiryTime` or `expiryTimeMillis`,
 ///   `referenceStatus`). `REVOKED`/`CANCELED_PRODUCT` → `REVOKED`, `CANCELED_SUBSCRIPTION` →
 ///   `CANCELED`, `IN_GRACE` → `IN_GRACE_PERIOD`, `ON_HOLD`, `PAUSED`, `EXPIRED`, `PENDING` as
@@ -208,6 +222,7 @@ pub fn subscription_status(input: &SubscriptionInput, at: i64) -> Result<Subscri
         }
         SubscriptionInput::Google { subscription } => google_v2(subscription, at),
         SubscriptionInput::GoogleRtdn { notification, purchase } => google_rtdn(notification, purchase, at),
+        SubscriptionInput::OneStore { subscription } => onestore(subscription, at),
         SubscriptionInput::Nhn { record } => nhn(record, at),
     }
 }
@@ -231,13 +246,14 @@ impl SubscriptionInput {
         };
         let source = match map.remove("source") {
             Some(Value::String(s)) => s,
-            _ => return Err(Error::malformed(INPUT, "missing \"source\" (APPLE, GOOGLE, GOOGLE_RTDN or NHN)")),
+            _ => return Err(Error::malformed(INPUT, "missing \"source\" (APPLE, GOOGLE, GOOGLE_RTDN, ONESTORE or NHN)")),
         };
         let allowed: &[&str] = match source.as_str() {
             "APPLE" => &["transaction", "renewalInfo", "notificationType", "subtype", "status", "notification"],
             "GOOGLE" => &["subscription"],
             "GOOGLE_RTDN" => &["notification", "purchase"],
             "NHN" => &["record"],
+            "ONESTORE" => &["subscription"],
             other => return Err(Error::malformed(INPUT, format!("unknown source \"{other}\""))),
         };
         if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
@@ -279,6 +295,7 @@ impl SubscriptionInput {
                 notification: field(&mut map, "notification")?,
                 purchase: field(&mut map, "purchase")?,
             },
+            "ONESTORE" => SubscriptionInput::OneStore { subscription: field(&mut map, "subscription")? },
             _ => SubscriptionInput::Nhn { record: field(&mut map, "record")? },
         })
     }
@@ -532,6 +549,52 @@ fn google_rtdn(notification: &Value, purchase: &Value, at: i64) -> Result<Subscr
         _ if v2 => google_v2(purchase, at)?,
         other => by_expiry(&b, expiry, at, &format!("notification type {other} names no state")),
     })
+}
+
+fn onestore(sub: &Value, at: i64) -> Result<SubscriptionStatus> {
+    use SubscriptionState as S;
+    const WHAT: &str = "ONE store subscription detail";
+    object(WHAT, sub)?;
+    let time = |k: &str| sub.get(k).and_then(time_value);
+    let expiry = time("expiryTimeMillis");
+    if let (Some(start), Some(end)) = (time("startTimeMillis"), expiry) {
+        if end < start {
+            return Err(Error::malformed(WHAT, "expiryTimeMillis is before startTimeMillis"));
+        }
+    }
+    // Absent, the renewal is unknown (never read as off).
+    let auto = sub.get("autoRenewing").and_then(Value::as_bool);
+    let payment = match sub.get("paymentState") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(int_value(v).ok_or_else(|| Error::malformed(WHAT, "paymentState is not an integer"))?),
+    };
+    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None };
+    let Some(end) = expiry else {
+        return Ok(b.done(S::Expired, Some("no expiryTimeMillis in the input".into())));
+    };
+    if at < end {
+        return Ok(match (payment, auto) {
+            (Some(0), _) => Builder { grace_period_end_time: Some(end), ..b }.done(S::InGracePeriod, None),
+            (_, Some(false)) => b.done(S::Canceled, None),
+            (_, None) => b.done(S::Active, Some("renewal unknown: the detail has no autoRenewing; judged by expiry time".into())),
+            (None, Some(true)) => b.done(S::Active, Some("paymentState is null before the expiry; judged by expiry time".into())),
+            _ => b.done(S::Active, None),
+        });
+    }
+    if auto == Some(true) {
+        if payment == Some(0) {
+            let pause_start = time("pauseStartTimeMillis");
+            let pause_end = time("pauseEndTimeMillis").or_else(|| time("autoResumeTimeMillis"));
+            let paused = matches!((pause_start, pause_end), (Some(s), Some(e)) if s <= at && at < e);
+            return Ok(b.done(if paused { S::Paused } else { S::OnHold }, None));
+        }
+        return Ok(b.done(
+            S::Expired,
+            Some("the input says it renews but its period ended before the instant asked about; refresh it from the store".into()),
+        ));
+    }
+    let cut = payment.is_none() && matches!((time("cancelledTimeMillis"), expiry), (Some(c), Some(e)) if e <= c);
+    Ok(if cut { b.done(S::Revoked, Some("ended at its cancellation (revoked)".into())) } else { b.done(S::Expired, None) })
 }
 
 fn nhn(record: &Value, at: i64) -> Result<SubscriptionStatus> {
@@ -912,6 +975,45 @@ mod tests {
         assert_eq!(s.auto_renewing, Some(false));
         let backwards = json!({"source":"NHN","record":{"expiryTimeMillis":1,"purchaseTimeMillis":2}});
         assert_eq!(status(backwards, 0).unwrap_err().code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
+    fn onestore_table() {
+        let day = 86_400_000_i64;
+        let t = 1_717_243_200_000_i64;
+        let sub = |expiry: i64, auto: bool, payment: Value| json!({ "startTimeMillis": t - 30 * day, "expiryTimeMillis": expiry, "autoRenewing": auto, "paymentState": payment });
+        let input = |s: Value| json!({ "source": "ONESTORE", "subscription": s });
+        // The state table of ONE store's subscription guide, row by row.
+        check("active", input(sub(t + day, true, json!(1))), t, S::Active, true);
+        check("free period", input(sub(t + day, true, json!(2))), t, S::Active, true);
+        check("deferred change", input(sub(t + day, true, json!(3))), t, S::Active, true);
+        check("cancellation reserved", input(sub(t + day, false, json!(1))), t, S::Canceled, true);
+        let g = check("grace", input(sub(t + day, true, json!(0))), t, S::InGracePeriod, true);
+        assert_eq!(g.grace_period_end_time, Some(t + day));
+        check("on hold", input(sub(t - day, true, json!(0))), t, S::OnHold, false);
+        let mut paused = sub(t - day, true, json!(0));
+        paused["pauseStartTimeMillis"] = json!(t - day);
+        paused["pauseEndTimeMillis"] = json!(t + 7 * day);
+        check("paused", input(paused.clone()), t, S::Paused, false);
+        // After the pause window, still not paid: on hold.
+        check("pause over", input(paused), t + 8 * day, S::OnHold, false);
+        check("expired", input(sub(t - day, false, Value::Null)), t, S::Expired, false);
+        let mut revoked = sub(t - day, false, Value::Null);
+        revoked["cancelledTimeMillis"] = json!(t - day);
+        check("revoked", input(revoked.clone()), t, S::Revoked, false);
+        // Cancelled earlier, ran to its natural end: expired, not revoked.
+        revoked["cancelledTimeMillis"] = json!(t - 10 * day);
+        check("cancelled then expired", input(revoked), t, S::Expired, false);
+        // Half-open: at exactly the expiry it is over.
+        check("at expiry", input(sub(t, false, json!(1))), t, S::Expired, false);
+        // A stale "renewing and paid" past its expiry is not trusted.
+        let stale = check("stale", input(sub(t - 1, true, json!(1))), t, S::Expired, false);
+        assert!(stale.reason.is_some());
+        // Contradictions are errors.
+        let bad = json!({ "startTimeMillis": t, "expiryTimeMillis": t - 1, "autoRenewing": true, "paymentState": 1 });
+        assert_eq!(status(input(bad), t).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(status(input(sub(t, true, json!("x"))), t).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(status(json!({ "source": "ONESTORE", "record": {} }), t).unwrap_err().code(), "MALFORMED_INPUT");
     }
 
     #[test]

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LOOKUP_LIMITS, storeLookup } from '../../www/server/dashboard-stores.js';
 import { playClient, playFake } from './google-play-fake.mjs';
+import { CLIENT_SECRET, accessToken, oneStoreClient, oneStoreError, oneStoreFake } from './onestore-fake.mjs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -223,4 +224,33 @@ test('Apple: the transaction and refund histories are read at most LOOKUP_LIMITS
   assert.equal(out.rows.length, maxPages);
   assert.equal(out.truncated, true);
   assert.ok(out.notes.some((n) => /truncated/.test(n)), JSON.stringify(out.notes));
+});
+
+test('ONE store: a purchase token with its acknowledgement deadline and refund, the voided purchases; the product id is required', async () => {
+  const bought = Date.now() - 2 * HOUR;
+  const details = { consumptionState: 0, purchaseState: 0, purchaseTime: bought, purchaseId: 'SANDBOX1', acknowledgeState: 0, quantity: 1 };
+  const answer = (voided) => (req) => (req.path.endsWith('/voided-purchases') ? { body: { continuationKey: '', voidedPurchaseList: voided } } : { body: details });
+  const f = oneStoreFake([answer([]), answer([])]);
+  const clients = { onestore: { conf: {}, client: oneStoreClient(f) } };
+  const out = await storeLookup(clients, { store: 'onestore', by: 'token', id: 'TOKEN1', productId: 'gem.100' });
+  const [r] = out.rows;
+  assert.deepEqual([r.transactionId, r.productId, r.status, r.acknowledged, r.needsAcknowledgement, r.acknowledgeBy, r.refunded, r.environment], ['SANDBOX1', 'gem.100', 'PURCHASED', false, true, bought + 3 * DAY, false, 'SANDBOX']);
+  assert.match(out.notes[0], /ONE store cancels it on/);
+  assert.ok(f.api.some((q) => q.path.endsWith('/purchases/inapp/products/gem.100/TOKEN1')));
+  // Refunded: on the voided list.
+  const g = oneStoreFake([answer([{ purchaseId: 'SANDBOX1', purchaseToken: 'TOKEN1', voidedTime: bought + HOUR, purchaseTime: bought }]), answer([{ purchaseId: 'SANDBOX1', purchaseToken: 'TOKEN1', voidedTime: bought + HOUR, purchaseTime: bought }])]);
+  const refunded = await storeLookup({ onestore: { conf: {}, client: oneStoreClient(g) } }, { store: 'onestore', by: 'token', id: 'TOKEN1', productId: 'gem.100' });
+  assert.deepEqual([refunded.rows[0].status, refunded.rows[0].refunded, refunded.rows[0].revocationTime], ['REFUNDED', true, bought + HOUR]);
+  // The voided list, every page, no id.
+  const v = oneStoreFake([{ body: { continuationKey: 'k2', voidedPurchaseList: [{ purchaseId: 'P1', purchaseToken: 'T1', voidedTime: bought }] } }, { body: { continuationKey: '', voidedPurchaseList: [{ purchaseId: 'P2', purchaseToken: 'T2', voidedTime: bought + 1 }] } }]);
+  const list = await storeLookup({ onestore: { conf: {}, client: oneStoreClient(v) } }, { store: 'onestore', by: 'voided' });
+  assert.deepEqual(list.rows.map((x) => [x.transactionId, x.revocationTime, x.refunded]), [['P1', bought, true], ['P2', bought + 1, true]]);
+  // Wrong requests; ONE store's refusal passed on, without a secret.
+  await assert.rejects(storeLookup(clients, { store: 'onestore', by: 'token', id: 'TOKEN1' }), (e) => e.code === 'INVALID_ARGUMENT' && /productId/.test(e.message));
+  await assert.rejects(storeLookup({}, { store: 'onestore', by: 'voided' }), (e) => e.code === 'INVALID_ARGUMENT' && /ONE store/.test(e.message));
+  const no = oneStoreFake([oneStoreError(404, 'NoSuchData'), { body: { continuationKey: '', voidedPurchaseList: [] } }]);
+  await assert.rejects(storeLookup({ onestore: { conf: {}, client: oneStoreClient(no) } }, { store: 'onestore', by: 'token', id: 'NOPE', productId: 'gem.100' }), (e) => {
+    const text = JSON.stringify({ m: e.message, d: e.details });
+    return e.code === 'API_ERROR' && e.details.errorCode === 'NoSuchData' && !text.includes(CLIENT_SECRET) && !text.includes(accessToken(1));
+  });
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { google, main } from '../../pkg/src/lookup-cli.js';
+import { google, main, onestore } from '../../pkg/src/lookup-cli.js';
+import { BASE_URL as ONE_URL, CLIENT_ID, CLIENT_SECRET, accessToken, oneStoreError, oneStoreFake } from './onestore-fake.mjs';
 import { PEM, ROOT, fake, tx } from './app-store-fake.mjs';
 import { BASE_URL, PRIVATE_KEY, SERVICE_ACCOUNT, TOKEN_URL, googleError, playFake } from './google-play-fake.mjs';
 
@@ -139,6 +140,56 @@ test('iap-verify google: a product, a subscription and the voided purchases; the
     const bad = await play(['product', 'p', 't', ...flags.slice(2), '--service-account', join(dir, 'bad.json')], []);
     assert.equal(bad.code, 2, bad.err);
     assert.equal((await play(['--help'], [])).code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('iap-verify onestore: a purchase, a subscription and the voided purchases; the deadline and status; exit codes; no secret printed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iap-onestore-cli-'));
+  const run = async (argv, replies, env = {}) => {
+    const f = oneStoreFake(replies);
+    const out = [];
+    const err = [];
+    const code = await onestore(argv, { stdout: { write: (s) => out.push(s) }, stderr: { write: (s) => err.push(s) }, env, fetch: f.fetch });
+    return { code, out: out.join(''), err: err.join(''), f };
+  };
+  try {
+    const secretFile = join(dir, 'secret.txt');
+    writeFileSync(secretFile, `${CLIENT_SECRET}\n`);
+    const flags = ['--client-id', CLIENT_ID, '--client-secret-file', secretFile, '--environment', 'SANDBOX', '--base-url', ONE_URL];
+    const bought = Date.now() - 3_600_000;
+    const p = await run(['purchase', 'gem.100', 'TOKEN1', ...flags], [{ body: { purchaseState: 0, consumptionState: 0, acknowledgeState: 0, purchaseTime: bought, purchaseId: 'SANDBOX1', quantity: 1 } }]);
+    assert.equal(p.code, 0, p.err);
+    const answer = JSON.parse(p.out);
+    assert.deepEqual([answer.purchase.needsAcknowledgement, answer.purchase.acknowledgeBy, answer.purchase.productId, answer.purchaseTimeMs], [true, bought + 3 * 86_400_000, 'gem.100', bought]);
+    assert.equal(p.f.api[0].path, `/v7/apps/${CLIENT_ID}/purchases/inapp/products/gem.100/TOKEN1`);
+    assert.equal(p.f.tokens[0].form.get('client_secret'), CLIENT_SECRET, 'the secret read from its file, trimmed');
+
+    const env = { ONESTORE_CLIENT_ID: CLIENT_ID, ONESTORE_CLIENT_SECRET: CLIENT_SECRET, ONESTORE_ENVIRONMENT: 'SANDBOX', ONESTORE_MARKET_CODE: 'MKT_GLB' };
+    const sub = { acknowledgementState: 1, autoRenewing: true, paymentState: 1, startTimeMillis: bought, expiryTimeMillis: Date.now() + 86_400_000 };
+    const s = await run(['subscription', 'vip.monthly', 'SUB1', '--base-url', ONE_URL], [{ body: sub }], env);
+    assert.equal(s.code, 0, s.err);
+    assert.deepEqual([JSON.parse(s.out).status.status, JSON.parse(s.out).purchase.needsAcknowledgement], ['ACTIVE', false]);
+    assert.equal(s.f.api[0].headers['x-market-code'], 'MKT_GLB');
+
+    const v = await run(['voided', ...flags, '--start-time', '1717243200000'], [
+      { body: { continuationKey: 'k2', voidedPurchaseList: [{ purchaseToken: 'v1', voidedTime: 1717243200001 }] } },
+      { body: { continuationKey: '', voidedPurchaseList: [{ purchaseToken: 'v2', voidedTime: 1717243200002 }] } },
+    ]);
+    assert.equal(v.code, 0, v.err);
+    assert.deepEqual(JSON.parse(v.out).voidedPurchaseList.map((x) => [x.purchaseToken, x.voidedTimeMs]), [['v1', 1717243200001], ['v2', 1717243200002]]);
+    assert.deepEqual(v.f.api.map((r) => r.query.get('continuationKey')), [null, 'k2']);
+
+    // ONE store's refusal: exit 1 with its code; no secret or token printed.
+    const no = await run(['purchase', 'gem.100', 'NOPE', ...flags], [oneStoreError(404, 'NoSuchData')]);
+    assert.equal(no.code, 1);
+    assert.match(no.err, /"errorCode":"NoSuchData"/);
+    for (const secret of [CLIENT_SECRET, accessToken(1)]) assert.ok(!no.err.includes(secret) && !no.out.includes(secret), 'a secret was printed');
+    // Usage: missing credentials, a bad environment.
+    assert.equal((await run(['purchase', 'gem.100', 'T', '--base-url', ONE_URL], [])).code, 2);
+    assert.equal((await run(['purchase', 'gem.100', 'T', ...flags, '--environment', 'PROD'], [])).code, 2);
+    assert.equal((await run(['voided', 'extra', ...flags], [])).code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -203,7 +203,7 @@ async function startServices() {
     // The App Store face's root travels as base64 (the harness turns it back into bytes).
     const { rootCertificate, ...appStore } = emu.appStore;
     appStore.rootCertificate = Buffer.from(rootCertificate).toString('base64');
-    services.emulator = JSON.parse(JSON.stringify({ url: emu.url, iap: emu.iap, gamebase: emu.gamebase, appStore, googlePlay: emu.googlePlay }));
+    services.emulator = JSON.parse(JSON.stringify({ url: emu.url, iap: emu.iap, gamebase: emu.gamebase, appStore, googlePlay: emu.googlePlay, oneStore: emu.oneStore }));
     stops.push(() => emu.close());
   }
   return { services, stop: async () => Promise.all(stops.map((f) => f())) };

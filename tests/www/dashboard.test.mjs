@@ -391,6 +391,38 @@ describe('dashboard in headless Chromium', { skip }, () => {
     await close();
   });
 
+  test('store lookup: a ONE store purchase token with its acknowledgement deadline and refund, the voided purchases', async () => {
+    const one = dash.emulator.oneStore;
+    one.addPurchase({ productId: 'gem.100', purchaseToken: 'SBWWWTOKEN000000001' });
+    one.addPurchase({ productId: 'gem.100', purchaseToken: 'SBWWWTOKEN000000002', acknowledged: true });
+    await fetch(`${dash.emulator.url}/admin/onestore/refunds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ purchaseToken: 'SBWWWTOKEN000000002' }]) });
+    const { page, errors, close } = await open();
+    const form = page.getByTestId('store-lookup');
+    await page.locator('#store-lookup-source').filter({ hasText: 'ONE store server API at' }).waitFor();
+    await form.getByTestId('store-by').selectOption('onestore:token');
+    assert.equal(await form.getByTestId('store-product').isVisible(), true, 'ONE store looks a token up with its product');
+    await form.getByTestId('store-id').fill('SBWWWTOKEN000000001');
+    await form.getByTestId('store-product').fill('gem.100');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for token "SBWWWTOKEN000000001"' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-results').innerText(), /SANDBOX\d+[\s\S]*gem\.100[\s\S]*Managed product[\s\S]*PURCHASED/);
+    assert.match(await page.getByTestId('ack-deadline').innerText(), /not acknowledged: refunded by ONE store/);
+    assert.match(await page.getByTestId('store-lookup-status').innerText(), /ONE store's answer[\s\S]*Note: not acknowledged yet: ONE store cancels it/);
+    await shot(page, `${ARTIFACTS}store-lookup-onestore.png`);
+    await form.getByTestId('store-id').fill('SBWWWTOKEN000000002');
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for token "SBWWWTOKEN000000002"' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-results').innerText(), /REFUNDED[\s\S]*refunded/);
+    await form.getByTestId('store-by').selectOption('onestore:voided');
+    assert.equal(await form.getByTestId('store-id').isVisible(), false);
+    await form.getByTestId('store-lookup-submit').click();
+    await page.getByTestId('store-lookup-status').filter({ hasText: 'for the last month' }).waitFor();
+    assert.match(await page.getByTestId('store-lookup-results').innerText(), /SBWWWTOKEN000000002|REFUNDED/);
+    assert.ok(!(await page.content()).includes(one.clientSecret), 'the client secret never reaches the page');
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
   test('store lookup: a Google purchase token and its acknowledgement deadline, a subscription, the voided purchases', async () => {
     const { page, errors, close } = await open();
     const form = page.getByTestId('store-lookup');

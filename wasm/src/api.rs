@@ -14,6 +14,7 @@ use iap_verify::{Error, Unit};
 use iap_verify::limits;
 use iap_verify::apple::AppStoreServerApi;
 use iap_verify::google::GooglePlayApi;
+use iap_verify::onestore::OneStoreApi;
 use iap_verify::binding::strip_quoted;
 use iap_verify::nhn::{GamebaseApi, HttpResponse, IapApi};
 
@@ -42,6 +43,7 @@ pub(super) enum Core {
     Gamebase(GamebaseApi),
     AppStore(Box<AppStoreServerApi>),
     GooglePlay(Box<GooglePlayApi>),
+    OneStore(Box<OneStoreApi>),
 }
 
 /// Internal, for `pkg/src/endpoints.js`: one server API, any of its declared endpoints.
@@ -77,7 +79,7 @@ pub(super) fn parse_of<A: ServerApi>(api: &A, name: &str, response: JsValue, now
 
 #[wasm_bindgen(js_class = __ServerApi)]
 impl JsServerApi {
-    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`, `appstore`, `googleplay`.
+    /// `new __ServerApi(api, options)`, `api` one of `iap`, `gamebase`, `appstore`, `googleplay`, `onestore`.
     #[wasm_bindgen(constructor)]
     pub fn new(api: &str, options: JsValue) -> JsResult<JsServerApi> {
         let o = json_arg(options, "options")?;
@@ -86,6 +88,7 @@ impl JsServerApi {
             "gamebase" => Core::Gamebase(GamebaseApi::from_options(&o).map_err(js_error)?),
             "appstore" => Core::AppStore(Box::new(AppStoreServerApi::from_options(&o).map_err(js_error)?)),
             "googleplay" => Core::GooglePlay(Box::new(GooglePlayApi::from_options(&o).map_err(js_error)?)),
+            "onestore" => Core::OneStore(Box::new(OneStoreApi::from_options(&o).map_err(js_error)?)),
             _ => return Err(js_error(Error::invalid_argument(format!("no server API named {api:?}")))),
         };
         Ok(JsServerApi { core })
@@ -99,6 +102,7 @@ impl JsServerApi {
             Core::Gamebase(a) => ServerApi::base_url(a).to_owned(),
             Core::AppStore(a) => ServerApi::base_url(a.as_ref()).to_owned(),
             Core::GooglePlay(a) => ServerApi::base_url(a.as_ref()).to_owned(),
+            Core::OneStore(a) => ServerApi::base_url(a.as_ref()).to_owned(),
         }
     }
 
@@ -109,6 +113,7 @@ impl JsServerApi {
             Core::Gamebase(a) => request_of(a, name, params, now_ms),
             Core::AppStore(a) => request_of(a.as_ref(), name, params, now_ms),
             Core::GooglePlay(a) => request_of(a.as_ref(), name, params, now_ms),
+            Core::OneStore(a) => request_of(a.as_ref(), name, params, now_ms),
         }
     }
 
@@ -121,6 +126,7 @@ impl JsServerApi {
             Core::Gamebase(a) => parse_of(a, name, response, now_ms, true),
             Core::AppStore(a) => parse_of(a.as_ref(), name, response, now_ms, false),
             Core::GooglePlay(a) => crate::play::parse(a, name, response, now_ms, &params),
+            Core::OneStore(a) => crate::play::parse_onestore(a, name, response, now_ms, &params),
         }
     }
 }
@@ -163,6 +169,7 @@ pub fn client_error(kind: &str, reason: &str, n: f64) -> JsValue {
             what: match reason {
                 "appstore" => "App Store Server API response",
                 "googleplay" => "Google Play Developer API response",
+                "onestore" => "ONE store API response",
                 _ => "NHN API response",
             },
             limit: limits::MAX_API_RESPONSE,

@@ -209,6 +209,20 @@ purchase_verifier! {
     fn verify_onestore_purchase = "verifyOneStorePurchase";
 }
 
+/// A notification body as text: the request body as a string, or the parsed object serialized back
+/// (in its keys' order, which `JSON.parse` keeps for keys that are not integer-like).
+fn notification_text(body: &JsValue, what: &'static str) -> JsResult<String> {
+    if body.is_string() {
+        string_arg(body, what, limits::MAX_NOTIFICATION)
+    } else if body.is_object() {
+        let text = js_sys::JSON::stringify(body)
+            .map_err(|_| js_error(iap_verify::Error::invalid_argument(format!("{what} cannot be serialized to JSON"))))?;
+        string_arg(&text.into(), what, limits::MAX_NOTIFICATION)
+    } else {
+        Err(js_error(iap_verify::Error::invalid_argument(format!("{what} must be a string or an object"))))
+    }
+}
+
 /// Decodes a Google RTDN from its Pub/Sub push body (the request body as a string, or the parsed
 /// object). Decoding only: the body carries no signature.
 #[wasm_bindgen(js_name = decodeGoogleNotification, unchecked_return_type = "DeveloperNotification")]
@@ -221,13 +235,32 @@ pub fn decode_google_notification(
 
 /// A Pub/Sub push body given as its text or as the parsed object, as text, size-checked.
 pub(crate) fn push_body_text(push_body: &JsValue) -> JsResult<String> {
-    if push_body.is_string() {
-        string_arg(push_body, "pushBody", limits::MAX_NOTIFICATION)
-    } else if push_body.is_object() {
-        let text = js_sys::JSON::stringify(push_body)
-            .map_err(|_| js_error(iap_verify::Error::invalid_argument("pushBody cannot be serialized to JSON")))?;
-        string_arg(&text.into(), "pushBody", limits::MAX_NOTIFICATION)
-    } else {
-        Err(js_error(iap_verify::Error::invalid_argument("pushBody must be a string or an object")))
+    notification_text(push_body, "pushBody")
+}
+
+/// Verifies a ONE store Payment Notification (PNS: the body ONE store POSTs to the app's Payment
+/// Notification URL) with the app's licence key: SHA512withRSA over the message without its
+/// `signature`, re-serialized as any of ONE store's three official samples (Java/Jackson, PHP,
+/// Python) would; returns that message. Pass the body as received (a string) or as parsed.
+#[wasm_bindgen(js_name = verifyOneStoreNotification, unchecked_return_type = "OneStorePaymentNotification")]
+pub fn verify_onestore_notification(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue,
+    #[wasm_bindgen(js_name = licenseKey, unchecked_param_type = "string")] license_key: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    thread_local! {
+        static CACHE: RefCell<OneShot<OneStore>> = const { RefCell::new(Vec::new()) };
     }
+    let text = notification_text(&body, "body")?;
+    let verifier = Purchases::<OneStore>::cached(&CACHE, &license_key, &options)?;
+    let verified = verifier.core.verify_notification(text.as_bytes()).map_err(js_error)?;
+    to_js(&serde_json::Value::Object(verified.into_message()))
+}
+
+/// Decodes a ONE store Subscription Notification (SNS). It is not signed: confirm it with
+/// `getSubscriptionDetail` before acting on it (`confirmOneStoreSubscriptionNotification`).
+#[wasm_bindgen(js_name = decodeOneStoreSubscriptionNotification, unchecked_return_type = "OneStoreSubscriptionNotification")]
+pub fn decode_onestore_subscription_notification(#[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue) -> JsResult<JsValue> {
+    let text = notification_text(&body, "body")?;
+    to_js(&serde_json::Value::Object(iap_verify::onestore::decode_subscription_notification(text.as_bytes()).map_err(js_error)?))
 }

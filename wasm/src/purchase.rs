@@ -44,6 +44,12 @@ pub(crate) enum Verified {
     #[cfg(feature = "clients")]
     /// A Play Developer API `ProductPurchaseV2`, registered likewise.
     GooglePlayProductV2,
+    #[cfg(feature = "clients")]
+    /// A ONE store `getPurchaseDetails` answer, registered as `{"request": …, "resource": …}`.
+    OneStoreProduct,
+    #[cfg(feature = "clients")]
+    /// A ONE store `getSubscriptionDetail` answer, registered likewise.
+    OneStoreSubscription,
     /// A `Purchase` returned by `toPurchase`.
     Purchase,
 }
@@ -63,6 +69,10 @@ impl Verified {
             Verified::GooglePlaySubscription => "GOOGLE_PLAY_SUBSCRIPTION",
             #[cfg(feature = "clients")]
             Verified::GooglePlayProductV2 => "GOOGLE_PLAY_PRODUCT_V2",
+            #[cfg(feature = "clients")]
+            Verified::OneStoreProduct => "ONESTORE_PRODUCT",
+            #[cfg(feature = "clients")]
+            Verified::OneStoreSubscription => "ONESTORE_SUBSCRIPTION",
             Verified::Purchase => "PURCHASE",
         }
     }
@@ -81,6 +91,10 @@ impl Verified {
             Verified::GooglePlaySubscription,
             #[cfg(feature = "clients")]
             Verified::GooglePlayProductV2,
+            #[cfg(feature = "clients")]
+            Verified::OneStoreProduct,
+            #[cfg(feature = "clients")]
+            Verified::OneStoreSubscription,
             Verified::Purchase,
         ]
         .into_iter()
@@ -251,6 +265,10 @@ pub fn to_purchase(#[wasm_bindgen(unchecked_param_type = "VerifiedValue")] verif
         Verified::GooglePlaySubscription => binding::play_subscription(&json),
         #[cfg(feature = "clients")]
         Verified::GooglePlayProductV2 => binding::play_product_v2(&json),
+        #[cfg(feature = "clients")]
+        Verified::OneStoreProduct => binding::onestore_product(&json),
+        #[cfg(feature = "clients")]
+        Verified::OneStoreSubscription => binding::onestore_subscription(&json),
     }
     .map_err(js_error)?;
     to_js_verified(&purchase, Verified::Purchase)

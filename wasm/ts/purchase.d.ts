@@ -10,14 +10,16 @@ export type SubscriptionInput =
       renewalInfo?: Record<string, unknown> }
   | { source: 'GOOGLE'; subscription: Record<string, unknown> }
   | { source: 'GOOGLE_RTDN'; notification: Record<string, unknown>; purchase: Record<string, unknown> }
-  | { source: 'NHN'; record: Record<string, unknown> };
+  | { source: 'NHN'; record: Record<string, unknown> }
+  | { source: 'ONESTORE'; subscription: Record<string, unknown> };
 
 /** What `toPurchase` accepts: a value returned by one of this package's verifiers or clients (a
- * verified purchase, transaction or receipt entry, a Play Developer API purchase, an NHN payment
+ * verified purchase, transaction or receipt entry, a Play Developer API or ONE store API purchase, an NHN payment
  * record), or a `Purchase` it returned. At run time the value must be the very object the package
  * handed out; a copy or a look-alike is refused. */
 export type VerifiedValue =
   | GooglePurchase | OneStorePurchase | JWSTransactionDecodedPayload | AppReceiptInAppPurchase
-  | ProductPurchase | ProductPurchaseV2 | SubscriptionPurchaseV2 | NhnConsumable | NhnActiveSubscription | PaymentTransaction | Purchase;
+  | ProductPurchase | ProductPurchaseV2 | SubscriptionPurchaseV2 | OneStorePurchaseDetails | OneStoreSubscriptionDetail
+  | NhnConsumable | NhnActiveSubscription | PaymentTransaction | Purchase;
 
 export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }

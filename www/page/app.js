@@ -421,8 +421,8 @@ const STATE_CLASS = {
  * @param {StoreRow} r
  */
 function acknowledgement(r) {
-  if (r.store !== 'google' || r.acknowledged === undefined) return null;
-  if (r.needsAcknowledgement) return h('div', { class: 'warn small', 'data-testid': 'ack-deadline' }, 'not acknowledged: refunded by Google ', timeCell(r.acknowledgeBy), ' unless acknowledged');
+  if ((r.store !== 'google' && r.store !== 'onestore') || r.acknowledged === undefined) return null;
+  if (r.needsAcknowledgement) return h('div', { class: 'warn small', 'data-testid': 'ack-deadline' }, `not acknowledged: refunded by ${r.store === 'google' ? 'Google' : 'ONE store'} `, timeCell(r.acknowledgeBy), ' unless acknowledged');
   return h('div', { class: 'muted small' }, [r.acknowledged ? 'acknowledged' : 'not acknowledged', r.consumed ? 'consumed' : null].filter(Boolean).join(', '));
 }
 
@@ -453,6 +453,7 @@ function storeFormFields() {
     'apple:order': ['Order ID', 'e.g. MK5TTTVWJH'], 'apple:transaction': ['Transaction ID', 'e.g. 2000000100000003'],
     'google:order': ['Order ID', 'e.g. GPA.3300-1111-2222-00001'],
     'google:token': ['Purchase token', 'the token the app sent'],
+    'onestore:token': ['Purchase token', 'the token the app sent'],
   })[by];
   $('store-id-field').hidden = !byId;
   inputEl('store-id').required = Boolean(byId);
@@ -460,18 +461,20 @@ function storeFormFields() {
     /** @type {HTMLLabelElement} */ ($('store-id-field').querySelector('label')).textContent = byId[0];
     inputEl('store-id').placeholder = byId[1];
   }
-  $('store-product-field').hidden = by !== 'google:token';
+  $('store-product-field').hidden = by !== 'google:token' && by !== 'onestore:token';
+  inputEl('store-product').required = by === 'onestore:token';
 }
 $('store-by').addEventListener('change', storeFormFields);
 
 async function loadStoreConfig() {
   try {
     const conf = await (await api('/api/config')).json();
-    const { apple, google } = conf.storeApis ?? {};
+    const { apple, google, onestore } = conf.storeApis ?? {};
     const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: conf.storeSamples?.google ? ` (local server, seeded: try token ${conf.storeSamples.google.token} with product ${conf.storeSamples.google.productId}, or order GPA.3300-1111-2222-00001)` : ' (local server)' };
     const says = [
       apple ? `App Store Server API at ${apple.baseUrl}${conf.emulator ? seeded.apple : ''}.` : 'No App Store Server API credentials are configured.',
       google ? `Play Developer API at ${google.baseUrl}${conf.emulator ? seeded.google : ''}.` : 'No Play Developer API service account is configured.',
+      onestore ? `ONE store server API at ${onestore.baseUrl}${conf.emulator ? ' (local server)' : ''}.` : 'No ONE store client credentials are configured.',
     ];
     $('store-lookup-source').textContent = `${says.join(' ')} Keys stay on the dashboard server.`;
     // Only the lookups of configured stores can be chosen.
@@ -504,8 +507,8 @@ $('store-lookup-form').addEventListener('submit', async (e) => {
     form: $('store-lookup-form'), statusEl, table: /** @type {HTMLElement} */ (table), tbody: $('store-lookup-body'), url: '/api/store-lookup', body, row: storeRow,
     summary(rows, out) {
       const refunded = rows.filter((r) => r.refunded).length;
-      const what = needsId ? `${by} "${id}"` : 'the last 30 days';
-      const source = store === 'apple' ? 'Every row comes from data Apple signed, verified on the server.' : 'Every row is Google\'s answer to the dashboard server.';
+      const what = needsId ? `${by} "${id}"` : store === 'onestore' ? 'the last month' : 'the last 30 days';
+      const source = store === 'apple' ? 'Every row comes from data Apple signed, verified on the server.' : `Every row is ${store === 'onestore' ? 'ONE store' : 'Google'}'s answer to the dashboard server.`;
       return `${rows.length === 0 ? 'Nothing found' : `${rows.length} row${rows.length === 1 ? '' : 's'}, ${refunded} refunded`} for ${what}. ${source}${(out.notes ?? []).map((n) => ` Note: ${n}.`).join('')}`;
     },
   });

@@ -61,6 +61,7 @@ leaves it); purchase lookups go through this process, which holds the API creden
                           "appStore": {"signingKeyFile", "keyId", "issuerId", "bundleId",
                                        "environment", "appAppleId", "baseUrl", "rootCertificateFiles"},
                           "googlePlay": {"serviceAccountFile", "packageName", "baseUrl", "tokenUrl"},
+                          "oneStore": {"clientId", "clientSecretFile", "environment", "marketCode", "baseUrl"},
                           "auth": {"accountsFile", "oidc": {"issuer", "clientId", "clientSecret",
                                    "redirectUri", "scopes", "roles": {"admin": [EMAIL | "group:NAME"],
                                    "agent": [...], "viewer": [...]}, "defaultRole"}, "sessionHours",
@@ -363,6 +364,7 @@ export function loadConfig({ config, env = process.env } = {}) {
     gamebase: appId && secretKey ? { ...gbConf, appId, secretKey } : undefined,
     ...(stores.appStore ? { appStore: stores.appStore } : {}),
     ...(stores.googlePlay ? { googlePlay: stores.googlePlay } : {}),
+    ...(stores.oneStore ? { oneStore: stores.oneStore } : {}),
   };
 }
 
@@ -798,6 +800,10 @@ export async function startDashboard(options = {}) {
   if (emulator?.googlePlay && !conf.googlePlay) {
     const g = emulator.googlePlay;
     conf.googlePlay = { serviceAccount: g.serviceAccount, packageName: g.packageName, baseUrl: emulator.url, tokenUrl: g.serviceAccount.token_uri };
+  }
+  if (emulator?.oneStore && !conf.oneStore) {
+    const o = emulator.oneStore;
+    conf.oneStore = { clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, marketCode: o.marketCode, baseUrl: emulator.url };
   }
   const stores = storeClients(conf);
   // What the page may know about the servers: where they are, never the credentials.

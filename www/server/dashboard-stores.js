@@ -1,6 +1,6 @@
 // The dashboard's store lookups ("I paid, where is my item?"), server-side: the App Store Server
-// API (an order id from the customer's receipt e-mail, or a transaction id) and the Play Developer
-// API (a purchase token, the recent voided purchases). The keys stay in the dashboard process; the
+// API (an order id from the customer's receipt e-mail, or a transaction id), the Play Developer
+// API and ONE store's server API V7 (a purchase token, the recent voided purchases). The keys stay in the dashboard process; the
 // browser gets rows of facts: ids, products, dates, states. Only reads are exposed.
 import { readFileSync } from 'node:fs';
 import * as iap from 'iap-verify';
@@ -17,9 +17,14 @@ import * as iap from 'iap-verify';
  * @typedef {{ serviceAccount: string | import('iap-verify').ServiceAccountKey, packageName: string, baseUrl?: string, tokenUrl?: string }} GooglePlayConfig
  */
 /**
+ * ONE store's server API configuration (the client credentials).
+ * @typedef {{ clientId: string, clientSecret: string, environment: 'SANDBOX' | 'COMMERCIAL', marketCode?: 'MKT_ONE' | 'MKT_GLB', baseUrl?: string }} OneStoreConfig
+ */
+/**
  * The store clients, by store.
  * @typedef {{ apple?: { conf: AppStoreConfig, client: import('iap-verify').AppStoreServerAPIClient },
- *   google?: { conf: GooglePlayConfig, client: import('iap-verify').GooglePlayClient } }} StoreClients
+ *   google?: { conf: GooglePlayConfig, client: import('iap-verify').GooglePlayClient },
+ *   onestore?: { conf: OneStoreConfig, client: import('iap-verify').OneStoreClient } }} StoreClients
  */
 /** @typedef {{ rows: object[], notes: string[], truncated?: true }} LookupAnswer */
 
@@ -67,11 +72,12 @@ async function collect(pages, itemsOf, more) {
 const truncatedNote = (/** @type {string} */ what) => `truncated: only the first ${LOOKUP_LIMITS.maxPages} pages of ${what} were read`;
 
 /**
- * The App Store and Play configuration from the config file's `appStore` / `googlePlay` objects
- * and the environment (which wins). A key is read from its file here, once.
- * @param {{ appStore?: Record<string, any>, googlePlay?: Record<string, any> }} [file] the config file's JSON (checked here, field by field)
+ * The App Store, Play and ONE store configuration from the config file's `appStore` /
+ * `googlePlay` / `oneStore` objects and the environment (which wins). A key or secret is read from
+ * its file here, once.
+ * @param {{ appStore?: Record<string, any>, googlePlay?: Record<string, any>, oneStore?: Record<string, any> }} [file] the config file's JSON (checked here, field by field)
  * @param {Record<string, string | undefined>} [env]
- * @returns {{ appStore?: AppStoreConfig, googlePlay?: GooglePlayConfig }}
+ * @returns {{ appStore?: AppStoreConfig, googlePlay?: GooglePlayConfig, oneStore?: OneStoreConfig }}
  */
 export function storeConfig(file = {}, env = process.env) {
   const fa = file.appStore ?? {};
@@ -94,11 +100,22 @@ export function storeConfig(file = {}, env = process.env) {
     baseUrl: nonEmpty(env.GOOGLE_PLAY_BASE_URL) ?? nonEmpty(fg.baseUrl),
     tokenUrl: nonEmpty(env.GOOGLE_TOKEN_URL) ?? nonEmpty(fg.tokenUrl),
   };
+  const fo = file.oneStore ?? {};
+  const secretFile = nonEmpty(env.ONESTORE_CLIENT_SECRET_FILE) ?? nonEmpty(fo.clientSecretFile);
+  const oneStore = {
+    clientId: nonEmpty(env.ONESTORE_CLIENT_ID) ?? nonEmpty(fo.clientId),
+    clientSecret: secretFile ? readFileSync(secretFile, 'utf8').trim() : nonEmpty(env.ONESTORE_CLIENT_SECRET) ?? nonEmpty(fo.clientSecret),
+    environment: /** @type {'SANDBOX' | 'COMMERCIAL'} */ (nonEmpty(env.ONESTORE_ENVIRONMENT) ?? nonEmpty(fo.environment) ?? 'COMMERCIAL'),
+    marketCode: /** @type {'MKT_ONE' | 'MKT_GLB' | undefined} */ (nonEmpty(env.ONESTORE_MARKET_CODE) ?? nonEmpty(fo.marketCode)),
+    baseUrl: nonEmpty(env.ONESTORE_BASE_URL) ?? nonEmpty(fo.baseUrl),
+  };
   const { signingKey, keyId, issuerId, bundleId } = appStore;
   const { serviceAccount, packageName } = googlePlay;
+  const { clientId, clientSecret } = oneStore;
   return {
     appStore: signingKey && keyId && issuerId && bundleId ? { ...appStore, signingKey, keyId, issuerId, bundleId } : undefined,
     googlePlay: serviceAccount && packageName ? { ...googlePlay, serviceAccount, packageName } : undefined,
+    oneStore: clientId && clientSecret ? { ...oneStore, clientId, clientSecret } : undefined,
   };
 }
 
@@ -112,7 +129,7 @@ const defined = (o) => /** @type {T} */ (Object.fromEntries(Object.entries(o).fi
 
 /**
  * The clients for the configured stores.
- * @param {{ appStore?: AppStoreConfig, googlePlay?: GooglePlayConfig }} conf
+ * @param {{ appStore?: AppStoreConfig, googlePlay?: GooglePlayConfig, oneStore?: OneStoreConfig }} conf
  * @returns {StoreClients}
  */
 export function storeClients(conf) {
@@ -129,6 +146,11 @@ export function storeClients(conf) {
   if (g) {
     const client = new iap.GooglePlayClient(defined({ serviceAccount: g.serviceAccount, baseUrl: g.baseUrl, tokenUrl: g.tokenUrl }));
     out.google = { conf: g, client };
+  }
+  const o = conf.oneStore;
+  if (o) {
+    const client = new iap.OneStoreClient(defined({ clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, marketCode: o.marketCode, baseUrl: o.baseUrl }));
+    out.onestore = { conf: o, client };
   }
   return out;
 }
@@ -393,9 +415,72 @@ async function googleOrder(client, packageName, orderId) {
  */
 const label = (labels, code) => (code === undefined ? undefined : labels[code]) ?? code;
 
-const LOOKUPS = { apple: appleLookup, google: googleLookup };
+/**
+ * The recent voided purchases of ONE store (a month back at most), at most maxPages pages.
+ * @param {import('iap-verify').OneStoreClient} client
+ */
+function oneStoreVoided(client) {
+  const more = (/** @type {import('iap-verify').OneStoreVoidedPurchases} */ page) => typeof page?.continuationKey === 'string' && page.continuationKey !== '';
+  return collect(client.getVoidedPurchasesPages({}), (page) => page?.voidedPurchaseList, more);
+}
+
+/**
+ * A ONE store voided purchase as the support page shows it.
+ * @param {import('iap-verify').OneStoreVoidedPurchase} v
+ */
+function oneStoreVoidedRow(v) {
+  return { store: 'onestore', transactionId: v.purchaseId, purchaseToken: v.purchaseToken, purchaseTime: v.purchaseTimeMs, revocationTime: v.voidedTimeMs, refunded: true };
+}
+
+/**
+ * `{ store: 'onestore', by: 'token', id, productId }`: the managed product purchase (ONE store's
+ * paths name the product), its acknowledgement state and deadline, and whether it was voided;
+ * `{ store: 'onestore', by: 'voided' }`: the recent voided purchases.
+ * @param {NonNullable<StoreClients['onestore']>} clients
+ * @param {{ by?: unknown, id: string, productId?: string }} request
+ * @returns {Promise<LookupAnswer>}
+ */
+async function oneStoreLookup({ client }, { by, id, productId }) {
+  if (by === 'voided') {
+    const { items, truncated } = await oneStoreVoided(client);
+    const notes = items.length === 0 ? ['no voided purchases in the last month'] : [];
+    if (truncated) notes.push(truncatedNote('the voided purchases'));
+    return { rows: items.map(oneStoreVoidedRow), notes, ...(truncated ? { truncated: true } : {}) };
+  }
+  if (by !== 'token') throw bad("by: one of 'token', 'voided'");
+  const product = nonEmpty(productId);
+  if (!product) throw bad('productId: ONE store looks a purchase up by its product id and token');
+  const [answer, voidedRead] = await Promise.all([client.getPurchaseDetails({ productId: product, purchaseToken: id }), oneStoreVoided(client)]);
+  const p = iap.toPurchase(answer);
+  const v = voidedRead.items.find((x) => x.purchaseToken === id);
+  const row = {
+    store: 'onestore',
+    transactionId: p.transactionId,
+    productId: p.productId,
+    type: 'Managed product',
+    quantity: p.quantity,
+    purchaseTime: p.purchaseTime,
+    status: v ? 'REFUNDED' : p.state,
+    acknowledged: answer.acknowledgeState === 1,
+    consumed: answer.consumptionState === 1,
+    needsAcknowledgement: p.needsAcknowledgement,
+    acknowledgeBy: p.acknowledgeBy,
+    environment: p.environment,
+    refunded: v !== undefined,
+    ...(v ? { revocationTime: v.voidedTimeMs } : {}),
+  };
+  /** @type {string[]} */
+  const notes = [];
+  if (p.needsAcknowledgement) notes.push(`not acknowledged yet: ONE store cancels it on ${new Date(/** @type {number} */ (p.acknowledgeBy)).toISOString()} unless the app's server acknowledges or consumes it`);
+  if (voidedRead.truncated) notes.push(truncatedNote('the voided purchases (a refund may not show)'));
+  return { rows: [row], notes, ...(voidedRead.truncated ? { truncated: true } : {}) };
+}
+
+const LOOKUPS = { apple: appleLookup, google: googleLookup, onestore: oneStoreLookup };
 /** Lookups that take no id. */
-const NO_ID = new Set(['google:voided']);
+const NO_ID = new Set(['google:voided', 'onestore:voided']);
+/** What each store's missing credentials are called. */
+const API_NAMES = { apple: 'App Store Server API', google: 'Play Developer API', onestore: 'ONE store server API' };
 
 /**
  * Runs one store lookup, checking the request first. `options.now` is the clock of the voided
@@ -407,14 +492,16 @@ const NO_ID = new Set(['google:voided']);
 export async function storeLookup(clients, given, { now = Date.now } = {}) {
   const body = given ?? {};
   const store = body.store;
-  if (store !== 'apple' && store !== 'google') throw bad(`store: one of ${Object.keys(LOOKUPS).join(', ')}`);
-  if (!Object.hasOwn(clients, store)) throw bad(`no ${store === 'apple' ? 'App Store Server API' : 'Play Developer API'} credentials are configured`);
+  if (store !== 'apple' && store !== 'google' && store !== 'onestore') throw bad(`store: one of ${Object.keys(LOOKUPS).join(', ')}`);
+  if (!Object.hasOwn(clients, store)) throw bad(`no ${API_NAMES[store]} credentials are configured`);
   const id = nonEmpty(body.id);
   if (!NO_ID.has(`${store}:${body.by}`) && (!id || id.length > 512)) throw bad('id: 1 to 512 characters');
   if (body.productId !== undefined && (typeof body.productId !== 'string' || body.productId.length > 256)) throw bad('productId: a string of at most 256 characters');
   const request = { ...body, id: /** @type {string} */ (id), productId: /** @type {string | undefined} */ (body.productId) };
   const answer = store === 'apple'
     ? await appleLookup(/** @type {NonNullable<StoreClients['apple']>} */ (clients.apple), request)
-    : await googleLookup(/** @type {NonNullable<StoreClients['google']>} */ (clients.google), request, { now });
+    : store === 'onestore'
+      ? await oneStoreLookup(/** @type {NonNullable<StoreClients['onestore']>} */ (clients.onestore), request)
+      : await googleLookup(/** @type {NonNullable<StoreClients['google']>} */ (clients.google), request, { now });
   return { store, ...answer };
 }
