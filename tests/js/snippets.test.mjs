@@ -819,6 +819,72 @@ const HARNESSES = {
       folder.remove();
     }
   },
+  // The dashboard's operator pages: configuration blocks are not run but checked against the code
+  // that reads them (the server's keys, roles, flags, default port, password hash format) and
+  // against each other (the names, folders, hosts and ports one block gives and another uses).
+  'dashboard-team-config': (block) => checkDashboardConfig(block),
+  'deployment-config': (block) => checkDashboardConfig(block),
+  'dashboard-nginx': (block) => checkNginx(block),
+  'deployment-nginx': (block) => checkNginx(block),
+  'deployment-install': (block) => {
+    const [mk, install] = commandsOf(block);
+    assert.match(mk, /^mkdir (\/srv\/iap-support) && cd \1$/);
+    checkInstallLines({ ...block, code: install }, ['iap-verify-dashboard', 'pg']);
+  },
+  'deployment-hash-password': async (block) => {
+    const [line] = commandsOf(block);
+    assert.match(line, /^npx iap-verify-dashboard hash-password\s+#/);
+    const r = spawnSync(process.execPath, [join(repo, BINS['iap-verify-dashboard']), 'hash-password'], { input: 'correct horse\n', encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const hash = r.stdout.trim();
+    const { verifyPassword } = await import('../../www/server/dashboard-auth.js');
+    assert.ok(await verifyPassword('correct horse', hash), 'the printed hash verifies the password typed');
+    assert.ok(!(await verifyPassword('wrong horse', hash)));
+    // The accounts block shows this format.
+    const accounts = blockNamed('deployment-accounts').code;
+    assert.ok(accounts.includes(`"${hash.split('$').slice(0, 4).join('$')}$`), `${accounts} shows another hash format than ${hash.slice(0, 20)}`);
+  },
+  'deployment-accounts': async (block) => {
+    const { users } = JSON.parse(block.code);
+    const { hashPassword, loadAccounts, isRole } = await import('../../www/server/dashboard-auth.js');
+    assert.ok(users.length > 0 && users.every((u) => isRole(u.role) && typeof u.name === 'string'));
+    // The same file with a real hash in place of the elided one is accepted by the server's loader.
+    const dir = mkdtempSync(join(tmpdir(), 'iap-verify-accounts-'));
+    try {
+      const file = join(dir, 'accounts.json');
+      writeFileSync(file, JSON.stringify({ users: await Promise.all(users.map(async (u) => ({ ...u, password: await hashPassword('a long enough password') }))) }));
+      const loaded = loadAccounts(file);
+      assert.ok(loaded, 'loaded');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  'deployment-postgres': (block) => {
+    // The role and database it creates are the ones the config block's audit URL names.
+    const url = new URL(JSON.parse(blockNamed('deployment-config').code).audit.postgres);
+    const [user, db] = commandsOf(block);
+    assert.equal(user, `sudo -u postgres createuser ${url.username}`);
+    assert.equal(db, `sudo -u postgres createdb -O ${url.username} ${url.pathname.slice(1)}`);
+  },
+  'deployment-caddy': (block) => {
+    const m = /^(\S+) \{\n\s+reverse_proxy 127\.0\.0\.1:(\d+)\n\}\n$/.exec(block.code);
+    assert.ok(m, block.code);
+    assert.equal(m[1], publicHost());
+    assert.equal(Number(m[2]), dashboardDefaultPort());
+  },
+  'deployment-start': (block) => {
+    const [line] = commandsOf(block);
+    const m = /^npx iap-verify-dashboard --config (\/srv\/iap-support\/\S+\.json) --public-origin (https:\/\/\S+)$/.exec(line);
+    assert.ok(m, line);
+    assert.equal(new URL(m[2]).host, publicHost());
+    for (const flag of ['--config', '--public-origin']) assert.ok(dashboardUsage().includes(flag), flag);
+  },
+  'deployment-systemd': (block) => {
+    const exec = /^ExecStart=\/usr\/bin\/(npx .*)$/m.exec(block.code)?.[1];
+    assert.equal(exec, commandsOf(blockNamed('deployment-start'))[0], 'the unit runs the documented command');
+    assert.match(block.code, /^WorkingDirectory=\/srv\/iap-support$/m);
+    assert.match(block.code, /^ReadWritePaths=\/srv\/iap-support$/m);
+  },
   'cli-detect': async (block) => {
     const { label } = await load(block);
     assert.equal(label(vectorText('google/consumable.json')), 'Google Play purchase');
@@ -827,6 +893,48 @@ const HARNESSES = {
     assert.equal(label('hello, world'), 'not recognized: not a recognized format');
   },
 };
+
+
+// ---------------------------------------------------------------------------------------------
+// Checking the dashboard's configuration blocks
+
+const blockNamed = (name) => {
+  const b = BLOCKS.find((x) => x.name === name);
+  assert.ok(b, `no block named ${name}`);
+  return b;
+};
+const dashboardSource = () => readdirSync(join(repo, 'www/server')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(repo, 'www/server', f), 'utf8')).join('\n');
+const dashboardUsage = () => spawnSync(process.execPath, [join(repo, BINS['iap-verify-dashboard']), '--help'], { encoding: 'utf8' }).stdout;
+const dashboardDefaultPort = () => Number(/--port N\s+listen port \(default (\d+)/.exec(dashboardUsage())?.[1]);
+/** The host of the deployment page's public origin (its start command). */
+const publicHost = () => new URL(/--public-origin (\S+)/.exec(blockNamed('deployment-start').code)[1]).host;
+
+/** A config block: JSON, every key one the server reads, every role one it knows. */
+async function checkDashboardConfig(block) {
+  const conf = JSON.parse(block.code);
+  const source = dashboardSource();
+  const { isRole } = await import('../../www/server/dashboard-auth.js');
+  const walk = (o, path) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (path.endsWith('.roles')) {
+        assert.ok(isRole(k), `${block.file}:${block.line}: ${path}.${k} is no role`);
+        continue;
+      }
+      assert.ok(new RegExp(`[.'"]${k}\\b`).test(source), `${block.file}:${block.line}: ${path}.${k} is read nowhere in www/server/`);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) walk(v, `${path}.${k}`);
+    }
+  };
+  walk(conf, '');
+}
+
+/** An nginx block: TLS on 443, to the dashboard's default port on loopback, the Host passed on. */
+function checkNginx(block) {
+  assert.match(block.code, /listen 443 ssl;/);
+  const port = Number(/proxy_pass http:\/\/127\.0\.0\.1:(\d+);/.exec(block.code)?.[1]);
+  assert.equal(port, dashboardDefaultPort());
+  assert.match(block.code, /proxy_set_header Host \$host;/);
+  assert.equal(/server_name (\S+);/.exec(block.code)?.[1], 'support.example.com');
+}
 
 // ---------------------------------------------------------------------------------------------
 // The tests
@@ -839,7 +947,12 @@ test('every code block of the package READMEs and the manual is named, once, and
   assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'names used twice');
   assert.deepEqual(names.filter((n) => !(n in HARNESSES)), [], 'names without a harness');
   assert.deepEqual(Object.keys(HARNESSES).filter((n) => !names.includes(n)), [], 'harnesses without a block');
-  for (const b of BLOCKS) assert.ok(['js', 'sh'].includes(b.lang), `${b.file}:${b.line}: a ${b.lang || 'plain'} block (js and sh run)`);
+  // js and sh blocks run; a configuration block (json, nginx, a Caddyfile, a systemd unit) is checked
+  // against the code that reads it, and only the dashboard's operator pages have them.
+  for (const b of BLOCKS) {
+    const config = ['json', 'nginx', 'ini', ''].includes(b.lang) && (b.file === 'docs/deployment.md' || b.file === 'www/README.md');
+    assert.ok(['js', 'sh'].includes(b.lang) || config, `${b.file}:${b.line}: a ${b.lang || 'plain'} block (js and sh run)`);
+  }
   assert.ok(BLOCKS.length >= 25, `only ${BLOCKS.length} blocks`);
 });
 
