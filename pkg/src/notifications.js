@@ -7,6 +7,7 @@
 import { appleNotificationEvent, googleNotificationEvent, decodeGoogleNotification } from '../web/iap_verify.js';
 import { IapError } from './error.js';
 import { verifyPubSubPush } from './pubsub.js';
+import { readBytes } from './read-body.js';
 
 /** The largest body read: Apple's JWS limit (256 KiB) and room for its JSON wrapper. */
 export const MAX_NOTIFICATION_BODY = 300 * 1024;
@@ -28,34 +29,15 @@ const answer = (status, body, headers = {}) =>
   });
 
 /**
- * The request body as text, at most `limit` UTF-8 bytes; `null` past it.
+ * The request body as text, at most `limit` UTF-8 bytes (read with the package's capped reader);
+ * `null` past it. Not UTF-8: a TypeError.
  * @param {Request} request
  * @param {number} limit
  */
 async function bodyText(request, limit) {
-  const declared = Number(request.headers.get('content-length'));
-  if (declared > limit) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  const read = await readBytes(request, limit);
+  if (read.oversize !== undefined) return null;
+  return new TextDecoder('utf-8', { fatal: true }).decode(read.bytes);
 }
 
 /**

@@ -79,7 +79,10 @@ test('Google Play: a lost consume answer is ours on the retry (FAILED_PRECONDITI
   const g = grants();
   const flow = await iap.runPurchase({ store, adapter: google(), catalog, purchase: { store: 'GG', storeId: 'play-token-unacknowledged', productId: 'gem_500' }, deliver: g.deliver });
   assert.equal(flow.state, 'COMPLETED');
-  assert.equal(flow.settleAttempts, 2);
+  // Node and Bun surface the lost answer (the driver sends attempt 2); Deno's and Chromium's fetch
+  // re-send a POST whose connection dropped by themselves, so the driver's one attempt is answered
+  // FAILED_PRECONDITION, which the adapter's look-up confirms as consumed. Either way: ours, once.
+  assert.ok([1, 2].includes(flow.settleAttempts), String(flow.settleAttempts));
   assert.equal(flow.flagged, false);
   assert.equal(g.got.get('GG play-token-unacknowledged'), 1);
   const consumes = (await playRequests()).filter((r) => r.path.endsWith(':consume'));

@@ -15,7 +15,7 @@ after(() => emu?.close());
 
 test('toPurchase takes Gamebase payment records (getPaymentTransaction, listConsumables)', async (t) => {
   if (!emu) return t.skip('no emulator');
-  const g = new iap.GamebaseClient({ appId: emu.gamebase.appId, secretKey: emu.gamebase.secretKey, baseUrl: emu.url, retryDelayMs: 5 });
+  const g = new iap.GamebaseClient({ appId: emu.gamebase.appId, secretKey: emu.gamebase.secretKey, baseUrl: emu.url, retryDelayMs: 5, dangerouslyAllowBrowser: true });
   const list = await g.listConsumables({ userId: 'user-2' });
   assert.ok(list.length >= 2);
   for (const record of list) {

@@ -126,19 +126,24 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // 13 KiB in web/iap_verify.d.ts), the four signature creators (10 KiB with their types), the Play
   // client's new calls and the Advanced Commerce calls (their types and generated methods): 553.4 KiB.
   // The ceiling moves to 560 KiB for that, and the packed one beyond the wasm from 140 to 160 KiB.
-  // And the notification handler and its stores (notifications.js, postgres-notifications.js,
+  // And the notification handler and its stores (notifications.js, the PostgreSQL notification store,
   // their types: 20 KiB), iap-verify/testing (its published test keys and signers: 16 KiB), the
   // event's types and the manual's section on both (14 KiB): 520.6 KiB unpacked, about 149 KiB packed
-  // beyond the wasm and the edge glue. Both together (measured at the merge): CEILINGS.
+  // beyond the wasm and the edge glue. Then, the same day, the purchase lifecycle (issue 28:
+  // run-purchase.js, adapters.js, purchase-store.js, the ledger's PostgreSQL store, their types and
+  // manual page, about 95 KiB) and ONE store's V7 client (issue 27: its generated methods and answer
+  // types, its manual page, the CLI's onestore lookups, about 75 KiB) joined: 721.5 KiB unpacked and
+  // 196.0 KiB packed beyond the wasm and the edge glue, for four issues' features landed together.
+  // The ceilings move to 740 KiB unpacked and 205 KiB packed.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 560 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 740 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
-  assert.ok(p.packed.size < gz + edgeGlueGz + 160 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  assert.ok(p.packed.size < gz + edgeGlueGz + 205 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 
@@ -199,6 +204,26 @@ try { v.verify('{}', process.env.SIG); } catch (e) { console.log(e instanceof Ia
   assert.equal(r.stdout, 'GPA.3301-1234-5678-90123\ntrue INVALID_SIGNATURE\n');
 });
 
+test('iap-verify/testing is in no entry\'s module graph (its published test keys never reach an application by accident)', () => {
+  const graph = (file, seen = new Set()) => {
+    if (seen.has(file)) return seen;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)[^'";]*from\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]|require\(['"]([^'"]+)['"]\)/gm)) {
+      const spec = m[1] ?? m[2] ?? m[3];
+      if (spec.startsWith('.')) graph(join(file, '..', spec), seen);
+    }
+    return seen;
+  };
+  const entries = ['node.mjs', 'node.cjs', 'deno.mjs', 'workerd.mjs', 'browser.mjs', 'init.mjs', 'verify/node.mjs', 'verify/workerd.mjs', 'verify/browser.mjs', 'src/postgres.js', 'src/detect.js', 'bin/iap-verify.mjs'];
+  for (const entry of entries) {
+    const files = [...graph(join(installed(), entry))].map((f) => f.replace(`${installed()}/`, ''));
+    assert.ok(files.length > 1 || entry.startsWith('src/'), `${entry}: ${files}`);
+    assert.ok(!files.includes('src/testing.js'), `${entry} loads src/testing.js`);
+  }
+  assert.ok(readFileSync(join(installed(), 'src/testing.js'), 'utf8').includes('TEST_LICENSE_KEY'), 'and the subpath itself is packed');
+});
+
 test('iap-verify/postgres: importable without pg and without loading the WebAssembly module', () => {
   // The installed project has no pg: the entry must not import it (the pool is the caller's).
   const code = `import * as pgStore from 'iap-verify/postgres';
@@ -210,7 +235,7 @@ try { pgStore.createPostgresFlowStore({}); } catch (e) { console.log(e.name, e.c
   assert.equal(r.status, 0, r.stderr);
   assert.equal(
     r.stdout,
-    'DEFAULT_NOTIFICATION_TABLE,DEFAULT_TABLE,createPostgresFlowStore,createPostgresNotificationStore,migrate,migrateNotifications,migrationSql,notificationMigrationSql function\nIapError INVALID_ARGUMENT\n',
+    'DEFAULT_NOTIFICATION_TABLE,DEFAULT_PURCHASE_TABLE,DEFAULT_TABLE,createPostgresFlowStore,createPostgresNotificationStore,createPostgresPurchaseStore,migrate,migrateNotifications,migratePurchases,migrationSql,notificationMigrationSql,purchaseMigrationSql function\nIapError INVALID_ARGUMENT\n',
   );
   // Its module graph: no wasm glue, no pg.
   const graph = (file, seen = new Set()) => {
@@ -224,7 +249,7 @@ try { pgStore.createPostgresFlowStore({}); } catch (e) { console.log(e.name, e.c
     return seen;
   };
   const deps = [...graph(join(installed(), 'src/postgres.js'))].map((f) => f.replace(`${installed()}/`, ''));
-  assert.deepEqual(deps.sort(), ['src/error.js', 'src/postgres-notifications.js', 'src/postgres.js']);
+  assert.deepEqual(deps.sort(), ['src/error.js', 'src/postgres.js', 'src/purchase-store.js']);
   // The command's `db sql` needs no database and no pg either.
   const sql = run(join(p.projectDir, 'node_modules/.bin/iap-verify'), ['db', 'sql']);
   assert.equal(sql.status, 0, sql.stderr);
