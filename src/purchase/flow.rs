@@ -469,10 +469,16 @@ fn fits(flow: &PaymentFlow, p: &Purchase) -> Result<()> {
 /// small enough to store. The JSON of one event value is deterministic (serde_json keeps object
 /// order), so re-sending the same event gives the same digest.
 fn history_key(event: &FlowEvent) -> Result<String> {
+    event_digest(event.name(), "payment flow event", event)
+}
+
+/// `name:` plus 128 bits of SHA-256 over `event`'s JSON (`what` names it in an error): the
+/// duplicate rule's record of one event, shared by both reducers.
+pub(super) fn event_digest(name: &str, what: &'static str, event: &impl Serialize) -> Result<String> {
     use std::fmt::Write;
-    let bytes = serde_json::to_vec(event).map_err(|e| Error::malformed("payment flow event", e.to_string()))?;
+    let bytes = serde_json::to_vec(event).map_err(|e| Error::malformed(what, e.to_string()))?;
     let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
-    let mut key = format!("{}:", event.name());
+    let mut key = format!("{name}:");
     for b in digest.as_ref().iter().take(16) {
         let _ = write!(key, "{b:02x}");
     }

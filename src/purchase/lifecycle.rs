@@ -412,14 +412,7 @@ fn check_text(name: &str, v: &str) -> Result<()> {
 }
 
 fn history_key(event: &PurchaseEvent) -> Result<String> {
-    use std::fmt::Write;
-    let bytes = serde_json::to_vec(event).map_err(|e| Error::malformed("purchase event", e.to_string()))?;
-    let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
-    let mut key = format!("{}:", event.name());
-    for b in digest.as_ref().iter().take(16) {
-        let _ = write!(key, "{b:02x}");
-    }
-    Ok(key)
+    super::flow::event_digest(event.name(), "purchase event", event)
 }
 
 impl PurchaseFlow {
