@@ -80,10 +80,10 @@ export function googlePlayAdapter(options) {
 }
 
 /**
- * ONE store, over a `OneStoreClient` (`getPurchaseDetails`, `consumePurchase`,
- * `acknowledgePurchase`, each taking `{ productId, purchaseToken }`; errors `API_ERROR` with ONE
- * store's code in `details.errorCode`). Verify: `getPurchaseDetails` (`NoSuchData` is ONE store's
- * verdict), or the caller's `verify` (an offline check of the signed data with
+ * ONE store, over a `OneStoreClient` (`getPurchaseDetails`, `getSubscriptionDetail`,
+ * `consumePurchase`, `acknowledgePurchase`, each taking `{ productId, purchaseToken }`; errors
+ * `API_ERROR` with ONE store's code in `details.errorCode`). Verify: `getPurchaseDetails`, or
+ * `getSubscriptionDetail` for a subscription (`NoSuchData` is ONE store's verdict), or the caller's `verify` (an offline check of the signed data with
  * `verifyOneStorePurchase`). Settle: consume a consumable, acknowledge anything else. ONE store
  * answers a consume of a consumed purchase with `InvalidConsumeState` and an acknowledge of an
  * acknowledged one with `InvalidPurchaseState` (also its answer for a canceled purchase): the
@@ -97,15 +97,20 @@ export function oneStoreAdapter(options) {
   const { client } = options;
   /** @param {import('../web/iap_verify.js').PurchaseFlow} flow */
   const params = (flow) => ({ productId: flow.productId, purchaseToken: flow.storeId });
+  /** @param {import('../web/iap_verify.js').PurchaseFlow} flow */
+  const look = (flow) => (flow.kind === 'SUBSCRIPTION' ? client.getSubscriptionDetail(params(flow)) : client.getPurchaseDetails(params(flow)));
   /** @param {import('../web/iap_verify.js').PurchaseFlow} flow @param {any} r */
-  const isSettled = (flow, r) => r.purchaseState === 0 && (flow.kind === 'CONSUMABLE' ? r.consumptionState === 1 : r.acknowledgeState === 1 || r.consumptionState === 1);
+  const isSettled = (flow, r) =>
+    flow.kind === 'SUBSCRIPTION'
+      ? r.acknowledgementState === 1
+      : r.purchaseState === 0 && (flow.kind === 'CONSUMABLE' ? r.consumptionState === 1 : r.acknowledgeState === 1 || r.consumptionState === 1);
   return {
     store: 'ONESTORE',
     async verify(flow) {
       if (typeof options.verify === 'function') return options.verify(flow);
       let r;
       try {
-        r = await client.getPurchaseDetails(params(flow));
+        r = await look(flow);
       } catch (e) {
         if (oneStoreError(e, ['NoSuchData', 'ResourceNotFound'])) return { refused: `ONE store: ${fields(e).details?.errorCode}` };
         throw e;
@@ -118,7 +123,7 @@ export function oneStoreAdapter(options) {
         else await client.acknowledgePurchase(params(flow));
         return 'SETTLED';
       } catch (e) {
-        if (oneStoreError(e, ['InvalidConsumeState', 'InvalidPurchaseState']) && isSettled(flow, await client.getPurchaseDetails(params(flow)))) {
+        if (oneStoreError(e, ['InvalidConsumeState', 'InvalidPurchaseState']) && isSettled(flow, await look(flow))) {
           return 'ALREADY_SETTLED';
         }
         throw e;

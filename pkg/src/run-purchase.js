@@ -186,10 +186,13 @@ export async function runPurchase(options) {
   // Conflict rule: a write refused because another instance wrote first stops this run (the
   // other instance is ahead and carries the purchase on), except a settle's answer, which is
   // recorded (above). The run returns the stored flow.
+  // WAIT (pending at the store) ends a run once this run has asked the store; a new run asks again.
+  let verified = false;
   for (let steps = 0; steps < 50; steps++) {
     const step = current.next();
-    if (step === 'NONE' || step === 'WAIT') return current;
-    if (step === 'VERIFY') {
+    if (step === 'NONE' || (step === 'WAIT' && verified)) return current;
+    if (step === 'VERIFY' || step === 'WAIT') {
+      verified = true;
       const verdict = await adapter.verify(current);
       /** @type {PurchaseEvent} */
       let event;

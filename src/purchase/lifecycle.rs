@@ -191,7 +191,8 @@ pub enum Step {
     Deliver,
     /// Apply `COMPLETED` (NHN: after telling the client).
     Complete,
-    /// Pending at the store: nothing to do until it completes.
+    /// Pending at the store: nothing to do until it completes. A driver's run that has not asked
+    /// the store yet verifies again (as `Verify`); one that has, stops.
     Wait,
     /// An end: nothing to do.
     None,

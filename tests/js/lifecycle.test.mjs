@@ -1,7 +1,9 @@
 // runPurchase for every store: Google Play against the local server's Play face (consume,
 // acknowledge, a lost consume answer recognised as ours, two instances racing, pending, consumed
-// before us), ONE store against a fake that answers as ONE store's docs say (InvalidConsumeState,
-// InvalidPurchaseState, NoSuchData), the sweeper settling a purchase whose first acknowledge
+// before us), ONE store with OneStoreClient against the local server's ONE store face (consumable,
+// non-consumable, subscription, racing, a lost consume answer, pending, consumed before us) and
+// against a fake that answers as ONE store's docs say (InvalidConsumeState, InvalidPurchaseState,
+// NoSuchData), the sweeper settling a purchase whose first acknowledge
 // failed before its deadline, refunds revoking once, mistakes propagating, an audited reopen.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -187,6 +189,92 @@ test('ONE store: NoSuchData is a refusal; a TypeError from a verify is a mistake
   await assert.rejects(iap.runPurchase({ store, adapter: forged, catalog, purchase: ONE, deliver: g.deliver }), (e) => e.code === 'INVALID_ARGUMENT' || e.code === 'UNVERIFIED_VALUE' || e instanceof iap.IapError);
   assert.equal((await store.load('ONESTORE', ONE.storeId)).flow.state, 'RECEIVED');
   assert.equal(g.got.size, 0);
+});
+
+/** oneStoreAdapter over the real OneStoreClient, against the local server's ONE store face. */
+function oneStore(extra = {}) {
+  const o = emu.oneStore;
+  const client = new iap.OneStoreClient({ clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, baseUrl: emu.url, retryDelayMs: 5, retries: 0, dangerouslyAllowBrowser: true });
+  return iap.oneStoreAdapter({ client, ...extra });
+}
+const oneStoreState = async (token) => {
+  const { purchases, subscriptions } = await admin('GET', '/admin/onestore/state');
+  return [...purchases, ...subscriptions].find((p) => p.purchaseToken === token);
+};
+const oneStoreWrites = async (action) => (await admin('GET', '/admin/requests')).requests.filter((r) => r.path.startsWith('/v7/apps/') && r.path.endsWith(`/${action}`));
+
+test('ONE store (OneStoreClient, local server): consumable consumed, non-consumable and subscription acknowledged, each delivered once', async (t) => {
+  if (!emu || typeof iap.OneStoreClient !== 'function') return t.skip('no emulator');
+  await admin('POST', '/admin/onestore/purchases', [{ productId: 'gem_pack_100', purchaseToken: 'SBLC0001' }, { productId: 'remove_ads', purchaseToken: 'SBLC0002' }]);
+  await admin('POST', '/admin/onestore/subscriptions', [{ productId: 'vip', purchaseToken: 'SBLC0003' }]);
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const cases = [['SBLC0001', 'gem_pack_100', 'CONSUME'], ['SBLC0002', 'remove_ads', 'ACKNOWLEDGE'], ['SBLC0003', 'vip', 'ACKNOWLEDGE']];
+  for (const [token, productId, settle] of cases) {
+    const purchase = { store: 'ONESTORE', storeId: token, productId, userId: 'u-one' };
+    // Two instances racing on the purchase, then a rerun: one delivery, one accepted settle.
+    const runs = await Promise.all([0, 1].map(() => iap.runPurchase({ store, adapter: oneStore(), catalog, purchase, deliver: g.deliver })));
+    const flow = await iap.runPurchase({ store, adapter: oneStore(), catalog, key: ['ONESTORE', token], deliver: g.deliver });
+    assert.equal(flow.state, 'COMPLETED', `${productId}: ${runs.map((f) => f.state)}`);
+    assert.equal(flow.settle, settle, productId);
+    assert.equal(flow.purchase.store, 'ONESTORE');
+    assert.equal(g.got.get(`ONESTORE ${token}`), 1, productId);
+  }
+  assert.equal((await oneStoreState('SBLC0001')).consumptionState, 1);
+  assert.equal((await oneStoreState('SBLC0002')).acknowledgeState, 1);
+  assert.equal((await oneStoreState('SBLC0002')).consumptionState, 0, 'a non-consumable is not consumed');
+  assert.equal((await oneStoreState('SBLC0003')).acknowledgementState, 1);
+  assert.equal((await oneStoreWrites('consume')).length, 1);
+  assert.deepEqual((await store.purchasesOf('u-one')).map((e) => e.state), ['COMPLETED', 'COMPLETED', 'COMPLETED']);
+});
+
+test('ONE store (local server): a lost consume answer is ours on the retry (InvalidConsumeState looked up)', async (t) => {
+  if (!emu || typeof iap.OneStoreClient !== 'function') return t.skip('no emulator');
+  await admin('POST', '/admin/onestore/purchases', [{ productId: 'gem_pack_100', purchaseToken: 'SBLC0010' }]);
+  await admin('POST', '/admin/faults', { path: '/consume', times: 1, lose: true });
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const flow = await iap.runPurchase({ store, adapter: oneStore(), catalog, purchase: { store: 'ONESTORE', storeId: 'SBLC0010', productId: 'gem_pack_100' }, deliver: g.deliver });
+  assert.equal(flow.state, 'COMPLETED');
+  assert.equal(flow.flagged, false);
+  // Node surfaces the lost answer (attempt 2 is InvalidConsumeState); runtimes that re-send a
+  // dropped POST by themselves get InvalidConsumeState on attempt 1. Either way: ours, once.
+  assert.ok([1, 2].includes(flow.settleAttempts), String(flow.settleAttempts));
+  assert.equal(g.got.get('ONESTORE SBLC0010'), 1);
+  const consumes = await oneStoreWrites('consume');
+  assert.equal(consumes.length, 2);
+  assert.deepEqual(consumes.map((r) => r.status).slice(1), [409], 'the second consume was InvalidConsumeState');
+  assert.equal((await oneStoreState('SBLC0010')).consumptionState, 1);
+});
+
+test('ONE store (local server): pending is not delivered and moves on; consumed before us is flagged; cancelled and unknown are refused', async (t) => {
+  if (!emu || typeof iap.OneStoreClient !== 'function') return t.skip('no emulator');
+  await admin('POST', '/admin/onestore/purchases', [
+    { productId: 'gem_pack_100', purchaseToken: 'SBLC0020' },
+    { productId: 'gem_pack_100', purchaseToken: 'SBLC0021', consumed: true },
+    { productId: 'gem_pack_100', purchaseToken: 'SBLC0022' },
+  ]);
+  await admin('POST', '/admin/onestore/refunds', [{ purchaseToken: 'SBLC0022' }]);
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const flags = [];
+  const run = (storeId, adapter = oneStore()) =>
+    iap.runPurchase({ store, adapter, catalog, purchase: { store: 'ONESTORE', storeId, productId: 'gem_pack_100' }, deliver: g.deliver, flag: (e) => flags.push(e) });
+  // ONE store's API names no pending state: the app saw the purchase pending, and the caller's verify says so.
+  assert.equal((await run('SBLC0020', oneStore({ verify: () => ({ pending: true }) }))).state, 'PENDING');
+  assert.equal(g.got.size, 0);
+  assert.equal((await oneStoreState('SBLC0020')).consumptionState, 0, 'nothing settled while pending');
+  const completed = await run('SBLC0020');
+  assert.equal(completed.state, 'COMPLETED');
+  assert.equal(g.got.get('ONESTORE SBLC0020'), 1);
+  const elsewhere = await run('SBLC0021');
+  assert.equal(elsewhere.state, 'CONSUMED_ELSEWHERE');
+  assert.equal(elsewhere.flagged, true);
+  assert.deepEqual(flags.map((f) => [f.type, f.storeId]), [['FLAG', 'SBLC0021']]);
+  assert.equal((await run('SBLC0022')).state, 'VERIFY_FAILED', 'cancelled at ONE store');
+  assert.equal((await run('SBLC0099')).state, 'VERIFY_FAILED', 'NoSuchData');
+  assert.equal(g.got.size, 1);
+  assert.equal((await oneStoreWrites('consume')).length, 1);
 });
 
 test('the sweeper: a first acknowledge that failed is settled before the deadline', async () => {
