@@ -1,8 +1,8 @@
 // runPurchase's ledger on a real PostgreSQL (make test-postgres): the shared purchase store
 // contract, the migration from today's payment-flow table (its rows stay readable by runPayment
 // and appear in the ledger), and several backend instances on separate connections racing on one
-// purchase (Google Play, the App Store and NHN against the emulator, ONE store against a fake that
-// answers as its docs say), a lost settle answer, and processes killed at every step of a Google
+// purchase (Google Play, ONE store, the App Store and NHN with their real clients against the
+// emulator), a lost settle answer, and processes killed at every step of a Google
 // Play purchase: one grant row, COMPLETED.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,26 +113,23 @@ test('postgres, NHN through runPurchase: racing instances consume first, deliver
   assert.equal(JSON.stringify(stored).includes(payment.accessToken), false, 'the accessToken is not kept once settled');
 });
 
-test('postgres, ONE store (a fake answering as its docs say): racing instances deliver once', async () => {
+test('postgres, ONE store (OneStoreClient, local server): six instances race on one purchase, the first consume answer lost', async () => {
   const t = await fresh();
-  const p = { consumptionState: 0, acknowledgeState: 0, purchaseState: 0 };
-  const err = (errorCode) => new iap.IapError('API_ERROR', errorCode, { details: { errorCode } });
-  const client = {
-    getPurchaseDetails: async () => ({ ...p }),
-    consumePurchase: async () => {
-      if (p.consumptionState === 1) throw err('InvalidConsumeState');
-      p.consumptionState = 1;
-    },
-    acknowledgePurchase: async () => {},
-  };
-  const { readFileSync } = await import('node:fs');
-  const own = (f) => readFileSync(new URL(`../vectors/${f}`, import.meta.url), 'utf8');
-  const one = () => iap.verifyOneStorePurchase(own('onestore/v21.json'), own('onestore/v21.sig'), own('onestore/test-key-2048.pub'));
-  const adapter = iap.oneStoreAdapter({ client, verify: () => ({ purchase: one() }) });
-  const purchase = { store: 'ONESTORE', storeId: 'TOKEN3000000312345', productId: 'gem_pack_100' };
+  const token = `SBRACE${process.pid % 100000}`;
+  await fetch(`${emu.url}/admin/onestore/purchases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ productId: 'gem_pack_100', purchaseToken: token }]) });
+  await fetch(`${emu.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/consume', times: 1, lose: true }) });
+  const o = emu.oneStore;
+  const client = new iap.OneStoreClient({ clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, baseUrl: emu.url, retryDelayMs: 5, retries: 0 });
+  const adapter = iap.oneStoreAdapter({ client });
+  const purchase = { store: 'ONESTORE', storeId: token, productId: 'gem_pack_100', userId: 'u-one' };
   await Promise.allSettled(Array.from({ length: 6 }, (_, i) => instance(t, adapter, purchase, `i${i}`)));
   await instance(t, adapter, purchase, 'after');
-  await assertOnce(t, ['ONESTORE', 'TOKEN3000000312345'], 'ONE store');
+  await assertOnce(t, ['ONESTORE', token], 'ONE store');
+  const { requests } = await (await fetch(`${emu.url}/admin/requests`)).json();
+  const consumes = requests.filter((r) => r.path.includes(`/${token}/consume`));
+  assert.ok(consumes.filter((r) => r.status === 200).length <= 1, `consumes accepted: ${consumes.map((r) => r.status)}`);
+  const { purchases } = await (await fetch(`${emu.url}/admin/onestore/state`)).json();
+  assert.equal(purchases.find((p) => p.purchaseToken === token)?.consumptionState, 1);
 });
 
 test('postgres, App Store: six instances race on one transaction (verified offline from the local server\'s answer)', async () => {
@@ -168,38 +165,78 @@ async function worker(job) {
   });
 }
 
-test('postgres, Google Play: a process killed at each step (and one racing it): one grant, consumed once, COMPLETED', async () => {
-  const t = await fresh();
-  let tokens = 0;
-  const newToken = async () => {
-    const token = `play-token-kill-${process.pid}-${++tokens}`;
-    await fetch(`${emu.url}/admin/googleplay/products`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ token, productId: 'gem_500', purchaseTime: '-1h' }]) });
-    return token;
-  };
-  const base = { table: t.table, grants: t.grants, url: emu.url, serviceAccount: emu.googlePlay.serviceAccount, packageName: emu.googlePlay.packageName };
-  const probe = await worker({ ...base, token: await newToken(), who: 'probe' });
-  assert.match(probe.out, /state COMPLETED/, probe.out);
-  let kills = 0;
-  for (let killAt = 0; killAt < probe.ops; killAt++) {
-    for (const racing of [false, true]) {
-      const token = await newToken();
-      const at = `killed at op ${killAt}${racing ? ' with a rival' : ''}`;
-      const [killed, rival] = await Promise.all([
-        worker({ ...base, token, who: `killed@${killAt}`, killAt }),
-        racing ? worker({ ...base, token, who: 'rival' }) : null,
-      ]);
-      if (racing) assert.ok(killed.signal === 'SIGKILL' || killed.code === 0, `${at}: ${killed.out}`);
-      else assert.equal(killed.signal, 'SIGKILL', `${at}: ${killed.out}`);
-      if (killed.signal === 'SIGKILL') kills += 1;
-      if (rival) assert.equal(rival.code, 0, `${at}: rival: ${rival.out}`);
-      const resumed = await worker({ ...base, token, who: 'resumed' });
-      assert.equal(resumed.code, 0, `${at}: resumed: ${resumed.out}`);
-      await assertOnce(t, ['GG', token], at);
-      const { products } = await (await fetch(`${emu.url}/admin/googleplay/state`)).json();
-      const product = products.find((x) => x.token === token);
-      assert.equal(product?.consumptionState, 1, `${at}: consumed at Google: ${JSON.stringify(product)}`);
+const json = async (path, body) =>
+  (await fetch(`${emu.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+let purchases = 0;
+/**
+ * What the killed-process test needs of each store: the worker's credentials, a new purchase at
+ * the local server (its id, and the NHN accessToken), and whether the store says it is settled.
+ */
+const KILLED = {
+  GG: {
+    job: () => ({ serviceAccount: emu.googlePlay.serviceAccount, packageName: emu.googlePlay.packageName }),
+    async add() {
+      const id = `play-token-kill-${process.pid}-${++purchases}`;
+      await json('/admin/googleplay/products', [{ token: id, productId: 'gem_500', purchaseTime: '-1h' }]);
+      return { id };
+    },
+    settled: async (id) => (await json('/admin/googleplay/state')).products.find((x) => x.token === id)?.consumptionState === 1,
+  },
+  ONESTORE: {
+    job: () => ({ clientId: emu.oneStore.clientId, clientSecret: emu.oneStore.clientSecret, environment: emu.oneStore.environment }),
+    async add() {
+      const id = `SBK${process.pid % 100000}X${++purchases}`;
+      await json('/admin/onestore/purchases', [{ productId: 'gem_500', purchaseToken: id }]);
+      return { id };
+    },
+    settled: async (id) => (await json('/admin/onestore/state')).purchases.find((x) => x.purchaseToken === id)?.consumptionState === 1,
+  },
+  AS: {
+    job: async () => ({ appStore: await json('/admin/appstore/credentials') }),
+    async add() {
+      const [t] = await json('/admin/appstore/transactions', [{ productId: 'gem_500', customer: `killed-${++purchases}` }]);
+      return { id: t.transactionId };
+    },
+    // Nothing to settle with the App Store.
+    settled: async () => true,
+  },
+  NHN: {
+    job: () => ({ appKey: emu.iap.appKey }),
+    async add() {
+      const p = await json('/admin/payments', { userId: 'user-1', productId: 'gem_100', marketId: 'GG', paymentId: `GPA.0000-0000-0000-${String(29000 + ++purchases)}` });
+      return { id: p.paymentSeq, token: p.accessToken };
+    },
+    settled: async (id) => (await json('/admin/state')).payments.find((x) => x.paymentSeq === id)?.consumed === true,
+  },
+};
+
+for (const [name, s] of Object.entries(KILLED)) {
+  test(`postgres, ${name}: a process killed at each step (and one racing it): one grant, settled once, COMPLETED`, async () => {
+    const t = await fresh();
+    const base = { store: name, table: t.table, grants: t.grants, url: emu.url, ...(await s.job()) };
+    const probe = await worker({ ...base, ...(await s.add()), who: 'probe' });
+    assert.match(probe.out, /state COMPLETED/, probe.out);
+    let kills = 0;
+    for (let killAt = 0; killAt < probe.ops; killAt++) {
+      for (const racing of [false, true]) {
+        const added = await s.add();
+        const at = `${name} killed at op ${killAt}${racing ? ' with a rival' : ''}`;
+        const [killed, rival] = await Promise.all([
+          worker({ ...base, ...added, who: `killed@${killAt}`, killAt }),
+          racing ? worker({ ...base, ...added, who: 'rival' }) : null,
+        ]);
+        if (racing) assert.ok(killed.signal === 'SIGKILL' || killed.code === 0, `${at}: ${killed.out}`);
+        else assert.equal(killed.signal, 'SIGKILL', `${at}: ${killed.out}`);
+        if (killed.signal === 'SIGKILL') kills += 1;
+        if (rival) assert.equal(rival.code, 0, `${at}: rival: ${rival.out}`);
+        const resumed = await worker({ ...base, ...added, who: 'resumed' });
+        assert.equal(resumed.code, 0, `${at}: resumed: ${resumed.out}`);
+        assert.match(resumed.out, /state COMPLETED/, `${at}: resumed: ${resumed.out}`);
+        await assertOnce(t, [name, added.id], at);
+        assert.equal(await s.settled(added.id), true, `${at}: settled at the store`);
+      }
     }
-  }
-  assert.ok(kills >= probe.ops, `${kills} kills in ${2 * probe.ops} runs`);
-  console.log(`# ${kills} processes killed at ${probe.ops} steps, each purchase resumed`);
-});
+    assert.ok(kills >= probe.ops, `${kills} kills in ${2 * probe.ops} runs`);
+    console.log(`# ${name}: ${kills} processes killed at ${probe.ops} steps, each purchase resumed`);
+  });
+}
