@@ -1,18 +1,21 @@
-// `iap-verify db migrate|sql`: creates (or prints the SQL of) the PostgreSQL table of
-// `iap-verify/postgres`. The `pg` driver is the caller's (an optional peer dependency), loaded
+// `iap-verify db migrate|sql`: creates (or prints the SQL of) the PostgreSQL tables of
+// `iap-verify/postgres`: the payment-flow table (runPayment), then the purchase ledger
+// (runPurchase) over it. The `pg` driver is the caller's (an optional peer dependency), loaded
 // only by `migrate`.
 import { parseArgs } from 'node:util';
-import { DEFAULT_TABLE, migrate, migrationSql } from './postgres.js';
+import { DEFAULT_PURCHASE_TABLE, DEFAULT_TABLE, migrationSql, purchaseMigrationSql } from './postgres.js';
 
-const USAGE = `usage: iap-verify db migrate [--url URL] [--table NAME]
-       iap-verify db sql [--table NAME]
+const USAGE = `usage: iap-verify db migrate [--url URL] [--table NAME] [--purchase-table NAME]
+       iap-verify db sql [--table NAME] [--purchase-table NAME]
 
-migrate  creates the payment-flow table of iap-verify/postgres if it does not exist (idempotent),
-         on the database at --url (default: $DATABASE_URL), through the pg package of your
-         project (npm install pg)
+migrate  creates the payment-flow table and the purchase ledger of iap-verify/postgres where they
+         do not exist (idempotent; the payment-flow table's rows stay where they are, readable by
+         runPayment and by the ledger), on the database at --url (default: $DATABASE_URL),
+         through the pg package of your project (npm install pg)
 sql      prints that SQL instead, to put in your own migrations
 
---table NAME   the table, or schema.table (default ${DEFAULT_TABLE})`;
+--table NAME            the payment-flow table, or schema.table (default ${DEFAULT_TABLE})
+--purchase-table NAME   the ledger's table, or schema.table (default ${DEFAULT_PURCHASE_TABLE})`;
 
 /**
  * @param {string[]} argv arguments after `db`
@@ -22,7 +25,7 @@ sql      prints that SQL instead, to put in your own migrations
 export async function main(argv = [], { stdout = process.stdout, stderr = process.stderr, env = process.env } = {}) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { url: { type: 'string' }, table: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: { url: { type: 'string' }, table: { type: 'string' }, 'purchase-table': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     stderr.write(`iap-verify db: ${/** @type {TypeError} */ (e).message}\n\n${USAGE}\n`);
     return 2;
@@ -38,11 +41,18 @@ export async function main(argv = [], { stdout = process.stdout, stderr = proces
     return 2;
   }
   const table = values.table ?? DEFAULT_TABLE;
+  const purchaseTable = values['purchase-table'] ?? DEFAULT_PURCHASE_TABLE;
   let sql;
   try {
     sql = migrationSql({ table });
   } catch (e) {
     stderr.write(`iap-verify db: --table: ${/** @type {import('./error.js').IapError} */ (e).message}\n`);
+    return 2;
+  }
+  try {
+    sql += purchaseMigrationSql({ table: purchaseTable, paymentTable: table });
+  } catch (e) {
+    stderr.write(`iap-verify db: --purchase-table: ${/** @type {import('./error.js').IapError} */ (e).message}\n`);
     return 2;
   }
   if (action === 'sql') {
@@ -64,8 +74,9 @@ export async function main(argv = [], { stdout = process.stdout, stderr = proces
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
-    await migrate(client, { table });
-    stdout.write(`migrated: table ${table} is ready\n`);
+    // One multi-statement query: pg runs it as one implicit transaction.
+    await client.query(sql);
+    stdout.write(`migrated: table ${table} and the purchase ledger ${purchaseTable} are ready\n`);
     return 0;
   } catch (e) {
     // pg's messages name the host and database, never the password.

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../../emulator/src/emulator.js';
 import { IapError } from '../../pkg/node.mjs';
-import { createPostgresFlowStore, migrate, migrationSql } from '../../pkg/src/postgres.js';
+import { createPostgresFlowStore, migrate, migrationSql, purchaseMigrationSql } from '../../pkg/src/postgres.js';
 import { main as cli } from '../../pkg/bin/iap-verify.mjs';
 import { main as dbCli } from '../../pkg/src/db-cli.js';
 import { PG_URL, freshTables, paidFlow, pool, runOne } from './lib.mjs';
@@ -46,13 +46,13 @@ async function assertOnce(tables, payment, since, at) {
 }
 
 test('migration: idempotent, a unique paymentSeq and a version column; `iap-verify db migrate` and `db sql`', async () => {
-  await db.query('DROP TABLE IF EXISTS cli_flows');
+  await db.query('DROP TABLE IF EXISTS cli_flows, cli_purchases');
   const out = [];
   const io = { stdout: { write: (s) => out.push(s) }, stderr: { write: (s) => out.push(s) } };
-  assert.equal(await dbCli(['migrate', '--url', PG_URL, '--table', 'cli_flows'], io), 0, out.join(''));
-  assert.match(out.join(''), /table cli_flows is ready/);
+  assert.equal(await dbCli(['migrate', '--url', PG_URL, '--table', 'cli_flows', '--purchase-table', 'cli_purchases'], io), 0, out.join(''));
+  assert.match(out.join(''), /table cli_flows and the purchase ledger cli_purchases are ready/);
   // Through the command's dispatcher too (its plugins write to the process's own streams).
-  assert.equal(await cli(['db', 'migrate', '--url', PG_URL, '--table', 'cli_flows']), 0, 'a second run changes nothing');
+  assert.equal(await cli(['db', 'migrate', '--url', PG_URL, '--table', 'cli_flows', '--purchase-table', 'cli_purchases']), 0, 'a second run changes nothing');
   const cols = (await db.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'cli_flows' ORDER BY ordinal_position`)).rows;
   assert.deepEqual(cols.map((c) => c.column_name), ['payment_seq', 'version', 'state', 'flow', 'created_at', 'updated_at']);
   assert.ok(cols.every((c) => c.is_nullable === 'NO'));
@@ -65,7 +65,7 @@ test('migration: idempotent, a unique paymentSeq and a version column; `iap-veri
   assert.match(out.join(''), /--table: .*letters, digits[\s\S]*unknown action 'frobnicate'[\s\S]*DATABASE_URL/);
   out.length = 0;
   assert.equal(await dbCli(['sql', '--table', 'app.flows'], io), 0);
-  assert.equal(out.join(''), migrationSql({ table: 'app.flows' }));
+  assert.equal(out.join(''), migrationSql({ table: 'app.flows' }) + purchaseMigrationSql({ paymentTable: 'app.flows' }));
   assert.match(out.join(''), /"app"\."flows"/);
   assert.match(migrationSql(), /CREATE TABLE IF NOT EXISTS "iap_payment_flow"/);
   assert.throws(() => migrationSql({ table: 'x"; DROP TABLE y; --' }), (e) => e instanceof IapError && e.code === 'INVALID_ARGUMENT');

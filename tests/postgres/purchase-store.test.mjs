@@ -8,7 +8,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as iap from '../../pkg/node.mjs';
 import { startEmulator } from '../../emulator/src/emulator.js';
-import { createPostgresFlowStore, createPostgresPurchaseStore, migrate, migratePurchases, purchaseMigrationSql } from '../../pkg/src/postgres.js';
+import { createPostgresFlowStore, createPostgresPurchaseStore, migrate, migratePurchases, migrationSql, purchaseMigrationSql } from '../../pkg/src/postgres.js';
+import { main as dbCli } from '../../pkg/src/db-cli.js';
 import { purchaseStoreContract } from '../js/purchase-store-contract.mjs';
 import { pool, paidFlow, verifyTestPurchase } from './lib.mjs';
 
@@ -55,6 +56,40 @@ test('postgres: the migration keeps runPayment rows where they are, readable by 
   for (const i of [`led_${n}_user`, `led_${n}_unsettled`, `old_${n}_user`]) assert.ok(indexes.includes(i), `${i} in ${indexes}`);
   const plan = (await db.query(`EXPLAIN SELECT * FROM "led_${n}" WHERE user_id = 'x' ORDER BY created_at DESC`)).rows.map((r) => r['QUERY PLAN']).join('\n');
   assert.ok(plan.length > 0);
+});
+
+test('postgres: `iap-verify db migrate` over an old payment-flow table adds the ledger; the old rows stay readable', async () => {
+  const n = `cli_${process.pid}`;
+  await db.query(`DROP TABLE IF EXISTS "flows_${n}", "ledger_${n}"`);
+  // The table as releases before the ledger made it, with a payment in it.
+  await migrate(db, { table: `flows_${n}` });
+  const flows = createPostgresFlowStore(db, { table: `flows_${n}` });
+  assert.equal(await flows.insert('2025112600000088', paidFlow('2025112600000088', 'at-88').toJSON()), true);
+  const before = await flows.load('2025112600000088');
+  const out = [];
+  const io = { stdout: { write: (s) => out.push(s) }, stderr: { write: (s) => out.push(s) }, env: { DATABASE_URL: process.env.IAP_VERIFY_PG_URL } };
+  for (let i = 0; i < 2; i++) assert.equal(await dbCli(['migrate', '--table', `flows_${n}`, '--purchase-table', `ledger_${n}`], io), 0, out.join(''));
+  assert.match(out.join(''), new RegExp(`table flows_${n} and the purchase ledger ledger_${n} are ready`));
+  // The old row: unchanged, readable by runPayment's store and by the ledger.
+  const after = await flows.load('2025112600000088');
+  assert.deepEqual(after, before);
+  assert.equal(iap.PaymentFlow.fromJSON(after.flow).state, 'PAID');
+  const ledger = createPostgresPurchaseStore(db, { table: `ledger_${n}`, paymentTable: `flows_${n}` });
+  assert.deepEqual((await ledger.purchase('NHN', '2025112600000088'))?.state, 'PAID');
+  assert.deepEqual((await ledger.purchasesOf('user-1')).map((e) => [e.store, e.storeId]), [['NHN', '2025112600000088']]);
+  // The ledger's own table and indexes are there, and take a purchase.
+  const indexes = (await db.query(`SELECT indexname FROM pg_indexes WHERE tablename IN ($1, $2)`, [`ledger_${n}`, `flows_${n}`])).rows.map((r) => r.indexname);
+  for (const i of [`ledger_${n}_user`, `ledger_${n}_unsettled`, `flows_${n}_user`]) assert.ok(indexes.includes(i), `${i} in ${indexes}`);
+  const flow = iap.PurchaseFlow.start({ store: 'GG', storeId: `tok-${n}`, productId: 'gem_500', kind: 'CONSUMABLE', userId: 'user-1' });
+  assert.equal(await ledger.insert('GG', `tok-${n}`, flow.toJSON()), true);
+  assert.deepEqual((await ledger.purchasesOf('user-1')).map((e) => e.store).sort(), ['GG', 'NHN']);
+  // `db sql` prints what `migrate` ran; a bad ledger name is a usage error, nothing run.
+  out.length = 0;
+  assert.equal(await dbCli(['sql', '--table', `flows_${n}`, '--purchase-table', `ledger_${n}`], io), 0);
+  assert.equal(out.join(''), migrationSql({ table: `flows_${n}` }) + purchaseMigrationSql({ table: `ledger_${n}`, paymentTable: `flows_${n}` }));
+  out.length = 0;
+  assert.equal(await dbCli(['migrate', '--purchase-table', 'x"; DROP TABLE y'], io), 2);
+  assert.match(out.join(''), /--purchase-table: .*letters, digits/);
 });
 
 const catalog = { gem_500: { kind: 'CONSUMABLE', deliver: 'gems' }, gem_pack_100: { kind: 'CONSUMABLE', deliver: 'gems' }, remove_ads: { kind: 'NON_CONSUMABLE' } };
