@@ -438,7 +438,8 @@ fn play_one_time(
 /// A Play Developer API `SubscriptionPurchaseV2` (purchases.subscriptionsv2.get), with the
 /// request it answered (`token`: the resource does not repeat it).
 ///
-/// The first line item gives the product (a `prepaidPlan` makes it `NON_RENEWING`), the latest
+/// The first line item gives the product (a `prepaidPlan` makes it `NON_RENEWING`, an
+/// `autoRenewingPlan` `AUTO_RENEWABLE`, neither `UNKNOWN`: Google did not say), the latest
 /// line-item `expiryTime` the expiry; `startTime` is the purchase time. `SUBSCRIPTION_STATE_PENDING`
 /// → `PENDING`, `…_PENDING_PURCHASE_CANCELED` → `CANCELED`, every other state `PURCHASED` (whether
 /// it entitles now is `subscriptionStatus`'s question). `testPurchase` → `SANDBOX` + `TEST`.
@@ -473,7 +474,14 @@ pub(crate) fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purch
         purchase_time,
         expires_time: items.iter().filter_map(|i| i.get("expiryTime").and_then(time_value)).max(),
         quantity: 1,
-        product_type: if first.get("prepaidPlan").is_some() { ProductType::NonRenewing } else { ProductType::AutoRenewable },
+        // The plan says it; a line item naming none leaves it unsaid (never guessed renewing).
+        product_type: if first.get("prepaidPlan").is_some_and(Value::is_object) {
+            ProductType::NonRenewing
+        } else if first.get("autoRenewingPlan").is_some_and(Value::is_object) {
+            ProductType::AutoRenewable
+        } else {
+            ProductType::Unknown("UNKNOWN".into())
+        },
         environment: if test { Environment::Sandbox } else { Environment::Production },
         state,
         purchase_type: test.then_some(PurchaseType::Test),
@@ -894,8 +902,12 @@ pub(crate) mod tests {
         assert_eq!(p.transaction_id(), Some("GPA.1-2-3..2"));
         assert_eq!(p.original_transaction_id(), Some("GPA.1-2-3"));
         assert_eq!(p.purchase_token(), Some("sub-tok"));
-        assert_eq!(p.product_type().as_str(), "AUTO_RENEWABLE");
+        // No line item names its plan: Google did not say whether it renews.
+        assert_eq!(p.product_type().as_str(), "UNKNOWN");
         assert_eq!(p.account_id(), Some("acc"));
+        v["lineItems"][0]["autoRenewingPlan"] = json!({});
+        assert_eq!(google_subscription_v2(&v, &req).unwrap().product_type().as_str(), "AUTO_RENEWABLE");
+        v["lineItems"][0].as_object_mut().unwrap().remove("autoRenewingPlan");
         assert_eq!((p.needs_acknowledgement(), p.acknowledge_by()), (Some(true), Some(start + 259_200_000)));
 
         v["acknowledgementState"] = json!("ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED");

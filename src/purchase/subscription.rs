@@ -112,10 +112,19 @@ struct Builder {
     expires_time: Option<i64>,
     auto_renewing: Option<bool>,
     grace_period_end_time: Option<i64>,
+    /// Why `auto_renewing` is unknown, when it is and the source leaves it unsaid: added to the
+    /// `reason` of every answer, so that an unknown renewal always comes with one.
+    renewal_unknown: Option<&'static str>,
 }
 
 impl Builder {
     fn done(&self, status: SubscriptionState, reason: Option<String>) -> SubscriptionStatus {
+        let note = self.renewal_unknown.filter(|_| self.auto_renewing.is_none());
+        let reason = match (reason, note) {
+            (Some(r), Some(n)) => Some(format!("{r}; {n}")),
+            (Some(r), None) => Some(r),
+            (None, n) => n.map(str::to_owned),
+        };
         SubscriptionStatus {
             status,
             entitled: status.entitles(),
@@ -194,12 +203,17 @@ fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
 ///   `PENDING`, `EXPIRED` as such; `PENDING_PURCHASE_CANCELED` → `EXPIRED`); `expiresTime` is the
 ///   latest line item `expiryTime`, which Google extends to the end of a grace period, so that is
 ///   also `gracePeriodEndTime`. An unknown state is judged by `expiryTime`, with a reason.
+///   `autoRenewing`: true when a line item's `autoRenewingPlan.autoRenewEnabled` is, false when
+///   every line item names its plan and none renews (a `prepaidPlan`; Google's JSON leaves a false
+///   `autoRenewEnabled` out) or the state is canceled or ended; otherwise (a line item naming no
+///   plan, no line item) `null`, with a reason starting "renewal unknown".
 /// * `GOOGLE_RTDN`: the latest real-time developer notification plus the purchase it refers to
 ///   (a `SubscriptionPurchaseV2`, or the v1 shape with `expiryTimeMillis`). A notification that
 ///   names a state (canceled, on hold, grace, paused, revoked, expired, pending purchase
 ///   canceled; recovered/renewed/purchased/restarted → active; a `voidedPurchaseNotification` →
 ///   revoked) decides; the others (price
-///   change, deferred, pause schedule, unknown codes) leave it to the purchase.
+///   change, deferred, pause schedule, unknown codes) leave it to the purchase. A v1 purchase
+///   without `autoRenewing` leaves the renewal unknown (`null`, with a reason).
 /// * `ONESTORE`: a `getSubscriptionDetail` answer, read by ONE store's state table (developer
 ///   guide, "정기 결제 적용하기"): before `expiryTimeMillis`, `paymentState` 0 is the grace
 ///   period (ONE store sets the expiry to the grace end), `autoRenewing` false a reserved
@@ -214,7 +228,10 @@ fn object<'a>(what: &'static str, v: &'a Value) -> Result<&'a Value> {
 ///   `CANCELED`, `IN_GRACE` → `IN_GRACE_PERIOD`, `ON_HOLD`, `PAUSED`, `EXPIRED`, `PENDING` as
 ///   such; `PURCHASED`, `REPURCHASED`, `RESTARTED`, `RENEWED`, `RECOVERED`, `PAUSE_SCHEDULED` →
 ///   `ACTIVE`; absent, `NOT_APPOINTED` or unknown → by `expiryTime` (NHN reports `PURCHASED`
-///   for everything when Google RTDN is not configured).
+///   for everything when Google RTDN is not configured). `autoRenewing` is false for the canceled,
+///   revoked and expired statuses, true for renewed, recovered, restarted, grace, hold and pause,
+///   and `null` with a reason for `PURCHASED` / `REPURCHASED` (see above), `PENDING`, no status
+///   (NHN gives one for Google only) and codes this version does not know.
 pub fn subscription_status(input: &SubscriptionInput, at: i64) -> Result<SubscriptionStatus> {
     match input {
         SubscriptionInput::Apple { transaction, renewal_info, notification_type, subtype, status } => {
@@ -367,6 +384,7 @@ fn apple(
         expires_time: Some(expires),
         auto_renewing: int(renewal, "autoRenewStatus").map(|v| v == 1),
         grace_period_end_time: grace,
+        renewal_unknown: None,
     };
     if tx.get("revocationDate").is_some_and(|d| !d.is_null())
         || matches!(notification, Some("REFUND" | "REVOKE"))
@@ -424,8 +442,15 @@ fn apple(
     Ok(b.done(S::Expired, Some(why.into())))
 }
 
-/// Expiry (latest line item), auto-renew, and start time of a `SubscriptionPurchaseV2`.
-fn google_v2_parts(sub: &Value) -> Result<(Option<i64>, bool)> {
+/// Why a `SubscriptionPurchaseV2`'s renewal is unknown: no line item names its plan.
+const GOOGLE_PLAN_UNSAID: &str = "renewal unknown: no line item names its plan (autoRenewingPlan or prepaidPlan)";
+
+/// Expiry (latest line item) and auto-renew of a `SubscriptionPurchaseV2`. Auto-renew is true
+/// when a line item's `autoRenewingPlan` has `autoRenewEnabled`, false when every line item names
+/// its plan and none does (a `prepaidPlan` never renews; Google's JSON leaves a false
+/// `autoRenewEnabled` out of an `autoRenewingPlan`), and unknown (`None`) when some line item
+/// names no plan, or there is none.
+fn google_v2_parts(sub: &Value) -> Result<(Option<i64>, Option<bool>)> {
     const WHAT: &str = "SubscriptionPurchaseV2";
     object(WHAT, sub)?;
     let items = match sub.get("lineItems") {
@@ -435,13 +460,17 @@ fn google_v2_parts(sub: &Value) -> Result<(Option<i64>, bool)> {
     };
     let mut expiry: Option<i64> = None;
     let mut auto = false;
+    let mut every_plan_named = !items.is_empty();
     for item in items {
         if let Some(e) = item.get("expiryTime") {
             let t = time_value(e).ok_or_else(|| Error::malformed(WHAT, "lineItems[].expiryTime is not a timestamp"))?;
             expiry = Some(expiry.map_or(t, |x| x.max(t)));
         }
         auto |= item.pointer("/autoRenewingPlan/autoRenewEnabled").and_then(Value::as_bool) == Some(true);
+        every_plan_named &= item.get("autoRenewingPlan").is_some_and(Value::is_object)
+            || item.get("prepaidPlan").is_some_and(Value::is_object);
     }
+    let auto = if auto { Some(true) } else { every_plan_named.then_some(false) };
     if let (Some(start), Some(end)) = (sub.get("startTime").and_then(time_value), expiry) {
         if end < start {
             return Err(Error::malformed(WHAT, "expiryTime is before startTime"));
@@ -453,8 +482,18 @@ fn google_v2_parts(sub: &Value) -> Result<(Option<i64>, bool)> {
 fn google_v2(sub: &Value, at: i64) -> Result<SubscriptionStatus> {
     use SubscriptionState as S;
     let (expiry, auto) = google_v2_parts(sub)?;
-    let b = Builder { expires_time: expiry, auto_renewing: Some(auto), grace_period_end_time: None };
     let state = sub.get("subscriptionState").and_then(Value::as_str).unwrap_or("SUBSCRIPTION_STATE_UNSPECIFIED");
+    // A canceled or ended subscription does not renew, whatever its line items leave out.
+    let ended = matches!(
+        state,
+        "SUBSCRIPTION_STATE_CANCELED" | "SUBSCRIPTION_STATE_EXPIRED" | "SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED"
+    );
+    let b = Builder {
+        expires_time: expiry,
+        auto_renewing: if ended { Some(false) } else { auto },
+        grace_period_end_time: None,
+        renewal_unknown: Some(GOOGLE_PLAN_UNSAID),
+    };
     Ok(match state {
         "SUBSCRIPTION_STATE_ACTIVE" => b.until_expiry(S::Active, expiry, at),
         "SUBSCRIPTION_STATE_CANCELED" => b.until_expiry(S::Canceled, expiry, at),
@@ -521,8 +560,9 @@ fn google_rtdn(notification: &Value, purchase: &Value, at: i64) -> Result<Subscr
         None => return Err(Error::malformed("Google notification", "no subscription notificationType")),
     };
     let v2 = purchase.get("lineItems").is_some() || purchase.get("subscriptionState").is_some();
-    let (expiry, auto) = if v2 {
-        google_v2_parts(purchase)?
+    let (expiry, auto, unsaid) = if v2 {
+        let (expiry, auto) = google_v2_parts(purchase)?;
+        (expiry, auto, GOOGLE_PLAN_UNSAID)
     } else {
         let e = purchase.get("expiryTimeMillis").and_then(time_value);
         if let (Some(s), Some(e)) = (purchase.get("startTimeMillis").and_then(time_value), e) {
@@ -533,18 +573,19 @@ fn google_rtdn(notification: &Value, purchase: &Value, at: i64) -> Result<Subscr
                 ));
             }
         }
-        (e, purchase.get("autoRenewing").and_then(Value::as_bool) == Some(true))
+        (e, purchase.get("autoRenewing").and_then(Value::as_bool), "renewal unknown: the purchase has no autoRenewing")
     };
-    let b = Builder { expires_time: expiry, auto_renewing: Some(auto), grace_period_end_time: None };
+    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None, renewal_unknown: Some(unsaid) };
     Ok(match code {
         1 | 2 | 4 | 7 => b.until_expiry(S::Active, expiry, at),
         3 => Builder { auto_renewing: Some(false), ..b }.until_expiry(S::Canceled, expiry, at),
         5 => b.done(S::OnHold, None),
         6 => Builder { grace_period_end_time: expiry, ..b }.until_expiry(S::InGracePeriod, expiry, at),
         10 => b.done(S::Paused, None),
-        12 => b.done(S::Revoked, Some("revoked (refunded) by Google".into())),
-        13 => b.done(S::Expired, None),
-        20 => b.done(S::Expired, Some("the pending purchase was canceled before payment".into())),
+        12 => Builder { auto_renewing: Some(false), ..b }.done(S::Revoked, Some("revoked (refunded) by Google".into())),
+        13 => Builder { auto_renewing: Some(false), ..b }.done(S::Expired, None),
+        20 => Builder { auto_renewing: Some(false), ..b }
+            .done(S::Expired, Some("the pending purchase was canceled before payment".into())),
         // No state change in the notification: the purchase decides.
         _ if v2 => google_v2(purchase, at)?,
         other => by_expiry(&b, expiry, at, &format!("notification type {other} names no state")),
@@ -568,7 +609,7 @@ fn onestore(sub: &Value, at: i64) -> Result<SubscriptionStatus> {
         None | Some(Value::Null) => None,
         Some(v) => Some(int_value(v).ok_or_else(|| Error::malformed(WHAT, "paymentState is not an integer"))?),
     };
-    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None };
+    let b = Builder { expires_time: expiry, auto_renewing: auto, grace_period_end_time: None, renewal_unknown: None };
     let Some(end) = expiry else {
         return Ok(b.done(S::Expired, Some("no expiryTimeMillis in the input".into())));
     };
@@ -609,9 +650,23 @@ fn nhn(record: &Value, at: i64) -> Result<SubscriptionStatus> {
         }
     }
     let status = record.get("referenceStatus").and_then(Value::as_str);
-    let renewing =
-        !matches!(status, Some("CANCELED_SUBSCRIPTION" | "CANCELED_PRODUCT" | "REVOKED" | "EXPIRED" | "PENDING"));
-    let b = Builder { expires_time: expiry, auto_renewing: Some(renewing), grace_period_end_time: None };
+    // What each referenceStatus says of the renewal. NHN reports PURCHASED for every Google
+    // subscription when Google RTDN is not configured (a canceled one too), and a referenceStatus
+    // for Google only: those, and codes this version does not know, leave it unsaid.
+    let (renewing, unsaid) = match status {
+        Some("CANCELED_SUBSCRIPTION" | "CANCELED_PRODUCT" | "REVOKED" | "EXPIRED") => (Some(false), None),
+        Some("RENEWED" | "RECOVERED" | "RESTARTED" | "IN_GRACE" | "ON_HOLD" | "PAUSE_SCHEDULED" | "PAUSED") => {
+            (Some(true), None)
+        }
+        Some("PURCHASED" | "REPURCHASED") => (
+            None,
+            Some("renewal unknown: NHN reports PURCHASED whether or not it was canceled since (without Google RTDN it reports nothing else)"),
+        ),
+        Some("PENDING") => (None, Some("renewal unknown: the payment is pending")),
+        None => (None, Some("renewal unknown: the record has no referenceStatus (NHN gives one for Google only)")),
+        Some(_) => (None, Some("renewal unknown: NHN's referenceStatus does not say")),
+    };
+    let b = Builder { expires_time: expiry, auto_renewing: renewing, grace_period_end_time: None, renewal_unknown: unsaid };
     Ok(match status {
         Some("PURCHASED" | "REPURCHASED" | "RESTARTED" | "RENEWED" | "RECOVERED" | "PAUSE_SCHEDULED") => {
             b.until_expiry(S::Active, expiry, at)
@@ -888,6 +943,110 @@ mod tests {
         ] {
             assert_eq!(status(bad, 0).unwrap_err().code(), "MALFORMED_INPUT");
         }
+    }
+
+    /// What a status says of the renewal: its `autoRenewing`, and whether a reason naming it unknown came along.
+    fn renewal(input: Value, at: i64) -> (Option<bool>, Option<String>) {
+        let s = status(input, at).unwrap();
+        (s.auto_renewing, s.reason.filter(|r| r.contains("renewal unknown")))
+    }
+
+    #[test]
+    fn google_v2_renewal_unsaid_is_unknown_with_a_reason() {
+        let end = "2023-11-14T22:13:20Z";
+        let sub = |state: &str, items: Value| json!({"source":"GOOGLE","subscription":{"subscriptionState":state,"lineItems":items}});
+        // Said: autoRenewEnabled true; false given or left out of the plan (Google's JSON drops a false); prepaid.
+        assert_eq!(renewal(v2("SUBSCRIPTION_STATE_ACTIVE", end, true), EXP - 1), (Some(true), None));
+        assert_eq!(renewal(v2("SUBSCRIPTION_STATE_ACTIVE", end, false), EXP - 1), (Some(false), None));
+        let plan_without_flag = sub("SUBSCRIPTION_STATE_ACTIVE", json!([{"expiryTime":end,"autoRenewingPlan":{"recurringPrice":{"units":"1"}}}]));
+        assert_eq!(renewal(plan_without_flag, EXP - 1), (Some(false), None));
+        let prepaid = sub("SUBSCRIPTION_STATE_ACTIVE", json!([{"expiryTime":end,"prepaidPlan":{"allowExtendAfterTime":end}}]));
+        assert_eq!(renewal(prepaid, EXP - 1), (Some(false), None));
+        // Unsaid: no line item names its plan, or there is no line item: unknown, with a reason, status by state.
+        for (name, input, want) in [
+            ("active, no plan", sub("SUBSCRIPTION_STATE_ACTIVE", json!([{"expiryTime":end}])), S::Active),
+            ("grace, no plan", sub("SUBSCRIPTION_STATE_IN_GRACE_PERIOD", json!([{"expiryTime":end}])), S::InGracePeriod),
+            ("on hold, no plan", sub("SUBSCRIPTION_STATE_ON_HOLD", json!([{"expiryTime":end}])), S::OnHold),
+            ("pending, no line items", sub("SUBSCRIPTION_STATE_PENDING", json!([])), S::Pending),
+            ("unknown state", sub("SUBSCRIPTION_STATE_SOMETHING_NEW", json!([{"expiryTime":end}])), S::Active),
+        ] {
+            let s = status(input, EXP - 1).unwrap();
+            assert_eq!((s.status, s.auto_renewing), (want, None), "{name}: {s:?}");
+            let reason = s.reason.unwrap_or_default();
+            assert!(reason.contains("renewal unknown: no line item names its plan"), "{name}: {reason}");
+        }
+        // One line item said, one not: unknown (the other may renew).
+        let mixed = sub("SUBSCRIPTION_STATE_ACTIVE", json!([{"expiryTime":end,"prepaidPlan":{}},{"expiryTime":end}]));
+        assert_eq!(renewal(mixed, EXP - 1).0, None);
+        // The state says it: canceled and ended subscriptions do not renew, plan or not.
+        for state in ["SUBSCRIPTION_STATE_CANCELED", "SUBSCRIPTION_STATE_EXPIRED", "SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED"] {
+            assert_eq!(renewal(sub(state, json!([{"expiryTime":end}])), EXP - 1), (Some(false), None), "{state}");
+        }
+    }
+
+    #[test]
+    fn google_rtdn_renewal_unsaid_is_unknown_with_a_reason() {
+        let rtdn = |code: i64, p: Value| json!({"source":"GOOGLE_RTDN","notification":{"notificationType":code},"purchase":p});
+        // A v1 purchase without autoRenewing: renewed, so entitled, but whether it renews again is unsaid.
+        let v1 = json!({"startTimeMillis": (EXP - 1000).to_string(), "expiryTimeMillis": EXP.to_string()});
+        let (auto, reason) = renewal(rtdn(2, v1.clone()), EXP - 1);
+        assert_eq!(auto, None);
+        assert!(reason.is_some_and(|r| r.contains("no autoRenewing")));
+        let with = json!({"startTimeMillis": (EXP - 1000).to_string(), "expiryTimeMillis": EXP.to_string(), "autoRenewing": false});
+        assert_eq!(renewal(rtdn(2, with), EXP - 1), (Some(false), None));
+        // The notification says it: canceled, revoked, expired do not renew.
+        for code in [3, 12, 13, 20] {
+            assert_eq!(renewal(rtdn(code, v1.clone()), EXP - 1), (Some(false), None), "type {code}");
+        }
+        // A v2 purchase that names no plan.
+        let v2_no_plan = json!({"subscriptionState":"SUBSCRIPTION_STATE_ACTIVE","lineItems":[{"expiryTime":"2023-11-14T22:13:20Z"}]});
+        let (auto, reason) = renewal(rtdn(2, v2_no_plan), EXP - 1);
+        assert_eq!(auto, None);
+        assert!(reason.is_some_and(|r| r.contains("no line item names its plan")));
+    }
+
+    #[test]
+    fn nhn_renewal_unsaid_is_unknown_with_a_reason() {
+        let rec = |status: Option<&str>| {
+            let mut r = json!({"marketId":"GG","paymentSeq":"1","expiryTimeMillis":EXP,"purchaseTimeMillis":EXP - 5});
+            if let Some(s) = status {
+                r["referenceStatus"] = json!(s);
+            }
+            json!({"source":"NHN","record":r})
+        };
+        // Said by the status.
+        for (st, want) in [
+            ("CANCELED_SUBSCRIPTION", false),
+            ("CANCELED_PRODUCT", false),
+            ("REVOKED", false),
+            ("EXPIRED", false),
+            ("RENEWED", true),
+            ("RECOVERED", true),
+            ("RESTARTED", true),
+            ("IN_GRACE", true),
+            ("ON_HOLD", true),
+            ("PAUSED", true),
+            ("PAUSE_SCHEDULED", true),
+        ] {
+            assert_eq!(renewal(rec(Some(st)), EXP - 1), (Some(want), None), "{st}");
+        }
+        // Unsaid: PURCHASED (NHN's answer for everything without Google RTDN), no status (not Google),
+        // pending, NOT_APPOINTED and codes this version does not know. Entitlement still by expiry.
+        for (st, why) in [
+            (Some("PURCHASED"), "NHN reports PURCHASED"),
+            (Some("REPURCHASED"), "NHN reports PURCHASED"),
+            (None, "no referenceStatus"),
+            (Some("PENDING"), "pending"),
+            (Some("NOT_APPOINTED"), "does not say"),
+            (Some("SOMETHING_NEW"), "does not say"),
+        ] {
+            let s = status(rec(st), EXP - 1).unwrap();
+            assert_eq!(s.auto_renewing, None, "{st:?}: {s:?}");
+            let reason = s.reason.unwrap_or_default();
+            assert!(reason.contains("renewal unknown") && reason.contains(why), "{st:?}: {reason}");
+        }
+        assert_eq!(status(rec(Some("PURCHASED")), EXP - 1).unwrap().status, S::Active);
+        assert_eq!(status(rec(None), EXP).unwrap().status, S::Expired);
     }
 
     #[test]
