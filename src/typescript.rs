@@ -157,6 +157,11 @@ pub fn declarations() -> Vec<Declaration> {
     c.visit::<crate::purchase::Effect>();
     c.visit::<crate::purchase::StartParams>();
     c.visit::<crate::purchase::PaymentFlow>();
+    c.visit::<crate::purchase::PurchaseStart>();
+    c.visit::<crate::purchase::PurchaseEvent>();
+    c.visit::<crate::purchase::PurchaseEffect>();
+    c.visit::<crate::purchase::Step>();
+    c.visit::<crate::purchase::PurchaseFlow>();
     c.out
 }
 

@@ -15,6 +15,7 @@ macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal,)* }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
         pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $v,)* }
         impl $name {
             /// The wire name.
@@ -86,11 +87,13 @@ impl PurchaseFlowState {
 
 /// A fact the driver reports. JSON `{"type": "SETTLED"}`; see [`PurchaseEvent::from_json`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE", rename_all_fields = "camelCase")]
 pub enum PurchaseEvent {
     /// The purchase verified (built from a verified value only; never read from JSON).
     Verified {
         /// The verified purchase.
+        #[cfg_attr(feature = "typescript", ts(as = "Purchase"))]
         purchase: Box<Purchase>,
     },
     /// The store says the purchase is pending.
@@ -116,6 +119,7 @@ pub enum PurchaseEvent {
     Refunded {
         /// Why.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         reason: Option<String>,
     },
     /// An operator reopens a `VERIFY_FAILED` or `CONSUMED_ELSEWHERE` record.
@@ -177,6 +181,7 @@ impl PurchaseEvent {
 
 /// What the driver does next in the current state: the per-state decision, for every store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "PurchaseStep"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Step {
     /// Verify with the store (offline, server API, or both), then apply `VERIFIED`, `PENDING`,
@@ -200,6 +205,7 @@ pub enum Step {
 
 /// A command for the driver, performed after saving the flow that returned it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "SCREAMING_SNAKE_CASE", rename_all_fields = "camelCase")]
 pub enum PurchaseEffect {
     /// Settle with the store, then apply `SETTLED`, `ALREADY_SETTLED` or `SETTLE_TIMEOUT`.
@@ -214,6 +220,7 @@ pub enum PurchaseEffect {
         settle: Settle,
         /// The settle credential (NHN's accessToken), when the store needs one.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         token: Option<String>,
         /// 1, then 2, 3, … for retries.
         attempt: u32,
@@ -226,6 +233,7 @@ pub enum PurchaseEffect {
         store_id: String,
         /// Who.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         user_id: Option<String>,
         /// What.
         product_id: String,
@@ -240,6 +248,7 @@ pub enum PurchaseEffect {
         store_id: String,
         /// From whom.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", ts(optional))]
         user_id: Option<String>,
         /// What.
         product_id: String,
@@ -259,12 +268,14 @@ pub enum PurchaseEffect {
 
 /// What [`PurchaseFlow::start`] needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename_all = "camelCase", optional_fields))]
 pub struct PurchaseStart {
     /// The purchase's store.
     pub store: Store,
     /// The store's id: Google / ONE store purchase token, App Store transaction id, NHN paymentSeq.
     pub store_id: String,
     /// Through NHN's IAP server (settled by NHN's consume, before delivery).
+    #[cfg_attr(feature = "typescript", ts(as = "Option<bool>"))]
     pub nhn: bool,
     /// The app's user id, when the caller knows it (else the purchase's account id, once verified).
     pub user_id: Option<String>,
@@ -273,6 +284,7 @@ pub struct PurchaseStart {
     /// What the catalog says the product is.
     pub kind: ProductKind,
     /// App Store: settle with `finishTransaction` (the caller opts in).
+    #[cfg_attr(feature = "typescript", ts(as = "Option<bool>"))]
     pub finish: bool,
     /// The settle credential (NHN's accessToken); dropped once settled.
     pub token: Option<String>,
@@ -365,8 +377,10 @@ const MAX_REOPENED: usize = 8;
 /// 6. **Stored JSON is checked** ([`PurchaseFlow::from_json`]): unknown or missing fields, unknown
 ///    states and combinations no sequence of events produces are `MALFORMED_INPUT`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "PurchaseFlowJSON", optional_fields))]
 #[serde(rename_all = "camelCase")]
 pub struct PurchaseFlow {
+    #[cfg_attr(feature = "typescript", ts(type = "1"))]
     format: u32,
     store: Store,
     store_id: String,

@@ -23,3 +23,8 @@ export type VerifiedValue =
   | NhnConsumable | NhnActiveSubscription | PaymentTransaction | Purchase;
 
 export interface Applied { flow: PaymentFlow; effects: Effect[]; duplicate: boolean }
+
+/** What `PurchaseFlow.apply` answers: the next flow (the class), the effects to perform after saving it, and whether the event was applied before. */
+export interface PurchaseApplied { flow: PurchaseFlow; effects: PurchaseEffect[]; duplicate: boolean }
+/** One kind of `PurchaseEffect`, by its `type`. */
+export type PurchaseEffectOf<T extends PurchaseEffect['type']> = Extract<PurchaseEffect, { type: T }>;
