@@ -2,15 +2,16 @@
 // purchase store (a real server, started by scripts/with-postgres.sh; `make bench`), 4 workers
 // running distinct purchases in one process. Each purchase is the whole lifecycle: insert,
 // VERIFIED, DELIVERED (the grant row written in the transaction), SETTLE_REQUESTED, SETTLED /
-// COMPLETED (NHN: settle first). The verify is the real offline check of a purchase signed before
-// the clock starts (Google Play: SHA1withRSA; ONE store: SHA512withRSA; NHN: the Google purchase
-// under an NHN payment); the store's settle is an in-process stub, so the difference between the
-// columns is the store. The App Store is not measured (a signed transaction per purchase would need
-// the local server's signing chain; its lifecycle has no settle, so it is the Google row without
-// the settle writes). Medians of alternating rounds.
+// COMPLETED (NHN: settle first; the App Store: nothing to settle). The verify is the real offline
+// check of a purchase signed before the clock starts (Google Play: SHA1withRSA; ONE store:
+// SHA512withRSA; the App Store: an ES256 JWS transaction under the local server's certificate
+// chain, checked by SignedDataVerifier against its root; NHN: the Google purchase under an NHN
+// payment); the store's settle is an in-process stub, so the difference between the columns is the
+// store. Medians of alternating rounds, each configuration measured side by side in one run.
 import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createMemoryPurchaseStore, runPurchase, toPurchase, verifyGooglePurchase, verifyOneStorePurchase } from '../pkg/node.mjs';
+import { Environment, SignedDataVerifier, appStoreAdapter, createMemoryPurchaseStore, runPurchase, toPurchase, verifyGooglePurchase, verifyOneStorePurchase } from '../pkg/node.mjs';
+import { createAppStorePki } from '../emulator/src/emulator-pki.js';
 import { createPostgresPurchaseStore, migrate, migratePurchases } from '../pkg/src/postgres.js';
 import { pool } from '../tests/postgres/lib.mjs';
 
@@ -24,13 +25,22 @@ await migrate(db, { table: 'bench_payments' });
 await migratePurchases(db, { table: 'bench_purchases', paymentTable: 'bench_payments' });
 await db.query('CREATE TABLE "bench_purchase_grants" (id bigserial PRIMARY KEY, store text NOT NULL, store_id text NOT NULL)');
 
+const BUNDLE_ID = 'com.example.game';
+const pki = createAppStorePki();
+const appleVerifier = new SignedDataVerifier([pki.root.der], false, Environment.SANDBOX, BUNDLE_ID);
+
 let n = 0;
 /** `count` signed purchases of `store`, made before timing. */
 function signed(store, count) {
   const out = [];
   for (let i = 0; i < count; i++) {
     const id = `${store}-${process.pid}-${++n}`;
-    if (store === 'ONESTORE') {
+    if (store === 'AS') {
+      const transactionId = String(2000000000000000 + n);
+      const now = Date.now();
+      const jws = pki.signJws({ transactionId, originalTransactionId: transactionId, bundleId: BUNDLE_ID, productId: 'gem_pack_100', purchaseDate: now, originalPurchaseDate: now, quantity: 1, type: 'Consumable', inAppOwnershipType: 'PURCHASED', signedDate: now, environment: 'Sandbox', transactionReason: 'PURCHASE', storefront: 'USA', storefrontId: '143441', price: 1990, currency: 'USD' });
+      out.push({ id: transactionId, jws });
+    } else if (store === 'ONESTORE') {
       const data = JSON.stringify({ orderId: `ONESTORE7_${id}`, packageName: 'com.example.game', productId: 'gem_pack_100', purchaseTime: Date.now(), purchaseId: id, purchaseToken: id, purchaseState: 0, quantity: 1 });
       out.push({ id, data, sig: createSign('RSA-SHA512').update(data).sign(own('onestore/test-key-2048.pem'), 'base64') });
     } else {
@@ -45,6 +55,7 @@ const catalog = { gem_pack_100: { kind: 'CONSUMABLE', deliver: 100 } };
 const adapters = {
   GG: (p) => ({ store: 'GG', verify: () => ({ purchase: verifyGooglePurchase(p.data, p.sig, own('google/test-key-2048.pub')) }), settle: async () => 'SETTLED' }),
   ONESTORE: (p) => ({ store: 'ONESTORE', verify: () => ({ purchase: verifyOneStorePurchase(p.data, p.sig, own('onestore/test-key-2048.pub')) }), settle: async () => 'SETTLED' }),
+  AS: (p) => appStoreAdapter({ verify: async () => ({ purchase: await appleVerifier.verifyAndDecodeTransaction(p.jws) }) }),
   NHN: (p) => ({ store: 'NHN', verify: () => ({ purchase: toPurchase(verifyGooglePurchase(p.data, p.sig, own('google/test-key-2048.pub'))) }), settle: async () => 'SETTLED' }),
 };
 const request = (store, p) =>
@@ -53,7 +64,7 @@ const request = (store, p) =>
     : { store, storeId: p.id, productId: 'gem_pack_100', userId: 'bench' };
 
 async function round(purchaseStore, store, grant) {
-  const queue = signed(store === 'ONESTORE' ? 'ONESTORE' : 'GG', PURCHASES);
+  const queue = signed(store === 'NHN' ? 'GG' : store, PURCHASES);
   const start = performance.now();
   await Promise.all(Array.from({ length: WORKERS }, async () => {
     for (let p = queue.pop(); p !== undefined; p = queue.pop()) {
@@ -70,7 +81,7 @@ const memGrant = () => {};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`\nrunPurchase, ${WORKERS} workers: purchases/s per store (median of ${ROUNDS} alternating rounds of ${PURCHASES})`);
 console.log(`  ${'store'.padEnd(10)} ${'in-memory'.padStart(10)} ${'PostgreSQL'.padStart(11)} ${'ratio'.padStart(7)}`);
-for (const store of ['GG', 'ONESTORE', 'NHN']) {
+for (const store of ['GG', 'ONESTORE', 'AS', 'NHN']) {
   const mem = [];
   const pgs = [];
   await round(pg, store, pgGrant); // warm the pool and the plans
