@@ -120,6 +120,28 @@ test('Google Play: pending is not delivered; consumed before us is flagged; an u
   assert.equal(g.got.size, 0);
 });
 
+test('Google Play: a pending purchase moves on when it completes (the next run verifies again), delivered and consumed once', async (t) => {
+  if (!emu) return t.skip('no emulator');
+  await admin('POST', '/admin/googleplay/products', [{ token: 'play-token-slow-card', productId: 'gem_500', purchaseTime: '-1h', purchaseState: 2 }]);
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const run = () => iap.runPurchase({ store, adapter: google(), catalog, purchase: { store: 'GG', storeId: 'play-token-slow-card', productId: 'gem_500' }, deliver: g.deliver });
+  assert.equal((await run()).state, 'PENDING');
+  assert.equal((await run()).state, 'PENDING', 'still pending at Google');
+  assert.equal(g.got.size, 0);
+  // The payment clears at Google: the same token, now purchased.
+  await admin('POST', '/admin/googleplay/products', [{ token: 'play-token-slow-card', productId: 'gem_500', purchaseTime: '-1h', purchaseState: 0 }]);
+  const done = await run();
+  assert.equal(done.state, 'COMPLETED');
+  assert.equal(g.got.get('GG play-token-slow-card'), 1);
+  assert.equal((await run()).state, 'COMPLETED');
+  assert.equal(g.got.get('GG play-token-slow-card'), 1);
+  const consumes = (await playRequests()).filter((r) => r.path.endsWith(':consume'));
+  assert.equal(consumes.length, 1);
+  const gets = (await playRequests()).filter((r) => r.method === 'GET' && r.path.includes('play-token-slow-card'));
+  assert.equal(gets.length, 3, 'one look-up per run until it completed, none after');
+});
+
 test('Google Play non-consumable: delivered, then acknowledged', async (t) => {
   if (!emu) return t.skip('no emulator');
   await admin('POST', '/admin/googleplay/products', [{ token: 'play-token-ads', productId: 'remove_ads', purchaseTime: '-1h' }]);
