@@ -299,6 +299,33 @@ test('ONE store (local server): pending is not delivered and moves on; consumed 
   assert.equal((await oneStoreWrites('consume')).length, 1);
 });
 
+test('ONE store (local server): the sweeper acknowledges a purchase whose first acknowledge failed before ONE store cancels it', async (t) => {
+  if (!emu || typeof iap.OneStoreClient !== 'function') return t.skip('no emulator');
+  // Two purchases made now: ours, and one nobody acknowledges (ONE store cancels it after 3 days).
+  await admin('POST', '/admin/onestore/purchases', [{ productId: 'remove_ads', purchaseToken: 'SBLC0030' }, { productId: 'remove_ads', purchaseToken: 'SBLC0031' }]);
+  const bought = (await oneStoreState('SBLC0030')).purchaseTime;
+  await admin('POST', '/admin/faults', { path: '/acknowledge', status: 503, times: 1 });
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const purchase = { store: 'ONESTORE', storeId: 'SBLC0030', productId: 'remove_ads' };
+  await assert.rejects(iap.runPurchase({ store, adapter: oneStore(), catalog, purchase, deliver: g.deliver, maxSettleAttempts: 1 }), (e) => e.details?.errorCode === 'ServiceMaintenance');
+  assert.equal(g.got.get('ONESTORE SBLC0030'), 1, 'delivered before the acknowledge');
+  const [u] = await store.unsettled();
+  assert.deepEqual([u.store, u.storeId, u.acknowledgeBy], ['ONESTORE', 'SBLC0030', bought + 3 * 86_400_000]);
+  // Two days on, the sweeper runs.
+  await admin('POST', '/admin/clock', { advanceMs: 2 * 86_400_000 });
+  const swept = await iap.settleUnsettled({ store, adapters: { ONESTORE: oneStore() }, catalog, deliver: g.deliver });
+  assert.deepEqual([swept.settled, swept.failed], [[{ store: 'ONESTORE', storeId: 'SBLC0030' }], []]);
+  assert.deepEqual(await store.unsettled(), []);
+  // Past the deadline: ONE store cancelled the purchase nobody acknowledged, not ours.
+  await admin('POST', '/admin/clock', { advanceMs: 2 * 86_400_000 });
+  const ours = await oneStoreState('SBLC0030');
+  assert.deepEqual([ours.purchaseState, ours.acknowledgeState], [0, 1]);
+  assert.equal((await oneStoreState('SBLC0031')).purchaseState, 1, 'the control purchase was cancelled');
+  assert.equal(g.got.get('ONESTORE SBLC0030'), 1);
+  assert.equal((await store.purchase('ONESTORE', 'SBLC0030')).state, 'COMPLETED');
+});
+
 test('the sweeper: a first acknowledge that failed is settled before the deadline', async () => {
   let now = 1_764_000_000_456 + 3600_000;
   const store = iap.createMemoryPurchaseStore({ now: () => now });
