@@ -201,8 +201,12 @@ export async function runPurchase(options) {
       else if (verdict?.purchase !== undefined) {
         const purchase = toPurchase(/** @type {any} */ (verdict.purchase));
         if (purchase.state === 'PENDING') event = { type: 'PENDING' };
-        else if (purchase.state !== 'PURCHASED') event = { type: 'VERIFY_FAILED', reason: `the store says the purchase is ${purchase.state}` };
-        else event = { type: 'VERIFIED', purchase };
+        else if (purchase.state === 'CANCELED' || purchase.state === 'REFUNDED') event = { type: 'VERIFY_FAILED', reason: `the store says the purchase is ${purchase.state}` };
+        else if (purchase.state !== 'PURCHASED') {
+          // A state the store's answer leaves unsaid, or one this version does not know: not a
+          // verdict on the purchase, so loud and never terminal.
+          throw new IapError('MALFORMED_INPUT', `runPurchase: the store's answer does not say whether ${key.join(' ')} is paid (state ${purchase.state}); the record stays ${current.state}`, { details: { state: purchase.state } });
+        } else event = { type: 'VERIFIED', purchase };
       } else throw bad('adapter.verify must answer { purchase }, { pending: true } or { refused: reason }');
       if ((await write(event)) === null) return current;
       if (event.type === 'VERIFIED' && verdict.settled === true) {

@@ -441,8 +441,10 @@ fn play_one_time(
 /// The first line item gives the product (a `prepaidPlan` makes it `NON_RENEWING`, an
 /// `autoRenewingPlan` `AUTO_RENEWABLE`, neither `UNKNOWN`: Google did not say), the latest
 /// line-item `expiryTime` the expiry; `startTime` is the purchase time. `SUBSCRIPTION_STATE_PENDING`
-/// → `PENDING`, `…_PENDING_PURCHASE_CANCELED` → `CANCELED`, every other state `PURCHASED` (whether
-/// it entitles now is `subscriptionStatus`'s question). `testPurchase` → `SANDBOX` + `TEST`.
+/// → `PENDING`, `…_PENDING_PURCHASE_CANCELED` → `CANCELED`, the other documented states (active,
+/// canceled, grace, hold, paused, expired) `PURCHASED` (whether it entitles now is
+/// `subscriptionStatus`'s question); an absent, unspecified or unknown state is kept as it came
+/// (`SUBSCRIPTION_STATE_UNSPECIFIED` when absent), never read as paid. `testPurchase` → `SANDBOX` + `TEST`.
 /// `ACKNOWLEDGEMENT_STATE_PENDING` → still to acknowledge, by start time + 3 days.
 #[cfg(any(feature = "binding", test))]
 pub(crate) fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purchase> {
@@ -453,7 +455,18 @@ pub(crate) fn google_subscription_v2(v: &Value, request: &Value) -> Result<Purch
     let state = match v.get("subscriptionState").and_then(Value::as_str) {
         Some("SUBSCRIPTION_STATE_PENDING") => PurchaseState::Pending,
         Some("SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED") => PurchaseState::Canceled,
-        _ => PurchaseState::Purchased,
+        // Paid for (whether it entitles now is subscriptionStatus's question).
+        Some(
+            "SUBSCRIPTION_STATE_ACTIVE"
+            | "SUBSCRIPTION_STATE_CANCELED"
+            | "SUBSCRIPTION_STATE_IN_GRACE_PERIOD"
+            | "SUBSCRIPTION_STATE_ON_HOLD"
+            | "SUBSCRIPTION_STATE_PAUSED"
+            | "SUBSCRIPTION_STATE_EXPIRED",
+        ) => PurchaseState::Purchased,
+        // Unsaid (absent, unspecified) or a state this version does not know: never guessed paid.
+        Some(other) => PurchaseState::Unknown(other.to_owned()),
+        None => PurchaseState::Unknown("SUBSCRIPTION_STATE_UNSPECIFIED".into()),
     };
     let test = v.get("testPurchase").is_some_and(|t| !t.is_null());
     let purchase_time = require(WHAT, "startTime", v.get("startTime").and_then(time_value))?;
@@ -926,6 +939,15 @@ pub(crate) mod tests {
         assert_eq!(p.needs_acknowledgement(), Some(false));
         v["subscriptionState"] = json!("SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED");
         assert_eq!(google_subscription_v2(&v, &req).unwrap().state(), &PurchaseState::Canceled);
+        for paid in ["CANCELED", "IN_GRACE_PERIOD", "ON_HOLD", "PAUSED", "EXPIRED"] {
+            v["subscriptionState"] = json!(format!("SUBSCRIPTION_STATE_{paid}"));
+            assert_eq!(google_subscription_v2(&v, &req).unwrap().state(), &PurchaseState::Purchased, "{paid}");
+        }
+        // Unsaid or unknown: kept as it came, never read as paid.
+        v["subscriptionState"] = json!("SUBSCRIPTION_STATE_SOMETHING_NEW");
+        assert_eq!(google_subscription_v2(&v, &req).unwrap().state(), &PurchaseState::Unknown("SUBSCRIPTION_STATE_SOMETHING_NEW".into()));
+        v.as_object_mut().unwrap().remove("subscriptionState");
+        assert_eq!(google_subscription_v2(&v, &req).unwrap().state(), &PurchaseState::Unknown("SUBSCRIPTION_STATE_UNSPECIFIED".into()));
 
         for bad in [json!({"lineItems": [{"productId": "m"}]}), json!({"startTime": "2024-06-01T12:00:00Z", "lineItems": []}), json!({"startTime": "x", "lineItems": [{"productId": "m"}]})] {
             assert_eq!(google_subscription_v2(&bad, &req).unwrap_err().code(), "MALFORMED_INPUT", "{bad}");

@@ -142,6 +142,21 @@ test('Google Play: a pending purchase moves on when it completes (the next run v
   assert.equal(gets.length, 3, 'one look-up per run until it completed, none after');
 });
 
+test('Google Play: a state the answer does not say is paid is loud and leaves the record; cancelled is refused', async (t) => {
+  if (!emu) return t.skip('no emulator');
+  await admin('POST', '/admin/googleplay/products', [
+    { token: 'play-token-odd-state', productId: 'gem_500', purchaseTime: '-1h', purchaseState: 7 },
+    { token: 'play-token-canceled', productId: 'gem_500', purchaseTime: '-1h', purchaseState: 1 },
+  ]);
+  const store = iap.createMemoryPurchaseStore();
+  const g = grants();
+  const run = (storeId) => iap.runPurchase({ store, adapter: google(), catalog, purchase: { store: 'GG', storeId, productId: 'gem_500' }, deliver: g.deliver });
+  await assert.rejects(run('play-token-odd-state'), (e) => e.code === 'MALFORMED_INPUT' && e.details?.state === '7' && /does not say whether/.test(e.message));
+  assert.equal((await store.load('GG', 'play-token-odd-state')).flow.state, 'RECEIVED', 'not terminal');
+  assert.equal((await run('play-token-canceled')).state, 'VERIFY_FAILED');
+  assert.equal(g.got.size, 0);
+});
+
 test('Google Play non-consumable: delivered, then acknowledged', async (t) => {
   if (!emu) return t.skip('no emulator');
   await admin('POST', '/admin/googleplay/products', [{ token: 'play-token-ads', productId: 'remove_ads', purchaseTime: '-1h' }]);
