@@ -126,10 +126,13 @@ export class GooglePlayFace {
     this.pushKey = { privateKey: push, kid: randomBytes(20).toString('hex') };
   }
 
-  /** The key set of the push tokens, as Google serves its own. */
+  /**
+   * The key set of the push tokens, as Google serves its own.
+   * @returns {import('./emulator.js').EmulatorGooglePlay['push']['jwks']}
+   */
   jwks() {
-    const jwk = /** @type {Json} */ (createPublicKey(this.pushKey.privateKey).export({ format: 'jwk' }));
-    return { keys: [{ kty: 'RSA', alg: 'RS256', use: 'sig', kid: this.pushKey.kid, n: jwk.n, e: jwk.e }] };
+    const jwk = createPublicKey(this.pushKey.privateKey).export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', alg: 'RS256', use: 'sig', kid: this.pushKey.kid, n: String(jwk.n), e: String(jwk.e) }] };
   }
 
   /**

@@ -188,7 +188,7 @@ export interface EmulatorGooglePlay {
    * (or `fetch` the key set from `jwksUrl`, Google's path on the emulator).
    */
   push: { endpoint: string | null; audience: string | null; serviceAccountEmail: string; subscription: string; jwksUrl: string;
-    jwks: { keys: Array<Record<string, string>> } };
+    jwks: { keys: Array<{ kty: 'RSA'; alg: 'RS256'; use: 'sig'; kid: string; n: string; e: string }> } };
   /** Where Pub/Sub pushes go, and the token audience (default: the endpoint). */
   setPushEndpoint(endpoint: string | null, audience?: string | null): void;
   /**
