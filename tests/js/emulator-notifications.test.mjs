@@ -357,3 +357,79 @@ test('ONE store face: PNS and SNS retried; a subscription paused and resumed as 
     hook.close();
   }
 });
+
+test('the default retry schedules follow the stores, an hour scaled to a second', async () => {
+  const { RETRY_SCHEDULES } = await import('../../emulator/src/emulator-notify.js');
+  // Apple: 1, 12, 24, 48, 72 hours after the previous attempt.
+  assert.deepEqual(RETRY_SCHEDULES.appStore, [1000, 12000, 24000, 48000, 72000]);
+  // Pub/Sub: 10 s doubling to 600 s.
+  assert.equal(RETRY_SCHEDULES.googlePlay.length, 20);
+  assert.deepEqual(RETRY_SCHEDULES.googlePlay.slice(0, 7), [3, 6, 11, 22, 44, 89, 167]);
+  assert.ok(RETRY_SCHEDULES.googlePlay.slice(6).every((d) => d === 167));
+  // ONE store: 30·k² s, 29 retries: 30 attempts over about 3 days (72 s here).
+  assert.equal(RETRY_SCHEDULES.oneStore.length, 29);
+  assert.deepEqual(RETRY_SCHEDULES.oneStore.slice(0, 4), [8, 33, 75, 133]);
+  const total = RETRY_SCHEDULES.oneStore.reduce((a, b) => a + b, 0);
+  assert.ok(total > 70_000 && total < 73_000, String(total));
+});
+
+test('admin over HTTP: the App Store face\'s new changes, the Play push settings and key set, held per store, forged SNS', async () => {
+  const emu = await startEmulator({ port: 0, appStore: { retrySchedule: [] }, googlePlay: { retrySchedule: [] }, oneStore: { retrySchedule: [] } });
+  const rx = await receiver(() => ({ apple: appleVerifier(emu) }));
+  try {
+    await admin(emu, 'POST', '/admin/appstore/config', { notificationUrl: rx.url });
+    const sub = '2000000100000003'; // the seed's renewed vip_monthly
+    await admin(emu, 'POST', '/admin/appstore/billing-failures', { originalTransactionId: sub });
+    await admin(emu, 'POST', '/admin/appstore/expirations', { originalTransactionId: sub, reason: 'PRICE_INCREASE' });
+    const [asked] = [await admin(emu, 'POST', '/admin/appstore/refund-requests', { transactionId: '2000000100000001' })];
+    await admin(emu, 'POST', '/admin/appstore/refund-declines', { transactionId: '2000000100000001' });
+    await emu.notifications.idle();
+    const byId = new Map(rx.events.map((e) => [e.id, e]));
+    const sent = emu.notifications.list({ store: 'appStore' }).map((n) => byId.get(n.notificationId));
+    assert.deepEqual(sent.map((e) => [e.type, e.storeType, e.subtype ?? e.reason ?? '']), [
+      ['RENEWAL_FAILED', 'DID_FAIL_TO_RENEW', ''],
+      ['EXPIRED', 'EXPIRED', 'PRICE_INCREASE'],
+      ['REFUND_REQUESTED', 'CONSUMPTION_REQUEST', ''],
+      ['UNKNOWN', 'REFUND_DECLINED', ''],
+    ]);
+    assert.equal(sent[2].id, asked.notificationUUID);
+    // The renewal info says what happened.
+    const renewal = (await admin(emu, 'GET', '/admin/appstore/state')).renewals.find((r) => r.originalTransactionId === sub);
+    assert.deepEqual([renewal.autoRenewStatus, renewal.isInBillingRetryPeriod, renewal.expirationIntent], [0, false, 3]);
+    await assert.rejects(admin(emu, 'POST', '/admin/appstore/expirations', { originalTransactionId: sub, reason: 'BORED' }));
+
+    // The Play face's push settings, and its key set at Google's path (cacheable, as Google's).
+    const push = await admin(emu, 'POST', '/admin/googleplay/config', { pushEndpoint: 'http://127.0.0.1:9/x', pushAudience: 'aud-1' });
+    assert.deepEqual([push.endpoint, push.audience, push.jwksUrl], ['http://127.0.0.1:9/x', 'aud-1', `${emu.url}/oauth2/v3/certs`]);
+    const certs = await fetch(push.jwksUrl);
+    assert.match(certs.headers.get('cache-control'), /max-age=\d+/);
+    assert.deepEqual(await certs.json(), (await admin(emu, 'GET', '/admin/googleplay/push')).jwks);
+    assert.equal((await fetch(push.jwksUrl, { method: 'POST' })).status, 405);
+
+    // Held per store: the App Store's wait, ONE store's (no URL) are kept as they are.
+    await admin(emu, 'POST', '/admin/notifications/hold', { store: 'appStore' });
+    emu.appStore.addTransaction({ productId: 'gem_500' });
+    emu.oneStore.addSubscription({ productId: 'vip.monthly', purchaseToken: 'SBHOLD0000000000001' });
+    await emu.notifications.settled();
+    assert.equal(emu.notifications.list({ store: 'appStore' }).at(-1).state, 'held');
+    const sns = emu.notifications.list({ store: 'oneStore' }).at(-1);
+    assert.equal(sns.state, 'no-url');
+    await assert.rejects(admin(emu, 'POST', '/admin/notifications/hold', { store: 'nowhere' }));
+    await admin(emu, 'POST', '/admin/notifications/release', { store: 'appStore', order: 'sent' });
+    await emu.notifications.idle();
+    assert.equal(emu.notifications.list({ store: 'appStore' }).at(-1).state, 'delivered');
+    // A forged SNS names a subscription ONE store does not have.
+    const forged = (await admin(emu, 'POST', '/admin/notifications/forge', { id: sns.id })).body;
+    assert.notEqual(forged.subscriptionNotification.purchaseToken, 'SBHOLD0000000000001');
+    const o = emu.oneStore;
+    const client = new iap.OneStoreClient({ clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, baseUrl: emu.url });
+    await assert.rejects(iap.confirmOneStoreSubscriptionNotification(JSON.stringify(forged), client), (e) => e.details?.errorCode === 'NoSuchData');
+    await assert.rejects(admin(emu, 'POST', '/admin/notifications/replay', { id: 'n999' }));
+    // A reset forgets them.
+    await admin(emu, 'POST', '/admin/reset');
+    assert.deepEqual((await admin(emu, 'GET', '/admin/notifications')).notifications, []);
+  } finally {
+    await emu.close();
+    await rx.close();
+  }
+});
