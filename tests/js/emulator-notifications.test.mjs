@@ -433,3 +433,19 @@ test('admin over HTTP: the App Store face\'s new changes, the Play push settings
     await rx.close();
   }
 });
+
+test('the command line says where notifications are configured and where the push key set is', async () => {
+  const { main } = await import('../../emulator/src/emulator-cli.js');
+  const lines = [];
+  const running = await main(['--port', '0'], { log: (l) => lines.push(l), signals: false });
+  try {
+    const text = lines.join('\n');
+    assert.match(text, /POST \/admin\/appstore\/config \{notificationUrl\}/);
+    assert.match(text, /GET \/admin\/notifications/);
+    const certs = new RegExp(`GET (${running.url.replaceAll('.', '\\.')}/oauth2/v3/certs)`).exec(text)?.[1];
+    assert.ok(certs, text);
+    assert.equal((await (await fetch(certs)).json()).keys[0].kid, running.googlePlay.push.jwks.keys[0].kid);
+  } finally {
+    await running.close();
+  }
+});
