@@ -655,6 +655,15 @@ const HARNESSES = {
     const { consumeTwiceOnTheEmulator } = await load(block);
     assert.deepEqual(await consumeTwiceOnTheEmulator(), { productSeq: 1000002, again: 'ALREADY_CONSUMED' });
   },
+  'emulator-notifications': async (block) => {
+    const { receiveFromTheEmulator } = await load(block);
+    const { events, sent } = await receiveFromTheEmulator();
+    assert.deepEqual(events, ['AS PURCHASED', 'AS REFUNDED', 'GG PURCHASED']);
+    // Three sent and delivered; the duplicates answered 200 (one may have met the first's claim and been retried); the forgery refused once.
+    assert.deepEqual(sent.filter((n) => n.startsWith('sent ')), ['sent delivered 200', 'sent delivered 200', 'sent delivered 200']);
+    assert.equal(sent.filter((n) => /^duplicate delivered (503,)?200$/.test(n)).length, 2, sent.join('; '));
+    assert.deepEqual(sent.filter((n) => n.startsWith('forged ')), ['forged failed 401']);
+  },
   'emulator-app-store': async (block) => {
     const { lookUpOnTheEmulator } = await load(block);
     const t = await lookUpOnTheEmulator();
