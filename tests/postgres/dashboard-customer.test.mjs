@@ -3,16 +3,17 @@
 // migratePurchases), a customer's purchases in Google Play and ONE store run by runPurchase
 // against the local store server, an NHN payment of runPayment's table read beside them, the
 // dashboard configured with "ledger" in its config file; the agent reopens the stuck record and
-// the row changes in the database. A missing table or an unreachable server stops the start,
-// without the URL's password in the message.
+// the row changes in the database. The grants docs/deployment.md documents are enough: the
+// dashboard runs as a role holding only those. A missing table or an unreachable server stops the
+// start, without the URL's password in the message.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as iap from '../../pkg/node.mjs';
 import { startEmulator } from '../../emulator/src/emulator.js';
-import { createPostgresFlowStore, createPostgresPurchaseStore, migrate, migratePurchases } from '../../pkg/src/postgres.js';
+import { DEFAULT_PURCHASE_TABLE, DEFAULT_TABLE, createPostgresFlowStore, createPostgresPurchaseStore, migrate, migratePurchases } from '../../pkg/src/postgres.js';
 import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { hashPassword } from '../../www/server/dashboard-auth.js';
 import { CUSTOMER, customerPurchases } from '../www/ledger-fixture.mjs';
@@ -98,6 +99,43 @@ describe('the customer view on the PostgreSQL ledger', () => {
     // runPayment's rows are not the ledger's: not reopenable here.
     const nhn = await call(ada, 'POST', '/api/action', { action: 'ledger.reopen', input: { store: 'NHN', storeId: '2026120700000042', reason: 'x' } });
     assert.equal(nhn.status, 400);
+  });
+
+  test("the deployment page's grants are enough: the dashboard as a role holding only those shows and reopens", async () => {
+    const doc = readFileSync(new URL('../../docs/deployment.md', import.meta.url), 'utf8');
+    const block = /<!-- snippet: deployment-ledger-grant -->\n```sh\n([\s\S]*?)```/.exec(doc)[1];
+    const grants = [...block.matchAll(/GRANT ([A-Z, ]+) ON (\w+) TO \w+/g)].map(([, privileges, on]) => ({ privileges, on }));
+    assert.deepEqual(grants.map((g) => g.on), [DEFAULT_PURCHASE_TABLE, DEFAULT_TABLE]);
+    const role = `iapv_dash_${process.pid}`;
+    const ours = { [DEFAULT_PURCHASE_TABLE]: table, [DEFAULT_TABLE]: paymentTable };
+    await db.query(`DROP ROLE IF EXISTS ${role}`);
+    await db.query(`CREATE ROLE ${role} LOGIN PASSWORD 'role-password-pg'`);
+    for (const g of grants) await db.query(`GRANT ${g.privileges} ON "${ours[g.on]}" TO ${role}`);
+    const other = await customerPurchases(emu, createPostgresPurchaseStore(db, { table, paymentTable }), { userId: 'cust-8', tag: 'pg2' });
+    const url = new URL(PG_URL);
+    url.username = role;
+    url.password = 'role-password-pg';
+    const d = await startDashboard({ port: 0, emulator: false, ledger: { postgres: url.href, table, paymentTable } });
+    try {
+      const post = (path, body) => fetch(new URL(path, d.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const view = await (await post('/api/customer', { userId: 'cust-8' })).json();
+      assert.equal(view.rows.length, 4, JSON.stringify(view));
+      const res = await post('/api/action', { action: 'ledger.reopen', input: { store: 'GG', storeId: other.stuckToken, reason: 'as the dashboard role' } });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal((await db.query(`SELECT state FROM "${table}" WHERE store_id = $1`, [other.stuckToken])).rows[0].state, 'RECEIVED');
+      // Nothing more than that: the role cannot write runPayment's table.
+      const direct = new (await import('pg')).default.Client({ connectionString: url.href });
+      await direct.connect();
+      try {
+        await assert.rejects(direct.query(`UPDATE "${paymentTable}" SET state = state`), /permission denied/);
+      } finally {
+        await direct.end();
+      }
+    } finally {
+      await d.close();
+      await db.query(`DROP OWNED BY ${role}`);
+      await db.query(`DROP ROLE ${role}`);
+    }
   });
 
   test("a missing table or an unreachable server stops the start; the URL's password is not in the message", async () => {
