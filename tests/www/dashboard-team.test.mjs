@@ -425,6 +425,9 @@ describe('deployment', () => {
       assert.equal(limited.status, 429);
       assert.match(limited.headers.get('retry-after'), /^\d+$/);
       assert.equal((await get(ada)).status, 200, 'another user has their own limit');
+      // The customer view counts against the same limit.
+      const customer = await fetch(`${url}/api/customer`, { method: 'POST', headers: { cookie: vera.cookie, 'x-csrf-token': vera.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ userId: CUSTOMER }) });
+      assert.equal(customer.status, 429);
     } finally {
       await d.close();
     }

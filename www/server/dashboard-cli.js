@@ -8,7 +8,8 @@
 // Shared by a team (a config file's `auth`), every API call needs a signed-in session whose role
 // allows it (viewer: verify and look up; agent: also the customer actions of dashboard-actions.js;
 // admin: also the settings and the audit trail), and every look-up and action is audited
-// (dashboard-audit.js). Alone on 127.0.0.1 with no `auth`, it is one person's tool as before:
+// (dashboard-audit.js). With a purchase ledger (`ledger`, dashboard-ledger.js) it also shows every
+// store's purchases of one customer. Alone on 127.0.0.1 with no `auth`, it is one person's tool as before:
 // no sign-in, that person acts as admin, and it says so.
 import { createServer } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
