@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { hashPassword, verifyPassword, roleFromClaims } from '../../www/server/dashboard-auth.js';
-import { createMemoryPurchaseStore } from 'iap-verify';
+import { createMemoryPurchaseStore, runPurchase } from 'iap-verify';
 import { CUSTOMER, customerPurchases } from './ledger-fixture.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'iapv-team-'));
@@ -274,6 +274,21 @@ describe('the customer view over the purchase ledger', () => {
     assert.ok(entries.some((e) => e.user === 'ada' && e.result === 'ok' && e.store === 'ledger:GG'));
     assert.ok(entries.some((e) => e.user === 'ada' && e.result === 'error' && e.detail === 'INVALID_STATE_TRANSITION'));
     assert.ok(!readFileSync(join(dir, 'audit.jsonl'), 'utf8').includes('ticket 4711'), 'the reason is on the record, not in the trail');
+  });
+
+  test("an NHN payment that failed verification is not offered for reopen: its accessToken is gone", async () => {
+    const refuse = { store: 'NHN', verify: () => ({ refused: 'NHN: no such payment' }), settle: async () => 'SETTLED' };
+    const flow = await runPurchase({
+      store: ledgerStore, adapter: refuse, catalog: { gem_500: { kind: 'CONSUMABLE' } }, deliver: () => {},
+      purchase: { store: 'GG', storeId: '2026120700000099', productId: 'gem_500', userId: 'cust-9', nhn: true, token: 'at-99' },
+    });
+    assert.equal(flow.state, 'VERIFY_FAILED');
+    const ada = await signIn('ada');
+    const [row] = (await (await call(ada, 'POST', '/api/customer', { userId: 'cust-9' })).json()).rows;
+    assert.deepEqual([row.store, row.storeId, row.state, row.reopenable], ['NHN', '2026120700000099', 'VERIFY_FAILED', false]);
+    const res = await call(ada, 'POST', '/api/action', { action: 'ledger.reopen', input: { store: 'NHN', storeId: '2026120700000099', reason: 'try anyway' } });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).error.message, /accessToken is gone/);
   });
 
   test('a dashboard without a ledger: the view says so, the reopen action is not available', async () => {

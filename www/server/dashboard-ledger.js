@@ -120,8 +120,9 @@ function customerRow(e, record, now) {
     ...(subscription ? { subscription } : {}),
     ...(flow?.reason ? { reason: cut(flow.reason) } : {}),
     ...(reopened.length > 0 ? { reopened: reopened.length, lastReopen: cut(reopened[reopened.length - 1]) } : {}),
-    // Only a record of the ledger's own table can be reopened (not a runPayment row read beside it).
-    reopenable: REOPENABLE.has(e.state) && record != null,
+    // Only a record of the ledger's own table can be reopened (not a runPayment row read beside
+    // it), and not an NHN payment that failed verification: its accessToken went with the failure.
+    reopenable: REOPENABLE.has(e.state) && record != null && !(flow?.nhn === true && e.state === 'VERIFY_FAILED'),
   };
 }
 
