@@ -123,7 +123,7 @@ function actionForm(/** @type {ActionInfo} */ a) {
       : h('input', { id, name: f.name, required: true, autocomplete: 'off', spellcheck: 'false', ...(f.kind === 'number' ? { inputmode: 'numeric' } : {}) });
     return h('div', { class: 'field' }, h('label', { for: id }, f.label), input);
   });
-  const why = !a.available ? 'this store is not configured' : !allowed ? `needs the ${a.role} role` : '';
+  const why = !a.available ? (a.store === 'ledger' ? 'no purchase ledger is configured' : 'this store is not configured') : !allowed ? `needs the ${a.role} role` : '';
   const form = h('form', { class: 'lookup-form action', 'data-testid': `action-${a.id}` },
     ...fields,
     h('button', { type: 'submit', class: 'primary', disabled: why !== '', title: why || undefined, 'data-testid': `action-submit-${a.id}` }, 'Do it'),
