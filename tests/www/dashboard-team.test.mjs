@@ -292,6 +292,8 @@ describe('the customer view over the purchase ledger', () => {
   });
 
   test('a dashboard without a ledger: the view says so, the reopen action is not available', async () => {
+    await assert.rejects(startDashboard({ port: 0, emulator: false, ledger: {} }), /^Error: ledger: give "postgres"/);
+    await assert.rejects(startDashboard({ port: 0, emulator: false, ledger: { store: {} } }), /^Error: ledger: ledger.store: a purchase store/);
     const d = await startDashboard({ port: 0, emulator: false });
     try {
       const url = d.url.replace(/\/$/, '');

@@ -42,7 +42,7 @@ export async function openLedger(conf) {
     }
     return { kind: 'given', store: /** @type {Ledger['store']} */ (store), close: async () => {} };
   }
-  if (!conf.postgres) return undefined;
+  if (typeof conf.postgres !== 'string' || conf.postgres === '') throw new Error('give "postgres": the URL of the backend\'s database');
   /** @type {any} */
   let pg;
   // An optional dependency, named through a variable (as the audit trail's): the dashboard installs without it.
