@@ -8,11 +8,12 @@ PKG_VERIFY  := pkg/verify/web
 # The module for the edge is built by the same stable compiler with its standard library rebuilt
 # from that release's own sources (rust-src) for size: panics trap at once, as they already did
 # with no message to show, without panic locations or formatting; derived `Debug` prints the type
-# name only (no text this module returns is made with it). RUSTC_BOOTSTRAP lets the stable compiler
+# name only (no text this module returns is made with it); symbol names in the release's own
+# (legacy) scheme, which keeps the glue's names short. RUSTC_BOOTSTRAP lets the stable compiler
 # take these flags, as the Linux kernel's and Firefox's builds do. Why and what it saves:
 # docs/development.md, "Speed and size". Its own target folder keeps the two builds' caches apart.
 EDGE_DIR   := target/edge
-EDGE_CARGO := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow" cargo
+EDGE_CARGO := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow -Csymbol-mangling-version=legacy" cargo
 EDGE_STD   := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 # What rustc emits for wasm32 by default (wasm-bindgen drops the target_features section that
 # would let wasm-opt detect them).
