@@ -20,7 +20,9 @@ export type PurchaseEvent =
   | { type: 'PENDING' } | { type: 'VERIFY_FAILED'; reason: string } | { type: 'ALREADY_SETTLED' }
   | { type: 'SETTLE_REQUESTED' } | { type: 'SETTLED' } | { type: 'SETTLE_TIMEOUT' }
   | { type: 'DELIVERED' } | { type: 'COMPLETED' }
-  | { type: 'REFUNDED'; reason?: string } | { type: 'REOPENED'; by: string; reason: string };
+  | { type: 'REFUNDED'; reason?: string } | { type: 'REOPENED'; by: string; reason: string }
+  /** A subscription renewed at `at` (epoch ms), its period now ending at `expiresAt` where known. */
+  | { type: 'RENEWED'; at: number; expiresAt?: number };
 
 export type PurchaseEffect =
   | { type: 'SETTLE'; store: StoreCode; storeId: string; productId: string; settle: Settle; token?: string; attempt: number }
@@ -37,4 +39,6 @@ export interface PurchaseFlowJSON {
   kind: ProductKind; settle: Settle; state: PurchaseFlowState; token?: string; purchase?: Purchase;
   delivered: boolean; settled: boolean; flagged: boolean; settleAttempts: number; reason?: string;
   reopened: string[]; history: string[];
+  /** A subscription's renewals applied, the last one's time and the paid period's end (absent until the first renewal). */
+  renewals?: number; renewedAt?: number; expiresAt?: number;
 }
