@@ -4,6 +4,7 @@
 // (purchase-store.js, postgres.js) keyed by (store, storeId).
 import { PurchaseFlow, toPurchase } from '../web/iap_verify.js';
 import { IapError } from './error.js';
+import { REVOKING, ledgerKeys, refundReason } from './event-ledger.js';
 
 /** @typedef {import('../web/iap_verify.js').PurchaseEffect} PurchaseEffect */
 /** @typedef {import('../web/iap_verify.js').PurchaseEvent} PurchaseEvent */
@@ -230,12 +231,36 @@ export async function runPurchase(options) {
 /**
  * Applies a store's refund, void or revocation to its record: asks `revoke` for what was
  * delivered, exactly once (a second notice is a duplicate). Resolves with the flow, or null when
- * no record is stored for the key.
- * @param {{ store: PurchaseStore, key: readonly [string, string], reason?: string,
+ * no record is stored for the key. Give the record's `key`, or the store's notification as
+ * `event` (a StoreEvent of type REFUNDED or REVOKED: its record is found by ledgerKeys and its
+ * reason written from the event).
+ * @param {{ store: PurchaseStore, key?: readonly [string, string], event?: import('../web/iap_verify.js').StoreEvent, reason?: string,
  *   revoke(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown }} options
  */
-export async function applyRefund({ store, key, reason, revoke }) {
+export async function applyRefund({ store, key, event, reason, revoke }) {
   if (typeof revoke !== 'function') throw bad('`revoke` must be a function');
+  if (event !== undefined) {
+    if (key !== undefined) throw bad('give `key` or `event`, not both');
+    if (event === null || typeof event !== 'object' || !REVOKING.has(event.type)) throw bad('`event` must be a REFUNDED or REVOKED StoreEvent');
+    for (const k of ledgerKeys(event)) {
+      const flow = await refundAt(store, k, reason ?? refundReason(event), revoke);
+      if (flow !== null) return flow;
+    }
+    return null;
+  }
+  if (key === undefined) throw bad('give `key: [store, storeId]` or `event`');
+  return refundAt(store, key, reason, revoke);
+}
+
+/**
+ * applyRefund of one record.
+ * @param {PurchaseStore} store
+ * @param {readonly [string, string]} key
+ * @param {string | undefined} reason
+ * @param {(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow) => unknown} revoke
+ * @returns {Promise<PurchaseFlow | null>}
+ */
+async function refundAt(store, key, reason, revoke) {
   for (let i = 0; i < MAX_REFUSED_WRITES; i++) {
     const r = await store.load(...key);
     if (r == null) return null;
@@ -247,6 +272,24 @@ export async function applyRefund({ store, key, reason, revoke }) {
     return applied.flow;
   }
   throw new IapError('TIMEOUT', `applyRefund: writes of ${key.join(' ')} kept being refused`, { retryable: true });
+}
+
+/**
+ * Applies a subscription's renewal to its record (RENEWED: the renewal count, its time, the paid
+ * period's end). Resolves with the flow (unchanged for a renewal at or before the last one
+ * applied), or null when no record is stored for the key.
+ * @param {{ store: PurchaseStore, key: readonly [string, string], at: number, expiresAt?: number }} options
+ */
+export async function applyRenewal({ store, key, at, expiresAt }) {
+  for (let i = 0; i < MAX_REFUSED_WRITES; i++) {
+    const r = await store.load(...key);
+    if (r == null) return null;
+    const { flow, version } = checkRecord(r, key);
+    const applied = flow.apply(expiresAt === undefined ? { type: 'RENEWED', at } : { type: 'RENEWED', at, expiresAt });
+    if (applied.duplicate) return flow;
+    if ((await store.update(...key, applied.flow.toJSON(), version)) === true) return applied.flow;
+  }
+  throw new IapError('TIMEOUT', `applyRenewal: writes of ${key.join(' ')} kept being refused`, { retryable: true });
 }
 
 /**
