@@ -9,7 +9,7 @@ export { confirmOneStoreSubscriptionNotification } from './src/onestore.js';
 export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKeySet } from './src/pubsub.js';
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';
-export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY, NotificationHandlerOptions, NotificationStore, MemoryNotificationStore, NotificationEvent, NotificationProblem, NodeRequest, NodeResponse } from './src/notifications.js';
+export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY, NotificationHandlerOptions, NotificationStore, MemoryNotificationStore, NotificationEvent, NotificationProblem, NotificationLedger, OneStoreNotificationOptions, RefundRequestAnswer, NodeRequest, NodeResponse } from './src/notifications.js';
 export { runPurchase, applyRefund, applyRenewal, applyVoidedPurchases, reopenPurchase, settleUnsettled, RunPurchaseOptions, PurchaseAdapter, Verdict, CatalogEntry, PurchaseRequest } from './src/run-purchase.js';
 export { createMemoryPurchaseStore, PurchaseStore, MemoryPurchaseStore, PurchaseRecord, LedgerEntry } from './src/purchase-store.js';
 export { googlePlayAdapter, oneStoreAdapter, appStoreAdapter, nhnAdapter } from './src/adapters.js';
