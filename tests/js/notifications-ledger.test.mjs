@@ -212,6 +212,40 @@ test('applyRefund takes a StoreEvent: the record found from the event, the reaso
   await assert.rejects(iap.applyRefund({ store, event, key: ['GG', 'tok-event'], revoke: () => {} }), (e) => e.code === 'INVALID_ARGUMENT');
 });
 
+test('a ONE store SNS renewal, confirmed, extends the record to the expiry ONE store answers; unconfirmed, it is not applied', async () => {
+  const store = iap.createMemoryPurchaseStore();
+  const p = await testing.signOneStorePurchase({ orderId: 'ONESTORE-SUB', packageName: BUNDLE, productId: 'vip', purchaseTime: NOW, purchaseState: 0, purchaseToken: 'SUB-1', quantity: 1 });
+  await record(store, { store: 'ONESTORE', storeId: 'SUB-1', productId: 'vip' }, new iap.OneStoreVerifier(testing.TEST_LICENSE_KEY).verify(p.signedData, p.signature));
+  const expiry = NOW + 30 * 86_400_000;
+  const client = { getSubscriptionDetail: async () => ({ acknowledgementState: 1, autoRenewing: true, paymentState: 1, expiryTimeMillis: expiry }) };
+  const sns = (at) => JSON.stringify({ msgVersion: '3.1.0', clientId: BUNDLE, eventTimeMillis: at, subscriptionNotification: { version: '1', notificationType: 2, purchaseToken: 'SUB-1', productId: 'vip' } });
+  const unconfirmed = setup(store);
+  assert.equal((await unconfirmed.handler(post(sns(NOW + 10)))).status, 200);
+  assert.equal(iap.PurchaseFlow.fromJSON((await store.load('ONESTORE', 'SUB-1')).flow).renewals, 0);
+  const { handler, problems } = setup(store, { oneStore: { licenseKey: testing.TEST_LICENSE_KEY, client } });
+  assert.equal((await handler(post(sns(NOW + 10)))).status, 200);
+  const flow = iap.PurchaseFlow.fromJSON((await store.load('ONESTORE', 'SUB-1')).flow);
+  assert.deepEqual([flow.renewals, flow.renewedAt, flow.expiresAt], [1, NOW + 10, expiry]);
+  assert.deepEqual(problems, []);
+});
+
+test('a refund request the hook answers with nothing sends nothing', async () => {
+  const sent = [];
+  const appStore = { sendConsumptionInformation: async (...a) => void sent.push(a) };
+  const asked = [];
+  const handler = iap.createNotificationHandler({
+    apple: appleVerifier(), dedupe: iap.createMemoryNotificationStore(), on: () => {},
+    refundClients: { appStore }, onRefundRequest: (event, context) => void asked.push([event.type, context.deadline]),
+  });
+  const body = await testing.appleNotificationBody({ bundleId: BUNDLE, notificationType: 'CONSUMPTION_REQUEST', now: NOW, signedTransactionInfo: await testing.signAppleTransaction({ bundleId: BUNDLE, productId: 'gems', transactionId: '1', now: NOW }) });
+  assert.equal((await handler(post(body))).status, 200);
+  assert.deepEqual(asked, [['REFUND_REQUESTED', NOW + 12 * 3_600_000]]);
+  assert.deepEqual(sent, []);
+  // Other events never ask the hook.
+  assert.equal((await handler(post(await appleRefund('1', { uuid: 'not-a-request' })))).status, 200);
+  assert.equal(asked.length, 1);
+});
+
 test('ledger options are checked', () => {
   const dedupe = iap.createMemoryNotificationStore();
   const store = iap.createMemoryPurchaseStore();
