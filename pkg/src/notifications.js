@@ -136,7 +136,8 @@ export function createNotificationHandler(options) {
     /** @type {'on' | 'ledger' | 'refund'} */
     let stage = 'on';
     try {
-      await on(full, { request });
+      // A copy: what `on` does to its event does not change what the ledger step reads.
+      await on({ ...full }, { request });
       stage = 'ledger';
       if (ledger) await toLedger(full);
       stage = 'refund';
@@ -174,9 +175,17 @@ export function createNotificationHandler(options) {
     if (!revoking && !renewing) return;
     if (event.store === 'ONESTORE' && event.confirmed === false) return;
     if (event.store === 'ONESTORE' && revoking && event.subscription !== undefined) {
-      const status = subscriptionStatus({ source: 'ONESTORE', subscription: /** @type {Record<string, unknown>} */ (event.subscription) }, now());
-      if (status.entitled) {
-        await report({ kind: 'LEDGER_SKIPPED', store: event.store, id: event.id, event, reason: 'ONE store still reports the subscription entitled' });
+      /** @type {boolean | string} */
+      let entitled;
+      try {
+        entitled = subscriptionStatus({ source: 'ONESTORE', subscription: /** @type {Record<string, unknown>} */ (event.subscription) }, now()).entitled;
+      } catch (error) {
+        if (!(error instanceof IapError)) throw error;
+        entitled = `ONE store's answer does not say whether the subscription is entitled (${error.code})`;
+      }
+      if (entitled !== false) {
+        const reason = entitled === true ? 'ONE store still reports the subscription entitled' : entitled;
+        await report({ kind: 'LEDGER_SKIPPED', store: event.store, id: event.id, event, reason });
         return;
       }
     }
