@@ -14,8 +14,7 @@ import {
 import { IapError } from './error.js';
 import { verifyPubSubPush } from './pubsub.js';
 import { readBytes } from './read-body.js';
-import { applyRefund, applyRenewal } from './run-purchase.js';
-import { REVOKING, RENEWING, ledgerKeys, refundReason } from './event-ledger.js';
+import { REVOKING, RENEWING, applyRefund, applyRenewal, ledgerKeys, refundReason } from './run-purchase.js';
 
 /** The largest body read: Apple's JWS limit (256 KiB) and room for its JSON wrapper. */
 export const MAX_NOTIFICATION_BODY = 300 * 1024;

@@ -88,3 +88,11 @@ export function settleUnsettled(
   options: Omit<RunPurchaseOptions, 'purchase' | 'key' | 'adapter'> & { adapters: Record<string, PurchaseAdapter>; limit?: number },
 ): Promise<{ settled: Array<{ store: string; storeId: string }>; failed: Array<{ store: string; storeId: string; error: unknown }> }>;
 export type { PurchaseFlowJSON };
+/** The ledger keys a store event may name, most specific first (App Store: the transaction, then the original transaction; Google Play, ONE store: the purchase token). */
+export function ledgerKeys(event: StoreEvent): Array<[string, string]>;
+/** The reason a refund event leaves on its record. */
+export function refundReason(event: StoreEvent): string;
+/** The event types that take back what was delivered (REFUNDED, REVOKED). */
+export declare const REVOKING: ReadonlySet<string>;
+/** The event types that extend a subscription's paid period (RENEWED, RECOVERED). */
+export declare const RENEWING: ReadonlySet<string>;

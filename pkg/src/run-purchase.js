@@ -4,7 +4,6 @@
 // (purchase-store.js, postgres.js) keyed by (store, storeId).
 import { PurchaseFlow, toPurchase } from '../web/iap_verify.js';
 import { IapError } from './error.js';
-import { REVOKING, ledgerKeys, refundReason } from './event-ledger.js';
 
 /** @typedef {import('../web/iap_verify.js').PurchaseEffect} PurchaseEffect */
 /** @typedef {import('../web/iap_verify.js').PurchaseEvent} PurchaseEvent */
@@ -227,6 +226,46 @@ export async function runPurchase(options) {
   }
   throw new IapError('INVALID_STATE_TRANSITION', `runPurchase: ${key.join(' ')} did not reach an end in 50 steps`);
 }
+
+// Where a store's notification event lands in the ledger (applyRefund's `event`, and
+// createNotificationHandler's ledger step): which records it may name, and what it does to them.
+/**
+ * The ledger keys an event may name, most specific first: App Store: the transaction, then its
+ * original transaction (a subscription's record is kept under the first purchase's id, and its
+ * renewals and their refunds name later transactions); Google Play and ONE store: the purchase
+ * token (which a subscription keeps across renewals). Empty when the event names no purchase.
+ * @param {import('../web/iap_verify.js').StoreEvent} event
+ * @returns {Array<[string, string]>}
+ */
+export function ledgerKeys(event) {
+  /** @type {Array<[string, string]>} */
+  const keys = [];
+  /** @param {unknown} id */
+  const add = (id) => {
+    if (typeof id === 'string' && id !== '' && !keys.some(([, k]) => k === id)) keys.push([event.store, id]);
+  };
+  if (event.store === 'AS') {
+    add(event.purchase?.transactionId ?? event.orderId);
+    add(event.purchase?.originalTransactionId);
+  } else if (event.store === 'GG' || event.store === 'ONESTORE') {
+    add(event.purchaseToken);
+  }
+  return keys;
+}
+
+/**
+ * The reason a refund event leaves on its record: the store, its type and the store's reason.
+ * @param {import('../web/iap_verify.js').StoreEvent} event
+ */
+export function refundReason(event) {
+  const why = event.reason === undefined ? '' : ` (${event.reason})`;
+  return `${event.store} ${event.storeType}${why}, notification ${event.id}`.slice(0, 500);
+}
+
+/** The event types that take back what was delivered. */
+export const REVOKING = new Set(['REFUNDED', 'REVOKED']);
+/** The event types that extend a subscription's paid period. */
+export const RENEWING = new Set(['RENEWED', 'RECOVERED']);
 
 /**
  * Applies a store's refund, void or revocation to its record: asks `revoke` for what was
