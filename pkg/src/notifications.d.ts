@@ -82,7 +82,7 @@ export interface NotificationHandlerOptions {
   dedupe: NotificationStore;
   /** Handles one event; runs once per notification id. Throwing makes the store deliver it again. */
   on: (event: NotificationEvent, context: { request: Request }) => unknown | Promise<unknown>;
-  /** Told of what could not be handled; throwing from it makes the store deliver again. */
+  /** Told of what could not be handled; throwing from it makes the store deliver again. Required with `ledger` (a revoke that threw is kept only by its report). */
   onError?: (problem: NotificationProblem) => unknown | Promise<unknown>;
   /** How long a claim is held for the instance that made it, in ms (default 60,000). */
   leaseMs?: number;

@@ -86,7 +86,8 @@ export function createNotificationHandler(options) {
     if (ledger === null || typeof ledger !== 'object' || !hasMethods(ledger.store, ['load', 'update'])) throw bad('`ledger.store` must be a purchase store (createMemoryPurchaseStore(), createPostgresPurchaseStore(pool))');
     if (typeof ledger.revoke !== 'function') throw bad('`ledger.revoke` must be a function (it takes back what a refunded purchase granted)');
     if (ledger.unknown !== undefined && typeof ledger.unknown !== 'function') throw bad('`ledger.unknown` must be a function');
-    if (ledger.unknown === undefined && onError === undefined) throw bad('with a `ledger`, give `ledger.unknown` or `onError`: events for purchases the ledger does not hold are reported there');
+    // What the ledger step cannot do (a revoke that threw, an event it does not apply) is kept only by that report.
+    if (onError === undefined) throw bad('with a `ledger`, give `onError`: a revoke that failed and the events the ledger does not apply are reported there');
   }
   if (onRefundRequest !== undefined) {
     if (typeof onRefundRequest !== 'function') throw bad('`onRefundRequest` must be a function');

@@ -250,12 +250,12 @@ test('ledger options are checked', () => {
   const dedupe = iap.createMemoryNotificationStore();
   const store = iap.createMemoryPurchaseStore();
   const base = { apple: appleVerifier(), dedupe, on: () => {} };
-  throwsCode(() => iap.createNotificationHandler({ ...base, ledger: { store, revoke: () => {} } }), 'INVALID_ARGUMENT', 'neither unknown nor onError');
-  throwsCode(() => iap.createNotificationHandler({ ...base, ledger: { store: {}, revoke: () => {}, unknown: () => {} } }), 'INVALID_ARGUMENT');
-  throwsCode(() => iap.createNotificationHandler({ ...base, ledger: { store, unknown: () => {} } }), 'INVALID_ARGUMENT');
+  throwsCode(() => iap.createNotificationHandler({ ...base, ledger: { store, revoke: () => {}, unknown: () => {} } }), 'INVALID_ARGUMENT', 'no onError');
+  throwsCode(() => iap.createNotificationHandler({ ...base, onError: () => {}, ledger: { store: {}, revoke: () => {} } }), 'INVALID_ARGUMENT');
+  throwsCode(() => iap.createNotificationHandler({ ...base, onError: () => {}, ledger: { store, unknown: () => {} } }), 'INVALID_ARGUMENT');
   throwsCode(() => iap.createNotificationHandler({ ...base, onRefundRequest: () => {} }), 'INVALID_ARGUMENT', 'no App Store client');
   throwsCode(() => iap.createNotificationHandler({ ...base, onRefundRequest: () => {}, refundClients: { appStore: {} } }), 'INVALID_ARGUMENT');
-  assert.equal(typeof iap.createNotificationHandler({ ...base, ledger: { store, revoke: () => {}, unknown: () => {} } }), 'function');
+  assert.equal(typeof iap.createNotificationHandler({ ...base, onError: () => {}, ledger: { store, revoke: () => {} } }), 'function');
 });
 
 // ------------------------------------------------------------ ONE store and refund requests, end to end
