@@ -32,6 +32,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "adding the Rust component rust-src (the edge module rebuilds std for size: see the Makefile)"
+  rustup component add rust-src
+fi
+
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
 if [ -z "$want" ]; then

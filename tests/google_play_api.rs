@@ -80,6 +80,10 @@ fn the_token_request_carries_an_rs256_assertion_that_verifies_with_the_certifica
     assert_eq!(r.url, "https://oauth2.googleapis.com/token");
     assert_eq!(r.headers.get("content-type"), Some("application/x-www-form-urlencoded"));
     let fields = form(r.body.as_deref().unwrap());
+    // The signed assertion is a credential for an hour: a logged request shows its name only.
+    let logged = format!("{r:?}");
+    assert!(!logged.contains(&fields[1].1), "{logged}");
+    assert!(logged.contains("assertion=<redacted>"), "{logged}");
     assert_eq!(fields.len(), 2);
     assert_eq!(fields[0], ("grant_type".into(), "urn:ietf:params:oauth:grant-type:jwt-bearer".into()));
     assert_eq!(fields[1].0, "assertion");

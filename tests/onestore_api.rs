@@ -89,6 +89,11 @@ fn token_request_is_client_credentials_form_encoded() {
             r.body.as_deref(),
             Some("client_id=com.example.app&client_secret=s3cr3t%2B%2F%3Dclient%26secret&grant_type=client_credentials")
         );
+        // A Rust caller logging the request sees the form's field names, never the secret.
+        let logged = format!("{r:?}");
+        assert!(!logged.contains("s3cr3t"), "{logged}");
+        assert!(logged.contains("client_secret=<redacted>"), "{logged}");
+        assert!(logged.contains("sbpp.onestore.net/v7/oauth/token"), "{logged}");
     }
 }
 

@@ -129,7 +129,7 @@ const NOTIFICATION_TYPES = new Set([
 /**
  * A notification the face made (and kept for the history), with what it is about.
  * @typedef {{ notificationType: string, subtype?: string, notificationUUID: string, signedDate: number, customer?: string,
- *   transactionId?: string, signedPayload: string, sendAttempts: Array<{ sendAttemptResult: string }> }} Notification
+ *   transactionId?: string, signedPayload: string, sendAttempts: Array<{ attemptDate: number, sendAttemptResult: string }> }} Notification
  */
 /**
  * The customer's app transaction.
@@ -155,7 +155,9 @@ const intIn = (/** @type {unknown} */ v, /** @type {number} */ lo, /** @type {nu
  */
 /**
  * What the server gives each face: its clock, the time offsets it resolves, its URL once it listens.
- * @typedef {{ now(): number, resolveTime(value: unknown, start: number): number | null, url(): string }} FaceContext
+ * and the notifier that sends their notifications (./emulator-notify.js).
+ * @typedef {{ now(): number, resolveTime(value: unknown, start: number): number | null, url(): string,
+ *   notifier: import('./emulator-notify.js').Notifier }} FaceContext
  */
 
 /**
@@ -166,8 +168,10 @@ const intIn = (/** @type {unknown} */ v, /** @type {number} */ lo, /** @type {nu
  * It starts empty; reset(), which the server calls first, fills it from the seed.
  */
 export class AppStoreFace {
-  /** @type {{ bundleId: string, appAppleId: number, environment: 'Sandbox' | 'Production', keyId: string, issuerId: string, pageSize: number, reviewState: string }} */
-  config = { bundleId: '', appAppleId: 0, environment: 'Sandbox', keyId: '', issuerId: '', pageSize: 20, reviewState: 'APPROVED' };
+  /** @type {{ bundleId: string, appAppleId: number, environment: 'Sandbox' | 'Production', keyId: string, issuerId: string, pageSize: number, reviewState: string, notificationUrl: string | null }} */
+  config = { bundleId: '', appAppleId: 0, environment: 'Sandbox', keyId: '', issuerId: '', pageSize: 20, reviewState: 'APPROVED', notificationUrl: null };
+  /** Seeded state is there from the start: nothing is sent for it. */
+  quiet = false;
   /** @type {Map<string, Product>} */
   products = new Map();
   /** @type {Map<string, Transaction>} */
@@ -235,6 +239,7 @@ export class AppStoreFace {
       issuerId: o.issuerId ?? 'e0e0e0e0-0000-4000-8000-00000000a001',
       pageSize: Number(o.pageSize ?? 20),
       reviewState: o.reviewState ?? 'APPROVED',
+      notificationUrl: o.notificationUrl ?? null,
     };
     this.products = new Map((o.products ?? []).map((p) => [p.productId, { ...p }]));
     this.transactions = new Map();
@@ -247,7 +252,12 @@ export class AppStoreFace {
     this.consumption = [];
     this.messaging = { images: new Map(), messages: new Map(), defaults: new Map(), realtimeURL: null, tests: new Map() };
     this.counter = 0;
-    for (const t of o.transactions ?? []) this.addTransaction(t, start);
+    this.quiet = true;
+    try {
+      for (const t of o.transactions ?? []) this.addTransaction(t, start);
+    } finally {
+      this.quiet = false;
+    }
   }
 
   /** @param {unknown} productId */
@@ -322,8 +332,17 @@ export class AppStoreFace {
         originalTransactionId: t.originalTransactionId, autoRenewStatus: 1, isInBillingRetryPeriod: false,
         recentSubscriptionStartDate: purchaseDate,
       };
+      // A renewal that succeeds in the billing retry or grace period is a recovery.
+      const recovered = original && (r.isInBillingRetryPeriod === true || r.gracePeriodExpiresDate !== undefined);
       Object.assign(r, { autoRenewProductId: product.productId, productId: product.productId, renewalDate: t.expiresDate, renewalPrice: t.price, currency: t.currency });
+      if (original) Object.assign(r, { autoRenewStatus: 1, isInBillingRetryPeriod: false });
+      delete r.gracePeriodExpiresDate;
+      delete r.expirationIntent;
       this.renewals.set(t.originalTransactionId, r);
+      if (recovered) {
+        this.notify('DID_RENEW', 'BILLING_RECOVERY', t, purchaseDate);
+        return this.describe(t);
+      }
     }
     const type = subscription ? (original ? ['DID_RENEW'] : ['SUBSCRIBED', 'INITIAL_BUY']) : ['ONE_TIME_CHARGE'];
     this.notify(type[0], type[1], t, purchaseDate);
@@ -363,11 +382,86 @@ export class AppStoreFace {
   setRenewalInfo(input) {
     const r = this.renewals.get(String(input?.originalTransactionId));
     if (!r || !input) throw new RangeError(`no subscription ${input?.originalTransactionId}`);
+    const autoRenewWas = r.autoRenewStatus;
     for (const k of ['autoRenewStatus', 'isInBillingRetryPeriod', 'expirationIntent', 'autoRenewProductId', 'priceIncreaseStatus']) {
       if (input[k] !== undefined) r[k] = input[k];
     }
     if (input.gracePeriodExpiresDate !== undefined) r.gracePeriodExpiresDate = this.ctx.resolveTime(input.gracePeriodExpiresDate, this.ctx.now());
+    // The subscriber turned auto-renew off or on: Apple says so.
+    if (input.autoRenewStatus !== undefined && Number(input.autoRenewStatus) !== Number(autoRenewWas)) {
+      const last = this.latest(String(input.originalTransactionId));
+      this.notify('DID_CHANGE_RENEWAL_STATUS', Number(input.autoRenewStatus) === 1 ? 'AUTO_RENEW_ENABLED' : 'AUTO_RENEW_DISABLED', last);
+    }
     return { ...r };
+  }
+
+  /**
+   * A renewal's payment failed: `{ originalTransactionId, gracePeriodDays? }`. With a grace period
+   * the subscriber keeps access until its end (DID_FAIL_TO_RENEW, GRACE_PERIOD), else billing
+   * retry begins (DID_FAIL_TO_RENEW).
+   * @param {Json | null | undefined} input checked here
+   */
+  failRenewal(input) {
+    const r = this.renewals.get(String(input?.originalTransactionId));
+    if (!r || !input) throw new RangeError(`no subscription ${input?.originalTransactionId}`);
+    const last = this.latest(String(input.originalTransactionId));
+    r.isInBillingRetryPeriod = true;
+    r.expirationIntent = 2;
+    const graceDays = Number(input.gracePeriodDays ?? 0);
+    if (graceDays > 0) r.gracePeriodExpiresDate = (last.expiresDate ?? this.ctx.now()) + graceDays * DAY;
+    this.notify('DID_FAIL_TO_RENEW', graceDays > 0 ? 'GRACE_PERIOD' : undefined, last);
+    return { ...r };
+  }
+
+  /**
+   * A subscription ends: `{ originalTransactionId, reason? (VOLUNTARY, BILLING_RETRY, PRICE_INCREASE,
+   * PRODUCT_NOT_FOR_SALE) }`: EXPIRED with the reason as subtype (GRACE_PERIOD_EXPIRED first when a
+   * grace period was running). Its last transaction's expiry is moved to now when it was later.
+   * @param {Json | null | undefined} input checked here
+   */
+  expire(input) {
+    const r = this.renewals.get(String(input?.originalTransactionId));
+    if (!r || !input) throw new RangeError(`no subscription ${input?.originalTransactionId}`);
+    const reasons = { VOLUNTARY: 1, BILLING_RETRY: 2, PRICE_INCREASE: 3, PRODUCT_NOT_FOR_SALE: 4 };
+    const reason = /** @type {keyof typeof reasons} */ (input.reason ?? (r.isInBillingRetryPeriod ? 'BILLING_RETRY' : 'VOLUNTARY'));
+    if (!Object.hasOwn(reasons, reason)) throw new RangeError(`reason must be one of ${Object.keys(reasons).join(', ')}`);
+    const last = this.latest(String(input.originalTransactionId));
+    const now = this.ctx.now();
+    if ((last.expiresDate ?? 0) > now) {
+      last.expiresDate = now;
+      last.modifiedDate = now;
+    }
+    if (r.gracePeriodExpiresDate !== undefined) {
+      delete r.gracePeriodExpiresDate;
+      this.notify('GRACE_PERIOD_EXPIRED', undefined, last);
+    }
+    Object.assign(r, { autoRenewStatus: 0, isInBillingRetryPeriod: false, expirationIntent: reasons[reason] });
+    this.notify('EXPIRED', reason, last);
+    return { ...r };
+  }
+
+  /**
+   * The customer asked Apple for a refund of a consumable (or any purchase): Apple asks the
+   * developer for consumption information (CONSUMPTION_REQUEST). `{ transactionId, reason? }`.
+   * Answer it with the Send Consumption Information endpoint; settle it with refund() or declineRefund().
+   * @param {Json | null | undefined} input checked here
+   */
+  requestRefund(input) {
+    const t = this.transactions.get(String(input?.transactionId));
+    if (!t) throw new RangeError(`no transaction ${input?.transactionId}`);
+    const n = this.notify('CONSUMPTION_REQUEST', undefined, t, this.ctx.now(), { consumptionRequestReason: input?.reason ?? 'UNINTENDED_PURCHASE' });
+    return { notificationUUID: n.notificationUUID, transactionId: t.transactionId };
+  }
+
+  /**
+   * Apple decided against the refund the customer asked for (REFUND_DECLINED). `{ transactionId }`.
+   * @param {Json | null | undefined} input checked here
+   */
+  declineRefund(input) {
+    const t = this.transactions.get(String(input?.transactionId));
+    if (!t) throw new RangeError(`no transaction ${input?.transactionId}`);
+    const n = this.notify('REFUND_DECLINED', undefined, t);
+    return { notificationUUID: n.notificationUUID, transactionId: t.transactionId };
   }
 
   /**
@@ -474,10 +568,12 @@ export class AppStoreFace {
    * @param {string | undefined} subtype
    * @param {Transaction | undefined} t
    * @param {number} [at]
+   * @param {Json} [extra] more fields of `data` (a consumption request's reason)
    */
-  notify(notificationType, subtype, t, at) {
+  notify(notificationType, subtype, t, at, extra = {}) {
     const signedDate = Math.min(at ?? this.ctx.now(), this.ctx.now());
     const data = dropUndefined({
+      ...extra,
       appAppleId: this.config.appAppleId, bundleId: this.config.bundleId, bundleVersion: '1', environment: this.config.environment,
       signedTransactionInfo: t ? this.signTransaction(t) : undefined,
       signedRenewalInfo: t?.type === SUBSCRIPTION ? this.signRenewal(t.originalTransactionId) : undefined,
@@ -489,12 +585,38 @@ export class AppStoreFace {
     const n = {
       notificationType, subtype, notificationUUID, signedDate, customer: t?.customer,
       transactionId: t?.transactionId, signedPayload: this.pki.signJws(payload),
-      // The emulator sends notifications nowhere, so there are no send attempts to report.
+      // Each delivery attempt to the notification URL, as Apple's notification history reports them.
       sendAttempts: [],
     };
     this.notifications.push(n);
     this.notifications.sort((a, b) => a.signedDate - b.signedDate);
+    if (!this.quiet) this.send(n, payload);
     return n;
+  }
+
+  /**
+   * POSTs `{"signedPayload"}` to the notification URL (retried as Apple retries, ./emulator-notify.js).
+   * @param {Notification} n
+   * @param {Json} payload the signed payload's JSON (a forged copy changes it)
+   */
+  send(n, payload) {
+    const now = () => this.ctx.now();
+    this.ctx.notifier.send({
+      store: 'appStore', kind: 'APP_STORE_NOTIFICATION', type: n.subtype ? `${n.notificationType}/${n.subtype}` : n.notificationType,
+      notificationId: n.notificationUUID, url: this.config.notificationUrl, body: { signedPayload: n.signedPayload },
+      retrySchedule: this.options.retrySchedule,
+      onAttempt: (a) => n.sendAttempts.push({ attemptDate: now(), sendAttemptResult: attemptResult(a) }),
+      forge: (how = 'signature') => {
+        if (how === 'chain') {
+          // Signed by a PKI of the same shape whose root nobody trusts.
+          return { how, body: { signedPayload: createAppStorePki({ now: now(), organization: 'not Apple' }).signJws(payload) } };
+        }
+        if (how !== 'signature') throw new RangeError('an App Store notification is forged by "signature" or "chain"');
+        // Another payload under the original signature: a new notificationUUID, so no de-duplication hides it.
+        const [head, , sig] = n.signedPayload.split('.');
+        return { how, body: { signedPayload: `${head}.${b64url({ ...payload, notificationUUID: randomUUID() })}.${sig}` } };
+      },
+    });
   }
 
   /** @param {string} originalTransactionId */
@@ -1139,6 +1261,17 @@ export class AppStoreFace {
         return json(many((x) => this.renew(x)), 201);
       case 'POST /renewal-info':
         return json(many((x) => this.setRenewalInfo(x)));
+      case 'POST /billing-failures':
+        return json(many((x) => this.failRenewal(x)));
+      case 'POST /expirations':
+        return json(many((x) => this.expire(x)));
+      case 'POST /refund-requests':
+        return json(many((x) => this.requestRefund(x)), 201);
+      case 'POST /refund-declines':
+        return json(many((x) => this.declineRefund(x)));
+      case 'POST /config':
+        if (body && 'notificationUrl' in body) this.config.notificationUrl = body.notificationUrl === null ? null : String(body.notificationUrl);
+        return json({ notificationUrl: this.config.notificationUrl });
       default:
         return json({ error: `no admin route ${req.method} ${path}` }, 404);
     }
@@ -1154,6 +1287,19 @@ function checkExtension(b) {
   if (!intIn(b.extendReasonCode, 0, 3)) return apiError(E.extendReason);
   if (typeof b.requestIdentifier !== 'string' || b.requestIdentifier.length === 0 || b.requestIdentifier.length > 128) return apiError(E.requestIdentifier);
   return null;
+}
+
+/**
+ * Apple's `sendAttemptResult` for a delivery attempt.
+ * @param {import('./emulator-notify.js').Attempt} a
+ */
+function attemptResult(a) {
+  if (a.received) return 'SUCCESS';
+  if (a.status !== null) return 'UNSUCCESSFUL_HTTP_RESPONSE_CODE';
+  if (a.error === 'TIMEOUT') return 'TIMED_OUT';
+  if (a.error === 'ECONNREFUSED') return 'NO_RESPONSE';
+  if (a.error === 'ECONNRESET' || a.error === 'UND_ERR_SOCKET') return 'SOCKET_ISSUE';
+  return 'OTHER';
 }
 
 /** @param {Record<string, unknown>} o */

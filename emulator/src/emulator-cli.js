@@ -79,6 +79,9 @@ export async function main(argv = [], { log = console.log, signals = true, name 
   log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
   log(`                   POST /admin/googleplay/products | subscriptions | renewals | voided, GET /admin/googleplay/state`);
   log(`                   (every POST with Content-Type: application/json)`);
+  log(`  notifications    where: POST /admin/appstore/config {notificationUrl}, /admin/googleplay/config {pushEndpoint, pushAudience},`);
+  log(`                   /admin/onestore/config {pnsUrl, snsUrl}; Pub/Sub push key set: GET ${emu.url}/oauth2/v3/certs`);
+  log(`                   GET /admin/notifications, POST /admin/notifications/replay | duplicate | forge | hold | release`);
   log(`  Host names       ${emu.hostNames.join(', ')} (more with --allowed-host NAME)`);
   log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);
   if (signals) {

@@ -27,10 +27,16 @@
 //   fails all), `:refund?revoke=`, `:reviewrefund` with the pending refund review's token; an Order
 //   has `state`, `lineItems`, `orderHistory` (processedEvent, refundEvent, partialRefundEvents).
 // Where Google says nothing, the choice is the emulator's and a comment says so.
-import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, verify } from 'node:crypto';
-import { empty, fromB64urlJson, json } from './emulator-replies.js';
+import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { empty, fromB64urlJson, json, toB64urlJson } from './emulator-replies.js';
 
 export const TOKEN_PATH = '/token';
+/** Where the emulator serves the key set of its Pub/Sub push tokens: the path of Google's (https://www.googleapis.com/oauth2/v3/certs). */
+export const CERTS_PATH = '/oauth2/v3/certs';
+/** Real-time developer notification types (subscriptionNotification.notificationType). */
+const RTDN = { RECOVERED: 1, RENEWED: 2, CANCELED: 3, PURCHASED: 4, ON_HOLD: 5, IN_GRACE_PERIOD: 6, RESTARTED: 7, DEFERRED: 9, PAUSED: 10, REVOKED: 12, EXPIRED: 13 };
+/** A state set by the admin call, and the notification Google sends for it. */
+const STATE_NOTIFICATIONS = /** @type {Record<string, number>} */ ({ IN_GRACE_PERIOD: RTDN.IN_GRACE_PERIOD, ON_HOLD: RTDN.ON_HOLD, PAUSED: RTDN.PAUSED, EXPIRED: RTDN.EXPIRED, ACTIVE: RTDN.RECOVERED });
 const PREFIX = '/androidpublisher/v3/applications/';
 const SCOPE = 'https://www.googleapis.com/auth/androidpublisher';
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -83,12 +89,16 @@ const rfc3339 = (/** @type {number} */ ms) => new Date(ms).toISOString();
  */
 /**
  * The seed's `googlePlay` section, or `startEmulator`'s `googlePlay` options over it.
- * @typedef {{ packageName?: string, clientEmail?: string, privateKey?: string, pageSize?: number,
+ * @typedef {import('./emulator.js').EmulatorGooglePlayOptions & {
  *   products?: object[], subscriptions?: object[], voided?: Array<{ voidedTime?: number | string }> }} GooglePlaySeed
  */
 
 export class GooglePlayFace {
-  config = { packageName: '', clientEmail: '', pageSize: 1000 };
+  config = { packageName: '', clientEmail: '', pageSize: 1000, pushEndpoint: /** @type {string | null} */ (null), pushAudience: /** @type {string | null} */ (null),
+    pushServiceAccountEmail: '', subscription: '' };
+  /** Seeded state is there from the start: nothing is sent for it. */
+  quiet = false;
+  messages = 0;
   /** @type {Map<string, number>} token -> expiry (epoch ms) */
   accessTokens = new Map();
   /** @type {Map<string, ProductRecord>} */
@@ -111,13 +121,81 @@ export class GooglePlayFace {
     const pem = options.privateKey
       ?? /** @type {string} a PEM export is text */ (generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
     this.key = { pem, publicKey: createPublicKey(createPrivateKey(pem)), id: randomBytes(20).toString('hex') };
+    // Google's key that signs Pub/Sub push tokens: here one of the emulator's, its key set served at CERTS_PATH.
+    const push = options.pushSigningKey ? createPrivateKey(options.pushSigningKey) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    this.pushKey = { privateKey: push, kid: randomBytes(20).toString('hex') };
+  }
+
+  /**
+   * The key set of the push tokens, as Google serves its own.
+   * @returns {import('./emulator.js').EmulatorGooglePlay['push']['jwks']}
+   */
+  jwks() {
+    const jwk = createPublicKey(this.pushKey.privateKey).export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', alg: 'RS256', use: 'sig', kid: this.pushKey.kid, n: String(jwk.n), e: String(jwk.e) }] };
+  }
+
+  /**
+   * An OIDC token as Pub/Sub puts in a push request's Authorization header (RS256; the claims of
+   * Google's push tokens). Its times are the wall clock's, not the emulator's: the receiver checks
+   * them against its own. `forge` makes a bad one.
+   * @param {{ key?: import('node:crypto').KeyObject, audience?: string }} [forge]
+   */
+  pushToken(forge = {}) {
+    const iat = Math.floor(Date.now() / 1000);
+    const header = { alg: 'RS256', kid: this.pushKey.kid, typ: 'JWT' };
+    const claims = {
+      aud: forge.audience ?? this.config.pushAudience ?? this.config.pushEndpoint, azp: '100000000000000000002', email: this.config.pushServiceAccountEmail,
+      email_verified: true, exp: iat + 3600, iat, iss: 'https://accounts.google.com', sub: '100000000000000000002',
+    };
+    const input = `${toB64urlJson(header)}.${toB64urlJson(claims)}`;
+    return `Bearer ${input}.${sign('sha256', Buffer.from(input), forge.key ?? this.pushKey.privateKey).toString('base64url')}`;
+  }
+
+  /**
+   * Sends a real-time developer notification as Pub/Sub pushes it: `{ message: { data, messageId,
+   * publishTime, ... }, subscription }` with a fresh token on each attempt.
+   * @param {Json} part the notification's own member (`subscriptionNotification`, ...)
+   * @param {string} type what it is, for the list of notifications
+   */
+  rtdn(part, type) {
+    if (this.quiet) return;
+    const notification = { version: '1.0', packageName: this.config.packageName, eventTimeMillis: String(this.ctx.now()), ...part };
+    this.messages += 1;
+    const messageId = String(17000000000000000 + this.messages * 7919 + Math.floor(Math.random() * 7000));
+    const publishTime = new Date(this.ctx.now()).toISOString();
+    const data = Buffer.from(JSON.stringify(notification)).toString('base64');
+    const body = { message: { data, messageId, message_id: messageId, publishTime, publish_time: publishTime }, subscription: this.config.subscription };
+    this.ctx.notifier.send({
+      store: 'googlePlay', kind: 'PUBSUB_PUSH', type, notificationId: messageId, url: this.config.pushEndpoint, body,
+      headers: () => ({ authorization: this.pushToken() }), retrySchedule: this.options.retrySchedule,
+      forge: (how = 'token') => {
+        if (how === 'token') {
+          // Same kid, another key: the signature does not verify with the served key set.
+          const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+          return { how, body, headers: () => ({ authorization: this.pushToken({ key: other }) }) };
+        }
+        if (how === 'audience') return { how, body, headers: () => ({ authorization: this.pushToken({ audience: 'https://another.example/push' }) }) };
+        if (how === 'none') return { how, body, headers: () => ({}) };
+        throw new RangeError('a Pub/Sub push is forged by "token", "audience" or "none"');
+      },
+    });
+  }
+
+  /**
+   * @param {SubscriptionRecord} s
+   * @param {number} notificationType
+   */
+  subscriptionRtdn(s, notificationType) {
+    const name = Object.entries(RTDN).find(([, n]) => n === notificationType)?.[0] ?? String(notificationType);
+    this.rtdn({ subscriptionNotification: { version: '1.0', notificationType, purchaseToken: s.token, subscriptionId: s.productId } }, `SUBSCRIPTION_${name}`);
   }
 
   name = 'googlePlay';
 
   /** @param {string} path */
   matches(path) {
-    return path === TOKEN_PATH || path.startsWith(PREFIX);
+    return path === TOKEN_PATH || path === CERTS_PATH || path.startsWith(PREFIX);
   }
 
   /**
@@ -131,16 +209,26 @@ export class GooglePlayFace {
       packageName: o.packageName ?? 'com.example.game',
       clientEmail: o.clientEmail ?? 'iap-verify@emulator-project.iam.gserviceaccount.com',
       pageSize: Number(o.pageSize ?? 1000),
+      pushEndpoint: o.pushEndpoint ?? null,
+      pushAudience: o.pushAudience ?? null,
+      pushServiceAccountEmail: o.pushServiceAccountEmail ?? 'pubsub-push@emulator-project.iam.gserviceaccount.com',
+      subscription: o.subscription ?? 'projects/emulator-project/subscriptions/play-rtdn',
     };
+    this.messages = 0;
     this.accessTokens = new Map();
     this.products = new Map();
     this.subscriptions = new Map();
     this.voided = [];
     this.orders = 0;
     this.reviews = new Map();
-    for (const p of o.products ?? []) this.addProductPurchase(p, start);
-    for (const p of o.subscriptions ?? []) this.addSubscription(p, start);
-    for (const v of o.voided ?? []) this.void({ ...v, voidedTime: at(v.voidedTime) ?? start });
+    this.quiet = true;
+    try {
+      for (const p of o.products ?? []) this.addProductPurchase(p, start);
+      for (const p of o.subscriptions ?? []) this.addSubscription(p, start);
+      for (const v of o.voided ?? []) this.void({ ...v, voidedTime: at(v.voidedTime) ?? start });
+    } finally {
+      this.quiet = false;
+    }
   }
 
   orderId() {
@@ -169,6 +257,10 @@ export class GooglePlayFace {
       test: p.test !== false,
     };
     this.products.set(token, purchase);
+    // Google sends one-time product notifications for purchases that are paid (not pending).
+    if (purchase.purchaseState === 0) {
+      this.rtdn({ oneTimeProductNotification: { version: '1.0', notificationType: 1, purchaseToken: token, sku: purchase.productId } }, 'ONE_TIME_PRODUCT_PURCHASED');
+    }
     return this.productResource(purchase);
   }
 
@@ -193,6 +285,7 @@ export class GooglePlayFace {
       test: p.test !== false,
     };
     this.subscriptions.set(token, sub);
+    if (sub.state === 'ACTIVE') this.subscriptionRtdn(sub, RTDN.PURCHASED);
     return this.subscriptionResource(sub);
   }
 
@@ -208,8 +301,32 @@ export class GooglePlayFace {
     s.expiryTime = this.ctx.resolveTime(input?.expiryTime, from) ?? from + 30 * DAY;
     s.renewals = (s.renewals ?? 0) + 1;
     s.latestOrderId = `${s.latestOrderId.replace(/\.\.\d+$/, '')}..${s.renewals}`;
+    // A renewal paid in grace or on hold is a recovery.
+    const recovered = s.state === 'IN_GRACE_PERIOD' || s.state === 'ON_HOLD';
     s.state = 'ACTIVE';
     s.autoRenew = true;
+    this.subscriptionRtdn(s, recovered ? RTDN.RECOVERED : RTDN.RENEWED);
+    return this.subscriptionResource(s);
+  }
+
+  /**
+   * Moves a subscription to a state as Google would (a failed renewal's grace period, account
+   * hold, a pause, the end, a recovery) and sends its notification: `{ token, state (IN_GRACE_PERIOD,
+   * ON_HOLD, PAUSED, EXPIRED, ACTIVE), expiryTime? }`.
+   * @param {Json | null | undefined} input checked here
+   */
+  setSubscriptionState(input) {
+    const s = this.subscriptions.get(String(input?.token));
+    if (!s) throw new RangeError(`no Google Play subscription with token ${input?.token}`);
+    const state = String(input?.state);
+    const type = STATE_NOTIFICATIONS[state];
+    if (type === undefined) throw new RangeError(`state must be one of ${Object.keys(STATE_NOTIFICATIONS).join(', ')}`);
+    const expiryTime = this.ctx.resolveTime(input?.expiryTime, this.ctx.now());
+    if (expiryTime !== null) s.expiryTime = expiryTime;
+    else if (state === 'EXPIRED' || state === 'ON_HOLD' || state === 'PAUSED') s.expiryTime = Math.min(s.expiryTime, this.ctx.now());
+    s.state = state;
+    if (state === 'EXPIRED') s.autoRenew = false;
+    this.subscriptionRtdn(s, type);
     return this.subscriptionResource(s);
   }
 
@@ -250,6 +367,7 @@ export class GooglePlayFace {
     };
     if (partial) entry.voidedQuantity = Number(v.quantity);
     this.voided.push(entry);
+    this.rtdn({ voidedPurchaseNotification: { purchaseToken: token, orderId: entry.orderId, productType: s ? 1 : 2, refundType: partial ? 2 : 1 } }, 'VOIDED_PURCHASE');
     this.voided.sort((a, b) => Number(a.voidedTimeMillis) - Number(b.voidedTimeMillis));
     return entry;
   }
@@ -357,8 +475,9 @@ export class GooglePlayFace {
     const review = { token: `prt-${randomBytes(12).toString('base64url')}`, orderId, refundReason: Number(input.refundReason ?? 7) };
     this.reviews.set(review.token, review);
     // The notification, as independent implementations describe it (Google does not document it yet).
-    return { ...review, notification: { version: '1.0', packageName: this.config.packageName, eventTimeMillis: String(this.ctx.now()),
-      pendingRefundReviewNotification: { version: '1.0', pendingRefundToken: review.token, orderId, refundReason: review.refundReason } } };
+    const part = { pendingRefundReviewNotification: { version: '1.0', pendingRefundToken: review.token, orderId, refundReason: review.refundReason } };
+    this.rtdn(part, 'PENDING_REFUND_REVIEW');
+    return { ...review, notification: { version: '1.0', packageName: this.config.packageName, eventTimeMillis: String(this.ctx.now()), ...part } };
   }
 
   /** @param {SubscriptionRecord} s its etag: what the subscription reads as now */
@@ -393,6 +512,21 @@ export class GooglePlayFace {
       voided: this.voided,
       refundReviews: [...this.reviews.values()],
       accessTokens: this.accessTokens.size,
+    };
+  }
+
+  /**
+   * What a push endpoint checks the tokens with: verifyPubSubPush's `audience` and
+   * `serviceAccountEmail`, and the key set (`jwks`, or fetched from `jwksUrl`).
+   */
+  push() {
+    return {
+      endpoint: this.config.pushEndpoint,
+      audience: this.config.pushAudience ?? this.config.pushEndpoint,
+      serviceAccountEmail: this.config.pushServiceAccountEmail,
+      subscription: this.config.subscription,
+      jwksUrl: `${this.ctx.url()}${CERTS_PATH}`,
+      jwks: this.jwks(),
     };
   }
 
@@ -479,6 +613,10 @@ export class GooglePlayFace {
    */
   route(req, path, query, body, entry, text) {
     if (path === TOKEN_PATH) return this.token(req, text, entry);
+    if (path === CERTS_PATH) {
+      if (req.method !== 'GET') return googleError(405, 'METHOD_NOT_ALLOWED', 'GET only.');
+      return { status: 200, body: this.jwks(), headers: { 'Cache-Control': 'public, max-age=3600, must-revalidate' } };
+    }
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expires = bearer ? this.accessTokens.get(bearer) : undefined;
     if (!(expires !== undefined && expires > this.ctx.now())) {
@@ -529,6 +667,7 @@ export class GooglePlayFace {
         // A refund that ends access now.
         s.state = 'EXPIRED';
         s.expiryTime = this.ctx.now();
+        this.subscriptionRtdn(s, RTDN.REVOKED);
         return json({});
       }
       if (m === 'POST' && action === 'cancel') return this.cancel(s);
@@ -569,7 +708,10 @@ export class GooglePlayFace {
     if (typeof ctx.etag !== 'string' || ctx.etag === '') return googleError(400, 'INVALID_ARGUMENT', 'deferralContext.etag is required.');
     if (ctx.etag !== this.etag(s)) return googleError(409, 'ABORTED', 'The etag does not match the subscription; read it again.');
     const expiryTime = s.expiryTime + Number(seconds) * 1000;
-    if (ctx.validateOnly !== true) s.expiryTime = expiryTime;
+    if (ctx.validateOnly !== true) {
+      s.expiryTime = expiryTime;
+      this.subscriptionRtdn(s, RTDN.DEFERRED);
+    }
     return json({ itemExpiryTimeDetails: [{ productId: s.productId, expiryTime: rfc3339(expiryTime) }] });
   }
 
@@ -632,6 +774,7 @@ export class GooglePlayFace {
     s.state = 'CANCELED';
     s.autoRenew = false;
     s.canceledAt = this.ctx.now();
+    this.subscriptionRtdn(s, RTDN.CANCELED);
     return empty(200);
   }
 
@@ -701,6 +844,17 @@ export class GooglePlayFace {
         return json(many((x) => this.openRefundReview(x)), 201);
       case 'GET /refund-reviews':
         return json([...this.reviews.values()]);
+      case 'POST /subscription-states':
+        return json(many((x) => this.setSubscriptionState(x)));
+      case 'POST /test-notifications':
+        this.rtdn({ testNotification: { version: '1.0' } }, 'TEST');
+        return json({ sent: true }, 201);
+      case 'GET /push':
+        return json(this.push());
+      case 'POST /config':
+        for (const k of /** @type {const} */ (['pushEndpoint', 'pushAudience'])) if (body && k in body) this.config[k] = body[k] === null ? null : String(body[k]);
+        if (body && typeof body.pushServiceAccountEmail === 'string') this.config.pushServiceAccountEmail = body.pushServiceAccountEmail;
+        return json(this.push());
       default:
         return json({ error: `no admin route ${req.method} ${path}` }, 404);
     }

@@ -38,7 +38,8 @@ const RENEW_BEFORE_S = 600;
 const PERIODS = { WEEK: [7 * DAY, 5 * MINUTE], MONTH: [MONTH, 5 * MINUTE], QUARTER: [3 * MONTH, 10 * MINUTE], HALF: [6 * MONTH, 15 * MINUTE], YEAR: [365 * DAY, 30 * MINUTE] };
 const GRACE = [7 * DAY, 5 * MINUTE];
 const HOLD = [30 * DAY, 10 * MINUTE];
-const SNS = { RECOVERED: 1, RENEWED: 2, CANCELED: 3, PURCHASED: 4, ON_HOLD: 5, IN_GRACE_PERIOD: 6, RESTARTED: 7, DEFERRED: 9, REVOKED: 12, EXPIRED: 13 };
+const SNS = { RECOVERED: 1, RENEWED: 2, CANCELED: 3, PURCHASED: 4, ON_HOLD: 5, IN_GRACE_PERIOD: 6, RESTARTED: 7, DEFERRED: 9, PAUSED: 10, PAUSE_SCHEDULE_CHANGED: 11, REVOKED: 12, EXPIRED: 13 };
+const SNS_NAMES = /** @type {Record<number, string>} */ (Object.fromEntries(Object.entries(SNS).map(([k, v]) => [v, `SUBSCRIPTION_${k}`])));
 
 /** @typedef {import('./emulator-replies.js').Json} Json */
 /** @typedef {import('./emulator-replies.js').LogEntry} LogEntry */
@@ -54,16 +55,17 @@ const SNS = { RECOVERED: 1, RENEWED: 2, CANCELED: 3, PURCHASED: 4, ON_HOLD: 5, I
  * @typedef {{ purchaseToken: string, productId: string, period: keyof typeof PERIODS, startTime: number, expiryTime: number,
  *   autoRenewing: boolean, paymentState: number | null, acknowledgementState: number, lastPurchaseId: string,
  *   developerPayload: string, priceAmount: string, cancelledTime?: number, cancelReason?: number, failRenewal: boolean,
- *   phase: 'ACTIVE' | 'GRACE' | 'HOLD' | 'DONE', phaseEnd?: number }} SubscriptionRecord
+ *   phase: 'ACTIVE' | 'GRACE' | 'HOLD' | 'PAUSED' | 'DONE', phaseEnd?: number, pauseStart?: number, pauseEnd?: number }} SubscriptionRecord
  */
 /**
- * A notification the face sent (or tried to).
- * @typedef {{ kind: 'PNS' | 'SNS', url: string | null, body: Json, status: number | string | null }} SentNotification
+ * A notification the face sent (or tried to): its last attempt's answer (`status`), each attempt.
+ * @typedef {{ id: string, kind: 'PNS' | 'SNS', url: string | null, body: Json, status: number | string | null,
+ *   attempts: import('./emulator-notify.js').Attempt[] }} SentNotification
  */
 /**
  * The seed's `oneStore` section, or `startEmulator`'s `oneStore` options over it.
  * @typedef {{ clientId?: string, clientSecret?: string, licensePrivateKey?: string, environment?: 'SANDBOX' | 'COMMERCIAL',
- *   marketCode?: 'MKT_ONE' | 'MKT_GLB', tokenLifetimeS?: number, pnsUrl?: string, snsUrl?: string,
+ *   marketCode?: 'MKT_ONE' | 'MKT_GLB', tokenLifetimeS?: number, pnsUrl?: string, snsUrl?: string, retrySchedule?: readonly number[],
  *   purchases?: object[], subscriptions?: object[] }} OneStoreSeed
  */
 
@@ -85,8 +87,6 @@ export class OneStoreFace {
   subscriptions = new Map();
   /** @type {Array<{ purchaseId: string, purchaseTime: number, voidedTime: number, purchaseToken: string, marketCode: string }>} */
   voided = [];
-  /** @type {SentNotification[]} */
-  sent = [];
   ids = 0;
 
   /**
@@ -127,11 +127,15 @@ export class OneStoreFace {
     this.purchases = new Map();
     this.subscriptions = new Map();
     this.voided = [];
-    this.sent = [];
     this.ids = 0;
     // Seeded state is there from the start: no notification is sent for it.
-    for (const p of o.purchases ?? []) this.addPurchase(p, start, false);
-    for (const s of o.subscriptions ?? []) this.addSubscription(s, start, false);
+    this.quiet = true;
+    try {
+      for (const p of o.purchases ?? []) this.addPurchase(p, start, false);
+      for (const s of o.subscriptions ?? []) this.addSubscription(s, start, false);
+    } finally {
+      this.quiet = false;
+    }
   }
 
   get sandbox() {
@@ -234,10 +238,67 @@ export class OneStoreFace {
     }
   }
 
+  /**
+   * The subscriber pauses the subscription from its next payment date for `months` (1 to 3; the
+   * sandbox's month is 5 minutes): SUBSCRIPTION_PAUSE_SCHEDULE_CHANGED now, SUBSCRIPTION_PAUSED at
+   * that date (the expiry passes, autoRenewing stays, paymentState 0, pauseStartTimeMillis,
+   * pauseEndTimeMillis and autoResumeTimeMillis set: ONE store's "paused" row), then
+   * SUBSCRIPTION_RECOVERED when the pause ends and the payment is taken.
+   * @param {SubscriptionRecord} s
+   * @param {unknown} months
+   */
+  pause(s, months = 1) {
+    const n = Number(months);
+    if (!Number.isInteger(n) || n < 1 || n > 3) throw new RangeError('months must be 1, 2 or 3');
+    if (s.phase !== 'ACTIVE' || !s.autoRenewing) throw new RangeError('only an active, renewing subscription can be paused');
+    s.pauseStart = s.expiryTime;
+    s.pauseEnd = s.expiryTime + n * this.span(PERIODS.MONTH);
+    this.sns(s, SNS.PAUSE_SCHEDULE_CHANGED);
+    return this.describeSubscription(s);
+  }
+
+  /**
+   * The subscriber resumes: a paused subscription is paid and runs again now
+   * (SUBSCRIPTION_RECOVERED); a scheduled pause is withdrawn (SUBSCRIPTION_PAUSE_SCHEDULE_CHANGED).
+   * @param {SubscriptionRecord} s
+   */
+  resume(s) {
+    if (s.phase === 'PAUSED') this.endPause(s, this.ctx.now());
+    else if (s.pauseStart !== undefined) {
+      delete s.pauseStart;
+      delete s.pauseEnd;
+      this.sns(s, SNS.PAUSE_SCHEDULE_CHANGED);
+    } else throw new RangeError('the subscription is neither paused nor scheduled to pause');
+    return this.describeSubscription(s);
+  }
+
+  /**
+   * @param {SubscriptionRecord} s
+   * @param {number} at
+   */
+  endPause(s, at) {
+    s.phase = 'ACTIVE';
+    s.paymentState = 1;
+    s.expiryTime = at + this.span(PERIODS[s.period]);
+    s.lastPurchaseId = this.id();
+    delete s.pauseStart;
+    delete s.pauseEnd;
+    delete s.phaseEnd;
+    this.sns(s, SNS.RECOVERED);
+  }
+
   /** One change of a subscription at its next time. @param {SubscriptionRecord} s */
   step(s) {
+    if (s.phase === 'PAUSED') return this.endPause(s, s.phaseEnd ?? s.expiryTime);
     if (s.phase === 'ACTIVE') {
       if (!s.autoRenewing) return this.expire(s, s.expiryTime, SNS.EXPIRED);
+      if (s.pauseStart !== undefined && s.pauseEnd !== undefined) {
+        // The expiry stays at the pause's start (past); no payment until the pause ends.
+        s.phase = 'PAUSED';
+        s.paymentState = 0;
+        s.phaseEnd = s.pauseEnd;
+        return this.sns(s, SNS.PAUSED);
+      }
       if (s.failRenewal) {
         // ONE store extends the expiry to the grace end while it retries the payment.
         s.phase = 'GRACE';
@@ -267,6 +328,8 @@ export class OneStoreFace {
    */
   expire(s, at, type) {
     s.phase = 'DONE';
+    delete s.pauseStart;
+    delete s.pauseEnd;
     s.autoRenewing = false;
     s.paymentState = null;
     if (type === SNS.REVOKED) {
@@ -316,6 +379,8 @@ export class OneStoreFace {
       nextPaymentTimeMillis: s.autoRenewing ? s.expiryTime : undefined, priceCurrencyCode: 'KRW', countryCode: 'KR',
       startTimeMillis: s.startTime, expiryTimeMillis: s.expiryTime, linkedPurchaseToken: null, lastPurchaseId: s.lastPurchaseId,
       cancelledTimeMillis: s.cancelledTime, cancelReason: s.cancelReason,
+      pauseStartTimeMillis: s.pauseStart, pauseEndTimeMillis: s.pauseEnd,
+      autoResumeTimeMillis: s.phase === 'PAUSED' ? s.pauseEnd : null,
     };
     return JSON.parse(JSON.stringify(r));
   }
@@ -338,7 +403,11 @@ export class OneStoreFace {
       purchaseToken: p.purchaseToken, environment: this.config.environment, marketCode: this.config.marketCode,
     };
     const signature = sign('sha512', Buffer.from(JSON.stringify(message)), this.key.privateKey).toString('base64');
-    this.post('PNS', this.config.pnsUrl, { ...message, signature });
+    this.post('PNS', this.config.pnsUrl, { ...message, signature }, `PNS_${purchaseState}`, `${p.purchaseId}:${purchaseState}`, (how = 'signature') => {
+      if (how !== 'signature') throw new RangeError('a PNS is forged by "signature"');
+      // Another price under the original signature.
+      return { how, body: { ...message, price: String(Number(p.price) * 10), signature } };
+    });
   }
 
   /**
@@ -352,47 +421,42 @@ export class OneStoreFace {
       subscriptionNotification: { version: '1', notificationType, purchaseToken: s.purchaseToken, productId: s.productId },
       environment: this.config.environment, marketCode: this.config.marketCode,
     };
-    this.post('SNS', this.config.snsUrl, body);
+    this.post('SNS', this.config.snsUrl, body, SNS_NAMES[notificationType] ?? String(notificationType), `${s.purchaseToken}:${notificationType}:${body.eventTimeMillis}`, (how = 'token') => {
+      if (how !== 'token') throw new RangeError('an SNS (unsigned) is forged by "token": one about a subscription ONE store does not have');
+      return { how, body: { ...body, subscriptionNotification: { ...body.subscriptionNotification, purchaseToken: this.token() } } };
+    });
   }
 
   /**
-   * POSTs a notification once (ONE store retries up to 30 times over 3 days; the emulator keeps
-   * each attempt's outcome in `sent`, and `POST /admin/onestore/notifications/resend` sends the
-   * failed ones again).
+   * POSTs a notification (./emulator-notify.js retries it as ONE store does: up to 30 times over 3
+   * days, scaled; `retrySchedule` makes another schedule) and records each attempt.
    * @param {'PNS' | 'SNS'} kind
    * @param {string | null} url
    * @param {Json} body
+   * @param {string} type
+   * @param {string} notificationId
+   * @param {(how: string | undefined) => { body: Json, how: string }} forge
    */
-  post(kind, url, body) {
-    /** @type {SentNotification} */
-    const n = { kind, url, body, status: null };
-    this.sent.push(n);
-    this.deliver(n);
+  post(kind, url, body, type, notificationId, forge) {
+    if (this.quiet) return;
+    this.ctx.notifier.send({ store: 'oneStore', kind, type, notificationId, url, body, retrySchedule: this.options.retrySchedule, forge });
   }
 
-  /** @param {SentNotification} n */
-  deliver(n) {
-    if (!n.url) return Promise.resolve();
-    n.status = 'pending';
-    const done = fetch(n.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(n.body) })
-      .then(async (res) => {
-        await res.arrayBuffer().catch(() => undefined);
-        n.status = res.status;
-      })
-      .catch((e) => {
-        n.status = `failed: ${e?.cause?.code ?? e?.name ?? 'Error'}`;
-      });
-    this.pending.add(done);
-    done.finally(() => this.pending.delete(done));
-    return done;
+  /** Quiet while the seed is loaded: seeded state sends nothing. */
+  quiet = false;
+
+  /** The notifications sent, as `GET /admin/onestore/notifications` lists them (status: the last attempt's answer). @returns {SentNotification[]} */
+  get sent() {
+    return this.ctx.notifier.list.filter((d) => d.store === 'oneStore').map((d) => {
+      const last = d.attempts.at(-1);
+      const status = d.state === 'pending' && !last ? 'pending' : last ? (last.status ?? `failed: ${last.error}`) : null;
+      return { id: d.id, kind: /** @type {'PNS' | 'SNS'} */ (d.kind), url: d.url, body: d.body, status, attempts: d.attempts.map((a) => ({ ...a })) };
+    });
   }
 
-  /** @type {Set<Promise<void>>} deliveries under way */
-  pending = new Set();
-
-  /** Resolves once every delivery under way has ended (for tests and the demo). */
+  /** Resolves once every delivery attempt under way has ended (for tests and the demo). */
   async settled() {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.ctx.notifier.settled();
   }
 
   state() {
@@ -682,7 +746,7 @@ export class OneStoreFace {
         return json(many((x) => {
           const s = findSub(x);
           s.failRenewal = x.fail !== false;
-          if (!s.failRenewal && s.phase !== 'ACTIVE' && s.phase !== 'DONE') {
+          if (!s.failRenewal && (s.phase === 'GRACE' || s.phase === 'HOLD')) {
             s.phase = 'ACTIVE';
             s.paymentState = 1;
             s.expiryTime = this.ctx.now() + this.span(PERIODS[s.period]);
@@ -693,6 +757,10 @@ export class OneStoreFace {
         }));
       case 'GET /notifications':
         return json({ notifications: this.sent });
+      case 'POST /pauses':
+        return json(many((x) => this.pause(findSub(x), x.months ?? 1)));
+      case 'POST /resumes':
+        return json(many((x) => this.resume(findSub(x))));
       default:
         return json({ error: `no admin route ${req.method} ${path}` }, 404);
     }

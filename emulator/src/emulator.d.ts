@@ -15,10 +15,74 @@ export interface Emulator {
   readonly googlePlay: EmulatorGooglePlay;
   /** The ONE store face (OAuth at /v7/oauth/token, the server API V7 under /v7/apps/), which sends PNS and SNS. */
   readonly oneStore: EmulatorOneStore;
+  /** Every notification the faces sent: the list, each delivery attempt, and the admin actions (replay, duplicate, forge, hold and release). */
+  readonly notifications: EmulatorNotifications;
   /** Adds a payment as if the store had charged the user; returns it with its token. */
   addPayment(payment: EmulatorPaymentInput): EmulatorPayment;
   close(): Promise<void>;
 }
+
+/** A face's name, as the notifications name their store. */
+export type EmulatorStoreName = 'appStore' | 'googlePlay' | 'oneStore';
+
+/** One delivery attempt: the HTTP status, or the network error (`status` null). */
+export interface EmulatorDeliveryAttempt {
+  /** Wall-clock epoch ms. */
+  at: number;
+  status: number | null;
+  /** `ECONNREFUSED`, `TIMEOUT`, ... when there was no answer. */
+  error?: string;
+  /** Whether the store would count the answer as received (Apple 200-206, Pub/Sub 102/200/201/202/204, ONE store 200). */
+  received: boolean;
+}
+
+/** A notification the emulator sent (or holds, or could not send: no URL configured). */
+export interface EmulatorNotification {
+  /** The emulator's id of this delivery, for the admin calls ("n1", "n2", ...). */
+  id: string;
+  store: EmulatorStoreName;
+  kind: 'APP_STORE_NOTIFICATION' | 'PUBSUB_PUSH' | 'PNS' | 'SNS';
+  /** The store's type: `DID_RENEW/BILLING_RECOVERY`, `SUBSCRIPTION_RENEWED`, `VOIDED_PURCHASE`, `PNS_COMPLETED`, ... */
+  type: string;
+  /** The store's id of the notification (Apple's notificationUUID, Pub/Sub's messageId, ONE store's purchase id and state). */
+  notificationId: string;
+  url: string | null;
+  /** `sent` by a change; `replay`, `duplicate` or `forged` by an admin call (`of` the original, `forged` how). */
+  origin: 'sent' | 'replay' | 'duplicate' | 'forged';
+  of?: string;
+  forged?: string;
+  state: 'pending' | 'delivered' | 'failed' | 'held' | 'no-url';
+  /** The emulator's clock when it was made. */
+  createdAt: number;
+  attempts: EmulatorDeliveryAttempt[];
+  /** The JSON body POSTed. */
+  body: Record<string, unknown>;
+}
+
+export interface EmulatorNotifications {
+  list(filter?: { store?: EmulatorStoreName; kind?: EmulatorNotification['kind'] }): EmulatorNotification[];
+  /** Delivers the same notification again (same store id, same body; a fresh Pub/Sub token). */
+  replay(id: string): EmulatorNotification;
+  /** Two more deliveries of it at once. */
+  duplicate(id: string): EmulatorNotification[];
+  /**
+   * A forged copy, sent once and never retried. Apple: `signature` (another payload under the
+   * signature, the default) or `chain` (signed by an untrusted PKI); Pub/Sub: `token` (another key,
+   * the default), `audience`, `none`; PNS: `signature`; SNS: `token` (a subscription ONE store does not have).
+   */
+  forge(id: string, how?: string): EmulatorNotification;
+  /** Holds a store's (every store's) new notifications until release(). */
+  hold(store?: EmulatorStoreName): void;
+  /** Sends the held ones, newest first by default (out of order); resolves to their ids. */
+  release(options?: { store?: EmulatorStoreName; order?: 'reverse' | 'sent' }): string[];
+  /** Resolves once no attempt is under way (retries may still be scheduled). */
+  settled(): Promise<void>;
+  /** Resolves once no attempt is under way and no retry waits (true), or after `timeoutMs` (false; default 30 s). */
+  idle(timeoutMs?: number): Promise<boolean>;
+}
+
+/** Retry delays in ms, one per retry, after the previous attempt. Defaults: the store's schedule with an hour scaled to a second. */
+export type EmulatorRetrySchedule = readonly number[];
 
 /**
  * What an `AppStoreServerAPIClient` needs to talk to the emulator:
@@ -42,11 +106,21 @@ export interface EmulatorAppStore {
   refund(refund: { transactionId: string; revocationDate?: number | string; revocationReason?: 0 | 1 }): EmulatorAppStoreTransaction;
   /** Renews a subscription with a new transaction (DID_RENEW). */
   renew(renewal: { originalTransactionId: string; transactionId?: string; purchaseDate?: number | string; expiresDate?: number | string }): EmulatorAppStoreTransaction;
-  /** Changes a subscription's renewal info (billing retry, grace period, auto-renew). */
+  /** Changes a subscription's renewal info (billing retry, grace period, auto-renew: DID_CHANGE_RENEWAL_STATUS when autoRenewStatus changes). */
   setRenewalInfo(info: {
     originalTransactionId: string; autoRenewStatus?: 0 | 1; isInBillingRetryPeriod?: boolean; gracePeriodExpiresDate?: number | string;
     expirationIntent?: number; autoRenewProductId?: string; priceIncreaseStatus?: number;
   }): Record<string, unknown>;
+  /** A renewal's payment failed: billing retry (DID_FAIL_TO_RENEW), with a grace period when `gracePeriodDays` (subtype GRACE_PERIOD). The next renew() is a BILLING_RECOVERY. */
+  failRenewal(failure: { originalTransactionId: string; gracePeriodDays?: number }): Record<string, unknown>;
+  /** The subscription ends now (EXPIRED with the reason as subtype; GRACE_PERIOD_EXPIRED first when in grace). */
+  expire(expiry: { originalTransactionId: string; reason?: 'VOLUNTARY' | 'BILLING_RETRY' | 'PRICE_INCREASE' | 'PRODUCT_NOT_FOR_SALE' }): Record<string, unknown>;
+  /** The customer asked Apple for a refund: CONSUMPTION_REQUEST (answer within 12 hours). */
+  requestRefund(request: { transactionId: string; reason?: string }): { notificationUUID: string; transactionId: string };
+  /** Apple declined the refund: REFUND_DECLINED. */
+  declineRefund(request: { transactionId: string }): { notificationUUID: string; transactionId: string };
+  /** Where notifications are POSTed (null: nowhere; they are still kept in the notification history). */
+  setNotificationUrl(url: string | null): void;
 }
 
 /**
@@ -72,10 +146,15 @@ export interface EmulatorOneStore {
   /** Adds a subscription (sandbox clocks: a month is 5 minutes) and sends its SNS; returns getSubscriptionDetail's answer. */
   addSubscription(subscription: { productId: string; purchaseToken?: string; period?: 'WEEK' | 'MONTH' | 'QUARTER' | 'HALF' | 'YEAR';
     startTime?: number | string; acknowledged?: boolean; failRenewal?: boolean }): Record<string, unknown>;
-  /** Every PNS and SNS sent (or tried): `{ kind, url, body, status }`. */
-  notifications(): Array<{ kind: 'PNS' | 'SNS'; url: string | null; body: Record<string, unknown>; status: number | string | null }>;
-  /** Resolves once every notification under way has been answered or failed. */
+  /** Every PNS and SNS sent (or tried): `{ id, kind, url, body, status (the last attempt's), attempts }`. */
+  notifications(): Array<{ id: string; kind: 'PNS' | 'SNS'; url: string | null; body: Record<string, unknown>; status: number | string | null;
+    attempts: EmulatorDeliveryAttempt[] }>;
+  /** Resolves once every notification attempt under way has been answered or failed (retries may follow). */
   settled(): Promise<void>;
+  /** The subscriber pauses from the next payment date for 1 to 3 months (SNS 11, then 10 at that date, 1 when it ends). */
+  pause(pause: { purchaseToken: string; months?: 1 | 2 | 3 }): Record<string, unknown>;
+  /** The subscriber resumes now (SNS 1), or withdraws a scheduled pause (SNS 11). */
+  resume(resume: { purchaseToken: string }): Record<string, unknown>;
 }
 
 export interface EmulatorGooglePlay {
@@ -98,8 +177,20 @@ export interface EmulatorGooglePlay {
   }): Record<string, unknown>;
   /** Renews a subscription for another period (default 30 days after its expiry); returns Google's SubscriptionPurchaseV2. */
   renew(renewal: { token: string; expiryTime?: number | string }): Record<string, unknown>;
-  /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list. */
-  void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number }): Record<string, unknown>;
+  /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list (voidedPurchaseNotification). */
+  void(voided: { token: string; voidedTime?: number | string; voidedSource?: number; voidedReason?: number; quantity?: number }): Record<string, unknown>;
+  /** Moves a subscription to a state, with its notification (6 IN_GRACE_PERIOD, 5 ON_HOLD, 10 PAUSED, 13 EXPIRED, 1 RECOVERED for ACTIVE). */
+  setSubscriptionState(change: { token: string; state: 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'EXPIRED' | 'ACTIVE'; expiryTime?: number | string }): Record<string, unknown>;
+  /** Opens a pending refund review of an order (pendingRefundReviewNotification); answer it with `reviewRefundOrder`. */
+  openRefundReview(review: { orderId: string; refundReason?: number }): Record<string, unknown>;
+  /**
+   * What a push endpoint checks: `verifyPubSubPush(header, { audience, serviceAccountEmail, jwks })`
+   * (or `fetch` the key set from `jwksUrl`, Google's path on the emulator).
+   */
+  push: { endpoint: string | null; audience: string | null; serviceAccountEmail: string; subscription: string; jwksUrl: string;
+    jwks: { keys: Array<{ kty: 'RSA'; alg: 'RS256'; use: 'sig'; kid: string; n: string; e: string }> } };
+  /** Where Pub/Sub pushes go, and the token audience (default: the endpoint). */
+  setPushEndpoint(endpoint: string | null, audience?: string | null): void;
   /**
    * The one-time purchases it holds now (copies): the seed's and those added since. `purchaseState`
    * 0 purchased, 1 canceled (voided), 2 pending; `acknowledgementState` and `consumptionState` 0 or 1.
@@ -170,6 +261,9 @@ export interface EmulatorAppStoreOptions {
   publicKey?: string;
   /** Transactions and notifications per page (Apple's: 20). */
   pageSize?: number;
+  /** Where App Store Server Notifications V2 are POSTed. */
+  notificationUrl?: string;
+  retrySchedule?: EmulatorRetrySchedule;
   products?: EmulatorAppStoreProduct[];
   transactions?: EmulatorAppStoreTransactionInput[];
 }
@@ -211,6 +305,25 @@ export interface EmulatorPayment {
   [field: string]: unknown;
 }
 
+/** `startEmulator({ googlePlay })`: overrides the seed's `googlePlay` section. */
+export interface EmulatorGooglePlayOptions {
+  packageName?: string;
+  clientEmail?: string;
+  privateKey?: string;
+  pageSize?: number;
+  /** Where Pub/Sub push requests go (the push subscription's endpoint). */
+  pushEndpoint?: string;
+  /** The push tokens' `aud` (default: the endpoint, as Pub/Sub's default). */
+  pushAudience?: string;
+  /** The push tokens' `email` (the push subscription's service account). */
+  pushServiceAccountEmail?: string;
+  /** The push body's `subscription`. */
+  subscription?: string;
+  /** The PKCS#8 PEM of the RSA key that signs push tokens (default: one made at start). */
+  pushSigningKey?: string;
+  retrySchedule?: EmulatorRetrySchedule;
+}
+
 export declare const DEFAULT_SEED_URL: URL;
 export declare function loadSeed(seed?: object | string | URL): object;
 export declare function startEmulator(options?: {
@@ -233,8 +346,8 @@ export declare function startEmulator(options?: {
   /** The App Store face's settings, over the seed's `appStore` section. */
   appStore?: EmulatorAppStoreOptions;
   /** The Google Play face's settings, over the seed's `googlePlay` section (`privateKey`: your own PKCS#8 PEM). */
-  googlePlay?: { packageName?: string; clientEmail?: string; privateKey?: string; pageSize?: number };
+  googlePlay?: EmulatorGooglePlayOptions;
   /** The ONE store face's settings, over the seed's `oneStore` section (`pnsUrl`, `snsUrl`: where notifications go). */
   oneStore?: { clientId?: string; clientSecret?: string; licensePrivateKey?: string; environment?: 'SANDBOX' | 'COMMERCIAL';
-    marketCode?: 'MKT_ONE' | 'MKT_GLB'; tokenLifetimeS?: number; pnsUrl?: string; snsUrl?: string };
+    marketCode?: 'MKT_ONE' | 'MKT_GLB'; tokenLifetimeS?: number; pnsUrl?: string; snsUrl?: string; retrySchedule?: EmulatorRetrySchedule };
 }): Promise<Emulator>;

@@ -28,6 +28,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AppStoreFace } from './emulator-appstore.js';
 import { GooglePlayFace } from './emulator-googleplay.js';
 import { OneStoreFace } from './emulator-onestore.js';
+import { Notifier } from './emulator-notify.js';
 import { hostCheck } from './host-check.js';
 
 /** The seed used when none is given. */
@@ -212,7 +213,9 @@ class EmulatorState {
     this.offsetMs = 0;
     // `url` is the server's, once it listens (the Play face writes it into the key file's token_uri).
     this.url = 'http://127.0.0.1';
-    const ctx = { now: () => this.now(), resolveTime, url: () => this.url };
+    // Every face's notifications go through one notifier: one list, one set of admin calls.
+    this.notifier = new Notifier({ now: () => this.now() });
+    const ctx = { now: () => this.now(), resolveTime, url: () => this.url, notifier: this.notifier };
     this.faces = [new AppStoreFace(faceOptions.appStore ?? {}, ctx), new GooglePlayFace(faceOptions.googlePlay ?? {}, ctx), new OneStoreFace(faceOptions.oneStore ?? {}, ctx)];
     this.reset();
   }
@@ -233,6 +236,7 @@ class EmulatorState {
     this.counter = 0;
     this.faults = [];
     this.log = [];
+    this.notifier.reset();
     for (const p of seed.payments ?? []) this.addPayment(p, this.startedAt);
     for (const f of this.faces) f.reset(seed[f.name], this.startedAt);
   }
@@ -627,6 +631,21 @@ function adminRoutes(s, req, path, body) {
         }
         return json(200, { faults: s.faults });
       }
+      case 'GET /admin/notifications': {
+        const q = new URL(req.url ?? '/', 'http://emulator').searchParams;
+        return json(200, { notifications: s.notifier.views({ store: q.get('store'), kind: q.get('kind') }) });
+      }
+      case 'POST /admin/notifications/replay':
+        return json(201, s.notifier.view(s.notifier.replay(String(body?.id))));
+      case 'POST /admin/notifications/duplicate':
+        return json(201, { notifications: s.notifier.duplicate(String(body?.id)).map((d) => s.notifier.view(d)) });
+      case 'POST /admin/notifications/forge':
+        return json(201, s.notifier.view(s.notifier.forge(String(body?.id), body?.how === undefined ? undefined : String(body.how))));
+      case 'POST /admin/notifications/hold':
+        s.notifier.hold(storeName(body?.store));
+        return json(200, { holding: [...s.notifier.holding] });
+      case 'POST /admin/notifications/release':
+        return json(200, { released: s.notifier.release({ store: storeName(body?.store), order: body?.order === 'sent' ? 'sent' : 'reverse' }).map((d) => d.id) });
       case 'DELETE /admin/faults':
         s.faults = [];
         return json(200, { faults: [] });
@@ -648,6 +667,17 @@ function adminRoutes(s, req, path, body) {
   } catch (e) {
     return json(400, { error: /** @type {Error} */ (e).message });
   }
+}
+
+/**
+ * A face name from an admin body (`appStore`, `googlePlay`, `oneStore`), or undefined for all.
+ * @param {unknown} v
+ * @returns {import('./emulator-notify.js').StoreName | undefined}
+ */
+function storeName(v) {
+  if (v === undefined || v === null) return undefined;
+  if (v === 'appStore' || v === 'googlePlay' || v === 'oneStore') return v;
+  throw new RangeError('store must be appStore, googlePlay or oneStore');
 }
 
 // ---------------------------------------------------------------- server
@@ -775,6 +805,17 @@ async function handle(s, req, res, check) {
 }
 
 /**
+ * @param {OneStoreFace} one
+ * @param {{ purchaseToken?: string } | null | undefined} x
+ */
+function findOneStoreSubscription(one, x) {
+  const s = one.subscriptions.get(String(x?.purchaseToken));
+  if (!s) throw new RangeError(`no ONE store subscription with token ${x?.purchaseToken}`);
+  one.sweep();
+  return s;
+}
+
+/**
  * Starts the emulator.
  * @param {Parameters<typeof import('./emulator.js').startEmulator>[0]} [options]
  *   `port` 0 (the default) picks a free one; `allowedHosts` Host names answered besides the
@@ -824,6 +865,13 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         refund: (r) => apple.refund(r),
         renew: (r) => apple.renew(r),
         setRenewalInfo: (r) => apple.setRenewalInfo(r),
+        failRenewal: (r) => apple.failRenewal(r),
+        expire: (r) => apple.expire(r),
+        requestRefund: (r) => apple.requestRefund(r),
+        declineRefund: (r) => apple.declineRefund(r),
+        setNotificationUrl: (url) => {
+          apple.config.notificationUrl = url;
+        },
       };
     },
     /** @returns {Emulator['googlePlay']} */
@@ -834,7 +882,14 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         addSubscription: (p) => play.addSubscription(p),
         renew: (r) => play.renew(r),
         void: (v) => play.void({ ...v, voidedTime: resolveTime(v?.voidedTime, state.now()) ?? undefined }),
+        setSubscriptionState: (v) => play.setSubscriptionState(v),
+        openRefundReview: (v) => play.openRefundReview(v),
         productPurchases: () => play.state().products.map((p) => ({ ...p })),
+        push: play.push(),
+        setPushEndpoint: (endpoint, audience) => {
+          play.config.pushEndpoint = endpoint;
+          if (audience !== undefined) play.config.pushAudience = audience;
+        },
       };
     },
     /** @returns {Emulator['oneStore']} */
@@ -845,11 +900,28 @@ export async function startEmulator({ port = 0, host = '127.0.0.1', allowedHosts
         addSubscription: (s) => one.addSubscription(s),
         notifications: () => one.sent.map((n) => ({ ...n })),
         settled: () => one.settled(),
+        pause: (x) => one.pause(findOneStoreSubscription(one, x), x?.months ?? 1),
+        resume: (x) => one.resume(findOneStoreSubscription(one, x)),
+      };
+    },
+    /** @returns {Emulator['notifications']} */
+    get notifications() {
+      const n = state.notifier;
+      return {
+        list: (filter) => n.views(filter),
+        replay: (id) => n.view(n.replay(id)),
+        duplicate: (id) => n.duplicate(id).map((d) => n.view(d)),
+        forge: (id, how) => n.view(n.forge(id, how)),
+        hold: (store) => n.hold(store),
+        release: (options) => n.release(options).map((d) => d.id),
+        settled: () => n.settled(),
+        idle: (timeoutMs) => n.idle(timeoutMs),
       };
     },
     state,
     addPayment: (p) => state.addPayment(p),
     close: () => new Promise((resolve) => {
+      state.notifier.close();
       for (const sock of sockets) sock.destroy();
       server.close(() => resolve());
     }),

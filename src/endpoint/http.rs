@@ -128,8 +128,10 @@ impl<'de> Deserialize<'de> for Headers {
     }
 }
 
-/// A request for the transport to send, exactly as built.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A request for the transport to send, exactly as built. Its `Debug` redacts what carries a
+/// credential: the [`Headers`] named secret, and a form-encoded body (every form this crate builds
+/// is a token exchange: a client secret or a signed assertion), shown by its field names only.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpRequest {
     /// The HTTP method.
     pub method: Method,
@@ -141,6 +143,33 @@ pub struct HttpRequest {
     /// bytes (an endpoint with an [`At::Raw`](super::At::Raw) parameter: send them as they are).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct FormNames<'a>(&'a str);
+        impl fmt::Debug for FormNames<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut l = f.debug_list();
+                for pair in self.0.split('&') {
+                    let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+                    l.entry(&format_args!("{name}=<redacted>"));
+                }
+                l.finish()
+            }
+        }
+        let form = self
+            .headers
+            .get("content-type")
+            .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        let mut d = f.debug_struct("HttpRequest");
+        d.field("method", &self.method).field("url", &self.url).field("headers", &self.headers);
+        match &self.body {
+            Some(b) if form => d.field("body", &FormNames(b)),
+            b => d.field("body", b),
+        };
+        d.finish()
+    }
 }
 
 /// What the transport received: status, headers and the body as text.

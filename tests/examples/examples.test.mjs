@@ -2,83 +2,14 @@
 // temporary directory, the package installed there from the tarball `make build` packed, its
 // other dependencies from npm (offline: the root `npm ci` has them in the cache), then started
 // with the public and self-made test vectors as input. Nothing is imported from the repository.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packedPackages, repo } from '../runtimes/project.mjs';
+import { bin, bundleWorker, freePort, install, post, start, startQuiet, text, vector, workspace } from './harness.mjs';
 
-const bin = (name) => join(repo, 'node_modules/.bin', name);
-const vector = (p) => join(repo, 'tests/vectors', p);
-const text = (p) => readFileSync(vector(p), 'utf8');
-let work;
-let tarball;
-
-before(() => {
-  work = mkdtempSync(join(tmpdir(), 'iap-verify-examples-'));
-  tarball = packedPackages()['iap-verify'].tarball;
-});
-after(() => rmSync(work, { recursive: true, force: true }));
-
-/** Copies examples/<name> to a fresh folder and installs its dependencies, iap-verify from the tarball. */
-function install(name, { omitDev = false } = {}) {
-  const dir = join(work, name);
-  cpSync(join(repo, 'examples', name), dir, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  assert.ok(manifest.dependencies['iap-verify'], `${name}/package.json depends on iap-verify`);
-  const args = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...(omitDev ? ['--omit=dev'] : []), tarball];
-  execFileSync('npm', args, { cwd: dir, stdio: 'pipe' });
-  const installed = JSON.parse(readFileSync(join(dir, 'node_modules/iap-verify/package.json'), 'utf8'));
-  assert.equal(installed.name, 'iap-verify');
-  return dir;
-}
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-
-/** Starts a server process and resolves once `ready` matches its output; `stop()` ends it. */
-function start(cmd, args, { cwd, env, ready }) {
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${cmd} did not start in 30 s:\n${out}`)), 30_000);
-    const seen = (chunk) => {
-      out += chunk;
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ match: m, output: () => out, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill()))) });
-      }
-    };
-    child.stdout.on('data', seen);
-    child.stderr.on('data', seen);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${cmd} exited with ${code} before it was ready:\n${out}`));
-    });
-  });
-}
-
-/** Starts a process that says nothing when ready; `output()` and `stop()` as for start(). */
-function startQuiet(cmd, args, cwd) {
-  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (out += c));
-  return { output: () => out, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill()))) };
-}
-
-const post = (url, body) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+workspace();
 
 test('Express: Google and App Store purchases checked before delivery', async () => {
   const dir = install('express');
@@ -127,44 +58,15 @@ test('Express: Google and App Store purchases checked before delivery', async ()
 
 test('Cloudflare Worker: bundled by wrangler deploy --dry-run, run in workerd, receives an App Store notification', async () => {
   const dir = install('cloudflare-worker', { omitDev: true });
-  const toml = readFileSync(join(dir, 'wrangler.toml'), 'utf8');
-  assert.doesNotMatch(toml, /^compatibility_flags/m, "the worker needs no nodejs_compat");
-  // Wrangler 4.164 refuses Node 20 (it wants 22.12+); its CLI runs on the pinned Bun instead.
-  const wrangler = join(repo, 'node_modules/wrangler/bin/wrangler.js');
-  const bundled = spawnSync(bin('bun'), [wrangler, 'deploy', '--dry-run', '--outdir', 'dist'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG_PATH: join(work, 'wrangler-logs') },
-  });
-  assert.equal(bundled.status, 0, bundled.stdout + bundled.stderr);
-  assert.match(bundled.stdout, /--dry-run: exiting now/);
-  const files = readdirSync(join(dir, 'dist'));
-  const wasm = files.find((f) => f.endsWith('.wasm'));
-  assert.ok(files.includes('index.js') && wasm, files.join());
   // The worker, as Cloudflare would run it: the bundle and the wasm as modules, the vars as text
   // bindings (here the notification's app: Apple's sandbox TEST notification for com.Abilities).
   const vars = { APPLE_BUNDLE_ID: 'com.Abilities', APPLE_ENVIRONMENT: 'Sandbox', APPLE_APP_ID: '1234567890' };
-  for (const name of Object.keys(vars)) assert.match(toml, new RegExp(`^${name} = `, 'm'), `wrangler.toml sets ${name}`);
   const port = await freePort();
-  writeFileSync(
-    join(dir, 'dist/config.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "index.js", esModule = embed "index.js"),
-    (name = "${wasm}", wasm = embed "${wasm}"),
-  ],
-  bindings = [${Object.entries(vars).map(([k, v]) => `(name = "${k}", text = "${v}")`).join(', ')}],
-  compatibilityDate = "${/^compatibility_date = "([^"]+)"/m.exec(toml)[1]}",
-);
-`,
-  );
+  const { toml, dist } = bundleWorker(dir, { port, bindings: vars });
+  assert.doesNotMatch(toml, /^compatibility_flags/m, "the worker needs no nodejs_compat");
+  for (const name of Object.keys(vars)) assert.match(toml, new RegExp(`^${name} = `, 'm'), `wrangler.toml sets ${name}`);
   // workerd prints nothing once it listens: the first answered request below is the sign.
-  const server = startQuiet(bin('workerd'), ['serve', 'config.capnp', '--verbose'], join(dir, 'dist'));
+  const server = startQuiet(bin('workerd'), ['serve', 'config.capnp', '--verbose'], dist);
   const url = `http://127.0.0.1:${port}/`;
   try {
     let r;

@@ -254,3 +254,30 @@ test('ONE store: a purchase token with its acknowledgement deadline and refund, 
     return e.code === 'API_ERROR' && e.details.errorCode === 'NoSuchData' && !text.includes(CLIENT_SECRET) && !text.includes(accessToken(1));
   });
 });
+
+test('ONE store: a subscription with its state, next payment or expiry, and the status the library computes', async () => {
+  const now = Date.now();
+  const base = { acknowledgementState: 1, priceAmount: '4900', priceCurrencyCode: 'KRW', startTimeMillis: now - 10 * DAY, lastPurchaseId: 'SANDBOX7' };
+  const look = async (detail) => {
+    const f = oneStoreFake([{ body: detail }]);
+    const out = await storeLookup({ onestore: { conf: {}, client: oneStoreClient(f) } }, { store: 'onestore', by: 'subscription', id: 'TOKEN2', productId: 'vip.month' });
+    assert.ok(f.api.every((q) => q.path.endsWith('/purchases/subscription/products/vip.month/TOKEN2')) && f.api.length === 1, 'one read: no voided list');
+    return out;
+  };
+  const renewing = await look({ ...base, autoRenewing: true, paymentState: 1, expiryTimeMillis: now + 20 * DAY, nextPaymentTimeMillis: now + 20 * DAY });
+  const [r] = renewing.rows;
+  assert.deepEqual(
+    [r.store, r.kind, r.transactionId, r.productId, r.status, r.entitled, r.autoRenew, r.renewalTime, r.expiryTime, r.purchaseTime, r.paymentState, r.acknowledged, r.refunded],
+    ['onestore', 'subscription', 'SANDBOX7', 'vip.month', 'ACTIVE', true, true, now + 20 * DAY, now + 20 * DAY, now - 10 * DAY, 'paid', true, false],
+  );
+  assert.deepEqual(renewing.notes, [`renews on ${new Date(now + 20 * DAY).toISOString()}`]);
+  const reserved = await look({ ...base, autoRenewing: false, paymentState: 1, expiryTimeMillis: now + 5 * DAY, cancelledTimeMillis: now - HOUR, cancelReason: 0 });
+  assert.deepEqual([reserved.rows[0].status, reserved.rows[0].entitled, reserved.rows[0].autoRenew, reserved.rows[0].renewalTime, reserved.rows[0].cancelledTime], ['CANCELED', true, false, undefined, now - HOUR]);
+  assert.match(reserved.notes.join(' '), /cancellation reserved/);
+  const expired = await look({ ...base, autoRenewing: false, paymentState: null, expiryTimeMillis: now - DAY });
+  assert.deepEqual([expired.rows[0].status, expired.rows[0].entitled, expired.rows[0].paymentState], ['EXPIRED', false, 'expired']);
+  const fresh = await look({ ...base, acknowledgementState: 0, autoRenewing: true, paymentState: 1, startTimeMillis: now - HOUR, expiryTimeMillis: now + 30 * DAY, nextPaymentTimeMillis: now + 30 * DAY });
+  assert.deepEqual([fresh.rows[0].needsAcknowledgement, fresh.rows[0].acknowledgeBy], [true, now - HOUR + 3 * DAY]);
+  assert.match(fresh.notes.join(' '), /not acknowledged yet: ONE store cancels it on/);
+  await assert.rejects(storeLookup({ onestore: { conf: {}, client: oneStoreClient(oneStoreFake([])) } }, { store: 'onestore', by: 'subscription', id: 'TOKEN2' }), (e) => e.code === 'INVALID_ARGUMENT' && /productId/.test(e.message));
+});

@@ -731,6 +731,15 @@ const HARNESSES = {
     const { consumeTwiceOnTheEmulator } = await load(block);
     assert.deepEqual(await consumeTwiceOnTheEmulator(), { productSeq: 1000002, again: 'ALREADY_CONSUMED' });
   },
+  'emulator-notifications': async (block) => {
+    const { receiveFromTheEmulator } = await load(block);
+    const { events, sent } = await receiveFromTheEmulator();
+    assert.deepEqual(events, ['AS PURCHASED', 'AS REFUNDED', 'GG PURCHASED']);
+    // Three sent and delivered; the duplicates answered 200 (one may have met the first's claim and been retried); the forgery refused once.
+    assert.deepEqual(sent.filter((n) => n.startsWith('sent ')), ['sent delivered 200', 'sent delivered 200', 'sent delivered 200']);
+    assert.equal(sent.filter((n) => /^duplicate delivered (503,)?200$/.test(n)).length, 2, sent.join('; '));
+    assert.deepEqual(sent.filter((n) => n.startsWith('forged ')), ['forged failed 401']);
+  },
   'emulator-app-store': async (block) => {
     const { lookUpOnTheEmulator } = await load(block);
     const t = await lookUpOnTheEmulator();
@@ -941,6 +950,19 @@ const HARNESSES = {
     const [user, db] = commandsOf(block);
     assert.equal(user, `sudo -u postgres createuser ${url.username}`);
     assert.equal(db, `sudo -u postgres createdb -O ${url.username} ${url.pathname.slice(1)}`);
+  },
+  'deployment-ledger-grant': async (block) => {
+    // The grants are for the config block's ledger: its database, user and tables (the defaults
+    // where it names none); SELECT on both tables, UPDATE (the reopen) on the ledger's only.
+    // tests/postgres/dashboard-customer.test.mjs runs the dashboard as a role with exactly these.
+    const { DEFAULT_TABLE, DEFAULT_PURCHASE_TABLE } = await import('../../pkg/src/postgres.js');
+    const ledger = JSON.parse(blockNamed('deployment-config').code).ledger;
+    const url = new URL(ledger.postgres);
+    const psql = (sql) => `sudo -u postgres psql -d ${url.pathname.slice(1)} -c '${sql}'`;
+    assert.deepEqual(commandsOf(block), [
+      psql(`GRANT SELECT, UPDATE ON ${ledger.table ?? DEFAULT_PURCHASE_TABLE} TO ${url.username}`),
+      psql(`GRANT SELECT ON ${ledger.paymentTable ?? DEFAULT_TABLE} TO ${url.username}`),
+    ]);
   },
   'deployment-caddy': (block) => {
     const m = /^(\S+) \{\n\s+reverse_proxy 127\.0\.0\.1:(\d+)\n\}\n$/.exec(block.code);

@@ -16,6 +16,16 @@ export async function dashboardUsage(): Promise<string> {
   return `${seeded}${conf.iap?.appKey}${names.join()}${typeof code === 'number' ? code : code.url}`;
 }
 
+export async function ledgerUsage(): Promise<string | null> {
+  const { createMemoryPurchaseStore } = await import('iap-verify');
+  const given = await startDashboard({ port: 0, ledger: { store: createMemoryPurchaseStore() } });
+  const onPostgres = await startDashboard({ port: 0, ledger: { postgres: 'postgres://localhost/shop', table: 'iap_purchase', paymentTable: null } });
+  const kind: 'postgres' | 'given' | null = given.ledger;
+  await given.close();
+  await onPostgres.close();
+  return kind;
+}
+
 export function hostCheckUsage(host: string | undefined, origin: string | undefined): boolean {
   const check = hostCheck({ bindHost: '0.0.0.0', allowedHosts: [checkAllowedHost('iap-emulator')], publicOrigins: [checkPublicOrigin('https://a.example')] });
   check.listening(8787);

@@ -1,6 +1,6 @@
 // The emulator's App Store face, typed: its credentials feed AppStoreServerAPIClient as they are.
 import { AppStoreServerAPIClient } from 'iap-verify';
-import { startEmulator, type EmulatorAppStoreTransaction } from 'iap-verify-emulator';
+import { startEmulator, type EmulatorAppStoreTransaction, type EmulatorNotification } from 'iap-verify-emulator';
 
 export async function appStoreUsage(): Promise<string | undefined> {
   const emu = await startEmulator({ port: 0, appStore: { bundleId: 'com.example.game', pageSize: 5, products: [{ productId: 'p', type: 'Consumable', price: 990 }] } });
@@ -45,4 +45,29 @@ export async function googlePlayPurchases(): Promise<string | undefined> {
   const pending = emu.googlePlay.productPurchases().find((p) => p.purchaseState === 0 && p.acknowledgementState === 0);
   await emu.close();
   return pending?.token;
+}
+
+/** Notifications: every face's, listed, replayed, forged; the push key set feeds verifyPubSubPush and the root a SignedDataVerifier. */
+export async function notificationsUsage(): Promise<number> {
+  const { verifyPubSubPush, SignedDataVerifier, Environment } = await import('iap-verify');
+  const emu = await startEmulator({
+    port: 0,
+    appStore: { notificationUrl: 'http://127.0.0.1:3000/n', retrySchedule: [10, 20] },
+    googlePlay: { pushEndpoint: 'http://127.0.0.1:3000/n', pushAudience: 'https://backend.example/n', retrySchedule: [10] },
+    oneStore: { pnsUrl: 'http://127.0.0.1:3000/pns', retrySchedule: [] },
+  });
+  const verifier = new SignedDataVerifier([emu.appStore.rootCertificate], false, Environment.SANDBOX, emu.appStore.bundleId);
+  emu.appStore.failRenewal({ originalTransactionId: '2000000100000003', gracePeriodDays: 6 });
+  emu.appStore.expire({ originalTransactionId: '2000000100000003', reason: 'BILLING_RETRY' });
+  const { notificationUUID } = emu.appStore.requestRefund({ transactionId: '2000000100000001' });
+  emu.googlePlay.setSubscriptionState({ token: 'play-sub-active', state: 'ON_HOLD' });
+  emu.oneStore.pause({ purchaseToken: 'SBSUB', months: 2 });
+  const list: EmulatorNotification[] = emu.notifications.list({ store: 'googlePlay' });
+  const forged = emu.notifications.forge(list[0].id, 'audience');
+  const released: string[] = emu.notifications.release({ order: 'reverse' });
+  const done: boolean = await emu.notifications.idle(1000);
+  const { audience, serviceAccountEmail, jwks } = emu.googlePlay.push;
+  await verifyPubSubPush('Bearer x', { audience: audience ?? '', serviceAccountEmail, jwks });
+  await emu.close();
+  return list.length + forged.attempts.length + released.length + Number(done) + notificationUUID.length + Number(verifier !== null);
 }

@@ -87,3 +87,5 @@ wrongDetect('{}', undefined, { store: 'amazon' });
 void (wrongDetect('x').kind === undefined && wrongDetect('x').input);
 // @ts-expect-error startDashboard: a misspelt option
 void wrongDashboard({ allowedHost: ['x'] });
+// @ts-expect-error startDashboard: the ledger's table names a string, not a number
+void wrongDashboard({ ledger: { postgres: 'postgres://localhost/shop', table: 1 } });

@@ -1,7 +1,9 @@
 // The dashboard shared by a team, over HTTP (no browser): local accounts (scrypt), sessions and
 // their cookies, CSRF, every API route tried with every role, the customer actions against the
 // local store server, the audit trail (and no secret in it), settings held by the server, rate
-// limits, the health endpoint, and the refusal to listen beyond loopback without sign-in.
+// limits, the health endpoint, and the refusal to listen beyond loopback without sign-in; the
+// customer view over a purchase ledger (runPurchase's records of a customer in two stores) and the
+// reopen of a stuck record.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDashboard } from '../../www/server/dashboard-cli.js';
 import { hashPassword, verifyPassword, roleFromClaims } from '../../www/server/dashboard-auth.js';
+import { createMemoryPurchaseStore, runPurchase } from 'iap-verify';
+import { CUSTOMER, customerPurchases } from './ledger-fixture.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'iapv-team-'));
 const PASSWORDS = { vera: 'viewer-pass-1', ada: 'agent-pass-22', max: 'admin-pass-333' };
@@ -16,6 +20,9 @@ const ROLE_OF = { vera: 'viewer', ada: 'agent', max: 'admin' };
 
 let dash;
 let base;
+const ledgerStore = createMemoryPurchaseStore();
+/** The fixture's purchases (tests/www/ledger-fixture.mjs). */
+let bought;
 
 before(async () => {
   const users = [];
@@ -27,8 +34,9 @@ before(async () => {
     settingsFile: 'settings.json',
     rateLimit: { perMinute: 1000, signInPerMinute: 1000 },
   }));
-  dash = await startDashboard({ port: 0, config: join(dir, 'config.json'), emulator: true });
+  dash = await startDashboard({ port: 0, config: join(dir, 'config.json'), emulator: true, ledger: { store: ledgerStore } });
   base = dash.url.replace(/\/$/, '');
+  bought = await customerPurchases(dash.emulator, ledgerStore);
 });
 
 after(async () => {
@@ -128,6 +136,7 @@ describe('every route with every role', () => {
     ['GET', '/api/config', undefined, 'viewer'],
     ['POST', '/api/lookup', { userId: 'user-1' }, 'viewer'],
     ['POST', '/api/store-lookup', { store: 'apple', by: 'order', id: 'MK5TTTVWJH' }, 'viewer'],
+    ['POST', '/api/customer', { userId: CUSTOMER }, 'viewer'],
     ['GET', '/api/actions', undefined, 'viewer'],
     ['GET', '/api/settings', undefined, 'viewer'],
     ['POST', '/api/action', { action: 'apple.consumption', input: { transactionId: '2000000100000001', deliveryStatus: 'DELIVERED', refundPreference: 'DECLINE', consumedPercent: '100' } }, 'agent'],
@@ -201,6 +210,175 @@ describe('customer actions against the local store server', () => {
   });
 });
 
+describe('the customer view over the purchase ledger', () => {
+  test("every store's purchases of one customer: state, delivery, settlement, subscription status, the stuck record", async () => {
+    assert.deepEqual([bought.googleGem.state, bought.googleVip.state, bought.oneStoreGem.state, bought.stuck.state], ['COMPLETED', 'COMPLETED', 'COMPLETED', 'VERIFY_FAILED']);
+    const vera = await signIn('vera');
+    const res = await call(vera, 'POST', '/api/customer', { userId: CUSTOMER });
+    assert.equal(res.status, 200, await res.clone().text());
+    const out = await res.json();
+    assert.equal(out.userId, CUSTOMER);
+    assert.deepEqual(out.stores.sort(), ['GG', 'ONESTORE']);
+    const by = Object.fromEntries(out.rows.map((r) => [r.storeId, r]));
+    assert.equal(out.rows.length, 4);
+    const gem = by['c7-gg-gem'];
+    assert.deepEqual([gem.store, gem.productId, gem.state, gem.kind, gem.reopenable], ['GG', 'gem_500', 'COMPLETED', 'CONSUMABLE', false]);
+    assert.ok(gem.deliveredAt > 0 && gem.settledAt >= gem.deliveredAt && gem.refundedAt === null, JSON.stringify(gem));
+    const vip = by['c7-gg-vip'];
+    assert.equal(vip.kind, 'SUBSCRIPTION');
+    assert.equal(vip.subscription.status, 'ACTIVE');
+    assert.equal(vip.subscription.entitled, true);
+    assert.ok(vip.subscription.expiresTime > Date.now() + 26 * 86_400_000, JSON.stringify(vip.subscription));
+    const os = by[bought.osToken];
+    assert.deepEqual([os.store, os.productId, os.state], ['ONESTORE', 'gem_100_os', 'COMPLETED']);
+    assert.equal(os.subscription, undefined, 'a managed product has no subscription status');
+    const stuck = by[bought.stuckToken];
+    assert.deepEqual([stuck.state, stuck.reopenable, stuck.deliveredAt], ['VERIFY_FAILED', true, null]);
+    assert.match(stuck.reason, /Google Play/);
+    // Newest first.
+    assert.deepEqual(out.rows.map((r) => r.createdAt), out.rows.map((r) => r.createdAt).sort((x, y) => y - x));
+    const entry = auditLines().findLast((e) => e.action === 'customer');
+    assert.deepEqual([entry.user, entry.store, entry.target, entry.result], ['vera', 'ledger', CUSTOMER, 'ok']);
+  });
+
+  test('an unknown customer has no rows and a note; a bad user id is refused before the ledger', async () => {
+    const vera = await signIn('vera');
+    const none = await (await call(vera, 'POST', '/api/customer', { userId: 'nobody-here' })).json();
+    assert.deepEqual(none.rows, []);
+    assert.match(none.notes[0], /no purchase of nobody-here/);
+    for (const userId of ['', '   ', 'x'.repeat(257), 42]) assert.equal((await call(vera, 'POST', '/api/customer', { userId })).status, 400, JSON.stringify(userId));
+  });
+
+  test('ledger.reopen: refused for a viewer, done for an agent with their name on the record; not twice', async () => {
+    const vera = await signIn('vera');
+    const ada = await signIn('ada');
+    const body = { action: 'ledger.reopen', input: { storeId: bought.stuckToken, store: 'GG', reason: 'ticket 4711: the token was right' } };
+    assert.equal((await call(vera, 'POST', '/api/action', body)).status, 403);
+    assert.equal((await ledgerStore.load('GG', bought.stuckToken)).flow.state, 'VERIFY_FAILED', 'nothing changed for the viewer');
+    const res = await call(ada, 'POST', '/api/action', body);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), { done: 'reopened (now RECEIVED)', state: 'RECEIVED' });
+    const { flow } = await ledgerStore.load('GG', bought.stuckToken);
+    assert.equal(flow.state, 'RECEIVED');
+    assert.deepEqual(flow.reopened, ['ada: ticket 4711: the token was right (was VERIFY_FAILED)']);
+    const row = (await (await call(ada, 'POST', '/api/customer', { userId: CUSTOMER })).json()).rows.find((r) => r.storeId === bought.stuckToken);
+    assert.deepEqual([row.state, row.reopenable, row.reopened, row.lastReopen], ['RECEIVED', false, 1, 'ada: ticket 4711: the token was right (was VERIFY_FAILED)']);
+    const again = await call(ada, 'POST', '/api/action', body);
+    assert.equal(again.status, 409, await again.clone().text());
+    const unknown = await call(ada, 'POST', '/api/action', { ...body, input: { ...body.input, storeId: 'no-such-record' } });
+    assert.equal(unknown.status, 400);
+    const badReason = await call(ada, 'POST', '/api/action', { ...body, input: { ...body.input, reason: 'two\nlines' } });
+    assert.equal(badReason.status, 400);
+    const entries = auditLines().filter((e) => e.action === 'ledger.reopen' && e.target === bought.stuckToken);
+    assert.ok(entries.some((e) => e.user === 'vera' && e.result === 'refused' && e.store === 'ledger:GG'));
+    assert.ok(entries.some((e) => e.user === 'ada' && e.result === 'ok' && e.store === 'ledger:GG'));
+    assert.ok(entries.some((e) => e.user === 'ada' && e.result === 'error' && e.detail === 'INVALID_STATE_TRANSITION'));
+    assert.ok(!readFileSync(join(dir, 'audit.jsonl'), 'utf8').includes('ticket 4711'), 'the reason is on the record, not in the trail');
+  });
+
+  test("an NHN payment that failed verification is not offered for reopen: its accessToken is gone", async () => {
+    const refuse = { store: 'NHN', verify: () => ({ refused: 'NHN: no such payment' }), settle: async () => 'SETTLED' };
+    const flow = await runPurchase({
+      store: ledgerStore, adapter: refuse, catalog: { gem_500: { kind: 'CONSUMABLE' } }, deliver: () => {},
+      purchase: { store: 'GG', storeId: '2026120700000099', productId: 'gem_500', userId: 'cust-9', nhn: true, token: 'at-99' },
+    });
+    assert.equal(flow.state, 'VERIFY_FAILED');
+    const ada = await signIn('ada');
+    const [row] = (await (await call(ada, 'POST', '/api/customer', { userId: 'cust-9' })).json()).rows;
+    assert.deepEqual([row.store, row.storeId, row.state, row.reopenable], ['NHN', '2026120700000099', 'VERIFY_FAILED', false]);
+    const res = await call(ada, 'POST', '/api/action', { action: 'ledger.reopen', input: { store: 'NHN', storeId: '2026120700000099', reason: 'try anyway' } });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).error.message, /accessToken is gone/);
+  });
+
+  test('a dashboard without a ledger: the view says so, the reopen action is not available', async () => {
+    await assert.rejects(startDashboard({ port: 0, emulator: false, ledger: {} }), /^Error: ledger: give "postgres"/);
+    await assert.rejects(startDashboard({ port: 0, emulator: false, ledger: { store: {} } }), /^Error: ledger: ledger.store: a purchase store/);
+    const d = await startDashboard({ port: 0, emulator: false });
+    try {
+      const url = d.url.replace(/\/$/, '');
+      const res = await fetch(`${url}/api/customer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: CUSTOMER }) });
+      assert.equal(res.status, 400);
+      assert.match((await res.json()).error.message, /no purchase ledger is configured/);
+      const { actions } = await (await fetch(`${url}/api/actions`)).json();
+      assert.equal(actions.find((a) => a.id === 'ledger.reopen').available, false);
+      assert.equal((await (await fetch(`${url}/api/config`)).json()).ledger, null);
+    } finally {
+      await d.close();
+    }
+    const ada = await signIn('ada');
+    const { actions } = await (await call(ada, 'GET', '/api/actions')).json();
+    assert.equal(actions.find((a) => a.id === 'ledger.reopen').available, true);
+    assert.equal((await (await call(ada, 'GET', '/api/config')).json()).ledger, 'given');
+  });
+});
+
+describe('Google refunds and ONE store subscriptions against the local store server', () => {
+  test('google.refund: the order is refunded at Google; a second refund is the store error', async () => {
+    const ada = await signIn('ada');
+    const order = async () => (await (await call(ada, 'POST', '/api/store-lookup', { store: 'google', by: 'order', id: 'GPA.3300-1111-2222-00002' })).json()).rows[0];
+    assert.equal((await order()).status, 'PROCESSED');
+    const res = await call(ada, 'POST', '/api/action', { action: 'google.refund', input: { orderId: 'GPA.3300-1111-2222-00002', revoke: 'revoke' } });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await res.json(), { done: 'refunded, access revoked' });
+    const now = await order();
+    assert.deepEqual([now.status, now.refunded], ['REFUNDED', true]);
+    const again = await call(ada, 'POST', '/api/action', { action: 'google.refund', input: { orderId: 'GPA.3300-1111-2222-00002', revoke: 'keep' } });
+    assert.equal(again.status, 502);
+    assert.equal((await again.json()).error.details.errorStatus, 'FAILED_PRECONDITION');
+    const bad = await call(ada, 'POST', '/api/action', { action: 'google.refund', input: { orderId: 'GPA.3300-1111-2222-00001', revoke: 'maybe' } });
+    assert.equal(bad.status, 400);
+    const entries = auditLines().filter((e) => e.action === 'google.refund' && e.target === 'GPA.3300-1111-2222-00002');
+    assert.deepEqual(entries.map((e) => [e.user, e.store, e.result]), [['ada', 'google', 'ok'], ['ada', 'google', 'error']]);
+  });
+
+  test('the ONE store subscription lookup: state, next payment, the status the library computes', async () => {
+    const token = 'SBSUBLOOKUP0000001';
+    const sub = dash.emulator.oneStore.addSubscription({ productId: 'os_vip_monthly', purchaseToken: token, acknowledged: true });
+    const vera = await signIn('vera');
+    const res = await call(vera, 'POST', '/api/store-lookup', { store: 'onestore', by: 'subscription', id: token, productId: 'os_vip_monthly' });
+    assert.equal(res.status, 200, await res.clone().text());
+    const out = await res.json();
+    const [row] = out.rows;
+    assert.deepEqual([row.store, row.kind, row.productId, row.status, row.entitled, row.autoRenew, row.acknowledged, row.paymentState], ['onestore', 'subscription', 'os_vip_monthly', 'ACTIVE', true, true, true, 'paid']);
+    assert.ok(row.expiryTime > Date.now() && row.purchaseTime <= Date.now(), JSON.stringify(row));
+    assert.equal(row.expiryTime, sub.expiryTimeMillis);
+    assert.equal(row.renewalTime, sub.nextPaymentTimeMillis ?? sub.expiryTimeMillis);
+    assert.match(out.notes.join(' '), /renews on /);
+    assert.equal((await call(vera, 'POST', '/api/store-lookup', { store: 'onestore', by: 'subscription', id: token })).status, 400, 'the product id is required');
+    const unknown = await call(vera, 'POST', '/api/store-lookup', { store: 'onestore', by: 'subscription', id: 'SBNOSUCHTOKEN00000', productId: 'os_vip_monthly' });
+    assert.equal(unknown.status, 502);
+    assert.equal((await unknown.json()).error.details.errorCode, 'NoSuchData');
+  });
+
+  test('onestore.cancel and onestore.defer: refused for a viewer, done for an agent, seen in the next lookup', async () => {
+    const one = dash.emulator.oneStore;
+    const [a, b] = ['SBSUBCANCEL0000001', 'SBSUBDEFER00000001'];
+    for (const purchaseToken of [a, b]) one.addSubscription({ productId: 'os_vip_monthly', purchaseToken, acknowledged: true });
+    const vera = await signIn('vera');
+    const ada = await signIn('ada');
+    const look = async (token) => (await (await call(ada, 'POST', '/api/store-lookup', { store: 'onestore', by: 'subscription', id: token, productId: 'os_vip_monthly' })).json()).rows[0];
+    const cancel = { action: 'onestore.cancel', input: { purchaseToken: a, productId: 'os_vip_monthly' } };
+    assert.equal((await call(vera, 'POST', '/api/action', cancel)).status, 403);
+    assert.equal((await look(a)).status, 'ACTIVE');
+    const canceled = await call(ada, 'POST', '/api/action', cancel);
+    assert.equal(canceled.status, 200, await canceled.clone().text());
+    assert.deepEqual(await canceled.json(), { done: 'cancellation reserved' });
+    const afterCancel = await look(a);
+    assert.deepEqual([afterCancel.status, afterCancel.autoRenew, afterCancel.entitled], ['CANCELED', false, true]);
+    const was = await look(b);
+    const deferred = await call(ada, 'POST', '/api/action', { action: 'onestore.defer', input: { purchaseToken: b, productId: 'os_vip_monthly', period: '10' } });
+    assert.equal(deferred.status, 200, await deferred.clone().text());
+    assert.deepEqual(await deferred.json(), { done: 'deferred by 10 minutes (sandbox)' });
+    assert.equal((await look(b)).expiryTime - was.expiryTime, 10 * 60_000);
+    assert.equal((await call(ada, 'POST', '/api/action', { action: 'onestore.defer', input: { purchaseToken: b, productId: 'os_vip_monthly', period: '0' } })).status, 400);
+    const entries = auditLines().filter((e) => e.action.startsWith('onestore.'));
+    assert.ok(entries.some((e) => e.action === 'onestore.cancel' && e.user === 'vera' && e.result === 'refused' && e.target === a));
+    assert.ok(entries.some((e) => e.action === 'onestore.cancel' && e.user === 'ada' && e.result === 'ok' && e.target === a && e.store === 'onestore'));
+    assert.ok(entries.some((e) => e.action === 'onestore.defer' && e.user === 'ada' && e.result === 'ok' && e.target === b));
+  });
+});
+
 describe('audit trail, settings, secrets', () => {
   test('admins filter the trail; lookups are in it with who and which customer', async () => {
     const ada = await signIn('ada');
@@ -232,7 +410,7 @@ describe('audit trail, settings, secrets', () => {
     const em = dash.emulator;
     const secrets = [
       ...Object.values(PASSWORDS), s.cookie.split('=')[1], s.csrf,
-      em.iap.appKey, em.gamebase.secretKey, em.appStore.signingKey.split('\n')[1], em.googlePlay.serviceAccount.private_key.split('\n')[1],
+      em.iap.appKey, em.gamebase.secretKey, em.appStore.signingKey.split('\n')[1], em.googlePlay.serviceAccount.private_key.split('\n')[1], em.oneStore.clientSecret,
     ];
     const seen = [readFileSync(join(dir, 'audit.jsonl'), 'utf8')];
     for (const path of ['/api/config', '/api/actions', '/api/settings', '/api/audit']) seen.push(await (await call(s, 'GET', path)).text());
@@ -264,6 +442,9 @@ describe('deployment', () => {
       assert.equal(limited.status, 429);
       assert.match(limited.headers.get('retry-after'), /^\d+$/);
       assert.equal((await get(ada)).status, 200, 'another user has their own limit');
+      // The customer view counts against the same limit.
+      const customer = await fetch(`${url}/api/customer`, { method: 'POST', headers: { cookie: vera.cookie, 'x-csrf-token': vera.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ userId: CUSTOMER }) });
+      assert.equal(customer.status, 429);
     } finally {
       await d.close();
     }

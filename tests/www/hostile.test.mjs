@@ -11,6 +11,7 @@ import { createSign, generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDashboard } from '../../www/server/dashboard-cli.js';
+import { createMemoryPurchaseStore } from 'iap-verify';
 import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { children, encode, readTlv } from '../js/der.mjs';
 
@@ -156,6 +157,28 @@ async function hostileUpstream(rows) {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/**
+ * A purchase ledger holding `count` records of one customer (whose id is an attack) where every
+ * string is hostile: store codes, ids, products (one of 1 MB), states, reasons, reopen notes,
+ * kinds, and a verified purchase's source; half of them stuck (VERIFY_FAILED), so reopenable.
+ */
+async function hostileLedger(count) {
+  // One millisecond apart: the newest (shown first) is the last made.
+  let t = 1_764_000_000_000;
+  const store = createMemoryPurchaseStore({ now: () => (t += 1) });
+  for (let i = 0; i < count; i++) {
+    const code = ['GG', 'AS', 'ONESTORE', 'NHN', attack(i)][i % 5];
+    await store.insert(code, `${attack(i)}#${i}`, {
+      format: 1, store: code, storeId: `${attack(i)}#${i}`, nhn: false, userId: attack(0),
+      productId: i === count - 1 ? `${attack(2)}${MB}` : attack(i + 2), kind: attack(i + 7), settle: 'CONSUME',
+      state: i % 2 ? 'VERIFY_FAILED' : attack(i + 1), reason: attack(i + 3), reopened: [attack(i + 4)], history: [],
+      delivered: false, settled: false, flagged: i % 3 === 0, settleAttempts: 0,
+      purchase: { store: code, productId: attack(i + 5), transactionId: attack(i + 6), productType: 'SUBSCRIPTION', expiresTime: 1_900_000_000_000, source: { [attack(5)]: attack(6) } },
+    });
+  }
+  return store;
+}
+
 describe('hostile data in headless Chromium', { skip }, () => {
   let dash;
   let upstream;
@@ -164,7 +187,7 @@ describe('hostile data in headless Chromium', { skip }, () => {
 
   before(async () => {
     upstream = await hostileUpstream(2_000);
-    dash = await startDashboard({ port: 0, env: { IAP_APPKEY: 'app-key', IAP_BASE_URL: upstream.url } });
+    dash = await startDashboard({ port: 0, env: { IAP_APPKEY: 'app-key', IAP_BASE_URL: upstream.url }, ledger: { store: await hostileLedger(600) } });
     browser = await launchChromium();
   });
   after(async () => {
@@ -208,7 +231,7 @@ describe('hostile data in headless Chromium', { skip }, () => {
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation (nothing even tried to load or run)');
     assert.deepEqual(problems, []);
     const origin = new URL(dash.url).origin;
-    const own = /^\/(|index\.html|app\.js|team\.js|verify\.js|render\.js|fields\.js|settings\.js|style\.css|favicon\.(ico|svg)|api\/(config|lookup|session|actions|settings|audit)|pkg\/(browser\.mjs|init\.mjs|src\/[a-z-]+\.js|web\/(iap_verify(\.js|_bg\.wasm)|endpoints\.js)))$/;
+    const own = /^\/(|index\.html|app\.js|team\.js|customer\.js|verify\.js|render\.js|fields\.js|settings\.js|style\.css|favicon\.(ico|svg)|api\/(config|lookup|customer|session|actions|settings|audit)|pkg\/(browser\.mjs|init\.mjs|src\/[a-z-]+\.js|web\/(iap_verify(\.js|_bg\.wasm)|endpoints\.js)))$/;
     for (const url of requests) {
       const u = new URL(url);
       assert.equal(u.origin, origin, `fetched from elsewhere: ${url.slice(0, 120)}`);
@@ -321,6 +344,29 @@ describe('hostile data in headless Chromium', { skip }, () => {
     assert.ok(sixth.includes(attack(5)) && sixth.includes(attack(7)), sixth);
     assert.ok((await page.getByTestId('lookup-status').innerText()).includes(attack(0)), 'the user id echoed as text');
     assert.doesNotMatch(await results.innerText(), /never-shown/, 'the access token is not passed to the page');
+    await assertClean(s);
+    await s.close();
+  });
+
+  test("a customer's ledger whose every string is hostile (600 records, 500 shown, one 1 MB): shown as text, nothing ran", async () => {
+    const s = await open({});
+    const { page } = s;
+    await page.getByTestId('customer-id').fill(attack(0));
+    await timed('customer-500', page, page.getByTestId('customer-submit'), page.getByTestId('customer-status').filter({ hasText: '500 purchases' }));
+    const results = page.getByTestId('customer-results');
+    assert.equal(await results.locator('tbody tr').count(), 500);
+    const all = await results.innerText();
+    for (let i = 0; i < ATTACKS.length; i++) assert.ok(all.includes(attack(i).trim()), `not shown as text: ${attack(i)}`);
+    assert.ok(all.includes(`${attack(2)}${'M'.repeat(10_000)}`), 'the 1 MB product id shown as text');
+    const status = await page.getByTestId('customer-status').innerText();
+    assert.ok(status.includes(attack(0)) && /truncated: only the newest 500 of 600/.test(status), status.slice(0, 300));
+    // The stuck rows' button fills the reopen form with the hostile ids, as values.
+    const reopen = page.getByTestId('customer-reopen');
+    // Half of the newest 200 (the records read) are stuck.
+    assert.equal(await reopen.count(), 100);
+    await reopen.first().click();
+    const form = page.getByTestId('action-ledger.reopen');
+    assert.match(await form.locator('input[name="storeId"]').inputValue(), /#\d+$/);
     await assertClean(s);
     await s.close();
   });

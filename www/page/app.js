@@ -9,6 +9,7 @@ import { KNOWN_FIELDS } from './fields.js';
 import { h, fieldRows, chainTable, subscriptionView, timeCell, copyButton, utcTime } from './render.js';
 import { DEFAULTS, loadSettings, saveSettings, clearSettings } from './settings.js';
 import { api, startTeam } from './team.js';
+import { startCustomer } from './customer.js';
 
 /** The page's element with this id (index.html has each one this file names). */
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -33,7 +34,7 @@ const formButton = (/** @type {string} */ id) => /** @type {HTMLButtonElement} *
  * @typedef {{ store?: string, kind?: string, transactionId?: string, originalTransactionId?: string, productId?: string, type?: string,
  *   price?: number, currency?: string, purchaseTime?: number, expiryTime?: number, status?: string, refunded?: boolean,
  *   revocationTime?: number, revocationReason?: unknown, acknowledged?: boolean, consumed?: boolean, needsAcknowledgement?: boolean,
- *   acknowledgeBy?: number, environment?: string }} StoreRow
+ *   acknowledgeBy?: number, environment?: string, autoRenew?: boolean, renewalTime?: number }} StoreRow
  */
 /**
  * What a lookup answers: rows and notes, or the error.
@@ -426,6 +427,16 @@ function acknowledgement(r) {
   return h('div', { class: 'muted small' }, [r.acknowledged ? 'acknowledged' : 'not acknowledged', r.consumed ? 'consumed' : null].filter(Boolean).join(', '));
 }
 
+/**
+ * A subscription's renewal under its state: the next payment, or that it will not renew.
+ * @param {StoreRow} r
+ */
+function renewal(r) {
+  if (r.kind !== 'subscription' || r.autoRenew === undefined) return null;
+  if (r.autoRenew && r.renewalTime !== undefined) return h('div', { class: 'muted small', 'data-testid': 'renewal' }, 'renews ', timeCell(r.renewalTime));
+  return h('div', { class: 'muted small', 'data-testid': 'renewal' }, r.autoRenew ? 'renews' : 'will not renew');
+}
+
 /** @param {StoreRow} r */
 function storeRow(r) {
   const state = r.status ?? (r.refunded ? 'REFUNDED' : 'PURCHASED');
@@ -441,7 +452,7 @@ function storeRow(r) {
     h('td', {}, timeCell(r.expiryTime)),
     h('td', {}, h('span', { class: `badge ${cls}` }, state.replace(/_/g, ' ')),
       r.revocationTime !== undefined ? h('div', { class: 'muted small' }, 'refunded ', timeCell(r.revocationTime), r.revocationReason !== undefined && r.store === 'google' ? ` (${r.revocationReason})` : '') : null,
-      acknowledgement(r)),
+      acknowledgement(r), renewal(r)),
     h('td', {}, r.environment ?? '—'));
 }
 
@@ -454,6 +465,7 @@ function storeFormFields() {
     'google:order': ['Order ID', 'e.g. GPA.3300-1111-2222-00001'],
     'google:token': ['Purchase token', 'the token the app sent'],
     'onestore:token': ['Purchase token', 'the token the app sent'],
+    'onestore:subscription': ['Purchase token', "the subscription's token the app sent"],
   })[by];
   $('store-id-field').hidden = !byId;
   inputEl('store-id').required = Boolean(byId);
@@ -461,14 +473,15 @@ function storeFormFields() {
     /** @type {HTMLLabelElement} */ ($('store-id-field').querySelector('label')).textContent = byId[0];
     inputEl('store-id').placeholder = byId[1];
   }
-  $('store-product-field').hidden = by !== 'google:token' && by !== 'onestore:token';
-  inputEl('store-product').required = by === 'onestore:token';
+  $('store-product-field').hidden = by !== 'google:token' && by !== 'onestore:token' && by !== 'onestore:subscription';
+  inputEl('store-product').required = by === 'onestore:token' || by === 'onestore:subscription';
 }
 $('store-by').addEventListener('change', storeFormFields);
 
 async function loadStoreConfig() {
   try {
     const conf = await (await api('/api/config')).json();
+    startCustomer(conf);
     const { apple, google, onestore } = conf.storeApis ?? {};
     const seeded = { apple: ' (local server, seeded: try order MK5TTTVWJH or transaction 2000000100000003)', google: conf.storeSamples?.google ? ` (local server, seeded: try token ${conf.storeSamples.google.token} with product ${conf.storeSamples.google.productId}, or order GPA.3300-1111-2222-00001)` : ' (local server)' };
     const says = [

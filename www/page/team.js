@@ -123,7 +123,7 @@ function actionForm(/** @type {ActionInfo} */ a) {
       : h('input', { id, name: f.name, required: true, autocomplete: 'off', spellcheck: 'false', ...(f.kind === 'number' ? { inputmode: 'numeric' } : {}) });
     return h('div', { class: 'field' }, h('label', { for: id }, f.label), input);
   });
-  const why = !a.available ? 'this store is not configured' : !allowed ? `needs the ${a.role} role` : '';
+  const why = !a.available ? (a.store === 'ledger' ? 'no purchase ledger is configured' : 'this store is not configured') : !allowed ? `needs the ${a.role} role` : '';
   const form = h('form', { class: 'lookup-form action', 'data-testid': `action-${a.id}` },
     ...fields,
     h('button', { type: 'submit', class: 'primary', disabled: why !== '', title: why || undefined, 'data-testid': `action-submit-${a.id}` }, 'Do it'),
@@ -152,6 +152,25 @@ function actionForm(/** @type {ActionInfo} */ a) {
     if (may('admin')) loadAudit();
   });
   return h('section', { class: 'action-item' }, h('h3', {}, a.label, ' ', h('span', { class: 'muted small' }, `(${a.role})`)), form, status);
+}
+
+/**
+ * Fills the form of action `id` with `values` (by field name), shows it and puts the cursor in its
+ * first empty field; nothing is sent. False when the page has no such form.
+ * @param {string} id
+ * @param {Record<string, string>} values
+ */
+export function prefillAction(id, values) {
+  const form = /** @type {HTMLFormElement | null} */ (document.querySelector(`[data-testid="action-${CSS.escape(id)}"]`));
+  if (!form) return false;
+  for (const [name, value] of Object.entries(values)) {
+    const el = /** @type {HTMLInputElement | HTMLSelectElement | null} */ (form.elements.namedItem(name));
+    if (el) el.value = value;
+  }
+  form.scrollIntoView({ block: 'center' });
+  const empty = [...form.querySelectorAll('input')].find((i) => i.value === '');
+  (empty ?? form.querySelector('button'))?.focus();
+  return true;
 }
 
 // ---- audit trail (admins) ---------------------------------------------------------------------------

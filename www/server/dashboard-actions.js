@@ -5,9 +5,14 @@
 //
 // Adding an action is one entry: its id (`store.verb`), the store client it needs, the fields the
 // page asks for, the role, the confirmation text and `run`, which calls the package's client.
+// `ledger.*` actions work on the purchase ledger (dashboard-ledger.js) instead of a store.
 import * as iap from 'iap-verify';
 
 /** @typedef {import('./dashboard-stores.js').StoreClients} StoreClients */
+/**
+ * What actions run against: the store clients, and the purchase ledger when one is configured.
+ * @typedef {StoreClients & { ledger?: import('iap-verify').PurchaseStore }} ActionClients
+ */
 /** @typedef {import('./dashboard-auth.js').Role} Role */
 /**
  * A field the page asks for: its name, label, and the check that turns the sent value into the
@@ -16,9 +21,11 @@ import * as iap from 'iap-verify';
  *   check: (v: unknown) => unknown }} ActionField
  */
 /**
- * @typedef {{ id: string, store: 'apple' | 'google', label: string, role: Role, confirm: string,
- *   target: string, fields: ActionField[],
- *   run: (clients: StoreClients, input: Record<string, any>) => Promise<unknown> }} Action
+ * An action. `target` names the field the audit trail records as the customer or id; `auditStore`,
+ * when given, what it records as the store (else `store`). `run` gets the signed-in user as `who`.
+ * @typedef {{ id: string, store: 'apple' | 'google' | 'onestore' | 'ledger', label: string, role: Role, confirm: string,
+ *   target: string, fields: ActionField[], auditStore?: (input: Record<string, any>) => string,
+ *   run: (clients: ActionClients, input: Record<string, any>, who: { user: string }) => Promise<unknown> }} Action
  */
 
 const bad = (/** @type {string} */ message) => new iap.IapError('INVALID_ARGUMENT', message);
@@ -40,6 +47,13 @@ const oneOf = (/** @type {string} */ name, /** @type {string[]} */ choices) => (
   return v;
 };
 
+/** A line of text: 1 to `max` characters after trimming, no control characters. */
+const text = (/** @type {string} */ name, /** @type {number} */ max) => (/** @type {unknown} */ v) => {
+  const t = typeof v === 'string' ? v.trim() : '';
+  if (t === '' || t.length > max || /[\u0000-\u001f\u007f]/.test(t)) throw bad(`${name}: 1 to ${max} characters on one line`);
+  return t;
+};
+
 /** The App Store client, or INVALID_ARGUMENT when it is not configured. */
 function appleOf(/** @type {StoreClients} */ clients) {
   if (!clients.apple) throw bad('no App Store Server API credentials are configured');
@@ -51,6 +65,21 @@ function googleOf(/** @type {StoreClients} */ clients) {
   if (!clients.google) throw bad('no Play Developer API credentials are configured');
   return clients.google;
 }
+
+/** ONE store's client, or INVALID_ARGUMENT when it is not configured. */
+function oneStoreOf(/** @type {StoreClients} */ clients) {
+  if (!clients.onestore) throw bad('no ONE store client credentials are configured');
+  return clients.onestore;
+}
+
+/** The purchase ledger, or INVALID_ARGUMENT when none is configured. */
+function ledgerOf(/** @type {ActionClients} */ clients) {
+  if (!clients.ledger) throw bad('no purchase ledger is configured ("ledger" in the config file)');
+  return clients.ledger;
+}
+
+/** The ledger's store codes (its keys: GG / ONESTORE + purchase token, AS + transaction id, NHN + paymentSeq). */
+export const LEDGER_STORES = ['GG', 'AS', 'ONESTORE', 'NHN'];
 
 const DELIVERY = ['DELIVERED', 'UNDELIVERED_QUALITY_ISSUE', 'UNDELIVERED_WRONG_ITEM', 'UNDELIVERED_SERVER_OUTAGE', 'UNDELIVERED_OTHER'];
 const REFUND_PREFERENCE = ['DECLINE', 'GRANT_FULL', 'GRANT_PRORATED'];
@@ -87,6 +116,79 @@ export const ACTIONS = Object.freeze([
       const { client, conf } = googleOf(clients);
       await client.cancelSubscriptionPurchaseV2({ packageName: conf.packageName, token, cancellationContext: { cancellationType: 'DEVELOPER_REQUESTED_STOP_PAYMENTS' } });
       return { done: 'canceled' };
+    },
+  },
+  {
+    id: 'google.refund',
+    store: 'google',
+    label: 'Refund a Google order (Orders API)',
+    role: 'agent',
+    confirm: 'Refund this order? The customer gets the money back; with "and revoke", they also lose the item or subscription now.',
+    target: 'orderId',
+    fields: [
+      { name: 'orderId', label: 'Order ID (GPA.…)', check: id('orderId') },
+      { name: 'revoke', label: 'Access', kind: 'choice', choices: ['keep', 'revoke'], check: oneOf('revoke', ['keep', 'revoke']) },
+    ],
+    async run(clients, { orderId, revoke }) {
+      const { client, conf } = googleOf(clients);
+      await client.refundOrder({ packageName: conf.packageName, orderId, revoke: revoke === 'revoke' });
+      return { done: revoke === 'revoke' ? 'refunded, access revoked' : 'refunded' };
+    },
+  },
+  {
+    id: 'onestore.cancel',
+    store: 'onestore',
+    label: 'Cancel a ONE store subscription (at the period end; at once when paused, in grace or on hold)',
+    role: 'agent',
+    confirm: 'Cancel this subscription? It will not renew; ONE store ends it at once if it is paused, in grace or on hold.',
+    target: 'purchaseToken',
+    fields: [
+      { name: 'purchaseToken', label: 'Purchase token', check: id('purchaseToken') },
+      { name: 'productId', label: 'Product ID', check: id('productId') },
+    ],
+    async run(clients, { purchaseToken, productId }) {
+      const { client } = oneStoreOf(clients);
+      await client.cancelSubscription({ productId, purchaseToken });
+      return { done: 'cancellation reserved' };
+    },
+  },
+  {
+    id: 'onestore.defer',
+    store: 'onestore',
+    label: "Defer a ONE store subscription's next payment",
+    role: 'agent',
+    confirm: 'Defer the next payment of this subscription? The customer keeps access for the extra time without paying.',
+    target: 'purchaseToken',
+    fields: [
+      { name: 'purchaseToken', label: 'Purchase token', check: id('purchaseToken') },
+      { name: 'productId', label: 'Product ID', check: id('productId') },
+      // ONE store counts days in COMMERCIAL, minutes in SANDBOX (its sandbox clock).
+      { name: 'period', label: 'Defer by (days; minutes in the sandbox)', kind: 'number', check: int('period', 1, 525_600) },
+    ],
+    async run(clients, { purchaseToken, productId, period }) {
+      const { client, conf } = oneStoreOf(clients);
+      const sandbox = conf.environment === 'SANDBOX';
+      if (!sandbox && period > 365) throw bad('period: an integer from 1 to 365 (days)');
+      await client.deferSubscription({ productId, purchaseToken, deferPeriod: period });
+      return { done: `deferred by ${period} ${sandbox ? 'minutes (sandbox)' : 'days'}` };
+    },
+  },
+  {
+    id: 'ledger.reopen',
+    store: 'ledger',
+    label: 'Reopen a stuck purchase record (verification failed, or consumed elsewhere)',
+    role: 'agent',
+    confirm: 'Reopen this purchase record? Your name and the reason stay on it; the backend then verifies and delivers it again.',
+    target: 'storeId',
+    auditStore: (input) => `ledger:${input.store}`,
+    fields: [
+      { name: 'storeId', label: 'Purchase token, transaction ID or paymentSeq', check: id('storeId') },
+      { name: 'store', label: 'Store', kind: 'choice', choices: LEDGER_STORES, check: oneOf('store', LEDGER_STORES) },
+      { name: 'reason', label: 'Reason (kept on the record)', check: text('reason', 500) },
+    ],
+    async run(clients, { store, storeId, reason }, { user }) {
+      const flow = await iap.reopenPurchase({ store: ledgerOf(clients), key: [store, storeId], by: user, reason });
+      return { done: `reopened (now ${flow.state})`, state: flow.state };
     },
   },
   {
@@ -130,7 +232,7 @@ export const ACTIONS = Object.freeze([
 ]);
 
 /** What the page may know of the actions: no `run`, no `check`. */
-export function publicActions(/** @type {StoreClients} */ clients) {
+export function publicActions(/** @type {ActionClients} */ clients) {
   return ACTIONS.map((a) => ({
     id: a.id,
     store: a.store,
@@ -152,5 +254,5 @@ export function readAction(body) {
   /** @type {Record<string, unknown>} */
   const input = {};
   for (const f of a.fields) input[f.name] = f.check(body?.input?.[f.name]);
-  return { action: a, input, target: String(input[a.target]) };
+  return { action: a, input, target: String(input[a.target]), store: a.auditStore ? a.auditStore(input) : a.store };
 }

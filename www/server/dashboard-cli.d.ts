@@ -1,4 +1,5 @@
 import type { Emulator } from 'iap-verify-emulator';
+import type { PurchaseStore } from 'iap-verify';
 
 /** The servers the dashboard calls for lookups (from a config file and the environment). */
 export interface DashboardConfig {
@@ -9,7 +10,7 @@ export interface DashboardConfig {
 export interface DashboardOptions {
   /** Default 8790; 0 picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. The lookup API has no login of its own. */
+  /** Default 127.0.0.1. Beyond loopback it refuses to start without `auth`. */
   host?: string;
   /**
    * Host names answered besides localhost, 127.0.0.1, [::1] and the listen address (every address
@@ -43,6 +44,11 @@ export interface DashboardOptions {
   auth?: DashboardAuth;
   /** The audit trail (else the config file's `audit`). Default: a file beside the config file when sign-in is on, else memory. */
   audit?: { postgres?: string; file?: string; retentionDays?: number };
+  /**
+   * The purchase ledger (runPurchase's purchase store) behind the customer view (POST /api/customer)
+   * and the `ledger.reopen` action (else the config file's `ledger`). None by default: the view says so.
+   */
+  ledger?: DashboardLedger;
   /** A JSON file holding the page's settings for everyone (else each browser keeps its own). */
   settingsFile?: string;
   /** API requests per user per minute (default 120) and sign-in attempts per client address (default 10); 429 past them. */
@@ -76,6 +82,22 @@ export interface DashboardAuth {
   idleMinutes?: number;
 }
 
+/**
+ * Where the purchase ledger is: the backend's tables on PostgreSQL (needs the `pg` package; the
+ * tables must exist: the backend's `migratePurchases` makes them), or a purchase store object
+ * (`createMemoryPurchaseStore()` in tests; not from a config file).
+ */
+export interface DashboardLedger {
+  /** A PostgreSQL URL. */
+  postgres?: string;
+  /** The ledger's table (default iap_purchase). */
+  table?: string;
+  /** runPayment's table read beside it for NHN payments (default iap_payment_flow; null for none). */
+  paymentTable?: string | null;
+  /** A purchase store with `purchasesOf`, `load` and `update`, used as it is. */
+  store?: PurchaseStore;
+}
+
 /** The limits a running dashboard applies. */
 export interface DashboardLimits {
   /** A lookup's body: 16 KiB; a larger one gets 413 (INPUT_TOO_LARGE) at the limit and the connection closes. */
@@ -103,6 +125,8 @@ export interface Dashboard {
   readonly signIn: boolean;
   /** Where the audit trail goes. */
   readonly audit: 'postgres' | 'file' | 'memory';
+  /** Where the customer view reads purchases: PostgreSQL, a given store, or none. */
+  readonly ledger: 'postgres' | 'given' | null;
   close(): Promise<void>;
 }
 

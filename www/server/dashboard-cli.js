@@ -8,7 +8,8 @@
 // Shared by a team (a config file's `auth`), every API call needs a signed-in session whose role
 // allows it (viewer: verify and look up; agent: also the customer actions of dashboard-actions.js;
 // admin: also the settings and the audit trail), and every look-up and action is audited
-// (dashboard-audit.js). Alone on 127.0.0.1 with no `auth`, it is one person's tool as before:
+// (dashboard-audit.js). With a purchase ledger (`ledger`, dashboard-ledger.js) it also shows every
+// store's purchases of one customer. Alone on 127.0.0.1 with no `auth`, it is one person's tool as before:
 // no sign-in, that person acts as admin, and it says so.
 import { createServer } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -24,6 +25,7 @@ import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
 import { Sessions, RateLimit, cookie, hashPassword, isRole, loadAccounts, oidcClient, parseCookies, roleAtLeast, verifyPassword } from './dashboard-auth.js';
 import { memoryAudit, openAudit } from './dashboard-audit.js';
 import { publicActions, readAction } from './dashboard-actions.js';
+import { customerView, openLedger } from './dashboard-ledger.js';
 import { writeFile, rename } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 
@@ -67,6 +69,7 @@ leaves it); purchase lookups go through this process, which holds the API creden
                                    "agent": [...], "viewer": [...]}, "defaultRole"}, "sessionHours",
                                    "idleMinutes"},
                           "audit": {"postgres": URL | "file": PATH, "retentionDays"},
+                          "ledger": {"postgres": URL, "table", "paymentTable"},
                           "settingsFile": PATH, "rateLimit": {"perMinute", "signInPerMinute"}}
                    (paths relative to the config file; the README's "A team" section)
   --emulator       start the local IAP server (seeded) and look purchases up there (the default
@@ -89,7 +92,9 @@ Environment (overrides the config file):
   APPLE_P8_KEY_FILE, APPLE_KEY_ID, APPLE_ISSUER_ID, APPLE_BUNDLE_ID, APPLE_ENVIRONMENT,
   APPLE_APP_ID, APPLE_BASE_URL
   GOOGLE_APPLICATION_CREDENTIALS (the service account's key file), GOOGLE_PLAY_PACKAGE_NAME,
-  GOOGLE_PLAY_BASE_URL, GOOGLE_TOKEN_URL`;
+  GOOGLE_PLAY_BASE_URL, GOOGLE_TOKEN_URL
+  ONESTORE_CLIENT_ID, ONESTORE_CLIENT_SECRET or ONESTORE_CLIENT_SECRET_FILE, ONESTORE_ENVIRONMENT,
+  ONESTORE_MARKET_CODE, ONESTORE_BASE_URL`;
 
 /** The library's folder: the installed iap-verify, found the way this module imports it. */
 const PKG_DIR = normalize(dirname(createRequire(import.meta.url).resolve('iap-verify/package.json')) + sep);
@@ -220,6 +225,7 @@ const isLoopback = (/** @type {string} */ host) => host === 'localhost' || host 
  *   scopes?: string, roles?: { admin?: string[], agent?: string[], viewer?: string[] }, defaultRole?: string | null, allowHttp?: boolean },
  *   sessionHours?: number, idleMinutes?: number }} AuthOptions
  * @typedef {{ postgres?: string, file?: string, retentionDays?: number }} AuditOptions
+ * @typedef {import('./dashboard-ledger.js').LedgerOptions} LedgerOptions
  */
 
 /**
@@ -232,11 +238,16 @@ function teamSections(config) {
   const file = JSON.parse(readFileSync(config, 'utf8'));
   const dir = dirname(resolvePath(config));
   const at = (/** @type {unknown} */ p) => (typeof p === 'string' && p !== '' ? (isAbsolute(p) ? p : join(dir, p)) : undefined);
-  /** @type {{ auth?: AuthOptions, audit?: AuditOptions, settingsFile?: string, rateLimit?: { perMinute?: number, signInPerMinute?: number } }} */
+  /** @type {{ auth?: AuthOptions, audit?: AuditOptions, ledger?: LedgerOptions, settingsFile?: string, rateLimit?: { perMinute?: number, signInPerMinute?: number } }} */
   const out = {};
   if (file.auth && typeof file.auth === 'object') out.auth = { ...file.auth, accountsFile: at(file.auth.accountsFile) };
   if (file.audit && typeof file.audit === 'object') out.audit = { ...file.audit, file: at(file.audit.file) };
   if (typeof file.settingsFile === 'string') out.settingsFile = at(file.settingsFile);
+  // The ledger is read from PostgreSQL only: a store object can be given to startDashboard, not in a file.
+  if (file.ledger && typeof file.ledger === 'object') {
+    const { postgres, table, paymentTable } = file.ledger;
+    out.ledger = { postgres, table, paymentTable };
+  }
   if (file.rateLimit && typeof file.rateLimit === 'object') out.rateLimit = file.rateLimit;
   return out;
 }
@@ -265,6 +276,7 @@ const ROUTES = {
   'GET /api/config': { role: 'viewer' },
   'POST /api/lookup': { role: 'viewer' },
   'POST /api/store-lookup': { role: 'viewer' },
+  'POST /api/customer': { role: 'viewer' },
   'GET /api/actions': { role: 'viewer' },
   // Each action's own role is checked with the action (and audited with its id and target).
   'POST /api/action': { role: 'viewer', write: true },
@@ -571,7 +583,8 @@ async function lookupBody(req, res) {
 }
 
 /**
- * Sends what `run` resolves with; a package error as its public part (400 for the caller's, else 502).
+ * Sends what `run` resolves with; a package error as its public part (400 for the caller's, 409 for
+ * a record not in a state that allows it, else 502: the store's or the database's).
  * @param {Response} res
  * @param {() => Promise<unknown>} run
  */
@@ -581,7 +594,8 @@ async function answer(res, run) {
   } catch (e) {
     if (!(e instanceof iap.IapError)) throw e;
     const { code, message, details } = publicError(e);
-    return sendError(res, e.code === 'INVALID_ARGUMENT' ? 400 : 502, code, message, details);
+    const status = e.code === 'INVALID_ARGUMENT' ? 400 : e.code === 'INVALID_STATE_TRANSITION' ? 409 : 502;
+    return sendError(res, status, code, message, details);
   }
 }
 
@@ -693,7 +707,7 @@ async function serveFile(res, root, rel, page) {
  * @param {{ port?: number, host?: string, allowedHosts?: string[], publicOrigin?: string | string[],
  *           config?: string, emulator?: boolean, seed?: string, www?: string,
  *           headersTimeoutMs?: number, requestTimeoutMs?: number, maxConnections?: number,
- *           env?: Record<string, string | undefined>, auth?: AuthOptions, audit?: AuditOptions, settingsFile?: string,
+ *           env?: Record<string, string | undefined>, auth?: AuthOptions, audit?: AuditOptions, ledger?: LedgerOptions, settingsFile?: string,
  *           rateLimit?: { perMinute?: number, signInPerMinute?: number } }} [options]
  */
 export async function startDashboard(options = {}) {
@@ -760,6 +774,13 @@ export async function startDashboard(options = {}) {
   } catch (e) {
     throw new UsageError(`audit: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
   }
+  let ledger;
+  try {
+    ledger = await openLedger(options.ledger ?? sections.ledger);
+  } catch (e) {
+    await audit.close().catch(() => undefined);
+    throw new UsageError(`ledger: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+  }
   await audit.prune().catch(() => 0);
   const pruneTimer = setInterval(() => audit.prune().catch(() => 0), 3_600_000);
   pruneTimer.unref();
@@ -806,6 +827,9 @@ export async function startDashboard(options = {}) {
     conf.oneStore = { clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, marketCode: o.marketCode, baseUrl: emulator.url };
   }
   const stores = storeClients(conf);
+  // What the customer actions run against: the stores, and the ledger (ledger.reopen).
+  /** @type {import('./dashboard-actions.js').ActionClients} */
+  const actionClients = ledger ? { ...stores, ledger: ledger.store } : stores;
   // What the page may know about the servers: where they are, never the credentials.
   const publicConfig = {
     storeApis: Object.fromEntries(Object.entries(stores).map(([k, s]) => [k, { baseUrl: s.client.baseUrl }])),
@@ -814,6 +838,8 @@ export async function startDashboard(options = {}) {
     ...(emulator ? { storeSamples: { google: googleSample(emulator) } } : {}),
     apis: Object.fromEntries(Object.entries(sources).map(([k, s]) => [k, { baseUrl: s.client.baseUrl, packageName: s.conf.packageName ?? null }])),
     stores: STORES,
+    // Whether the customer view has a purchase ledger to read (never its URL).
+    ledger: ledger ? ledger.kind : null,
   };
 
   const server = createServer({
@@ -908,7 +934,7 @@ export async function startDashboard(options = {}) {
           return sendJson(res, 200, { signedOut: true }, { 'set-cookie': cookie(cookieName, '', { secure, sameSite: 'Strict', maxAgeS: 0 }) });
         }
         if (url.pathname === '/api/config') return sendJson(res, 200, publicConfig);
-        if (url.pathname === '/api/actions') return sendJson(res, 200, { role: session.role, actions: publicActions(stores) });
+        if (url.pathname === '/api/actions') return sendJson(res, 200, { role: session.role, actions: publicActions(actionClients) });
         if (url.pathname === '/api/audit') {
           const q = url.searchParams;
           const entries = await audit.query({ user: q.get('user') || undefined, action: q.get('action') || undefined, target: q.get('target') || undefined, since: q.get('since') || undefined, limit: Number(q.get('limit')) || undefined });
@@ -939,12 +965,12 @@ export async function startDashboard(options = {}) {
             await audit.append({ ...who, action: `action:${String(body?.action ?? '?')}`, result: 'error', detail: e.code });
             return sendError(res, 400, e.code, e.message);
           }
-          const { action, input, target } = chosen;
+          const { action, input, target, store } = chosen;
           if (!roleAtLeast(session.role, action.role)) {
-            await audit.append({ ...who, action: action.id, store: action.store, target, result: 'refused', detail: `needs ${action.role}` });
+            await audit.append({ ...who, action: action.id, store, target, result: 'refused', detail: `needs ${action.role}` });
             return sendError(res, 403, 'FORBIDDEN', `your role (${session.role}) may not do this; it needs ${action.role}`);
           }
-          return await audited(res, { ...who, action: action.id, store: action.store, target }, () => action.run(stores, input));
+          return await audited(res, { ...who, action: action.id, store, target }, () => action.run(actionClients, input, { user: session.user }));
         }
         if (url.pathname === '/api/lookup') {
           const body = await lookupBody(req, res);
@@ -959,6 +985,16 @@ export async function startDashboard(options = {}) {
             return sendError(res, 400, 'INVALID_ARGUMENT', `api: one of ${Object.keys(sources).join(', ') || '(none configured)'}`);
           }
           return await audited(res, { ...who, action: 'lookup', store, target: userId }, () => lookup(sources, { userId, store, api }));
+        }
+        if (url.pathname === '/api/customer') {
+          const body = await lookupBody(req, res);
+          if (body === undefined) return undefined;
+          const userId = nonEmpty(body?.userId);
+          if (!userId || userId.length > 256) return sendError(res, 400, 'INVALID_ARGUMENT', 'userId: 1 to 256 characters');
+          return await audited(res, { ...who, action: 'customer', store: 'ledger', target: userId }, async () => {
+            if (!ledger) throw new iap.IapError('INVALID_ARGUMENT', 'no purchase ledger is configured ("ledger" in the config file)');
+            return customerView(ledger.store, userId);
+          });
         }
         if (url.pathname === '/api/store-lookup') {
           const body = await lookupBody(req, res);
@@ -1013,10 +1049,12 @@ export async function startDashboard(options = {}) {
       }));
       clearInterval(pruneTimer);
       await audit.close();
+      await ledger?.close();
       if (emulator) await emulator.close();
     },
     signIn,
     audit: audit.kind,
+    ledger: ledger?.kind ?? null,
   };
 }
 

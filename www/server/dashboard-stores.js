@@ -1,6 +1,6 @@
 // The dashboard's store lookups ("I paid, where is my item?"), server-side: the App Store Server
 // API (an order id from the customer's receipt e-mail, or a transaction id), the Play Developer
-// API and ONE store's server API V7 (a purchase token, the recent voided purchases). The keys stay in the dashboard process; the
+// API and ONE store's server API V7 (a purchase token, a subscription, the recent voided purchases). The keys stay in the dashboard process; the
 // browser gets rows of facts: ids, products, dates, states. Only reads are exposed.
 import { readFileSync } from 'node:fs';
 import * as iap from 'iap-verify';
@@ -432,24 +432,83 @@ function oneStoreVoidedRow(v) {
   return { store: 'onestore', transactionId: v.purchaseId, purchaseToken: v.purchaseToken, purchaseTime: v.purchaseTimeMs, revocationTime: v.voidedTimeMs, refunded: true };
 }
 
+/** ONE store's subscription paymentState (getSubscriptionDetail). */
+/** @type {Record<number, string | undefined>} */
+const ONESTORE_PAYMENT = { 0: 'not paid', 1: 'paid', 2: 'free period', 3: 'deferred up/downgrade' };
+
+/**
+ * `{ store: 'onestore', by: 'subscription', id, productId }`: getSubscriptionDetail, and the
+ * subscription status the library computes from it now (ONE store's state table: active,
+ * cancellation reserved, grace, on hold, paused, expired, revoked), its next payment or expiry.
+ * @param {import('iap-verify').OneStoreClient} client
+ * @param {string} purchaseToken
+ * @param {string} productId
+ * @param {number} now
+ * @returns {Promise<LookupAnswer>}
+ */
+async function oneStoreSubscription(client, purchaseToken, productId, now) {
+  const answer = await client.getSubscriptionDetail({ productId, purchaseToken });
+  const p = iap.toPurchase(answer);
+  /** @type {string[]} */
+  const notes = [];
+  /** @type {import('iap-verify').SubscriptionStatus | undefined} */
+  let s;
+  try {
+    s = iap.subscriptionStatus({ source: 'ONESTORE', subscription: answer }, now);
+  } catch (e) {
+    notes.push(`the subscription status could not be computed (${/** @type {{ code?: string }} */ (e)?.code ?? 'error'})`);
+  }
+  const renews = s?.autoRenewing === true && answer.nextPaymentTimeMs !== undefined;
+  const row = {
+    store: 'onestore',
+    kind: 'subscription',
+    transactionId: answer.lastPurchaseId ?? p.transactionId,
+    purchaseToken,
+    productId: p.productId,
+    type: 'Subscription',
+    purchaseTime: answer.startTimeMs ?? p.purchaseTime,
+    expiryTime: s?.expiresTime ?? answer.expiryTimeMs ?? p.expiresTime,
+    status: s?.status ?? 'UNKNOWN',
+    entitled: s?.entitled,
+    autoRenew: s?.autoRenewing ?? undefined,
+    ...(renews ? { renewalTime: answer.nextPaymentTimeMs } : {}),
+    ...(s?.gracePeriodEndTime !== undefined ? { gracePeriodEndTime: s.gracePeriodEndTime } : {}),
+    ...(s?.reason ? { statusReason: s.reason } : {}),
+    paymentState: answer.paymentState === undefined ? undefined : answer.paymentState === null ? 'expired' : label(ONESTORE_PAYMENT, answer.paymentState),
+    ...(answer.cancelledTimeMs !== undefined ? { cancelledTime: answer.cancelledTimeMs } : {}),
+    acknowledged: answer.acknowledgementState === 1,
+    needsAcknowledgement: p.needsAcknowledgement,
+    acknowledgeBy: p.acknowledgeBy,
+    environment: p.environment,
+    refunded: s?.status === 'REVOKED',
+  };
+  if (renews) notes.push(`renews on ${new Date(/** @type {number} */ (answer.nextPaymentTimeMs)).toISOString()}`);
+  else if (s?.status === 'CANCELED') notes.push('cancellation reserved: it will not renew; access until it expires');
+  if (p.needsAcknowledgement) notes.push(`not acknowledged yet: ONE store cancels it on ${new Date(/** @type {number} */ (p.acknowledgeBy)).toISOString()} unless the app's server acknowledges it`);
+  return { rows: [row], notes };
+}
+
 /**
  * `{ store: 'onestore', by: 'token', id, productId }`: the managed product purchase (ONE store's
  * paths name the product), its acknowledgement state and deadline, and whether it was voided;
+ * `{ store: 'onestore', by: 'subscription', id, productId }`: a subscription (oneStoreSubscription);
  * `{ store: 'onestore', by: 'voided' }`: the recent voided purchases.
  * @param {NonNullable<StoreClients['onestore']>} clients
  * @param {{ by?: unknown, id: string, productId?: string }} request
+ * @param {{ now: () => number }} clock
  * @returns {Promise<LookupAnswer>}
  */
-async function oneStoreLookup({ client }, { by, id, productId }) {
+async function oneStoreLookup({ client }, { by, id, productId }, { now }) {
   if (by === 'voided') {
     const { items, truncated } = await oneStoreVoided(client);
     const notes = items.length === 0 ? ['no voided purchases in the last month'] : [];
     if (truncated) notes.push(truncatedNote('the voided purchases'));
     return { rows: items.map(oneStoreVoidedRow), notes, ...(truncated ? { truncated: true } : {}) };
   }
-  if (by !== 'token') throw bad("by: one of 'token', 'voided'");
+  if (by !== 'token' && by !== 'subscription') throw bad("by: one of 'token', 'subscription', 'voided'");
   const product = nonEmpty(productId);
   if (!product) throw bad('productId: ONE store looks a purchase up by its product id and token');
+  if (by === 'subscription') return oneStoreSubscription(client, id, product, now());
   const [answer, voidedRead] = await Promise.all([client.getPurchaseDetails({ productId: product, purchaseToken: id }), oneStoreVoided(client)]);
   const p = iap.toPurchase(answer);
   const v = voidedRead.items.find((x) => x.purchaseToken === id);
@@ -501,7 +560,7 @@ export async function storeLookup(clients, given, { now = Date.now } = {}) {
   const answer = store === 'apple'
     ? await appleLookup(/** @type {NonNullable<StoreClients['apple']>} */ (clients.apple), request)
     : store === 'onestore'
-      ? await oneStoreLookup(/** @type {NonNullable<StoreClients['onestore']>} */ (clients.onestore), request)
+      ? await oneStoreLookup(/** @type {NonNullable<StoreClients['onestore']>} */ (clients.onestore), request, { now })
       : await googleLookup(/** @type {NonNullable<StoreClients['google']>} */ (clients.google), request, { now });
   return { store, ...answer };
 }
