@@ -125,6 +125,11 @@ pub fn google_rtdn(data: &[u8]) {
 pub fn store_event(data: &[u8]) {
     if let Ok(map) = crate::json_text::decode_object("t", data) {
         let _ = crate::purchase::event::apple(&map);
+        // A PNS message as verified (the signature is not the mapping's concern).
+        let _ = crate::purchase::event::onestore_payment(&map);
+    }
+    if let Ok(sns) = crate::onestore::decode_subscription_notification(data) {
+        let _ = crate::purchase::StoreEvent::from_onestore_subscription(&sns);
     }
     if let Ok(n) = rtdn::decode_push(data) {
         let _ = crate::purchase::StoreEvent::from_google(&n);
@@ -185,6 +190,7 @@ pub fn purchase_flow(data: &[u8]) {
         r#"{"type":"COMPLETED"}"#,
         r#"{"type":"REFUNDED"}"#,
         r#"{"type":"REOPENED","by":"a","reason":"b"}"#,
+        r#"{"type":"RENEWED","at":5,"expiresAt":9}"#,
     ];
     if let Ok(flow) = PurchaseFlow::from_json(&text) {
         let _ = (flow.next_step(), flow.deliver_effect(), flow.unsettled(), flow.acknowledge_by());

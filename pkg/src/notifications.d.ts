@@ -1,5 +1,10 @@
-import type { StoreEvent, SignedDataVerifier, ResponseBodyV2DecodedPayload, DeveloperNotification } from '../web/iap_verify.js';
+import type {
+  StoreEvent, SignedDataVerifier, ResponseBodyV2DecodedPayload, DeveloperNotification, OneStorePaymentNotification,
+  OneStoreSubscriptionNotification, OneStoreSubscriptionDetail, KeyOptions, ConsumptionRequest, ReviewRefundOrderParams,
+  PurchaseEffectOf, PurchaseFlow,
+} from '../web/iap_verify.js';
 import type { VerifyPubSubPushOptions } from './pubsub.js';
+import type { PurchaseStore } from './purchase-store.js';
 
 /**
  * Where the handler records which notifications it handled: `claim` answers `NEW` to exactly one
@@ -18,29 +23,83 @@ export interface MemoryNotificationStore extends NotificationStore {
 
 /** An event as the handler hands it over: the store's notification as one event, and the verified notification itself. */
 export type NotificationEvent = StoreEvent & {
-  /** The verified, decoded notification: Apple's `ResponseBodyV2DecodedPayload`, Google's `DeveloperNotification`. */
-  raw: ResponseBodyV2DecodedPayload | DeveloperNotification;
+  /**
+   * The verified, decoded notification: Apple's `ResponseBodyV2DecodedPayload`, Google's
+   * `DeveloperNotification`, ONE store's PNS message (signature verified) or SNS message (not signed).
+   */
+  raw: ResponseBodyV2DecodedPayload | DeveloperNotification | OneStorePaymentNotification | OneStoreSubscriptionNotification;
+  /** A ONE store SNS only: whether `getSubscriptionDetail` confirmed it (`oneStore.client` given). */
+  confirmed?: boolean;
+  /** A confirmed ONE store SNS: the subscription as ONE store's server API answered it. Act on this, not on the SNS. */
+  subscription?: OneStoreSubscriptionDetail;
 };
 
 /** What the handler could not do itself, for `onError`. Never a secret: bodies are the stores' notifications. */
 export type NotificationProblem =
-  | { kind: 'HANDLER_FAILED' | 'DEDUPE_FAILED'; store: StoreEvent['store']; id: string; error: unknown }
-  | { kind: 'UNDECODABLE'; store: 'APPLE' | 'GOOGLE'; error: unknown; body: string }
+  | { kind: 'HANDLER_FAILED' | 'DEDUPE_FAILED' | 'LEDGER_FAILED' | 'REFUND_ANSWER_FAILED'; store: StoreEvent['store']; id: string; error: unknown }
+  | { kind: 'UNDECODABLE'; store: 'APPLE' | 'GOOGLE' | 'ONESTORE'; error: unknown; body: string }
+  /** An event for a purchase the ledger does not hold (when `ledger.unknown` is not given). */
+  | { kind: 'UNKNOWN_PURCHASE'; store: StoreEvent['store']; id: string; event: NotificationEvent }
+  /** An event the ledger did not apply: a partial refund, a renewal the record refuses, a ONE store revocation ONE store does not confirm. */
+  | { kind: 'LEDGER_SKIPPED'; store: StoreEvent['store']; id: string; event: NotificationEvent; reason: string }
+  /** `ledger.revoke` threw: the record is REFUNDED, so this report is where the REVOKE is kept. */
+  | { kind: 'REVOKE_FAILED'; store: StoreEvent['store']; id: string; effect: PurchaseEffectOf<'REVOKE'>; error: unknown }
+  /** A refund request whose deadline passed before an answer could be sent: nothing was sent. */
+  | { kind: 'REFUND_DEADLINE_PASSED'; store: StoreEvent['store']; id: string; event: NotificationEvent; deadline: number }
   | { kind: 'INTERNAL'; error: unknown };
+
+/** ONE store's PNS and SNS. */
+export interface OneStoreNotificationOptions {
+  /** The app's licence key (Developer Center → licence management): PNS signatures are checked with it. */
+  licenseKey: string;
+  /** Options of the key (`allowLegacy1024BitKeys`). */
+  keyOptions?: KeyOptions;
+  /** A OneStoreClient of the app: each SNS is confirmed with `getSubscriptionDetail` before it is dispatched (`confirmed: true`). Without it, SNS events are dispatched with `confirmed: false` and never applied to the ledger. */
+  client?: { getSubscriptionDetail(params: { productId: string; purchaseToken: string }): Promise<OneStoreSubscriptionDetail> };
+}
+
+/** The purchase ledger the events apply to. */
+export interface NotificationLedger {
+  /** The purchase store `runPurchase` writes (createMemoryPurchaseStore(), createPostgresPurchaseStore(pool)). */
+  store: PurchaseStore;
+  /** Takes back what a refunded or revoked purchase granted: called once per record, however often the store redelivers. Make it idempotent on (store, storeId). */
+  revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow, event: NotificationEvent): unknown | Promise<unknown>;
+  /** Told of a refund, revocation or renewal for a purchase the ledger does not hold (default: `onError` with `UNKNOWN_PURCHASE`). Throwing makes the store deliver again. */
+  unknown?(event: NotificationEvent): unknown | Promise<unknown>;
+}
+
+/** What `onRefundRequest` answers: Apple's consumption information, or Google's review (the handler adds the package name, order id and token). `undefined`: send nothing. */
+export type RefundRequestAnswer = ConsumptionRequest | Omit<ReviewRefundOrderParams, 'packageName' | 'orderId' | 'pendingRefundToken'> | undefined;
 
 export interface NotificationHandlerOptions {
   /** App Store Server Notifications V2: the verifier of your app (its bundle id, environment, roots). */
   apple?: SignedDataVerifier;
   /** Google RTDN through a Pub/Sub push subscription with authentication: what `verifyPubSubPush` checks. */
   google?: VerifyPubSubPushOptions;
+  /** ONE store PNS (signed: checked with the licence key) and SNS (confirmed with `client` when given). */
+  oneStore?: OneStoreNotificationOptions;
   /** Which notifications were handled: `createMemoryNotificationStore()` or `createPostgresNotificationStore(pool)`. */
   dedupe: NotificationStore;
   /** Handles one event; runs once per notification id. Throwing makes the store deliver it again. */
   on: (event: NotificationEvent, context: { request: Request }) => unknown | Promise<unknown>;
-  /** Told of what could not be handled; throwing from it makes the store deliver again. */
+  /** Told of what could not be handled; throwing from it makes the store deliver again. Required with `ledger` (a revoke that threw is kept only by its report). */
   onError?: (problem: NotificationProblem) => unknown | Promise<unknown>;
   /** How long a claim is held for the instance that made it, in ms (default 60,000). */
   leaseMs?: number;
+  /** The purchase ledger: refunds and revocations revoke once, renewals extend the subscription's record. */
+  ledger?: NotificationLedger;
+  /**
+   * Apple's `CONSUMPTION_REQUEST` and Google's pending refund review: your answer, sent through
+   * `refundClients` before `deadline` (epoch ms; Apple 12 h, Google 24 h from the notification).
+   */
+  onRefundRequest?: (event: NotificationEvent, context: { deadline: number | undefined }) => RefundRequestAnswer | Promise<RefundRequestAnswer>;
+  /** The clients `onRefundRequest`'s answers are sent with: required for each of `apple` and `google` configured. */
+  refundClients?: {
+    appStore?: { sendConsumptionInformation(transactionId: string, request: ConsumptionRequest): Promise<unknown> };
+    googlePlay?: { reviewRefundOrder(params: ReviewRefundOrderParams): Promise<unknown> };
+  };
+  /** The clock for refund deadlines (epoch ms; default `Date.now`). */
+  now?: () => number;
 }
 
 /** The largest body the handler reads (300 KiB); larger is answered 413. */

@@ -1,4 +1,4 @@
-import type { PurchaseFlow, PurchaseFlowJSON, PurchaseEffectOf, Purchase, VerifiedValue } from '../web/iap_verify.js';
+import type { PurchaseFlow, PurchaseFlowJSON, PurchaseEffectOf, Purchase, VerifiedValue, StoreEvent } from '../web/iap_verify.js';
 import type { PurchaseStore, MemoryPurchaseStore } from './purchase-store.js';
 import type { DeliverContext } from './run-payment.js';
 
@@ -62,8 +62,21 @@ export interface RunPurchaseOptions {
 export function runPurchase(options: RunPurchaseOptions): Promise<PurchaseFlow>;
 export function isRetryable(e: unknown): boolean;
 export function applyRefund(options: {
-  store: PurchaseStore; key: readonly [string, string]; reason?: string;
+  store: PurchaseStore;
+  /** The record: [ledger store, storeId]. Or give `event`. */
+  key?: readonly [string, string];
+  /** A store's REFUNDED or REVOKED notification event (`createNotificationHandler`'s, or `appleNotificationEvent` / `googleNotificationEvent` / `oneStorePaymentEvent`'s): its record is found from the event (App Store: the transaction, then the original transaction; Google Play, ONE store: the purchase token). */
+  event?: StoreEvent;
+  reason?: string;
   revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown;
+}): Promise<PurchaseFlow | null>;
+/** Applies a subscription's renewal to its record (`renewals`, `renewedAt`, `expiresAt` on the flow); a renewal at or before the last one applied changes nothing. Null when no record is stored for the key. */
+export function applyRenewal(options: {
+  store: PurchaseStore; key: readonly [string, string];
+  /** When the store says it renewed (epoch ms). */
+  at: number;
+  /** The renewed period's end (epoch ms), where known. */
+  expiresAt?: number;
 }): Promise<PurchaseFlow | null>;
 /** Applies a Google Play listVoidedPurchases answer to the ledger: one REVOKE per delivered purchase, however often it is read. */
 export function applyVoidedPurchases(options: {
@@ -75,3 +88,11 @@ export function settleUnsettled(
   options: Omit<RunPurchaseOptions, 'purchase' | 'key' | 'adapter'> & { adapters: Record<string, PurchaseAdapter>; limit?: number },
 ): Promise<{ settled: Array<{ store: string; storeId: string }>; failed: Array<{ store: string; storeId: string; error: unknown }> }>;
 export type { PurchaseFlowJSON };
+/** The ledger keys a store event may name, most specific first (App Store: the transaction, then the original transaction; Google Play, ONE store: the purchase token). */
+export function ledgerKeys(event: StoreEvent): Array<[string, string]>;
+/** The reason a refund event leaves on its record. */
+export function refundReason(event: StoreEvent): string;
+/** The event types that take back what was delivered (REFUNDED, REVOKED). */
+export declare const REVOKING: ReadonlySet<string>;
+/** The event types that extend a subscription's paid period (RENEWED, RECOVERED). */
+export declare const RENEWING: ReadonlySet<string>;

@@ -234,15 +234,79 @@ export async function runPurchase(options) {
   throw new IapError('INVALID_STATE_TRANSITION', `runPurchase: ${key.join(' ')} did not reach an end in 50 steps`);
 }
 
+// Where a store's notification event lands in the ledger (applyRefund's `event`, and
+// createNotificationHandler's ledger step): which records it may name, and what it does to them.
+/**
+ * The ledger keys an event may name, most specific first: App Store: the transaction, then its
+ * original transaction (a subscription's record is kept under the first purchase's id, and its
+ * renewals and their refunds name later transactions); Google Play and ONE store: the purchase
+ * token (which a subscription keeps across renewals). Empty when the event names no purchase.
+ * @param {import('../web/iap_verify.js').StoreEvent} event
+ * @returns {Array<[string, string]>}
+ */
+export function ledgerKeys(event) {
+  /** @type {Array<[string, string]>} */
+  const keys = [];
+  /** @param {unknown} id */
+  const add = (id) => {
+    if (typeof id === 'string' && id !== '' && !keys.some(([, k]) => k === id)) keys.push([event.store, id]);
+  };
+  if (event.store === 'AS') {
+    add(event.purchase?.transactionId ?? event.orderId);
+    add(event.purchase?.originalTransactionId);
+  } else if (event.store === 'GG' || event.store === 'ONESTORE') {
+    add(event.purchaseToken);
+  }
+  return keys;
+}
+
+/**
+ * The reason a refund event leaves on its record: the store, its type and the store's reason.
+ * @param {import('../web/iap_verify.js').StoreEvent} event
+ */
+export function refundReason(event) {
+  const why = event.reason === undefined ? '' : ` (${event.reason})`;
+  return `${event.store} ${event.storeType}${why}, notification ${event.id}`.slice(0, 500);
+}
+
+/** The event types that take back what was delivered. */
+export const REVOKING = new Set(['REFUNDED', 'REVOKED']);
+/** The event types that extend a subscription's paid period. */
+export const RENEWING = new Set(['RENEWED', 'RECOVERED']);
+
 /**
  * Applies a store's refund, void or revocation to its record: asks `revoke` for what was
  * delivered, exactly once (a second notice is a duplicate). Resolves with the flow, or null when
- * no record is stored for the key.
- * @param {{ store: PurchaseStore, key: readonly [string, string], reason?: string,
+ * no record is stored for the key. Give the record's `key`, or the store's notification as
+ * `event` (a StoreEvent of type REFUNDED or REVOKED: its record is found by ledgerKeys and its
+ * reason written from the event).
+ * @param {{ store: PurchaseStore, key?: readonly [string, string], event?: import('../web/iap_verify.js').StoreEvent, reason?: string,
  *   revoke(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown }} options
  */
-export async function applyRefund({ store, key, reason, revoke }) {
+export async function applyRefund({ store, key, event, reason, revoke }) {
   if (typeof revoke !== 'function') throw bad('`revoke` must be a function');
+  if (event !== undefined) {
+    if (key !== undefined) throw bad('give `key` or `event`, not both');
+    if (event === null || typeof event !== 'object' || !REVOKING.has(event.type)) throw bad('`event` must be a REFUNDED or REVOKED StoreEvent');
+    for (const k of ledgerKeys(event)) {
+      const flow = await refundAt(store, k, reason ?? refundReason(event), revoke);
+      if (flow !== null) return flow;
+    }
+    return null;
+  }
+  if (key === undefined) throw bad('give `key: [store, storeId]` or `event`');
+  return refundAt(store, key, reason, revoke);
+}
+
+/**
+ * applyRefund of one record.
+ * @param {PurchaseStore} store
+ * @param {readonly [string, string]} key
+ * @param {string | undefined} reason
+ * @param {(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow) => unknown} revoke
+ * @returns {Promise<PurchaseFlow | null>}
+ */
+async function refundAt(store, key, reason, revoke) {
   for (let i = 0; i < MAX_REFUSED_WRITES; i++) {
     const r = await store.load(...key);
     if (r == null) return null;
@@ -254,6 +318,24 @@ export async function applyRefund({ store, key, reason, revoke }) {
     return applied.flow;
   }
   throw new IapError('TIMEOUT', `applyRefund: writes of ${key.join(' ')} kept being refused`, { retryable: true });
+}
+
+/**
+ * Applies a subscription's renewal to its record (RENEWED: the renewal count, its time, the paid
+ * period's end). Resolves with the flow (unchanged for a renewal at or before the last one
+ * applied), or null when no record is stored for the key.
+ * @param {{ store: PurchaseStore, key: readonly [string, string], at: number, expiresAt?: number }} options
+ */
+export async function applyRenewal({ store, key, at, expiresAt }) {
+  for (let i = 0; i < MAX_REFUSED_WRITES; i++) {
+    const r = await store.load(...key);
+    if (r == null) return null;
+    const { flow, version } = checkRecord(r, key);
+    const applied = flow.apply(expiresAt === undefined ? { type: 'RENEWED', at } : { type: 'RENEWED', at, expiresAt });
+    if (applied.duplicate) return flow;
+    if ((await store.update(...key, applied.flow.toJSON(), version)) === true) return applied.flow;
+  }
+  throw new IapError('TIMEOUT', `applyRenewal: writes of ${key.join(' ')} kept being refused`, { retryable: true });
 }
 
 /**

@@ -9,6 +9,7 @@ use crate::apple::VerifiedNotification;
 use crate::error::{Error, Result};
 use crate::google::rtdn::DeveloperNotification;
 use crate::model_fields::{object, text};
+use crate::onestore::VerifiedOneStoreNotification;
 
 /// An integer field (a date, a code), also when the verifier kept it as a JSON number with a fraction of zero.
 fn int(map: &Map<String, Value>, name: &str) -> Option<i64> {
@@ -64,33 +65,39 @@ pub enum EventType {
 /// A notification of any store, as one event.
 ///
 /// `id` is the store's stable id of the notification, for de-duplication (never the signed text:
-/// ES256 signatures have a second valid form): Apple's `notificationUUID`, Pub/Sub's `messageId`.
-/// `store_type` and `subtype` are the store's own names, kept as sent.
+/// ES256 signatures have a second valid form): Apple's `notificationUUID`, Pub/Sub's `messageId`,
+/// ONE store's `purchaseId` and `purchaseState` for a PNS (`{purchaseId}:{purchaseState}`: ONE
+/// store resends one message up to 30 times, and a payment and its cancellation share the id),
+/// and for an SNS, which has no id, `{purchaseToken}:{notificationType}:{eventTimeMillis}` (a
+/// subscription's renewals share the token and the type, so the time tells them apart).
+/// `store_type` and `subtype` are the store's own names, kept as sent (a PNS: its `purchaseState`).
 ///
-/// | [`EventType`] | App Store (`notificationType`, `subtype`) | Google Play RTDN |
-/// | --- | --- | --- |
-/// | `PURCHASED` | `SUBSCRIBED`; `ONE_TIME_CHARGE`; `OFFER_REDEEMED` (`INITIAL_BUY`, `RESUBSCRIBE`) | subscription 4 `PURCHASED`; one-time 1 `ONE_TIME_PRODUCT_PURCHASED` |
-/// | `RENEWED` | `DID_RENEW`; `RENEWAL_EXTENDED` | subscription 2 `RENEWED`, 9 `DEFERRED` |
-/// | `RENEWAL_FAILED` | `DID_FAIL_TO_RENEW`; `GRACE_PERIOD_EXPIRED` | |
-/// | `IN_GRACE_PERIOD` | `DID_FAIL_TO_RENEW` (`GRACE_PERIOD`) | subscription 6 `IN_GRACE_PERIOD` |
-/// | `ON_HOLD` | | subscription 5 `ON_HOLD` |
-/// | `PAUSED` | | subscription 10 `PAUSED` |
-/// | `RECOVERED` | `DID_RENEW` (`BILLING_RECOVERY`) | subscription 1 `RECOVERED` |
-/// | `AUTO_RENEW_OFF` | `DID_CHANGE_RENEWAL_STATUS` (`AUTO_RENEW_DISABLED`) | subscription 3 `CANCELED`, 18 `CANCELLATION_SCHEDULED` |
-/// | `AUTO_RENEW_ON` | `DID_CHANGE_RENEWAL_STATUS` (`AUTO_RENEW_ENABLED`) | subscription 7 `RESTARTED` |
-/// | `EXPIRED` | `EXPIRED` (the subtype is the `reason`) | subscription 13 `EXPIRED` |
-/// | `REFUNDED` | `REFUND` (`partial` when `revocationType` is `REFUND_PRORATED`) | `voidedPurchaseNotification` (`partial` for refund type 2) |
-/// | `REVOKED` | `REVOKE` | subscription 12 `REVOKED` |
-/// | `PRICE_CHANGE` | `PRICE_INCREASE`; `PRICE_CHANGE` | subscription 8 `PRICE_CHANGE_CONFIRMED`, 19 `PRICE_CHANGE_UPDATED`, 22 `PRICE_STEP_UP_CONSENT_UPDATED` |
-/// | `REFUND_REQUESTED` | `CONSUMPTION_REQUEST` (deadline: `signedDate` + 12 h) | `pendingRefundReviewNotification` (deadline: `eventTimeMillis` + 24 h, unconfirmed by Google; `reason`: `refundReason`) |
-/// | `PLAN_CHANGED` | `DID_CHANGE_RENEWAL_PREF`; `OFFER_REDEEMED` (`UPGRADE`, `DOWNGRADE`) | subscription 17 `ITEMS_CHANGED` |
-/// | `PENDING_CANCELED` | | subscription 20 `PENDING_PURCHASE_CANCELED`; one-time 2 `ONE_TIME_PRODUCT_CANCELED` |
-/// | `TEST` | `TEST` | `testNotification` |
-/// | `UNKNOWN` | `REFUND_DECLINED`, `REFUND_REVERSED`, `RENEWAL_EXTENSION`, `EXTERNAL_PURCHASE_TOKEN`, `METADATA_UPDATE`, `MIGRATION`, any other | subscription 11 `PAUSE_SCHEDULE_CHANGED`, any other type or kind |
+/// | [`EventType`] | App Store (`notificationType`, `subtype`) | Google Play RTDN | ONE store PNS (`purchaseState`), SNS (`notificationType`) |
+/// | --- | --- | --- | --- |
+/// | `PURCHASED` | `SUBSCRIBED`; `ONE_TIME_CHARGE`; `OFFER_REDEEMED` (`INITIAL_BUY`, `RESUBSCRIBE`) | subscription 4 `PURCHASED`; one-time 1 `ONE_TIME_PRODUCT_PURCHASED` | PNS `COMPLETED`; SNS 4 |
+/// | `RENEWED` | `DID_RENEW`; `RENEWAL_EXTENDED` | subscription 2 `RENEWED`, 9 `DEFERRED` | SNS 2, 9 |
+/// | `RENEWAL_FAILED` | `DID_FAIL_TO_RENEW`; `GRACE_PERIOD_EXPIRED` | | |
+/// | `IN_GRACE_PERIOD` | `DID_FAIL_TO_RENEW` (`GRACE_PERIOD`) | subscription 6 `IN_GRACE_PERIOD` | SNS 6 |
+/// | `ON_HOLD` | | subscription 5 `ON_HOLD` | SNS 5 |
+/// | `PAUSED` | | subscription 10 `PAUSED` | SNS 10 |
+/// | `RECOVERED` | `DID_RENEW` (`BILLING_RECOVERY`) | subscription 1 `RECOVERED` | SNS 1 |
+/// | `AUTO_RENEW_OFF` | `DID_CHANGE_RENEWAL_STATUS` (`AUTO_RENEW_DISABLED`) | subscription 3 `CANCELED`, 18 `CANCELLATION_SCHEDULED` | SNS 3 |
+/// | `AUTO_RENEW_ON` | `DID_CHANGE_RENEWAL_STATUS` (`AUTO_RENEW_ENABLED`) | subscription 7 `RESTARTED` | SNS 7 |
+/// | `EXPIRED` | `EXPIRED` (the subtype is the `reason`) | subscription 13 `EXPIRED` | SNS 13 |
+/// | `REFUNDED` | `REFUND` (`partial` when `revocationType` is `REFUND_PRORATED`) | `voidedPurchaseNotification` (`partial` for refund type 2) | PNS `CANCELED` (a whole payment: `partial` false) |
+/// | `REVOKED` | `REVOKE` | subscription 12 `REVOKED` | SNS 12 |
+/// | `PRICE_CHANGE` | `PRICE_INCREASE`; `PRICE_CHANGE` | subscription 8 `PRICE_CHANGE_CONFIRMED`, 19 `PRICE_CHANGE_UPDATED`, 22 `PRICE_STEP_UP_CONSENT_UPDATED` | SNS 8 |
+/// | `REFUND_REQUESTED` | `CONSUMPTION_REQUEST` (deadline: `signedDate` + 12 h) | `pendingRefundReviewNotification` (deadline: `eventTimeMillis` + 24 h, unconfirmed by Google; `reason`: `refundReason`) | |
+/// | `PLAN_CHANGED` | `DID_CHANGE_RENEWAL_PREF`; `OFFER_REDEEMED` (`UPGRADE`, `DOWNGRADE`) | subscription 17 `ITEMS_CHANGED` | |
+/// | `PENDING_CANCELED` | | subscription 20 `PENDING_PURCHASE_CANCELED`; one-time 2 `ONE_TIME_PRODUCT_CANCELED` | |
+/// | `TEST` | `TEST` | `testNotification` | |
+/// | `UNKNOWN` | `REFUND_DECLINED`, `REFUND_REVERSED`, `RENEWAL_EXTENSION`, `EXTERNAL_PURCHASE_TOKEN`, `METADATA_UPDATE`, `MIGRATION`, any other | subscription 11 `PAUSE_SCHEDULE_CHANGED`, any other type or kind | any other `purchaseState`; SNS 11 and any other type |
 ///
 /// `purchase` is the unified [`Purchase`] where the notification carries a verified one (Apple's
 /// `decodedTransactionInfo`); a Google notification carries only `purchaseToken` (and `productId`,
-/// `orderId` where sent): look the purchase up with the Play Developer API.
+/// `orderId` where sent): look the purchase up with the Play Developer API. A ONE store event
+/// carries `purchaseToken` and `productId` (and a PNS's `purchaseId` as `order_id`): look the
+/// purchase up with ONE store's server API (an SNS is not signed: confirm it so before acting).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase")]
@@ -153,6 +160,18 @@ impl StoreEvent {
     /// only for a push whose `Authorization` token was verified.
     pub fn from_google(notification: &DeveloperNotification) -> Result<StoreEvent> {
         google(notification)
+    }
+
+    /// The event of a ONE store Payment Notification (PNS) whose signature verified.
+    pub fn from_onestore_payment(notification: &VerifiedOneStoreNotification) -> Result<StoreEvent> {
+        onestore_payment(notification.message())
+    }
+
+    /// The event of a ONE store Subscription Notification (SNS) as
+    /// [`crate::onestore::decode_subscription_notification`] returned it. An SNS is not signed:
+    /// nothing about it is verified; confirm it with `getSubscriptionDetail` before acting on it.
+    pub fn from_onestore_subscription(notification: &Map<String, Value>) -> Result<StoreEvent> {
+        onestore_subscription(notification)
     }
 }
 
@@ -233,22 +252,7 @@ pub(crate) fn google(n: &DeveloperNotification) -> Result<StoreEvent> {
         purchase: None,
     };
     if let Some(s) = &n.subscription_notification {
-        event.event_type = match s.notification_type {
-            1 => T::Recovered,
-            2 | 9 => T::Renewed,
-            3 | 18 => T::AutoRenewOff,
-            4 => T::Purchased,
-            5 => T::OnHold,
-            6 => T::InGracePeriod,
-            7 => T::AutoRenewOn,
-            8 | 19 | 22 => T::PriceChange,
-            10 => T::Paused,
-            12 => T::Revoked,
-            13 => T::Expired,
-            17 => T::PlanChanged,
-            20 => T::PendingCanceled,
-            _ => T::Unknown,
-        };
+        event.event_type = subscription_type(s.notification_type);
         event.store_type = type_name(s.notification_type_name, s.notification_type);
         event.purchase_token.clone_from(&s.purchase_token);
         event.product_id.clone_from(&s.subscription_id);
@@ -275,6 +279,91 @@ pub(crate) fn google(n: &DeveloperNotification) -> Result<StoreEvent> {
         event.event_type = T::Test;
     }
     Ok(event)
+}
+
+/// The event type of a Google RTDN subscription notification type; ONE store's SNS uses Google's
+/// numbers 1 to 13 for the same things.
+fn subscription_type(code: i64) -> EventType {
+    use EventType as T;
+    match code {
+        1 => T::Recovered,
+        2 | 9 => T::Renewed,
+        3 | 18 => T::AutoRenewOff,
+        4 => T::Purchased,
+        5 => T::OnHold,
+        6 => T::InGracePeriod,
+        7 => T::AutoRenewOn,
+        8 | 19 | 22 => T::PriceChange,
+        10 => T::Paused,
+        12 => T::Revoked,
+        13 => T::Expired,
+        17 => T::PlanChanged,
+        20 => T::PendingCanceled,
+        _ => T::Unknown,
+    }
+}
+
+const PNS: &str = "ONE store payment notification";
+const SNS: &str = "ONE store subscription notification";
+
+/// The event of a verified PNS message (without its `signature`).
+pub(crate) fn onestore_payment(n: &Map<String, Value>) -> Result<StoreEvent> {
+    use EventType as T;
+    let purchase_id = text(n, "purchaseId").filter(|s| !s.is_empty()).ok_or_else(|| Error::malformed(PNS, "no purchaseId"))?;
+    // The guide's table spells it `purcahseState`; its example and ONE store's sender `purchaseState`.
+    let state = text(n, "purchaseState")
+        .or_else(|| text(n, "purcahseState"))
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::malformed(PNS, "no purchaseState"))?;
+    let event_type = match state {
+        "COMPLETED" => T::Purchased,
+        "CANCELED" => T::Refunded,
+        _ => T::Unknown,
+    };
+    Ok(StoreEvent {
+        id: format!("{purchase_id}:{state}"),
+        store: Store::OneStore,
+        event_type,
+        store_type: state.to_owned(),
+        subtype: None,
+        // The purchase's time: the PNS says when the payment was made, not when it was canceled.
+        occurred_at: (event_type == T::Purchased).then(|| int(n, "purchaseTimeMillis")).flatten(),
+        reason: None,
+        // ONE store cancels whole payments.
+        partial: (event_type == T::Refunded).then_some(false),
+        deadline: None,
+        product_id: text(n, "productId").map(str::to_owned),
+        purchase_token: text(n, "purchaseToken").map(str::to_owned),
+        order_id: Some(purchase_id.to_owned()),
+        purchase: None,
+    })
+}
+
+/// The event of a decoded SNS (with its `notificationTypeName`).
+pub(crate) fn onestore_subscription(n: &Map<String, Value>) -> Result<StoreEvent> {
+    let bad = |why: &str| Error::malformed(SNS, why.to_owned());
+    let sub = object(n, "subscriptionNotification").ok_or_else(|| bad("no subscriptionNotification object"))?;
+    let code = int(sub, "notificationType").ok_or_else(|| bad("no notificationType"))?;
+    let token = text(sub, "purchaseToken").filter(|s| !s.is_empty()).ok_or_else(|| bad("no purchaseToken"))?;
+    let at = int(n, "eventTimeMillis").ok_or_else(|| bad("no eventTimeMillis (the id of an SNS needs it)"))?;
+    // ONE store's codes are Google's 1 to 13; a number past them is not Google's meaning.
+    let event_type = if (1..=13).contains(&code) { subscription_type(code) } else { EventType::Unknown };
+    let name = text(sub, "notificationTypeName").filter(|s| *s != "UNKNOWN").map_or_else(|| code.to_string(), str::to_owned);
+    Ok(StoreEvent {
+        id: format!("{token}:{code}:{at}"),
+        store: Store::OneStore,
+        event_type,
+        store_type: name,
+        subtype: None,
+        occurred_at: Some(at),
+        reason: None,
+        partial: None,
+        deadline: None,
+        product_id: text(sub, "productId").map(str::to_owned),
+        purchase_token: Some(token.to_owned()),
+        order_id: None,
+        purchase: None,
+    })
 }
 
 /// A Google type's name, or its number when this version does not know it.
@@ -431,6 +520,65 @@ mod tests {
         let mut n = push(json!({ "packageName": "p", "testNotification": {} }));
         n.push.message_id = None;
         assert_eq!(google(&n).unwrap_err().code(), "MALFORMED_INPUT");
+    }
+
+    #[test]
+    fn onestore_pns_maps_by_purchase_state_with_id_and_state() {
+        use EventType as T;
+        let pns = |state: &str| {
+            json!({ "msgVersion": "3.1.0", "clientId": "com.example.app", "productId": "gem", "messageType": "SINGLE_PAYMENT_TRANSACTION",
+                "purchaseId": "SANDBOX3000", "purchaseTimeMillis": 1_700, "purchaseState": state, "purchaseToken": "TOKEN1" })
+        };
+        let done = onestore_payment(pns("COMPLETED").as_object().unwrap()).unwrap();
+        assert_eq!((done.id.as_str(), done.event_type, done.store_type.as_str(), &done.store), ("SANDBOX3000:COMPLETED", T::Purchased, "COMPLETED", &Store::OneStore));
+        assert_eq!((done.occurred_at, done.product_id.as_deref(), done.purchase_token.as_deref(), done.order_id.as_deref()), (Some(1_700), Some("gem"), Some("TOKEN1"), Some("SANDBOX3000")));
+        let canceled = onestore_payment(pns("CANCELED").as_object().unwrap()).unwrap();
+        assert_eq!((canceled.id.as_str(), canceled.event_type, canceled.partial, canceled.occurred_at), ("SANDBOX3000:CANCELED", T::Refunded, Some(false), None));
+        let other = onestore_payment(pns("SOMETHING").as_object().unwrap()).unwrap();
+        assert_eq!((other.event_type, other.store_type.as_str()), (T::Unknown, "SOMETHING"));
+        // The guide's misspelt field name is read too.
+        let misspelt = json!({ "purchaseId": "P", "purcahseState": "CANCELED" });
+        assert_eq!(onestore_payment(misspelt.as_object().unwrap()).unwrap().event_type, T::Refunded);
+        for bad in [json!({ "purchaseState": "COMPLETED" }), json!({ "purchaseId": "P" }), json!({ "purchaseId": "", "purchaseState": "COMPLETED" })] {
+            assert_eq!(onestore_payment(bad.as_object().unwrap()).unwrap_err().code(), "MALFORMED_INPUT");
+        }
+    }
+
+    #[test]
+    fn onestore_sns_maps_like_google_with_token_type_and_time_as_id() {
+        use EventType as T;
+        let sns = |code: i64, at: i64| {
+            let body = json!({ "msgVersion": "3.1.0", "clientId": "com.example.app", "eventTimeMillis": at,
+                "subscriptionNotification": { "version": "1", "notificationType": code, "purchaseToken": "SUB1", "productId": "monthly" } });
+            crate::onestore::decode_subscription_notification(body.to_string().as_bytes()).unwrap()
+        };
+        for (code, want, name) in [
+            (1, T::Recovered, "SUBSCRIPTION_RECOVERED"),
+            (2, T::Renewed, "SUBSCRIPTION_RENEWED"),
+            (3, T::AutoRenewOff, "SUBSCRIPTION_CANCELED"),
+            (4, T::Purchased, "SUBSCRIPTION_PURCHASED"),
+            (5, T::OnHold, "SUBSCRIPTION_ON_HOLD"),
+            (6, T::InGracePeriod, "SUBSCRIPTION_IN_GRACE_PERIOD"),
+            (7, T::AutoRenewOn, "SUBSCRIPTION_RESTARTED"),
+            (8, T::PriceChange, "SUBSCRIPTION_PRICE_CHANGE_CONFIRMED"),
+            (9, T::Renewed, "SUBSCRIPTION_DEFERRED"),
+            (10, T::Paused, "SUBSCRIPTION_PAUSED"),
+            (11, T::Unknown, "SUBSCRIPTION_PAUSE_SCHEDULE_CHANGED"),
+            (12, T::Revoked, "SUBSCRIPTION_REVOKED"),
+            (13, T::Expired, "SUBSCRIPTION_EXPIRED"),
+            (17, T::Unknown, "17"),
+            (20, T::Unknown, "20"),
+        ] {
+            let e = StoreEvent::from_onestore_subscription(&sns(code, 5_000)).unwrap();
+            assert_eq!((e.event_type, e.store_type.as_str()), (want, name), "type {code}");
+            assert_eq!((e.id, e.occurred_at, e.purchase_token.as_deref(), e.product_id.as_deref()), (format!("SUB1:{code}:5000"), Some(5_000), Some("SUB1"), Some("monthly")));
+        }
+        // Two renewals of one subscription are two events.
+        assert_ne!(onestore_subscription(&sns(2, 1)).unwrap().id, onestore_subscription(&sns(2, 2)).unwrap().id);
+        let mut no_time = sns(2, 1);
+        no_time.shift_remove("eventTimeMillis");
+        assert_eq!(onestore_subscription(&no_time).unwrap_err().code(), "MALFORMED_INPUT");
+        assert_eq!(onestore_subscription(&Map::new()).unwrap_err().code(), "MALFORMED_INPUT");
     }
 
     #[test]

@@ -115,6 +115,16 @@ pub enum PurchaseEvent {
     Delivered,
     /// Done (NHN: the client was told).
     Completed,
+    /// A subscription renewed (a store's renewal notification, or a look-up): the record's
+    /// paid period is extended. Not kept in the history (a subscription renews without end): a
+    /// renewal at or before the last one applied is the duplicate.
+    Renewed {
+        /// When the store says it renewed (epoch ms).
+        at: i64,
+        /// The renewed period's end (epoch ms), where the store said it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires_at: Option<i64>,
+    },
     /// A refund, void or revocation.
     Refunded {
         /// Why.
@@ -144,6 +154,7 @@ impl PurchaseEvent {
             Self::SettleTimeout => "SETTLE_TIMEOUT",
             Self::Delivered => "DELIVERED",
             Self::Completed => "COMPLETED",
+            Self::Renewed { .. } => "RENEWED",
             Self::Refunded { .. } => "REFUNDED",
             Self::Reopened { .. } => "REOPENED",
         }
@@ -170,6 +181,7 @@ impl PurchaseEvent {
             "SETTLE_TIMEOUT" => Self::SettleTimeout,
             "DELIVERED" => Self::Delivered,
             "COMPLETED" => Self::Completed,
+            "RENEWED" => Self::Renewed { at: r.time("at")?, expires_at: r.opt_time("expiresAt")? },
             "REFUNDED" => Self::Refunded { reason: r.opt_string("reason")? },
             "REOPENED" => Self::Reopened { by: r.string("by")?, reason: r.string("reason")? },
             other => return Err(bad(format!("unknown type {other:?}"))),
@@ -358,6 +370,8 @@ const MAX_REOPENED: usize = 8;
 /// | `DELIVERED` (settled, or nothing to settle) | `COMPLETED` | `COMPLETED` | |
 /// | any but `RECEIVED`, `REFUNDED` | `REFUNDED` | `REFUNDED` | `REVOKE` if delivered |
 /// | `REFUNDED` | `REFUNDED` (any reason) | duplicate | |
+/// | a subscription's `VERIFIED`, `SETTLE_REQUESTED`, `SETTLED`, `DELIVERED`, `COMPLETED` | `RENEWED {at, expiresAt?}` after the last renewal | same state, `renewals` + 1, `renewedAt` = `at`, `expiresAt` the later | |
+/// | the same | `RENEWED` at or before `renewedAt` | duplicate | |
 /// | `VERIFY_FAILED` | `REOPENED {by, reason}` | `RECEIVED` | |
 /// | `CONSUMED_ELSEWHERE` | `REOPENED {by, reason}` | `SETTLED` (NHN) / `VERIFIED`, settled | |
 ///
@@ -403,6 +417,20 @@ pub struct PurchaseFlow {
     reason: Option<String>,
     reopened: Vec<String>,
     history: Vec<String>,
+    /// Renewals applied (a subscription); absent until the first.
+    #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<u32>", optional))]
+    renewals: u32,
+    /// The last renewal's time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    renewed_at: Option<i64>,
+    /// The paid period's end as the last renewal said it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The settle a store and kind call for; `INVALID_ARGUMENT` for a store this version cannot settle.
@@ -466,6 +494,9 @@ impl PurchaseFlow {
             reason: None,
             reopened: Vec::new(),
             history: Vec::new(),
+            renewals: 0,
+            renewed_at: None,
+            expires_at: None,
         })
     }
 
@@ -540,6 +571,19 @@ impl PurchaseFlow {
     /// The audit trail of reopenings, `by: reason`.
     pub fn reopened(&self) -> &[String] {
         &self.reopened
+    }
+    /// Renewals applied to this subscription.
+    pub fn renewals(&self) -> u32 {
+        self.renewals
+    }
+    /// When the last renewal applied happened (epoch ms).
+    pub fn renewed_at(&self) -> Option<i64> {
+        self.renewed_at
+    }
+    /// The end of the paid period (epoch ms): the latest a renewal said, else the verified
+    /// purchase's expiry.
+    pub fn expires_at(&self) -> Option<i64> {
+        self.expires_at.or_else(|| self.purchase.as_ref().and_then(Purchase::expires_time))
     }
 
     /// Delivered but not settled with a store that refunds what is not settled in time (Google
@@ -638,6 +682,9 @@ impl PurchaseFlow {
         let same = || Ok(PurchaseApplied { flow: self.clone(), effects: Vec::new(), duplicate: true });
         if self.state == S::Refunded && matches!(event, E::Refunded { .. }) {
             return same();
+        }
+        if let E::Renewed { at, expires_at } = event {
+            return self.renew(*at, *expires_at);
         }
         let key = if matches!(event, E::SettleTimeout) { None } else { Some(history_key(event)?) };
         if let Some(k) = &key {
@@ -784,6 +831,29 @@ impl PurchaseFlow {
         Ok(PurchaseApplied { flow: next, effects, duplicate: false })
     }
 
+    /// `RENEWED`: see the table. Kept out of the history, whose size is bounded.
+    fn renew(&self, at: i64, expires_at: Option<i64>) -> Result<PurchaseApplied> {
+        use PurchaseFlowState as S;
+        let event = PurchaseEvent::Renewed { at, expires_at };
+        if self.kind != ProductKind::Subscription {
+            return Err(Error::invalid_argument(format!("RENEWED applies to a subscription; {} is {}", self.product_id, self.kind.as_str())));
+        }
+        if !matches!(self.state, S::Verified | S::SettleRequested | S::Settled | S::Delivered | S::Completed) {
+            return Err(self.refuse(&event));
+        }
+        if self.renewed_at.is_some_and(|last| at <= last) {
+            return Ok(PurchaseApplied { flow: self.clone(), effects: Vec::new(), duplicate: true });
+        }
+        let mut next = self.clone();
+        next.renewals = self.renewals.checked_add(1).ok_or_else(|| Error::invalid_argument("too many renewals"))?;
+        next.renewed_at = Some(at);
+        next.expires_at = match (self.expires_at, expires_at) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        Ok(PurchaseApplied { flow: next, effects: Vec::new(), duplicate: false })
+    }
+
     /// The stored form.
     pub fn to_json(&self) -> Result<String> {
         serde_json::to_string(self).map_err(|e| Error::malformed(WHAT, e.to_string()))
@@ -828,6 +898,9 @@ impl PurchaseFlow {
             reason: r.opt_string("reason")?,
             reopened: r.strings("reopened", MAX_REOPENED)?,
             history: r.strings("history", limits::MAX_FLOW_HISTORY)?,
+            renewals: r.opt_u32("renewals")?.unwrap_or(0),
+            renewed_at: r.opt_time("renewedAt")?,
+            expires_at: r.opt_time("expiresAt")?,
         };
         r.done()?;
         flow.check().map_err(|e| stored(e.to_string()))?;
@@ -895,6 +968,9 @@ impl PurchaseFlow {
                 self.flagged
             ));
         }
+        if (self.renewals > 0) != self.renewed_at.is_some() || (self.renewals > 0 && self.kind != ProductKind::Subscription) {
+            return fail("renewals without their time, or on a product that is no subscription".into());
+        }
         if self.nhn && self.delivered && !self.settled && s != S::Refunded {
             return fail("an NHN payment delivered before its consume".into());
         }
@@ -948,6 +1024,22 @@ impl Reader {
     }
     fn bool(&mut self, k: &str) -> Result<bool> {
         self.opt_bool(k)?.ok_or_else(|| self.err(format!("missing `{k}`")))
+    }
+    fn opt_u32(&mut self, k: &str) -> Result<Option<u32>> {
+        if !self.m.contains_key(k) {
+            return Ok(None);
+        }
+        self.u32(k).map(Some)
+    }
+    fn opt_time(&mut self, k: &str) -> Result<Option<i64>> {
+        match self.m.remove(k) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().filter(|t| *t >= 0).map(Some).ok_or_else(|| self.err(format!("`{k}` must be a non-negative integer (epoch ms)"))),
+            Some(_) => Err(self.err(format!("`{k}` must be a number"))),
+        }
+    }
+    fn time(&mut self, k: &str) -> Result<i64> {
+        self.opt_time(k)?.ok_or_else(|| self.err(format!("missing `{k}`")))
     }
     fn u32(&mut self, k: &str) -> Result<u32> {
         match self.m.remove(k) {

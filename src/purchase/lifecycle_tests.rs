@@ -206,6 +206,51 @@ fn refund_revokes_exactly_once_and_only_after_delivery() {
 }
 
 #[test]
+fn a_renewal_extends_a_subscription_once_per_renewal() {
+    let f = start("GG", false, ProductKind::Subscription, false);
+    let renewed = |at, expires_at| PurchaseEvent::Renewed { at, expires_at };
+    // Not before the purchase is verified.
+    assert_eq!(f.apply(&renewed(10, None)).unwrap_err().code(), "INVALID_STATE_TRANSITION");
+    let (done, _) = drive(f, "GG");
+    assert_eq!((done.state(), done.renewals(), done.renewed_at(), done.expires_at()), (PurchaseFlowState::Completed, 0, None, None));
+    let a = done.apply(&renewed(2_000, Some(5_000))).unwrap();
+    assert!(!a.duplicate && a.effects.is_empty());
+    let f = reload(&a.flow);
+    assert_eq!((f.state(), f.renewals(), f.renewed_at(), f.expires_at()), (PurchaseFlowState::Completed, 1, Some(2_000), Some(5_000)));
+    // The same renewal again, or an older one delivered late: nothing changes.
+    for again in [renewed(2_000, Some(5_000)), renewed(1_500, Some(9_000))] {
+        let b = f.apply(&again).unwrap();
+        assert!(b.duplicate && b.flow == f);
+    }
+    // A later one without an expiry keeps the known expiry; a later expiry extends it.
+    let g = f.apply(&renewed(3_000, None)).unwrap().flow;
+    assert_eq!((g.renewals(), g.renewed_at(), g.expires_at()), (2, Some(3_000), Some(5_000)));
+    let h = reload(&g.apply(&renewed(4_000, Some(8_000))).unwrap().flow);
+    assert_eq!((h.renewals(), h.expires_at()), (3, Some(8_000)));
+    // Renewals never fill the history (a subscription renews without end).
+    assert_eq!(h.history, done.history);
+    // Not for a refunded record, and not for a product that is no subscription.
+    let refunded = h.apply(&PurchaseEvent::Refunded { reason: None }).unwrap().flow;
+    assert_eq!(refunded.apply(&renewed(9_000, None)).unwrap_err().code(), "INVALID_STATE_TRANSITION");
+    let (gem, _) = drive(start("GG", false, ProductKind::Consumable, false), "GG");
+    assert_eq!(gem.apply(&renewed(9_000, None)).unwrap_err().code(), "INVALID_ARGUMENT");
+    // The JSON event, and stored forms that no renewal makes.
+    assert_eq!(PurchaseEvent::from_json(r#"{"type":"RENEWED","at":7,"expiresAt":8}"#).unwrap(), renewed(7, Some(8)));
+    for bad in [r#"{"type":"RENEWED"}"#, r#"{"type":"RENEWED","at":-1}"#, r#"{"type":"RENEWED","at":"7"}"#] {
+        assert_eq!(PurchaseEvent::from_json(bad).unwrap_err().code(), "INVALID_ARGUMENT", "{bad}");
+    }
+    let mut stored: Value = serde_json::from_str(&h.to_json().unwrap()).unwrap();
+    stored["renewedAt"] = Value::Null;
+    assert_eq!(PurchaseFlow::from_json(&stored.to_string()).unwrap_err().code(), "MALFORMED_INPUT");
+    stored.as_object_mut().unwrap().remove("renewedAt");
+    assert_eq!(PurchaseFlow::from_json(&stored.to_string()).unwrap_err().code(), "MALFORMED_INPUT");
+    let mut gem_json: Value = serde_json::from_str(&gem.to_json().unwrap()).unwrap();
+    gem_json["renewals"] = json!(1);
+    gem_json["renewedAt"] = json!(5);
+    assert_eq!(PurchaseFlow::from_json(&gem_json.to_string()).unwrap_err().code(), "MALFORMED_INPUT");
+}
+
+#[test]
 fn tokens_are_dropped_once_settled_and_at_the_ends() {
     let f = start("AS", true, ProductKind::Consumable, false);
     assert_eq!(f.token(), Some("at-1"));
@@ -327,6 +372,7 @@ mod prop {
             Just(E::Completed),
             Just(E::Refunded { reason: None }),
             Just(E::Reopened { by: "a".into(), reason: "b".into() }),
+            (0..4i64).prop_map(|at| E::Renewed { at, expires_at: Some(at * 10) }),
         ]
     }
 

@@ -406,6 +406,82 @@ const HARNESSES = {
     assert.equal((await handleNotification(post('not json'))).status, 400);
     assert.equal((await handleNotification(new Request('https://backend.example.com/notifications'))).status, 405);
   },
+  'notification-onestore': async (block) => {
+    const { oneStoreNotifications } = await load(block);
+    const { startEmulator } = await import('../../emulator/src/emulator.js');
+    const { createServer } = await import('node:http');
+    const iap = await import('./load.mjs');
+    const got = [];
+    let listener;
+    const server = createServer((req, res) => listener(req, res));
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${server.address().port}/n`;
+    const emu = await startEmulator({ port: 0, oneStore: { pnsUrl: url, snsUrl: url } });
+    try {
+      const o = emu.oneStore;
+      listener = iap.toNodeListener(oneStoreNotifications({ licenseKey: o.licenseKey, client: { clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, baseUrl: emu.url } }, (...a) => void got.push(a)));
+      o.addPurchase({ productId: 'gem.100', purchaseToken: 'SBSNIPPET000000001' });
+      o.addSubscription({ productId: 'vip', purchaseToken: 'SBSNIPPET000000002' });
+      await o.settled();
+      assert.deepEqual(got, [['PURCHASED', 'SBSNIPPET000000001', true], ['PURCHASED', 'SBSNIPPET000000002', true]]);
+      // A forged PNS (the genuine one, tampered) is refused and never reaches `on`.
+      const forged = { ...o.notifications()[0].body, purchaseState: 'CANCELED' };
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+      assert.equal(r.status, 401);
+      assert.equal(got.length, 2);
+    } finally {
+      await emu.close();
+      await new Promise((r) => server.close(r));
+    }
+  },
+  'notification-ledger': async (block) => {
+    const { ledgerEndpoint, ledger, takenBack } = await load(block);
+    const iap = await import('./load.mjs');
+    const testing = await import('../../pkg/src/testing.js');
+    const verifier = new iap.SignedDataVerifier([testing.TEST_APPLE_ROOT], false, iap.Environment.SANDBOX, 'com.example.app');
+    const signed = await testing.signAppleTransaction({ bundleId: 'com.example.app', productId: 'gems', transactionId: '4242' });
+    const adapter = { store: 'AS', verify: async () => ({ purchase: await verifier.verifyAndDecodeTransactionAsync(signed) }), settle: async () => 'SETTLED' };
+    await iap.runPurchase({ store: ledger, adapter, catalog: { gems: { kind: 'CONSUMABLE' } }, purchase: { store: 'AS', storeId: '4242', productId: 'gems' }, deliver: () => {} });
+    const handler = ledgerEndpoint(verifier);
+    const refund = (uuid) => testing.appleNotificationBody({ bundleId: 'com.example.app', notificationType: 'REFUND', notificationUUID: uuid, signedTransactionInfo: signed });
+    const post = async (uuid) => (await handler(new Request('https://b.example/n', { method: 'POST', body: await refund(uuid) }))).status;
+    assert.deepEqual([await post('r-1'), await post('r-1'), await post('r-2')], [200, 200, 200]);
+    assert.deepEqual(takenBack, ['AS 4242 gems x1']);
+    assert.equal((await ledger.purchase('AS', '4242')).state, 'REFUNDED');
+    // Apple's roots (the default): the test PKI's notification is refused, nothing applied.
+    assert.equal((await ledgerEndpoint()(new Request('https://b.example/n', { method: 'POST', body: await refund('r-3') }))).status, 401);
+  },
+  'notification-refund-requests': async (block) => {
+    const { refundRequestEndpoint } = await load(block);
+    const iap = await import('./load.mjs');
+    const testing = await import('../../pkg/src/testing.js');
+    const { startEmulator } = await import('../../emulator/src/emulator.js');
+    const emu = await startEmulator({ port: 0 });
+    try {
+      const a = emu.appStore;
+      const handler = refundRequestEndpoint({
+        apple: new iap.SignedDataVerifier([testing.TEST_APPLE_ROOT], false, iap.Environment.SANDBOX, a.bundleId),
+        google: { audience: 'https://b.example/n', serviceAccountEmail: 'push@example.iam.gserviceaccount.com', jwks: testing.TEST_PUBSUB_JWKS },
+        appStore: new iap.AppStoreServerAPIClient(a.signingKey, a.keyId, a.issuerId, a.bundleId, a.environment, { baseUrl: emu.url, rootCertificates: [a.rootCertificate], appAppleId: a.appAppleId }),
+        googlePlay: new iap.GooglePlayClient({ serviceAccount: emu.googlePlay.serviceAccount, baseUrl: emu.url }),
+      });
+      const body = await testing.appleNotificationBody({
+        bundleId: a.bundleId, notificationType: 'CONSUMPTION_REQUEST',
+        signedTransactionInfo: await testing.signAppleTransaction({ bundleId: a.bundleId, productId: 'gems', transactionId: '2000000100000001' }),
+      });
+      assert.equal((await handler(new Request('https://b.example/n', { method: 'POST', body }))).status, 200);
+      const state = await (await fetch(`${emu.url}/admin/appstore/state`)).json();
+      assert.deepEqual(state.consumption.map((c) => [c.transactionId, c.request.refundPreference]), [['2000000100000001', 'DECLINE']]);
+      const [review] = await (await fetch(`${emu.url}/admin/googleplay/refund-reviews`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ orderId: 'GPA.3300-1111-2222-00001' }]) })).json();
+      const push = testing.pubSubPushBody(review.notification, { messageId: 'snippet-1' });
+      const authorization = await testing.mintPubSubToken({ audience: 'https://b.example/n', serviceAccountEmail: 'push@example.iam.gserviceaccount.com' });
+      assert.equal((await handler(new Request('https://b.example/n', { method: 'POST', body: push, headers: { authorization } }))).status, 200);
+      const [answered] = await (await fetch(`${emu.url}/admin/googleplay/refund-reviews`)).json();
+      assert.deepEqual([answered.answer.refundPreference, answered.answer.sampleContentProvided], ['DECLINE', true]);
+    } finally {
+      await emu.close();
+    }
+  },
   'testing-endpoint': async (block) => {
     const { result } = await load(block);
     assert.deepEqual(result, { status: 200, events: ['REFUNDED'] });

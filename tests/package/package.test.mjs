@@ -135,15 +135,20 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // types, its manual page, the CLI's onestore lookups, about 75 KiB) joined: 721.5 KiB unpacked and
   // 196.0 KiB packed beyond the wasm and the edge glue, for four issues' features landed together.
   // The ceilings move to 740 KiB unpacked and 205 KiB packed.
+  // Issue 30 items 3 and 4 and ONE store in the stream: the handler's ONE store, ledger and
+  // refund-request steps (notifications.js +12.6 KiB, its types +4.4 KiB), applyRefund from an event
+  // and applyRenewal (+3 KiB with types), the manual's sections on them (+10 KiB): about 755 KiB
+  // unpacked, about 205 KiB packed beyond the wasm and the edge glue. The ceilings move to 770 KiB
+  // unpacked and 215 KiB packed.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 740 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 770 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
-  assert.ok(p.packed.size < gz + edgeGlueGz + 205 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
+  assert.ok(p.packed.size < gz + edgeGlueGz + 215 * 1024, `tarball is ${kib(p.packed.size)} (the wasm ${kib(gz)} of it)`);
   assert.ok(wasm.length < 2 * 1024 * 1024, `wasm is ${wasm.length} bytes`);
 });
 

@@ -43,3 +43,23 @@ pub fn google_notification_event(
     let notification = iap_verify::google::rtdn::decode_push(body.as_bytes()).map_err(js_error)?;
     event_js(&StoreEvent::from_google(&notification).map_err(js_error)?)
 }
+
+/// The event of a ONE store Payment Notification (PNS), verified here with the app's licence key
+/// (as `verifyOneStoreNotification` does: a forged or tampered message is `INVALID_SIGNATURE`,
+/// and no event is made). The body as received (a string) or as parsed.
+#[wasm_bindgen(js_name = oneStorePaymentEvent, unchecked_return_type = "StoreEvent")]
+pub fn onestore_payment_event(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue,
+    #[wasm_bindgen(js_name = licenseKey, unchecked_param_type = "string")] license_key: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
+) -> JsResult<JsValue> {
+    let verified = crate::google::verified_pns(&body, &license_key, &options)?;
+    event_js(&StoreEvent::from_onestore_payment(&verified).map_err(js_error)?)
+}
+
+/// The event of a ONE store Subscription Notification (SNS). It is not signed, so decoding
+/// verifies nothing: confirm it with `getSubscriptionDetail` before acting on it.
+#[wasm_bindgen(js_name = oneStoreSubscriptionEvent, unchecked_return_type = "StoreEvent")]
+pub fn onestore_subscription_event(#[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue) -> JsResult<JsValue> {
+    event_js(&StoreEvent::from_onestore_subscription(&crate::google::decoded_sns(&body)?).map_err(js_error)?)
+}

@@ -248,19 +248,28 @@ pub fn verify_onestore_notification(
     #[wasm_bindgen(js_name = licenseKey, unchecked_param_type = "string")] license_key: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "KeyOptions")] options: JsValue,
 ) -> JsResult<JsValue> {
+    to_js(&serde_json::Value::Object(verified_pns(&body, &license_key, &options)?.into_message()))
+}
+
+/// A PNS verified with the licence key (its verifier cached as `verifyOneStoreNotification`'s).
+pub(crate) fn verified_pns(body: &JsValue, license_key: &JsValue, options: &JsValue) -> JsResult<iap_verify::onestore::VerifiedOneStoreNotification> {
     thread_local! {
         static CACHE: RefCell<OneShot<OneStore>> = const { RefCell::new(Vec::new()) };
     }
-    let text = notification_text(&body, "body")?;
-    let verifier = Purchases::<OneStore>::cached(&CACHE, &license_key, &options)?;
-    let verified = verifier.core.verify_notification(text.as_bytes()).map_err(js_error)?;
-    to_js(&serde_json::Value::Object(verified.into_message()))
+    let text = notification_text(body, "body")?;
+    let verifier = Purchases::<OneStore>::cached(&CACHE, license_key, options)?;
+    verifier.core.verify_notification(text.as_bytes()).map_err(js_error)
+}
+
+/// An SNS decoded (nothing verified: it is not signed).
+pub(crate) fn decoded_sns(body: &JsValue) -> JsResult<serde_json::Map<String, serde_json::Value>> {
+    let text = notification_text(body, "body")?;
+    iap_verify::onestore::decode_subscription_notification(text.as_bytes()).map_err(js_error)
 }
 
 /// Decodes a ONE store Subscription Notification (SNS). It is not signed: confirm it with
 /// `getSubscriptionDetail` before acting on it (`confirmOneStoreSubscriptionNotification`).
 #[wasm_bindgen(js_name = decodeOneStoreSubscriptionNotification, unchecked_return_type = "OneStoreSubscriptionNotification")]
 pub fn decode_onestore_subscription_notification(#[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue) -> JsResult<JsValue> {
-    let text = notification_text(&body, "body")?;
-    to_js(&serde_json::Value::Object(iap_verify::onestore::decode_subscription_notification(text.as_bytes()).map_err(js_error)?))
+    to_js(&serde_json::Value::Object(decoded_sns(&body)?))
 }

@@ -183,4 +183,21 @@ impl JsPurchaseFlow {
     pub fn reopened(&self) -> Vec<String> {
         self.inner.reopened().to_vec()
     }
+    /// Renewals applied to this subscription.
+    #[wasm_bindgen(getter)]
+    pub fn renewals(&self) -> u32 {
+        self.inner.renewals()
+    }
+    /// When the last renewal applied happened (epoch ms).
+    #[wasm_bindgen(getter, js_name = renewedAt)]
+    pub fn renewed_at(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        self.inner.renewed_at().map(|t| t as f64)
+    }
+    /// The end of the paid period (epoch ms): the latest a renewal said, else the purchase's expiry.
+    #[wasm_bindgen(getter, js_name = expiresAt)]
+    pub fn expires_at(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        self.inner.expires_at().map(|t| t as f64)
+    }
 }
