@@ -1,11 +1,16 @@
 // The memory session store on its own, with a clock the test moves: idle and absolute expiry,
 // sign-out, the key being the id's SHA-256, OpenID Connect sign-ins taken once and for ten minutes
-// only, the rate-limit windows, pruning. (tests/postgres/dashboard-sessions.test.mjs runs the same
+// only, the rate-limit windows, pruning; and which store the dashboard picks. (tests/postgres/dashboard-sessions.test.mjs runs the same
 // behaviour on PostgreSQL, shared by two dashboard instances.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LOGIN_TTL_MS, idHash, memorySessions } from '../../www/server/dashboard-sessions.js';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDashboard } from '../../www/server/dashboard-cli.js';
+import { hashPassword } from '../../www/server/dashboard-auth.js';
 
 const clock = () => {
   const c = { t: 1_800_000_000_000, now: () => c.t };
@@ -85,4 +90,30 @@ test('prune deletes expired sessions and sign-ins only', async () => {
   c.t += LOGIN_TTL_MS;
   assert.equal(await s.prune(), 2, 'the live session is now idle too, and the sign-in too old');
   assert.equal(await s.takeLogin(login), undefined);
+});
+
+test("the dashboard's choice: memory without PostgreSQL or when the config says so; a wrong setting stops the start", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iapv-sessions-'));
+  try {
+    writeFileSync(join(dir, 'accounts.json'), JSON.stringify({ users: [{ name: 'ada', role: 'agent', password: await hashPassword('agent-password') }] }));
+    const config = (extra) => {
+      writeFileSync(join(dir, 'team.json'), JSON.stringify({ auth: { accountsFile: 'accounts.json' }, audit: { file: 'audit.jsonl' }, ...extra }));
+      return join(dir, 'team.json');
+    };
+    for (const extra of [{}, { sessions: { memory: true } }, { sessions: { memory: true, postgres: 'postgres://nobody@127.0.0.1:1/x' } }]) {
+      const d = await startDashboard({ port: 0, emulator: false, config: config(extra) });
+      try {
+        assert.equal(d.sessions, 'memory', JSON.stringify(extra));
+      } finally {
+        await d.close();
+      }
+    }
+    const alone = await startDashboard({ port: 0, emulator: false });
+    assert.equal(alone.sessions, null, 'no sign-in: no sessions');
+    await alone.close();
+    await assert.rejects(startDashboard({ port: 0, emulator: false, config: config({ sessions: { postgres: 5432 } }) }), /sessions\.postgres: a PostgreSQL URL/);
+    await assert.rejects(startDashboard({ port: 0, emulator: false, config: config({ sessions: { memory: 'yes' } }) }), /sessions\.memory: true or false/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

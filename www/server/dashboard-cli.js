@@ -759,6 +759,8 @@ export async function startDashboard(options = {}) {
   if (!(absoluteMs > 0) || !(idleMs > 0)) throw new UsageError('auth.sessionHours and auth.idleMinutes must be positive');
   // Sessions where every instance finds them: the database of the sessions, else the audit
   // trail's, else the ledger's; in memory when none is configured or `sessions.memory` says so.
+  if (sessionConf?.postgres !== undefined && (typeof sessionConf.postgres !== 'string' || sessionConf.postgres === '')) throw new UsageError('sessions.postgres: a PostgreSQL URL');
+  if (sessionConf?.memory !== undefined && typeof sessionConf.memory !== 'boolean') throw new UsageError('sessions.memory: true or false');
   const sessionUrl = !authConf || sessionConf?.memory === true ? undefined : sessionConf?.postgres ?? auditConf?.postgres ?? ledgerConf?.postgres;
   /** @type {import('./dashboard-sessions.js').SessionStore} */
   let sessions;
