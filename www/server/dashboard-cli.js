@@ -762,13 +762,8 @@ export async function startDashboard(options = {}) {
   if (sessionConf?.postgres !== undefined && (typeof sessionConf.postgres !== 'string' || sessionConf.postgres === '')) throw new UsageError('sessions.postgres: a PostgreSQL URL');
   if (sessionConf?.memory !== undefined && typeof sessionConf.memory !== 'boolean') throw new UsageError('sessions.memory: true or false');
   const sessionUrl = !authConf || sessionConf?.memory === true ? undefined : sessionConf?.postgres ?? auditConf?.postgres ?? ledgerConf?.postgres;
-  /** @type {import('./dashboard-sessions.js').SessionStore} */
+  /** @type {import('./dashboard-sessions.js').SessionStore} Opened after the audit trail and the ledger. */
   let sessions;
-  try {
-    sessions = sessionUrl ? await postgresSessions(sessionUrl, { absoluteMs, idleMs }) : memorySessions({ absoluteMs, idleMs });
-  } catch (e) {
-    throw new UsageError(`sessions: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
-  }
   // Cookies are Secure when the browser comes over TLS (a public origin in https).
   const secure = publicOriginList.some((o) => /^https:/i.test(o));
   /** @type {ReturnType<typeof oidcClient> | undefined} */
@@ -779,7 +774,7 @@ export async function startDashboard(options = {}) {
     if (o.defaultRole != null && !isRole(o.defaultRole)) throw new UsageError('auth.oidc.defaultRole: viewer, agent, admin or null');
     const redirectUri = o.redirectUri ?? (publicOriginList[0] ? `${publicOriginList[0].replace(/\/$/, '')}/api/auth/callback` : undefined);
     if (!redirectUri) throw new UsageError('auth.oidc.redirectUri is needed without --public-origin (e.g. http://127.0.0.1:8790/api/auth/callback)');
-    oidc = oidcClient(sessions, { ...o, redirectUri, defaultRole: /** @type {import('./dashboard-auth.js').Role | null | undefined} */ (o.defaultRole), allowHttp: o.allowHttp === true || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(o.issuer) });
+    oidc = oidcClient({ putLogin: (p) => sessions.putLogin(p), takeLogin: (id) => sessions.takeLogin(id) }, { ...o, redirectUri, defaultRole: /** @type {import('./dashboard-auth.js').Role | null | undefined} */ (o.defaultRole), allowHttp: o.allowHttp === true || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(o.issuer) });
   }
   const signIn = accounts !== undefined || oidc !== undefined;
   if (!signIn && !isLoopback(host)) {
@@ -791,7 +786,6 @@ export async function startDashboard(options = {}) {
   try {
     audit = auditConf || signIn ? await openAudit({ ...auditConf, file: auditConf?.file ?? (options.config ? join(dirname(resolvePath(options.config)), 'iap-verify-dashboard-audit.jsonl') : undefined) }) : memoryAudit();
   } catch (e) {
-    await sessions.close().catch(() => undefined);
     throw new UsageError(`audit: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
   }
   let ledger;
@@ -799,8 +793,14 @@ export async function startDashboard(options = {}) {
     ledger = await openLedger(ledgerConf);
   } catch (e) {
     await audit.close().catch(() => undefined);
-    await sessions.close().catch(() => undefined);
     throw new UsageError(`ledger: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+  }
+  try {
+    sessions = sessionUrl ? await postgresSessions(sessionUrl, { absoluteMs, idleMs }) : memorySessions({ absoluteMs, idleMs });
+  } catch (e) {
+    await audit.close().catch(() => undefined);
+    await ledger?.close().catch(() => undefined);
+    throw new UsageError(`sessions: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
   }
   await audit.prune().catch(() => 0);
   const pruneTimer = setInterval(() => audit.prune().catch(() => 0), 3_600_000);
