@@ -964,6 +964,20 @@ const HARNESSES = {
       psql(`GRANT SELECT ON ${ledger.paymentTable ?? DEFAULT_TABLE} TO ${url.username}`),
     ]);
   },
+  'deployment-sessions-table': async (block) => {
+    // The table exactly as the dashboard creates it, and the rights it uses (select, insert,
+    // update, delete; nothing else), for the config block's ledger database and user (the role
+    // without CREATE). tests/postgres/dashboard-sessions.test.mjs runs this SQL and starts the
+    // dashboard as a role holding only that grant.
+    const { SESSION_TABLE, SESSION_TABLE_SQL } = await import('../../www/server/dashboard-sessions.js');
+    const url = new URL(JSON.parse(blockNamed('deployment-config').code).ledger.postgres);
+    const m = /^sudo -u postgres psql -d (\S+) <<'SQL'\n([\s\S]*?)\nSQL\n$/.exec(block.code);
+    assert.ok(m, block.code);
+    assert.equal(m[1], url.pathname.slice(1));
+    const statements = m[2].split(';').map((x) => x.trim()).filter(Boolean);
+    const flat = (x) => x.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+    assert.deepEqual(statements.map(flat), [flat(SESSION_TABLE_SQL), `GRANT SELECT, INSERT, UPDATE, DELETE ON ${SESSION_TABLE} TO ${url.username}`]);
+  },
   'deployment-caddy': (block) => {
     const m = /^(\S+) \{\n\s+reverse_proxy 127\.0\.0\.1:(\d+)\n\}\n$/.exec(block.code);
     assert.ok(m, block.code);

@@ -306,7 +306,7 @@ describe('dashboard server', () => {
       console.error = realError;
     }
     const dash = await main(['--port', '0', '--host', '0.0.0.0', '--config', join(teamDir, 'config.json'), '--allowed-host', 'a.example', '--allowed-host=b.example', '--public-origin', 'https://support.example.com'], { log, signals: false, env: {} });
-    assert.match(lines.join('\n'), /sign-in required; audit trail: file/);
+    assert.match(lines.join('\n'), /sign-in required; audit trail: file; sessions: in memory \(this instance only\)/);
     const auth = await signedIn(dash.url);
     try {
       for (const host of ['a.example', 'b.example', 'support.example.com']) assert.equal((await raw(dash.url, { headers: { host, ...auth } })).status, 200, host);

@@ -1,9 +1,10 @@
 // Sign-in for the dashboard shared by a team: local accounts from a file (scrypt hashes, node:crypto),
-// OpenID Connect (authorization code with PKCE, through openid-client), sessions in HttpOnly
-// SameSite=Strict cookies (Secure behind TLS) with a CSRF token, roles, and a per-user rate limit.
+// OpenID Connect (authorization code with PKCE, through openid-client), session cookies
+// (HttpOnly, SameSite=Strict, Secure behind TLS) and roles. The sessions themselves, their CSRF
+// tokens and the rate-limit windows are kept by a session store (dashboard-sessions.js).
 // Nothing here writes a password, a session id, a CSRF token or a client secret anywhere: not to
 // an answer other than the session's own cookie and token, not to the log, not to the audit trail.
-import { randomBytes, scrypt, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The roles, weakest first: a role may do what every role before it may. */
@@ -97,74 +98,6 @@ export function roleFromClaims(map, claims, defaultRole) {
 }
 
 /**
- * @typedef {{ user: string, role: Role, via: 'local' | 'oidc' | 'none', csrf: string, created: number, seen: number }} Session
- */
-
-/** A random token, base64url. */
-const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
-
-/**
- * Sessions in memory, by the SHA-256 of their id (the id itself is kept only in the cookie).
- * Each ends `absoluteMs` after sign-in or `idleMs` after its last request, whichever comes first.
- */
-export class Sessions {
-  /** @type {Map<string, Session>} */
-  #byHash = new Map();
-  /** @param {{ absoluteMs: number, idleMs: number, now?: () => number }} o */
-  constructor({ absoluteMs, idleMs, now = Date.now }) {
-    this.absoluteMs = absoluteMs;
-    this.idleMs = idleMs;
-    this.now = now;
-  }
-
-  /** @param {string} id */
-  static #key(id) {
-    return createHash('sha256').update(id).digest('base64url');
-  }
-
-  /**
-   * A new session: its id (for the cookie only) and its record.
-   * @param {string} user
-   * @param {Role} role
-   * @param {Session['via']} via
-   */
-  create(user, role, via) {
-    const id = token();
-    const t = this.now();
-    /** @type {Session} */
-    const s = { user, role, via, csrf: token(), created: t, seen: t };
-    this.#byHash.set(Sessions.#key(id), s);
-    this.#sweep(t);
-    return { id, session: s };
-  }
-
-  /** @param {string | undefined} id */
-  get(id) {
-    if (!id || id.length > 128) return undefined;
-    const k = Sessions.#key(id);
-    const s = this.#byHash.get(k);
-    if (!s) return undefined;
-    const t = this.now();
-    if (t - s.created > this.absoluteMs || t - s.seen > this.idleMs) {
-      this.#byHash.delete(k);
-      return undefined;
-    }
-    s.seen = t;
-    return s;
-  }
-
-  /** @param {string | undefined} id */
-  destroy(id) {
-    if (id) this.#byHash.delete(Sessions.#key(id));
-  }
-
-  /** @param {number} t */
-  #sweep(t) {
-    for (const [k, s] of this.#byHash) if (t - s.created > this.absoluteMs || t - s.seen > this.idleMs) this.#byHash.delete(k);
-  }
-}
-
-/**
  * The cookies of a request, by name (the first of each name).
  * @param {string | undefined} header
  * @returns {Map<string, string>}
@@ -194,45 +127,18 @@ export function cookie(name, value, { secure, sameSite, maxAgeS, path = '/' }) {
 }
 
 /**
- * A fixed-window limit per key: `take(key)` is false once `max` requests were taken in the window.
- */
-export class RateLimit {
-  /** @type {Map<string, { start: number, n: number }>} */
-  #windows = new Map();
-  /** @param {{ max: number, windowMs: number, now?: () => number }} o */
-  constructor({ max, windowMs, now = Date.now }) {
-    this.max = max;
-    this.windowMs = windowMs;
-    this.now = now;
-  }
-
-  /** @param {string} key @returns {{ ok: boolean, retryAfterS: number }} */
-  take(key) {
-    const t = this.now();
-    let w = this.#windows.get(key);
-    if (!w || t - w.start >= this.windowMs) {
-      if (this.#windows.size > 10_000) this.#windows.clear();
-      w = { start: t, n: 0 };
-      this.#windows.set(key, w);
-    }
-    w.n += 1;
-    return { ok: w.n <= this.max, retryAfterS: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
-  }
-}
-
-/**
  * The OpenID Connect client: discovery once (on first use), then per sign-in a PKCE verifier,
- * a state and a nonce kept server-side under a random login id (in a short SameSite=Lax cookie,
- * since the provider's redirect back is a cross-site navigation).
+ * a state and a nonce kept server-side in the session store (dashboard-sessions.js: every
+ * instance on its database can take the provider's answer) under a random login id (in a short
+ * SameSite=Lax cookie, since the provider's redirect back is a cross-site navigation).
+ * @param {Pick<import('./dashboard-sessions.js').SessionStore, 'putLogin' | 'takeLogin'>} logins
  * @param {{ issuer: string, clientId: string, clientSecret?: string, redirectUri: string, scopes?: string,
  *   roles?: { admin?: string[], agent?: string[], viewer?: string[] }, defaultRole?: Role | null,
  *   allowHttp?: boolean }} conf
  */
-export function oidcClient(conf) {
+export function oidcClient(logins, conf) {
   /** @type {Promise<import('openid-client').Configuration> | undefined} */
   let discovered;
-  /** @type {Map<string, { verifier: string, state: string, nonce: string, at: number }>} */
-  const pending = new Map();
   const client = async () => {
     const oidc = await import('openid-client');
     discovered ??= oidc
@@ -251,11 +157,7 @@ export function oidcClient(conf) {
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
-      const loginId = token();
-      const t = Date.now();
-      for (const [k, v] of pending) if (t - v.at > 10 * 60_000) pending.delete(k);
-      if (pending.size > 1000) pending.clear();
-      pending.set(loginId, { verifier, state, nonce, at: t });
+      const loginId = await logins.putLogin({ verifier, state, nonce });
       const url = oidc.buildAuthorizationUrl(config, {
         redirect_uri: conf.redirectUri,
         scope: conf.scopes ?? 'openid email profile',
@@ -272,9 +174,8 @@ export function oidcClient(conf) {
      * @param {URL} callbackUrl the request's URL as the provider sent the browser to it
      */
     async finish(loginId, callbackUrl) {
-      const p = loginId ? pending.get(loginId) : undefined;
-      if (!p || !loginId) throw new Error('no sign-in under way in this browser');
-      pending.delete(loginId);
+      const p = await logins.takeLogin(loginId);
+      if (!p) throw new Error('no sign-in under way in this browser');
       const { oidc, config } = await client();
       const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: p.verifier, expectedState: p.state, expectedNonce: p.nonce, idTokenExpected: true });
       const claims = /** @type {Record<string, unknown>} */ (tokens.claims() ?? {});

@@ -49,9 +49,15 @@ export interface DashboardOptions {
    * and the `ledger.reopen` action (else the config file's `ledger`). None by default: the view says so.
    */
   ledger?: DashboardLedger;
+  /**
+   * Where sessions, OpenID Connect sign-ins under way and rate-limit windows are kept (else the
+   * config file's `sessions`): a PostgreSQL URL shared by every instance, or `memory: true` (this
+   * process only). Default: the audit trail's PostgreSQL, else the ledger's, else memory.
+   */
+  sessions?: { postgres?: string; memory?: boolean };
   /** A JSON file holding the page's settings for everyone (else each browser keeps its own). */
   settingsFile?: string;
-  /** API requests per user per minute (default 120) and sign-in attempts per client address (default 10); 429 past them. */
+  /** API requests per user per minute (default 120) and sign-in attempts per client address (default 10); 429 past them (counted by every instance sharing the session store). */
   rateLimit?: { perMinute?: number; signInPerMinute?: number };
 }
 
@@ -125,6 +131,8 @@ export interface Dashboard {
   readonly signIn: boolean;
   /** Where the audit trail goes. */
   readonly audit: 'postgres' | 'file' | 'memory';
+  /** Where sessions are kept (null without sign-in). */
+  readonly sessions: 'postgres' | 'memory' | null;
   /** Where the customer view reads purchases: PostgreSQL, a given store, or none. */
   readonly ledger: 'postgres' | 'given' | null;
   close(): Promise<void>;

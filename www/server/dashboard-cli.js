@@ -22,7 +22,8 @@ import * as iap from 'iap-verify';
 import { startEmulator } from 'iap-verify-emulator';
 import { hostCheck } from 'iap-verify-emulator/host-check';
 import { storeClients, storeConfig, storeLookup } from './dashboard-stores.js';
-import { Sessions, RateLimit, cookie, hashPassword, isRole, loadAccounts, oidcClient, parseCookies, roleAtLeast, verifyPassword } from './dashboard-auth.js';
+import { cookie, hashPassword, isRole, loadAccounts, oidcClient, parseCookies, roleAtLeast, verifyPassword } from './dashboard-auth.js';
+import { memorySessions, postgresSessions } from './dashboard-sessions.js';
 import { memoryAudit, openAudit } from './dashboard-audit.js';
 import { publicActions, readAction } from './dashboard-actions.js';
 import { customerView, openLedger } from './dashboard-ledger.js';
@@ -225,6 +226,9 @@ const isLoopback = (/** @type {string} */ host) => host === 'localhost' || host 
  *   scopes?: string, roles?: { admin?: string[], agent?: string[], viewer?: string[] }, defaultRole?: string | null, allowHttp?: boolean },
  *   sessionHours?: number, idleMinutes?: number }} AuthOptions
  * @typedef {{ postgres?: string, file?: string, retentionDays?: number }} AuditOptions
+ * Where sessions are kept: `postgres` (a URL), or `memory: true` (this process only). By default in
+ * the audit trail's database, else the ledger's, else in memory.
+ * @typedef {{ postgres?: string, memory?: boolean }} SessionOptions
  * @typedef {import('./dashboard-ledger.js').LedgerOptions} LedgerOptions
  */
 
@@ -238,7 +242,7 @@ function teamSections(config) {
   const file = JSON.parse(readFileSync(config, 'utf8'));
   const dir = dirname(resolvePath(config));
   const at = (/** @type {unknown} */ p) => (typeof p === 'string' && p !== '' ? (isAbsolute(p) ? p : join(dir, p)) : undefined);
-  /** @type {{ auth?: AuthOptions, audit?: AuditOptions, ledger?: LedgerOptions, settingsFile?: string, rateLimit?: { perMinute?: number, signInPerMinute?: number } }} */
+  /** @type {{ auth?: AuthOptions, audit?: AuditOptions, ledger?: LedgerOptions, sessions?: SessionOptions, settingsFile?: string, rateLimit?: { perMinute?: number, signInPerMinute?: number } }} */
   const out = {};
   if (file.auth && typeof file.auth === 'object') out.auth = { ...file.auth, accountsFile: at(file.auth.accountsFile) };
   if (file.audit && typeof file.audit === 'object') out.audit = { ...file.audit, file: at(file.audit.file) };
@@ -249,6 +253,7 @@ function teamSections(config) {
     out.ledger = { postgres, table, paymentTable };
   }
   if (file.rateLimit && typeof file.rateLimit === 'object') out.rateLimit = file.rateLimit;
+  if (file.sessions && typeof file.sessions === 'object') out.sessions = { postgres: file.sessions.postgres, memory: file.sessions.memory };
   return out;
 }
 
@@ -707,7 +712,7 @@ async function serveFile(res, root, rel, page) {
  * @param {{ port?: number, host?: string, allowedHosts?: string[], publicOrigin?: string | string[],
  *           config?: string, emulator?: boolean, seed?: string, www?: string,
  *           headersTimeoutMs?: number, requestTimeoutMs?: number, maxConnections?: number,
- *           env?: Record<string, string | undefined>, auth?: AuthOptions, audit?: AuditOptions, ledger?: LedgerOptions, settingsFile?: string,
+ *           env?: Record<string, string | undefined>, auth?: AuthOptions, audit?: AuditOptions, ledger?: LedgerOptions, sessions?: SessionOptions, settingsFile?: string,
  *           rateLimit?: { perMinute?: number, signInPerMinute?: number } }} [options]
  */
 export async function startDashboard(options = {}) {
@@ -746,6 +751,19 @@ export async function startDashboard(options = {}) {
     }
   }
   const publicOriginList = options.publicOrigin === undefined ? [] : [options.publicOrigin].flat();
+  const auditConf = options.audit ?? sections.audit;
+  const ledgerConf = options.ledger ?? sections.ledger;
+  const sessionConf = options.sessions ?? sections.sessions;
+  const absoluteMs = (authConf?.sessionHours ?? 8) * 3_600_000;
+  const idleMs = (authConf?.idleMinutes ?? 30) * 60_000;
+  if (!(absoluteMs > 0) || !(idleMs > 0)) throw new UsageError('auth.sessionHours and auth.idleMinutes must be positive');
+  // Sessions where every instance finds them: the database of the sessions, else the audit
+  // trail's, else the ledger's; in memory when none is configured or `sessions.memory` says so.
+  if (sessionConf?.postgres !== undefined && (typeof sessionConf.postgres !== 'string' || sessionConf.postgres === '')) throw new UsageError('sessions.postgres: a PostgreSQL URL');
+  if (sessionConf?.memory !== undefined && typeof sessionConf.memory !== 'boolean') throw new UsageError('sessions.memory: true or false');
+  const sessionUrl = !authConf || sessionConf?.memory === true ? undefined : sessionConf?.postgres ?? auditConf?.postgres ?? ledgerConf?.postgres;
+  /** @type {import('./dashboard-sessions.js').SessionStore} Opened after the audit trail and the ledger. */
+  let sessions;
   // Cookies are Secure when the browser comes over TLS (a public origin in https).
   const secure = publicOriginList.some((o) => /^https:/i.test(o));
   /** @type {ReturnType<typeof oidcClient> | undefined} */
@@ -756,18 +774,14 @@ export async function startDashboard(options = {}) {
     if (o.defaultRole != null && !isRole(o.defaultRole)) throw new UsageError('auth.oidc.defaultRole: viewer, agent, admin or null');
     const redirectUri = o.redirectUri ?? (publicOriginList[0] ? `${publicOriginList[0].replace(/\/$/, '')}/api/auth/callback` : undefined);
     if (!redirectUri) throw new UsageError('auth.oidc.redirectUri is needed without --public-origin (e.g. http://127.0.0.1:8790/api/auth/callback)');
-    oidc = oidcClient({ ...o, redirectUri, defaultRole: /** @type {import('./dashboard-auth.js').Role | null | undefined} */ (o.defaultRole), allowHttp: o.allowHttp === true || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(o.issuer) });
+    oidc = oidcClient({ putLogin: (p) => sessions.putLogin(p), takeLogin: (id) => sessions.takeLogin(id) }, { ...o, redirectUri, defaultRole: /** @type {import('./dashboard-auth.js').Role | null | undefined} */ (o.defaultRole), allowHttp: o.allowHttp === true || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(o.issuer) });
   }
   const signIn = accounts !== undefined || oidc !== undefined;
   if (!signIn && !isLoopback(host)) {
     throw new UsageError(`--host ${host} reaches beyond this machine: configure sign-in first ("auth" in the config file: an accounts file or an OpenID Connect provider; see the README's "A team" section)`);
   }
-  const sessions = new Sessions({ absoluteMs: (authConf?.sessionHours ?? 8) * 3_600_000, idleMs: (authConf?.idleMinutes ?? 30) * 60_000 });
-  const limiter = new RateLimit({ max: perMinute, windowMs: 60_000 });
   const signInPerMinute = options.rateLimit?.signInPerMinute ?? sections.rateLimit?.signInPerMinute ?? 10;
   if (!Number.isSafeInteger(signInPerMinute) || signInPerMinute < 1) throw new UsageError('rateLimit.signInPerMinute must be a positive integer');
-  const loginLimiter = new RateLimit({ max: signInPerMinute, windowMs: 60_000 });
-  const auditConf = options.audit ?? sections.audit;
   let audit;
   try {
     audit = auditConf || signIn ? await openAudit({ ...auditConf, file: auditConf?.file ?? (options.config ? join(dirname(resolvePath(options.config)), 'iap-verify-dashboard-audit.jsonl') : undefined) }) : memoryAudit();
@@ -776,14 +790,25 @@ export async function startDashboard(options = {}) {
   }
   let ledger;
   try {
-    ledger = await openLedger(options.ledger ?? sections.ledger);
+    ledger = await openLedger(ledgerConf);
   } catch (e) {
     await audit.close().catch(() => undefined);
     throw new UsageError(`ledger: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
   }
+  try {
+    sessions = sessionUrl ? await postgresSessions(sessionUrl, { absoluteMs, idleMs }) : memorySessions({ absoluteMs, idleMs });
+  } catch (e) {
+    await audit.close().catch(() => undefined);
+    await ledger?.close().catch(() => undefined);
+    throw new UsageError(`sessions: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+  }
   await audit.prune().catch(() => 0);
   const pruneTimer = setInterval(() => audit.prune().catch(() => 0), 3_600_000);
   pruneTimer.unref();
+  // Expired sessions, finished sign-ins and old rate windows go every ten minutes.
+  await sessions.prune().catch(() => 0);
+  const sessionTimer = setInterval(() => sessions.prune().catch(() => 0), 600_000);
+  sessionTimer.unref();
   /** @type {typeof PAGE_SETTINGS | undefined} */
   let heldSettings;
   if (settingsFile) heldSettings = existsSync(settingsFile) ? pageSettings(JSON.parse(readFileSync(settingsFile, 'utf8'))) : pageSettings({});
@@ -861,8 +886,8 @@ export async function startDashboard(options = {}) {
         }
         if (url.pathname === '/api/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', signIn, audit: audit.kind });
         const cookies = parseCookies(req.headers.cookie);
-        /** @type {import('./dashboard-auth.js').Session | undefined} */
-        const session = signIn ? sessions.get(cookies.get(cookieName)) : { user: 'local', role: 'admin', via: 'none', csrf: '', created: 0, seen: 0 };
+        /** @type {import('./dashboard-sessions.js').Session | undefined} */
+        const session = signIn ? await sessions.get(cookies.get(cookieName)) : { user: 'local', role: 'admin', via: 'none', csrf: '', created: 0, seen: 0 };
         const clientIp = req.socket.remoteAddress ?? '?';
         if (url.pathname === '/api/session' && req.method === 'GET') {
           return sendJson(res, 200, {
@@ -872,7 +897,7 @@ export async function startDashboard(options = {}) {
           });
         }
         if (url.pathname === '/api/auth/login' && req.method === 'POST' && accounts) {
-          if (!loginLimiter.take(`ip:${clientIp}`).ok) return sendError(res, 429, 'RATE_LIMITED', 'too many sign-in attempts; wait a minute');
+          if (!(await sessions.take(`sign-in:${clientIp}`, signInPerMinute, 60_000)).ok) return sendError(res, 429, 'RATE_LIMITED', 'too many sign-in attempts; wait a minute');
           const body = await lookupBody(req, res);
           if (body === undefined) return undefined;
           const name = typeof body?.username === 'string' ? body.username.slice(0, 128) : '';
@@ -884,12 +909,12 @@ export async function startDashboard(options = {}) {
             await audit.append({ user: name || '?', role: '-', action: 'sign-in', result: 'refused', detail: 'local' });
             return sendError(res, 401, 'INVALID_ARGUMENT', 'wrong user name or password');
           }
-          const { id, session: s } = sessions.create(name, account.role, 'local');
+          const { id, session: s } = await sessions.create(name, account.role, 'local');
           await audit.append({ user: name, role: account.role, action: 'sign-in', result: 'ok', detail: 'local' });
           return sendJson(res, 200, { user: { name, role: s.role, via: 'local' }, csrf: s.csrf }, { 'set-cookie': cookie(cookieName, id, { secure, sameSite: 'Strict', maxAgeS: Math.floor(sessions.absoluteMs / 1000) }) });
         }
         if (url.pathname === '/api/auth/oidc' && req.method === 'GET' && oidc) {
-          if (!loginLimiter.take(`ip:${clientIp}`).ok) return sendError(res, 429, 'RATE_LIMITED', 'too many sign-in attempts; wait a minute');
+          if (!(await sessions.take(`sign-in:${clientIp}`, signInPerMinute, 60_000)).ok) return sendError(res, 429, 'RATE_LIMITED', 'too many sign-in attempts; wait a minute');
           const { url: to, loginId } = await oidc.start();
           // Lax: the provider's redirect back is a cross-site navigation, which Strict cookies miss.
           return send(res, 302, '', { location: to, 'set-cookie': cookie(loginCookie, loginId, { secure, sameSite: 'Lax', maxAgeS: 600, path: '/api/auth/' }) });
@@ -909,7 +934,7 @@ export async function startDashboard(options = {}) {
             await audit.append({ user: who.user, role: '-', action: 'sign-in', result: 'refused', detail: 'oidc: no role' });
             return send(res, 403, 'Signed in, but your account has no role in this dashboard: ask an admin.', { 'content-type': 'text/plain; charset=utf-8', 'set-cookie': clear });
           }
-          const { id } = sessions.create(who.user, who.role, 'oidc');
+          const { id } = await sessions.create(who.user, who.role, 'oidc');
           await audit.append({ user: who.user, role: who.role, action: 'sign-in', result: 'ok', detail: 'oidc' });
           res.writeHead(303, { location: '/', 'cache-control': 'no-store', 'set-cookie': [clear, cookie(cookieName, id, { secure, sameSite: 'Strict', maxAgeS: Math.floor(sessions.absoluteMs / 1000) })] });
           return res.end();
@@ -921,7 +946,7 @@ export async function startDashboard(options = {}) {
           return sendError(res, 403, 'INVALID_ARGUMENT', 'missing or wrong CSRF token (x-csrf-token)');
         }
         // Per user, for a team; alone on loopback (no sign-in) the one user is not limited, as before.
-        const rate = signIn ? limiter.take(`user:${session.user}`) : { ok: true, retryAfterS: 0 };
+        const rate = signIn ? await sessions.take(`user:${session.user}`, perMinute, 60_000) : { ok: true, retryAfterS: 0 };
         if (!rate.ok) return sendError(res, 429, 'RATE_LIMITED', `over ${perMinute} requests a minute for this user`, undefined, { 'retry-after': String(rate.retryAfterS) });
         const who = { user: session.user, role: session.role };
         if (!roleAtLeast(session.role, route.role)) {
@@ -929,7 +954,7 @@ export async function startDashboard(options = {}) {
           return sendError(res, 403, 'FORBIDDEN', `your role (${session.role}) may not do this; it needs ${route.role}`);
         }
         if (url.pathname === '/api/auth/logout') {
-          sessions.destroy(cookies.get(cookieName));
+          await sessions.destroy(cookies.get(cookieName));
           await audit.append({ ...who, action: 'sign-out', result: 'ok' });
           return sendJson(res, 200, { signedOut: true }, { 'set-cookie': cookie(cookieName, '', { secure, sameSite: 'Strict', maxAgeS: 0 }) });
         }
@@ -1048,12 +1073,15 @@ export async function startDashboard(options = {}) {
         server.closeAllConnections?.();
       }));
       clearInterval(pruneTimer);
+      clearInterval(sessionTimer);
       await audit.close();
+      await sessions.close();
       await ledger?.close();
       if (emulator) await emulator.close();
     },
     signIn,
     audit: audit.kind,
+    sessions: signIn ? sessions.kind : null,
     ledger: ledger?.kind ?? null,
   };
 }
@@ -1095,7 +1123,7 @@ export async function main(argv = [], { log = console.log, signals = true, env =
       for (const [name, a] of Object.entries(dash.apis)) log(`  ${name === 'iap' ? 'IAP server API' : 'Gamebase API'}: ${a.baseUrl}`);
     }
     log(dash.signIn
-      ? `  sign-in required; audit trail: ${dash.audit}`
+      ? `  sign-in required; audit trail: ${dash.audit}; sessions: ${dash.sessions === 'postgres' ? 'PostgreSQL (shared by every instance on it)' : 'in memory (this instance only)'}`
       : '  no sign-in: for one person on this machine only (you act as admin); audit trail kept in memory unless "audit" is configured');
     if (!['127.0.0.1', 'localhost', '::1'].includes(opts.host) || opts.allowedHosts.length > 0 || opts.publicOrigin.length > 0) {
       log(`  answers the Host names ${dash.hostNames.join(', ')}${dash.publicOrigins.length > 0 ? `; public origin ${dash.publicOrigins.join(', ')}` : ''}`);
