@@ -6,8 +6,10 @@ import { checkAllowedHost } from './host-check.js';
 
 const usage = (/** @type {string} */ name) => `usage: ${name} [--port N] [--host HOST] [--allowed-host NAME]... [--seed FILE]
 
-Serves the NHN Cloud IAP server API, the Gamebase purchase API, the App Store Server API and the
-Google Play Developer API (with Google's OAuth token endpoint) from memory, for development and tests. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
+Serves the NHN Cloud IAP server API, the Gamebase purchase API, the App Store Server API, the
+Google Play Developer API (with Google's OAuth token endpoint) and ONE store's IAP server API V7
+(with its OAuth endpoint) from memory, for development and tests, and sends each store's
+notifications. --port 0 picks a free port (default 8787); --host defaults to 127.0.0.1; --seed is a
 JSON file in the format of the package's src/emulator-seed.json (the default).
 
   --allowed-host NAME  a Host name the emulator answers besides localhost, 127.0.0.1, [::1] and the
@@ -75,12 +77,18 @@ export async function main(argv = [], { log = console.log, signals = true, name 
   const g = emu.googlePlay;
   log(`  Play API         baseUrl ${emu.url}  token ${g.serviceAccount.token_uri}  package ${g.packageName}  account ${g.serviceAccount.client_email}`);
   log(`                   service account key file: GET /admin/googleplay/credentials (its serviceAccount)`);
+  const o = emu.oneStore;
+  log(`  ONE store API    baseUrl ${emu.url}  clientId ${o.clientId}  clientSecret ${o.clientSecret}  (${o.environment}, ${o.marketCode})`);
+  log(`                   client credentials and the PNS licence key: GET /admin/onestore/credentials`);
   log(`  admin            GET /admin/state, POST /admin/payments, POST|DELETE /admin/faults, POST /admin/clock, POST /admin/reset`);
   log(`                   POST /admin/appstore/transactions | refunds | renewals | renewal-info, GET /admin/appstore/state`);
   log(`                   POST /admin/googleplay/products | subscriptions | renewals | voided, GET /admin/googleplay/state`);
+  log(`                   POST /admin/onestore/purchases | subscriptions | refunds | revocations, GET /admin/onestore/state`);
+  log(`                   (each add answers with the purchase's token or transaction id: pass your own to choose it)`);
   log(`                   (every POST with Content-Type: application/json)`);
   log(`  notifications    where: POST /admin/appstore/config {notificationUrl}, /admin/googleplay/config {pushEndpoint, pushAudience},`);
-  log(`                   /admin/onestore/config {pnsUrl, snsUrl}; Pub/Sub push key set: GET ${emu.url}/oauth2/v3/certs`);
+  log(`                   /admin/onestore/config {pnsUrl, snsUrl}; Pub/Sub push key set: GET ${emu.url}/oauth2/v3/certs,`);
+  log(`                   the push's audience and serviceAccountEmail (verifyPubSubPush's options): GET /admin/googleplay/push`);
   log(`                   GET /admin/notifications, POST /admin/notifications/replay | duplicate | forge | hold | release`);
   log(`  Host names       ${emu.hostNames.join(', ')} (more with --allowed-host NAME)`);
   log(`  faults           header X-Emulator-Fault: delay=MS | status=N[,retryAfter=S] | malformed | drop | lose`);

@@ -261,7 +261,9 @@ export class GooglePlayFace {
     if (purchase.purchaseState === 0) {
       this.rtdn({ oneTimeProductNotification: { version: '1.0', notificationType: 1, purchaseToken: token, sku: purchase.productId } }, 'ONE_TIME_PRODUCT_PURCHASED');
     }
-    return this.productResource(purchase);
+    // The app holds the token and the product id: the answer names both (ProductPurchase's own
+    // optional `productId` and `purchaseToken`), so a token made here can be handed on.
+    return { ...this.productResource(purchase), productId: purchase.productId, purchaseToken: token };
   }
 
   /**
@@ -286,7 +288,8 @@ export class GooglePlayFace {
     };
     this.subscriptions.set(token, sub);
     if (sub.state === 'ACTIVE') this.subscriptionRtdn(sub, RTDN.PURCHASED);
-    return this.subscriptionResource(sub);
+    // SubscriptionPurchaseV2 names neither its token nor (but in its line items) its product: the answer adds both.
+    return { ...this.subscriptionResource(sub), productId: sub.productId, purchaseToken: token };
   }
 
   /**

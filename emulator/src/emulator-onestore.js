@@ -186,7 +186,8 @@ export class OneStoreFace {
     }
     this.purchases.set(r.purchaseToken, r);
     if (notify) this.pns(r, 'COMPLETED');
-    return this.describePurchase(r);
+    // ONE store's answer names neither: the app's product id and token, so a token made here can be handed on.
+    return { ...this.describePurchase(r), productId: r.productId, purchaseToken: r.purchaseToken };
   }
 
   /**
@@ -217,7 +218,7 @@ export class OneStoreFace {
     };
     this.subscriptions.set(r.purchaseToken, r);
     if (notify) this.sns(r, SNS.PURCHASED);
-    return this.describeSubscription(r);
+    return { ...this.describeSubscription(r), productId: r.productId, purchaseToken: r.purchaseToken };
   }
 
   /**

@@ -133,6 +133,13 @@ export interface EmulatorAppStore {
  * `new OneStoreClient({ clientId: o.clientId, clientSecret: o.clientSecret, environment: o.environment, baseUrl: emu.url })`;
  * PNS verify with `verifyOneStoreNotification(body, o.licenseKey)`.
  */
+/** What adding a Google Play or ONE store purchase answers: the store's resource, with what the app would send for it. */
+export interface EmulatorAdded {
+  productId: string;
+  purchaseToken: string;
+  [field: string]: unknown;
+}
+
 export interface EmulatorOneStore {
   clientId: string;
   clientSecret: string;
@@ -140,12 +147,18 @@ export interface EmulatorOneStore {
   licenseKey: string;
   environment: 'SANDBOX' | 'COMMERCIAL';
   marketCode: 'MKT_ONE' | 'MKT_GLB';
-  /** Adds a purchase (`type` 'inapp' or 'auto') and sends its PNS; returns getPurchaseDetails' answer. */
+  /**
+   * Adds a purchase (`type` 'inapp' or 'auto') and sends its PNS; returns getPurchaseDetails' answer
+   * with the `productId` and `purchaseToken` (made here unless given) the app would send.
+   */
   addPurchase(purchase: { productId: string; purchaseToken?: string; type?: 'inapp' | 'auto'; purchaseTime?: number | string;
-    acknowledged?: boolean; consumed?: boolean; quantity?: number; developerPayload?: string; price?: string }): Record<string, unknown>;
-  /** Adds a subscription (sandbox clocks: a month is 5 minutes) and sends its SNS; returns getSubscriptionDetail's answer. */
+    acknowledged?: boolean; consumed?: boolean; quantity?: number; developerPayload?: string; price?: string }): EmulatorAdded;
+  /**
+   * Adds a subscription (sandbox clocks: a month is 5 minutes) and sends its SNS; returns
+   * getSubscriptionDetail's answer with its `productId` and `purchaseToken`.
+   */
   addSubscription(subscription: { productId: string; purchaseToken?: string; period?: 'WEEK' | 'MONTH' | 'QUARTER' | 'HALF' | 'YEAR';
-    startTime?: number | string; acknowledged?: boolean; failRenewal?: boolean }): Record<string, unknown>;
+    startTime?: number | string; acknowledged?: boolean; failRenewal?: boolean }): EmulatorAdded;
   /** Every PNS and SNS sent (or tried): `{ id, kind, url, body, status (the last attempt's), attempts }`. */
   notifications(): Array<{ id: string; kind: 'PNS' | 'SNS'; url: string | null; body: Record<string, unknown>; status: number | string | null;
     attempts: EmulatorDeliveryAttempt[] }>;
@@ -164,17 +177,20 @@ export interface EmulatorGooglePlay {
     type: 'service_account'; project_id: string; private_key_id: string; private_key: string;
     client_email: string; client_id: string; token_uri: string;
   };
-  /** Adds a one-time purchase; times are epoch ms or offsets such as "-1h". Returns Google's ProductPurchase. */
+  /**
+   * Adds a one-time purchase; times are epoch ms or offsets such as "-1h". Returns Google's
+   * ProductPurchase with its `productId` and `purchaseToken` (`token`, made here unless given).
+   */
   addProductPurchase(purchase: {
     token?: string; productId: string; purchaseTime?: number | string; purchaseState?: 0 | 1 | 2;
     acknowledged?: boolean; consumed?: boolean; quantity?: number; orderId?: string; accountId?: string; test?: boolean;
-  }): Record<string, unknown>;
-  /** Adds a subscription. Returns Google's SubscriptionPurchaseV2. */
+  }): EmulatorAdded;
+  /** Adds a subscription. Returns Google's SubscriptionPurchaseV2 with its `productId` and `purchaseToken` (`token`, made here unless given). */
   addSubscription(subscription: {
     token?: string; productId: string; startTime?: number | string; expiryTime?: number | string;
     state?: 'ACTIVE' | 'CANCELED' | 'IN_GRACE_PERIOD' | 'ON_HOLD' | 'PAUSED' | 'EXPIRED' | 'PENDING';
     acknowledged?: boolean; autoRenew?: boolean; orderId?: string; test?: boolean;
-  }): Record<string, unknown>;
+  }): EmulatorAdded;
   /** Renews a subscription for another period (default 30 days after its expiry); returns Google's SubscriptionPurchaseV2. */
   renew(renewal: { token: string; expiryTime?: number | string }): Record<string, unknown>;
   /** Voids a purchase (a refund or chargeback): it shows in the voided purchases list (voidedPurchaseNotification). */

@@ -325,3 +325,22 @@ test('subscriptionsv2.defer with the etag it was read with; a stale etag is refu
   const state = await admin('GET', '/admin/googleplay/state');
   assert.deepEqual(state.subscriptions.find((s) => s.token === 'play-sub-resub').externalAccountIds, { obfuscatedAccountId: 'acct-1' });
 });
+
+test('adding a purchase answers with the token the app would send (made here when none is given), and the API finds it by it', async (t) => {
+  if (!emu) return t.skip(NONE);
+  const c = client();
+  const [product, sub] = await Promise.all([
+    admin('POST', '/admin/googleplay/products', { productId: 'gem_500' }),
+    admin('POST', '/admin/googleplay/subscriptions', { productId: 'vip_monthly' }),
+  ]);
+  assert.equal(product.productId, 'gem_500');
+  assert.equal(typeof product.purchaseToken, 'string');
+  assert.ok(product.purchaseToken.length >= 20, product.purchaseToken);
+  const read = await c.getProductPurchase({ packageName: pkg(), productId: 'gem_500', token: product.purchaseToken });
+  assert.equal(read.orderId, product.orderId);
+  assert.equal(sub.productId, 'vip_monthly');
+  assert.notEqual(sub.purchaseToken, product.purchaseToken);
+  assert.equal((await c.getSubscriptionPurchaseV2({ packageName: pkg(), token: sub.purchaseToken })).latestOrderId, sub.latestOrderId);
+  // A given token is the one answered.
+  assert.equal((await admin('POST', '/admin/googleplay/products', { productId: 'gem_500', token: 'chosen-token' })).purchaseToken, 'chosen-token');
+});

@@ -181,3 +181,16 @@ test('OAuth: wrong credentials refused; the token is reused while 600 s or more 
   assert.equal((await rejects(c.consumePurchase({ productId: 'gem.100', purchaseToken: 'SBF1' }), 'API_ERROR')).details.errorCode, 'InvalidConsumeState');
   assert.equal((await c.getPurchaseDetails({ productId: 'gem.100', purchaseToken: 'SBF1' })).consumptionState, 1);
 });
+
+test('adding a purchase or a subscription answers with the product id and the token the app would send (made here when none is given)', async (t) => {
+  if (!emu) return t.skip('no OneStoreClient or emulator in this build');
+  const c = client();
+  const p = await admin('POST', '/admin/onestore/purchases', { productId: 'gem.100' });
+  assert.equal(p.productId, 'gem.100');
+  assert.equal(typeof p.purchaseToken, 'string');
+  assert.equal((await c.getPurchaseDetails({ productId: 'gem.100', purchaseToken: p.purchaseToken })).purchaseId, p.purchaseId);
+  const s = await admin('POST', '/admin/onestore/subscriptions', { productId: 'vip.monthly' });
+  assert.equal(s.productId, 'vip.monthly');
+  assert.notEqual(s.purchaseToken, p.purchaseToken);
+  assert.equal((await c.getSubscriptionDetail({ productId: 'vip.monthly', purchaseToken: s.purchaseToken })).expiryTimeMillis, s.expiryTimeMillis);
+});

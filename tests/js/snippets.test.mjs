@@ -740,6 +740,12 @@ const HARNESSES = {
     assert.equal(sent.filter((n) => /^duplicate delivered (503,)?200$/.test(n)).length, 2, sent.join('; '));
     assert.deepEqual(sent.filter((n) => n.startsWith('forged ')), ['forged failed 401']);
   },
+  'emulator-run-purchase': async (block) => {
+    const { buyOnTheEmulator } = await load(block);
+    const r = await buyOnTheEmulator();
+    // Each purchase found by the token the add answered, delivered once, then consumed at the store.
+    assert.deepEqual(r, { states: ['COMPLETED', 'COMPLETED'], granted: ['GG 500', 'ONESTORE 500'], consumed: [1, 1], ledger: ['ONESTORE', 'GG'] });
+  },
   'emulator-app-store': async (block) => {
     const { lookUpOnTheEmulator } = await load(block);
     const t = await lookUpOnTheEmulator();
@@ -781,6 +787,10 @@ const HARNESSES = {
   },
 
   // ---- The command line
+  'readme-testing': async (block) => {
+    const { verifyTestPurchases } = await load(block);
+    assert.deepEqual(await verifyTestPurchases(), ['gem_500', 'gem_500']);
+  },
   'readme-cli': async (block) => {
     const lines = commandsOf(block);
     assert.equal(lines.length, 2);

@@ -7,13 +7,15 @@ import { hostCheck, checkAllowedHost, checkPublicOrigin, hostHeaderName, LOOPBAC
 export async function dashboardUsage(): Promise<string> {
   const dash: Dashboard = await startDashboard({ port: 0, emulator: true, allowedHosts: ['support.internal'], publicOrigin: 'https://support.example.com', maxConnections: 16 });
   const seeded: string | undefined = dash.emulator?.iap.appKey;
-  const conf: DashboardConfig = loadConfig({ env: { IAP_APPKEY: 'k' } });
+  const conf: DashboardConfig = loadConfig({ env: { IAP_APPKEY: 'k', GOOGLE_PLAY_PACKAGE_NAME: 'com.example.app', ONESTORE_CLIENT_ID: 'c', ONESTORE_CLIENT_SECRET: 's' } });
+  // What loadConfig reads besides NHN's: the stores' APIs.
+  const stores: string = `${conf.appStore?.bundleId}${conf.googlePlay?.packageName}${conf.oneStore?.environment}`;
   const names: string[] = dash.hostNames;
   await dash.close();
   const code = await main(['--help'], { log: () => {}, signals: false, name: 'iap-verify-dashboard' });
   const emu = await emulatorMain(['--port', '0'], { signals: false });
   if (typeof emu !== 'number') await emu.close();
-  return `${seeded}${conf.iap?.appKey}${names.join()}${typeof code === 'number' ? code : code.url}`;
+  return `${seeded}${conf.iap?.appKey}${stores}${names.join()}${typeof code === 'number' ? code : code.url}`;
 }
 
 export async function ledgerUsage(): Promise<string | null> {

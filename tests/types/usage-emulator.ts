@@ -39,6 +39,17 @@ export async function googlePlayUsage(): Promise<boolean | undefined> {
   return p.needsAcknowledgement;
 }
 
+/** Adding purchases answers with what the app sends: the product id and the purchase token. */
+export async function addedPurchases(): Promise<string[]> {
+  const emu = await startEmulator({ port: 0 });
+  const google: string = emu.googlePlay.addProductPurchase({ productId: 'gem_500' }).purchaseToken;
+  const sub: string = emu.googlePlay.addSubscription({ productId: 'vip_monthly' }).productId;
+  const one = emu.oneStore.addPurchase({ productId: 'gem.100' });
+  const oneSub: string = emu.oneStore.addSubscription({ productId: 'vip.monthly' }).purchaseToken;
+  await emu.close();
+  return [google, sub, one.productId, one.purchaseToken, oneSub];
+}
+
 /** The Google Play face's purchases, as the dashboard reads them for its sample token. */
 export async function googlePlayPurchases(): Promise<string | undefined> {
   const emu = await startEmulator({ port: 0 });

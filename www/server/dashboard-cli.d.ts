@@ -1,10 +1,20 @@
 import type { Emulator } from 'iap-verify-emulator';
-import type { PurchaseStore } from 'iap-verify';
+import type { PurchaseStore, ServiceAccountKey } from 'iap-verify';
 
-/** The servers the dashboard calls for lookups (from a config file and the environment). */
+/**
+ * The servers the dashboard calls for lookups, as `loadConfig` reads them from a config file and the
+ * environment (which wins): each present only when complete (key files already read).
+ */
 export interface DashboardConfig {
   iap?: { appKey: string; baseUrl?: string; packageName?: string };
   gamebase?: { appId: string; secretKey: string; baseUrl?: string; packageName?: string };
+  /** The App Store Server API (`APPLE_P8_KEY_FILE`, `APPLE_KEY_ID`, ... or the file's `appStore`). */
+  appStore?: { signingKey: string; keyId: string; issuerId: string; bundleId: string; environment: string;
+    appAppleId?: number; baseUrl?: string; rootCertificates?: Uint8Array[] };
+  /** The Play Developer API (`GOOGLE_APPLICATION_CREDENTIALS`, `GOOGLE_PLAY_PACKAGE_NAME`, ... or the file's `googlePlay`). */
+  googlePlay?: { serviceAccount: string | ServiceAccountKey; packageName: string; baseUrl?: string; tokenUrl?: string };
+  /** ONE store's server API (`ONESTORE_CLIENT_ID`, `ONESTORE_CLIENT_SECRET_FILE`, ... or the file's `oneStore`). */
+  oneStore?: { clientId: string; clientSecret: string; environment: 'SANDBOX' | 'COMMERCIAL'; marketCode?: 'MKT_ONE' | 'MKT_GLB'; baseUrl?: string };
 }
 
 export interface DashboardOptions {
@@ -24,7 +34,7 @@ export interface DashboardOptions {
    * `https://support.example.com`. Its host name is answered and the origin accepted as it is.
    */
   publicOrigin?: string | string[];
-  /** JSON file in the shape of `DashboardConfig`. */
+  /** The config file (its `iap`, `gamebase`, `appStore`, `googlePlay`, `oneStore`, `auth`, `audit`, `ledger`, `settingsFile`, `rateLimit`; paths in it relative to it). */
   config?: string;
   /** Start the local IAP server and look purchases up there. Default: when no server is configured. */
   emulator?: boolean;
