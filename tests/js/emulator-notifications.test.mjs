@@ -449,3 +449,18 @@ test('the command line says where notifications are configured and where the pus
     await running.close();
   }
 });
+
+test('a server left running keeps a bounded list: the oldest done notifications go, pending and held ones stay', async () => {
+  const { Notifier, NOTIFICATIONS_KEPT } = await import('../../emulator/src/emulator-notify.js');
+  assert.equal(NOTIFICATIONS_KEPT, 10_000);
+  const n = new Notifier({ now: () => 0, keep: 3 });
+  const out = (type, url = null) => ({ store: 'oneStore', kind: 'PNS', type, notificationId: type, url, body: {} });
+  n.hold('oneStore');
+  // Held: it waits for release(), so it is kept however many come after it.
+  n.send(out('held', 'http://127.0.0.1:1/never'));
+  for (const type of ['a', 'b', 'c', 'd']) n.send(out(type));
+  assert.deepEqual(n.list.map((d) => [d.notificationId, d.state]), [['held', 'held'], ['c', 'no-url'], ['d', 'no-url']]);
+  assert.throws(() => n.get('n2'), RangeError);
+  assert.equal(n.get('n5').notificationId, 'd');
+  n.close();
+});
