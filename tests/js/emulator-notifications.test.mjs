@@ -464,3 +464,25 @@ test('a server left running keeps a bounded list: the oldest done notifications 
   assert.equal(n.get('n5').notificationId, 'd');
   n.close();
 });
+
+test('admin config: a body that is not an object, or a URL that is not text, is a 400 that says so; the setting stays', async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    const post = (path, body) => fetch(emu.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await admin(emu, 'POST', '/admin/onestore/config', { pnsUrl: 'http://127.0.0.1:9/pns' });
+    for (const [path, body, says] of [
+      ['/admin/appstore/config', 'http://127.0.0.1:9/x', /the body must be a JSON object with notificationUrl/],
+      ['/admin/googleplay/config', ['http://127.0.0.1:9/x'], /the body must be a JSON object with pushEndpoint, pushAudience/],
+      ['/admin/onestore/config', { pnsUrl: 5 }, /pnsUrl must be a URL \(text\) or null/],
+    ]) {
+      const res = await post(path, body);
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).error, says);
+    }
+    // The answer is the settings, not the client credentials.
+    assert.deepEqual(await admin(emu, 'POST', '/admin/onestore/config', {}), { pnsUrl: 'http://127.0.0.1:9/pns', snsUrl: null });
+    assert.equal((await admin(emu, 'POST', '/admin/onestore/config', { pnsUrl: null })).pnsUrl, null);
+  } finally {
+    await emu.close();
+  }
+});
