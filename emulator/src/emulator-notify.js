@@ -84,9 +84,14 @@ export class Notifier {
     this.keep = keep;
   }
 
+  /** Attempts begun before the last reset() record nothing and schedule no retry. */
+  generation = 0;
+
   reset() {
+    this.generation += 1;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const a of this.aborts) a.abort();
     this.list = [];
     this.counter = 0;
     this.holding.clear();
@@ -206,6 +211,7 @@ export class Notifier {
     /** @type {Attempt} */
     const a = { at: Date.now(), status: null, received: false };
     const url = d.url;
+    const generation = this.generation;
     const run = (async () => {
       try {
         const res = await fetch(url, {
@@ -225,7 +231,7 @@ export class Notifier {
         clearTimeout(timer);
         this.aborts.delete(abort);
       }
-      if (this.closed) return;
+      if (this.closed || generation !== this.generation) return;
       d.attempts.push(a);
       d.onAttempt?.(a);
       if (a.received) {

@@ -486,3 +486,27 @@ test('admin config: a body that is not an object, or a URL that is not text, is 
     await emu.close();
   }
 });
+
+test('reset() while a delivery is under way: the old attempt records nothing and schedules no retry', async () => {
+  const { Notifier } = await import('../../emulator/src/emulator-notify.js');
+  let asked = 0;
+  const server = createServer((req, res) => {
+    asked += 1;
+    req.resume();
+    setTimeout(() => res.writeHead(503).end(), 150);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const n = new Notifier({ now: () => 0 });
+  try {
+    const d = n.send({ store: 'oneStore', kind: 'PNS', type: 't', notificationId: 'x', url: `http://127.0.0.1:${server.address().port}/`, body: {}, retrySchedule: [10, 10] });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(asked, 1);
+    n.reset();
+    assert.equal(await n.idle(2000), true);
+    assert.deepEqual([d.attempts.length, n.timers.size, n.list.length, asked], [0, 0, 0, 1]);
+  } finally {
+    n.close();
+    server.closeAllConnections?.();
+    await new Promise((r) => server.close(r));
+  }
+});
