@@ -15,7 +15,7 @@
 // Where Apple says nothing, the choice is the emulator's and is said in a comment.
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { createApiSigningKey, createAppStorePki, pem } from './emulator-pki.js';
-import { empty, fromB64urlJson as fromB64url, json, toB64urlJson as b64url } from './emulator-replies.js';
+import { empty, fromB64urlJson as fromB64url, json, setUrls, toB64urlJson as b64url } from './emulator-replies.js';
 
 export const PREFIX = '/inApps/';
 /** The Advanced Commerce API's calls, on the same host with the same token. */
@@ -1270,7 +1270,7 @@ export class AppStoreFace {
       case 'POST /refund-declines':
         return json(many((x) => this.declineRefund(x)));
       case 'POST /config':
-        if (body && 'notificationUrl' in body) this.config.notificationUrl = body.notificationUrl === null ? null : String(body.notificationUrl);
+        setUrls(this.config, body, ['notificationUrl']);
         return json({ notificationUrl: this.config.notificationUrl });
       default:
         return json({ error: `no admin route ${req.method} ${path}` }, 404);

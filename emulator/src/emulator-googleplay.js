@@ -28,7 +28,7 @@
 //   has `state`, `lineItems`, `orderHistory` (processedEvent, refundEvent, partialRefundEvents).
 // Where Google says nothing, the choice is the emulator's and a comment says so.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { empty, fromB64urlJson, json, toB64urlJson } from './emulator-replies.js';
+import { empty, fromB64urlJson, json, setUrls, toB64urlJson } from './emulator-replies.js';
 
 export const TOKEN_PATH = '/token';
 /** Where the emulator serves the key set of its Pub/Sub push tokens: the path of Google's (https://www.googleapis.com/oauth2/v3/certs). */
@@ -855,7 +855,7 @@ export class GooglePlayFace {
       case 'GET /push':
         return json(this.push());
       case 'POST /config':
-        for (const k of /** @type {const} */ (['pushEndpoint', 'pushAudience'])) if (body && k in body) this.config[k] = body[k] === null ? null : String(body[k]);
+        setUrls(this.config, body, ['pushEndpoint', 'pushAudience']);
         if (body && typeof body.pushServiceAccountEmail === 'string') this.config.pushServiceAccountEmail = body.pushServiceAccountEmail;
         return json(this.push());
       default:

@@ -34,6 +34,12 @@ const RECEIVED = {
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
+/**
+ * How many notifications the list keeps: past it the oldest that are done (delivered, failed, no
+ * URL) are dropped, so a server left running does not grow without end. Pending and held ones stay.
+ */
+export const NOTIFICATIONS_KEPT = 10_000;
+
 /** @typedef {'appStore' | 'googlePlay' | 'oneStore'} StoreName */
 /** @typedef {import('./emulator-replies.js').Json} Json */
 /**
@@ -69,16 +75,23 @@ export class Notifier {
   closed = false;
 
   /**
-   * @param {{ now: () => number, timeoutMs?: number }} options `now` the emulator's clock (createdAt)
+   * @param {{ now: () => number, timeoutMs?: number, keep?: number }} options `now` the emulator's
+   *   clock (createdAt); `keep` how many notifications the list keeps (NOTIFICATIONS_KEPT)
    */
-  constructor({ now, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+  constructor({ now, timeoutMs = DEFAULT_TIMEOUT_MS, keep = NOTIFICATIONS_KEPT }) {
     this.now = now;
     this.timeoutMs = timeoutMs;
+    this.keep = keep;
   }
 
+  /** Attempts begun before the last reset() record nothing and schedule no retry. */
+  generation = 0;
+
   reset() {
+    this.generation += 1;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const a of this.aborts) a.abort();
     this.list = [];
     this.counter = 0;
     this.holding.clear();
@@ -99,7 +112,21 @@ export class Notifier {
     if (!d.url) d.state = 'no-url';
     else if (this.holding.has(d.store) && d.origin === 'sent') d.state = 'held';
     else this.attempt(d);
+    this.trim();
     return d;
+  }
+
+  /** Drops the oldest done notifications past `keep` (pending and held ones are still to be sent). */
+  trim() {
+    let drop = this.list.length - this.keep;
+    if (drop <= 0) return;
+    this.list = this.list.filter((d) => {
+      if (drop > 0 && d.state !== 'pending' && d.state !== 'held') {
+        drop -= 1;
+        return false;
+      }
+      return true;
+    });
   }
 
   /** @param {string} id */
@@ -184,6 +211,7 @@ export class Notifier {
     /** @type {Attempt} */
     const a = { at: Date.now(), status: null, received: false };
     const url = d.url;
+    const generation = this.generation;
     const run = (async () => {
       try {
         const res = await fetch(url, {
@@ -203,7 +231,7 @@ export class Notifier {
         clearTimeout(timer);
         this.aborts.delete(abort);
       }
-      if (this.closed) return;
+      if (this.closed || generation !== this.generation) return;
       d.attempts.push(a);
       d.onAttempt?.(a);
       if (a.received) {

@@ -25,7 +25,7 @@
 // Where the guide says nothing (the answer to a wrong client secret, a market the app is not on),
 // the choice is the emulator's and a comment says so.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, randomBytes, randomUUID, sign } from 'node:crypto';
-import { json } from './emulator-replies.js';
+import { json, setUrls } from './emulator-replies.js';
 
 export const TOKEN_PATH = '/v7/oauth/token';
 const PREFIX = '/v7/apps/';
@@ -723,8 +723,9 @@ export class OneStoreFace {
       case 'GET /state':
         return json(this.state());
       case 'POST /config':
-        for (const k of /** @type {const} */ (['pnsUrl', 'snsUrl'])) if (body && k in body) this.config[k] = body[k] === null ? null : String(body[k]);
-        return json(this.info());
+        setUrls(this.config, body, ['pnsUrl', 'snsUrl']);
+        // The settings, as the other faces' config calls answer (the credentials: GET /credentials).
+        return json({ pnsUrl: this.config.pnsUrl, snsUrl: this.config.snsUrl });
       case 'POST /purchases':
         return json(many((x) => this.addPurchase(x)), 201);
       case 'POST /subscriptions':

@@ -33,6 +33,27 @@ export const json = (body, status = 200) => ({ status, body, headers: {} });
  */
 export const empty = (status) => ({ status, body: '', headers: {} });
 /** A value as base64url JSON. */
+/**
+ * Copies the notification settings `keys` that an admin `POST .../config` body names into
+ * `config`: each a URL (text) or null (not sent); a key the body leaves out keeps its value.
+ * RangeError (the admin routes' 400) for a body that is not an object, or a value of another type.
+ * @template {string} K
+ * @param {Record<K, string | null>} config
+ * @param {unknown} body
+ * @param {readonly K[]} keys
+ */
+export function setUrls(config, body, keys) {
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new RangeError(`the body must be a JSON object with ${keys.join(', ')}`);
+  const given = /** @type {Record<string, unknown>} */ (body);
+  for (const k of keys) {
+    if (!(k in given)) continue;
+    const v = given[k];
+    if (v !== null && typeof v !== 'string') throw new RangeError(`${k} must be a URL (text) or null`);
+    config[k] = v;
+  }
+}
+
 export const toB64urlJson = (/** @type {unknown} */ value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 /**
  * base64url JSON as a value, or undefined when it is not.

@@ -53,7 +53,7 @@ async function on(event) {
       purchase: { store: event.store, storeId, productId: event.productId ?? event.purchase.productId },
       deliver: (effect, flow, { item }) => log.granted.push({ store: flow.ledgerStore, storeId: flow.storeId, item }),
     });
-  } else if (event.type === 'REFUNDED' || event.type === 'REVOKED') {
+  } else if ((event.type === 'REFUNDED' || event.type === 'REVOKED') && storeId) {
     await applyRefund({
       store: ledger,
       key: [event.store, storeId],

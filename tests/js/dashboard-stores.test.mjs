@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LOOKUP_LIMITS, storeLookup } from '../../www/server/dashboard-stores.js';
+import { readAction } from '../../www/server/dashboard-actions.js';
 import { playClient, playFake } from './google-play-fake.mjs';
 import { CLIENT_SECRET, accessToken, oneStoreClient, oneStoreError, oneStoreFake } from './onestore-fake.mjs';
 
@@ -117,6 +118,11 @@ test('wrong requests are INVALID_ARGUMENT before anything is sent; Google\'s ref
   }
   assert.equal(f.sent.length, 0);
   await assert.rejects(storeLookup({}, { store: 'google', by: 'voided' }), /no Play Developer API credentials are configured/);
+  // An action on a store that is not configured says so the way a lookup does, before any request.
+  for (const [id, input, api] of [['google.cancel', { token: 't' }, 'Play Developer API'], ['onestore.cancel', { purchaseToken: 't', productId: 'p' }, 'ONE store server API'], ['apple.extend', { originalTransactionId: '1', days: 1, reason: 0 }, 'App Store Server API']]) {
+    const { action, input: checked } = readAction({ action: id, input });
+    await assert.rejects(action.run({}, checked, { user: 'ada' }), (e) => e.code === 'INVALID_ARGUMENT' && e.message.includes(`no ${api} credentials are configured`), id);
+  }
   const refuse = (req) => (req.path.endsWith('/voidedpurchases') ? voidedPage([]) : { status: 410, body: { error: { code: 410, status: 'GONE', message: 'gone' } } });
   const gone = stores([refuse, refuse]);
   await assert.rejects(storeLookup(gone.clients, { store: 'google', by: 'token', id: 'old', productId: 'p' }), (e) => e.code === 'API_ERROR' && e.details.status === 410);

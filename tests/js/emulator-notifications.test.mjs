@@ -449,3 +449,64 @@ test('the command line says where notifications are configured and where the pus
     await running.close();
   }
 });
+
+test('a server left running keeps a bounded list: the oldest done notifications go, pending and held ones stay', async () => {
+  const { Notifier, NOTIFICATIONS_KEPT } = await import('../../emulator/src/emulator-notify.js');
+  assert.equal(NOTIFICATIONS_KEPT, 10_000);
+  const n = new Notifier({ now: () => 0, keep: 3 });
+  const out = (type, url = null) => ({ store: 'oneStore', kind: 'PNS', type, notificationId: type, url, body: {} });
+  n.hold('oneStore');
+  // Held: it waits for release(), so it is kept however many come after it.
+  n.send(out('held', 'http://127.0.0.1:1/never'));
+  for (const type of ['a', 'b', 'c', 'd']) n.send(out(type));
+  assert.deepEqual(n.list.map((d) => [d.notificationId, d.state]), [['held', 'held'], ['c', 'no-url'], ['d', 'no-url']]);
+  assert.throws(() => n.get('n2'), RangeError);
+  assert.equal(n.get('n5').notificationId, 'd');
+  n.close();
+});
+
+test('admin config: a body that is not an object, or a URL that is not text, is a 400 that says so; the setting stays', async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    const post = (path, body) => fetch(emu.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await admin(emu, 'POST', '/admin/onestore/config', { pnsUrl: 'http://127.0.0.1:9/pns' });
+    for (const [path, body, says] of [
+      ['/admin/appstore/config', 'http://127.0.0.1:9/x', /the body must be a JSON object with notificationUrl/],
+      ['/admin/googleplay/config', ['http://127.0.0.1:9/x'], /the body must be a JSON object with pushEndpoint, pushAudience/],
+      ['/admin/onestore/config', { pnsUrl: 5 }, /pnsUrl must be a URL \(text\) or null/],
+    ]) {
+      const res = await post(path, body);
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).error, says);
+    }
+    // The answer is the settings, not the client credentials.
+    assert.deepEqual(await admin(emu, 'POST', '/admin/onestore/config', {}), { pnsUrl: 'http://127.0.0.1:9/pns', snsUrl: null });
+    assert.equal((await admin(emu, 'POST', '/admin/onestore/config', { pnsUrl: null })).pnsUrl, null);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('reset() while a delivery is under way: the old attempt records nothing and schedules no retry', async () => {
+  const { Notifier } = await import('../../emulator/src/emulator-notify.js');
+  let asked = 0;
+  const server = createServer((req, res) => {
+    asked += 1;
+    req.resume();
+    setTimeout(() => res.writeHead(503).end(), 150);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const n = new Notifier({ now: () => 0 });
+  try {
+    const d = n.send({ store: 'oneStore', kind: 'PNS', type: 't', notificationId: 'x', url: `http://127.0.0.1:${server.address().port}/`, body: {}, retrySchedule: [10, 10] });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(asked, 1);
+    n.reset();
+    assert.equal(await n.idle(2000), true);
+    assert.deepEqual([d.attempts.length, n.timers.size, n.list.length, asked], [0, 0, 0, 1]);
+  } finally {
+    n.close();
+    server.closeAllConnections?.();
+    await new Promise((r) => server.close(r));
+  }
+});

@@ -7,6 +7,7 @@
 // page asks for, the role, the confirmation text and `run`, which calls the package's client.
 // `ledger.*` actions work on the purchase ledger (dashboard-ledger.js) instead of a store.
 import * as iap from 'iap-verify';
+import { API_NAMES } from './dashboard-stores.js';
 
 /** @typedef {import('./dashboard-stores.js').StoreClients} StoreClients */
 /**
@@ -54,22 +55,17 @@ const text = (/** @type {string} */ name, /** @type {number} */ max) => (/** @ty
   return t;
 };
 
-/** The App Store client, or INVALID_ARGUMENT when it is not configured. */
-function appleOf(/** @type {StoreClients} */ clients) {
-  if (!clients.apple) throw bad('no App Store Server API credentials are configured');
-  return clients.apple;
-}
-
-/** The Play client, or INVALID_ARGUMENT when it is not configured. */
-function googleOf(/** @type {StoreClients} */ clients) {
-  if (!clients.google) throw bad('no Play Developer API credentials are configured');
-  return clients.google;
-}
-
-/** ONE store's client, or INVALID_ARGUMENT when it is not configured. */
-function oneStoreOf(/** @type {StoreClients} */ clients) {
-  if (!clients.onestore) throw bad('no ONE store client credentials are configured');
-  return clients.onestore;
+/**
+ * The store's client, or INVALID_ARGUMENT when it is not configured (the message the lookups give).
+ * @template {keyof StoreClients} S
+ * @param {StoreClients} clients
+ * @param {S} store
+ * @returns {NonNullable<StoreClients[S]>}
+ */
+function clientOf(clients, store) {
+  const c = clients[store];
+  if (!c) throw bad(`no ${API_NAMES[store]} credentials are configured`);
+  return c;
 }
 
 /** The purchase ledger, or INVALID_ARGUMENT when none is configured. */
@@ -98,7 +94,7 @@ export const ACTIONS = Object.freeze([
       { name: 'refund', label: 'Refund', kind: 'choice', choices: ['full', 'prorated'], check: oneOf('refund', ['full', 'prorated']) },
     ],
     async run(clients, { token, refund }) {
-      const { client, conf } = googleOf(clients);
+      const { client, conf } = clientOf(clients, 'google');
       const revocationContext = refund === 'full' ? { fullRefund: {} } : { proratedRefund: {} };
       await client.revokeSubscriptionPurchaseV2({ packageName: conf.packageName, token, revocationContext });
       return { done: `revoked (${refund} refund)` };
@@ -113,7 +109,7 @@ export const ACTIONS = Object.freeze([
     target: 'token',
     fields: [{ name: 'token', label: 'Purchase token', check: id('token') }],
     async run(clients, { token }) {
-      const { client, conf } = googleOf(clients);
+      const { client, conf } = clientOf(clients, 'google');
       await client.cancelSubscriptionPurchaseV2({ packageName: conf.packageName, token, cancellationContext: { cancellationType: 'DEVELOPER_REQUESTED_STOP_PAYMENTS' } });
       return { done: 'canceled' };
     },
@@ -130,7 +126,7 @@ export const ACTIONS = Object.freeze([
       { name: 'revoke', label: 'Access', kind: 'choice', choices: ['keep', 'revoke'], check: oneOf('revoke', ['keep', 'revoke']) },
     ],
     async run(clients, { orderId, revoke }) {
-      const { client, conf } = googleOf(clients);
+      const { client, conf } = clientOf(clients, 'google');
       await client.refundOrder({ packageName: conf.packageName, orderId, revoke: revoke === 'revoke' });
       return { done: revoke === 'revoke' ? 'refunded, access revoked' : 'refunded' };
     },
@@ -147,7 +143,7 @@ export const ACTIONS = Object.freeze([
       { name: 'productId', label: 'Product ID', check: id('productId') },
     ],
     async run(clients, { purchaseToken, productId }) {
-      const { client } = oneStoreOf(clients);
+      const { client } = clientOf(clients, 'onestore');
       await client.cancelSubscription({ productId, purchaseToken });
       return { done: 'cancellation reserved' };
     },
@@ -166,7 +162,7 @@ export const ACTIONS = Object.freeze([
       { name: 'period', label: 'Defer by (days; minutes in the sandbox)', kind: 'number', check: int('period', 1, 525_600) },
     ],
     async run(clients, { purchaseToken, productId, period }) {
-      const { client, conf } = oneStoreOf(clients);
+      const { client, conf } = clientOf(clients, 'onestore');
       const sandbox = conf.environment === 'SANDBOX';
       if (!sandbox && period > 365) throw bad('period: an integer from 1 to 365 (days)');
       await client.deferSubscription({ productId, purchaseToken, deferPeriod: period });
@@ -204,7 +200,7 @@ export const ACTIONS = Object.freeze([
       { name: 'reason', label: 'Reason', kind: 'choice', choices: ['0 undeclared', '1 customer satisfaction', '2 other', '3 service issue or outage'], check: (v) => int('reason', 0, 3)(typeof v === 'string' ? v.split(' ')[0] : v) },
     ],
     async run(clients, { originalTransactionId, days, reason }) {
-      const { client } = appleOf(clients);
+      const { client } = clientOf(clients, 'apple');
       const r = await client.extendSubscriptionRenewalDate(originalTransactionId, { extendByDays: days, extendReasonCode: reason, requestIdentifier: crypto.randomUUID() });
       return { done: `extended by ${days} days`, effectiveDate: r.effectiveDate, success: r.success };
     },
@@ -223,7 +219,7 @@ export const ACTIONS = Object.freeze([
       { name: 'consumedPercent', label: 'Consumed (%)', kind: 'number', check: int('consumedPercent', 0, 100) },
     ],
     async run(clients, { transactionId, deliveryStatus, refundPreference, consumedPercent }) {
-      const { client } = appleOf(clients);
+      const { client } = clientOf(clients, 'apple');
       // The customer consented when they asked for the refund (Apple's request says so); no sample was provided.
       await client.sendConsumptionInformation(transactionId, { customerConsented: true, sampleContentProvided: false, deliveryStatus, refundPreference, consumptionPercentage: consumedPercent * 1000 });
       return { done: 'sent' };

@@ -588,6 +588,17 @@ async function lookupBody(req, res) {
 }
 
 /**
+ * A store the dashboard could not open at start (`section`: audit, ledger), as a usage error: the
+ * first line of the cause, with any PostgreSQL URL (it may carry the password) cut to its scheme.
+ * @param {string} section
+ * @param {unknown} e
+ */
+function startFailure(section, e) {
+  const first = String(/** @type {any} */ (e)?.message ?? e).split('\n')[0];
+  return new UsageError(`${section}: ${first.replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+}
+
+/**
  * Sends what `run` resolves with; a package error as its public part (400 for the caller's, 409 for
  * a record not in a state that allows it, else 502: the store's or the database's).
  * @param {Response} res
@@ -786,14 +797,14 @@ export async function startDashboard(options = {}) {
   try {
     audit = auditConf || signIn ? await openAudit({ ...auditConf, file: auditConf?.file ?? (options.config ? join(dirname(resolvePath(options.config)), 'iap-verify-dashboard-audit.jsonl') : undefined) }) : memoryAudit();
   } catch (e) {
-    throw new UsageError(`audit: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+    throw startFailure('audit', e);
   }
   let ledger;
   try {
     ledger = await openLedger(ledgerConf);
   } catch (e) {
     await audit.close().catch(() => undefined);
-    throw new UsageError(`ledger: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+    throw startFailure('ledger', e);
   }
   try {
     sessions = sessionUrl ? await postgresSessions(sessionUrl, { absoluteMs, idleMs }) : memorySessions({ absoluteMs, idleMs });

@@ -539,7 +539,7 @@ const LOOKUPS = { apple: appleLookup, google: googleLookup, onestore: oneStoreLo
 /** Lookups that take no id. */
 const NO_ID = new Set(['google:voided', 'onestore:voided']);
 /** What each store's missing credentials are called. */
-const API_NAMES = { apple: 'App Store Server API', google: 'Play Developer API', onestore: 'ONE store server API' };
+export const API_NAMES = { apple: 'App Store Server API', google: 'Play Developer API', onestore: 'ONE store server API' };
 
 /**
  * Runs one store lookup, checking the request first. `options.now` is the clock of the voided
