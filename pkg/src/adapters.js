@@ -155,7 +155,7 @@ export function appStoreAdapter(options) {
 }
 
 /**
- * NHN IAP, over this package's `IapClient`: verify with the caller's `verify(flow)` (as
+ * NHN IAP, over this package's `IapClient` (or Gamebase's `GamebaseClient`): verify with the caller's `verify(flow)` (as
  * runPayment's), settle with `consume({ paymentSeq, accessToken })`; 5018 (`ALREADY_CONSUMED`) is
  * ALREADY_SETTLED, which the core reads as ours only after a request of ours whose answer was lost.
  * @param {{ client: any, verify: PurchaseAdapter['verify'] }} options

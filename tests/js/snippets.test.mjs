@@ -4,7 +4,8 @@
 // the package under test, as ./load.mjs does for the whole suite), imported, and what it exports is
 // called with real data (the vectors of tests/vectors/, the emulator, the fakes of this folder); a
 // `sh` block's commands run against the packages' bins (pkg/bin/iap-verify.mjs and the other two) in
-// a temporary folder holding the files they name. A block without a name, a name without a harness, a harness without a block, or a
+// a temporary folder holding the files they name; a `ts` block is type-checked against the
+// packages' types (tests/types/tsconfig.json). A block without a name, a name without a harness, a harness without a block, or a
 // block that did not run, fails.
 // runtimes: node-only (it writes modules and runs processes)
 import { test, after } from 'node:test';
@@ -78,6 +79,28 @@ function moduleOf(block) {
 }
 
 const load = (block) => import(pathToFileURL(moduleOf(block)).href);
+
+// ---------------------------------------------------------------------------------------------
+// Type-checking a ts block
+
+/**
+ * The TypeScript compiler's errors for `code` as a .ts file against the packages' types (the
+ * strict options and the paths of tests/types/tsconfig.json); [] when it compiles.
+ */
+async function typeErrors(name, code) {
+  const { default: ts } = await import('typescript');
+  const dir = join(repo, 'tests/types');
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')) };
+  const config = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.json'), {}, host);
+  const file = join(dir, `.snippet-${name}-${process.pid}.ts`);
+  writeFileSync(file, code);
+  written.push(file);
+  const program = ts.createProgram([file], config.options);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const at = d.file && d.start !== undefined ? `line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : '';
+    return `${at}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
 
 async function rejectsCode(promise, code) {
   await assert.rejects(promise, (e) => e?.code === code || assert.fail(`expected ${code}, got ${e?.code}: ${e?.message}`));
@@ -675,6 +698,18 @@ const HARNESSES = {
       await emu.close();
     }
   },
+  'purchase-lifecycle-ts': async (block) => {
+    // The js block's catalog, word for word, declared `satisfies`; the whole block compiles.
+    const catalogOf = (code) => /export const catalog = (\{[\s\S]*?\n\})/.exec(code)?.[1];
+    assert.ok(catalogOf(block.code));
+    assert.equal(catalogOf(block.code), catalogOf(blockNamed('purchase-lifecycle').code));
+    assert.deepEqual(await typeErrors(block.name, block.code), []);
+    // Without `satisfies`, TypeScript refuses the catalog, as the note says.
+    const plain = block.code.replace(' satisfies Record<string, CatalogEntry>', '');
+    assert.notEqual(plain, block.code);
+    const errors = await typeErrors(`${block.name}-plain`, plain);
+    assert.ok(errors.some((e) => e.includes(`Type 'string' is not assignable to type '"CONSUMABLE" | "NON_CONSUMABLE" | "SUBSCRIPTION"'`)), errors.join('\n'));
+  },
   'purchase-sweeper': async (block) => {
     const { sweep } = await load(block);
     const iap = await import('./load.mjs');
@@ -1069,11 +1104,12 @@ test('every code block of the package READMEs and the manual is named, once, and
   assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'names used twice');
   assert.deepEqual(names.filter((n) => !(n in HARNESSES)), [], 'names without a harness');
   assert.deepEqual(Object.keys(HARNESSES).filter((n) => !names.includes(n)), [], 'harnesses without a block');
-  // js and sh blocks run; a configuration block (json, nginx, a Caddyfile, a systemd unit) is checked
-  // against the code that reads it, and only the dashboard's operator pages have them.
+  // js and sh blocks run, ts blocks are type-checked; a configuration block (json, nginx, a
+  // Caddyfile, a systemd unit) is checked against the code that reads it, and only the dashboard's
+  // operator pages have them.
   for (const b of BLOCKS) {
     const config = ['json', 'nginx', 'ini', ''].includes(b.lang) && (b.file === 'docs/deployment.md' || b.file === 'www/README.md');
-    assert.ok(['js', 'sh'].includes(b.lang) || config, `${b.file}:${b.line}: a ${b.lang || 'plain'} block (js and sh run)`);
+    assert.ok(['js', 'sh', 'ts'].includes(b.lang) || config, `${b.file}:${b.line}: a ${b.lang || 'plain'} block (js and sh run, ts is type-checked)`);
   }
   assert.ok(BLOCKS.length >= 25, `only ${BLOCKS.length} blocks`);
 });
