@@ -10,7 +10,7 @@ export { verifyPubSubPush, VerifyPubSubPushOptions, PubSubPushClaims, JsonWebKey
 export { runPayment, RunPaymentOptions, RunPaymentStoreOptions, RunPaymentSaveOptions, DeliverContext } from './src/run-payment.js';
 export { createMemoryFlowStore, FlowStore, FlowRecord, MemoryFlowStore } from './src/flow-store.js';
 export { createNotificationHandler, createMemoryNotificationStore, toNodeListener, MAX_NOTIFICATION_BODY, NotificationHandlerOptions, NotificationStore, MemoryNotificationStore, NotificationEvent, NotificationProblem, NotificationLedger, OneStoreNotificationOptions, RefundRequestAnswer, NodeRequest, NodeResponse } from './src/notifications.js';
-export { runPurchase, applyRefund, applyRenewal, applyVoidedPurchases, reopenPurchase, settleUnsettled, RunPurchaseOptions, PurchaseAdapter, Verdict, CatalogEntry, PurchaseRequest } from './src/run-purchase.js';
+export { runPurchase, applyRefund, applyRenewal, applyVoidedPurchases, reopenPurchase, settleUnsettled, revokeUnrevoked, Revoke, RunPurchaseOptions, PurchaseAdapter, Verdict, CatalogEntry, PurchaseRequest } from './src/run-purchase.js';
 export { createMemoryPurchaseStore, PurchaseStore, MemoryPurchaseStore, PurchaseRecord, LedgerEntry } from './src/purchase-store.js';
 export { googlePlayAdapter, oneStoreAdapter, appStoreAdapter, nhnAdapter } from './src/adapters.js';
 export { inspect, InspectOptions, InspectResult, InspectNote, InspectNoteCode, InputKind, CertificateInfo, NamePart } from './src/inspect.js';

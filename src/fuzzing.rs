@@ -193,7 +193,7 @@ pub fn purchase_flow(data: &[u8]) {
         r#"{"type":"RENEWED","at":5,"expiresAt":9}"#,
     ];
     if let Ok(flow) = PurchaseFlow::from_json(&text) {
-        let _ = (flow.next_step(), flow.deliver_effect(), flow.unsettled(), flow.acknowledge_by());
+        let _ = (flow.next_step(), flow.deliver_effect(), flow.revoke_effect(), flow.unsettled(), flow.acknowledge_by());
         for e in events.iter().filter_map(|e| PurchaseEvent::from_json(e).ok()) {
             if let Ok(a) = flow.apply(&e) {
                 // What the reducer writes, it reads back.

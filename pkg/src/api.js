@@ -11,7 +11,7 @@ export * from './apple-names.js';
 export { InAppOwnershipType, NotificationTypeV2, OfferDiscountType, ProductType, RevocationType, Subtype, TransactionReason } from './apple-names.js';
 export { runPayment } from './run-payment.js';
 export { createMemoryFlowStore } from './flow-store.js';
-export { runPurchase, applyRefund, applyRenewal, applyVoidedPurchases, reopenPurchase, settleUnsettled } from './run-purchase.js';
+export { runPurchase, applyRefund, applyRenewal, applyVoidedPurchases, reopenPurchase, settleUnsettled, revokeUnrevoked } from './run-purchase.js';
 export { createMemoryPurchaseStore } from './purchase-store.js';
 export { googlePlayAdapter, oneStoreAdapter, appStoreAdapter, nhnAdapter } from './adapters.js';
 export { inspect } from './inspect.js';

@@ -42,7 +42,7 @@ export type NotificationProblem =
   | { kind: 'UNKNOWN_PURCHASE'; store: StoreEvent['store']; id: string; event: NotificationEvent }
   /** An event the ledger did not apply: a partial refund, a renewal the record refuses, a ONE store revocation ONE store does not confirm. */
   | { kind: 'LEDGER_SKIPPED'; store: StoreEvent['store']; id: string; event: NotificationEvent; reason: string }
-  /** `ledger.revoke` threw: the record is REFUNDED, so this report is where the REVOKE is kept. */
+  /** `ledger.revoke` threw: the record stays REFUNDED with the revoke owed; the handler answers 503, and a redelivery (or revokeUnrevoked) asks for it again. */
   | { kind: 'REVOKE_FAILED'; store: StoreEvent['store']; id: string; effect: PurchaseEffectOf<'REVOKE'>; error: unknown }
   /** A refund request whose deadline passed before an answer could be sent: nothing was sent. */
   | { kind: 'REFUND_DEADLINE_PASSED'; store: StoreEvent['store']; id: string; event: NotificationEvent; deadline: number }
@@ -62,8 +62,14 @@ export interface OneStoreNotificationOptions {
 export interface NotificationLedger {
   /** The purchase store `runPurchase` writes (createMemoryPurchaseStore(), createPostgresPurchaseStore(pool)). */
   store: PurchaseStore;
-  /** Takes back what a refunded or revoked purchase granted: called once per record, however often the store redelivers. Make it idempotent on (store, storeId). */
-  revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow, event: NotificationEvent): unknown | Promise<unknown>;
+  /**
+   * Takes back what a refunded or revoked purchase granted. Called until it returns (REVOKED is
+   * then recorded), never after: a throw leaves the revoke owed and answers 503, so the store's
+   * redelivery (or revokeUnrevoked) calls it again. Make it idempotent on (effect.store,
+   * effect.storeId), the same for every call of one purchase; `context.transaction` is the
+   * store's transaction that records REVOKED (PostgreSQL), undefined otherwise.
+   */
+  revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow, event: NotificationEvent, context: { transaction: unknown }): unknown | Promise<unknown>;
   /** Told of a refund, revocation or renewal for a purchase the ledger does not hold (default: `onError` with `UNKNOWN_PURCHASE`). Throwing makes the store deliver again. */
   unknown?(event: NotificationEvent): unknown | Promise<unknown>;
 }
@@ -82,11 +88,11 @@ export interface NotificationHandlerOptions {
   dedupe: NotificationStore;
   /** Handles one event; runs once per notification id. Throwing makes the store deliver it again. */
   on: (event: NotificationEvent, context: { request: Request }) => unknown | Promise<unknown>;
-  /** Told of what could not be handled; throwing from it makes the store deliver again. Required with `ledger` (a revoke that threw is kept only by its report). */
+  /** Told of what could not be handled; throwing from it makes the store deliver again. Required with `ledger` (the events it does not apply are kept only by their reports). */
   onError?: (problem: NotificationProblem) => unknown | Promise<unknown>;
   /** How long a claim is held for the instance that made it, in ms (default 60,000). */
   leaseMs?: number;
-  /** The purchase ledger: refunds and revocations revoke once, renewals extend the subscription's record. */
+  /** The purchase ledger: refunds and revocations revoke (until REVOKED is recorded, never after), renewals extend the subscription's record. */
   ledger?: NotificationLedger;
   /**
    * Apple's `CONSUMPTION_REQUEST` and Google's pending refund review: your answer, sent through

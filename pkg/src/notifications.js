@@ -27,6 +27,14 @@ const bad = (message) => new IapError('INVALID_ARGUMENT', `createNotificationHan
 /** @param {unknown} o @param {string[]} names */
 const hasMethods = (o, names) => o !== null && typeof o === 'object' && names.every((m) => typeof /** @type {Record<string, unknown>} */ (o)[m] === 'function');
 
+/** A `ledger.revoke` that threw, already reported: the handler answers 503. */
+class RevokeFailed extends Error {
+  /** @param {unknown} cause */
+  constructor(cause) {
+    super('ledger.revoke failed', { cause });
+  }
+}
+
 /**
  * An error of the package that says a retry may succeed (the store's server, a network fault).
  * @param {unknown} e
@@ -86,8 +94,8 @@ export function createNotificationHandler(options) {
     if (ledger === null || typeof ledger !== 'object' || !hasMethods(ledger.store, ['load', 'update'])) throw bad('`ledger.store` must be a purchase store (createMemoryPurchaseStore(), createPostgresPurchaseStore(pool))');
     if (typeof ledger.revoke !== 'function') throw bad('`ledger.revoke` must be a function (it takes back what a refunded purchase granted)');
     if (ledger.unknown !== undefined && typeof ledger.unknown !== 'function') throw bad('`ledger.unknown` must be a function');
-    // What the ledger step cannot do (a revoke that threw, an event it does not apply) is kept only by that report.
-    if (onError === undefined) throw bad('with a `ledger`, give `onError`: a revoke that failed and the events the ledger does not apply are reported there');
+    // What the ledger step does not do (an event it does not apply, an unknown purchase) is kept only by that report.
+    if (onError === undefined) throw bad('with a `ledger`, give `onError`: the events the ledger does not apply, and revokes that failed, are reported there');
   }
   if (onRefundRequest !== undefined) {
     if (typeof onRefundRequest !== 'function') throw bad('`onRefundRequest` must be a function');
@@ -144,6 +152,11 @@ export function createNotificationHandler(options) {
       if (onRefundRequest && event.type === 'REFUND_REQUESTED') await answerRefundRequest(full);
     } catch (error) {
       await Promise.resolve(dedupe.release(key)).catch(() => {});
+      if (error instanceof RevokeFailed) {
+        // Reported (REVOKE_FAILED); the record stays owed: the store delivers again and the
+        // ledger step asks for the revoke again (or revokeUnrevoked does).
+        return answer(503, { error: 'the revoke failed; it is retried' });
+      }
       if (stage !== 'on' && retryable(error)) {
         // The ledger's database or the store's API: the store delivers again later.
         await report({ kind: stage === 'ledger' ? 'LEDGER_FAILED' : 'REFUND_ANSWER_FAILED', store: event.store, id: event.id, error });
@@ -218,15 +231,17 @@ export function createNotificationHandler(options) {
   };
 
   /**
-   * `ledger.revoke`, its failure reported with the effect: the record is REFUNDED already, so a
-   * redelivery would find it done; the report is where the REVOKE is kept.
+   * `ledger.revoke`, its failure reported with the effect and then thrown as RevokeFailed: the
+   * record stays REFUNDED with the revoke owed, and the handler answers 503 so that the store
+   * delivers again and the redelivery asks for the revoke again.
    * @param {import('./notifications.js').NotificationEvent} event
    */
-  const revokeOnce = (event) => async (/** @type {any} */ effect, /** @type {any} */ flow) => {
+  const revokeOnce = (event) => async (/** @type {any} */ effect, /** @type {any} */ flow, /** @type {{ transaction: unknown }} */ context) => {
     try {
-      await /** @type {NonNullable<typeof ledger>} */ (ledger).revoke(effect, flow, event);
+      await /** @type {NonNullable<typeof ledger>} */ (ledger).revoke(effect, flow, event, context);
     } catch (error) {
       await report({ kind: 'REVOKE_FAILED', store: event.store, id: event.id, effect, error });
+      throw new RevokeFailed(error);
     }
   };
 

@@ -254,11 +254,14 @@ export async function migrateNotifications(pool, options) {
 // ---- The purchase ledger (runPurchase): one row per purchase, keyed by (store, store_id). ----
 
 export const DEFAULT_PURCHASE_TABLE = 'iap_purchase';
+/** A ledger row whose REVOKE is owed: the predicate of `unrevoked` and of its partial index (the same text, so the index serves it). */
+const UNREVOKED = `state = 'REFUNDED' AND (flow->>'revokePending') = 'true'`;
 
 /**
  * The ledger's migration (idempotent): its table keyed by (store, store_id), with the columns the
  * ledger's questions read and their indexes (a user's purchases newest first; unsettled purchases
- * by deadline), and, on today's payment-flow table (`paymentTable`, default `iap_payment_flow`,
+ * by deadline; refunds whose revoke is owed, read from the stored flow's `revokePending`, so rows
+ * written before that field need no new column), and, on today's payment-flow table (`paymentTable`, default `iap_payment_flow`,
  * `null` for none), an index on the flow's userId so that `purchasesOf` reads runPayment's rows in
  * place: they stay where they are, unchanged and readable by runPayment and by the ledger.
  * @param {{ table?: string, paymentTable?: string | null }} [options]
@@ -286,6 +289,7 @@ export function purchaseMigrationSql({ table = DEFAULT_PURCHASE_TABLE, paymentTa
 );
 CREATE INDEX IF NOT EXISTS "${base}_user" ON ${t} (user_id, created_at DESC) WHERE user_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS "${base}_unsettled" ON ${t} (acknowledge_by) WHERE unsettled;
+CREATE INDEX IF NOT EXISTS "${base}_unrevoked" ON ${t} (refunded_at) WHERE ${UNREVOKED};
 `;
   if (paymentTable !== null) {
     const p = tableName(paymentTable);
@@ -346,6 +350,7 @@ export function createPostgresPurchaseStore(pool, { table = DEFAULT_PURCHASE_TAB
     legacyOne: legacy ? `SELECT * FROM (${legacy} WHERE payment_seq = $1) l` : '',
     of: `SELECT ${cols} FROM ${t} WHERE user_id = $1${legacy ? ` UNION ALL SELECT * FROM (${legacy} WHERE flow->>'userId' = $1) l` : ''} ORDER BY created_at DESC`,
     unsettled: `SELECT store, store_id, acknowledge_by FROM ${t} WHERE unsettled ORDER BY acknowledge_by LIMIT $1`,
+    unrevoked: `SELECT store, store_id, refunded_at FROM ${t} WHERE ${UNREVOKED} ORDER BY refunded_at LIMIT $1`,
   };
   /** @param {string} store @param {string} storeId @param {any} flow */
   const params = (store, storeId, flow) => {
@@ -424,6 +429,10 @@ export function createPostgresPurchaseStore(pool, { table = DEFAULT_PURCHASE_TAB
     async unsettled({ limit = 100 } = {}) {
       if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `limit` must be a positive integer');
       return (await pool.query(sql.unsettled, [limit])).rows.map((/** @type {any} */ r) => ({ store: r.store, storeId: r.store_id, acknowledgeBy: r.acknowledge_by == null ? null : Number(r.acknowledge_by) }));
+    },
+    async unrevoked({ limit = 100 } = {}) {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `limit` must be a positive integer');
+      return (await pool.query(sql.unrevoked, [limit])).rows.map((/** @type {any} */ r) => ({ store: r.store, storeId: r.store_id, refundedAt: ms(r.refunded_at) }));
     },
   };
 }

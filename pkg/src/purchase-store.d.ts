@@ -35,6 +35,8 @@ export interface PurchaseStore {
   purchase?(store: string, storeId: string): Promise<LedgerEntry | null>;
   purchasesOf?(userId: string): Promise<LedgerEntry[]>;
   unsettled?(options?: { limit?: number }): Promise<Array<{ store: string; storeId: string; acknowledgeBy: number | null }>>;
+  /** Refunded after delivery with the REVOKE still owed (`revokePending`), oldest refund first: revokeUnrevoked's list. */
+  unrevoked?(options?: { limit?: number }): Promise<Array<{ store: string; storeId: string; refundedAt: number | null }>>;
 }
 
 export interface MemoryPurchaseStore extends Required<PurchaseStore> {}
@@ -42,5 +44,5 @@ export interface MemoryPurchaseStore extends Required<PurchaseStore> {}
 export function createMemoryPurchaseStore(options?: { now?: () => number }): MemoryPurchaseStore;
 export function ledgerColumns(flow: PurchaseFlowJSON | PaymentFlowJSON): {
   userId: string | null; productId: string; state: string; flagged: boolean; delivered: boolean; settled: boolean;
-  refunded: boolean; unsettled: boolean; acknowledgeBy: number | null;
+  refunded: boolean; unrevoked: boolean; unsettled: boolean; acknowledgeBy: number | null;
 };

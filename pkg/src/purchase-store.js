@@ -10,6 +10,9 @@
 //   purchasesOf(userId)                      → LedgerEntry[] (every store; newest first)
 //   unsettled({ limit })                     → [{ store, storeId, acknowledgeBy }] delivered, not
 //                                              settled, soonest deadline first (the sweeper's list)
+//   unrevoked({ limit })                     → [{ store, storeId, refundedAt }] refunded after
+//                                              delivery with the REVOKE still owed (revokePending),
+//                                              oldest refund first (revokeUnrevoked's list)
 import { IapError } from './error.js';
 
 const DAY = 86_400_000;
@@ -38,6 +41,7 @@ export function ledgerColumns(flow) {
     delivered: flow.delivered === true,
     settled: purchaseFlow ? flow.settled === true : flow.state === 'COMPLETED' || (flow.consumeAttempts > 0 && flow.delivered === true),
     refunded: flow.state === 'REFUNDED',
+    unrevoked: purchaseFlow && flow.state === 'REFUNDED' && flow.revokePending === true,
     unsettled,
     acknowledgeBy: unsettled ? acknowledgeBy : null,
   };
@@ -170,6 +174,14 @@ export function createMemoryPurchaseStore({ now = Date.now } = {}) {
         .sort((a, b) => a.acknowledgeBy - b.acknowledgeBy)
         .slice(0, limit)
         .map((r) => ({ store: r.store, storeId: r.storeId, acknowledgeBy: r.acknowledgeBy }));
+    },
+    async unrevoked({ limit = 100 } = {}) {
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'purchase store: `limit` must be a positive integer');
+      return [...rows.values()]
+        .filter((r) => r.unrevoked)
+        .sort((a, b) => a.refundedAt - b.refundedAt)
+        .slice(0, limit)
+        .map((r) => ({ store: r.store, storeId: r.storeId, refundedAt: r.refundedAt }));
     },
   };
 }

@@ -60,6 +60,13 @@ export interface RunPurchaseOptions {
 }
 
 export function runPurchase(options: RunPurchaseOptions): Promise<PurchaseFlow>;
+/**
+ * Takes back what a refunded purchase granted. Called until REVOKED is recorded (a redelivered
+ * refund, revokeUnrevoked), so make it idempotent on (effect.store, effect.storeId), the same for
+ * every call of one purchase. `context.transaction` is the store's transaction that records
+ * REVOKED (PostgreSQL: the locked row's client), undefined for a store without one.
+ */
+export type Revoke = (effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow, context: { transaction: unknown }) => unknown;
 export function isRetryable(e: unknown): boolean;
 export function applyRefund(options: {
   store: PurchaseStore;
@@ -68,7 +75,7 @@ export function applyRefund(options: {
   /** A store's REFUNDED or REVOKED notification event (`createNotificationHandler`'s, or `appleNotificationEvent` / `googleNotificationEvent` / `oneStorePaymentEvent`'s): its record is found from the event (App Store: the transaction, then the original transaction; Google Play, ONE store: the purchase token). */
   event?: StoreEvent;
   reason?: string;
-  revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown;
+  revoke: Revoke;
 }): Promise<PurchaseFlow | null>;
 /** Applies a subscription's renewal to its record (`renewals`, `renewedAt`, `expiresAt` on the flow); a renewal at or before the last one applied changes nothing. Null when no record is stored for the key. */
 export function applyRenewal(options: {
@@ -78,11 +85,15 @@ export function applyRenewal(options: {
   /** The renewed period's end (epoch ms), where known. */
   expiresAt?: number;
 }): Promise<PurchaseFlow | null>;
-/** Applies a Google Play listVoidedPurchases answer to the ledger: one REVOKE per delivered purchase, however often it is read. */
+/** Applies a Google Play listVoidedPurchases answer to the ledger: a REVOKE per delivered purchase until REVOKED is recorded, never after, however often it is read. */
 export function applyVoidedPurchases(options: {
   store: PurchaseStore; voided: unknown;
-  revoke(effect: PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown;
+  revoke: Revoke;
 }): Promise<{ applied: string[]; unknown: string[] }>;
+/** The revoke sweeper: performs every owed REVOKE `store.unrevoked()` lists (refunded after delivery, REVOKED not recorded), oldest first; a failure is reported in `failed`, the record stays owed. */
+export function revokeUnrevoked(options: { store: PurchaseStore; revoke: Revoke; limit?: number }): Promise<{
+  revoked: Array<{ store: string; storeId: string }>; failed: Array<{ store: string; storeId: string; error: unknown }>;
+}>;
 export function reopenPurchase(options: { store: PurchaseStore; key: readonly [string, string]; by: string; reason: string }): Promise<PurchaseFlow>;
 export function settleUnsettled(
   options: Omit<RunPurchaseOptions, 'purchase' | 'key' | 'adapter'> & { adapters: Record<string, PurchaseAdapter>; limit?: number },

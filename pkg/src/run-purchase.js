@@ -187,10 +187,11 @@ export async function runPurchase(options) {
   // other instance is ahead and carries the purchase on), except a settle's answer, which is
   // recorded (above). The run returns the stored flow.
   // WAIT (pending at the store) ends a run once this run has asked the store; a new run asks again.
+  // REVOKE (a refund whose revoke is owed) ends a run too: applyRefund and revokeUnrevoked revoke.
   let verified = false;
   for (let steps = 0; steps < 50; steps++) {
     const step = current.next();
-    if (step === 'NONE' || (step === 'WAIT' && verified)) return current;
+    if (step === 'NONE' || step === 'REVOKE' || (step === 'WAIT' && verified)) return current;
     if (step === 'VERIFY' || step === 'WAIT') {
       verified = true;
       const verdict = await adapter.verify(current);
@@ -275,13 +276,16 @@ export const REVOKING = new Set(['REFUNDED', 'REVOKED']);
 export const RENEWING = new Set(['RENEWED', 'RECOVERED']);
 
 /**
- * Applies a store's refund, void or revocation to its record: asks `revoke` for what was
- * delivered, exactly once (a second notice is a duplicate). Resolves with the flow, or null when
+ * Applies a store's refund, void or revocation to its record: the record is written REFUNDED
+ * with the revoke owed (`revokePending`), then `revoke` is called for what was delivered and
+ * REVOKED recorded (revokeOwed). When `revoke` throws, the error goes up and the record stays
+ * owed: a second notice of the refund, or revokeUnrevoked, asks again; once REVOKED is recorded a
+ * second notice is a duplicate. Resolves with the flow, or null when
  * no record is stored for the key. Give the record's `key`, or the store's notification as
  * `event` (a StoreEvent of type REFUNDED or REVOKED: its record is found by ledgerKeys and its
  * reason written from the event).
  * @param {{ store: PurchaseStore, key?: readonly [string, string], event?: import('../web/iap_verify.js').StoreEvent, reason?: string,
- *   revoke(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown }} options
+ *   revoke: Revoke }} options
  */
 export async function applyRefund({ store, key, event, reason, revoke }) {
   if (typeof revoke !== 'function') throw bad('`revoke` must be a function');
@@ -298,12 +302,15 @@ export async function applyRefund({ store, key, event, reason, revoke }) {
   return refundAt(store, key, reason, revoke);
 }
 
+/** @typedef {(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow, context: { transaction: unknown }) => unknown} Revoke */
+
 /**
- * applyRefund of one record.
+ * applyRefund of one record: REFUNDED written first (the revoke owed), then the owed revoke. A
+ * refund of a record whose revoke is still owed writes nothing and retries the revoke.
  * @param {PurchaseStore} store
  * @param {readonly [string, string]} key
  * @param {string | undefined} reason
- * @param {(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow) => unknown} revoke
+ * @param {Revoke} revoke
  * @returns {Promise<PurchaseFlow | null>}
  */
 async function refundAt(store, key, reason, revoke) {
@@ -313,11 +320,86 @@ async function refundAt(store, key, reason, revoke) {
     const { flow, version } = checkRecord(r, key);
     const applied = flow.apply(reason === undefined ? { type: 'REFUNDED' } : { type: 'REFUNDED', reason });
     if (applied.duplicate) return flow;
-    if ((await store.update(...key, applied.flow.toJSON(), version)) !== true) continue;
-    for (const e of applied.effects) if (e.type === 'REVOKE') await revoke(e, applied.flow);
-    return applied.flow;
+    if (flow.state !== 'REFUNDED' && (await store.update(...key, applied.flow.toJSON(), version)) !== true) continue;
+    if (!applied.effects.some((e) => e.type === 'REVOKE')) return applied.flow;
+    return (await revokeOwed(store, key, revoke)) ?? applied.flow;
   }
   throw new IapError('TIMEOUT', `applyRefund: writes of ${key.join(' ')} kept being refused`, { retryable: true });
+}
+
+/**
+ * Performs a record's owed REVOKE and records REVOKED, as DELIVER is performed: under the
+ * record's lock, in the transaction that writes REVOKED (`context.transaction`), when the store has
+ * `deliverInTransaction`, so racing instances revoke once; else `revoke` then a compare-and-set
+ * write, idempotent on (effect.store, effect.storeId). A `revoke` that throws rejects with its
+ * error and leaves the record owed. Resolves with the flow (unchanged when nothing was owed), or
+ * null when nothing is stored for the key.
+ * @param {PurchaseStore} store
+ * @param {readonly [string, string]} key
+ * @param {Revoke} revoke
+ * @returns {Promise<PurchaseFlow | null>}
+ */
+async function revokeOwed(store, key, revoke) {
+  if (typeof store.deliverInTransaction === 'function') {
+    if ((await store.load(...key)) == null) return null;
+    let revoked = false;
+    /** @type {number | undefined} */
+    let lockedVersion;
+    const r = await store.deliverInTransaction(...key, async (/** @type {any} */ locked) => {
+      const l = checkRecord(locked, key);
+      lockedVersion = l.version;
+      if (l.flow.next() !== 'REVOKE') return null;
+      await revoke(l.flow.revokeEffect(), l.flow, { transaction: locked.transaction });
+      revoked = true;
+      return l.flow.apply({ type: 'REVOKED' }).flow.toJSON();
+    });
+    const after = checkRecord(r, key, lockedVersion ?? 1);
+    if (revoked && (after.flow.revokePending || lockedVersion === undefined || after.version !== lockedVersion + 1)) {
+      throw new IapError('MALFORMED_INPUT', `applyRefund: ${key.join(' ')} was revoked but the store did not record REVOKED`);
+    }
+    return after.flow;
+  }
+  let revoked = false;
+  for (let i = 0; i < MAX_REFUSED_WRITES; i++) {
+    const r = await store.load(...key);
+    if (r == null) return null;
+    const { flow, version } = checkRecord(r, key);
+    if (flow.next() !== 'REVOKE') return flow;
+    if (!revoked) {
+      await revoke(flow.revokeEffect(), flow, { transaction: undefined });
+      revoked = true;
+    }
+    const applied = flow.apply({ type: 'REVOKED' });
+    if ((await store.update(...key, applied.flow.toJSON(), version)) === true) return applied.flow;
+  }
+  throw new IapError('TIMEOUT', `applyRefund: writes of REVOKED for ${key.join(' ')} kept being refused`, { retryable: true });
+}
+
+/**
+ * The revoke sweeper: performs every owed REVOKE the store lists (`unrevoked()`: refunded after
+ * delivery, REVOKED not recorded, say because the process died between the two or `revoke`
+ * threw), oldest refund first. One failure does not stop the others; it is reported in `failed`.
+ * @param {{ store: PurchaseStore, revoke: Revoke, limit?: number }} options
+ */
+export async function revokeUnrevoked({ store, revoke, limit = 100 } = /** @type {any} */ ({})) {
+  if (typeof store?.unrevoked !== 'function') throw bad('`store.unrevoked` must be a function');
+  if (typeof revoke !== 'function') throw bad('`revoke` must be a function');
+  const rows = await store.unrevoked({ limit });
+  /** @type {Array<{ store: string, storeId: string }>} */
+  const revoked = [];
+  /** @type {Array<{ store: string, storeId: string, error: unknown }>} */
+  const failed = [];
+  for (const row of rows) {
+    const at = { store: row.store, storeId: row.storeId };
+    try {
+      const flow = await revokeOwed(store, [row.store, row.storeId], revoke);
+      if (flow !== null && !flow.revokePending) revoked.push(at);
+      else failed.push({ ...at, error: new IapError('INVALID_STATE_TRANSITION', flow === null ? 'deleted' : 'still owed') });
+    } catch (error) {
+      failed.push({ ...at, error });
+    }
+  }
+  return { revoked, failed };
 }
 
 /**
@@ -384,10 +466,11 @@ export async function settleUnsettled(options) {
 
 /**
  * Applies a Google Play `listVoidedPurchases` answer (or its `voidedPurchases` array) to the
- * ledger: each voided purchase stored under `['GG', purchaseToken]` is refunded, `revoke` called
- * for what was delivered, exactly once however often the list is read. Purchases the ledger does
- * not hold are returned in `unknown`.
- * @param {{ store: PurchaseStore, voided: unknown, revoke(effect: import('../web/iap_verify.js').PurchaseEffectOf<'REVOKE'>, flow: PurchaseFlow): unknown }} options
+ * ledger: each voided purchase stored under `['GG', purchaseToken]` is refunded and `revoke`
+ * called for what was delivered until REVOKED is recorded (applyRefund): reading the list again
+ * after a `revoke` that threw asks again; after REVOKED, never. Purchases the ledger does not
+ * hold are returned in `unknown`.
+ * @param {{ store: PurchaseStore, voided: unknown, revoke: Revoke }} options
  */
 export async function applyVoidedPurchases({ store, voided, revoke }) {
   const list = Array.isArray(voided) ? voided : /** @type {{ voidedPurchases?: unknown } | null} */ (voided)?.voidedPurchases ?? [];

@@ -71,7 +71,7 @@ wire_enum! {
         Completed = "COMPLETED",
         /// End: the store refused the purchase (bad signature, wrong app, not paid).
         VerifyFailed = "VERIFY_FAILED",
-        /// End: refunded, voided or revoked.
+        /// End: refunded, voided or revoked. While `revokePending`, a `REVOKE` is owed (next step `REVOKE`).
         Refunded = "REFUNDED",
         /// End: consumed by someone else before us. Flagged, never delivered.
         ConsumedElsewhere = "CONSUMED_ELSEWHERE",
@@ -125,6 +125,8 @@ pub enum PurchaseEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expires_at: Option<i64>,
     },
+    /// The driver's report that the app's `revoke` returned: the owed `REVOKE` is done.
+    Revoked,
     /// A refund, void or revocation.
     Refunded {
         /// Why.
@@ -155,6 +157,7 @@ impl PurchaseEvent {
             Self::Delivered => "DELIVERED",
             Self::Completed => "COMPLETED",
             Self::Renewed { .. } => "RENEWED",
+            Self::Revoked => "REVOKED",
             Self::Refunded { .. } => "REFUNDED",
             Self::Reopened { .. } => "REOPENED",
         }
@@ -182,6 +185,7 @@ impl PurchaseEvent {
             "DELIVERED" => Self::Delivered,
             "COMPLETED" => Self::Completed,
             "RENEWED" => Self::Renewed { at: r.time("at")?, expires_at: r.opt_time("expiresAt")? },
+            "REVOKED" => Self::Revoked,
             "REFUNDED" => Self::Refunded { reason: r.opt_string("reason")? },
             "REOPENED" => Self::Reopened { by: r.string("by")?, reason: r.string("reason")? },
             other => return Err(bad(format!("unknown type {other:?}"))),
@@ -208,6 +212,9 @@ pub enum Step {
     Deliver,
     /// Apply `COMPLETED` (NHN: after telling the client).
     Complete,
+    /// Refunded after delivery, and the revoke is owed: perform `revoke_effect()`, then apply
+    /// `REVOKED` (in one transaction where the store can).
+    Revoke,
     /// Pending at the store: nothing to do until it completes. A driver's run that has not asked
     /// the store yet verifies again (as `Verify`); one that has, stops.
     Wait,
@@ -252,7 +259,8 @@ pub enum PurchaseEffect {
         /// How many.
         quantity: u32,
     },
-    /// Take back what a refunded purchase granted.
+    /// Take back what a refunded purchase granted, idempotently on (store, storeId): asked again
+    /// until `REVOKED` is recorded.
     Revoke {
         /// Store code.
         store: Store,
@@ -368,8 +376,10 @@ const MAX_REOPENED: usize = 8;
 /// | `SETTLE_REQUESTED` (after delivery) | `SETTLED`, `ALREADY_SETTLED` | `COMPLETED` | |
 /// | `VERIFIED` (not NHN), `SETTLED` (NHN) | `DELIVERED` | `DELIVERED` | |
 /// | `DELIVERED` (settled, or nothing to settle) | `COMPLETED` | `COMPLETED` | |
-/// | any but `RECEIVED`, `REFUNDED` | `REFUNDED` | `REFUNDED` | `REVOKE` if delivered |
-/// | `REFUNDED` | `REFUNDED` (any reason) | duplicate | |
+/// | any but `RECEIVED`, `REFUNDED` | `REFUNDED` | `REFUNDED`, `revokePending` if delivered | `REVOKE` if delivered |
+/// | `REFUNDED`, `revokePending` | `REFUNDED` (any reason) | unchanged (a retry, not a duplicate) | `REVOKE` |
+/// | `REFUNDED`, `revokePending` | `REVOKED` | `REFUNDED`, `revokePending` cleared | |
+/// | `REFUNDED`, revoke done or none owed | `REFUNDED` (any reason), `REVOKED` | duplicate | |
 /// | a subscription's `VERIFIED`, `SETTLE_REQUESTED`, `SETTLED`, `DELIVERED`, `COMPLETED` | `RENEWED {at, expiresAt?}` after the last renewal | same state, `renewals` + 1, `renewedAt` = `at`, `expiresAt` the later | |
 /// | the same | `RENEWED` at or before `renewedAt` | duplicate | |
 /// | `VERIFY_FAILED` | `REOPENED {by, reason}` | `RECEIVED` | |
@@ -380,8 +390,10 @@ const MAX_REOPENED: usize = 8;
 /// 1. **Deliver only when paid and, for NHN, consumed**: `DELIVERED` only from `VERIFIED`
 ///    (deliver-then-settle stores) or `SETTLED` (NHN). A pending purchase is never delivered.
 /// 2. **Duplicates**: an event equal to one applied before is `duplicate`, no effect.
-///    `SETTLE_TIMEOUT` is a retry, never a duplicate; a second refund is always a duplicate, so a
-///    refund asks for `REVOKE` exactly once.
+///    `SETTLE_TIMEOUT` is a retry, never a duplicate. A refund asks for `REVOKE` until `REVOKED`
+///    is recorded (`revokePending`, next step `REVOKE`): a second refund while it is owed asks
+///    again, one after it is a duplicate, so a revoke is at least once, and at most one `REVOKED`
+///    is applied (the driver revokes idempotently on the key, or in the record's transaction).
 /// 3. **Already settled**: after a request of ours whose answer was lost (attempt ≥ 2) it was ours.
 ///    For NHN, before any request or at attempt 1, someone else consumed the payment:
 ///    `CONSUMED_ELSEWHERE`, flagged, never delivered. For a Google / ONE store consumable reported
@@ -427,6 +439,14 @@ pub struct PurchaseFlow {
     /// The paid period's end as the last renewal said it.
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<i64>,
+    /// Refunded after delivery and the `REVOKE` not reported done yet; absent otherwise.
+    #[serde(skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<bool>", optional))]
+    revoke_pending: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -497,6 +517,7 @@ impl PurchaseFlow {
             renewals: 0,
             renewed_at: None,
             expires_at: None,
+            revoke_pending: false,
         })
     }
 
@@ -572,6 +593,10 @@ impl PurchaseFlow {
     pub fn reopened(&self) -> &[String] {
         &self.reopened
     }
+    /// Refunded after delivery, and the `REVOKE` is owed (not reported done yet).
+    pub fn revoke_pending(&self) -> bool {
+        self.revoke_pending
+    }
     /// Renewals applied to this subscription.
     pub fn renewals(&self) -> u32 {
         self.renewals
@@ -630,6 +655,7 @@ impl PurchaseFlow {
             S::SettleRequested => Step::RetrySettle,
             S::Delivered if self.settled || self.settle == Settle::None => Step::Complete,
             S::Delivered => Step::RequestSettle,
+            S::Refunded if self.revoke_pending => Step::Revoke,
             S::Completed | S::VerifyFailed | S::Refunded | S::ConsumedElsewhere => Step::None,
         }
     }
@@ -643,6 +669,17 @@ impl PurchaseFlow {
             user_id: self.user_id.clone(),
             product_id: self.product_id.clone(),
             quantity,
+        }
+    }
+
+    /// The `REVOKE` the `Revoke` step performs (also for a resumed flow).
+    pub fn revoke_effect(&self) -> PurchaseEffect {
+        PurchaseEffect::Revoke {
+            store: self.store.clone(),
+            store_id: self.store_id.clone(),
+            user_id: self.user_id.clone(),
+            product_id: self.product_id.clone(),
+            quantity: self.purchase.as_ref().map_or(1, Purchase::quantity),
         }
     }
 
@@ -680,8 +717,19 @@ impl PurchaseFlow {
         use PurchaseEvent as E;
         use PurchaseFlowState as S;
         let same = || Ok(PurchaseApplied { flow: self.clone(), effects: Vec::new(), duplicate: true });
-        if self.state == S::Refunded && matches!(event, E::Refunded { .. }) {
-            return same();
+        if self.state == S::Refunded && matches!(event, E::Refunded { .. } | E::Revoked) {
+            if !self.revoke_pending {
+                return same();
+            }
+            // The revoke is owed: a refund again asks for it again (a retry); REVOKED settles it.
+            let mut next = self.clone();
+            let mut effects = Vec::new();
+            if matches!(event, E::Revoked) {
+                next.revoke_pending = false;
+            } else {
+                effects.push(self.revoke_effect());
+            }
+            return Ok(PurchaseApplied { flow: next, effects, duplicate: false });
         }
         if let E::Renewed { at, expires_at } = event {
             return self.renew(*at, *expires_at);
@@ -789,13 +837,8 @@ impl PurchaseFlow {
                 next.state = S::Refunded;
                 next.token = None;
                 if self.delivered {
-                    effects.push(PurchaseEffect::Revoke {
-                        store: self.store.clone(),
-                        store_id: self.store_id.clone(),
-                        user_id: self.user_id.clone(),
-                        product_id: self.product_id.clone(),
-                        quantity: self.purchase.as_ref().map_or(1, Purchase::quantity),
-                    });
+                    next.revoke_pending = true;
+                    effects.push(self.revoke_effect());
                 }
             }
             (S::VerifyFailed | S::ConsumedElsewhere, E::Reopened { by, reason }) => {
@@ -901,6 +944,7 @@ impl PurchaseFlow {
             renewals: r.opt_u32("renewals")?.unwrap_or(0),
             renewed_at: r.opt_time("renewedAt")?,
             expires_at: r.opt_time("expiresAt")?,
+            revoke_pending: r.opt_bool("revokePending")?.unwrap_or(false),
         };
         r.done()?;
         flow.check().map_err(|e| stored(e.to_string()))?;
@@ -970,6 +1014,9 @@ impl PurchaseFlow {
         }
         if (self.renewals > 0) != self.renewed_at.is_some() || (self.renewals > 0 && self.kind != ProductKind::Subscription) {
             return fail("renewals without their time, or on a product that is no subscription".into());
+        }
+        if self.revoke_pending && !(s == S::Refunded && self.delivered) {
+            return fail("revokePending on a record that is not a delivered purchase's refund".into());
         }
         if self.nhn && self.delivered && !self.settled && s != S::Refunded {
             return fail("an NHN payment delivered before its consume".into());

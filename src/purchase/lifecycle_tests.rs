@@ -60,7 +60,7 @@ fn drive(mut f: PurchaseFlow, store: &str) -> (PurchaseFlow, Vec<&'static str>) 
                 PurchaseEvent::Delivered
             }
             Step::Complete => PurchaseEvent::Completed,
-            Step::Wait | Step::None => return (f, done),
+            Step::Wait | Step::None | Step::Revoke => return (f, done),
         };
         f = f.apply(&event).unwrap().flow;
     }
@@ -186,23 +186,78 @@ fn consumed_before_us_is_flagged_never_delivered() {
 }
 
 #[test]
-fn refund_revokes_exactly_once_and_only_after_delivery() {
+fn refund_owes_a_revoke_until_revoked_and_only_after_delivery() {
     let f = start("GG", false, ProductKind::Consumable, false);
     let v = f.apply(&verified("GG")).unwrap().flow;
     let d = v.apply(&PurchaseEvent::Delivered).unwrap().flow;
     let (c, _) = drive(d.clone(), "GG");
-    for (flow, revokes) in [(v, false), (d, true), (c, true)] {
+    for (flow, revokes) in [(v, false), (d, true), (c.clone(), true)] {
         let a = flow.apply(&PurchaseEvent::Refunded { reason: Some("voided".into()) }).unwrap();
         assert_eq!(matches!(a.effects.as_slice(), [PurchaseEffect::Revoke { quantity: 2, .. }]), revokes);
         assert_eq!(a.flow.state(), PurchaseFlowState::Refunded);
+        assert_eq!(a.flow.revoke_pending(), revokes);
         let f = reload(&a.flow);
-        // The same refund again, or another notice of it: nothing more.
-        for again in [PurchaseEvent::Refunded { reason: Some("voided".into()) }, PurchaseEvent::Refunded { reason: None }] {
-            let b = f.apply(&again).unwrap();
-            assert!(b.duplicate && b.effects.is_empty());
+        assert_eq!(f.next_step(), if revokes { Step::Revoke } else { Step::None });
+        if revokes {
+            assert_eq!(a.effects, vec![f.revoke_effect()]);
+            // The revoke threw (nothing recorded): another notice of the refund asks again, any reason.
+            for again in [PurchaseEvent::Refunded { reason: Some("voided".into()) }, PurchaseEvent::Refunded { reason: None }] {
+                let b = f.apply(&again).unwrap();
+                assert!(!b.duplicate, "a retry, not a duplicate");
+                assert_eq!(b.effects, vec![f.revoke_effect()]);
+                assert_eq!(b.flow, f, "nothing changes until REVOKED");
+            }
+            let r = f.apply(&PurchaseEvent::Revoked).unwrap();
+            assert!(!r.duplicate && r.effects.is_empty());
+            assert!(!r.flow.revoke_pending());
+            assert_eq!(r.flow.next_step(), Step::None);
+            assert_eq!(r.flow.reason(), Some("voided"));
+            let f = reload(&r.flow);
+            assert!(f.to_json().unwrap().find("revokePending").is_none(), "absent once done");
+            // Done: a second REVOKED (an instance that lost the race) and any later refund are duplicates.
+            for again in [PurchaseEvent::Revoked, PurchaseEvent::Refunded { reason: Some("voided".into()) }, PurchaseEvent::Refunded { reason: None }] {
+                let b = f.apply(&again).unwrap();
+                assert!(b.duplicate && b.effects.is_empty(), "{again:?}");
+            }
+        } else {
+            // Nothing was delivered: nothing owed, REVOKED is a duplicate, a second refund too.
+            for again in [PurchaseEvent::Refunded { reason: Some("voided".into()) }, PurchaseEvent::Refunded { reason: None }, PurchaseEvent::Revoked] {
+                let b = f.apply(&again).unwrap();
+                assert!(b.duplicate && b.effects.is_empty());
+            }
         }
     }
     assert_eq!(f.apply(&PurchaseEvent::Refunded { reason: None }).unwrap_err().code(), "INVALID_STATE_TRANSITION");
+    // REVOKED reports a revoke of a refund: from any other state it is refused.
+    for s in [f.clone(), f.apply(&verified("GG")).unwrap().flow, c] {
+        assert_eq!(s.apply(&PurchaseEvent::Revoked).unwrap_err().code(), "INVALID_STATE_TRANSITION", "{:?}", s.state());
+    }
+    assert_eq!(PurchaseEvent::from_json(r#"{"type":"REVOKED"}"#).unwrap(), PurchaseEvent::Revoked);
+}
+
+#[test]
+fn revoke_pending_is_read_from_stored_records() {
+    let d = start("GG", false, ProductKind::Consumable, false).apply(&verified("GG")).unwrap().flow;
+    let d = d.apply(&PurchaseEvent::Delivered).unwrap().flow;
+    let owed = d.apply(&PurchaseEvent::Refunded { reason: None }).unwrap().flow;
+    let v: Value = serde_json::from_str(&owed.to_json().unwrap()).unwrap();
+    assert_eq!(v["revokePending"], json!(true));
+    // A record written before the field existed (absent): nothing owed, as then.
+    let mut old = v.clone();
+    old.as_object_mut().unwrap().remove("revokePending");
+    let old = PurchaseFlow::from_json(&old.to_string()).unwrap();
+    assert!(!old.revoke_pending() && old.next_step() == Step::None);
+    // Owed anywhere but a delivered purchase's refund: no sequence of events makes it.
+    let mut m: Value = serde_json::from_str(&d.to_json().unwrap()).unwrap();
+    m["revokePending"] = json!(true);
+    assert_eq!(PurchaseFlow::from_json(&m.to_string()).unwrap_err().code(), "MALFORMED_INPUT");
+    let undelivered = start("GG", false, ProductKind::Consumable, false).apply(&verified("GG")).unwrap().flow;
+    let mut m: Value = serde_json::from_str(&undelivered.apply(&PurchaseEvent::Refunded { reason: None }).unwrap().flow.to_json().unwrap()).unwrap();
+    m["revokePending"] = json!(true);
+    assert_eq!(PurchaseFlow::from_json(&m.to_string()).unwrap_err().code(), "MALFORMED_INPUT");
+    let mut m = v;
+    m["revokePending"] = json!("yes");
+    assert_eq!(PurchaseFlow::from_json(&m.to_string()).unwrap_err().code(), "MALFORMED_INPUT");
 }
 
 #[test]
@@ -371,6 +426,7 @@ mod prop {
             Just(E::Delivered),
             Just(E::Completed),
             Just(E::Refunded { reason: None }),
+            Just(E::Revoked),
             Just(E::Reopened { by: "a".into(), reason: "b".into() }),
             (0..4i64).prop_map(|at| E::Renewed { at, expires_at: Some(at * 10) }),
         ]
@@ -380,8 +436,9 @@ mod prop {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
         /// Random sequences, reloaded at random: at most one delivery between reopenings, none
-        /// before an NHN consume, none from a pending purchase, at most one revoke, every
-        /// stored form readable.
+        /// before an NHN consume, none from a pending purchase; a REVOKE asked only of a
+        /// delivered purchase's refund and only while owed, at most one REVOKED applied, none
+        /// asked after it; every stored form readable.
         #[test]
         fn never_delivers_twice(nhn in any::<bool>(), kind in 0..3u8, steps in proptest::collection::vec((event(), any::<bool>()), 0..40)) {
             let kind = [ProductKind::Consumable, ProductKind::NonConsumable, ProductKind::Subscription][usize::from(kind)];
@@ -397,13 +454,23 @@ mod prop {
                         prop_assert!(matches!(before.state(), PurchaseFlowState::Verified | PurchaseFlowState::Settled));
                         prop_assert!(!nhn || before.settled());
                     }
-                    revokes += a.effects.iter().filter(|e| matches!(e, PurchaseEffect::Revoke { .. })).count();
+                    let asked = a.effects.iter().filter(|e| matches!(e, PurchaseEffect::Revoke { .. })).count();
+                    if asked > 0 {
+                        prop_assert_eq!(asked, 1);
+                        prop_assert!(a.flow.revoke_pending() && a.flow.delivered() && a.flow.next_step() == Step::Revoke);
+                        prop_assert_eq!(revokes, 0, "no REVOKE after REVOKED");
+                    }
+                    if matches!(e, PurchaseEvent::Revoked) && !a.duplicate {
+                        prop_assert!(before.revoke_pending() && !a.flow.revoke_pending());
+                        revokes += 1;
+                    }
                     if a.duplicate { prop_assert!(a.effects.is_empty()); prop_assert_eq!(&a.flow, &flow); }
                     flow = a.flow;
                 }
                 if r { flow = reload(&flow); }
                 prop_assert!(delivered <= 1);
                 prop_assert!(revokes <= 1);
+                prop_assert_eq!(flow.revoke_pending(), flow.next_step() == Step::Revoke);
             }
         }
     }

@@ -167,17 +167,41 @@ test('events for purchases the ledger does not hold are reported (ledger.unknown
   assert.match(problems.at(-1).reason, /RENEWED applies to a subscription/);
 });
 
-test('a revoke that throws is reported with its effect; a ledger that is down is 503 and the redelivery applies it once', async () => {
+test('a revoke that throws is reported with its effect and answered 503: the redelivery revokes once; a ledger that is down is 503 and the redelivery applies it once', async () => {
   const store = iap.createMemoryPurchaseStore();
   await appleRecord(store, '7101');
   const problems = [];
+  const calls = [];
+  const taken = new Set();
+  let failures = 1;
   const failing = iap.createNotificationHandler({
     apple: appleVerifier(), dedupe: iap.createMemoryNotificationStore(), on: () => {}, onError: (p) => void problems.push(p),
-    ledger: { store, revoke: () => { throw new Error('grants db down'); } },
+    ledger: {
+      store,
+      revoke: (effect, flow, event, context) => {
+        calls.push([effect.store, effect.storeId, event.id, flow.revokePending, context.transaction]);
+        if (failures-- > 0) throw new Error('grants db down');
+        taken.add(`${effect.store} ${effect.storeId}`);
+      },
+    },
   });
-  assert.equal((await failing(post(await appleRefund('7101', { uuid: 'rf-1' })))).status, 200);
+  const refund = await appleRefund('7101', { uuid: 'rf-1' });
+  const first = await failing(post(refund));
+  assert.equal(first.status, 503);
+  assert.deepEqual(await first.json(), { error: 'the revoke failed; it is retried' });
   assert.deepEqual([problems[0].kind, problems[0].effect.type, problems[0].effect.storeId, problems[0].error.message], ['REVOKE_FAILED', 'REVOKE', '7101', 'grants db down']);
+  assert.equal(problems.length, 1, 'reported once');
   assert.equal((await store.purchase('AS', '7101')).state, 'REFUNDED');
+  assert.deepEqual((await store.unrevoked()).map((r) => r.storeId), ['7101'], 'owed');
+  // Apple delivers again: the claim was released, the revoke is asked again and returns.
+  assert.equal((await failing(post(refund))).status, 200);
+  assert.deepEqual(await store.unrevoked(), []);
+  assert.deepEqual(await (await failing(post(refund))).json(), { duplicate: true });
+  // A later REVOKE notification of the same transaction asks for nothing.
+  assert.equal((await failing(post(await appleRefund('7101', { uuid: 'rv-1', type: 'REVOKE' })))).status, 200);
+  assert.deepEqual(calls, [['AS', '7101', 'rf-1', true, undefined], ['AS', '7101', 'rf-1', true, undefined]], 'the same key each time');
+  assert.deepEqual([...taken], ['AS 7101']);
+  assert.equal(problems.length, 1);
 
   await appleRecord(store, '7102');
   let down = true;

@@ -732,6 +732,29 @@ const HARNESSES = {
     assert.deepEqual(await store.unsettled(), []);
   },
 
+  'revoke-sweeper': async (block) => {
+    const { sweepRevokes } = await load(block);
+    const iap = await import('./load.mjs');
+    const store = iap.createMemoryPurchaseStore();
+    const purchase = () => ({ purchase: iap.verifyOneStorePurchase(vectorText('onestore/v21.json'), vectorText('onestore/v21.sig'), vectorText('onestore/test-key-2048.pub')) });
+    const adapter = { store: 'ONESTORE', verify: purchase, settle: async () => 'SETTLED' };
+    const key = ['ONESTORE', 'TOKEN3000000312345'];
+    await iap.runPurchase({ store, adapter, catalog: { gem_pack_100: { kind: 'CONSUMABLE' } }, deliver: () => {}, purchase: { store: key[0], storeId: key[1], productId: 'gem_pack_100' } });
+    const taken = [];
+    let down = true;
+    const revoke = (effect) => {
+      if (down) throw new Error('grants db down');
+      taken.push(`${effect.store} ${effect.storeId}`);
+    };
+    await assert.rejects(iap.applyRefund({ store, key, revoke }), /grants db down/);
+    assert.equal((await store.unrevoked()).length, 1);
+    assert.equal(await sweepRevokes({ store, revoke }), 0, 'still down: reported, kept owed');
+    down = false;
+    assert.equal(await sweepRevokes({ store, revoke }), 1);
+    assert.equal(await sweepRevokes({ store, revoke }), 0);
+    assert.deepEqual(taken, ['ONESTORE TOKEN3000000312345']);
+  },
+
   // ---- NHN, the emulator
   'nhn-consume': async (block) => {
     const { startEmulator } = await import('../../emulator/src/emulator.js');

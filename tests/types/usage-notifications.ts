@@ -1,9 +1,9 @@
 // createNotificationHandler with every store, the ledger and refund requests, as docs/notifications.md
 // uses it, and calls that must not compile.
 import {
-  createNotificationHandler, createMemoryNotificationStore, createMemoryPurchaseStore, applyRefund, applyRenewal, oneStorePaymentEvent,
+  createNotificationHandler, createMemoryNotificationStore, createMemoryPurchaseStore, applyRefund, applyRenewal, revokeUnrevoked, oneStorePaymentEvent,
   oneStoreSubscriptionEvent, SignedDataVerifier, Environment, OneStoreClient, AppStoreServerAPIClient, GooglePlayClient,
-  type NotificationEvent, type NotificationProblem, type NotificationLedger, type OneStoreNotificationOptions, type RefundRequestAnswer, type StoreEvent, type PurchaseFlow,
+  type NotificationEvent, type NotificationProblem, type NotificationLedger, type OneStoreNotificationOptions, type RefundRequestAnswer, type StoreEvent, type PurchaseFlow, type Revoke,
 } from 'iap-verify';
 
 declare const appStore: AppStoreServerAPIClient;
@@ -52,7 +52,14 @@ export async function check(): Promise<string> {
   createNotificationHandler({ apple: new SignedDataVerifier(null, false, Environment.SANDBOX, 'b'), dedupe: createMemoryNotificationStore(), on: () => {}, ledger: { store } });
   // @ts-expect-error a renewal needs its time
   await applyRenewal({ store, key: ['GG', 'token'] });
-  return `${(await handler(new Request('https://b.example/n'))).status} ${event.id} ${sns.id} ${refunded?.state} ${renewals} ${expiresAt}`;
+  // The owed revokes: the same key (store, storeId) on every call, the transaction that records REVOKED.
+  const revoke: Revoke = (effect, flow, { transaction }) => `${effect.store} ${effect.storeId} ${flow.revokePending} ${transaction === undefined}`;
+  const owed: Array<{ store: string; storeId: string; refundedAt: number | null }> = await store.unrevoked({ limit: 10 });
+  const { revoked, failed } = await revokeUnrevoked({ store, revoke, limit: owed.length || 1 });
+  const step: boolean = refunded?.next() === 'REVOKE'; // a comparison tsc refuses unless REVOKE is a PurchaseStep
+  // @ts-expect-error the sweeper needs revoke
+  await revokeUnrevoked({ store });
+  return `${(await handler(new Request('https://b.example/n'))).status} ${event.id} ${sns.id} ${refunded?.state} ${renewals} ${expiresAt} ${revoked.length} ${failed.length} ${step}`;
 }
 
 export const shapes = (l: NotificationLedger, o: OneStoreNotificationOptions, a: RefundRequestAnswer): string => `${typeof l.revoke} ${o.licenseKey} ${a === undefined}`;

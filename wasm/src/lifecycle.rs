@@ -64,7 +64,7 @@ impl JsPurchaseFlow {
     }
 
     /// What the driver does now: `VERIFY`, `REQUEST_SETTLE`, `RETRY_SETTLE`, `DELIVER`,
-    /// `COMPLETE`, `WAIT` or `NONE`.
+    /// `COMPLETE`, `REVOKE`, `WAIT` or `NONE`.
     #[wasm_bindgen(unchecked_return_type = "PurchaseStep")]
     pub fn next(&self) -> JsResult<JsValue> {
         to_js(&self.inner.next_step())
@@ -74,6 +74,12 @@ impl JsPurchaseFlow {
     #[wasm_bindgen(js_name = deliverEffect, unchecked_return_type = "PurchaseEffectOf<'DELIVER'>")]
     pub fn deliver_effect(&self) -> JsResult<JsValue> {
         to_js(&self.inner.deliver_effect())
+    }
+
+    /// The `REVOKE` effect of this flow (owed while `revokePending`).
+    #[wasm_bindgen(js_name = revokeEffect, unchecked_return_type = "PurchaseEffectOf<'REVOKE'>")]
+    pub fn revoke_effect(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.revoke_effect())
     }
 
     /// The stored form.
@@ -150,6 +156,11 @@ impl JsPurchaseFlow {
     #[wasm_bindgen(getter)]
     pub fn settled(&self) -> bool {
         self.inner.settled()
+    }
+    /// Refunded after delivery, and the `REVOKE` is owed (not reported done with `REVOKED`).
+    #[wasm_bindgen(getter, js_name = revokePending)]
+    pub fn revoke_pending(&self) -> bool {
+        self.inner.revoke_pending()
     }
     /// Delivered, not settled, with a store that refunds what is not settled in time.
     #[wasm_bindgen(getter)]
