@@ -140,11 +140,15 @@ test('the tarball holds the entries, types, wasm, bin and licence, and nothing e
   // and applyRenewal (+3 KiB with types), the manual's sections on them (+10 KiB): about 755 KiB
   // unpacked, about 205 KiB packed beyond the wasm and the edge glue. The ceilings move to 770 KiB
   // unpacked and 215 KiB packed.
+  // Then the revoke made durable (issue 28 item 4: revokePending, the sweeper revokeUnrevoked, their
+  // types and the lifecycle manual's section, about 9 KiB), the README's test-data section and the
+  // ONE store and runPurchase pointers a new user missed (+3.5 KiB): 782.5 KiB unpacked. The ceiling
+  // moves to 790 KiB.
   // The second module's glue is part of that module: held apart, like its wasm.
   const edgeGlue = statSync(join(installed(), 'verify/web/iap_verify.js')).size;
   assert.ok(edgeGlue < 48 * 1024, `verify/web/iap_verify.js is ${kib(edgeGlue)}`);
   const rest = p.packed.unpackedSize - wasm.length - edgeWasm.length - edgeGlue;
-  assert.ok(rest < 770 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
+  assert.ok(rest < 790 * 1024, `the package without its wasm is ${kib(rest)} unpacked`);
   // Packed: the gzipped wasm (held by tests/js/size.test.mjs) plus the rest.
   // (The edge module's glue is held apart here too, at its gzipped size.)
   const edgeGlueGz = gzipSync(readFileSync(join(installed(), 'verify/web/iap_verify.js')), { level: 9 }).length;
