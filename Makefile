@@ -11,7 +11,7 @@ PKG_VERIFY  := pkg/verify/web
 # name only (no text this module returns is made with it); symbol names in the release's own
 # (legacy) scheme, which keeps the glue's names short. RUSTC_BOOTSTRAP lets the stable compiler
 # take these flags, as the Linux kernel's and Firefox's builds do. Why and what it saves:
-# docs/development.md, "Speed and size". Its own target folder keeps the two builds' caches apart.
+# docs/development.md, "Speed: what was measured". Its own target folder keeps the two builds' caches apart.
 EDGE_DIR   := target/edge
 EDGE_CARGO := RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=shallow -Csymbol-mangling-version=legacy" cargo
 EDGE_STD   := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
