@@ -59,6 +59,19 @@ pub struct SignatureCheck<'a> {
     pub signature: &'a [u8],
 }
 
+impl<'a> SignatureCheck<'a> {
+    /// For an RSA check, the key's modulus and public exponent, big-endian with no leading zero
+    /// byte (a JWK's `n` and `e`, RFC 7518 §6.3.1): a host may import those faster than the
+    /// SubjectPublicKeyInfo (node:crypto builds a JWK key directly, where DER goes through
+    /// OpenSSL's decoder lookup). `None` for an ECDSA check.
+    pub fn rsa_numbers(&self) -> Option<(&'a [u8], &'a [u8])> {
+        if !self.algorithm.is_rsa() {
+            return None;
+        }
+        crate::rsa::numbers_of_spki(self.key)
+    }
+}
+
 /// Who answers a [`SignatureCheck`]: `Some(valid)`, or `None` when it cannot (no engine, a key it
 /// refuses, an exception), and the core then checks with ring. Results never depend on the host:
 /// a host that can answer gives the answer ring would.

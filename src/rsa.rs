@@ -41,14 +41,7 @@ impl RsaPublicKey {
         if spki.algorithm != oid::RSA_ENCRYPTION {
             return Err(Error::bad_key("not an RSA key (an RSA SubjectPublicKeyInfo is required)"));
         }
-        let (n, e) = crate::der::read_all("RSA public key", spki.key, |r| {
-            r.expect(tag::SEQUENCE)?.read_all("RSA public key", |s| {
-                let n = s.expect(tag::INTEGER)?.unsigned_integer("RSA modulus")?;
-                let e = s.expect(tag::INTEGER)?.unsigned_integer("RSA exponent")?;
-                Ok((n, e))
-            })
-        })
-        .map_err(|e| Error::bad_key(format!("malformed RSAPublicKey ({e})")))?;
+        let (n, e) = modulus_and_exponent(spki.key).map_err(|e| Error::bad_key(format!("malformed RSAPublicKey ({e})")))?;
 
         let bits = bit_length(n);
         if bits < min_bits {
@@ -111,6 +104,28 @@ impl RsaPublicKey {
     }
 }
 
+/// The modulus and public exponent of a DER RSAPublicKey (PKCS#1), big-endian, without the sign
+/// byte DER adds.
+fn modulus_and_exponent(pkcs1: &[u8]) -> Result<(&[u8], &[u8])> {
+    crate::der::read_all("RSA public key", pkcs1, |r| {
+        r.expect(tag::SEQUENCE)?.read_all("RSA public key", |s| {
+            let n = s.expect(tag::INTEGER)?.unsigned_integer("RSA modulus")?;
+            let e = s.expect(tag::INTEGER)?.unsigned_integer("RSA exponent")?;
+            Ok((n, e))
+        })
+    })
+}
+
+/// The modulus and public exponent of an RSA SubjectPublicKeyInfo (see
+/// [`crate::host::SignatureCheck::rsa_numbers`]); `None` for anything else.
+pub(crate) fn numbers_of_spki(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let spki = SubjectPublicKeyInfo::parse(der, "public key").ok()?;
+    if spki.algorithm != oid::RSA_ENCRYPTION {
+        return None;
+    }
+    modulus_and_exponent(spki.key).ok()
+}
+
 /// A DER TLV. Contents here are at most a few KiB (the modulus is bounded first), so two length
 /// bytes always suffice.
 fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -169,15 +184,20 @@ mod tests {
     fn components_build_the_same_key_as_its_spki() {
         let text = include_str!("../tests/vectors/google/test-key-2048.pub");
         let key = RsaPublicKey::from_spki_base64(text, MIN_BITS).unwrap();
-        // Read n and e back out of the SPKI with the DER reader, then rebuild from them.
-        let spki = SubjectPublicKeyInfo::parse(key.spki_der(), "t").unwrap();
-        let (n, e) = crate::der::read_all("t", spki.key, |r| {
-            r.expect(tag::SEQUENCE)?.read_all("t", |s| {
-                Ok((s.expect(tag::INTEGER)?.unsigned_integer("n")?, s.expect(tag::INTEGER)?.unsigned_integer("e")?))
-            })
-        })
-        .unwrap();
+        // Read n and e back out of the SPKI (as a host's JWK import takes them), then rebuild from them.
+        let (n, e) = numbers_of_spki(key.spki_der()).unwrap();
+        // 2048 bits in 256 bytes: the sign byte DER puts before a modulus with its top bit set is gone.
         assert_eq!(n.len(), 256);
+        assert!(n[0] & 0x80 != 0);
+        assert_eq!(e, [1, 0, 1]);
+        let check = |algorithm, key| crate::host::SignatureCheck { algorithm, key, message: b"", signature: b"" };
+        assert_eq!(check(crate::host::Algorithm::RsaPkcs1Sha1, key.spki_der()).rsa_numbers(), Some((n, e)));
+        assert_eq!(check(crate::host::Algorithm::EcdsaP256Sha256, key.spki_der()).rsa_numbers(), None);
+        assert_eq!(numbers_of_spki(&key.spki_der()[..40]), None);
+        // An EC SubjectPublicKeyInfo has no RSA numbers.
+        let ec = crate::b64::decode_standard("t", include_str!("../tests/vectors/google/ec-p256.pub").trim()).unwrap();
+        assert!(SubjectPublicKeyInfo::parse(&ec, "t").is_ok());
+        assert_eq!(numbers_of_spki(&ec), None);
         let rebuilt = RsaPublicKey::from_components(n, e, MIN_BITS).unwrap();
         assert_eq!(rebuilt, key);
         let mut padded = vec![0, 0];

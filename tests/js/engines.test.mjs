@@ -95,3 +95,39 @@ test('Apple receipts and JWS: every engine agrees', { skip: !isNode }, async () 
   const r = publicText('apple-jws-awa-renewalinfo-sandbox.jws');
   await sameUnderEveryEngine('renewal', () => renewal.verifyAndDecodeRenewalInfo(r), () => renewal.verifyAndDecodeRenewalInfoAsync(r));
 });
+
+test('node:crypto imports every key the Node entry hands it (RSA as a JWK of its numbers, P-256 as a point)', { skip: !isNode }, async () => {
+  // The agreement above holds even if node:crypto refused every key (ring would then answer); this
+  // checks that it does not: each scheme's key is imported and its checks are answered by node:crypto.
+  const { nodeCrypto } = await import('../../pkg/src/node-crypto.js');
+  const seen = [];
+  iap.__registerNodeCrypto({
+    importKey: (scheme, key, exponent) => {
+      const k = nodeCrypto.importKey(scheme, key, exponent);
+      seen.push({ scheme, imported: k !== undefined, bytes: key.length, exponent: exponent && [...exponent] });
+      return k;
+    },
+    verify: (scheme, key, data, sig) => {
+      const v = nodeCrypto.verify(scheme, key, data, sig);
+      seen.push({ scheme, verified: v });
+      return v;
+    },
+  });
+  try {
+    new iap.GoogleVerifier(g('test-key-2048.pub')).verify(g('consumable.json'), g('consumable.sig'));
+    new iap.OneStoreVerifier(ownText('onestore/test-key-2048.pub')).verify(ownText('onestore/v21.json'), ownText('onestore/v21.sig'));
+    new iap.AppReceiptVerifier(null).verify(publicText('apple-receipt-tpinapp-sandbox-g5.b64'), {});
+    new iap.SignedDataVerifier(null, false, 'Sandbox', 'com.Abilities').verifyAndDecodeNotification(publicText('apple-jws-aporat-notification-test-sandbox.jws'));
+  } finally {
+    iap.__registerNodeCrypto(nodeCrypto);
+  }
+  const imports = seen.filter((s) => 'imported' in s);
+  assert.deepEqual(new Set(imports.map((s) => s.scheme)), new Set([0, 1, 3, 4]), JSON.stringify(imports));
+  for (const s of imports) {
+    assert.ok(s.imported, `scheme ${s.scheme}: node:crypto refused the key`);
+    // RSA: the modulus without DER's sign byte (2048-bit keys: 256 bytes) and the exponent 65537.
+    if (s.scheme !== 4) assert.deepEqual([s.bytes % 128, s.exponent], [0, [1, 0, 1]], JSON.stringify(s));
+    else assert.equal(s.exponent, undefined);
+  }
+  assert.ok(seen.filter((s) => 'verified' in s).every((s) => s.verified === true), JSON.stringify(seen));
+});

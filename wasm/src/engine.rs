@@ -149,7 +149,17 @@ impl HostKeys {
         self.with_entry(algorithm, key, |e| {
             if e.node.is_none() {
                 let imported = node_id(algorithm)
-                    .and_then(|id| (engine.import_key).call2(&JsValue::NULL, &id.into(), &Uint8Array::from(key)).ok())
+                    .and_then(|id| {
+                        // RSA as its modulus and exponent (node:crypto imports a JWK faster than DER,
+                        // which goes through OpenSSL's decoder lookup), ECDSA as its point.
+                        let check = SignatureCheck { algorithm, key, message: &[], signature: &[] };
+                        let (key, exponent) = match check.rsa_numbers() {
+                            Some((n, e)) => (Uint8Array::from(n), JsValue::from(Uint8Array::from(e))),
+                            None if algorithm.is_rsa() => return None,
+                            None => (Uint8Array::from(key), JsValue::UNDEFINED),
+                        };
+                        (engine.import_key).call3(&JsValue::NULL, &id.into(), &key, &exponent).ok()
+                    })
                     .filter(|k| !k.is_undefined())
                     .ok_or(());
                 e.node = Some(imported);
