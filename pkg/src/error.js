@@ -3,7 +3,7 @@
  * stable `code` (see the README's table), a human `message`, `retryable` (true only for
  * NETWORK_ERROR, TIMEOUT and server-side API trouble) and, where useful, `details`.
  */
-export class IapError extends Error {
+class IapError extends Error {
   /**
    * @param {string} code stable machine-readable code, e.g. "INVALID_SIGNATURE"
    * @param {string} message human-readable explanation
@@ -22,7 +22,7 @@ export class IapError extends Error {
  * Apple's `VerificationStatus` (`@apple/app-store-server-library`), same names and numbers. Like
  * a TypeScript numeric enum it maps both ways (`VerificationStatus[3] === 'INVALID_APP_IDENTIFIER'`).
  */
-export const VerificationStatus = Object.freeze({
+const VerificationStatus = Object.freeze({
   OK: 0,
   VERIFICATION_FAILURE: 1,
   RETRYABLE_VERIFICATION_FAILURE: 2,
@@ -53,7 +53,7 @@ export const VerificationStatus = Object.freeze({
  * @param {Record<string, unknown>} [details]
  * @returns {import('./error.js').VerificationStatus}
  */
-export function verificationStatusOf(code, details) {
+function verificationStatusOf(code, details) {
   switch (code) {
     case 'INVALID_APP_IDENTIFIER':
       return VerificationStatus.INVALID_APP_IDENTIFIER;
@@ -93,7 +93,7 @@ const CODE_OF_STATUS = {
  * `e instanceof VerificationException && e.status === VerificationStatus.INVALID_APP_IDENTIFIER`
  * and `e instanceof IapError && e.code === 'INVALID_APP_IDENTIFIER'` hold.
  */
-export class VerificationException extends IapError {
+class VerificationException extends IapError {
   /**
    * Apple's constructor: `new VerificationException(status, cause?)` (for code that makes its own,
    * e.g. in tests); the code is derived from the status.
@@ -125,3 +125,29 @@ export class VerificationException extends IapError {
     return e;
   }
 }
+
+// One set of the above per JavaScript realm for each version of the package, however many copies of
+// this file a process loads. The Node entries are bundles that carry a copy of it (one module file
+// loads faster than several: scripts/bundle-entries.mjs), and an error from any entry (iap-verify,
+// iap-verify/verify, iap-verify/postgres, ...) must be `instanceof` the one `IapError` each of them
+// exports. The first copy to load registers its classes under a symbol of the global registry, and
+// every copy exports those. The key names the package's version (tests/js/errors.test.mjs checks it
+// against package.json), so that two versions in one process keep their own, as they would without it.
+const KEY = Symbol.for('iap-verify@0.1.0/errors');
+/** @typedef {Readonly<{ IapError: typeof IapError, VerificationException: typeof VerificationException, VerificationStatus: typeof VerificationStatus, verificationStatusOf: typeof verificationStatusOf }>} Errors */
+if (!Object.hasOwn(globalThis, KEY)) {
+  /** @type {Errors} */
+  const errors = Object.freeze({ IapError, VerificationException, VerificationStatus, verificationStatusOf });
+  Object.defineProperty(globalThis, KEY, { value: errors });
+}
+const shared = /** @type {Errors} */ (Reflect.get(globalThis, KEY));
+const SharedIapError = shared.IapError;
+const SharedVerificationException = shared.VerificationException;
+const SharedVerificationStatus = shared.VerificationStatus;
+const sharedVerificationStatusOf = shared.verificationStatusOf;
+export {
+  SharedIapError as IapError,
+  SharedVerificationException as VerificationException,
+  SharedVerificationStatus as VerificationStatus,
+  sharedVerificationStatusOf as verificationStatusOf,
+};

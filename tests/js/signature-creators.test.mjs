@@ -10,7 +10,6 @@ import { createPublicKey, verify } from 'node:crypto';
 import { createRequire } from 'node:module';
 import apple from '@apple/app-store-server-library';
 import * as iap from './load.mjs';
-import { __SignatureCreator } from '../../pkg/web/iap_verify.js';
 import { throwsCode } from './rejects.mjs';
 import { publicText } from './vectors.mjs';
 
@@ -72,7 +71,7 @@ test('JWS creators: the signed header and claims are byte for byte Apple\'s for 
   for (const [name, callArgs] of cases) {
     const theirs = new apple[name](KEY, ...args.slice(1)).createSignature(...callArgs);
     // Ours with the same nonce: through the module's class the public one wraps.
-    const core = new __SignatureCreator(name, KEY, ...args.slice(1));
+    const core = new iap.__SignatureCreator(name, KEY, ...args.slice(1));
     const wire = name === 'AdvancedCommerceInAppSignatureCreator' ? [JSON.stringify(callArgs[0])] : callArgs;
     const ours = core.sign(wire, Date.now(), NONCE);
     core.free();
