@@ -15,6 +15,7 @@
 
 mod args;
 mod http;
+mod token;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -24,6 +25,7 @@ pub use args::FromJson;
 pub(crate) use args::{long_of, Args};
 pub(crate) use http::{encode_component, normalize_base_url, path_segment, require};
 pub use http::{Headers, HttpRequest, HttpResponse, Method, Transport};
+pub(crate) use token::AccessToken;
 
 use crate::error::{Error, Result, StoreApiError};
 use crate::limits;

@@ -6,7 +6,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use serde_json::{json, Value};
 
-use crate::endpoint::{encode_component, normalize_base_url, open_store_answer, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::endpoint::{encode_component, normalize_base_url, open_store_answer, AccessToken, Args, At, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
 use crate::clean_text::upstream_text;
 use crate::error::{Error, Result, StoreApiError};
 use crate::limits;
@@ -242,8 +242,8 @@ pub struct GooglePlayApi {
     client_email: String,
     key_id: Option<String>,
     key: RsaKeyPair,
-    /// The access token and when it expires (epoch ms).
-    access: RefCell<Option<(String, i64)>>,
+    /// The access token.
+    access: AccessToken,
     /// The last assertion sent, kept only to redact it from the token endpoint's error text.
     assertion: RefCell<String>,
 }
@@ -255,7 +255,7 @@ impl std::fmt::Debug for GooglePlayApi {
             .field("token_url", &self.token_url)
             .field("client_email", &self.client_email)
             .field("key", &"<redacted>")
-            .field("access_token", &self.access.borrow().as_ref().map(|_| "<redacted>"))
+            .field("access_token", &self.access)
             .finish_non_exhaustive()
     }
 }
@@ -311,7 +311,7 @@ impl GooglePlayApi {
             client_email,
             key_id: a.opt_str("private_key_id")?.filter(|k| !k.is_empty()),
             key,
-            access: RefCell::new(None),
+            access: AccessToken::default(),
             assertion: RefCell::new(String::new()),
         })
     }
@@ -370,35 +370,12 @@ impl GooglePlayApi {
     /// Returns `{ tokenType, expiresIn, expiresAtMs }` (the token itself stays inside).
     pub fn parse_token(&self, response: &HttpResponse, now_ms: i64) -> Result<Value> {
         let body = open_redacted(response, TOKEN_RESPONSE, &self.assertion.borrow())?;
-        let bad = |why: &str| Error::malformed(TOKEN_RESPONSE, why.to_owned());
-        let token = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).ok_or_else(|| bad("no access_token"))?;
-        if token.len() > 8 * 1024 || token.chars().any(|c| !c.is_ascii_graphic()) {
-            return Err(bad("access_token is not a bearer token"));
-        }
-        let token_type = body.get("token_type").and_then(Value::as_str).unwrap_or("Bearer");
-        if !token_type.eq_ignore_ascii_case("bearer") {
-            return Err(bad("token_type is not Bearer"));
-        }
-        let expires_in = match body.get("expires_in") {
-            None => ASSERTION_LIFETIME_S,
-            Some(v) => crate::time::int_value(v).filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad("expires_in is not a number of seconds"))?,
-        };
-        let expires_at = now_ms.saturating_add(expires_in.saturating_mul(1000));
-        *self.access.borrow_mut() = Some((token.to_owned(), expires_at));
-        Ok(json!({ "tokenType": "Bearer", "expiresIn": expires_in, "expiresAtMs": expires_at }))
+        self.access.accept(&body, TOKEN_RESPONSE, 8 * 1024, now_ms)
     }
 
     /// Forgets the access token (after a 401).
     pub fn clear_token(&self) {
-        *self.access.borrow_mut() = None;
-    }
-
-    fn bearer(&self, now_ms: i64) -> Result<String> {
-        match self.access.borrow().as_ref() {
-            Some((token, exp)) if now_ms < *exp => Ok(format!("Bearer {token}")),
-            Some(_) => Err(Error::invalid_argument("the access token has expired: send tokenRequest() and parseToken() its answer")),
-            None => Err(Error::invalid_argument("no access token yet: send tokenRequest() and parseToken() its answer")),
-        }
+        self.access.clear();
     }
 }
 
@@ -419,7 +396,7 @@ impl ServerApi for GooglePlayApi {
 
     fn headers(&self, endpoint: &Endpoint<Self>, now_ms: i64) -> Result<Headers> {
         let mut h = Headers::new();
-        h.push("Authorization", self.bearer(now_ms)?);
+        h.push("Authorization", self.access.bearer(now_ms)?);
         h.push("Accept", "application/json");
         if endpoint.params.iter().any(|p| p.at == At::Body) {
             h.push("Content-Type", "application/json");
@@ -428,8 +405,7 @@ impl ServerApi for GooglePlayApi {
     }
 
     fn open(&self, response: &HttpResponse) -> Result<Value> {
-        let access = self.access.borrow();
-        open_redacted(response, RESPONSE, access.as_ref().map_or("", |(token, _)| token.as_str()))
+        self.access.with(|token| open_redacted(response, RESPONSE, token))
     }
 }
 

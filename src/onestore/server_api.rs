@@ -1,11 +1,9 @@
 //! ONE store's IAP server API V7, sans-I/O: documented on [`OneStoreApi`].
 
-use std::cell::RefCell;
-
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::clean_text::upstream_text;
-use crate::endpoint::{encode_component, normalize_base_url, Args, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
+use crate::endpoint::{encode_component, normalize_base_url, AccessToken, Args, Endpoint, Headers, HttpRequest, HttpResponse, Kind, Method, Param, ServerApi};
 use crate::error::{Error, Result, StoreApiError};
 use crate::limits;
 
@@ -15,8 +13,6 @@ pub(crate) const SANDBOX_URL: &str = "https://sbpp.onestore.net";
 pub(crate) const COMMERCIAL_URL: &str = "https://iap-apis.onestore.net";
 /// The OAuth token path (client credentials).
 pub(crate) const TOKEN_PATH: &str = "/v7/oauth/token";
-/// The TTL ONE store documents when an answer leaves `expires_in` out.
-pub(crate) const DEFAULT_TOKEN_TTL_S: i64 = 3600;
 
 const RESPONSE: &str = "ONE store API response";
 const TOKEN_RESPONSE: &str = "ONE store OAuth token response";
@@ -244,8 +240,8 @@ pub struct OneStoreApi {
     client_secret: String,
     environment: OneStoreEnvironment,
     market: MarketCode,
-    /// The access token and when it expires (epoch ms).
-    access: RefCell<Option<(String, i64)>>,
+    /// The access token.
+    access: AccessToken,
 }
 
 impl std::fmt::Debug for OneStoreApi {
@@ -256,7 +252,7 @@ impl std::fmt::Debug for OneStoreApi {
             .field("client_secret", &"<redacted>")
             .field("environment", &self.environment)
             .field("market", &self.market)
-            .field("access_token", &self.access.borrow().as_ref().map(|_| "<redacted>"))
+            .field("access_token", &self.access)
             .finish()
     }
 }
@@ -292,7 +288,7 @@ impl OneStoreApi {
             client_secret: client_secret.to_owned(),
             environment,
             market,
-            access: RefCell::new(None),
+            access: AccessToken::default(),
         })
     }
 
@@ -345,47 +341,19 @@ impl OneStoreApi {
     /// `{ tokenType, expiresIn, expiresAtMs }` (the token itself stays inside).
     pub fn parse_token(&self, response: &HttpResponse, now_ms: i64) -> Result<Value> {
         let body = self.open_as(response, TOKEN_RESPONSE)?;
-        let bad = |why: &str| Error::malformed(TOKEN_RESPONSE, why.to_owned());
-        let token = body.get("access_token").and_then(Value::as_str).filter(|t| !t.is_empty()).ok_or_else(|| bad("no access_token"))?;
-        if token.len() > 1024 || token.chars().any(|c| !c.is_ascii_graphic()) {
-            return Err(bad("access_token is not a bearer token"));
-        }
-        match body.get("token_type") {
-            None => {}
-            Some(Value::String(t)) if t.eq_ignore_ascii_case("bearer") => {}
-            Some(_) => return Err(bad("token_type is not bearer")),
-        }
-        let expires_in = match body.get("expires_in") {
-            None | Some(Value::Null) => DEFAULT_TOKEN_TTL_S,
-            Some(v) => crate::time::int_value(v).filter(|n| (1..=86_400).contains(n)).ok_or_else(|| bad("expires_in is not a number of seconds"))?,
-        };
-        let expires_at = now_ms.saturating_add(expires_in.saturating_mul(1000));
-        *self.access.borrow_mut() = Some((token.to_owned(), expires_at));
-        Ok(json!({ "tokenType": "Bearer", "expiresIn": expires_in, "expiresAtMs": expires_at }))
+        self.access.accept(&body, TOKEN_RESPONSE, 1024, now_ms)
     }
 
     /// Forgets the access token (after `AccessTokenExpired` or `InvalidAccessToken`).
     pub fn clear_token(&self) {
-        *self.access.borrow_mut() = None;
-    }
-
-    fn bearer(&self, now_ms: i64) -> Result<String> {
-        match self.access.borrow().as_ref() {
-            Some((token, exp)) if now_ms < *exp => Ok(format!("Bearer {token}")),
-            Some(_) => Err(Error::invalid_argument("the access token has expired: send tokenRequest() and parseToken() its answer")),
-            None => Err(Error::invalid_argument("no access token yet: send tokenRequest() and parseToken() its answer")),
-        }
+        self.access.clear();
     }
 
     /// Text from ONE store, cleaned, with the client secret (as sent, form-encoded, and as is)
     /// and the access token redacted.
     fn clean(&self, text: &str) -> String {
         let sent = upstream_text(text, Some(&encode_component(&self.client_secret)));
-        let once = upstream_text(&sent, Some(&self.client_secret));
-        match self.access.borrow().as_ref() {
-            Some((token, _)) => upstream_text(&once, Some(token)),
-            None => once,
-        }
+        self.access.redact(&upstream_text(&sent, Some(&self.client_secret)))
     }
 
     /// An answer: within the size limit; an `error` envelope (whatever the status), a
@@ -462,7 +430,7 @@ impl ServerApi for OneStoreApi {
 
     fn headers(&self, _endpoint: &Endpoint<Self>, now_ms: i64) -> Result<Headers> {
         let mut h = Headers::new();
-        h.push("Authorization", self.bearer(now_ms)?);
+        h.push("Authorization", self.access.bearer(now_ms)?);
         h.push("Content-Type", "application/json");
         h.push("Accept", "application/json");
         h.push("x-market-code", self.market.as_str());
@@ -507,6 +475,7 @@ impl ServerApi for OneStoreApi {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn hosts_are_one_store_s() {
