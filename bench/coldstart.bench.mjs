@@ -10,7 +10,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { record } from './harness.mjs';
@@ -44,13 +44,27 @@ new iap.GoogleVerifier(key).verify(data, sig);
 const t3 = performance.now();
 console.log(JSON.stringify({ loaderMs: n1 - n0, cryptoMs: n2 - n1, importMs: t1 - t0, firstVerifyMs: t3 - t2, totalMs: n2 - n0 + t1 - t0 + t3 - t2 }));
 `;
-const runs = FLAVORS.map(() => []);
+// `node bench/coldstart.bench.mjs /path/to/other/pkg`: the other build's two Node entries join the
+// alternation, and their figures are printed beside these (not recorded).
+const otherDir = process.argv[2];
+const entries = FLAVORS.map((f) => file(f.node));
+if (otherDir) entries.push(resolve(otherDir, 'node.mjs'), resolve(otherDir, 'verify/node.mjs'));
+const runs = entries.map(() => []);
 for (let i = 0; i < 15; i++) {
-  for (const f of i % 2 ? [1, 0] : [0, 1]) {
-    runs[f].push(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', child(file(FLAVORS[f].node))], { encoding: 'utf8' })));
+  const order = entries.map((_, k) => k);
+  for (const f of i % 2 ? order.reverse() : order) {
+    runs[f].push(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', child(entries[f])], { encoding: 'utf8' })));
   }
 }
 const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+if (otherDir) {
+  console.log(`\nCold start, Node, beside the build in ${otherDir} (same processes, alternating, medians)`);
+  FLAVORS.forEach((flavor, f) => {
+    const share = (r) => mid(r.map((x) => x.importMs + x.firstVerifyMs));
+    const [ours, theirs] = [share(runs[f]), share(runs[f + 2])];
+    console.log(`  ${flavor.name}: ${ours.toFixed(2)} ms, the other build ${theirs.toFixed(2)} ms (${(ours / theirs).toFixed(2)}×)`);
+  });
+}
 console.log('\nCold start, Node (15 fresh processes per module, alternating, medians)');
 FLAVORS.forEach((flavor, f) => {
   const median = (k) => mid(runs[f].map((r) => r[k]));

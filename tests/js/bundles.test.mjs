@@ -33,3 +33,23 @@ test("the bundles' copies of the error classes are the file's, and the key names
   assert.match(readFileSync(new URL('src/error.js', pkg), 'utf8'), new RegExp(`Symbol\\.for\\('iap-verify@${version.replaceAll('.', '\\.')}/errors'\\)`));
   assert.ok(Object.isFrozen(globalThis[Symbol.for(`iap-verify@${version}/errors`)]));
 });
+
+test('the bundles keep the names of their classes and functions as written', async () => {
+  // esbuild names a class that refers to itself `_X`; the bundle sets the name back (bundle-entries.mjs).
+  for (const entry of ['../../pkg/node.mjs', '../../pkg/verify/node.mjs']) {
+    const m = await import(entry);
+    let functions = 0;
+    for (const [name, value] of Object.entries(m)) {
+      if (typeof value !== 'function') continue;
+      functions++;
+      assert.doesNotMatch(value.name, /^_(?!_)/, `${entry}: ${name} is named ${value.name}`);
+      for (const method of Object.getOwnPropertyNames(value.prototype ?? {})) {
+        const f = Object.getOwnPropertyDescriptor(value.prototype, method)?.value;
+        if (typeof f === 'function') assert.doesNotMatch(f.name, /^_(?!_)/, `${entry}: ${name}.prototype.${method} is named ${f.name}`);
+      }
+    }
+    assert.ok(functions > 20, `${entry}: ${functions} functions`);
+  }
+  const { PaymentFlow, APIException, VerificationException } = await import('../../pkg/node.mjs');
+  assert.deepEqual([PaymentFlow.name, APIException.name, VerificationException.name], ['PaymentFlow', 'APIException', 'VerificationException']);
+});
