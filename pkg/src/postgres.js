@@ -84,6 +84,36 @@ function record(row) {
 }
 
 /**
+ * Runs `fn` on one connection of `pool` between BEGIN and COMMIT; on a throw, ROLLBACK and the
+ * error again. A connection whose ROLLBACK failed is unusable: it is dropped, not returned to the
+ * pool.
+ * @template T
+ * @param {import('./postgres.js').PgPoolLike} pool
+ * @param {(client: { query(sql: string, params?: unknown[]): Promise<any> }) => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
+async function inTransaction(pool, fn) {
+  const client = await pool.connect();
+  /** @type {unknown} */
+  let broken;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollback) {
+      broken = rollback;
+    }
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/**
  * A flow store on PostgreSQL. Run `migrate(pool)` (or `iap-verify db migrate`) once first.
  * @param {import('./postgres.js').PgPoolLike} pool a `pg.Pool`
  * @param {{ table?: string }} [options] the table (default `iap_payment_flow`)
@@ -125,33 +155,16 @@ export function createPostgresFlowStore(pool, { table = DEFAULT_TABLE } = {}) {
     },
     async deliverInTransaction(paymentSeq, fn) {
       checkSeq(paymentSeq);
-      const client = await pool.connect();
-      /** @type {unknown} */
-      let broken;
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         const locked = record((await client.query(sql.lock, [paymentSeq])).rows[0]);
         if (!locked) throw new IapError('INVALID_ARGUMENT', `postgres flow store: no flow stored for paymentSeq ${paymentSeq}`);
         const next = await fn({ ...locked, transaction: client });
-        let result = locked;
-        if (next != null) {
-          const r = await client.query(sql.update, [paymentSeq, next.state, checkFlow(next), locked.version]);
-          // The row is locked by this transaction, so the version cannot have moved.
-          if (r.rowCount !== 1) throw new IapError('INVALID_STATE_TRANSITION', `postgres flow store: the locked row of ${paymentSeq} changed`);
-          result = { flow: next, version: locked.version + 1 };
-        }
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollback) {
-          broken = rollback; // the connection is unusable: drop it from the pool
-        }
-        throw e;
-      } finally {
-        client.release(broken);
-      }
+        if (next == null) return locked;
+        const r = await client.query(sql.update, [paymentSeq, next.state, checkFlow(next), locked.version]);
+        // The row is locked by this transaction, so the version cannot have moved.
+        if (r.rowCount !== 1) throw new IapError('INVALID_STATE_TRANSITION', `postgres flow store: the locked row of ${paymentSeq} changed`);
+        return { flow: next, version: locked.version + 1 };
+      });
     },
     async unfinished({ updatedBefore = Date.now(), limit = 100 } = {}) {
       if (!Number.isFinite(updatedBefore) || !Number.isSafeInteger(limit) || limit < 1) {
@@ -386,33 +399,15 @@ export function createPostgresPurchaseStore(pool, { table = DEFAULT_PURCHASE_TAB
     },
     async deliverInTransaction(store, storeId, fn) {
       checkKey(store, storeId);
-      const client = await pool.connect();
-      /** @type {unknown} */
-      let broken;
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         const locked = record((await client.query(sql.lock, [store, storeId])).rows[0]);
         if (!locked) throw new IapError('INVALID_ARGUMENT', `postgres purchase store: nothing stored for ${store} ${storeId}`);
         const next = await fn({ flow: /** @type {any} */ (locked.flow), version: locked.version, transaction: client });
-        /** @type {{ flow: any, version: number }} */
-        let result = locked;
-        if (next != null) {
-          const r = await client.query(sql.update, [...params(store, storeId, next), locked.version]);
-          if (r.rowCount !== 1) throw new IapError('INVALID_STATE_TRANSITION', `postgres purchase store: the locked row of ${store} ${storeId} changed`);
-          result = { flow: next, version: locked.version + 1 };
-        }
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollback) {
-          broken = rollback;
-        }
-        throw e;
-      } finally {
-        client.release(broken);
-      }
+        if (next == null) return /** @type {{ flow: any, version: number }} */ (locked);
+        const r = await client.query(sql.update, [...params(store, storeId, next), locked.version]);
+        if (r.rowCount !== 1) throw new IapError('INVALID_STATE_TRANSITION', `postgres purchase store: the locked row of ${store} ${storeId} changed`);
+        return { flow: next, version: locked.version + 1 };
+      });
     },
     async purchase(store, storeId) {
       checkKey(store, storeId);

@@ -588,7 +588,7 @@ async function lookupBody(req, res) {
 }
 
 /**
- * A store the dashboard could not open at start (`section`: audit, ledger), as a usage error: the
+ * A store the dashboard could not open at start (`section`: audit, ledger, sessions), as a usage error: the
  * first line of the cause, with any PostgreSQL URL (it may carry the password) cut to its scheme.
  * @param {string} section
  * @param {unknown} e
@@ -811,7 +811,7 @@ export async function startDashboard(options = {}) {
   } catch (e) {
     await audit.close().catch(() => undefined);
     await ledger?.close().catch(() => undefined);
-    throw new UsageError(`sessions: ${/** @type {Error} */ (e).message.split('\n')[0].replace(/postgres(ql)?:\/\/\S*/gi, 'postgres://…')}`);
+    throw startFailure('sessions', e);
   }
   await audit.prune().catch(() => 0);
   const pruneTimer = setInterval(() => audit.prune().catch(() => 0), 3_600_000);
