@@ -447,13 +447,13 @@ pub fn pubsub_token(data: &[u8]) {
     }
 }
 
-/// The model reader and the as-sent scanner on arbitrary JSON, for every Apple model (the
+/// The model reader and the verbatim scanner on arbitrary JSON, for every Apple model (the
 /// verifiers reach them only with signed payloads, which a fuzzer cannot make).
 pub fn wire(data: &[u8]) {
     use crate::apple::jws::{APP_TRANSACTION, NOTIFICATION, RENEWAL_INFO, TRANSACTION};
     for model in [TRANSACTION, RENEWAL_INFO, APP_TRANSACTION, NOTIFICATION] {
-        let _ = crate::json_text::is_as_sent(data, model.fields);
-        let _ = crate::json_text::as_sent_text(data, model.fields);
+        let _ = crate::json_text::is_verbatim(data, model.fields);
+        let _ = crate::json_text::verbatim_text(data, model.fields);
         if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
             let _ = crate::model_fields::read_object(v, model.fields);
         }

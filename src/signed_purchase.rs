@@ -83,7 +83,7 @@ pub enum VerifiedJson {
     Object(Map<String, Value>),
     /// The signed bytes are UTF-8 JSON whose plain `JSON.parse` is exactly that object, so the
     /// binding may parse the text as received instead of converting the object.
-    AsSent,
+    Verbatim,
 }
 
 impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
@@ -108,8 +108,8 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
     }
 
     /// [`Self::verify`] with the RSA check asked of `host` first, the purchase as JSON. With
-    /// `as_sent_allowed` (the caller can parse the bytes exactly as received), plain-shaped data
-    /// is returned as [`VerifiedJson::AsSent`]. Same checks, same results, same errors. Only with
+    /// `verbatim_allowed` (the caller can parse the bytes exactly as received), plain-shaped data
+    /// is returned as [`VerifiedJson::Verbatim`]. Same checks, same results, same errors. Only with
     /// the `binding` feature.
     #[cfg(any(feature = "binding", feature = "fuzzing", test))]
     pub async fn verify_json_with<H: SignatureHost>(
@@ -117,11 +117,11 @@ impl<S: PurchaseScheme> SignedPurchaseVerifier<S> {
         host: &H,
         signed_data: &[u8],
         signature_base64: &str,
-        as_sent_allowed: bool,
+        verbatim_allowed: bool,
     ) -> Result<VerifiedJson> {
         self.check_with(host, signed_data, signature_base64).await?;
-        if as_sent_allowed && crate::json_text::is_as_sent(signed_data, S::FIELDS) {
-            return Ok(VerifiedJson::AsSent);
+        if verbatim_allowed && crate::json_text::is_verbatim(signed_data, S::FIELDS) {
+            return Ok(VerifiedJson::Verbatim);
         }
         self.decode_json(signed_data).map(VerifiedJson::Object)
     }

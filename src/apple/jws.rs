@@ -668,18 +668,18 @@ impl PreparedJws<'_> {
     }
 
     /// Step 4 after the signature verified: the payload read as `model`, and its JSON text when
-    /// its plain `JSON.parse` is exactly the decoded payload ([`crate::json_text::as_sent`]).
+    /// its plain `JSON.parse` is exactly the decoded payload ([`crate::json_text::verbatim`]).
     fn decode_text(&self, now: i64, model: Model) -> Result<WithText> {
         let json = crate::b64::decode_url("JWS payload", self.payload_b64)?;
         // The plain shape has no repeated key, so the scan could only pass. `Some(None)`: the
         // payload text as it is; `Some(Some(text))`: its fields put in the decoded order.
-        let as_sent = match crate::json_text::as_sent_text(&json, model.fields) {
+        let verbatim = match crate::json_text::verbatim_text(&json, model.fields) {
             Some(std::borrow::Cow::Borrowed(_)) => Some(None),
             Some(std::borrow::Cow::Owned(reordered)) => Some(Some(reordered)),
             None => None,
         };
         let not_expected = |e: String| Error::malformed("JWS payload", format!("not the expected JSON: {e}"));
-        let value = if as_sent.is_none() {
+        let value = if verbatim.is_none() {
             Value::Object(crate::json_text::decode_inner_object("JWS payload", &json)?)
         } else {
             serde_json::from_slice(&json).map_err(|e| not_expected(e.to_string()))?
@@ -689,7 +689,7 @@ impl PreparedJws<'_> {
         let signed = if self.online { None } else { payload.get(model.date).and_then(Value::as_f64).and_then(crate::time::ms_from_f64) };
         let at = signed.unwrap_or(now);
         check_validity_at(&self.chain.validities, at)?;
-        let text = match as_sent {
+        let text = match verbatim {
             Some(Some(reordered)) => Some(reordered),
             Some(None) => String::from_utf8(json).ok(),
             None => None,

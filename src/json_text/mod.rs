@@ -2,10 +2,10 @@
 //!
 //! - The duplicate-key rule: [`decode_object`] refuses a document in which an object, at any
 //!   depth, repeats a key (parsers disagree on which value wins).
-//! - Signed JSON that needs no re-serialization ([`as_sent`]): text whose plain `JSON.parse` is
+//! - Signed JSON that needs no re-serialization ([`verbatim`]): text whose plain `JSON.parse` is
 //!   exactly the object the crate's decoding returns, which a binding may hand out as received.
 
-mod as_sent;
+mod verbatim;
 
 use std::fmt;
 
@@ -14,9 +14,9 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Result};
 
-pub(crate) use as_sent::as_sent_text;
+pub(crate) use verbatim::verbatim_text;
 #[cfg(any(feature = "binding", feature = "fuzzing", test))]
-pub(crate) use as_sent::is_as_sent;
+pub(crate) use verbatim::is_verbatim;
 
 /// Decodes a JSON object in which no object, at any depth, repeats a key.
 ///

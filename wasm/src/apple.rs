@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::purchase::{as_sent_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
+use crate::purchase::{verbatim_js, register, register_receipt_entries, to_js_verified, Verified as Registered};
 use crate::engine::{Engine, HostKeys};
 #[cfg(feature = "online")]
 use crate::ocsp::FetchTransport;
@@ -107,7 +107,7 @@ fn payload_js(v: &Verified<Map<String, Value>>) -> JsResult<JsValue> {
 }
 
 /// [`payload_js`], from the payload's text when it may be handed out as sent (its `JSON.parse`
-/// is the decoded payload, see the core's `json_text::as_sent`).
+/// is the decoded payload, see the core's `json_text::verbatim`).
 fn checked_js((v, text): &Checked) -> JsResult<JsValue> {
     let Some(text) = text else { return payload_js(v) };
     let js = crate::json_parse(&js_sys::JsString::from(text.as_str()))
@@ -122,7 +122,7 @@ fn checked_js((v, text): &Checked) -> JsResult<JsValue> {
 /// none when the payload's text may be handed out as sent).
 fn transaction_js((v, text): &Checked) -> JsResult<JsValue> {
     let js = match text {
-        Some(text) => as_sent_js(&js_sys::JsString::from(text.as_str()).into(), Registered::AppleTransaction)?,
+        Some(text) => verbatim_js(&js_sys::JsString::from(text.as_str()).into(), Registered::AppleTransaction)?,
         None => to_js_verified(v.payload(), Registered::AppleTransaction)?,
     };
     if v.is_test_data() {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::purchase::{as_sent_js, to_js_verified, Verified};
+use crate::purchase::{verbatim_js, to_js_verified, Verified};
 use crate::engine::{Engine, HostKeys};
 use crate::{bytes_arg, js_error, string_arg, to_js, JsResult, Options};
 use iap_verify::google::{GooglePlay, VerifyOptions};
@@ -36,7 +36,7 @@ impl Branded for OneStore {
 
 /// Whether the signed data may be handed out as passed: a JS string whose UTF-8 (what was
 /// verified) holds no U+FFFD, which is what a lone surrogate in the string would have become.
-fn as_sent_allowed(signed_data: &JsValue, data: &[u8]) -> bool {
+fn verbatim_allowed(signed_data: &JsValue, data: &[u8]) -> bool {
     signed_data.is_string() && !data.windows(3).any(|w| w == [0xef, 0xbf, 0xbd])
 }
 
@@ -96,14 +96,14 @@ impl<S: Branded> Purchases<S> {
     fn js(signed_data: &JsValue, verified: &VerifiedJson) -> JsResult<JsValue> {
         match verified {
             VerifiedJson::Object(map) => to_js_verified(map, S::BRAND),
-            VerifiedJson::AsSent => as_sent_js(signed_data, S::BRAND),
+            VerifiedJson::Verbatim => verbatim_js(signed_data, S::BRAND),
         }
     }
 
     fn verify(&self, signed_data: JsValue, signature: JsValue) -> JsResult<JsValue> {
         let (data, signature) = Self::args(&signed_data, &signature)?;
-        let as_sent = as_sent_allowed(&signed_data, &data);
-        let verified = run_ready(self.core.verify_json_with(&Engine::Sync(&self.host), &data, &signature, as_sent))
+        let verbatim = verbatim_allowed(&signed_data, &data);
+        let verified = run_ready(self.core.verify_json_with(&Engine::Sync(&self.host), &data, &signature, verbatim))
             .and_then(|r| r)
             .map_err(js_error)?;
         Self::js(&signed_data, &verified)
@@ -114,8 +114,8 @@ impl<S: Branded> Purchases<S> {
         let (core, host) = (Rc::clone(&self.core), Rc::clone(&self.host));
         future_to_promise(async move {
             let (data, signature) = args?;
-            let as_sent = as_sent_allowed(&signed_data, &data);
-            let verified = core.verify_json_with(&Engine::Async(&host), &data, &signature, as_sent).await.map_err(js_error)?;
+            let verbatim = verbatim_allowed(&signed_data, &data);
+            let verified = core.verify_json_with(&Engine::Async(&host), &data, &signature, verbatim).await.map_err(js_error)?;
             Self::js(&signed_data, &verified)
         })
     }

@@ -13,8 +13,6 @@ use wasm_bindgen::JsCast;
 
 use iap_verify::Error;
 
-#[cfg(feature = "clients")]
-mod api;
 mod apple;
 mod engine;
 #[cfg(feature = "events")]
@@ -33,6 +31,8 @@ mod play;
 #[cfg(feature = "pubsub")]
 mod pubsub;
 mod purchase;
+#[cfg(feature = "clients")]
+mod server_api;
 #[cfg(feature = "clients")]
 mod signature;
 

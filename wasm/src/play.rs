@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::api::{json_arg, ms, response_arg, Core, JsServerApi};
+use crate::server_api::{json_arg, ms, response_arg, Core, JsServerApi};
 use crate::purchase::{register, Verified};
 use crate::{js_error, to_js, JsResult};
 use iap_verify::endpoint::ServerApi;

@@ -135,9 +135,9 @@ pub(crate) fn to_js_verified(value: &impl Serialize, kind: Verified) -> JsResult
 }
 
 /// `JSON.parse(text)` of signed data known to parse to exactly what the core's decoding returns
-/// (the core's `json_text::as_sent`), registered as a verified value of `kind` with the text as its snapshot
+/// (the core's `json_text::verbatim`), registered as a verified value of `kind` with the text as its snapshot
 /// (`toPurchase` reads snapshots through the model's schema, which makes it the same).
-pub(crate) fn as_sent_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
+pub(crate) fn verbatim_js(text: &JsValue, kind: Verified) -> JsResult<JsValue> {
     let not_json = || js_error(Error::malformed("verified value", "not JSON"));
     let text = text.dyn_ref::<js_sys::JsString>().ok_or_else(not_json)?;
     let js = crate::json_parse(text).map_err(|_| not_json())?;

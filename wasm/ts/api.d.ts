@@ -1,4 +1,4 @@
-// The TypeScript of wasm/src/api.rs that is not a model: options, parameters and answers as JavaScript
+// The TypeScript of wasm/src/server_api.rs that is not a model: options, parameters and answers as JavaScript
 // passes and reads them. The models are generated from their Rust declarations (pkg/web/models.d.ts);
 // scripts/build-pkg.mjs puts both into the declarations of the module (pkg/web/iap_verify.d.ts).
 

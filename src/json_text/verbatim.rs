@@ -3,11 +3,11 @@
 //! (the duplicate-key rule of [`super::decode_object`], serde_json's parse, then [`crate::model_fields`]'s reader).
 //! The wasm layer then hands the caller `JSON.parse` of the text as received instead of
 //! serializing the decoded object and parsing that: the same object, with less work.
-//! [`as_sent_text`] also takes the outer object's known fields in any order (Apple writes its
+//! [`verbatim_text`] also takes the outer object's known fields in any order (Apple writes its
 //! transactions in another order than the models declare) and puts its members, each as received,
 //! in the decoded order.
 //!
-//! It is conservative by design: [`is_as_sent`] says `true` only for a plain, common shape (the
+//! It is conservative by design: [`is_verbatim`] says `true` only for a plain, common shape (the
 //! stores' own), and `false` for anything else, whatever the crate would make of it; a `false`
 //! sends the caller down the full decoding, with its results and errors. So it must never say
 //! `true` where the full decoding fails or returns something else, and the tests hold it to that.
@@ -34,15 +34,15 @@ const MAX_NUMBER: usize = 20;
 /// Whether `bytes` is a JSON object that every conforming parser reads as exactly what the crate's
 /// decoding through `fields` returns (see the module doc). `false` means "not known to be".
 #[cfg(any(feature = "binding", feature = "fuzzing", test))]
-pub(crate) fn is_as_sent(bytes: &[u8], fields: &'static [Field]) -> bool {
-    matches!(as_sent_text(bytes, fields), Some(Cow::Borrowed(_)))
+pub(crate) fn is_verbatim(bytes: &[u8], fields: &'static [Field]) -> bool {
+    matches!(verbatim_text(bytes, fields), Some(Cow::Borrowed(_)))
 }
 
 /// The same, but the known fields of the outer object may come in any order: then the text with
 /// its outer members put in the decoded order (known fields in declaration order, then the
 /// unknown ones as sent), each member's bytes as received. `JSON.parse` of what this returns is
 /// exactly what the crate's decoding returns; `None` means "not known to be".
-pub(crate) fn as_sent_text<'t>(bytes: &'t [u8], fields: &'static [Field]) -> Option<Cow<'t, str>> {
+pub(crate) fn verbatim_text<'t>(bytes: &'t [u8], fields: &'static [Field]) -> Option<Cow<'t, str>> {
     // Strings must be UTF-8 (serde_json refuses others); outside strings only ASCII is JSON.
     let text = std::str::from_utf8(bytes).ok()?;
     let mut s = Scanner { bytes, at: 0 };
@@ -369,16 +369,16 @@ mod tests {
     }
 
     fn check_with(bytes: &[u8], fields: &'static [Field]) -> bool {
-        let yes = is_as_sent(bytes, fields);
+        let yes = is_verbatim(bytes, fields);
         let text = String::from_utf8_lossy(bytes);
         if yes {
-            let d = decoded(bytes, fields).unwrap_or_else(|| panic!("said as-sent, but the decoding refuses: {text}"));
+            let d = decoded(bytes, fields).unwrap_or_else(|| panic!("said verbatim, but the decoding refuses: {text}"));
             let parsed: Value = serde_json::from_slice(bytes).unwrap();
-            assert!(same(&d, &parsed), "said as-sent, but the decoding differs: {text}");
+            assert!(same(&d, &parsed), "said verbatim, but the decoding differs: {text}");
         }
         // The reordering form: whatever text it gives parses to the decoding, and it gives the
         // input itself exactly when the strict form says yes.
-        match as_sent_text(bytes, fields) {
+        match verbatim_text(bytes, fields) {
             Some(out) => {
                 let d = decoded(bytes, fields).unwrap_or_else(|| panic!("gave a text, but the decoding refuses: {text}"));
                 let parsed: Value = serde_json::from_str(&out).unwrap();
@@ -395,7 +395,7 @@ mod tests {
     }
 
     #[test]
-    fn the_stores_shape_is_as_sent() {
+    fn the_stores_shape_is_verbatim() {
         for text in [
             r#"{}"#,
             r#"{"a":"x","n":1,"t":1700000000000,"b":true,"list":["p","q"],"any":{"k":[1,null,"\u00e9"]},"o":{"x":-3,"y":"z"},"zz":null}"#,
@@ -431,11 +431,11 @@ mod tests {
     fn out_of_order_fields_are_put_in_the_decoded_order() {
         let text = r#"{ "zz" : [1, {"k":2}], "n":3,"a" :"x", "o":{"x":1,"y":"z"},"t":1.5 }"#;
         assert!(!check(text));
-        let out = as_sent_text(text.as_bytes(), FIELDS).unwrap();
+        let out = verbatim_text(text.as_bytes(), FIELDS).unwrap();
         assert_eq!(out, r#"{"a" :"x","n":3,"t":1.5,"o":{"x":1,"y":"z"},"zz" : [1, {"k":2}]}"#);
         // Nested models must still be in order.
-        assert!(as_sent_text(br#"{"o":{"y":"z","x":1},"a":"x"}"#, FIELDS).is_none());
-        assert!(as_sent_text(br#"{"n":1,"a":null}"#, FIELDS).is_none());
+        assert!(verbatim_text(br#"{"o":{"y":"z","x":1},"a":"x"}"#, FIELDS).is_none());
+        assert!(verbatim_text(br#"{"n":1,"a":null}"#, FIELDS).is_none());
     }
 
     #[test]
@@ -478,7 +478,7 @@ mod tests {
     #[test]
     fn mutations_never_make_it_lie() {
         // Every one-byte change and every truncation of a rich document: whenever the scanner says
-        // as-sent, the decoding agrees (checked inside `check`).
+        // verbatim, the decoding agrees (checked inside `check`).
         let base = r#"{"a":"x\"y","n":-7,"t":2.5,"b":false,"list":["p"],"any":{"k":[1,{"m":null}]},"o":{"x":1,"y":"z"},"u":"v"}"#;
         let symbols = b"{}[]\",:-.0123456789eE+tfnul\\ \"axyzbnt";
         let bytes = base.as_bytes();
@@ -511,7 +511,7 @@ mod tests {
             let nested = notification["data"][name].as_str().unwrap();
             let payload = decode(nested.split('.').nth(1).unwrap());
             check_with(&payload, model.fields);
-            assert!(as_sent_text(&payload, model.fields).is_some(), "{name}");
+            assert!(verbatim_text(&payload, model.fields).is_some(), "{name}");
         }
     }
 }
