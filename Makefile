@@ -105,7 +105,7 @@ test-package: build
 	@node_modules/.bin/tsc -p www
 	@echo "[test] TypeScript: tsc --noEmit --strict on tests/types (usage*.ts compile, wrong*.ts fail where marked)"
 	@node_modules/.bin/tsc -p tests/types/tsconfig.json
-	@echo "[test] packaging: the tarballs of target/packages/, installed offline into empty projects: imports, bins, contents, sizes"
+	@echo "[test] packaging: the tarballs of target/packages/, installed into empty projects: imports, bins, contents, sizes"
 	@node --test tests/package/
 
 ## test-examples: each program of examples/ in an empty folder, with the package from its tarball

@@ -58,6 +58,13 @@ function checkKey(store, storeId) {
   return `${store}\u0000${storeId}`;
 }
 
+/** `unsettled` and `unrevoked` read at most `limit` rows: a positive integer. @param {unknown} limit */
+function checkLimit(limit) {
+  if (!Number.isSafeInteger(limit) || /** @type {number} */ (limit) < 1) {
+    throw new IapError('INVALID_ARGUMENT', 'purchase store: `limit` must be a positive integer');
+  }
+}
+
 /**
  * An in-memory purchase store with the whole contract: for tests, the demo and one process.
  * @returns {import('./purchase-store.js').MemoryPurchaseStore}
@@ -169,6 +176,7 @@ export function createMemoryPurchaseStore({ now = Date.now } = {}) {
       return [...rows.values()].filter((r) => r.userId === userId).sort((a, b) => b.createdAt - a.createdAt).map(entry);
     },
     async unsettled({ limit = 100 } = {}) {
+      checkLimit(limit);
       return [...rows.values()]
         .filter((r) => r.unsettled)
         .sort((a, b) => a.acknowledgeBy - b.acknowledgeBy)
@@ -176,7 +184,7 @@ export function createMemoryPurchaseStore({ now = Date.now } = {}) {
         .map((r) => ({ store: r.store, storeId: r.storeId, acknowledgeBy: r.acknowledgeBy }));
     },
     async unrevoked({ limit = 100 } = {}) {
-      if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'purchase store: `limit` must be a positive integer');
+      checkLimit(limit);
       return [...rows.values()]
         .filter((r) => r.unrevoked)
         .sort((a, b) => a.refundedAt - b.refundedAt)

@@ -60,6 +60,16 @@ export function purchaseStoreContract(test, make, name) {
     assert.equal(same.version, 2);
   });
 
+  test(`${name}: unsettled and unrevoked take a positive integer limit, and say so otherwise`, async () => {
+    const s = await make();
+    for (const read of ['unsettled', 'unrevoked']) {
+      for (const limit of [0, -1, 1.5, '10', Number.NaN, 2 ** 53]) {
+        await assert.rejects(s[read]({ limit }), { code: 'INVALID_ARGUMENT', message: /`limit` must be a positive integer/ }, `${read}(${String(limit)})`);
+      }
+      assert.deepEqual(await s[read]({ limit: 1 }), [], `${read} of an empty store`);
+    }
+  });
+
   test(`${name}: the ledger: purchasesOf(userId) over every store, purchase(store, id), unsettled soonest first`, async () => {
     const s = await make();
     await s.insert('GG', 'tok-1', flowJson({ userId: 'u1' }));

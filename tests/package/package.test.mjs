@@ -1,6 +1,6 @@
 // The packages as a user installs them: the tarballs `make build` packs into target/packages/
 // (iap-verify from pkg/, iap-verify-emulator from emulator/, iap-verify-dashboard from www/),
-// installed offline into empty projects: the library alone, then the three side by side. Imported
+// installed into empty projects: the library alone, then the three side by side. Imported
 // from ESM, CommonJS, TypeScript, the bins and Deno (local path). Also: what each tarball holds,
 // the library's size, and the TypeScript checks (usage.ts must compile under --strict, wrong.ts
 // must fail where it says, no `any` in public signatures).

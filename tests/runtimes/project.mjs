@@ -1,10 +1,10 @@
 // The packages as a user gets them: the tarballs `make build` packs into target/packages/
-// (scripts/pack.mjs), installed side by side into an empty project, offline. Shared by the runtime
+// (scripts/pack.mjs), installed side by side into an empty project. Shared by the runtime
 // runner, the packaging test and the examples.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -43,13 +43,26 @@ export function emptyProject(prefix = 'iap-verify-project-') {
   return { work, projectDir };
 }
 
-/** Installs the named packages' tarballs into `projectDir` in one offline `npm install`. */
+/**
+ * Installs the named packages' tarballs into `projectDir` in one `npm install`, then checks that
+ * each was installed from its tarball. Their own dependencies from the registry (the dashboard's
+ * `openid-client`) come from npm's cache where it has them: `--prefer-offline`, not `--offline`,
+ * because a new machine's cache holds only what `npm ci` fetched, by the lockfile's URLs, without
+ * the registry documents an install by version needs.
+ */
 export function installPackages(projectDir, names, packed = packedPackages()) {
   const tarballs = names.map((n) => {
     if (!packed[n]) throw new Error(`${n} is not among the packed packages (${Object.keys(packed).join(', ')})`);
     return packed[n].tarball;
   });
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: projectDir, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], { cwd: projectDir, stdio: 'pipe' });
+  const lock = JSON.parse(readFileSync(join(projectDir, 'package-lock.json'), 'utf8'));
+  for (const n of names) {
+    const resolved = lock.packages?.[`node_modules/${n}`]?.resolved;
+    if (resolved !== `file:${relative(projectDir, packed[n].tarball).split(sep).join('/')}`) {
+      throw new Error(`${n} was installed from ${resolved}, not from ${packed[n].tarball}`);
+    }
+  }
 }
 
 /**
