@@ -85,11 +85,11 @@ export function applyRenewal(options: {
   /** The renewed period's end (epoch ms), where known. */
   expiresAt?: number;
 }): Promise<PurchaseFlow | null>;
-/** Applies a Google Play listVoidedPurchases answer to the ledger: a REVOKE per delivered purchase until REVOKED is recorded, never after, however often it is read. */
+/** Applies a Google Play listVoidedPurchases answer to the ledger: a REVOKE per delivered purchase until REVOKED is recorded, never after, however often it is read. One failure does not stop the others: it is reported in `failed` (a refund recorded before its revoke threw stays owed, see `store.unrevoked()`). */
 export function applyVoidedPurchases(options: {
   store: PurchaseStore; voided: unknown;
   revoke: Revoke;
-}): Promise<{ applied: string[]; unknown: string[] }>;
+}): Promise<{ applied: string[]; unknown: string[]; failed: Array<{ purchaseToken: string; error: unknown }> }>;
 /** The revoke sweeper: performs every owed REVOKE `store.unrevoked()` lists (refunded after delivery, REVOKED not recorded), oldest first; a failure is reported in `failed`, the record stays owed. */
 export function revokeUnrevoked(options: { store: PurchaseStore; revoke: Revoke; limit?: number }): Promise<{
   revoked: Array<{ store: string; storeId: string }>; failed: Array<{ store: string; storeId: string; error: unknown }>;

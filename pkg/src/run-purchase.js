@@ -469,22 +469,33 @@ export async function settleUnsettled(options) {
  * ledger: each voided purchase stored under `['GG', purchaseToken]` is refunded and `revoke`
  * called for what was delivered until REVOKED is recorded (applyRefund): reading the list again
  * after a `revoke` that threw asks again; after REVOKED, never. Purchases the ledger does not
- * hold are returned in `unknown`.
+ * hold are returned in `unknown`. One failure does not stop the others (one purchase whose revoke
+ * keeps throwing must not hold back every refund listed after it): it is reported in `failed`,
+ * and a refund recorded before its revoke threw stays owed (`store.unrevoked()`).
  * @param {{ store: PurchaseStore, voided: unknown, revoke: Revoke }} options
  */
 export async function applyVoidedPurchases({ store, voided, revoke }) {
   const list = Array.isArray(voided) ? voided : /** @type {{ voidedPurchases?: unknown } | null} */ (voided)?.voidedPurchases ?? [];
   if (!Array.isArray(list)) throw bad('`voided` must be a listVoidedPurchases answer or its voidedPurchases array');
+  // The whole answer is checked before anything is applied.
+  for (const v of list) {
+    if (typeof v?.purchaseToken !== 'string' || v.purchaseToken === '') throw bad('a voided purchase without a purchaseToken');
+  }
   /** @type {string[]} */
   const applied = [];
   /** @type {string[]} */
   const unknown = [];
+  /** @type {Array<{ purchaseToken: string, error: unknown }>} */
+  const failed = [];
   for (const v of list) {
-    const token = v?.purchaseToken;
-    if (typeof token !== 'string' || token === '') throw bad('a voided purchase without a purchaseToken');
+    const token = /** @type {string} */ (v.purchaseToken);
     const reason = `voided by Google Play (voidedReason ${v.voidedReason ?? '?'}, voidedSource ${v.voidedSource ?? '?'})`;
-    const flow = await applyRefund({ store, key: ['GG', token], reason, revoke });
-    (flow === null ? unknown : applied).push(token);
+    try {
+      const flow = await applyRefund({ store, key: ['GG', token], reason, revoke });
+      (flow === null ? unknown : applied).push(token);
+    } catch (error) {
+      failed.push({ purchaseToken: token, error });
+    }
   }
-  return { applied, unknown };
+  return { applied, unknown, failed };
 }

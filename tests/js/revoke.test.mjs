@@ -160,9 +160,46 @@ test('applyVoidedPurchases: a revoke that threw is asked again when the list is 
   await googleRecord(mem, 'tok-v');
   const voided = { voidedPurchases: [{ purchaseToken: 'tok-v', voidedReason: 1, voidedSource: 0 }, { purchaseToken: 'tok-unknown' }] };
   const a = app({ fail: 1 });
-  await assert.rejects(iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke }), /grants db down/);
-  assert.deepEqual(await iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke }), { applied: ['tok-v'], unknown: ['tok-unknown'] });
-  assert.deepEqual(await iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke }), { applied: ['tok-v'], unknown: ['tok-unknown'] });
+  const first = await iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke });
+  assert.deepEqual([first.applied, first.unknown], [[], ['tok-unknown']]);
+  assert.deepEqual(first.failed.map((f) => [f.purchaseToken, f.error.message]), [['tok-v', 'grants db down']]);
+  assert.deepEqual((await mem.unrevoked()).map((r) => r.storeId), ['tok-v'], 'the refund is recorded, its revoke owed');
+  assert.deepEqual(await iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke }), { applied: ['tok-v'], unknown: ['tok-unknown'], failed: [] });
+  assert.deepEqual(await iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke }), { applied: ['tok-v'], unknown: ['tok-unknown'], failed: [] });
   assert.deepEqual(a.calls.map((c) => c.key), ['GG tok-v', 'GG tok-v']);
   assert.deepEqual([...a.taken], ['GG tok-v']);
+});
+
+test('applyVoidedPurchases: a purchase whose revoke keeps throwing holds back no other refund of the list', async () => {
+  const mem = iap.createMemoryPurchaseStore();
+  for (const t of ['tok-1', 'tok-poison', 'tok-3']) await googleRecord(mem, t);
+  const voided = ['tok-1', 'tok-poison', 'tok-3'].map((purchaseToken) => ({ purchaseToken, voidedReason: 1, voidedSource: 0 }));
+  const a = app();
+  const poisoned = async (effect, flow, context) => {
+    if (effect.storeId === 'tok-poison') throw new Error('user locked');
+    return a.revoke(effect, flow, context);
+  };
+  const r = await iap.applyVoidedPurchases({ store: mem, voided: { voidedPurchases: voided }, revoke: poisoned });
+  assert.deepEqual([r.applied, r.unknown], [['tok-1', 'tok-3'], []]);
+  assert.deepEqual(r.failed.map((f) => [f.purchaseToken, f.error.message]), [['tok-poison', 'user locked']]);
+  assert.deepEqual([...a.taken].sort(), ['GG tok-1', 'GG tok-3']);
+  for (const t of ['tok-1', 'tok-poison', 'tok-3']) assert.equal((await mem.load('GG', t)).flow.state, 'REFUNDED', t);
+  assert.deepEqual((await mem.unrevoked()).map((u) => u.storeId), ['tok-poison'], 'owed, for the sweeper');
+  // Fixed: the next read revokes it, and no other purchase a second time.
+  assert.deepEqual(await iap.applyVoidedPurchases({ store: mem, voided, revoke: a.revoke }), { applied: ['tok-1', 'tok-poison', 'tok-3'], unknown: [], failed: [] });
+  assert.deepEqual(a.calls.map((c) => c.key), ['GG tok-1', 'GG tok-3', 'GG tok-poison']);
+  assert.deepEqual(await mem.unrevoked(), []);
+});
+
+test('applyVoidedPurchases: an answer with a purchase without its token is refused before anything is applied', async () => {
+  const mem = iap.createMemoryPurchaseStore();
+  await googleRecord(mem, 'tok-1');
+  const before = await mem.load('GG', 'tok-1');
+  const a = app();
+  for (const bad of [{ voidedReason: 1 }, { purchaseToken: '' }, { purchaseToken: 7 }, null]) {
+    await assert.rejects(iap.applyVoidedPurchases({ store: mem, voided: [{ purchaseToken: 'tok-1' }, bad], revoke: a.revoke }), { code: 'INVALID_ARGUMENT', message: /without a purchaseToken/ });
+  }
+  await assert.rejects(iap.applyVoidedPurchases({ store: mem, voided: { voidedPurchases: 'x' }, revoke: a.revoke }), { code: 'INVALID_ARGUMENT' });
+  assert.deepEqual(a.calls, []);
+  assert.deepEqual(await mem.load('GG', 'tok-1'), before);
 });
