@@ -4,7 +4,7 @@
 // one statement, so several backend instances can share payments safely (see flow-store.js for
 // the contract, the README for the conflict rules).
 import { IapError } from './error.js';
-import { ledgerColumns } from './purchase-store.js';
+import { checkLimit, ledgerColumns } from './purchase-store.js';
 
 export const DEFAULT_TABLE = 'iap_payment_flow';
 
@@ -422,11 +422,11 @@ export function createPostgresPurchaseStore(pool, { table = DEFAULT_PURCHASE_TAB
       return (await pool.query(sql.of, [userId])).rows.map(entry);
     },
     async unsettled({ limit = 100 } = {}) {
-      if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `limit` must be a positive integer');
+      checkLimit(limit, 'postgres purchase store');
       return (await pool.query(sql.unsettled, [limit])).rows.map((/** @type {any} */ r) => ({ store: r.store, storeId: r.store_id, acknowledgeBy: r.acknowledge_by == null ? null : Number(r.acknowledge_by) }));
     },
     async unrevoked({ limit = 100 } = {}) {
-      if (!Number.isSafeInteger(limit) || limit < 1) throw new IapError('INVALID_ARGUMENT', 'postgres purchase store: `limit` must be a positive integer');
+      checkLimit(limit, 'postgres purchase store');
       return (await pool.query(sql.unrevoked, [limit])).rows.map((/** @type {any} */ r) => ({ store: r.store, storeId: r.store_id, refundedAt: ms(r.refunded_at) }));
     },
   };

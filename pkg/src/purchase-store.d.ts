@@ -46,3 +46,5 @@ export function ledgerColumns(flow: PurchaseFlowJSON | PaymentFlowJSON): {
   userId: string | null; productId: string; state: string; flagged: boolean; delivered: boolean; settled: boolean;
   refunded: boolean; unrevoked: boolean; unsettled: boolean; acknowledgeBy: number | null;
 };
+/** Throws INVALID_ARGUMENT unless `limit` is a positive integer (`unsettled`, `unrevoked`); `who` names the store in the message. */
+export function checkLimit(limit: unknown, who?: string): void;

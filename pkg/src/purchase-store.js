@@ -58,10 +58,14 @@ function checkKey(store, storeId) {
   return `${store}\u0000${storeId}`;
 }
 
-/** `unsettled` and `unrevoked` read at most `limit` rows: a positive integer. @param {unknown} limit */
-function checkLimit(limit) {
+/**
+ * Every store's `unsettled` and `unrevoked` read at most `limit` rows: a positive integer.
+ * @param {unknown} limit
+ * @param {string} [who] the store, as its errors name it
+ */
+export function checkLimit(limit, who = 'purchase store') {
   if (!Number.isSafeInteger(limit) || /** @type {number} */ (limit) < 1) {
-    throw new IapError('INVALID_ARGUMENT', 'purchase store: `limit` must be a positive integer');
+    throw new IapError('INVALID_ARGUMENT', `${who}: \`limit\` must be a positive integer`);
   }
 }
 
