@@ -464,6 +464,24 @@ mod tests {
         assert_eq!(apple(n.as_object().unwrap()).unwrap_err().code(), "MALFORMED_INPUT");
     }
 
+    /// Google's subscription notification types (ONE store's SNS uses the same codes): each
+    /// code, the event type it maps to, and the store's name for it.
+    const SUBSCRIPTION_TYPES: [(i64, EventType, &str); 13] = [
+        (1, EventType::Recovered, "SUBSCRIPTION_RECOVERED"),
+        (2, EventType::Renewed, "SUBSCRIPTION_RENEWED"),
+        (3, EventType::AutoRenewOff, "SUBSCRIPTION_CANCELED"),
+        (4, EventType::Purchased, "SUBSCRIPTION_PURCHASED"),
+        (5, EventType::OnHold, "SUBSCRIPTION_ON_HOLD"),
+        (6, EventType::InGracePeriod, "SUBSCRIPTION_IN_GRACE_PERIOD"),
+        (7, EventType::AutoRenewOn, "SUBSCRIPTION_RESTARTED"),
+        (8, EventType::PriceChange, "SUBSCRIPTION_PRICE_CHANGE_CONFIRMED"),
+        (9, EventType::Renewed, "SUBSCRIPTION_DEFERRED"),
+        (10, EventType::Paused, "SUBSCRIPTION_PAUSED"),
+        (11, EventType::Unknown, "SUBSCRIPTION_PAUSE_SCHEDULE_CHANGED"),
+        (12, EventType::Revoked, "SUBSCRIPTION_REVOKED"),
+        (13, EventType::Expired, "SUBSCRIPTION_EXPIRED"),
+    ];
+
     fn push(data: Value) -> DeveloperNotification {
         use base64::Engine;
         let body = json!({
@@ -482,20 +500,7 @@ mod tests {
             d[k] = v;
             google(&push(d)).unwrap()
         };
-        for (n, want, name) in [
-            (1, T::Recovered, "SUBSCRIPTION_RECOVERED"),
-            (2, T::Renewed, "SUBSCRIPTION_RENEWED"),
-            (3, T::AutoRenewOff, "SUBSCRIPTION_CANCELED"),
-            (4, T::Purchased, "SUBSCRIPTION_PURCHASED"),
-            (5, T::OnHold, "SUBSCRIPTION_ON_HOLD"),
-            (6, T::InGracePeriod, "SUBSCRIPTION_IN_GRACE_PERIOD"),
-            (7, T::AutoRenewOn, "SUBSCRIPTION_RESTARTED"),
-            (9, T::Renewed, "SUBSCRIPTION_DEFERRED"),
-            (10, T::Paused, "SUBSCRIPTION_PAUSED"),
-            (12, T::Revoked, "SUBSCRIPTION_REVOKED"),
-            (13, T::Expired, "SUBSCRIPTION_EXPIRED"),
-            (99, T::Unknown, "99"),
-        ] {
+        for (n, want, name) in SUBSCRIPTION_TYPES.into_iter().chain([(99, T::Unknown, "99")]) {
             let e = with("subscriptionNotification", json!({ "version": "1.0", "notificationType": n, "purchaseToken": "tok", "subscriptionId": "monthly" }));
             assert_eq!((e.event_type, e.store_type.as_str()), (want, name), "type {n}");
             assert_eq!((e.id.as_str(), e.occurred_at, e.purchase_token.as_deref(), e.product_id.as_deref()), ("m-7", Some(1700), Some("tok"), Some("monthly")));
@@ -552,23 +557,7 @@ mod tests {
                 "subscriptionNotification": { "version": "1", "notificationType": code, "purchaseToken": "SUB1", "productId": "monthly" } });
             crate::onestore::decode_subscription_notification(body.to_string().as_bytes()).unwrap()
         };
-        for (code, want, name) in [
-            (1, T::Recovered, "SUBSCRIPTION_RECOVERED"),
-            (2, T::Renewed, "SUBSCRIPTION_RENEWED"),
-            (3, T::AutoRenewOff, "SUBSCRIPTION_CANCELED"),
-            (4, T::Purchased, "SUBSCRIPTION_PURCHASED"),
-            (5, T::OnHold, "SUBSCRIPTION_ON_HOLD"),
-            (6, T::InGracePeriod, "SUBSCRIPTION_IN_GRACE_PERIOD"),
-            (7, T::AutoRenewOn, "SUBSCRIPTION_RESTARTED"),
-            (8, T::PriceChange, "SUBSCRIPTION_PRICE_CHANGE_CONFIRMED"),
-            (9, T::Renewed, "SUBSCRIPTION_DEFERRED"),
-            (10, T::Paused, "SUBSCRIPTION_PAUSED"),
-            (11, T::Unknown, "SUBSCRIPTION_PAUSE_SCHEDULE_CHANGED"),
-            (12, T::Revoked, "SUBSCRIPTION_REVOKED"),
-            (13, T::Expired, "SUBSCRIPTION_EXPIRED"),
-            (17, T::Unknown, "17"),
-            (20, T::Unknown, "20"),
-        ] {
+        for (code, want, name) in SUBSCRIPTION_TYPES.into_iter().chain([(17, T::Unknown, "17"), (20, T::Unknown, "20")]) {
             let e = StoreEvent::from_onestore_subscription(&sns(code, 5_000)).unwrap();
             assert_eq!((e.event_type, e.store_type.as_str()), (want, name), "type {code}");
             assert_eq!((e.id, e.occurred_at, e.purchase_token.as_deref(), e.product_id.as_deref()), (format!("SUB1:{code}:5000"), Some(5_000), Some("SUB1"), Some("monthly")));
