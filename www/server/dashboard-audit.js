@@ -4,6 +4,7 @@
 // request carried beyond them (a password, a token, a key) has no field to land in.
 import { appendFile, readFile, writeFile, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { openPool } from './dashboard-pg.js';
 
 /**
  * One entry. `target`: the customer or id looked at or acted on; `result`: ok, refused, error.
@@ -113,25 +114,12 @@ export function fileAudit(file, retentionDays) {
  * @returns {Promise<AuditTrail>}
  */
 export async function postgresAudit(url, retentionDays) {
-  /** @type {any} */
-  let pg;
-  // An optional dependency, named through a variable: the dashboard installs and type-checks without it.
-  const name = 'pg';
-  try {
-    pg = (await import(name)).default;
-  } catch {
-    throw new Error('audit.postgres needs the pg package: npm install pg');
-  }
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  try {
+  const { pool } = await openPool(url, 'audit.postgres', async (pool) => {
     await pool.query(`CREATE TABLE IF NOT EXISTS iap_verify_dashboard_audit (
     id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, role text NOT NULL,
     action text NOT NULL, store text, target text, result text NOT NULL, detail text)`);
     await pool.query('CREATE INDEX IF NOT EXISTS iap_verify_dashboard_audit_at ON iap_verify_dashboard_audit (at)');
-  } catch (e) {
-    await pool.end().catch(() => undefined);
-    throw e;
-  }
+  });
   return {
     kind: 'postgres',
     retentionDays,

@@ -5,6 +5,7 @@
 // dashboard creates nothing there), or a store object given to startDashboard (tests, one process).
 import * as iap from 'iap-verify';
 import { createPostgresPurchaseStore } from 'iap-verify/postgres';
+import { openPool } from './dashboard-pg.js';
 
 /** @typedef {import('iap-verify').PurchaseStore} PurchaseStore */
 /** @typedef {import('iap-verify').LedgerEntry} LedgerEntry */
@@ -43,28 +44,16 @@ export async function openLedger(conf) {
     return { kind: 'given', store: /** @type {Ledger['store']} */ (store), close: async () => {} };
   }
   if (typeof conf.postgres !== 'string' || conf.postgres === '') throw new Error('give "postgres": the URL of the backend\'s database');
-  /** @type {any} */
-  let pg;
-  // An optional dependency, named through a variable (as the audit trail's): the dashboard installs without it.
-  const name = 'pg';
-  try {
-    pg = (await import(name)).default;
-  } catch {
-    throw new Error('ledger.postgres needs the pg package: npm install pg');
-  }
-  const pool = new pg.Pool({ connectionString: conf.postgres, max: 4 });
-  try {
+  const { pool, ready: store } = await openPool(conf.postgres, 'ledger.postgres', async (pool) => {
     const store = createPostgresPurchaseStore(pool, {
       ...(conf.table !== undefined ? { table: conf.table } : {}),
       ...(conf.paymentTable !== undefined ? { paymentTable: conf.paymentTable } : {}),
     });
     // Reads both tables (the ledger's and runPayment's): missing ones fail here.
     await store.purchasesOf('iap-verify-dashboard: start check');
-    return { kind: 'postgres', store, close: () => pool.end() };
-  } catch (e) {
-    await pool.end().catch(() => undefined);
-    throw e;
-  }
+    return store;
+  });
+  return { kind: 'postgres', store, close: () => pool.end() };
 }
 
 /**

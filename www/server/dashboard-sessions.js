@@ -9,6 +9,7 @@
 // by the SHA-256 of its id, so whoever reads the table (or a backup of it) cannot present one.
 // On PostgreSQL the expiry is the database's clock: every instance agrees on it, whatever its own.
 import { createHash, randomBytes } from 'node:crypto';
+import { openPool } from './dashboard-pg.js';
 
 /** @typedef {import('./dashboard-auth.js').Role} Role */
 /**
@@ -165,17 +166,7 @@ const ms = (i) => `($${i}::double precision * interval '1 millisecond')`;
  */
 export async function postgresSessions(url, { absoluteMs, idleMs }) {
   checkTimes({ absoluteMs, idleMs });
-  /** @type {any} */
-  let pg;
-  // An optional dependency, named through a variable (as the audit trail's): the dashboard installs without it.
-  const name = 'pg';
-  try {
-    pg = (await import(name)).default;
-  } catch {
-    throw new Error('sessions in PostgreSQL need the pg package: npm install pg');
-  }
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  try {
+  const { pool } = await openPool(url, 'the session store in PostgreSQL', async (pool) => {
     try {
       await pool.query(SESSION_TABLE_SQL);
     } catch (e) {
@@ -185,10 +176,7 @@ export async function postgresSessions(url, { absoluteMs, idleMs }) {
         throw new Error(`table ${SESSION_TABLE} is missing and this role may not create it: create it as the database's owner (the deployment guide's "Several instances" has the SQL)`);
       });
     }
-  } catch (e) {
-    await pool.end().catch(() => undefined);
-    throw e;
-  }
+  });
   const expiredSql = `(kind = 'session' AND (created <= now() - ${ms(1)} OR seen <= now() - ${ms(2)}))
     OR (kind = 'login' AND created <= now() - ${ms(3)})`;
   /** @param {any} row @returns {Session} */
