@@ -8,8 +8,8 @@
 // handler (workerd, Deno, Bun, Node 18+), plus an adapter for node:http (and so Express and
 // Fastify). The status policy is the table in docs/notifications.md.
 import {
-  appleNotificationEvent, googleNotificationEvent, decodeGoogleNotification, oneStorePaymentEvent, oneStoreSubscriptionEvent,
-  verifyOneStoreNotification, decodeOneStoreSubscriptionNotification, subscriptionStatus,
+  appleNotificationEvent, googleNotificationEvent, decodeGoogleNotification, oneStoreSubscriptionEvent,
+  __oneStorePaymentNotification, decodeOneStoreSubscriptionNotification, subscriptionStatus,
 } from '../web/iap_verify.js';
 import { IapError } from './error.js';
 import { verifyPubSubPush } from './pubsub.js';
@@ -369,20 +369,16 @@ export function createNotificationHandler(options) {
       }
       if (oneStore && body !== null && typeof body === 'object' && typeof body.signature === 'string' && body.subscriptionNotification === undefined) {
         // PNS: signed with the app's licence key.
-        let raw;
+        // One verification for both the message and its event.
+        let pns;
         try {
-          raw = verifyOneStoreNotification(text, oneStore.licenseKey, oneStore.keyOptions);
+          pns = __oneStorePaymentNotification(text, oneStore.licenseKey, oneStore.keyOptions);
         } catch (e) {
           if (!(e instanceof IapError)) throw e;
           return answer(401, { error: e.code });
         }
-        let event;
-        try {
-          event = oneStorePaymentEvent(text, oneStore.licenseKey, oneStore.keyOptions);
-        } catch (e) {
-          return await undecodable('ONESTORE', e, text);
-        }
-        return await dispatch(event, raw, request);
+        if (!pns.event) return await undecodable('ONESTORE', pns.error, text);
+        return await dispatch(pns.event, pns.message, request);
       }
       if (oneStore && body !== null && typeof body === 'object' && body.subscriptionNotification !== null && typeof body.subscriptionNotification === 'object') {
         // SNS: not signed. Confirmed through the server API when a client is given.

@@ -4,7 +4,7 @@
 // project without the DOM lib compiles). For type-checking this package's JS only (tsconfig.json):
 // not shipped, and users never see these names. (The loader's default export cannot be declared
 // here, a module augmentation adds no default: init.mjs says so where it imports it.)
-import type { HttpRequest, HttpResponse } from '../web/iap_verify.js';
+import type { HttpRequest, HttpResponse, KeyOptions, OneStorePaymentNotification, StoreEvent } from '../web/iap_verify.js';
 import type { CertificateInfo } from '../src/inspect.js';
 import type { PubSubPushClaims } from '../src/pubsub.js';
 
@@ -49,6 +49,8 @@ declare module '../web/iap_verify.js' {
   export function __responseLimit(): number;
   /** The certificates of a receipt (`receipt` true) or the one DER certificate given, described. */
   export function __describeCertificates(input: Uint8Array | number[], receipt: boolean): CertificateInfo[];
+  /** A ONE store PNS verified once: its message, and its event or why it makes none. */
+  export function __oneStorePaymentNotification(body: string, licenseKey: string, options?: KeyOptions): { message: OneStorePaymentNotification; event?: StoreEvent; error?: Error };
   /** Google's key set for Pub/Sub push tokens, parsed and checked once. */
   export class __PubSubKeys {
     constructor(status: number, body: unknown);

@@ -57,6 +57,23 @@ pub fn onestore_payment_event(
     event_js(&StoreEvent::from_onestore_payment(&verified).map_err(js_error)?)
 }
 
+/// Internal, for the notification handler (`pkg/src/notifications.js`): a PNS verified once, as
+/// `{ message, event }` (what `verifyOneStoreNotification` and `oneStorePaymentEvent` return), or
+/// `{ message, error }` when the verified message makes no event. A PNS that does not verify
+/// throws, as it does in both.
+#[wasm_bindgen(js_name = __oneStorePaymentNotification, skip_typescript)]
+pub fn onestore_payment_notification(body: JsValue, license_key: JsValue, options: JsValue) -> JsResult<JsValue> {
+    let verified = crate::google::verified_pns(&body, &license_key, &options)?;
+    let out = js_sys::Object::new();
+    let (key, value) = match StoreEvent::from_onestore_payment(&verified) {
+        Ok(event) => ("event", event_js(&event)?),
+        Err(e) => ("error", js_error(e)),
+    };
+    Reflect::set(&out, &key.into(), &value)?;
+    Reflect::set(&out, &"message".into(), &to_js(&serde_json::Value::Object(verified.into_message()))?)?;
+    Ok(out.into())
+}
+
 /// The event of a ONE store Subscription Notification (SNS). It is not signed, so decoding
 /// verifies nothing: confirm it with `getSubscriptionDetail` before acting on it.
 #[wasm_bindgen(js_name = oneStoreSubscriptionEvent, unchecked_return_type = "StoreEvent")]
