@@ -348,7 +348,7 @@ pub(crate) fn onestore_subscription(n: &Map<String, Value>) -> Result<StoreEvent
     let at = int(n, "eventTimeMillis").ok_or_else(|| bad("no eventTimeMillis (the id of an SNS needs it)"))?;
     // ONE store's codes are Google's 1 to 13; a number past them is not Google's meaning.
     let event_type = if (1..=13).contains(&code) { subscription_type(code) } else { EventType::Unknown };
-    let name = text(sub, "notificationTypeName").filter(|s| *s != "UNKNOWN").map_or_else(|| code.to_string(), str::to_owned);
+    let name = type_name(text(sub, "notificationTypeName").unwrap_or("UNKNOWN"), code);
     Ok(StoreEvent {
         id: format!("{token}:{code}:{at}"),
         store: Store::OneStore,
@@ -366,7 +366,7 @@ pub(crate) fn onestore_subscription(n: &Map<String, Value>) -> Result<StoreEvent
     })
 }
 
-/// A Google type's name, or its number when this version does not know it.
+/// A Google (or ONE store SNS) type's name, or its number when this version does not know it.
 fn type_name(name: &str, number: i64) -> String {
     if name == "UNKNOWN" {
         number.to_string()
