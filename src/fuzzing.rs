@@ -47,7 +47,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("onestore_notification", onestore_notification),
     ("ocsp_response", ocsp_response),
     ("pubsub_token", pubsub_token),
-    ("wire", wire),
+    ("model_fields", model_fields),
     ("store_event", store_event),
     ("signature_creators", signature_creators),
 ];
@@ -449,7 +449,7 @@ pub fn pubsub_token(data: &[u8]) {
 
 /// The model reader and the verbatim scanner on arbitrary JSON, for every Apple model (the
 /// verifiers reach them only with signed payloads, which a fuzzer cannot make).
-pub fn wire(data: &[u8]) {
+pub fn model_fields(data: &[u8]) {
     use crate::apple::jws::{APP_TRANSACTION, NOTIFICATION, RENEWAL_INFO, TRANSACTION};
     for model in [TRANSACTION, RENEWAL_INFO, APP_TRANSACTION, NOTIFICATION] {
         let _ = crate::json_text::is_verbatim(data, model.fields);
@@ -474,6 +474,27 @@ mod tests {
 
     use super::TARGETS;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_fuzz_target_and_kept_folder_is_one_of_targets() {
+        let fuzz = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+        let names: Vec<&str> = TARGETS.iter().map(|(name, _)| *name).collect();
+        // fuzz/Cargo.toml: one [[bin]] per target, named as here, its file fuzz_targets/<name>.rs.
+        let manifest = fs::read_to_string(fuzz.join("Cargo.toml")).unwrap();
+        let bins: Vec<&str> = manifest.lines().filter_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"')).filter(|n| *n != "iap-verify-fuzz").collect();
+        assert_eq!(bins, names, "fuzz/Cargo.toml's targets and TARGETS, in order");
+        for name in &names {
+            assert!(fuzz.join("fuzz_targets").join(format!("{name}.rs")).is_file(), "fuzz/fuzz_targets/{name}.rs");
+        }
+        // A kept folder of another name would never be replayed.
+        for kept in ["regressions", "corpus-kept"] {
+            let Ok(dir) = fs::read_dir(fuzz.join(kept)) else { continue };
+            for entry in dir {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                assert!(names.contains(&name.as_str()), "fuzz/{kept}/{name} is no fuzz target's folder");
+            }
+        }
+    }
 
     #[test]
     fn kept_fuzz_inputs_replay_without_panic() {

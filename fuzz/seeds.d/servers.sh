@@ -17,12 +17,12 @@ answer play_answer token 9 0 '{"access_token":"ya29.x","expires_in":3599,"token_
 answer play_answer error 0 205 '{"error":{"code":410,"message":"gone","status":"GONE"}}'
 seed ocsp_response tests/vectors/testpki-ocsp/resp-*.der
 seed pubsub_token tests/vectors/google/pubsub-jwks*.json
-mkdir -p fuzz/corpus/pubsub_token fuzz/corpus/wire
+mkdir -p fuzz/corpus/pubsub_token fuzz/corpus/model_fields
 printf 'Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3Qta2V5LTIwNDgiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJodHRwczovL2FjY291bnRzLmdvb2dsZS5jb20iLCJhdWQiOiJodHRwczovL2V4YW1wbGUuY29tL3B1c2gifQ.c2ln' > fuzz/corpus/pubsub_token/seed-bearer
 # The payloads of the public Apple JWS, for the model reader and the as-sent scanner.
 for f in tests/vectors/public/apple-jws-*.jws; do
   python3 -c 'import sys, base64; p = open(sys.argv[1]).read().strip().split(".")[1]; sys.stdout.buffer.write(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))' "$f" \
-    > "fuzz/corpus/wire/seed-$(basename "$f").json" 2>/dev/null || true
+    > "fuzz/corpus/model_fields/seed-$(basename "$f").json" 2>/dev/null || true
 done
 # ONE store: PNS and SNS bodies; API answers (the first byte picks the endpoint, the second is the status).
 seed onestore_notification tests/vectors/onestore/pns-*.json tests/vectors/onestore/sns-*.json
